@@ -1,0 +1,610 @@
+//! Attribution: which contract and settlement period each billing line belongs to, and
+//! the running aggregates that replace the lines themselves (SPEC §3, first rules; §4,
+//! data quality). One [`FileLedger`] per billing file is filled while the file streams;
+//! ledgers are merged in file order, so totals never depend on thread scheduling.
+
+use crate::compute::periods::{SettlementPeriod, period_index};
+use crate::domain::billing::BillingLine;
+use crate::domain::contract::{Base, Contract};
+use crate::domain::location::Location;
+use crate::domain::money::{self, Overflow};
+use crate::domain::period::YearMonth;
+use crate::ingest::billing::BillingSink;
+use crate::ruleset::{Ruleset, Rulesets};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+/// A contract with the settlement periods billing lines are sorted into.
+#[derive(Debug, Clone)]
+pub struct ContractPlan {
+    /// The contract.
+    pub contract: Contract,
+    /// Its settlement periods.
+    pub periods: Vec<SettlementPeriod>,
+}
+
+/// Finds the contract covering a billing line.
+pub struct ContractIndex<'a> {
+    plans: &'a [ContractPlan],
+    rulesets: &'a Rulesets,
+    /// Account → contracts covering it, earliest start first, then lowest id.
+    by_account: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> ContractIndex<'a> {
+    /// Indexes contracts by account.
+    pub fn new(plans: &'a [ContractPlan], rulesets: &'a Rulesets) -> Self {
+        let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, plan) in plans.iter().enumerate() {
+            for account in &plan.contract.accounts {
+                by_account.entry(account.as_str()).or_default().push(index);
+            }
+        }
+        for candidates in by_account.values_mut() {
+            candidates.sort_by(|&a, &b| {
+                let (a, b) = (&plans[a].contract, &plans[b].contract);
+                (a.start, &a.id).cmp(&(b.start, &b.id))
+            });
+        }
+        ContractIndex {
+            plans,
+            rulesets,
+            by_account,
+        }
+    }
+
+    /// The contracts, in index order.
+    pub fn plans(&self) -> &'a [ContractPlan] {
+        self.plans
+    }
+
+    fn ruleset_of(&self, contract: usize) -> Option<&'a Ruleset> {
+        self.rulesets.get(&self.plans[contract].contract.ruleset)
+    }
+}
+
+/// Row numbers kept as ranges (`2-40, 57`), up to a limit so memory stays bounded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowRanges {
+    ranges: Vec<(usize, usize)>,
+    truncated: bool,
+}
+
+const MAX_RANGES: usize = 24;
+
+impl RowRanges {
+    fn push(&mut self, row: usize) {
+        if let Some(last) = self.ranges.last_mut()
+            && (last.1 == row || last.1 + 1 == row)
+        {
+            last.1 = row;
+            return;
+        }
+        if self.ranges.len() < MAX_RANGES {
+            self.ranges.push((row, row));
+        } else {
+            self.truncated = true;
+        }
+    }
+
+    pub(crate) fn merge(&mut self, other: &RowRanges) {
+        for &(first, last) in &other.ranges {
+            if self.ranges.len() < MAX_RANGES {
+                self.ranges.push((first, last));
+            } else {
+                self.truncated = true;
+            }
+        }
+        self.truncated |= other.truncated;
+    }
+}
+
+impl std::fmt::Display for RowRanges {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (index, (first, last)) in self.ranges.iter().enumerate() {
+            if index > 0 {
+                formatter.write_str(", ")?;
+            }
+            if first == last {
+                write!(formatter, "{first}")?;
+            } else {
+                write!(formatter, "{first}-{last}")?;
+            }
+        }
+        if self.truncated {
+            formatter.write_str(", …")?;
+        }
+        Ok(())
+    }
+}
+
+/// Rows and an amount.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// How many rows.
+    pub rows: u64,
+    /// Their summed amount.
+    pub amount: Decimal,
+}
+
+impl Tally {
+    fn add(&mut self, amount: Decimal) -> Result<(), Overflow> {
+        self.amount = money::add(self.amount, amount)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Adds another tally.
+    ///
+    /// # Errors
+    /// On overflow.
+    pub fn merge(&mut self, other: &Tally) -> Result<(), Overflow> {
+        self.amount = money::add(self.amount, other.amount)?;
+        self.rows += other.rows;
+        Ok(())
+    }
+}
+
+/// Why a readable line was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Exclusion {
+    /// No contract covers its account on its date.
+    Uncovered,
+    /// A contract covers it, but in another currency.
+    CurrencyMismatch,
+}
+
+impl Exclusion {
+    /// The word used in control totals.
+    pub fn word(self) -> &'static str {
+        match self {
+            Exclusion::Uncovered => "uncovered",
+            Exclusion::CurrencyMismatch => "currency_mismatch",
+        }
+    }
+}
+
+/// Control totals for one billing table (SPEC §4: read = attributed + excluded + rejected).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableControl {
+    /// The table.
+    pub table: Location,
+    /// The ruleset whose layout recognised it.
+    pub layout: Option<String>,
+    /// Data rows read (blank rows not counted) and their net amounts.
+    pub read: Tally,
+    /// Rows attributed to a contract.
+    pub attributed: Tally,
+    /// Rows excluded, by reason.
+    pub excluded: BTreeMap<Exclusion, Tally>,
+    /// Rows rejected (amount: what could be read of their net amount).
+    pub rejected: Tally,
+    /// Blank rows skipped.
+    pub blank_rows: u64,
+}
+
+/// One source group inside a (contract, period) bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceGroup {
+    /// Coefficient applied.
+    pub coefficient: Decimal,
+    /// Row count and line-base sum.
+    pub base: Tally,
+    /// Weighted base sum.
+    pub weighted_base: Decimal,
+    /// Which rows.
+    pub rows: RowRanges,
+}
+
+/// What one settlement period of one contract has gathered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bucket {
+    /// W_p so far.
+    pub weighted_base: Decimal,
+    /// By (table number, product).
+    pub sources: BTreeMap<(usize, String), SourceGroup>,
+}
+
+/// A rejected input row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Where.
+    pub location: Location,
+    /// Why.
+    pub reason: String,
+    /// Net amount, when readable.
+    pub amount: Option<Decimal>,
+}
+
+/// Rejected rows kept individually per file; beyond this they are only counted, so a
+/// hostile file cannot flood memory or the report.
+pub const MAX_REJECTIONS_PER_FILE: usize = 1000;
+
+/// Everything one billing file contributed. Tables are numbered within the file.
+#[derive(Debug, Default)]
+pub struct FileLedger {
+    /// Control totals per table.
+    pub tables: Vec<TableControl>,
+    /// Per (contract, period).
+    pub buckets: HashMap<(usize, usize), Bucket>,
+    /// Uncovered spend per (account, month, currency).
+    pub uncovered: BTreeMap<(String, YearMonth, String), Tally>,
+    /// Currency mismatches per (contract, account, month, currency).
+    pub currency_mismatches: BTreeMap<(usize, String, YearMonth, String), Tally>,
+    /// Lines covered by more than one contract: (account, chosen, other) → tally and dates.
+    pub overlaps: BTreeMap<(String, usize, usize), (Tally, NaiveDate, NaiveDate)>,
+    /// Unknown products per (contract, product).
+    pub unknown_products: BTreeMap<(usize, String), Tally>,
+    /// Rejected rows (first [`MAX_REJECTIONS_PER_FILE`]).
+    pub rejections: Vec<Rejection>,
+    /// Rejected rows beyond the kept ones.
+    pub rejections_not_kept: u64,
+}
+
+/// Fills a [`FileLedger`] from one file's lines.
+pub struct Attributor<'i, 'a> {
+    index: &'i ContractIndex<'a>,
+    ledger: FileLedger,
+    coefficients: HashMap<(usize, String), (Decimal, bool)>,
+}
+
+impl<'i, 'a> Attributor<'i, 'a> {
+    /// An empty ledger for one file.
+    pub fn new(index: &'i ContractIndex<'a>) -> Self {
+        Attributor {
+            index,
+            ledger: FileLedger::default(),
+            coefficients: HashMap::new(),
+        }
+    }
+
+    /// The ledger once the file is read.
+    pub fn finish(self) -> FileLedger {
+        self.ledger
+    }
+
+    fn table(&mut self) -> &mut TableControl {
+        if self.ledger.tables.is_empty() {
+            self.ledger.tables.push(TableControl {
+                table: Location::file("?".into()),
+                layout: None,
+                read: Tally::default(),
+                attributed: Tally::default(),
+                excluded: BTreeMap::new(),
+                rejected: Tally::default(),
+                blank_rows: 0,
+            });
+        }
+        self.ledger.tables.last_mut().expect("one table at least")
+    }
+
+    /// The coefficient for a product under a contract, and whether anyone named the
+    /// product (contract sheet, ruleset coefficients or aliases).
+    fn coefficient(&mut self, contract: usize, line: &BillingLine) -> (Decimal, bool) {
+        if let Some(known) = self.coefficients.get(&(contract, line.product.clone())) {
+            return *known;
+        }
+        let plan = &self.index.plans[contract];
+        let ruleset = self.index.ruleset_of(contract);
+        // Aliases of the contract's ruleset may know a name the file's ruleset did not.
+        let canonical = ruleset.map_or(line.product.clone(), |ruleset| {
+            ruleset.product(&line.product).name
+        });
+        let from_contract = plan.contract.product_coefficient(&canonical);
+        let from_ruleset = ruleset.and_then(|ruleset| ruleset.coefficient(&canonical));
+        let known = line.product_known
+            || ruleset.is_some_and(|ruleset| ruleset.product(&line.product).known)
+            || from_contract.is_some()
+            || from_ruleset.is_some();
+        let result = (
+            from_contract.or(from_ruleset).unwrap_or(Decimal::ONE),
+            known,
+        );
+        self.coefficients
+            .insert((contract, line.product.clone()), result);
+        result
+    }
+
+    fn reject_row(&mut self, location: Location, reason: String, amount: Option<Decimal>) {
+        let table = self.table();
+        table.read.rows += 1;
+        table.rejected.rows += 1;
+        if let Some(amount) = amount {
+            table.read.amount = table
+                .read
+                .amount
+                .checked_add(amount)
+                .unwrap_or(table.read.amount);
+            table.rejected.amount = table
+                .rejected
+                .amount
+                .checked_add(amount)
+                .unwrap_or(table.rejected.amount);
+        }
+        if self.ledger.rejections.len() < MAX_REJECTIONS_PER_FILE {
+            self.ledger.rejections.push(Rejection {
+                location,
+                reason,
+                amount,
+            });
+        } else {
+            self.ledger.rejections_not_kept += 1;
+        }
+    }
+
+    fn attribute(&mut self, row: usize, line: &BillingLine) -> Result<Option<String>, Overflow> {
+        let date = line.effective_date();
+        let table_number = self.ledger.tables.len().saturating_sub(1);
+        let candidates: Vec<usize> = self
+            .index
+            .by_account
+            .get(line.account_id.as_str())
+            .map(|candidates| {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|&candidate| self.index.plans[candidate].contract.term().contains(date))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let in_currency: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&candidate| self.index.plans[candidate].contract.currency == line.currency)
+            .collect();
+        let Some(&chosen) = in_currency.first() else {
+            let exclusion = match candidates.first() {
+                Some(&contract) => {
+                    self.ledger
+                        .currency_mismatches
+                        .entry((
+                            contract,
+                            line.account_id.clone(),
+                            line.billing_month,
+                            line.currency.clone(),
+                        ))
+                        .or_default()
+                        .add(line.net_amount)?;
+                    Exclusion::CurrencyMismatch
+                }
+                None => {
+                    self.ledger
+                        .uncovered
+                        .entry((
+                            line.account_id.clone(),
+                            line.billing_month,
+                            line.currency.clone(),
+                        ))
+                        .or_default()
+                        .add(line.net_amount)?;
+                    Exclusion::Uncovered
+                }
+            };
+            let table = self.table();
+            table
+                .excluded
+                .entry(exclusion)
+                .or_default()
+                .add(line.net_amount)?;
+            return Ok(None);
+        };
+        let plan = &self.index.plans[chosen];
+        let line_base = match plan.contract.base {
+            Base::Net => line.net_amount,
+            Base::Cash => money::sub(line.net_amount, line.voucher)?,
+            Base::List => match line.list_amount {
+                Some(list) => list,
+                None => {
+                    return Ok(Some(format!(
+                        "contract {} computes its rebate on list amounts (base `list`), but this row has no list_amount",
+                        plan.contract.id
+                    )));
+                }
+            },
+        };
+        let Some(period) = period_index(&plan.periods, date) else {
+            return Ok(Some(format!(
+                "date {date} is in no settlement period of contract {}",
+                plan.contract.id
+            )));
+        };
+        for &other in &in_currency[1..] {
+            let entry = self
+                .ledger
+                .overlaps
+                .entry((line.account_id.clone(), chosen, other))
+                .or_insert((Tally::default(), date, date));
+            entry.0.add(line.net_amount)?;
+            entry.1 = entry.1.min(date);
+            entry.2 = entry.2.max(date);
+        }
+        let (coefficient, known) = self.coefficient(chosen, line);
+        if !known {
+            self.ledger
+                .unknown_products
+                .entry((chosen, line.product.clone()))
+                .or_default()
+                .add(line.net_amount)?;
+        }
+        let weighted = money::mul(line_base, coefficient)?;
+        let bucket = self.ledger.buckets.entry((chosen, period)).or_default();
+        bucket.weighted_base = money::add(bucket.weighted_base, weighted)?;
+        let group = bucket
+            .sources
+            .entry((table_number, line.product.clone()))
+            .or_insert_with(|| SourceGroup {
+                coefficient,
+                base: Tally::default(),
+                weighted_base: Decimal::ZERO,
+                rows: RowRanges::default(),
+            });
+        group.base.add(line_base)?;
+        group.weighted_base = money::add(group.weighted_base, weighted)?;
+        group.rows.push(row);
+        self.table().attributed.add(line.net_amount)?;
+        Ok(None)
+    }
+}
+
+impl BillingSink for Attributor<'_, '_> {
+    fn begin_table(&mut self, table: &Location, layout: Option<&Ruleset>) {
+        self.ledger.tables.push(TableControl {
+            table: table.clone(),
+            layout: layout.map(|ruleset| ruleset.name.clone()),
+            read: Tally::default(),
+            attributed: Tally::default(),
+            excluded: BTreeMap::new(),
+            rejected: Tally::default(),
+            blank_rows: 0,
+        });
+    }
+
+    fn line(&mut self, row: usize, line: BillingLine) {
+        let table = self.table().table.clone();
+        match self.attribute(row, &line) {
+            Ok(None) => {
+                let table = self.table();
+                table.read.rows += 1;
+                table.read.amount = table
+                    .read
+                    .amount
+                    .checked_add(line.net_amount)
+                    .unwrap_or(table.read.amount);
+            }
+            Ok(Some(reason)) => self.reject_row(table.at_row(row), reason, Some(line.net_amount)),
+            Err(Overflow) => self.reject_row(
+                table.at_row(row).at_column("net_amount"),
+                "the amounts are out of range (more than 28 significant digits)".into(),
+                None,
+            ),
+        }
+    }
+
+    fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>) {
+        self.reject_row(location, reason, net_amount);
+    }
+
+    fn blank(&mut self, _row: usize) {
+        self.table().blank_rows += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compute::periods::settlement_periods;
+    use crate::compute::periods::tests::{contract, day};
+    use crate::domain::contract::Settlement;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn line(account: &str, date: &str, product: &str, net: &str, currency: &str) -> BillingLine {
+        let date = day(date);
+        BillingLine {
+            account_id: account.into(),
+            billing_month: YearMonth::of(date),
+            date: Some(date),
+            product: product.into(),
+            product_known: product == "ECS",
+            order_type: None,
+            instance_id: None,
+            list_amount: None,
+            discount: Decimal::ZERO,
+            voucher: d("5"),
+            net_amount: d(net),
+            currency: currency.into(),
+        }
+    }
+
+    fn plans() -> Vec<ContractPlan> {
+        let mut first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+        first.products.insert("rds".into(), d("0.5"));
+        let mut second = contract("2025-06-01", "2026-05-31", Settlement::Monthly);
+        second.id = "C2".into();
+        second.base = Base::Cash;
+        [first, second]
+            .into_iter()
+            .map(|contract| ContractPlan {
+                periods: settlement_periods(&contract),
+                contract,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_go_to_the_covering_contract_and_period_with_their_coefficient() {
+        let plans = plans();
+        let rulesets = Rulesets::load(None).unwrap();
+        let index = ContractIndex::new(&plans, &rulesets);
+        let mut attributor = Attributor::new(&index);
+        attributor.begin_table(&Location::file("bill.csv".into()), rulesets.get("generic"));
+        attributor.line(2, line("A1", "2025-02-10", "ECS", "100", "CNY"));
+        attributor.line(3, line("A1", "2025-02-11", "RDS", "100", "CNY"));
+        attributor.line(4, line("A1", "2025-03-01", "ECS", "-20", "CNY"));
+        attributor.line(5, line("ZZ", "2025-03-01", "ECS", "7", "CNY"));
+        attributor.line(6, line("A1", "2025-03-01", "ECS", "9", "USD"));
+        attributor.line(7, line("A1", "2026-03-01", "ECS", "40", "CNY"));
+        let ledger = attributor.finish();
+        let q1 = &ledger.buckets[&(0, 0)];
+        // 100 + 100 × 0.5 − 20 = 130.
+        assert_eq!(q1.weighted_base, d("130.0"));
+        assert_eq!(q1.sources[&(0, "ECS".to_string())].rows.to_string(), "2, 4");
+        // C2 (base cash: net − voucher 5) takes the 2026 line.
+        assert_eq!(ledger.buckets[&(1, 9)].weighted_base, d("35"));
+        let control = &ledger.tables[0];
+        assert_eq!(
+            control.read,
+            Tally {
+                rows: 6,
+                amount: d("236")
+            }
+        );
+        assert_eq!(control.attributed.rows, 4);
+        assert_eq!(control.excluded[&Exclusion::Uncovered].amount, d("7"));
+        assert_eq!(
+            control.excluded[&Exclusion::CurrencyMismatch].amount,
+            d("9")
+        );
+        // RDS matched no alias (the test line says so) but the contract names it.
+        assert!(ledger.unknown_products.is_empty());
+    }
+
+    #[test]
+    fn overlapping_contracts_give_the_line_to_the_earliest_start() {
+        let plans = plans();
+        let rulesets = Rulesets::load(None).unwrap();
+        let index = ContractIndex::new(&plans, &rulesets);
+        let mut attributor = Attributor::new(&index);
+        attributor.begin_table(&Location::file("bill.csv".into()), None);
+        attributor.line(2, line("A1", "2025-07-15", "Quantum", "10", "CNY"));
+        let ledger = attributor.finish();
+        assert!(ledger.buckets.contains_key(&(0, 2)));
+        let ((account, chosen, other), (tally, _, _)) = ledger.overlaps.iter().next().unwrap();
+        assert_eq!(
+            (account.as_str(), *chosen, *other, tally.rows),
+            ("A1", 0, 1, 1)
+        );
+        assert_eq!(
+            ledger.unknown_products.keys().next(),
+            Some(&(0, "Quantum".to_string()))
+        );
+    }
+
+    #[test]
+    fn row_ranges_compress_and_stay_bounded() {
+        let mut ranges = RowRanges::default();
+        for row in [2, 3, 4, 7, 9, 10] {
+            ranges.push(row);
+        }
+        assert_eq!(ranges.to_string(), "2-4, 7, 9-10");
+        let mut many = RowRanges::default();
+        for row in (0..200).map(|row| row * 2) {
+            many.push(row);
+        }
+        assert!(many.to_string().ends_with(", …"));
+    }
+}

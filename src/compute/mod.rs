@@ -1,0 +1,7 @@
+//! The rebate arithmetic of SPEC §3, as pure functions: settlement periods and tier
+//! scopes from a contract, Earned(t) and each period's expectation from weighted bases,
+//! and the split of each period's rebate into installments with due dates.
+
+pub mod installments;
+pub mod periods;
+pub mod rebate;

@@ -1,0 +1,43 @@
+//! A billing line after normalisation (SPEC §2.2): what every provider's export becomes.
+
+use super::period::YearMonth;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// One normalised billing line. Its source location travels beside it (the loader
+/// knows the table and row), so the line itself stays small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillingLine {
+    /// Billing account id.
+    pub account_id: String,
+    /// Billing month.
+    pub billing_month: YearMonth,
+    /// Charge or usage date, when the export has one.
+    pub date: Option<NaiveDate>,
+    /// Product name after alias resolution.
+    pub product: String,
+    /// Whether the product name matched an alias of the file's ruleset.
+    pub product_known: bool,
+    /// Order type, when given.
+    pub order_type: Option<String>,
+    /// Instance id, when given.
+    pub instance_id: Option<String>,
+    /// List amount (原价), when given.
+    pub list_amount: Option<Decimal>,
+    /// Discount amount (0 when not given).
+    pub discount: Decimal,
+    /// Voucher/coupon amount (0 when not given).
+    pub voucher: Decimal,
+    /// Net payable amount.
+    pub net_amount: Decimal,
+    /// ISO currency code, upper case.
+    pub currency: String,
+}
+
+impl BillingLine {
+    /// The line's date for coverage and periods: its charge date, else the first day of
+    /// its billing month (SPEC §3).
+    pub fn effective_date(&self) -> NaiveDate {
+        self.date.unwrap_or_else(|| self.billing_month.first_day())
+    }
+}

@@ -1,0 +1,558 @@
+//! A rebate contract as the auditor understands it: term, accounts, tiers, product
+//! weights, settlement cadence and installment schedule. Plain data, no I/O.
+
+use super::calendar::{add_years, days_between};
+use super::location::Location;
+use super::money::{self, Overflow};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Declares an enum whose values are read from a closed list of words (English and
+/// Chinese), so an unknown word in a contract is an error that lists what is allowed.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident => $canonical:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($(#[$variant_meta])* $variant),+ }
+
+        impl $name {
+            /// Every accepted spelling, canonical word first.
+            pub const WORDS: &'static [&'static str] = &[$($canonical),+];
+
+            /// Reads a word, ignoring case and surrounding space.
+            pub fn from_word(word: &str) -> Option<$name> {
+                let word = word.trim().to_lowercase();
+                $(
+                    if word == $canonical $(|| word == $alias)* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+
+            /// The canonical word, as written in reports.
+            pub fn word(self) -> &'static str {
+                match self { $($name::$variant => $canonical),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(self.word())
+            }
+        }
+    };
+}
+pub(crate) use word_enum;
+
+word_enum! {
+    /// Which billing amount the rebate is computed on.
+    Base {
+        /// Payable after discounts (应付金额).
+        Net => "net" | "应付" | "应付金额" | "净额",
+        /// List price (原价).
+        List => "list" | "原价" | "官网价",
+        /// Net minus vouchers and coupons (现金).
+        Cash => "cash" | "现金" | "现金支付",
+    }
+}
+
+word_enum! {
+    /// What volume picks the tier.
+    TierBasis {
+        /// Each settlement period's own volume.
+        Period => "period" | "结算周期" | "周期",
+        /// The contract year's volume so far.
+        ContractYear => "contract_year" | "合同年度" | "年度",
+        /// The whole term's volume so far.
+        Term => "term" | "合同期" | "全周期",
+    }
+}
+
+word_enum! {
+    /// How a tier table turns volume into rebate.
+    TierMode {
+        /// The whole volume at the rate of the bracket it reached (全额累进).
+        Retroactive => "retroactive" | "全额" | "全额累进",
+        /// Each bracket at its own rate (超额累进).
+        Marginal => "marginal" | "超额" | "超额累进",
+    }
+}
+
+word_enum! {
+    /// How often the rebate is settled.
+    Settlement {
+        /// Calendar months.
+        Monthly => "monthly" | "月结" | "按月",
+        /// Calendar quarters.
+        Quarterly => "quarterly" | "季结" | "按季",
+        /// Contract years.
+        Annual => "annual" | "年结" | "按年",
+        /// Once, for the whole term.
+        Term => "term" | "合同期" | "一次性",
+        /// Calendar months, offset against the next month's bill.
+        Transparent => "transparent" | "透明" | "抵扣",
+    }
+}
+
+word_enum! {
+    /// An invoice type: what a contract requires, or what a payout came with.
+    InvoiceKind {
+        /// No invoice expected.
+        None => "none" | "无" | "不需要",
+        /// 增值税专用发票.
+        VatSpecial => "vat_special" | "专票" | "增值税专用发票",
+        /// 增值税普通发票.
+        VatGeneral => "vat_general" | "普票" | "增值税普通发票",
+        /// 红字发票 / credit memo.
+        CreditNote => "credit_note" | "红字" | "红字发票" | "credit memo",
+    }
+}
+
+word_enum! {
+    /// How a rebate is paid out.
+    PayoutKind {
+        /// Money transferred.
+        Cash => "cash" | "现金" | "转账",
+        /// Deducted from a later bill.
+        Offset => "offset" | "抵扣" | "冲抵",
+        /// Credits or service packs at face value.
+        Credit => "credit" | "代金券" | "信用额度",
+    }
+}
+
+word_enum! {
+    /// What makes an installment due.
+    Trigger {
+        /// The end of the settlement period.
+        Settlement => "settlement" | "结算",
+        /// The contract's renewal.
+        Renewal => "renewal" | "续约",
+    }
+}
+
+/// A share of a settlement period's rebate that one installment pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Portion {
+    /// A fraction of the period's rebate (`40%` → 0.40).
+    Percent(Decimal),
+    /// Rate points of the period's weighted base (`10pt` → 0.10).
+    Points(Decimal),
+    /// Whatever the other installments leave.
+    Rest,
+}
+
+impl std::fmt::Display for Portion {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Portion::Percent(fraction) => formatter.write_str(&money::format_rate(*fraction)),
+            Portion::Points(fraction) => {
+                let points = fraction
+                    .checked_mul(Decimal::ONE_HUNDRED)
+                    .unwrap_or(*fraction);
+                write!(formatter, "{}pt", points.normalize())
+            }
+            Portion::Rest => formatter.write_str("rest"),
+        }
+    }
+}
+
+/// One installment of the schedule every settlement period follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallmentRule {
+    /// 1, 2, … in payment order.
+    pub number: u32,
+    /// What makes it due.
+    pub trigger: Trigger,
+    /// How much of the period's rebate it pays.
+    pub portion: Portion,
+}
+
+impl InstallmentRule {
+    /// The default schedule: everything at settlement.
+    pub fn single() -> Vec<InstallmentRule> {
+        vec![InstallmentRule {
+            number: 1,
+            trigger: Trigger::Settlement,
+            portion: Portion::Rest,
+        }]
+    }
+}
+
+/// One bracket `[from, to)` of a tier table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bracket {
+    /// Lower bound, inclusive.
+    pub from: Decimal,
+    /// Upper bound, exclusive; `None` = no limit.
+    pub to: Option<Decimal>,
+    /// Rebate rate as a fraction.
+    pub rate: Decimal,
+}
+
+/// A validated tier table: brackets start at 0, are contiguous and only the last is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierTable {
+    brackets: Vec<Bracket>,
+}
+
+/// Why a list of brackets is not a tier table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TierTableError {
+    /// No brackets at all.
+    #[error("the contract has no tier brackets; add at least one row `from 0, rate …`")]
+    Empty,
+    /// The first bracket does not start at 0.
+    #[error("the first bracket starts at {0}, but brackets must start at 0")]
+    DoesNotStartAtZero(Decimal),
+    /// A gap or overlap between two brackets.
+    #[error(
+        "bracket {index} starts at {from}, but the bracket before it ends at {previous_to}; brackets must be contiguous"
+    )]
+    NotContiguous {
+        /// 1-based bracket number in sorted order.
+        index: usize,
+        /// Its lower bound.
+        from: Decimal,
+        /// The previous bracket's upper bound.
+        previous_to: Decimal,
+    },
+    /// An open bracket that is not the last.
+    #[error("bracket {0} has no upper limit but is not the last")]
+    OpenBeforeLast(usize),
+    /// `to` not above `from`.
+    #[error("bracket {index} ends at {to}, which is not above its start {from}")]
+    EmptyBracket {
+        /// 1-based bracket number in sorted order.
+        index: usize,
+        /// Its lower bound.
+        from: Decimal,
+        /// Its upper bound.
+        to: Decimal,
+    },
+}
+
+impl TierTable {
+    /// Validates brackets given in any order.
+    ///
+    /// # Errors
+    /// When the brackets do not start at 0, overlap, leave a gap, or leave a bracket
+    /// other than the last open-ended.
+    pub fn new(mut brackets: Vec<Bracket>) -> Result<TierTable, TierTableError> {
+        brackets.sort_by(|a, b| a.from.cmp(&b.from));
+        let first = brackets.first().ok_or(TierTableError::Empty)?;
+        if !first.from.is_zero() {
+            return Err(TierTableError::DoesNotStartAtZero(first.from));
+        }
+        for (index, bracket) in brackets.iter().enumerate() {
+            if let Some(to) = bracket.to
+                && to <= bracket.from
+            {
+                return Err(TierTableError::EmptyBracket {
+                    index: index + 1,
+                    from: bracket.from,
+                    to,
+                });
+            }
+            if let Some(next) = brackets.get(index + 1) {
+                match bracket.to {
+                    None => return Err(TierTableError::OpenBeforeLast(index + 1)),
+                    Some(to) if to != next.from => {
+                        return Err(TierTableError::NotContiguous {
+                            index: index + 2,
+                            from: next.from,
+                            previous_to: to,
+                        });
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Ok(TierTable { brackets })
+    }
+
+    /// The brackets, lowest first.
+    pub fn brackets(&self) -> &[Bracket] {
+        &self.brackets
+    }
+
+    /// The bracket a volume falls in (`[from, to)`); above the last closed bracket,
+    /// none applies and the rate is 0.
+    pub fn bracket_for(&self, volume: Decimal) -> Option<&Bracket> {
+        self.brackets
+            .iter()
+            .find(|bracket| volume >= bracket.from && bracket.to.is_none_or(|to| volume < to))
+    }
+
+    /// The unrounded rebate R(B) on volume B (SPEC §3); 0 when B ≤ 0.
+    ///
+    /// # Errors
+    /// Only on arithmetic overflow.
+    pub fn rebate(&self, mode: TierMode, volume: Decimal) -> Result<Decimal, Overflow> {
+        if volume <= Decimal::ZERO {
+            return Ok(Decimal::ZERO);
+        }
+        match mode {
+            TierMode::Retroactive => match self.bracket_for(volume) {
+                Some(bracket) => money::mul(volume, bracket.rate),
+                None => Ok(Decimal::ZERO),
+            },
+            TierMode::Marginal => {
+                let mut total = Decimal::ZERO;
+                for bracket in &self.brackets {
+                    let top = bracket.to.map_or(volume, |to| to.min(volume));
+                    let width = money::sub(top, bracket.from)?;
+                    if width > Decimal::ZERO {
+                        total = money::add(total, money::mul(width, bracket.rate)?)?;
+                    }
+                }
+                Ok(total)
+            }
+        }
+    }
+}
+
+/// A rebate contract, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contract {
+    /// Unique id (合同编号).
+    pub id: String,
+    /// Who receives the rebate.
+    pub customer: String,
+    /// Who owes it.
+    pub agent: String,
+    /// The agent's unified social credit code: the expected invoice issuer.
+    pub agent_tax_id: Option<String>,
+    /// Cloud provider word (`aliyun`, `tencent`, …).
+    pub provider: String,
+    /// Name of the ruleset in force (resolved from the contract or its provider).
+    pub ruleset: String,
+    /// Billing accounts covered.
+    pub accounts: Vec<String>,
+    /// First day of the term.
+    pub start: NaiveDate,
+    /// Last day of the term (inclusive).
+    pub end: NaiveDate,
+    /// ISO currency code.
+    pub currency: String,
+    /// What amount the rebate is computed on.
+    pub base: Base,
+    /// What volume picks the tier.
+    pub tier_basis: TierBasis,
+    /// Retroactive or marginal.
+    pub tier_mode: TierMode,
+    /// Maximum rebate per contract year (per term with `term` basis).
+    pub cap: Option<Decimal>,
+    /// Settlement cadence.
+    pub settlement: Settlement,
+    /// Days after the trigger date the payout is due.
+    pub due_days: i64,
+    /// Days of tolerance before lateness counts.
+    pub grace_days: i64,
+    /// When the contract was renewed.
+    pub renewed_on: Option<NaiveDate>,
+    /// Which invoice cash payouts need.
+    pub invoice: InvoiceKind,
+    /// Expected VAT rate on the invoice.
+    pub tax_rate: Option<Decimal>,
+    /// Daily late-payment rate (fraction).
+    pub late_interest: Decimal,
+    /// How the rebate is paid by default.
+    pub payout_kind: PayoutKind,
+    /// The tier table.
+    pub tiers: TierTable,
+    /// Product coefficients from the contract's own `products` sheet, keyed by the
+    /// product name in lower case.
+    pub products: BTreeMap<String, Decimal>,
+    /// The installment schedule.
+    pub schedule: Vec<InstallmentRule>,
+    /// The contract's row in the workbook.
+    pub source: Location,
+}
+
+/// One contract year or other closed date range `[first, last]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateRange {
+    /// First day, inclusive.
+    pub first: NaiveDate,
+    /// Last day, inclusive.
+    pub last: NaiveDate,
+}
+
+impl DateRange {
+    /// True when `date` is inside.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.first <= date && date <= self.last
+    }
+
+    /// True when the two ranges share a day.
+    pub fn overlaps(&self, other: &DateRange) -> bool {
+        self.first <= other.last && other.first <= self.last
+    }
+
+    /// Number of days, both ends counted.
+    pub fn days(&self) -> i64 {
+        days_between(self.first, self.last) + 1
+    }
+}
+
+impl Contract {
+    /// The term as a range.
+    pub fn term(&self) -> DateRange {
+        DateRange {
+            first: self.start,
+            last: self.end,
+        }
+    }
+
+    /// Contract years `Y_k = [start + k years, start + (k+1) years − 1 day]`, clipped to
+    /// the term (SPEC §3).
+    pub fn contract_years(&self) -> Vec<DateRange> {
+        let mut years = Vec::new();
+        let mut k = 0;
+        while let Some(first) = add_years(self.start, k) {
+            if first > self.end {
+                break;
+            }
+            let next = add_years(self.start, k + 1);
+            let last = next
+                .and_then(|next| next.pred_opt())
+                .map_or(self.end, |last| last.min(self.end));
+            years.push(DateRange { first, last });
+            k += 1;
+        }
+        years
+    }
+
+    /// The coefficient the contract's own sheet gives a product, if any.
+    pub fn product_coefficient(&self, product: &str) -> Option<Decimal> {
+        self.products.get(&product.to_lowercase()).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn bracket(from: &str, to: Option<&str>, rate: &str) -> Bracket {
+        Bracket {
+            from: d(from),
+            to: to.map(d),
+            rate: d(rate),
+        }
+    }
+
+    /// The research note's schedule T: 15% / 20% / 25% / 30% at 1M, 3M, 5M.
+    fn table_t() -> TierTable {
+        TierTable::new(vec![
+            bracket("0", Some("1000000"), "0.15"),
+            bracket("1000000", Some("3000000"), "0.20"),
+            bracket("3000000", Some("5000000"), "0.25"),
+            bracket("5000000", None, "0.30"),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn retroactive_pays_the_whole_volume_at_the_reached_rate() {
+        let table = table_t();
+        assert_eq!(
+            table.rebate(TierMode::Retroactive, d("3200000")).unwrap(),
+            d("800000")
+        );
+        // Exactly on a boundary belongs to the upper bracket: [from, to).
+        assert_eq!(
+            table.rebate(TierMode::Retroactive, d("3000000")).unwrap(),
+            d("750000")
+        );
+        assert_eq!(
+            table.rebate(TierMode::Retroactive, d("2999000")).unwrap(),
+            d("599800")
+        );
+    }
+
+    #[test]
+    fn marginal_pays_each_bracket_at_its_own_rate() {
+        let table = table_t();
+        // 1M × 15% + 2M × 20% + 0.2M × 25% = 150,000 + 400,000 + 50,000.
+        assert_eq!(
+            table.rebate(TierMode::Marginal, d("3200000")).unwrap(),
+            d("600000")
+        );
+        assert_eq!(table.rebate(TierMode::Marginal, d("500")).unwrap(), d("75"));
+    }
+
+    #[test]
+    fn no_rebate_on_zero_or_negative_volume() {
+        let table = table_t();
+        assert_eq!(
+            table.rebate(TierMode::Retroactive, d("-10")).unwrap(),
+            Decimal::ZERO
+        );
+        assert_eq!(
+            table.rebate(TierMode::Marginal, Decimal::ZERO).unwrap(),
+            Decimal::ZERO
+        );
+    }
+
+    #[test]
+    fn a_zero_first_bracket_is_a_minimum_spend() {
+        let table = TierTable::new(vec![
+            bracket("0", Some("100000"), "0"),
+            bracket("100000", None, "0.2"),
+        ])
+        .unwrap();
+        assert_eq!(
+            table.rebate(TierMode::Retroactive, d("99999.99")).unwrap(),
+            Decimal::ZERO
+        );
+        assert_eq!(
+            table.rebate(TierMode::Retroactive, d("100000")).unwrap(),
+            d("20000")
+        );
+        assert_eq!(
+            table.rebate(TierMode::Marginal, d("150000")).unwrap(),
+            d("10000")
+        );
+    }
+
+    #[test]
+    fn invalid_tables_are_rejected() {
+        assert_eq!(TierTable::new(vec![]), Err(TierTableError::Empty));
+        assert!(matches!(
+            TierTable::new(vec![bracket("10", None, "0.1")]),
+            Err(TierTableError::DoesNotStartAtZero(_))
+        ));
+        assert!(matches!(
+            TierTable::new(vec![
+                bracket("0", Some("100"), "0.1"),
+                bracket("90", None, "0.2")
+            ]),
+            Err(TierTableError::NotContiguous { index: 2, .. })
+        ));
+        assert!(matches!(
+            TierTable::new(vec![bracket("0", None, "0.1"), bracket("100", None, "0.2")]),
+            Err(TierTableError::OpenBeforeLast(1))
+        ));
+    }
+
+    #[test]
+    fn words_are_read_in_english_and_chinese() {
+        assert_eq!(
+            Settlement::from_word(" Quarterly "),
+            Some(Settlement::Quarterly)
+        );
+        assert_eq!(TierMode::from_word("超额累进"), Some(TierMode::Marginal));
+        assert_eq!(
+            InvoiceKind::from_word("专票"),
+            Some(InvoiceKind::VatSpecial)
+        );
+        assert_eq!(Base::from_word("gross"), None);
+    }
+}

@@ -1,0 +1,123 @@
+//! Exact money arithmetic: every amount is a `Decimal`, every rounding goes through
+//! [`Rounding::round`], and every operation that could overflow is checked.
+//!
+//! Keeping the rounding rule in one type means a ruleset can switch the whole audit to
+//! banker's rounding without any call site knowing.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Deserialize;
+use std::fmt;
+
+/// How amounts are rounded to cents (SPEC §3: half away from zero unless the ruleset says
+/// `half_even`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Half away from zero (四舍五入): 0.125 → 0.13, −0.125 → −0.13.
+    #[default]
+    HalfUp,
+    /// Banker's rounding: 0.125 → 0.12, 0.135 → 0.14.
+    HalfEven,
+}
+
+impl Rounding {
+    /// Rounds to 0.01 with this rule; the result always carries exactly two decimals.
+    pub fn round(self, amount: Decimal) -> Decimal {
+        let strategy = match self {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        let mut rounded = amount.round_dp_with_strategy(2, strategy);
+        rounded.rescale(2);
+        rounded
+    }
+}
+
+impl fmt::Display for Rounding {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Rounding::HalfUp => "half_up",
+            Rounding::HalfEven => "half_even",
+        })
+    }
+}
+
+/// Arithmetic overflowed the 96-bit decimal range: no real bill gets there, so this
+/// only happens on hostile or corrupt input, and it is reported, never a panic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("amount out of range")]
+pub struct Overflow;
+
+/// `a + b`, checked.
+pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_add(b).ok_or(Overflow)
+}
+
+/// `a − b`, checked.
+pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_sub(b).ok_or(Overflow)
+}
+
+/// `a × b`, checked.
+pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_mul(b).ok_or(Overflow)
+}
+
+/// Money as JSON and CSV carry it: a string with exactly two decimals.
+/// Callers round first; this only pads (it never truncates silently because the
+/// value is already at two decimals, and if not it rounds half away from zero).
+pub fn format_money(amount: Decimal) -> String {
+    let mut shown = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    shown.rescale(2);
+    if shown.is_zero() {
+        // `-0.00` would confuse a reader.
+        return "0.00".to_string();
+    }
+    shown.to_string()
+}
+
+/// A rate (fraction) as a person reads it: 0.22 → `22%`, 0.0005 → `0.05%`.
+pub fn format_rate(rate: Decimal) -> String {
+    let percent = rate.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(rate);
+    format!("{}%", percent.normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn half_up_rounds_midpoints_away_from_zero() {
+        assert_eq!(Rounding::HalfUp.round(d("0.125")).to_string(), "0.13");
+        assert_eq!(Rounding::HalfUp.round(d("0.135")).to_string(), "0.14");
+        assert_eq!(Rounding::HalfUp.round(d("-0.125")).to_string(), "-0.13");
+        assert_eq!(Rounding::HalfUp.round(d("3")).to_string(), "3.00");
+    }
+
+    #[test]
+    fn half_even_rounds_midpoints_to_even() {
+        assert_eq!(Rounding::HalfEven.round(d("0.125")).to_string(), "0.12");
+        assert_eq!(Rounding::HalfEven.round(d("0.135")).to_string(), "0.14");
+        assert_eq!(Rounding::HalfEven.round(d("2.345")).to_string(), "2.34");
+    }
+
+    #[test]
+    fn money_is_shown_with_two_decimals() {
+        assert_eq!(format_money(d("12")), "12.00");
+        assert_eq!(format_money(d("-0.001")), "0.00");
+        assert_eq!(format_money(d("1234.5")), "1234.50");
+        assert_eq!(format_rate(d("0.22")), "22%");
+        assert_eq!(format_rate(d("0.0005")), "0.05%");
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_panic() {
+        assert_eq!(add(Decimal::MAX, Decimal::ONE), Err(Overflow));
+        assert_eq!(mul(Decimal::MAX, Decimal::TWO), Err(Overflow));
+    }
+}

@@ -1,0 +1,74 @@
+//! One spreadsheet or CSV cell as read, before any column knows what it means.
+//!
+//! CSV gives only text; spreadsheets give typed values. Keeping both in one enum lets
+//! every value parser (money, rate, date, month) accept either source with one code path,
+//! and lets error messages quote the cell exactly as the user typed it.
+
+use chrono::NaiveDate;
+use std::fmt;
+
+/// A cell value as read from a CSV field or a spreadsheet cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing in the cell (or only white space).
+    Empty,
+    /// Text as typed (CSV fields are always text).
+    Text(String),
+    /// A number cell. XLSX stores every number as a float.
+    Number(f64),
+    /// A cell formatted as a date (calamine `DateTime`, serial already resolved for the
+    /// workbook's 1900/1904 date system, time of day dropped) or an ODS ISO date.
+    Date(NaiveDate),
+    /// A boolean cell.
+    Bool(bool),
+    /// An error cell such as `#DIV/0!` or `#REF!`; never read as zero.
+    Error(String),
+}
+
+impl Cell {
+    /// True when the cell holds nothing or only white space.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell's content as text, for header matching and identifiers.
+    /// Whole numbers print without a fraction (`2025`, not `2025.0`).
+    pub fn to_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.trim().to_string(),
+            Cell::Number(number) => format_number(*number),
+            Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
+            Cell::Bool(value) => value.to_string(),
+            Cell::Error(error) => error.clone(),
+        }
+    }
+}
+
+/// Shortest round-trip text of a float, the way a spreadsheet user sees it.
+/// Rust's `Display` for `f64` is the shortest text that parses back to the same float
+/// and never uses an exponent, which is exactly what exact-cent conversion needs.
+pub fn format_number(number: f64) -> String {
+    if number == 0.0 {
+        // Prints `-0` otherwise.
+        return "0".to_string();
+    }
+    format!("{number}")
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Empty => formatter.write_str("(empty)"),
+            Cell::Text(text) => write!(formatter, "`{text}`"),
+            Cell::Number(_) | Cell::Date(_) | Cell::Bool(_) => {
+                write!(formatter, "`{}`", self.to_text())
+            }
+            Cell::Error(error) => write!(formatter, "error cell `{error}`"),
+        }
+    }
+}

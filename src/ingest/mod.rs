@@ -1,0 +1,11 @@
+//! Ingest: reading input files into domain values. `table` turns any CSV or spreadsheet
+//! into rows of cells; `value` parses one cell; the loaders (`contracts`, `billing`,
+//! `payouts`) map columns by header name and report every bad cell by location.
+
+pub mod billing;
+pub mod cell;
+pub mod contracts;
+pub mod header;
+pub mod payouts;
+pub mod table;
+pub mod value;

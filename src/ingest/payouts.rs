@@ -1,0 +1,385 @@
+//! Reads the payout ledger (SPEC §2.3): one row per payout received. Rows that cannot be
+//! read are rejected with their location; payouts are few, so they are kept in memory.
+
+use super::cell::Cell;
+use super::contracts::normalize_currency;
+use super::header::{ColumnMap, ColumnSpec, is_blank, optional, required};
+use super::table::TableVisitor;
+use super::value::{self, ValueError};
+use crate::domain::contract::{InvoiceKind, PayoutKind};
+use crate::domain::location::Location;
+use crate::domain::payout::{Invoice, Payout};
+use rust_decimal::Decimal;
+
+const COLUMNS: [ColumnSpec; 14] = [
+    required("payout_id", &["流水号"]),
+    required("contract_id", &["合同编号"]),
+    required("paid_on", &["到账日期"]),
+    required("amount", &["金额"]),
+    optional("currency", &["币种"]),
+    optional("kind", &["方式"]),
+    optional("period", &["所属期间"]),
+    optional("installment", &["期次"]),
+    optional("invoice_no", &["发票号码"]),
+    optional("invoice_date", &["开票日期"]),
+    optional("invoice_amount", &["价税合计"]),
+    optional("invoice_tax_rate", &["发票税率"]),
+    optional("invoice_type", &["发票类型"]),
+    optional("invoice_issuer", &["开票方税号"]),
+];
+
+mod column {
+    pub const PAYOUT_ID: usize = 0;
+    pub const CONTRACT_ID: usize = 1;
+    pub const PAID_ON: usize = 2;
+    pub const AMOUNT: usize = 3;
+    pub const CURRENCY: usize = 4;
+    pub const KIND: usize = 5;
+    pub const PERIOD: usize = 6;
+    pub const INSTALLMENT: usize = 7;
+    pub const INVOICE_NO: usize = 8;
+    pub const INVOICE_DATE: usize = 9;
+    pub const INVOICE_AMOUNT: usize = 10;
+    pub const INVOICE_TAX_RATE: usize = 11;
+    pub const INVOICE_TYPE: usize = 12;
+    pub const INVOICE_ISSUER: usize = 13;
+}
+
+/// A ledger row that was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedPayout {
+    /// File, sheet, row and column.
+    pub location: Location,
+    /// Why.
+    pub reason: String,
+    /// Its amount, when it could be read.
+    pub amount: Option<Decimal>,
+}
+
+/// Control counts for one ledger table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerTable {
+    /// The table.
+    pub table: Location,
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows that became payouts.
+    pub used: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+    /// Blank rows skipped.
+    pub blank: u64,
+    /// Sum of the amounts that could be read.
+    pub amount: Decimal,
+    /// Sum of the used payouts' amounts.
+    pub used_amount: Decimal,
+}
+
+/// Collects payouts from ledger tables.
+#[derive(Debug, Default)]
+pub struct LedgerReader {
+    /// Payouts read, in file order.
+    pub payouts: Vec<Payout>,
+    /// Rows rejected.
+    pub rejected: Vec<RejectedPayout>,
+    /// Per-table counts.
+    pub tables: Vec<LedgerTable>,
+    map: Option<Result<ColumnMap, ()>>,
+}
+
+impl LedgerReader {
+    fn current(&mut self) -> Option<&mut LedgerTable> {
+        self.tables.last_mut()
+    }
+
+    fn reject(&mut self, location: Location, reason: String, amount: Option<Decimal>) {
+        if let Some(table) = self.current() {
+            table.rejected += 1;
+        }
+        self.rejected.push(RejectedPayout {
+            location,
+            reason,
+            amount,
+        });
+    }
+}
+
+impl TableVisitor for LedgerReader {
+    fn begin_table(&mut self, table: &Location) {
+        self.tables.push(LedgerTable {
+            table: table.clone(),
+            rows: 0,
+            used: 0,
+            rejected: 0,
+            blank: 0,
+            amount: Decimal::ZERO,
+            used_amount: Decimal::ZERO,
+        });
+        self.map = None;
+    }
+
+    fn row(&mut self, number: usize, cells: &[Cell]) {
+        let Some(table) = self.tables.last().map(|table| table.table.clone()) else {
+            return;
+        };
+        if is_blank(cells) {
+            if self.map.is_some()
+                && let Some(table) = self.current()
+            {
+                table.blank += 1;
+            }
+            return;
+        }
+        let location = table.at_row(number);
+        let map = match &self.map {
+            None => {
+                match ColumnMap::new(cells, &COLUMNS) {
+                    Ok(map) => self.map = Some(Ok(map)),
+                    Err(missing) => {
+                        self.map = Some(Err(()));
+                        if let Some(table) = self.current() {
+                            table.rows += 1;
+                        }
+                        self.reject(
+                            location,
+                            format!(
+                                "this header row has no column {}; a payout ledger needs payout_id (流水号), contract_id (合同编号), paid_on (到账日期) and amount (金额)",
+                                missing.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+                            ),
+                            None,
+                        );
+                    }
+                }
+                return;
+            }
+            Some(Err(())) => {
+                if let Some(table) = self.current() {
+                    table.rows += 1;
+                }
+                self.reject(
+                    location,
+                    "the table's header matches no payout ledger layout".into(),
+                    None,
+                );
+                return;
+            }
+            Some(Ok(map)) => map.clone(),
+        };
+        let amount = value::parse_money(map.cell(cells, column::AMOUNT)).ok();
+        if let Some(table) = self.current() {
+            table.rows += 1;
+            table.amount += amount.unwrap_or_default();
+        }
+        let duplicate_of = {
+            let id = map.cell(cells, column::PAYOUT_ID).to_text();
+            self.payouts
+                .iter()
+                .find(|payout| payout.id == id)
+                .map(|payout| payout.source.clone())
+        };
+        match parse_payout(&map, cells, location.clone()) {
+            Ok(_) if duplicate_of.is_some() => {
+                let first = duplicate_of
+                    .map(|place| place.to_string())
+                    .unwrap_or_default();
+                let column = map.header(column::PAYOUT_ID, "payout_id");
+                self.reject(
+                    location.at_column(column),
+                    format!(
+                        "payout id `{}` is already used at {first}; ids must be unique",
+                        map.cell(cells, column::PAYOUT_ID).to_text()
+                    ),
+                    amount,
+                );
+            }
+            Ok(payout) => {
+                if let Some(table) = self.current() {
+                    table.used += 1;
+                    table.used_amount += payout.amount;
+                }
+                self.payouts.push(payout);
+            }
+            Err((spec, message)) => {
+                let column = map.header(spec, COLUMNS[spec].name);
+                self.reject(location.at_column(column), message, amount);
+            }
+        }
+    }
+
+    fn unreadable_row(&mut self, number: usize, why: String) {
+        let location = self.tables.last().map_or_else(
+            || Location::file("?".into()),
+            |table| table.table.at_row(number),
+        );
+        if let Some(table) = self.current() {
+            table.rows += 1;
+        }
+        self.reject(location, why, None);
+    }
+}
+
+fn parse_payout(
+    map: &ColumnMap,
+    cells: &[Cell],
+    source: Location,
+) -> Result<Payout, (usize, String)> {
+    use column as c;
+    let fail = |spec: usize| move |error: ValueError| (spec, error.to_string());
+    let text = |spec: usize| {
+        let text = map.cell(cells, spec).to_text();
+        (!text.is_empty()).then_some(text)
+    };
+    let required_text = |spec: usize, what: &str| {
+        text(spec).ok_or_else(|| (spec, format!("expected {what}, found (empty)")))
+    };
+    let optional = |spec: usize| !map.cell(cells, spec).is_empty();
+    let id = required_text(c::PAYOUT_ID, "a payout id")?;
+    let contract_id = required_text(c::CONTRACT_ID, "a contract id")?;
+    let paid_on = value::parse_date(map.cell(cells, c::PAID_ON)).map_err(fail(c::PAID_ON))?;
+    let amount = value::parse_money(map.cell(cells, c::AMOUNT)).map_err(fail(c::AMOUNT))?;
+    let currency = match text(c::CURRENCY) {
+        None => None,
+        Some(code) => Some(normalize_currency(&code).ok_or_else(|| {
+            (
+                c::CURRENCY,
+                format!("expected an ISO currency code such as CNY or USD, found `{code}`"),
+            )
+        })?),
+    };
+    let kind = match text(c::KIND) {
+        None => None,
+        Some(word) => Some(PayoutKind::from_word(&word).ok_or_else(|| {
+            (
+                c::KIND,
+                format!(
+                    "expected one of {}, found `{word}`",
+                    PayoutKind::WORDS.join(", ")
+                ),
+            )
+        })?),
+    };
+    let period = if optional(c::PERIOD) {
+        Some(value::parse_period_ref(map.cell(cells, c::PERIOD)).map_err(fail(c::PERIOD))?)
+    } else {
+        None
+    };
+    let installment = if optional(c::INSTALLMENT) {
+        let number = value::parse_whole_number(map.cell(cells, c::INSTALLMENT))
+            .map_err(fail(c::INSTALLMENT))?;
+        Some(
+            u32::try_from(number)
+                .ok()
+                .filter(|number| *number >= 1)
+                .ok_or_else(|| {
+                    (
+                        c::INSTALLMENT,
+                        format!("expected an installment number of 1 or more, found `{number}`"),
+                    )
+                })?,
+        )
+    } else {
+        None
+    };
+    let invoice_kind = match text(c::INVOICE_TYPE) {
+        None => None,
+        Some(word) => Some(InvoiceKind::from_word(&word).ok_or_else(|| {
+            (
+                c::INVOICE_TYPE,
+                format!(
+                    "expected one of {}, found `{word}`",
+                    InvoiceKind::WORDS.join(", ")
+                ),
+            )
+        })?),
+    };
+    let invoice = Invoice {
+        number: text(c::INVOICE_NO),
+        date: value::parse_optional_date(map.cell(cells, c::INVOICE_DATE))
+            .map_err(fail(c::INVOICE_DATE))?,
+        amount: value::parse_optional_money(map.cell(cells, c::INVOICE_AMOUNT))
+            .map_err(fail(c::INVOICE_AMOUNT))?,
+        tax_rate: if optional(c::INVOICE_TAX_RATE) {
+            Some(
+                value::parse_rate(map.cell(cells, c::INVOICE_TAX_RATE), false)
+                    .map_err(fail(c::INVOICE_TAX_RATE))?,
+            )
+        } else {
+            None
+        },
+        kind: invoice_kind,
+        issuer: text(c::INVOICE_ISSUER),
+    };
+    Ok(Payout {
+        id,
+        contract_id,
+        paid_on,
+        amount,
+        currency,
+        kind,
+        period,
+        installment,
+        invoice,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(values: &[&str]) -> Vec<Cell> {
+        values
+            .iter()
+            .map(|value| {
+                if value.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text((*value).into())
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_chinese_headers_and_rejects_bad_rows_with_their_column() {
+        let mut reader = LedgerReader::default();
+        reader.begin_table(&Location::file("payouts.csv".into()));
+        reader.row(
+            1,
+            &texts(&[
+                "流水号",
+                "合同编号",
+                "到账日期",
+                "金额",
+                "所属期间",
+                "发票类型",
+            ]),
+        );
+        reader.row(
+            2,
+            &texts(&["P1", "C1", "2025年4月15日", "¥12,000.00", "2025-Q1", "专票"]),
+        );
+        reader.row(3, &texts(&["P2", "C1", "2025-04-31", "10", "", ""]));
+        reader.row(4, &texts(&["P1", "C1", "2025-05-01", "10", "", ""]));
+        assert_eq!(reader.payouts.len(), 1);
+        let payout = &reader.payouts[0];
+        assert_eq!(payout.amount, Decimal::new(12_000, 0));
+        assert_eq!(
+            payout.period.map(|period| period.to_string()),
+            Some("2025-Q1".to_string())
+        );
+        assert_eq!(payout.invoice.kind, Some(InvoiceKind::VatSpecial));
+        assert_eq!(reader.rejected.len(), 2);
+        assert_eq!(
+            reader.rejected[0].location.to_string(),
+            "payouts.csv:3:到账日期"
+        );
+        assert!(
+            reader.rejected[1]
+                .reason
+                .contains("already used at payouts.csv:2")
+        );
+        let table = &reader.tables[0];
+        assert_eq!((table.rows, table.used, table.rejected), (3, 1, 2));
+    }
+}

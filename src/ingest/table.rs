@@ -1,0 +1,649 @@
+//! Reads any tabular input — CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030, or a
+//! spreadsheet (`.xlsx/.xlsm/.xls/.xlsb/.ods`) — as a stream of rows of [`Cell`]s, each with
+//! the row number a spreadsheet user would see, while hashing the exact bytes parsed.
+//!
+//! Loaders above this layer never see file formats: they receive `begin_table` once per
+//! sheet (or once for a CSV) and then `row` for every row, header included.
+
+use super::cell::Cell;
+use crate::domain::location::Location;
+use calamine::{Data, Reader, SheetVisible};
+use sha2::{Digest, Sha256};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Spreadsheets are read whole by calamine; refuse files so large that this alone
+/// would threaten memory. CSV files stream and have no such limit.
+pub const MAX_SPREADSHEET_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A decompressed workbook part larger than this is refused before calamine opens it
+/// (a "zip bomb" inflates a few kilobytes into gigabytes).
+pub const MAX_WORKBOOK_PART_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// A sheet whose used area has more cells than this is refused.
+pub const MAX_SHEET_CELLS: usize = 50_000_000;
+
+/// What a loader does with the rows of one file.
+pub trait TableVisitor {
+    /// A new table starts: a CSV file, or one sheet of a workbook.
+    fn begin_table(&mut self, table: &Location);
+    /// One row of the current table; `number` is 1-based as a spreadsheet shows it.
+    fn row(&mut self, number: usize, cells: &[Cell]);
+    /// A row that could not be decoded at all (bad bytes, broken quoting).
+    fn unreadable_row(&mut self, number: usize, why: String);
+}
+
+/// What was learnt about a file while reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDigest {
+    /// SHA-256 of the exact bytes parsed, lower-case hex.
+    pub sha256: String,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// The text encoding of a CSV (`UTF-8`, `GB18030`, …); `None` for spreadsheets.
+    pub encoding: Option<&'static str>,
+    /// Sheets left out because they are hidden.
+    pub hidden_sheets: Vec<String>,
+}
+
+/// A file that could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// The file could not be opened or read.
+    #[error("{location}: cannot read the file: {source}")]
+    Io {
+        /// The file.
+        location: Location,
+        /// Why.
+        source: io::Error,
+    },
+    /// Not a format the auditor reads.
+    #[error("{location}: unsupported file type; expected .csv, .xlsx, .xlsm, .xls, .xlsb or .ods")]
+    UnsupportedType {
+        /// The file.
+        location: Location,
+    },
+    /// The text encoding could not be determined.
+    #[error(
+        "{location}: the file is neither UTF-8 nor GBK/GB18030 (undecodable bytes at byte offset {offset}); save it as UTF-8 CSV"
+    )]
+    Encoding {
+        /// The file.
+        location: Location,
+        /// First undecodable byte.
+        offset: u64,
+    },
+    /// calamine could not open the workbook or a sheet.
+    #[error("{location}: cannot read the workbook: {message}")]
+    Workbook {
+        /// The file or sheet.
+        location: Location,
+        /// calamine's message.
+        message: String,
+    },
+    /// The workbook is larger than the auditor will load.
+    #[error("{location}: {what} is {size} bytes, over the limit of {limit} bytes; split the file")]
+    TooLarge {
+        /// The file (or the part inside it).
+        location: Location,
+        /// What was measured.
+        what: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// Reads every table in `path`, calling `visitor` for each row.
+///
+/// # Errors
+/// When the file cannot be opened, its type or encoding is not supported, or the
+/// workbook is unreadable or over the size limits. Bad rows are not errors: they go to
+/// [`TableVisitor::unreadable_row`].
+pub fn read_file(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+) -> Result<FileDigest, TableError> {
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match extension.as_str() {
+        "csv" | "txt" | "tsv" => read_csv(path, file, visitor),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+            read_spreadsheet(path, file, &extension, visitor)
+        }
+        _ => Err(TableError::UnsupportedType {
+            location: Location::file(file),
+        }),
+    }
+}
+
+/// True for file names this module can read (used when walking folders).
+pub fn is_table_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|extension| {
+            matches!(
+                extension.as_str(),
+                "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"
+            )
+        })
+}
+
+/// Counts and hashes bytes as they pass, so the digest is of exactly what was parsed.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let count = self.inner.read(buffer)?;
+        self.hasher.update(&buffer[..count]);
+        self.bytes += count as u64;
+        Ok(count)
+    }
+}
+
+fn hex(digest: &[u8]) -> String {
+    use std::fmt::Write;
+    digest
+        .iter()
+        .fold(String::with_capacity(64), |mut text, byte| {
+            let _ = write!(text, "{byte:02x}");
+            text
+        })
+}
+
+/// The encodings a CSV may be in, decided from its first bytes; never guessed from
+/// content beyond "is this valid UTF-8, else is it valid GB18030".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Gb18030,
+}
+
+impl TextEncoding {
+    fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+            TextEncoding::Gb18030 => "GB18030",
+        }
+    }
+}
+
+/// How many bytes are looked at to decide the encoding.
+const SNIFF_BYTES: usize = 256 * 1024;
+
+fn sniff_encoding(sample: &[u8], at_end: bool) -> Result<TextEncoding, u64> {
+    if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Ok(TextEncoding::Utf8Bom);
+    }
+    if sample.starts_with(&[0xFF, 0xFE]) {
+        return Ok(TextEncoding::Utf16Le);
+    }
+    if sample.starts_with(&[0xFE, 0xFF]) {
+        return Ok(TextEncoding::Utf16Be);
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => return Ok(TextEncoding::Utf8),
+        // Cut in the middle of a character by the sample's end: still UTF-8.
+        Err(error) if error.error_len().is_none() && !at_end => return Ok(TextEncoding::Utf8),
+        Err(_) => {}
+    }
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut output = vec![0u8; sample.len() * 3 + 16];
+    let (result, read, _) = decoder.decode_to_utf8_without_replacement(sample, &mut output, at_end);
+    match result {
+        encoding_rs::DecoderResult::Malformed(bad, _) => Err(read as u64 - u64::from(bad)),
+        _ => Ok(TextEncoding::Gb18030),
+    }
+}
+
+/// Transcodes a non-UTF-8 stream to UTF-8, failing (never replacing) on bad bytes.
+struct DecodingReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    output: Vec<u8>,
+    position: usize,
+    filled: usize,
+    consumed: u64,
+    finished: bool,
+}
+
+impl<R: BufRead> DecodingReader<R> {
+    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        DecodingReader {
+            inner,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            output: vec![0; 64 * 1024],
+            position: 0,
+            filled: 0,
+            consumed: 0,
+            finished: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for DecodingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        while self.position == self.filled && !self.finished {
+            let input = self.inner.fill_buf()?;
+            let last = input.is_empty();
+            let (result, read, written) =
+                self.decoder
+                    .decode_to_utf8_without_replacement(input, &mut self.output, last);
+            if let encoding_rs::DecoderResult::Malformed(_, _) = result {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "undecodable bytes near byte offset {}",
+                        self.consumed + read as u64
+                    ),
+                ));
+            }
+            self.inner.consume(read);
+            self.consumed += read as u64;
+            self.position = 0;
+            self.filled = written;
+            if last && matches!(result, encoding_rs::DecoderResult::InputEmpty) {
+                self.finished = true;
+            }
+        }
+        let count = buffer.len().min(self.filled - self.position);
+        buffer[..count].copy_from_slice(&self.output[self.position..self.position + count]);
+        self.position += count;
+        Ok(count)
+    }
+}
+
+fn read_csv(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+) -> Result<FileDigest, TableError> {
+    let location = Location::file(file);
+    let io_error = |source| TableError::Io {
+        location: location.clone(),
+        source,
+    };
+    let opened = std::fs::File::open(path).map_err(io_error)?;
+    let hashing = HashingReader {
+        inner: opened,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    let mut buffered = BufReader::with_capacity(SNIFF_BYTES, hashing);
+    let sample = buffered.fill_buf().map_err(io_error)?;
+    let at_end = sample.len() < SNIFF_BYTES;
+    let encoding = sniff_encoding(sample, at_end).map_err(|offset| TableError::Encoding {
+        location: location.clone(),
+        offset,
+    })?;
+    if encoding == TextEncoding::Utf8Bom {
+        buffered.consume(3);
+    }
+    let delimiter = if path
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("tsv"))
+    {
+        b'\t'
+    } else {
+        b','
+    };
+    visitor.begin_table(&location);
+    let hashing = match encoding {
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+            read_csv_records(&mut buffered, delimiter, visitor);
+            buffered.into_inner()
+        }
+        TextEncoding::Utf16Le | TextEncoding::Utf16Be | TextEncoding::Gb18030 => {
+            let label = match encoding {
+                TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
+                TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
+                _ => encoding_rs::GB18030,
+            };
+            let mut decoding = DecodingReader::new(buffered, label);
+            read_csv_records(&mut decoding, delimiter, visitor);
+            decoding.inner.into_inner()
+        }
+    };
+    let mut hashing = hashing;
+    // Hash whatever the parser did not need (after a fatal decoding error) so the digest
+    // always covers the whole file.
+    io::copy(&mut hashing, &mut io::sink()).map_err(io_error)?;
+    Ok(FileDigest {
+        sha256: hex(&hashing.hasher.finalize()),
+        bytes: hashing.bytes,
+        encoding: Some(encoding.name()),
+        hidden_sheets: Vec::new(),
+    })
+}
+
+/// Parses CSV records from UTF-8 bytes. Ragged rows are passed through as they are (the
+/// loader rejects them by column); a decoding failure ends the file at that row.
+fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn TableVisitor) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut last_line = 0usize;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record
+                    .position()
+                    .map_or(last_line + 1, |position| position.line() as usize);
+                last_line = line;
+                cells.clear();
+                let mut bad_utf8 = None;
+                for (index, field) in record.iter().enumerate() {
+                    match std::str::from_utf8(field) {
+                        Ok(text) if text.trim().is_empty() => cells.push(Cell::Empty),
+                        Ok(text) => cells.push(Cell::Text(text.trim().to_string())),
+                        Err(_) => {
+                            bad_utf8 = Some(index + 1);
+                            break;
+                        }
+                    }
+                }
+                match bad_utf8 {
+                    Some(field) => visitor.unreadable_row(
+                        line,
+                        format!("field {field} is not valid UTF-8 although the file is"),
+                    ),
+                    None => visitor.row(line, &cells),
+                }
+            }
+            Err(error) => {
+                let line = error
+                    .position()
+                    .map_or(last_line + 1, |position| position.line() as usize);
+                visitor.unreadable_row(line, format!("the file cannot be read past here: {error}"));
+                break;
+            }
+        }
+    }
+}
+
+fn read_spreadsheet(
+    path: &Path,
+    file: Arc<str>,
+    extension: &str,
+    visitor: &mut dyn TableVisitor,
+) -> Result<FileDigest, TableError> {
+    let location = Location::file(file.clone());
+    let size = std::fs::metadata(path)
+        .map_err(|source| TableError::Io {
+            location: location.clone(),
+            source,
+        })?
+        .len();
+    if size > MAX_SPREADSHEET_BYTES {
+        return Err(TableError::TooLarge {
+            location,
+            what: "the file".to_string(),
+            size,
+            limit: MAX_SPREADSHEET_BYTES,
+        });
+    }
+    // Read once: the bytes hashed are the bytes parsed.
+    let bytes = std::fs::read(path).map_err(|source| TableError::Io {
+        location: location.clone(),
+        source,
+    })?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    if matches!(extension, "xlsx" | "xlsm" | "xlsb" | "ods") {
+        check_zip_parts(&bytes, &location)?;
+    }
+    let workbook_error = |location: &Location, error: calamine::Error| TableError::Workbook {
+        location: location.clone(),
+        message: error.to_string(),
+    };
+    let cursor = Cursor::new(bytes.as_slice());
+    let mut workbook: calamine::Sheets<_> = match extension {
+        "xls" => calamine::open_workbook_from_rs(cursor)
+            .map(calamine::Sheets::Xls)
+            .map_err(|error| workbook_error(&location, calamine::Error::Xls(error)))?,
+        "xlsb" => calamine::open_workbook_from_rs(cursor)
+            .map(calamine::Sheets::Xlsb)
+            .map_err(|error| workbook_error(&location, calamine::Error::Xlsb(error)))?,
+        "ods" => calamine::open_workbook_from_rs(cursor)
+            .map(calamine::Sheets::Ods)
+            .map_err(|error| workbook_error(&location, calamine::Error::Ods(error)))?,
+        _ => calamine::open_workbook_from_rs(cursor)
+            .map(calamine::Sheets::Xlsx)
+            .map_err(|error| workbook_error(&location, calamine::Error::Xlsx(error)))?,
+    };
+    let sheets: Vec<(String, bool)> = workbook
+        .sheets_metadata()
+        .iter()
+        .map(|sheet| (sheet.name.clone(), sheet.visible == SheetVisible::Visible))
+        .collect();
+    let mut hidden_sheets = Vec::new();
+    let mut cells: Vec<Cell> = Vec::new();
+    for (name, visible) in sheets {
+        if !visible {
+            hidden_sheets.push(name);
+            continue;
+        }
+        let table = Location::sheet(file.clone(), Some(Arc::from(name.as_str())));
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|error| workbook_error(&table, error))?;
+        let (height, width) = range.get_size();
+        if height.saturating_mul(width) > MAX_SHEET_CELLS {
+            return Err(TableError::TooLarge {
+                location: table,
+                what: format!("the used area ({height} rows × {width} columns)"),
+                size: (height.saturating_mul(width)) as u64,
+                limit: MAX_SHEET_CELLS as u64,
+            });
+        }
+        visitor.begin_table(&table);
+        let (first_row, first_column) = range.start().unwrap_or((0, 0));
+        for (offset, row) in range.rows().enumerate() {
+            cells.clear();
+            // Keep columns where a user sees them even when the used area starts at C.
+            cells.extend((0..first_column).map(|_| Cell::Empty));
+            cells.extend(row.iter().map(cell_from_data));
+            visitor.row(first_row as usize + offset + 1, &cells);
+        }
+    }
+    Ok(FileDigest {
+        sha256,
+        bytes: size,
+        encoding: None,
+        hidden_sheets,
+    })
+}
+
+/// Refuses zip containers whose parts claim to inflate beyond the limit, before calamine
+/// allocates anything for them.
+fn check_zip_parts(bytes: &[u8], location: &Location) -> Result<(), TableError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        // Not a zip: calamine will report the real problem.
+        return Ok(());
+    };
+    for index in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(index) else {
+            continue;
+        };
+        if part.size() > MAX_WORKBOOK_PART_BYTES {
+            return Err(TableError::TooLarge {
+                location: location.clone(),
+                what: format!(
+                    "the part `{}` once decompressed",
+                    part.name().unwrap_or_default()
+                ),
+                size: part.size(),
+                limit: MAX_WORKBOOK_PART_BYTES,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn cell_from_data(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(text) if text.trim().is_empty() => Cell::Empty,
+        Data::String(text) => Cell::Text(text.trim().to_string()),
+        Data::Float(number) => Cell::Number(*number),
+        #[allow(clippy::cast_precision_loss)]
+        Data::Int(number) => Cell::Number(*number as f64),
+        Data::Bool(value) => Cell::Bool(*value),
+        Data::DateTime(value) if value.is_datetime() => {
+            let (year, month, day, ..) = value.to_ymd_hms_milli();
+            match chrono::NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day))
+            {
+                Some(date) => Cell::Date(date),
+                None => Cell::Number(value.as_f64()),
+            }
+        }
+        Data::DateTime(value) => Cell::Number(value.as_f64()),
+        Data::DateTimeIso(text) => {
+            let date_part = text.get(..10).unwrap_or(text);
+            match chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
+                Ok(date) => Cell::Date(date),
+                Err(_) => Cell::Text(text.clone()),
+            }
+        }
+        Data::DurationIso(text) => Cell::Text(text.clone()),
+        Data::Error(error) => Cell::Error(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect {
+        tables: Vec<String>,
+        rows: Vec<(usize, Vec<Cell>)>,
+        bad: Vec<(usize, String)>,
+    }
+
+    impl TableVisitor for Collect {
+        fn begin_table(&mut self, table: &Location) {
+            self.tables.push(table.to_string());
+        }
+        fn row(&mut self, number: usize, cells: &[Cell]) {
+            self.rows.push((number, cells.to_vec()));
+        }
+        fn unreadable_row(&mut self, number: usize, why: String) {
+            self.bad.push((number, why));
+        }
+    }
+
+    fn read_bytes(name: &str, bytes: &[u8]) -> (Result<FileDigest, TableError>, Collect) {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let mut collect = Collect::default();
+        let result = read_file(&path, Arc::from(name), &mut collect);
+        (result, collect)
+    }
+
+    #[test]
+    fn the_same_content_reads_alike_in_every_encoding() {
+        let text = "账号,金额\nA1,\"1,234.50\"\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(text.as_bytes());
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in text.encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        let expected = vec![
+            (
+                1,
+                vec![Cell::Text("账号".into()), Cell::Text("金额".into())],
+            ),
+            (
+                2,
+                vec![Cell::Text("A1".into()), Cell::Text("1,234.50".into())],
+            ),
+        ];
+        for (bytes, encoding) in [
+            (text.as_bytes().to_vec(), "UTF-8"),
+            (bom, "UTF-8 with BOM"),
+            (gbk.into_owned(), "GB18030"),
+            (utf16, "UTF-16LE"),
+        ] {
+            let (result, collect) = read_bytes("bill.csv", &bytes);
+            let digest = result.unwrap();
+            assert_eq!(digest.encoding, Some(encoding));
+            assert_eq!(digest.bytes, bytes.len() as u64);
+            assert_eq!(collect.rows, expected, "{encoding}");
+        }
+    }
+
+    #[test]
+    fn undecodable_bytes_are_an_error_not_replacement_characters() {
+        let (result, _) = read_bytes("bad.csv", b"a,b\n\xff\xff\xff,1\n");
+        assert!(matches!(result, Err(TableError::Encoding { .. })));
+    }
+
+    #[test]
+    fn unknown_extensions_are_refused() {
+        let (result, _) = read_bytes("bill.pdf", b"%PDF");
+        assert!(matches!(result, Err(TableError::UnsupportedType { .. })));
+    }
+
+    #[test]
+    fn a_corrupt_workbook_is_an_error_naming_the_file() {
+        let (result, _) = read_bytes("broken.xlsx", b"not a zip at all");
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.starts_with("broken.xlsx: cannot read the workbook"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn spreadsheet_rows_keep_their_row_numbers_and_types() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("bill").unwrap();
+        sheet.write_string(2, 1, "amount").unwrap();
+        sheet.write_number(3, 1, 1234.5).unwrap();
+        let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 3, 31).unwrap();
+        sheet
+            .write_datetime_with_format(4, 1, &date, &format)
+            .unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let (result, collect) = read_bytes("bill.xlsx", &bytes);
+        result.unwrap();
+        assert_eq!(collect.tables, vec!["bill.xlsx:bill"]);
+        assert_eq!(
+            collect.rows[0],
+            (3, vec![Cell::Empty, Cell::Text("amount".into())])
+        );
+        assert_eq!(
+            collect.rows[1],
+            (4, vec![Cell::Empty, Cell::Number(1234.5)])
+        );
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+        assert_eq!(collect.rows[2], (5, vec![Cell::Empty, Cell::Date(day)]));
+    }
+}

@@ -1,0 +1,118 @@
+//! rebate-audit: recomputes the rebates cloud-reseller contracts promise and reports
+//! every payout that is unpaid, underpaid, overpaid, late or mis-invoiced.
+//!
+//! The pipeline runs one way — [`ingest`] → [`attribute`] → [`compute`] → [`reconcile`] →
+//! [`report`] — composed in [`pipeline::audit`]. Domain types in [`domain`] carry no I/O.
+
+#![deny(missing_docs)]
+
+pub mod attribute;
+pub mod cli;
+pub mod compute;
+pub mod config;
+pub mod domain;
+pub mod ingest;
+pub mod pipeline;
+pub mod reconcile;
+pub mod report;
+pub mod ruleset;
+
+use cli::{Args, Command, RunArgs};
+use config::{Config, ConfigError};
+use domain::finding::Severity;
+use pipeline::PipelineError;
+
+/// How a run ended, for the exit status (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No finding at or above `--fail-on`: exit 0.
+    Clean,
+    /// Findings at or above `--fail-on`: exit 1.
+    Findings,
+}
+
+impl Outcome {
+    /// The process exit status.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+        }
+    }
+}
+
+/// Why the audit could not run (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Bad arguments.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Rulesets or contracts unusable, or arithmetic overflow.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    /// The thread pool could not start.
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads {
+        /// Requested threads.
+        threads: usize,
+        /// Why.
+        message: String,
+    },
+    /// Reports could not be rendered.
+    #[error("cannot render the reports: {0}")]
+    Render(String),
+    /// Reports could not be written.
+    #[error("cannot write the reports: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Runs the command the arguments name; prints a short summary on standard output.
+///
+/// # Errors
+/// When the audit cannot run; see [`RunError`].
+pub fn run(args: Args) -> Result<Outcome, RunError> {
+    match args.command {
+        Command::Run(run_args) => run_audit(&run_args),
+    }
+}
+
+fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
+    let today = chrono::Local::now().date_naive();
+    let config = Config::from_args(args, today)?;
+    let audit = match config.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|error| RunError::Threads {
+                threads,
+                message: error.to_string(),
+            })?
+            .install(|| pipeline::audit(&config))?,
+        None => pipeline::audit(&config)?,
+    };
+    let files = report::render_all(&audit).map_err(RunError::Render)?;
+    report::write_all(&config.out, &files)?;
+    let worst = audit.findings.iter().map(|finding| finding.severity).max();
+    let count = |severity: Severity| {
+        audit
+            .findings
+            .iter()
+            .filter(|finding| finding.severity == severity)
+            .count()
+    };
+    println!(
+        "rebate-audit as of {}: {} contracts, {} installments, {} findings ({} error, {} warning, {} info); reports in {}",
+        audit.as_of,
+        audit.contracts.len(),
+        audit.installments.len(),
+        audit.findings.len(),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        config.out.display()
+    );
+    Ok(match worst {
+        Some(worst) if worst >= config.fail_on => Outcome::Findings,
+        _ => Outcome::Clean,
+    })
+}

@@ -1,0 +1,399 @@
+//! `findings.json`, schema `rebate-audit/findings/v1` (SPEC §5). Money is a string with
+//! exactly two decimals, dates are ISO, and a field that does not apply is `null`.
+
+use super::totals::Totals;
+use crate::attribute::TableControl;
+use crate::domain::finding::{Allocation, Computation, Evidence, Finding, SourceRows};
+use crate::domain::location::Location;
+use crate::domain::money::{format_money, format_rate};
+use crate::ingest::payouts::LedgerTable;
+use crate::pipeline::{Audit, InputFile};
+use crate::reconcile::InstallmentRecord;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The schema name written into every report.
+pub const SCHEMA: &str = "rebate-audit/findings/v1";
+
+fn money(amount: Decimal) -> String {
+    format_money(amount)
+}
+
+fn optional_money(amount: Option<Decimal>) -> Option<String> {
+    amount.map(format_money)
+}
+
+fn date(day: Option<NaiveDate>) -> Option<String> {
+    day.map(|day| day.to_string())
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    tool: Tool,
+    as_of: String,
+    rulesets: Vec<RulesetJson<'a>>,
+    inputs: Vec<InputJson<'a>>,
+    controls: Controls,
+    totals: &'a Totals,
+    expected: Vec<ExpectedJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct RulesetJson<'a> {
+    name: &'a str,
+    origin: &'a str,
+}
+
+#[derive(Serialize)]
+struct InputJson<'a> {
+    role: &'static str,
+    path: &'a str,
+    sha256: Option<&'a str>,
+    bytes: u64,
+    encoding: Option<&'static str>,
+    rows: u64,
+}
+
+#[derive(Serialize)]
+struct TallyJson {
+    rows: u64,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct BillingControl {
+    file: String,
+    sheet: Option<String>,
+    layout: Option<String>,
+    read: TallyJson,
+    attributed: TallyJson,
+    excluded: BTreeMap<&'static str, TallyJson>,
+    rejected: TallyJson,
+    blank_rows: u64,
+    balanced: bool,
+}
+
+#[derive(Serialize)]
+struct PayoutControl {
+    file: String,
+    sheet: Option<String>,
+    read: TallyJson,
+    used: TallyJson,
+    rejected_rows: u64,
+    blank_rows: u64,
+    balanced: bool,
+}
+
+#[derive(Serialize)]
+struct Controls {
+    billing: Vec<BillingControl>,
+    payouts: Vec<PayoutControl>,
+}
+
+#[derive(Serialize)]
+struct ExpectedJson<'a> {
+    contract_id: &'a str,
+    period_start: String,
+    period_end: String,
+    installment: u32,
+    trigger: &'static str,
+    weighted_base: String,
+    expected: String,
+    due_on: Option<String>,
+    paid: String,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct LocationJson<'a> {
+    file: &'a str,
+    sheet: Option<&'a str>,
+    row: Option<usize>,
+    column: Option<&'a str>,
+}
+
+impl<'a> From<&'a Location> for LocationJson<'a> {
+    fn from(location: &'a Location) -> Self {
+        LocationJson {
+            file: &location.file,
+            sheet: location.sheet.as_deref(),
+            row: location.row,
+            column: location.column.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ComputationJson<'a> {
+    formula: String,
+    base: &'a str,
+    tier_basis: &'a str,
+    tier_mode: &'a str,
+    period_weighted_base: String,
+    scope_start: String,
+    scope_end: String,
+    scope_weighted_base: String,
+    bracket_rate: String,
+    scope_rebate: String,
+    cap: Option<String>,
+    cap_applied: bool,
+    earned_before: String,
+    earned_through: String,
+    period_expected: String,
+    portion: &'a str,
+    installment_expected: String,
+    due_rule: &'a str,
+}
+
+#[derive(Serialize)]
+struct SourceRowsJson<'a> {
+    file: &'a str,
+    sheet: Option<&'a str>,
+    product: &'a str,
+    coefficient: String,
+    rows: u64,
+    row_ranges: &'a str,
+    base: String,
+    weighted_base: String,
+}
+
+#[derive(Serialize)]
+struct AllocationJson<'a> {
+    payout_id: &'a str,
+    paid_on: String,
+    amount: String,
+    excess: bool,
+    source: LocationJson<'a>,
+}
+
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    location: Option<LocationJson<'a>>,
+    computation: Option<ComputationJson<'a>>,
+    source_rows: Vec<SourceRowsJson<'a>>,
+    allocations: Vec<AllocationJson<'a>>,
+    facts: BTreeMap<&'a str, &'a str>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    finding_type: &'static str,
+    severity: &'static str,
+    contract_id: Option<&'a str>,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    installment: Option<u32>,
+    payout_id: Option<&'a str>,
+    reason: Option<&'a str>,
+    expected: Option<String>,
+    paid: Option<String>,
+    difference: Option<String>,
+    due_on: Option<String>,
+    paid_on: Option<String>,
+    days_late: Option<i64>,
+    interest: Option<String>,
+    detail: &'a str,
+    evidence: EvidenceJson<'a>,
+}
+
+fn tally(rows: u64, amount: Decimal) -> TallyJson {
+    TallyJson {
+        rows,
+        amount: money(amount),
+    }
+}
+
+/// Whether a billing table's control totals balance: rows and amounts read equal
+/// attributed + excluded + rejected.
+pub fn billing_balanced(control: &TableControl) -> bool {
+    let excluded_rows: u64 = control.excluded.values().map(|tally| tally.rows).sum();
+    let excluded_amount: Decimal = control.excluded.values().map(|tally| tally.amount).sum();
+    control.read.rows == control.attributed.rows + excluded_rows + control.rejected.rows
+        && control.read.amount
+            == control.attributed.amount + excluded_amount + control.rejected.amount
+}
+
+/// Whether a ledger table's rows balance: read = used + rejected.
+pub fn payout_balanced(control: &LedgerTable) -> bool {
+    control.rows == control.used + control.rejected
+}
+
+fn computation(computation: &Computation) -> ComputationJson<'_> {
+    ComputationJson {
+        formula: crate::reconcile::explain(computation),
+        base: &computation.base,
+        tier_basis: &computation.tier_basis,
+        tier_mode: &computation.tier_mode,
+        period_weighted_base: money(computation.period_weighted_base),
+        scope_start: computation.scope_start.to_string(),
+        scope_end: computation.scope_end.to_string(),
+        scope_weighted_base: money(computation.scope_weighted_base),
+        bracket_rate: format_rate(computation.bracket_rate),
+        scope_rebate: money(computation.scope_rebate),
+        cap: optional_money(computation.cap),
+        cap_applied: computation.cap_applied,
+        earned_before: money(computation.earned_before),
+        earned_through: money(computation.earned_through),
+        period_expected: money(computation.period_expected),
+        portion: &computation.portion,
+        installment_expected: money(computation.installment_expected),
+        due_rule: &computation.due_rule,
+    }
+}
+
+fn source_rows(rows: &SourceRows) -> SourceRowsJson<'_> {
+    SourceRowsJson {
+        file: &rows.table.file,
+        sheet: rows.table.sheet.as_deref(),
+        product: &rows.product,
+        coefficient: rows.coefficient.normalize().to_string(),
+        rows: rows.rows,
+        row_ranges: &rows.row_ranges,
+        base: money(rows.base),
+        weighted_base: money(rows.weighted_base),
+    }
+}
+
+fn allocation(allocation: &Allocation) -> AllocationJson<'_> {
+    AllocationJson {
+        payout_id: &allocation.payout_id,
+        paid_on: allocation.paid_on.to_string(),
+        amount: money(allocation.amount),
+        excess: allocation.excess,
+        source: (&allocation.source).into(),
+    }
+}
+
+fn evidence(evidence: &Evidence) -> EvidenceJson<'_> {
+    EvidenceJson {
+        location: evidence.location.as_ref().map(Into::into),
+        computation: evidence.computation.as_ref().map(computation),
+        source_rows: evidence.source_rows.iter().map(source_rows).collect(),
+        allocations: evidence.allocations.iter().map(allocation).collect(),
+        facts: evidence
+            .facts
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect(),
+    }
+}
+
+fn finding(finding: &Finding) -> FindingJson<'_> {
+    FindingJson {
+        id: &finding.id,
+        finding_type: finding.finding_type.word(),
+        severity: finding.severity.word(),
+        contract_id: finding.contract_id.as_deref(),
+        period_start: date(finding.period_start),
+        period_end: date(finding.period_end),
+        installment: finding.installment,
+        payout_id: finding.payout_id.as_deref(),
+        reason: finding.reason.as_deref(),
+        expected: optional_money(finding.expected),
+        paid: optional_money(finding.paid),
+        difference: optional_money(finding.difference),
+        due_on: date(finding.due_on),
+        paid_on: date(finding.paid_on),
+        days_late: finding.days_late,
+        interest: optional_money(finding.interest),
+        detail: &finding.detail,
+        evidence: evidence(&finding.evidence),
+    }
+}
+
+fn input(input: &InputFile) -> InputJson<'_> {
+    InputJson {
+        role: input.role.word(),
+        path: &input.path,
+        sha256: input.sha256.as_deref(),
+        bytes: input.bytes,
+        encoding: input.encoding,
+        rows: input.rows,
+    }
+}
+
+fn expected(record: &InstallmentRecord) -> ExpectedJson<'_> {
+    ExpectedJson {
+        contract_id: &record.contract_id,
+        period_start: record.period_start.to_string(),
+        period_end: record.period_end.to_string(),
+        installment: record.installment,
+        trigger: record.trigger.word(),
+        weighted_base: money(record.weighted_base),
+        expected: money(record.expected),
+        due_on: date(record.due_on),
+        paid: money(record.paid),
+        status: record.status.word(),
+    }
+}
+
+/// Renders the whole report as pretty JSON with a trailing newline.
+pub fn render(audit: &Audit, totals: &Totals) -> String {
+    let report = Report {
+        schema: SCHEMA,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        as_of: audit.as_of.to_string(),
+        rulesets: audit
+            .rulesets
+            .iter()
+            .map(|(name, origin)| RulesetJson { name, origin })
+            .collect(),
+        inputs: audit.inputs.iter().map(input).collect(),
+        controls: Controls {
+            billing: audit
+                .billing_controls
+                .iter()
+                .map(|control| BillingControl {
+                    file: control.table.file.to_string(),
+                    sheet: control.table.sheet.as_deref().map(str::to_string),
+                    layout: control.layout.clone(),
+                    read: tally(control.read.rows, control.read.amount),
+                    attributed: tally(control.attributed.rows, control.attributed.amount),
+                    excluded: control
+                        .excluded
+                        .iter()
+                        .map(|(reason, value)| (reason.word(), tally(value.rows, value.amount)))
+                        .collect(),
+                    rejected: tally(control.rejected.rows, control.rejected.amount),
+                    blank_rows: control.blank_rows,
+                    balanced: billing_balanced(control),
+                })
+                .collect(),
+            payouts: audit
+                .payout_controls
+                .iter()
+                .map(|control| PayoutControl {
+                    file: control.table.file.to_string(),
+                    sheet: control.table.sheet.as_deref().map(str::to_string),
+                    read: tally(control.rows, control.amount),
+                    used: tally(control.used, control.used_amount),
+                    rejected_rows: control.rejected,
+                    blank_rows: control.blank,
+                    balanced: payout_balanced(control),
+                })
+                .collect(),
+        },
+        totals,
+        expected: audit.installments.iter().map(expected).collect(),
+        findings: audit.findings.iter().map(finding).collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&report)
+        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"));
+    text.push('\n');
+    text
+}

@@ -1,0 +1,325 @@
+//! `summary.md` and `summary.html`: what a person reads in a minute — totals, findings
+//! by type and amount, per-contract expected against paid, the findings that matter most,
+//! and the control totals.
+
+use super::json::{billing_balanced, payout_balanced};
+use super::totals::Totals;
+use crate::domain::finding::{Finding, Severity};
+use crate::domain::money::format_money;
+use crate::pipeline::Audit;
+use std::fmt::Write;
+
+/// How many findings the summary lists one by one (all are in findings.csv/json).
+const LISTED: usize = 40;
+
+/// A simple table: header and rows of text.
+struct Table {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+/// The summary as sections of prose and tables, rendered to Markdown or HTML.
+enum Block {
+    Heading(String),
+    Paragraph(String),
+    Table(Table),
+}
+
+fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
+    let mut blocks = vec![Block::Heading(format!(
+        "Rebate audit as of {}",
+        audit.as_of
+    ))];
+    let errors = totals.by_severity.get("error").copied().unwrap_or(0);
+    let warnings = totals.by_severity.get("warning").copied().unwrap_or(0);
+    blocks.push(Block::Paragraph(format!(
+        "{} contracts, {} installments. Expected {}, paid {}; unpaid and underpaid installments are short {} plus {} late interest. {} findings: {errors} errors, {warnings} warnings, {} info.",
+        totals.contracts,
+        totals.installments,
+        totals.expected,
+        totals.paid,
+        totals.shortfall,
+        totals.interest,
+        totals.findings,
+        totals.by_severity.get("info").copied().unwrap_or(0),
+    )));
+    blocks.push(Block::Heading("Findings by type".into()));
+    blocks.push(Block::Table(Table {
+        header: vec!["type", "count", "amount at stake"],
+        rows: totals
+            .by_type
+            .iter()
+            .map(|(name, total)| {
+                vec![
+                    (*name).to_string(),
+                    total.count.to_string(),
+                    total.amount.clone(),
+                ]
+            })
+            .collect(),
+    }));
+    blocks.push(Block::Heading("Contracts".into()));
+    blocks.push(Block::Table(Table {
+        header: vec![
+            "contract",
+            "customer",
+            "agent",
+            "weighted base",
+            "expected",
+            "due by now",
+            "paid",
+            "short",
+            "findings",
+        ],
+        rows: totals
+            .per_contract
+            .iter()
+            .map(|total| {
+                vec![
+                    total.contract_id.clone(),
+                    total.customer.clone(),
+                    total.agent.clone(),
+                    total.weighted_base.clone(),
+                    total.expected.clone(),
+                    total.due.clone(),
+                    total.paid.clone(),
+                    total.shortfall.clone(),
+                    total.findings.to_string(),
+                ]
+            })
+            .collect(),
+    }));
+    let mut important: Vec<&Finding> = audit
+        .findings
+        .iter()
+        .filter(|finding| finding.severity >= Severity::Warning)
+        .collect();
+    important.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| b.amount_at_stake().cmp(&a.amount_at_stake()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    blocks.push(Block::Heading("Errors and warnings, largest first".into()));
+    if important.is_empty() {
+        blocks.push(Block::Paragraph("None.".into()));
+    } else {
+        let shown = important.len().min(LISTED);
+        blocks.push(Block::Table(Table {
+            header: vec!["severity", "type", "contract", "amount", "detail", "id"],
+            rows: important[..shown]
+                .iter()
+                .map(|finding| {
+                    vec![
+                        finding.severity.word().into(),
+                        finding.finding_type.word().into(),
+                        finding.contract_id.clone().unwrap_or_default(),
+                        format_money(finding.amount_at_stake()),
+                        finding.detail.clone(),
+                        finding.id.clone(),
+                    ]
+                })
+                .collect(),
+        }));
+        if important.len() > shown {
+            blocks.push(Block::Paragraph(format!(
+                "… and {} more; every finding is in findings.csv, findings.xlsx and findings.json.",
+                important.len() - shown
+            )));
+        }
+    }
+    blocks.push(Block::Heading("Control totals".into()));
+    blocks.push(Block::Paragraph("Every input row is attributed to a contract, excluded with a reason, or rejected; amounts are net amounts.".into()));
+    blocks.push(Block::Table(Table {
+        header: vec![
+            "billing table",
+            "rows read",
+            "amount read",
+            "attributed",
+            "excluded",
+            "rejected",
+            "balanced",
+        ],
+        rows: audit
+            .billing_controls
+            .iter()
+            .map(|control| {
+                let excluded_rows: u64 = control.excluded.values().map(|tally| tally.rows).sum();
+                let excluded_amount = control
+                    .excluded
+                    .values()
+                    .fold(rust_decimal::Decimal::ZERO, |sum, tally| {
+                        sum.saturating_add(tally.amount)
+                    });
+                vec![
+                    control.table.to_string(),
+                    control.read.rows.to_string(),
+                    format_money(control.read.amount),
+                    format!(
+                        "{} / {}",
+                        control.attributed.rows,
+                        format_money(control.attributed.amount)
+                    ),
+                    format!("{excluded_rows} / {}", format_money(excluded_amount)),
+                    format!(
+                        "{} / {}",
+                        control.rejected.rows,
+                        format_money(control.rejected.amount)
+                    ),
+                    if billing_balanced(control) {
+                        "yes".into()
+                    } else {
+                        "NO".into()
+                    },
+                ]
+            })
+            .collect(),
+    }));
+    blocks.push(Block::Table(Table {
+        header: vec![
+            "payout table",
+            "rows read",
+            "amount read",
+            "used",
+            "rejected",
+            "balanced",
+        ],
+        rows: audit
+            .payout_controls
+            .iter()
+            .map(|control| {
+                vec![
+                    control.table.to_string(),
+                    control.rows.to_string(),
+                    format_money(control.amount),
+                    format!("{} / {}", control.used, format_money(control.used_amount)),
+                    control.rejected.to_string(),
+                    if payout_balanced(control) {
+                        "yes".into()
+                    } else {
+                        "NO".into()
+                    },
+                ]
+            })
+            .collect(),
+    }));
+    blocks.push(Block::Heading("Inputs".into()));
+    blocks.push(Block::Table(Table {
+        header: vec!["role", "file", "rows", "sha256"],
+        rows: audit
+            .inputs
+            .iter()
+            .map(|input| {
+                vec![
+                    input.role.word().into(),
+                    input.path.clone(),
+                    input.rows.to_string(),
+                    input
+                        .sha256
+                        .clone()
+                        .unwrap_or_else(|| "(unreadable)".into()),
+                ]
+            })
+            .collect(),
+    }));
+    blocks
+}
+
+fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The summary as Markdown.
+pub fn markdown(audit: &Audit, totals: &Totals) -> String {
+    let mut out = String::new();
+    for block in blocks(audit, totals) {
+        match block {
+            Block::Heading(text) if out.is_empty() => {
+                let _ = writeln!(out, "# {text}\n");
+            }
+            Block::Heading(text) => {
+                let _ = writeln!(out, "## {text}\n");
+            }
+            Block::Paragraph(text) => {
+                let _ = writeln!(out, "{text}\n");
+            }
+            Block::Table(table) => {
+                let _ = writeln!(out, "| {} |", table.header.join(" | "));
+                let _ = writeln!(out, "|{}", "---|".repeat(table.header.len()));
+                for row in table.rows {
+                    let cells: Vec<String> = row.iter().map(|cell| markdown_cell(cell)).collect();
+                    let _ = writeln!(out, "| {} |", cells.join(" | "));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// The summary as a self-contained HTML page (no scripts, no external resources).
+pub fn html(audit: &Audit, totals: &Totals) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em;max-width:80em}\ntable{border-collapse:collapse;margin:1em 0}\nth,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\nth{background:#f3f3f3}\n</style>\n</head>\n<body>\n",
+    );
+    let mut first = true;
+    for block in blocks(audit, totals) {
+        match block {
+            Block::Heading(text) => {
+                let tag = if first { "h1" } else { "h2" };
+                first = false;
+                let _ = writeln!(out, "<{tag}>{}</{tag}>", escape_html(&text));
+            }
+            Block::Paragraph(text) => {
+                let _ = writeln!(out, "<p>{}</p>", escape_html(&text));
+            }
+            Block::Table(table) => {
+                out.push_str("<table>\n<tr>");
+                for name in table.header {
+                    let _ = write!(out, "<th>{}</th>", escape_html(name));
+                }
+                out.push_str("</tr>\n");
+                for row in table.rows {
+                    out.push_str("<tr>");
+                    for cell in row {
+                        let _ = write!(out, "<td>{}</td>", escape_html(&cell));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</table>\n");
+            }
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            escape_html("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+        assert_eq!(markdown_cell("a|b\nc"), "a\\|b c");
+    }
+}

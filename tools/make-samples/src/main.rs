@@ -1,0 +1,2855 @@
+//! `make-samples`: (re)writes every file under `samples/` deterministically.
+//!
+//! The generator builds five demo contracts, a few thousand billing lines spread over CSV
+//! (UTF-8, UTF-8 with BOM, GBK) and XLSX files, and a payout ledger with a handful of
+//! deliberate mistakes. It then recomputes every expected installment straight from the
+//! formulas of SPEC §3 with exact decimals (`rust_decimal`), reconciles the ledger per
+//! SPEC §4, checks that exactly the intended findings come out, and writes the numbers into
+//! `samples/README.md`. Nothing here reads the auditor's code.
+//!
+//! Run from the repository root: `cargo run -p make-samples`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+// ---------------------------------------------------------------------------------------
+// Dates (proleptic Gregorian, days since 1970-01-01)
+// ---------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+struct Date(i64);
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+impl Date {
+    fn ymd(y: i64, m: i64, d: i64) -> Date {
+        assert!((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m));
+        Date(days_from_civil(y, m, d))
+    }
+    fn parts(self) -> (i64, i64, i64) {
+        civil_from_days(self.0)
+    }
+    fn y(self) -> i64 {
+        self.parts().0
+    }
+    fn m(self) -> i64 {
+        self.parts().1
+    }
+    fn plus(self, n: i64) -> Date {
+        Date(self.0 + n)
+    }
+    fn iso(self) -> String {
+        let (y, m, d) = self.parts();
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+    fn slash(self) -> String {
+        let (y, m, d) = self.parts();
+        format!("{y}/{m}/{d}")
+    }
+    fn month_end(self) -> Date {
+        let (y, m, _) = self.parts();
+        Date::ymd(y, m, days_in_month(y, m))
+    }
+    fn excel(self) -> Res<ExcelDateTime> {
+        let (y, m, d) = self.parts();
+        Ok(ExcelDateTime::from_ymd(y as u16, m as u8, d as u8)?)
+    }
+}
+
+fn add_months(y: i64, m: i64, k: i64) -> (i64, i64) {
+    let idx = y * 12 + (m - 1) + k;
+    (idx.div_euclid(12), idx.rem_euclid(12) + 1)
+}
+
+fn add_years(d: Date, k: i64) -> Date {
+    let (y, m, dd) = d.parts();
+    Date::ymd(y + k, m, dd.min(days_in_month(y + k, m)))
+}
+
+fn ym(y: i64, m: i64) -> String {
+    format!("{y:04}-{m:02}")
+}
+
+// ---------------------------------------------------------------------------------------
+// Money helpers
+// ---------------------------------------------------------------------------------------
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str_exact(s).expect("decimal literal")
+}
+
+fn k(thousands: i64) -> Decimal {
+    Decimal::from(thousands * 1000)
+}
+
+/// SPEC §3: half away from zero to 0.01.
+fn r2(x: Decimal) -> Decimal {
+    x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Plain money text with exactly two decimals, e.g. `-1234.50`.
+fn m2(x: Decimal) -> String {
+    let mut y = r2(x);
+    if y.is_zero() {
+        y = Decimal::ZERO;
+    }
+    y.rescale(2);
+    y.to_string()
+}
+
+/// Money with thousands separators, e.g. `1,234.50`.
+fn grp(x: Decimal) -> String {
+    let s = m2(x);
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(r) => (true, r.to_string()),
+        None => (false, s),
+    };
+    let (int, frac) = s.split_once('.').expect("two decimals");
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}{out}.{frac}", if neg { "-" } else { "" })
+}
+
+fn pct(x: Decimal) -> String {
+    format!("{}%", (x * Decimal::from(100)).normalize())
+}
+
+fn f64_of(x: Decimal) -> f64 {
+    x.to_f64().expect("finite")
+}
+
+/// Tiny deterministic generator (PCG-style LCG); no `rand`.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn alnum(&mut self, len: usize) -> String {
+        const CH: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        (0..len)
+            .map(|_| CH[self.below(CH.len() as u64) as usize] as char)
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Unified social credit codes (GB 32100-2015) with valid check characters
+// ---------------------------------------------------------------------------------------
+
+const USCC_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_W: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// `head` = registration authority + type + 6-digit region (8 chars), `org8` = the first
+/// eight characters of the organisation code; both check characters are computed.
+fn uscc(head: &str, org8: &str) -> String {
+    const ORG_W: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let org_sum: u32 = org8
+        .chars()
+        .zip(ORG_W)
+        .map(|(c, w)| c.to_digit(36).expect("org char") * w)
+        .sum();
+    let org_check = match 11 - org_sum % 11 {
+        10 => 'X',
+        11 => '0',
+        n => char::from_digit(n, 10).expect("digit"),
+    };
+    let body = format!("{head}{org8}{org_check}");
+    assert_eq!(body.len(), 17);
+    let sum: u32 = body
+        .chars()
+        .zip(USCC_W)
+        .map(|(c, w)| USCC_CHARS.find(c).expect("uscc char") as u32 * w)
+        .sum();
+    let check = (31 - sum % 31) % 31;
+    format!("{body}{}", USCC_CHARS.as_bytes()[check as usize] as char)
+}
+
+// ---------------------------------------------------------------------------------------
+// Contracts
+// ---------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Product {
+    Ecs,
+    Oss,
+    Rds,
+    Slb,
+}
+
+impl Product {
+    fn code(self) -> &'static str {
+        match self {
+            Product::Ecs => "ECS",
+            Product::Oss => "OSS",
+            Product::Rds => "RDS",
+            Product::Slb => "SLB",
+        }
+    }
+    fn zh(self) -> &'static str {
+        match self {
+            Product::Ecs => "云服务器ECS",
+            Product::Oss => "对象存储OSS",
+            Product::Rds => "云数据库RDS",
+            Product::Slb => "负载均衡SLB",
+        }
+    }
+    /// List-price discount used to derive list_amount/discount from the net amount.
+    fn discount_rate(self) -> Decimal {
+        match self {
+            Product::Ecs => dec("0.12"),
+            Product::Oss => dec("0.05"),
+            Product::Rds => dec("0.08"),
+            Product::Slb => Decimal::ZERO,
+        }
+    }
+    fn instance_prefix(self) -> &'static str {
+        match self {
+            Product::Ecs => "i-",
+            Product::Oss => "oss-",
+            Product::Rds => "rm-",
+            Product::Slb => "lb-",
+        }
+    }
+}
+
+// Not every variant is used by the demo contracts; the arithmetic covers the whole SPEC.
+#[allow(dead_code)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Basis {
+    Period,
+    ContractYear,
+    Term,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Retroactive,
+    Marginal,
+}
+
+// Not every variant is used by the demo contracts; the arithmetic covers the whole SPEC.
+#[allow(dead_code)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Settle {
+    Monthly,
+    Quarterly,
+    Annual,
+    Term,
+    Transparent,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Trigger {
+    Settlement,
+    Renewal,
+}
+
+// Not every variant is used by the demo contracts; the arithmetic covers the whole SPEC.
+#[allow(dead_code)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Portion {
+    Pct(Decimal),
+    Pt(Decimal),
+    Rest,
+}
+
+impl Portion {
+    fn text(self) -> String {
+        match self {
+            Portion::Pct(x) => pct(x),
+            Portion::Pt(n) => format!("{}pt", n.normalize()),
+            Portion::Rest => "rest".into(),
+        }
+    }
+}
+
+impl Basis {
+    fn word(self) -> &'static str {
+        match self {
+            Basis::Period => "period",
+            Basis::ContractYear => "contract_year",
+            Basis::Term => "term",
+        }
+    }
+}
+
+impl Mode {
+    fn word(self) -> &'static str {
+        match self {
+            Mode::Retroactive => "retroactive",
+            Mode::Marginal => "marginal",
+        }
+    }
+}
+
+impl Settle {
+    fn word(self) -> &'static str {
+        match self {
+            Settle::Monthly => "monthly",
+            Settle::Quarterly => "quarterly",
+            Settle::Annual => "annual",
+            Settle::Term => "term",
+            Settle::Transparent => "transparent",
+        }
+    }
+}
+
+impl Trigger {
+    fn word(self) -> &'static str {
+        match self {
+            Trigger::Settlement => "settlement",
+            Trigger::Renewal => "renewal",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum PayStyle {
+    /// no period column: the auditor matches by due date
+    NoPeriod,
+    /// period = the month, e.g. `2025-06`
+    Month,
+    /// period = the quarter, e.g. `2024-Q3`, plus the installment number
+    QuarterAndInstallment,
+}
+
+#[derive(Clone, Debug)]
+struct Tier {
+    from: Decimal,
+    to: Option<Decimal>,
+    rate: Decimal,
+}
+
+fn tiers(spec: &[(i64, Option<i64>, &str)]) -> Vec<Tier> {
+    spec.iter()
+        .map(|&(f, t, r)| Tier {
+            from: Decimal::from(f),
+            to: t.map(Decimal::from),
+            rate: dec(r),
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+enum Split {
+    /// ALI-2024-001: OSS, RDS, SLB fixed net amounts, ECS takes the rest of the weighted base.
+    Fixed {
+        oss: Decimal,
+        rds: Decimal,
+        slb: Decimal,
+    },
+    /// shares of the weighted base for the non-ECS products (all with coefficient 1)
+    Shares(Vec<(Product, Decimal)>),
+}
+
+#[derive(Clone, Debug)]
+struct Contract {
+    id: &'static str,
+    customer: &'static str,
+    agent: &'static str,
+    tax_id: String,
+    provider: &'static str,
+    accounts: Vec<&'static str>,
+    acct_sep: &'static str,
+    start: Date,
+    end: Date,
+    basis: Basis,
+    mode: Mode,
+    cap: Option<Decimal>,
+    settle: Settle,
+    due_days: i64,
+    grace_days: i64,
+    renewed_on: Option<Date>,
+    invoice: &'static str,
+    tax_rate: Option<Decimal>,
+    late_interest: Option<Decimal>,
+    payout_kind: &'static str,
+    tiers: Vec<Tier>,
+    coeffs: Vec<(Product, Decimal)>,
+    /// empty = the default schedule (one installment, settlement, rest)
+    schedule: Vec<(Trigger, Portion)>,
+    /// weighted-base target per calendar month from `start`
+    monthly: Vec<Decimal>,
+    split: Split,
+    acct_shares: Vec<Decimal>,
+    province: &'static str,
+    pay_style: PayStyle,
+    mechanics: &'static str,
+}
+
+impl Contract {
+    fn coeff(&self, p: Product) -> Decimal {
+        self.coeffs
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map(|(_, c)| *c)
+            .unwrap_or(Decimal::ONE)
+    }
+    fn effective_schedule(&self) -> Vec<(Trigger, Portion)> {
+        if self.schedule.is_empty() {
+            vec![(Trigger::Settlement, Portion::Rest)]
+        } else {
+            self.schedule.clone()
+        }
+    }
+    fn late_rate(&self) -> Decimal {
+        self.late_interest.unwrap_or(Decimal::ZERO)
+    }
+}
+
+fn contracts() -> Vec<Contract> {
+    let one = Decimal::ONE;
+    vec![
+        Contract {
+            id: "ALI-2024-001",
+            customer: "杭州西溪智造科技有限公司",
+            agent: "浙江云栖数科信息技术有限公司",
+            tax_id: uscc("91330106", "MA2GL3XK"),
+            provider: "aliyun",
+            accounts: vec!["1438209912345671", "1438209912345688", "1438209912345695"],
+            acct_sep: "；",
+            start: Date::ymd(2024, 5, 1),
+            end: Date::ymd(2026, 4, 30),
+            basis: Basis::ContractYear,
+            mode: Mode::Retroactive,
+            cap: None,
+            settle: Settle::Quarterly,
+            due_days: 30,
+            grace_days: 5,
+            renewed_on: None,
+            invoice: "vat_special",
+            tax_rate: Some(dec("0.06")),
+            late_interest: Some(dec("0.0005")),
+            payout_kind: "cash",
+            tiers: tiers(&[
+                (0, Some(1_000_000), "0.15"),
+                (1_000_000, Some(2_000_000), "0.18"),
+                (2_000_000, None, "0.22"),
+            ]),
+            coeffs: vec![
+                (Product::Ecs, one),
+                (Product::Oss, one),
+                (Product::Rds, dec("0.5")),
+                (Product::Slb, Decimal::ZERO),
+            ],
+            schedule: vec![],
+            monthly: [
+                150, 150, 160, 160, 170, 170, 180, 180, 170, 160, 190, 200, // year 1
+                110, 110, 120, 120, 120, 130, 130, 130, 100, 90, 120, 140, // year 2
+            ]
+            .iter()
+            .map(|&x| k(x))
+            .collect(),
+            split: Split::Fixed {
+                oss: k(30),
+                rds: k(40),
+                slb: k(12),
+            },
+            acct_shares: vec![dec("0.5"), dec("0.3"), dec("0.2")],
+            province: "33",
+            pay_style: PayStyle::NoPeriod,
+            mechanics: "Retroactive tiers on the contract-year volume (`tier_basis = contract_year`) with \
+                quarterly settlement over a two-year term that starts on 1 May, so calendar quarter \
+                2025-Q2 is split at the contract-year boundary into April and May–June. When the \
+                cumulative weighted base of a contract year crosses a bracket, the whole year's volume \
+                moves to the higher rate and the quarter where it happens carries a catch-up \
+                (year 1: 18% reached in 2024-Q4, 22% reached in the very last month, April 2025; \
+                year 2: 18% reached in 2026-Q1). Product coefficients: RDS 0.5, SLB 0 (excluded). \
+                Three billing accounts separated by `；`.",
+        },
+        Contract {
+            id: "TX-2025-002",
+            customer: "深圳前海速达物流科技有限公司",
+            agent: "深圳市腾翼云计算服务有限公司",
+            tax_id: uscc("91440300", "MA5FT8QW"),
+            provider: "tencent",
+            accounts: vec!["100012345678", "100012345690"],
+            acct_sep: ",",
+            start: Date::ymd(2025, 1, 1),
+            end: Date::ymd(2025, 12, 31),
+            basis: Basis::ContractYear,
+            mode: Mode::Marginal,
+            cap: Some(k(90)),
+            settle: Settle::Monthly,
+            due_days: 15,
+            grace_days: 0,
+            renewed_on: None,
+            invoice: "vat_special",
+            tax_rate: Some(dec("0.06")),
+            late_interest: Some(dec("0.0005")),
+            payout_kind: "cash",
+            tiers: tiers(&[
+                (0, Some(200_000), "0"),
+                (200_000, Some(800_000), "0.10"),
+                (800_000, None, "0.15"),
+            ]),
+            coeffs: vec![
+                (Product::Ecs, one),
+                (Product::Oss, one),
+                (Product::Rds, one),
+            ],
+            schedule: vec![],
+            monthly: [80, 90, 110, 100, 100, 120, 100, 110, 100, 100, 90, 80]
+                .iter()
+                .map(|&x| k(x))
+                .collect(),
+            split: Split::Shares(vec![
+                (Product::Oss, dec("0.25")),
+                (Product::Rds, dec("0.15")),
+            ]),
+            acct_shares: vec![dec("0.7"), dec("0.3")],
+            province: "44",
+            pay_style: PayStyle::Month,
+            mechanics: "Marginal tiers on the contract-year volume, settled monthly, with a threshold \
+                (0% on the first 200,000 = minimum spend before any rebate) and a cap of 90,000 per \
+                contract year that binds in October: January and February earn nothing, October is cut \
+                short by the cap, November and December earn nothing more.",
+        },
+        Contract {
+            id: "HW-2024-003",
+            customer: "成都天府智算科技有限公司",
+            agent: "四川蜀云信息技术有限公司",
+            tax_id: uscc("91510107", "MA6CB9RH"),
+            provider: "huawei",
+            accounts: vec!["cdtf-prod", "cdtf-bigdata"],
+            acct_sep: ",",
+            start: Date::ymd(2024, 7, 1),
+            end: Date::ymd(2025, 6, 30),
+            basis: Basis::Period,
+            mode: Mode::Retroactive,
+            cap: None,
+            settle: Settle::Quarterly,
+            due_days: 30,
+            grace_days: 5,
+            renewed_on: Some(Date::ymd(2025, 6, 18)),
+            invoice: "vat_special",
+            tax_rate: Some(dec("0.06")),
+            late_interest: Some(dec("0.0003")),
+            payout_kind: "cash",
+            tiers: tiers(&[(0, Some(250_000), "0.08"), (250_000, None, "0.16")]),
+            coeffs: vec![
+                (Product::Ecs, one),
+                (Product::Oss, one),
+                (Product::Rds, one),
+                (Product::Slb, one),
+            ],
+            schedule: vec![
+                (Trigger::Settlement, Portion::Pt(Decimal::from(10))),
+                (Trigger::Renewal, Portion::Rest),
+            ],
+            monthly: [100, 95, 105, 115, 120, 125, 90, 70, 80, 105, 110, 115]
+                .iter()
+                .map(|&x| k(x))
+                .collect(),
+            split: Split::Shares(vec![
+                (Product::Oss, dec("0.2")),
+                (Product::Rds, dec("0.15")),
+                (Product::Slb, dec("0.1")),
+            ]),
+            acct_shares: vec![dec("0.8"), dec("0.2")],
+            province: "51",
+            pay_style: PayStyle::QuarterAndInstallment,
+            mechanics: "Staged payment: each quarter's rebate is paid as `10pt` of the quarter's \
+                weighted base at settlement and the `rest` only after the renewal. The contract was \
+                renewed on 2025-06-18, so every renewal installment is due on \
+                max(period end, 2025-06-18) + 30 days. Retroactive tiers per settlement period \
+                (`tier_basis = period`): a quarter under 250,000 earns 8% only, so in 2025-Q1 the \
+                `10pt` installment is capped at what is left of the quarter's rebate and the `rest` is 0. \
+                Billing comes as a GBK CSV with Chinese product names.",
+        },
+        Contract {
+            id: "AZ-2025-004",
+            customer: "北京中关村智联医疗科技有限公司",
+            agent: "北京云端汇通科技有限公司",
+            tax_id: uscc("91110108", "MA01KD3P"),
+            provider: "azure",
+            accounts: vec![
+                "6f2b3c1e-8d4a-4b7e-9c21-3a5d7e9f0b12",
+                "b0c9d8e7-2f1a-4c3b-8e5d-7a6b5c4d3e21",
+            ],
+            acct_sep: ",",
+            start: Date::ymd(2025, 1, 1),
+            end: Date::ymd(2025, 12, 31),
+            basis: Basis::Period,
+            mode: Mode::Retroactive,
+            cap: None,
+            settle: Settle::Quarterly,
+            due_days: 45,
+            grace_days: 10,
+            renewed_on: None,
+            invoice: "vat_special",
+            tax_rate: Some(dec("0.06")),
+            late_interest: None,
+            payout_kind: "cash",
+            tiers: tiers(&[(0, Some(600_000), "0.14"), (600_000, None, "0.16")]),
+            coeffs: vec![
+                (Product::Ecs, one),
+                (Product::Oss, one),
+                (Product::Rds, one),
+            ],
+            schedule: vec![
+                (Trigger::Settlement, Portion::Pt(Decimal::from(10))),
+                (Trigger::Renewal, Portion::Rest),
+            ],
+            monthly: [175, 180, 185, 200, 210, 220, 190, 195, 200, 210, 220, 230]
+                .iter()
+                .map(|&x| k(x))
+                .collect(),
+            split: Split::Shares(vec![(Product::Oss, dec("0.3")), (Product::Rds, dec("0.2"))]),
+            acct_shares: vec![dec("0.6"), dec("0.4")],
+            province: "11",
+            pay_style: PayStyle::QuarterAndInstallment,
+            mechanics: "Same `10pt` at settlement + `rest` at renewal schedule, but the contract has \
+                NOT been renewed (`renewed_on` blank): the renewal installments have no due date and \
+                stay `conditional` — never unpaid. Retroactive tiers per quarter (14% / 16% from \
+                600,000). No late-payment rate, so interest is 0.00. One USD billing line on a \
+                covered account is a currency mismatch and is left out.",
+        },
+        Contract {
+            id: "ALI-2025-005",
+            customer: "上海浦江优选电子商务有限公司",
+            agent: "上海申云信息科技有限公司",
+            tax_id: uscc("91310115", "MA1K4TNE"),
+            provider: "aliyun",
+            accounts: vec!["1729304455667781", "1729304455667798"],
+            acct_sep: ",",
+            start: Date::ymd(2025, 4, 1),
+            end: Date::ymd(2026, 3, 31),
+            basis: Basis::Period,
+            mode: Mode::Retroactive,
+            cap: None,
+            settle: Settle::Transparent,
+            due_days: 30,
+            grace_days: 0,
+            renewed_on: None,
+            invoice: "none",
+            tax_rate: None,
+            late_interest: None,
+            payout_kind: "offset",
+            tiers: tiers(&[(0, Some(50_000), "0.10"), (50_000, None, "0.12")]),
+            coeffs: vec![
+                (Product::Ecs, one),
+                (Product::Oss, one),
+                (Product::Rds, one),
+            ],
+            schedule: vec![],
+            monthly: [
+                "43217.35", "51880.20", "56402.75", "48990.10", "62345.67", "58120.00", "49999.99",
+                "50000.00", "61234.56", "47650.45", "53300.30", "59876.54",
+            ]
+            .iter()
+            .map(|s| dec(s))
+            .collect(),
+            split: Split::Shares(vec![(Product::Oss, dec("0.2")), (Product::Rds, dec("0.1"))]),
+            acct_shares: vec![dec("0.65"), dec("0.35")],
+            province: "31",
+            pay_style: PayStyle::NoPeriod,
+            mechanics: "`transparent` settlement: the rebate is offset against the next monthly bill \
+                (`payout_kind = offset`, no invoice), so each month's installment is due on the last \
+                day of the following month (`due_days` is not used). Retroactive tiers per month \
+                (10%, 12% from 50,000); the monthly totals have cents, and 2025-10 (49,999.99) and \
+                2025-11 (50,000.00) sit on either side of the bracket boundary (`[from, to)`).",
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------
+// Billing files and lines
+// ---------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Col {
+    Account,
+    Month,
+    Date,
+    Product,
+    OrderType,
+    Instance,
+    List,
+    Discount,
+    Voucher,
+    Net,
+    Currency,
+}
+
+impl Col {
+    fn name(self) -> &'static str {
+        match self {
+            Col::Account => "account_id",
+            Col::Month => "billing_month",
+            Col::Date => "date",
+            Col::Product => "product",
+            Col::OrderType => "order_type",
+            Col::Instance => "instance_id",
+            Col::List => "list_amount",
+            Col::Discount => "discount",
+            Col::Voucher => "voucher",
+            Col::Net => "net_amount",
+            Col::Currency => "currency",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum FileKind {
+    Utf8,
+    Utf8Bom,
+    Gbk,
+    Xlsx,
+}
+
+#[derive(Clone, Debug)]
+struct BFile {
+    path: &'static str,
+    kind: FileKind,
+    cols: Vec<Col>,
+    /// CSV: amounts as `1,234.56` (quoted)
+    thousands: bool,
+    /// CSV: refunds as `(1,234.56)`
+    paren_refunds: bool,
+    /// CSV: dates as `2024/7/5`
+    slash_dates: bool,
+    /// Chinese product names and order types
+    zh: bool,
+    note: &'static str,
+}
+
+impl BFile {
+    fn has(&self, c: Col) -> bool {
+        self.cols.contains(&c)
+    }
+}
+
+fn billing_files() -> Vec<BFile> {
+    use Col::*;
+    vec![
+        BFile {
+            path: "billing/aliyun/aliyun-bill-2024.csv",
+            kind: FileKind::Utf8,
+            cols: vec![
+                Account, Month, Date, Product, OrderType, Instance, List, Discount, Net, Currency,
+            ],
+            thousands: false,
+            paren_refunds: false,
+            slash_dates: false,
+            zh: false,
+            note: "UTF-8 CSV; ALI-2024-001 for 2024-05..2024-12; contains the bad-amount row",
+        },
+        BFile {
+            path: "billing/aliyun/aliyun-bill-2025-2026.xlsx",
+            kind: FileKind::Xlsx,
+            cols: vec![
+                Account, Month, Product, List, Discount, Voucher, Net, Currency,
+            ],
+            thousands: false,
+            paren_refunds: false,
+            slash_dates: false,
+            zh: false,
+            note: "XLSX without a date column (line date = first day of billing_month); \
+                   ALI-2024-001 for 2025-01..2026-04 plus spend on an account no contract covers",
+        },
+        BFile {
+            path: "billing/aliyun/pujiang-retail-2025.csv",
+            kind: FileKind::Utf8,
+            cols: vec![
+                Account, Month, Date, Product, Instance, List, Discount, Voucher, Net, Currency,
+            ],
+            thousands: true,
+            paren_refunds: false,
+            slash_dates: false,
+            zh: false,
+            note: "UTF-8 CSV, amounts written `1,234.56`; ALI-2025-005",
+        },
+        BFile {
+            path: "billing/tencent/tencent-2025.csv",
+            kind: FileKind::Utf8Bom,
+            cols: vec![Account, Month, Date, Product, Net, Currency],
+            thousands: false,
+            paren_refunds: true,
+            slash_dates: false,
+            zh: false,
+            note: "UTF-8 CSV with BOM, minimal columns (no list/discount/voucher), refunds written \
+                   `(1,234.50)`; TX-2025-002",
+        },
+        BFile {
+            path: "billing/huawei-2024-2025-gbk.csv",
+            kind: FileKind::Gbk,
+            cols: vec![
+                Account, Month, Date, Product, OrderType, Instance, List, Discount, Voucher, Net,
+                Currency,
+            ],
+            thousands: false,
+            paren_refunds: false,
+            slash_dates: true,
+            zh: true,
+            note: "GBK-encoded CSV, all eleven columns, dates `2024/7/5`, Chinese product names \
+                   (云服务器ECS, 对象存储OSS, 云数据库RDS, 负载均衡SLB); HW-2024-003",
+        },
+        BFile {
+            path: "billing/azure/azure-ea-2025.xlsx",
+            kind: FileKind::Xlsx,
+            cols: vec![
+                Account, Month, Date, Product, OrderType, Instance, List, Discount, Net, Currency,
+            ],
+            thousands: false,
+            paren_refunds: false,
+            slash_dates: false,
+            zh: false,
+            note: "XLSX with real Excel dates; AZ-2025-004 plus one USD line (currency mismatch)",
+        },
+    ]
+}
+
+fn file_for(contract: &str, y: i64) -> usize {
+    match contract {
+        "ALI-2024-001" if y <= 2024 => 0,
+        "ALI-2024-001" => 1,
+        "ALI-2025-005" => 2,
+        "TX-2025-002" => 3,
+        "HW-2024-003" => 4,
+        "AZ-2025-004" => 5,
+        _ => unreachable!(),
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Line {
+    file: usize,
+    row: usize,
+    account: String,
+    month: (i64, i64),
+    charge_date: Date,
+    product: Product,
+    refund: bool,
+    instance: String,
+    list: Decimal,
+    discount: Decimal,
+    voucher: Decimal,
+    net: Decimal,
+    currency: &'static str,
+    /// raw text written instead of net_amount: an unreadable amount
+    bad_net: Option<&'static str>,
+}
+
+/// Refunds written into the data: (contract, year, month, amount). The refund is a negative
+/// ECS line on the contract's first account; the month's total is unchanged because another
+/// line of the same group carries the refunded amount.
+const REFUNDS: &[(&str, i64, i64, &str)] = &[
+    ("ALI-2024-001", 2024, 8, "2400.00"),
+    ("ALI-2024-001", 2025, 11, "1850.00"),
+    ("TX-2025-002", 2025, 5, "1234.50"),
+    ("HW-2024-003", 2024, 11, "3000.00"),
+    ("AZ-2025-004", 2025, 8, "980.00"),
+    ("ALI-2025-005", 2025, 9, "615.40"),
+];
+
+#[allow(clippy::too_many_arguments)]
+fn push_line(
+    lines: &mut Vec<Line>,
+    rng: &mut Lcg,
+    file: usize,
+    account: &str,
+    (y, m): (i64, i64),
+    product: Product,
+    net: Decimal,
+    refund: bool,
+) {
+    let d = product.discount_rate();
+    let list = r2(net / (Decimal::ONE - d));
+    let discount = list - net;
+    let voucher = if !refund && net > k(2) && rng.below(9) == 0 {
+        Decimal::from(50 * (1 + rng.below(4)))
+    } else {
+        Decimal::ZERO
+    };
+    let day = 1 + rng.below(days_in_month(y, m) as u64) as i64;
+    let instance = format!("{}{}", product.instance_prefix(), rng.alnum(16));
+    lines.push(Line {
+        file,
+        row: 0,
+        account: account.to_string(),
+        month: (y, m),
+        charge_date: Date::ymd(y, m, day),
+        product,
+        refund,
+        instance,
+        list,
+        discount,
+        voucher,
+        net,
+        currency: "CNY",
+        bad_net: None,
+    });
+}
+
+fn product_targets(c: &Contract, w: Decimal) -> Vec<(Product, Decimal)> {
+    match &c.split {
+        Split::Fixed { oss, rds, slb } => {
+            // weighted = ECS + OSS + 0.5·RDS + 0·SLB = w
+            let ecs = w - *oss - c.coeff(Product::Rds) * *rds - c.coeff(Product::Slb) * *slb;
+            vec![
+                (Product::Ecs, ecs),
+                (Product::Oss, *oss),
+                (Product::Rds, *rds),
+                (Product::Slb, *slb),
+            ]
+        }
+        Split::Shares(shares) => {
+            let others: Vec<(Product, Decimal)> =
+                shares.iter().map(|&(p, s)| (p, r2(w * s))).collect();
+            let ecs = w - others.iter().map(|(_, v)| *v).sum::<Decimal>();
+            let mut v = vec![(Product::Ecs, ecs)];
+            v.extend(others);
+            v
+        }
+    }
+}
+
+fn generate_lines(cs: &[Contract]) -> Vec<Line> {
+    let mut rng = Lcg(0x5eed_2026_0630);
+    let mut lines = Vec::new();
+    for c in cs {
+        let (sy, sm, _) = c.start.parts();
+        for (i, w) in c.monthly.iter().enumerate() {
+            let (y, m) = add_months(sy, sm, i as i64);
+            let file = file_for(c.id, y);
+            for (p, target) in product_targets(c, *w) {
+                // split the product's net total over the accounts
+                let mut left = target;
+                for (ai, acct) in c.accounts.iter().enumerate() {
+                    let part = if ai + 1 == c.accounts.len() {
+                        left
+                    } else {
+                        r2(target * c.acct_shares[ai])
+                    };
+                    left -= part;
+                    // split the account's part over 2..6 lines
+                    let n = 2 + rng.below(5) as usize;
+                    let weights: Vec<u64> = (0..n).map(|_| 20 + rng.below(80)).collect();
+                    let total_w: u64 = weights.iter().sum();
+                    let mut amounts: Vec<Decimal> = weights
+                        .iter()
+                        .map(|&wt| {
+                            (part * Decimal::from(wt) / Decimal::from(total_w))
+                                .round_dp_with_strategy(2, RoundingStrategy::ToZero)
+                        })
+                        .collect();
+                    let refund = REFUNDS.iter().find(|r| {
+                        r.0 == c.id && r.1 == y && r.2 == m && ai == 0 && p == Product::Ecs
+                    });
+                    let last = n - 1;
+                    amounts[last] = part - amounts[..last].iter().sum::<Decimal>();
+                    if let Some(r) = refund {
+                        amounts[last] += dec(r.3);
+                    }
+                    for a in amounts {
+                        push_line(&mut lines, &mut rng, file, acct, (y, m), p, a, false);
+                    }
+                    if let Some(r) = refund {
+                        push_line(&mut lines, &mut rng, file, acct, (y, m), p, -dec(r.3), true);
+                    }
+                }
+                assert!(left.is_zero());
+            }
+        }
+    }
+    // The bad amount: a line ALI-2024-001 would cover, but its net_amount cannot be read.
+    push_line(
+        &mut lines,
+        &mut rng,
+        0,
+        "1438209912345688",
+        (2024, 9),
+        Product::Ecs,
+        dec("1234.50"),
+        false,
+    );
+    let bad = lines.last_mut().expect("just pushed");
+    bad.bad_net = Some("12,34.5x");
+    // Spend on an account no contract covers.
+    for (y, m, amts) in [
+        (2025, 2, ["1520.00", "1236.78", "700.00"].as_slice()),
+        (2025, 3, ["1300.00", "800.00"].as_slice()),
+    ] {
+        for a in amts {
+            push_line(
+                &mut lines,
+                &mut rng,
+                1,
+                UNCOVERED_ACCOUNT,
+                (y, m),
+                Product::Ecs,
+                dec(a),
+                false,
+            );
+        }
+    }
+    // A USD line on an AZ-2025-004 account (the contract is in CNY).
+    push_line(
+        &mut lines,
+        &mut rng,
+        5,
+        "6f2b3c1e-8d4a-4b7e-9c21-3a5d7e9f0b12",
+        (2025, 6),
+        Product::Ecs,
+        dec("1250.00"),
+        false,
+    );
+    lines.last_mut().expect("just pushed").currency = "USD";
+
+    // Order each file like an export: by month, account, charge date, product (stable).
+    lines.sort_by(|a, b| {
+        (a.file, a.month, &a.account, a.charge_date, a.product).cmp(&(
+            b.file,
+            b.month,
+            &b.account,
+            b.charge_date,
+            b.product,
+        ))
+    });
+    let mut next_row: BTreeMap<usize, usize> = BTreeMap::new();
+    for l in &mut lines {
+        let r = next_row.entry(l.file).or_insert(2); // row 1 is the header
+        l.row = *r;
+        *r += 1;
+    }
+    lines
+}
+
+const UNCOVERED_ACCOUNT: &str = "1438209912345700";
+
+// ---------------------------------------------------------------------------------------
+// Writers
+// ---------------------------------------------------------------------------------------
+
+fn fixed_props() -> Res<DocProperties> {
+    let created = ExcelDateTime::from_ymd(2026, 6, 30)?.and_hms(9, 0, 0)?;
+    Ok(DocProperties::new()
+        .set_title("rebate-audit demo data")
+        .set_author("make-samples")
+        .set_creation_datetime(&created))
+}
+
+struct Fmts {
+    header: Format,
+    date: Format,
+    money: Format,
+    pct0: Format,
+    pct2: Format,
+    int: Format,
+}
+
+fn fmts() -> Fmts {
+    Fmts {
+        header: Format::new().set_bold(),
+        date: Format::new().set_num_format("yyyy-mm-dd"),
+        money: Format::new().set_num_format("#,##0.00"),
+        pct0: Format::new().set_num_format("0%"),
+        pct2: Format::new().set_num_format("0.00%"),
+        int: Format::new().set_num_format("0"),
+    }
+}
+
+fn write_header(ws: &mut Worksheet, f: &Fmts, names: &[&str]) -> Res<()> {
+    for (i, n) in names.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *n, &f.header)?;
+        ws.set_column_width(i as u16, 14)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn save(wb: &mut Workbook, path: &Path) -> Res<()> {
+    wb.set_properties(&fixed_props()?);
+    let buf = wb.save_to_buffer()?;
+    fs::write(path, buf)?;
+    Ok(())
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_money(f: &BFile, x: Decimal) -> String {
+    if f.paren_refunds && x.is_sign_negative() && !x.is_zero() {
+        format!("({})", grp(-x))
+    } else if f.thousands {
+        grp(x)
+    } else {
+        m2(x)
+    }
+}
+
+fn order_type(f: &BFile, l: &Line) -> &'static str {
+    match (f.zh, l.refund, l.product) {
+        (true, true, _) => "退款",
+        (false, true, _) => "Refund",
+        (true, false, Product::Ecs | Product::Rds) => "包年包月",
+        (true, false, _) => "按量付费",
+        (false, false, Product::Ecs | Product::Rds) => "Subscription",
+        (false, false, _) => "PayAsYouGo",
+    }
+}
+
+fn write_billing(root: &Path, files: &[BFile], lines: &[Line]) -> Res<()> {
+    let f = fmts();
+    for (fi, bf) in files.iter().enumerate() {
+        let path = root.join(bf.path);
+        fs::create_dir_all(path.parent().expect("parent"))?;
+        let rows: Vec<&Line> = lines.iter().filter(|l| l.file == fi).collect();
+        let names: Vec<&str> = bf.cols.iter().map(|c| c.name()).collect();
+        if bf.kind == FileKind::Xlsx {
+            let mut wb = Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.set_name("billing")?;
+            write_header(ws, &f, &names)?;
+            for l in &rows {
+                let r = (l.row - 1) as u32;
+                for (ci, col) in bf.cols.iter().enumerate() {
+                    let c = ci as u16;
+                    match col {
+                        Col::Account => ws.write_string(r, c, &l.account)?,
+                        Col::Month => ws.write_string(r, c, ym(l.month.0, l.month.1))?,
+                        Col::Date => {
+                            ws.write_datetime_with_format(r, c, l.charge_date.excel()?, &f.date)?
+                        }
+                        Col::Product => ws.write_string(r, c, l.product.code())?,
+                        Col::OrderType => ws.write_string(r, c, order_type(bf, l))?,
+                        Col::Instance => ws.write_string(r, c, &l.instance)?,
+                        Col::List => ws.write_number_with_format(r, c, f64_of(l.list), &f.money)?,
+                        Col::Discount => {
+                            ws.write_number_with_format(r, c, f64_of(l.discount), &f.money)?
+                        }
+                        Col::Voucher => {
+                            ws.write_number_with_format(r, c, f64_of(l.voucher), &f.money)?
+                        }
+                        Col::Net => match l.bad_net {
+                            Some(raw) => ws.write_string(r, c, raw)?,
+                            None => ws.write_number_with_format(r, c, f64_of(l.net), &f.money)?,
+                        },
+                        Col::Currency => ws.write_string(r, c, l.currency)?,
+                    };
+                }
+            }
+            save(&mut wb, &path)?;
+        } else {
+            let mut text = String::new();
+            text.push_str(&names.join(","));
+            text.push_str("\r\n");
+            for l in &rows {
+                let cells: Vec<String> = bf
+                    .cols
+                    .iter()
+                    .map(|col| match col {
+                        Col::Account => l.account.clone(),
+                        Col::Month => ym(l.month.0, l.month.1),
+                        Col::Date if bf.slash_dates => l.charge_date.slash(),
+                        Col::Date => l.charge_date.iso(),
+                        Col::Product if bf.zh => l.product.zh().to_string(),
+                        Col::Product => l.product.code().to_string(),
+                        Col::OrderType => order_type(bf, l).to_string(),
+                        Col::Instance => l.instance.clone(),
+                        Col::List => csv_money(bf, l.list),
+                        Col::Discount => csv_money(bf, l.discount),
+                        Col::Voucher => csv_money(bf, l.voucher),
+                        Col::Net => match l.bad_net {
+                            Some(raw) => raw.to_string(),
+                            None => csv_money(bf, l.net),
+                        },
+                        Col::Currency => l.currency.to_string(),
+                    })
+                    .map(|s| csv_field(&s))
+                    .collect();
+                text.push_str(&cells.join(","));
+                text.push_str("\r\n");
+            }
+            let bytes: Vec<u8> = match bf.kind {
+                FileKind::Utf8 => text.into_bytes(),
+                FileKind::Utf8Bom => {
+                    let mut b = vec![0xEF, 0xBB, 0xBF];
+                    b.extend(text.into_bytes());
+                    b
+                }
+                FileKind::Gbk => {
+                    let (enc, _, had_errors) = encoding_rs::GBK.encode(&text);
+                    assert!(!had_errors, "GBK cannot encode the text");
+                    enc.into_owned()
+                }
+                FileKind::Xlsx => unreachable!(),
+            };
+            fs::write(&path, bytes)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
+    let f = fmts();
+    let mut wb = Workbook::new();
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("contracts")?;
+        let names = [
+            "contract_id",
+            "customer",
+            "agent",
+            "agent_tax_id",
+            "provider",
+            "ruleset",
+            "accounts",
+            "start",
+            "end",
+            "currency",
+            "base",
+            "tier_basis",
+            "tier_mode",
+            "cap",
+            "settlement",
+            "due_days",
+            "grace_days",
+            "renewed_on",
+            "invoice",
+            "tax_rate",
+            "late_interest",
+            "payout_kind",
+        ];
+        write_header(ws, &f, &names)?;
+        ws.set_column_width(1, 30)?;
+        ws.set_column_width(2, 30)?;
+        ws.set_column_width(3, 22)?;
+        ws.set_column_width(6, 40)?;
+        for (i, c) in cs.iter().enumerate() {
+            let r = (i + 1) as u32;
+            ws.write_string(r, 0, c.id)?;
+            ws.write_string(r, 1, c.customer)?;
+            ws.write_string(r, 2, c.agent)?;
+            ws.write_string(r, 3, &c.tax_id)?;
+            ws.write_string(r, 4, c.provider)?;
+            // column 5 (ruleset) left blank: the provider's ruleset, else generic
+            ws.write_string(r, 6, c.accounts.join(c.acct_sep))?;
+            ws.write_datetime_with_format(r, 7, c.start.excel()?, &f.date)?;
+            ws.write_datetime_with_format(r, 8, c.end.excel()?, &f.date)?;
+            ws.write_string(r, 9, "CNY")?;
+            ws.write_string(r, 10, "net")?;
+            ws.write_string(r, 11, c.basis.word())?;
+            ws.write_string(r, 12, c.mode.word())?;
+            if let Some(cap) = c.cap {
+                ws.write_number_with_format(r, 13, f64_of(cap), &f.money)?;
+            }
+            ws.write_string(r, 14, c.settle.word())?;
+            ws.write_number_with_format(r, 15, c.due_days as f64, &f.int)?;
+            ws.write_number_with_format(r, 16, c.grace_days as f64, &f.int)?;
+            if let Some(d) = c.renewed_on {
+                ws.write_datetime_with_format(r, 17, d.excel()?, &f.date)?;
+            }
+            ws.write_string(r, 18, c.invoice)?;
+            if let Some(t) = c.tax_rate {
+                ws.write_number_with_format(r, 19, f64_of(t), &f.pct0)?;
+            }
+            if let Some(li) = c.late_interest {
+                ws.write_number_with_format(r, 20, f64_of(li), &f.pct2)?;
+            }
+            ws.write_string(r, 21, c.payout_kind)?;
+        }
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("tiers")?;
+        write_header(ws, &f, &["contract_id", "from", "to", "rate"])?;
+        let mut r = 1u32;
+        for c in cs {
+            for t in &c.tiers {
+                ws.write_string(r, 0, c.id)?;
+                ws.write_number_with_format(r, 1, f64_of(t.from), &f.money)?;
+                if let Some(to) = t.to {
+                    ws.write_number_with_format(r, 2, f64_of(to), &f.money)?;
+                }
+                ws.write_number_with_format(r, 3, f64_of(t.rate), &f.pct0)?;
+                r += 1;
+            }
+        }
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("products")?;
+        // Chinese header aliases on purpose (合同编号 / 产品 / 系数).
+        write_header(ws, &f, &["合同编号", "产品", "系数"])?;
+        let mut r = 1u32;
+        for c in cs {
+            for (p, coef) in &c.coeffs {
+                ws.write_string(r, 0, c.id)?;
+                ws.write_string(r, 1, p.code())?;
+                ws.write_number(r, 2, f64_of(*coef))?;
+                r += 1;
+            }
+        }
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("schedule")?;
+        write_header(
+            ws,
+            &f,
+            &["contract_id", "installment", "trigger", "portion"],
+        )?;
+        let mut r = 1u32;
+        for c in cs {
+            for (i, (t, p)) in c.schedule.iter().enumerate() {
+                ws.write_string(r, 0, c.id)?;
+                ws.write_number(r, 1, (i + 1) as f64)?;
+                ws.write_string(r, 2, t.word())?;
+                ws.write_string(r, 3, p.text())?;
+                r += 1;
+            }
+        }
+    }
+    save(&mut wb, &root.join("contracts.xlsx"))
+}
+
+// ---------------------------------------------------------------------------------------
+// SPEC §3 arithmetic
+// ---------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: Date,
+    end: Date,
+    year: usize,
+}
+
+fn contract_years(c: &Contract) -> Vec<Span> {
+    let mut v = Vec::new();
+    let mut k = 0;
+    loop {
+        let s = add_years(c.start, k);
+        if s > c.end {
+            break;
+        }
+        let e = add_years(c.start, k + 1).plus(-1).min(c.end);
+        v.push(Span {
+            start: s,
+            end: e,
+            year: k as usize,
+        });
+        k += 1;
+    }
+    v
+}
+
+fn periods(c: &Contract) -> Vec<Span> {
+    let years = contract_years(c);
+    match c.settle {
+        Settle::Annual => years,
+        Settle::Term => vec![Span {
+            start: c.start,
+            end: c.end,
+            year: 0,
+        }],
+        Settle::Monthly | Settle::Transparent | Settle::Quarterly => {
+            let step = if c.settle == Settle::Quarterly { 3 } else { 1 };
+            let mut v = Vec::new();
+            for y in &years {
+                let (sy, sm, _) = y.start.parts();
+                // calendar block containing the year start
+                let first_m = if step == 3 { (sm - 1) / 3 * 3 + 1 } else { sm };
+                let (mut by, mut bm) = (sy, first_m);
+                loop {
+                    let bs = Date::ymd(by, bm, 1);
+                    if bs > y.end {
+                        break;
+                    }
+                    let (ey, em) = add_months(by, bm, step - 1);
+                    let be = Date::ymd(ey, em, days_in_month(ey, em));
+                    v.push(Span {
+                        start: bs.max(y.start),
+                        end: be.min(y.end),
+                        year: y.year,
+                    });
+                    (by, bm) = add_months(by, bm, step);
+                }
+            }
+            v
+        }
+    }
+}
+
+fn tier_fn(c: &Contract, b: Decimal) -> Decimal {
+    if b <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    match c.mode {
+        Mode::Retroactive => {
+            let t = c
+                .tiers
+                .iter()
+                .find(|t| t.from <= b && t.to.is_none_or(|to| b < to))
+                .expect("brackets cover [0, inf)");
+            b * t.rate
+        }
+        Mode::Marginal => c
+            .tiers
+            .iter()
+            .map(|t| {
+                let top = t.to.map_or(b, |to| b.min(to));
+                t.rate * (top - t.from).max(Decimal::ZERO)
+            })
+            .sum(),
+    }
+}
+
+/// A covered billing line: (date used by the audit, weighted base).
+type Weighted = (Date, Decimal);
+
+fn scope_base(lines: &[Weighted], s: &Span, t: Date) -> Decimal {
+    lines
+        .iter()
+        .filter(|(d, _)| *d >= s.start && *d <= s.end && *d <= t)
+        .map(|(_, w)| *w)
+        .sum()
+}
+
+fn earned(c: &Contract, lines: &[Weighted], t: Date) -> Decimal {
+    let capped = |x: Decimal| c.cap.map_or(x, |cap| x.min(cap));
+    let term = Span {
+        start: c.start,
+        end: c.end,
+        year: 0,
+    };
+    if c.basis == Basis::Term || (c.basis == Basis::Period && c.settle == Settle::Term) {
+        return capped(r2(tier_fn(c, scope_base(lines, &term, t))));
+    }
+    let years = contract_years(c);
+    let scopes: Vec<Span> = match c.basis {
+        Basis::Period => periods(c),
+        Basis::ContractYear => years.clone(),
+        Basis::Term => unreachable!(),
+    };
+    years
+        .iter()
+        .map(|y| {
+            capped(
+                scopes
+                    .iter()
+                    .filter(|s| s.year == y.year)
+                    .map(|s| r2(tier_fn(c, scope_base(lines, s, t))))
+                    .sum(),
+            )
+        })
+        .sum()
+}
+
+#[derive(Clone, Debug)]
+struct Inst {
+    contract: usize,
+    pstart: Date,
+    pend: Date,
+    no: u32,
+    trigger: Trigger,
+    portion: Portion,
+    w: Decimal,
+    earned_end: Decimal,
+    e_period: Decimal,
+    e: Decimal,
+    due: Option<Date>,
+    allocs: Vec<(Date, String, Decimal)>,
+}
+
+impl Inst {
+    fn paid(&self) -> Decimal {
+        self.allocs.iter().map(|a| a.2).sum()
+    }
+}
+
+fn installments(ci: usize, c: &Contract, lines: &[Weighted]) -> Vec<Inst> {
+    let mut out = Vec::new();
+    let mut prev = Decimal::ZERO;
+    for p in periods(c) {
+        let e_end = earned(c, lines, p.end);
+        let e_p = e_end - prev;
+        prev = e_end;
+        let w: Decimal = lines
+            .iter()
+            .filter(|(d, _)| *d >= p.start && *d <= p.end)
+            .map(|(_, w)| *w)
+            .sum();
+        let mut left = e_p;
+        for (i, (trig, portion)) in c.effective_schedule().into_iter().enumerate() {
+            let amount = match portion {
+                Portion::Pct(x) => r2(e_p * x),
+                Portion::Pt(n) => r2(w * n / Decimal::from(100)).min(left).max(Decimal::ZERO),
+                Portion::Rest => left,
+            };
+            left -= amount;
+            let due = match trig {
+                Trigger::Settlement if c.settle == Settle::Transparent => {
+                    Some(p.end.month_end().plus(1).month_end())
+                }
+                Trigger::Settlement => Some(p.end.plus(c.due_days)),
+                Trigger::Renewal => c.renewed_on.map(|r| p.end.max(r).plus(c.due_days)),
+            };
+            out.push(Inst {
+                contract: ci,
+                pstart: p.start,
+                pend: p.end,
+                no: (i + 1) as u32,
+                trigger: trig,
+                portion,
+                w,
+                earned_end: e_end,
+                e_period: e_p,
+                e: amount,
+                due,
+                allocs: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Payouts
+// ---------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+struct Payout {
+    id: String,
+    contract: String,
+    paid_on: Date,
+    amount: Decimal,
+    currency: &'static str,
+    kind: &'static str,
+    period: Option<String>,
+    installment: Option<u32>,
+    inv_no: Option<String>,
+    inv_date: Option<Date>,
+    inv_amount: Option<Decimal>,
+    inv_tax: Option<Decimal>,
+    inv_type: Option<&'static str>,
+    inv_issuer: Option<String>,
+    /// (contract index, period start, installment) the payout was written for
+    target: Option<(usize, Date, u32)>,
+    /// deliberate mistake, if any
+    mistake: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Mistake {
+    Unpaid,
+    Underpaid(&'static str),
+    Overpaid(&'static str),
+    Late(i64),
+    NoInvoice,
+    InvoiceAmount(&'static str),
+    TaxRate(&'static str),
+    InvoiceType(&'static str),
+    Issuer,
+    DuplicateInvoiceOf(&'static str, Date, u32),
+    LateInvoice(i64),
+}
+
+fn mistakes() -> Vec<(&'static str, Date, u32, Mistake)> {
+    vec![
+        ("TX-2025-002", Date::ymd(2025, 6, 1), 1, Mistake::Unpaid),
+        (
+            "ALI-2024-001",
+            Date::ymd(2026, 4, 1),
+            1,
+            Mistake::Underpaid("3600.00"),
+        ),
+        (
+            "HW-2024-003",
+            Date::ymd(2024, 10, 1),
+            1,
+            Mistake::Overpaid("1800.00"),
+        ),
+        ("TX-2025-002", Date::ymd(2025, 8, 1), 1, Mistake::Late(24)),
+        ("AZ-2025-004", Date::ymd(2025, 4, 1), 1, Mistake::NoInvoice),
+        (
+            "ALI-2024-001",
+            Date::ymd(2025, 1, 1),
+            1,
+            Mistake::InvoiceAmount("96300.00"),
+        ),
+        (
+            "HW-2024-003",
+            Date::ymd(2025, 4, 1),
+            1,
+            Mistake::TaxRate("0.13"),
+        ),
+        (
+            "AZ-2025-004",
+            Date::ymd(2025, 7, 1),
+            1,
+            Mistake::InvoiceType("vat_general"),
+        ),
+        ("TX-2025-002", Date::ymd(2025, 4, 1), 1, Mistake::Issuer),
+        (
+            "ALI-2024-001",
+            Date::ymd(2024, 10, 1),
+            1,
+            Mistake::DuplicateInvoiceOf("ALI-2024-001", Date::ymd(2024, 7, 1), 1),
+        ),
+        (
+            "HW-2024-003",
+            Date::ymd(2024, 7, 1),
+            2,
+            Mistake::LateInvoice(45),
+        ),
+    ]
+}
+
+/// Issuer tax id on the wrong-issuer invoice: the agent's sister company.
+fn wrong_issuer() -> String {
+    uscc("91440300", "MA5G2R7N")
+}
+
+fn period_ref(c: &Contract, i: &Inst) -> Option<String> {
+    match c.pay_style {
+        PayStyle::NoPeriod => None,
+        PayStyle::Month => Some(ym(i.pstart.y(), i.pstart.m())),
+        PayStyle::QuarterAndInstallment => {
+            let q = (i.pstart.m() - 1) / 3 + 1;
+            Some(format!("{}-Q{q}", i.pstart.y()))
+        }
+    }
+}
+
+fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
+    let mut rng = Lcg(0x00c0_ffee_0001);
+    let ms = mistakes();
+    let mut out: Vec<Payout> = Vec::new();
+    for i in insts {
+        let c = &cs[i.contract];
+        let Some(due) = i.due else { continue };
+        if i.e <= Decimal::ZERO {
+            continue;
+        }
+        let mistake = ms
+            .iter()
+            .find(|m| m.0 == c.id && m.1 == i.pstart && m.2 == i.no)
+            .map(|m| m.3.clone());
+        if matches!(mistake, Some(Mistake::Unpaid)) {
+            continue;
+        }
+        let offset = c.payout_kind == "offset";
+        let mut paid_on = if offset {
+            due.plus(-(rng.below(3) as i64))
+        } else {
+            due.plus(-(2 + rng.below(10) as i64))
+                .max(i.pend.plus(5))
+                .max(
+                    c.renewed_on
+                        .filter(|_| i.trigger == Trigger::Renewal)
+                        .map_or(Date(i64::MIN), |r| r.plus(3)),
+                )
+        };
+        let mut amount = i.e;
+        let with_invoice = !offset && c.invoice != "none";
+        let mut p = Payout {
+            id: String::new(),
+            contract: c.id.to_string(),
+            paid_on,
+            amount,
+            currency: "CNY",
+            kind: c.payout_kind,
+            period: period_ref(c, i),
+            installment: (c.pay_style == PayStyle::QuarterAndInstallment).then_some(i.no),
+            inv_no: None,
+            inv_date: None,
+            inv_amount: None,
+            inv_tax: None,
+            inv_type: None,
+            inv_issuer: None,
+            target: Some((i.contract, i.pstart, i.no)),
+            mistake: None,
+        };
+        let mut inv_date = paid_on.plus(-(1 + rng.below(5) as i64));
+        let inv_no = format!(
+            "{:02}{}{:016}",
+            paid_on.y() % 100,
+            c.province,
+            ((rng.next() << 31) | rng.next()) % 10_000_000_000_000_000
+        );
+        let mut inv_amount = amount;
+        let mut inv_tax = c.tax_rate;
+        let mut inv_type = c.invoice;
+        let mut issuer = c.tax_id.clone();
+        let mut has_invoice = with_invoice;
+        match &mistake {
+            None | Some(Mistake::Unpaid) | Some(Mistake::DuplicateInvoiceOf(..)) => {}
+            Some(Mistake::Underpaid(s)) => {
+                amount -= dec(s);
+                inv_amount = amount;
+            }
+            Some(Mistake::Overpaid(s)) => {
+                amount += dec(s);
+                inv_amount = amount;
+            }
+            Some(Mistake::Late(d)) => {
+                paid_on = due.plus(*d);
+                inv_date = paid_on.plus(-2);
+            }
+            Some(Mistake::NoInvoice) => has_invoice = false,
+            Some(Mistake::InvoiceAmount(s)) => inv_amount = dec(s),
+            Some(Mistake::TaxRate(s)) => inv_tax = Some(dec(s)),
+            Some(Mistake::InvoiceType(t)) => inv_type = t,
+            Some(Mistake::Issuer) => issuer = wrong_issuer(),
+            Some(Mistake::LateInvoice(d)) => inv_date = paid_on.plus(*d),
+        }
+        p.paid_on = paid_on;
+        p.amount = amount;
+        if has_invoice {
+            p.inv_no = Some(inv_no);
+            p.inv_date = Some(inv_date);
+            p.inv_amount = Some(inv_amount);
+            p.inv_tax = inv_tax;
+            p.inv_type = Some(inv_type);
+            p.inv_issuer = Some(issuer);
+        }
+        p.mistake = mistake.map(|m| format!("{m:?}"));
+        out.push(p);
+    }
+    // duplicate invoice numbers
+    for (cid, ps, no, m) in &ms {
+        if let Mistake::DuplicateInvoiceOf(oc, ops, ono) = m {
+            let ci = cs.iter().position(|c| c.id == *oc).expect("contract");
+            let src_payout = out
+                .iter_mut()
+                .find(|p| p.target == Some((ci, *ops, *ono)))
+                .expect("source payout");
+            // the first payout is correct; it only shares its number with the next one
+            src_payout.mistake = Some("InvoiceNumberReusedLater".into());
+            let src = src_payout.inv_no.clone().expect("source invoice");
+            let ti = cs.iter().position(|c| c.id == *cid).expect("contract");
+            let p = out
+                .iter_mut()
+                .find(|p| p.target == Some((ti, *ps, *no)))
+                .expect("target payout");
+            p.inv_no = Some(src);
+        }
+    }
+    // a payout naming a contract that does not exist (typo of ALI-2024-001)
+    let a = &cs[0];
+    out.push(Payout {
+        id: String::new(),
+        contract: "ALI-2024-010".into(),
+        paid_on: Date::ymd(2025, 9, 12),
+        amount: dec("8000.00"),
+        currency: "CNY",
+        kind: "cash",
+        period: Some("2025-Q2".into()),
+        installment: None,
+        inv_no: Some("25330000000088812345".into()),
+        inv_date: Some(Date::ymd(2025, 9, 10)),
+        inv_amount: Some(dec("8000.00")),
+        inv_tax: Some(dec("0.06")),
+        inv_type: Some("vat_special"),
+        inv_issuer: Some(a.tax_id.clone()),
+        target: None,
+        mistake: Some("UnknownContract".into()),
+    });
+    out.sort_by(|x, y| (x.paid_on, &x.contract, x.target).cmp(&(y.paid_on, &y.contract, y.target)));
+    for (n, p) in out.iter_mut().enumerate() {
+        p.id = format!("RB-{:04}", n + 1);
+    }
+    out
+}
+
+fn write_payouts(root: &Path, ps: &[Payout]) -> Res<()> {
+    let f = fmts();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("payouts")?;
+    let names = [
+        "payout_id",
+        "contract_id",
+        "paid_on",
+        "amount",
+        "currency",
+        "kind",
+        "period",
+        "installment",
+        "invoice_no",
+        "invoice_date",
+        "invoice_amount",
+        "invoice_tax_rate",
+        "invoice_type",
+        "invoice_issuer",
+    ];
+    write_header(ws, &f, &names)?;
+    ws.set_column_width(8, 24)?;
+    ws.set_column_width(13, 22)?;
+    for (i, p) in ps.iter().enumerate() {
+        let r = (i + 1) as u32;
+        ws.write_string(r, 0, &p.id)?;
+        ws.write_string(r, 1, &p.contract)?;
+        ws.write_datetime_with_format(r, 2, p.paid_on.excel()?, &f.date)?;
+        ws.write_number_with_format(r, 3, f64_of(p.amount), &f.money)?;
+        ws.write_string(r, 4, p.currency)?;
+        ws.write_string(r, 5, p.kind)?;
+        if let Some(per) = &p.period {
+            ws.write_string(r, 6, per)?;
+        }
+        if let Some(n) = p.installment {
+            ws.write_number(r, 7, n as f64)?;
+        }
+        if let Some(no) = &p.inv_no {
+            ws.write_string(r, 8, no)?;
+        }
+        if let Some(d) = p.inv_date {
+            ws.write_datetime_with_format(r, 9, d.excel()?, &f.date)?;
+        }
+        if let Some(a) = p.inv_amount {
+            ws.write_number_with_format(r, 10, f64_of(a), &f.money)?;
+        }
+        if let Some(t) = p.inv_tax {
+            ws.write_number_with_format(r, 11, f64_of(t), &f.pct0)?;
+        }
+        if let Some(t) = p.inv_type {
+            ws.write_string(r, 12, t)?;
+        }
+        if let Some(s) = &p.inv_issuer {
+            ws.write_string(r, 13, s)?;
+        }
+    }
+    save(&mut wb, &root.join("payouts.xlsx"))
+}
+
+// ---------------------------------------------------------------------------------------
+// SPEC §4 reconciliation (independent re-implementation, only to prove the demo data)
+// ---------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug, Default)]
+struct Finding {
+    ftype: &'static str,
+    reason: Option<&'static str>,
+    contract: String,
+    period: Option<(Date, Date)>,
+    installment: Option<u32>,
+    payout: Option<String>,
+    expected: Option<Decimal>,
+    paid: Option<Decimal>,
+    difference: Option<Decimal>,
+    due_on: Option<Date>,
+    paid_on: Option<Date>,
+    days_late: Option<i64>,
+    interest: Option<Decimal>,
+}
+
+fn ref_range(s: &str) -> Option<(Date, Date)> {
+    if let Some((y, q)) = s.split_once("-Q") {
+        let (y, q): (i64, i64) = (y.parse().ok()?, q.parse().ok()?);
+        let s = Date::ymd(y, (q - 1) * 3 + 1, 1);
+        return Some((s, Date::ymd(y, q * 3, days_in_month(y, q * 3))));
+    }
+    let parts: Vec<i64> = s
+        .split('-')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    match parts[..] {
+        [y] => Some((Date::ymd(y, 1, 1), Date::ymd(y, 12, 31))),
+        [y, m] => Some((Date::ymd(y, m, 1), Date::ymd(y, m, days_in_month(y, m)))),
+        [y, m, d] => Some((Date::ymd(y, m, d), Date::ymd(y, m, d))),
+        _ => None,
+    }
+}
+
+fn reconcile(cs: &[Contract], insts: &mut [Inst], payouts: &[Payout], as_of: Date) -> Vec<Finding> {
+    let tol = dec("0.01");
+    let mut findings = Vec::new();
+    let mut order: Vec<&Payout> = payouts.iter().collect();
+    order.sort_by(|a, b| {
+        (a.period.is_none(), a.paid_on, &a.id).cmp(&(b.period.is_none(), b.paid_on, &b.id))
+    });
+    for p in order {
+        let Some(ci) = cs.iter().position(|c| c.id == p.contract) else {
+            findings.push(Finding {
+                ftype: "unmatched_payout",
+                reason: Some("contract"),
+                contract: p.contract.clone(),
+                payout: Some(p.id.clone()),
+                paid: Some(p.amount),
+                paid_on: Some(p.paid_on),
+                ..Default::default()
+            });
+            continue;
+        };
+        assert_eq!(p.currency, "CNY");
+        let mut left = p.amount;
+        let mut last: Option<usize> = None;
+        let candidates: Vec<usize> = if let Some(per) = &p.period {
+            let (rs, re) = ref_range(per).expect("period ref");
+            let first = insts
+                .iter()
+                .filter(|i| i.contract == ci && i.pstart <= re && i.pend >= rs)
+                .map(|i| i.pstart)
+                .min()
+                .expect("period exists");
+            let mut v: Vec<usize> = (0..insts.len())
+                .filter(|&k| insts[k].contract == ci && insts[k].pstart == first)
+                .collect();
+            if let Some(no) = p.installment {
+                v.retain(|&k| insts[k].no == no);
+                assert_eq!(v.len(), 1, "installment exists");
+                // everything goes to that installment
+                insts[v[0]].allocs.push((p.paid_on, p.id.clone(), left));
+                continue;
+            }
+            v
+        } else {
+            let mut v: Vec<usize> = (0..insts.len())
+                .filter(|&k| insts[k].contract == ci)
+                .collect();
+            v.sort_by_key(|&k| {
+                (
+                    insts[k].due.is_none(),
+                    insts[k].due,
+                    insts[k].pstart,
+                    insts[k].no,
+                )
+            });
+            v
+        };
+        for &k in &candidates {
+            let open = insts[k].e - insts[k].paid();
+            if open > Decimal::ZERO && left > Decimal::ZERO {
+                let take = open.min(left);
+                insts[k].allocs.push((p.paid_on, p.id.clone(), take));
+                left -= take;
+                last = Some(k);
+            }
+        }
+        if left > Decimal::ZERO {
+            let target = last.or_else(|| p.period.as_ref().and(candidates.last().copied()));
+            match target {
+                Some(k) => insts[k].allocs.push((p.paid_on, p.id.clone(), left)),
+                None => findings.push(Finding {
+                    ftype: "overpaid",
+                    contract: p.contract.clone(),
+                    payout: Some(p.id.clone()),
+                    paid: Some(left),
+                    ..Default::default()
+                }),
+            }
+        }
+    }
+
+    for i in insts.iter_mut() {
+        i.allocs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let c = &cs[i.contract];
+        let paid = i.paid();
+        let base = Finding {
+            contract: c.id.to_string(),
+            period: Some((i.pstart, i.pend)),
+            installment: Some(i.no),
+            expected: Some(i.e),
+            paid: Some(paid),
+            difference: Some(paid - i.e),
+            due_on: i.due,
+            ..Default::default()
+        };
+        if paid > i.e.max(Decimal::ZERO) + tol {
+            findings.push(Finding {
+                ftype: "overpaid",
+                paid_on: i.allocs.last().map(|a| a.0),
+                ..base.clone()
+            });
+        } else if let Some(due) = i.due {
+            let deadline = due.plus(c.grace_days);
+            if i.e > Decimal::ZERO && paid < i.e - tol && as_of > deadline {
+                let days = as_of.0 - due.0;
+                findings.push(Finding {
+                    ftype: if paid.is_zero() {
+                        "unpaid"
+                    } else {
+                        "underpaid"
+                    },
+                    days_late: Some(days),
+                    interest: Some(r2((i.e - paid) * c.late_rate() * Decimal::from(days))),
+                    paid_on: i.allocs.last().map(|a| a.0),
+                    ..base.clone()
+                });
+            } else if i.e > Decimal::ZERO && paid >= i.e - tol {
+                let mut run = Decimal::ZERO;
+                let mut completion = None;
+                for a in &i.allocs {
+                    run += a.2;
+                    if run >= i.e - tol {
+                        completion = Some(a.0);
+                        break;
+                    }
+                }
+                let completion = completion.expect("fully paid");
+                if completion > deadline {
+                    let interest: Decimal = i
+                        .allocs
+                        .iter()
+                        .filter(|a| a.0 > deadline)
+                        .map(|a| a.2 * c.late_rate() * Decimal::from(a.0.0 - due.0))
+                        .sum();
+                    findings.push(Finding {
+                        ftype: "late",
+                        days_late: Some(completion.0 - due.0),
+                        interest: Some(r2(interest)),
+                        paid_on: Some(completion),
+                        ..base.clone()
+                    });
+                }
+            }
+        }
+        if i.e < Decimal::ZERO {
+            findings.push(Finding {
+                ftype: "clawback",
+                ..base
+            });
+        }
+    }
+
+    // invoices
+    let mut by_no: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in payouts {
+        if let Some(n) = &p.inv_no {
+            *by_no.entry(n).or_default() += 1;
+        }
+    }
+    for p in payouts {
+        let Some(c) = cs.iter().find(|c| c.id == p.contract) else {
+            continue;
+        };
+        if p.kind != "cash" || c.invoice == "none" {
+            continue;
+        }
+        let mk = |reason: &'static str| Finding {
+            ftype: "mis_invoiced",
+            reason: Some(reason),
+            contract: c.id.to_string(),
+            payout: Some(p.id.clone()),
+            paid: Some(p.amount),
+            paid_on: Some(p.paid_on),
+            ..Default::default()
+        };
+        let Some(no) = &p.inv_no else {
+            findings.push(mk("missing"));
+            continue;
+        };
+        if p.inv_amount.is_some_and(|a| (a - p.amount).abs() > tol) {
+            findings.push(mk("amount"));
+        }
+        if let (Some(t), Some(e)) = (p.inv_tax, c.tax_rate)
+            && t != e
+        {
+            findings.push(mk("tax_rate"));
+        }
+        if p.inv_type.is_some_and(|t| t != c.invoice) {
+            findings.push(mk("type"));
+        }
+        if p.inv_issuer.as_ref().is_some_and(|s| *s != c.tax_id) {
+            findings.push(mk("issuer"));
+        }
+        if p.inv_date.is_some_and(|d| d.0 - p.paid_on.0 > 30) {
+            findings.push(mk("late_invoice"));
+        }
+        if by_no[no.as_str()] > 1 {
+            findings.push(mk("duplicate"));
+        }
+    }
+    findings
+}
+
+// ---------------------------------------------------------------------------------------
+// Audit of the billing lines (coverage, exclusions, control totals)
+// ---------------------------------------------------------------------------------------
+
+#[derive(Default, Clone)]
+struct FileTotals {
+    rows: usize,
+    amount_read: Decimal,
+    attributed_rows: usize,
+    attributed_amount: Decimal,
+    uncovered_rows: usize,
+    uncovered_amount: Decimal,
+    currency_rows: usize,
+    currency_amount: Decimal,
+    rejected_rows: usize,
+}
+
+struct BillingAudit {
+    /// per contract: covered lines (date, weighted base)
+    weighted: Vec<Vec<Weighted>>,
+    /// per contract and month: (net, weighted)
+    monthly: Vec<BTreeMap<(i64, i64), (Decimal, Decimal)>>,
+    per_file: Vec<FileTotals>,
+    uncovered: BTreeMap<(String, (i64, i64)), (usize, Decimal)>,
+    rejected: Vec<(usize, usize, &'static str)>,
+    mismatched: Vec<(usize, usize, String, Decimal)>,
+}
+
+fn audit_billing(cs: &[Contract], files: &[BFile], lines: &[Line]) -> BillingAudit {
+    let mut a = BillingAudit {
+        weighted: vec![Vec::new(); cs.len()],
+        monthly: vec![BTreeMap::new(); cs.len()],
+        per_file: vec![FileTotals::default(); files.len()],
+        uncovered: BTreeMap::new(),
+        rejected: Vec::new(),
+        mismatched: Vec::new(),
+    };
+    for l in lines {
+        let ft = &mut a.per_file[l.file];
+        ft.rows += 1;
+        if let Some(raw) = l.bad_net {
+            ft.rejected_rows += 1;
+            a.rejected.push((l.file, l.row, raw));
+            continue;
+        }
+        ft.amount_read += l.net;
+        let date = if files[l.file].has(Col::Date) {
+            l.charge_date
+        } else {
+            Date::ymd(l.month.0, l.month.1, 1)
+        };
+        let covering: Vec<usize> = (0..cs.len())
+            .filter(|&ci| {
+                cs[ci].accounts.contains(&l.account.as_str())
+                    && date >= cs[ci].start
+                    && date <= cs[ci].end
+            })
+            .collect();
+        assert!(covering.len() <= 1, "no overlapping contracts in the demo");
+        match covering.first() {
+            None => {
+                assert!(
+                    !cs.iter().any(|c| c.accounts.contains(&l.account.as_str())),
+                    "every covered account's lines fall inside its term"
+                );
+                ft.uncovered_rows += 1;
+                ft.uncovered_amount += l.net;
+                let e = a.uncovered.entry((l.account.clone(), l.month)).or_default();
+                e.0 += 1;
+                e.1 += l.net;
+            }
+            Some(_) if l.currency != "CNY" => {
+                ft.currency_rows += 1;
+                ft.currency_amount += l.net;
+                a.mismatched
+                    .push((l.file, l.row, l.currency.to_string(), l.net));
+            }
+            Some(&ci) => {
+                ft.attributed_rows += 1;
+                ft.attributed_amount += l.net;
+                let w = l.net * cs[ci].coeff(l.product);
+                a.weighted[ci].push((date, w));
+                let m = a.monthly[ci].entry(l.month).or_default();
+                m.0 += l.net;
+                m.1 += w;
+            }
+        }
+    }
+    a
+}
+
+// ---------------------------------------------------------------------------------------
+// README
+// ---------------------------------------------------------------------------------------
+
+fn span_text(s: Date, e: Date) -> String {
+    format!("{} .. {}", s.iso(), e.iso())
+}
+
+fn opt_money(x: Option<Decimal>) -> String {
+    x.map_or("—".into(), grp)
+}
+
+fn tier_text(c: &Contract) -> String {
+    c.tiers
+        .iter()
+        .map(|t| {
+            format!(
+                "[{}, {}) {}",
+                grp(t.from).trim_end_matches(".00"),
+                t.to.map_or("∞".into(), |x| grp(x).trim_end_matches(".00").to_string()),
+                pct(t.rate)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn status(c: &Contract, i: &Inst, findings: &[Finding], as_of: Date) -> String {
+    if let Some(f) = findings.iter().find(|f| {
+        f.contract == c.id
+            && f.period == Some((i.pstart, i.pend))
+            && f.installment == Some(i.no)
+            && f.payout.is_none()
+    }) {
+        return f.ftype.to_string();
+    }
+    if i.e.is_zero() && i.paid().is_zero() {
+        return "nothing due".into();
+    }
+    match i.due {
+        None => "conditional".into(),
+        Some(d) if i.paid() < i.e && as_of <= d.plus(c.grace_days) => "open".into(),
+        Some(_) => "paid".into(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_readme(
+    root: &Path,
+    cs: &[Contract],
+    files: &[BFile],
+    lines: &[Line],
+    audit: &BillingAudit,
+    insts: &[Inst],
+    payouts: &[Payout],
+    findings: &[Finding],
+    as_of: Date,
+) -> Res<String> {
+    let mut s = String::new();
+    let w = &mut s;
+    writeln!(w, "# rebate-audit demo data")?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Everything in this folder — including this README and every number in it — is written by \
+         `tools/make-samples` (`cargo run -p make-samples` from the repository root). The program \
+         generates the billing lines, then recomputes every installment with exact decimals straight \
+         from SPEC §3 and reconciles the payout ledger per SPEC §4, and refuses to write the README \
+         unless exactly the intended findings come out. Do not edit these files by hand; change the \
+         generator and re-run it. The output is byte-identical from run to run."
+    )?;
+    writeln!(w)?;
+    writeln!(w, "Demo audit:")?;
+    writeln!(w)?;
+    writeln!(w, "```sh")?;
+    writeln!(
+        w,
+        "rebate-audit --contracts samples/contracts.xlsx --billing samples/billing \\\n    --payouts samples/payouts.xlsx --as-of {}",
+        as_of.iso()
+    )?;
+    writeln!(w, "```")?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "(flag names are illustrative — see the CLI's `--help`). Assumptions behind the expected \
+         numbers: rounding half away from zero to cents, tolerance 0.01, invoice window 30 days \
+         (the SPEC defaults); `grace_days` is set explicitly on every contract, and every product a \
+         contract buys is listed with an explicit coefficient in the `products` sheet, so no ruleset \
+         default changes the numbers. `ruleset` is blank, so each contract uses its provider's ruleset \
+         or the generic one; the generic ruleset must alias the Chinese product names of the GBK file \
+         (云服务器ECS → ECS, 对象存储OSS → OSS, 云数据库RDS → RDS, 负载均衡SLB → SLB)."
+    )?;
+    writeln!(w)?;
+
+    // files
+    writeln!(w, "## Files")?;
+    writeln!(w)?;
+    writeln!(w, "| file | rows | what |")?;
+    writeln!(w, "|---|---:|---|")?;
+    writeln!(
+        w,
+        "| `contracts.xlsx` | {} contracts | sheets `contracts`, `tiers`, `products` (headers in Chinese: 合同编号 / 产品 / 系数), `schedule`; dates are real Excel dates, rates are numbers formatted as percentages, `10pt` is text |",
+        cs.len()
+    )?;
+    for (fi, f) in files.iter().enumerate() {
+        writeln!(
+            w,
+            "| `{}` | {} | {}. Columns: {} |",
+            f.path,
+            audit.per_file[fi].rows,
+            f.note,
+            f.cols
+                .iter()
+                .map(|c| format!("`{}`", c.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
+    writeln!(
+        w,
+        "| `payouts.xlsx` | {} | payout ledger (SPEC §2.3), one row per payout received |",
+        payouts.len()
+    )?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Billing rows in total: {}. Every line has `net_amount = list_amount − discount` where \
+         both columns exist; vouchers are informational (all contracts use `base = net`). Refunds \
+         are negative lines (order type `Refund` / `退款`) and count with their sign; each one is \
+         balanced by another line of the same month so the monthly totals below stay round.",
+        lines.len()
+    )?;
+    writeln!(w)?;
+
+    // contracts
+    for (ci, c) in cs.iter().enumerate() {
+        writeln!(w, "## {} — {}", c.id, c.customer)?;
+        writeln!(w)?;
+        writeln!(w, "{}", c.mechanics)?;
+        writeln!(w)?;
+        writeln!(w, "| term | value |")?;
+        writeln!(w, "|---|---|")?;
+        writeln!(w, "| agent | {} (`{}`) |", c.agent, c.tax_id)?;
+        writeln!(w, "| provider | {} |", c.provider)?;
+        writeln!(
+            w,
+            "| accounts | {} |",
+            c.accounts
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+        writeln!(w, "| term | {} |", span_text(c.start, c.end))?;
+        writeln!(
+            w,
+            "| base / tier_basis / tier_mode | net / {} / {} |",
+            c.basis.word(),
+            c.mode.word()
+        )?;
+        writeln!(w, "| tiers | {} |", tier_text(c))?;
+        writeln!(w, "| cap | {} |", opt_money(c.cap))?;
+        writeln!(
+            w,
+            "| settlement / due_days / grace_days | {} / {} / {} |",
+            c.settle.word(),
+            c.due_days,
+            c.grace_days
+        )?;
+        writeln!(
+            w,
+            "| renewed_on | {} |",
+            c.renewed_on.map_or("— (not renewed)".into(), |d| d.iso())
+        )?;
+        writeln!(
+            w,
+            "| invoice / tax_rate | {} / {} |",
+            c.invoice,
+            c.tax_rate.map_or("—".into(), pct)
+        )?;
+        writeln!(
+            w,
+            "| late_interest (per day) | {} |",
+            c.late_interest.map_or("— (0)".into(), pct)
+        )?;
+        writeln!(w, "| payout_kind | {} |", c.payout_kind)?;
+        writeln!(
+            w,
+            "| coefficients | {} |",
+            c.coeffs
+                .iter()
+                .map(|(p, k)| format!("{} {}", p.code(), k.normalize()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+        writeln!(
+            w,
+            "| schedule | {} |",
+            c.effective_schedule()
+                .iter()
+                .enumerate()
+                .map(|(i, (t, p))| format!("{}: {} {}", i + 1, t.word(), p.text()))
+                .collect::<Vec<_>>()
+                .join("; ")
+                + if c.schedule.is_empty() {
+                    " (default, no rows in `schedule`)"
+                } else {
+                    ""
+                }
+        )?;
+        writeln!(w)?;
+        writeln!(
+            w,
+            "Monthly totals of the covered billing lines (net as billed, weighted = net × coefficient):"
+        )?;
+        writeln!(w)?;
+        writeln!(w, "| month | net | weighted base |")?;
+        writeln!(w, "|---|---:|---:|")?;
+        let mut tot = (Decimal::ZERO, Decimal::ZERO);
+        for ((y, m), (net, wb)) in &audit.monthly[ci] {
+            writeln!(w, "| {} | {} | {} |", ym(*y, *m), grp(*net), grp(*wb))?;
+            tot.0 += net;
+            tot.1 += wb;
+        }
+        writeln!(w, "| **total** | **{}** | **{}** |", grp(tot.0), grp(tot.1))?;
+        writeln!(w)?;
+        writeln!(
+            w,
+            "Expected installments (W = period's weighted base, Earned = Earned(period end), \
+             E_p = Earned(end_p) − Earned(end_p−1)):"
+        )?;
+        writeln!(w)?;
+        writeln!(
+            w,
+            "| period | inst | trigger / portion | W | Earned | E_p | expected | due_on | paid | status |"
+        )?;
+        writeln!(w, "|---|---:|---|---:|---:|---:|---:|---|---:|---|")?;
+        let mut sum_e = Decimal::ZERO;
+        let mut sum_p = Decimal::ZERO;
+        for i in insts.iter().filter(|i| i.contract == ci) {
+            let first = i.no == 1;
+            writeln!(
+                w,
+                "| {} | {} | {} {} | {} | {} | {} | {} | {} | {} | {} |",
+                span_text(i.pstart, i.pend),
+                i.no,
+                i.trigger.word(),
+                i.portion.text(),
+                if first { grp(i.w) } else { "″".into() },
+                if first {
+                    grp(i.earned_end)
+                } else {
+                    "″".into()
+                },
+                if first { grp(i.e_period) } else { "″".into() },
+                grp(i.e),
+                i.due.map_or("— (conditional)".into(), |d| d.iso()),
+                grp(i.paid()),
+                status(c, i, findings, as_of)
+            )?;
+            sum_e += i.e;
+            sum_p += i.paid();
+        }
+        writeln!(
+            w,
+            "| **total** | | | | | | **{}** | | **{}** | |",
+            grp(sum_e),
+            grp(sum_p)
+        )?;
+        writeln!(w)?;
+        if c.basis == Basis::ContractYear && c.mode == Mode::Retroactive {
+            let rate = |b: Decimal| {
+                c.tiers
+                    .iter()
+                    .find(|t| t.from <= b && t.to.is_none_or(|to| b < to))
+                    .map_or(Decimal::ZERO, |t| t.rate)
+            };
+            for y in contract_years(c) {
+                let mut before = Decimal::ZERO;
+                for p in periods(c).iter().filter(|p| p.year == y.year) {
+                    let after = scope_base(&audit.weighted[ci], &y, p.end);
+                    let (r0, r1) = (rate(before), rate(after));
+                    if before > Decimal::ZERO && r1 > r0 {
+                        writeln!(
+                            w,
+                            "- Catch-up in {}: the contract-year base goes from {} to {} and \
+                             crosses into {}; E_p = {} × {} − {} (earned so far) = {}, of which \
+                             ({} − {}) × {} = {} is the catch-up on the earlier volume.",
+                            span_text(p.start, p.end),
+                            grp(before),
+                            grp(after),
+                            pct(r1),
+                            pct(r1),
+                            grp(after),
+                            grp(r2(before * r0)),
+                            grp(r2(after * r1) - r2(before * r0)),
+                            pct(r1),
+                            pct(r0),
+                            grp(before),
+                            grp(r2((r1 - r0) * before)),
+                        )?;
+                    }
+                    before = after;
+                }
+            }
+            writeln!(w)?;
+        }
+    }
+
+    // deliberate errors
+    writeln!(
+        w,
+        "## Deliberately wrong payouts and the findings they must produce"
+    )?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "All other payouts are correct and on time. Money columns are the finding's `expected`, \
+         `paid`, `difference` (= paid − expected); `days_late` and `interest` as SPEC §4 \
+         (unpaid/underpaid: as_of − due_on and shortfall × rate × days; late: completion − due_on \
+         and amount × rate × (paid_on − due_on)). For payment findings `paid_on` is the date of the \
+         last payment allocated to the installment (for `late`: the completion date). “—” = null / \
+         not applicable (an `overpaid` finding has no lateness; its interest may be shown as 0.00)."
+    )?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "| # | payout_id | contract | period | inst | what is wrong | finding | reason | expected | paid | difference | due_on | paid_on | days_late | interest |"
+    )?;
+    writeln!(
+        w,
+        "|---:|---|---|---|---:|---|---|---|---:|---:|---:|---|---|---:|---:|"
+    )?;
+    let mut n = 0;
+    let mut order: Vec<&Finding> = findings.iter().collect();
+    order.sort_by_key(|f| {
+        (
+            f.ftype == "mis_invoiced" || f.ftype == "unmatched_payout",
+            f.payout.clone(),
+            f.contract.clone(),
+            f.period,
+            f.installment,
+        )
+    });
+    for f in order {
+        n += 1;
+        let payout = f.payout.clone().or_else(|| {
+            // the payout(s) allocated to the installment
+            let i = insts.iter().find(|i| {
+                cs[i.contract].id == f.contract
+                    && Some((i.pstart, i.pend)) == f.period
+                    && Some(i.no) == f.installment
+            })?;
+            let ids: BTreeSet<&str> = i.allocs.iter().map(|a| a.1.as_str()).collect();
+            Some(ids.into_iter().collect::<Vec<_>>().join(", "))
+        });
+        let what = explain(f, payouts, cs);
+        writeln!(
+            w,
+            "| {n} | {} | {} | {} | {} | {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            payout.filter(|s| !s.is_empty()).unwrap_or("—".into()),
+            f.contract,
+            f.period.map_or("—".into(), |(a, b)| span_text(a, b)),
+            f.installment.map_or("—".into(), |x| x.to_string()),
+            what,
+            f.ftype,
+            f.reason.unwrap_or("—"),
+            opt_money(f.expected),
+            opt_money(f.paid),
+            opt_money(f.difference),
+            f.due_on.map_or("—".into(), |d| d.iso()),
+            f.paid_on.map_or("—".into(), |d| d.iso()),
+            f.days_late.map_or("—".into(), |d| d.to_string()),
+            opt_money(f.interest),
+        )?;
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "No `clawback` is expected (no installment has a negative expectation), and no payment \
+         finding on any other installment. The renewal installments of AZ-2025-004 are \
+         `conditional` (not renewed), not unpaid."
+    )?;
+    writeln!(w)?;
+
+    // data quality
+    writeln!(w, "## Data-quality findings")?;
+    writeln!(w)?;
+    writeln!(w, "| finding | where | detail |")?;
+    writeln!(w, "|---|---|---|")?;
+    for (fi, row, raw) in &audit.rejected {
+        writeln!(
+            w,
+            "| `rejected_row` | `{}` row {row}, column `net_amount` | `{raw}` is not an amount; the row is not counted |",
+            files[*fi].path
+        )?;
+    }
+    for (fi, row, cur, amt) in &audit.mismatched {
+        writeln!(
+            w,
+            "| `currency_mismatch` | `{}` row {row} | {} {} on an AZ-2025-004 account (contract currency CNY); left out |",
+            files[*fi].path,
+            grp(*amt),
+            cur
+        )?;
+    }
+    for ((acct, (y, m)), (rows, amt)) in &audit.uncovered {
+        writeln!(
+            w,
+            "| `uncovered_billing` (info) | account `{acct}`, {} | {rows} rows, net {} — no contract covers this account |",
+            ym(*y, *m),
+            grp(*amt)
+        )?;
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "No `unknown_product` is expected (provided the ruleset aliases the Chinese product names) \
+         and no `overlapping_contracts`."
+    )?;
+    writeln!(w)?;
+
+    // control totals
+    writeln!(w, "## Control totals per billing file (net_amount)")?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "| file | rows | amount read | attributed rows | attributed | uncovered rows | uncovered | currency-mismatch rows | mismatched | rejected rows |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    for (fi, f) in files.iter().enumerate() {
+        let t = &audit.per_file[fi];
+        assert_eq!(
+            t.rows,
+            t.attributed_rows + t.uncovered_rows + t.currency_rows + t.rejected_rows
+        );
+        assert_eq!(
+            t.amount_read,
+            t.attributed_amount + t.uncovered_amount + t.currency_amount
+        );
+        writeln!(
+            w,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            f.path,
+            t.rows,
+            grp(t.amount_read),
+            t.attributed_rows,
+            grp(t.attributed_amount),
+            t.uncovered_rows,
+            grp(t.uncovered_amount),
+            t.currency_rows,
+            grp(t.currency_amount),
+            t.rejected_rows
+        )?;
+    }
+    writeln!(w)?;
+    let total_e: Decimal = insts.iter().map(|i| i.e).sum();
+    let total_paid: Decimal = payouts.iter().map(|p| p.amount).sum();
+    writeln!(
+        w,
+        "Ledger: {} payouts, {} received in total; {} installments expected, {} in total (of which {} conditional).",
+        payouts.len(),
+        grp(total_paid),
+        insts.len(),
+        grp(total_e),
+        grp(insts.iter().filter(|i| i.due.is_none()).map(|i| i.e).sum())
+    )?;
+    fs::write(root.join("README.md"), &s)?;
+    Ok(s)
+}
+
+fn explain(f: &Finding, payouts: &[Payout], cs: &[Contract]) -> String {
+    let p = f
+        .payout
+        .as_ref()
+        .and_then(|id| payouts.iter().find(|p| &p.id == id));
+    match (f.ftype, f.reason) {
+        ("unpaid", _) => "installment never paid".into(),
+        ("underpaid", _) => "paid short".into(),
+        ("overpaid", _) => "paid too much".into(),
+        ("late", _) => "paid after due_on + grace_days".into(),
+        ("unmatched_payout", _) => format!(
+            "names contract `{}`, which does not exist (typo of ALI-2024-001)",
+            f.contract
+        ),
+        ("mis_invoiced", Some("missing")) => "cash payout without invoice".into(),
+        ("mis_invoiced", Some("amount")) => format!(
+            "invoice_amount {} ≠ amount",
+            opt_money(p.and_then(|p| p.inv_amount))
+        ),
+        ("mis_invoiced", Some("tax_rate")) => format!(
+            "invoice_tax_rate {} (contract: {})",
+            p.and_then(|p| p.inv_tax).map_or("—".into(), pct),
+            cs.iter()
+                .find(|c| c.id == f.contract)
+                .and_then(|c| c.tax_rate)
+                .map_or("—".into(), pct)
+        ),
+        ("mis_invoiced", Some("type")) => format!(
+            "invoice_type `{}` (contract: vat_special)",
+            p.and_then(|p| p.inv_type).unwrap_or("—")
+        ),
+        ("mis_invoiced", Some("issuer")) => format!(
+            "invoice_issuer `{}` ≠ agent_tax_id",
+            p.and_then(|p| p.inv_issuer.clone()).unwrap_or_default()
+        ),
+        ("mis_invoiced", Some("late_invoice")) => format!(
+            "invoice dated {} — more than 30 days after paid_on",
+            p.and_then(|p| p.inv_date).map_or("—".into(), |d| d.iso())
+        ),
+        ("mis_invoiced", Some("duplicate")) => format!(
+            "invoice_no `{}` used on two payouts",
+            p.and_then(|p| p.inv_no.clone()).unwrap_or_default()
+        ),
+        _ => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// main
+// ---------------------------------------------------------------------------------------
+
+fn main() -> Res<()> {
+    let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize()?;
+    let samples = root.join("samples");
+    fs::create_dir_all(&samples)?;
+    // the billing tree is fully generated: start from scratch so no stale file survives
+    let billing_dir = samples.join("billing");
+    if billing_dir.exists() {
+        fs::remove_dir_all(&billing_dir)?;
+    }
+    let as_of = Date::ymd(2026, 6, 30);
+
+    let cs = contracts();
+    let files = billing_files();
+    let lines = generate_lines(&cs);
+    let audit = audit_billing(&cs, &files, &lines);
+
+    // the monthly weighted totals must be exactly the round targets
+    for (ci, c) in cs.iter().enumerate() {
+        let (sy, sm, _) = c.start.parts();
+        assert_eq!(audit.monthly[ci].len(), c.monthly.len());
+        for (i, target) in c.monthly.iter().enumerate() {
+            let key = add_months(sy, sm, i as i64);
+            assert_eq!(audit.monthly[ci][&key].1, *target, "{} {key:?}", c.id);
+        }
+    }
+
+    let mut insts: Vec<Inst> = Vec::new();
+    for (ci, c) in cs.iter().enumerate() {
+        insts.extend(installments(ci, c, &audit.weighted[ci]));
+    }
+    let payouts = make_payouts(&cs, &insts);
+    let findings = reconcile(&cs, &mut insts, &payouts, as_of);
+
+    // exactly the intended findings
+    let mut got: Vec<(String, &str, Option<&str>)> = findings
+        .iter()
+        .map(|f| (f.contract.clone(), f.ftype, f.reason))
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, &str, Option<&str>)> = vec![
+        ("TX-2025-002".into(), "unpaid", None),
+        ("ALI-2024-001".into(), "underpaid", None),
+        ("HW-2024-003".into(), "overpaid", None),
+        ("TX-2025-002".into(), "late", None),
+        ("AZ-2025-004".into(), "mis_invoiced", Some("missing")),
+        ("ALI-2024-001".into(), "mis_invoiced", Some("amount")),
+        ("HW-2024-003".into(), "mis_invoiced", Some("tax_rate")),
+        ("AZ-2025-004".into(), "mis_invoiced", Some("type")),
+        ("TX-2025-002".into(), "mis_invoiced", Some("issuer")),
+        ("ALI-2024-001".into(), "mis_invoiced", Some("duplicate")),
+        ("ALI-2024-001".into(), "mis_invoiced", Some("duplicate")),
+        ("HW-2024-003".into(), "mis_invoiced", Some("late_invoice")),
+        ("ALI-2024-010".into(), "unmatched_payout", Some("contract")),
+    ];
+    want.sort();
+    assert_eq!(
+        got, want,
+        "the demo must produce exactly the intended findings"
+    );
+    // each mistake is on the installment / payout it was planned for
+    for f in &findings {
+        if let Some(pid) = &f.payout {
+            let p = payouts.iter().find(|p| &p.id == pid).expect("payout");
+            assert!(
+                p.mistake.is_some(),
+                "finding on a payout without a mistake: {f:?}"
+            );
+        }
+    }
+    // sanity on the demo design
+    let n = |ftype: &str| findings.iter().filter(|f| f.ftype == ftype).count();
+    assert_eq!(n("clawback"), 0);
+    assert!(
+        insts.iter().all(|i| i
+            .due
+            .is_none_or(|d| d.plus(cs[i.contract].grace_days) < as_of)),
+        "every due installment is past its deadline at as_of"
+    );
+    // catch-up: ALI-2024-001 2025-04 carries more than the period's own volume at the top rate
+    let apr = insts
+        .iter()
+        .find(|i| i.contract == 0 && i.pstart == Date::ymd(2025, 4, 1))
+        .expect("split period");
+    assert_eq!(apr.pend, Date::ymd(2025, 4, 30));
+    assert!(apr.e > apr.w * dec("0.22"));
+    // cap binds: TX-2025-002 earns exactly the cap
+    assert_eq!(
+        insts
+            .iter()
+            .filter(|i| i.contract == 1)
+            .map(|i| i.e)
+            .sum::<Decimal>(),
+        k(90)
+    );
+
+    write_billing(&samples, &files, &lines)?;
+    write_contracts(&samples, &cs)?;
+    write_payouts(&samples, &payouts)?;
+    let readme = write_readme(
+        &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
+    )?;
+
+    println!("wrote samples/ under {}", root.display());
+    println!(
+        "  {} billing rows in {} files, {} contracts, {} installments, {} payouts, {} findings",
+        lines.len(),
+        files.len(),
+        cs.len(),
+        insts.len(),
+        payouts.len(),
+        findings.len()
+    );
+    for i in &insts {
+        println!(
+            "  {:<13} {} #{} W={:>14} E={:>12} due={}",
+            cs[i.contract].id,
+            span_text(i.pstart, i.pend),
+            i.no,
+            grp(i.w),
+            grp(i.e),
+            i.due.map_or("conditional".into(), |d| d.iso())
+        );
+    }
+    println!("  README.md: {} bytes", readme.len());
+    Ok(())
+}

@@ -39,9 +39,9 @@ pub fn whole_term_scope(contract: &Contract) -> bool {
         || (contract.tier_basis == TierBasis::Period && contract.settlement == Settlement::Term)
 }
 
-fn capped(cap: Option<Decimal>, amount: Decimal) -> (Decimal, bool) {
+fn capped(cap: Option<Decimal>, amount: Decimal, rounding: Rounding) -> (Decimal, bool) {
     match cap {
-        Some(cap) if amount > cap => (cap, true),
+        Some(cap) if amount > cap => (rounding.round(cap), true),
         _ => (amount, false),
     }
 }
@@ -83,7 +83,7 @@ pub fn period_rebates(
                 .iter()
                 .try_fold(Decimal::ZERO, |sum, base| money::add(sum, *base))?;
             let scope_rebate = rebate(volume)?;
-            let (earned, cap_applied) = capped(contract.cap, scope_rebate);
+            let (earned, cap_applied) = capped(contract.cap, scope_rebate, rounding);
             (earned, contract.term(), volume, scope_rebate, cap_applied)
         } else {
             let mut earned = Decimal::ZERO;
@@ -117,7 +117,7 @@ pub fn period_rebates(
                         )
                     }
                 };
-                let (year_earned, cap_applied) = capped(contract.cap, year_rebate);
+                let (year_earned, cap_applied) = capped(contract.cap, year_rebate, rounding);
                 earned = money::add(earned, year_earned)?;
                 if year_index == period.year {
                     own = Some((scope, scope_volume, scope_rebate, cap_applied));

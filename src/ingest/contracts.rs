@@ -572,22 +572,22 @@ impl Builder<'_> {
                 let Some(id) = self.known_contract(&row, &ids_seen) else {
                     continue;
                 };
-                let installment = self.parse(&row, 1, value::parse_whole_number).and_then(
-                    |number| {
-                        let valid = u32::try_from(number)
-                            .ok()
-                            .filter(|number| (1..=100).contains(number));
-                        if valid.is_none() {
-                            self.error(
+                let installment =
+                    self.parse(&row, 1, value::parse_whole_number)
+                        .and_then(|number| {
+                            let valid = u32::try_from(number)
+                                .ok()
+                                .filter(|number| (1..=100).contains(number));
+                            if valid.is_none() {
+                                self.error(
                                 row.at(1),
                                 format!(
                                     "expected an installment number from 1 to 100, found `{number}`"
                                 ),
                             );
-                        }
-                        valid
-                    },
-                );
+                            }
+                            valid
+                        });
                 let trigger = self.word(&row, 2, Trigger::from_word, Trigger::WORDS, None);
                 let portion = self.parse(&row, 3, value::parse_portion);
                 if let (Some(number), Some(trigger), Some(portion)) =

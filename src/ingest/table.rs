@@ -270,6 +270,65 @@ impl<R: BufRead> Read for DecodingReader<R> {
     }
 }
 
+/// Normalises line ends before the CSV parser sees them: `\r\n` and a lone `\r` become
+/// `\n`, and a missing final line end is added. The csv crate does not count a record's
+/// line reliably after CRLF or blank lines; with every line ending in exactly one `\n`, a
+/// record's row is the parser's line after it, less one, less the line breaks inside its
+/// quoted fields — the row a spreadsheet shows.
+struct LineEnds<R> {
+    inner: R,
+    after_cr: bool,
+    last: Option<u8>,
+    finished: bool,
+}
+
+impl<R: Read> LineEnds<R> {
+    fn new(inner: R) -> Self {
+        LineEnds {
+            inner,
+            after_cr: false,
+            last: None,
+            finished: false,
+        }
+    }
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() || self.finished {
+            return Ok(0);
+        }
+        loop {
+            let count = self.inner.read(out)?;
+            if count == 0 {
+                self.finished = true;
+                if self.last.is_some_and(|last| last != b'\n') {
+                    out[0] = b'\n';
+                    return Ok(1);
+                }
+                return Ok(0);
+            }
+            // Rewrite in place: output never outgrows input.
+            let mut written = 0;
+            for index in 0..count {
+                let byte = out[index];
+                let after_cr = std::mem::replace(&mut self.after_cr, byte == b'\r');
+                let emitted = match byte {
+                    b'\n' if after_cr => continue,
+                    b'\r' => b'\n',
+                    other => other,
+                };
+                out[written] = emitted;
+                written += 1;
+            }
+            if written > 0 {
+                self.last = Some(out[written - 1]);
+                return Ok(written);
+            }
+        }
+    }
+}
+
 fn read_csv(
     path: &Path,
     file: Arc<str>,
@@ -340,7 +399,7 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(input);
+        .from_reader(LineEnds::new(input));
     let mut record = csv::ByteRecord::new();
     let mut cells: Vec<Cell> = Vec::new();
     let mut last_line = 0usize;
@@ -348,9 +407,12 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record
-                    .position()
-                    .map_or(last_line + 1, |position| position.line() as usize);
+                let inner_breaks: usize = record
+                    .iter()
+                    .map(|field| field.iter().filter(|byte| **byte == b'\n').count())
+                    .sum();
+                let end_line = reader.position().line() as usize;
+                let line = end_line.saturating_sub(1 + inner_breaks).max(last_line + 1);
                 last_line = line;
                 cells.clear();
                 let mut bad_utf8 = None;
@@ -595,6 +657,23 @@ mod tests {
             assert_eq!(digest.bytes, bytes.len() as u64);
             assert_eq!(collect.rows, expected, "{encoding}");
         }
+    }
+
+    #[test]
+    fn rows_keep_their_numbers_with_windows_line_ends_and_quoted_newlines() {
+        let (result, collect) =
+            read_bytes("bill.csv", b"a,b\r\n1,2\r\n\r\n3,\"x\r\ny\"\r\n4,5\r\n");
+        result.unwrap();
+        let numbers: Vec<usize> = collect.rows.iter().map(|(number, _)| *number).collect();
+        assert_eq!(numbers, vec![1, 2, 4, 6]);
+        assert_eq!(collect.rows[2].1[1], Cell::Text("x\ny".into()));
+        let mut tiny = LineEnds::new(&b"a\r\nb\rc"[..]);
+        let mut out = Vec::new();
+        let mut byte = [0u8; 1];
+        while tiny.read(&mut byte).unwrap() == 1 {
+            out.push(byte[0]);
+        }
+        assert_eq!(out, b"a\nb\nc\n");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::domain::contract::Contract;
 use crate::domain::finding::{Finding, FindingType, SourceRows};
 use crate::domain::location::Location;
-use crate::domain::money::{Overflow, format_money};
+use crate::domain::money::{Overflow, format_money_grouped as format_money};
 use crate::domain::payout::Payout;
 use crate::ingest::billing::BillingReader;
 use crate::ingest::contracts::{self, ContractErrors};
@@ -608,9 +608,7 @@ impl MergedBilling {
                     tally.rows
                 ),
             );
-            finding.expected = None;
-            finding.paid = None;
-            finding.difference = None;
+            finding.amount = Some(tally.amount);
             finding.evidence.facts = vec![
                 ("account_id".into(), account.clone()),
                 ("billing_month".into(), month.to_string()),
@@ -636,6 +634,7 @@ impl MergedBilling {
             );
             finding.contract_id = Some(contract.id.clone());
             finding.reason = Some("billing".into());
+            finding.amount = Some(tally.amount);
             finding.evidence.facts = vec![
                 ("expected".into(), contract.currency.clone()),
                 ("found".into(), currency.clone()),
@@ -662,6 +661,7 @@ impl MergedBilling {
                 ),
             );
             finding.contract_id = Some(chosen.id.clone());
+            finding.amount = Some(tally.amount);
             finding.evidence.facts = vec![
                 ("account_id".into(), account.clone()),
                 ("attributed_to".into(), chosen.id.clone()),
@@ -687,6 +687,7 @@ impl MergedBilling {
                 ),
             );
             finding.contract_id = Some(contract.id.clone());
+            finding.amount = Some(tally.amount);
             finding.evidence.facts = vec![
                 ("product".into(), product.clone()),
                 ("coefficient".into(), "1".into()),

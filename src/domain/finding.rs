@@ -193,6 +193,9 @@ pub struct Finding {
     pub days_late: Option<i64>,
     /// Late-payment interest.
     pub interest: Option<Decimal>,
+    /// The money a data-quality or payout finding concerns (the lines' net amount, the
+    /// payout's amount), when no installment field says it.
+    pub amount: Option<Decimal>,
     /// One sentence a person can read.
     pub detail: String,
     /// What it rests on.
@@ -221,19 +224,22 @@ impl Finding {
             paid_on: None,
             days_late: None,
             interest: None,
+            amount: None,
             detail,
             evidence: Evidence::default(),
         }
     }
 
-    /// The amount a finding puts at stake, for summaries: the shortfall, excess or
-    /// clawback (absolute), else the payout or line amount it names.
+    /// The amount a finding puts at stake, for summaries: the shortfall or excess of a
+    /// payment finding, the interest of a late one, the clawback, else the money it names.
     pub fn amount_at_stake(&self) -> Decimal {
-        self.difference
-            .or(self.expected)
-            .or(self.paid)
-            .map(|amount| amount.abs())
-            .unwrap_or_default()
+        let stake = match self.finding_type {
+            FindingType::Unpaid | FindingType::Underpaid | FindingType::Overpaid => self.difference,
+            FindingType::Late => self.interest,
+            FindingType::Clawback => self.expected,
+            _ => self.amount.or(self.paid),
+        };
+        stake.map(|amount| amount.abs()).unwrap_or_default()
     }
 
     /// The order findings are reported in: by contract, period, installment, type, payout

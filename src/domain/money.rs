@@ -76,6 +76,31 @@ pub fn format_money(amount: Decimal) -> String {
     shown.to_string()
 }
 
+/// Money for people: two decimals with thousands separators, `-1,234,567.80`.
+pub fn format_money_grouped(amount: Decimal) -> String {
+    group_thousands(&format_money(amount))
+}
+
+/// Inserts thousands separators into a plain decimal string such as `-1234567.80`.
+pub fn group_thousands(plain: &str) -> String {
+    let (sign, digits) = plain.strip_prefix('-').map_or(("", plain), |rest| ("-", rest));
+    let (whole, fraction) = digits.split_once('.').map_or((digits, None), |(whole, fraction)| (whole, Some(fraction)));
+    if !whole.bytes().all(|byte| byte.is_ascii_digit()) {
+        return plain.to_string();
+    }
+    let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 /// A rate (fraction) as a person reads it: 0.22 → `22%`, 0.0005 → `0.05%`.
 pub fn format_rate(rate: Decimal) -> String {
     let percent = rate.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(rate);
@@ -112,6 +137,9 @@ mod tests {
         assert_eq!(format_money(d("-0.001")), "0.00");
         assert_eq!(format_money(d("1234.5")), "1234.50");
         assert_eq!(format_rate(d("0.22")), "22%");
+        assert_eq!(format_money_grouped(d("-1234567.8")), "-1,234,567.80");
+        assert_eq!(format_money_grouped(d("999.5")), "999.50");
+        assert_eq!(group_thousands("100000"), "100,000");
         assert_eq!(format_rate(d("0.0005")), "0.05%");
     }
 

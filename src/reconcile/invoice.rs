@@ -3,7 +3,7 @@
 
 use crate::domain::calendar::days_between;
 use crate::domain::contract::{Contract, InvoiceKind};
-use crate::domain::money::{format_money, format_rate};
+use crate::domain::money::{format_money_grouped as format_money, format_rate};
 use crate::domain::payout::Payout;
 use rust_decimal::Decimal;
 

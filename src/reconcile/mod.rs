@@ -11,7 +11,7 @@ use crate::compute::periods::SettlementPeriod;
 use crate::compute::rebate::PeriodRebate;
 use crate::domain::contract::{Contract, PayoutKind, Trigger};
 use crate::domain::finding::{Computation, Evidence, Finding, FindingType, SourceRows};
-use crate::domain::money::{Overflow, format_money, format_rate};
+use crate::domain::money::{Overflow, format_money_grouped as format_money, format_rate};
 use crate::domain::payout::Payout;
 use crate::ruleset::Ruleset;
 use allocate::{Leftover, Slot};

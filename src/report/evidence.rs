@@ -3,7 +3,7 @@
 //! computation to each installment, the payouts matched to it and the findings.
 
 use crate::domain::finding::Finding;
-use crate::domain::money::{format_money, format_rate};
+use crate::domain::money::{format_money_grouped as format_money, format_rate};
 use crate::pipeline::{Audit, ContractResult};
 use std::fmt::Write;
 

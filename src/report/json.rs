@@ -204,6 +204,7 @@ struct FindingJson<'a> {
     paid_on: Option<String>,
     days_late: Option<i64>,
     interest: Option<String>,
+    amount: Option<String>,
     detail: &'a str,
     evidence: EvidenceJson<'a>,
 }
@@ -308,6 +309,7 @@ fn finding(finding: &Finding) -> FindingJson<'_> {
         paid_on: date(finding.paid_on),
         days_late: finding.days_late,
         interest: optional_money(finding.interest),
+        amount: optional_money(finding.amount),
         detail: &finding.detail,
         evidence: evidence(&finding.evidence),
     }

@@ -5,7 +5,7 @@
 use super::json::{billing_balanced, payout_balanced};
 use super::totals::Totals;
 use crate::domain::finding::{Finding, Severity};
-use crate::domain::money::format_money;
+use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
 use crate::pipeline::Audit;
 use std::fmt::Write;
 
@@ -36,10 +36,10 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
         "{} contracts, {} installments. Expected {}, paid {}; unpaid and underpaid installments are short {} plus {} late interest. {} findings: {errors} errors, {warnings} warnings, {} info.",
         totals.contracts,
         totals.installments,
-        totals.expected,
-        totals.paid,
-        totals.shortfall,
-        totals.interest,
+        group(&totals.expected),
+        group(&totals.paid),
+        group(&totals.shortfall),
+        group(&totals.interest),
         totals.findings,
         totals.by_severity.get("info").copied().unwrap_or(0),
     )));
@@ -79,11 +79,11 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
                     total.contract_id.clone(),
                     total.customer.clone(),
                     total.agent.clone(),
-                    total.weighted_base.clone(),
-                    total.expected.clone(),
-                    total.due.clone(),
-                    total.paid.clone(),
-                    total.shortfall.clone(),
+                    group(&total.weighted_base),
+                    group(&total.expected),
+                    group(&total.due),
+                    group(&total.paid),
+                    group(&total.shortfall),
                     total.findings.to_string(),
                 ]
             })

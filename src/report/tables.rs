@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 20] = [
     "id",
     "type",
     "severity",
@@ -24,6 +24,7 @@ pub const COLUMNS: [&str; 19] = [
     "paid_on",
     "days_late",
     "interest",
+    "amount",
     "detail",
     "location",
     "formula",
@@ -82,6 +83,7 @@ pub fn row(finding: &Finding) -> Vec<Value> {
         date(finding.paid_on),
         finding.days_late.map_or(Value::Empty, Value::Integer),
         money(finding.interest),
+        money(finding.amount),
         Value::Text(finding.detail.clone()),
         finding
             .evidence

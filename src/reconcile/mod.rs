@@ -380,14 +380,16 @@ fn computation_evidence(
 
 /// The formula behind a computation, in one line, for summaries and evidence files.
 pub fn explain(computation: &Computation) -> String {
+    let rate = match computation.tier_mode.as_str() {
+        "marginal" => format!("marginal brackets up to {}", format_rate(computation.bracket_rate)),
+        _ => format!("× {}", format_rate(computation.bracket_rate)),
+    };
     format!(
-        "tier scope {} to {} ({} basis, {}): weighted base {} at {} → {}{}; Earned {} − {} = period rebate {}; installment {} = {}",
+        "tier scope {} to {} ({} basis): weighted base {} {rate} = {}{}; Earned {} − {} = period rebate {}; installment {} = {}",
         computation.scope_start,
         computation.scope_end,
         computation.tier_basis,
-        computation.tier_mode,
         format_money(computation.scope_weighted_base),
-        format_rate(computation.bracket_rate),
         format_money(computation.scope_rebate),
         match (computation.cap, computation.cap_applied) {
             (Some(cap), true) => format!(" (capped at {})", format_money(cap)),

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
+use serde::Serialize;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -2723,6 +2724,286 @@ fn explain(f: &Finding, payouts: &[Payout], cs: &[Contract]) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
+// expected.json: the same expectations, machine-readable (read by tests/demo.rs)
+// ---------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct ExpectedDoc {
+    schema: &'static str,
+    note: &'static str,
+    as_of: String,
+    installments: Vec<ExpInstallment>,
+    findings: Vec<ExpFinding>,
+    controls: ExpControls,
+}
+
+#[derive(Serialize)]
+struct ExpInstallment {
+    contract_id: String,
+    period_start: String,
+    period_end: String,
+    installment: u32,
+    trigger: &'static str,
+    weighted_base: String,
+    expected: String,
+    due_on: Option<String>,
+    paid: String,
+    status: String,
+}
+
+/// One finding, with the fields that identify it (`type`, `contract_id`, period, `installment`,
+/// `payout_id`, `reason`, and for data-quality findings `subject`) and the ones that quantify it.
+/// Fields that do not apply are null, as in the auditor's `findings.json`.
+#[derive(Serialize)]
+struct ExpFinding {
+    #[serde(rename = "type")]
+    ftype: &'static str,
+    contract_id: Option<String>,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    installment: Option<u32>,
+    payout_id: Option<String>,
+    reason: Option<&'static str>,
+    expected: Option<String>,
+    paid: Option<String>,
+    difference: Option<String>,
+    due_on: Option<String>,
+    paid_on: Option<String>,
+    days_late: Option<i64>,
+    interest: Option<String>,
+    /// data-quality findings only: what the finding is about. `rejected_row`: `file` (relative to
+    /// the samples folder), `row`, `column`; `currency_mismatch` / `uncovered_billing`:
+    /// `account_id`, `billing_month`, `rows`, `net_amount`.
+    subject: Option<BTreeMap<&'static str, String>>,
+}
+
+#[derive(Serialize)]
+struct RowsAmount {
+    rows: usize,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct ExpBillingControl {
+    /// relative to the samples folder
+    file: &'static str,
+    read: RowsAmount,
+    attributed: RowsAmount,
+    /// by exclusion reason (`uncovered`, `currency_mismatch`); only reasons that occur
+    excluded: BTreeMap<&'static str, RowsAmount>,
+    rejected_rows: usize,
+}
+
+#[derive(Serialize)]
+struct ExpPayoutControl {
+    file: &'static str,
+    read: RowsAmount,
+    rejected_rows: usize,
+}
+
+#[derive(Serialize)]
+struct ExpControls {
+    billing: Vec<ExpBillingControl>,
+    payouts: Vec<ExpPayoutControl>,
+}
+
+fn opt_m2(x: Option<Decimal>) -> Option<String> {
+    x.map(m2)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_expected(
+    root: &Path,
+    cs: &[Contract],
+    files: &[BFile],
+    lines: &[Line],
+    audit: &BillingAudit,
+    insts: &[Inst],
+    payouts: &[Payout],
+    findings: &[Finding],
+    as_of: Date,
+) -> Res<String> {
+    let installments = insts
+        .iter()
+        .map(|i| {
+            let c = &cs[i.contract];
+            ExpInstallment {
+                contract_id: c.id.to_string(),
+                period_start: i.pstart.iso(),
+                period_end: i.pend.iso(),
+                installment: i.no,
+                trigger: i.trigger.word(),
+                weighted_base: m2(i.w),
+                expected: m2(i.e),
+                due_on: i.due.map(Date::iso),
+                paid: m2(i.paid()),
+                status: status(c, i, findings, as_of).replace(' ', "_"),
+            }
+        })
+        .collect();
+
+    // payment findings first, then the per-payout ones (the README's order), then data quality
+    let mut order: Vec<&Finding> = findings.iter().collect();
+    order.sort_by_key(|f| {
+        (
+            f.ftype == "mis_invoiced" || f.ftype == "unmatched_payout",
+            f.payout.clone(),
+            f.contract.clone(),
+            f.period,
+            f.installment,
+        )
+    });
+    let mut out: Vec<ExpFinding> = order
+        .into_iter()
+        .map(|f| {
+            // a payout naming an unknown contract is about no contract of the workbook
+            let contract_known = cs.iter().any(|c| c.id == f.contract);
+            ExpFinding {
+                ftype: f.ftype,
+                contract_id: contract_known.then(|| f.contract.clone()),
+                period_start: f.period.map(|p| p.0.iso()),
+                period_end: f.period.map(|p| p.1.iso()),
+                installment: f.installment,
+                payout_id: f.payout.clone(),
+                reason: f.reason,
+                expected: opt_m2(f.expected),
+                paid: opt_m2(f.paid),
+                difference: opt_m2(f.difference),
+                due_on: f.due_on.map(Date::iso),
+                paid_on: f.paid_on.map(Date::iso),
+                days_late: f.days_late,
+                interest: opt_m2(f.interest),
+                subject: None,
+            }
+        })
+        .collect();
+    let dq = |ftype: &'static str,
+              contract_id: Option<String>,
+              reason: Option<&'static str>,
+              subject: BTreeMap<&'static str, String>| ExpFinding {
+        ftype,
+        contract_id,
+        period_start: None,
+        period_end: None,
+        installment: None,
+        payout_id: None,
+        reason,
+        expected: None,
+        paid: None,
+        difference: None,
+        due_on: None,
+        paid_on: None,
+        days_late: None,
+        interest: None,
+        subject: Some(subject),
+    };
+    // SPEC §4 names no `reason` for data-quality findings; the auditor labels a rejected row
+    // `row` and a billing-side currency mismatch `billing` — labels only, no numbers.
+    for (fi, row, _raw) in &audit.rejected {
+        out.push(dq(
+            "rejected_row",
+            None,
+            Some("row"),
+            BTreeMap::from([
+                ("file", files[*fi].path.to_string()),
+                ("row", row.to_string()),
+                ("column", "net_amount".to_string()),
+            ]),
+        ));
+    }
+    // currency mismatches, per account and month (one line each in the demo)
+    let mut mism: BTreeMap<(String, (i64, i64)), (usize, Decimal, usize)> = BTreeMap::new();
+    for (fi, row, _cur, amt) in &audit.mismatched {
+        let l = lines
+            .iter()
+            .find(|l| l.file == *fi && l.row == *row)
+            .expect("mismatched line");
+        let ci = cs
+            .iter()
+            .position(|c| c.accounts.contains(&l.account.as_str()))
+            .expect("covered account");
+        let e = mism.entry((l.account.clone(), l.month)).or_insert((0, Decimal::ZERO, ci));
+        e.0 += 1;
+        e.1 += *amt;
+    }
+    for ((acct, (y, m)), (rows, amt, ci)) in &mism {
+        out.push(dq(
+            "currency_mismatch",
+            Some(cs[*ci].id.to_string()),
+            Some("billing"),
+            BTreeMap::from([
+                ("account_id", acct.clone()),
+                ("billing_month", ym(*y, *m)),
+                ("rows", rows.to_string()),
+                ("net_amount", m2(*amt)),
+            ]),
+        ));
+    }
+    for ((acct, (y, m)), (rows, amt)) in &audit.uncovered {
+        out.push(dq(
+            "uncovered_billing",
+            None,
+            None,
+            BTreeMap::from([
+                ("account_id", acct.clone()),
+                ("billing_month", ym(*y, *m)),
+                ("rows", rows.to_string()),
+                ("net_amount", m2(*amt)),
+            ]),
+        ));
+    }
+
+    let ra = |rows: usize, amount: Decimal| RowsAmount {
+        rows,
+        amount: m2(amount),
+    };
+    let billing = files
+        .iter()
+        .enumerate()
+        .map(|(fi, f)| {
+            let t = &audit.per_file[fi];
+            let mut excluded = BTreeMap::new();
+            if t.uncovered_rows > 0 {
+                excluded.insert("uncovered", ra(t.uncovered_rows, t.uncovered_amount));
+            }
+            if t.currency_rows > 0 {
+                excluded.insert(
+                    "currency_mismatch",
+                    ra(t.currency_rows, t.currency_amount),
+                );
+            }
+            ExpBillingControl {
+                file: f.path,
+                read: ra(t.rows, t.amount_read),
+                attributed: ra(t.attributed_rows, t.attributed_amount),
+                excluded,
+                rejected_rows: t.rejected_rows,
+            }
+        })
+        .collect();
+    let doc = ExpectedDoc {
+        schema: "make-samples/expected/v1",
+        note: "Written by tools/make-samples from SPEC §3/§4, independently of the auditor; \
+               checked by tests/demo.rs. Do not edit by hand.",
+        as_of: as_of.iso(),
+        installments,
+        findings: out,
+        controls: ExpControls {
+            billing,
+            payouts: vec![ExpPayoutControl {
+                file: "payouts.xlsx",
+                read: ra(payouts.len(), payouts.iter().map(|p| p.amount).sum()),
+                rejected_rows: 0,
+            }],
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&doc)?;
+    text.push('\n');
+    fs::write(root.join("expected.json"), &text)?;
+    Ok(text)
+}
+
+// ---------------------------------------------------------------------------------------
 // main
 // ---------------------------------------------------------------------------------------
 
@@ -2828,6 +3109,9 @@ fn main() -> Res<()> {
     let readme = write_readme(
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;
+    let expected = write_expected(
+        &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
+    )?;
 
     println!("wrote samples/ under {}", root.display());
     println!(
@@ -2851,5 +3135,6 @@ fn main() -> Res<()> {
         );
     }
     println!("  README.md: {} bytes", readme.len());
+    println!("  expected.json: {} bytes", expected.len());
     Ok(())
 }

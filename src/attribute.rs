@@ -202,8 +202,8 @@ pub struct SourceGroup {
 pub struct Bucket {
     /// W_p so far.
     pub weighted_base: Decimal,
-    /// By (table number, product).
-    pub sources: BTreeMap<(usize, String), SourceGroup>,
+    /// By table number, then product.
+    pub sources: BTreeMap<usize, BTreeMap<String, SourceGroup>>,
 }
 
 /// A rejected input row.
@@ -246,7 +246,8 @@ pub struct FileLedger {
 pub struct Attributor<'i, 'a> {
     index: &'i ContractIndex<'a>,
     ledger: FileLedger,
-    coefficients: HashMap<(usize, String), (Decimal, bool)>,
+    /// Per contract: product → (coefficient, known).
+    coefficients: Vec<HashMap<String, (Decimal, bool)>>,
 }
 
 impl<'i, 'a> Attributor<'i, 'a> {
@@ -255,7 +256,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         Attributor {
             index,
             ledger: FileLedger::default(),
-            coefficients: HashMap::new(),
+            coefficients: vec![HashMap::new(); index.plans.len()],
         }
     }
 
@@ -280,29 +281,31 @@ impl<'i, 'a> Attributor<'i, 'a> {
     }
 
     /// The coefficient for a product under a contract, and whether anyone named the
-    /// product (contract sheet, ruleset coefficients or aliases).
-    fn coefficient(&mut self, contract: usize, line: &BillingLine) -> (Decimal, bool) {
-        if let Some(known) = self.coefficients.get(&(contract, line.product.clone())) {
+    /// product (contract sheet, ruleset coefficients or aliases). Cached per contract and
+    /// product name, so the lookup allocates only the first time.
+    fn coefficient(&mut self, contract: usize, line: &BillingLine<'_>) -> (Decimal, bool) {
+        let cache = &mut self.coefficients[contract];
+        if let Some(known) = cache.get(line.product) {
             return *known;
         }
         let plan = &self.index.plans[contract];
         let ruleset = self.index.ruleset_of(contract);
         // Aliases of the contract's ruleset may know a name the file's ruleset did not.
-        let canonical = ruleset.map_or(line.product.clone(), |ruleset| {
-            ruleset.product(&line.product).name
-        });
-        let from_contract = plan.contract.product_coefficient(&canonical);
-        let from_ruleset = ruleset.and_then(|ruleset| ruleset.coefficient(&canonical));
+        let resolved = ruleset.map(|ruleset| ruleset.product(line.product));
+        let canonical = resolved
+            .as_ref()
+            .map_or(line.product, |product| product.name.as_str());
+        let from_contract = plan.contract.product_coefficient(canonical);
+        let from_ruleset = ruleset.and_then(|ruleset| ruleset.coefficient(canonical));
         let known = line.product_known
-            || ruleset.is_some_and(|ruleset| ruleset.product(&line.product).known)
+            || resolved.as_ref().is_some_and(|product| product.known)
             || from_contract.is_some()
             || from_ruleset.is_some();
         let result = (
             from_contract.or(from_ruleset).unwrap_or(Decimal::ONE),
             known,
         );
-        self.coefficients
-            .insert((contract, line.product.clone()), result);
+        cache.insert(line.product.to_string(), result);
         result
     }
 
@@ -333,36 +336,33 @@ impl<'i, 'a> Attributor<'i, 'a> {
         }
     }
 
-    fn attribute(&mut self, row: usize, line: &BillingLine) -> Result<Option<String>, Overflow> {
+    fn attribute(
+        &mut self,
+        row: usize,
+        line: &BillingLine<'_>,
+    ) -> Result<Option<String>, Overflow> {
         let date = line.effective_date();
         let table_number = self.ledger.tables.len().saturating_sub(1);
-        let candidates: Vec<usize> = self
+        let plans = self.index.plans;
+        let candidates: &[usize] = self
             .index
             .by_account
-            .get(line.account_id.as_str())
-            .map(|candidates| {
-                candidates
-                    .iter()
-                    .copied()
-                    .filter(|&candidate| self.index.plans[candidate].contract.term().contains(date))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let in_currency: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&candidate| self.index.plans[candidate].contract.currency == line.currency)
-            .collect();
-        let Some(&chosen) = in_currency.first() else {
-            let exclusion = match candidates.first() {
+            .get(line.account_id.as_ref())
+            .map_or(&[], Vec::as_slice);
+        let covers = |candidate: &usize| plans[*candidate].contract.term().contains(date);
+        let in_currency = |candidate: &usize| {
+            covers(candidate) && plans[*candidate].contract.currency == line.currency
+        };
+        let Some(&chosen) = candidates.iter().find(|candidate| in_currency(candidate)) else {
+            let exclusion = match candidates.iter().find(|candidate| covers(candidate)) {
                 Some(&contract) => {
                     self.ledger
                         .currency_mismatches
                         .entry((
                             contract,
-                            line.account_id.clone(),
+                            line.account_id.to_string(),
                             line.billing_month,
-                            line.currency.clone(),
+                            line.currency.to_string(),
                         ))
                         .or_default()
                         .add(line.net_amount)?;
@@ -372,9 +372,9 @@ impl<'i, 'a> Attributor<'i, 'a> {
                     self.ledger
                         .uncovered
                         .entry((
-                            line.account_id.clone(),
+                            line.account_id.to_string(),
                             line.billing_month,
-                            line.currency.clone(),
+                            line.currency.to_string(),
                         ))
                         .or_default()
                         .add(line.net_amount)?;
@@ -389,7 +389,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 .add(line.net_amount)?;
             return Ok(None);
         };
-        let plan = &self.index.plans[chosen];
+        let plan = &plans[chosen];
         let line_base = match plan.contract.base {
             Base::Net => line.net_amount,
             Base::Cash => money::sub(line.net_amount, line.voucher)?,
@@ -409,11 +409,15 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 plan.contract.id
             )));
         };
-        for &other in &in_currency[1..] {
+        for &other in candidates
+            .iter()
+            .filter(|candidate| in_currency(candidate))
+            .skip(1)
+        {
             let entry = self
                 .ledger
                 .overlaps
-                .entry((line.account_id.clone(), chosen, other))
+                .entry((line.account_id.to_string(), chosen, other))
                 .or_insert((Tally::default(), date, date));
             entry.0.add(line.net_amount)?;
             entry.1 = entry.1.min(date);
@@ -423,22 +427,25 @@ impl<'i, 'a> Attributor<'i, 'a> {
         if !known {
             self.ledger
                 .unknown_products
-                .entry((chosen, line.product.clone()))
+                .entry((chosen, line.product.to_string()))
                 .or_default()
                 .add(line.net_amount)?;
         }
         let weighted = money::mul(line_base, coefficient)?;
         let bucket = self.ledger.buckets.entry((chosen, period)).or_default();
         bucket.weighted_base = money::add(bucket.weighted_base, weighted)?;
-        let group = bucket
-            .sources
-            .entry((table_number, line.product.clone()))
-            .or_insert_with(|| SourceGroup {
-                coefficient,
-                base: Tally::default(),
-                weighted_base: Decimal::ZERO,
-                rows: RowRanges::default(),
-            });
+        let products = bucket.sources.entry(table_number).or_default();
+        let group = match products.get_mut(line.product) {
+            Some(group) => group,
+            None => products
+                .entry(line.product.to_string())
+                .or_insert(SourceGroup {
+                    coefficient,
+                    base: Tally::default(),
+                    weighted_base: Decimal::ZERO,
+                    rows: RowRanges::default(),
+                }),
+        };
         group.base.add(line_base)?;
         group.weighted_base = money::add(group.weighted_base, weighted)?;
         group.rows.push(row);
@@ -460,7 +467,7 @@ impl BillingSink for Attributor<'_, '_> {
         });
     }
 
-    fn line(&mut self, row: usize, line: BillingLine) {
+    fn line(&mut self, row: usize, line: BillingLine<'_>) {
         let table = self.table().table.clone();
         match self.attribute(row, &line) {
             Ok(None) => {
@@ -502,13 +509,19 @@ mod tests {
         Decimal::from_str(text).unwrap()
     }
 
-    fn line(account: &str, date: &str, product: &str, net: &str, currency: &str) -> BillingLine {
+    fn line<'a>(
+        account: &'a str,
+        date: &str,
+        product: &'a str,
+        net: &str,
+        currency: &'a str,
+    ) -> BillingLine<'a> {
         let date = day(date);
         BillingLine {
             account_id: account.into(),
             billing_month: YearMonth::of(date),
             date: Some(date),
-            product: product.into(),
+            product,
             product_known: product == "ECS",
             order_type: None,
             instance_id: None,
@@ -552,7 +565,7 @@ mod tests {
         let q1 = &ledger.buckets[&(0, 0)];
         // 100 + 100 × 0.5 − 20 = 130.
         assert_eq!(q1.weighted_base, d("130.0"));
-        assert_eq!(q1.sources[&(0, "ECS".to_string())].rows.to_string(), "2, 4");
+        assert_eq!(q1.sources[&0]["ECS"].rows.to_string(), "2, 4");
         // C2 (base cash: net − voucher 5) takes the 2026 line.
         assert_eq!(ledger.buckets[&(1, 9)].weighted_base, d("35"));
         let control = &ledger.tables[0];

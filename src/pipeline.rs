@@ -11,8 +11,9 @@ use crate::config::Config;
 use crate::domain::contract::Contract;
 use crate::domain::finding::{Finding, FindingType, SourceRows};
 use crate::domain::location::Location;
-use crate::domain::money::{Overflow, format_money_grouped as format_money};
+use crate::domain::money::{Overflow, format_money, format_money_grouped};
 use crate::domain::payout::Payout;
+use crate::domain::period::YearMonth;
 use crate::ingest::billing::BillingReader;
 use crate::ingest::contracts::{self, ContractErrors};
 use crate::ingest::payouts::{LedgerReader, LedgerTable, RejectedPayout};
@@ -260,7 +261,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
                 format!(
                     "Payout {} of {} on {} names contract {}, which is not in the contract workbook.",
                     payout.id,
-                    format_money(payout.amount),
+                    format_money_grouped(payout.amount),
                     payout.paid_on,
                     payout.contract_id
                 ),
@@ -286,7 +287,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
                 format!(
                     "Payout {} of {} {currency} is not in contract {}'s currency {}; it was not matched to any installment.",
                     payout.id,
-                    format_money(payout.amount),
+                    format_money_grouped(payout.amount),
                     contract.id,
                     contract.currency
                 ),
@@ -452,13 +453,17 @@ fn rejected_row_finding(location: &Location, reason: &str, amount: Option<Decima
 }
 
 /// Billing ledgers of all files merged: tables numbered globally.
+/// Lines of one kind with the tables they came from (global table numbers).
+type TalliedTables = (Tally, Vec<usize>);
+
 struct MergedBilling {
     tables: Vec<TableControl>,
     /// Per contract, per period.
     buckets: Vec<Vec<Bucket>>,
-    uncovered: BTreeMap<(String, crate::domain::period::YearMonth, String), (Tally, Vec<usize>)>,
-    currency_mismatches:
-        BTreeMap<(usize, String, crate::domain::period::YearMonth, String), (Tally, Vec<usize>)>,
+    /// Per (account, month, currency).
+    uncovered: BTreeMap<(String, YearMonth, String), TalliedTables>,
+    /// Per (contract, account, month, currency).
+    currency_mismatches: BTreeMap<(usize, String, YearMonth, String), TalliedTables>,
     overlaps: BTreeMap<(String, usize, usize), (Tally, NaiveDate, NaiveDate)>,
     unknown_products: BTreeMap<(usize, String), Tally>,
     rejections: Vec<crate::attribute::Rejection>,
@@ -496,17 +501,21 @@ impl MergedBilling {
             let target = &mut self.buckets[contract][period];
             target.weighted_base =
                 crate::domain::money::add(target.weighted_base, bucket.weighted_base)?;
-            for ((table, product), group) in bucket.sources {
-                let key = (table + offset, product);
-                match target.sources.get_mut(&key) {
-                    Some(existing) => {
-                        existing.base.merge(&group.base)?;
-                        existing.weighted_base =
-                            crate::domain::money::add(existing.weighted_base, group.weighted_base)?;
-                        existing.rows.merge(&group.rows);
-                    }
-                    None => {
-                        target.sources.insert(key, group);
+            for (table, products) in bucket.sources {
+                let into = target.sources.entry(table + offset).or_default();
+                for (product, group) in products {
+                    match into.get_mut(&product) {
+                        Some(existing) => {
+                            existing.base.merge(&group.base)?;
+                            existing.weighted_base = crate::domain::money::add(
+                                existing.weighted_base,
+                                group.weighted_base,
+                            )?;
+                            existing.rows.merge(&group.rows);
+                        }
+                        None => {
+                            into.insert(product, group);
+                        }
                     }
                 }
             }
@@ -550,7 +559,12 @@ impl MergedBilling {
         bucket
             .sources
             .iter()
-            .map(|((table, product), group)| SourceRows {
+            .flat_map(|(table, products)| {
+                products
+                    .iter()
+                    .map(move |(product, group)| (table, product, group))
+            })
+            .map(|(table, product, group)| SourceRows {
                 table: self.tables.get(*table).map_or_else(
                     || Location::file("?".into()),
                     |control| control.table.clone(),
@@ -604,7 +618,7 @@ impl MergedBilling {
                 &format!("{account}|{month}|{currency}"),
                 format!(
                     "Account {account} spent {} {currency} in {month} ({} rows) but no contract covers it then; no rebate is claimed on it.",
-                    format_money(tally.amount),
+                    format_money_grouped(tally.amount),
                     tally.rows
                 ),
             );
@@ -626,7 +640,7 @@ impl MergedBilling {
                 &format!("{}|billing|{account}|{month}|{currency}", contract.id),
                 format!(
                     "Account {account} billed {} {currency} in {month} ({} rows), but contract {} is in {}; these lines were left out of the rebate base.",
-                    format_money(tally.amount),
+                    format_money_grouped(tally.amount),
                     tally.rows,
                     contract.id,
                     contract.currency
@@ -656,7 +670,7 @@ impl MergedBilling {
                     chosen.id,
                     other.id,
                     tally.rows,
-                    format_money(tally.amount),
+                    format_money_grouped(tally.amount),
                     chosen.id
                 ),
             );
@@ -681,7 +695,7 @@ impl MergedBilling {
                 format!(
                     "Product `{product}` ({} lines, {}) matched no product alias of ruleset {} and is not in contract {}'s products sheet; it was weighted at coefficient 1.",
                     tally.rows,
-                    format_money(tally.amount),
+                    format_money_grouped(tally.amount),
                     contract.ruleset,
                     contract.id
                 ),

@@ -3,25 +3,26 @@
 use super::period::YearMonth;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
-/// One normalised billing line. Its source location travels beside it (the loader
-/// knows the table and row), so the line itself stays small.
+/// One normalised billing line. It borrows its text from the row it was read from (the
+/// hot path allocates nothing per line), and its source location travels beside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BillingLine {
+pub struct BillingLine<'a> {
     /// Billing account id.
-    pub account_id: String,
+    pub account_id: Cow<'a, str>,
     /// Billing month.
     pub billing_month: YearMonth,
     /// Charge or usage date, when the export has one.
     pub date: Option<NaiveDate>,
     /// Product name after alias resolution.
-    pub product: String,
+    pub product: &'a str,
     /// Whether the product name matched an alias of the file's ruleset.
     pub product_known: bool,
     /// Order type, when given.
-    pub order_type: Option<String>,
+    pub order_type: Option<Cow<'a, str>>,
     /// Instance id, when given.
-    pub instance_id: Option<String>,
+    pub instance_id: Option<Cow<'a, str>>,
     /// List amount (原价), when given.
     pub list_amount: Option<Decimal>,
     /// Discount amount (0 when not given).
@@ -31,10 +32,10 @@ pub struct BillingLine {
     /// Net payable amount.
     pub net_amount: Decimal,
     /// ISO currency code, upper case.
-    pub currency: String,
+    pub currency: Cow<'a, str>,
 }
 
-impl BillingLine {
+impl BillingLine<'_> {
     /// The line's date for coverage and periods: its charge date, else the first day of
     /// its billing month (SPEC §3).
     pub fn effective_date(&self) -> NaiveDate {

@@ -240,7 +240,7 @@ impl TierTable {
     /// When the brackets do not start at 0, overlap, leave a gap, or leave a bracket
     /// other than the last open-ended.
     pub fn new(mut brackets: Vec<Bracket>) -> Result<TierTable, TierTableError> {
-        brackets.sort_by(|a, b| a.from.cmp(&b.from));
+        brackets.sort_by_key(|bracket| bracket.from);
         let first = brackets.first().ok_or(TierTableError::Empty)?;
         if !first.from.is_zero() {
             return Err(TierTableError::DoesNotStartAtZero(first.from));

@@ -83,8 +83,12 @@ pub fn format_money_grouped(amount: Decimal) -> String {
 
 /// Inserts thousands separators into a plain decimal string such as `-1234567.80`.
 pub fn group_thousands(plain: &str) -> String {
-    let (sign, digits) = plain.strip_prefix('-').map_or(("", plain), |rest| ("-", rest));
-    let (whole, fraction) = digits.split_once('.').map_or((digits, None), |(whole, fraction)| (whole, Some(fraction)));
+    let (sign, digits) = plain
+        .strip_prefix('-')
+        .map_or(("", plain), |rest| ("-", rest));
+    let (whole, fraction) = digits
+        .split_once('.')
+        .map_or((digits, None), |(whole, fraction)| (whole, Some(fraction)));
     if !whole.bytes().all(|byte| byte.is_ascii_digit()) {
         return plain.to_string();
     }

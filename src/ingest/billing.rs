@@ -12,14 +12,15 @@ use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
 use crate::ruleset::{BillingField, Ruleset, Rulesets};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 /// Receives the rows of billing tables.
 pub trait BillingSink {
     /// A table starts; `layout` is the ruleset that recognised its header (None: none did).
     fn begin_table(&mut self, table: &Location, layout: Option<&Ruleset>);
     /// A normalised line at `row` of the current table.
-    fn line(&mut self, row: usize, line: BillingLine);
+    fn line(&mut self, row: usize, line: BillingLine<'_>);
     /// A row that cannot be used: where (with column when known), why, and its net amount
     /// when that could still be read (for the control totals).
     fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>);
@@ -45,13 +46,18 @@ pub struct BillingReader<'a, S> {
     sink: S,
     table: Option<Location>,
     header: Header,
+    /// Billed product name → (canonical name, known), per layout: resolving an alias
+    /// lower-cases the name, which is worth doing once per name, not once per line.
+    products: Vec<HashMap<String, (String, bool)>>,
 }
 
 impl<'a, S: BillingSink> BillingReader<'a, S> {
     /// A reader trying the rulesets' layouts in their order.
     pub fn new(rulesets: &'a Rulesets, sink: S) -> Self {
+        let layouts: Vec<&Ruleset> = rulesets.billing_layouts().collect();
         BillingReader {
-            layouts: rulesets.billing_layouts().collect(),
+            products: vec![HashMap::new(); layouts.len()],
+            layouts,
             sink,
             table: None,
             header: Header::Awaiting,
@@ -138,11 +144,21 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                 columns,
                 headers,
             } => {
-                let ruleset = self.layouts[*ruleset_index];
-                let location = self.table().at_row(number);
-                match parse_line(ruleset, columns, cells) {
+                let ruleset_index = *ruleset_index;
+                let ruleset = self.layouts[ruleset_index];
+                let billed = cell(columns, cells, BillingField::Product).as_text();
+                let known_names = &mut self.products[ruleset_index];
+                if !billed.is_empty() && known_names.get(billed.as_ref()).is_none() {
+                    let product = ruleset.product(&billed);
+                    known_names.insert(billed.to_string(), (product.name, product.known));
+                }
+                let product = known_names
+                    .get(billed.as_ref())
+                    .map(|(name, known)| (name.as_str(), *known));
+                match parse_line(columns, cells, product) {
                     Ok(line) => self.sink.line(number, line),
                     Err((field, error)) => {
+                        let location = self.table().at_row(number);
                         let column = columns
                             .get(&field)
                             .and_then(|index| headers.get(*index))
@@ -178,21 +194,22 @@ fn cell<'c>(
         .unwrap_or(EMPTY)
 }
 
-fn text(
+fn text<'c>(
     columns: &BTreeMap<BillingField, usize>,
-    cells: &[Cell],
+    cells: &'c [Cell],
     field: BillingField,
-) -> Option<String> {
-    let text = cell(columns, cells, field).to_text();
+) -> Option<Cow<'c, str>> {
+    let text = cell(columns, cells, field).as_text();
     (!text.is_empty()).then_some(text)
 }
 
-/// Normalises one row; on failure, the field and why.
-fn parse_line(
-    ruleset: &Ruleset,
+/// Normalises one row; `product` is the resolved product (None when the cell is empty).
+/// On failure, the field and why.
+fn parse_line<'c>(
     columns: &BTreeMap<BillingField, usize>,
-    cells: &[Cell],
-) -> Result<BillingLine, (BillingField, String)> {
+    cells: &'c [Cell],
+    product: Option<(&'c str, bool)>,
+) -> Result<BillingLine<'c>, (BillingField, String)> {
     let fail = |field: BillingField| move |error: ValueError| (field, error.to_string());
     let required_text = |field: BillingField, what: &str| {
         text(columns, cells, field)
@@ -216,15 +233,24 @@ fn parse_line(
         .map_err(fail(BillingField::BillingMonth))?;
     let date = value::parse_optional_date(cell(columns, cells, BillingField::Date))
         .map_err(fail(BillingField::Date))?;
-    let product_text = required_text(BillingField::Product, "a product name")?;
-    let product = ruleset.product(&product_text);
+    let (product, product_known) = product.ok_or_else(|| {
+        (
+            BillingField::Product,
+            "expected a product name, found (empty)".to_string(),
+        )
+    })?;
     let list_amount = optional_money(BillingField::ListAmount)?;
     let discount = optional_money(BillingField::Discount)?.unwrap_or_default();
     let voucher = optional_money(BillingField::Voucher)?.unwrap_or_default();
     let net_amount = value::parse_money(cell(columns, cells, BillingField::NetAmount))
         .map_err(fail(BillingField::NetAmount))?;
     let currency_text = required_text(BillingField::Currency, "a currency code such as CNY")?;
-    let currency = normalize_currency(&currency_text).ok_or_else(|| {
+    let currency = match &currency_text {
+        // Borrow from the row when the cell already holds the code (the usual case).
+        Cow::Borrowed(text) => normalize_currency(text),
+        Cow::Owned(text) => normalize_currency(text).map(|code| Cow::Owned(code.into_owned())),
+    }
+    .ok_or_else(|| {
         (
             BillingField::Currency,
             format!("expected an ISO currency code such as CNY or USD, found `{currency_text}`"),
@@ -234,8 +260,8 @@ fn parse_line(
         account_id,
         billing_month,
         date,
-        product: product.name,
-        product_known: product.known,
+        product,
+        product_known,
         order_type: text(columns, cells, BillingField::OrderType),
         instance_id: text(columns, cells, BillingField::InstanceId),
         list_amount,
@@ -253,7 +279,7 @@ mod tests {
     #[derive(Default)]
     struct Recorder {
         tables: Vec<(String, Option<String>)>,
-        lines: Vec<(usize, BillingLine)>,
+        lines: Vec<(usize, BillingLine<'static>)>,
         rejected: Vec<(String, String, Option<Decimal>)>,
         blank: Vec<usize>,
     }
@@ -265,8 +291,16 @@ mod tests {
                 layout.map(|ruleset| ruleset.name.clone()),
             ));
         }
-        fn line(&mut self, row: usize, line: BillingLine) {
-            self.lines.push((row, line));
+        fn line(&mut self, row: usize, line: BillingLine<'_>) {
+            let owned = BillingLine {
+                account_id: Cow::Owned(line.account_id.into_owned()),
+                product: line.product.to_string().leak(),
+                order_type: line.order_type.map(|text| Cow::Owned(text.into_owned())),
+                instance_id: line.instance_id.map(|text| Cow::Owned(text.into_owned())),
+                currency: Cow::Owned(line.currency.into_owned()),
+                ..line
+            };
+            self.lines.push((row, owned));
         }
         fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>) {
             self.rejected

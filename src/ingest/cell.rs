@@ -35,6 +35,14 @@ impl Cell {
         }
     }
 
+    /// The cell's content as text without copying when it already is text.
+    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(text) => std::borrow::Cow::Borrowed(text.trim()),
+            other => std::borrow::Cow::Owned(other.to_text()),
+        }
+    }
+
     /// The cell's content as text, for header matching and identifiers.
     /// Whole numbers print without a fraction (`2025`, not `2025.0`).
     pub fn to_text(&self) -> String {

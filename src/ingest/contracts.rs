@@ -107,10 +107,13 @@ impl SheetKind {
     }
 }
 
+/// A row number and its cells.
+type SheetRow = (usize, Vec<Cell>);
+
 /// One sheet's rows, kept whole: contract workbooks are small.
 struct Sheet {
     location: Location,
-    rows: Vec<(usize, Vec<Cell>)>,
+    rows: Vec<SheetRow>,
 }
 
 #[derive(Default)]
@@ -408,7 +411,7 @@ impl Builder<'_> {
         &mut self,
         sheet: &'s Sheet,
         specs: &'static [ColumnSpec],
-    ) -> Option<(ColumnMap, &'s [(usize, Vec<Cell>)])> {
+    ) -> Option<(ColumnMap, &'s [SheetRow])> {
         let ((header_row, header), data) = sheet.rows.split_first()?;
         let header_row = *header_row;
         match ColumnMap::new(header, specs) {
@@ -694,7 +697,7 @@ impl Builder<'_> {
         let currency = match row.text(c::CURRENCY) {
             None => Some("CNY".to_string()),
             Some(text) => {
-                let currency = normalize_currency(&text);
+                let currency = normalize_currency(&text).map(|code| code.into_owned());
                 if currency.is_none() {
                     self.error(
                         row.at(c::CURRENCY),
@@ -814,18 +817,23 @@ impl Builder<'_> {
 }
 
 /// An ISO currency code from what a user typed (`cny`, `RMB`, `人民币`).
-pub fn normalize_currency(text: &str) -> Option<String> {
+pub fn normalize_currency(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
     let text = text.trim();
     match text {
-        "RMB" | "rmb" | "人民币" | "¥" | "￥" => return Some("CNY".into()),
-        "美元" | "$" => return Some("USD".into()),
+        "RMB" | "rmb" | "人民币" | "¥" | "￥" => return Some(Cow::Borrowed("CNY")),
+        "美元" | "$" => return Some(Cow::Borrowed("USD")),
         _ => {}
     }
-    (text.len() == 3
-        && text
-            .chars()
-            .all(|character| character.is_ascii_alphabetic()))
-    .then(|| text.to_ascii_uppercase())
+    if text.len() != 3 || !text.bytes().all(|byte| byte.is_ascii_alphabetic()) {
+        return None;
+    }
+    // Already upper case (the usual `CNY`): no copy on the billing hot path.
+    if text.bytes().all(|byte| byte.is_ascii_uppercase()) {
+        Some(Cow::Borrowed(text))
+    } else {
+        Some(Cow::Owned(text.to_ascii_uppercase()))
+    }
 }
 
 /// Checks a contract's schedule: numbers 1..n once each, at most one `rest` and it is the

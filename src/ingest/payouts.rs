@@ -239,12 +239,16 @@ fn parse_payout(
     let amount = value::parse_money(map.cell(cells, c::AMOUNT)).map_err(fail(c::AMOUNT))?;
     let currency = match text(c::CURRENCY) {
         None => None,
-        Some(code) => Some(normalize_currency(&code).ok_or_else(|| {
-            (
-                c::CURRENCY,
-                format!("expected an ISO currency code such as CNY or USD, found `{code}`"),
-            )
-        })?),
+        Some(code) => Some(
+            normalize_currency(&code)
+                .map(|code| code.into_owned())
+                .ok_or_else(|| {
+                    (
+                        c::CURRENCY,
+                        format!("expected an ISO currency code such as CNY or USD, found `{code}`"),
+                    )
+                })?,
+        ),
     };
     let kind = match text(c::KIND) {
         None => None,

@@ -414,18 +414,27 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
                 let end_line = reader.position().line() as usize;
                 let line = end_line.saturating_sub(1 + inner_breaks).max(last_line + 1);
                 last_line = line;
-                cells.clear();
                 let mut bad_utf8 = None;
                 for (index, field) in record.iter().enumerate() {
-                    match std::str::from_utf8(field) {
-                        Ok(text) if text.trim().is_empty() => cells.push(Cell::Empty),
-                        Ok(text) => cells.push(Cell::Text(text.trim().to_string())),
-                        Err(_) => {
-                            bad_utf8 = Some(index + 1);
-                            break;
+                    let Ok(text) = std::str::from_utf8(field) else {
+                        bad_utf8 = Some(index + 1);
+                        break;
+                    };
+                    let text = text.trim();
+                    // Reuse last row's strings: after the first rows, reading a field
+                    // allocates nothing.
+                    match (cells.get_mut(index), text.is_empty()) {
+                        (Some(slot), true) => *slot = Cell::Empty,
+                        (Some(Cell::Text(previous)), false) => {
+                            previous.clear();
+                            previous.push_str(text);
                         }
+                        (Some(slot), false) => *slot = Cell::Text(text.to_string()),
+                        (None, true) => cells.push(Cell::Empty),
+                        (None, false) => cells.push(Cell::Text(text.to_string())),
                     }
                 }
+                cells.truncate(record.len());
                 match bad_utf8 {
                     Some(field) => visitor.unreadable_row(
                         line,

@@ -3,7 +3,7 @@
 
 use crate::domain::calendar::days_between;
 use crate::domain::contract::{Contract, InvoiceKind};
-use crate::domain::money::{format_money_grouped as format_money, format_rate};
+use crate::domain::money::{format_money, format_money_grouped, format_rate};
 use crate::domain::payout::Payout;
 use rust_decimal::Decimal;
 
@@ -55,7 +55,7 @@ pub fn check(
             format!(
                 "Payout {} of {} has no invoice; contract {} requires a {} invoice for every cash payout.",
                 payout.id,
-                format_money(payout.amount),
+                format_money_grouped(payout.amount),
                 contract.id,
                 contract.invoice
             ),
@@ -71,8 +71,8 @@ pub fn check(
             format!(
                 "Invoice {number} on payout {} shows {} but the payout is {}.",
                 payout.id,
-                found.map_or("no amount".into(), format_money),
-                format_money(payout.amount)
+                found.map_or("no amount".into(), format_money_grouped),
+                format_money_grouped(payout.amount)
             ),
         )),
     }

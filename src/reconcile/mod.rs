@@ -381,7 +381,10 @@ fn computation_evidence(
 /// The formula behind a computation, in one line, for summaries and evidence files.
 pub fn explain(computation: &Computation) -> String {
     let rate = match computation.tier_mode.as_str() {
-        "marginal" => format!("marginal brackets up to {}", format_rate(computation.bracket_rate)),
+        "marginal" => format!(
+            "marginal brackets up to {}",
+            format_rate(computation.bracket_rate)
+        ),
         _ => format!("× {}", format_rate(computation.bracket_rate)),
     };
     format!(

@@ -5,7 +5,8 @@
 //! deliberate mistakes. It then recomputes every expected installment straight from the
 //! formulas of SPEC §3 with exact decimals (`rust_decimal`), reconciles the ledger per
 //! SPEC §4, checks that exactly the intended findings come out, and writes the numbers into
-//! `samples/README.md`. Nothing here reads the auditor's code.
+//! `samples/README.md` and, machine-readable, `samples/expected.json` (which `tests/demo.rs`
+//! compares with the auditor's `findings.json`). Nothing here reads the auditor's code.
 //!
 //! Run from the repository root: `cargo run -p make-samples`.
 
@@ -2277,19 +2278,31 @@ fn write_readme(
          generator and re-run it. The output is byte-identical from run to run."
     )?;
     writeln!(w)?;
-    writeln!(w, "Demo audit:")?;
+    writeln!(
+        w,
+        "Demo audit (from the repository root; reports go to `audit-out/`):"
+    )?;
     writeln!(w)?;
     writeln!(w, "```sh")?;
     writeln!(
         w,
-        "rebate-audit --contracts samples/contracts.xlsx --billing samples/billing \\\n    --payouts samples/payouts.xlsx --as-of {}",
+        "cargo run --release -- run --contracts samples/contracts.xlsx --billing samples/billing \\\n    --payouts samples/payouts.xlsx --as-of {} --out audit-out",
         as_of.iso()
     )?;
     writeln!(w, "```")?;
     writeln!(w)?;
     writeln!(
         w,
-        "(flag names are illustrative — see the CLI's `--help`). Assumptions behind the expected \
+        "It exits with status 1, because the demo contains findings at warning level and above. \
+         The same expectations are in `expected.json` (every installment, every finding with the \
+         fields that identify and quantify it, and the control totals per file), and \
+         `cargo test --test demo` runs the auditor on this folder and compares its `findings.json` \
+         with them."
+    )?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Assumptions behind the expected \
          numbers: rounding half away from zero to cents, tolerance 0.01, invoice window 30 days \
          (the SPEC defaults); `grace_days` is set explicitly on every contract, and every product a \
          contract buys is listed with an explicit coefficient in the `products` sheet, so no ruleset \
@@ -2527,7 +2540,9 @@ fn write_readme(
          (unpaid/underpaid: as_of − due_on and shortfall × rate × days; late: completion − due_on \
          and amount × rate × (paid_on − due_on)). For payment findings `paid_on` is the date of the \
          last payment allocated to the installment (for `late`: the completion date). “—” = null / \
-         not applicable (an `overpaid` finding has no lateness; its interest may be shown as 0.00)."
+         not applicable (an `overpaid` finding has no lateness and no interest). The payout_id column \
+         of a payment finding names the payouts allocated to the installment, for reference; the \
+         finding itself is about the installment and its `payout_id` is null."
     )?;
     writeln!(w)?;
     writeln!(
@@ -2771,6 +2786,9 @@ struct ExpFinding {
     paid_on: Option<String>,
     days_late: Option<i64>,
     interest: Option<String>,
+    /// data-quality findings only: the net amount of the billing lines left out
+    /// (`uncovered_billing`, `currency_mismatch`); null elsewhere
+    amount: Option<String>,
     /// data-quality findings only: what the finding is about. `rejected_row`: `file` (relative to
     /// the samples folder), `row`, `column`; `currency_mismatch` / `uncovered_billing`:
     /// `account_id`, `billing_month`, `rows`, `net_amount`.
@@ -2873,6 +2891,7 @@ fn write_expected(
                 paid_on: f.paid_on.map(Date::iso),
                 days_late: f.days_late,
                 interest: opt_m2(f.interest),
+                amount: None,
                 subject: None,
             }
         })
@@ -2880,6 +2899,7 @@ fn write_expected(
     let dq = |ftype: &'static str,
               contract_id: Option<String>,
               reason: Option<&'static str>,
+              amount: Option<Decimal>,
               subject: BTreeMap<&'static str, String>| ExpFinding {
         ftype,
         contract_id,
@@ -2895,6 +2915,7 @@ fn write_expected(
         paid_on: None,
         days_late: None,
         interest: None,
+        amount: opt_m2(amount),
         subject: Some(subject),
     };
     // SPEC §4 names no `reason` for data-quality findings; the auditor labels a rejected row
@@ -2904,6 +2925,7 @@ fn write_expected(
             "rejected_row",
             None,
             Some("row"),
+            None,
             BTreeMap::from([
                 ("file", files[*fi].path.to_string()),
                 ("row", row.to_string()),
@@ -2912,7 +2934,9 @@ fn write_expected(
         ));
     }
     // currency mismatches, per account and month (one line each in the demo)
-    let mut mism: BTreeMap<(String, (i64, i64)), (usize, Decimal, usize)> = BTreeMap::new();
+    // (account, month) -> (rows, net amount, contract index)
+    type AccountMonth = (String, (i64, i64));
+    let mut mism: BTreeMap<AccountMonth, (usize, Decimal, usize)> = BTreeMap::new();
     for (fi, row, _cur, amt) in &audit.mismatched {
         let l = lines
             .iter()
@@ -2922,7 +2946,9 @@ fn write_expected(
             .iter()
             .position(|c| c.accounts.contains(&l.account.as_str()))
             .expect("covered account");
-        let e = mism.entry((l.account.clone(), l.month)).or_insert((0, Decimal::ZERO, ci));
+        let e = mism
+            .entry((l.account.clone(), l.month))
+            .or_insert((0, Decimal::ZERO, ci));
         e.0 += 1;
         e.1 += *amt;
     }
@@ -2931,6 +2957,7 @@ fn write_expected(
             "currency_mismatch",
             Some(cs[*ci].id.to_string()),
             Some("billing"),
+            Some(*amt),
             BTreeMap::from([
                 ("account_id", acct.clone()),
                 ("billing_month", ym(*y, *m)),
@@ -2944,6 +2971,7 @@ fn write_expected(
             "uncovered_billing",
             None,
             None,
+            Some(*amt),
             BTreeMap::from([
                 ("account_id", acct.clone()),
                 ("billing_month", ym(*y, *m)),
@@ -2967,10 +2995,7 @@ fn write_expected(
                 excluded.insert("uncovered", ra(t.uncovered_rows, t.uncovered_amount));
             }
             if t.currency_rows > 0 {
-                excluded.insert(
-                    "currency_mismatch",
-                    ra(t.currency_rows, t.currency_amount),
-                );
+                excluded.insert("currency_mismatch", ra(t.currency_rows, t.currency_amount));
             }
             ExpBillingControl {
                 file: f.path,

@@ -172,8 +172,10 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
     for (path, (digest, ledger)) in config.billing.iter().zip(ledgers) {
         let rows = ledger.tables.iter().map(|table| table.read.rows).sum();
         inputs.push(input_file(InputRole::Billing, path, &digest, rows));
-        if let Err(error) = &digest {
-            findings.push(unreadable_file(path, error));
+        match &digest {
+            Err(error) => findings.push(unreadable_file(path, error)),
+            Ok(_) if ledger.tables.is_empty() => findings.push(empty_file(path)),
+            Ok(_) => {}
         }
         merged
             .absorb(ledger)
@@ -200,8 +202,10 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
     for (path, (digest, reader)) in config.payouts.iter().zip(ledgers) {
         let rows = reader.tables.iter().map(|table| table.rows).sum();
         inputs.push(input_file(InputRole::Payouts, path, &digest, rows));
-        if let Err(error) = &digest {
-            findings.push(unreadable_file(path, error));
+        match &digest {
+            Err(error) => findings.push(unreadable_file(path, error)),
+            Ok(_) if !reader.saw_header() => findings.push(empty_file(path)),
+            Ok(_) => {}
         }
         let mut tables = reader.tables;
         rejected_payouts.extend(reader.rejected);
@@ -214,7 +218,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
                         && table.table.sheet == payout.source.sheet
                 }) {
                     table.used -= 1;
-                    table.used_amount -= payout.amount;
+                    table.used_amount = table.used_amount.saturating_sub(payout.amount);
                     table.rejected += 1;
                 }
                 rejected_payouts.push(RejectedPayout {
@@ -430,6 +434,20 @@ fn unreadable_file(path: &Path, error: &table::TableError) -> Finding {
         format!("The whole file was rejected: {error}"),
     );
     finding.reason = Some("file".into());
+    finding.evidence.location = Some(location);
+    finding
+}
+
+fn empty_file(path: &Path) -> Finding {
+    let location = Location::file(shown(path));
+    let mut finding = Finding::new(
+        FindingType::RejectedRow,
+        &format!("{location}|empty"),
+        format!(
+            "{location}: the file holds no table (it is empty or every sheet is blank); an export with no header row is not what was asked for."
+        ),
+    );
+    finding.reason = Some("empty".into());
     finding.evidence.location = Some(location);
     finding
 }

@@ -10,7 +10,7 @@ use super::table::{self, TableVisitor};
 use super::value::{self, ValueError};
 use crate::domain::contract::{
     Base, Bracket, Contract, InstallmentRule, InvoiceKind, PayoutKind, Portion, Settlement,
-    TierBasis, TierMode, TierTable, Trigger,
+    TierBasis, TierMode, TierTable, TierTableError, Trigger,
 };
 use crate::domain::location::Location;
 use crate::ruleset::{Rulesets, normalize_header};
@@ -485,7 +485,7 @@ impl Builder<'_> {
                 }
             }
         }
-        let mut tiers: BTreeMap<String, Vec<Bracket>> = BTreeMap::new();
+        let mut tiers: BTreeMap<String, Vec<BracketRow>> = BTreeMap::new();
         match sheets.get(&SheetKind::Tiers) {
             None => self.error(
                 Location::file(Arc::from(shown)),
@@ -507,10 +507,11 @@ impl Builder<'_> {
                         let to = self.parse_optional(&row, 2, value::parse_money);
                         let rate = self.parse(&row, 3, |cell| value::parse_rate(cell, true));
                         if let (Some(from), Some(to), Some(rate)) = (from, to, rate) {
-                            tiers
-                                .entry(id)
-                                .or_default()
-                                .push(Bracket { from, to, rate });
+                            tiers.entry(id).or_default().push(BracketRow {
+                                bracket: Bracket { from, to, rate },
+                                from: row.at(1),
+                                to: row.at(2),
+                            });
                         }
                     }
                 }
@@ -561,7 +562,7 @@ impl Builder<'_> {
                 entry.insert(canonical, (coefficient, row.location.clone()));
             }
         }
-        let mut schedules: BTreeMap<String, Vec<(InstallmentRule, Location)>> = BTreeMap::new();
+        let mut schedules: BTreeMap<String, Vec<ScheduleRow>> = BTreeMap::new();
         if let Some(sheet) = sheets.get(&SheetKind::Schedule)
             && let Some((map, data)) = self.rows(sheet, &SCHEDULE_COLUMNS)
         {
@@ -596,22 +597,23 @@ impl Builder<'_> {
                 if let (Some(number), Some(trigger), Some(portion)) =
                     (installment, trigger, portion)
                 {
-                    schedules.entry(id).or_default().push((
-                        InstallmentRule {
+                    schedules.entry(id).or_default().push(ScheduleRow {
+                        rule: InstallmentRule {
                             number,
                             trigger,
                             portion,
                         },
-                        row.location.clone(),
-                    ));
+                        installment: row.at(1),
+                        portion: row.at(3),
+                    });
                 }
             }
         }
         for (id, contract) in &mut contracts {
-            match TierTable::new(tiers.remove(id).unwrap_or_default()) {
+            match build_tier_table(tiers.remove(id).unwrap_or_default()) {
                 Ok(table) => contract.tiers = table,
-                Err(error) => self.errors.push(ContractError {
-                    location: contract.source.clone(),
+                Err((location, error)) => self.errors.push(ContractError {
+                    location: location.unwrap_or_else(|| contract.source.clone()),
                     message: format!("contract `{id}`: {error}"),
                 }),
             }
@@ -836,47 +838,83 @@ pub fn normalize_currency(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     }
 }
 
+/// One `tiers` row with where its bounds are, so table errors point at the cell.
+struct BracketRow {
+    bracket: Bracket,
+    from: Location,
+    to: Location,
+}
+
+/// Builds a contract's tier table; an error names the `tiers` cell at fault (or none, for
+/// a contract with no bracket at all: then the contract row is meant).
+fn build_tier_table(
+    mut rows: Vec<BracketRow>,
+) -> Result<TierTable, (Option<Location>, TierTableError)> {
+    // The same order TierTable uses, so its bracket numbers index these rows.
+    rows.sort_by_key(|row| row.bracket.from);
+    let brackets = rows.iter().map(|row| row.bracket.clone()).collect();
+    TierTable::new(brackets).map_err(|error| {
+        let at = |number: usize, to: bool| {
+            rows.get(number.saturating_sub(1))
+                .map(|row| if to { row.to.clone() } else { row.from.clone() })
+        };
+        let location = match &error {
+            TierTableError::Empty => None,
+            TierTableError::DoesNotStartAtZero(_) => at(1, false),
+            TierTableError::NotContiguous { index, .. } => at(*index, false),
+            TierTableError::OpenBeforeLast(index) | TierTableError::EmptyBracket { index, .. } => {
+                at(*index, true)
+            }
+        };
+        (location, error)
+    })
+}
+
+/// One `schedule` row with where its number and portion are.
+struct ScheduleRow {
+    rule: InstallmentRule,
+    installment: Location,
+    portion: Location,
+}
+
 /// Checks a contract's schedule: numbers 1..n once each, at most one `rest` and it is the
 /// last, and without `rest` the percentages add up to 100%.
-fn validate_schedule(
-    mut rules: Vec<(InstallmentRule, Location)>,
-) -> Result<Vec<InstallmentRule>, ContractError> {
-    rules.sort_by_key(|(rule, _)| rule.number);
-    for (index, (rule, location)) in rules.iter().enumerate() {
+fn validate_schedule(mut rows: Vec<ScheduleRow>) -> Result<Vec<InstallmentRule>, ContractError> {
+    rows.sort_by_key(|row| row.rule.number);
+    for (index, row) in rows.iter().enumerate() {
         let expected = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        if rule.number != expected {
+        if row.rule.number != expected {
             return Err(ContractError {
-                location: location.clone(),
+                location: row.installment.clone(),
                 message: format!(
                     "installment {} is out of sequence; installments must be numbered 1, 2, … without gaps or repeats (expected {expected})",
-                    rule.number
+                    row.rule.number
                 ),
             });
         }
-        if rule.portion == Portion::Rest && index + 1 != rules.len() {
+        if row.rule.portion == Portion::Rest && index + 1 != rows.len() {
             return Err(ContractError {
-                location: location.clone(),
+                location: row.portion.clone(),
                 message: format!(
                     "installment {} is `rest` but is not the last; only the last installment may take the rest",
-                    rule.number
+                    row.rule.number
                 ),
             });
         }
     }
-    let has_rest = rules.iter().any(|(rule, _)| rule.portion == Portion::Rest);
+    let has_rest = rows.iter().any(|row| row.rule.portion == Portion::Rest);
     if !has_rest {
-        let total: Decimal = rules
+        let total = rows
             .iter()
-            .filter_map(|(rule, _)| match rule.portion {
+            .filter_map(|row| match row.rule.portion {
                 Portion::Percent(fraction) => Some(fraction),
                 _ => None,
             })
-            .sum();
+            .fold(Decimal::ZERO, Decimal::saturating_add);
         if total != Decimal::ONE {
-            let location = rules
+            let location = rows
                 .last()
-                .map(|(_, location)| location.clone())
-                .unwrap_or_else(|| Location::file(Arc::from("?")));
+                .map_or_else(|| Location::file(Arc::from("?")), |row| row.portion.clone());
             return Err(ContractError {
                 location,
                 message: format!(
@@ -886,5 +924,5 @@ fn validate_schedule(
             });
         }
     }
-    Ok(rules.into_iter().map(|(rule, _)| rule).collect())
+    Ok(rows.into_iter().map(|row| row.rule).collect())
 }

@@ -88,6 +88,11 @@ pub struct LedgerReader {
 }
 
 impl LedgerReader {
+    /// Whether any table had a header row (an empty file has none).
+    pub fn saw_header(&self) -> bool {
+        self.map.is_some()
+    }
+
     fn current(&mut self) -> Option<&mut LedgerTable> {
         self.tables.last_mut()
     }
@@ -168,7 +173,8 @@ impl TableVisitor for LedgerReader {
         let amount = value::parse_money(map.cell(cells, column::AMOUNT)).ok();
         if let Some(table) = self.current() {
             table.rows += 1;
-            table.amount += amount.unwrap_or_default();
+            // Saturating: control totals of hostile files must not panic.
+            table.amount = table.amount.saturating_add(amount.unwrap_or_default());
         }
         let duplicate_of = {
             let id = map.cell(cells, column::PAYOUT_ID).to_text();
@@ -195,7 +201,7 @@ impl TableVisitor for LedgerReader {
             Ok(payout) => {
                 if let Some(table) = self.current() {
                     table.used += 1;
-                    table.used_amount += payout.amount;
+                    table.used_amount = table.used_amount.saturating_add(payout.amount);
                 }
                 self.payouts.push(payout);
             }

@@ -414,6 +414,31 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
                 let end_line = reader.position().line() as usize;
                 let line = end_line.saturating_sub(1 + inner_breaks).max(last_line + 1);
                 last_line = line;
+                if let Some(field) = swallowed_rows(&record, delimiter) {
+                    // A quote left open at the end of the file also takes the final line end.
+                    let trailing = usize::from(
+                        record
+                            .iter()
+                            .last()
+                            .is_some_and(|field| field.ends_with(b"\n")),
+                    );
+                    let last = line + inner_breaks - trailing;
+                    last_line = last;
+                    visitor.unreadable_row(
+                        line,
+                        format!(
+                            "field {field} opens a quote that runs over {} lines, to line {last}, across delimiters: probably a missing closing quote; lines {line}-{last} are not read",
+                            inner_breaks + 1
+                        ),
+                    );
+                    for swallowed in line + 1..=last {
+                        visitor.unreadable_row(
+                            swallowed,
+                            format!("swallowed by the unclosed quote opened on line {line}"),
+                        );
+                    }
+                    continue;
+                }
                 let mut bad_utf8 = None;
                 for (index, field) in record.iter().enumerate() {
                     let Ok(text) = std::str::from_utf8(field) else {
@@ -452,6 +477,21 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
             }
         }
     }
+}
+
+/// A quoted field whose later lines hold the delimiter is almost always a quote that was
+/// never closed, which would silently merge the following rows into one (csv crate issue
+/// #289). Returns the 1-based field number when a record looks like that.
+fn swallowed_rows(record: &csv::ByteRecord, delimiter: u8) -> Option<usize> {
+    record
+        .iter()
+        .position(|field| {
+            field
+                .iter()
+                .position(|byte| *byte == b'\n')
+                .is_some_and(|first_break| field[first_break..].contains(&delimiter))
+        })
+        .map(|index| index + 1)
 }
 
 fn read_spreadsheet(
@@ -683,6 +723,24 @@ mod tests {
             out.push(byte[0]);
         }
         assert_eq!(out, b"a\nb\nc\n");
+    }
+
+    #[test]
+    fn an_unclosed_quote_rejects_every_line_it_swallows() {
+        let (result, collect) = read_bytes("bill.csv", b"a,b\n1,\"2\n3,4\n5,6\n");
+        result.unwrap();
+        assert_eq!(collect.rows.len(), 1, "only the header is read");
+        let lines: Vec<usize> = collect.bad.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, vec![2, 3, 4]);
+        assert!(
+            collect.bad[0].1.contains("missing closing quote"),
+            "{}",
+            collect.bad[0].1
+        );
+        // A legitimate multi-line note without delimiters is still one row.
+        let (_, collect) = read_bytes("bill.csv", b"a,b\n1,\"line one\nline two\"\n");
+        assert_eq!(collect.rows.len(), 2);
+        assert!(collect.bad.is_empty());
     }
 
     #[test]

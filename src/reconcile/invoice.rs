@@ -63,7 +63,10 @@ pub fn check(
     };
     let mut problems = Vec::new();
     match invoice.amount {
-        Some(amount) if (amount - payout.amount).abs() <= tolerance => {}
+        Some(amount)
+            if amount
+                .checked_sub(payout.amount)
+                .is_some_and(|gap| gap.abs() <= tolerance) => {}
         found => problems.push(problem(
             "amount",
             format_money(payout.amount),

@@ -163,7 +163,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             period_words(slot.period_start, slot.period_end)
         );
         if let Some(finding_type) = finding_type {
-            let difference = verdict.paid - slot.expected;
+            let difference = crate::domain::money::sub(verdict.paid, slot.expected)?;
             let due = slot
                 .due_on
                 .map_or("not yet due".into(), |due_on| format!("due {due_on}"));
@@ -242,7 +242,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             finding.installment = Some(slot.number);
             finding.expected = Some(slot.expected);
             finding.paid = Some(verdict.paid);
-            finding.difference = Some(verdict.paid - slot.expected);
+            finding.difference = Some(crate::domain::money::sub(verdict.paid, slot.expected)?);
             finding.due_on = slot.due_on;
             finding.evidence = evidence();
             outcome.findings.push(finding);

@@ -832,7 +832,6 @@ fn overlapping_tier_brackets_are_rejected() {
 }
 
 #[test]
-
 fn overlapping_tier_brackets_name_the_tiers_row_and_column() {
     // SPEC §2.1: invalid contracts are errors that name workbook, sheet, row and column.
     // The offending cell is tiers row 3, column `from` (50000 starts inside [0, 100000)).
@@ -892,7 +891,6 @@ fn a_schedule_with_two_rests_is_rejected_xlsx_and_csv() {
 }
 
 #[test]
-
 fn a_schedule_with_two_rests_names_the_portion_column() {
     // SPEC §2.1: errors name workbook, sheet, row and column; the cell is schedule!portion.
     let book = Book::standard()
@@ -1905,7 +1903,6 @@ fn a_billing_xlsx_that_is_a_truncated_zip_is_a_rejected_file() {
 }
 
 #[test]
-
 fn a_zero_byte_billing_csv_is_reported() {
     let (_fixture, run, rejected) = hostile_billing("empty.csv", b"");
     run.expect_status(1);

@@ -419,7 +419,7 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
                     let trailing = usize::from(
                         record
                             .iter()
-                            .last()
+                            .next_back()
                             .is_some_and(|field| field.ends_with(b"\n")),
                     );
                     let last = line + inner_breaks - trailing;

@@ -501,13 +501,9 @@ impl BillingSink for Attributor<'_, '_> {
 mod tests {
     use super::*;
     use crate::compute::periods::settlement_periods;
-    use crate::compute::periods::tests::{contract, day};
+    use crate::compute::periods::tests::contract;
     use crate::domain::contract::Settlement;
-    use std::str::FromStr;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::test_support::{d, day};
 
     fn line<'a>(
         account: &'a str,

@@ -95,8 +95,8 @@ impl Config {
         }
         Ok(Config {
             contracts: args.contracts.clone(),
-            billing: expand("--billing", &args.billing)?,
-            payouts: expand("--payouts", &args.payouts)?,
+            billing: expand("--billing", &args.billing, &args.out)?,
+            payouts: expand("--payouts", &args.payouts, &args.out)?,
             as_of,
             out: args.out.clone(),
             rulesets: args.rulesets.clone(),
@@ -110,14 +110,20 @@ impl Config {
     }
 }
 
-/// Files as given, folders walked recursively (sorted, hidden and lock files skipped),
+/// Files as given, folders walked recursively (sorted, hidden and lock files skipped, and
+/// the report folder skipped so last run's findings.csv is never read as input),
 /// duplicates removed; the order is fixed so reports never depend on the file system.
-fn expand(option: &'static str, paths: &[PathBuf]) -> Result<Vec<PathBuf>, ConfigError> {
+fn expand(
+    option: &'static str,
+    paths: &[PathBuf],
+    out: &Path,
+) -> Result<Vec<PathBuf>, ConfigError> {
+    let out = out.canonicalize().ok();
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
             let before = files.len();
-            walk(option, path, &mut files)?;
+            walk(option, path, out.as_deref(), &mut files)?;
             if files.len() == before {
                 return Err(ConfigError::Empty {
                     option,
@@ -138,7 +144,15 @@ fn expand(option: &'static str, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Confi
     Ok(files)
 }
 
-fn walk(option: &'static str, folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), ConfigError> {
+fn walk(
+    option: &'static str,
+    folder: &Path,
+    out: Option<&Path>,
+    files: &mut Vec<PathBuf>,
+) -> Result<(), ConfigError> {
+    if out.is_some_and(|out| folder.canonicalize().is_ok_and(|folder| folder == out)) {
+        return Ok(());
+    }
     let io = |source| ConfigError::Io {
         option,
         path: folder.display().to_string(),
@@ -160,7 +174,7 @@ fn walk(option: &'static str, folder: &Path, files: &mut Vec<PathBuf>) -> Result
             continue;
         }
         if entry.is_dir() {
-            walk(option, &entry, files)?;
+            walk(option, &entry, out, files)?;
         } else if is_table_file(&entry) {
             files.push(entry);
         }

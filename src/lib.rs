@@ -16,6 +16,8 @@ pub mod pipeline;
 pub mod reconcile;
 pub mod report;
 pub mod ruleset;
+#[cfg(test)]
+mod test_support;
 
 use cli::{Args, Command, RunArgs};
 use config::{Config, ConfigError};

@@ -98,13 +98,9 @@ pub fn due_date(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::periods::tests::{contract, day};
+    use crate::compute::periods::tests::contract;
     use crate::domain::contract::InstallmentRule;
-    use std::str::FromStr;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::test_support::{d, day};
 
     fn rule(number: u32, trigger: Trigger, portion: Portion) -> InstallmentRule {
         InstallmentRule {

@@ -64,12 +64,8 @@ pub(crate) mod tests {
         Base, Bracket, InstallmentRule, InvoiceKind, PayoutKind, TierBasis, TierMode, TierTable,
     };
     use crate::domain::location::Location;
-    use chrono::NaiveDate;
+    use crate::test_support::day;
     use rust_decimal::Decimal;
-
-    pub(crate) fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
 
     /// A contract with one 20% bracket; tests change what they need.
     pub(crate) fn contract(start: &str, end: &str, settlement: Settlement) -> Contract {

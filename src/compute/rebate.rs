@@ -153,11 +153,7 @@ mod tests {
     use crate::compute::periods::settlement_periods;
     use crate::compute::periods::tests::contract;
     use crate::domain::contract::{Bracket, TierMode, TierTable};
-    use std::str::FromStr;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::test_support::d;
 
     fn expectations(contract: &Contract, bases: &[&str]) -> Vec<String> {
         let periods = settlement_periods(contract);

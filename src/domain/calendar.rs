@@ -45,10 +45,7 @@ pub fn next_quarter_start(date: NaiveDate) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
+    use crate::test_support::day;
 
     #[test]
     fn contract_years_from_a_leap_day_land_on_28_february() {

@@ -434,11 +434,7 @@ impl Contract {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::test_support::d;
 
     fn bracket(from: &str, to: Option<&str>, rate: &str) -> Bracket {
         Bracket {

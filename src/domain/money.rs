@@ -114,11 +114,7 @@ pub fn format_rate(rate: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::test_support::d;
 
     #[test]
     fn half_up_rounds_midpoints_away_from_zero() {

@@ -275,6 +275,7 @@ fn parse_line<'c>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::texts;
 
     #[derive(Default)]
     struct Recorder {
@@ -309,19 +310,6 @@ mod tests {
         fn blank(&mut self, row: usize) {
             self.blank.push(row);
         }
-    }
-
-    fn texts(values: &[&str]) -> Vec<Cell> {
-        values
-            .iter()
-            .map(|value| {
-                if value.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text((*value).into())
-                }
-            })
-            .collect()
     }
 
     #[test]

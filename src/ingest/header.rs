@@ -104,19 +104,13 @@ pub fn is_blank(row: &[Cell]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::texts;
 
     const SPECS: [ColumnSpec; 3] = [
         required("contract_id", &["合同编号"]),
         required("amount", &["金额"]),
         optional("currency", &["币种"]),
     ];
-
-    fn texts(values: &[&str]) -> Vec<Cell> {
-        values
-            .iter()
-            .map(|value| Cell::Text((*value).into()))
-            .collect()
-    }
 
     #[test]
     fn finds_columns_by_english_or_chinese_name() {

@@ -336,19 +336,7 @@ fn parse_payout(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn texts(values: &[&str]) -> Vec<Cell> {
-        values
-            .iter()
-            .map(|value| {
-                if value.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text((*value).into())
-                }
-            })
-            .collect()
-    }
+    use crate::test_support::texts;
 
     #[test]
     fn reads_chinese_headers_and_rejects_bad_rows_with_their_column() {

@@ -214,15 +214,7 @@ mod tests {
     use super::*;
     use crate::domain::location::Location;
     use crate::domain::payout::Invoice;
-    use std::str::FromStr;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
-
-    fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
+    use crate::test_support::{d, day};
 
     fn payout(id: &str, paid_on: &str, amount: &str) -> Payout {
         Payout {

@@ -174,15 +174,7 @@ mod tests {
     use super::*;
     use crate::domain::finding::Allocation;
     use crate::domain::location::Location;
-    use std::str::FromStr;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
-
-    fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
+    use crate::test_support::{d, day};
 
     fn slot(expected: &str, due_on: Option<&str>, payments: &[(&str, &str)]) -> Slot {
         let mut slot = Slot::new(

@@ -159,15 +159,11 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::periods::tests::{contract, day};
+    use crate::compute::periods::tests::contract;
     use crate::domain::contract::Settlement;
     use crate::domain::location::Location;
     use crate::domain::payout::Invoice;
-    use std::str::FromStr;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::test_support::{d, day};
 
     fn reasons(problems: &[InvoiceProblem]) -> Vec<&str> {
         problems.iter().map(|problem| problem.reason).collect()

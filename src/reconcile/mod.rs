@@ -149,6 +149,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             Status::Late => Some(FindingType::Late),
             _ => None,
         };
+        // Built only for the installments that have a finding (most have none).
         let evidence = || Evidence {
             computation: Some(computation_evidence(contract, rebate, share)),
             source_rows: input.source_rows[slot.period].clone(),
@@ -201,15 +202,8 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
                     format_money(interest)
                 ),
             };
-            let mut finding = Finding::new(finding_type, &key, detail);
-            finding.contract_id = Some(contract.id.clone());
-            finding.period_start = Some(slot.period_start);
-            finding.period_end = Some(slot.period_end);
-            finding.installment = Some(slot.number);
-            finding.expected = Some(slot.expected);
-            finding.paid = Some(verdict.paid);
-            finding.difference = Some(difference);
-            finding.due_on = slot.due_on;
+            let mut finding =
+                installment_finding(finding_type, &key, detail, contract, slot, &verdict)?;
             finding.paid_on = match finding_type {
                 FindingType::Late => verdict.completed_on,
                 _ => slot
@@ -227,23 +221,19 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             outcome.findings.push(finding);
         }
         if slot.expected < Decimal::ZERO {
-            let mut finding = Finding::new(
+            let detail = format!(
+                "{what} is negative ({}): refunds brought the rebate earned below what earlier periods earned, so {} may be owed back to the agent.",
+                format_money(slot.expected),
+                format_money(-slot.expected)
+            );
+            let mut finding = installment_finding(
                 FindingType::Clawback,
                 &key,
-                format!(
-                    "{what} is negative ({}): refunds brought the rebate earned below what earlier periods earned, so {} may be owed back to the agent.",
-                    format_money(slot.expected),
-                    format_money(-slot.expected)
-                ),
-            );
-            finding.contract_id = Some(contract.id.clone());
-            finding.period_start = Some(slot.period_start);
-            finding.period_end = Some(slot.period_end);
-            finding.installment = Some(slot.number);
-            finding.expected = Some(slot.expected);
-            finding.paid = Some(verdict.paid);
-            finding.difference = Some(crate::domain::money::sub(verdict.paid, slot.expected)?);
-            finding.due_on = slot.due_on;
+                detail,
+                contract,
+                slot,
+                &verdict,
+            )?;
             finding.evidence = evidence();
             outcome.findings.push(finding);
         }
@@ -296,6 +286,27 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         }
     }
     Ok(outcome)
+}
+
+/// A finding about one installment, with the fields every such finding carries.
+fn installment_finding(
+    finding_type: FindingType,
+    key: &str,
+    detail: String,
+    contract: &Contract,
+    slot: &Slot,
+    verdict: &evaluate::Verdict,
+) -> Result<Finding, Overflow> {
+    let mut finding = Finding::new(finding_type, key, detail);
+    finding.contract_id = Some(contract.id.clone());
+    finding.period_start = Some(slot.period_start);
+    finding.period_end = Some(slot.period_end);
+    finding.installment = Some(slot.number);
+    finding.expected = Some(slot.expected);
+    finding.paid = Some(verdict.paid);
+    finding.difference = Some(crate::domain::money::sub(verdict.paid, slot.expected)?);
+    finding.due_on = slot.due_on;
+    Ok(finding)
 }
 
 fn leftover_finding(contract: &Contract, payout: &Payout, leftover: &Leftover) -> Finding {

@@ -556,6 +556,39 @@ fn read_spreadsheet(
             continue;
         }
         let table = Location::sheet(file.clone(), Some(Arc::from(name.as_str())));
+        visitor.begin_table(&table);
+        // XLSX and XLSB stream cell by cell: memory stays bounded whatever the sheet's
+        // size, and a hostile file with one cell at A1 and one at XFD1048576 cannot make
+        // calamine allocate the grid between them.
+        let streamed = match &mut workbook {
+            calamine::Sheets::Xlsx(book) => {
+                let mut reader = book
+                    .worksheet_cells_reader(&name)
+                    .map_err(|error| workbook_error(&table, calamine::Error::Xlsx(error)))?;
+                stream_cells(&table, visitor, || {
+                    reader
+                        .next_cell()
+                        .map_err(|error| calamine::Error::Xlsx(error).to_string())
+                })?;
+                true
+            }
+            calamine::Sheets::Xlsb(book) => {
+                let mut reader = book
+                    .worksheet_cells_reader(&name)
+                    .map_err(|error| workbook_error(&table, calamine::Error::Xlsb(error)))?;
+                stream_cells(&table, visitor, || {
+                    reader
+                        .next_cell()
+                        .map_err(|error| calamine::Error::Xlsb(error).to_string())
+                })?;
+                true
+            }
+            _ => false,
+        };
+        if streamed {
+            continue;
+        }
+        // XLS and ODS: calamine has no streaming reader; it loaded them whole already.
         let range = workbook
             .worksheet_range(&name)
             .map_err(|error| workbook_error(&table, error))?;
@@ -568,7 +601,6 @@ fn read_spreadsheet(
                 limit: MAX_SHEET_CELLS as u64,
             });
         }
-        visitor.begin_table(&table);
         let (first_row, first_column) = range.start().unwrap_or((0, 0));
         for (offset, row) in range.rows().enumerate() {
             cells.clear();
@@ -584,6 +616,75 @@ fn read_spreadsheet(
         encoding: None,
         hidden_sheets,
     })
+}
+
+/// The widest row kept: Excel's own limit is 16,384 columns; cells beyond this are
+/// ignored as no billing, contract or ledger layout has that many columns.
+const MAX_COLUMNS: usize = 1024;
+
+/// Assembles streamed cells into rows. Rows arrive in order in every file Excel writes;
+/// should a hostile file go back, the row is simply emitted again under its number.
+fn stream_cells<'d>(
+    table: &Location,
+    visitor: &mut dyn TableVisitor,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'d>>>, String>,
+) -> Result<(), TableError> {
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut current: Option<u32> = None;
+    let mut count = 0usize;
+    loop {
+        let cell = next().map_err(|message| TableError::Workbook {
+            location: table.clone(),
+            message,
+        })?;
+        let Some(cell) = cell else { break };
+        count += 1;
+        if count > MAX_SHEET_CELLS {
+            return Err(TableError::TooLarge {
+                location: table.clone(),
+                what: "the number of cells".into(),
+                size: count as u64,
+                limit: MAX_SHEET_CELLS as u64,
+            });
+        }
+        let (row, column) = cell.get_position();
+        if current != Some(row) {
+            if let Some(previous) = current {
+                visitor.row(previous as usize + 1, &cells);
+            }
+            cells.clear();
+            current = Some(row);
+        }
+        let column = column as usize;
+        if column >= MAX_COLUMNS {
+            continue;
+        }
+        if cells.len() <= column {
+            cells.resize(column + 1, Cell::Empty);
+        }
+        cells[column] = cell_from_data_ref(cell.get_value());
+    }
+    if let Some(previous) = current {
+        visitor.row(previous as usize + 1, &cells);
+    }
+    Ok(())
+}
+
+fn cell_from_data_ref(data: &calamine::DataRef<'_>) -> Cell {
+    use calamine::DataRef;
+    match data {
+        DataRef::SharedString(text) if text.trim().is_empty() => Cell::Empty,
+        DataRef::SharedString(text) => Cell::Text(text.trim().to_string()),
+        DataRef::String(text) => cell_from_data(&Data::String(text.clone())),
+        DataRef::Int(number) => cell_from_data(&Data::Int(*number)),
+        DataRef::Float(number) => Cell::Number(*number),
+        DataRef::Bool(value) => Cell::Bool(*value),
+        DataRef::DateTime(value) => cell_from_data(&Data::DateTime(*value)),
+        DataRef::DateTimeIso(text) => cell_from_data(&Data::DateTimeIso(text.clone())),
+        DataRef::DurationIso(text) => Cell::Text(text.clone()),
+        DataRef::Error(error) => Cell::Error(error.to_string()),
+        DataRef::Empty => Cell::Empty,
+    }
 }
 
 /// Refuses zip containers whose parts claim to inflate beyond the limit, before calamine
@@ -741,6 +842,21 @@ mod tests {
         let (_, collect) = read_bytes("bill.csv", b"a,b\n1,\"line one\nline two\"\n");
         assert_eq!(collect.rows.len(), 2);
         assert!(collect.bad.is_empty());
+    }
+
+    #[test]
+    fn a_sheet_with_cells_far_apart_streams_without_building_the_grid() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "corner").unwrap();
+        sheet.write_string(1_048_575, 16_383, "far corner").unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let (result, collect) = read_bytes("sparse.xlsx", &bytes);
+        result.unwrap();
+        assert_eq!(collect.rows.len(), 2);
+        assert_eq!(collect.rows[0], (1, vec![Cell::Text("corner".into())]));
+        // The far cell is beyond any layout's width and is left out, not allocated for.
+        assert_eq!(collect.rows[1].0, 1_048_576);
     }
 
     #[test]

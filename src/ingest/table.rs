@@ -710,7 +710,42 @@ fn check_zip_parts(bytes: &[u8], location: &Location) -> Result<(), TableError> 
             });
         }
     }
-    Ok(())
+    check_shared_strings(&mut archive, location)
+}
+
+/// calamine reserves room for as many shared strings as the workbook declares before
+/// reading any (calamine#684): a few bytes declaring four billion strings abort the
+/// process. Each string takes at least `<si><t/></si>` (12 bytes) of XML, so a declared
+/// count above the part's size over 12 is a lie, and the file is refused.
+fn check_shared_strings(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    location: &Location,
+) -> Result<(), TableError> {
+    let Ok(part) = archive.by_name("xl/sharedStrings.xml") else {
+        return Ok(());
+    };
+    let size = part.size();
+    let mut head = Vec::with_capacity(4096);
+    if part.take(4096).read_to_end(&mut head).is_err() {
+        return Ok(());
+    }
+    let head = String::from_utf8_lossy(&head);
+    let declared = head
+        .split("uniqueCount=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|count| count.parse::<u64>().ok());
+    match declared {
+        Some(count) if count > size / 12 + 16 => Err(TableError::TooLarge {
+            location: location.clone(),
+            what: format!(
+                "the shared-string table's declared count ({count} strings in a part of {size} bytes)"
+            ),
+            size: count,
+            limit: size / 12 + 16,
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn cell_from_data(data: &Data) -> Cell {
@@ -857,6 +892,48 @@ mod tests {
         assert_eq!(collect.rows[0], (1, vec![Cell::Text("corner".into())]));
         // The far cell is beyond any layout's width and is left out, not allocated for.
         assert_eq!(collect.rows[1].0, 1_048_576);
+    }
+
+    #[test]
+    fn a_lying_shared_string_count_is_refused_before_calamine_reserves_it() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        workbook
+            .add_worksheet()
+            .write_string(0, 0, "hello")
+            .unwrap();
+        let honest = workbook.save_to_buffer().unwrap();
+        // Rewrite the archive with sharedStrings.xml declaring four billion strings.
+        let mut source = zip::ZipArchive::new(Cursor::new(honest.as_slice())).unwrap();
+        let mut forged = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for index in 0..source.len() {
+            let part = source.by_index(index).unwrap();
+            if part.name().is_ok_and(|name| name == "xl/sharedStrings.xml") {
+                drop(part);
+                let options = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Stored);
+                forged.start_file("xl/sharedStrings.xml", options).unwrap();
+                std::io::Write::write_all(
+                    &mut forged,
+                    br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="4294967295"><si><t>hello</t></si></sst>"#,
+                )
+                .unwrap();
+            } else {
+                drop(part);
+                forged
+                    .raw_copy_file(source.by_index_raw(index).unwrap())
+                    .unwrap();
+            }
+        }
+        let bytes = forged.finish().unwrap().into_inner();
+        let (result, _) = read_bytes("forged.xlsx", &bytes);
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.contains("shared-string table's declared count (4294967295"),
+            "{message}"
+        );
+        let (result, collect) = read_bytes("honest.xlsx", &honest);
+        result.unwrap();
+        assert_eq!(collect.rows[0].1, vec![Cell::Text("hello".into())]);
     }
 
     #[test]

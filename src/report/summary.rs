@@ -45,7 +45,7 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
     )));
     blocks.push(Block::Heading("Findings by type".into()));
     blocks.push(Block::Table(Table {
-        header: vec!["type", "count", "amount at stake"],
+        header: vec!["type", "count", "money concerned"],
         rows: totals
             .by_type
             .iter()
@@ -53,7 +53,7 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
                 vec![
                     (*name).to_string(),
                     total.count.to_string(),
-                    total.amount.clone(),
+                    group(&total.amount),
                 ]
             })
             .collect(),

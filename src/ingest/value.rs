@@ -71,11 +71,23 @@ pub fn decimal_from_f64(number: f64) -> Option<Decimal> {
     Decimal::from_str_exact(&format_number(number)).ok()
 }
 
+/// The finest precision any provider bills in; a float cell's digits beyond it are noise
+/// from binary floating point (a formula's `0.1 + 0.2` is stored as 0.30000000000000004).
+const MONEY_FLOAT_DECIMALS: u32 = 8;
+
 /// An amount of money: `1234.5`, `1,234.50`, `¥1,234.50`, `(1,234.50)` (negative),
-/// `-¥1,234.50`, `¥-1,234.50`, or a number cell. All decimals are kept as given.
+/// `-¥1,234.50`, `¥-1,234.50`, or a number cell. Text keeps every decimal as given; a
+/// number cell is read as its shortest text and rounded at the 8th decimal.
 pub fn parse_money(cell: &Cell) -> Result<Decimal, ValueError> {
     match cell {
-        Cell::Number(number) => decimal_from_f64(*number),
+        Cell::Number(number) => decimal_from_f64(*number).map(|amount| {
+            amount
+                .round_dp_with_strategy(
+                    MONEY_FLOAT_DECIMALS,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                )
+                .normalize()
+        }),
         Cell::Text(text) => money_from_text(text.trim()),
         _ => None,
     }
@@ -514,6 +526,28 @@ mod tests {
     /// `input => expected` pairs separated by ` | `.
     fn pairs(list: &str) -> impl Iterator<Item = (&str, &str)> {
         each(list).map(|pair| pair.split_once(" => ").unwrap())
+    }
+
+    #[test]
+    fn float_money_cells_lose_binary_noise_but_keep_real_decimals() {
+        assert_eq!(
+            parse_money(&Cell::Number(0.1 + 0.2)).unwrap().to_string(),
+            "0.3"
+        );
+        assert_eq!(
+            parse_money(&Cell::Number(19.99)).unwrap().to_string(),
+            "19.99"
+        );
+        assert_eq!(
+            parse_money(&Cell::Number(12.34567891)).unwrap().to_string(),
+            "12.34567891"
+        );
+        assert_eq!(
+            parse_money(&Cell::Number(12.345600000000001))
+                .unwrap()
+                .to_string(),
+            "12.3456"
+        );
     }
 
     #[test]

@@ -583,6 +583,46 @@ mod tests {
     }
 
     #[test]
+    fn a_line_without_a_date_counts_on_the_first_of_its_billing_month() {
+        // Billed in 2025-04 with no charge date: dated 2025-04-01, so Q2 of C1.
+        let plans = plans();
+        let rulesets = Rulesets::load(None).unwrap();
+        let index = ContractIndex::new(&plans, &rulesets);
+        let mut attributor = Attributor::new(&index);
+        attributor.begin_table(&Location::file("bill.csv".into()), None);
+        let mut undated = line("A1", "2025-04-30", "ECS", "10", "CNY");
+        undated.date = None;
+        assert_eq!(undated.effective_date(), day("2025-04-01"));
+        attributor.line(2, undated);
+        assert_eq!(attributor.finish().buckets[&(0, 1)].weighted_base, d("10"));
+    }
+
+    #[test]
+    fn a_list_base_takes_the_list_amount_and_rejects_lines_without_one() {
+        let mut plans = plans();
+        plans[0].contract.base = Base::List;
+        let rulesets = Rulesets::load(None).unwrap();
+        let index = ContractIndex::new(&plans, &rulesets);
+        let mut attributor = Attributor::new(&index);
+        attributor.begin_table(&Location::file("bill.csv".into()), None);
+        let mut listed = line("A1", "2025-01-10", "ECS", "80", "CNY");
+        listed.list_amount = Some(d("100"));
+        attributor.line(2, listed);
+        attributor.line(3, line("A1", "2025-01-11", "ECS", "80", "CNY"));
+        let ledger = attributor.finish();
+        assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("100"));
+        assert_eq!(ledger.rejections.len(), 1);
+        assert!(ledger.rejections[0].reason.contains("no list_amount"));
+        assert_eq!(
+            ledger.tables[0].rejected,
+            Tally {
+                rows: 1,
+                amount: d("80")
+            }
+        );
+    }
+
+    #[test]
     fn overlapping_contracts_give_the_line_to_the_earliest_start() {
         let plans = plans();
         let rulesets = Rulesets::load(None).unwrap();

@@ -210,8 +210,7 @@ fn main() {
         .install(|| rebate_audit::pipeline::audit(&config))
         .expect("the audit runs");
     let audited = started.elapsed();
-    let files = rebate_audit::report::render_all(&audit).expect("reports render");
-    rebate_audit::report::write_all(&config.out, &files).expect("reports write");
+    rebate_audit::report::write_all(&audit, &config.out).expect("reports write");
     let reported = started.elapsed() - audited;
     let lines: u64 = audit
         .billing_controls

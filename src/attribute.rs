@@ -67,14 +67,17 @@ impl<'a> ContractIndex<'a> {
 /// Row numbers kept as ranges (`2-40, 57`), up to a limit so memory stays bounded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RowRanges {
-    ranges: Vec<(usize, usize)>,
+    ranges: Vec<(u32, u32)>,
     truncated: bool,
 }
 
-const MAX_RANGES: usize = 24;
+/// Enough to point a reader at the rows; a billing export sorted by account and date
+/// (as providers write them) needs one or two ranges per file and product.
+const MAX_RANGES: usize = 12;
 
 impl RowRanges {
     fn push(&mut self, row: usize) {
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
         if let Some(last) = self.ranges.last_mut()
             && (last.1 == row || last.1 + 1 == row)
         {

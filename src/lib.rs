@@ -60,9 +60,6 @@ pub enum RunError {
         /// Why.
         message: String,
     },
-    /// Reports could not be rendered.
-    #[error("cannot render the reports: {0}")]
-    Render(String),
     /// Reports could not be written.
     #[error("cannot write the reports: {0}")]
     Write(#[from] std::io::Error),
@@ -92,8 +89,7 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
             .install(|| pipeline::audit(&config))?,
         None => pipeline::audit(&config)?,
     };
-    let files = report::render_all(&audit).map_err(RunError::Render)?;
-    report::write_all(&config.out, &files)?;
+    report::write_all(&audit, &config.out)?;
     let worst = audit.findings.iter().map(|finding| finding.severity).max();
     let count = |severity: Severity| {
         audit

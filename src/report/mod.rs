@@ -14,32 +14,34 @@ use std::io;
 use std::path::{Path, PathBuf};
 use totals::Totals;
 
-/// Renders every report: (path relative to the output folder, bytes).
-///
-/// # Errors
-/// When the CSV or XLSX writer fails.
-pub fn render_all(audit: &Audit) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
-    let totals = Totals::of(audit);
-    let mut files = vec![
+/// A report file: its path relative to the output folder, and how to render it.
+type Renderer<'a> = (PathBuf, Box<dyn Fn() -> Result<Vec<u8>, String> + 'a>);
+
+/// Every report of an audit, not yet rendered: each is rendered just before it is
+/// written, so memory holds one report at a time, never all of them.
+pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
+    let totals = std::rc::Rc::new(Totals::of(audit));
+    let (for_json, for_markdown, for_html) = (totals.clone(), totals.clone(), totals);
+    let mut files: Vec<Renderer<'_>> = vec![
         (
             PathBuf::from("findings.json"),
-            json::render(audit, &totals).into_bytes(),
+            Box::new(move || Ok(json::render(audit, &for_json).into_bytes())),
         ),
         (
             PathBuf::from("findings.csv"),
-            tables::csv(&audit.findings).map_err(|error| error.to_string())?,
+            Box::new(|| tables::csv(&audit.findings).map_err(|error| error.to_string())),
         ),
         (
             PathBuf::from("findings.xlsx"),
-            tables::xlsx(&audit.findings).map_err(|error| error.to_string())?,
+            Box::new(|| tables::xlsx(&audit.findings).map_err(|error| error.to_string())),
         ),
         (
             PathBuf::from("summary.md"),
-            summary::markdown(audit, &totals).into_bytes(),
+            Box::new(move || Ok(summary::markdown(audit, &for_markdown).into_bytes())),
         ),
         (
             PathBuf::from("summary.html"),
-            summary::html(audit, &totals).into_bytes(),
+            Box::new(move || Ok(summary::html(audit, &for_html).into_bytes())),
         ),
     ];
     let mut names = BTreeSet::new();
@@ -52,18 +54,31 @@ pub fn render_all(audit: &Audit) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
         }
         files.push((
             Path::new("evidence").join(format!("{name}.md")),
-            evidence::render(audit, result).into_bytes(),
+            Box::new(move || Ok(evidence::render(audit, result).into_bytes())),
         ));
     }
-    Ok(files)
+    files
 }
 
-/// Writes rendered reports under `out`, each atomically. Old evidence files are removed
-/// first so the folder reflects this run only.
+/// Renders every report into memory: (path relative to the output folder, bytes). For
+/// tests and tools; [`write_all`] renders one report at a time.
 ///
 /// # Errors
-/// On any I/O failure, naming the path.
-pub fn write_all(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()> {
+/// When the CSV or XLSX writer fails.
+pub fn render_all(audit: &Audit) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    reports(audit)
+        .into_iter()
+        .map(|(path, render)| Ok((path, render()?)))
+        .collect()
+}
+
+/// Renders and writes every report under `out`, one at a time, each atomically
+/// (temporary file, then rename). Old evidence files are removed first so the folder
+/// reflects this run only.
+///
+/// # Errors
+/// On a rendering failure or any I/O failure, naming the path.
+pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
     let context = |path: &Path, error: io::Error| {
         io::Error::new(error.kind(), format!("{}: {error}", path.display()))
     };
@@ -78,15 +93,17 @@ pub fn write_all(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()> {
             std::fs::remove_file(&path).map_err(|error| context(&path, error))?;
         }
     }
-    for (relative, bytes) in files {
+    for (relative, render) in reports(audit) {
         let path = out.join(relative);
+        let bytes = render()
+            .map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
         let temporary = path.with_extension(format!(
             "{}.partial",
             path.extension()
                 .map(|extension| extension.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        std::fs::write(&temporary, bytes).map_err(|error| context(&temporary, error))?;
+        std::fs::write(&temporary, &bytes).map_err(|error| context(&temporary, error))?;
         std::fs::rename(&temporary, &path).map_err(|error| context(&path, error))?;
     }
     Ok(())

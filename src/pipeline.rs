@@ -64,6 +64,8 @@ pub struct InputFile {
     pub encoding: Option<&'static str>,
     /// Data rows read.
     pub rows: u64,
+    /// Hidden sheets, which are not read.
+    pub hidden_sheets: Vec<String>,
 }
 
 /// One contract's per-period computation, for evidence files and summaries.
@@ -142,6 +144,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
             bytes: std::fs::metadata(&file.path).map_or(0, |metadata| metadata.len()),
             encoding: None,
             rows: file.rows,
+            hidden_sheets: Vec::new(),
         })
         .collect();
     let plans: Vec<ContractPlan> = book
@@ -172,6 +175,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
     for (path, (digest, ledger)) in config.billing.iter().zip(ledgers) {
         let rows = ledger.tables.iter().map(|table| table.read.rows).sum();
         inputs.push(input_file(InputRole::Billing, path, &digest, rows));
+        findings.extend(hidden_sheet_findings(path, &digest));
         match &digest {
             Err(error) => findings.push(unreadable_file(path, error)),
             Ok(_) if ledger.tables.is_empty() => findings.push(empty_file(path)),
@@ -202,6 +206,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
     for (path, (digest, reader)) in config.payouts.iter().zip(ledgers) {
         let rows = reader.tables.iter().map(|table| table.rows).sum();
         inputs.push(input_file(InputRole::Payouts, path, &digest, rows));
+        findings.extend(hidden_sheet_findings(path, &digest));
         match &digest {
             Err(error) => findings.push(unreadable_file(path, error)),
             Ok(_) if !reader.saw_header() => findings.push(empty_file(path)),
@@ -408,12 +413,18 @@ fn input_file(
     digest: &Result<FileDigest, table::TableError>,
     rows: u64,
 ) -> InputFile {
-    let (sha256, bytes, encoding) = match digest {
-        Ok(digest) => (Some(digest.sha256.clone()), digest.bytes, digest.encoding),
+    let (sha256, bytes, encoding, hidden_sheets) = match digest {
+        Ok(digest) => (
+            Some(digest.sha256.clone()),
+            digest.bytes,
+            digest.encoding,
+            digest.hidden_sheets.clone(),
+        ),
         Err(_) => (
             None,
             std::fs::metadata(path).map_or(0, |metadata| metadata.len()),
             None,
+            Vec::new(),
         ),
     };
     InputFile {
@@ -423,6 +434,7 @@ fn input_file(
         bytes,
         encoding,
         rows,
+        hidden_sheets,
     }
 }
 
@@ -436,6 +448,32 @@ fn unreadable_file(path: &Path, error: &table::TableError) -> Finding {
     finding.reason = Some("file".into());
     finding.evidence.location = Some(location);
     finding
+}
+
+/// Hidden sheets are not read — data a person cannot see in Excel should not move money
+/// unseen — but each is reported, so nothing in an input goes unmentioned.
+fn hidden_sheet_findings(
+    path: &Path,
+    digest: &Result<FileDigest, table::TableError>,
+) -> Vec<Finding> {
+    let Ok(digest) = digest else {
+        return Vec::new();
+    };
+    digest
+        .hidden_sheets
+        .iter()
+        .map(|sheet| {
+            let location = Location::sheet(shown(path), Some(Arc::from(sheet.as_str())));
+            let mut finding = Finding::new(
+                FindingType::RejectedRow,
+                &format!("{location}|hidden"),
+                format!("{location}: the sheet is hidden, so its rows were not read; unhide it if it holds data for the audit."),
+            );
+            finding.reason = Some("hidden_sheet".into());
+            finding.evidence.location = Some(location);
+            finding
+        })
+        .collect()
 }
 
 fn empty_file(path: &Path) -> Finding {

@@ -62,6 +62,7 @@ struct InputJson<'a> {
     bytes: u64,
     encoding: Option<&'static str>,
     rows: u64,
+    hidden_sheets: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -323,6 +324,7 @@ fn input(input: &InputFile) -> InputJson<'_> {
         bytes: input.bytes,
         encoding: input.encoding,
         rows: input.rows,
+        hidden_sheets: &input.hidden_sheets,
     }
 }
 

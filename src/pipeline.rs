@@ -443,7 +443,7 @@ fn unreadable_file(path: &Path, error: &table::TableError) -> Finding {
     let mut finding = Finding::new(
         FindingType::RejectedRow,
         &format!("{location}|file"),
-        format!("The whole file was rejected: {error}"),
+        format!("The file could not be read: {error}"),
     );
     finding.reason = Some("file".into());
     finding.evidence.location = Some(location);

@@ -82,6 +82,16 @@ pub enum TableError {
         /// calamine's message.
         message: String,
     },
+    /// The reader panicked on this file.
+    #[error(
+        "{location}: the file is malformed and crashed the reader ({message}); rows read before that are counted"
+    )]
+    Crashed {
+        /// The file.
+        location: Location,
+        /// The panic message.
+        message: String,
+    },
     /// The workbook is larger than the auditor will load.
     #[error("{location}: {what} is {size} bytes, over the limit of {limit} bytes; split the file")]
     TooLarge {
@@ -98,11 +108,34 @@ pub enum TableError {
 
 /// Reads every table in `path`, calling `visitor` for each row.
 ///
+/// A panic while reading (calamine has had panics on malformed XLS/XLSB files) is caught
+/// and returned as [`TableError::Crashed`], so one bad file never ends the whole audit;
+/// rows handed to the visitor before it stay counted.
+///
 /// # Errors
-/// When the file cannot be opened, its type or encoding is not supported, or the
-/// workbook is unreadable or over the size limits. Bad rows are not errors: they go to
-/// [`TableVisitor::unreadable_row`].
+/// When the file cannot be opened, its type or encoding is not supported, the workbook is
+/// unreadable or over the size limits, or the reader crashed. Bad rows are not errors:
+/// they go to [`TableVisitor::unreadable_row`].
 pub fn read_file(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+) -> Result<FileDigest, TableError> {
+    let location = Location::file(file.clone());
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_file_unguarded(path, file, visitor)
+    }))
+    .unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(TableError::Crashed { location, message })
+    })
+}
+
+fn read_file_unguarded(
     path: &Path,
     file: Arc<str>,
     visitor: &mut dyn TableVisitor,
@@ -934,6 +967,35 @@ mod tests {
         let (result, collect) = read_bytes("honest.xlsx", &honest);
         result.unwrap();
         assert_eq!(collect.rows[0].1, vec![Cell::Text("hello".into())]);
+    }
+
+    #[test]
+    fn corrupted_workbooks_never_panic_out_of_the_reader() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for row in 0..20u32 {
+            sheet
+                .write_string(row, 0, format!("account {row}"))
+                .unwrap();
+            sheet.write_number(row, 1, f64::from(row) * 1.5).unwrap();
+        }
+        let original = workbook.save_to_buffer().unwrap();
+        // Deterministic byte flips at several densities, as xlsx, xlsb and xls.
+        let mut state = 7u64;
+        for round in 0..120 {
+            let mut bytes = original.clone();
+            for _ in 0..(1 + round % 12) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let index = (state >> 33) as usize % bytes.len();
+                bytes[index] ^= (state >> 17) as u8 | 1;
+            }
+            for name in ["fuzz.xlsx", "fuzz.xlsb", "fuzz.xls", "fuzz.ods", "fuzz.csv"] {
+                // Ok or Err are both fine; returning at all is the point.
+                let _ = read_bytes(name, &bytes);
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Helpers shared by integration test crates that opt in with `mod common;`: fixture
-//! sheets and workbooks, billing and payout CSVs, a temporary folder per test, and one run
-//! of the real binary. Copied from `tests/cli.rs` (which keeps its own copy).
+//! Helpers shared by the integration test crates (`mod common;`): fixture sheets and
+//! workbooks, billing and payout CSVs, a temporary folder per test, and one run of the
+//! real binary. Not every crate uses every helper, hence the `dead_code` allowance.
 
 #![allow(dead_code)]
 

@@ -534,7 +534,7 @@ mod tests {
 
     fn plans() -> Vec<ContractPlan> {
         let mut first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
-        first.products.insert("rds".into(), d("0.5"));
+        first.products.insert("RDS".into(), d("0.5"));
         let mut second = contract("2025-06-01", "2026-05-31", Settlement::Monthly);
         second.id = "C2".into();
         second.base = Base::Cash;

@@ -363,7 +363,7 @@ pub struct Contract {
     /// The tier table.
     pub tiers: TierTable,
     /// Product coefficients from the contract's own `products` sheet, keyed by the
-    /// product name in lower case.
+    /// product's canonical name (names compare ignoring case).
     pub products: BTreeMap<String, Decimal>,
     /// The installment schedule.
     pub schedule: Vec<InstallmentRule>,
@@ -427,7 +427,10 @@ impl Contract {
 
     /// The coefficient the contract's own sheet gives a product, if any.
     pub fn product_coefficient(&self, product: &str) -> Option<Decimal> {
-        self.products.get(&product.to_lowercase()).copied()
+        self.products
+            .iter()
+            .find(|(listed, _)| listed.to_lowercase() == product.to_lowercase())
+            .map(|(_, coefficient)| *coefficient)
     }
 }
 

@@ -548,11 +548,13 @@ impl Builder<'_> {
                 let ruleset = contracts
                     .get(&id)
                     .and_then(|contract| self.rulesets.get(&contract.ruleset));
-                let canonical = ruleset
-                    .map_or(product.clone(), |ruleset| ruleset.product(&product).name)
-                    .to_lowercase();
+                let canonical =
+                    ruleset.map_or(product.clone(), |ruleset| ruleset.product(&product).name);
                 let entry = products.entry(id).or_default();
-                if entry.contains_key(&canonical) {
+                if entry
+                    .keys()
+                    .any(|listed| listed.to_lowercase() == canonical.to_lowercase())
+                {
                     self.error(
                         row.at(1),
                         format!("product `{product}` is listed twice for this contract"),

@@ -476,6 +476,15 @@ fn hidden_sheet_findings(
         .collect()
 }
 
+/// `1 line`, `2 lines`.
+fn count(number: u64, noun: &str) -> String {
+    if number == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{number} {noun}s")
+    }
+}
+
 fn empty_file(path: &Path) -> Finding {
     let location = Location::file(shown(path));
     let mut finding = Finding::new(
@@ -673,9 +682,9 @@ impl MergedBilling {
                 FindingType::UncoveredBilling,
                 &format!("{account}|{month}|{currency}"),
                 format!(
-                    "Account {account} spent {} {currency} in {month} ({} rows) but no contract covers it then; no rebate is claimed on it.",
+                    "Account {account} spent {} {currency} in {month} ({}) but no contract covers it then; no rebate is claimed on it.",
                     format_money_grouped(tally.amount),
-                    tally.rows
+                    count(tally.rows, "line")
                 ),
             );
             finding.amount = Some(tally.amount);
@@ -695,9 +704,9 @@ impl MergedBilling {
                 FindingType::CurrencyMismatch,
                 &format!("{}|billing|{account}|{month}|{currency}", contract.id),
                 format!(
-                    "Account {account} billed {} {currency} in {month} ({} rows), but contract {} is in {}; these lines were left out of the rebate base.",
+                    "Account {account} billed {} {currency} in {month} ({}), but contract {} is in {}; these lines were left out of the rebate base.",
                     format_money_grouped(tally.amount),
-                    tally.rows,
+                    count(tally.rows, "line"),
                     contract.id,
                     contract.currency
                 ),
@@ -722,10 +731,10 @@ impl MergedBilling {
                 FindingType::OverlappingContracts,
                 &format!("{account}|{}|{}", chosen.id, other.id),
                 format!(
-                    "Account {account} is covered by both {} and {} from {first} to {last} ({} lines, {}); the lines went to {} (earliest start, then lowest id).",
+                    "Account {account} is covered by both {} and {} from {first} to {last} ({}, {}); the lines went to {} (earliest start, then lowest id).",
                     chosen.id,
                     other.id,
-                    tally.rows,
+                    count(tally.rows, "line"),
                     format_money_grouped(tally.amount),
                     chosen.id
                 ),
@@ -749,8 +758,8 @@ impl MergedBilling {
                 FindingType::UnknownProduct,
                 &format!("{}|{product}", contract.id),
                 format!(
-                    "Product `{product}` ({} lines, {}) matched no product alias of ruleset {} and is not in contract {}'s products sheet; it was weighted at coefficient 1.",
-                    tally.rows,
+                    "Product `{product}` ({}, {}) matched no product alias of ruleset {} and is not in contract {}'s products sheet; it was weighted at coefficient 1.",
+                    count(tally.rows, "line"),
                     format_money_grouped(tally.amount),
                     contract.ruleset,
                     contract.id

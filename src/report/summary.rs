@@ -273,10 +273,26 @@ pub fn escape_html(text: &str) -> String {
     escaped
 }
 
+/// Numbers align right; short single words (ids, dates, types) do not wrap.
+fn cell_class(text: &str) -> &'static str {
+    let numeric = !text.is_empty()
+        && text
+            .chars()
+            .all(|character| character.is_ascii_digit() || matches!(character, ',' | '.' | '-'))
+        && text.chars().any(|character| character.is_ascii_digit());
+    if numeric {
+        " class=\"number\""
+    } else if text.chars().count() <= 28 && !text.contains(' ') {
+        " class=\"word\""
+    } else {
+        ""
+    }
+}
+
 /// The summary as a self-contained HTML page (no scripts, no external resources).
 pub fn html(audit: &Audit, totals: &Totals) -> String {
     let mut out = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em;max-width:80em}\ntable{border-collapse:collapse;margin:1em 0}\nth,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\nth{background:#f3f3f3}\n</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em;max-width:80em}\ntable{border-collapse:collapse;margin:1em 0}\nth,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\nth{background:#f3f3f3}\ntd.number{text-align:right;white-space:nowrap}\ntd.word{white-space:nowrap}\n</style>\n</head>\n<body>\n",
     );
     let mut first = true;
     for block in blocks(audit, totals) {
@@ -298,7 +314,7 @@ pub fn html(audit: &Audit, totals: &Totals) -> String {
                 for row in table.rows {
                     out.push_str("<tr>");
                     for cell in row {
-                        let _ = write!(out, "<td>{}</td>", escape_html(&cell));
+                        let _ = write!(out, "<td{}>{}</td>", cell_class(&cell), escape_html(&cell));
                     }
                     out.push_str("</tr>\n");
                 }

@@ -3,7 +3,7 @@
 //! data quality). One [`FileLedger`] per billing file is filled while the file streams;
 //! ledgers are merged in file order, so totals never depend on thread scheduling.
 
-use crate::compute::periods::{SettlementPeriod, period_index};
+use crate::compute::periods::{Segment, SettlementPeriod, segment_index, segments};
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::{Base, Contract};
 use crate::domain::location::Location;
@@ -22,6 +22,21 @@ pub struct ContractPlan {
     pub contract: Contract,
     /// Its settlement periods.
     pub periods: Vec<SettlementPeriod>,
+    /// The periods cut at contract-year boundaries: what billing is summed per.
+    pub segments: Vec<Segment>,
+}
+
+impl ContractPlan {
+    /// The contract with its periods and segments worked out.
+    pub fn new(contract: Contract) -> ContractPlan {
+        let periods = crate::compute::periods::settlement_periods(&contract);
+        let segments = segments(&contract, &periods);
+        ContractPlan {
+            contract,
+            periods,
+            segments,
+        }
+    }
 }
 
 /// Finds the contract covering a billing line.
@@ -200,13 +215,41 @@ pub struct SourceGroup {
     pub rows: RowRanges,
 }
 
-/// What one settlement period of one contract has gathered.
+/// What one segment (or, merged, one settlement period) of one contract has gathered.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bucket {
     /// W_p so far.
     pub weighted_base: Decimal,
     /// By table number, then product.
     pub sources: BTreeMap<usize, BTreeMap<String, SourceGroup>>,
+}
+
+impl Bucket {
+    /// Adds another bucket's sums and sources; its table numbers are shifted by
+    /// `table_offset` (ledgers number tables per file).
+    ///
+    /// # Errors
+    /// On overflow.
+    pub fn absorb(&mut self, other: Bucket, table_offset: usize) -> Result<(), Overflow> {
+        self.weighted_base = money::add(self.weighted_base, other.weighted_base)?;
+        for (table, products) in other.sources {
+            let into = self.sources.entry(table + table_offset).or_default();
+            for (product, group) in products {
+                match into.get_mut(&product) {
+                    Some(existing) => {
+                        existing.base.merge(&group.base)?;
+                        existing.weighted_base =
+                            money::add(existing.weighted_base, group.weighted_base)?;
+                        existing.rows.merge(&group.rows);
+                    }
+                    None => {
+                        into.insert(product, group);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A rejected input row.
@@ -229,7 +272,7 @@ pub const MAX_REJECTIONS_PER_FILE: usize = 1000;
 pub struct FileLedger {
     /// Control totals per table.
     pub tables: Vec<TableControl>,
-    /// Per (contract, period).
+    /// Per (contract, segment).
     pub buckets: HashMap<(usize, usize), Bucket>,
     /// Uncovered spend per (account, month, currency).
     pub uncovered: BTreeMap<(String, YearMonth, String), Tally>,
@@ -406,7 +449,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 }
             },
         };
-        let Some(period) = period_index(&plan.periods, date) else {
+        let Some(segment) = segment_index(&plan.segments, date) else {
             return Ok(Some(format!(
                 "date {date} is in no settlement period of contract {}",
                 plan.contract.id
@@ -435,7 +478,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 .add(line.net_amount)?;
         }
         let weighted = money::mul(line_base, coefficient)?;
-        let bucket = self.ledger.buckets.entry((chosen, period)).or_default();
+        let bucket = self.ledger.buckets.entry((chosen, segment)).or_default();
         bucket.weighted_base = money::add(bucket.weighted_base, weighted)?;
         let products = bucket.sources.entry(table_number).or_default();
         let group = match products.get_mut(line.product) {
@@ -503,7 +546,6 @@ impl BillingSink for Attributor<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::periods::settlement_periods;
     use crate::compute::periods::tests::contract;
     use crate::domain::contract::Settlement;
     use crate::test_support::{d, day};
@@ -538,13 +580,7 @@ mod tests {
         let mut second = contract("2025-06-01", "2026-05-31", Settlement::Monthly);
         second.id = "C2".into();
         second.base = Base::Cash;
-        [first, second]
-            .into_iter()
-            .map(|contract| ContractPlan {
-                periods: settlement_periods(&contract),
-                contract,
-            })
-            .collect()
+        [first, second].into_iter().map(ContractPlan::new).collect()
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::attribute::{
     Attributor, Bucket, ContractIndex, ContractPlan, FileLedger, TableControl, Tally,
 };
-use crate::compute::{installments, periods, rebate};
+use crate::compute::{installments, rebate};
 use crate::config::Config;
 use crate::domain::contract::Contract;
 use crate::domain::finding::{Finding, FindingType, SourceRows};
@@ -147,14 +147,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
             hidden_sheets: Vec::new(),
         })
         .collect();
-    let plans: Vec<ContractPlan> = book
-        .contracts
-        .into_iter()
-        .map(|contract| ContractPlan {
-            periods: periods::settlement_periods(&contract),
-            contract,
-        })
-        .collect();
+    let plans: Vec<ContractPlan> = book.contracts.into_iter().map(ContractPlan::new).collect();
     let index = ContractIndex::new(&plans, &rulesets);
     let mut findings = Vec::new();
 
@@ -332,9 +325,14 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
                 let buckets = &merged.buckets[contract_index];
                 let weighted: Vec<Decimal> =
                     buckets.iter().map(|bucket| bucket.weighted_base).collect();
-                let rebates =
-                    rebate::period_rebates(contract, &plan.periods, &weighted, ruleset.rounding)
-                        .map_err(overflow)?;
+                let rebates = rebate::period_rebates(
+                    contract,
+                    &plan.periods,
+                    &plan.segments,
+                    &weighted,
+                    ruleset.rounding,
+                )
+                .map_err(overflow)?;
                 let shares = plan
                     .periods
                     .iter()
@@ -355,7 +353,14 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
                     rebates,
                     shares,
                 };
-                let source_rows: Vec<Vec<SourceRows>> = buckets
+                // Evidence is per settlement period: its segments' sources together.
+                let mut period_buckets = vec![Bucket::default(); plan.periods.len()];
+                for (segment, bucket) in plan.segments.iter().zip(buckets) {
+                    period_buckets[segment.period]
+                        .absorb(bucket.clone(), 0)
+                        .map_err(overflow)?;
+                }
+                let source_rows: Vec<Vec<SourceRows>> = period_buckets
                     .iter()
                     .map(|bucket| merged.source_rows(bucket))
                     .collect();
@@ -523,7 +528,7 @@ type TalliedTables = (Tally, Vec<usize>);
 
 struct MergedBilling {
     tables: Vec<TableControl>,
-    /// Per contract, per period.
+    /// Per contract, per segment.
     buckets: Vec<Vec<Bucket>>,
     /// Per (account, month, currency).
     uncovered: BTreeMap<(String, YearMonth, String), TalliedTables>,
@@ -541,7 +546,7 @@ impl MergedBilling {
             tables: Vec::new(),
             buckets: plans
                 .iter()
-                .map(|plan| vec![Bucket::default(); plan.periods.len()])
+                .map(|plan| vec![Bucket::default(); plan.segments.len()])
                 .collect(),
             uncovered: BTreeMap::new(),
             currency_mismatches: BTreeMap::new(),
@@ -563,27 +568,7 @@ impl MergedBilling {
         let mut buckets: Vec<_> = ledger.buckets.into_iter().collect();
         buckets.sort_by_key(|(key, _)| *key);
         for ((contract, period), bucket) in buckets {
-            let target = &mut self.buckets[contract][period];
-            target.weighted_base =
-                crate::domain::money::add(target.weighted_base, bucket.weighted_base)?;
-            for (table, products) in bucket.sources {
-                let into = target.sources.entry(table + offset).or_default();
-                for (product, group) in products {
-                    match into.get_mut(&product) {
-                        Some(existing) => {
-                            existing.base.merge(&group.base)?;
-                            existing.weighted_base = crate::domain::money::add(
-                                existing.weighted_base,
-                                group.weighted_base,
-                            )?;
-                            existing.rows.merge(&group.rows);
-                        }
-                        None => {
-                            into.insert(product, group);
-                        }
-                    }
-                }
-            }
+            self.buckets[contract][period].absorb(bucket, offset)?;
         }
         let first_table = offset;
         for (key, tally) in ledger.uncovered {

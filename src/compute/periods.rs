@@ -1,5 +1,7 @@
 //! Settlement periods: calendar months or quarters split at contract-year boundaries and
-//! clipped to the term, contract years, or the whole term (SPEC §3).
+//! clipped to the term, contract years, or the whole term (SPEC §3); and segments, the
+//! pieces of settlement periods that lie in one contract year each — the unit billing is
+//! summed in, so a `term` settlement can still be tiered per contract year.
 
 use crate::domain::calendar::{next_month_start, next_quarter_start};
 use crate::domain::contract::{Contract, DateRange, Settlement};
@@ -9,8 +11,52 @@ use crate::domain::contract::{Contract, DateRange, Settlement};
 pub struct SettlementPeriod {
     /// First and last day.
     pub range: DateRange,
-    /// Index of the contract year it lies in.
+    /// Index of the contract year it lies in (for a `term` settlement spanning several
+    /// years, the year of its last day).
     pub year: usize,
+}
+
+/// The part of a settlement period inside one contract year. Every settlement period
+/// but a multi-year `term` one is a single segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// First and last day.
+    pub range: DateRange,
+    /// Index of its contract year.
+    pub year: usize,
+    /// Index of its settlement period.
+    pub period: usize,
+}
+
+/// The segments of the contract's settlement periods, in date order; they partition the
+/// term like the periods do.
+pub fn segments(contract: &Contract, periods: &[SettlementPeriod]) -> Vec<Segment> {
+    let years = contract.contract_years();
+    let mut segments = Vec::with_capacity(periods.len());
+    for (period_index, period) in periods.iter().enumerate() {
+        for (year_index, year) in years.iter().enumerate() {
+            if year.overlaps(&period.range) {
+                segments.push(Segment {
+                    range: DateRange {
+                        first: year.first.max(period.range.first),
+                        last: year.last.min(period.range.last),
+                    },
+                    year: year_index,
+                    period: period_index,
+                });
+            }
+        }
+    }
+    segments
+}
+
+/// The index of the segment containing `date`, if the date is in the term.
+pub fn segment_index(segments: &[Segment], date: chrono::NaiveDate) -> Option<usize> {
+    let index = segments.partition_point(|segment| segment.range.last < date);
+    segments
+        .get(index)
+        .filter(|segment| segment.range.contains(date))
+        .map(|_| index)
 }
 
 /// The contract's settlement periods, in date order. They partition the term, and each
@@ -20,7 +66,7 @@ pub fn settlement_periods(contract: &Contract) -> Vec<SettlementPeriod> {
     if contract.settlement == Settlement::Term {
         return vec![SettlementPeriod {
             range: contract.term(),
-            year: 0,
+            year: years.len().saturating_sub(1),
         }];
     }
     let mut periods = Vec::new();
@@ -46,15 +92,6 @@ pub fn settlement_periods(contract: &Contract) -> Vec<SettlementPeriod> {
         }
     }
     periods
-}
-
-/// The index of the period containing `date`, if the date is in the term.
-pub fn period_index(periods: &[SettlementPeriod], date: chrono::NaiveDate) -> Option<usize> {
-    let index = periods.partition_point(|period| period.range.last < date);
-    periods
-        .get(index)
-        .filter(|period| period.range.contains(date))
-        .map(|_| index)
 }
 
 #[cfg(test)]
@@ -157,12 +194,35 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_date_finds_its_period() {
-        let periods =
-            settlement_periods(&contract("2025-01-01", "2025-12-31", Settlement::Quarterly));
-        assert_eq!(period_index(&periods, day("2025-05-20")), Some(1));
-        assert_eq!(period_index(&periods, day("2025-12-31")), Some(3));
-        assert_eq!(period_index(&periods, day("2026-01-01")), None);
-        assert_eq!(period_index(&periods, day("2024-12-31")), None);
+    fn a_date_finds_its_segment() {
+        let quarterly = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+        let segments = segments(&quarterly, &settlement_periods(&quarterly));
+        assert_eq!(segments.len(), 4, "one segment per quarter");
+        assert_eq!(segment_index(&segments, day("2025-05-20")), Some(1));
+        assert_eq!(segment_index(&segments, day("2025-12-31")), Some(3));
+        assert_eq!(segment_index(&segments, day("2026-01-01")), None);
+        assert_eq!(segment_index(&segments, day("2024-12-31")), None);
+    }
+
+    #[test]
+    fn a_multi_year_term_settlement_has_one_segment_per_contract_year() {
+        let term = contract("2024-07-01", "2026-06-30", Settlement::Term);
+        let periods = settlement_periods(&term);
+        assert_eq!(periods.len(), 1);
+        assert_eq!(periods[0].year, 1);
+        let segments = segments(&term, &periods);
+        assert_eq!(segments.len(), 2);
+        assert_eq!(
+            (segments[0].range.last, segments[0].year, segments[0].period),
+            (day("2025-06-30"), 0, 0)
+        );
+        assert_eq!(
+            (
+                segments[1].range.first,
+                segments[1].year,
+                segments[1].period
+            ),
+            (day("2025-07-01"), 1, 0)
+        );
     }
 }

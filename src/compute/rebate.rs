@@ -5,7 +5,7 @@
 //! at every period end and taking differences makes a retroactive tier reached late in a
 //! year pay its catch-up in the period where it is crossed.
 
-use super::periods::SettlementPeriod;
+use super::periods::{Segment, SettlementPeriod};
 use crate::domain::contract::{Contract, DateRange, Settlement, TierBasis};
 use crate::domain::money::{self, Overflow, Rounding};
 use rust_decimal::Decimal;
@@ -46,17 +46,24 @@ fn capped(cap: Option<Decimal>, amount: Decimal, rounding: Rounding) -> (Decimal
     }
 }
 
-/// Computes every period's rebate from the periods' weighted bases (same order).
+/// Computes every period's rebate from the weighted bases of its segments (one base per
+/// segment, same order). Contract-year scopes sum segments, so even a multi-year `term`
+/// settlement is tiered year by year.
 ///
 /// # Errors
 /// Only on arithmetic overflow.
 pub fn period_rebates(
     contract: &Contract,
     periods: &[SettlementPeriod],
-    weighted_bases: &[Decimal],
+    segments: &[Segment],
+    segment_bases: &[Decimal],
     rounding: Rounding,
 ) -> Result<Vec<PeriodRebate>, Overflow> {
-    debug_assert_eq!(periods.len(), weighted_bases.len());
+    debug_assert_eq!(segments.len(), segment_bases.len());
+    let mut weighted_bases = vec![Decimal::ZERO; periods.len()];
+    for (segment, base) in segments.iter().zip(segment_bases) {
+        weighted_bases[segment.period] = money::add(weighted_bases[segment.period], *base)?;
+    }
     let rebate = |volume: Decimal| -> Result<Decimal, Overflow> {
         Ok(rounding.round(contract.tiers.rebate(contract.tier_mode, volume)?))
     };
@@ -98,9 +105,13 @@ pub fn period_rebates(
                 };
                 let (year_rebate, scope_volume, scope_rebate, scope) = match contract.tier_basis {
                     TierBasis::ContractYear => {
-                        let volume = in_year().try_fold(Decimal::ZERO, |sum, position| {
-                            money::add(sum, weighted_bases[position])
-                        })?;
+                        let volume = segments
+                            .iter()
+                            .zip(segment_bases)
+                            .filter(|(segment, _)| {
+                                segment.year == year_index && segment.period <= index
+                            })
+                            .try_fold(Decimal::ZERO, |sum, (_, base)| money::add(sum, *base))?;
                         let scope_rebate = rebate(volume)?;
                         (scope_rebate, volume, scope_rebate, *year)
                     }
@@ -150,15 +161,17 @@ pub fn period_rebates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::periods::settlement_periods;
     use crate::compute::periods::tests::contract;
+    use crate::compute::periods::{segments, settlement_periods};
     use crate::domain::contract::{Bracket, TierMode, TierTable};
     use crate::test_support::d;
 
+    /// E_p for each period, given one weighted base per segment.
     fn expectations(contract: &Contract, bases: &[&str]) -> Vec<String> {
         let periods = settlement_periods(contract);
+        let segments = segments(contract, &periods);
         let bases: Vec<Decimal> = bases.iter().map(|base| d(base)).collect();
-        period_rebates(contract, &periods, &bases, Rounding::HalfUp)
+        period_rebates(contract, &periods, &segments, &bases, Rounding::HalfUp)
             .unwrap()
             .iter()
             .map(|rebate| rebate.expected.to_string())
@@ -238,6 +251,19 @@ mod tests {
             expectations(&term, &["200000", "200000"]),
             ["40000.00", "10000.00"]
         );
+    }
+
+    #[test]
+    fn a_term_settlement_on_contract_year_tiers_tiers_each_year_apart() {
+        // Two contract years of 600k each, settled once for the term: each year stays in
+        // the 15% bracket (90,000 + 90,000), it is not 1.2M at 20%.
+        let mut term = contract("2024-07-01", "2026-06-30", Settlement::Term);
+        term.tiers = two_tiers();
+        term.tier_basis = TierBasis::ContractYear;
+        assert_eq!(expectations(&term, &["600000", "600000"]), ["180000.00"]);
+        // Capped per contract year: 50,000 + 50,000.
+        term.cap = Some(d("50000"));
+        assert_eq!(expectations(&term, &["600000", "600000"]), ["100000.00"]);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod ingest;
 pub mod pipeline;
+pub mod quality;
 pub mod reconcile;
 pub mod report;
 pub mod ruleset;

@@ -10,6 +10,7 @@ use crate::domain::contract::{InvoiceKind, PayoutKind};
 use crate::domain::location::Location;
 use crate::domain::payout::{Invoice, Payout};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 const COLUMNS: [ColumnSpec; 14] = [
     required("payout_id", &["流水号"]),
@@ -85,6 +86,8 @@ pub struct LedgerReader {
     /// Per-table counts.
     pub tables: Vec<LedgerTable>,
     map: Option<Result<ColumnMap, ()>>,
+    /// Payout id → where it was first seen in this file.
+    ids: HashMap<String, Location>,
 }
 
 impl LedgerReader {
@@ -176,13 +179,10 @@ impl TableVisitor for LedgerReader {
             // Saturating: control totals of hostile files must not panic.
             table.amount = table.amount.saturating_add(amount.unwrap_or_default());
         }
-        let duplicate_of = {
-            let id = map.cell(cells, column::PAYOUT_ID).to_text();
-            self.payouts
-                .iter()
-                .find(|payout| payout.id == id)
-                .map(|payout| payout.source.clone())
-        };
+        let duplicate_of = self
+            .ids
+            .get(map.cell(cells, column::PAYOUT_ID).as_text().as_ref())
+            .cloned();
         match parse_payout(&map, cells, location.clone()) {
             Ok(_) if duplicate_of.is_some() => {
                 let first = duplicate_of
@@ -203,6 +203,7 @@ impl TableVisitor for LedgerReader {
                     table.used += 1;
                     table.used_amount = table.used_amount.saturating_add(payout.amount);
                 }
+                self.ids.insert(payout.id.clone(), payout.source.clone());
                 self.payouts.push(payout);
             }
             Err((spec, message)) => {
@@ -221,6 +222,50 @@ impl TableVisitor for LedgerReader {
             table.rows += 1;
         }
         self.reject(location, why, None);
+    }
+}
+
+/// Every ledger file's payouts, controls and rejections, merged in file order.
+#[derive(Debug, Default)]
+pub struct Ledgers {
+    /// Payouts, in file and row order, ids unique.
+    pub payouts: Vec<Payout>,
+    /// Control counts per table.
+    pub tables: Vec<LedgerTable>,
+    /// Rejected rows.
+    pub rejected: Vec<RejectedPayout>,
+}
+
+impl Ledgers {
+    /// Adds one file's reader; call in file order. A payout id already used in an earlier
+    /// file is rejected like one repeated within a file, and the controls say so.
+    pub fn absorb(&mut self, reader: LedgerReader, seen: &mut HashMap<String, Location>) {
+        let mut tables = reader.tables;
+        self.rejected.extend(reader.rejected);
+        for payout in reader.payouts {
+            if let Some(first) = seen.get(&payout.id) {
+                if let Some(table) = tables.iter_mut().find(|table| {
+                    table.table.file == payout.source.file
+                        && table.table.sheet == payout.source.sheet
+                }) {
+                    table.used -= 1;
+                    table.used_amount = table.used_amount.saturating_sub(payout.amount);
+                    table.rejected += 1;
+                }
+                self.rejected.push(RejectedPayout {
+                    location: payout.source.at_column("payout_id"),
+                    reason: format!(
+                        "payout id `{}` is already used at {first}; ids must be unique",
+                        payout.id
+                    ),
+                    amount: Some(payout.amount),
+                });
+                continue;
+            }
+            seen.insert(payout.id.clone(), payout.source.clone());
+            self.payouts.push(payout);
+        }
+        self.tables.extend(tables);
     }
 }
 

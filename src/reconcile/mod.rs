@@ -5,6 +5,7 @@
 pub mod allocate;
 pub mod evaluate;
 pub mod invoice;
+pub mod route;
 
 use crate::compute::installments::InstallmentShare;
 use crate::compute::periods::SettlementPeriod;

@@ -1,0 +1,106 @@
+//! Routing payouts to their contracts (SPEC §4): a payout naming an unknown contract is
+//! `unmatched_payout` (reason `contract`); one in another currency than its contract is a
+//! `currency_mismatch` and is not matched. Also indexes invoice numbers across all
+//! payouts, for the `duplicate` invoice check.
+
+use crate::domain::contract::Contract;
+use crate::domain::finding::{Finding, FindingType};
+use crate::domain::money::format_money_grouped;
+use crate::domain::payout::Payout;
+use std::collections::HashMap;
+
+/// Payouts sorted to their contracts.
+#[derive(Debug, Default)]
+pub struct Routed<'p> {
+    /// Per contract (same order as the contracts given), its payouts in its currency.
+    pub per_contract: Vec<Vec<&'p Payout>>,
+    /// Invoice number → every payout id that carries it.
+    pub invoice_numbers: HashMap<String, Vec<String>>,
+    /// Unmatched and currency-mismatched payouts.
+    pub findings: Vec<Finding>,
+}
+
+/// Routes every payout to its contract.
+pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
+    let by_id: HashMap<&str, usize> = contracts
+        .iter()
+        .enumerate()
+        .map(|(index, contract)| (contract.id.as_str(), index))
+        .collect();
+    let mut routed = Routed {
+        per_contract: vec![Vec::new(); contracts.len()],
+        ..Routed::default()
+    };
+    for payout in payouts {
+        if let Some(number) = &payout.invoice.number {
+            routed
+                .invoice_numbers
+                .entry(number.clone())
+                .or_default()
+                .push(payout.id.clone());
+        }
+        let Some(&index) = by_id.get(payout.contract_id.as_str()) else {
+            routed.findings.push(unknown_contract(payout));
+            continue;
+        };
+        let contract = contracts[index];
+        let currency = payout.currency.as_deref().unwrap_or(&contract.currency);
+        if currency != contract.currency {
+            routed
+                .findings
+                .push(currency_mismatch(contract, payout, currency));
+            continue;
+        }
+        routed.per_contract[index].push(payout);
+    }
+    routed
+}
+
+fn unknown_contract(payout: &Payout) -> Finding {
+    let mut finding = Finding::new(
+        FindingType::UnmatchedPayout,
+        &format!("{}|{}", payout.contract_id, payout.id),
+        format!(
+            "Payout {} of {} on {} names contract {}, which is not in the contract workbook.",
+            payout.id,
+            format_money_grouped(payout.amount),
+            payout.paid_on,
+            payout.contract_id
+        ),
+    );
+    finding.payout_id = Some(payout.id.clone());
+    finding.reason = Some("contract".into());
+    finding.paid = Some(payout.amount);
+    finding.paid_on = Some(payout.paid_on);
+    finding.evidence.location = Some(payout.source.clone());
+    finding
+        .evidence
+        .facts
+        .push(("contract_id".into(), payout.contract_id.clone()));
+    finding
+}
+
+fn currency_mismatch(contract: &Contract, payout: &Payout, currency: &str) -> Finding {
+    let mut finding = Finding::new(
+        FindingType::CurrencyMismatch,
+        &format!("{}|payout|{}", contract.id, payout.id),
+        format!(
+            "Payout {} of {} {currency} is not in contract {}'s currency {}; it was not matched to any installment.",
+            payout.id,
+            format_money_grouped(payout.amount),
+            contract.id,
+            contract.currency
+        ),
+    );
+    finding.contract_id = Some(contract.id.clone());
+    finding.payout_id = Some(payout.id.clone());
+    finding.reason = Some("payout".into());
+    finding.paid = Some(payout.amount);
+    finding.paid_on = Some(payout.paid_on);
+    finding.evidence.location = Some(payout.source.clone());
+    finding.evidence.facts = vec![
+        ("expected".into(), contract.currency.clone()),
+        ("found".into(), currency.to_string()),
+    ];
+    finding
+}

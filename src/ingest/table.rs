@@ -21,6 +21,10 @@ pub const MAX_SPREADSHEET_BYTES: u64 = 256 * 1024 * 1024;
 /// (a "zip bomb" inflates a few kilobytes into gigabytes).
 pub const MAX_WORKBOOK_PART_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// calamine holds every shared string in memory; a table larger than this once
+/// decompressed is refused.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 512 * 1024 * 1024;
+
 /// A sheet whose used area has more cells than this is refused.
 pub const MAX_SHEET_CELLS: usize = 50_000_000;
 
@@ -555,7 +559,7 @@ fn read_spreadsheet(
     })?;
     let sha256 = hex(&Sha256::digest(&bytes));
     if matches!(extension, "xlsx" | "xlsm" | "xlsb" | "ods") {
-        check_zip_parts(&bytes, &location)?;
+        check_zip_parts(&bytes, &location, MAX_WORKBOOK_PART_BYTES)?;
     }
     let workbook_error = |location: &Location, error: calamine::Error| TableError::Workbook {
         location: location.clone(),
@@ -722,24 +726,30 @@ fn cell_from_data_ref(data: &calamine::DataRef<'_>) -> Cell {
 
 /// Refuses zip containers whose parts claim to inflate beyond the limit, before calamine
 /// allocates anything for them.
-fn check_zip_parts(bytes: &[u8], location: &Location) -> Result<(), TableError> {
+fn check_zip_parts(bytes: &[u8], location: &Location, part_limit: u64) -> Result<(), TableError> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         // Not a zip: calamine will report the real problem.
         return Ok(());
     };
     for index in 0..archive.len() {
-        let Ok(part) = archive.by_index_raw(index) else {
+        let Ok(part) = archive.by_index(index) else {
             continue;
         };
-        if part.size() > MAX_WORKBOOK_PART_BYTES {
+        let name = part.name().unwrap_or_default().into_owned();
+        // Sheets stream cell by cell and are bounded by the cell limit; every other part
+        // is read whole by calamine, so its real inflated size is measured (headers can
+        // lie), stopping one byte past the limit.
+        let size = if name.starts_with("xl/worksheets/") {
+            part.size()
+        } else {
+            io::copy(&mut part.take(part_limit + 1), &mut io::sink()).unwrap_or(0)
+        };
+        if size > part_limit {
             return Err(TableError::TooLarge {
                 location: location.clone(),
-                what: format!(
-                    "the part `{}` once decompressed",
-                    part.name().unwrap_or_default()
-                ),
-                size: part.size(),
-                limit: MAX_WORKBOOK_PART_BYTES,
+                what: format!("the part `{name}` once decompressed"),
+                size,
+                limit: part_limit,
             });
         }
     }
@@ -757,10 +767,27 @@ fn check_shared_strings(
     let Ok(part) = archive.by_name("xl/sharedStrings.xml") else {
         return Ok(());
     };
-    let size = part.size();
-    let mut head = Vec::with_capacity(4096);
-    if part.take(4096).read_to_end(&mut head).is_err() {
-        return Ok(());
+    // The declared size in the zip header can lie too: measure the real one, reading at
+    // most one byte past the limit.
+    let mut reader = part.take(MAX_SHARED_STRINGS_BYTES + 1);
+    let mut head = vec![0u8; 4096];
+    let mut filled = 0;
+    while filled < head.len() {
+        match reader.read(&mut head[filled..]) {
+            Ok(0) | Err(_) => break,
+            Ok(count) => filled += count,
+        }
+    }
+    head.truncate(filled);
+    let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
+    let size = filled as u64 + rest;
+    if size > MAX_SHARED_STRINGS_BYTES {
+        return Err(TableError::TooLarge {
+            location: location.clone(),
+            what: "the shared-string table once decompressed".into(),
+            size,
+            limit: MAX_SHARED_STRINGS_BYTES,
+        });
     }
     let head = String::from_utf8_lossy(&head);
     let declared = head
@@ -996,6 +1023,27 @@ mod tests {
                 let _ = read_bytes(name, &bytes);
             }
         }
+    }
+
+    #[test]
+    fn a_part_that_inflates_past_the_limit_is_refused_whatever_its_header_says() {
+        // 4 MiB of zeros deflate to a few KiB; with a 1 MiB limit the workbook is refused.
+        let mut bomb = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        bomb.start_file("xl/styles.xml", options).unwrap();
+        std::io::Write::write_all(&mut bomb, &vec![0u8; 4 << 20]).unwrap();
+        let bytes = bomb.finish().unwrap().into_inner();
+        assert!(bytes.len() < 64 * 1024);
+        let location = Location::file("bomb.xlsx".into());
+        let error = check_zip_parts(&bytes, &location, 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("the part `xl/styles.xml` once decompressed is 1048577 bytes"),
+            "{error}"
+        );
+        assert!(check_zip_parts(&bytes, &location, 8 << 20).is_ok());
     }
 
     #[test]

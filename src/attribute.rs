@@ -10,11 +10,12 @@ use crate::domain::finding::SourceRows;
 use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow};
 use crate::domain::period::YearMonth;
+use crate::fast_hash::FastMap;
 use crate::ingest::billing::BillingSink;
 use crate::ruleset::{Ruleset, Rulesets};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A contract with the settlement periods billing lines are sorted into.
 #[derive(Debug, Clone)]
@@ -45,13 +46,13 @@ pub struct ContractIndex<'a> {
     plans: &'a [ContractPlan],
     rulesets: &'a Rulesets,
     /// Account → contracts covering it, earliest start first, then lowest id.
-    by_account: HashMap<&'a str, Vec<usize>>,
+    by_account: FastMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> ContractIndex<'a> {
     /// Indexes contracts by account.
     pub fn new(plans: &'a [ContractPlan], rulesets: &'a Rulesets) -> Self {
-        let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_account: FastMap<&str, Vec<usize>> = FastMap::default();
         for (index, plan) in plans.iter().enumerate() {
             for account in &plan.contract.accounts {
                 by_account.entry(account.as_str()).or_default().push(index);
@@ -274,7 +275,7 @@ pub struct FileLedger {
     /// Control totals per table.
     pub tables: Vec<TableControl>,
     /// Per (contract, segment).
-    pub buckets: HashMap<(usize, usize), Bucket>,
+    pub buckets: FastMap<(usize, usize), Bucket>,
     /// Uncovered spend per (account, month, currency).
     pub uncovered: BTreeMap<(String, YearMonth, String), Tally>,
     /// Currency mismatches per (contract, account, month, currency).
@@ -294,7 +295,7 @@ pub struct Attributor<'i, 'a> {
     index: &'i ContractIndex<'a>,
     ledger: FileLedger,
     /// Per contract: product → (coefficient, known).
-    coefficients: Vec<HashMap<String, (Decimal, bool)>>,
+    coefficients: Vec<FastMap<String, (Decimal, bool)>>,
 }
 
 impl<'i, 'a> Attributor<'i, 'a> {
@@ -303,7 +304,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         Attributor {
             index,
             ledger: FileLedger::default(),
-            coefficients: vec![HashMap::new(); index.plans.len()],
+            coefficients: vec![FastMap::default(); index.plans.len()],
         }
     }
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod compute;
 pub mod config;
 pub mod domain;
+pub mod fast_hash;
 pub mod ingest;
 pub mod pipeline;
 pub mod quality;

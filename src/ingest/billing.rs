@@ -10,10 +10,11 @@ use super::table::TableVisitor;
 use super::value::{self, ValueError};
 use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
+use crate::fast_hash::FastMap;
 use crate::ruleset::{BillingField, Ruleset, Rulesets};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Receives the rows of billing tables.
 pub trait BillingSink {
@@ -48,7 +49,7 @@ pub struct BillingReader<'a, S> {
     header: Header,
     /// Billed product name → (canonical name, known), per layout: resolving an alias
     /// lower-cases the name, which is worth doing once per name, not once per line.
-    products: Vec<HashMap<String, (String, bool)>>,
+    products: Vec<FastMap<String, (String, bool)>>,
 }
 
 impl<'a, S: BillingSink> BillingReader<'a, S> {
@@ -56,7 +57,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
     pub fn new(rulesets: &'a Rulesets, sink: S) -> Self {
         let layouts: Vec<&Ruleset> = rulesets.billing_layouts().collect();
         BillingReader {
-            products: vec![HashMap::new(); layouts.len()],
+            products: vec![FastMap::default(); layouts.len()],
             layouts,
             sink,
             table: None,

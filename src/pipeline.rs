@@ -138,7 +138,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
             role: InputRole::Contracts,
             path: file.path.clone(),
             sha256: Some(file.sha256.clone()),
-            bytes: std::fs::metadata(&file.path).map_or(0, |metadata| metadata.len()),
+            bytes: file.bytes,
             encoding: None,
             rows: file.rows,
             hidden_sheets: Vec::new(),

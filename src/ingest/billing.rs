@@ -178,8 +178,13 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
     }
 
     fn unreadable_row(&mut self, number: usize, why: String) {
-        let location = self.table().at_row(number);
-        self.sink.reject(location, why, None);
+        let table = self.table();
+        if matches!(self.header, Header::Awaiting) {
+            // Nothing readable came before: the table starts here, with no layout.
+            self.sink.begin_table(&table, None);
+            self.header = Header::Unrecognised { row: number };
+        }
+        self.sink.reject(table.at_row(number), why, None);
     }
 }
 
@@ -380,6 +385,25 @@ mod tests {
             recorder.rejected[0]
                 .1
                 .contains("account_id, billing_month, product, net_amount, currency")
+        );
+    }
+
+    #[test]
+    fn an_unreadable_first_row_still_opens_the_table_it_is_counted_in() {
+        let rulesets = Rulesets::load(None).unwrap();
+        let mut recorder = Recorder::default();
+        let mut reader = BillingReader::new(&rulesets, &mut recorder);
+        reader.begin_table(&Location::file("bill.csv".into()));
+        reader.unreadable_row(1, "field 2 is not valid UTF-8 although the file is".into());
+        reader.row(2, &texts(&["A1", "2025-01", "ECS", "10", "CNY"]));
+        drop(reader);
+        assert_eq!(recorder.tables, vec![("bill.csv".to_string(), None)]);
+        assert_eq!(recorder.rejected.len(), 2);
+        assert_eq!(recorder.rejected[0].0, "bill.csv:1");
+        assert!(
+            recorder.rejected[1]
+                .1
+                .contains("header (row 1) matches no billing layout")
         );
     }
 }

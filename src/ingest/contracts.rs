@@ -63,6 +63,8 @@ pub struct ContractFile {
     pub path: String,
     /// SHA-256.
     pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
     /// Data rows read (all sheets).
     pub rows: u64,
 }
@@ -203,6 +205,7 @@ pub fn load(path: &Path, rulesets: &Rulesets) -> Result<ContractBook, ContractEr
             files.push(ContractFile {
                 path: shown,
                 sha256: digest.sha256,
+                bytes: digest.bytes,
                 rows: rows as u64,
             });
         }
@@ -214,9 +217,22 @@ pub fn load(path: &Path, rulesets: &Rulesets) -> Result<ContractBook, ContractEr
             .iter()
             .map(|(_, sheet)| sheet.rows.len().saturating_sub(1))
             .sum();
+        // A hidden contract sheet would be audited unseen, or ignored: ask for it visible.
+        for hidden in &digest.hidden_sheets {
+            if let Some(kind) = SheetKind::recognise(hidden) {
+                collect.errors.push(ContractError {
+                    location: Location::sheet(Arc::from(shown.as_str()), Some(Arc::from(hidden.as_str()))),
+                    message: format!(
+                        "the `{}` sheet is hidden; unhide it so the contracts audited are the ones a reader sees",
+                        kind.name()
+                    ),
+                });
+            }
+        }
         files.push(ContractFile {
             path: shown.clone(),
             sha256: digest.sha256,
+            bytes: digest.bytes,
             rows: rows as u64,
         });
     }
@@ -927,4 +943,62 @@ fn validate_schedule(mut rows: Vec<ScheduleRow>) -> Result<Vec<InstallmentRule>,
         }
     }
     Ok(rows.into_iter().map(|row| row.rule).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hidden_contract_sheet_is_an_error_naming_it() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("book.xlsx");
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let contracts = workbook.add_worksheet();
+        contracts.set_name("contracts").unwrap();
+        for (column, header) in [
+            "contract_id",
+            "accounts",
+            "start",
+            "end",
+            "tier_basis",
+            "tier_mode",
+            "settlement",
+        ]
+        .iter()
+        .enumerate()
+        {
+            contracts.write_string(0, column as u16, *header).unwrap();
+        }
+        for (column, value) in [
+            "C1",
+            "A1",
+            "2025-01-01",
+            "2025-12-31",
+            "period",
+            "retroactive",
+            "monthly",
+        ]
+        .iter()
+        .enumerate()
+        {
+            contracts.write_string(1, column as u16, *value).unwrap();
+        }
+        let tiers = workbook.add_worksheet();
+        tiers.set_name("tiers").unwrap();
+        for (column, value) in ["contract_id", "from", "to", "rate"].iter().enumerate() {
+            tiers.write_string(0, column as u16, *value).unwrap();
+        }
+        tiers.write_string(1, 0, "C1").unwrap();
+        tiers.write_number(1, 1, 0.0).unwrap();
+        tiers.write_number(1, 3, 0.2).unwrap();
+        tiers.set_hidden(true);
+        workbook.save(&path).unwrap();
+        let errors = load(&path, &Rulesets::load(None).unwrap()).unwrap_err();
+        let text = errors.to_string();
+        assert!(
+            text.contains("book.xlsx:tiers: the `tiers` sheet is hidden"),
+            "{text}"
+        );
+    }
 }

@@ -60,18 +60,6 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
     files
 }
 
-/// Renders every report into memory: (path relative to the output folder, bytes). For
-/// tests and tools; [`write_all`] renders one report at a time.
-///
-/// # Errors
-/// When the CSV or XLSX writer fails.
-pub fn render_all(audit: &Audit) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
-    reports(audit)
-        .into_iter()
-        .map(|(path, render)| Ok((path, render()?)))
-        .collect()
-}
-
 /// Renders and writes every report under `out`, one at a time, each atomically
 /// (temporary file, then rename). Old evidence files are removed first so the folder
 /// reflects this run only.

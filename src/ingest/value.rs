@@ -4,9 +4,10 @@
 //! Every number the auditor reports must be traceable to a cell, so these parsers are
 //! strict on purpose: a cell that is not clearly one of the documented forms (SPEC §2) is
 //! an error naming what was expected and quoting what was found, never a guess. Money is
-//! exact: text goes through `Decimal::from_str_exact` after validation, and number cells
-//! go through their shortest round-trip text, so `19.99` stays `19.99` and nothing is
-//! rounded here. Error cells (`#DIV/0!`) are never read as zero.
+//! exact: text goes through `Decimal::from_str_exact` (scientific notation through
+//! `Decimal::from_scientific`, which only moves the point) after validation, and number
+//! cells go through their shortest round-trip text, so `19.99` stays `19.99` and nothing
+//! is rounded here. Error cells (`#DIV/0!`) are never read as zero.
 //!
 //! Integers are read by their digit count wherever a date-like value is expected:
 //! 4 digits are a year, 6 digits a month (`202503`), 8 digits a date (`20250331`), and any
@@ -14,7 +15,7 @@
 
 use super::cell::{Cell, format_number};
 pub use crate::domain::period::{PeriodRef, YearMonth};
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Days, NaiveDate, NaiveTime, TimeDelta, Timelike};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -30,6 +31,30 @@ const PORTION_RANGE: &str = "a portion above 0% and at most 100%, such as 40%";
 const POINTS_RANGE: &str = "a positive number of points such as 10pt";
 const DATE: &str = "a date such as 2025-03-31, 2025/3/31, 2025年3月31日 or an Excel date";
 const MONTH: &str = "a month such as 2025-03, 202503 or 2025年3月";
+// What `parse_date_in` and `parse_month_in` accept, naming the year-last form only where
+// the format's date order allows it.
+const DATE_YEAR_FIRST: &str = "a date such as 2025-03-31, 2025/3/31, 2025年3月31日 or 20250331, \
+    a timestamp such as 2025-03-31 13:05:00, 2025-03-31 13:05:00 GMT+08:00 or \
+    2025-03-31T05:05:00Z, a range such as \
+    2025-03-31 13:00:00 GMT+08:00-2025-03-31 14:00:00 GMT+08:00, or an Excel date";
+const DATE_MONTH_FIRST: &str = "a date such as 2025-03-31, 03/31/2025 (MM/DD/YYYY), 2025/3/31, \
+    2025年3月31日 or 20250331, a timestamp such as 03/31/2025 1:05:00 PM, \
+    2025-03-31 13:05:00 GMT+08:00 or 2025-03-31T05:05:00Z, a range such as \
+    2025-03-31 13:00:00 GMT+08:00-2025-03-31 14:00:00 GMT+08:00, or an Excel date";
+const DATE_DAY_FIRST: &str = "a date such as 2025-03-31, 31/03/2025 (DD/MM/YYYY), 2025/3/31, \
+    2025年3月31日 or 20250331, a timestamp such as 31/03/2025 13:05:00, \
+    2025-03-31 13:05:00 GMT+08:00 or 2025-03-31T05:05:00Z, a range such as \
+    2025-03-31 13:00:00 GMT+08:00-2025-03-31 14:00:00 GMT+08:00, or an Excel date";
+const MONTH_YEAR_FIRST: &str = "a month such as 2025-03, 202503 or 2025年3月, or a date or \
+    timestamp such as 2025-03-01, 2025-03-01 00:00:00 GMT+08:00 or 2025-03-01T00:00:00Z";
+const MONTH_MONTH_FIRST: &str = "a month such as 2025-03, 202503 or 2025年3月, or a date or \
+    timestamp such as 2025-03-01, 03/01/2025 (MM/DD/YYYY), 2025-03-01 00:00:00 GMT+08:00 or \
+    2025-03-01T00:00:00Z";
+const MONTH_DAY_FIRST: &str = "a month such as 2025-03, 202503 or 2025年3月, or a date or \
+    timestamp such as 2025-03-01, 01/03/2025 (DD/MM/YYYY), 2025-03-01 00:00:00 GMT+08:00 or \
+    2025-03-01T00:00:00Z";
+const RANGE_ORDER: &str = "a range whose end is not before its start, such as \
+    2025-03-31 13:00:00 GMT+08:00-2025-03-31 14:00:00 GMT+08:00";
 const PERIOD: &str =
     "a period such as 2025-03 (month), 2025-Q1 (quarter), 2025 (year) or 2025-03-31 (date)";
 const WHOLE: &str = "a whole number such as 30";
@@ -78,6 +103,15 @@ const MONEY_FLOAT_DECIMALS: u32 = 8;
 /// An amount of money: `1234.5`, `1,234.50`, `¥1,234.50`, `(1,234.50)` (negative),
 /// `-¥1,234.50`, `¥-1,234.50`, or a number cell. Text keeps every decimal as given; a
 /// number cell is read as its shortest text and rounded at the 8th decimal.
+///
+/// Text as Excel displays it (a CSV saved from Excel holds the formatted text) is read
+/// too: the prefixes `¥`, `￥`, `$`, `US$`, `RMB`, `CNY` and `USD`, with or without a space
+/// after them (`¥ 1,234.50`, `-¥ 1,234.50`, `(¥ 1,234.50)`, `$ (1,234.50)`, `CNY 12`); the
+/// minus signs `－` and `−`; surrounding spaces, non-breaking ones included; and the
+/// accounting format's zero, a prefix followed only by a dash (`¥ -`, `¥-`), which is 0.
+/// A bare `-` is not an amount (formats that use it for "nothing" decide that), and a
+/// trailing minus is an error. Scientific notation (`1.5E3`, `-2.5e-3`), which FOCUS
+/// allows, is read exactly when written as a bare number with a plain mantissa.
 pub fn parse_money(cell: &Cell) -> Result<Decimal, ValueError> {
     match cell {
         Cell::Number(number) => decimal_from_f64(*number).map(|amount| {
@@ -183,6 +217,79 @@ pub fn parse_optional_date(cell: &Cell) -> Result<Option<NaiveDate>, ValueError>
     }
 }
 
+/// How a billing format writes slash dates whose year comes last. `03/04/2023` is March 4
+/// in the United States and April 3 in most other places, so the cell alone cannot say
+/// which; only the format (its ruleset) can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrder {
+    /// Only year-first dates (`2023-09-21`, `2023/9/21`); a year-last date such as
+    /// `09/21/2023` is an error because it is ambiguous.
+    #[default]
+    YearFirst,
+    /// `MM/DD/YYYY`, as Azure cost details write it: `09/21/2023`, `9/1/2023`.
+    MonthFirst,
+    /// `DD/MM/YYYY`: `21/09/2023`, `1/9/2023`.
+    DayFirst,
+}
+
+/// A date: every form [`parse_date`] accepts; the year-last slash form `order` allows
+/// (`09/21/2023`, `9/21/2023 1:05:00 PM` when [`DateOrder::MonthFirst`]); timestamps with a
+/// zone (`2020-08-23 22:00:00 GMT+08:00`, `2024-09-01T00:00:00Z`,
+/// `2024-09-01T00:00:00.000+08:00`) or without (`2020/07/02 08:36`); an Excel date-time
+/// number (`45747.5`); and Huawei's usage range in one cell
+/// (`2020-08-23 22:00:00 GMT+08:00-2020-08-23 23:00:00 GMT+08:00`, or with ` - `, `~` or
+/// ` 至 ` between the ends), read as its start. The date is taken as written, never
+/// converted between zones: billing exports date a charge in the zone they were made for.
+/// A range is an error unless both ends parse and the end is not before the start.
+pub fn parse_date_in(cell: &Cell, order: DateOrder) -> Result<NaiveDate, ValueError> {
+    moment_of(cell, order)
+        .map(|moment| moment.date)
+        .map_err(|problem| problem.error(date_expected(order), cell))
+}
+
+/// Like [`parse_date_in`], but an empty cell is `None`.
+pub fn parse_optional_date_in(
+    cell: &Cell,
+    order: DateOrder,
+) -> Result<Option<NaiveDate>, ValueError> {
+    if cell.is_empty() {
+        Ok(None)
+    } else {
+        parse_date_in(cell, order).map(Some)
+    }
+}
+
+/// A month: every form [`parse_month`] accepts, plus every form [`parse_date_in`] accepts
+/// (the month of its date).
+///
+/// With `period_start`, the cell is the first moment of a billing period, and a time of
+/// day (in text, or the fraction of an Excel date-time number) is first rounded to the
+/// nearest midnight. Billing periods start at local midnight in the zone the bill was made
+/// for, which is within ±12 hours of UTC, but exports may write that instant in another
+/// zone: FOCUS writes UTC, so China's January 2025 starts at `2024-12-31T16:00:00Z`, and a
+/// United States month starts at `2024-09-01 05:00:00`. Taking the written date's month
+/// would put the first case in December. Exactly noon rounds up, since zones run from
+/// UTC−11 (inhabited) to UTC+14. A date cell carries no time and is not rounded.
+pub fn parse_month_in(
+    cell: &Cell,
+    order: DateOrder,
+    period_start: bool,
+) -> Result<YearMonth, ValueError> {
+    if let Some(PeriodRef::Month(month)) = period_of(cell) {
+        return Ok(month);
+    }
+    let expected = month_expected(order);
+    let moment = moment_of(cell, order).map_err(|problem| problem.error(expected, cell))?;
+    let date = if period_start {
+        moment.nearest_midnight()
+    } else {
+        Some(moment.date)
+    };
+    date.map(YearMonth::of)
+        .ok_or_else(|| ValueError::new(expected, cell))
+}
+
 /// The date of an Excel serial number in the 1900 date system: 1 = 1900-01-01, 60 is the
 /// non-existent 1900-02-29 (`None`), 61 = 1900-03-01. The time of day (fraction) is
 /// dropped. `None` below 1, above 2958465 (9999-12-31) and for NaN.
@@ -228,24 +335,91 @@ pub fn parse_whole_number(cell: &Cell) -> Result<i64, ValueError> {
 // ---- money and numbers ----
 
 fn money_from_text(text: &str) -> Option<Decimal> {
-    let (parenthesised, rest) = match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        Some(inner) => (true, inner),
-        None => (false, text),
-    };
-    let (minus_before, rest) = strip_minus(rest);
-    let (minus_after, rest) = match rest.strip_prefix(['¥', '￥', '$']) {
-        Some(after_symbol) => strip_minus(after_symbol),
+    if let Some(value) = scientific_number(text) {
+        return Some(value);
+    }
+    let (parenthesised, rest) = parenthesised(text);
+    let (minus_before, rest) = strip_money_minus(rest);
+    let (symbol, rest) = match strip_currency(rest) {
+        Some(after_symbol) => (true, after_symbol.trim_start()),
         None => (false, rest),
     };
-    if u8::from(parenthesised) + u8::from(minus_before) + u8::from(minus_after) > 1 {
+    if symbol && rest == "-" {
+        // Excel's accounting format shows zero as the symbol and a dash (`¥ -`); a sign
+        // on that dash would be nonsense, and a bare `-` is no amount at all.
+        return (!parenthesised && !minus_before).then_some(Decimal::ZERO);
+    }
+    // After the symbol: `¥-1,234.50` (Chinese accounting format) or `$ (1,234.50)`
+    // (United States accounting format).
+    let (minus_after, rest) = if symbol {
+        strip_money_minus(rest)
+    } else {
+        (false, rest)
+    };
+    let (parenthesised_after, rest) = if symbol {
+        self::parenthesised(rest)
+    } else {
+        (false, rest)
+    };
+    let signs = [
+        parenthesised,
+        minus_before,
+        minus_after,
+        parenthesised_after,
+    ];
+    if signs.iter().filter(|sign| **sign).count() > 1 {
         return None;
     }
     let value = unsigned_number(rest, true)?;
-    Some(if parenthesised || minus_before || minus_after {
+    Some(if signs.contains(&true) {
         normalise(-value)
     } else {
         value
     })
+}
+
+/// `(inner)` → `(true, inner)`, anything else unchanged.
+fn parenthesised(text: &str) -> (bool, &str) {
+    match text
+        .strip_prefix('(')
+        .and_then(|inner| inner.strip_suffix(')'))
+    {
+        Some(inner) => (true, inner),
+        None => (false, text),
+    }
+}
+
+/// The currency prefixes Excel's currency and accounting formats write, longest first so
+/// `US$` is not read as `U` and `S$`. Returns the text after the prefix.
+fn strip_currency(text: &str) -> Option<&str> {
+    ["US$", "RMB", "CNY", "USD", "¥", "￥", "$"]
+        .iter()
+        .find_map(|symbol| text.strip_prefix(symbol))
+}
+
+/// A leading minus: ASCII `-`, the full-width `－` of Chinese input methods, or the
+/// Unicode minus `−` some exports print.
+fn strip_money_minus(text: &str) -> (bool, &str) {
+    match text.strip_prefix(['-', '－', '−']) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    }
+}
+
+/// FOCUS allows scientific notation `mEn`: `1.5E3`, `-2.5e-3`, `1.2E+05` (as Excel shows
+/// it). Only a bare amount with a plain mantissa (digits with an optional fraction, no
+/// separators or symbols) qualifies. The mantissa is validated exactly first, so
+/// `Decimal::from_scientific` only moves its decimal point; a result that needs more than
+/// 28 decimals or digits is an error, not rounded.
+fn scientific_number(text: &str) -> Option<Decimal> {
+    let (mantissa, exponent) = text.split_once(['e', 'E'])?;
+    let (negative, mantissa) = strip_money_minus(mantissa);
+    unsigned_number(mantissa, false)?;
+    digits_of(exponent.strip_prefix(['+', '-']).unwrap_or(exponent), 1, 3)?;
+    // `from_scientific` reads the exponent as written; drop a `+` it need not know about.
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let value = Decimal::from_scientific(&format!("{mantissa}e{exponent}")).ok()?;
+    Some(if negative { normalise(-value) } else { value })
 }
 
 fn strip_minus(text: &str) -> (bool, &str) {
@@ -443,6 +617,12 @@ fn date_from_text(text: &str) -> Option<NaiveDate> {
         Some(_) => return None,
         None => text,
     };
+    written_date(date)
+}
+
+/// A year-first date without a time: `2025-03-31`, `2025/3/31`, `2025.3.31`,
+/// `2025年3月31日`, `20250331`.
+fn written_date(date: &str) -> Option<NaiveDate> {
     if let Some(rest) = date.strip_suffix('日') {
         let (year, rest) = rest.split_once('年')?;
         let (month, day) = rest.split_once('月')?;
@@ -501,6 +681,275 @@ fn date_from_parts(year: &str, month: &str, day: &str) -> Option<NaiveDate> {
         digits_of(month, 1, 2)?,
         digits_of(day, 1, 2)?,
     )
+}
+
+// ---- dates with times, zones, year-last forms and ranges ----
+
+/// A date and time as written in a cell: the date is the one shown, whatever the zone.
+#[derive(Clone, Copy)]
+struct Moment {
+    date: NaiveDate,
+    /// The time of day, when the cell has one.
+    time: Option<NaiveTime>,
+    /// The written zone's offset east of UTC in seconds, when the cell has one; used only
+    /// to compare the two ends of a range.
+    offset: Option<i32>,
+}
+
+impl Moment {
+    fn day(date: NaiveDate) -> Self {
+        Moment {
+            date,
+            time: None,
+            offset: None,
+        }
+    }
+
+    /// The date of the midnight nearest to this moment (noon rounds up); `None` past the
+    /// last date chrono can hold.
+    fn nearest_midnight(self) -> Option<NaiveDate> {
+        match self.time {
+            Some(time) if time.hour() >= 12 => self.date.succ_opt(),
+            _ => Some(self.date),
+        }
+    }
+
+    /// True when `self` is at or after `start`: compared in UTC when both ends name a zone,
+    /// else as written (a range's ends are written in the same zone).
+    fn is_not_before(self, start: Moment) -> bool {
+        let written = |moment: Moment| moment.date.and_time(moment.time.unwrap_or(NaiveTime::MIN));
+        match (start.offset, self.offset) {
+            (Some(start_offset), Some(end_offset)) => {
+                let in_utc = |moment: Moment, offset: i32| {
+                    TimeDelta::try_seconds(i64::from(offset))
+                        .and_then(|delta| written(moment).checked_sub_signed(delta))
+                };
+                match (in_utc(start, start_offset), in_utc(self, end_offset)) {
+                    (Some(start), Some(end)) => end >= start,
+                    _ => false,
+                }
+            }
+            _ => written(self) >= written(start),
+        }
+    }
+}
+
+/// Why a cell is not a date.
+enum DateProblem {
+    /// Not any documented form.
+    NotADate,
+    /// A range whose end is before its start.
+    ReversedRange,
+}
+
+impl DateProblem {
+    fn error(self, expected: &str, cell: &Cell) -> ValueError {
+        match self {
+            DateProblem::NotADate => ValueError::new(expected, cell),
+            DateProblem::ReversedRange => ValueError::new(RANGE_ORDER, cell),
+        }
+    }
+}
+
+fn date_expected(order: DateOrder) -> &'static str {
+    match order {
+        DateOrder::YearFirst => DATE_YEAR_FIRST,
+        DateOrder::MonthFirst => DATE_MONTH_FIRST,
+        DateOrder::DayFirst => DATE_DAY_FIRST,
+    }
+}
+
+fn month_expected(order: DateOrder) -> &'static str {
+    match order {
+        DateOrder::YearFirst => MONTH_YEAR_FIRST,
+        DateOrder::MonthFirst => MONTH_MONTH_FIRST,
+        DateOrder::DayFirst => MONTH_DAY_FIRST,
+    }
+}
+
+/// Every form `parse_date_in` accepts. Text is tried as one moment, then as a range, then
+/// through [`period_of`], so everything `parse_date` accepts is still accepted.
+fn moment_of(cell: &Cell, order: DateOrder) -> Result<Moment, DateProblem> {
+    let moment = match cell {
+        Cell::Text(text) => {
+            let text = text.trim();
+            match moment_from_text(text, order) {
+                Some(moment) => Some(moment),
+                None => match usage_range(text, order) {
+                    Some(Ok(start)) => Some(start),
+                    Some(Err(problem)) => return Err(problem),
+                    None => date_of(cell).map(Moment::day),
+                },
+            }
+        }
+        Cell::Number(number) if number.fract() != 0.0 => excel_date_time(*number),
+        _ => date_of(cell).map(Moment::day),
+    };
+    moment.ok_or(DateProblem::NotADate)
+}
+
+/// The date `parse_date` reads from `cell`, if any.
+fn date_of(cell: &Cell) -> Option<NaiveDate> {
+    match period_of(cell)? {
+        PeriodRef::Date(date) => Some(date),
+        _ => None,
+    }
+}
+
+/// A date with an optional time of day and zone: `2020-08-23 22:00:00 GMT+08:00`,
+/// `2024-09-01T00:00:00.000Z`, `2020/07/02 08:36`, `9/21/2023 1:05:00 PM` (per `order`).
+fn moment_from_text(text: &str, order: DateOrder) -> Option<Moment> {
+    let (date, time, offset) = match text.split_once([' ', 'T']) {
+        Some((date, rest)) => {
+            let (time, offset) = time_of_day(rest.trim())?;
+            (date, Some(time), offset)
+        }
+        None => (text, None, None),
+    };
+    let date = written_date(date).or_else(|| year_last_date(date, order))?;
+    Some(Moment { date, time, offset })
+}
+
+/// `first/second/YYYY`, read as month/day or day/month per `order`; never for
+/// [`DateOrder::YearFirst`], where it is ambiguous.
+fn year_last_date(date: &str, order: DateOrder) -> Option<NaiveDate> {
+    let mut parts = date.split('/');
+    let (first, second, year) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(first), Some(second), Some(year), None) => (first, second, year),
+        _ => return None,
+    };
+    let (month, day) = match order {
+        DateOrder::YearFirst => return None,
+        DateOrder::MonthFirst => (first, second),
+        DateOrder::DayFirst => (second, first),
+    };
+    date_from_parts(year, month, day)
+}
+
+/// A clock time with an optional zone: `22:00:00 GMT+08:00`, `00:00:00.000Z`,
+/// `13:05+08:00`, `1:05:00 PM`. Returns the time as written and the zone's offset east of
+/// UTC in seconds.
+fn time_of_day(text: &str) -> Option<(NaiveTime, Option<i32>)> {
+    let (clock, offset) = split_zone(text)?;
+    Some((clock_time(clock.trim_end())?, offset))
+}
+
+/// Splits a zone suffix off a time: `Z`, `GMT`, `UTC`, `GMT+08:00`, `+08:00`, `-0500`.
+/// `None` when a zone is there but malformed.
+fn split_zone(text: &str) -> Option<(&str, Option<i32>)> {
+    if let Some(clock) = text.strip_suffix(['Z', 'z']) {
+        return Some((clock, Some(0)));
+    }
+    for name in ["GMT", "UTC"] {
+        if let Some((clock, zone)) = text.split_once(name) {
+            let offset = if zone.is_empty() {
+                0
+            } else {
+                utc_offset(zone)?
+            };
+            return Some((clock, Some(offset)));
+        }
+    }
+    match text.rfind(['+', '-']) {
+        Some(at) => Some((text.get(..at)?, Some(utc_offset(text.get(at..)?)?))),
+        None => Some((text, None)),
+    }
+}
+
+/// `+08:00`, `-05:00`, `+0800`, `+08` or `+8` as seconds east of UTC; at most 14 hours,
+/// the widest offset in use.
+fn utc_offset(text: &str) -> Option<i32> {
+    let (sign, rest) = match text.strip_prefix('+') {
+        Some(rest) => (1, rest),
+        None => (-1, text.strip_prefix('-')?),
+    };
+    let (hours, minutes) = match rest.split_once(':') {
+        Some((hours, minutes)) => (digits_of(hours, 1, 2)?, digits_of(minutes, 2, 2)?),
+        None if rest.len() == 4 => (
+            digits_of(rest.get(..2)?, 2, 2)?,
+            digits_of(rest.get(2..)?, 2, 2)?,
+        ),
+        None => (digits_of(rest, 1, 2)?, 0),
+    };
+    let seconds = i32::try_from(hours * 3600 + minutes * 60).ok()?;
+    (hours <= 14 && minutes < 60).then_some(sign * seconds)
+}
+
+/// `13:05`, `13:05:00`, `13:05:00.123`, or a 12-hour clock `1:05:00 PM`, `12:30 am`.
+fn clock_time(text: &str) -> Option<NaiveTime> {
+    let cut = text.len().saturating_sub(2);
+    let (clock, afternoon) = match (text.get(..cut), text.get(cut..)) {
+        (Some(clock), Some(half)) if half.eq_ignore_ascii_case("AM") => {
+            (clock.trim_end(), Some(false))
+        }
+        (Some(clock), Some(half)) if half.eq_ignore_ascii_case("PM") => {
+            (clock.trim_end(), Some(true))
+        }
+        _ => (text, None),
+    };
+    let time = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|format| NaiveTime::parse_from_str(clock, format).ok())?;
+    let Some(afternoon) = afternoon else {
+        return Some(time);
+    };
+    // A 12-hour clock runs 12, 1, …, 11: 12 AM is midnight, 12 PM is noon, 13 PM is nothing.
+    if !(1..=12).contains(&time.hour()) {
+        return None;
+    }
+    time.with_hour(time.hour() % 12 + if afternoon { 12 } else { 0 })
+}
+
+/// Huawei writes a usage period as both ends in one cell
+/// (`2020-08-23 22:00:00 GMT+08:00-2020-08-23 23:00:00 GMT+08:00`). `None` when the text
+/// is not a range; the start when it is one; an error when its end is before its start.
+/// The separators `-` also occur inside each end, so every split is tried and exactly one
+/// must give two moments; two readings would be a guess.
+fn usage_range(text: &str, order: DateOrder) -> Option<Result<Moment, DateProblem>> {
+    let mut readings = ['-', '~', '至'].into_iter().flat_map(|separator| {
+        text.match_indices(separator).filter_map(move |(at, _)| {
+            let start = text.get(..at)?.trim();
+            let end = text.get(at + separator.len_utf8()..)?.trim();
+            Some((
+                moment_from_text(start, order)?,
+                moment_from_text(end, order)?,
+            ))
+        })
+    });
+    let (start, end) = readings.next()?;
+    if readings.next().is_some() {
+        return Some(Err(DateProblem::NotADate));
+    }
+    Some(if end.is_not_before(start) {
+        Ok(start)
+    } else {
+        Err(DateProblem::ReversedRange)
+    })
+}
+
+/// An Excel date-time number (`45747.5` is 2025-03-31 12:00), when its whole part is read
+/// as a serial date by [`period_from_digits`]: 4 and 6 digits are a year and a month, so a
+/// fraction on them is no date-time. The fraction is rounded to the second, as Excel shows
+/// it; a fraction that rounds to 24:00 is the next midnight.
+fn excel_date_time(number: f64) -> Option<Moment> {
+    let whole = number.trunc();
+    if !(1.0..MAX_SERIAL + 1.0).contains(&whole)
+        || matches!(whole as u64, 1000..=9999 | 100_000..=999_999)
+    {
+        return None;
+    }
+    let date = excel_serial_to_date(whole)?;
+    let seconds = (number.fract() * 86_400.0).round() as u32;
+    let (date, seconds) = if seconds >= 86_400 {
+        (date.succ_opt()?, 0)
+    } else {
+        (date, seconds)
+    };
+    Some(Moment {
+        date,
+        time: Some(NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0)?),
+        offset: None,
+    })
 }
 
 #[cfg(test)]
@@ -580,8 +1029,8 @@ mod tests {
 
     #[test]
     fn money_rejects_everything_else() {
-        let bad = "1,23.4 | 1234,567 | 1,2345 | ,123 | 0,123 | 1e3 | 1 234 | CNY 12 | 12 USD | --1 | (-1) \
-            | -(1) | -¥-1 | ¥ | () | 1. | .5 | 1.2.3 | 1.2,3 | 12元 | +5 | abc | ¥ 12 \
+        let bad = "1,23.4 | 1234,567 | 1,2345 | ,123 | 0,123 | 1 234 | 12 USD | --1 | (-1) \
+            | -(1) | -¥-1 | ¥ | () | 1. | .5 | 1.2.3 | 1.2,3 | 12元 | +5 | abc \
             | 99999999999999999999999999999999";
         for input in each(bad) {
             assert!(parse_money(&text(input)).is_err(), "{input}");
@@ -932,5 +1381,421 @@ mod tests {
             let _ = parse_whole_number(cell);
         }
         assert!(cells.len() > 300);
+    }
+
+    const ORDERS: [DateOrder; 3] = [
+        DateOrder::YearFirst,
+        DateOrder::MonthFirst,
+        DateOrder::DayFirst,
+    ];
+
+    #[test]
+    fn money_reads_excel_display_forms() {
+        let cases = "¥ 1,234.50 => 1234.50 | -¥ 1,234.50 => -1234.50 | (¥ 1,234.50) => -1234.50 \
+            | ¥ -1,234.50 => -1234.50 | $ (1,234.50) => -1234.50 | ￥ 12 => 12 \
+            | US$1,234.50 => 1234.50 | US$ 1,234.50 => 1234.50 | RMB 1,234.50 => 1234.50 \
+            | CNY1,234.50 => 1234.50 | USD 12 => 12 | CNY 12 => 12 | －1,234.50 => -1234.50 \
+            | −1,234.50 => -1234.50 | ¥－12 => -12 | (¥ 12) => -12 | ¥ 12 => 12";
+        for (input, expected) in pairs(cases) {
+            assert_eq!(parse_money(&text(input)), Ok(dec(expected)), "{input}");
+        }
+        let spaced = "\u{a0}¥\u{a0}1,234.50\u{a0} ";
+        assert_eq!(parse_money(&text(spaced)), Ok(dec("1234.50")));
+        assert_eq!(
+            parse_optional_money(&text(" ¥ 1,234.50 ")),
+            Ok(Some(dec("1234.50")))
+        );
+    }
+
+    #[test]
+    fn money_reads_the_accounting_zero_but_not_a_bare_dash() {
+        for input in [
+            "¥ -",
+            "¥-",
+            " ¥ -   ",
+            "$ -",
+            "CNY -",
+            "\u{a0}￥\u{a0}-\u{a0}",
+        ] {
+            let zero = parse_money(&text(input)).unwrap();
+            assert_eq!(
+                (zero, zero.to_string()),
+                (Decimal::ZERO, "0".into()),
+                "{input}"
+            );
+        }
+        for input in [
+            "-", " - ", "－", "−", "-¥ -", "(¥ -)", "¥ --", "¥ - 1", "¥ -)",
+        ] {
+            let error = parse_money(&text(input)).unwrap_err();
+            assert_eq!(error.expected, MONEY, "{input}");
+        }
+        assert!(parse_optional_money(&text("-")).is_err());
+    }
+
+    #[test]
+    fn money_keeps_every_digit() {
+        for input in [
+            "12.34000000",
+            "0.00000001",
+            "1234567890123456789012345678",
+            "12345678901234567890.12345678",
+            "¥ 1,234,567,890,123,456,789,012.345678",
+        ] {
+            let expected = input.trim_start_matches("¥ ").replace(',', "");
+            assert_eq!(parse_money(&text(input)).unwrap().to_string(), expected);
+        }
+    }
+
+    #[test]
+    fn money_reads_scientific_notation_exactly() {
+        let cases = "1.5E3 => 1500 | -2.5e-3 => -0.0025 | 1e3 => 1000 | 1.2E+05 => 120000 \
+            | 1.50E1 => 15.0 | 0E0 => 0 | -0e5 => 0 | 123.456e-2 => 1.23456 \
+            | 1.5E27 => 1500000000000000000000000000";
+        for (input, expected) in pairs(cases) {
+            assert_eq!(parse_money(&text(input)), Ok(dec(expected)), "{input}");
+        }
+        assert_eq!(parse_money(&text("1.5E3")).unwrap().to_string(), "1500");
+    }
+
+    #[test]
+    fn money_rejects_malformed_excel_and_scientific_forms() {
+        let bad = "¥ 1,2345.00 | 1,234.50- | ¥ 12- | - ¥ 12 | ¥ ¥ 12 | usd 12 | EUR 12 | HK$12 \
+            | 12 CNY | ¥ 1 234 | (¥ -12) | (−12) | -$ (1) | ( ¥ 12) | 1,500E3 | .5E3 | 1.E3 | 1.5E | E3 \
+            | 1.5E3.2 | 1.5E 3 | 1.5 E3 | ¥1.5E3 | (1.5E3) | 1.5E99 | 1.5e-30 | 1.5E1000 | --1e3 \
+            | 1e--3 | 1e+-3 | 1.5e3e3 | 99999999999999999999999999999e0";
+        for input in each(bad) {
+            assert_eq!(
+                parse_money(&text(input)).unwrap_err().expected,
+                MONEY,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn date_order_is_read_from_snake_case() {
+        assert_eq!(DateOrder::default(), DateOrder::YearFirst);
+        for (name, order) in [
+            ("\"year_first\"", DateOrder::YearFirst),
+            ("\"month_first\"", DateOrder::MonthFirst),
+            ("\"day_first\"", DateOrder::DayFirst),
+        ] {
+            assert_eq!(serde_json::from_str::<DateOrder>(name).unwrap(), order);
+        }
+        assert!(serde_json::from_str::<DateOrder>("\"MonthFirst\"").is_err());
+    }
+
+    #[test]
+    fn dates_in_keep_every_form_parse_date_accepts() {
+        let end = date(2025, 3, 31);
+        let forms = "2025-03-31 | 2025/3/31 | 2025.3.31 | 2025年3月31日 | 20250331 | 45747 \
+            | 2025-03-31 12:00:00 | 2025-03-31 12:00 | 2025-03-31T00:00:00Z \
+            | 2025-03-31T08:00:00.123+08:00 | 2025/3/31 23:59:59 | 2025年3月31日 9:30";
+        for order in ORDERS {
+            for input in each(forms) {
+                assert_eq!(parse_date_in(&text(input), order), Ok(end), "{input}");
+            }
+            for cell in [
+                Cell::Date(end),
+                Cell::Number(45747.0),
+                Cell::Number(20250331.0),
+            ] {
+                assert_eq!(parse_date_in(&cell, order), Ok(end), "{cell}");
+            }
+            assert_eq!(parse_optional_date_in(&Cell::Empty, order), Ok(None));
+            assert_eq!(parse_optional_date_in(&text("  "), order), Ok(None));
+        }
+    }
+
+    #[test]
+    fn dates_in_read_the_year_last_form_of_the_format() {
+        let month_first = "09/21/2023 => 2023-09-21 | 9/1/2023 => 2023-09-01 \
+            | 09/21/2023 13:05:00 => 2023-09-21 | 9/21/2023 1:05:00 PM => 2023-09-21 \
+            | 9/21/2023 12:30 am => 2023-09-21 | 12/31/2023 11:59 PM => 2023-12-31 \
+            | 02/29/2024 => 2024-02-29";
+        for (input, expected) in pairs(month_first) {
+            let expected = Ok(NaiveDate::parse_from_str(expected, "%Y-%m-%d").unwrap());
+            assert_eq!(
+                parse_date_in(&text(input), DateOrder::MonthFirst),
+                expected,
+                "{input}"
+            );
+        }
+        let day_first = "21/09/2023 => 2023-09-21 | 1/9/2023 => 2023-09-01 \
+            | 21/09/2023 13:05:00 => 2023-09-21 | 21/9/2023 1:05 PM => 2023-09-21";
+        for (input, expected) in pairs(day_first) {
+            let expected = Ok(NaiveDate::parse_from_str(expected, "%Y-%m-%d").unwrap());
+            assert_eq!(
+                parse_date_in(&text(input), DateOrder::DayFirst),
+                expected,
+                "{input}"
+            );
+        }
+        assert_eq!(
+            parse_optional_date_in(&text("9/1/2023"), DateOrder::MonthFirst),
+            Ok(Some(date(2023, 9, 1)))
+        );
+    }
+
+    #[test]
+    fn dates_in_reject_ambiguous_and_out_of_range_year_last_dates() {
+        // The same text is September 21 for Azure, an error for day-first formats, and
+        // ambiguous (so an error) where the format has not said.
+        let error = parse_date_in(&text("09/21/2023"), DateOrder::YearFirst).unwrap_err();
+        assert_eq!(error.expected, DATE_YEAR_FIRST);
+        assert!(!error.expected.contains("MM/DD/YYYY") && !error.expected.contains("DD/MM"));
+        assert_eq!(error.found, "`09/21/2023`");
+        let error = parse_date_in(&text("13/01/2023"), DateOrder::MonthFirst).unwrap_err();
+        assert_eq!(error.expected, DATE_MONTH_FIRST);
+        assert!(error.expected.contains("MM/DD/YYYY"));
+        let error = parse_date_in(&text("09/21/2023"), DateOrder::DayFirst).unwrap_err();
+        assert_eq!(error.expected, DATE_DAY_FIRST);
+        assert!(error.expected.contains("DD/MM/YYYY"));
+        let month_first_bad = "13/01/2023 | 02/30/2023 | 0/1/2023 | 9/0/2023 | 9/21/23 \
+            | 9/21/0023 | 009/21/2023 | 9-21-2023 | 9.21.2023 | 9/21/2023 13:05:00 PM \
+            | 9/21/2023 0:05 AM | 9/21/2023 25:00 | 9/21/2023 noon | 9/21 | 2023/21/9 | 21/2023";
+        for input in each(month_first_bad) {
+            assert_eq!(
+                parse_date_in(&text(input), DateOrder::MonthFirst)
+                    .unwrap_err()
+                    .expected,
+                DATE_MONTH_FIRST,
+                "{input}"
+            );
+        }
+        assert!(parse_date_in(&text("31/02/2023"), DateOrder::DayFirst).is_err());
+        assert!(parse_date_in(&text("1/13/2023"), DateOrder::DayFirst).is_err());
+    }
+
+    #[test]
+    fn dates_in_read_zoned_timestamps_as_written() {
+        let cases = "2020-08-23 22:00:00 GMT+08:00 => 2020-08-23 | 2024-09-01T00:00:00Z => 2024-09-01 \
+            | 2024-09-01T00:00:00+08:00 => 2024-09-01 | 2024-09-01T00:00:00.000Z => 2024-09-01 \
+            | 2020/07/02 08:36 => 2020-07-02 | 2024-09-01T23:30:00-05:00 => 2024-09-01 \
+            | 2024-09-01 23:30:00 GMT-05:00 => 2024-09-01 | 2024-09-01 23:30 GMT+8 => 2024-09-01 \
+            | 2024-09-01 23:30:00 UTC => 2024-09-01 | 2024-09-01 08:00:00+0800 => 2024-09-01 \
+            | 2024-09-01 08:00:00 +08 => 2024-09-01";
+        for order in ORDERS {
+            for (input, expected) in pairs(cases) {
+                let expected = Ok(NaiveDate::parse_from_str(expected, "%Y-%m-%d").unwrap());
+                assert_eq!(parse_date_in(&text(input), order), expected, "{input}");
+            }
+        }
+        let bad = "2020-08-23 22:00:00 GMT+08:xx | 2020-08-23 22:00:00 GMT+15:00 \
+            | 2020-08-23 22:00:00 GMT+08:60 | 2020-08-23 22:00:00 CST | 2020-08-23 GMT+08:00 \
+            | 2020-08-23 22:00:00 GMT+08:00 GMT | 2020-08-23 22:00:00 GMT+08:00Z | 2025-03-31 12:00:00+xx";
+        for input in each(bad) {
+            assert_eq!(
+                parse_date_in(&text(input), DateOrder::YearFirst)
+                    .unwrap_err()
+                    .expected,
+                DATE_YEAR_FIRST,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_in_read_a_usage_range_as_its_start() {
+        let start = date(2020, 8, 23);
+        let ranges = "2020-08-23 22:00:00 GMT+08:00-2020-08-23 23:00:00 GMT+08:00 \
+            | 2020-08-23 22:00:00 GMT+08:00 - 2020-08-23 23:00:00 GMT+08:00 \
+            | 2020-08-23 22:00:00 GMT+08:00~2020-08-23 23:00:00 GMT+08:00 \
+            | 2020-08-23 22:00:00 至 2020-08-24 00:00:00 \
+            | 2020-08-23 23:00:00 GMT+08:00-2020-08-24 00:00:00 GMT+08:00 \
+            | 2020-08-23-2020-08-23 | 2020/8/23 ~ 2020/8/31 | 20200823-20200831 \
+            | 2020-08-23 22:00:00-05:00-2020-08-23 23:00:00-05:00";
+        for order in ORDERS {
+            for input in each(ranges) {
+                assert_eq!(parse_date_in(&text(input), order), Ok(start), "{input}");
+            }
+        }
+        assert_eq!(
+            parse_date_in(&text("08/23/2020 - 08/24/2020"), DateOrder::MonthFirst),
+            Ok(start)
+        );
+        // The ends are compared as instants when both name their zone.
+        assert_eq!(
+            parse_date_in(
+                &text("2020-08-23 22:00:00 GMT+08:00-2020-08-23 15:00:00 GMT+00:00"),
+                DateOrder::YearFirst
+            ),
+            Ok(start)
+        );
+    }
+
+    #[test]
+    fn dates_in_reject_reversed_and_half_ranges() {
+        for input in [
+            "2020-08-23 23:00:00 GMT+08:00-2020-08-23 22:00:00 GMT+08:00",
+            "2020-08-24 至 2020-08-23",
+            "2020-08-23 22:00:00 GMT+08:00-2020-08-23 13:00:00 GMT+00:00",
+        ] {
+            let error = parse_date_in(&text(input), DateOrder::YearFirst).unwrap_err();
+            assert_eq!(error.expected, RANGE_ORDER, "{input}");
+        }
+        let bad = "2020-08-23 22:00:00 GMT+08:00- | -2020-08-23 | 2020-08-23 22:00:00 GMT+08:00-garbage \
+            | 2020-08-23~2020-08-32 | 2020-08-23 -- 2020-08-24 | 2020-08-23 ~ 2020-08-24 ~ 2020-08-25 \
+            | 45000-45001 | 2020-08 - 2020-09 | 08/23/2020 - 08/24/2020";
+        for input in each(bad) {
+            assert_eq!(
+                parse_date_in(&text(input), DateOrder::YearFirst)
+                    .unwrap_err()
+                    .expected,
+                DATE_YEAR_FIRST,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_in_read_excel_date_times() {
+        // 45657 is 2024-12-31; .75 is 18:00.
+        let evening = Cell::Number(45657.75);
+        assert_eq!(
+            parse_date_in(&evening, DateOrder::YearFirst),
+            Ok(date(2024, 12, 31))
+        );
+        assert_eq!(
+            parse_date_in(&Cell::Number(45657.999999999), DateOrder::YearFirst),
+            Ok(date(2025, 1, 1))
+        );
+        // A fraction on a year (2025) or a month (202503) is no date-time.
+        for number in [2025.5, 202503.5, 20250331.5, 0.5, -45657.5, 2958466.5] {
+            assert!(
+                parse_date_in(&Cell::Number(number), DateOrder::YearFirst).is_err(),
+                "{number}"
+            );
+        }
+    }
+
+    #[test]
+    fn months_in_read_every_date_form() {
+        let september = ym(2023, 9);
+        for (cell, order) in [
+            (text("2023-09"), DateOrder::YearFirst),
+            (text("202309"), DateOrder::DayFirst),
+            (Cell::Number(202309.0), DateOrder::MonthFirst),
+            (text("2023年9月"), DateOrder::YearFirst),
+            (text("09/21/2023"), DateOrder::MonthFirst),
+            (text("9/21/2023 1:05:00 PM"), DateOrder::MonthFirst),
+            (text("21/09/2023"), DateOrder::DayFirst),
+            (text("2023-09-21 22:00:00 GMT+08:00"), DateOrder::YearFirst),
+            (
+                text("2023-09-21 22:00:00 GMT+08:00-2023-09-21 23:00:00 GMT+08:00"),
+                DateOrder::YearFirst,
+            ),
+            (Cell::Date(date(2023, 9, 30)), DateOrder::YearFirst),
+        ] {
+            for period_start in [false, true] {
+                assert_eq!(
+                    parse_month_in(&cell, order, period_start),
+                    Ok(september),
+                    "{cell}"
+                );
+            }
+        }
+        let error = parse_month_in(&text("09/21/2023"), DateOrder::YearFirst, false).unwrap_err();
+        assert_eq!(error.expected, MONTH_YEAR_FIRST);
+        let error = parse_month_in(&text("13/01/2023"), DateOrder::MonthFirst, true).unwrap_err();
+        assert_eq!(error.expected, MONTH_MONTH_FIRST);
+        assert!(error.expected.contains("MM/DD/YYYY"));
+        let error = parse_month_in(&text("2023-13"), DateOrder::DayFirst, false).unwrap_err();
+        assert_eq!(error.expected, MONTH_DAY_FIRST);
+        let reversed = text("2023-10-01 至 2023-09-30");
+        let error = parse_month_in(&reversed, DateOrder::YearFirst, true).unwrap_err();
+        assert_eq!(error.expected, RANGE_ORDER);
+        for input in each("2025 | 2025-Q1 | 03/2025 | 2025.03 | abc") {
+            assert!(
+                parse_month_in(&text(input), DateOrder::MonthFirst, true).is_err(),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn period_starts_round_to_the_nearest_midnight() {
+        // FOCUS writes China's January 2025 as starting at 16:00 UTC on December 31.
+        let china_january = text("2024-12-31T16:00:00Z");
+        assert_eq!(
+            parse_month_in(&china_january, DateOrder::YearFirst, true),
+            Ok(ym(2025, 1))
+        );
+        assert_eq!(
+            parse_month_in(&china_january, DateOrder::YearFirst, false),
+            Ok(ym(2024, 12))
+        );
+        let cases = "2024-09-01T00:00:00Z => 2024-09 | 2024-09-01 05:00:00 => 2024-09 \
+            | 2024-08-31 19:00:00 => 2024-09 | 2024-09-30 11:59:59 => 2024-09 \
+            | 2024-09-30 12:00:00 => 2024-10 | 2024-08-31T16:00:00.000Z => 2024-09 \
+            | 2024-08-31 16:00:00 GMT+00:00 => 2024-09 | 08/31/2024 7:00 PM => 2024-09 \
+            | 09/01/2024 5:00 AM => 2024-09 | 2024-08-31T16:00:00Z-2024-09-30T16:00:00Z => 2024-09";
+        for (input, expected) in pairs(cases) {
+            let month = parse_month_in(&text(input), DateOrder::MonthFirst, true).unwrap();
+            assert_eq!(month.to_string(), expected, "{input}");
+        }
+        // An Excel date-time number: 45657.75 is 2024-12-31 18:00.
+        let evening = Cell::Number(45657.75);
+        assert_eq!(
+            parse_month_in(&evening, DateOrder::YearFirst, true),
+            Ok(ym(2025, 1))
+        );
+        assert_eq!(
+            parse_month_in(&evening, DateOrder::YearFirst, false),
+            Ok(ym(2024, 12))
+        );
+        // A date without a time is not moved.
+        assert_eq!(
+            parse_month_in(&text("2024-12-31"), DateOrder::YearFirst, true),
+            Ok(ym(2024, 12))
+        );
+        assert!(parse_month_in(&Cell::Date(NaiveDate::MAX), DateOrder::YearFirst, true).is_ok());
+    }
+
+    #[test]
+    fn weird_input_never_panics_in_the_extended_parsers() {
+        let pieces = "( | ) | ¥ | US$ | CNY | - | － | − | ~ | 至 | 1 | 1,234 | . | e | E | E+ | 1e3 \
+            | / | 9/21/2023 | 21/9/2023 | 2025-03-31 | T | Z | : | GMT | GMT+08:00 | UTC | +08:00 \
+            | +0800 | AM | PM | 12:00 | 13:05:00.5 | 年 | 日 | é | 🎉 | 0. | 99999999999999999999 |  | ";
+        let pieces: Vec<&str> = each(pieces).collect();
+        let mut cells = Vec::new();
+        for first in &pieces {
+            for second in &pieces {
+                cells.push(text(&format!("{first}{second}")));
+                cells.push(text(&format!("{second} {first}-{second}")));
+                cells.push(text(&format!("{first}{second}{first}")));
+            }
+        }
+        let numbers = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.5,
+            0.5,
+            59.5,
+            60.5,
+            2958465.99999999,
+            2958465.5,
+            1e300,
+            f64::MIN_POSITIVE,
+        ];
+        cells.extend(numbers.map(Cell::Number));
+        cells.extend([Cell::Empty, Cell::Bool(true), Cell::Error("#REF!".into())]);
+        cells.extend([Cell::Date(NaiveDate::MAX), Cell::Date(NaiveDate::MIN)]);
+        for cell in &cells {
+            let _ = (parse_money(cell), parse_optional_money(cell));
+            for order in ORDERS {
+                let _ = (
+                    parse_date_in(cell, order),
+                    parse_optional_date_in(cell, order),
+                );
+                let _ = (
+                    parse_month_in(cell, order, true),
+                    parse_month_in(cell, order, false),
+                );
+            }
+        }
+        assert!(cells.len() > 1000);
     }
 }

@@ -1,15 +1,19 @@
-//! Reads any tabular input — CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030, or a
-//! spreadsheet (`.xlsx/.xlsm/.xls/.xlsb/.ods`) — as a stream of rows of [`Cell`]s, each with
-//! the row number a spreadsheet user would see, while hashing the exact bytes parsed.
+//! Reads any tabular input — CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030, a
+//! spreadsheet (`.xlsx/.xlsm/.xls/.xlsb/.ods`), or a zip archive of CSV files (Alibaba
+//! Cloud's bill subscription splits a large monthly bill into numbered CSVs zipped under
+//! one name) — as a stream of rows of [`Cell`]s, each with the row number a spreadsheet
+//! user would see, while hashing the exact bytes of the file.
 //!
 //! Loaders above this layer never see file formats: they receive `begin_table` once per
-//! sheet (or once for a CSV) and then `row` for every row, header included.
+//! sheet (or once for a CSV, or once per member of a zip archive, named like a sheet) and
+//! then `row` for every row, header included. A zip member that is not a CSV is reported
+//! as an unreadable row of its own table, never silently dropped.
 
 use super::cell::Cell;
 use crate::domain::location::Location;
 use calamine::{Data, Reader, SheetVisible};
 use sha2::{Digest, Sha256};
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -28,9 +32,16 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 512 * 1024 * 1024;
 /// A sheet whose used area has more cells than this is refused.
 pub const MAX_SHEET_CELLS: usize = 50_000_000;
 
+/// A member of a zip archive that inflates past this is refused, whatever its header
+/// declares. Rows stream, so memory stays bounded at any size; the cap bounds the time a
+/// "zip bomb" (a few kilobytes inflating without end) can take, while leaving room for
+/// the largest real monthly bill.
+pub const MAX_ZIP_MEMBER_BYTES: u64 = 64 * 1024 * 1024 * 1024;
+
 /// What a loader does with the rows of one file.
 pub trait TableVisitor {
-    /// A new table starts: a CSV file, or one sheet of a workbook.
+    /// A new table starts: a CSV file, one sheet of a workbook, or one member of a zip
+    /// archive.
     fn begin_table(&mut self, table: &Location);
     /// One row of the current table; `number` is 1-based as a spreadsheet shows it.
     fn row(&mut self, number: usize, cells: &[Cell]);
@@ -41,11 +52,14 @@ pub trait TableVisitor {
 /// What was learnt about a file while reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileDigest {
-    /// SHA-256 of the exact bytes parsed, lower-case hex.
+    /// SHA-256 of the file's bytes as on disk (for a zip archive, the whole archive),
+    /// lower-case hex.
     pub sha256: String,
     /// File size in bytes.
     pub bytes: u64,
-    /// The text encoding of a CSV (`UTF-8`, `GB18030`, …); `None` for spreadsheets.
+    /// The text encoding of a CSV (`UTF-8`, `GB18030`, …); for a zip archive, that of its
+    /// first CSV member in name order; `None` for spreadsheets and for a zip archive
+    /// without a CSV member.
     pub encoding: Option<&'static str>,
     /// Sheets left out because they are hidden.
     pub hidden_sheets: Vec<String>,
@@ -63,7 +77,9 @@ pub enum TableError {
         source: io::Error,
     },
     /// Not a format the auditor reads.
-    #[error("{location}: unsupported file type; expected .csv, .xlsx, .xlsm, .xls, .xlsb or .ods")]
+    #[error(
+        "{location}: unsupported file type; expected .csv, .tsv, .xlsx, .xlsm, .xls, .xlsb, .ods or .zip"
+    )]
     UnsupportedType {
         /// The file.
         location: Location,
@@ -108,9 +124,51 @@ pub enum TableError {
         /// The limit.
         limit: u64,
     },
+    /// A `.zip` file whose central directory cannot be read (not a zip, truncated or
+    /// corrupt).
+    #[error(
+        "{location}: the file is not a readable zip archive ({message}); check that the download completed"
+    )]
+    ZipArchive {
+        /// The file.
+        location: Location,
+        /// The zip reader's message.
+        message: String,
+    },
+    /// A CSV member of a zip archive is encrypted: without its password it cannot be read.
+    #[error(
+        "{location}: the member is encrypted; extract it with its password and pass the CSV file itself"
+    )]
+    ZipEncrypted {
+        /// The member.
+        location: Location,
+    },
+    /// A CSV member of a zip archive is compressed with a method the auditor cannot undo.
+    #[error(
+        "{location}: the member is compressed with {method}, which the auditor cannot decompress; zip it again with Deflate or pass the CSV file itself"
+    )]
+    ZipCompression {
+        /// The member.
+        location: Location,
+        /// The compression method's name (or number, when unknown).
+        method: String,
+    },
+    /// A CSV member of a zip archive could not be decompressed (corrupt data, wrong
+    /// checksum, inconsistent sizes).
+    #[error(
+        "{location}: the member is corrupt and cannot be decompressed ({message}); rows read before that are counted"
+    )]
+    ZipMember {
+        /// The member.
+        location: Location,
+        /// The zip reader's message.
+        message: String,
+    },
 }
 
-/// Reads every table in `path`, calling `visitor` for each row.
+/// Reads every table in `path`, calling `visitor` for each row: a CSV file is one table, a
+/// workbook one per visible sheet, a zip archive one per member (CSV members are read,
+/// others reported as unreadable), in member-name order.
 ///
 /// A panic while reading (calamine has had panics on malformed XLS/XLSB files) is caught
 /// and returned as [`TableError::Crashed`], so one bad file never ends the whole audit;
@@ -118,7 +176,8 @@ pub enum TableError {
 ///
 /// # Errors
 /// When the file cannot be opened, its type or encoding is not supported, the workbook is
-/// unreadable or over the size limits, or the reader crashed. Bad rows are not errors:
+/// unreadable or over the size limits, a zip archive or one of its CSV members cannot be
+/// opened or decompressed, or the reader crashed. Bad rows are not errors:
 /// they go to [`TableVisitor::unreadable_row`].
 pub fn read_file(
     path: &Path,
@@ -154,6 +213,7 @@ fn read_file_unguarded(
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
             read_spreadsheet(path, file, &extension, visitor)
         }
+        "zip" => read_zip(path, file, visitor),
         _ => Err(TableError::UnsupportedType {
             location: Location::file(file),
         }),
@@ -168,7 +228,7 @@ pub fn is_table_file(path: &Path) -> bool {
         .is_some_and(|extension| {
             matches!(
                 extension.as_str(),
-                "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"
+                "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "zip"
             )
         })
 }
@@ -377,47 +437,13 @@ fn read_csv(
         source,
     };
     let opened = std::fs::File::open(path).map_err(io_error)?;
-    let hashing = HashingReader {
+    let mut hashing = HashingReader {
         inner: opened,
         hasher: Sha256::new(),
         bytes: 0,
     };
-    let mut buffered = BufReader::with_capacity(SNIFF_BYTES, hashing);
-    let sample = buffered.fill_buf().map_err(io_error)?;
-    let at_end = sample.len() < SNIFF_BYTES;
-    let encoding = sniff_encoding(sample, at_end).map_err(|offset| TableError::Encoding {
-        location: location.clone(),
-        offset,
-    })?;
-    if encoding == TextEncoding::Utf8Bom {
-        buffered.consume(3);
-    }
-    let delimiter = if path
-        .extension()
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("tsv"))
-    {
-        b'\t'
-    } else {
-        b','
-    };
-    visitor.begin_table(&location);
-    let hashing = match encoding {
-        TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
-            read_csv_records(&mut buffered, delimiter, visitor);
-            buffered.into_inner()
-        }
-        TextEncoding::Utf16Le | TextEncoding::Utf16Be | TextEncoding::Gb18030 => {
-            let label = match encoding {
-                TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
-                TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
-                _ => encoding_rs::GB18030,
-            };
-            let mut decoding = DecodingReader::new(buffered, label);
-            read_csv_records(&mut decoding, delimiter, visitor);
-            decoding.inner.into_inner()
-        }
-    };
-    let mut hashing = hashing;
+    let delimiter = delimiter_for(path);
+    let encoding = read_csv_stream(&mut hashing, &location, delimiter, visitor)?;
     // Hash whatever the parser did not need (after a fatal decoding error) so the digest
     // always covers the whole file.
     io::copy(&mut hashing, &mut io::sink()).map_err(io_error)?;
@@ -427,6 +453,68 @@ fn read_csv(
         encoding: Some(encoding.name()),
         hidden_sheets: Vec::new(),
     })
+}
+
+/// Tab for `.tsv`, comma for everything else (`.csv`, `.txt`).
+fn delimiter_for(name: &Path) -> u8 {
+    if name
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("tsv"))
+    {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Reads one CSV table from `input` — a file, or a member of a zip archive as it inflates —
+/// and returns its encoding: decides the encoding from the first bytes, skips a UTF-8 BOM,
+/// transcodes to UTF-8 when needed, then calls `begin_table` with `location` and hands
+/// every row to `visitor`. Only a bounded sample is ever held in memory.
+fn read_csv_stream(
+    mut input: impl Read,
+    location: &Location,
+    delimiter: u8,
+    visitor: &mut dyn TableVisitor,
+) -> Result<TextEncoding, TableError> {
+    // Read the sample to the full length even when the source returns short reads (an
+    // inflating zip member does): a sample cut early would look like the end of the
+    // file, and a character cut in two there would make UTF-8 look undecodable.
+    let mut sample = Vec::with_capacity(SNIFF_BYTES);
+    input
+        .by_ref()
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut sample)
+        .map_err(|source| TableError::Io {
+            location: location.clone(),
+            source,
+        })?;
+    let at_end = sample.len() < SNIFF_BYTES;
+    let encoding = sniff_encoding(&sample, at_end).map_err(|offset| TableError::Encoding {
+        location: location.clone(),
+        offset,
+    })?;
+    let mut head = Cursor::new(sample);
+    if encoding == TextEncoding::Utf8Bom {
+        head.set_position(3);
+    }
+    let mut buffered = BufReader::with_capacity(64 * 1024, head.chain(input));
+    visitor.begin_table(location);
+    match encoding {
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+            read_csv_records(&mut buffered, delimiter, visitor);
+        }
+        TextEncoding::Utf16Le | TextEncoding::Utf16Be | TextEncoding::Gb18030 => {
+            let label = match encoding {
+                TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
+                TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
+                _ => encoding_rs::GB18030,
+            };
+            let mut decoding = DecodingReader::new(buffered, label);
+            read_csv_records(&mut decoding, delimiter, visitor);
+        }
+    }
+    Ok(encoding)
 }
 
 /// Parses CSV records from UTF-8 bytes. Ragged rows are passed through as they are (the
@@ -529,6 +617,264 @@ fn swallowed_rows(record: &csv::ByteRecord, delimiter: u8) -> Option<usize> {
                 .is_some_and(|first_break| field[first_break..].contains(&delimiter))
         })
         .map(|index| index + 1)
+}
+
+/// Reads every member of a zip archive, in member-name order, capping each member at
+/// [`MAX_ZIP_MEMBER_BYTES`] once inflated.
+fn read_zip(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+) -> Result<FileDigest, TableError> {
+    read_zip_capped(path, file, visitor, MAX_ZIP_MEMBER_BYTES)
+}
+
+/// [`read_zip`] with the member cap as a parameter, so tests can reach it without
+/// inflating 64 GiB.
+fn read_zip_capped(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+    member_limit: u64,
+) -> Result<FileDigest, TableError> {
+    let location = Location::file(file.clone());
+    let io_error = |source| TableError::Io {
+        location: location.clone(),
+        source,
+    };
+    let mut opened = std::fs::File::open(path).map_err(io_error)?;
+    // The zip reader jumps around the file (the central directory is at its end), so
+    // hashing what it reads would not cover every byte once: hash the archive as on disk
+    // in one streaming pass first, then read it through the same handle.
+    let mut hashing = HashingReader {
+        inner: &mut opened,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    io::copy(&mut hashing, &mut io::sink()).map_err(io_error)?;
+    let sha256 = hex(&hashing.hasher.finalize());
+    let bytes = hashing.bytes;
+    opened.rewind().map_err(io_error)?;
+    let archive_error = |error: zip::result::ZipError| match error {
+        zip::result::ZipError::Io(source) => TableError::Io {
+            location: location.clone(),
+            source,
+        },
+        other => TableError::ZipArchive {
+            location: location.clone(),
+            message: other.to_string(),
+        },
+    };
+    let mut archive = zip::ZipArchive::new(BufReader::new(opened)).map_err(archive_error)?;
+    let mut members = Vec::with_capacity(archive.len());
+    for index in 0..archive.len() {
+        let entry = archive.by_index_data(index).map_err(archive_error)?;
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry.name().map_or_else(
+            |_| String::from_utf8_lossy(entry.name_raw()).into_owned(),
+            std::borrow::Cow::into_owned,
+        );
+        members.push((member_order_key(&name), name, index));
+    }
+    // Sorted by name, so the rows come in the same order however the archive was built;
+    // numbers compare as numbers so `bill_2.csv` comes before `bill_10.csv`.
+    members.sort_unstable();
+    let mut first_encoding = None;
+    for (_, name, index) in members {
+        let table = Location::sheet(file.clone(), Some(Arc::from(name.as_str())));
+        let member_path = Path::new(&name);
+        let is_csv = member_path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .is_some_and(|extension| {
+                ["csv", "tsv", "txt"]
+                    .iter()
+                    .any(|csv| extension.eq_ignore_ascii_case(csv))
+            });
+        if !is_csv {
+            // Reported as a table of its own so the finding names it: a bill saved as
+            // a spreadsheet inside the archive must not drop out of the audit unseen.
+            visitor.begin_table(&table);
+            visitor.unreadable_row(
+                1,
+                format!(
+                    "`{name}` is not a CSV file; only CSV members of a zip archive are read (.csv, .tsv, .txt), so extract it and pass it on its own if it holds data for the audit"
+                ),
+            );
+            continue;
+        }
+        let entry = archive.by_index_data(index).map_err(archive_error)?;
+        if entry.encrypted() {
+            return Err(TableError::ZipEncrypted { location: table });
+        }
+        let compression = entry.compression();
+        if !zip::SUPPORTED_COMPRESSION_METHODS.contains(&compression) {
+            // The zip reader only notices on the first read, as an I/O error that would
+            // read as a broken row; say what is wrong instead.
+            return Err(TableError::ZipCompression {
+                location: table,
+                method: compression_name(compression),
+            });
+        }
+        let member = archive
+            .by_index(index)
+            .map_err(|error| member_error(&table, compression, error))?;
+        let mut guarded = MemberReader {
+            inner: member,
+            inflated: 0,
+            limit: member_limit,
+            failure: None,
+        };
+        let read = read_csv_stream(&mut guarded, &table, delimiter_for(member_path), visitor);
+        // A failure of the archive itself outranks what the CSV reader made of it.
+        match guarded.failure.take() {
+            Some(MemberFailure::TooLarge(size)) => {
+                return Err(TableError::TooLarge {
+                    location: table,
+                    what: "the member once decompressed".into(),
+                    size,
+                    limit: member_limit,
+                });
+            }
+            Some(MemberFailure::Corrupt(message)) => {
+                return Err(TableError::ZipMember {
+                    location: table,
+                    message,
+                });
+            }
+            None => {}
+        }
+        let encoding = read?;
+        first_encoding.get_or_insert(encoding.name());
+    }
+    Ok(FileDigest {
+        sha256,
+        bytes,
+        encoding: first_encoding,
+        hidden_sheets: Vec::new(),
+    })
+}
+
+/// The error for a CSV member the zip reader refused to open.
+fn member_error(
+    table: &Location,
+    compression: zip::CompressionMethod,
+    error: zip::result::ZipError,
+) -> TableError {
+    use zip::result::ZipError;
+    match error {
+        ZipError::UnsupportedArchive(message) if message == ZipError::PASSWORD_REQUIRED => {
+            TableError::ZipEncrypted {
+                location: table.clone(),
+            }
+        }
+        ZipError::InvalidPassword => TableError::ZipEncrypted {
+            location: table.clone(),
+        },
+        ZipError::CompressionMethodNotSupported(_) => TableError::ZipCompression {
+            location: table.clone(),
+            method: compression_name(compression),
+        },
+        other => TableError::ZipMember {
+            location: table.clone(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// A compression method as a person can look it up: its name and its number in the zip
+/// specification (APPNOTE 4.4.5), which is all there is for a method nobody named.
+#[allow(deprecated)] // `to_u16` is deprecated for matching on methods; here it is only printed.
+fn compression_name(method: zip::CompressionMethod) -> String {
+    let number = method.to_u16();
+    match zip::CompressionMethod::name_from_u16(number) {
+        "Unknown" => format!("an unknown method ({number})"),
+        name => format!("{name} (method {number})"),
+    }
+}
+
+/// One piece of a member name for ordering: a run of digits by its value, or other text.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum NamePiece {
+    /// Digits without leading zeros, ordered by length first so they compare as numbers
+    /// of any size.
+    Number(usize, String),
+    /// Anything between numbers.
+    Text(String),
+}
+
+/// The sort key of a member name: `bill_2.csv` before `bill_10.csv`, as a person numbers
+/// parts. A derived key (rather than a comparison function) keeps the order total for any
+/// name a hostile archive holds.
+fn member_order_key(name: &str) -> Vec<NamePiece> {
+    let mut pieces = Vec::new();
+    let mut rest = name;
+    while let Some(first) = rest.chars().next() {
+        let digits = first.is_ascii_digit();
+        let end = rest
+            .find(|character: char| character.is_ascii_digit() != digits)
+            .unwrap_or(rest.len());
+        let (piece, after) = rest.split_at(end);
+        pieces.push(if digits {
+            let value = piece.trim_start_matches('0');
+            NamePiece::Number(value.len(), value.to_string())
+        } else {
+            NamePiece::Text(piece.to_string())
+        });
+        rest = after;
+    }
+    pieces
+}
+
+/// Why a zip member stopped inflating.
+enum MemberFailure {
+    /// It went past the cap; the bytes inflated when that was seen.
+    TooLarge(u64),
+    /// The zip reader failed (corrupt data, wrong checksum); its message.
+    Corrupt(String),
+}
+
+/// Guards one zip member as it inflates: counts the bytes and fails past `limit` (the
+/// sizes in the zip headers can lie), and remembers the first failure of the archive
+/// itself, so it is reported as the archive's error rather than as one unreadable row.
+struct MemberReader<R> {
+    inner: R,
+    inflated: u64,
+    limit: u64,
+    failure: Option<MemberFailure>,
+}
+
+impl<R: Read> Read for MemberReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        if self.failure.is_some() {
+            return Err(io::Error::other("the zip member cannot be read further"));
+        }
+        // Ask for at most one byte past the limit: going over is seen without inflating
+        // more than that.
+        let allowed = self.limit.saturating_sub(self.inflated).saturating_add(1);
+        let wanted =
+            usize::try_from(allowed).map_or(buffer.len(), |allowed| allowed.min(buffer.len()));
+        match self.inner.read(&mut buffer[..wanted]) {
+            Ok(count) => {
+                self.inflated += count as u64;
+                if self.inflated > self.limit {
+                    self.failure = Some(MemberFailure::TooLarge(self.inflated));
+                    return Err(io::Error::other(format!(
+                        "the zip member inflates past {} bytes",
+                        self.limit
+                    )));
+                }
+                Ok(count)
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => Err(error),
+            Err(error) => {
+                self.failure = Some(MemberFailure::Corrupt(error.to_string()));
+                Err(error)
+            }
+        }
+    }
 }
 
 fn read_spreadsheet(
@@ -847,17 +1193,31 @@ mod tests {
         tables: Vec<String>,
         rows: Vec<(usize, Vec<Cell>)>,
         bad: Vec<(usize, String)>,
+        /// Where each row and unreadable row was, as a finding would print it.
+        places: Vec<String>,
+        current: Option<Location>,
+    }
+
+    impl Collect {
+        fn place(&mut self, number: usize) {
+            let place = self.current.as_ref().map(|table| table.at_row(number));
+            self.places
+                .push(place.map_or_else(|| "(no table)".into(), |place| place.to_string()));
+        }
     }
 
     impl TableVisitor for Collect {
         fn begin_table(&mut self, table: &Location) {
             self.tables.push(table.to_string());
+            self.current = Some(table.clone());
         }
         fn row(&mut self, number: usize, cells: &[Cell]) {
             self.rows.push((number, cells.to_vec()));
+            self.place(number);
         }
         fn unreadable_row(&mut self, number: usize, why: String) {
             self.bad.push((number, why));
+            self.place(number);
         }
     }
 
@@ -1094,5 +1454,299 @@ mod tests {
         );
         let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
         assert_eq!(collect.rows[2], (5, vec![Cell::Empty, Cell::Date(day)]));
+    }
+
+    /// A zip archive of `(name, bytes, compression)` members, in that order; a name
+    /// ending in `/` is a directory entry.
+    fn zip_of(members: &[(&str, &[u8], zip::CompressionMethod)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, bytes, method) in members {
+            let options = zip::write::SimpleFileOptions::default().compression_method(*method);
+            if name.ends_with('/') {
+                writer.add_directory(*name, options).unwrap();
+            } else {
+                writer.start_file(*name, options).unwrap();
+                std::io::Write::write_all(&mut writer, bytes).unwrap();
+            }
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    /// Rewrites the general-purpose flags and compression method of every local and
+    /// central header, as a hostile archive would have them.
+    fn patch_headers(bytes: &mut [u8], flags: u16, method: u16) {
+        for index in 0..bytes.len().saturating_sub(12) {
+            let (flags_at, method_at) = match &bytes[index..index + 4] {
+                b"PK\x03\x04" => (index + 6, index + 8),
+                b"PK\x01\x02" => (index + 8, index + 10),
+                _ => continue,
+            };
+            bytes[flags_at..flags_at + 2].copy_from_slice(&flags.to_le_bytes());
+            bytes[method_at..method_at + 2].copy_from_slice(&method.to_le_bytes());
+        }
+    }
+
+    fn text_cells(texts: &[&str]) -> Vec<Cell> {
+        texts
+            .iter()
+            .map(|text| Cell::Text((*text).into()))
+            .collect()
+    }
+
+    #[test]
+    fn a_zip_of_csv_parts_reads_every_part_in_name_order() {
+        let mut first = vec![0xEF, 0xBB, 0xBF];
+        first.extend_from_slice("账号,金额\nA1,\"1,234.50\"\n".as_bytes());
+        let (second, _, _) = encoding_rs::GB18030.encode("账号,金额\r\nA2,99.00\r\n");
+        assert!(
+            std::str::from_utf8(&second).is_err(),
+            "really GB18030 bytes"
+        );
+        // Reverse order in the archive, a directory entry and a member that is no CSV.
+        let bytes = zip_of(&[
+            ("readme.pdf", b"%PDF-1.4", zip::CompressionMethod::Stored),
+            ("empty folder/", b"", zip::CompressionMethod::Stored),
+            ("part_2.CSV", &second, zip::CompressionMethod::Deflated),
+            ("part_1.csv", &first, zip::CompressionMethod::Deflated),
+        ]);
+        let (result, collect) = read_bytes("bill.zip", &bytes);
+        let digest = result.unwrap();
+        assert_eq!(
+            collect.tables,
+            vec![
+                "bill.zip:part_1.csv",
+                "bill.zip:part_2.CSV",
+                "bill.zip:readme.pdf"
+            ]
+        );
+        assert_eq!(
+            collect.rows,
+            vec![
+                (1, text_cells(&["账号", "金额"])),
+                (2, text_cells(&["A1", "1,234.50"])),
+                (1, text_cells(&["账号", "金额"])),
+                (2, text_cells(&["A2", "99.00"])),
+            ]
+        );
+        assert_eq!(
+            collect.places,
+            vec![
+                "bill.zip:part_1.csv:1",
+                "bill.zip:part_1.csv:2",
+                "bill.zip:part_2.CSV:1",
+                "bill.zip:part_2.CSV:2",
+                "bill.zip:readme.pdf:1",
+            ]
+        );
+        assert_eq!(collect.bad.len(), 1);
+        assert_eq!(collect.bad[0].0, 1);
+        assert!(
+            collect.bad[0].1.starts_with(
+                "`readme.pdf` is not a CSV file; only CSV members of a zip archive are read"
+            ),
+            "{}",
+            collect.bad[0].1
+        );
+        // The first member's encoding; the hash and size of the archive as on disk.
+        assert_eq!(digest.encoding, Some("UTF-8 with BOM"));
+        assert_eq!(digest.sha256, hex(&Sha256::digest(&bytes)));
+        assert_eq!(digest.bytes, bytes.len() as u64);
+        assert!(digest.hidden_sheets.is_empty());
+    }
+
+    /// Hands out at most `.1` bytes a call, as a decompressor or a buffer may.
+    struct ShortReads<'a>(&'a [u8], usize);
+
+    impl Read for ShortReads<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let count = buffer.len().min(self.0.len()).min(self.1);
+            buffer[..count].copy_from_slice(&self.0[..count]);
+            self.0 = &self.0[count..];
+            Ok(count)
+        }
+    }
+
+    #[test]
+    fn a_sample_cut_by_a_short_read_is_not_mistaken_for_another_encoding() {
+        // A zip member comes as it inflates, in reads of any length; a sniff sample cut
+        // by one in the middle of a character must not look like undecodable text.
+        let text = format!("产品,金额\n{}", "云服务器,1.00\n".repeat(40_000));
+        assert!(text.len() > 2 * SNIFF_BYTES);
+        let table = Location::sheet("bill.zip".into(), Some("part_1.csv".into()));
+        // The first read ends one byte into the first `云`.
+        let cut = text.find('云').unwrap() + 1;
+        let mut collect = Collect::default();
+        let short = ShortReads(text.as_bytes(), cut);
+        let encoding = read_csv_stream(short, &table, b',', &mut collect).unwrap();
+        assert_eq!(encoding, TextEncoding::Utf8);
+        assert_eq!(collect.rows.len(), 40_001);
+        assert!(collect.bad.is_empty());
+        assert_eq!(
+            collect.rows[40_000],
+            (40_001, text_cells(&["云服务器", "1.00"]))
+        );
+    }
+
+    #[test]
+    fn zip_files_are_table_files_and_tsv_members_split_on_tabs() {
+        assert!(is_table_file(Path::new(
+            "1234567890_BillingItemDetail_202503.ZIP"
+        )));
+        let bytes = zip_of(&[(
+            "bill.tsv",
+            b"a\tb\n1,5\t2\n",
+            zip::CompressionMethod::Stored,
+        )]);
+        let (result, collect) = read_bytes("bill.zip", &bytes);
+        assert_eq!(result.unwrap().encoding, Some("UTF-8"));
+        assert_eq!(collect.rows[1], (2, text_cells(&["1,5", "2"])));
+    }
+
+    #[test]
+    fn zip_parts_are_read_in_the_order_their_numbers_count() {
+        let mut names = vec![
+            "bill_10.csv",
+            "bill_2.csv",
+            "bill_1.csv",
+            "bill_02b.csv",
+            "a.csv",
+        ];
+        names.sort_by_key(|name| member_order_key(name));
+        assert_eq!(
+            names,
+            vec![
+                "a.csv",
+                "bill_1.csv",
+                "bill_2.csv",
+                "bill_02b.csv",
+                "bill_10.csv"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_zip_without_members_reads_as_no_table() {
+        let bytes = zip_of(&[("only a folder/", b"", zip::CompressionMethod::Stored)]);
+        let (result, collect) = read_bytes("empty.zip", &bytes);
+        let digest = result.unwrap();
+        assert_eq!(digest.encoding, None);
+        assert_eq!(digest.sha256, hex(&Sha256::digest(&bytes)));
+        assert!(collect.tables.is_empty());
+    }
+
+    #[test]
+    fn a_corrupt_zip_is_an_error_naming_the_file() {
+        let mut state = 11u64;
+        let noise: Vec<u8> = (0..4096)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                (state >> 33) as u8
+            })
+            .collect();
+        let (result, collect) = read_bytes("bill.zip", &noise);
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.starts_with("bill.zip: the file is not a readable zip archive"),
+            "{message}"
+        );
+        assert!(collect.tables.is_empty());
+    }
+
+    #[test]
+    fn encrypted_or_oddly_compressed_zip_members_are_errors_naming_the_member() {
+        let plain = zip_of(&[("part_1.csv", b"a,b\n1,2\n", zip::CompressionMethod::Stored)]);
+        let mut encrypted = plain.clone();
+        patch_headers(&mut encrypted, 1, 0);
+        let (result, _) = read_bytes("bill.zip", &encrypted);
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.starts_with("bill.zip:part_1.csv: the member is encrypted;"),
+            "{message}"
+        );
+        // Bzip2 is not built in; 200 is no method at all.
+        for (method, named) in [(12, "Bzip2 (method 12)"), (200, "an unknown method (200)")] {
+            let mut odd = plain.clone();
+            patch_headers(&mut odd, 0, method);
+            let (result, _) = read_bytes("bill.zip", &odd);
+            let message = result.unwrap_err().to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "bill.zip:part_1.csv: the member is compressed with {named}, which the auditor cannot decompress"
+                )),
+                "{message}"
+            );
+        }
+        // A member whose bytes no longer match their checksum.
+        let mut tampered = plain;
+        let at = tampered
+            .windows(3)
+            .position(|window| window == b"1,2")
+            .unwrap();
+        tampered[at] = b'9';
+        let (result, _) = read_bytes("bill.zip", &tampered);
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.starts_with("bill.zip:part_1.csv: the member is corrupt"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_zip_member_that_inflates_past_the_cap_is_refused() {
+        // 4 MiB of CSV lines deflate to a few KiB; with a 1 MiB cap the member is refused.
+        let lines = "1,2\n".repeat(1 << 20);
+        let bytes = zip_of(&[(
+            "bomb.csv",
+            lines.as_bytes(),
+            zip::CompressionMethod::Deflated,
+        )]);
+        assert!(bytes.len() < 64 * 1024);
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("bomb.zip");
+        std::fs::write(&path, &bytes).unwrap();
+        let mut collect = Collect::default();
+        let error = read_zip_capped(&path, Arc::from("bomb.zip"), &mut collect, 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with(
+                "bomb.zip:bomb.csv: the member once decompressed is 1048577 bytes, over the limit of 1048576 bytes"
+            ),
+            "{error}"
+        );
+        let mut collect = Collect::default();
+        read_zip_capped(&path, Arc::from("bomb.zip"), &mut collect, 8 << 20).unwrap();
+        assert_eq!(collect.rows.len(), 1 << 20);
+    }
+
+    #[test]
+    fn corrupted_zips_never_panic_out_of_the_reader() {
+        let original = zip_of(&[
+            (
+                "part_1.csv",
+                "账号,金额\nA1,1.00\n".repeat(50).as_bytes(),
+                zip::CompressionMethod::Deflated,
+            ),
+            ("part_2.csv", b"a,b\n1,2\n", zip::CompressionMethod::Stored),
+        ]);
+        let mut state = 5u64;
+        for round in 0..200 {
+            let mut bytes = original.clone();
+            for _ in 0..(1 + round % 8) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let index = (state >> 33) as usize % bytes.len();
+                bytes[index] ^= (state >> 17) as u8 | 1;
+            }
+            // Ok or a clear error are both fine; a caught panic is not.
+            let (result, _) = read_bytes("fuzz.zip", &bytes);
+            assert!(
+                !matches!(result, Err(TableError::Crashed { .. })),
+                "round {round}: {result:?}"
+            );
+        }
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow};
 use crate::domain::period::YearMonth;
 use crate::fast_hash::FastMap;
-use crate::ingest::billing::BillingSink;
+use crate::ingest::billing::{BillingSink, Recognised};
 use crate::ruleset::{Ruleset, Rulesets};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -202,6 +202,22 @@ pub struct TableControl {
     pub rejected: Tally,
     /// Blank rows skipped.
     pub blank_rows: u64,
+    /// Title or note rows above the header, which are not data.
+    pub rows_above_header: u64,
+    /// Totals rows (合计, Total) and what they were checked against.
+    pub totals_rows: Vec<TotalsRow>,
+}
+
+/// A totals row of an export, checked against the rows above it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalsRow {
+    /// Its row.
+    pub row: usize,
+    /// The net amount it states, when readable.
+    pub stated: Option<Decimal>,
+    /// The data rows read above it and their net amounts (rejected rows whose amount was
+    /// unreadable add nothing).
+    pub above: Tally,
 }
 
 /// One source group inside a (contract, period) bucket.
@@ -323,6 +339,8 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 excluded: BTreeMap::new(),
                 rejected: Tally::default(),
                 blank_rows: 0,
+                rows_above_header: 0,
+                totals_rows: Vec::new(),
             });
         }
         self.ledger.tables.last_mut().expect("one table at least")
@@ -503,15 +521,17 @@ impl<'i, 'a> Attributor<'i, 'a> {
 }
 
 impl BillingSink for Attributor<'_, '_> {
-    fn begin_table(&mut self, table: &Location, layout: Option<&Ruleset>) {
+    fn begin_table(&mut self, table: &Location, recognised: Option<&Recognised<'_>>) {
         self.ledger.tables.push(TableControl {
             table: table.clone(),
-            layout: layout.map(|ruleset| ruleset.name.clone()),
+            layout: recognised.map(|recognised| recognised.ruleset.name.clone()),
             read: Tally::default(),
             attributed: Tally::default(),
             excluded: BTreeMap::new(),
             rejected: Tally::default(),
             blank_rows: 0,
+            rows_above_header: 0,
+            totals_rows: Vec::new(),
         });
     }
 
@@ -542,6 +562,20 @@ impl BillingSink for Attributor<'_, '_> {
 
     fn blank(&mut self, _row: usize) {
         self.table().blank_rows += 1;
+    }
+
+    fn above_header(&mut self, _row: usize) {
+        self.table().rows_above_header += 1;
+    }
+
+    fn totals(&mut self, row: usize, net_amount: Option<Decimal>) {
+        let table = self.table();
+        let above = table.read;
+        table.totals_rows.push(TotalsRow {
+            row,
+            stated: net_amount,
+            above,
+        });
     }
 }
 
@@ -722,7 +756,7 @@ mod tests {
         let rulesets = Rulesets::load(None).unwrap();
         let index = ContractIndex::new(&plans, &rulesets);
         let mut attributor = Attributor::new(&index);
-        attributor.begin_table(&Location::file("bill.csv".into()), rulesets.get("generic"));
+        attributor.begin_table(&Location::file("bill.csv".into()), None);
         attributor.line(2, line("A1", "2025-02-10", "ECS", "100", "CNY"));
         attributor.line(3, line("A1", "2025-02-11", "RDS", "100", "CNY"));
         attributor.line(4, line("A1", "2025-03-01", "ECS", "-20", "CNY"));

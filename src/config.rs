@@ -22,6 +22,9 @@ pub struct Config {
     pub out: PathBuf,
     /// User rulesets folder.
     pub rulesets: Option<PathBuf>,
+    /// The billing format every billing file is read as (`--format`); `None`: recognised
+    /// by header.
+    pub format: Option<String>,
     /// Lowest severity that makes the exit status 1.
     pub fail_on: Severity,
     /// Worker threads; `None` = rayon's default.
@@ -100,6 +103,7 @@ impl Config {
             as_of,
             out: args.out.clone(),
             rulesets: args.rulesets.clone(),
+            format: args.format.clone(),
             fail_on: match args.fail_on {
                 FailOn::Info => Severity::Info,
                 FailOn::Warning => Severity::Warning,

@@ -67,6 +67,8 @@ pub struct InputFile {
     pub rows: u64,
     /// Hidden sheets, which are not read.
     pub hidden_sheets: Vec<String>,
+    /// The billing formats its tables were recognised as (billing files only).
+    pub formats: Vec<String>,
 }
 
 /// One contract's per-period computation, for evidence files and summaries.
@@ -112,6 +114,16 @@ pub enum PipelineError {
     /// The contract workbook is unusable.
     #[error(transparent)]
     Contracts(#[from] ContractErrors),
+    /// `--format` names no billing format.
+    #[error(
+        "--format {name}: no ruleset with a billing format has this name; the formats are: {known}"
+    )]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+        /// The names that exist.
+        known: String,
+    },
     /// A computation overflowed.
     #[error("contract {0}: amounts are out of range (more than 28 significant digits)")]
     Overflow(String),
@@ -142,8 +154,10 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
             encoding: None,
             rows: file.rows,
             hidden_sheets: Vec::new(),
+            formats: Vec::new(),
         })
         .collect();
+    let layouts = billing_layouts(&rulesets, config.format.as_deref())?;
     let plans: Vec<ContractPlan> = book.contracts.into_iter().map(ContractPlan::new).collect();
     let index = ContractIndex::new(&plans, &rulesets);
     let mut findings = Vec::new();
@@ -155,7 +169,7 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
             .billing
             .par_iter()
             .map(|path| {
-                let mut reader = BillingReader::new(&rulesets, Attributor::new(&index));
+                let mut reader = BillingReader::new(layouts.clone(), Attributor::new(&index));
                 let digest = table::read_file(path, shown(path), &mut reader);
                 (digest, reader.into_sink().finish())
             })
@@ -164,7 +178,15 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
     let mut billing = BillingTotals::new(&plans);
     for (path, (digest, ledger)) in config.billing.iter().zip(ledgers) {
         let rows = ledger.tables.iter().map(|table| table.read.rows).sum();
-        inputs.push(input_file(InputRole::Billing, path, &digest, rows));
+        let mut input = input_file(InputRole::Billing, path, &digest, rows);
+        for table in &ledger.tables {
+            if let Some(format) = &table.layout
+                && !input.formats.contains(format)
+            {
+                input.formats.push(format.clone());
+            }
+        }
+        inputs.push(input);
         findings.extend(quality::file_findings(
             path,
             &digest,
@@ -331,6 +353,30 @@ fn audit_contract(
     ))
 }
 
+/// The billing formats to try: every one, or only the one `--format` forces.
+///
+/// # Errors
+/// When the forced name is not a ruleset with a billing format.
+pub fn billing_layouts<'r>(
+    rulesets: &'r Rulesets,
+    forced: Option<&str>,
+) -> Result<Vec<&'r Ruleset>, PipelineError> {
+    match forced {
+        None => Ok(rulesets.billing_layouts().collect()),
+        Some(name) => match rulesets.get(name) {
+            Some(ruleset) if ruleset.billing_format().is_some() => Ok(vec![ruleset]),
+            _ => Err(PipelineError::UnknownFormat {
+                name: name.to_string(),
+                known: rulesets
+                    .billing_layouts()
+                    .map(|ruleset| ruleset.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        },
+    }
+}
+
 fn input_file(
     role: InputRole,
     path: &Path,
@@ -359,5 +405,6 @@ fn input_file(
         encoding,
         rows,
         hidden_sheets,
+        formats: Vec::new(),
     }
 }

@@ -16,6 +16,41 @@ pub fn shown(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string().as_str())
 }
 
+/// A totals row (合计, Total) that disagrees with the rows above it: rows were lost, added
+/// or edited after the export, or the totals row is not what it says.
+fn totals_row_finding(
+    table: &Location,
+    totals_row: &crate::attribute::TotalsRow,
+) -> Option<Finding> {
+    let stated = totals_row.stated?;
+    let above = totals_row.above.amount;
+    if stated == above {
+        return None;
+    }
+    let difference = stated.checked_sub(above).unwrap_or_default();
+    let location = table.at_row(totals_row.row);
+    let mut finding = Finding::new(
+        FindingType::RejectedRow,
+        &format!("{location}|totals"),
+        format!(
+            "{location}: the totals row states a net amount of {}, but the {} rows above it add up to {} (difference {}); rows may be missing, duplicated or edited.",
+            format_money_grouped(stated),
+            totals_row.above.rows,
+            format_money_grouped(above),
+            format_money_grouped(difference)
+        ),
+    );
+    finding.reason = Some("totals_mismatch".into());
+    finding.amount = Some(difference);
+    finding.evidence.location = Some(location);
+    finding.evidence.facts = vec![
+        ("stated".into(), format_money(stated)),
+        ("rows_above".into(), totals_row.above.rows.to_string()),
+        ("rows_above_amount".into(), format_money(above)),
+    ];
+    Some(finding)
+}
+
 /// Findings about a whole input file: unreadable, hidden sheets, or no table at all.
 pub fn file_findings(
     path: &Path,
@@ -132,6 +167,13 @@ pub fn billing_findings(totals: &BillingTotals, plans: &[ContractPlan]) -> Vec<F
         finding.reason = Some("row".into());
         finding.evidence.location = Some(location);
         findings.push(finding);
+    }
+    for control in &totals.tables {
+        for totals_row in &control.totals_rows {
+            if let Some(finding) = totals_row_finding(&control.table, totals_row) {
+                findings.push(finding);
+            }
+        }
     }
     for ((account, month, currency), (tally, tables)) in &totals.uncovered {
         let mut finding = Finding::new(

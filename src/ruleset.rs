@@ -7,13 +7,22 @@
 //! the same name.
 
 use crate::domain::money::Rounding;
+pub use crate::ingest::value::DateOrder;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The rulesets shipped with the tool, as `(name, TOML text)`.
-const BUILT_IN: &[(&str, &str)] = &[("generic", include_str!("../rulesets/generic.toml"))];
+const BUILT_IN: &[(&str, &str)] = &[
+    ("generic", include_str!("../rulesets/generic.toml")),
+    ("aliyun", include_str!("../rulesets/aliyun.toml")),
+    ("tencent", include_str!("../rulesets/tencent.toml")),
+    ("huawei", include_str!("../rulesets/huawei.toml")),
+    ("azure-ea", include_str!("../rulesets/azure-ea.toml")),
+    ("azure-mca", include_str!("../rulesets/azure-mca.toml")),
+    ("focus", include_str!("../rulesets/focus.toml")),
+];
 
 /// The name of the fallback ruleset.
 pub const GENERIC: &str = "generic";
@@ -90,7 +99,19 @@ impl BillingField {
         )
     }
 
-    fn from_name(name: &str) -> Option<BillingField> {
+    /// Whether the field is an amount of money (and may be a sum of columns).
+    pub fn is_amount(self) -> bool {
+        matches!(
+            self,
+            BillingField::ListAmount
+                | BillingField::Discount
+                | BillingField::Voucher
+                | BillingField::NetAmount
+        )
+    }
+
+    /// The field called `name` in rulesets.
+    pub fn from_name(name: &str) -> Option<BillingField> {
         BillingField::ALL
             .into_iter()
             .find(|field| field.name() == name)
@@ -123,14 +144,208 @@ pub struct Ruleset {
     pub invoice_window_days: i64,
     /// Rounding rule for every amount.
     pub rounding: Rounding,
-    /// Header names (normalised) for each billing field.
-    pub billing_columns: BTreeMap<BillingField, Vec<String>>,
+    /// The billing-export layout this ruleset recognises, if it has one.
+    pub format: Option<BillingFormat>,
     /// Lower-case alias (and canonical name) → canonical product name.
     product_aliases: HashMap<String, String>,
     /// Lower-case canonical product name → default coefficient.
     coefficients: BTreeMap<String, Decimal>,
     /// Where it was loaded from (`built-in` or a path).
     pub origin: String,
+}
+
+/// Where a normalised month comes from in a billing export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthSource {
+    /// The billing-month column holds a month (or a date in it).
+    #[default]
+    Month,
+    /// The billing-month column holds the billing period's start as a timestamp, possibly
+    /// in UTC for a local-time month (FOCUS `BillingPeriodStart`): rounded to the nearest
+    /// midnight before its month is taken.
+    PeriodStart,
+}
+
+/// One normalised field's columns: the amounts of every summand are added; each summand
+/// lists the header names that mean it, most preferred first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldColumns {
+    /// Header names as written in the ruleset, per summand.
+    pub names: Vec<Vec<String>>,
+    /// The same, normalised for matching.
+    normalized: Vec<Vec<String>>,
+}
+
+impl FieldColumns {
+    /// The names of one summand, joined for messages: `应付金额 / Pretax Amount`.
+    pub fn describe(&self) -> String {
+        self.names
+            .iter()
+            .map(|alternatives| alternatives.join(" / "))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
+/// How a billing export is laid out and written (a ruleset's `[billing]` and `[format]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BillingFormat {
+    /// What the export is, for `rebate-audit formats` and reports.
+    pub label: String,
+    /// Columns of every mapped field.
+    pub columns: BTreeMap<BillingField, FieldColumns>,
+    /// Further columns that must all be present (each with its alternatives) for a file
+    /// to be taken for this format: what tells it apart from similar layouts.
+    pub signature: Vec<Vec<String>>,
+    signature_normalized: Vec<Vec<String>>,
+    /// Columns whose presence means the file is another format.
+    pub excludes: Vec<String>,
+    excludes_normalized: Vec<String>,
+    /// How slash dates with the year last are read.
+    pub date_order: DateOrder,
+    /// What the billing-month column holds.
+    pub billing_month: MonthSource,
+    /// Whether the billing month may be taken from the charge date when the export has no
+    /// billing-month column.
+    pub month_from_date: bool,
+    /// Cell texts that mean "no value" (`-`, `NULL`), compared exactly after trimming.
+    pub blank: Vec<String>,
+    /// The currency of every line when the export has no currency column.
+    pub currency: Option<String>,
+    /// Order-type words (lower case) that mark a refund row: its amounts count negative
+    /// whatever sign the export wrote them with.
+    pub refunds: Vec<String>,
+}
+
+/// Where each mapped field is in a header row: for each summand, its column index.
+pub type ColumnIndex = BTreeMap<BillingField, Vec<usize>>;
+
+/// How well a header row fits a format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderFit {
+    /// Every requirement is met.
+    Matches(ColumnIndex),
+    /// Some are not.
+    Lacks {
+        /// Requirements met.
+        met: usize,
+        /// Requirements in all.
+        of: usize,
+        /// What is missing (or present but must not be), one phrase each.
+        missing: Vec<String>,
+    },
+}
+
+impl BillingFormat {
+    /// Whether a file in this format must have a column for `field`.
+    pub fn requires(&self, field: BillingField) -> bool {
+        match field {
+            BillingField::Currency => self.currency.is_none(),
+            BillingField::BillingMonth => !self.month_from_date,
+            BillingField::Date => {
+                self.month_from_date && !self.columns.contains_key(&BillingField::BillingMonth)
+            }
+            other => other.required(),
+        }
+    }
+
+    /// Whether `text` (trimmed) is one of the format's words for "no value".
+    pub fn is_blank_word(&self, text: &str) -> bool {
+        !self.blank.is_empty() && self.blank.iter().any(|word| word == text.trim())
+    }
+
+    /// Whether an order type marks a refund.
+    pub fn is_refund(&self, order_type: &str) -> bool {
+        if self.refunds.is_empty() {
+            return false;
+        }
+        let order_type = order_type.to_lowercase();
+        self.refunds.iter().any(|word| order_type.contains(word))
+    }
+
+    /// The headers that identify the format, for listings: each required field's names and
+    /// the signature columns.
+    pub fn signature_columns(&self) -> Vec<String> {
+        let mut shown: Vec<String> = BillingField::ALL
+            .iter()
+            .filter(|field| self.requires(**field))
+            .filter_map(|field| self.columns.get(field))
+            .map(FieldColumns::describe)
+            .collect();
+        shown.extend(
+            self.signature
+                .iter()
+                .map(|alternatives| alternatives.join(" / ")),
+        );
+        shown
+    }
+
+    /// Matches a header row. A field's summand takes the first of its names found (in the
+    /// ruleset's order of preference), wherever it is in the row.
+    pub fn fit(&self, headers: &[String]) -> HeaderFit {
+        let normalized: Vec<String> = headers
+            .iter()
+            .map(|header| normalize_header(header))
+            .collect();
+        let position = |names: &[String]| {
+            names
+                .iter()
+                .find_map(|name| normalized.iter().position(|header| header == name))
+        };
+        let mut columns = ColumnIndex::new();
+        for (field, field_columns) in &self.columns {
+            let found: Vec<usize> = field_columns
+                .normalized
+                .iter()
+                .filter_map(|names| position(names))
+                .collect();
+            if !found.is_empty() {
+                columns.insert(*field, found);
+            }
+        }
+        let mut met = 0;
+        let mut of = 0;
+        let mut missing = Vec::new();
+        for field in BillingField::ALL {
+            if !self.requires(field) {
+                continue;
+            }
+            of += 1;
+            if columns.contains_key(&field) {
+                met += 1;
+            } else {
+                let names = self
+                    .columns
+                    .get(&field)
+                    .map_or_else(|| field.name().to_string(), FieldColumns::describe);
+                missing.push(format!("{} ({names})", field.name()));
+            }
+        }
+        for (shown, names) in self.signature.iter().zip(&self.signature_normalized) {
+            of += 1;
+            if position(names).is_some() {
+                met += 1;
+            } else {
+                missing.push(shown.join(" / "));
+            }
+        }
+        // An absent excluded column is no evidence for the format, so only a present one
+        // counts (against it).
+        for (shown, name) in self.excludes.iter().zip(&self.excludes_normalized) {
+            if normalized.contains(name) {
+                of += 1;
+                missing.push(format!(
+                    "no {shown} column (a file with it is another format)"
+                ));
+            }
+        }
+        if missing.is_empty() {
+            HeaderFit::Matches(columns)
+        } else {
+            HeaderFit::Lacks { met, of, missing }
+        }
+    }
 }
 
 /// What a product name resolves to under a ruleset.
@@ -163,27 +378,9 @@ impl Ruleset {
         self.coefficients.get(&product.to_lowercase()).copied()
     }
 
-    /// Maps a header row to billing fields: for each field, the index of its column.
-    /// `None` when a required field has no column (the file is not in this layout).
-    pub fn match_billing_header(
-        &self,
-        headers: &[String],
-    ) -> Option<BTreeMap<BillingField, usize>> {
-        let normalized: Vec<String> = headers
-            .iter()
-            .map(|header| normalize_header(header))
-            .collect();
-        let mut columns = BTreeMap::new();
-        for (field, names) in &self.billing_columns {
-            if let Some(index) = normalized.iter().position(|header| names.contains(header)) {
-                columns.insert(*field, index);
-            }
-        }
-        BillingField::ALL
-            .iter()
-            .filter(|field| field.required())
-            .all(|field| columns.contains_key(field))
-            .then_some(columns)
+    /// The billing format, which every ruleset listed by [`Rulesets::billing_layouts`] has.
+    pub fn billing_format(&self) -> Option<&BillingFormat> {
+        self.format.as_ref()
     }
 }
 
@@ -233,9 +430,57 @@ struct RulesetFile {
     #[serde(default)]
     defaults: DefaultsFile,
     #[serde(default)]
-    billing: BTreeMap<String, Vec<String>>,
+    format: FormatFile,
+    #[serde(default)]
+    billing: BTreeMap<String, ColumnsFile>,
     #[serde(default)]
     products: ProductsFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FormatFile {
+    label: Option<String>,
+    #[serde(default)]
+    signature: Vec<Alternatives>,
+    #[serde(default)]
+    excludes: Vec<String>,
+    #[serde(default)]
+    date_order: DateOrder,
+    #[serde(default)]
+    billing_month: MonthSource,
+    #[serde(default)]
+    month_from_date: bool,
+    #[serde(default)]
+    blank: Vec<String>,
+    currency: Option<String>,
+    #[serde(default)]
+    refunds: Vec<String>,
+}
+
+/// One column's names: a single name or a list of alternatives.
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum Alternatives {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Alternatives {
+    fn names(&self) -> Vec<String> {
+        match self {
+            Alternatives::One(name) => vec![name.clone()],
+            Alternatives::Many(names) => names.clone(),
+        }
+    }
+}
+
+/// A field's columns: alternatives of one column, or `{ sum = [[…], […]] }`.
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum ColumnsFile {
+    Column(Vec<String>),
+    Sum { sum: Vec<Alternatives> },
 }
 
 #[derive(Deserialize, Default)]
@@ -317,32 +562,11 @@ impl Ruleset {
                 "expected 0 or more days".into(),
             ));
         }
-        let mut billing_columns = BTreeMap::new();
-        for (key, headers) in &file.billing {
-            let field = BillingField::from_name(key).ok_or_else(|| {
-                let known: Vec<&str> = BillingField::ALL.iter().map(|field| field.name()).collect();
-                invalid(
-                    &format!("billing.{key}"),
-                    format!(
-                        "unknown billing field; expected one of {}",
-                        known.join(", ")
-                    ),
-                )
-            })?;
-            if headers.is_empty() {
-                return Err(invalid(
-                    &format!("billing.{key}"),
-                    "expected at least one header name".into(),
-                ));
-            }
-            billing_columns.insert(
-                field,
-                headers
-                    .iter()
-                    .map(|header| normalize_header(header))
-                    .collect(),
-            );
-        }
+        let format = if file.billing.is_empty() {
+            None
+        } else {
+            Some(parse_format(&file, &invalid)?)
+        };
         let mut product_aliases = HashMap::new();
         for (canonical, aliases) in &file.products.aliases {
             for alias in std::iter::once(canonical).chain(aliases) {
@@ -378,12 +602,140 @@ impl Ruleset {
             grace_days,
             invoice_window_days,
             rounding: file.defaults.rounding.unwrap_or_default(),
-            billing_columns,
+            format,
             product_aliases,
             coefficients,
             origin: origin.to_string(),
         })
     }
+}
+
+/// Validates the `[billing]` and `[format]` tables.
+fn parse_format(
+    file: &RulesetFile,
+    invalid: &dyn Fn(&str, String) -> RulesetError,
+) -> Result<BillingFormat, RulesetError> {
+    let mut columns = BTreeMap::new();
+    for (key, spec) in &file.billing {
+        let key_path = format!("billing.{key}");
+        let field = BillingField::from_name(key).ok_or_else(|| {
+            let known: Vec<&str> = BillingField::ALL.iter().map(|field| field.name()).collect();
+            invalid(
+                &key_path,
+                format!(
+                    "unknown billing field; expected one of {}",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let names: Vec<Vec<String>> = match spec {
+            ColumnsFile::Column(names) => vec![names.clone()],
+            ColumnsFile::Sum { sum } => {
+                if !field.is_amount() {
+                    return Err(invalid(
+                        &key_path,
+                        "only amount fields (list_amount, discount, voucher, net_amount) can be a sum of columns".into(),
+                    ));
+                }
+                sum.iter().map(Alternatives::names).collect()
+            }
+        };
+        if names.is_empty()
+            || names
+                .iter()
+                .any(|alternatives| alternatives.iter().all(|name| name.trim().is_empty()))
+        {
+            return Err(invalid(
+                &key_path,
+                "expected at least one header name".into(),
+            ));
+        }
+        let normalized = names
+            .iter()
+            .map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(|name| normalize_header(name))
+                    .collect()
+            })
+            .collect();
+        columns.insert(field, FieldColumns { names, normalized });
+    }
+    let format = &file.format;
+    let signature: Vec<Vec<String>> = format.signature.iter().map(Alternatives::names).collect();
+    if signature.iter().any(Vec::is_empty) {
+        return Err(invalid(
+            "format.signature",
+            "expected a header name (or a list of alternatives) in every entry".into(),
+        ));
+    }
+    let currency = match &format.currency {
+        None => None,
+        Some(code) => Some(
+            crate::ingest::contracts::normalize_currency(code)
+                .map(std::borrow::Cow::into_owned)
+                .ok_or_else(|| {
+                    invalid(
+                        "format.currency",
+                        format!("expected an ISO currency code such as CNY, found `{code}`"),
+                    )
+                })?,
+        ),
+    };
+    let parsed = BillingFormat {
+        label: format
+            .label
+            .clone()
+            .unwrap_or_else(|| file.description.clone()),
+        signature_normalized: signature
+            .iter()
+            .map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(|name| normalize_header(name))
+                    .collect()
+            })
+            .collect(),
+        signature,
+        excludes_normalized: format
+            .excludes
+            .iter()
+            .map(|name| normalize_header(name))
+            .collect(),
+        excludes: format.excludes.clone(),
+        columns,
+        date_order: format.date_order,
+        billing_month: format.billing_month,
+        month_from_date: format.month_from_date,
+        blank: format
+            .blank
+            .iter()
+            .map(|word| word.trim().to_string())
+            .collect(),
+        currency,
+        refunds: format
+            .refunds
+            .iter()
+            .map(|word| word.trim().to_lowercase())
+            .filter(|word| !word.is_empty())
+            .collect(),
+    };
+    for field in BillingField::ALL {
+        if parsed.requires(field) && !parsed.columns.contains_key(&field) {
+            let hint = match field {
+                BillingField::Currency => " (or set format.currency for exports without one)",
+                BillingField::BillingMonth => {
+                    " (or set format.month_from_date = true and map billing.date)"
+                }
+                _ => "",
+            };
+            return Err(invalid(
+                &format!("billing.{}", field.name()),
+                format!("a billing format must map this field{hint}"),
+            ));
+        }
+    }
+    Ok(parsed)
 }
 
 impl Rulesets {
@@ -426,6 +778,21 @@ impl Rulesets {
                 by_name.insert(name, ruleset);
             }
         }
+        // The generic aliases are every ruleset's fallback: a provider's ruleset lists its
+        // own names, and cross-provider ones (CDN, Virtual Machines) resolve everywhere.
+        if let Some(generic) = by_name
+            .get(GENERIC)
+            .map(|generic| generic.product_aliases.clone())
+        {
+            for ruleset in by_name.values_mut() {
+                for (alias, canonical) in &generic {
+                    ruleset
+                        .product_aliases
+                        .entry(alias.clone())
+                        .or_insert_with(|| canonical.clone());
+                }
+            }
+        }
         Ok(Rulesets { by_name })
     }
 
@@ -455,8 +822,12 @@ impl Rulesets {
     pub fn billing_layouts(&self) -> impl Iterator<Item = &Ruleset> {
         self.by_name
             .values()
-            .filter(|ruleset| ruleset.name != GENERIC && !ruleset.billing_columns.is_empty())
-            .chain(self.by_name.get(GENERIC))
+            .filter(|ruleset| ruleset.name != GENERIC && ruleset.format.is_some())
+            .chain(
+                self.by_name
+                    .get(GENERIC)
+                    .filter(|ruleset| ruleset.format.is_some()),
+            )
     }
 
     /// All names, sorted.
@@ -478,9 +849,11 @@ mod tests {
         assert_eq!(generic.invoice_window_days, 30);
         assert_eq!(generic.rounding, Rounding::HalfUp);
         assert_eq!(generic.coefficient("ECS"), None);
-        assert_eq!(generic.product("云服务器ECS").name, "ECS");
+        assert_eq!(generic.product("云服务器ECS").name, "ecs");
         assert!(!generic.product("Quantum Annealer").known);
-        assert_eq!(rulesets.default_for_provider("aliyun").name, GENERIC);
+        assert_eq!(rulesets.default_for_provider("aliyun").name, "aliyun");
+        assert_eq!(rulesets.default_for_provider("azure").name, "azure-ea");
+        assert_eq!(rulesets.default_for_provider("oracle").name, GENERIC);
     }
 
     #[test]
@@ -497,10 +870,163 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let columns = generic.match_billing_header(&headers).unwrap();
-        assert_eq!(columns[&BillingField::NetAmount], 3);
+        let format = generic.billing_format().unwrap();
+        let HeaderFit::Matches(columns) = format.fit(&headers) else {
+            panic!("the generic header should match");
+        };
+        assert_eq!(columns[&BillingField::NetAmount], vec![3]);
         assert!(!columns.contains_key(&BillingField::Voucher));
-        assert!(generic.match_billing_header(&headers[..3]).is_none());
+        let HeaderFit::Lacks { met, of, missing } = format.fit(&headers[..3]) else {
+            panic!("three columns are not enough");
+        };
+        assert_eq!((met, of), (3, 5));
+        assert_eq!(
+            missing,
+            vec!["net_amount (net_amount)", "currency (currency)"]
+        );
+    }
+
+    /// Header rows of real exports (research/billing-formats.md), abridged where the
+    /// research abridges them, and the format each must be taken for.
+    const REAL_HEADERS: &[(&str, &str)] = &[
+        (
+            "aliyun",
+            "账期,财务单元,账号ID,账号,Owner账号,产品Code,产品,产品明细Code,产品明细,消费类型,消费时间,账单开始时间,账单结束时间,服务时长,订单号/账单号,账单类型,计费方式,实例ID,实例昵称,资源组,实例标签,实例配置,实例规格,公网IP,私网IP,地域,可用区,计费项,单价,单价单位,用量,用量单位,资源包抵扣,原价,优惠金额,优惠券抵扣,应付金额,现金支付,代金券抵扣,储值卡支付金额,欠费金额",
+        ),
+        (
+            "aliyun",
+            "Billing Cycle,Cost Center,Account ID,Account Name,Owner Account ID,Owner Account Name,Product Code,Product Name,Product Type,Product Detail,Subscription Type,Payment Time,Usage Start Time,Usage End Time,Service Duration,Order No./Bill No.,Item,Billing Type,Instance ID,Instance Name,Resource Group,Instance Tag,Instance Config,Instance Spec,Internet IP,Intranet IP,Region,Zone,Billing Item,List Price,List Price Unit,Usage,Usage Unit,Deducted By Resource Package,Pretax Gross Amount,Invoice Discount,Deducted By Coupons,Pretax Amount,Deducted By Cash Coupons,Payment Amount,Currency",
+        ),
+        (
+            "tencent",
+            "Payer Account ID,Owner Account ID,Operator Account ID,Product Name,Subproduct Name,Billing Mode,Transaction Type,Transaction ID,Transaction Time,Usage Start Time,Usage End Time,Instance ID,Instance Name,Instance Type,Project Name,Region,Availability Zone,Component Type,Component Name,Component List Price,Component Contracted Price,Component Price Measurement Unit,Component Usage,Component Usage Unit,Usage Duration,Duration Unit,Original Cost,Discount,Total Amount After Discount,Voucher Deduction,Currency",
+        ),
+        (
+            "tencent",
+            "Payer Account ID,Customer Name,Owner Account ID,Operator Account ID,ProductName,BillingMode,ProjectName,Region,Availability Zone,InstanceID,InstanceName,SubproductName,TransactionType,TransactionID,TransactionTime,Usage Start Time,Usage End Time,ComponentType,ComponentName,Component List Price,Component Contracted Price,Component Price Measurement Unit,Component Usage,Component Usage Unit,Usage Duration,Duration Unit,Reserved Instances,OriginalCost,OriginalCost (After Coupon),DiscountRate,Currency,Total Amount After Discount (Excluding Tax),Voucher Deduction,Amount Before Tax,TaxRate,TaxAmount,Total Cost (Including Tax),Billable Month",
+        ),
+        (
+            "huawei",
+            "账期,企业项目,企业项目ID,账号,产品类型编码,产品类型,产品编码,产品ID,产品,计费模式,消费时间,使用开始时间,使用结束时间,订单号/交易号,交易时间,账单类型,资源ID,资源名称,区域,官网价,优惠金额,抹零金额,应付金额,现金支付,信用额度支付,代金券抵扣,现金券抵扣,储值卡抵扣,奖励金支付,欠费金额",
+        ),
+        (
+            "azure-ea",
+            "BillingAccountId,BillingAccountName,BillingPeriodStartDate,BillingPeriodEndDate,BillingProfileId,BillingProfileName,AccountOwnerId,AccountName,SubscriptionId,SubscriptionName,Date,Product,PartNumber,MeterId,ServiceFamily,MeterCategory,MeterSubCategory,MeterRegion,MeterName,Quantity,EffectivePrice,Cost,UnitPrice,BillingCurrency,ResourceLocation,AvailabilityZone,ConsumedService,ResourceId,ResourceName,ServiceInfo1,ServiceInfo2,AdditionalInfo,Tags,InvoiceSectionId,InvoiceSection,CostCenter,UnitOfMeasure,ResourceGroup,ReservationId,ReservationName,ProductOrderId,ProductOrderName,OfferId,IsAzureCreditEligible,Term,PublisherName,PlanName,ChargeType,Frequency,PublisherType,PayGPrice,PricingModel,CostAllocationRuleName,benefitId,benefitName",
+        ),
+        (
+            "azure-ea",
+            "InvoiceSectionName,AccountName,AccountOwnerId,SubscriptionId,SubscriptionName,ResourceGroup,ResourceLocation,Date,ProductName,MeterCategory,MeterSubCategory,MeterId,MeterName,MeterRegion,UnitOfMeasure,Quantity,EffectivePrice,CostInBillingCurrency,CostCenter,ConsumedService,ResourceId,Tags,OfferId,AdditionalInfo,ServiceInfo1,ServiceInfo2,ResourceName,ReservationId,ReservationName,UnitPrice,ProductOrderId,ProductOrderName,Term,PublisherType,PublisherName,ChargeType,Frequency,PricingModel,AvailabilityZone,BillingAccountId,BillingAccountName,BillingCurrencyCode,BillingPeriodStartDate,BillingPeriodEndDate,BillingProfileId,BillingProfileName,InvoiceSectionId,IsAzureCreditEligible,PartNumber,PayGPrice,PlanName,ServiceFamily,CostAllocationRuleName,benefitId,benefitName,AccountId,ResourceLocationNormalized",
+        ),
+        (
+            "azure-mca",
+            "invoiceId,previousInvoiceId,billingAccountId,billingAccountName,billingProfileId,billingProfileName,invoiceSectionId,invoiceSectionName,resellerName,resellerMpnId,costCenter,billingPeriodEndDate,billingPeriodStartDate,servicePeriodEndDate,servicePeriodStartDate,date,serviceFamily,productOrderId,productOrderName,consumedService,meterId,meterName,meterCategory,meterSubCategory,meterRegion,ProductId,ProductName,SubscriptionId,subscriptionName,publisherType,publisherId,publisherName,resourceGroupName,ResourceId,resourceLocation,location,effectivePrice,quantity,unitOfMeasure,chargeType,billingCurrency,pricingCurrency,costInBillingCurrency,costInPricingCurrency,costInUsd,paygCostInBillingCurrency,paygCostInUsd,exchangeRatePricingToBilling,exchangeRateDate,isAzureCreditEligible,serviceInfo1,serviceInfo2,additionalInfo,tags,PayGPrice,frequency,term,reservationId,reservationName,pricingModel,unitPrice,costAllocationRuleName,benefitId,benefitName,provider",
+        ),
+        (
+            "focus",
+            "AvailabilityZone,BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,ChargeFrequency,ChargePeriodEnd,ChargePeriodStart,CommitmentDiscountCategory,CommitmentDiscountId,CommitmentDiscountName,CommitmentDiscountStatus,CommitmentDiscountType,ConsumedQuantity,ConsumedUnit,ContractedCost,ContractedUnitPrice,EffectiveCost,InvoiceIssuerName,ListCost,ListUnitPrice,PricingCategory,PricingQuantity,PricingUnit,ProviderName,PublisherName,RegionId,RegionName,ResourceId,ResourceName,ResourceType,ServiceCategory,Id,ServiceName,SkuId,SkuPriceId,SubAccountId,SubAccountName,Tags",
+        ),
+        (
+            "generic",
+            "account_id,billing_month,date,product,order_type,instance_id,list_amount,discount,voucher,net_amount,currency",
+        ),
+    ];
+
+    #[test]
+    fn every_real_export_header_matches_exactly_its_own_format() {
+        let rulesets = Rulesets::load(None).unwrap();
+        for (expected, header) in REAL_HEADERS {
+            let headers: Vec<String> = header.split(',').map(String::from).collect();
+            let matching: Vec<&str> = rulesets
+                .billing_layouts()
+                .filter(|ruleset| {
+                    matches!(
+                        ruleset.billing_format().unwrap().fit(&headers),
+                        HeaderFit::Matches(_)
+                    )
+                })
+                .map(|ruleset| ruleset.name.as_str())
+                .collect();
+            assert_eq!(matching, vec![*expected], "{header}");
+        }
+    }
+
+    #[test]
+    fn a_field_takes_the_most_preferred_name_wherever_it_stands() {
+        let rulesets = Rulesets::load(None).unwrap();
+        let aliyun = rulesets.get("aliyun").unwrap().billing_format().unwrap();
+        // 账号 (the account's name) comes first in the row, but 账号ID is preferred.
+        let headers: Vec<String> = ["账号", "账期", "产品Code", "应付金额", "账号ID"]
+            .map(String::from)
+            .to_vec();
+        let HeaderFit::Matches(columns) = aliyun.fit(&headers) else {
+            panic!("should match");
+        };
+        assert_eq!(columns[&BillingField::AccountId], vec![4]);
+        let huawei = rulesets.get("huawei").unwrap().billing_format().unwrap();
+        let headers: Vec<String> = [
+            "账期",
+            "账号",
+            "产品类型编码",
+            "应付金额",
+            "现金券抵扣",
+            "代金券抵扣",
+        ]
+        .map(String::from)
+        .to_vec();
+        let HeaderFit::Matches(columns) = huawei.fit(&headers) else {
+            panic!("should match");
+        };
+        // The voucher is the sum of both coupon columns.
+        assert_eq!(columns[&BillingField::Voucher], vec![5, 4]);
+    }
+
+    #[test]
+    fn provider_rulesets_resolve_their_codes_and_fall_back_to_the_generic_aliases() {
+        let rulesets = Rulesets::load(None).unwrap();
+        let aliyun = rulesets.get("aliyun").unwrap();
+        assert_eq!(aliyun.product("kvstore").name, "redis");
+        assert_eq!(aliyun.product("Virtual Machines").name, "ecs");
+        assert_eq!(aliyun.coefficient("marketplace"), Some(Decimal::ZERO));
+        let huawei = rulesets.get("huawei").unwrap();
+        assert_eq!(huawei.product("hws.service.type.ec2").name, "ecs");
+        let azure = rulesets.get("azure-mca").unwrap();
+        assert_eq!(azure.product("SQL Database").name, "rds");
+        assert!(!azure.product("Quantum Annealer").known);
+    }
+
+    #[test]
+    fn format_errors_name_the_file_and_key() {
+        let error = Ruleset::parse(
+            "x",
+            "x.toml",
+            "provider = \"x\"\n[billing]\naccount_id = [\"a\"]\nbilling_month = [\"m\"]\nproduct = [\"p\"]\nnet_amount = [\"n\"]\n",
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("x.toml: billing.currency: a billing format must map this field"),
+            "{error}"
+        );
+        let error = Ruleset::parse(
+            "x",
+            "x.toml",
+            "provider = \"x\"\n[billing]\nproduct = { sum = [\"a\", \"b\"] }\n",
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("billing.product: only amount fields"),
+            "{error}"
+        );
+        let error = Ruleset::parse(
+            "x",
+            "x.toml",
+            "provider = \"x\"\n[format]\ndate_order = \"sideways\"\n",
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("date_order"), "{error}");
     }
 
     #[test]

@@ -1,7 +1,12 @@
 //! Reads billing exports: recognises each table by its header row using the rulesets'
-//! column maps, normalises every row into a [`BillingLine`], and hands lines (or the
-//! reason a row was rejected) to a [`BillingSink`] one at a time, so nothing holds every
-//! line in memory.
+//! billing formats (Alibaba Cloud, Tencent Cloud, Huawei Cloud, Azure EA/MCA, FOCUS and the
+//! generic template, plus any a user adds), normalises every row into a [`BillingLine`],
+//! and hands lines (or the reason a row was rejected) to a [`BillingSink`] one at a time,
+//! so nothing holds every line in memory.
+//!
+//! Real exports are not clean tables: a title or note may sit above the header, a totals
+//! row below the lines, blanks may be written `-` or `NULL`, and refunds may or may not
+//! carry a minus sign. Each is recognised explicitly and counted, never guessed away.
 
 use super::cell::Cell;
 use super::contracts::normalize_currency;
@@ -11,15 +16,53 @@ use super::value::{self, ValueError};
 use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
 use crate::fast_hash::FastMap;
-use crate::ruleset::{BillingField, Ruleset, Rulesets};
+use crate::ruleset::{BillingField, BillingFormat, ColumnIndex, HeaderFit, MonthSource, Ruleset};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+
+/// How many non-blank rows may precede the header (titles, notes, a query summary)
+/// before a table is declared unrecognised.
+pub const MAX_ROWS_ABOVE_HEADER: usize = 10;
+
+/// Words that mark a totals row at the bottom of an export (compared ignoring case and a
+/// trailing colon).
+const TOTALS_WORDS: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "合計",
+    "總計",
+    "total",
+    "totals",
+    "grand total",
+    "subtotal",
+    "sum",
+];
+
+fn required_columns() -> String {
+    BillingField::ALL
+        .iter()
+        .filter(|field| field.required())
+        .map(|field| field.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The table a header row was recognised as.
+#[derive(Debug, Clone)]
+pub struct Recognised<'r> {
+    /// The ruleset whose billing format matched.
+    pub ruleset: &'r Ruleset,
+    /// The header's row.
+    pub header_row: usize,
+    /// Every mapped field and the header texts of its columns, in field order.
+    pub columns: Vec<(BillingField, Vec<String>)>,
+}
 
 /// Receives the rows of billing tables.
 pub trait BillingSink {
-    /// A table starts; `layout` is the ruleset that recognised its header (None: none did).
-    fn begin_table(&mut self, table: &Location, layout: Option<&Ruleset>);
+    /// A table starts; `recognised` says which format its header matched (None: none did).
+    fn begin_table(&mut self, table: &Location, recognised: Option<&Recognised<'_>>);
     /// A normalised line at `row` of the current table.
     fn line(&mut self, row: usize, line: BillingLine<'_>);
     /// A row that cannot be used: where (with column when known), why, and its net amount
@@ -27,13 +70,30 @@ pub trait BillingSink {
     fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>);
     /// A row with nothing in it.
     fn blank(&mut self, row: usize);
+    /// A title or note row above the header.
+    fn above_header(&mut self, row: usize);
+    /// A totals row (合计, Total): read and counted, but not a billing line.
+    fn totals(&mut self, row: usize, net_amount: Option<Decimal>);
+}
+
+/// The closest a header candidate came to a format, for the error when none matches.
+struct Closest {
+    row: usize,
+    layout: usize,
+    met: usize,
+    of: usize,
+    missing: Vec<String>,
 }
 
 enum Header {
-    Awaiting,
+    /// Looking for the header; the non-blank rows seen so far, and the best near miss.
+    Searching {
+        rows: Vec<usize>,
+        closest: Option<Closest>,
+    },
     Recognised {
-        ruleset_index: usize,
-        columns: BTreeMap<BillingField, usize>,
+        layout: usize,
+        columns: ColumnIndex,
         headers: Vec<String>,
     },
     Unrecognised {
@@ -53,20 +113,24 @@ pub struct BillingReader<'a, S> {
 }
 
 impl<'a, S: BillingSink> BillingReader<'a, S> {
-    /// A reader trying the rulesets' layouts in their order.
-    pub fn new(rulesets: &'a Rulesets, sink: S) -> Self {
-        let layouts: Vec<&Ruleset> = rulesets.billing_layouts().collect();
+    /// A reader trying `layouts` (rulesets with a billing format) in their order; give one
+    /// layout to force it.
+    pub fn new(layouts: Vec<&'a Ruleset>, sink: S) -> Self {
         BillingReader {
             products: vec![FastMap::default(); layouts.len()],
             layouts,
             sink,
             table: None,
-            header: Header::Awaiting,
+            header: Header::Searching {
+                rows: Vec::new(),
+                closest: None,
+            },
         }
     }
 
     /// The sink, once every table is read.
-    pub fn into_sink(self) -> S {
+    pub fn into_sink(mut self) -> S {
+        self.end_table();
         self.sink
     }
 
@@ -75,80 +139,216 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
             .clone()
             .unwrap_or_else(|| Location::file("?".into()))
     }
-}
 
-fn required_columns() -> String {
-    BillingField::ALL
-        .iter()
-        .filter(|field| field.required())
-        .map(|field| field.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    fn format(&self, layout: usize) -> &'a BillingFormat {
+        self.layouts[layout]
+            .billing_format()
+            .expect("billing layouts have a billing format")
+    }
+
+    /// A table ends while its header is still being looked for: it has none.
+    fn end_table(&mut self) {
+        if matches!(self.header, Header::Searching { ref rows, .. } if !rows.is_empty()) {
+            self.give_up(None);
+        }
+    }
+
+    /// No header was found: the table is unrecognised, and every row seen so far is
+    /// rejected, the best candidate with what it lacks. `ambiguous` is set when a row
+    /// matched several formats.
+    fn give_up(&mut self, ambiguous: Option<(usize, Vec<&'a Ruleset>)>) {
+        let Header::Searching { rows, closest } =
+            std::mem::replace(&mut self.header, Header::Unrecognised { row: 0 })
+        else {
+            return;
+        };
+        let table = self.table();
+        self.sink.begin_table(&table, None);
+        let (header_row, message) = match ambiguous {
+            Some((row, matching)) => {
+                let names: Vec<String> = matching
+                    .iter()
+                    .map(|ruleset| format!("`{}`", ruleset.name))
+                    .collect();
+                (
+                    row,
+                    format!(
+                        "this header row matches {} billing formats ({}); run with --format NAME to choose one",
+                        names.len(),
+                        names.join(", ")
+                    ),
+                )
+            }
+            None => match &closest {
+                Some(closest) => (closest.row, self.closest_message(closest)),
+                None => (
+                    rows.first().copied().unwrap_or(1),
+                    "no header row found".to_string(),
+                ),
+            },
+        };
+        for row in rows {
+            let reason = if row == header_row {
+                message.clone()
+            } else {
+                format!("the table has no recognised header (see row {header_row})")
+            };
+            self.sink.reject(table.at_row(row), reason, None);
+        }
+        self.header = Header::Unrecognised { row: header_row };
+    }
+
+    fn closest_message(&self, closest: &Closest) -> String {
+        let ruleset = self.layouts[closest.layout];
+        if closest.met == 0 && self.layouts.len() > 1 {
+            return format!(
+                "this header row matches no billing format: it has none of the columns any format requires. The generic template needs {}; run `rebate-audit formats` for the provider formats",
+                required_columns()
+            );
+        }
+        let what = if self.layouts.len() == 1 {
+            format!(
+                "this header row does not match the billing format `{}` ({})",
+                ruleset.name,
+                self.format(closest.layout).label
+            )
+        } else {
+            format!(
+                "this header row matches no billing format; the closest is `{}` ({}), with {} of {} required columns",
+                ruleset.name,
+                self.format(closest.layout).label,
+                closest.met,
+                closest.of
+            )
+        };
+        format!(
+            "{what}; it lacks: {}. Run `rebate-audit formats` to list the formats, or add the column names in a ruleset (--rulesets)",
+            closest.missing.join("; ")
+        )
+    }
+
+    fn search(&mut self, number: usize, cells: &[Cell]) {
+        let headers: Vec<String> = cells.iter().map(Cell::to_text).collect();
+        let mut matching = Vec::new();
+        let mut best: Option<Closest> = None;
+        for (layout, ruleset) in self.layouts.iter().enumerate() {
+            let Some(format) = ruleset.billing_format() else {
+                continue;
+            };
+            match format.fit(&headers) {
+                HeaderFit::Matches(columns) => matching.push((layout, columns)),
+                HeaderFit::Lacks { met, of, missing } => {
+                    // Closest: the largest share of requirements met; earlier layouts win ties.
+                    let better = best
+                        .as_ref()
+                        .is_none_or(|best| met * best.of > best.met * of);
+                    if better {
+                        best = Some(Closest {
+                            row: number,
+                            layout,
+                            met,
+                            of,
+                            missing,
+                        });
+                    }
+                }
+            }
+        }
+        let Header::Searching { rows, closest } = &mut self.header else {
+            return;
+        };
+        rows.push(number);
+        if matching.len() > 1 {
+            let rulesets = matching
+                .iter()
+                .map(|(layout, _)| self.layouts[*layout])
+                .collect();
+            self.give_up(Some((number, rulesets)));
+            return;
+        }
+        if let Some((layout, columns)) = matching.pop() {
+            let above: Vec<usize> = rows[..rows.len() - 1].to_vec();
+            let ruleset = self.layouts[layout];
+            let recognised = Recognised {
+                ruleset,
+                header_row: number,
+                columns: columns
+                    .iter()
+                    .map(|(field, indices)| {
+                        (
+                            *field,
+                            indices
+                                .iter()
+                                .map(|index| headers[*index].clone())
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            };
+            let table = self.table();
+            self.sink.begin_table(&table, Some(&recognised));
+            for row in above {
+                self.sink.above_header(row);
+            }
+            self.header = Header::Recognised {
+                layout,
+                columns,
+                headers,
+            };
+            return;
+        }
+        if let Some(candidate) = best
+            && closest
+                .as_ref()
+                .is_none_or(|closest| candidate.met * closest.of > closest.met * candidate.of)
+        {
+            *closest = Some(candidate);
+        }
+        if rows.len() >= MAX_ROWS_ABOVE_HEADER {
+            self.give_up(None);
+        }
+    }
 }
 
 impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
     fn begin_table(&mut self, table: &Location) {
+        self.end_table();
         self.table = Some(table.clone());
-        self.header = Header::Awaiting;
+        self.header = Header::Searching {
+            rows: Vec::new(),
+            closest: None,
+        };
     }
 
     fn row(&mut self, number: usize, cells: &[Cell]) {
         if is_blank(cells) {
-            if !matches!(self.header, Header::Awaiting) {
+            if !matches!(self.header, Header::Searching { .. }) {
                 self.sink.blank(number);
             }
             return;
         }
         match &self.header {
-            Header::Awaiting => {
-                let headers: Vec<String> = cells.iter().map(Cell::to_text).collect();
-                let found = self
-                    .layouts
-                    .iter()
-                    .enumerate()
-                    .find_map(|(index, ruleset)| {
-                        ruleset
-                            .match_billing_header(&headers)
-                            .map(|columns| (index, columns))
-                    });
-                let table = self.table();
-                match found {
-                    Some((ruleset_index, columns)) => {
-                        self.sink
-                            .begin_table(&table, Some(self.layouts[ruleset_index]));
-                        self.header = Header::Recognised {
-                            ruleset_index,
-                            columns,
-                            headers,
-                        };
-                    }
-                    None => {
-                        self.sink.begin_table(&table, None);
-                        self.sink.reject(
-                            table.at_row(number),
-                            format!(
-                                "this header row matches no billing layout; the generic template needs the columns {}",
-                                required_columns()
-                            ),
-                            None,
-                        );
-                        self.header = Header::Unrecognised { row: number };
-                    }
-                }
-            }
+            Header::Searching { .. } => self.search(number, cells),
             Header::Unrecognised { row } => {
-                let reason = format!("the table's header (row {row}) matches no billing layout");
+                let reason = format!("the table's header (row {row}) matches no billing format");
                 self.sink.reject(self.table().at_row(number), reason, None);
             }
             Header::Recognised {
-                ruleset_index,
+                layout,
                 columns,
                 headers,
             } => {
-                let ruleset_index = *ruleset_index;
-                let ruleset = self.layouts[ruleset_index];
-                let billed = cell(columns, cells, BillingField::Product).as_text();
-                let known_names = &mut self.products[ruleset_index];
+                let layout = *layout;
+                let ruleset = self.layouts[layout];
+                let format = self.format(layout);
+                let cells = Row { format, cells };
+                if cells.is_totals(columns) {
+                    let net_amount = cells.net_amount(columns);
+                    self.sink.totals(number, net_amount);
+                    return;
+                }
+                let billed = cells.get(columns, BillingField::Product).as_text();
+                let known_names = &mut self.products[layout];
                 if !billed.is_empty() && known_names.get(billed.as_ref()).is_none() {
                     let product = ruleset.product(&billed);
                     known_names.insert(billed.to_string(), (product.name, product.known));
@@ -156,21 +356,18 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                 let product = known_names
                     .get(billed.as_ref())
                     .map(|(name, known)| (name.as_str(), *known));
-                match parse_line(columns, cells, product) {
+                match cells.parse_line(columns, product) {
                     Ok(line) => self.sink.line(number, line),
-                    Err((field, error)) => {
+                    Err(failure) => {
                         let location = self.table().at_row(number);
-                        let column = columns
-                            .get(&field)
-                            .and_then(|index| headers.get(*index))
+                        let column = failure
+                            .column
+                            .and_then(|index| headers.get(index))
                             .cloned()
-                            .unwrap_or_else(|| field.name().to_string());
-                        let net_amount = columns
-                            .get(&BillingField::NetAmount)
-                            .and_then(|index| cells.get(*index))
-                            .and_then(|cell| value::parse_money(cell).ok());
+                            .unwrap_or_else(|| failure.field.name().to_string());
+                        let net_amount = cells.net_amount(columns);
                         self.sink
-                            .reject(location.at_column(column), error, net_amount);
+                            .reject(location.at_column(column), failure.message, net_amount);
                     }
                 }
             }
@@ -179,108 +376,251 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
 
     fn unreadable_row(&mut self, number: usize, why: String) {
         let table = self.table();
-        if matches!(self.header, Header::Awaiting) {
-            // Nothing readable came before: the table starts here, with no layout.
-            self.sink.begin_table(&table, None);
-            self.header = Header::Unrecognised { row: number };
+        if matches!(self.header, Header::Searching { .. }) {
+            // Nothing usable came before: the table has no header, and starts here at the
+            // latest.
+            if let Header::Searching { rows, .. } = &mut self.header
+                && rows.is_empty()
+            {
+                self.sink.begin_table(&table, None);
+                self.header = Header::Unrecognised { row: number };
+            } else {
+                self.give_up(None);
+            }
         }
         self.sink.reject(table.at_row(number), why, None);
     }
 }
 
-fn cell<'c>(
-    columns: &BTreeMap<BillingField, usize>,
-    cells: &'c [Cell],
+/// Why a row could not be normalised.
+struct Failure {
     field: BillingField,
-) -> &'c Cell {
-    const EMPTY: &Cell = &Cell::Empty;
-    columns
-        .get(&field)
-        .and_then(|index| cells.get(*index))
-        .unwrap_or(EMPTY)
+    /// The column at fault, when known.
+    column: Option<usize>,
+    message: String,
 }
 
-fn text<'c>(
-    columns: &BTreeMap<BillingField, usize>,
+/// One data row seen through its format: blank words read as empty cells.
+struct Row<'c> {
+    format: &'c BillingFormat,
     cells: &'c [Cell],
-    field: BillingField,
-) -> Option<Cow<'c, str>> {
-    let text = cell(columns, cells, field).as_text();
-    (!text.is_empty()).then_some(text)
 }
 
-/// Normalises one row; `product` is the resolved product (None when the cell is empty).
-/// On failure, the field and why.
-fn parse_line<'c>(
-    columns: &BTreeMap<BillingField, usize>,
-    cells: &'c [Cell],
-    product: Option<(&'c str, bool)>,
-) -> Result<BillingLine<'c>, (BillingField, String)> {
-    let fail = |field: BillingField| move |error: ValueError| (field, error.to_string());
-    let required_text = |field: BillingField, what: &str| {
-        text(columns, cells, field)
-            .ok_or_else(|| (field, format!("expected {what}, found (empty)")))
-    };
-    let optional_money = |field: BillingField| {
-        value::parse_optional_money(cell(columns, cells, field)).map_err(fail(field))
-    };
-    let account_id = required_text(BillingField::AccountId, "a billing account id")?;
-    if let Cell::Number(number) = cell(columns, cells, BillingField::AccountId)
-        && number.abs() >= 1e15
-    {
-        return Err((
-            BillingField::AccountId,
-            format!(
-                "account id {account_id} is a number of more than 15 digits, so Excel has already lost its last digits; store account ids as text"
-            ),
-        ));
+impl<'c> Row<'c> {
+    fn at(&self, index: usize) -> &'c Cell {
+        const EMPTY: &Cell = &Cell::Empty;
+        match self.cells.get(index) {
+            Some(Cell::Text(text)) if self.format.is_blank_word(text) => EMPTY,
+            Some(cell) => cell,
+            None => EMPTY,
+        }
     }
-    let billing_month = value::parse_month(cell(columns, cells, BillingField::BillingMonth))
-        .map_err(fail(BillingField::BillingMonth))?;
-    let date = value::parse_optional_date(cell(columns, cells, BillingField::Date))
-        .map_err(fail(BillingField::Date))?;
-    let (product, product_known) = product.ok_or_else(|| {
-        (
-            BillingField::Product,
-            "expected a product name, found (empty)".to_string(),
-        )
-    })?;
-    let list_amount = optional_money(BillingField::ListAmount)?;
-    let discount = optional_money(BillingField::Discount)?.unwrap_or_default();
-    let voucher = optional_money(BillingField::Voucher)?.unwrap_or_default();
-    let net_amount = value::parse_money(cell(columns, cells, BillingField::NetAmount))
-        .map_err(fail(BillingField::NetAmount))?;
-    let currency_text = required_text(BillingField::Currency, "a currency code such as CNY")?;
-    let currency = match &currency_text {
-        // Borrow from the row when the cell already holds the code (the usual case).
-        Cow::Borrowed(text) => normalize_currency(text),
-        Cow::Owned(text) => normalize_currency(text).map(|code| Cow::Owned(code.into_owned())),
+
+    /// The first (usually only) column of a field.
+    fn get(&self, columns: &ColumnIndex, field: BillingField) -> &'c Cell {
+        const EMPTY: &Cell = &Cell::Empty;
+        columns
+            .get(&field)
+            .and_then(|indices| indices.first())
+            .map_or(EMPTY, |index| self.at(*index))
     }
-    .ok_or_else(|| {
-        (
-            BillingField::Currency,
-            format!("expected an ISO currency code such as CNY or USD, found `{currency_text}`"),
-        )
-    })?;
-    Ok(BillingLine {
-        account_id,
-        billing_month,
-        date,
-        product,
-        product_known,
-        order_type: text(columns, cells, BillingField::OrderType),
-        instance_id: text(columns, cells, BillingField::InstanceId),
-        list_amount,
-        discount,
-        voucher,
-        net_amount,
-        currency,
-    })
+
+    fn column(columns: &ColumnIndex, field: BillingField) -> Option<usize> {
+        columns
+            .get(&field)
+            .and_then(|indices| indices.first())
+            .copied()
+    }
+
+    fn text(&self, columns: &ColumnIndex, field: BillingField) -> Option<Cow<'c, str>> {
+        let text = self.get(columns, field).as_text();
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// A row is a totals row when a cell says so (合计, Total) and it names no account.
+    fn is_totals(&self, columns: &ColumnIndex) -> bool {
+        let is_word = |cell: &Cell| {
+            let text = cell.as_text();
+            let text = text.trim().trim_end_matches([':', '：']).trim();
+            !text.is_empty()
+                && TOTALS_WORDS
+                    .iter()
+                    .any(|word| text.eq_ignore_ascii_case(word))
+        };
+        let account = self.get(columns, BillingField::AccountId);
+        (account.is_empty() || is_word(account)) && self.cells.iter().any(is_word)
+    }
+
+    /// The net amount, when it can be read (for the control totals of rejected rows).
+    fn net_amount(&self, columns: &ColumnIndex) -> Option<Decimal> {
+        self.amount(columns, BillingField::NetAmount).ok().flatten()
+    }
+
+    /// An amount field: the sum of its columns; `None` when every column is empty.
+    fn amount(
+        &self,
+        columns: &ColumnIndex,
+        field: BillingField,
+    ) -> Result<Option<Decimal>, Failure> {
+        let Some(indices) = columns.get(&field) else {
+            return Ok(None);
+        };
+        let mut total: Option<Decimal> = None;
+        for index in indices {
+            let cell = self.at(*index);
+            let amount = value::parse_optional_money(cell).map_err(|error| Failure {
+                field,
+                column: Some(*index),
+                message: error.to_string(),
+            })?;
+            if let Some(amount) = amount {
+                total = Some(
+                    total
+                        .unwrap_or_default()
+                        .checked_add(amount)
+                        .ok_or_else(|| Failure {
+                            field,
+                            column: Some(*index),
+                            message: "the sum of the amount columns is too large".into(),
+                        })?,
+                );
+            }
+        }
+        Ok(total)
+    }
+
+    /// Normalises the row; `product` is the resolved product (None when the cell is empty).
+    fn parse_line(
+        &self,
+        columns: &ColumnIndex,
+        product: Option<(&'c str, bool)>,
+    ) -> Result<BillingLine<'c>, Failure> {
+        let format = self.format;
+        let fail = |field: BillingField| {
+            move |error: ValueError| Failure {
+                field,
+                column: Row::column(columns, field),
+                message: error.to_string(),
+            }
+        };
+        let missing = |field: BillingField, what: &str| Failure {
+            field,
+            column: Row::column(columns, field),
+            message: format!("expected {what}, found (empty)"),
+        };
+        let account_id = self
+            .text(columns, BillingField::AccountId)
+            .ok_or_else(|| missing(BillingField::AccountId, "a billing account id"))?;
+        if let Cell::Number(number) = self.get(columns, BillingField::AccountId)
+            && number.abs() >= 1e15
+        {
+            return Err(Failure {
+                field: BillingField::AccountId,
+                column: Row::column(columns, BillingField::AccountId),
+                message: format!(
+                    "account id {account_id} is a number of more than 15 digits, so Excel has already lost its last digits; store account ids as text"
+                ),
+            });
+        }
+        let date =
+            value::parse_optional_date_in(self.get(columns, BillingField::Date), format.date_order)
+                .map_err(fail(BillingField::Date))?;
+        let billing_month = if columns.contains_key(&BillingField::BillingMonth) {
+            value::parse_month_in(
+                self.get(columns, BillingField::BillingMonth),
+                format.date_order,
+                format.billing_month == MonthSource::PeriodStart,
+            )
+            .map_err(fail(BillingField::BillingMonth))?
+        } else {
+            let date = date.ok_or_else(|| {
+                missing(
+                    BillingField::Date,
+                    "a charge date (the export has no billing-month column, so the month is the date's)",
+                )
+            })?;
+            value::YearMonth::of(date)
+        };
+        let (product, product_known) =
+            product.ok_or_else(|| missing(BillingField::Product, "a product name"))?;
+        let order_type = self.text(columns, BillingField::OrderType);
+        let refund = order_type
+            .as_deref()
+            .is_some_and(|order_type| format.is_refund(order_type));
+        // Exports disagree on whether refund rows carry a minus sign; a refund always
+        // reduces the base, so both readings give the same negative amount.
+        let signed = |amount: Decimal| {
+            if refund && amount.is_sign_positive() {
+                -amount
+            } else {
+                amount
+            }
+        };
+        let list_amount = self.amount(columns, BillingField::ListAmount)?.map(signed);
+        let discount = signed(
+            self.amount(columns, BillingField::Discount)?
+                .unwrap_or_default(),
+        );
+        let voucher = signed(
+            self.amount(columns, BillingField::Voucher)?
+                .unwrap_or_default(),
+        );
+        let net_amount = signed(
+            self.amount(columns, BillingField::NetAmount)?
+                .ok_or_else(|| missing(BillingField::NetAmount, "an amount such as 1,234.50"))?,
+        );
+        let currency = match (self.text(columns, BillingField::Currency), &format.currency) {
+            (Some(text), _) => match &text {
+                // Borrow from the row when the cell already holds the code (the usual case).
+                Cow::Borrowed(borrowed) => normalize_currency(borrowed),
+                Cow::Owned(owned) => {
+                    normalize_currency(owned).map(|code| Cow::Owned(code.into_owned()))
+                }
+            }
+            .ok_or_else(|| Failure {
+                field: BillingField::Currency,
+                column: Row::column(columns, BillingField::Currency),
+                message: format!(
+                    "expected an ISO currency code such as CNY or USD, found `{text}`"
+                ),
+            })?,
+            (None, Some(default)) => Cow::Borrowed(default.as_str()),
+            (None, None) => {
+                return Err(missing(
+                    BillingField::Currency,
+                    "a currency code such as CNY",
+                ));
+            }
+        };
+        Ok(BillingLine {
+            account_id,
+            billing_month,
+            date,
+            product,
+            product_known,
+            order_type,
+            instance_id: self.text(columns, BillingField::InstanceId),
+            list_amount,
+            discount: normalise_zero(discount),
+            voucher: normalise_zero(voucher),
+            net_amount: normalise_zero(net_amount),
+            currency,
+        })
+    }
+}
+
+/// `-0` would print as `-0.00`.
+fn normalise_zero(mut amount: Decimal) -> Decimal {
+    if amount.is_zero() {
+        amount.set_sign_positive(true);
+    }
+    amount
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ruleset::Rulesets;
     use crate::test_support::texts;
 
     #[derive(Default)]
@@ -289,14 +629,29 @@ mod tests {
         lines: Vec<(usize, BillingLine<'static>)>,
         rejected: Vec<(String, String, Option<Decimal>)>,
         blank: Vec<usize>,
+        above: Vec<usize>,
+        totals: Vec<(usize, Option<Decimal>)>,
+    }
+
+    fn reader<'r>(
+        rulesets: &'r Rulesets,
+        recorder: &'r mut Recorder,
+    ) -> BillingReader<'r, &'r mut Recorder> {
+        BillingReader::new(rulesets.billing_layouts().collect(), recorder)
     }
 
     impl BillingSink for &mut Recorder {
-        fn begin_table(&mut self, table: &Location, layout: Option<&Ruleset>) {
+        fn begin_table(&mut self, table: &Location, recognised: Option<&Recognised<'_>>) {
             self.tables.push((
                 table.to_string(),
-                layout.map(|ruleset| ruleset.name.clone()),
+                recognised.map(|recognised| recognised.ruleset.name.clone()),
             ));
+        }
+        fn above_header(&mut self, row: usize) {
+            self.above.push(row);
+        }
+        fn totals(&mut self, row: usize, net_amount: Option<Decimal>) {
+            self.totals.push((row, net_amount));
         }
         fn line(&mut self, row: usize, line: BillingLine<'_>) {
             let owned = BillingLine {
@@ -322,7 +677,7 @@ mod tests {
     fn generic_rows_become_lines_and_bad_rows_are_rejected_with_their_column() {
         let rulesets = Rulesets::load(None).unwrap();
         let mut recorder = Recorder::default();
-        let mut reader = BillingReader::new(&rulesets, &mut recorder);
+        let mut reader = reader(&rulesets, &mut recorder);
         reader.begin_table(&Location::file("bill.csv".into()));
         reader.row(
             1,
@@ -342,7 +697,7 @@ mod tests {
         reader.row(3, &texts(&["", "", "", "", "", ""]));
         reader.row(4, &texts(&["A1", "2025-13", "ECS", "", "10", "CNY"]));
         reader.row(5, &texts(&["A1", "2025-03", "ECS", "", "12,34.5x", "CNY"]));
-        drop(reader);
+        reader.into_sink();
         assert_eq!(
             recorder.tables,
             vec![("bill.csv".to_string(), Some("generic".to_string()))]
@@ -350,7 +705,7 @@ mod tests {
         assert_eq!(recorder.lines.len(), 1);
         let (row, line) = &recorder.lines[0];
         assert_eq!(*row, 2);
-        assert_eq!(line.product, "ECS");
+        assert_eq!(line.product, "ecs");
         assert!(line.product_known);
         assert_eq!(line.net_amount, Decimal::new(123_450, 2));
         assert_eq!(line.currency, "CNY");
@@ -374,12 +729,12 @@ mod tests {
     fn an_unrecognised_header_rejects_the_header_and_every_row() {
         let rulesets = Rulesets::load(None).unwrap();
         let mut recorder = Recorder::default();
-        let mut reader = BillingReader::new(&rulesets, &mut recorder);
+        let mut reader = reader(&rulesets, &mut recorder);
         reader.begin_table(&Location::sheet("bill.xlsx".into(), Some("说明".into())));
         reader.row(1, &texts(&["说明"]));
         reader.row(2, &texts(&["这是一个说明"]));
-        drop(reader);
-        assert_eq!(recorder.tables[0].1, None);
+        reader.into_sink();
+        assert_eq!(recorder.tables[0].1, None, "{:?}", recorder.rejected);
         assert_eq!(recorder.rejected.len(), 2);
         assert!(
             recorder.rejected[0]
@@ -392,18 +747,18 @@ mod tests {
     fn an_unreadable_first_row_still_opens_the_table_it_is_counted_in() {
         let rulesets = Rulesets::load(None).unwrap();
         let mut recorder = Recorder::default();
-        let mut reader = BillingReader::new(&rulesets, &mut recorder);
+        let mut reader = reader(&rulesets, &mut recorder);
         reader.begin_table(&Location::file("bill.csv".into()));
         reader.unreadable_row(1, "field 2 is not valid UTF-8 although the file is".into());
         reader.row(2, &texts(&["A1", "2025-01", "ECS", "10", "CNY"]));
-        drop(reader);
+        reader.into_sink();
         assert_eq!(recorder.tables, vec![("bill.csv".to_string(), None)]);
         assert_eq!(recorder.rejected.len(), 2);
         assert_eq!(recorder.rejected[0].0, "bill.csv:1");
         assert!(
             recorder.rejected[1]
                 .1
-                .contains("header (row 1) matches no billing layout")
+                .contains("header (row 1) matches no billing format")
         );
     }
 }

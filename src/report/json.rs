@@ -63,6 +63,7 @@ struct InputJson<'a> {
     encoding: Option<&'static str>,
     rows: u64,
     hidden_sheets: &'a [String],
+    formats: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -75,13 +76,23 @@ struct TallyJson {
 struct BillingControl {
     file: String,
     sheet: Option<String>,
-    layout: Option<String>,
+    format: Option<String>,
     read: TallyJson,
     attributed: TallyJson,
     excluded: BTreeMap<&'static str, TallyJson>,
     rejected: TallyJson,
     blank_rows: u64,
+    rows_above_header: u64,
+    totals_rows: Vec<TotalsRowJson>,
     balanced: bool,
+}
+
+#[derive(Serialize)]
+struct TotalsRowJson {
+    row: usize,
+    stated: Option<String>,
+    rows_above: String,
+    agrees: bool,
 }
 
 #[derive(Serialize)]
@@ -325,6 +336,7 @@ fn input(input: &InputFile) -> InputJson<'_> {
         encoding: input.encoding,
         rows: input.rows,
         hidden_sheets: &input.hidden_sheets,
+        formats: &input.formats,
     }
 }
 
@@ -365,7 +377,7 @@ pub fn render(audit: &Audit, totals: &Totals) -> String {
                 .map(|control| BillingControl {
                     file: control.table.file.to_string(),
                     sheet: control.table.sheet.as_deref().map(str::to_string),
-                    layout: control.layout.clone(),
+                    format: control.layout.clone(),
                     read: tally(control.read.rows, control.read.amount),
                     attributed: tally(control.attributed.rows, control.attributed.amount),
                     excluded: control
@@ -375,6 +387,17 @@ pub fn render(audit: &Audit, totals: &Totals) -> String {
                         .collect(),
                     rejected: tally(control.rejected.rows, control.rejected.amount),
                     blank_rows: control.blank_rows,
+                    rows_above_header: control.rows_above_header,
+                    totals_rows: control
+                        .totals_rows
+                        .iter()
+                        .map(|totals| TotalsRowJson {
+                            row: totals.row,
+                            stated: totals.stated.map(money),
+                            rows_above: money(totals.above.amount),
+                            agrees: totals.stated == Some(totals.above.amount),
+                        })
+                        .collect(),
                     balanced: billing_balanced(control),
                 })
                 .collect(),

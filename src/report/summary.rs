@@ -205,7 +205,7 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
     }));
     blocks.push(Block::Heading("Inputs".into()));
     blocks.push(Block::Table(Table {
-        header: vec!["role", "file", "rows", "sha256"],
+        header: vec!["role", "file", "format", "rows", "sha256"],
         rows: audit
             .inputs
             .iter()
@@ -213,6 +213,12 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
                 vec![
                     input.role.word().into(),
                     input.path.clone(),
+                    match input.role {
+                        crate::pipeline::InputRole::Billing if input.formats.is_empty() => {
+                            "(none recognised)".into()
+                        }
+                        _ => input.formats.join(", "),
+                    },
                     input.rows.to_string(),
                     input
                         .sha256

@@ -193,6 +193,7 @@ fn main() {
         as_of: Some("2026-06-30".into()),
         out: folder.join("out"),
         rulesets: None,
+        format: None,
         fail_on: FailOn::Warning,
         threads: options.threads,
     };

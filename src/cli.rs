@@ -20,6 +20,41 @@ pub enum Command {
     /// Run an audit and write findings.json, findings.csv, findings.xlsx, summary.md,
     /// summary.html and per-contract evidence into --out.
     Run(RunArgs),
+    /// List the billing formats (built-in and from --rulesets) with the columns that
+    /// identify each.
+    Formats(FormatsArgs),
+    /// Show which billing format a file is taken for, its column mapping, the first
+    /// normalised lines and the rows that would be rejected: what to run when a new export
+    /// does not load.
+    Inspect(InspectArgs),
+}
+
+/// Arguments of `rebate-audit formats`.
+#[derive(Debug, clap::Args)]
+pub struct FormatsArgs {
+    /// A folder of ruleset TOML files that add to (and override) the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub rulesets: Option<PathBuf>,
+}
+
+/// Arguments of `rebate-audit inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// The billing export to inspect (.csv, .zip of CSVs, .xlsx, .xls, .xlsb, .ods).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read the file as this format instead of recognising it by its header.
+    #[arg(long, value_name = "NAME")]
+    pub format: Option<String>,
+    /// A folder of ruleset TOML files that add to (and override) the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub rulesets: Option<PathBuf>,
+    /// How many normalised lines (and rejected rows) to show per table.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub lines: usize,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `rebate-audit run`.
@@ -44,6 +79,10 @@ pub struct RunArgs {
     /// A folder of ruleset TOML files that add to (and override) the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub rulesets: Option<PathBuf>,
+    /// Read every billing file as this format (see `rebate-audit formats`) instead of
+    /// recognising each by its header row.
+    #[arg(long, value_name = "NAME")]
+    pub format: Option<String>,
     /// Exit with status 1 when a finding of this severity or higher exists.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,

@@ -13,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod fast_hash;
 pub mod ingest;
+pub mod inspect;
 pub mod pipeline;
 pub mod quality;
 pub mod reconcile;
@@ -21,7 +22,7 @@ pub mod ruleset;
 #[cfg(test)]
 mod test_support;
 
-use cli::{Args, Command, RunArgs};
+use cli::{Args, Command, InspectArgs, RunArgs};
 use config::{Config, ConfigError};
 use domain::finding::Severity;
 use pipeline::PipelineError;
@@ -62,6 +63,9 @@ pub enum RunError {
         /// Why.
         message: String,
     },
+    /// `inspect` could not read its file.
+    #[error(transparent)]
+    Inspect(#[from] inspect::InspectError),
     /// Reports could not be written.
     #[error("cannot write the reports: {0}")]
     Write(#[from] std::io::Error),
@@ -74,7 +78,33 @@ pub enum RunError {
 pub fn run(args: Args) -> Result<Outcome, RunError> {
     match args.command {
         Command::Run(run_args) => run_audit(&run_args),
+        Command::Formats(formats_args) => {
+            let rulesets = ruleset::Rulesets::load(formats_args.rulesets.as_deref())
+                .map_err(PipelineError::from)?;
+            print!("{}", inspect::list_formats(&rulesets));
+            Ok(Outcome::Clean)
+        }
+        Command::Inspect(inspect_args) => run_inspect(&inspect_args),
     }
+}
+
+/// `inspect`: exit 0 when every table is recognised and no row rejected, else 1.
+fn run_inspect(args: &InspectArgs) -> Result<Outcome, RunError> {
+    let rulesets =
+        ruleset::Rulesets::load(args.rulesets.as_deref()).map_err(PipelineError::from)?;
+    let report = inspect::inspect(&rulesets, args.format.as_deref(), &args.file, args.lines)?;
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|error| RunError::Write(std::io::Error::other(error)))?;
+        println!("{text}");
+    } else {
+        print!("{}", inspect::render_text(&report));
+    }
+    Ok(if report.clean() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
 }
 
 fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {

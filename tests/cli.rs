@@ -807,7 +807,7 @@ fn a_bad_billing_row_is_rejected_with_its_location_and_counted() {
     assert!(finding["detail"].as_str().unwrap().contains("12,34.5x"));
     let control = &run.json()["controls"]["billing"][0];
     assert_eq!(control["file"], billing.display().to_string());
-    assert_eq!(control["layout"], "generic");
+    assert_eq!(control["format"], "generic");
     assert_eq!(control["read"]["rows"], 2);
     assert_eq!(control["attributed"]["rows"], 1);
     assert_eq!(control["attributed"]["amount"], "10000.00");

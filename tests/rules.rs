@@ -837,7 +837,7 @@ fn a_user_rulesets_billing_map_recognises_chinese_headers() {
     assert_eq!(record["expected"], "2500.00");
     assert_eq!(record["status"], "paid");
     let control = &run.json()["controls"]["billing"][0];
-    assert_eq!(control["layout"], "cn");
+    assert_eq!(control["format"], "cn");
     assert_eq!(control["read"]["rows"], 2);
     assert_eq!(control["read"]["amount"], "12500.00");
     assert_eq!(control["attributed"]["rows"], 2);
@@ -857,7 +857,7 @@ fn a_user_rulesets_billing_map_recognises_chinese_headers() {
     run.expect_status(1);
     assert_eq!(run.of_type("rejected_row").len(), 3);
     let control = &run.json()["controls"]["billing"][0];
-    assert_eq!(control["layout"], Value::Null);
+    assert_eq!(control["format"], Value::Null);
     assert_eq!(control["rejected"]["rows"], 3);
     assert_eq!(control["balanced"], true);
     assert_eq!(
@@ -1784,12 +1784,12 @@ fn a_notes_sheet_whose_header_matches_no_layout_is_rejected_row_by_row() {
     assert_eq!(controls.as_array().unwrap().len(), 2, "{controls:#}");
     let bill = &controls[0];
     assert_eq!(bill["sheet"], "bill");
-    assert_eq!(bill["layout"], "generic");
+    assert_eq!(bill["format"], "generic");
     assert_eq!(bill["attributed"]["rows"], 1);
     assert_eq!(bill["attributed"]["amount"], "10000.00");
     let notes = &controls[1];
     assert_eq!(notes["sheet"], "notes");
-    assert_eq!(notes["layout"], Value::Null);
+    assert_eq!(notes["format"], Value::Null);
     assert_eq!(notes["read"]["rows"], 3);
     assert_eq!(notes["rejected"]["rows"], 3);
     assert_eq!(notes["attributed"]["rows"], 0);

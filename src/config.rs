@@ -46,7 +46,7 @@ pub enum ConfigError {
         path: String,
     },
     /// A folder holds no readable file.
-    #[error("{option}: `{path}` holds no .csv, .xlsx, .xls, .xlsb or .ods file")]
+    #[error("{option}: `{path}` holds no .csv, .tsv, .zip, .xlsx, .xls, .xlsb or .ods file")]
     Empty {
         /// The option.
         option: &'static str,

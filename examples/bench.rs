@@ -196,6 +196,7 @@ fn main() {
         format: None,
         fail_on: FailOn::Warning,
         threads: options.threads,
+        quiet: true,
     };
     let config = Config::from_args(
         &args,

@@ -89,6 +89,10 @@ pub struct RunArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Print nothing on success: no progress bar, no summary line (for cron). Errors still
+    /// go to stderr and the exit status still tells.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Severity threshold for the exit status.

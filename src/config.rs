@@ -29,6 +29,8 @@ pub struct Config {
     pub fail_on: Severity,
     /// Worker threads; `None` = rayon's default.
     pub threads: Option<usize>,
+    /// No progress bar and no summary line (cron).
+    pub quiet: bool,
 }
 
 /// A bad argument; the audit does not start.
@@ -110,6 +112,7 @@ impl Config {
                 FailOn::Error => Severity::Error,
             },
             threads: args.threads,
+            quiet: args.quiet,
         })
     }
 }

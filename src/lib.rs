@@ -15,6 +15,7 @@ pub mod fast_hash;
 pub mod ingest;
 pub mod inspect;
 pub mod pipeline;
+pub mod progress;
 pub mod quality;
 pub mod reconcile;
 pub mod report;
@@ -110,6 +111,7 @@ fn run_inspect(args: &InspectArgs) -> Result<Outcome, RunError> {
 fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
     let today = chrono::Local::now().date_naive();
     let config = Config::from_args(args, today)?;
+    let progress = progress::Progress::on_stderr(config.quiet);
     let audit = match config.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -118,8 +120,8 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
                 threads,
                 message: error.to_string(),
             })?
-            .install(|| pipeline::audit(&config))?,
-        None => pipeline::audit(&config)?,
+            .install(|| pipeline::audit_with_progress(&config, &progress))?,
+        None => pipeline::audit_with_progress(&config, &progress)?,
     };
     report::write_all(&audit, &config.out)?;
     let worst = audit.findings.iter().map(|finding| finding.severity).max();
@@ -130,17 +132,19 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
             .filter(|finding| finding.severity == severity)
             .count()
     };
-    println!(
-        "rebate-audit as of {}: {} contracts, {} installments, {} findings ({} error, {} warning, {} info); reports in {}",
-        audit.as_of,
-        audit.contracts.len(),
-        audit.installments.len(),
-        audit.findings.len(),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-        config.out.display()
-    );
+    if !config.quiet {
+        println!(
+            "rebate-audit as of {}: {} contracts, {} installments, {} findings ({} error, {} warning, {} info); reports in {}",
+            audit.as_of,
+            audit.contracts.len(),
+            audit.installments.len(),
+            audit.findings.len(),
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+            config.out.display()
+        );
+    }
     Ok(match worst {
         Some(worst) if worst >= config.fail_on => Outcome::Findings,
         _ => Outcome::Clean,

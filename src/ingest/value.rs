@@ -122,10 +122,103 @@ pub fn parse_money(cell: &Cell) -> Result<Decimal, ValueError> {
                 )
                 .normalize()
         }),
-        Cell::Text(text) => money_from_text(text.trim()),
+        Cell::Text(text) => {
+            let text = text.trim();
+            plain_amount(text.as_bytes()).or_else(|| money_from_text(text))
+        }
         _ => None,
     }
     .ok_or_else(|| ValueError::new(MONEY, cell))
+}
+
+/// The common case of the billing hot path, read straight from the bytes: an optional `-`,
+/// up to 18 digits in all, an optional `.` with at least one digit after it. Anything else
+/// (separators, symbols, parentheses, exponents, more digits) is `None` and goes through
+/// the full parser, which accepts exactly the same values for these forms.
+fn plain_amount(bytes: &[u8]) -> Option<Decimal> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale: Option<u32> = None;
+    let mut count = 0u32;
+    for &byte in digits {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(byte - b'0');
+                count += 1;
+                if let Some(scale) = scale.as_mut() {
+                    *scale += 1;
+                }
+            }
+            b'.' if scale.is_none() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    if count == 0 || scale == Some(0) || digits[0] == b'.' {
+        return None;
+    }
+    let value = Decimal::new(mantissa, scale.unwrap_or(0));
+    Some(if negative { normalise(-value) } else { value })
+}
+
+/// `YYYY-MM-DD`, the common date of the billing hot path, read straight from the bytes;
+/// optionally followed by a time ` HH:MM:SS` (or `THH:MM:SS`) that is checked and dropped.
+/// Anything else is `None` and goes through the full parser.
+fn iso_date(bytes: &[u8]) -> Option<NaiveDate> {
+    let digit = |index: usize| -> Option<u32> {
+        bytes
+            .get(index)
+            .filter(|byte| byte.is_ascii_digit())
+            .map(|byte| u32::from(byte - b'0'))
+    };
+    let date_part = bytes.get(..10)?;
+    if date_part[4] != b'-' || date_part[7] != b'-' {
+        return None;
+    }
+    match bytes.len() {
+        10 => {}
+        19 if matches!(bytes[10], b' ' | b'T')
+            && bytes[13] == b':'
+            && bytes[16] == b':'
+            && [11, 12, 14, 15, 17, 18]
+                .iter()
+                .all(|index| bytes[*index].is_ascii_digit())
+            && (u32::from(bytes[11] - b'0') * 10 + u32::from(bytes[12] - b'0')) < 24
+            && bytes[14] < b'6'
+            && bytes[17] < b'6' => {}
+        _ => return None,
+    }
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    if !(1900..=9999).contains(&year) {
+        return None;
+    }
+    let month = digit(5)? * 10 + digit(6)?;
+    let day = digit(8)? * 10 + digit(9)?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// `YYYY-MM`, the common billing month, read straight from the bytes.
+fn iso_month(bytes: &[u8]) -> Option<YearMonth> {
+    if bytes.len() != 7 || bytes[4] != b'-' {
+        return None;
+    }
+    let mut year = 0u32;
+    for byte in &bytes[..4] {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        year = year * 10 + u32::from(byte - b'0');
+    }
+    if !(1900..=9999).contains(&year) || !bytes[5].is_ascii_digit() || !bytes[6].is_ascii_digit() {
+        return None;
+    }
+    let month = u32::from(bytes[5] - b'0') * 10 + u32::from(bytes[6] - b'0');
+    YearMonth::new(i32::try_from(year).ok()?, month)
 }
 
 /// Like [`parse_money`], but an empty cell is `None`.
@@ -243,6 +336,11 @@ pub enum DateOrder {
 /// converted between zones: billing exports date a charge in the zone they were made for.
 /// A range is an error unless both ends parse and the end is not before the start.
 pub fn parse_date_in(cell: &Cell, order: DateOrder) -> Result<NaiveDate, ValueError> {
+    if let Cell::Text(text) = cell
+        && let Some(date) = iso_date(text.trim().as_bytes())
+    {
+        return Ok(date);
+    }
     moment_of(cell, order)
         .map(|moment| moment.date)
         .map_err(|problem| problem.error(date_expected(order), cell))
@@ -276,6 +374,11 @@ pub fn parse_month_in(
     order: DateOrder,
     period_start: bool,
 ) -> Result<YearMonth, ValueError> {
+    if let Cell::Text(text) = cell
+        && let Some(month) = iso_month(text.trim().as_bytes())
+    {
+        return Ok(month);
+    }
     if let Some(PeriodRef::Month(month)) = period_of(cell) {
         return Ok(month);
     }
@@ -1047,6 +1150,73 @@ mod tests {
             message,
             "expected an amount such as 1,234.50 or (1,234.50), found `abc`"
         );
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_the_full_parsers() {
+        // Every form the byte-level fast paths take must read exactly as the full parsers
+        // read it, and anything they decline must still be read (or refused) by those.
+        for text in [
+            "0",
+            "-0",
+            "12",
+            "-12.5",
+            "1234.50",
+            "0.00000001",
+            "123456789012345678",
+            "1.",
+            ".5",
+            "-",
+            "1-2",
+            "12a",
+            "1234567890123456789",
+            "00012.10",
+        ] {
+            let fast = plain_amount(text.as_bytes());
+            let full = money_from_text(text);
+            if fast.is_some() {
+                assert_eq!(fast, full, "{text}");
+            }
+        }
+        for text in [
+            "2025-03-31",
+            "2025-02-29",
+            "2024-02-29",
+            "1899-12-31",
+            "2025-03-31 23:59:59",
+            "2025-03-31T00:00:00",
+            "2025-03-31 24:00:00",
+            "2025-13-01",
+            "2025-3-1",
+        ] {
+            let fast = iso_date(text.as_bytes());
+            if let Some(date) = fast {
+                assert_eq!(
+                    parse_date_in(&self::text(text), DateOrder::YearFirst).ok(),
+                    Some(date),
+                    "{text}"
+                );
+                assert_eq!(
+                    moment_of(&self::text(text), DateOrder::YearFirst)
+                        .map(|m| m.date)
+                        .ok(),
+                    Some(date),
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(iso_date(b"2025-02-29"), None);
+        assert_eq!(iso_date(b"2025-03-31 24:00:00"), None);
+        for text in ["2025-03", "1899-03", "2025-13", "2025-00", "2025/03"] {
+            if let Some(month) = iso_month(text.as_bytes()) {
+                assert_eq!(
+                    period_of(&self::text(text)),
+                    Some(PeriodRef::Month(month)),
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(iso_month(b"2025-13"), None);
     }
 
     #[test]

@@ -110,6 +110,14 @@ impl RowRanges {
 
     pub(crate) fn merge(&mut self, other: &RowRanges) {
         for &(first, last) in &other.ranges {
+            // Rows that continue the last range (the next part of the same file) extend it,
+            // exactly as pushing them one by one would.
+            if let Some(previous) = self.ranges.last_mut()
+                && (previous.1 == first || previous.1.saturating_add(1) == first)
+            {
+                previous.1 = previous.1.max(last);
+                continue;
+            }
             if self.ranges.len() < MAX_RANGES {
                 self.ranges.push((first, last));
             } else {
@@ -306,12 +314,120 @@ pub struct FileLedger {
     pub rejections_not_kept: u64,
 }
 
+impl TableControl {
+    /// Adds the counts of a later part of the same table.
+    fn append(&mut self, later: TableControl) -> Result<(), Overflow> {
+        let read_before = self.read;
+        self.read.merge(&later.read)?;
+        self.attributed.merge(&later.attributed)?;
+        for (reason, tally) in later.excluded {
+            self.excluded.entry(reason).or_default().merge(&tally)?;
+        }
+        self.rejected.merge(&later.rejected)?;
+        self.blank_rows += later.blank_rows;
+        self.rows_above_header += later.rows_above_header;
+        for mut totals in later.totals_rows {
+            // A totals row in a later part checks every row above it in the file.
+            let within = totals.above;
+            totals.above = read_before;
+            totals.above.merge(&within)?;
+            self.totals_rows.push(totals);
+        }
+        Ok(())
+    }
+}
+
+impl FileLedger {
+    /// Adds the ledger of the next part of the same file (a large CSV read in parts), so
+    /// the result is what reading the whole file in one go gives.
+    ///
+    /// # Errors
+    /// When amounts overflow.
+    pub fn append(&mut self, later: FileLedger) -> Result<(), Overflow> {
+        let mut tables = later.tables.into_iter();
+        match (self.tables.last_mut(), tables.next()) {
+            (Some(current), Some(continued)) => current.append(continued)?,
+            (None, Some(first)) => self.tables.push(first),
+            (_, None) => {}
+        }
+        self.tables.extend(tables);
+        let mut buckets: Vec<_> = later.buckets.into_iter().collect();
+        buckets.sort_by_key(|(key, _)| *key);
+        for (key, bucket) in buckets {
+            self.buckets.entry(key).or_default().absorb(bucket, 0)?;
+        }
+        for (key, tally) in later.uncovered {
+            self.uncovered.entry(key).or_default().merge(&tally)?;
+        }
+        for (key, tally) in later.currency_mismatches {
+            self.currency_mismatches
+                .entry(key)
+                .or_default()
+                .merge(&tally)?;
+        }
+        for (key, (tally, first, last)) in later.overlaps {
+            let entry = self
+                .overlaps
+                .entry(key)
+                .or_insert((Tally::default(), first, last));
+            entry.0.merge(&tally)?;
+            entry.1 = entry.1.min(first);
+            entry.2 = entry.2.max(last);
+        }
+        for (key, tally) in later.unknown_products {
+            self.unknown_products
+                .entry(key)
+                .or_default()
+                .merge(&tally)?;
+        }
+        for rejection in later.rejections {
+            if self.rejections_not_kept == 0 && self.rejections.len() < MAX_REJECTIONS_PER_FILE {
+                self.rejections.push(rejection);
+            } else {
+                self.rejections_not_kept += 1;
+            }
+        }
+        self.rejections_not_kept += later.rejections_not_kept;
+        Ok(())
+    }
+}
+
 /// Fills a [`FileLedger`] from one file's lines.
 pub struct Attributor<'i, 'a> {
     index: &'i ContractIndex<'a>,
     ledger: FileLedger,
     /// Per contract: product → (coefficient, known).
     coefficients: Vec<FastMap<String, (Decimal, bool)>>,
+    /// Account ids, currencies and product names seen outside the common path, numbered
+    /// once, so tallying an excluded line looks up numbers instead of allocating keys.
+    names: Interner,
+    uncovered: FastMap<(u32, YearMonth, u32), Tally>,
+    currency_mismatches: FastMap<(usize, u32, YearMonth, u32), Tally>,
+    overlaps: FastMap<(u32, usize, usize), (Tally, NaiveDate, NaiveDate)>,
+    unknown_products: FastMap<(usize, u32), Tally>,
+}
+
+/// Numbers distinct strings in the order first seen.
+#[derive(Default)]
+struct Interner {
+    numbers: FastMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(number) = self.numbers.get(name) {
+            return *number;
+        }
+        let number = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.numbers.insert(name.to_string(), number);
+        self.names.push(name.to_string());
+        number
+    }
+
+    fn name(&self, number: u32) -> String {
+        self.names.get(number as usize).cloned().unwrap_or_default()
+    }
 }
 
 impl<'i, 'a> Attributor<'i, 'a> {
@@ -321,12 +437,49 @@ impl<'i, 'a> Attributor<'i, 'a> {
             index,
             ledger: FileLedger::default(),
             coefficients: vec![FastMap::default(); index.plans.len()],
+            names: Interner::default(),
+            uncovered: FastMap::default(),
+            currency_mismatches: FastMap::default(),
+            overlaps: FastMap::default(),
+            unknown_products: FastMap::default(),
         }
     }
 
     /// The ledger once the file is read.
     pub fn finish(self) -> FileLedger {
-        self.ledger
+        let Attributor {
+            mut ledger,
+            names,
+            uncovered,
+            currency_mismatches,
+            overlaps,
+            unknown_products,
+            ..
+        } = self;
+        ledger.uncovered = uncovered
+            .into_iter()
+            .map(|((account, month, currency), tally)| {
+                ((names.name(account), month, names.name(currency)), tally)
+            })
+            .collect();
+        ledger.currency_mismatches = currency_mismatches
+            .into_iter()
+            .map(|((contract, account, month, currency), tally)| {
+                (
+                    (contract, names.name(account), month, names.name(currency)),
+                    tally,
+                )
+            })
+            .collect();
+        ledger.overlaps = overlaps
+            .into_iter()
+            .map(|((account, chosen, other), value)| ((names.name(account), chosen, other), value))
+            .collect();
+        ledger.unknown_products = unknown_products
+            .into_iter()
+            .map(|((contract, product), tally)| ((contract, names.name(product)), tally))
+            .collect();
+        ledger
     }
 
     fn table(&mut self) -> &mut TableControl {
@@ -422,26 +575,19 @@ impl<'i, 'a> Attributor<'i, 'a> {
         let Some(&chosen) = candidates.iter().find(|candidate| in_currency(candidate)) else {
             let exclusion = match candidates.iter().find(|candidate| covers(candidate)) {
                 Some(&contract) => {
-                    self.ledger
-                        .currency_mismatches
-                        .entry((
-                            contract,
-                            line.account_id.to_string(),
-                            line.billing_month,
-                            line.currency.to_string(),
-                        ))
+                    let account = self.names.number(&line.account_id);
+                    let currency = self.names.number(&line.currency);
+                    self.currency_mismatches
+                        .entry((contract, account, line.billing_month, currency))
                         .or_default()
                         .add(line.net_amount)?;
                     Exclusion::CurrencyMismatch
                 }
                 None => {
-                    self.ledger
-                        .uncovered
-                        .entry((
-                            line.account_id.to_string(),
-                            line.billing_month,
-                            line.currency.to_string(),
-                        ))
+                    let account = self.names.number(&line.account_id);
+                    let currency = self.names.number(&line.currency);
+                    self.uncovered
+                        .entry((account, line.billing_month, currency))
                         .or_default()
                         .add(line.net_amount)?;
                     Exclusion::Uncovered
@@ -480,20 +626,21 @@ impl<'i, 'a> Attributor<'i, 'a> {
             .filter(|candidate| in_currency(candidate))
             .skip(1)
         {
-            let entry = self
-                .ledger
-                .overlaps
-                .entry((line.account_id.to_string(), chosen, other))
-                .or_insert((Tally::default(), date, date));
+            let account = self.names.number(&line.account_id);
+            let entry = self.overlaps.entry((account, chosen, other)).or_insert((
+                Tally::default(),
+                date,
+                date,
+            ));
             entry.0.add(line.net_amount)?;
             entry.1 = entry.1.min(date);
             entry.2 = entry.2.max(date);
         }
         let (coefficient, known) = self.coefficient(chosen, line);
         if !known {
-            self.ledger
-                .unknown_products
-                .entry((chosen, line.product.to_string()))
+            let product = self.names.number(line.product);
+            self.unknown_products
+                .entry((chosen, product))
                 .or_default()
                 .add(line.net_amount)?;
         }

@@ -15,7 +15,9 @@ use crate::domain::payout::Payout;
 use crate::ingest::billing::BillingReader;
 use crate::ingest::contracts::{self, ContractErrors};
 use crate::ingest::payouts::{LedgerReader, LedgerTable, Ledgers};
+use crate::ingest::split;
 use crate::ingest::table::{self, FileDigest};
+use crate::progress::Progress;
 use crate::quality::{self, shown};
 use crate::reconcile::{
     ContractComputation, ContractInput, ContractOutcome, InstallmentRecord, reconcile_contract,
@@ -134,6 +136,14 @@ pub enum PipelineError {
 /// # Errors
 /// When a ruleset or the contract workbook cannot be used, or amounts overflow.
 pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
+    audit_with_progress(config, &Progress::hidden())
+}
+
+/// [`audit`], reporting the billing pass's progress.
+///
+/// # Errors
+/// As [`audit`].
+pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit, PipelineError> {
     let rulesets = {
         let _span = tracing::info_span!("load rulesets").entered();
         Rulesets::load(config.rulesets.as_deref())?
@@ -165,15 +175,21 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
     // Billing: one ledger per file, in parallel, merged in file order.
     let ledgers: Vec<(Result<FileDigest, table::TableError>, FileLedger)> = {
         let _span = tracing::info_span!("read billing", files = config.billing.len()).entered();
-        config
+        progress.set_total(
+            config
+                .billing
+                .iter()
+                .filter_map(|path| std::fs::metadata(path).ok())
+                .map(|metadata| metadata.len())
+                .sum(),
+        );
+        let ledgers: Result<Vec<_>, Overflow> = config
             .billing
             .par_iter()
-            .map(|path| {
-                let mut reader = BillingReader::new(layouts.clone(), Attributor::new(&index));
-                let digest = table::read_file(path, shown(path), &mut reader);
-                (digest, reader.into_sink().finish())
-            })
-            .collect()
+            .map(|path| read_billing_file(path, &layouts, &index, progress))
+            .collect();
+        progress.finish();
+        ledgers.map_err(|Overflow| PipelineError::Overflow("(billing totals)".into()))?
     };
     let mut billing = BillingTotals::new(&plans);
     for (path, (digest, ledger)) in config.billing.iter().zip(ledgers) {
@@ -351,6 +367,62 @@ fn audit_contract(
         },
         outcome,
     ))
+}
+
+/// Reads one billing file into its ledger: a large UTF-8 CSV in parts on every core
+/// (merged in file order, so the ledger is the one a single pass gives), anything else in
+/// one pass.
+fn read_billing_file(
+    path: &Path,
+    layouts: &[&Ruleset],
+    index: &ContractIndex<'_>,
+    progress: &Progress,
+) -> Result<(Result<FileDigest, table::TableError>, FileLedger), Overflow> {
+    let file = shown(path);
+    let plan = match split::plan(path, file.clone()) {
+        Ok(Some(plan)) => plan,
+        Ok(None) => {
+            let mut reader = BillingReader::new(layouts.to_vec(), Attributor::new(index));
+            let digest = table::read_file(path, file, &mut reader);
+            progress.advance(std::fs::metadata(path).map_or(0, |metadata| metadata.len()));
+            return Ok((digest, reader.into_sink().finish()));
+        }
+        Err(error) => return Ok((Err(error), Attributor::new(index).finish())),
+    };
+    let part_size = |part: &split::CsvPart| part.end - part.start;
+    let mut first = BillingReader::new(layouts.to_vec(), Attributor::new(index));
+    if let Err(error) = split::read_part(path, file.clone(), &plan, 0, &mut first) {
+        return Ok((Err(error), first.into_sink().finish()));
+    }
+    progress.advance(part_size(&plan.parts[0]));
+    let Some(position) = first.position() else {
+        // The header is not settled after the first part (an odd file): read on in order.
+        for part in 1..plan.parts.len() {
+            if let Err(error) = split::read_part(path, file.clone(), &plan, part, &mut first) {
+                return Ok((Err(error), first.into_sink().finish()));
+            }
+            progress.advance(part_size(&plan.parts[part]));
+        }
+        return Ok((Ok(plan.digest), first.into_sink().finish()));
+    };
+    let later: Vec<(Result<(), table::TableError>, FileLedger)> = (1..plan.parts.len())
+        .into_par_iter()
+        .map(|part| {
+            let mut reader = BillingReader::resume(&position, Attributor::new(index));
+            let read = split::read_part(path, file.clone(), &plan, part, &mut reader);
+            progress.advance(part_size(&plan.parts[part]));
+            (read, reader.into_sink().finish())
+        })
+        .collect();
+    let mut ledger = first.into_sink().finish();
+    let mut digest = Ok(plan.digest);
+    for (read, part_ledger) in later {
+        if let (Err(error), Ok(_)) = (read, &digest) {
+            digest = Err(error);
+        }
+        ledger.append(part_ledger)?;
+    }
+    Ok((digest, ledger))
 }
 
 /// The billing formats to try: every one, or only the one `--format` forces.

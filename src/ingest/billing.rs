@@ -77,6 +77,7 @@ pub trait BillingSink {
 }
 
 /// The closest a header candidate came to a format, for the error when none matches.
+#[derive(Clone)]
 struct Closest {
     row: usize,
     layout: usize,
@@ -85,6 +86,7 @@ struct Closest {
     missing: Vec<String>,
 }
 
+#[derive(Clone)]
 enum Header {
     /// Looking for the header; the non-blank rows seen so far, and the best near miss.
     Searching {
@@ -99,6 +101,14 @@ enum Header {
     Unrecognised {
         row: usize,
     },
+}
+
+/// Where a [`BillingReader`] stands in a table whose header is settled.
+#[derive(Clone)]
+pub struct TablePosition<'a> {
+    layouts: Vec<&'a Ruleset>,
+    table: Location,
+    header: Header,
 }
 
 /// A [`TableVisitor`] that turns billing tables into lines for a sink.
@@ -125,6 +135,57 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
                 rows: Vec::new(),
                 closest: None,
             },
+        }
+    }
+
+    /// Where the reader stands in its table, for reading the rest of a large file in parts
+    /// on other threads ([`BillingReader::resume`]). `None` while the header is still being
+    /// looked for: the rest must then be read by this reader, in order.
+    pub fn position(&self) -> Option<TablePosition<'a>> {
+        match &self.header {
+            Header::Searching { .. } => None,
+            header => Some(TablePosition {
+                layouts: self.layouts.clone(),
+                table: self.table(),
+                header: header.clone(),
+            }),
+        }
+    }
+
+    /// A reader that continues a table from `position` into a new sink: the sink is told
+    /// the table begins (with the same format) and gets every following row as the first
+    /// reader would have handed it.
+    pub fn resume(position: &TablePosition<'a>, mut sink: S) -> Self {
+        let recognised = match &position.header {
+            Header::Recognised {
+                layout,
+                columns,
+                headers,
+            } => Some(Recognised {
+                ruleset: position.layouts[*layout],
+                header_row: 0,
+                columns: columns
+                    .iter()
+                    .map(|(field, indices)| {
+                        (
+                            *field,
+                            indices
+                                .iter()
+                                .filter_map(|index| headers.get(*index).cloned())
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            }),
+            _ => None,
+        };
+        sink.begin_table(&position.table, recognised.as_ref());
+        BillingReader {
+            products: vec![FastMap::default(); position.layouts.len()],
+            layouts: position.layouts.clone(),
+            sink,
+            table: Some(position.table.clone()),
+            header: position.header.clone(),
         }
     }
 

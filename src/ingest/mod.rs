@@ -7,5 +7,6 @@ pub mod cell;
 pub mod contracts;
 pub mod header;
 pub mod payouts;
+pub mod split;
 pub mod table;
 pub mod value;

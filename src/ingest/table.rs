@@ -249,7 +249,7 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
-fn hex(digest: &[u8]) -> String {
+pub(crate) fn hex(digest: &[u8]) -> String {
     use std::fmt::Write;
     digest
         .iter()
@@ -262,7 +262,7 @@ fn hex(digest: &[u8]) -> String {
 /// The encodings a CSV may be in, decided from its first bytes; never guessed from
 /// content beyond "is this valid UTF-8, else is it valid GB18030".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TextEncoding {
+pub(crate) enum TextEncoding {
     Utf8,
     Utf8Bom,
     Utf16Le,
@@ -271,7 +271,7 @@ enum TextEncoding {
 }
 
 impl TextEncoding {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Utf8Bom => "UTF-8 with BOM",
@@ -283,9 +283,9 @@ impl TextEncoding {
 }
 
 /// How many bytes are looked at to decide the encoding.
-const SNIFF_BYTES: usize = 256 * 1024;
+pub(crate) const SNIFF_BYTES: usize = 256 * 1024;
 
-fn sniff_encoding(sample: &[u8], at_end: bool) -> Result<TextEncoding, u64> {
+pub(crate) fn sniff_encoding(sample: &[u8], at_end: bool) -> Result<TextEncoding, u64> {
     if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Ok(TextEncoding::Utf8Bom);
     }
@@ -456,7 +456,7 @@ fn read_csv(
 }
 
 /// Tab for `.tsv`, comma for everything else (`.csv`, `.txt`).
-fn delimiter_for(name: &Path) -> u8 {
+pub(crate) fn delimiter_for(name: &Path) -> u8 {
     if name
         .extension()
         .is_some_and(|extension| extension.eq_ignore_ascii_case("tsv"))
@@ -520,6 +520,17 @@ fn read_csv_stream(
 /// Parses CSV records from UTF-8 bytes. Ragged rows are passed through as they are (the
 /// loader rejects them by column); a decoding failure ends the file at that row.
 fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn TableVisitor) {
+    read_csv_records_after(input, delimiter, 0, visitor);
+}
+
+/// [`read_csv_records`] for a part of a file that starts after `lines_before` lines, so
+/// rows keep the numbers they have in the whole file.
+pub(crate) fn read_csv_records_after(
+    input: &mut dyn Read,
+    delimiter: u8,
+    lines_before: usize,
+    visitor: &mut dyn TableVisitor,
+) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -527,7 +538,7 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
         .from_reader(LineEnds::new(input));
     let mut record = csv::ByteRecord::new();
     let mut cells: Vec<Cell> = Vec::new();
-    let mut last_line = 0usize;
+    let mut last_line = lines_before;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -536,7 +547,7 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
                     .iter()
                     .map(|field| field.iter().filter(|byte| **byte == b'\n').count())
                     .sum();
-                let end_line = reader.position().line() as usize;
+                let end_line = lines_before + reader.position().line() as usize;
                 let line = end_line.saturating_sub(1 + inner_breaks).max(last_line + 1);
                 last_line = line;
                 if let Some(field) = swallowed_rows(&record, delimiter) {
@@ -594,9 +605,9 @@ fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn Table
                 }
             }
             Err(error) => {
-                let line = error
-                    .position()
-                    .map_or(last_line + 1, |position| position.line() as usize);
+                let line = error.position().map_or(last_line + 1, |position| {
+                    lines_before + position.line() as usize
+                });
                 visitor.unreadable_row(line, format!("the file cannot be read past here: {error}"));
                 break;
             }

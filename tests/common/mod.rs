@@ -406,12 +406,24 @@ impl Fixture {
 
     /// Runs `rebate-audit <args>` with `--out <tmp>/<out>` appended.
     pub fn run_into(&self, out: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> Run {
+        self.run_into_with(out, &[], args)
+    }
+
+    /// [`Fixture::run_into`] with extra environment variables.
+    pub fn run_into_with(
+        &self,
+        out: &str,
+        environment: &[(&str, &str)],
+        args: &[&dyn AsRef<std::ffi::OsStr>],
+    ) -> Run {
         let out = self.path(out);
         let output = Command::new(env!("CARGO_BIN_EXE_rebate-audit"))
             .args(args.iter().map(|arg| arg.as_ref()))
             .arg("--out")
             .arg(&out)
             .env_remove("REBATE_AUDIT_LOG")
+            .env_remove("REBATE_AUDIT_PART_BYTES")
+            .envs(environment.iter().copied())
             .output()
             .expect("the binary runs");
         let run = Run {

@@ -396,8 +396,13 @@ impl FileLedger {
 pub struct Attributor<'i, 'a> {
     index: &'i ContractIndex<'a>,
     ledger: FileLedger,
-    /// Per contract: product → (coefficient, known).
-    coefficients: Vec<FastMap<String, (Decimal, bool)>>,
+    /// (contract, product number) → (coefficient, known).
+    coefficients: FastMap<(usize, u32), (Decimal, bool)>,
+    /// Per (contract, segment): the weighted base so far.
+    weighted: FastMap<(usize, usize), Decimal>,
+    /// Per (contract, segment, table, product number): the source group. Kept flat by
+    /// numbers on the hot path; named and nested into [`Bucket`]s when the file ends.
+    groups: FastMap<(usize, usize, usize, u32), SourceGroup>,
     /// Account ids, currencies and product names seen outside the common path, numbered
     /// once, so tallying an excluded line looks up numbers instead of allocating keys.
     names: Interner,
@@ -436,7 +441,9 @@ impl<'i, 'a> Attributor<'i, 'a> {
         Attributor {
             index,
             ledger: FileLedger::default(),
-            coefficients: vec![FastMap::default(); index.plans.len()],
+            coefficients: FastMap::default(),
+            weighted: FastMap::default(),
+            groups: FastMap::default(),
             names: Interner::default(),
             uncovered: FastMap::default(),
             currency_mismatches: FastMap::default(),
@@ -450,12 +457,27 @@ impl<'i, 'a> Attributor<'i, 'a> {
         let Attributor {
             mut ledger,
             names,
+            weighted,
+            groups,
             uncovered,
             currency_mismatches,
             overlaps,
             unknown_products,
             ..
         } = self;
+        for (key, weighted_base) in weighted {
+            ledger.buckets.entry(key).or_default().weighted_base = weighted_base;
+        }
+        for ((contract, segment, table, product), group) in groups {
+            ledger
+                .buckets
+                .entry((contract, segment))
+                .or_default()
+                .sources
+                .entry(table)
+                .or_default()
+                .insert(names.name(product), group);
+        }
         ledger.uncovered = uncovered
             .into_iter()
             .map(|((account, month, currency), tally)| {
@@ -502,9 +524,13 @@ impl<'i, 'a> Attributor<'i, 'a> {
     /// The coefficient for a product under a contract, and whether anyone named the
     /// product (contract sheet, ruleset coefficients or aliases). Cached per contract and
     /// product name, so the lookup allocates only the first time.
-    fn coefficient(&mut self, contract: usize, line: &BillingLine<'_>) -> (Decimal, bool) {
-        let cache = &mut self.coefficients[contract];
-        if let Some(known) = cache.get(line.product) {
+    fn coefficient(
+        &mut self,
+        contract: usize,
+        product: u32,
+        line: &BillingLine<'_>,
+    ) -> (Decimal, bool) {
+        if let Some(known) = self.coefficients.get(&(contract, product)) {
             return *known;
         }
         let plan = &self.index.plans[contract];
@@ -524,7 +550,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             from_contract.or(from_ruleset).unwrap_or(Decimal::ONE),
             known,
         );
-        cache.insert(line.product.to_string(), result);
+        self.coefficients.insert((contract, product), result);
         result
     }
 
@@ -636,29 +662,26 @@ impl<'i, 'a> Attributor<'i, 'a> {
             entry.1 = entry.1.min(date);
             entry.2 = entry.2.max(date);
         }
-        let (coefficient, known) = self.coefficient(chosen, line);
+        let product = self.names.number(line.product);
+        let (coefficient, known) = self.coefficient(chosen, product, line);
         if !known {
-            let product = self.names.number(line.product);
             self.unknown_products
                 .entry((chosen, product))
                 .or_default()
                 .add(line.net_amount)?;
         }
         let weighted = money::mul(line_base, coefficient)?;
-        let bucket = self.ledger.buckets.entry((chosen, segment)).or_default();
-        bucket.weighted_base = money::add(bucket.weighted_base, weighted)?;
-        let products = bucket.sources.entry(table_number).or_default();
-        let group = match products.get_mut(line.product) {
-            Some(group) => group,
-            None => products
-                .entry(line.product.to_string())
-                .or_insert(SourceGroup {
-                    coefficient,
-                    base: Tally::default(),
-                    weighted_base: Decimal::ZERO,
-                    rows: RowRanges::default(),
-                }),
-        };
+        let bucket_base = self.weighted.entry((chosen, segment)).or_default();
+        *bucket_base = money::add(*bucket_base, weighted)?;
+        let group = self
+            .groups
+            .entry((chosen, segment, table_number, product))
+            .or_insert(SourceGroup {
+                coefficient,
+                base: Tally::default(),
+                weighted_base: Decimal::ZERO,
+                rows: RowRanges::default(),
+            });
         group.base.add(line_base)?;
         group.weighted_base = money::add(group.weighted_base, weighted)?;
         group.rows.push(row);

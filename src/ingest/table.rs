@@ -405,6 +405,13 @@ impl<R: Read> Read for LineEnds<R> {
                 }
                 return Ok(0);
             }
+            // Most files have no `\r` at all: then nothing is rewritten (a `\n` right after a
+            // `\r` that ended the previous read still has to go).
+            if !(self.after_cr && out[0] == b'\n') && !out[..count].contains(&b'\r') {
+                self.after_cr = false;
+                self.last = Some(out[count - 1]);
+                return Ok(count);
+            }
             // Rewrite in place: output never outgrows input.
             let mut written = 0;
             for index in 0..count {
@@ -581,7 +588,17 @@ pub(crate) fn read_csv_records_after(
                         bad_utf8 = Some(index + 1);
                         break;
                     };
-                    let text = text.trim();
+                    // Trimming is a Unicode scan; a field that starts and ends with a
+                    // visible ASCII byte (nearly every one) has nothing to trim.
+                    let text = match text.as_bytes() {
+                        [first, .., last]
+                            if first.is_ascii_graphic() && last.is_ascii_graphic() =>
+                        {
+                            text
+                        }
+                        [only] if only.is_ascii_graphic() => text,
+                        _ => text.trim(),
+                    };
                     // Reuse last row's strings: after the first rows, reading a field
                     // allocates nothing.
                     match (cells.get_mut(index), text.is_empty()) {

@@ -25,12 +25,22 @@ pub enum Cell {
     Error(String),
 }
 
+/// `text` without surrounding white space. Most cells start and end with a visible ASCII
+/// character and are returned as they are, without the Unicode scan of `str::trim`.
+pub fn trimmed(text: &str) -> &str {
+    match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        [only] if only.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 impl Cell {
     /// True when the cell holds nothing or only white space.
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(text) => text.trim().is_empty(),
+            Cell::Text(text) => trimmed(text).is_empty(),
             _ => false,
         }
     }
@@ -38,7 +48,7 @@ impl Cell {
     /// The cell's content as text without copying when it already is text.
     pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Cell::Text(text) => std::borrow::Cow::Borrowed(text.trim()),
+            Cell::Text(text) => std::borrow::Cow::Borrowed(trimmed(text)),
             other => std::borrow::Cow::Owned(other.to_text()),
         }
     }

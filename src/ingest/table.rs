@@ -407,7 +407,7 @@ impl<R: Read> Read for LineEnds<R> {
             }
             // Most files have no `\r` at all: then nothing is rewritten (a `\n` right after a
             // `\r` that ended the previous read still has to go).
-            if !(self.after_cr && out[0] == b'\n') && !out[..count].contains(&b'\r') {
+            if !(out[..count].contains(&b'\r') || self.after_cr && out[0] == b'\n') {
                 self.after_cr = false;
                 self.last = Some(out[count - 1]);
                 return Ok(count);
@@ -588,20 +588,13 @@ pub(crate) fn read_csv_records_after(
                         bad_utf8 = Some(index + 1);
                         break;
                     };
-                    // Trimming is a Unicode scan; a field that starts and ends with a
-                    // visible ASCII byte (nearly every one) has nothing to trim.
-                    let text = match text.as_bytes() {
-                        [first, .., last]
-                            if first.is_ascii_graphic() && last.is_ascii_graphic() =>
-                        {
-                            text
-                        }
-                        [only] if only.is_ascii_graphic() => text,
-                        _ => text.trim(),
-                    };
+                    let text = super::cell::trimmed(text);
                     // Reuse last row's strings: after the first rows, reading a field
                     // allocates nothing.
                     match (cells.get_mut(index), text.is_empty()) {
+                        // An empty text cell is empty to every reader (`Cell::is_empty`);
+                        // keeping its string saves an allocation when the column fills again.
+                        (Some(Cell::Text(previous)), true) => previous.clear(),
                         (Some(slot), true) => *slot = Cell::Empty,
                         (Some(Cell::Text(previous)), false) => {
                             previous.clear();

@@ -583,16 +583,41 @@ impl<'c> Row<'c> {
                 ),
             });
         }
-        let date =
-            value::parse_optional_date_in(self.get(columns, BillingField::Date), format.date_order)
-                .map_err(fail(BillingField::Date))?;
-        let billing_month = if columns.contains_key(&BillingField::BillingMonth) {
-            value::parse_month_in(
-                self.get(columns, BillingField::BillingMonth),
-                format.date_order,
-                format.billing_month == MonthSource::PeriodStart,
-            )
-            .map_err(fail(BillingField::BillingMonth))?
+        // A period start written in another zone than the bill's (FOCUS in UTC for a
+        // China-time month) says by how much the row's charge time must move too.
+        let (month, shift) = match (
+            columns.contains_key(&BillingField::BillingMonth),
+            format.billing_month,
+        ) {
+            (false, _) => (None, 0),
+            (true, MonthSource::PeriodStart) => {
+                let (month, shift) = value::parse_period_start(
+                    self.get(columns, BillingField::BillingMonth),
+                    format.date_order,
+                )
+                .map_err(fail(BillingField::BillingMonth))?;
+                (Some(month), shift)
+            }
+            (true, MonthSource::Month) => (
+                Some(
+                    value::parse_month_in(
+                        self.get(columns, BillingField::BillingMonth),
+                        format.date_order,
+                        false,
+                    )
+                    .map_err(fail(BillingField::BillingMonth))?,
+                ),
+                0,
+            ),
+        };
+        let date = value::parse_optional_date_shifted(
+            self.get(columns, BillingField::Date),
+            format.date_order,
+            shift,
+        )
+        .map_err(fail(BillingField::Date))?;
+        let billing_month = if let Some(month) = month {
+            month
         } else {
             let date = date.ok_or_else(|| {
                 missing(

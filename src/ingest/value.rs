@@ -123,7 +123,7 @@ pub fn parse_money(cell: &Cell) -> Result<Decimal, ValueError> {
                 .normalize()
         }),
         Cell::Text(text) => {
-            let text = text.trim();
+            let text = super::cell::trimmed(text);
             plain_amount(text.as_bytes()).or_else(|| money_from_text(text))
         }
         _ => None,
@@ -337,7 +337,7 @@ pub enum DateOrder {
 /// A range is an error unless both ends parse and the end is not before the start.
 pub fn parse_date_in(cell: &Cell, order: DateOrder) -> Result<NaiveDate, ValueError> {
     if let Cell::Text(text) = cell
-        && let Some(date) = iso_date(text.trim().as_bytes())
+        && let Some(date) = iso_date(super::cell::trimmed(text).as_bytes())
     {
         return Ok(date);
     }
@@ -375,7 +375,7 @@ pub fn parse_month_in(
     period_start: bool,
 ) -> Result<YearMonth, ValueError> {
     if let Cell::Text(text) = cell
-        && let Some(month) = iso_month(text.trim().as_bytes())
+        && let Some(month) = iso_month(super::cell::trimmed(text).as_bytes())
     {
         return Ok(month);
     }
@@ -391,6 +391,54 @@ pub fn parse_month_in(
     };
     date.map(YearMonth::of)
         .ok_or_else(|| ValueError::new(expected, cell))
+}
+
+/// A billing period's start as written (FOCUS `BillingPeriodStart`): its month, after
+/// rounding to the nearest midnight as [`parse_month_in`] does with `period_start`, and the
+/// shift in seconds that rounding implies — the bill's zone relative to the zone the file
+/// is written in (`2024-12-31T16:00:00Z` → January 2025 and +8 h, China time written in
+/// UTC). Charge times of the same row are written in the same zone, so
+/// [`parse_optional_date_shifted`] moves them by the same shift before taking their date.
+pub fn parse_period_start(cell: &Cell, order: DateOrder) -> Result<(YearMonth, i64), ValueError> {
+    let month = parse_month_in(cell, order, true)?;
+    let shift = match moment_of(cell, order) {
+        Ok(Moment {
+            date,
+            time: Some(time),
+            ..
+        }) => {
+            let written = date.and_time(time);
+            match Moment::day(date).nearest_midnight_of(written) {
+                Some(midnight) => (midnight - written).num_seconds(),
+                None => 0,
+            }
+        }
+        _ => 0,
+    };
+    Ok((month, shift))
+}
+
+/// Like [`parse_optional_date_in`], but a cell with a time of day is first moved by
+/// `shift` seconds (see [`parse_period_start`]); a date without a time is taken as it is.
+pub fn parse_optional_date_shifted(
+    cell: &Cell,
+    order: DateOrder,
+    shift: i64,
+) -> Result<Option<NaiveDate>, ValueError> {
+    if shift == 0 || cell.is_empty() {
+        return parse_optional_date_in(cell, order);
+    }
+    match moment_of(cell, order) {
+        Ok(Moment {
+            date,
+            time: Some(time),
+            ..
+        }) => Ok(TimeDelta::try_seconds(shift)
+            .and_then(|delta| date.and_time(time).checked_add_signed(delta))
+            .map_or(date, |moved| moved.date())
+            .into()),
+        _ => parse_optional_date_in(cell, order),
+    }
 }
 
 /// The date of an Excel serial number in the 1900 date system: 1 = 1900-01-01, 60 is the
@@ -817,6 +865,16 @@ impl Moment {
         }
     }
 
+    /// The midnight nearest to `moment` (a time on this moment's date), as a date-time.
+    fn nearest_midnight_of(self, moment: chrono::NaiveDateTime) -> Option<chrono::NaiveDateTime> {
+        let date = if moment.time().hour() >= 12 {
+            self.date.succ_opt()?
+        } else {
+            self.date
+        };
+        Some(date.and_time(NaiveTime::MIN))
+    }
+
     /// True when `self` is at or after `start`: compared in UTC when both ends name a zone,
     /// else as written (a range's ends are written in the same zone).
     fn is_not_before(self, start: Moment) -> bool {
@@ -1150,6 +1208,36 @@ mod tests {
             message,
             "expected an amount such as 1,234.50 or (1,234.50), found `abc`"
         );
+    }
+
+    #[test]
+    fn charge_times_move_with_their_period_start() {
+        // China time written in UTC: the period starts 8 hours after the written instant's
+        // date, and a charge at 2025-02-28T16:00:00Z is on 1 March local time.
+        let (month, shift) =
+            parse_period_start(&text("2025-02-28T16:00:00Z"), DateOrder::YearFirst).unwrap();
+        assert_eq!(
+            (month.to_string(), shift),
+            ("2025-03".to_string(), 8 * 3600)
+        );
+        let charge =
+            parse_optional_date_shifted(&text("2025-02-28T16:00:00Z"), DateOrder::YearFirst, shift)
+                .unwrap();
+        assert_eq!(charge, NaiveDate::from_ymd_opt(2025, 3, 1));
+        // A US month written in UTC starts at 05:00: shift −5 h.
+        let (month, shift) =
+            parse_period_start(&text("2024-09-01 05:00:00"), DateOrder::YearFirst).unwrap();
+        assert_eq!(
+            (month.to_string(), shift),
+            ("2024-09".to_string(), -5 * 3600)
+        );
+        let charge =
+            parse_optional_date_shifted(&text("2024-09-01 03:00:00"), DateOrder::YearFirst, shift)
+                .unwrap();
+        assert_eq!(charge, NaiveDate::from_ymd_opt(2024, 8, 31));
+        // Local midnight as written: no shift, dates as written.
+        let (_, shift) = parse_period_start(&text("2024-09-01"), DateOrder::YearFirst).unwrap();
+        assert_eq!(shift, 0);
     }
 
     #[test]

@@ -344,12 +344,46 @@ fn compare_controls(actual: &Value, expected: &Value) -> Vec<String> {
             .iter()
             .find(|c| sample_relative(&text(&field(c, "file"))) == file)
     };
-    for e in arr(expected, "billing") {
+    // Every table of every billing file (a zip's members, a workbook's sheets), matched by
+    // file and sheet.
+    let actual_tables = arr(actual, "billing");
+    let expected_tables = arr(expected, "billing_tables");
+    if actual_tables.len() != expected_tables.len() {
+        problems.push(format!(
+            "{} billing tables reported but {} expected",
+            actual_tables.len(),
+            expected_tables.len()
+        ));
+    }
+    for e in expected_tables {
         let file = text(&field(e, "file"));
-        let Some(a) = find("billing", &file) else {
-            problems.push(format!("no billing control entry for {file}"));
+        let sheet = field(e, "sheet");
+        let Some(a) = actual_tables.iter().find(|c| {
+            sample_relative(&text(&field(c, "file"))) == file && field(c, "sheet") == sheet
+        }) else {
+            problems.push(format!("no billing control entry for {file} {sheet}"));
             continue;
         };
+        if field(e, "rows_above_header") != Value::Null
+            && field(e, "rows_above_header") != field(a, "rows_above_header")
+        {
+            problems.push(format!(
+                "billing control {file} {sheet}: {} rows above the header but expected {}",
+                field(a, "rows_above_header"),
+                field(e, "rows_above_header")
+            ));
+        }
+        if let Some(stated) = e
+            .get("totals_row_stated")
+            .filter(|stated| !stated.is_null())
+        {
+            let totals = &a["totals_rows"][0];
+            if &totals["stated"] != stated || totals["agrees"] != Value::Bool(true) {
+                problems.push(format!(
+                    "billing control {file} {sheet}: totals row {totals} but expected {stated}, agreeing"
+                ));
+            }
+        }
         for part in ["read", "attributed"] {
             let (want, have) = (rows_amount(&field(e, part)), rows_amount(&field(a, part)));
             if want != have {

@@ -1,8 +1,10 @@
 //! `make-samples`: (re)writes every file under `samples/` deterministically.
 //!
-//! The generator builds five demo contracts, a few thousand billing lines spread over CSV
-//! (UTF-8, UTF-8 with BOM, GBK) and XLSX files, and a payout ledger with a handful of
-//! deliberate mistakes. It then recomputes every expected installment straight from the
+//! The generator builds six demo contracts, a few thousand billing lines written in the
+//! providers' real export layouts (Alibaba Cloud 明细账单 in Chinese and English, the OSS
+//! bill-subscription zip, Tencent Cloud bill details, Huawei Cloud 资源按账期, Azure EA and
+//! MCA cost details, FinOps FOCUS; see `layouts.rs`) as CSV (UTF-8, UTF-8 with BOM, GBK),
+//! XLSX and zip files, and a payout ledger with a handful of deliberate mistakes. It then recomputes every expected installment straight from the
 //! formulas of SPEC §3 with exact decimals (`rust_decimal`), reconciles the ledger per
 //! SPEC §4, checks that exactly the intended findings come out, and writes the numbers into
 //! `samples/README.md` and, machine-readable, `samples/expected.json` (which `tests/demo.rs`
@@ -19,6 +21,11 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 use serde::Serialize;
+
+mod layouts;
+mod zipfile;
+
+use layouts::{Cv, Layout};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -81,10 +88,6 @@ impl Date {
     fn iso(self) -> String {
         let (y, m, d) = self.parts();
         format!("{y:04}-{m:02}-{d:02}")
-    }
-    fn slash(self) -> String {
-        let (y, m, d) = self.parts();
-        format!("{y}/{m}/{d}")
     }
     fn month_end(self) -> Date {
         let (y, m, _) = self.parts();
@@ -229,23 +232,19 @@ enum Product {
     Oss,
     Rds,
     Slb,
+    /// Third-party software sold through the provider's marketplace (云市场).
+    Marketplace,
 }
 
 impl Product {
+    /// The canonical product code (lower case, the same across providers).
     fn code(self) -> &'static str {
         match self {
-            Product::Ecs => "ECS",
-            Product::Oss => "OSS",
-            Product::Rds => "RDS",
-            Product::Slb => "SLB",
-        }
-    }
-    fn zh(self) -> &'static str {
-        match self {
-            Product::Ecs => "云服务器ECS",
-            Product::Oss => "对象存储OSS",
-            Product::Rds => "云数据库RDS",
-            Product::Slb => "负载均衡SLB",
+            Product::Ecs => "ecs",
+            Product::Oss => "oss",
+            Product::Rds => "rds",
+            Product::Slb => "slb",
+            Product::Marketplace => "marketplace",
         }
     }
     /// List-price discount used to derive list_amount/discount from the net amount.
@@ -254,16 +253,43 @@ impl Product {
             Product::Ecs => dec("0.12"),
             Product::Oss => dec("0.05"),
             Product::Rds => dec("0.08"),
-            Product::Slb => Decimal::ZERO,
+            Product::Slb | Product::Marketplace => Decimal::ZERO,
         }
     }
-    fn instance_prefix(self) -> &'static str {
-        match self {
-            Product::Ecs => "i-",
-            Product::Oss => "oss-",
-            Product::Rds => "rm-",
-            Product::Slb => "lb-",
+}
+
+/// How a contract's `products` sheet names its products: by the canonical codes, or by the
+/// provider's own names, which the contract's ruleset resolves (matching ignores case).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Naming {
+    Codes,
+    /// Tencent console names: 云服务器, 对象存储, 云数据库 MySQL
+    TencentConsole,
+    /// Azure meter categories: Virtual Machines, Storage, SQL Database
+    AzureMeters,
+}
+
+impl Naming {
+    fn name(self, p: Product) -> &'static str {
+        match (self, p) {
+            (Naming::TencentConsole, Product::Ecs) => "云服务器",
+            (Naming::TencentConsole, Product::Oss) => "对象存储",
+            (Naming::TencentConsole, Product::Rds) => "云数据库 MySQL",
+            (Naming::AzureMeters, Product::Ecs) => "Virtual Machines",
+            (Naming::AzureMeters, Product::Oss) => "Storage",
+            (Naming::AzureMeters, Product::Rds) => "SQL Database",
+            _ => p.code(),
         }
+    }
+}
+
+/// Coefficient a product has when the contract does not list it: the rulesets weigh
+/// marketplace sales at 0 (they are not the provider's), everything else at 1.
+fn default_coefficient(p: Product) -> Decimal {
+    if p == Product::Marketplace {
+        Decimal::ZERO
+    } else {
+        Decimal::ONE
     }
 }
 
@@ -429,6 +455,11 @@ struct Contract {
     acct_shares: Vec<Decimal>,
     province: &'static str,
     pay_style: PayStyle,
+    /// how the `products` sheet names the products
+    naming: Naming,
+    /// own random sequence for the billing lines (contracts added later, so the lines of
+    /// the others stay exactly as they were)
+    rng_seed: Option<u64>,
     mechanics: &'static str,
 }
 
@@ -438,7 +469,7 @@ impl Contract {
             .iter()
             .find(|(q, _)| *q == p)
             .map(|(_, c)| *c)
-            .unwrap_or(Decimal::ONE)
+            .unwrap_or_else(|| default_coefficient(p))
     }
     fn effective_schedule(&self) -> Vec<(Trigger, Portion)> {
         if self.schedule.is_empty() {
@@ -503,6 +534,8 @@ fn contracts() -> Vec<Contract> {
             acct_shares: vec![dec("0.5"), dec("0.3"), dec("0.2")],
             province: "33",
             pay_style: PayStyle::NoPeriod,
+            naming: Naming::Codes,
+            rng_seed: None,
             mechanics: "Retroactive tiers on the contract-year volume (`tier_basis = contract_year`) with \
                 quarterly settlement over a two-year term that starts on 1 May, so calendar quarter \
                 2025-Q2 is split at the contract-year boundary into April and May–June. When the \
@@ -555,6 +588,8 @@ fn contracts() -> Vec<Contract> {
             acct_shares: vec![dec("0.7"), dec("0.3")],
             province: "44",
             pay_style: PayStyle::Month,
+            naming: Naming::TencentConsole,
+            rng_seed: None,
             mechanics: "Marginal tiers on the contract-year volume, settled monthly, with a threshold \
                 (0% on the first 200,000 = minimum spend before any rebate) and a cap of 90,000 per \
                 contract year that binds in October: January and February earn nothing, October is cut \
@@ -604,13 +639,16 @@ fn contracts() -> Vec<Contract> {
             acct_shares: vec![dec("0.8"), dec("0.2")],
             province: "51",
             pay_style: PayStyle::QuarterAndInstallment,
+            naming: Naming::Codes,
+            rng_seed: None,
             mechanics: "Staged payment: each quarter's rebate is paid as `10pt` of the quarter's \
                 weighted base at settlement and the `rest` only after the renewal. The contract was \
                 renewed on 2025-06-18, so every renewal installment is due on \
                 max(period end, 2025-06-18) + 30 days. Retroactive tiers per settlement period \
                 (`tier_basis = period`): a quarter under 250,000 earns 8% only, so in 2025-Q1 the \
                 `10pt` installment is capped at what is left of the quarter's rebate and the `rest` is 0. \
-                Billing comes as a GBK CSV with Chinese product names.",
+                Billing comes as Huawei's 资源按账期 file in GBK, with the usage time range in one \
+                cell and a few amounts as Excel displays them.",
         },
         Contract {
             id: "AZ-2025-004",
@@ -618,10 +656,7 @@ fn contracts() -> Vec<Contract> {
             agent: "北京云端汇通科技有限公司",
             tax_id: uscc("91110108", "MA01KD3P"),
             provider: "azure",
-            accounts: vec![
-                "6f2b3c1e-8d4a-4b7e-9c21-3a5d7e9f0b12",
-                "b0c9d8e7-2f1a-4c3b-8e5d-7a6b5c4d3e21",
-            ],
+            accounts: vec![MCA_BILLING_ACCOUNT, EA_ENROLLMENT],
             acct_sep: ",",
             start: Date::ymd(2025, 1, 1),
             end: Date::ymd(2025, 12, 31),
@@ -654,11 +689,16 @@ fn contracts() -> Vec<Contract> {
             acct_shares: vec![dec("0.6"), dec("0.4")],
             province: "11",
             pay_style: PayStyle::QuarterAndInstallment,
+            naming: Naming::AzureMeters,
+            rng_seed: None,
             mechanics: "Same `10pt` at settlement + `rest` at renewal schedule, but the contract has \
                 NOT been renewed (`renewed_on` blank): the renewal installments have no due date and \
                 stay `conditional` — never unpaid. Retroactive tiers per quarter (14% / 16% from \
-                600,000). No late-payment rate, so interest is 0.00. One USD billing line on a \
-                covered account is a currency mismatch and is left out.",
+                600,000). No late-payment rate, so interest is 0.00. The customer's Azure is \
+                billed two ways: the EA enrollment in Azure EA cost details, and the billing \
+                account Microsoft migrated to the Microsoft Customer Agreement in MCA cost \
+                details (with a `Refund` row); the contract lists both accounts. One USD line on \
+                the enrollment is a currency mismatch and is left out.",
         },
         Contract {
             id: "ALI-2025-005",
@@ -699,170 +739,285 @@ fn contracts() -> Vec<Contract> {
             acct_shares: vec![dec("0.65"), dec("0.35")],
             province: "31",
             pay_style: PayStyle::NoPeriod,
+            naming: Naming::Codes,
+            rng_seed: None,
             mechanics: "`transparent` settlement: the rebate is offset against the next monthly bill \
                 (`payout_kind = offset`, no invoice), so each month's installment is due on the last \
                 day of the following month (`due_days` is not used). Retroactive tiers per month \
-                (10%, 12% from 50,000); the monthly totals have cents, and 2025-10 (49,999.99) and \
-                2025-11 (50,000.00) sit on either side of the bracket boundary (`[from, to)`).",
+                (10%, 12% from 50,000); the monthly weighted totals have cents, and 2025-10 (49,999.99) \
+                and 2025-11 (50,000.00) sit on either side of the bracket boundary (`[from, to)`). \
+                A 云市场 (marketplace) purchase in 2025-07 counts at coefficient 0, the rulesets' \
+                default for marketplace sales, because the contract does not list it. March 2026 \
+                comes from the OSS bill subscription, which split the month into two CSV parts \
+                zipped under one name.",
+        },
+        Contract {
+            id: "ALI-2025-006",
+            customer: layouts::FOCUS_ACCOUNT_NAME,
+            agent: layouts::FOCUS_ISSUER,
+            tax_id: uscc("91320505", "MA27QX5B"),
+            provider: "aliyun",
+            accounts: vec![FOCUS_ACCOUNT],
+            acct_sep: ",",
+            start: Date::ymd(2025, 3, 1),
+            end: Date::ymd(2026, 2, 28),
+            basis: Basis::Period,
+            mode: Mode::Marginal,
+            cap: None,
+            settle: Settle::Annual,
+            due_days: 30,
+            grace_days: 10,
+            renewed_on: Some(Date::ymd(2026, 1, 20)),
+            invoice: "none",
+            tax_rate: None,
+            late_interest: None,
+            payout_kind: "credit",
+            tiers: tiers(&[(0, Some(500_000), "0.06"), (500_000, None, "0.09")]),
+            coeffs: vec![
+                (Product::Ecs, one),
+                (Product::Oss, one),
+                (Product::Rds, one),
+            ],
+            schedule: vec![
+                (Trigger::Settlement, Portion::Pct(dec("0.6"))),
+                (Trigger::Renewal, Portion::Rest),
+            ],
+            monthly: [62, 58, 71, 66, 74, 80, 69, 77, 85, 90, 64, 73]
+                .iter()
+                .map(|&x| k(x))
+                .collect(),
+            split: Split::Shares(vec![
+                (Product::Oss, dec("0.2")),
+                (Product::Rds, dec("0.15")),
+            ]),
+            acct_shares: vec![one],
+            province: "32",
+            pay_style: PayStyle::NoPeriod,
+            naming: Naming::Codes,
+            rng_seed: Some(0x0f0c_2025_0301),
+            mechanics: "Billing comes only as Alibaba Cloud's FOCUS 1.0 export (the bill \
+                subscription's \"Standard Bill FOCUS\"; Alibaba calls it a preview for analysis, \
+                so audit from the native bills where you can). Annual settlement on a term that \
+                starts on 1 March, marginal tiers on the year's volume, and the rebate granted as \
+                Alibaba Cloud credits (`payout_kind = credit`, no invoice): 60% at settlement and \
+                the rest after the renewal, which was signed on 2026-01-20, before the term ended, \
+                so both installments fall due 30 days after the term. The file writes \
+                `BillingPeriodStart` two ways: through August 2025 as the UTC instant of the \
+                China-time month (`2025-02-28T16:00:00Z` is March 2025), from September as local \
+                midnight (`2025-09-01 00:00:00`); charges are dated by `ChargePeriodStart`. A \
+                negative `Credit` row counts with its sign.",
         },
     ]
 }
+
+/// AZ-2025-004's billing account on the Microsoft Customer Agreement (MCA ids are
+/// `<account guid>:<tenant guid>_<date>`) and its EA enrollment number.
+const MCA_BILLING_ACCOUNT: &str =
+    "8d3c1f42-6b7a-4e19-a5d0-2c9e7b4f1a63:0f4e2a91-3c5d-4b8e-9a17-6d2b8c4e5f70_2019-05-31";
+const EA_ENROLLMENT: &str = "82468135";
+/// ALI-2025-006's Alibaba Cloud account, and a sibling account no contract covers.
+const FOCUS_ACCOUNT: &str = "1873460291537706";
+const FOCUS_UNCOVERED_ACCOUNT: &str = "1873460291537713";
 
 // ---------------------------------------------------------------------------------------
 // Billing files and lines
 // ---------------------------------------------------------------------------------------
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Col {
-    Account,
-    Month,
-    Date,
-    Product,
-    OrderType,
-    Instance,
-    List,
-    Discount,
-    Voucher,
-    Net,
-    Currency,
-}
-
-impl Col {
-    fn name(self) -> &'static str {
-        match self {
-            Col::Account => "account_id",
-            Col::Month => "billing_month",
-            Col::Date => "date",
-            Col::Product => "product",
-            Col::OrderType => "order_type",
-            Col::Instance => "instance_id",
-            Col::List => "list_amount",
-            Col::Discount => "discount",
-            Col::Voucher => "voucher",
-            Col::Net => "net_amount",
-            Col::Currency => "currency",
-        }
-    }
+enum Enc {
+    Utf8,
+    Utf8Bom,
+    Gbk,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum FileKind {
-    Utf8,
-    Utf8Bom,
-    Gbk,
+    Csv(Enc),
     Xlsx,
+    /// a zip of CSV parts (UTF-8 with BOM), as the OSS bill subscription writes a large month
+    Zip,
+}
+
+/// How a file writes its refund rows; the auditor counts them negative either way.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum RefundSign {
+    Negative,
+    Positive,
 }
 
 #[derive(Clone, Debug)]
 struct BFile {
     path: &'static str,
     kind: FileKind,
-    cols: Vec<Col>,
-    /// CSV: amounts as `1,234.56` (quoted)
-    thousands: bool,
-    /// CSV: refunds as `(1,234.56)`
-    paren_refunds: bool,
-    /// CSV: dates as `2024/7/5`
-    slash_dates: bool,
-    /// Chinese product names and order types
-    zh: bool,
+    layout: Layout,
+    /// rows above the header (a console export's title and export note)
+    title: &'static [&'static str],
+    /// a `合计` row at the bottom stating the total of the readable rows above it
+    totals_row: bool,
+    refunds: RefundSign,
+    /// zip: the number of CSV parts; 1 otherwise
+    parts: usize,
+    /// workbook: the sheet's name
+    sheet: &'static str,
     note: &'static str,
 }
 
 impl BFile {
-    fn has(&self, c: Col) -> bool {
-        self.cols.contains(&c)
+    /// The header's row (1-based, as a spreadsheet counts).
+    fn header_row(&self) -> usize {
+        1 + self.title.len()
+    }
+    /// What the auditor names the table: the sheet of a workbook, the member of a zip.
+    fn table_name(&self, part: usize) -> Option<String> {
+        match self.kind {
+            FileKind::Csv(_) => None,
+            FileKind::Xlsx => Some(self.sheet.to_string()),
+            FileKind::Zip => Some(self.member_name(part)),
+        }
+    }
+    fn member_name(&self, part: usize) -> String {
+        let stem = Path::new(self.path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("zip file name");
+        format!("{stem}_{}.csv", part + 1)
+    }
+    fn encoding(&self) -> &'static str {
+        match self.kind {
+            FileKind::Csv(Enc::Utf8) => "UTF-8",
+            FileKind::Csv(Enc::Utf8Bom) | FileKind::Zip => "UTF-8 with BOM",
+            FileKind::Csv(Enc::Gbk) => "GBK",
+            FileKind::Xlsx => "XLSX",
+        }
     }
 }
 
+/// Index of each billing file in [`billing_files`].
+const F_ALI_2024: usize = 0;
+const F_ALI_2025: usize = 1;
+const F_PUJIANG: usize = 2;
+const F_PUJIANG_ZIP: usize = 3;
+const F_TENCENT: usize = 4;
+const F_HUAWEI: usize = 5;
+const F_AZURE_EA: usize = 6;
+const F_AZURE_MCA: usize = 7;
+const F_FOCUS: usize = 8;
+
 fn billing_files() -> Vec<BFile> {
-    use Col::*;
+    let file = |path, kind, layout, note| BFile {
+        path,
+        kind,
+        layout,
+        title: &[],
+        totals_row: false,
+        refunds: RefundSign::Negative,
+        parts: 1,
+        sheet: "",
+        note,
+    };
     vec![
         BFile {
-            path: "billing/aliyun/aliyun-bill-2024.csv",
-            kind: FileKind::Utf8,
-            cols: vec![
-                Account, Month, Date, Product, OrderType, Instance, List, Discount, Net, Currency,
+            title: &[
+                "阿里云 明细账单（账期 2024-05 至 2024-12）",
+                "导出时间: 2025-01-06 09:42:17",
             ],
-            thousands: false,
-            paren_refunds: false,
-            slash_dates: false,
-            zh: false,
-            note: "UTF-8 CSV; ALI-2024-001 for 2024-05..2024-12; contains the bad-amount row",
+            totals_row: true,
+            ..file(
+                "billing/aliyun/aliyun-bill-2024.csv",
+                FileKind::Csv(Enc::Utf8),
+                Layout::AliyunZh,
+                "console download: two title rows above the header, a `合计` row at the bottom \
+                 (its 应付金额 is the total of the readable rows), refunds (账单类型 退款) written \
+                 negative; ALI-2024-001 for 2024-05..2024-12, plus one row keyed in by hand after \
+                 the export whose amount is unreadable",
+            )
         },
         BFile {
-            path: "billing/aliyun/aliyun-bill-2025-2026.xlsx",
-            kind: FileKind::Xlsx,
-            cols: vec![
-                Account, Month, Product, List, Discount, Voucher, Net, Currency,
-            ],
-            thousands: false,
-            paren_refunds: false,
-            slash_dates: false,
-            zh: false,
-            note: "XLSX without a date column (line date = first day of billing_month); \
-                   ALI-2024-001 for 2025-01..2026-04 plus spend on an account no contract covers",
+            refunds: RefundSign::Positive,
+            sheet: "明细账单",
+            ..file(
+                "billing/aliyun/aliyun-bill-2025-2026.xlsx",
+                FileKind::Xlsx,
+                Layout::AliyunEn,
+                "English console download as a workbook, amounts as numbers, refunds (Item \
+                 `Refund`) written positive; ALI-2024-001 for 2025-01..2026-04 plus spend on an \
+                 account no contract covers",
+            )
         },
         BFile {
-            path: "billing/aliyun/pujiang-retail-2025.csv",
-            kind: FileKind::Utf8,
-            cols: vec![
-                Account, Month, Date, Product, Instance, List, Discount, Voucher, Net, Currency,
-            ],
-            thousands: true,
-            paren_refunds: false,
-            slash_dates: false,
-            zh: false,
-            note: "UTF-8 CSV, amounts written `1,234.56`; ALI-2025-005",
+            refunds: RefundSign::Positive,
+            ..file(
+                "billing/aliyun/pujiang-retail-2025.csv",
+                FileKind::Csv(Enc::Utf8Bom),
+                Layout::AliyunZh,
+                "console download, refunds written positive, a 云市场 (marketplace) line; \
+                 ALI-2025-005 for 2025-04..2026-02",
+            )
         },
         BFile {
-            path: "billing/tencent/tencent-2025.csv",
-            kind: FileKind::Utf8Bom,
-            cols: vec![Account, Month, Date, Product, Net, Currency],
-            thousands: false,
-            paren_refunds: true,
-            slash_dates: false,
-            zh: false,
-            note: "UTF-8 CSV with BOM, minimal columns (no list/discount/voucher), refunds written \
-                   `(1,234.50)`; TX-2025-002",
+            parts: 2,
+            ..file(
+                "billing/aliyun/1729304455667781_BillingItemDetail_202603.zip",
+                FileKind::Zip,
+                Layout::AliyunZh,
+                "the OSS bill subscription's full-month file for March 2026, split into two CSV \
+                 parts zipped under one name; ALI-2025-005 for 2026-03 (both accounts)",
+            )
         },
-        BFile {
-            path: "billing/huawei-2024-2025-gbk.csv",
-            kind: FileKind::Gbk,
-            cols: vec![
-                Account, Month, Date, Product, OrderType, Instance, List, Discount, Voucher, Net,
-                Currency,
-            ],
-            thousands: false,
-            paren_refunds: false,
-            slash_dates: true,
-            zh: true,
-            note: "GBK-encoded CSV, all eleven columns, dates `2024/7/5`, Chinese product names \
-                   (云服务器ECS, 对象存储OSS, 云数据库RDS, 负载均衡SLB); HW-2024-003",
-        },
-        BFile {
-            path: "billing/azure/azure-ea-2025.xlsx",
-            kind: FileKind::Xlsx,
-            cols: vec![
-                Account, Month, Date, Product, OrderType, Instance, List, Discount, Net, Currency,
-            ],
-            thousands: false,
-            paren_refunds: false,
-            slash_dates: false,
-            zh: false,
-            note: "XLSX with real Excel dates; AZ-2025-004 plus one USD line (currency mismatch)",
-        },
+        file(
+            "billing/tencent/tencent-2025.csv",
+            FileKind::Csv(Enc::Utf8Bom),
+            Layout::Tencent,
+            "amounts as strings with 8 decimals, `-` for no value (Original Cost of the \
+             contract-price MySQL rows and of refunds), `Discount` as a rate, refunds (Transaction \
+             Type 包年包月退费) written negative; TX-2025-002",
+        ),
+        file(
+            "billing/huawei/huawei-2024-2025-gbk.csv",
+            FileKind::Csv(Enc::Gbk),
+            Layout::Huawei,
+            "8-decimal amounts, except the refunds (退款-退订) and the December 2024 rows, \
+             which Excel saved as it displays them (`￥1,234.50`, `(￥3,000.00)`); vouchers are \
+             代金券抵扣 + 现金券抵扣; HW-2024-003",
+        ),
+        file(
+            "billing/azure/azure-ea-2025.csv",
+            FileKind::Csv(Enc::Utf8Bom),
+            Layout::AzureEa,
+            "`MM/DD/YYYY` dates, ChargeType Usage and Purchase (reservations); AZ-2025-004's EA \
+             enrollment, plus one USD line (currency mismatch)",
+        ),
+        file(
+            "billing/azure/azure-mca-2025.csv",
+            FileKind::Csv(Enc::Utf8Bom),
+            Layout::AzureMca,
+            "camelCase (with the schema's few PascalCase names), `MM/DD/YYYY` dates, \
+             paygCostInBillingCurrency as the list amount, a `Refund` row written negative; \
+             AZ-2025-004's MCA billing account",
+        ),
+        file(
+            "billing/focus/aliyun-focus-2025-2026.csv",
+            FileKind::Csv(Enc::Utf8),
+            Layout::Focus,
+            "Alibaba Cloud's FOCUS export: `NULL` for no value, ChargeCategory Purchase, Usage \
+             and a negative `Credit`, BillingPeriodStart in UTC (`2025-02-28T16:00:00Z` = March \
+             2025, China time) through 2025-08 and as local midnight (`2025-09-01 00:00:00`) \
+             after; ALI-2025-006, plus spend on a sibling account no contract covers",
+        ),
     ]
 }
 
-fn file_for(contract: &str, y: i64) -> usize {
+fn file_for(contract: &str, (y, m): (i64, i64), account_index: usize) -> usize {
     match contract {
-        "ALI-2024-001" if y <= 2024 => 0,
-        "ALI-2024-001" => 1,
-        "ALI-2025-005" => 2,
-        "TX-2025-002" => 3,
-        "HW-2024-003" => 4,
-        "AZ-2025-004" => 5,
+        "ALI-2024-001" if y <= 2024 => F_ALI_2024,
+        "ALI-2024-001" => F_ALI_2025,
+        "ALI-2025-005" if (y, m) == (2026, 3) => F_PUJIANG_ZIP,
+        "ALI-2025-005" => F_PUJIANG,
+        "TX-2025-002" => F_TENCENT,
+        "HW-2024-003" => F_HUAWEI,
+        "AZ-2025-004" if account_index == 0 => F_AZURE_MCA,
+        "AZ-2025-004" => F_AZURE_EA,
+        "ALI-2025-006" => F_FOCUS,
         _ => unreachable!(),
     }
 }
@@ -870,12 +1025,16 @@ fn file_for(contract: &str, y: i64) -> usize {
 #[derive(Clone, Debug)]
 struct Line {
     file: usize,
+    /// zip member (0 for every other file)
+    part: usize,
     row: usize,
     account: String,
     month: (i64, i64),
     charge_date: Date,
     product: Product,
+    /// a refund (a credit in FOCUS): negative amounts in the model
     refund: bool,
+    /// random key the layouts derive the resource's ids from
     instance: String,
     list: Decimal,
     discount: Decimal,
@@ -896,6 +1055,7 @@ const REFUNDS: &[(&str, i64, i64, &str)] = &[
     ("HW-2024-003", 2024, 11, "3000.00"),
     ("AZ-2025-004", 2025, 8, "980.00"),
     ("ALI-2025-005", 2025, 9, "615.40"),
+    ("ALI-2025-006", 2025, 10, "500.00"),
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -918,9 +1078,10 @@ fn push_line(
         Decimal::ZERO
     };
     let day = 1 + rng.below(days_in_month(y, m) as u64) as i64;
-    let instance = format!("{}{}", product.instance_prefix(), rng.alnum(16));
+    let instance = rng.alnum(16);
     lines.push(Line {
         file,
+        part: 0,
         row: 0,
         account: account.to_string(),
         month: (y, m),
@@ -960,59 +1121,66 @@ fn product_targets(c: &Contract, w: Decimal) -> Vec<(Product, Decimal)> {
     }
 }
 
-fn generate_lines(cs: &[Contract]) -> Vec<Line> {
-    let mut rng = Lcg(0x5eed_2026_0630);
-    let mut lines = Vec::new();
-    for c in cs {
-        let (sy, sm, _) = c.start.parts();
-        for (i, w) in c.monthly.iter().enumerate() {
-            let (y, m) = add_months(sy, sm, i as i64);
-            let file = file_for(c.id, y);
-            for (p, target) in product_targets(c, *w) {
-                // split the product's net total over the accounts
-                let mut left = target;
-                for (ai, acct) in c.accounts.iter().enumerate() {
-                    let part = if ai + 1 == c.accounts.len() {
-                        left
-                    } else {
-                        r2(target * c.acct_shares[ai])
-                    };
-                    left -= part;
-                    // split the account's part over 2..6 lines
-                    let n = 2 + rng.below(5) as usize;
-                    let weights: Vec<u64> = (0..n).map(|_| 20 + rng.below(80)).collect();
-                    let total_w: u64 = weights.iter().sum();
-                    let mut amounts: Vec<Decimal> = weights
-                        .iter()
-                        .map(|&wt| {
-                            (part * Decimal::from(wt) / Decimal::from(total_w))
-                                .round_dp_with_strategy(2, RoundingStrategy::ToZero)
-                        })
-                        .collect();
-                    let refund = REFUNDS.iter().find(|r| {
-                        r.0 == c.id && r.1 == y && r.2 == m && ai == 0 && p == Product::Ecs
-                    });
-                    let last = n - 1;
-                    amounts[last] = part - amounts[..last].iter().sum::<Decimal>();
-                    if let Some(r) = refund {
-                        amounts[last] += dec(r.3);
-                    }
-                    for a in amounts {
-                        push_line(&mut lines, &mut rng, file, acct, (y, m), p, a, false);
-                    }
-                    if let Some(r) = refund {
-                        push_line(&mut lines, &mut rng, file, acct, (y, m), p, -dec(r.3), true);
-                    }
+/// The lines of one contract: each month's weighted target split over products, accounts
+/// and 2..6 lines per account, with the planned refunds.
+fn contract_lines(c: &Contract, rng: &mut Lcg, lines: &mut Vec<Line>) {
+    let (sy, sm, _) = c.start.parts();
+    for (i, w) in c.monthly.iter().enumerate() {
+        let (y, m) = add_months(sy, sm, i as i64);
+        for (p, target) in product_targets(c, *w) {
+            // split the product's net total over the accounts
+            let mut left = target;
+            for (ai, acct) in c.accounts.iter().enumerate() {
+                let file = file_for(c.id, (y, m), ai);
+                let part = if ai + 1 == c.accounts.len() {
+                    left
+                } else {
+                    r2(target * c.acct_shares[ai])
+                };
+                left -= part;
+                // split the account's part over 2..6 lines
+                let n = 2 + rng.below(5) as usize;
+                let weights: Vec<u64> = (0..n).map(|_| 20 + rng.below(80)).collect();
+                let total_w: u64 = weights.iter().sum();
+                let mut amounts: Vec<Decimal> = weights
+                    .iter()
+                    .map(|&wt| {
+                        (part * Decimal::from(wt) / Decimal::from(total_w))
+                            .round_dp_with_strategy(2, RoundingStrategy::ToZero)
+                    })
+                    .collect();
+                let refund = REFUNDS
+                    .iter()
+                    .find(|r| r.0 == c.id && r.1 == y && r.2 == m && ai == 0 && p == Product::Ecs);
+                let last = n - 1;
+                amounts[last] = part - amounts[..last].iter().sum::<Decimal>();
+                if let Some(r) = refund {
+                    amounts[last] += dec(r.3);
                 }
-                assert!(left.is_zero());
+                for a in amounts {
+                    push_line(lines, rng, file, acct, (y, m), p, a, false);
+                }
+                if let Some(r) = refund {
+                    push_line(lines, rng, file, acct, (y, m), p, -dec(r.3), true);
+                }
             }
+            assert!(left.is_zero());
         }
     }
-    // The bad amount: a line ALI-2024-001 would cover, but its net_amount cannot be read.
+}
+
+fn generate_lines(cs: &[Contract], files: &[BFile]) -> Vec<Line> {
+    let mut rng = Lcg(0x5eed_2026_0630);
+    let mut lines = Vec::new();
+    for c in cs.iter().filter(|c| c.rng_seed.is_none()) {
+        contract_lines(c, &mut rng, &mut lines);
+    }
+    // The bad amount: a row keyed in by hand after the export, on an account ALI-2024-001
+    // covers, whose net amount cannot be read.
     push_line(
         &mut lines,
         &mut rng,
-        0,
+        F_ALI_2024,
         "1438209912345688",
         (2024, 9),
         Product::Ecs,
@@ -1030,7 +1198,7 @@ fn generate_lines(cs: &[Contract]) -> Vec<Line> {
             push_line(
                 &mut lines,
                 &mut rng,
-                1,
+                F_ALI_2025,
                 UNCOVERED_ACCOUNT,
                 (y, m),
                 Product::Ecs,
@@ -1039,18 +1207,49 @@ fn generate_lines(cs: &[Contract]) -> Vec<Line> {
             );
         }
     }
-    // A USD line on an AZ-2025-004 account (the contract is in CNY).
+    // A USD line on AZ-2025-004's enrollment (the contract is in CNY).
     push_line(
         &mut lines,
         &mut rng,
-        5,
-        "6f2b3c1e-8d4a-4b7e-9c21-3a5d7e9f0b12",
+        F_AZURE_EA,
+        EA_ENROLLMENT,
         (2025, 6),
         Product::Ecs,
         dec("1250.00"),
         false,
     );
     lines.last_mut().expect("just pushed").currency = "USD";
+    // A marketplace purchase on an ALI-2025-005 account: covered, weighted 0.
+    push_line(
+        &mut lines,
+        &mut rng,
+        F_PUJIANG,
+        "1729304455667781",
+        (2025, 7),
+        Product::Marketplace,
+        dec("1280.00"),
+        false,
+    );
+    // Contracts added later draw from their own sequences.
+    for c in cs.iter().filter(|c| c.rng_seed.is_some()) {
+        let mut own = Lcg(c.rng_seed.expect("filtered"));
+        contract_lines(c, &mut own, &mut lines);
+    }
+    // Spend in the FOCUS file on a sibling account of ALI-2025-006's that no contract
+    // covers, in a month whose period start is written in UTC.
+    let mut focus_rng = Lcg(0x0f0c_0000_0713);
+    for a in ["2380.00", "1120.00"] {
+        push_line(
+            &mut lines,
+            &mut focus_rng,
+            F_FOCUS,
+            FOCUS_UNCOVERED_ACCOUNT,
+            (2025, 3),
+            Product::Ecs,
+            dec(a),
+            false,
+        );
+    }
 
     // Order each file like an export: by month, account, charge date, product (stable).
     lines.sort_by(|a, b| {
@@ -1062,9 +1261,22 @@ fn generate_lines(cs: &[Contract]) -> Vec<Line> {
             b.product,
         ))
     });
-    let mut next_row: BTreeMap<usize, usize> = BTreeMap::new();
+    // A zip's parts split the file's rows in order, the first parts taking the extra row.
+    let mut per_file: BTreeMap<usize, usize> = BTreeMap::new();
+    for l in &lines {
+        *per_file.entry(l.file).or_default() += 1;
+    }
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut next_row: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for l in &mut lines {
-        let r = next_row.entry(l.file).or_insert(2); // row 1 is the header
+        let f = &files[l.file];
+        let i = seen.entry(l.file).or_default();
+        let per_part = per_file[&l.file].div_ceil(f.parts);
+        l.part = *i / per_part;
+        *i += 1;
+        let r = next_row
+            .entry((l.file, l.part))
+            .or_insert(f.header_row() + 1);
         l.row = *r;
         *r += 1;
     }
@@ -1129,24 +1341,70 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv_money(f: &BFile, x: Decimal) -> String {
-    if f.paren_refunds && x.is_sign_negative() && !x.is_zero() {
-        format!("({})", grp(-x))
-    } else if f.thousands {
-        grp(x)
-    } else {
-        m2(x)
+/// One table of a billing file (the file itself, or one part of a zip) as rows of cells:
+/// title rows, the header, the lines, and a totals row when the file has one.
+fn billing_table(bf: &BFile, rows: &[&Line]) -> Vec<Vec<Cv>> {
+    let mut out: Vec<Vec<Cv>> = bf
+        .title
+        .iter()
+        .map(|t| vec![Cv::T(t.to_string())])
+        .collect();
+    out.push(
+        bf.layout
+            .header()
+            .iter()
+            .map(|h| Cv::T(h.to_string()))
+            .collect(),
+    );
+    for (i, l) in rows.iter().enumerate() {
+        assert_eq!(
+            l.row,
+            bf.header_row() + 1 + i,
+            "row numbers are consecutive"
+        );
+        out.push(bf.layout.row(l, bf.refunds));
     }
+    if bf.totals_row {
+        // the total the export states: every row that can be read
+        let readable: Vec<&Line> = rows
+            .iter()
+            .copied()
+            .filter(|l| l.bad_net.is_none())
+            .collect();
+        out.push(bf.layout.totals_row(&readable, bf.refunds));
+    }
+    out
 }
 
-fn order_type(f: &BFile, l: &Line) -> &'static str {
-    match (f.zh, l.refund, l.product) {
-        (true, true, _) => "退款",
-        (false, true, _) => "Refund",
-        (true, false, Product::Ecs | Product::Rds) => "包年包月",
-        (true, false, _) => "按量付费",
-        (false, false, Product::Ecs | Product::Rds) => "Subscription",
-        (false, false, _) => "PayAsYouGo",
+fn csv_text(layout: Layout, table: &[Vec<Cv>]) -> String {
+    let mut text = String::new();
+    for row in table {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cv::T(s) => csv_field(s),
+                Cv::M(x) => csv_field(&layout.money_text(*x)),
+            })
+            .collect();
+        text.push_str(&cells.join(","));
+        text.push_str("\r\n");
+    }
+    text
+}
+
+fn encode(text: String, enc: Enc) -> Vec<u8> {
+    match enc {
+        Enc::Utf8 => text.into_bytes(),
+        Enc::Utf8Bom => {
+            let mut b = vec![0xEF, 0xBB, 0xBF];
+            b.extend(text.into_bytes());
+            b
+        }
+        Enc::Gbk => {
+            let (bytes, _, had_errors) = encoding_rs::GBK.encode(&text);
+            assert!(!had_errors, "GBK cannot encode the text");
+            bytes.into_owned()
+        }
     }
 }
 
@@ -1155,88 +1413,60 @@ fn write_billing(root: &Path, files: &[BFile], lines: &[Line]) -> Res<()> {
     for (fi, bf) in files.iter().enumerate() {
         let path = root.join(bf.path);
         fs::create_dir_all(path.parent().expect("parent"))?;
-        let rows: Vec<&Line> = lines.iter().filter(|l| l.file == fi).collect();
-        let names: Vec<&str> = bf.cols.iter().map(|c| c.name()).collect();
-        if bf.kind == FileKind::Xlsx {
-            let mut wb = Workbook::new();
-            let ws = wb.add_worksheet();
-            ws.set_name("billing")?;
-            write_header(ws, &f, &names)?;
-            for l in &rows {
-                let r = (l.row - 1) as u32;
-                for (ci, col) in bf.cols.iter().enumerate() {
-                    let c = ci as u16;
-                    match col {
-                        Col::Account => ws.write_string(r, c, &l.account)?,
-                        Col::Month => ws.write_string(r, c, ym(l.month.0, l.month.1))?,
-                        Col::Date => {
-                            ws.write_datetime_with_format(r, c, l.charge_date.excel()?, &f.date)?
-                        }
-                        Col::Product => ws.write_string(r, c, l.product.code())?,
-                        Col::OrderType => ws.write_string(r, c, order_type(bf, l))?,
-                        Col::Instance => ws.write_string(r, c, &l.instance)?,
-                        Col::List => ws.write_number_with_format(r, c, f64_of(l.list), &f.money)?,
-                        Col::Discount => {
-                            ws.write_number_with_format(r, c, f64_of(l.discount), &f.money)?
-                        }
-                        Col::Voucher => {
-                            ws.write_number_with_format(r, c, f64_of(l.voucher), &f.money)?
-                        }
-                        Col::Net => match l.bad_net {
-                            Some(raw) => ws.write_string(r, c, raw)?,
-                            None => ws.write_number_with_format(r, c, f64_of(l.net), &f.money)?,
-                        },
-                        Col::Currency => ws.write_string(r, c, l.currency)?,
-                    };
-                }
+        let part_rows = |part: usize| -> Vec<&Line> {
+            lines
+                .iter()
+                .filter(|l| l.file == fi && l.part == part)
+                .collect()
+        };
+        match bf.kind {
+            FileKind::Csv(enc) => {
+                let table = billing_table(bf, &part_rows(0));
+                fs::write(&path, encode(csv_text(bf.layout, &table), enc))?;
             }
-            save(&mut wb, &path)?;
-        } else {
-            let mut text = String::new();
-            text.push_str(&names.join(","));
-            text.push_str("\r\n");
-            for l in &rows {
-                let cells: Vec<String> = bf
-                    .cols
-                    .iter()
-                    .map(|col| match col {
-                        Col::Account => l.account.clone(),
-                        Col::Month => ym(l.month.0, l.month.1),
-                        Col::Date if bf.slash_dates => l.charge_date.slash(),
-                        Col::Date => l.charge_date.iso(),
-                        Col::Product if bf.zh => l.product.zh().to_string(),
-                        Col::Product => l.product.code().to_string(),
-                        Col::OrderType => order_type(bf, l).to_string(),
-                        Col::Instance => l.instance.clone(),
-                        Col::List => csv_money(bf, l.list),
-                        Col::Discount => csv_money(bf, l.discount),
-                        Col::Voucher => csv_money(bf, l.voucher),
-                        Col::Net => match l.bad_net {
-                            Some(raw) => raw.to_string(),
-                            None => csv_money(bf, l.net),
-                        },
-                        Col::Currency => l.currency.to_string(),
+            FileKind::Zip => {
+                let members: Vec<(String, Vec<u8>)> = (0..bf.parts)
+                    .map(|part| {
+                        let table = billing_table(bf, &part_rows(part));
+                        (
+                            bf.member_name(part),
+                            encode(csv_text(bf.layout, &table), Enc::Utf8Bom),
+                        )
                     })
-                    .map(|s| csv_field(&s))
                     .collect();
-                text.push_str(&cells.join(","));
-                text.push_str("\r\n");
+                // written on the 4th of the next month, as the subscription delivers
+                fs::write(&path, zipfile::zip(&members, (2026, 4, 4, 12, 0)))?;
             }
-            let bytes: Vec<u8> = match bf.kind {
-                FileKind::Utf8 => text.into_bytes(),
-                FileKind::Utf8Bom => {
-                    let mut b = vec![0xEF, 0xBB, 0xBF];
-                    b.extend(text.into_bytes());
-                    b
+            FileKind::Xlsx => {
+                let table = billing_table(bf, &part_rows(0));
+                let mut wb = Workbook::new();
+                let ws = wb.add_worksheet();
+                ws.set_name(bf.sheet)?;
+                let header = bf.title.len() as u32;
+                for (r, row) in table.iter().enumerate() {
+                    let r = r as u32;
+                    for (c, cell) in row.iter().enumerate() {
+                        let c = c as u16;
+                        match cell {
+                            Cv::T(s) if r == header => {
+                                ws.write_string_with_format(r, c, s, &f.header)?;
+                            }
+                            Cv::T(s) if s.is_empty() => {}
+                            Cv::T(s) => {
+                                ws.write_string(r, c, s)?;
+                            }
+                            Cv::M(x) => {
+                                ws.write_number_with_format(r, c, f64_of(*x), &f.money)?;
+                            }
+                        }
+                    }
                 }
-                FileKind::Gbk => {
-                    let (enc, _, had_errors) = encoding_rs::GBK.encode(&text);
-                    assert!(!had_errors, "GBK cannot encode the text");
-                    enc.into_owned()
+                for c in 0..bf.layout.header().len() {
+                    ws.set_column_width(c as u16, 16)?;
                 }
-                FileKind::Xlsx => unreachable!(),
-            };
-            fs::write(&path, bytes)?;
+                ws.set_freeze_panes(header + 1, 0)?;
+                save(&mut wb, &path)?;
+            }
         }
     }
     Ok(())
@@ -1331,13 +1561,14 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
     {
         let ws = wb.add_worksheet();
         ws.set_name("products")?;
-        // Chinese header aliases on purpose (合同编号 / 产品 / 系数).
+        // Chinese header aliases on purpose (合同编号 / 产品 / 系数); products by their
+        // canonical codes or by the provider's names (the contract's ruleset resolves them).
         write_header(ws, &f, &["合同编号", "产品", "系数"])?;
         let mut r = 1u32;
         for c in cs {
             for (p, coef) in &c.coeffs {
                 ws.write_string(r, 0, c.id)?;
-                ws.write_string(r, 1, p.code())?;
+                ws.write_string(r, 1, c.naming.name(*p))?;
                 ws.write_number(r, 2, f64_of(*coef))?;
                 r += 1;
             }
@@ -2137,35 +2368,41 @@ struct BillingAudit {
     weighted: Vec<Vec<Weighted>>,
     /// per contract and month: (net, weighted)
     monthly: Vec<BTreeMap<(i64, i64), (Decimal, Decimal)>>,
-    per_file: Vec<FileTotals>,
+    /// per table: (file, zip part)
+    per_table: BTreeMap<(usize, usize), FileTotals>,
     uncovered: BTreeMap<(String, (i64, i64)), (usize, Decimal)>,
-    rejected: Vec<(usize, usize, &'static str)>,
-    mismatched: Vec<(usize, usize, String, Decimal)>,
+    /// (file, part, row, raw text)
+    rejected: Vec<(usize, usize, usize, &'static str)>,
+    /// (file, part, row, currency, net)
+    mismatched: Vec<(usize, usize, usize, String, Decimal)>,
 }
 
 fn audit_billing(cs: &[Contract], files: &[BFile], lines: &[Line]) -> BillingAudit {
     let mut a = BillingAudit {
         weighted: vec![Vec::new(); cs.len()],
         monthly: vec![BTreeMap::new(); cs.len()],
-        per_file: vec![FileTotals::default(); files.len()],
+        per_table: BTreeMap::new(),
         uncovered: BTreeMap::new(),
         rejected: Vec::new(),
         mismatched: Vec::new(),
     };
+    for (fi, f) in files.iter().enumerate() {
+        for part in 0..f.parts {
+            a.per_table.insert((fi, part), FileTotals::default());
+        }
+    }
     for l in lines {
-        let ft = &mut a.per_file[l.file];
+        let ft = a.per_table.get_mut(&(l.file, l.part)).expect("table");
         ft.rows += 1;
         if let Some(raw) = l.bad_net {
             ft.rejected_rows += 1;
-            a.rejected.push((l.file, l.row, raw));
+            a.rejected.push((l.file, l.part, l.row, raw));
             continue;
         }
         ft.amount_read += l.net;
-        let date = if files[l.file].has(Col::Date) {
-            l.charge_date
-        } else {
-            Date::ymd(l.month.0, l.month.1, 1)
-        };
+        // every layout dates its lines (SPEC §3: the charge date, else the billing month's
+        // first day)
+        let date = l.charge_date;
         let covering: Vec<usize> = (0..cs.len())
             .filter(|&ci| {
                 cs[ci].accounts.contains(&l.account.as_str())
@@ -2190,7 +2427,7 @@ fn audit_billing(cs: &[Contract], files: &[BFile], lines: &[Line]) -> BillingAud
                 ft.currency_rows += 1;
                 ft.currency_amount += l.net;
                 a.mismatched
-                    .push((l.file, l.row, l.currency.to_string(), l.net));
+                    .push((l.file, l.part, l.row, l.currency.to_string(), l.net));
             }
             Some(&ci) => {
                 ft.attributed_rows += 1;
@@ -2295,9 +2532,21 @@ fn write_readme(
         w,
         "It exits with status 1, because the demo contains findings at warning level and above. \
          The same expectations are in `expected.json` (every installment, every finding with the \
-         fields that identify and quantify it, and the control totals per file), and \
+         fields that identify and quantify it, and the control totals per table), and \
          `cargo test --test demo` runs the auditor on this folder and compares its `findings.json` \
          with them."
+    )?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Every billing file is in a provider's real export layout, as a user downloads it from \
+         the cloud console, the bill subscription or Cost Management — none uses the generic \
+         template — with fictitious accounts, ids and names (the layouts are those of \
+         research/billing-formats.md; nobody's real bill is reproduced). The auditor recognises \
+         each table by its header and reads it through its provider's ruleset; products arrive \
+         as provider codes and console names (`ecs`, `hws.service.type.ec2`, `云服务器`, \
+         `Virtual Machines`, `Elastic Compute Service`, …) and are normalised by the rulesets' \
+         aliases."
     )?;
     writeln!(w)?;
     writeln!(
@@ -2305,10 +2554,12 @@ fn write_readme(
         "Assumptions behind the expected \
          numbers: rounding half away from zero to cents, tolerance 0.01, invoice window 30 days \
          (the SPEC defaults); `grace_days` is set explicitly on every contract, and every product a \
-         contract buys is listed with an explicit coefficient in the `products` sheet, so no ruleset \
-         default changes the numbers. `ruleset` is blank, so each contract uses its provider's ruleset \
-         or the generic one; the generic ruleset must alias the Chinese product names of the GBK file \
-         (云服务器ECS → ECS, 对象存储OSS → OSS, 云数据库RDS → RDS, 负载均衡SLB → SLB)."
+         contract buys is listed with an explicit coefficient in the `products` sheet — by its \
+         canonical code (`ecs`, `oss`, `rds`, `slb`) or by the provider's name for it, which the \
+         contract's ruleset resolves (Tencent's `云服务器`, Azure's `Virtual Machines`) — so the \
+         only ruleset default that counts is the one for marketplace sales, which the rulesets \
+         weigh 0 (one 云市场 line of ALI-2025-005 relies on it). `ruleset` is blank, so each \
+         contract uses its provider's ruleset."
     )?;
     writeln!(w)?;
 
@@ -2319,21 +2570,35 @@ fn write_readme(
     writeln!(w, "|---|---:|---|")?;
     writeln!(
         w,
-        "| `contracts.xlsx` | {} contracts | sheets `contracts`, `tiers`, `products` (headers in Chinese: 合同编号 / 产品 / 系数), `schedule`; dates are real Excel dates, rates are numbers formatted as percentages, `10pt` is text |",
+        "| `contracts.xlsx` | {} contracts | sheets `contracts`, `tiers`, `products` (headers in Chinese: 合同编号 / 产品 / 系数; products by code or provider name), `schedule`; dates are real Excel dates, rates are numbers formatted as percentages, `10pt` is text |",
         cs.len()
     )?;
     for (fi, f) in files.iter().enumerate() {
+        let rows: usize = (0..f.parts).map(|p| audit.per_table[&(fi, p)].rows).sum();
+        let members = if f.kind == FileKind::Zip {
+            format!(
+                " Members: {}.",
+                (0..f.parts)
+                    .map(|p| format!(
+                        "`{}` ({} rows)",
+                        f.member_name(p),
+                        audit.per_table[&(fi, p)].rows
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             w,
-            "| `{}` | {} | {}. Columns: {} |",
+            "| `{}` | {} | {}: {}; {}.{} |",
             f.path,
-            audit.per_file[fi].rows,
+            rows,
+            f.encoding(),
+            f.layout.describe(),
             f.note,
-            f.cols
-                .iter()
-                .map(|c| format!("`{}`", c.name()))
-                .collect::<Vec<_>>()
-                .join(", ")
+            members
         )?;
     }
     writeln!(
@@ -2344,10 +2609,18 @@ fn write_readme(
     writeln!(w)?;
     writeln!(
         w,
-        "Billing rows in total: {}. Every line has `net_amount = list_amount − discount` where \
-         both columns exist; vouchers are informational (all contracts use `base = net`). Refunds \
-         are negative lines (order type `Refund` / `退款`) and count with their sign; each one is \
-         balanced by another line of the same month so the monthly totals below stay round.",
+        "Billing rows in total: {} (header, title and totals rows not counted). Where a layout \
+         has a list amount, it is consistent with the net amount (原价 − 优惠金额 = 应付金额; \
+         官网价 − 优惠金额 − 抹零金额 = 应付金额; Tencent's `Discount` is a rate, Original Cost × \
+         Discount = Total Amount After Discount; Azure MCA's paygCostInBillingCurrency and FOCUS's \
+         ListCost are the list prices, without a discount column; Azure EA has no list amount); \
+         vouchers and coupons are the part of the net \
+         paid with them and are informational (all contracts use `base = net`). Refunds are \
+         written positive in some files and negative in others, as the providers' documentation \
+         leaves open; the order type says they are refunds (退款, Refund, 包年包月退费, \
+         退款-退订, chargeType `Refund`), so they count negative either way, and FOCUS credits \
+         are negative rows. Each refund is balanced by another line of the same month, so the \
+         monthly totals below stay round.",
         lines.len()
     )?;
     writeln!(w)?;
@@ -2409,7 +2682,14 @@ fn write_readme(
             "| coefficients | {} |",
             c.coeffs
                 .iter()
-                .map(|(p, k)| format!("{} {}", p.code(), k.normalize()))
+                .map(|(p, k)| {
+                    let name = c.naming.name(*p);
+                    if name == p.code() {
+                        format!("`{name}` {}", k.normalize())
+                    } else {
+                        format!("`{name}` (= `{}`) {}", p.code(), k.normalize())
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         )?;
@@ -2610,20 +2890,33 @@ fn write_readme(
     writeln!(w)?;
     writeln!(w, "| finding | where | detail |")?;
     writeln!(w, "|---|---|---|")?;
-    for (fi, row, raw) in &audit.rejected {
+    for (fi, part, row, raw) in &audit.rejected {
+        assert_eq!(*part, 0, "rejected rows are in plain files");
         writeln!(
             w,
-            "| `rejected_row` | `{}` row {row}, column `net_amount` | `{raw}` is not an amount; the row is not counted |",
-            files[*fi].path
+            "| `rejected_row` | `{}` row {row}, column `{}` | `{raw}` is not an amount; the row is not counted |",
+            files[*fi].path,
+            files[*fi].layout.net_column()
         )?;
     }
-    for (fi, row, cur, amt) in &audit.mismatched {
+    for (fi, part, row, cur, amt) in &audit.mismatched {
+        assert_eq!(*part, 0, "mismatched rows are in plain files");
+        let l = lines
+            .iter()
+            .find(|l| l.file == *fi && l.row == *row)
+            .expect("mismatched line");
+        let c = cs
+            .iter()
+            .find(|c| c.accounts.contains(&l.account.as_str()))
+            .expect("covered account");
         writeln!(
             w,
-            "| `currency_mismatch` | `{}` row {row} | {} {} on an AZ-2025-004 account (contract currency CNY); left out |",
+            "| `currency_mismatch` | `{}` row {row} | {} {} on {}'s account `{}` (contract currency CNY); left out |",
             files[*fi].path,
             grp(*amt),
-            cur
+            cur,
+            c.id,
+            l.account
         )?;
     }
     for ((acct, (y, m)), (rows, amt)) in &audit.uncovered {
@@ -2637,21 +2930,47 @@ fn write_readme(
     writeln!(w)?;
     writeln!(
         w,
-        "No `unknown_product` is expected (provided the ruleset aliases the Chinese product names) \
-         and no `overlapping_contracts`."
+        "No `unknown_product` is expected (every product is billed under a code or name the \
+         provider's ruleset, or the generic one, aliases), no `overlapping_contracts`, and no \
+         other rejected row: title rows above a header and the `合计` row are recognised as such."
     )?;
     writeln!(w)?;
 
     // control totals
-    writeln!(w, "## Control totals per billing file (net_amount)")?;
+    writeln!(w, "## Control totals per billing table (net amount)")?;
+    writeln!(w)?;
+    let titled: Vec<String> = files
+        .iter()
+        .filter(|f| !f.title.is_empty() || f.totals_row)
+        .map(|f| {
+            format!(
+                "`{}` has {} row(s) above its header{}",
+                f.path,
+                f.title.len(),
+                if f.totals_row {
+                    " and a `合计` row, which states the amount read and so must raise no \
+                     `totals_mismatch`"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
+    writeln!(
+        w,
+        "One table per CSV file, workbook sheet or zip member, as the auditor reports them. \
+         Rows are billing rows: the header, the rows above it and a totals row are not counted \
+         ({}).",
+        titled.join("; ")
+    )?;
     writeln!(w)?;
     writeln!(
         w,
-        "| file | rows | amount read | attributed rows | attributed | uncovered rows | uncovered | currency-mismatch rows | mismatched | rejected rows |"
+        "| table | rows | amount read | attributed rows | attributed | uncovered rows | uncovered | currency-mismatch rows | mismatched | rejected rows |"
     )?;
     writeln!(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
-    for (fi, f) in files.iter().enumerate() {
-        let t = &audit.per_file[fi];
+    for (&(fi, part), t) in &audit.per_table {
+        let f = &files[fi];
         assert_eq!(
             t.rows,
             t.attributed_rows + t.uncovered_rows + t.currency_rows + t.rejected_rows
@@ -2662,8 +2981,10 @@ fn write_readme(
         );
         writeln!(
             w,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{}`{} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             f.path,
+            f.table_name(part)
+                .map_or(String::new(), |n| format!(" › `{n}`")),
             t.rows,
             grp(t.amount_read),
             t.attributed_rows,
@@ -2801,15 +3122,23 @@ struct RowsAmount {
     amount: String,
 }
 
+/// The control totals of one billing table: a CSV file, a workbook sheet or a zip member.
 #[derive(Serialize)]
 struct ExpBillingControl {
     /// relative to the samples folder
     file: &'static str,
+    /// the sheet of a workbook or the member of a zip archive; null for a CSV file
+    sheet: Option<String>,
     read: RowsAmount,
     attributed: RowsAmount,
     /// by exclusion reason (`uncovered`, `currency_mismatch`); only reasons that occur
     excluded: BTreeMap<&'static str, RowsAmount>,
     rejected_rows: usize,
+    /// title or note rows above the header
+    rows_above_header: usize,
+    /// the net amount a totals row (合计) states, when the table has one; it equals the
+    /// amount read, so no `totals_mismatch` is expected
+    totals_row_stated: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -2821,7 +3150,11 @@ struct ExpPayoutControl {
 
 #[derive(Serialize)]
 struct ExpControls {
+    note: &'static str,
+    /// the first table of every billing file (tests/demo.rs looks controls up by file)
     billing: Vec<ExpBillingControl>,
+    /// every billing table, zip members and sheets included
+    billing_tables: Vec<ExpBillingControl>,
     payouts: Vec<ExpPayoutControl>,
 }
 
@@ -2920,7 +3253,7 @@ fn write_expected(
     };
     // SPEC §4 names no `reason` for data-quality findings; the auditor labels a rejected row
     // `row` and a billing-side currency mismatch `billing` — labels only, no numbers.
-    for (fi, row, _raw) in &audit.rejected {
+    for (fi, _part, row, _raw) in &audit.rejected {
         out.push(dq(
             "rejected_row",
             None,
@@ -2929,7 +3262,7 @@ fn write_expected(
             BTreeMap::from([
                 ("file", files[*fi].path.to_string()),
                 ("row", row.to_string()),
-                ("column", "net_amount".to_string()),
+                ("column", files[*fi].layout.net_column().to_string()),
             ]),
         ));
     }
@@ -2937,10 +3270,10 @@ fn write_expected(
     // (account, month) -> (rows, net amount, contract index)
     type AccountMonth = (String, (i64, i64));
     let mut mism: BTreeMap<AccountMonth, (usize, Decimal, usize)> = BTreeMap::new();
-    for (fi, row, _cur, amt) in &audit.mismatched {
+    for (fi, part, row, _cur, amt) in &audit.mismatched {
         let l = lines
             .iter()
-            .find(|l| l.file == *fi && l.row == *row)
+            .find(|l| l.file == *fi && l.part == *part && l.row == *row)
             .expect("mismatched line");
         let ci = cs
             .iter()
@@ -2985,26 +3318,32 @@ fn write_expected(
         rows,
         amount: m2(amount),
     };
-    let billing = files
-        .iter()
-        .enumerate()
-        .map(|(fi, f)| {
-            let t = &audit.per_file[fi];
-            let mut excluded = BTreeMap::new();
-            if t.uncovered_rows > 0 {
-                excluded.insert("uncovered", ra(t.uncovered_rows, t.uncovered_amount));
-            }
-            if t.currency_rows > 0 {
-                excluded.insert("currency_mismatch", ra(t.currency_rows, t.currency_amount));
-            }
-            ExpBillingControl {
-                file: f.path,
-                read: ra(t.rows, t.amount_read),
-                attributed: ra(t.attributed_rows, t.attributed_amount),
-                excluded,
-                rejected_rows: t.rejected_rows,
-            }
-        })
+    let control = |fi: usize, part: usize| {
+        let f = &files[fi];
+        let t = &audit.per_table[&(fi, part)];
+        let mut excluded = BTreeMap::new();
+        if t.uncovered_rows > 0 {
+            excluded.insert("uncovered", ra(t.uncovered_rows, t.uncovered_amount));
+        }
+        if t.currency_rows > 0 {
+            excluded.insert("currency_mismatch", ra(t.currency_rows, t.currency_amount));
+        }
+        ExpBillingControl {
+            file: f.path,
+            sheet: f.table_name(part),
+            read: ra(t.rows, t.amount_read),
+            attributed: ra(t.attributed_rows, t.attributed_amount),
+            excluded,
+            rejected_rows: t.rejected_rows,
+            rows_above_header: f.title.len(),
+            totals_row_stated: f.totals_row.then(|| m2(t.amount_read)),
+        }
+    };
+    let billing = (0..files.len()).map(|fi| control(fi, 0)).collect();
+    let billing_tables = audit
+        .per_table
+        .keys()
+        .map(|&(fi, part)| control(fi, part))
         .collect();
     let doc = ExpectedDoc {
         schema: "make-samples/expected/v1",
@@ -3014,7 +3353,11 @@ fn write_expected(
         installments,
         findings: out,
         controls: ExpControls {
+            note: "The auditor reports control totals per table. `billing` lists the first \
+                   table of each file; `billing_tables` lists every table, with the zip members \
+                   of a bill-subscription archive and the sheet of a workbook.",
             billing,
+            billing_tables,
             payouts: vec![ExpPayoutControl {
                 file: "payouts.xlsx",
                 read: ra(payouts.len(), payouts.iter().map(|p| p.amount).sum()),
@@ -3046,7 +3389,11 @@ fn main() -> Res<()> {
 
     let cs = contracts();
     let files = billing_files();
-    let lines = generate_lines(&cs);
+    let lines = generate_lines(&cs, &files);
+    for f in files.iter().filter(|f| f.totals_row) {
+        // the auditor compares a totals row with the rows' signed sum, refunds negative
+        assert_eq!(f.refunds, RefundSign::Negative, "{}", f.path);
+    }
     let audit = audit_billing(&cs, &files, &lines);
 
     // the monthly weighted totals must be exactly the round targets

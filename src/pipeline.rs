@@ -105,6 +105,8 @@ pub struct Audit {
     pub installments: Vec<InstallmentRecord>,
     /// Every finding, sorted.
     pub findings: Vec<Finding>,
+    /// Every payout read from the ledgers (rejected rows excluded), in ledger order.
+    pub payouts: Vec<Payout>,
 }
 
 /// Why an audit could not run.
@@ -292,6 +294,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         contracts: contract_results,
         installments,
         findings,
+        payouts: ledgers.payouts,
     })
 }
 

@@ -11,7 +11,7 @@ use crate::compute::installments::InstallmentShare;
 use crate::compute::periods::SettlementPeriod;
 use crate::compute::rebate::PeriodRebate;
 use crate::domain::contract::{Contract, PayoutKind, Trigger};
-use crate::domain::finding::{Computation, Evidence, Finding, FindingType, SourceRows};
+use crate::domain::finding::{Allocation, Computation, Evidence, Finding, FindingType, SourceRows};
 use crate::domain::money::{Overflow, format_money_grouped as format_money, format_rate};
 use crate::domain::payout::Payout;
 use crate::ruleset::Ruleset;
@@ -73,6 +73,8 @@ pub struct InstallmentRecord {
     pub paid: Decimal,
     /// Its status.
     pub status: Status,
+    /// The payouts allocated to it, in allocation order.
+    pub allocations: Vec<Allocation>,
 }
 
 /// The result for one contract.
@@ -142,6 +144,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             due_on: slot.due_on,
             paid: verdict.paid,
             status: verdict.status,
+            allocations: slot.allocations.clone(),
         });
         let finding_type = match verdict.status {
             Status::Overpaid => Some(FindingType::Overpaid),

@@ -135,7 +135,7 @@ pub fn parse_money(cell: &Cell) -> Result<Decimal, ValueError> {
 /// up to 18 digits in all, an optional `.` with at least one digit after it. Anything else
 /// (separators, symbols, parentheses, exponents, more digits) is `None` and goes through
 /// the full parser, which accepts exactly the same values for these forms.
-fn plain_amount(bytes: &[u8]) -> Option<Decimal> {
+pub(crate) fn plain_amount(bytes: &[u8]) -> Option<Decimal> {
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
@@ -169,7 +169,7 @@ fn plain_amount(bytes: &[u8]) -> Option<Decimal> {
 /// `YYYY-MM-DD`, the common date of the billing hot path, read straight from the bytes;
 /// optionally followed by a time ` HH:MM:SS` (or `THH:MM:SS`) that is checked and dropped.
 /// Anything else is `None` and goes through the full parser.
-fn iso_date(bytes: &[u8]) -> Option<NaiveDate> {
+pub(crate) fn iso_date(bytes: &[u8]) -> Option<NaiveDate> {
     let digit = |index: usize| -> Option<u32> {
         bytes
             .get(index)
@@ -203,7 +203,7 @@ fn iso_date(bytes: &[u8]) -> Option<NaiveDate> {
 }
 
 /// `YYYY-MM`, the common billing month, read straight from the bytes.
-fn iso_month(bytes: &[u8]) -> Option<YearMonth> {
+pub(crate) fn iso_month(bytes: &[u8]) -> Option<YearMonth> {
     if bytes.len() != 7 || bytes[4] != b'-' {
         return None;
     }

@@ -21,6 +21,56 @@ use std::sync::Arc;
 /// would threaten memory. CSV files stream and have no such limit.
 pub const MAX_SPREADSHEET_BYTES: u64 = 256 * 1024 * 1024;
 
+/// XLSX and XLSB files stream their sheets from disk, so they may be this large.
+pub const MAX_STREAMED_WORKBOOK_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// A workbook's bytes for calamine: the file itself (XLSX, XLSB: sheets stream) or a copy
+/// in memory (XLS, ODS: calamine reads them whole anyway), with the SHA-256 of the bytes.
+enum WorkbookSource {
+    File(BufReader<std::fs::File>, String),
+    Memory(Cursor<Vec<u8>>, String),
+}
+
+impl WorkbookSource {
+    fn sha256(&self) -> &str {
+        match self {
+            WorkbookSource::File(_, sha256) | WorkbookSource::Memory(_, sha256) => sha256,
+        }
+    }
+}
+
+impl Read for WorkbookSource {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        match self {
+            WorkbookSource::File(file, _) => file.read(buffer),
+            WorkbookSource::Memory(cursor, _) => cursor.read(buffer),
+        }
+    }
+}
+
+impl Seek for WorkbookSource {
+    fn seek(&mut self, position: io::SeekFrom) -> io::Result<u64> {
+        match self {
+            WorkbookSource::File(file, _) => file.seek(position),
+            WorkbookSource::Memory(cursor, _) => cursor.seek(position),
+        }
+    }
+}
+
+/// Feeds a hasher as an `io::Write`, so a file can be hashed with `io::copy`.
+struct HashWriter<'h>(&'h mut Sha256);
+
+impl io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A decompressed workbook part larger than this is refused before calamine opens it
 /// (a "zip bomb" inflates a few kilobytes into gigabytes).
 pub const MAX_WORKBOOK_PART_BYTES: u64 = 1024 * 1024 * 1024;
@@ -928,28 +978,47 @@ fn read_spreadsheet(
             source,
         })?
         .len();
-    if size > MAX_SPREADSHEET_BYTES {
+    // XLSX and XLSB sheets stream from the file; XLS and ODS are loaded whole by calamine.
+    let streamed = matches!(extension, "xlsx" | "xlsm" | "xlsb");
+    let limit = if streamed {
+        MAX_STREAMED_WORKBOOK_BYTES
+    } else {
+        MAX_SPREADSHEET_BYTES
+    };
+    if size > limit {
         return Err(TableError::TooLarge {
             location,
             what: "the file".to_string(),
             size,
-            limit: MAX_SPREADSHEET_BYTES,
+            limit,
         });
     }
-    // Read once: the bytes hashed are the bytes parsed.
-    let bytes = std::fs::read(path).map_err(|source| TableError::Io {
+    let io_error = |source| TableError::Io {
         location: location.clone(),
         source,
-    })?;
-    let sha256 = hex(&Sha256::digest(&bytes));
+    };
+    let cursor = if streamed {
+        let mut file =
+            BufReader::with_capacity(256 * 1024, std::fs::File::open(path).map_err(io_error)?);
+        let mut hasher = Sha256::new();
+        io::copy(&mut file, &mut HashWriter(&mut hasher)).map_err(io_error)?;
+        file.seek(io::SeekFrom::Start(0)).map_err(io_error)?;
+        WorkbookSource::File(file, hex(&hasher.finalize()))
+    } else {
+        let bytes = std::fs::read(path).map_err(io_error)?;
+        let sha256 = hex(&Sha256::digest(&bytes));
+        WorkbookSource::Memory(Cursor::new(bytes), sha256)
+    };
+    let sha256 = cursor.sha256().to_string();
+    let mut cursor = cursor;
     if matches!(extension, "xlsx" | "xlsm" | "xlsb" | "ods") {
-        check_zip_parts(&bytes, &location, MAX_WORKBOOK_PART_BYTES)?;
+        check_zip_parts(&mut cursor, &location, MAX_WORKBOOK_PART_BYTES)?;
+        cursor.seek(io::SeekFrom::Start(0)).map_err(io_error)?;
     }
     let workbook_error = |location: &Location, error: calamine::Error| TableError::Workbook {
         location: location.clone(),
         message: error.to_string(),
     };
-    let cursor = Cursor::new(bytes.as_slice());
     let mut workbook: calamine::Sheets<_> = match extension {
         "xls" => calamine::open_workbook_from_rs(cursor)
             .map(calamine::Sheets::Xls)
@@ -1110,8 +1179,12 @@ fn cell_from_data_ref(data: &calamine::DataRef<'_>) -> Cell {
 
 /// Refuses zip containers whose parts claim to inflate beyond the limit, before calamine
 /// allocates anything for them.
-fn check_zip_parts(bytes: &[u8], location: &Location, part_limit: u64) -> Result<(), TableError> {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+fn check_zip_parts<R: Read + Seek>(
+    source: &mut R,
+    location: &Location,
+    part_limit: u64,
+) -> Result<(), TableError> {
+    let Ok(mut archive) = zip::ZipArchive::new(source) else {
         // Not a zip: calamine will report the real problem.
         return Ok(());
     };
@@ -1123,11 +1196,10 @@ fn check_zip_parts(bytes: &[u8], location: &Location, part_limit: u64) -> Result
         // Sheets stream cell by cell and are bounded by the cell limit; every other part
         // is read whole by calamine, so its real inflated size is measured (headers can
         // lie), stopping one byte past the limit.
-        let size = if name.starts_with("xl/worksheets/") {
-            part.size()
-        } else {
-            io::copy(&mut part.take(part_limit + 1), &mut io::sink()).unwrap_or(0)
-        };
+        if name.starts_with("xl/worksheets/") {
+            continue;
+        }
+        let size = io::copy(&mut part.take(part_limit + 1), &mut io::sink()).unwrap_or(0);
         if size > part_limit {
             return Err(TableError::TooLarge {
                 location: location.clone(),
@@ -1144,8 +1216,8 @@ fn check_zip_parts(bytes: &[u8], location: &Location, part_limit: u64) -> Result
 /// reading any (calamine#684): a few bytes declaring four billion strings abort the
 /// process. Each string takes at least `<si><t/></si>` (12 bytes) of XML, so a declared
 /// count above the part's size over 12 is a lie, and the file is refused.
-fn check_shared_strings(
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+fn check_shared_strings<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
     location: &Location,
 ) -> Result<(), TableError> {
     let Ok(part) = archive.by_name("xl/sharedStrings.xml") else {
@@ -1434,14 +1506,23 @@ mod tests {
         let bytes = bomb.finish().unwrap().into_inner();
         assert!(bytes.len() < 64 * 1024);
         let location = Location::file("bomb.xlsx".into());
-        let error = check_zip_parts(&bytes, &location, 1 << 20)
+        let error = check_zip_parts(&mut Cursor::new(&bytes), &location, 1 << 20)
             .unwrap_err()
             .to_string();
         assert!(
             error.contains("the part `xl/styles.xml` once decompressed is 1048577 bytes"),
             "{error}"
         );
-        assert!(check_zip_parts(&bytes, &location, 8 << 20).is_ok());
+        assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, 8 << 20).is_ok());
+        // Sheets stream cell by cell (bounded by the cell limit), so a sheet larger than
+        // the part limit is not refused: a million-row export is a large sheet.
+        let mut large = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        large
+            .start_file("xl/worksheets/sheet1.xml", options)
+            .unwrap();
+        std::io::Write::write_all(&mut large, &vec![b' '; 4 << 20]).unwrap();
+        let bytes = large.finish().unwrap().into_inner();
+        assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, 1 << 20).is_ok());
     }
 
     #[test]

@@ -1120,6 +1120,8 @@ fn stream_cells<'d>(
     mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'d>>>, String>,
 ) -> Result<(), TableError> {
     let mut cells: Vec<Cell> = Vec::new();
+    // Cells in use in the current row (the vector keeps more for reuse).
+    let mut width = 0usize;
     let mut current: Option<u32> = None;
     let mut count = 0usize;
     loop {
@@ -1140,9 +1142,13 @@ fn stream_cells<'d>(
         let (row, column) = cell.get_position();
         if current != Some(row) {
             if let Some(previous) = current {
-                visitor.row(previous as usize + 1, &cells);
+                visitor.row(previous as usize + 1, &cells[..width]);
             }
-            cells.clear();
+            // Emptied, not dropped: the next row's text reuses the strings.
+            for cell in &mut cells[..width] {
+                empty(cell);
+            }
+            width = 0;
             current = Some(row);
         }
         let column = column as usize;
@@ -1152,12 +1158,40 @@ fn stream_cells<'d>(
         if cells.len() <= column {
             cells.resize(column + 1, Cell::Empty);
         }
-        cells[column] = cell_from_data_ref(cell.get_value());
+        width = width.max(column + 1);
+        fill(&mut cells[column], cell.get_value());
     }
     if let Some(previous) = current {
-        visitor.row(previous as usize + 1, &cells);
+        visitor.row(previous as usize + 1, &cells[..width]);
     }
     Ok(())
+}
+
+/// Empties a cell, keeping a text cell's string for reuse (an empty text reads as empty).
+fn empty(cell: &mut Cell) {
+    match cell {
+        Cell::Text(text) => text.clear(),
+        other => *other = Cell::Empty,
+    }
+}
+
+/// Sets a cell from a streamed value, reusing its string for text.
+fn fill(slot: &mut Cell, data: &calamine::DataRef<'_>) {
+    use calamine::DataRef;
+    let text = match data {
+        DataRef::SharedString(text) => Some(text.trim()),
+        DataRef::String(text) => Some(text.trim()),
+        _ => None,
+    };
+    match (text, slot) {
+        (Some(""), slot) => empty(slot),
+        (Some(text), Cell::Text(previous)) => {
+            previous.clear();
+            previous.push_str(text);
+        }
+        (Some(text), slot) => *slot = Cell::Text(text.to_string()),
+        (None, slot) => *slot = cell_from_data_ref(data),
+    }
 }
 
 fn cell_from_data_ref(data: &calamine::DataRef<'_>) -> Cell {

@@ -97,7 +97,7 @@ enum Header {
         layout: usize,
         columns: ColumnIndex,
         /// The same, flat, for the hot path.
-        slots: Slots,
+        slots: Box<Slots>,
         headers: Vec<String>,
     },
     Unrecognised {
@@ -356,7 +356,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
             }
             self.header = Header::Recognised {
                 layout,
-                slots: Slots::of(&columns),
+                slots: Box::new(Slots::of(&columns)),
                 columns,
                 headers,
             };

@@ -639,6 +639,15 @@ impl<'r> FastRow<'r> {
 
 /// Whether a cell's text says "totals" (合计, Total: …), ignoring case and a final colon.
 fn is_totals_word(text: &str) -> bool {
+    // Account ids start with a digit or a letter none of the words starts with: most rows
+    // are decided by their first byte.
+    if text
+        .bytes()
+        .next()
+        .is_some_and(|first| first.is_ascii_digit() || matches!(first, b'a'..=b'f' | b'A'..=b'F'))
+    {
+        return false;
+    }
     let text = text.trim().trim_end_matches([':', '：']).trim();
     !text.is_empty()
         && TOTALS_WORDS

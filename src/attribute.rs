@@ -239,6 +239,62 @@ pub struct SourceGroup {
     pub weighted_base: Decimal,
     /// Which rows.
     pub rows: RowRanges,
+    /// The rows' net, list and voucher amounts, whatever base the contract names, so a
+    /// payout computed on another base can be recognised (`reconcile::cause`).
+    pub amounts: LineAmounts,
+}
+
+/// The sums of a group's line amounts on every base a contract could name (SPEC §3:
+/// `net`, `list`, `cash` = net − voucher). Summed exactly beside the contract's own base.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineAmounts {
+    /// Σ net_amount.
+    pub net: Decimal,
+    /// Σ list_amount over the rows that have one.
+    pub list: Decimal,
+    /// Rows without a list amount (then `list` is not the group's list base).
+    pub without_list: u64,
+    /// Σ voucher.
+    pub voucher: Decimal,
+}
+
+impl LineAmounts {
+    fn add(&mut self, line: &BillingLine<'_>) -> Result<(), Overflow> {
+        self.net = money::add(self.net, line.net_amount)?;
+        match line.list_amount {
+            Some(list) => self.list = money::add(self.list, list)?,
+            None => self.without_list += 1,
+        }
+        if !line.voucher.is_zero() {
+            self.voucher = money::add(self.voucher, line.voucher)?;
+        }
+        Ok(())
+    }
+
+    /// Adds another group's sums.
+    ///
+    /// # Errors
+    /// On overflow.
+    pub fn merge(&mut self, other: &LineAmounts) -> Result<(), Overflow> {
+        self.net = money::add(self.net, other.net)?;
+        self.list = money::add(self.list, other.list)?;
+        self.without_list += other.without_list;
+        self.voucher = money::add(self.voucher, other.voucher)?;
+        Ok(())
+    }
+
+    /// The group's summed line base under `base` (SPEC §3); `None` for `list` when a row
+    /// has no list amount.
+    ///
+    /// # Errors
+    /// On overflow.
+    pub fn base(&self, base: Base) -> Result<Option<Decimal>, Overflow> {
+        Ok(match base {
+            Base::Net => Some(self.net),
+            Base::Cash => Some(money::sub(self.net, self.voucher)?),
+            Base::List => (self.without_list == 0).then_some(self.list),
+        })
+    }
 }
 
 /// What one segment (or, merged, one settlement period) of one contract has gathered.
@@ -267,6 +323,7 @@ impl Bucket {
                         existing.weighted_base =
                             money::add(existing.weighted_base, group.weighted_base)?;
                         existing.rows.merge(&group.rows);
+                        existing.amounts.merge(&group.amounts)?;
                     }
                     None => {
                         into.insert(product, group);
@@ -681,10 +738,12 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 base: Tally::default(),
                 weighted_base: Decimal::ZERO,
                 rows: RowRanges::default(),
+                amounts: LineAmounts::default(),
             });
         group.base.add(line_base)?;
         group.weighted_base = money::add(group.weighted_base, weighted)?;
         group.rows.push(row);
+        group.amounts.add(line)?;
         self.table().attributed.add(line.net_amount)?;
         Ok(None)
     }
@@ -1017,6 +1076,58 @@ mod tests {
             ledger.unknown_products.keys().next(),
             Some(&(0, "Quantum".to_string()))
         );
+    }
+
+    #[test]
+    fn every_base_is_summed_and_parts_merge_to_the_whole() {
+        // C1 (base net, RDS at 0.5), Q1: two ECS rows and an RDS row, one without list.
+        let plans = plans();
+        let rulesets = Rulesets::load(None).unwrap();
+        let index = ContractIndex::new(&plans, &rulesets);
+        let rows = |attributor: &mut Attributor<'_, '_>, rows: std::ops::Range<usize>| {
+            for row in rows {
+                let (product, net, list) = [
+                    ("ECS", "100", Some("120")),
+                    ("RDS", "60", Some("80")),
+                    ("ECS", "-20", None),
+                    ("ECS", "0.005", Some("0.01")),
+                ][row];
+                let mut billed = line("A1", "2025-02-10", product, net, "CNY");
+                billed.list_amount = list.map(d);
+                attributor.line(row + 2, billed);
+            }
+        };
+        let mut whole = Attributor::new(&index);
+        whole.begin_table(&Location::file("bill.csv".into()), None);
+        rows(&mut whole, 0..4);
+        let whole = whole.finish();
+        let q1 = &whole.buckets[&(0, 0)];
+        let ecs = &q1.sources[&0]["ECS"];
+        assert_eq!(
+            ecs.amounts,
+            LineAmounts {
+                net: d("80.005"),
+                list: d("120.01"),
+                without_list: 1,
+                voucher: d("15"),
+            }
+        );
+        assert_eq!(ecs.amounts.base(Base::Net), Ok(Some(d("80.005"))));
+        assert_eq!(ecs.amounts.base(Base::Cash), Ok(Some(d("65.005"))));
+        assert_eq!(ecs.amounts.base(Base::List), Ok(None));
+        let rds = &q1.sources[&0]["RDS"];
+        assert_eq!(rds.amounts.base(Base::List), Ok(Some(d("80"))));
+        assert_eq!(rds.weighted_base, d("30"));
+        // The same rows read in two parts and appended give the same buckets.
+        let mut first = Attributor::new(&index);
+        first.begin_table(&Location::file("bill.csv".into()), None);
+        rows(&mut first, 0..2);
+        let mut later = Attributor::new(&index);
+        later.begin_table(&Location::file("bill.csv".into()), None);
+        rows(&mut later, 2..4);
+        let mut parts = first.finish();
+        parts.append(later.finish()).unwrap();
+        assert_eq!(parts.buckets, whole.buckets);
     }
 
     #[test]

@@ -107,6 +107,8 @@ pub struct Audit {
     pub findings: Vec<Finding>,
     /// Every payout read from the ledgers (rejected rows excluded), in ledger order.
     pub payouts: Vec<Payout>,
+    /// The language the findings' sentences are in; evidence trails follow it.
+    pub lang: crate::lang::Lang,
 }
 
 /// Why an audit could not run.
@@ -209,12 +211,13 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             path,
             &digest,
             !ledger.tables.is_empty(),
+            config.lang,
         ));
         billing
             .absorb(ledger)
             .map_err(|Overflow| PipelineError::Overflow("(billing totals)".into()))?;
     }
-    findings.extend(quality::billing_findings(&billing, &plans));
+    findings.extend(quality::billing_findings(&billing, &plans, config.lang));
 
     // Payout ledgers, in parallel, merged in file order.
     let readers: Vec<(Result<FileDigest, table::TableError>, LedgerReader)> = {
@@ -234,7 +237,12 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
     for (path, (digest, reader)) in config.payouts.iter().zip(readers) {
         let rows = reader.tables.iter().map(|table| table.rows).sum();
         inputs.push(input_file(InputRole::Payouts, path, &digest, rows));
-        findings.extend(quality::file_findings(path, &digest, reader.saw_header()));
+        findings.extend(quality::file_findings(
+            path,
+            &digest,
+            reader.saw_header(),
+            config.lang,
+        ));
         ledgers.absorb(reader, &mut payout_ids);
     }
     for rejected in &ledgers.rejected {
@@ -242,10 +250,11 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             &rejected.location,
             &rejected.reason,
             rejected.amount,
+            config.lang,
         ));
     }
     let contracts: Vec<&Contract> = plans.iter().map(|plan| &plan.contract).collect();
-    let routed = route::route(&contracts, &ledgers.payouts);
+    let routed = route::route(&contracts, &ledgers.payouts, config.lang);
     findings.extend(routed.findings);
     let (per_contract, invoice_numbers) = (routed.per_contract, routed.invoice_numbers);
 
@@ -266,7 +275,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
                     &billing.buckets[contract_index],
                     &per_contract[contract_index],
                     &invoice_numbers,
-                    config.as_of,
+                    config,
                 )
             })
             .collect()
@@ -280,6 +289,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         findings.extend(outcome.findings);
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::domain::finding::make_ids_unique(&mut findings);
     inputs.sort_by_key(|input| input.role);
     Ok(Audit {
         as_of: config.as_of,
@@ -295,6 +305,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         installments,
         findings,
         payouts: ledgers.payouts,
+        lang: config.lang,
     })
 }
 
@@ -307,7 +318,7 @@ fn audit_contract(
     buckets: &[Bucket],
     payouts: &[&Payout],
     invoice_numbers: &HashMap<String, Vec<String>>,
-    as_of: NaiveDate,
+    config: &Config,
 ) -> Result<(ContractResult, ContractOutcome), PipelineError> {
     let contract = &plan.contract;
     let overflow = |Overflow| PipelineError::Overflow(contract.id.clone());
@@ -358,7 +369,16 @@ fn audit_contract(
         source_rows: &source_rows,
         payouts,
         invoice_numbers,
-        as_of,
+        as_of: config.as_of,
+        lang: config.lang,
+        causes: Some(crate::reconcile::cause::CauseInput::new(
+            plan,
+            buckets,
+            &computation.rebates,
+            &computation.shares,
+            ruleset.rounding,
+            ruleset.tolerance,
+        )),
     })
     .map_err(overflow)?;
     Ok((

@@ -69,7 +69,10 @@ impl FindingType {
     }
 }
 
-/// How one settlement period's rebate and one installment were computed.
+/// How one settlement period's rebate and one installment were computed: the full trail
+/// from the period's weighted base per product, through the tier scope, the bracket(s),
+/// the catch-up and the cap, to Earned before and after, the split into installments and
+/// the due-date rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Computation {
     /// `net`, `list` or `cash`.
@@ -78,20 +81,45 @@ pub struct Computation {
     pub tier_basis: String,
     /// `retroactive` or `marginal`.
     pub tier_mode: String,
+    /// The settlement period's first day.
+    pub period_start: NaiveDate,
+    /// The settlement period's last day.
+    pub period_end: NaiveDate,
     /// The period's weighted base W_p.
     pub period_weighted_base: Decimal,
+    /// W_p per product: base × coefficient = weighted base.
+    pub products: Vec<ProductBase>,
     /// The tier scope containing the period: its first and last day.
     pub scope_start: NaiveDate,
     /// Last day of the tier scope.
     pub scope_end: NaiveDate,
+    /// The scope's weighted base through the previous period's end, B_s(≤ end_{p−1});
+    /// 0 when the period opens its scope.
+    pub scope_weighted_base_before: Decimal,
     /// The scope's weighted base through the period's end, B_s(≤ end_p).
     pub scope_weighted_base: Decimal,
+    /// The bracket that volume reached; `None` when it is above a closed last bracket.
+    pub bracket: Option<TierBracket>,
     /// The rate of the bracket that volume reached.
     pub bracket_rate: Decimal,
+    /// How R(B) is made up: the reached bracket (retroactive) or each bracket's slice
+    /// (marginal), unrounded; empty when B ≤ 0.
+    pub slices: Vec<BracketSlice>,
+    /// round(R(B_s(≤ end_{p−1}))): the scope's rebate before this period.
+    pub scope_rebate_before: Decimal,
     /// The scope's rebate R(B), rounded.
     pub scope_rebate: Decimal,
+    /// The part of E_p that re-prices the scope's earlier periods, when a retroactive
+    /// tier's rate changed in this period.
+    pub catch_up: Option<CatchUp>,
     /// The cap, if the contract has one.
     pub cap: Option<Decimal>,
+    /// What the cap applies to: the contract year of the period, or the whole term.
+    pub cap_scope_start: NaiveDate,
+    /// Last day of what the cap applies to.
+    pub cap_scope_end: NaiveDate,
+    /// The rebate of the cap's year (or term) through the period's end, before the cap.
+    pub rebate_before_cap: Decimal,
     /// Whether the cap cut the rebate down.
     pub cap_applied: bool,
     /// Earned(end of the previous period).
@@ -100,11 +128,85 @@ pub struct Computation {
     pub earned_through: Decimal,
     /// E_p = Earned(end_p) − Earned(end_{p−1}).
     pub period_expected: Decimal,
+    /// Every installment of the period: the split of E_p.
+    pub installments: Vec<InstallmentSplit>,
+    /// Days of tolerance after each due date.
+    pub grace_days: i64,
+    /// The installment this computation is about: its number.
+    pub installment: u32,
     /// The installment's portion, as written (`40%`, `10pt`, `rest`).
     pub portion: String,
     /// The installment's expectation.
     pub installment_expected: Decimal,
     /// The due-date rule applied, in words.
+    pub due_rule: String,
+}
+
+/// One product's part of a period's weighted base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductBase {
+    /// The product.
+    pub product: String,
+    /// Its coefficient.
+    pub coefficient: Decimal,
+    /// How many billing rows.
+    pub rows: u64,
+    /// Sum of the line bases.
+    pub base: Decimal,
+    /// Sum of the weighted bases (base × coefficient).
+    pub weighted_base: Decimal,
+}
+
+/// A bracket `[from, to)` of the tier table and its rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierBracket {
+    /// Lower bound, inclusive.
+    pub from: Decimal,
+    /// Upper bound, exclusive; `None` = no limit.
+    pub to: Option<Decimal>,
+    /// Rate as a fraction.
+    pub rate: Decimal,
+}
+
+/// The volume a bracket prices and what it earns (unrounded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BracketSlice {
+    /// The bracket.
+    pub bracket: TierBracket,
+    /// The volume priced at its rate.
+    pub volume: Decimal,
+    /// volume × rate.
+    pub rebate: Decimal,
+}
+
+/// A retroactive catch-up: the scope's volume before this period, priced again at the
+/// new rate. `amount` = round(rate_after × B_before) − round(R(B_before)), before the cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatchUp {
+    /// B_s(≤ end_{p−1}): the earlier volume of the scope.
+    pub earlier_weighted_base: Decimal,
+    /// The rate it was priced at.
+    pub rate_before: Decimal,
+    /// The rate it is priced at now.
+    pub rate_after: Decimal,
+    /// The difference: what E_p pays for earlier periods.
+    pub amount: Decimal,
+}
+
+/// One installment of a period: its share of E_p and when it is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallmentSplit {
+    /// Installment number.
+    pub installment: u32,
+    /// `settlement` or `renewal`.
+    pub trigger: String,
+    /// The portion as written.
+    pub portion: String,
+    /// Its expectation.
+    pub expected: Decimal,
+    /// When it is due; `None` while a renewal has not happened.
+    pub due_on: Option<NaiveDate>,
+    /// The due-date rule in words.
     pub due_rule: String,
 }
 
@@ -156,6 +258,37 @@ pub struct Evidence {
     /// Other facts as `(name, value)` pairs: the expected and found invoice fields, the
     /// account and month of uncovered spend, and so on.
     pub facts: Vec<(String, String)>,
+    /// Field-by-field checks (a payout's invoice): what was expected, what was found.
+    pub checks: Vec<Check>,
+    /// For a short payment: the usual mistakes that reproduce the amount paid to the cent,
+    /// most likely first.
+    pub likely_causes: Vec<LikelyCause>,
+}
+
+/// A usual mistake that reproduces what was paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikelyCause {
+    /// Machine code (`previous_tier_rate`, `no_retroactive_catch_up`, …).
+    pub code: String,
+    /// What the installment comes to under the mistake (= what was paid).
+    pub expected_under_mistake: Decimal,
+    /// One sentence, in the report's language.
+    pub explanation: String,
+}
+
+/// One checked field: what the contract or payout calls for and what the input shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// The field checked (`invoice_no`, `invoice_amount`, `invoice_tax_rate`, …).
+    pub field: String,
+    /// The finding reason a failure of this check gives (`missing`, `amount`, …).
+    pub reason: String,
+    /// What was expected.
+    pub expected: String,
+    /// What was found; `None` when the input leaves the field empty.
+    pub found: Option<String>,
+    /// Whether the check passed.
+    pub ok: bool,
 }
 
 /// One finding.
@@ -202,21 +335,42 @@ pub struct Finding {
     pub evidence: Evidence,
 }
 
+/// What a finding is about: everything its id is made of, and nothing else. Contract,
+/// period, installment, payout and reason become the finding's own fields; `subject`
+/// names what a data-quality finding is about (an account and month, a product, a file
+/// *name* with its sheet and row) — never an amount, a sentence, a language or a folder
+/// path, so the same fact keeps its id from run to run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fact<'a> {
+    /// The contract.
+    pub contract_id: Option<&'a str>,
+    /// The settlement period's first day.
+    pub period_start: Option<NaiveDate>,
+    /// The installment number.
+    pub installment: Option<u32>,
+    /// The payout.
+    pub payout_id: Option<&'a str>,
+    /// The machine-readable reason.
+    pub reason: Option<&'a str>,
+    /// What a finding outside any contract's money is about.
+    pub subject: Option<&'a str>,
+}
+
 impl Finding {
-    /// A finding with only its type, detail and identifying key set; the builder methods
-    /// of the callers fill the rest. `key` names the fact (not the amounts), so the id is
-    /// stable across runs whose amounts change.
-    pub fn new(finding_type: FindingType, key: &str, detail: String) -> Finding {
+    /// A finding about `fact`, with its type, detail, severity, identifying fields and
+    /// id set; the callers fill the rest. The id hashes the fact only, so neither the
+    /// detail (nor its language) nor any amount can change it.
+    pub fn new(finding_type: FindingType, fact: Fact<'_>, detail: String) -> Finding {
         Finding {
-            id: finding_id(finding_type, key),
+            id: finding_id(finding_type, &fact),
             finding_type,
             severity: finding_type.severity(),
-            contract_id: None,
-            period_start: None,
+            contract_id: fact.contract_id.map(str::to_string),
+            period_start: fact.period_start,
             period_end: None,
-            installment: None,
-            payout_id: None,
-            reason: None,
+            installment: fact.installment,
+            payout_id: fact.payout_id.map(str::to_string),
+            reason: fact.reason.map(str::to_string),
             expected: None,
             paid: None,
             difference: None,
@@ -257,14 +411,46 @@ impl Finding {
     }
 }
 
-/// `type-` followed by 12 hex digits of SHA-256 over the type and the fact's key.
-pub fn finding_id(finding_type: FindingType, key: &str) -> String {
+/// `type-` followed by 12 hex digits of SHA-256 over the type and the fact: contract,
+/// period, installment, payout, reason and subject.
+pub fn finding_id(finding_type: FindingType, fact: &Fact<'_>) -> String {
+    let key = format!(
+        "{}|{}|{}|{}|{}|{}",
+        fact.contract_id.unwrap_or(""),
+        fact.period_start
+            .map(|date| date.to_string())
+            .unwrap_or_default(),
+        fact.installment
+            .map(|number| number.to_string())
+            .unwrap_or_default(),
+        fact.payout_id.unwrap_or(""),
+        fact.reason.unwrap_or(""),
+        fact.subject.unwrap_or(""),
+    );
+    hashed_id(finding_type, &key)
+}
+
+fn hashed_id(finding_type: FindingType, key: &str) -> String {
     let digest = Sha256::digest(format!("{}|{key}", finding_type.word()).as_bytes());
     let short: String = digest[..6]
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
     format!("{}-{short}", finding_type.word())
+}
+
+/// Gives the second and later findings that share an id (two input files of the same
+/// name in different folders, say) an id of their own, derived from the shared id and
+/// their rank among the findings, which are in their stable report order.
+pub fn make_ids_unique(findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for finding in findings {
+        let rank = seen.entry(finding.id.clone()).or_insert(0);
+        *rank += 1;
+        if *rank > 1 {
+            finding.id = hashed_id(finding.finding_type, &format!("{}|{rank}", finding.id));
+        }
+    }
 }
 
 impl fmt::Display for Finding {
@@ -281,12 +467,60 @@ impl fmt::Display for Finding {
 mod tests {
     use super::*;
 
+    fn installment_fact() -> Fact<'static> {
+        Fact {
+            contract_id: Some("C1"),
+            period_start: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+            installment: Some(1),
+            ..Fact::default()
+        }
+    }
+
     #[test]
     fn ids_are_stable_and_depend_on_the_fact_only() {
-        let a = finding_id(FindingType::Unpaid, "C1|2025-01-01|1");
-        assert_eq!(a, finding_id(FindingType::Unpaid, "C1|2025-01-01|1"));
-        assert_ne!(a, finding_id(FindingType::Underpaid, "C1|2025-01-01|1"));
+        let a = finding_id(FindingType::Unpaid, &installment_fact());
+        assert_eq!(a, finding_id(FindingType::Unpaid, &installment_fact()));
+        assert_ne!(a, finding_id(FindingType::Underpaid, &installment_fact()));
         assert!(a.starts_with("unpaid-") && a.len() == "unpaid-".len() + 12);
+        // Every part of the fact counts…
+        let other_payout = Fact {
+            payout_id: Some("P1"),
+            ..installment_fact()
+        };
+        assert_ne!(a, finding_id(FindingType::Unpaid, &other_payout));
+        let other_reason = Fact {
+            reason: Some("amount"),
+            ..installment_fact()
+        };
+        assert_ne!(a, finding_id(FindingType::Unpaid, &other_reason));
+        // …and nothing else does: not the detail, its language, nor any amount.
+        let mut english = Finding::new(FindingType::Unpaid, installment_fact(), "Unpaid.".into());
+        let mut chinese = Finding::new(FindingType::Unpaid, installment_fact(), "未付。".into());
+        english.expected = Some(Decimal::ONE);
+        chinese.expected = Some(Decimal::TWO);
+        assert_eq!(english.id, chinese.id);
+        assert_eq!(english.id, a);
+        assert_eq!(english.contract_id.as_deref(), Some("C1"));
+        assert_eq!(english.installment, Some(1));
+    }
+
+    #[test]
+    fn shared_ids_are_made_unique_in_report_order() {
+        let fact = Fact {
+            subject: Some("bill.csv:5"),
+            reason: Some("row"),
+            ..Fact::default()
+        };
+        let mut findings = vec![
+            Finding::new(FindingType::RejectedRow, fact, "2024/bill.csv:5".into()),
+            Finding::new(FindingType::RejectedRow, fact, "2025/bill.csv:5".into()),
+        ];
+        let first = findings[0].id.clone();
+        make_ids_unique(&mut findings);
+        assert_eq!(findings[0].id, first);
+        assert_ne!(findings[1].id, first);
+        assert!(findings[1].id.starts_with("rejected_row-"));
+        assert_eq!(findings[1].id.len(), first.len());
     }
 
     #[test]

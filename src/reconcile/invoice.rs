@@ -1,10 +1,13 @@
 //! Invoice checks on cash payouts (SPEC §4): one problem per reason — `missing`, `amount`,
-//! `tax_rate`, `type`, `issuer`, `late_invoice`, `duplicate`.
+//! `tax_rate`, `type`, `issuer`, `late_invoice`, `duplicate` — and, for the evidence, every
+//! field checked with what was expected and what was found, passed or not.
 
-use crate::domain::calendar::days_between;
+use crate::domain::calendar::{add_days, days_between};
 use crate::domain::contract::{Contract, InvoiceKind};
-use crate::domain::money::{format_money, format_money_grouped, format_rate};
+use crate::domain::finding::Check;
+use crate::domain::money::{format_money, format_rate};
 use crate::domain::payout::Payout;
+use crate::lang::{self, Lang};
 use rust_decimal::Decimal;
 
 /// What is wrong with one payout's invoice, for one reason.
@@ -20,17 +23,39 @@ pub struct InvoiceProblem {
     pub detail: String,
 }
 
-fn problem(
-    reason: &'static str,
-    expected: String,
-    found: String,
-    detail: String,
-) -> InvoiceProblem {
-    InvoiceProblem {
-        reason,
-        expected,
-        found,
-        detail,
+/// The review of one payout's invoice: every check made, and the problems among them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InvoiceReview {
+    /// Every field checked, in the order of the reasons.
+    pub checks: Vec<Check>,
+    /// One per failed check.
+    pub problems: Vec<InvoiceProblem>,
+}
+
+impl InvoiceReview {
+    fn record(
+        &mut self,
+        field: &str,
+        reason: &'static str,
+        expected: String,
+        found: Option<String>,
+        failure: Option<(String, String)>,
+    ) {
+        self.checks.push(Check {
+            field: field.into(),
+            reason: reason.into(),
+            expected: expected.clone(),
+            found,
+            ok: failure.is_none(),
+        });
+        if let Some((found, detail)) = failure {
+            self.problems.push(InvoiceProblem {
+                reason,
+                expected,
+                found,
+                detail,
+            });
+        }
     }
 }
 
@@ -42,118 +67,224 @@ pub fn check(
     tolerance: Decimal,
     window_days: i64,
     others_with_same_number: &[&str],
-) -> Vec<InvoiceProblem> {
+    lang: Lang,
+) -> InvoiceReview {
+    let mut review = InvoiceReview::default();
     if contract.invoice == InvoiceKind::None {
-        return Vec::new();
+        return review;
     }
+    let money = |amount: Decimal| lang::money(amount, &contract.currency, lang);
     let invoice = &payout.invoice;
+    let id = &payout.id;
     let Some(number) = &invoice.number else {
-        return vec![problem(
+        review.record(
+            "invoice_no",
             "missing",
             format!("a {} invoice", contract.invoice),
-            "no invoice number".into(),
-            format!(
-                "Payout {} of {} has no invoice; contract {} requires a {} invoice for every cash payout.",
-                payout.id,
-                format_money_grouped(payout.amount),
-                contract.id,
-                contract.invoice
-            ),
-        )];
-    };
-    let mut problems = Vec::new();
-    match invoice.amount {
-        Some(amount)
-            if amount
-                .checked_sub(payout.amount)
-                .is_some_and(|gap| gap.abs() <= tolerance) => {}
-        found => problems.push(problem(
-            "amount",
-            format_money(payout.amount),
-            found.map_or("no invoice amount".into(), format_money),
-            format!(
-                "Invoice {number} on payout {} shows {} but the payout is {}.",
-                payout.id,
-                found.map_or("no amount".into(), format_money_grouped),
-                format_money_grouped(payout.amount)
-            ),
-        )),
-    }
-    if let Some(expected_rate) = contract.tax_rate {
-        match invoice.tax_rate {
-            Some(rate) if rate == expected_rate => {}
-            found => problems.push(problem(
-                "tax_rate",
-                format_rate(expected_rate),
-                found.map_or("no tax rate".into(), format_rate),
-                format!(
-                    "Invoice {number} on payout {} carries VAT {} but contract {} calls for {}.",
-                    payout.id,
-                    found.map_or("no rate".into(), format_rate),
-                    contract.id,
-                    format_rate(expected_rate)
-                ),
+            None,
+            Some((
+                "no invoice number".into(),
+                match lang {
+                    Lang::En => format!(
+                        "Payout {id} of {} has no invoice; contract {} requires a {} invoice for every cash payout.",
+                        money(payout.amount),
+                        contract.id,
+                        contract.invoice
+                    ),
+                    Lang::Zh => format!(
+                        "付款 {id}（{}）没有发票；合同 {} 要求每笔现金返点都开具{}。",
+                        money(payout.amount),
+                        contract.id,
+                        lang::invoice_kind(contract.invoice, lang)
+                    ),
+                },
             )),
-        }
+        );
+        return review;
+    };
+    review.record(
+        "invoice_no",
+        "missing",
+        format!("a {} invoice", contract.invoice),
+        Some(number.clone()),
+        None,
+    );
+
+    let amount_ok = invoice.amount.is_some_and(|amount| {
+        amount
+            .checked_sub(payout.amount)
+            .is_some_and(|gap| gap.abs() <= tolerance)
+    });
+    let found = invoice.amount;
+    review.record(
+        "invoice_amount",
+        "amount",
+        format_money(payout.amount),
+        found.map(format_money),
+        (!amount_ok).then(|| {
+            (
+                found.map_or("no invoice amount".into(), format_money),
+                match lang {
+                    Lang::En => format!(
+                        "Invoice {number} on payout {id} shows {} but the payout is {}.",
+                        found.map_or("no amount".into(), money),
+                        money(payout.amount)
+                    ),
+                    Lang::Zh => format!(
+                        "付款 {id} 的发票 {number} 金额为 {}，但付款金额为 {}。",
+                        found.map_or("空".into(), money),
+                        money(payout.amount)
+                    ),
+                },
+            )
+        }),
+    );
+
+    if let Some(expected_rate) = contract.tax_rate {
+        let found = invoice.tax_rate;
+        review.record(
+            "invoice_tax_rate",
+            "tax_rate",
+            format_rate(expected_rate),
+            found.map(format_rate),
+            (found != Some(expected_rate)).then(|| {
+                (
+                    found.map_or("no tax rate".into(), format_rate),
+                    match lang {
+                        Lang::En => format!(
+                            "Invoice {number} on payout {id} carries VAT {} but contract {} calls for {}.",
+                            found.map_or("no rate".into(), format_rate),
+                            contract.id,
+                            format_rate(expected_rate)
+                        ),
+                        Lang::Zh => format!(
+                            "付款 {id} 的发票 {number} 税率为 {}，但合同 {} 要求 {}。",
+                            found.map_or("空".into(), format_rate),
+                            contract.id,
+                            format_rate(expected_rate)
+                        ),
+                    },
+                )
+            }),
+        );
     }
-    match invoice.kind {
-        Some(kind) if kind == contract.invoice => {}
-        found => problems.push(problem(
-            "type",
-            contract.invoice.to_string(),
-            found.map_or("no invoice type".into(), |kind| kind.to_string()),
-            format!(
-                "Invoice {number} on payout {} is {} but contract {} requires {}.",
-                payout.id,
-                found.map_or("of no stated type".into(), |kind| kind.to_string()),
-                contract.id,
-                contract.invoice
-            ),
-        )),
-    }
-    if let (Some(issuer), Some(agent_tax_id)) = (&invoice.issuer, &contract.agent_tax_id)
-        && !issuer.eq_ignore_ascii_case(agent_tax_id)
-    {
-        problems.push(problem(
+
+    let found = invoice.kind;
+    review.record(
+        "invoice_type",
+        "type",
+        contract.invoice.to_string(),
+        found.map(|kind| kind.to_string()),
+        (found != Some(contract.invoice)).then(|| {
+            (
+                found.map_or("no invoice type".into(), |kind| kind.to_string()),
+                match lang {
+                    Lang::En => format!(
+                        "Invoice {number} on payout {id} is {} but contract {} requires {}.",
+                        found.map_or("of no stated type".into(), |kind| kind.to_string()),
+                        contract.id,
+                        contract.invoice
+                    ),
+                    Lang::Zh => format!(
+                        "付款 {id} 的发票 {number} 是{}，但合同 {} 要求{}。",
+                        found.map_or("未注明类型的发票".into(), |kind| lang::invoice_kind(
+                            kind, lang
+                        )),
+                        contract.id,
+                        lang::invoice_kind(contract.invoice, lang)
+                    ),
+                },
+            )
+        }),
+    );
+
+    if let (Some(issuer), Some(agent_tax_id)) = (&invoice.issuer, &contract.agent_tax_id) {
+        review.record(
+            "invoice_issuer",
             "issuer",
             agent_tax_id.clone(),
-            issuer.clone(),
-            format!(
-                "Invoice {number} on payout {} was issued by {issuer}, not by the agent {} ({agent_tax_id}).",
-                payout.id, contract.agent
-            ),
-        ));
+            Some(issuer.clone()),
+            (!issuer.eq_ignore_ascii_case(agent_tax_id)).then(|| {
+                (
+                    issuer.clone(),
+                    match lang {
+                        Lang::En => format!(
+                            "Invoice {number} on payout {id} was issued by {issuer}, not by the agent {} ({agent_tax_id}).",
+                            contract.agent
+                        ),
+                        Lang::Zh => format!(
+                            "付款 {id} 的发票 {number} 由税号 {issuer} 开具，而非代理商 {}（{agent_tax_id}）。",
+                            contract.agent
+                        ),
+                    },
+                )
+            }),
+        );
     }
-    match invoice.date {
-        Some(date) if days_between(payout.paid_on, date) <= window_days => {}
-        found => problems.push(problem(
-            "late_invoice",
-            format!("invoiced within {window_days} days of {}", payout.paid_on),
-            found.map_or("no invoice date".into(), |date| date.to_string()),
-            match found {
-                Some(date) => format!(
-                    "Invoice {number} on payout {} is dated {date}, {} days after the payout on {} (window {window_days} days).",
-                    payout.id,
-                    days_between(payout.paid_on, date),
-                    payout.paid_on
-                ),
-                None => format!("Invoice {number} on payout {} has no invoice date.", payout.id),
+
+    let found = invoice.date;
+    let latest = add_days(payout.paid_on, window_days)
+        .map_or_else(String::new, |date| format!("on or before {date}, "));
+    review.record(
+        "invoice_date",
+        "late_invoice",
+        format!(
+            "{latest}invoiced within {window_days} days of {}",
+            payout.paid_on
+        ),
+        found.map(|date| date.to_string()),
+        found
+            .is_none_or(|date| days_between(payout.paid_on, date) > window_days)
+            .then(
+            || {
+                (
+                    found.map_or("no invoice date".into(), |date| date.to_string()),
+                    match (found, lang) {
+                        (Some(date), Lang::En) => format!(
+                            "Invoice {number} on payout {id} is dated {date}, {} days after the payout on {} (window {window_days} days).",
+                            days_between(payout.paid_on, date),
+                            payout.paid_on
+                        ),
+                        (Some(date), Lang::Zh) => format!(
+                            "付款 {id} 的发票 {number} 开票日期为 {date}，比 {} 到账晚 {} 天（开票期限 {window_days} 天）。",
+                            payout.paid_on,
+                            days_between(payout.paid_on, date)
+                        ),
+                        (None, Lang::En) => {
+                            format!("Invoice {number} on payout {id} has no invoice date.")
+                        }
+                        (None, Lang::Zh) => {
+                            format!("付款 {id} 的发票 {number} 没有开票日期。")
+                        }
+                    },
+                )
             },
-        )),
-    }
-    if !others_with_same_number.is_empty() {
-        problems.push(problem(
-            "duplicate",
-            "an invoice number used once".into(),
-            format!("also on payout {}", others_with_same_number.join(", ")),
-            format!(
-                "Invoice {number} on payout {} is also given for payout {}.",
-                payout.id,
-                others_with_same_number.join(", ")
-            ),
-        ));
-    }
-    problems
+        ),
+    );
+
+    let others = others_with_same_number.join(", ");
+    review.record(
+        "invoice_no",
+        "duplicate",
+        "an invoice number used once".into(),
+        Some(if others.is_empty() {
+            "on no other payout".into()
+        } else {
+            format!("also on payout {others}")
+        }),
+        (!others.is_empty()).then(|| {
+            (
+                format!("also on payout {others}"),
+                match lang {
+                    Lang::En => format!(
+                        "Invoice {number} on payout {id} is also given for payout {others}."
+                    ),
+                    Lang::Zh => format!("付款 {id} 的发票 {number} 也被用于付款 {others}。"),
+                },
+            )
+        }),
+    );
+    review
 }
 
 #[cfg(test)]
@@ -165,8 +296,12 @@ mod tests {
     use crate::domain::payout::Invoice;
     use crate::test_support::{d, day};
 
-    fn reasons(problems: &[InvoiceProblem]) -> Vec<&str> {
-        problems.iter().map(|problem| problem.reason).collect()
+    fn reasons(review: &InvoiceReview) -> Vec<&str> {
+        review
+            .problems
+            .iter()
+            .map(|problem| problem.reason)
+            .collect()
     }
 
     fn payout(invoice: Invoice) -> Payout {
@@ -204,33 +339,59 @@ mod tests {
     }
 
     #[test]
-    fn a_correct_invoice_has_no_problem() {
-        assert!(
-            check(
-                &payout(good_invoice()),
-                &strict_contract(),
-                d("0.01"),
-                30,
-                &[]
-            )
-            .is_empty()
+    fn a_correct_invoice_has_no_problem_and_every_check_passed() {
+        let review = check(
+            &payout(good_invoice()),
+            &strict_contract(),
+            d("0.01"),
+            30,
+            &[],
+            Lang::En,
+        );
+        assert!(review.problems.is_empty());
+        let fields: Vec<(&str, bool)> = review
+            .checks
+            .iter()
+            .map(|check| (check.field.as_str(), check.ok))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("invoice_no", true),
+                ("invoice_amount", true),
+                ("invoice_tax_rate", true),
+                ("invoice_type", true),
+                ("invoice_issuer", true),
+                ("invoice_date", true),
+                ("invoice_no", true),
+            ]
+        );
+        assert_eq!(review.checks[1].expected, "10600.00");
+        assert_eq!(review.checks[1].found.as_deref(), Some("10600.00"));
+        assert_eq!(
+            review.checks[5].expected,
+            "on or before 2025-06-09, invoiced within 30 days of 2025-05-10"
         );
     }
 
     #[test]
     fn a_missing_invoice_is_the_only_problem_reported() {
-        let problems = check(
+        let review = check(
             &payout(Invoice::default()),
             &strict_contract(),
             d("0.01"),
             30,
             &[],
+            Lang::En,
         );
-        assert_eq!(reasons(&problems), ["missing"]);
+        assert_eq!(reasons(&review), ["missing"]);
+        assert_eq!(review.checks.len(), 1);
+        assert_eq!(review.checks[0].found, None);
+        assert!(!review.checks[0].ok);
     }
 
     #[test]
-    fn each_wrong_field_is_its_own_reason() {
+    fn each_wrong_field_is_its_own_reason_with_expected_and_found() {
         let invoice = Invoice {
             amount: Some(d("10000")),
             tax_rate: Some(d("0.13")),
@@ -239,9 +400,16 @@ mod tests {
             date: Some(day("2025-07-01")),
             ..good_invoice()
         };
-        let problems = check(&payout(invoice), &strict_contract(), d("0.01"), 30, &["P9"]);
+        let review = check(
+            &payout(invoice.clone()),
+            &strict_contract(),
+            d("0.01"),
+            30,
+            &["P9"],
+            Lang::En,
+        );
         assert_eq!(
-            reasons(&problems),
+            reasons(&review),
             [
                 "amount",
                 "tax_rate",
@@ -251,10 +419,66 @@ mod tests {
                 "duplicate"
             ]
         );
+        let problems = &review.problems;
         assert!(
             problems[4].detail.contains("52 days after"),
             "{}",
             problems[4].detail
+        );
+        let failed: Vec<(&str, &str, Option<&str>)> = review
+            .checks
+            .iter()
+            .filter(|check| !check.ok)
+            .map(|check| {
+                (
+                    check.field.as_str(),
+                    check.expected.as_str(),
+                    check.found.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                ("invoice_amount", "10600.00", Some("10000.00")),
+                ("invoice_tax_rate", "6%", Some("13%")),
+                ("invoice_type", "vat_special", Some("vat_general")),
+                (
+                    "invoice_issuer",
+                    "91310000MA1FL0001X",
+                    Some("91440300MA5XXXXXXX")
+                ),
+                (
+                    "invoice_date",
+                    "on or before 2025-06-09, invoiced within 30 days of 2025-05-10",
+                    Some("2025-07-01")
+                ),
+                (
+                    "invoice_no",
+                    "an invoice number used once",
+                    Some("also on payout P9")
+                ),
+            ]
+        );
+        let chinese = check(
+            &payout(invoice),
+            &strict_contract(),
+            d("0.01"),
+            30,
+            &["P9"],
+            Lang::Zh,
+        );
+        assert_eq!(
+            chinese.checks, review.checks,
+            "checks do not depend on the language"
+        );
+        assert_eq!(
+            chinese.problems[2].detail,
+            "付款 P1 的发票 0451 是增值税普通发票，但合同 C1 要求增值税专用发票。"
+        );
+        assert_eq!(
+            chinese.problems[0].detail,
+            "付款 P1 的发票 0451 金额为 10,000.00 元，但付款金额为 10,600.00 元。"
         );
     }
 
@@ -262,6 +486,14 @@ mod tests {
     fn contracts_without_an_invoice_requirement_are_not_checked() {
         let mut relaxed = strict_contract();
         relaxed.invoice = InvoiceKind::None;
-        assert!(check(&payout(Invoice::default()), &relaxed, d("0.01"), 30, &[]).is_empty());
+        let review = check(
+            &payout(Invoice::default()),
+            &relaxed,
+            d("0.01"),
+            30,
+            &[],
+            Lang::En,
+        );
+        assert_eq!(review, InvoiceReview::default());
     }
 }

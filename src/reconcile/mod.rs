@@ -3,17 +3,22 @@
 //! time, with no shared state, so the pipeline can run contracts in parallel.
 
 pub mod allocate;
+pub mod cause;
 pub mod evaluate;
 pub mod invoice;
 pub mod route;
+pub mod trail;
 
 use crate::compute::installments::InstallmentShare;
 use crate::compute::periods::SettlementPeriod;
 use crate::compute::rebate::PeriodRebate;
 use crate::domain::contract::{Contract, PayoutKind, Trigger};
-use crate::domain::finding::{Allocation, Computation, Evidence, Finding, FindingType, SourceRows};
+use crate::domain::finding::{
+    Allocation, Computation, Evidence, Fact, Finding, FindingType, LikelyCause, SourceRows,
+};
 use crate::domain::money::{Overflow, format_money_grouped as format_money, format_rate};
 use crate::domain::payout::Payout;
+use crate::lang::{self, Lang};
 use crate::ruleset::Ruleset;
 use allocate::{Leftover, Slot};
 use chrono::NaiveDate;
@@ -48,6 +53,10 @@ pub struct ContractInput<'a> {
     pub invoice_numbers: &'a HashMap<String, Vec<String>>,
     /// The audit date.
     pub as_of: NaiveDate,
+    /// The language of the findings' sentences.
+    pub lang: Lang,
+    /// What the usual mistakes would give, for naming the likely cause of a short payment.
+    pub causes: Option<cause::CauseInput<'a>>,
 }
 
 /// One row of the report's `expected` list.
@@ -75,6 +84,8 @@ pub struct InstallmentRecord {
     pub status: Status,
     /// The payouts allocated to it, in allocation order.
     pub allocations: Vec<Allocation>,
+    /// How its expectation was computed: the full trail of its period.
+    pub computation: Computation,
 }
 
 /// The result for one contract.
@@ -86,10 +97,6 @@ pub struct ContractOutcome {
     pub findings: Vec<Finding>,
 }
 
-fn period_words(start: NaiveDate, end: NaiveDate) -> String {
-    format!("{start} to {end}")
-}
-
 /// Reconciles one contract.
 ///
 /// # Errors
@@ -97,6 +104,7 @@ fn period_words(start: NaiveDate, end: NaiveDate) -> String {
 pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, Overflow> {
     let contract = input.contract;
     let computation = input.computation;
+    let lang = input.lang;
     let mut slots = Vec::new();
     for (index, (period, shares)) in computation
         .periods
@@ -122,6 +130,12 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         late_interest: contract.late_interest,
         rounding: input.ruleset.rounding,
     };
+    let trails = trail::period_trails(
+        contract,
+        computation,
+        input.source_rows,
+        input.ruleset.rounding,
+    )?;
     let mut outcome = ContractOutcome::default();
     let share_of = |slot: &Slot| {
         computation.shares[slot.period]
@@ -129,23 +143,12 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             .find(|share| share.number == slot.number)
             .expect("every slot comes from a share")
     };
+    let money = |amount: Decimal| lang::money(amount, &contract.currency, lang);
     for slot in &slots {
         let share = share_of(slot);
         let rebate = &computation.rebates[slot.period];
         let verdict = evaluate::judge(slot, &terms)?;
-        outcome.installments.push(InstallmentRecord {
-            contract_id: contract.id.clone(),
-            period_start: slot.period_start,
-            period_end: slot.period_end,
-            installment: slot.number,
-            trigger: share.trigger,
-            weighted_base: rebate.weighted_base,
-            expected: slot.expected,
-            due_on: slot.due_on,
-            paid: verdict.paid,
-            status: verdict.status,
-            allocations: slot.allocations.clone(),
-        });
+        let installment_computation = trail::for_installment(&trails[slot.period], share);
         let finding_type = match verdict.status {
             Status::Overpaid => Some(FindingType::Overpaid),
             Status::Unpaid => Some(FindingType::Unpaid),
@@ -153,61 +156,119 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             Status::Late => Some(FindingType::Late),
             _ => None,
         };
-        // Built only for the installments that have a finding (most have none).
         let evidence = || Evidence {
-            computation: Some(computation_evidence(contract, rebate, share)),
+            computation: Some(installment_computation.clone()),
             source_rows: input.source_rows[slot.period].clone(),
             allocations: slot.allocations.clone(),
             ..Evidence::default()
         };
-        let key = format!("{}|{}|{}", contract.id, slot.period_start, slot.number);
-        let what = format!(
-            "Installment {} of contract {} for {}",
-            slot.number,
-            contract.id,
-            period_words(slot.period_start, slot.period_end)
-        );
+        let fact = Fact {
+            contract_id: Some(&contract.id),
+            period_start: Some(slot.period_start),
+            installment: Some(slot.number),
+            ..Fact::default()
+        };
+        let what = match lang {
+            Lang::En => format!(
+                "Installment {} of contract {} for {} to {}",
+                slot.number, contract.id, slot.period_start, slot.period_end
+            ),
+            Lang::Zh => format!(
+                "合同 {} {} 期第 {} 期返点",
+                contract.id,
+                lang::period(slot.period_start, slot.period_end, lang),
+                slot.number
+            ),
+        };
+        // A short payment: the usual mistakes that reproduce what was paid, to the cent.
+        let likely_causes: Vec<LikelyCause> = match (finding_type, &input.causes) {
+            (Some(FindingType::Underpaid), Some(causes)) => {
+                cause::likely_causes(causes, slot.period, slot.number, verdict.paid)
+                    .into_iter()
+                    .map(|found| LikelyCause {
+                        code: found.code.to_string(),
+                        expected_under_mistake: found.expected_under_mistake,
+                        explanation: match lang {
+                            Lang::En => found.explanation_en,
+                            Lang::Zh => found.explanation_zh,
+                        },
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         if let Some(finding_type) = finding_type {
             let difference = crate::domain::money::sub(verdict.paid, slot.expected)?;
-            let due = slot
-                .due_on
-                .map_or("not yet due".into(), |due_on| format!("due {due_on}"));
+            let due = match (slot.due_on, lang) {
+                (Some(due_on), Lang::En) => format!("due {due_on}"),
+                (None, Lang::En) => "not yet due".to_string(),
+                (Some(due_on), Lang::Zh) => format!("{due_on} 到期"),
+                (None, Lang::Zh) => "尚未到期".to_string(),
+            };
             let interest = verdict.interest.unwrap_or(Decimal::ZERO);
-            let detail = match finding_type {
-                FindingType::Overpaid => format!(
+            let days_late = verdict.days_late.unwrap_or(0);
+            let as_of = input.as_of;
+            let detail = match (finding_type, lang) {
+                (FindingType::Overpaid, Lang::En) => format!(
                     "{what} received {}, {} more than the {} expected.",
-                    format_money(verdict.paid),
-                    format_money(difference),
-                    format_money(slot.expected)
+                    money(verdict.paid),
+                    money(difference),
+                    money(slot.expected)
                 ),
-                FindingType::Unpaid => format!(
-                    "{what} expected {} ({due}) and received nothing as of {}: {} days past due, late interest {}.",
-                    format_money(slot.expected),
-                    input.as_of,
-                    verdict.days_late.unwrap_or(0),
-                    format_money(interest)
+                (FindingType::Overpaid, Lang::Zh) => format!(
+                    "{what}应付 {}，实收 {}，多付 {}。",
+                    money(slot.expected),
+                    money(verdict.paid),
+                    money(difference)
                 ),
-                FindingType::Underpaid => format!(
-                    "{what} expected {} ({due}) but received {}, short {} as of {}: {} days past due, late interest {}.",
-                    format_money(slot.expected),
-                    format_money(verdict.paid),
-                    format_money(-difference),
-                    input.as_of,
-                    verdict.days_late.unwrap_or(0),
-                    format_money(interest)
+                (FindingType::Unpaid, Lang::En) => format!(
+                    "{what} expected {} ({due}) and received nothing as of {as_of}: {days_late} days past due, late interest {}.",
+                    money(slot.expected),
+                    money(interest)
                 ),
-                _ => format!(
-                    "{what} ({} expected, {due}) was completed only on {}, {} days late; late interest {}.",
-                    format_money(slot.expected),
+                (FindingType::Unpaid, Lang::Zh) => format!(
+                    "{what}应付 {}（{due}），截至 {as_of} 未收到：逾期 {days_late} 天，滞纳金 {}。",
+                    money(slot.expected),
+                    money(interest)
+                ),
+                (FindingType::Underpaid, Lang::En) => format!(
+                    "{what} expected {} ({due}) but received {}, short {} as of {as_of}: {days_late} days past due, late interest {}.",
+                    money(slot.expected),
+                    money(verdict.paid),
+                    money(-difference),
+                    money(interest)
+                ),
+                (FindingType::Underpaid, Lang::Zh) => format!(
+                    "{what}应付 {}（{due}），截至 {as_of} 只收到 {}，少付 {}：逾期 {days_late} 天，滞纳金 {}。",
+                    money(slot.expected),
+                    money(verdict.paid),
+                    money(-difference),
+                    money(interest)
+                ),
+                (_, Lang::En) => format!(
+                    "{what} ({} expected, {due}) was completed only on {}, {days_late} days late; late interest {}.",
+                    money(slot.expected),
                     verdict
                         .completed_on
                         .map_or("?".into(), |date| date.to_string()),
-                    verdict.days_late.unwrap_or(0),
-                    format_money(interest)
+                    money(interest)
+                ),
+                (_, Lang::Zh) => format!(
+                    "{what}应付 {}（{due}），直到 {} 才付清，迟付 {days_late} 天，滞纳金 {}。",
+                    money(slot.expected),
+                    verdict
+                        .completed_on
+                        .map_or("?".into(), |date| date.to_string()),
+                    money(interest)
                 ),
             };
-            let mut finding =
-                installment_finding(finding_type, &key, detail, contract, slot, &verdict)?;
+            // The detail names the most likely cause, so the sentence alone argues it.
+            let detail = match (likely_causes.first(), lang) {
+                (Some(cause), Lang::En) => format!("{detail} Likely cause: {}", cause.explanation),
+                (Some(cause), Lang::Zh) => format!("{detail}可能原因：{}", cause.explanation),
+                (None, _) => detail,
+            };
+            let mut finding = installment_finding(finding_type, fact, detail, slot, &verdict)?;
             finding.paid_on = match finding_type {
                 FindingType::Late => verdict.completed_on,
                 _ => slot
@@ -222,30 +283,46 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
                 _ => Some(interest),
             };
             finding.evidence = evidence();
+            finding.evidence.likely_causes = likely_causes;
             outcome.findings.push(finding);
         }
         if slot.expected < Decimal::ZERO {
-            let detail = format!(
-                "{what} is negative ({}): refunds brought the rebate earned below what earlier periods earned, so {} may be owed back to the agent.",
-                format_money(slot.expected),
-                format_money(-slot.expected)
-            );
-            let mut finding = installment_finding(
-                FindingType::Clawback,
-                &key,
-                detail,
-                contract,
-                slot,
-                &verdict,
-            )?;
+            let detail = match lang {
+                Lang::En => format!(
+                    "{what} is negative ({}): refunds brought the rebate earned below what earlier periods earned, so {} may be owed back to the agent.",
+                    money(slot.expected),
+                    money(-slot.expected)
+                ),
+                Lang::Zh => format!(
+                    "{what}为负数（{}）：退款使累计已赚返点低于前期已结算的金额，代理商可追回 {}。",
+                    money(slot.expected),
+                    money(-slot.expected)
+                ),
+            };
+            let mut finding =
+                installment_finding(FindingType::Clawback, fact, detail, slot, &verdict)?;
             finding.evidence = evidence();
             outcome.findings.push(finding);
         }
+        outcome.installments.push(InstallmentRecord {
+            contract_id: contract.id.clone(),
+            period_start: slot.period_start,
+            period_end: slot.period_end,
+            installment: slot.number,
+            trigger: share.trigger,
+            weighted_base: rebate.weighted_base,
+            expected: slot.expected,
+            due_on: slot.due_on,
+            paid: verdict.paid,
+            status: verdict.status,
+            allocations: slot.allocations.clone(),
+            computation: installment_computation,
+        });
     }
     for (payout, leftover) in leftovers {
         outcome
             .findings
-            .push(leftover_finding(contract, payout, &leftover));
+            .push(leftover_finding(contract, payout, &leftover, lang));
     }
     for payout in input.payouts {
         let kind = payout.kind.unwrap_or(contract.payout_kind);
@@ -264,26 +341,34 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
                     .collect()
             })
             .unwrap_or_default();
-        for problem in invoice::check(
+        let review = invoice::check(
             payout,
             contract,
             input.ruleset.tolerance,
             input.ruleset.invoice_window_days,
             &others,
-        ) {
-            let key = format!("{}|{}|{}", contract.id, payout.id, problem.reason);
-            let mut finding = Finding::new(FindingType::MisInvoiced, &key, problem.detail);
-            finding.contract_id = Some(contract.id.clone());
-            finding.payout_id = Some(payout.id.clone());
-            finding.reason = Some(problem.reason.to_string());
+            lang,
+        );
+        for problem in &review.problems {
+            let mut finding = Finding::new(
+                FindingType::MisInvoiced,
+                Fact {
+                    contract_id: Some(&contract.id),
+                    payout_id: Some(&payout.id),
+                    reason: Some(problem.reason),
+                    ..Fact::default()
+                },
+                problem.detail.clone(),
+            );
             finding.paid = Some(payout.amount);
             finding.paid_on = Some(payout.paid_on);
             finding.evidence = Evidence {
                 location: Some(payout.source.clone()),
                 facts: vec![
-                    ("expected".into(), problem.expected),
-                    ("found".into(), problem.found),
+                    ("expected".into(), problem.expected.clone()),
+                    ("found".into(), problem.found.clone()),
                 ],
+                checks: review.checks.clone(),
                 ..Evidence::default()
             };
             outcome.findings.push(finding);
@@ -295,17 +380,13 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
 /// A finding about one installment, with the fields every such finding carries.
 fn installment_finding(
     finding_type: FindingType,
-    key: &str,
+    fact: Fact<'_>,
     detail: String,
-    contract: &Contract,
     slot: &Slot,
     verdict: &evaluate::Verdict,
 ) -> Result<Finding, Overflow> {
-    let mut finding = Finding::new(finding_type, key, detail);
-    finding.contract_id = Some(contract.id.clone());
-    finding.period_start = Some(slot.period_start);
+    let mut finding = Finding::new(finding_type, fact, detail);
     finding.period_end = Some(slot.period_end);
-    finding.installment = Some(slot.number);
     finding.expected = Some(slot.expected);
     finding.paid = Some(verdict.paid);
     finding.difference = Some(crate::domain::money::sub(verdict.paid, slot.expected)?);
@@ -313,49 +394,77 @@ fn installment_finding(
     Ok(finding)
 }
 
-fn leftover_finding(contract: &Contract, payout: &Payout, leftover: &Leftover) -> Finding {
+fn leftover_finding(
+    contract: &Contract,
+    payout: &Payout,
+    leftover: &Leftover,
+    lang: Lang,
+) -> Finding {
+    let amount = lang::money(payout.amount, &contract.currency, lang);
     let (finding_type, reason, detail) = match leftover {
         Leftover::UnknownPeriod(reference) => (
             FindingType::UnmatchedPayout,
             Some("period"),
-            format!(
-                "Payout {} of {} names period {reference}, which is not a settlement period of contract {} ({} to {}).",
-                payout.id,
-                format_money(payout.amount),
-                contract.id,
-                contract.start,
-                contract.end
-            ),
+            match lang {
+                Lang::En => format!(
+                    "Payout {} of {amount} names period {reference}, which is not a settlement period of contract {} ({} to {}).",
+                    payout.id, contract.id, contract.start, contract.end
+                ),
+                Lang::Zh => format!(
+                    "付款 {}（{amount}）注明的所属期间 {reference} 不是合同 {}（{} 至 {}）的结算期。",
+                    payout.id, contract.id, contract.start, contract.end
+                ),
+            },
         ),
         Leftover::UnknownInstallment(number) => (
             FindingType::UnmatchedPayout,
             Some("installment"),
-            format!(
-                "Payout {} of {} names installment {number}, which the period it pays does not have (contract {} has installments 1 to {}).",
-                payout.id,
-                format_money(payout.amount),
-                contract.id,
-                contract.schedule.len()
-            ),
+            match lang {
+                Lang::En => format!(
+                    "Payout {} of {amount} names installment {number}, which the period it pays does not have (contract {} has installments 1 to {}).",
+                    payout.id,
+                    contract.id,
+                    contract.schedule.len()
+                ),
+                Lang::Zh => format!(
+                    "付款 {}（{amount}）注明第 {number} 期，但它所付的期间没有这一期次（合同 {} 的分期为第 1 至 {} 期）。",
+                    payout.id,
+                    contract.id,
+                    contract.schedule.len()
+                ),
+            },
         ),
-        Leftover::Overpaid(amount) => (
+        Leftover::Overpaid(excess) => (
             FindingType::Overpaid,
             None,
-            format!(
-                "Payout {} of {} on {} found no open installment on contract {}: {} is more than the contract has earned so far.",
-                payout.id,
-                format_money(payout.amount),
-                payout.paid_on,
-                contract.id,
-                format_money(*amount)
-            ),
+            match lang {
+                Lang::En => format!(
+                    "Payout {} of {amount} on {} found no open installment on contract {}: {} is more than the contract has earned so far.",
+                    payout.id,
+                    payout.paid_on,
+                    contract.id,
+                    lang::money(*excess, &contract.currency, lang)
+                ),
+                Lang::Zh => format!(
+                    "付款 {}（{amount}，{} 到账）在合同 {} 上没有未付清的分期可对应：其中 {} 超过了合同迄今应得的返点。",
+                    payout.id,
+                    payout.paid_on,
+                    contract.id,
+                    lang::money(*excess, &contract.currency, lang)
+                ),
+            },
         ),
     };
-    let key = format!("{}|{}", contract.id, payout.id);
-    let mut finding = Finding::new(finding_type, &key, detail);
-    finding.contract_id = Some(contract.id.clone());
-    finding.payout_id = Some(payout.id.clone());
-    finding.reason = reason.map(str::to_string);
+    let mut finding = Finding::new(
+        finding_type,
+        Fact {
+            contract_id: Some(&contract.id),
+            payout_id: Some(&payout.id),
+            reason,
+            ..Fact::default()
+        },
+        detail,
+    );
     finding.paid = Some(payout.amount);
     finding.paid_on = Some(payout.paid_on);
     if let Leftover::Overpaid(amount) = leftover {
@@ -367,33 +476,7 @@ fn leftover_finding(contract: &Contract, payout: &Payout, leftover: &Leftover) -
     finding
 }
 
-fn computation_evidence(
-    contract: &Contract,
-    rebate: &PeriodRebate,
-    share: &InstallmentShare,
-) -> Computation {
-    Computation {
-        base: contract.base.to_string(),
-        tier_basis: contract.tier_basis.to_string(),
-        tier_mode: contract.tier_mode.to_string(),
-        period_weighted_base: rebate.weighted_base,
-        scope_start: rebate.scope.first,
-        scope_end: rebate.scope.last,
-        scope_weighted_base: rebate.scope_volume,
-        bracket_rate: rebate.bracket_rate,
-        scope_rebate: rebate.scope_rebate,
-        cap: contract.cap,
-        cap_applied: rebate.cap_applied,
-        earned_before: rebate.earned_before,
-        earned_through: rebate.earned_through,
-        period_expected: rebate.expected,
-        portion: share.portion.to_string(),
-        installment_expected: share.expected,
-        due_rule: share.due_rule.clone(),
-    }
-}
-
-/// The formula behind a computation, in one line, for summaries and evidence files.
+/// The formula behind a computation, in one line, for the JSON report and summaries.
 pub fn explain(computation: &Computation) -> String {
     let rate = match computation.tier_mode.as_str() {
         "marginal" => format!(
@@ -403,12 +486,22 @@ pub fn explain(computation: &Computation) -> String {
         _ => format!("× {}", format_rate(computation.bracket_rate)),
     };
     format!(
-        "tier scope {} to {} ({} basis): weighted base {} {rate} = {}{}; Earned {} − {} = period rebate {}; installment {} = {}",
+        "tier scope {} to {} ({} basis): weighted base {} {rate} = {}{}{}; Earned {} − {} = period rebate {}; installment {} = {}",
         computation.scope_start,
         computation.scope_end,
         computation.tier_basis,
         format_money(computation.scope_weighted_base),
         format_money(computation.scope_rebate),
+        match &computation.catch_up {
+            Some(catch_up) => format!(
+                " (catch-up {}: the earlier {} re-priced from {} to {})",
+                format_money(catch_up.amount),
+                format_money(catch_up.earlier_weighted_base),
+                format_rate(catch_up.rate_before),
+                format_rate(catch_up.rate_after)
+            ),
+            None => String::new(),
+        },
         match (computation.cap, computation.cap_applied) {
             (Some(cap), true) => format!(" (capped at {})", format_money(cap)),
             _ => String::new(),

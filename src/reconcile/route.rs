@@ -4,9 +4,9 @@
 //! payouts, for the `duplicate` invoice check.
 
 use crate::domain::contract::Contract;
-use crate::domain::finding::{Finding, FindingType};
-use crate::domain::money::format_money_grouped;
+use crate::domain::finding::{Fact, Finding, FindingType};
 use crate::domain::payout::Payout;
+use crate::lang::{self, Lang};
 use std::collections::HashMap;
 
 /// Payouts sorted to their contracts.
@@ -20,8 +20,8 @@ pub struct Routed<'p> {
     pub findings: Vec<Finding>,
 }
 
-/// Routes every payout to its contract.
-pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
+/// Routes every payout to its contract; the findings' sentences are in `lang`.
+pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout], lang: Lang) -> Routed<'p> {
     let by_id: HashMap<&str, usize> = contracts
         .iter()
         .enumerate()
@@ -40,7 +40,7 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
                 .push(payout.id.clone());
         }
         let Some(&index) = by_id.get(payout.contract_id.as_str()) else {
-            routed.findings.push(unknown_contract(payout));
+            routed.findings.push(unknown_contract(payout, lang));
             continue;
         };
         let contract = contracts[index];
@@ -48,7 +48,7 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
         if currency != contract.currency {
             routed
                 .findings
-                .push(currency_mismatch(contract, payout, currency));
+                .push(currency_mismatch(contract, payout, currency, lang));
             continue;
         }
         routed.per_contract[index].push(payout);
@@ -56,20 +56,35 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
     routed
 }
 
-fn unknown_contract(payout: &Payout) -> Finding {
+fn unknown_contract(payout: &Payout, lang: Lang) -> Finding {
+    let amount = lang::money(
+        payout.amount,
+        payout.currency.as_deref().unwrap_or(""),
+        lang,
+    );
+    let detail = match lang {
+        Lang::En => format!(
+            "Payout {} of {amount} on {} names contract {}, which is not in the contract workbook.",
+            payout.id, payout.paid_on, payout.contract_id
+        ),
+        Lang::Zh => format!(
+            "付款 {}（{amount}，{} 到账）注明的合同 {} 不在合同表中。",
+            payout.id, payout.paid_on, payout.contract_id
+        ),
+    };
+    // The contract it names is part of the fact (it is not a contract of the audit, so
+    // the finding's `contract_id` stays null).
+    let subject = format!("contract {}", payout.contract_id);
     let mut finding = Finding::new(
         FindingType::UnmatchedPayout,
-        &format!("{}|{}", payout.contract_id, payout.id),
-        format!(
-            "Payout {} of {} on {} names contract {}, which is not in the contract workbook.",
-            payout.id,
-            format_money_grouped(payout.amount),
-            payout.paid_on,
-            payout.contract_id
-        ),
+        Fact {
+            payout_id: Some(&payout.id),
+            reason: Some("contract"),
+            subject: Some(&subject),
+            ..Fact::default()
+        },
+        detail,
     );
-    finding.payout_id = Some(payout.id.clone());
-    finding.reason = Some("contract".into());
     finding.paid = Some(payout.amount);
     finding.paid_on = Some(payout.paid_on);
     finding.evidence.location = Some(payout.source.clone());
@@ -80,21 +95,28 @@ fn unknown_contract(payout: &Payout) -> Finding {
     finding
 }
 
-fn currency_mismatch(contract: &Contract, payout: &Payout, currency: &str) -> Finding {
+fn currency_mismatch(contract: &Contract, payout: &Payout, currency: &str, lang: Lang) -> Finding {
+    let amount = crate::domain::money::format_money_grouped(payout.amount);
+    let detail = match lang {
+        Lang::En => format!(
+            "Payout {} of {amount} {currency} is not in contract {}'s currency {}; it was not matched to any installment.",
+            payout.id, contract.id, contract.currency
+        ),
+        Lang::Zh => format!(
+            "付款 {}（{amount} {currency}）与合同 {} 的币种 {} 不符，未匹配到任何分期。",
+            payout.id, contract.id, contract.currency
+        ),
+    };
     let mut finding = Finding::new(
         FindingType::CurrencyMismatch,
-        &format!("{}|payout|{}", contract.id, payout.id),
-        format!(
-            "Payout {} of {} {currency} is not in contract {}'s currency {}; it was not matched to any installment.",
-            payout.id,
-            format_money_grouped(payout.amount),
-            contract.id,
-            contract.currency
-        ),
+        Fact {
+            contract_id: Some(&contract.id),
+            payout_id: Some(&payout.id),
+            reason: Some("payout"),
+            ..Fact::default()
+        },
+        detail,
     );
-    finding.contract_id = Some(contract.id.clone());
-    finding.payout_id = Some(payout.id.clone());
-    finding.reason = Some("payout".into());
     finding.paid = Some(payout.amount);
     finding.paid_on = Some(payout.paid_on);
     finding.evidence.location = Some(payout.source.clone());

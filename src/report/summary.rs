@@ -2,6 +2,7 @@
 //! by type and amount, per-contract expected against paid, the findings that matter most,
 //! and the control totals.
 
+use super::html;
 use super::json::{billing_balanced, payout_balanced};
 use super::totals::Totals;
 use crate::domain::finding::{Finding, Severity};
@@ -12,10 +13,15 @@ use std::fmt::Write;
 /// How many findings the summary lists one by one (all are in findings.csv/json).
 const LISTED: usize = 40;
 
+/// What the control totals show, said above them.
+pub(super) const CONTROLS_NOTE: &str = "Every input row is attributed to a contract, excluded with a reason, or rejected; amounts are net amounts.";
+
 /// A simple table: header and rows of text.
-struct Table {
-    header: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
+pub(super) struct Table {
+    /// Column names.
+    pub(super) header: Vec<&'static str>,
+    /// Rows of cells, as text.
+    pub(super) rows: Vec<Vec<String>>,
 }
 
 /// The summary as sections of prose and tables, rendered to Markdown or HTML.
@@ -44,51 +50,9 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
         totals.by_severity.get("info").copied().unwrap_or(0),
     )));
     blocks.push(Block::Heading("Findings by type".into()));
-    blocks.push(Block::Table(Table {
-        header: vec!["type", "count", "money concerned"],
-        rows: totals
-            .by_type
-            .iter()
-            .map(|(name, total)| {
-                vec![
-                    (*name).to_string(),
-                    total.count.to_string(),
-                    group(&total.amount),
-                ]
-            })
-            .collect(),
-    }));
+    blocks.push(Block::Table(types_table(totals)));
     blocks.push(Block::Heading("Contracts".into()));
-    blocks.push(Block::Table(Table {
-        header: vec![
-            "contract",
-            "customer",
-            "agent",
-            "weighted base",
-            "expected",
-            "due by now",
-            "paid",
-            "short",
-            "findings",
-        ],
-        rows: totals
-            .per_contract
-            .iter()
-            .map(|total| {
-                vec![
-                    total.contract_id.clone(),
-                    total.customer.clone(),
-                    total.agent.clone(),
-                    group(&total.weighted_base),
-                    group(&total.expected),
-                    group(&total.due),
-                    group(&total.paid),
-                    group(&total.shortfall),
-                    total.findings.to_string(),
-                ]
-            })
-            .collect(),
-    }));
+    blocks.push(Block::Table(contracts_table(totals)));
     let mut important: Vec<&Finding> = audit
         .findings
         .iter()
@@ -129,82 +93,150 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
         }
     }
     blocks.push(Block::Heading("Control totals".into()));
-    blocks.push(Block::Paragraph("Every input row is attributed to a contract, excluded with a reason, or rejected; amounts are net amounts.".into()));
-    blocks.push(Block::Table(Table {
-        header: vec![
-            "billing table",
-            "rows read",
-            "amount read",
-            "attributed",
-            "excluded",
-            "rejected",
-            "balanced",
-        ],
-        rows: audit
-            .billing_controls
-            .iter()
-            .map(|control| {
-                let excluded_rows: u64 = control.excluded.values().map(|tally| tally.rows).sum();
-                let excluded_amount = control
-                    .excluded
-                    .values()
-                    .fold(rust_decimal::Decimal::ZERO, |sum, tally| {
-                        sum.saturating_add(tally.amount)
-                    });
-                vec![
-                    control.table.to_string(),
-                    control.read.rows.to_string(),
-                    format_money(control.read.amount),
-                    format!(
-                        "{} / {}",
-                        control.attributed.rows,
-                        format_money(control.attributed.amount)
-                    ),
-                    format!("{excluded_rows} / {}", format_money(excluded_amount)),
-                    format!(
-                        "{} / {}",
-                        control.rejected.rows,
-                        format_money(control.rejected.amount)
-                    ),
-                    if billing_balanced(control) {
-                        "yes".into()
-                    } else {
-                        "NO".into()
-                    },
-                ]
-            })
-            .collect(),
-    }));
-    blocks.push(Block::Table(Table {
-        header: vec![
-            "payout table",
-            "rows read",
-            "amount read",
-            "used",
-            "rejected",
-            "balanced",
-        ],
-        rows: audit
-            .payout_controls
-            .iter()
-            .map(|control| {
-                vec![
-                    control.table.to_string(),
-                    control.rows.to_string(),
-                    format_money(control.amount),
-                    format!("{} / {}", control.used, format_money(control.used_amount)),
-                    control.rejected.to_string(),
-                    if payout_balanced(control) {
-                        "yes".into()
-                    } else {
-                        "NO".into()
-                    },
-                ]
-            })
-            .collect(),
-    }));
+    blocks.push(Block::Paragraph(CONTROLS_NOTE.into()));
+    let [billing, payouts] = control_tables(audit);
+    blocks.push(Block::Table(billing));
+    blocks.push(Block::Table(payouts));
     blocks.push(Block::Heading("Inputs".into()));
-    blocks.push(Block::Table(Table {
+    blocks.push(Block::Table(inputs_table(audit)));
+    blocks
+}
+
+/// Findings by type: count and money concerned.
+pub(super) fn types_table(totals: &Totals) -> Table {
+    Table {
+        header: vec!["type", "count", "money concerned"],
+        rows: totals
+            .by_type
+            .iter()
+            .map(|(name, total)| {
+                vec![
+                    (*name).to_string(),
+                    total.count.to_string(),
+                    group(&total.amount),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Per contract: weighted base, expected, due, paid, short and findings.
+pub(super) fn contracts_table(totals: &Totals) -> Table {
+    Table {
+        header: vec![
+            "contract",
+            "customer",
+            "agent",
+            "weighted base",
+            "expected",
+            "due by now",
+            "paid",
+            "short",
+            "findings",
+        ],
+        rows: totals
+            .per_contract
+            .iter()
+            .map(|total| {
+                vec![
+                    total.contract_id.clone(),
+                    total.customer.clone(),
+                    total.agent.clone(),
+                    group(&total.weighted_base),
+                    group(&total.expected),
+                    group(&total.due),
+                    group(&total.paid),
+                    group(&total.shortfall),
+                    total.findings.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The control totals of the billing tables, then of the payout tables.
+pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
+    [
+        Table {
+            header: vec![
+                "billing table",
+                "rows read",
+                "amount read",
+                "attributed",
+                "excluded",
+                "rejected",
+                "balanced",
+            ],
+            rows: audit
+                .billing_controls
+                .iter()
+                .map(|control| {
+                    let excluded_rows: u64 =
+                        control.excluded.values().map(|tally| tally.rows).sum();
+                    let excluded_amount = control
+                        .excluded
+                        .values()
+                        .fold(rust_decimal::Decimal::ZERO, |sum, tally| {
+                            sum.saturating_add(tally.amount)
+                        });
+                    vec![
+                        control.table.to_string(),
+                        control.read.rows.to_string(),
+                        format_money(control.read.amount),
+                        format!(
+                            "{} / {}",
+                            control.attributed.rows,
+                            format_money(control.attributed.amount)
+                        ),
+                        format!("{excluded_rows} / {}", format_money(excluded_amount)),
+                        format!(
+                            "{} / {}",
+                            control.rejected.rows,
+                            format_money(control.rejected.amount)
+                        ),
+                        if billing_balanced(control) {
+                            "yes".into()
+                        } else {
+                            "NO".into()
+                        },
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            header: vec![
+                "payout table",
+                "rows read",
+                "amount read",
+                "used",
+                "rejected",
+                "balanced",
+            ],
+            rows: audit
+                .payout_controls
+                .iter()
+                .map(|control| {
+                    vec![
+                        control.table.to_string(),
+                        control.rows.to_string(),
+                        format_money(control.amount),
+                        format!("{} / {}", control.used, format_money(control.used_amount)),
+                        control.rejected.to_string(),
+                        if payout_balanced(control) {
+                            "yes".into()
+                        } else {
+                            "NO".into()
+                        },
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// The input files: role, path, format, rows and SHA-256.
+pub(super) fn inputs_table(audit: &Audit) -> Table {
+    Table {
         header: vec!["role", "file", "format", "rows", "sha256"],
         rows: audit
             .inputs
@@ -227,8 +259,7 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
                 ]
             })
             .collect(),
-    }));
-    blocks
+    }
 }
 
 fn markdown_cell(text: &str) -> String {
@@ -263,42 +294,11 @@ pub fn markdown(audit: &Audit, totals: &Totals) -> String {
     out
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
-
-/// Numbers align right; short single words (ids, dates, types) do not wrap.
-fn cell_class(text: &str) -> &'static str {
-    let numeric = !text.is_empty()
-        && text
-            .chars()
-            .all(|character| character.is_ascii_digit() || matches!(character, ',' | '.' | '-'))
-        && text.chars().any(|character| character.is_ascii_digit());
-    if numeric {
-        " class=\"number\""
-    } else if text.chars().count() <= 28 && !text.contains(' ') {
-        " class=\"word\""
-    } else {
-        ""
-    }
-}
-
 /// The summary as a self-contained HTML page (no scripts, no external resources).
 pub fn html(audit: &Audit, totals: &Totals) -> String {
-    let mut out = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em;max-width:80em}\ntable{border-collapse:collapse;margin:1em 0}\nth,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\nth{background:#f3f3f3}\ntd.number{text-align:right;white-space:nowrap}\ntd.word{white-space:nowrap}\n</style>\n</head>\n<body>\n",
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\n{}</style>\n</head>\n<body>\n",
+        html::BASE_CSS
     );
     let mut first = true;
     for block in blocks(audit, totals) {
@@ -306,26 +306,12 @@ pub fn html(audit: &Audit, totals: &Totals) -> String {
             Block::Heading(text) => {
                 let tag = if first { "h1" } else { "h2" };
                 first = false;
-                let _ = writeln!(out, "<{tag}>{}</{tag}>", escape_html(&text));
+                let _ = writeln!(out, "<{tag}>{}</{tag}>", html::escape(&text));
             }
             Block::Paragraph(text) => {
-                let _ = writeln!(out, "<p>{}</p>", escape_html(&text));
+                let _ = writeln!(out, "<p>{}</p>", html::escape(&text));
             }
-            Block::Table(table) => {
-                out.push_str("<table>\n<tr>");
-                for name in table.header {
-                    let _ = write!(out, "<th>{}</th>", escape_html(name));
-                }
-                out.push_str("</tr>\n");
-                for row in table.rows {
-                    out.push_str("<tr>");
-                    for cell in row {
-                        let _ = write!(out, "<td{}>{}</td>", cell_class(&cell), escape_html(&cell));
-                    }
-                    out.push_str("</tr>\n");
-                }
-                out.push_str("</table>\n");
-            }
+            Block::Table(table) => html::write_table(&mut out, &table),
         }
     }
     out.push_str("</body>\n</html>\n");
@@ -337,11 +323,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            escape_html("<script>alert('x')</script> & \"y\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
-        );
+    fn markdown_cells_keep_their_table() {
         assert_eq!(markdown_cell("a|b\nc"), "a\\|b c");
     }
 }

@@ -3,6 +3,7 @@
 //! `payouts`) map columns by header name and report every bad cell by location.
 
 pub mod billing;
+pub mod capture;
 pub mod cell;
 pub mod contracts;
 pub mod header;

@@ -1,6 +1,7 @@
 //! Command-line arguments. Parsing only: [`crate::config::Config`] turns them into what the
 //! audit runs on.
 
+use crate::lang::Lang;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -27,6 +28,10 @@ pub enum Command {
     /// normalised lines and the rows that would be rejected: what to run when a new export
     /// does not load.
     Inspect(InspectArgs),
+    /// Run the audit in memory (no reports written) and print the computation trail of
+    /// one contract: every settlement period (or those overlapping --period) from the
+    /// weighted base per product to each installment, its payouts and its findings.
+    Explain(ExplainArgs),
 }
 
 /// Arguments of `rebate-audit formats`.
@@ -58,7 +63,7 @@ pub struct InspectArgs {
 }
 
 /// Arguments of `rebate-audit run`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct RunArgs {
     /// The contract workbook (.xlsx/.xls/.xlsb/.ods) or a folder with contracts.csv,
     /// tiers.csv, products.csv and schedule.csv.
@@ -79,6 +84,12 @@ pub struct RunArgs {
     /// A folder of ruleset TOML files that add to (and override) the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub rulesets: Option<PathBuf>,
+    /// Write an evidence pack per contract with findings (trail, the source rows with
+    /// their original cells, payouts, contract rows, manifest of hashes): a second pass
+    /// over the inputs for those contracts' accounts. Into DIR, or `evidence/` inside
+    /// --out when no DIR is given. Off by default, so nightly runs stay one streaming pass.
+    #[arg(long, value_name = "DIR", num_args = 0..=1)]
+    pub evidence: Option<Option<PathBuf>>,
     /// Read every billing file as this format (see `rebate-audit formats`) instead of
     /// recognising each by its header row.
     #[arg(long, value_name = "NAME")]
@@ -93,14 +104,70 @@ pub struct RunArgs {
     /// go to stderr and the exit status still tells.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// The language of the sentences in the reports (`detail`, evidence trails): English
+    /// or Chinese. Types, reasons, ids and JSON keys stay English.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+/// Arguments of `rebate-audit explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The contract whose trail to print.
+    #[arg(long, value_name = "ID")]
+    pub contract: String,
+    /// Only the settlement periods overlapping this month, quarter or year (`2025-06`,
+    /// `2024-Q4`, `2025`); default: every period.
+    #[arg(long, value_name = "YYYY-MM|YYYY-Qn|YYYY")]
+    pub period: Option<String>,
+    /// The contract workbook (.xlsx/.xls/.xlsb/.ods) or a folder with contracts.csv,
+    /// tiers.csv, products.csv and schedule.csv.
+    #[arg(long, value_name = "PATH")]
+    pub contracts: PathBuf,
+    /// Billing exports: files or folders (searched recursively), CSV or spreadsheets.
+    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    pub billing: Vec<PathBuf>,
+    /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
+    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    pub payouts: Vec<PathBuf>,
+    /// The audit date (YYYY-MM-DD). Default: today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// A folder of ruleset TOML files that add to (and override) the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub rulesets: Option<PathBuf>,
+    /// Read every billing file as this format instead of recognising it by its header.
+    #[arg(long, value_name = "NAME")]
+    pub format: Option<String>,
+    /// The language of the trail and of the findings' sentences.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+impl ExplainArgs {
+    /// The audit `explain` runs: the same inputs as `run`, quietly, writing nothing.
+    pub fn run_args(&self) -> RunArgs {
+        RunArgs {
+            contracts: self.contracts.clone(),
+            billing: self.billing.clone(),
+            payouts: self.payouts.clone(),
+            as_of: self.as_of.clone(),
+            rulesets: self.rulesets.clone(),
+            format: self.format.clone(),
+            lang: self.lang,
+            quiet: true,
+            ..RunArgs::default()
+        }
+    }
 }
 
 /// Severity threshold for the exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Any finding.
     Info,
     /// Warnings and errors.
+    #[default]
     Warning,
     /// Errors only.
     Error,

@@ -22,6 +22,10 @@ pub struct Config {
     pub out: PathBuf,
     /// User rulesets folder.
     pub rulesets: Option<PathBuf>,
+    /// Whether evidence packs are written (`--evidence`).
+    pub packs: bool,
+    /// Evidence pack folder (`--evidence DIR`); `None`: `evidence/` inside `out`.
+    pub evidence: Option<PathBuf>,
     /// The billing format every billing file is read as (`--format`); `None`: recognised
     /// by header.
     pub format: Option<String>,
@@ -31,6 +35,8 @@ pub struct Config {
     pub threads: Option<usize>,
     /// No progress bar and no summary line (cron).
     pub quiet: bool,
+    /// The language of the sentences in the reports.
+    pub lang: crate::lang::Lang,
 }
 
 /// A bad argument; the audit does not start.
@@ -105,6 +111,8 @@ impl Config {
             as_of,
             out: args.out.clone(),
             rulesets: args.rulesets.clone(),
+            packs: args.evidence.is_some(),
+            evidence: args.evidence.clone().flatten(),
             format: args.format.clone(),
             fail_on: match args.fail_on {
                 FailOn::Info => Severity::Info,
@@ -113,6 +121,7 @@ impl Config {
             },
             threads: args.threads,
             quiet: args.quiet,
+            lang: args.lang,
         })
     }
 }
@@ -181,6 +190,10 @@ fn walk(
             continue;
         }
         if entry.is_dir() {
+            // An evidence pack's CSVs (`--evidence` put inside an input folder) are never input.
+            if crate::report::pack::is_pack(&entry) {
+                continue;
+            }
             walk(option, &entry, out, files)?;
         } else if is_table_file(&entry) {
             files.push(entry);

@@ -11,9 +11,11 @@ pub mod cli;
 pub mod compute;
 pub mod config;
 pub mod domain;
+pub mod explain;
 pub mod fast_hash;
 pub mod ingest;
 pub mod inspect;
+pub mod lang;
 pub mod pipeline;
 pub mod progress;
 pub mod quality;
@@ -23,7 +25,7 @@ pub mod ruleset;
 #[cfg(test)]
 mod test_support;
 
-use cli::{Args, Command, InspectArgs, RunArgs};
+use cli::{Args, Command, ExplainArgs, InspectArgs, RunArgs};
 use config::{Config, ConfigError};
 use domain::finding::Severity;
 use pipeline::PipelineError;
@@ -70,6 +72,9 @@ pub enum RunError {
     /// Reports could not be written.
     #[error("cannot write the reports: {0}")]
     Write(#[from] std::io::Error),
+    /// `explain` was asked about a contract or period the audit does not have.
+    #[error(transparent)]
+    Explain(#[from] explain::ExplainError),
 }
 
 /// Runs the command the arguments name; prints a short summary on standard output.
@@ -86,7 +91,25 @@ pub fn run(args: Args) -> Result<Outcome, RunError> {
             Ok(Outcome::Clean)
         }
         Command::Inspect(inspect_args) => run_inspect(&inspect_args),
+        Command::Explain(explain_args) => run_explain(&explain_args),
     }
+}
+
+/// `explain`: the audit in memory, the trail of one contract on standard output; exit 0.
+fn run_explain(args: &ExplainArgs) -> Result<Outcome, RunError> {
+    let today = chrono::Local::now().date_naive();
+    let period = args
+        .period
+        .as_deref()
+        .map(explain::parse_period)
+        .transpose()?;
+    let config = Config::from_args(&args.run_args(), today)?;
+    let audit = pipeline::audit(&config)?;
+    print!(
+        "{}",
+        explain::render(&audit, &args.contract, period, config.lang)?
+    );
+    Ok(Outcome::Clean)
 }
 
 /// `inspect`: exit 0 when every table is recognised and no row rejected, else 1.
@@ -124,6 +147,28 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
         None => pipeline::audit_with_progress(&config, &progress)?,
     };
     report::write_all(&audit, &config.out)?;
+    // Evidence packs: a second pass over the inputs, on as many worker threads.
+    let command_line = report::pack::command_line(std::env::args_os());
+    // Without --evidence no pack is written, and packs a previous run left in this
+    // output folder are removed so nothing stale sits beside the new reports.
+    let write_packs = || {
+        if config.packs {
+            report::pack::write(&audit, &config, &command_line)
+        } else {
+            report::pack::remove_all(&config.out.join("evidence")).map(|()| Vec::new())
+        }
+    };
+    match config.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|error| RunError::Threads {
+                threads,
+                message: error.to_string(),
+            })?
+            .install(write_packs)?,
+        None => write_packs()?,
+    };
     let worst = audit.findings.iter().map(|finding| finding.severity).max();
     let count = |severity: Severity| {
         audit

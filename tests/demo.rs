@@ -512,6 +512,35 @@ fn demo_audit_matches_independent_expectations() {
 /// Every report file of an output folder, by path relative to it.
 fn report_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
+    // Every file the run wrote, evidence packs included.
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("{} unreadable: {e}", folder.display()));
+        for entry in entries {
+            let path = entry.expect("report entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let name = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let mut bytes = std::fs::read(&path).expect("read report file");
+            if name.ends_with("manifest.json") {
+                // A pack's manifest records the command line, which names the output
+                // folder; everything else in it must be identical.
+                let mut manifest: Value = serde_json::from_slice(&bytes).expect("manifest JSON");
+                if let Some(object) = manifest.as_object_mut() {
+                    object.retain(|key, _| !key.contains("command"));
+                }
+                bytes = manifest.to_string().into_bytes();
+            }
+            files.insert(name, bytes);
+        }
+    }
     for name in [
         "findings.json",
         "findings.csv",
@@ -519,23 +548,17 @@ fn report_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         "summary.md",
         "summary.html",
     ] {
-        let bytes = std::fs::read(dir.join(name))
-            .unwrap_or_else(|e| panic!("{} missing: {e}", dir.join(name).display()));
-        files.insert(name.to_string(), bytes);
+        assert!(
+            files.contains_key(name),
+            "{name} missing in {}",
+            dir.display()
+        );
     }
     let evidence = dir.join("evidence");
-    let entries = std::fs::read_dir(&evidence)
-        .unwrap_or_else(|e| panic!("{} missing: {e}", evidence.display()));
-    let mut count = 0;
-    for entry in entries {
-        let path = entry.expect("evidence entry").path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        files.insert(
-            format!("evidence/{name}"),
-            std::fs::read(&path).expect("read evidence file"),
-        );
-        count += 1;
-    }
+    let count = files
+        .keys()
+        .filter(|name| name.starts_with("evidence/"))
+        .count();
     assert!(count > 0, "no evidence files in {}", evidence.display());
     files
 }

@@ -1,12 +1,15 @@
-//! Reports: `findings.json`, `findings.csv`, `findings.xlsx`, `summary.md`, `summary.html`
-//! and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out); writing is
-//! atomic (temporary file, then rename), so a crash never leaves half a report.
+//! Reports: `findings.json`, `findings.csv`, `findings.xlsx`, `summary.md`, `summary.html`,
+//! `report.html` and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out);
+//! writing is atomic (temporary file, then rename), so a crash never leaves half a report.
 
 pub mod evidence;
+pub mod html;
 pub mod json;
+pub mod pack;
 pub mod summary;
 pub mod tables;
 pub mod totals;
+pub mod workbook;
 
 use crate::pipeline::Audit;
 use std::collections::BTreeSet;
@@ -21,6 +24,8 @@ type Renderer<'a> = (PathBuf, Box<dyn Fn() -> Result<Vec<u8>, String> + 'a>);
 /// written, so memory holds one report at a time, never all of them.
 pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
     let totals = std::rc::Rc::new(Totals::of(audit));
+    let for_workbook = totals.clone();
+    let for_report = std::rc::Rc::clone(&totals);
     let (for_json, for_markdown, for_html) = (totals.clone(), totals.clone(), totals);
     let mut files: Vec<Renderer<'_>> = vec![
         (
@@ -36,12 +41,22 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
             Box::new(|| tables::xlsx(&audit.findings).map_err(|error| error.to_string())),
         ),
         (
+            PathBuf::from("report.xlsx"),
+            Box::new(move || {
+                workbook::render(audit, &for_workbook).map_err(|error| error.to_string())
+            }),
+        ),
+        (
             PathBuf::from("summary.md"),
             Box::new(move || Ok(summary::markdown(audit, &for_markdown).into_bytes())),
         ),
         (
             PathBuf::from("summary.html"),
             Box::new(move || Ok(summary::html(audit, &for_html).into_bytes())),
+        ),
+        (
+            PathBuf::from("report.html"),
+            Box::new(move || html::render(audit, &for_report).map(String::into_bytes)),
         ),
     ];
     let mut names = BTreeSet::new();

@@ -20,10 +20,16 @@ fn repo() -> PathBuf {
 
 /// Runs the demo audit from the repository root (so that reported paths start with `samples/`).
 fn run_demo(out: &Path, threads: u32) -> Output {
+    run_demo_in(out, threads, &[])
+}
+
+/// [`run_demo`] with extra environment variables (time zone, locale).
+fn run_demo_in(out: &Path, threads: u32, environment: &[(&str, &str)]) -> Output {
     let out_arg = out.to_str().expect("UTF-8 temp path");
     let threads = threads.to_string();
     Command::new(env!("CARGO_BIN_EXE_rebate-audit"))
         .current_dir(repo())
+        .envs(environment.iter().copied())
         .args([
             "run",
             "--contracts",
@@ -565,10 +571,33 @@ fn report_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn demo_reports_are_identical_whatever_the_thread_count() {
+    // Thread count, time zone and locale all differ between the two runs.
     let two = tempfile::tempdir().expect("temp dir");
     let one = tempfile::tempdir().expect("temp dir");
-    assert_exit_1(&run_demo(two.path(), 2), "demo audit with --threads 2");
-    assert_exit_1(&run_demo(one.path(), 1), "demo audit with --threads 1");
+    assert_exit_1(
+        &run_demo_in(
+            two.path(),
+            2,
+            &[
+                ("TZ", "Asia/Shanghai"),
+                ("LANG", "zh_CN.UTF-8"),
+                ("LC_ALL", "zh_CN.UTF-8"),
+            ],
+        ),
+        "demo audit with --threads 2 in China time",
+    );
+    assert_exit_1(
+        &run_demo_in(
+            one.path(),
+            1,
+            &[
+                ("TZ", "America/Los_Angeles"),
+                ("LANG", "C"),
+                ("LC_ALL", "C"),
+            ],
+        ),
+        "demo audit with --threads 1 in US Pacific time",
+    );
 
     let (a, b) = (report_files(two.path()), report_files(one.path()));
     let names_a: BTreeSet<&String> = a.keys().collect();

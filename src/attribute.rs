@@ -460,6 +460,8 @@ pub struct Attributor<'i, 'a> {
     /// Per (contract, segment, table, product number): the source group. Kept flat by
     /// numbers on the hot path; named and nested into [`Bucket`]s when the file ends.
     groups: FastMap<(usize, usize, usize, u32), SourceGroup>,
+    /// The last line's account and its candidate contracts.
+    last_account: Option<(String, &'i [usize])>,
     /// Account ids, currencies and product names seen outside the common path, numbered
     /// once, so tallying an excluded line looks up numbers instead of allocating keys.
     names: Interner,
@@ -502,6 +504,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             weighted: FastMap::default(),
             groups: FastMap::default(),
             names: Interner::default(),
+            last_account: None,
             uncovered: FastMap::default(),
             currency_mismatches: FastMap::default(),
             overlaps: FastMap::default(),
@@ -646,11 +649,30 @@ impl<'i, 'a> Attributor<'i, 'a> {
         let date = line.effective_date();
         let table_number = self.ledger.tables.len().saturating_sub(1);
         let plans = self.index.plans;
-        let candidates: &[usize] = self
-            .index
-            .by_account
-            .get(line.account_id.as_ref())
-            .map_or(&[], Vec::as_slice);
+        // Exports are sorted by account: the last line's account is usually this one's.
+        let candidates: &[usize] = match &self.last_account {
+            Some((account, candidates)) if account.as_str() == line.account_id.as_ref() => {
+                candidates
+            }
+            _ => {
+                let candidates = self
+                    .index
+                    .by_account
+                    .get(line.account_id.as_ref())
+                    .map_or(&[][..], Vec::as_slice);
+                match &mut self.last_account {
+                    Some((account, last)) => {
+                        account.clear();
+                        account.push_str(&line.account_id);
+                        *last = candidates;
+                    }
+                    None => {
+                        self.last_account = Some((line.account_id.to_string(), candidates));
+                    }
+                }
+                candidates
+            }
+        };
         let covers = |candidate: &usize| plans[*candidate].contract.term().contains(date);
         let in_currency = |candidate: &usize| {
             covers(candidate) && plans[*candidate].contract.currency == line.currency
@@ -765,7 +787,6 @@ impl BillingSink for Attributor<'_, '_> {
     }
 
     fn line(&mut self, row: usize, line: BillingLine<'_>) {
-        let table = self.table().table.clone();
         match self.attribute(row, &line) {
             Ok(None) => {
                 let table = self.table();
@@ -776,12 +797,18 @@ impl BillingSink for Attributor<'_, '_> {
                     .checked_add(line.net_amount)
                     .unwrap_or(table.read.amount);
             }
-            Ok(Some(reason)) => self.reject_row(table.at_row(row), reason, Some(line.net_amount)),
-            Err(Overflow) => self.reject_row(
-                table.at_row(row).at_column("net_amount"),
-                "the amounts are out of range (more than 28 significant digits)".into(),
-                None,
-            ),
+            Ok(Some(reason)) => {
+                let location = self.table().table.at_row(row);
+                self.reject_row(location, reason, Some(line.net_amount));
+            }
+            Err(Overflow) => {
+                let location = self.table().table.at_row(row).at_column("net_amount");
+                self.reject_row(
+                    location,
+                    "the amounts are out of range (more than 28 significant digits)".into(),
+                    None,
+                );
+            }
         }
     }
 

@@ -16,6 +16,11 @@ pub struct YearMonth {
 impl YearMonth {
     /// `None` unless `month` is 1..=12 and the year is within chrono's range.
     pub fn new(year: i32, month: u32) -> Option<Self> {
+        // Years well inside chrono's range need no calendar call (the billing hot path
+        // builds one month per line).
+        if (1..=12).contains(&month) && (1..=9999).contains(&year) {
+            return Some(YearMonth { year, month });
+        }
         NaiveDate::from_ymd_opt(year, month, 1).map(|_| YearMonth { year, month })
     }
 

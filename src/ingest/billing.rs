@@ -122,6 +122,8 @@ pub struct BillingReader<'a, S> {
     /// Billed product name → (canonical name, known), per layout: resolving an alias
     /// lower-cases the name, which is worth doing once per name, not once per line.
     products: Vec<FastMap<String, (String, bool)>>,
+    /// The last date text the fast path read, and its date.
+    last_date: (String, chrono::NaiveDate),
 }
 
 impl<'a, S: BillingSink> BillingReader<'a, S> {
@@ -130,6 +132,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
     pub fn new(layouts: Vec<&'a Ruleset>, sink: S) -> Self {
         BillingReader {
             products: vec![FastMap::default(); layouts.len()],
+            last_date: (String::new(), chrono::NaiveDate::MIN),
             layouts,
             sink,
             table: None,
@@ -185,6 +188,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
         sink.begin_table(&position.table, recognised.as_ref());
         BillingReader {
             products: vec![FastMap::default(); position.layouts.len()],
+            last_date: (String::new(), chrono::NaiveDate::MIN),
             layouts: position.layouts.clone(),
             sink,
             table: Some(position.table.clone()),
@@ -456,7 +460,7 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         }
         let layout = *layout;
         let format = self.format(layout);
-        let Some(fast) = FastRow::read(format, slots, record, text) else {
+        let Some(fast) = FastRow::read(format, slots, record, text, &mut self.last_date) else {
             return false;
         };
         let ruleset = self.layouts[layout];
@@ -569,6 +573,7 @@ impl<'r> FastRow<'r> {
         slots: &Slots,
         record: &csv::ByteRecord,
         text: &'r str,
+        last_date: &mut (String, chrono::NaiveDate),
     ) -> Option<FastRow<'r>> {
         // `text` is the record's bytes, checked UTF-8; fields are slices of it.
         let field = |index: usize| -> Option<&'r str> {
@@ -603,7 +608,15 @@ impl<'r> FastRow<'r> {
         }
         let date = match optional(BillingField::Date)? {
             None => None,
-            Some(date) => Some(value::iso_date(date.as_bytes())?),
+            // Exports are sorted by date within an account: most rows repeat the last date.
+            Some(text) if text == last_date.0 => Some(last_date.1),
+            Some(text) => {
+                let date = value::iso_date(text.as_bytes())?;
+                last_date.0.clear();
+                last_date.0.push_str(text);
+                last_date.1 = date;
+                Some(date)
+            }
         };
         let billing_month = match (
             slots.first(BillingField::BillingMonth),

@@ -149,7 +149,8 @@ pub(crate) fn plain_amount(bytes: &[u8]) -> Option<Decimal> {
     for &byte in digits {
         match byte {
             b'0'..=b'9' => {
-                mantissa = mantissa * 10 + i64::from(byte - b'0');
+                // 19 digits can pass i64::MAX: then the full parser reads it exactly.
+                mantissa = mantissa.checked_mul(10)?.checked_add(i64::from(byte - b'0'))?;
                 count += 1;
                 if let Some(scale) = scale.as_mut() {
                     *scale += 1;

@@ -13,6 +13,31 @@ pub struct Args {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// How the log on stderr is written: `human` lines (default) or one JSON object per
+    /// line (with `json`, the stage lines of a run are shown by default). The filter is
+    /// `REBATE_AUDIT_LOG` (e.g. `info`, `debug`).
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+/// How the log on stderr is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Plain lines for people.
+    #[default]
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+impl LogFormat {
+    /// `human` or `json`.
+    pub fn word(self) -> &'static str {
+        match self {
+            LogFormat::Human => "human",
+            LogFormat::Json => "json",
+        }
+    }
 }
 
 /// Subcommands.
@@ -62,25 +87,32 @@ pub struct InspectArgs {
     pub json: bool,
 }
 
-/// Arguments of `rebate-audit run`.
-#[derive(Debug, Default, clap::Args)]
+/// Arguments of `rebate-audit run`. Every option may also come from `--config FILE`
+/// (`audit.toml`); an option given on the command line wins over the file.
+#[derive(Debug, Default, Clone, clap::Args)]
 pub struct RunArgs {
+    /// A configuration file (`audit.toml`) with any of the options below; relative paths
+    /// in it are relative to its folder. Options given on the command line win.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The contract workbook (.xlsx/.xls/.xlsb/.ods) or a folder with contracts.csv,
     /// tiers.csv, products.csv and schedule.csv.
     #[arg(long, value_name = "PATH")]
-    pub contracts: PathBuf,
+    pub contracts: Option<PathBuf>,
     /// Billing exports: files or folders (searched recursively), CSV or spreadsheets.
-    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    #[arg(long, value_name = "PATH", num_args = 1..)]
     pub billing: Vec<PathBuf>,
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
-    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    #[arg(long, value_name = "PATH", num_args = 1..)]
     pub payouts: Vec<PathBuf>,
-    /// The audit date (YYYY-MM-DD): what is due is judged as of this day. Default: today.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// The audit date: what is due is judged as of this day. A date (YYYY-MM-DD) or a
+    /// rule: `today` (the default), `yesterday` or `last-month-end` (the last day of the
+    /// month before this one).
+    #[arg(long, value_name = "YYYY-MM-DD|RULE")]
     pub as_of: Option<String>,
-    /// Where to write the reports (created if missing).
-    #[arg(long, value_name = "DIR", default_value = "audit-out")]
-    pub out: PathBuf,
+    /// Where to write the reports (created if missing). Default: `audit-out`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// A folder of ruleset TOML files that add to (and override) the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub rulesets: Option<PathBuf>,
@@ -90,13 +122,29 @@ pub struct RunArgs {
     /// --out when no DIR is given. Off by default, so nightly runs stay one streaming pass.
     #[arg(long, value_name = "DIR", num_args = 0..=1)]
     pub evidence: Option<Option<PathBuf>>,
+    /// No evidence packs, even when the --config file asks for them.
+    #[arg(long, conflicts_with = "evidence")]
+    pub no_evidence: bool,
     /// Read every billing file as this format (see `rebate-audit formats`) instead of
     /// recognising each by its header row.
     #[arg(long, value_name = "NAME")]
     pub format: Option<String>,
-    /// Exit with status 1 when a finding of this severity or higher exists.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with status 1 when a finding of this severity or higher exists (default:
+    /// warning).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// The findings.json of an earlier run: mark each finding `new` or `persisting` and
+    /// list the baseline's findings that are gone as `resolved`.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Exit with status 1 only for new findings (not in --baseline) at or above
+    /// --fail-on. Needs --baseline.
+    #[arg(long, overrides_with = "no_fail_on_new")]
+    pub fail_on_new: bool,
+    /// Every finding at or above --fail-on counts for the exit status, even when the
+    /// --config file sets `fail_on_new`.
+    #[arg(long, overrides_with = "fail_on_new")]
+    pub no_fail_on_new: bool,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -105,9 +153,9 @@ pub struct RunArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// The language of the sentences in the reports (`detail`, evidence trails): English
-    /// or Chinese. Types, reasons, ids and JSON keys stay English.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
+    /// (default) or Chinese. Types, reasons, ids and JSON keys stay English.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 /// Arguments of `rebate-audit explain`.
@@ -130,8 +178,9 @@ pub struct ExplainArgs {
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
     pub payouts: Vec<PathBuf>,
-    /// The audit date (YYYY-MM-DD). Default: today.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// The audit date: a date (YYYY-MM-DD), `today` (the default), `yesterday` or
+    /// `last-month-end`.
+    #[arg(long, value_name = "YYYY-MM-DD|RULE")]
     pub as_of: Option<String>,
     /// A folder of ruleset TOML files that add to (and override) the built-in ones.
     #[arg(long, value_name = "DIR")]
@@ -148,13 +197,13 @@ impl ExplainArgs {
     /// The audit `explain` runs: the same inputs as `run`, quietly, writing nothing.
     pub fn run_args(&self) -> RunArgs {
         RunArgs {
-            contracts: self.contracts.clone(),
+            contracts: Some(self.contracts.clone()),
             billing: self.billing.clone(),
             payouts: self.payouts.clone(),
             as_of: self.as_of.clone(),
             rulesets: self.rulesets.clone(),
             format: self.format.clone(),
-            lang: self.lang,
+            lang: Some(self.lang),
             quiet: true,
             ..RunArgs::default()
         }
@@ -171,4 +220,16 @@ pub enum FailOn {
     Warning,
     /// Errors only.
     Error,
+}
+
+impl FailOn {
+    /// The severity it names.
+    pub fn severity(self) -> crate::domain::finding::Severity {
+        use crate::domain::finding::Severity;
+        match self {
+            FailOn::Info => Severity::Info,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Error => Severity::Error,
+        }
+    }
 }

@@ -1,11 +1,76 @@
 //! The validated run configuration: arguments resolved once, so the pipeline never sees
-//! raw command-line text.
+//! raw command-line text. Options from `--config FILE` ([`crate::settings`]) are merged
+//! in first; an option given on the command line wins.
 
-use crate::cli::{FailOn, RunArgs};
+use crate::baseline::{Baseline, BaselineError};
+use crate::cli::RunArgs;
 use crate::domain::finding::Severity;
 use crate::ingest::table::is_table_file;
-use chrono::NaiveDate;
+use crate::settings::SettingsError;
+use chrono::{Datelike, Duration, NaiveDate};
 use std::path::{Path, PathBuf};
+
+/// The environment variable that stands in for today's date (`YYYY-MM-DD`): a test hook,
+/// so `today`, `yesterday` and `last-month-end` can be checked against a fixed day.
+pub const TODAY_VARIABLE: &str = "REBATE_AUDIT_TODAY";
+
+/// Today's date on this machine's clock, or the date in `REBATE_AUDIT_TODAY` when set.
+///
+/// # Errors
+/// When `REBATE_AUDIT_TODAY` is set but is not a date.
+pub fn today() -> Result<NaiveDate, ConfigError> {
+    match std::env::var(TODAY_VARIABLE) {
+        Ok(text) => {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| ConfigError::Today(text))
+        }
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// How the audit date is chosen: a fixed date, or a rule applied to today's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    /// This date.
+    Date(NaiveDate),
+    /// The day the run starts.
+    Today,
+    /// The day before.
+    Yesterday,
+    /// The last day of the month before today's month (on 2026-07-15 and on 2026-07-31
+    /// alike: 2026-06-30).
+    LastMonthEnd,
+}
+
+impl AsOf {
+    /// What an `--as-of` value or an `as_of` key may hold, for error messages.
+    pub const EXPECTED: &'static str =
+        "a date such as 2026-06-30, or `today`, `yesterday` or `last-month-end`";
+
+    /// Reads `YYYY-MM-DD`, `today`, `yesterday` or `last-month-end` (case and surrounding
+    /// space ignored; `last_month_end` accepted too).
+    pub fn parse(text: &str) -> Option<AsOf> {
+        let text = text.trim();
+        match text.to_ascii_lowercase().replace('_', "-").as_str() {
+            "today" => Some(AsOf::Today),
+            "yesterday" => Some(AsOf::Yesterday),
+            "last-month-end" => Some(AsOf::LastMonthEnd),
+            _ => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .map(AsOf::Date),
+        }
+    }
+
+    /// The audit date this rule gives on `today`.
+    pub fn resolve(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            AsOf::Date(date) => date,
+            AsOf::Today => today,
+            AsOf::Yesterday => today - Duration::days(1),
+            // The first of this month, minus one day.
+            AsOf::LastMonthEnd => today - Duration::days(i64::from(today.day())),
+        }
+    }
+}
 
 /// What one audit run reads and writes.
 #[derive(Debug, Clone)]
@@ -37,14 +102,40 @@ pub struct Config {
     pub quiet: bool,
     /// The language of the sentences in the reports.
     pub lang: crate::lang::Lang,
+    /// The findings of an earlier run to compare with (`--baseline`), read and checked.
+    pub baseline: Option<Baseline>,
+    /// Whether only findings that are new against the baseline set the exit status.
+    pub fail_on_new: bool,
 }
 
 /// A bad argument; the audit does not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// `--as-of` is not a date.
-    #[error("--as-of: expected a date such as 2026-06-30, found `{0}`")]
+    /// `--as-of` is not a date or a rule.
+    #[error(
+        "--as-of: expected a date such as 2026-06-30, or `today`, `yesterday` or `last-month-end`, found `{0}`"
+    )]
     AsOf(String),
+    /// `REBATE_AUDIT_TODAY` is set but is not a date.
+    #[error("REBATE_AUDIT_TODAY: expected a date such as 2026-06-30, found `{0}`")]
+    Today(String),
+    /// A required input is given neither on the command line nor in `--config`.
+    #[error("{option}: required (on the command line, or as `{key}` in a --config file)")]
+    Required {
+        /// The option.
+        option: &'static str,
+        /// Its key in `audit.toml`.
+        key: &'static str,
+    },
+    /// `--fail-on-new` without a baseline to tell new findings from old ones.
+    #[error("--fail-on-new: needs --baseline (or `baseline` in the --config file)")]
+    FailOnNewWithoutBaseline,
+    /// The `--config` file is unreadable or wrong.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The `--baseline` file is unreadable or not a findings.json.
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
     /// A path does not exist.
     #[error("{option}: `{path}` does not exist")]
     Missing {
@@ -77,20 +168,46 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// Resolves arguments; `today` is the default audit date.
+    /// Resolves arguments, after merging in the `--config` file when one is named;
+    /// `today` is the day the `--as-of` rules count from (and the default audit date).
     ///
     /// # Errors
-    /// On a bad date, a missing path or an empty folder.
+    /// On a bad configuration file, a bad date, a missing path, an empty folder or an
+    /// unreadable baseline.
     pub fn from_args(args: &RunArgs, today: NaiveDate) -> Result<Config, ConfigError> {
+        let merged;
+        let args = if args.config.is_some() {
+            merged = crate::settings::apply(args.clone())?;
+            &merged
+        } else {
+            args
+        };
         let as_of = match &args.as_of {
             None => today,
-            Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| ConfigError::AsOf(text.clone()))?,
+            Some(text) => AsOf::parse(text)
+                .ok_or_else(|| ConfigError::AsOf(text.clone()))?
+                .resolve(today),
         };
-        if !args.contracts.exists() {
+        let contracts = args.contracts.clone().ok_or(ConfigError::Required {
+            option: "--contracts",
+            key: "contracts",
+        })?;
+        if args.billing.is_empty() {
+            return Err(ConfigError::Required {
+                option: "--billing",
+                key: "billing",
+            });
+        }
+        if args.payouts.is_empty() {
+            return Err(ConfigError::Required {
+                option: "--payouts",
+                key: "payouts",
+            });
+        }
+        if !contracts.exists() {
             return Err(ConfigError::Missing {
                 option: "--contracts",
-                path: args.contracts.display().to_string(),
+                path: contracts.display().to_string(),
             });
         }
         if let Some(folder) = &args.rulesets
@@ -104,24 +221,36 @@ impl Config {
         if args.threads == Some(0) {
             return Err(ConfigError::Threads);
         }
+        if args.fail_on_new && args.baseline.is_none() {
+            return Err(ConfigError::FailOnNewWithoutBaseline);
+        }
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("audit-out"));
+        // Read before anything is written: the baseline may be last night's findings.json
+        // in this very output folder.
+        let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
         Ok(Config {
-            contracts: args.contracts.clone(),
-            billing: expand("--billing", &args.billing, &args.out)?,
-            payouts: expand("--payouts", &args.payouts, &args.out)?,
+            contracts,
+            billing: expand("--billing", &args.billing, &out)?,
+            payouts: expand("--payouts", &args.payouts, &out)?,
             as_of,
-            out: args.out.clone(),
+            out,
             rulesets: args.rulesets.clone(),
-            packs: args.evidence.is_some(),
-            evidence: args.evidence.clone().flatten(),
-            format: args.format.clone(),
-            fail_on: match args.fail_on {
-                FailOn::Info => Severity::Info,
-                FailOn::Warning => Severity::Warning,
-                FailOn::Error => Severity::Error,
+            packs: args.evidence.is_some() && !args.no_evidence,
+            evidence: if args.no_evidence {
+                None
+            } else {
+                args.evidence.clone().flatten()
             },
+            format: args.format.clone(),
+            fail_on: args.fail_on.unwrap_or_default().severity(),
             threads: args.threads,
             quiet: args.quiet,
-            lang: args.lang,
+            lang: args.lang.unwrap_or_default(),
+            baseline,
+            fail_on_new: args.fail_on_new,
         })
     }
 }
@@ -200,4 +329,57 @@ fn walk(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn as_of_rules_read_dates_and_words() {
+        assert_eq!(
+            AsOf::parse("2026-06-30"),
+            Some(AsOf::Date(day("2026-06-30")))
+        );
+        assert_eq!(AsOf::parse(" Today "), Some(AsOf::Today));
+        assert_eq!(AsOf::parse("yesterday"), Some(AsOf::Yesterday));
+        assert_eq!(AsOf::parse("last-month-end"), Some(AsOf::LastMonthEnd));
+        assert_eq!(AsOf::parse("last_month_end"), Some(AsOf::LastMonthEnd));
+        assert_eq!(AsOf::parse("2026-13-01"), None);
+        assert_eq!(AsOf::parse("last-month"), None);
+        assert_eq!(AsOf::parse(""), None);
+    }
+
+    #[test]
+    fn last_month_end_is_the_day_before_this_month_began() {
+        let rule = AsOf::LastMonthEnd;
+        assert_eq!(rule.resolve(day("2026-07-15")), day("2026-06-30"));
+        assert_eq!(rule.resolve(day("2026-07-01")), day("2026-06-30"));
+        // On a month's last day it is still the month before.
+        assert_eq!(rule.resolve(day("2026-07-31")), day("2026-06-30"));
+        assert_eq!(rule.resolve(day("2026-01-05")), day("2025-12-31"));
+        assert_eq!(rule.resolve(day("2024-03-10")), day("2024-02-29"));
+        assert_eq!(rule.resolve(day("2025-03-31")), day("2025-02-28"));
+    }
+
+    #[test]
+    fn today_and_yesterday_count_from_the_given_day() {
+        assert_eq!(AsOf::Today.resolve(day("2026-03-01")), day("2026-03-01"));
+        assert_eq!(
+            AsOf::Yesterday.resolve(day("2026-03-01")),
+            day("2026-02-28")
+        );
+        assert_eq!(
+            AsOf::Yesterday.resolve(day("2026-01-01")),
+            day("2025-12-31")
+        );
+        assert_eq!(
+            AsOf::Date(day("2025-06-30")).resolve(day("2026-03-01")),
+            day("2025-06-30")
+        );
+    }
 }

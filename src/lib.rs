@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod attribute;
+pub mod baseline;
 pub mod cli;
 pub mod compute;
 pub mod config;
@@ -16,12 +17,14 @@ pub mod fast_hash;
 pub mod ingest;
 pub mod inspect;
 pub mod lang;
+pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod quality;
 pub mod reconcile;
 pub mod report;
 pub mod ruleset;
+pub mod settings;
 #[cfg(test)]
 mod test_support;
 
@@ -37,6 +40,9 @@ pub enum Outcome {
     Clean,
     /// Findings at or above `--fail-on`: exit 1.
     Findings,
+    /// Stopped by SIGTERM or SIGINT before the reports were swapped in: exit 3; the
+    /// output folder holds the previous reports, untouched (see [`output`]).
+    Interrupted,
 }
 
 impl Outcome {
@@ -45,6 +51,7 @@ impl Outcome {
         match self {
             Outcome::Clean => 0,
             Outcome::Findings => 1,
+            Outcome::Interrupted => output::INTERRUPTED,
         }
     }
 }
@@ -75,6 +82,10 @@ pub enum RunError {
     /// `explain` was asked about a contract or period the audit does not have.
     #[error(transparent)]
     Explain(#[from] explain::ExplainError),
+    /// The output folder is locked by another run, cannot be replaced, or the run was
+    /// interrupted.
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
 }
 
 /// Runs the command the arguments name; prints a short summary on standard output.
@@ -83,7 +94,17 @@ pub enum RunError {
 /// When the audit cannot run; see [`RunError`].
 pub fn run(args: Args) -> Result<Outcome, RunError> {
     match args.command {
-        Command::Run(run_args) => run_audit(&run_args),
+        Command::Run(run_args) => match run_audit(&run_args) {
+            // Whatever stopped the pipeline once SIGTERM or SIGINT came is the signal's doing.
+            Err(_) if output::interrupted() => {
+                eprintln!(
+                    "rebate-audit: interrupted by {}: stopped; no report was written and the previous reports are unchanged",
+                    output::signal_name()
+                );
+                Ok(Outcome::Interrupted)
+            }
+            result => result,
+        },
         Command::Formats(formats_args) => {
             let rulesets = ruleset::Rulesets::load(formats_args.rulesets.as_deref())
                 .map_err(PipelineError::from)?;
@@ -97,7 +118,7 @@ pub fn run(args: Args) -> Result<Outcome, RunError> {
 
 /// `explain`: the audit in memory, the trail of one contract on standard output; exit 0.
 fn run_explain(args: &ExplainArgs) -> Result<Outcome, RunError> {
-    let today = chrono::Local::now().date_naive();
+    let today = config::today()?;
     let period = args
         .period
         .as_deref()
@@ -132,8 +153,16 @@ fn run_inspect(args: &InspectArgs) -> Result<Outcome, RunError> {
 }
 
 fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
-    let today = chrono::Local::now().date_naive();
+    let today = config::today()?;
     let config = Config::from_args(args, today)?;
+    // Locks --out (and --evidence DIR) and stages the reports beside it: the folders are
+    // swapped in whole at the end, or left untouched (src/output.rs).
+    output::handle_signals().map_err(|source| output::OutputError::Io {
+        path: "signal handlers".into(),
+        source,
+    })?;
+    let packs_folder = config.packs.then(|| report::pack::folder(&config));
+    let output = output::Output::begin(&config.out, packs_folder.as_deref())?;
     let progress = progress::Progress::on_stderr(config.quiet);
     let audit = match config.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()
@@ -146,17 +175,27 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
             .install(|| pipeline::audit_with_progress(&config, &progress))?,
         None => pipeline::audit_with_progress(&config, &progress)?,
     };
-    report::write_all(&audit, &config.out)?;
+    let mut audit = audit;
+    if let Some(baseline) = &config.baseline {
+        baseline::attach(&mut audit, baseline);
+    }
+    let started = std::time::Instant::now();
+    report::write_all(&audit, output.reports())?;
+    tracing::info!(
+        stage = "write reports",
+        contracts = audit.contracts.len(),
+        findings = audit.findings.len(),
+        out = %config.out.display(),
+        elapsed_ms = pipeline::elapsed_ms(started),
+        "stage finished"
+    );
     // Evidence packs: a second pass over the inputs, on as many worker threads.
     let command_line = report::pack::command_line(std::env::args_os());
     // Without --evidence no pack is written, and packs a previous run left in this
-    // output folder are removed so nothing stale sits beside the new reports.
-    let write_packs = || {
-        if config.packs {
-            report::pack::write(&audit, &config, &command_line)
-        } else {
-            report::pack::remove_all(&config.out.join("evidence")).map(|()| Vec::new())
-        }
+    // output folder are not carried over, so nothing stale sits beside the new reports.
+    let write_packs = || match output.packs() {
+        Some(folder) => report::pack::write_to(&audit, &config, &command_line, folder),
+        None => Ok(Vec::new()),
     };
     match config.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()
@@ -169,7 +208,7 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
             .install(write_packs)?,
         None => write_packs()?,
     };
-    let worst = audit.findings.iter().map(|finding| finding.severity).max();
+    output.commit()?;
     let count = |severity: Severity| {
         audit
             .findings
@@ -179,7 +218,7 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
     };
     if !config.quiet {
         println!(
-            "rebate-audit as of {}: {} contracts, {} installments, {} findings ({} error, {} warning, {} info); reports in {}",
+            "rebate-audit as of {}: {} contracts, {} installments, {} findings ({} error, {} warning, {} info){}; reports in {}",
             audit.as_of,
             audit.contracts.len(),
             audit.installments.len(),
@@ -187,11 +226,15 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
             count(Severity::Error),
             count(Severity::Warning),
             count(Severity::Info),
+            baseline::summary_line(&audit),
             config.out.display()
         );
     }
-    Ok(match worst {
-        Some(worst) if worst >= config.fail_on => Outcome::Findings,
-        _ => Outcome::Clean,
-    })
+    Ok(
+        if baseline::fails(&audit, config.fail_on, config.fail_on_new) {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        },
+    )
 }

@@ -1,8 +1,13 @@
-//! The `rebate-audit` binary: parse arguments, set up logging, run, map the result to
-//! an exit status (0 clean, 1 findings, 2 the audit could not run).
+//! The `rebate-audit` binary: parse arguments, merge a `--config` file, set up logging,
+//! run, map the result to an exit status (0 clean, 1 findings, 2 the audit could not run).
 
 use clap::Parser;
+use rebate_audit::cli::LogFormat;
+use std::io::IsTerminal;
 use std::process::ExitCode;
+
+/// The environment variable holding the log filter (`info`, `debug`, `rebate_audit=info`).
+const LOG_VARIABLE: &str = "REBATE_AUDIT_LOG";
 
 fn main() -> ExitCode {
     let args = match rebate_audit::cli::Args::try_parse() {
@@ -18,20 +23,47 @@ fn main() -> ExitCode {
             };
         }
     };
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("REBATE_AUDIT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_target(false)
-        .without_time()
-        .init();
+    // The configuration file is read first: it may choose the log format.
+    let args = match rebate_audit::settings::resolve(args) {
+        Ok(args) => args,
+        Err(error) => {
+            eprintln!("rebate-audit: error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(args.log_format.unwrap_or_default());
     match rebate_audit::run(args) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(error) => {
             eprintln!("rebate-audit: error: {error}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Logs go to stderr. `REBATE_AUDIT_LOG` sets the filter; without it a human log shows
+/// warnings only (a plain run prints nothing there), and a JSON log — asked for by a log
+/// collector — also shows this program's stage lines (`info`).
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env(LOG_VARIABLE).unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(match format {
+            LogFormat::Human => "warn",
+            LogFormat::Json => "warn,rebate_audit=info",
+        })
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .with_target(false)
+        // Colours only on a terminal: a cron mail or a log file gets plain text.
+        .with_ansi(std::io::stderr().is_terminal());
+    match format {
+        LogFormat::Human => builder.without_time().init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
     }
 }

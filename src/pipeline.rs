@@ -109,6 +109,8 @@ pub struct Audit {
     pub payouts: Vec<Payout>,
     /// The language the findings' sentences are in; evidence trails follow it.
     pub lang: crate::lang::Lang,
+    /// This run against `--baseline`, when one is given ([`crate::baseline::attach`]).
+    pub changes: Option<crate::baseline::Changes>,
 }
 
 /// Why an audit could not run.
@@ -133,6 +135,47 @@ pub enum PipelineError {
     /// A computation overflowed.
     #[error("contract {0}: amounts are out of range (more than 28 significant digits)")]
     Overflow(String),
+    /// SIGTERM or SIGINT arrived ([`crate::output::interrupted`]).
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// A `rejected_row` finding (reason `duplicate_file`) for a billing file whose bytes are
+/// those of an earlier one: its rows are not counted twice.
+fn duplicate_file(path: &Path, first: &Path, lang: crate::lang::Lang) -> Finding {
+    let location = crate::domain::location::Location::file(shown(path));
+    let detail = match lang {
+        crate::lang::Lang::En => format!(
+            "{location}: the file is byte for byte the same as {} (same SHA-256); its rows were counted once, not twice",
+            shown(first)
+        ),
+        crate::lang::Lang::Zh => format!(
+            "{location}：该文件与 {} 完全相同（SHA-256 相同）；其中的行只计算一次，未重复计算",
+            shown(first)
+        ),
+    };
+    let subject = quality::subject(&location);
+    let fact = crate::domain::finding::Fact {
+        subject: Some(&subject),
+        reason: Some("duplicate_file"),
+        ..Default::default()
+    };
+    let mut finding = Finding::new(
+        crate::domain::finding::FindingType::RejectedRow,
+        fact,
+        detail,
+    );
+    finding.evidence.location = Some(location);
+    finding
+}
+
+/// The check between stages: `Err` once SIGTERM or SIGINT has arrived.
+fn stop_if_interrupted() -> Result<(), PipelineError> {
+    if crate::output::interrupted() {
+        Err(PipelineError::Interrupted)
+    } else {
+        Ok(())
+    }
 }
 
 /// Runs the audit described by `config`.
@@ -148,15 +191,31 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
 /// # Errors
 /// As [`audit`].
 pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit, PipelineError> {
+    let started = std::time::Instant::now();
     let rulesets = {
         let _span = tracing::info_span!("load rulesets").entered();
         Rulesets::load(config.rulesets.as_deref())?
     };
+    tracing::info!(
+        stage = "load rulesets",
+        rulesets = rulesets.names().count(),
+        elapsed_ms = elapsed_ms(started),
+        "stage finished"
+    );
+    let started = std::time::Instant::now();
     let book = {
         let _span = tracing::info_span!("load contracts").entered();
         contracts::load(&config.contracts, &rulesets)?
     };
-    tracing::info!(contracts = book.contracts.len(), "contracts loaded");
+    tracing::info!(
+        stage = "load contracts",
+        files = book.files.len(),
+        rows = book.files.iter().map(|file| file.rows).sum::<u64>(),
+        contracts = book.contracts.len(),
+        elapsed_ms = elapsed_ms(started),
+        "stage finished"
+    );
+    let started = std::time::Instant::now();
     let mut inputs: Vec<InputFile> = book
         .files
         .iter()
@@ -171,6 +230,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             formats: Vec::new(),
         })
         .collect();
+    stop_if_interrupted()?;
     let layouts = billing_layouts(&rulesets, config.format.as_deref())?;
     let plans: Vec<ContractPlan> = book.contracts.into_iter().map(ContractPlan::new).collect();
     let index = ContractIndex::new(&plans, &rulesets);
@@ -196,6 +256,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         ledgers.map_err(|Overflow| PipelineError::Overflow("(billing totals)".into()))?
     };
     let mut billing = BillingTotals::new(&plans);
+    let mut first_copy: HashMap<String, &Path> = HashMap::new();
     for (path, (digest, ledger)) in config.billing.iter().zip(ledgers) {
         let rows = ledger.tables.iter().map(|table| table.read.rows).sum();
         let mut input = input_file(InputRole::Billing, path, &digest, rows);
@@ -213,11 +274,36 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             !ledger.tables.is_empty(),
             config.lang,
         ));
+        // A second copy of a bill already read (same SHA-256, under another name) is
+        // reported and not counted again.
+        if let Ok(digest) = &digest
+            && rows > 0
+        {
+            if let Some(first) = first_copy.get(&digest.sha256) {
+                findings.push(duplicate_file(path, first, config.lang));
+                continue;
+            }
+            first_copy.insert(digest.sha256.clone(), path);
+        }
         billing
             .absorb(ledger)
             .map_err(|Overflow| PipelineError::Overflow("(billing totals)".into()))?;
     }
+    stop_if_interrupted()?;
     findings.extend(quality::billing_findings(&billing, &plans, config.lang));
+    tracing::info!(
+        stage = "read billing",
+        files = config.billing.len(),
+        tables = billing.tables.len(),
+        rows = billing
+            .tables
+            .iter()
+            .map(|table| table.read.rows)
+            .sum::<u64>(),
+        elapsed_ms = elapsed_ms(started),
+        "stage finished"
+    );
+    let started = std::time::Instant::now();
 
     // Payout ledgers, in parallel, merged in file order.
     let readers: Vec<(Result<FileDigest, table::TableError>, LedgerReader)> = {
@@ -253,6 +339,16 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             config.lang,
         ));
     }
+    tracing::info!(
+        stage = "read payouts",
+        files = config.payouts.len(),
+        rows = ledgers.tables.iter().map(|table| table.rows).sum::<u64>(),
+        payouts = ledgers.payouts.len(),
+        elapsed_ms = elapsed_ms(started),
+        "stage finished"
+    );
+    let started = std::time::Instant::now();
+    stop_if_interrupted()?;
     let contracts: Vec<&Contract> = plans.iter().map(|plan| &plan.contract).collect();
     let routed = route::route(&contracts, &ledgers.payouts, config.lang);
     findings.extend(routed.findings);
@@ -288,9 +384,18 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         installments.extend(outcome.installments);
         findings.extend(outcome.findings);
     }
+    stop_if_interrupted()?;
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     crate::domain::finding::make_ids_unique(&mut findings);
     inputs.sort_by_key(|input| input.role);
+    tracing::info!(
+        stage = "compute and reconcile",
+        contracts = contract_results.len(),
+        installments = installments.len(),
+        findings = findings.len(),
+        elapsed_ms = elapsed_ms(started),
+        "stage finished"
+    );
     Ok(Audit {
         as_of: config.as_of,
         rulesets: rulesets
@@ -306,7 +411,13 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         findings,
         payouts: ledgers.payouts,
         lang: config.lang,
+        changes: None,
     })
+}
+
+/// Milliseconds since `started`, for the stage lines of the log.
+pub fn elapsed_ms(started: std::time::Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Computes one contract's expectations from its billing segments and reconciles its
@@ -402,6 +513,13 @@ fn read_billing_file(
     progress: &Progress,
 ) -> Result<(Result<FileDigest, table::TableError>, FileLedger), Overflow> {
     let file = shown(path);
+    if crate::output::interrupted() {
+        let interrupted = table::TableError::Io {
+            location: crate::domain::location::Location::file(file),
+            source: std::io::Error::other("interrupted"),
+        };
+        return Ok((Err(interrupted), Attributor::new(index).finish()));
+    }
     let plan = match split::plan(path, file.clone()) {
         Ok(Some(plan)) => plan,
         Ok(None) => {
@@ -432,6 +550,9 @@ fn read_billing_file(
         .into_par_iter()
         .map(|part| {
             let mut reader = BillingReader::resume(&position, Attributor::new(index));
+            if crate::output::interrupted() {
+                return (Ok(()), reader.into_sink().finish());
+            }
             let read = split::read_part(path, file.clone(), &plan, part, &mut reader);
             progress.advance(part_size(&plan.parts[part]));
             (read, reader.into_sink().finish())

@@ -82,6 +82,18 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 512 * 1024 * 1024;
 /// A sheet whose used area has more cells than this is refused.
 pub const MAX_SHEET_CELLS: usize = 50_000_000;
 
+/// A worksheet part that inflates past this is refused: sheets stream cell by cell, so
+/// this bounds the time a sheet of empty rows can take, not memory (50 million cells of
+/// about 80 bytes of XML each fit).
+pub const MAX_SHEET_PART_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// calamine's XML reader (quick-xml) holds one whole token in memory — a run of text, a
+/// tag with its attributes, a comment, a CDATA section — however long: a 3 MB workbook
+/// whose one cell inflates to 3 GB of text aborts the process (memory cannot be caught
+/// running out). An XML part with a token longer than this is refused before calamine
+/// opens the file; Excel's own limit, 32,767 characters a cell, is far below it.
+pub const MAX_XML_TOKEN_BYTES: u64 = 16 * 1024 * 1024;
+
 /// A member of a zip archive that inflates past this is refused, whatever its header
 /// declares. Rows stream, so memory stays bounded at any size; the cap bounds the time a
 /// "zip bomb" (a few kilobytes inflating without end) can take, while leaving room for
@@ -641,10 +653,16 @@ pub(crate) fn read_csv_records_after(
                     }
                     continue;
                 }
-                // One validation of the whole record (delimiters are ASCII, so every
-                // field of a valid record is valid); a visitor may then take the record
-                // without any field being copied.
+                // One validation of the whole record, plus a check that no character
+                // straddles two fields (the fields are joined without their delimiters:
+                // `\xE8\xAE` `,` `\xA1` joins to a valid `计`); a visitor may then take
+                // the record without any field being copied.
                 if let Ok(text) = std::str::from_utf8(record.as_slice())
+                    && (1..record.len()).all(|index| {
+                        record
+                            .range(index)
+                            .is_some_and(|range| text.is_char_boundary(range.start))
+                    })
                     && visitor.record(line, &record, text)
                 {
                     continue;
@@ -1227,13 +1245,27 @@ fn check_zip_parts<R: Read + Seek>(
             continue;
         };
         let name = part.name().unwrap_or_default().into_owned();
-        // Sheets stream cell by cell and are bounded by the cell limit; every other part
-        // is read whole by calamine, so its real inflated size is measured (headers can
-        // lie), stopping one byte past the limit.
-        if name.starts_with("xl/worksheets/") {
-            continue;
+        // Every part's real inflated size is measured (headers can lie), stopping one
+        // byte past the limit: sheets stream cell by cell and may be large; every other
+        // part is read whole by calamine. Every XML part's longest token is measured too.
+        let part_limit = if name.starts_with("xl/worksheets/") {
+            MAX_SHEET_PART_BYTES
+        } else {
+            part_limit
+        };
+        let mut scan = XmlScan::new(name.ends_with(".xml") || name.ends_with(".rels"));
+        let _ = io::copy(&mut part.take(part_limit + 1), &mut scan);
+        if scan.longest() > MAX_XML_TOKEN_BYTES {
+            return Err(TableError::TooLarge {
+                location: location.clone(),
+                what: format!(
+                    "an XML token (a text, tag, comment or CDATA section) in the part `{name}`"
+                ),
+                size: scan.longest(),
+                limit: MAX_XML_TOKEN_BYTES,
+            });
         }
-        let size = io::copy(&mut part.take(part_limit + 1), &mut io::sink()).unwrap_or(0);
+        let size = scan.bytes;
         if size > part_limit {
             return Err(TableError::TooLarge {
                 location: location.clone(),
@@ -1244,6 +1276,151 @@ fn check_zip_parts<R: Read + Seek>(
         }
     }
     check_shared_strings(&mut archive, location)
+}
+
+/// Where [`XmlScan`] is in the XML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum XmlState {
+    Text,
+    /// Just after `<`.
+    Open,
+    /// In a tag, inside the quote when one is open.
+    Tag(Option<u8>),
+    /// Just after `<!`, or `<!-`.
+    Bang(u8),
+    /// In a comment, after this many `-`.
+    Comment(u8),
+    /// In a CDATA section, after this many `]`.
+    CData(u8),
+    /// In a processing instruction, just after a `?` or not.
+    Instruction(bool),
+    /// In a DOCTYPE declaration, this many `[` deep.
+    Doctype(u32),
+}
+
+/// Counts the bytes of a part written into it and, for XML, measures the longest token
+/// quick-xml would hold at once ([`MAX_XML_TOKEN_BYTES`]); stops (a write error) as soon
+/// as a token passes the limit, so a bomb is never inflated further than that.
+struct XmlScan {
+    xml: bool,
+    state: XmlState,
+    length: u64,
+    longest: u64,
+    bytes: u64,
+}
+
+impl XmlScan {
+    fn new(xml: bool) -> Self {
+        XmlScan {
+            xml,
+            state: XmlState::Text,
+            length: 0,
+            longest: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The longest token seen, an unfinished one included.
+    fn longest(&self) -> u64 {
+        self.longest.max(self.length)
+    }
+
+    fn end(&mut self) {
+        self.longest = self.longest.max(self.length);
+        self.length = 0;
+        self.state = XmlState::Text;
+    }
+
+    fn tag(&mut self, quote: Option<u8>, byte: u8) {
+        self.state = match (quote, byte) {
+            (Some(open), byte) if byte == open => XmlState::Tag(None),
+            (Some(open), _) => XmlState::Tag(Some(open)),
+            (None, b'"' | b'\'') => XmlState::Tag(Some(byte)),
+            (None, b'>') => return self.end(),
+            (None, _) => XmlState::Tag(None),
+        };
+    }
+
+    fn step(&mut self, byte: u8) {
+        use XmlState::*;
+        self.length += 1;
+        match self.state {
+            Text => {
+                if byte == b'<' {
+                    self.length -= 1;
+                    self.end();
+                    self.state = Open;
+                    self.length = 1;
+                }
+            }
+            Open => match byte {
+                b'!' => self.state = Bang(0),
+                b'?' => self.state = Instruction(false),
+                _ => self.tag(None, byte),
+            },
+            Tag(quote) => self.tag(quote, byte),
+            Bang(0) if byte == b'-' => self.state = Bang(1),
+            Bang(1) if byte == b'-' => self.state = Comment(0),
+            Bang(0) if byte == b'[' => self.state = CData(0),
+            Bang(_) if byte == b'>' => self.end(),
+            Bang(_) => self.state = Doctype(0),
+            Comment(dashes) => match byte {
+                b'-' => self.state = Comment(dashes.saturating_add(1)),
+                b'>' if dashes >= 2 => self.end(),
+                _ => self.state = Comment(0),
+            },
+            CData(brackets) => match byte {
+                b']' => self.state = CData(brackets.saturating_add(1)),
+                b'>' if brackets >= 2 => self.end(),
+                _ => self.state = CData(0),
+            },
+            Instruction(question) => match byte {
+                b'>' if question => self.end(),
+                _ => self.state = Instruction(byte == b'?'),
+            },
+            Doctype(depth) => match byte {
+                b'[' => self.state = Doctype(depth.saturating_add(1)),
+                b']' => self.state = Doctype(depth.saturating_sub(1)),
+                b'>' if depth == 0 => self.end(),
+                _ => {}
+            },
+        }
+    }
+}
+
+impl io::Write for XmlScan {
+    fn write(&mut self, buffer: &[u8]) -> io::Result<usize> {
+        self.bytes += buffer.len() as u64;
+        if self.xml {
+            let mut at = 0;
+            while at < buffer.len() {
+                // Text runs to the next `<`, a tag to its next `>` or quote, a quoted
+                // value to its closing quote: skip each in one step.
+                let next = match self.state {
+                    XmlState::Text => memchr::memchr(b'<', &buffer[at..]),
+                    XmlState::Tag(None) => memchr::memchr3(b'>', b'"', b'\'', &buffer[at..]),
+                    XmlState::Tag(Some(quote)) => memchr::memchr(quote, &buffer[at..]),
+                    _ => Some(0),
+                };
+                let Some(offset) = next else {
+                    self.length += (buffer.len() - at) as u64;
+                    break;
+                };
+                self.length += offset as u64;
+                at += offset;
+                self.step(buffer[at]);
+                at += 1;
+            }
+            if self.longest() > MAX_XML_TOKEN_BYTES {
+                return Err(io::Error::other("an XML token is over the limit"));
+            }
+        }
+        Ok(buffer.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// calamine reserves room for as many shared strings as the workbook declares before
@@ -1557,6 +1734,38 @@ mod tests {
         std::io::Write::write_all(&mut large, &vec![b' '; 4 << 20]).unwrap();
         let bytes = large.finish().unwrap().into_inner();
         assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, 1 << 20).is_ok());
+    }
+
+    #[test]
+    fn the_longest_xml_token_is_measured_whatever_hides_it() {
+        let longest = |xml: &[u8]| {
+            let mut scan = XmlScan::new(true);
+            // In pieces, as inflated data arrives.
+            for piece in xml.chunks(3) {
+                std::io::Write::write_all(&mut scan, piece).unwrap();
+            }
+            scan.longest()
+        };
+        assert_eq!(longest(b"<a>hello</a>"), 5);
+        // `>` and `<` inside a quoted value do not end the tag.
+        assert_eq!(longest(b"<c r=\"<>\" s='>'/><v>1</v>"), 17);
+        // Tags inside a comment or a CDATA section do not end it.
+        assert_eq!(longest(b"<!-- <x> -- > --><v/>"), 17);
+        assert_eq!(longest(b"<![CDATA[ <x> ]] ]]><v/>"), 20);
+        assert_eq!(longest(b"<?xml version=\"1.0\"?><a/>"), 21);
+        // An unfinished token counts too.
+        assert_eq!(longest(b"<a>123456789"), 9);
+        let mut scan = XmlScan::new(true);
+        let text = vec![b'A'; 1 << 20];
+        let mut refused = false;
+        for _ in 0..17 {
+            refused |= std::io::Write::write_all(&mut scan, &text).is_err();
+        }
+        assert!(refused && scan.longest() > MAX_XML_TOKEN_BYTES);
+        // Parts that are not XML are only counted.
+        let mut binary = XmlScan::new(false);
+        std::io::Write::write_all(&mut binary, &text).unwrap();
+        assert_eq!((binary.bytes, binary.longest()), (1 << 20, 0));
     }
 
     #[test]

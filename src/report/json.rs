@@ -3,6 +3,7 @@
 
 use super::totals::Totals;
 use crate::attribute::TableControl;
+use crate::baseline::{BaselineFinding, ChangeCounts, Changes};
 use crate::domain::finding::{
     Allocation, BracketSlice, CatchUp, Check, Computation, Evidence, Finding, InstallmentSplit,
     ProductBase, SourceRows, TierBracket,
@@ -42,9 +43,38 @@ struct Report<'a> {
     rulesets: Vec<RulesetJson<'a>>,
     inputs: Vec<InputJson<'a>>,
     controls: Controls,
-    totals: &'a Totals,
+    totals: TotalsJson<'a>,
     expected: Vec<ExpectedJson<'a>>,
     findings: Vec<FindingJson<'a>>,
+    /// With `--baseline`: the baseline's findings this run no longer has (added to
+    /// schema v1; absent without a baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved: Option<Vec<ResolvedJson<'a>>>,
+}
+
+/// The totals, and with `--baseline` the `changes` block (added to schema v1).
+#[derive(Serialize)]
+struct TotalsJson<'a> {
+    #[serde(flatten)]
+    totals: &'a Totals,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<ChangeCounts>,
+}
+
+/// A finding of the baseline that this run no longer has, as the baseline states it.
+#[derive(Serialize)]
+struct ResolvedJson<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    finding_type: &'a str,
+    severity: Option<&'a str>,
+    contract_id: Option<&'a str>,
+    period_start: Option<&'a str>,
+    period_end: Option<&'a str>,
+    installment: Option<u32>,
+    payout_id: Option<&'a str>,
+    reason: Option<&'a str>,
+    detail: &'a str,
 }
 
 #[derive(Serialize)]
@@ -285,6 +315,9 @@ struct FindingJson<'a> {
     #[serde(rename = "type")]
     finding_type: &'static str,
     severity: &'static str,
+    /// With `--baseline`: `new` or `persisting` (added to schema v1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<&'static str>,
     contract_id: Option<&'a str>,
     period_start: Option<String>,
     period_end: Option<String>,
@@ -473,11 +506,12 @@ fn evidence(evidence: &Evidence) -> EvidenceJson<'_> {
     }
 }
 
-fn finding(finding: &Finding) -> FindingJson<'_> {
+fn finding<'a>(finding: &'a Finding, changes: Option<&Changes>) -> FindingJson<'a> {
     FindingJson {
         id: &finding.id,
         finding_type: finding.finding_type.word(),
         severity: finding.severity.word(),
+        change: changes.map(|changes| changes.change(finding).word()),
         contract_id: finding.contract_id.as_deref(),
         period_start: date(finding.period_start),
         period_end: date(finding.period_end),
@@ -494,6 +528,21 @@ fn finding(finding: &Finding) -> FindingJson<'_> {
         amount: optional_money(finding.amount),
         detail: &finding.detail,
         evidence: evidence(&finding.evidence),
+    }
+}
+
+fn resolved(finding: &BaselineFinding) -> ResolvedJson<'_> {
+    ResolvedJson {
+        id: &finding.id,
+        finding_type: &finding.finding_type,
+        severity: finding.severity.as_deref(),
+        contract_id: finding.contract_id.as_deref(),
+        period_start: finding.period_start.as_deref(),
+        period_end: finding.period_end.as_deref(),
+        installment: finding.installment,
+        payout_id: finding.payout_id.as_deref(),
+        reason: finding.reason.as_deref(),
+        detail: &finding.detail,
     }
 }
 
@@ -586,9 +635,23 @@ pub fn render(audit: &Audit, totals: &Totals) -> String {
                 })
                 .collect(),
         },
-        totals,
+        totals: TotalsJson {
+            totals,
+            changes: audit
+                .changes
+                .as_ref()
+                .map(|changes| changes.counts(&audit.findings)),
+        },
         expected: audit.installments.iter().map(expected).collect(),
-        findings: audit.findings.iter().map(finding).collect(),
+        findings: audit
+            .findings
+            .iter()
+            .map(|one| finding(one, audit.changes.as_ref()))
+            .collect(),
+        resolved: audit
+            .changes
+            .as_ref()
+            .map(|changes| changes.resolved.iter().map(resolved).collect()),
     };
     let mut text = serde_json::to_string_pretty(&report)
         .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"));

@@ -1,6 +1,8 @@
 //! Reports: `findings.json`, `findings.csv`, `findings.xlsx`, `summary.md`, `summary.html`,
-//! `report.html` and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out);
-//! writing is atomic (temporary file, then rename), so a crash never leaves half a report.
+//! `report.html` and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out).
+//! A run writes them into a staging folder that replaces `--out` as a whole once every
+//! file is written ([`crate::output`]), so a crash never leaves half a report, nor a mix
+//! of two runs' reports.
 
 pub mod evidence;
 pub mod html;
@@ -75,12 +77,12 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
     files
 }
 
-/// Renders and writes every report under `out`, one at a time, each atomically
-/// (temporary file, then rename). Old evidence files are removed first so the folder
-/// reflects this run only.
+/// Renders and writes every report under `out`, one at a time (a run passes its staging
+/// folder, see [`crate::output`]); stops between files once the run is interrupted. Old
+/// evidence files are removed first so the folder reflects this run only.
 ///
 /// # Errors
-/// On a rendering failure or any I/O failure, naming the path.
+/// On a rendering failure or any I/O failure, naming the path, or when interrupted.
 pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
     let context = |path: &Path, error: io::Error| {
         io::Error::new(error.kind(), format!("{}: {error}", path.display()))
@@ -97,17 +99,11 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
         }
     }
     for (relative, render) in reports(audit) {
+        crate::output::check()?;
         let path = out.join(relative);
         let bytes = render()
             .map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
-        let temporary = path.with_extension(format!(
-            "{}.partial",
-            path.extension()
-                .map(|extension| extension.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
-        std::fs::write(&temporary, &bytes).map_err(|error| context(&temporary, error))?;
-        std::fs::rename(&temporary, &path).map_err(|error| context(&path, error))?;
+        std::fs::write(&path, &bytes).map_err(|error| context(&path, error))?;
     }
     Ok(())
 }

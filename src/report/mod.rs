@@ -20,14 +20,17 @@ use std::path::{Path, PathBuf};
 use totals::Totals;
 
 /// A report file: its path relative to the output folder, and how to render it.
-type Renderer<'a> = (PathBuf, Box<dyn Fn() -> Result<Vec<u8>, String> + 'a>);
+type Renderer<'a> = (
+    PathBuf,
+    Box<dyn Fn() -> Result<Vec<u8>, String> + Send + Sync + 'a>,
+);
 
 /// Every report of an audit, not yet rendered: each is rendered just before it is
-/// written, so memory holds one report at a time, never all of them.
+/// written, so memory holds a few reports at a time (one per worker), never all of them.
 pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
-    let totals = std::rc::Rc::new(Totals::of(audit));
+    let totals = std::sync::Arc::new(Totals::of(audit));
     let for_workbook = totals.clone();
-    let for_report = std::rc::Rc::clone(&totals);
+    let for_report = std::sync::Arc::clone(&totals);
     let (for_json, for_markdown, for_html) = (totals.clone(), totals.clone(), totals);
     let mut files: Vec<Renderer<'_>> = vec![
         (
@@ -98,12 +101,22 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
             std::fs::remove_file(&path).map_err(|error| context(&path, error))?;
         }
     }
-    for (relative, render) in reports(audit) {
+    // Rendered a worker's count at a time in parallel, written one by one in their fixed
+    // order: the bytes never depend on which worker rendered what.
+    let renderers = reports(audit);
+    let batch = rayon::current_num_threads().max(1);
+    for chunk in renderers.chunks(batch) {
         crate::output::check()?;
-        let path = out.join(relative);
-        let bytes = render()
-            .map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
-        std::fs::write(&path, &bytes).map_err(|error| context(&path, error))?;
+        let rendered: Vec<Result<Vec<u8>, String>> = {
+            use rayon::prelude::*;
+            chunk.par_iter().map(|(_, render)| render()).collect()
+        };
+        for ((relative, _), bytes) in chunk.iter().zip(rendered) {
+            let path = out.join(relative);
+            let bytes = bytes
+                .map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
+            std::fs::write(&path, &bytes).map_err(|error| context(&path, error))?;
+        }
     }
     Ok(())
 }

@@ -150,7 +150,9 @@ pub(crate) fn plain_amount(bytes: &[u8]) -> Option<Decimal> {
         match byte {
             b'0'..=b'9' => {
                 // 19 digits can pass i64::MAX: then the full parser reads it exactly.
-                mantissa = mantissa.checked_mul(10)?.checked_add(i64::from(byte - b'0'))?;
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(i64::from(byte - b'0'))?;
                 count += 1;
                 if let Some(scale) = scale.as_mut() {
                     *scale += 1;

@@ -588,28 +588,37 @@ fn an_unbalanced_quote_rejects_every_row_it_swallows_and_the_totals_still_balanc
 }
 
 #[test]
-fn ragged_rows_short_ones_rejected_long_ones_read_up_to_the_header() {
+fn ragged_rows_short_and_long_ones_are_rejected_with_their_row() {
     // Row 3 has a sixth field beyond the header, row 4 lacks its currency.
     let hostile = corpus("ragged-rows.csv");
     let fixture = Fixture::new();
     let run = audit_with_billing(&fixture, &hostile);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    let about = run.about(&hostile);
-    assert_eq!(about.len(), 1, "{about:#?}");
-    assert_eq!(about[0]["evidence"]["location"]["row"], 4);
+    let mut about = run.about(&hostile);
+    about.sort_by_key(|finding| finding["evidence"]["location"]["row"].as_u64());
+    assert_eq!(about.len(), 2, "{about:#?}");
+    assert_eq!(about[0]["evidence"]["location"]["row"], 3);
     assert!(
         about[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("past the header's 5 columns"),
+        "{about:#?}"
+    );
+    assert_eq!(about[1]["evidence"]["location"]["row"], 4);
+    assert!(
+        about[1]["detail"]
             .as_str()
             .unwrap()
             .contains("currency: expected a currency code such as CNY, found (empty)"),
         "{about:#?}"
     );
-    // Rows 2, 3 and 5 count: 1.00 + 2.00 + 8.00; row 4's 4.00 is rejected and counted.
-    assert_eq!(run.installment()["weighted_base"], "10011.00");
+    // Rows 2 and 5 count: 1.00 + 8.00; rows 3 (2.00) and 4 (4.00) are rejected and counted.
+    assert_eq!(run.installment()["weighted_base"], "10009.00");
     let control = run.json()["controls"]["billing"][1].clone();
     assert_eq!(control["read"]["rows"], 4);
     assert_eq!(control["read"]["amount"], "15.00");
-    assert_eq!(control["rejected"]["amount"], "4.00");
+    assert_eq!(control["rejected"]["amount"], "6.00");
     assert_eq!(control["balanced"], true);
 }
 

@@ -417,6 +417,27 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                     self.sink.totals(number, net_amount);
                     return;
                 }
+                // Values past the header's last column belong to no column: a shifted or
+                // merged row, whose amounts cannot be trusted to sit where they should.
+                if let Some(extra) = cells
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .skip(headers.len())
+                    .find(|(_, cell)| !cell.is_empty())
+                    .map(|(index, _)| index + 1)
+                {
+                    let net_amount = cells.net_amount(columns);
+                    self.sink.reject(
+                        self.table().at_row(number),
+                        format!(
+                            "the row has a value in column {extra}, past the header's {} columns: a shifted or merged row",
+                            headers.len()
+                        ),
+                        net_amount,
+                    );
+                    return;
+                }
                 let billed = cells.get(columns, BillingField::Product).as_text();
                 let known_names = &mut self.products[layout];
                 if !billed.is_empty() && known_names.get(billed.as_ref()).is_none() {
@@ -1219,6 +1240,41 @@ mod tests {
             vec![
                 true, true, true, true, false, false, false, false, false, false, false, false
             ]
+        );
+    }
+
+    #[test]
+    fn a_value_past_the_headers_last_column_rejects_the_row() {
+        let rulesets = Rulesets::load(None).unwrap();
+        let mut recorder = Recorder::default();
+        let mut reader = reader(&rulesets, &mut recorder);
+        reader.begin_table(&Location::file("bill.csv".into()));
+        reader.row(
+            1,
+            &texts(&[
+                "account_id",
+                "billing_month",
+                "product",
+                "net_amount",
+                "currency",
+            ]),
+        );
+        reader.row(2, &texts(&["A1", "2025-03", "ECS", "10", "CNY", ""]));
+        reader.row(3, &texts(&["A1", "2025-03", "ECS", "1", "234.50", "CNY"]));
+        reader.into_sink();
+        assert_eq!(
+            recorder.lines.len(),
+            1,
+            "an empty trailing field is harmless"
+        );
+        assert_eq!(recorder.rejected.len(), 1);
+        assert_eq!(recorder.rejected[0].0, "bill.csv:3");
+        assert!(
+            recorder.rejected[0]
+                .1
+                .contains("value in column 6, past the header's 5 columns"),
+            "{}",
+            recorder.rejected[0].1
         );
     }
 

@@ -651,7 +651,8 @@ impl<'r> FastRow<'r> {
         };
         let product = optional(BillingField::Product)??;
         let currency = match optional(BillingField::Currency)? {
-            Some(code) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) => code,
+            // Only a code already in its normal form (`RMB` is `CNY` the long way).
+            Some(code) if normalize_currency(code).as_deref() == Some(code) => code,
             Some(_) => return None,
             None => format.currency.as_deref()?,
         };

@@ -91,8 +91,8 @@ pub struct ContractResult {
 pub struct Audit {
     /// The audit date.
     pub as_of: NaiveDate,
-    /// Rulesets in force: (name, origin).
-    pub rulesets: Vec<(String, String)>,
+    /// Rulesets in force: (name, origin, sha256).
+    pub rulesets: Vec<(String, String, String)>,
     /// Input files in role, then argument order.
     pub inputs: Vec<InputFile>,
     /// Billing control totals, per table.
@@ -401,7 +401,13 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         rulesets: rulesets
             .names()
             .filter_map(|name| rulesets.get(name))
-            .map(|ruleset| (ruleset.name.clone(), ruleset.origin.clone()))
+            .map(|ruleset| {
+                (
+                    ruleset.name.clone(),
+                    ruleset.origin.clone(),
+                    ruleset.sha256.clone(),
+                )
+            })
             .collect(),
         inputs,
         billing_controls: billing.tables,

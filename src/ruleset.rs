@@ -152,6 +152,9 @@ pub struct Ruleset {
     coefficients: BTreeMap<String, Decimal>,
     /// Where it was loaded from (`built-in` or a path).
     pub origin: String,
+    /// SHA-256 of the exact TOML text parsed, for chains of custody (a file changed after
+    /// loading cannot pass for the one the audit used).
+    pub sha256: String,
 }
 
 /// Where a normalised month comes from in a billing export.
@@ -606,6 +609,9 @@ impl Ruleset {
             product_aliases,
             coefficients,
             origin: origin.to_string(),
+            sha256: crate::ingest::table::hex(&<sha2::Sha256 as sha2::Digest>::digest(
+                text.as_bytes(),
+            )),
         })
     }
 }
@@ -854,6 +860,20 @@ mod tests {
         assert_eq!(rulesets.default_for_provider("aliyun").name, "aliyun");
         assert_eq!(rulesets.default_for_provider("azure").name, "azure-ea");
         assert_eq!(rulesets.default_for_provider("oracle").name, GENERIC);
+    }
+
+    #[test]
+    fn every_ruleset_carries_the_sha256_of_the_text_it_was_parsed_from() {
+        // The evidence manifest names each ruleset by this hash.
+        let rulesets = Rulesets::load(None).unwrap();
+        for (name, text) in BUILT_IN {
+            let ruleset = rulesets.get(name).unwrap();
+            assert_eq!(
+                ruleset.sha256,
+                crate::ingest::table::hex(&<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes())),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -277,7 +277,7 @@ fn write_header(out: &mut String, audit: &Audit) {
     let rulesets: Vec<String> = audit
         .rulesets
         .iter()
-        .map(|(name, origin)| format!("{name} ({origin})"))
+        .map(|(name, origin, _)| format!("{name} ({origin})"))
         .collect();
     let _ = writeln!(
         out,

@@ -87,6 +87,7 @@ struct Tool {
 struct RulesetJson<'a> {
     name: &'a str,
     origin: &'a str,
+    sha256: &'a str,
 }
 
 #[derive(Serialize)]
@@ -587,7 +588,11 @@ pub fn render(audit: &Audit, totals: &Totals) -> String {
         rulesets: audit
             .rulesets
             .iter()
-            .map(|(name, origin)| RulesetJson { name, origin })
+            .map(|(name, origin, sha256)| RulesetJson {
+                name,
+                origin,
+                sha256,
+            })
             .collect(),
         inputs: audit.inputs.iter().map(input).collect(),
         controls: Controls {

@@ -68,18 +68,6 @@ pub const FILES: [&str; 5] = [
     "manifest.json",
 ];
 
-/// The built-in rulesets' TOML text, for their hashes (a ruleset loaded from
-/// `--rulesets` is hashed from its file).
-const BUILT_IN_RULESETS: [(&str, &str); 7] = [
-    ("generic", include_str!("../../rulesets/generic.toml")),
-    ("aliyun", include_str!("../../rulesets/aliyun.toml")),
-    ("tencent", include_str!("../../rulesets/tencent.toml")),
-    ("huawei", include_str!("../../rulesets/huawei.toml")),
-    ("azure-ea", include_str!("../../rulesets/azure-ea.toml")),
-    ("azure-mca", include_str!("../../rulesets/azure-mca.toml")),
-    ("focus", include_str!("../../rulesets/focus.toml")),
-];
-
 /// Where the packs go: `--evidence DIR`, else `<out>/evidence`.
 pub fn folder(config: &Config) -> PathBuf {
     config
@@ -670,21 +658,6 @@ fn contract_csv(out: &mut dyn io::Write, rows: &[OriginalRow]) -> io::Result<()>
     )
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// The TOML text of a ruleset in force: built-in text, or the file it came from.
-fn ruleset_text(name: &str, origin: &str) -> Option<Vec<u8>> {
-    if origin.starts_with("built-in ") {
-        return BUILT_IN_RULESETS
-            .iter()
-            .find(|(built_in, _)| *built_in == name)
-            .map(|(_, text)| text.as_bytes().to_vec());
-    }
-    std::fs::read(origin).ok()
-}
-
 #[derive(Serialize)]
 struct Manifest<'a> {
     schema: &'static str,
@@ -720,7 +693,7 @@ struct InputEntry<'a> {
 struct RulesetEntry<'a> {
     name: &'a str,
     origin: &'a str,
-    sha256: Option<String>,
+    sha256: &'a str,
 }
 
 #[derive(Serialize)]
@@ -827,17 +800,6 @@ fn write_pack_file(
         bytes,
         sha256: hex(&hasher.finalize()),
     })
-}
-
-/// Removes every evidence pack in `dir` (a run without `--evidence`).
-///
-/// # Errors
-/// On an I/O failure, naming the path.
-pub fn remove_all(dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        remove_stale(dir, &BTreeSet::new())?;
-    }
-    Ok(())
 }
 
 /// Whether `folder` holds an evidence pack (its manifest names [`SCHEMA`]).
@@ -992,10 +954,10 @@ pub fn write_to(
             rulesets: audit
                 .rulesets
                 .iter()
-                .map(|(name, origin)| RulesetEntry {
+                .map(|(name, origin, sha256)| RulesetEntry {
                     name,
                     origin,
-                    sha256: ruleset_text(name, origin).map(|text| sha256(&text)),
+                    sha256,
                 })
                 .collect(),
             source_rows: SourceSummary {
@@ -1027,19 +989,6 @@ pub fn write_to(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_built_in_ruleset_has_its_text_for_the_manifest() {
-        let rulesets = Rulesets::load(None).unwrap();
-        for name in rulesets.names() {
-            let ruleset = rulesets.get(name).unwrap();
-            assert!(
-                ruleset_text(name, &ruleset.origin).is_some(),
-                "no TOML text for built-in ruleset `{name}` ({})",
-                ruleset.origin
-            );
-        }
-    }
 
     #[test]
     fn command_lines_are_quoted_for_a_shell() {

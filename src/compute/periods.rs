@@ -34,7 +34,14 @@ pub fn segments(contract: &Contract, periods: &[SettlementPeriod]) -> Vec<Segmen
     let years = contract.contract_years();
     let mut segments = Vec::with_capacity(periods.len());
     for (period_index, period) in periods.iter().enumerate() {
-        for (year_index, year) in years.iter().enumerate() {
+        // Contract years are in date order and do not overlap, so those overlapping the
+        // period are a run from the first one that ends on or after its first day: a
+        // binary search, not a scan of every year for every period.
+        let first_year = years.partition_point(|year| year.last < period.range.first);
+        for (year_index, year) in years.iter().enumerate().skip(first_year) {
+            if year.first > period.range.last {
+                break;
+            }
             if year.overlaps(&period.range) {
                 segments.push(Segment {
                     range: DateRange {
@@ -223,6 +230,69 @@ pub(crate) mod tests {
                 segments[1].period
             ),
             (day("2025-07-01"), 1, 0)
+        );
+    }
+
+    /// Every contract year against every period, as `segments` did before it searched.
+    fn segments_by_scan(contract: &Contract, periods: &[SettlementPeriod]) -> Vec<Segment> {
+        let years = contract.contract_years();
+        let mut segments = Vec::new();
+        for (period_index, period) in periods.iter().enumerate() {
+            for (year_index, year) in years.iter().enumerate() {
+                if year.overlaps(&period.range) {
+                    segments.push(Segment {
+                        range: DateRange {
+                            first: year.first.max(period.range.first),
+                            last: year.last.min(period.range.last),
+                        },
+                        year: year_index,
+                        period: period_index,
+                    });
+                }
+            }
+        }
+        segments
+    }
+
+    #[test]
+    fn the_searched_segments_are_the_scanned_ones() {
+        for (start, end) in [
+            ("2024-02-29", "2031-02-27"),
+            ("2024-02-15", "2025-05-31"),
+            ("2025-01-01", "2025-01-01"),
+            ("2023-12-31", "2029-01-30"),
+        ] {
+            for settlement in [
+                Settlement::Monthly,
+                Settlement::Quarterly,
+                Settlement::Annual,
+                Settlement::Term,
+                Settlement::Transparent,
+            ] {
+                let case = contract(start, end, settlement);
+                let periods = settlement_periods(&case);
+                assert_eq!(
+                    segments(&case, &periods),
+                    segments_by_scan(&case, &periods),
+                    "{start}..{end} {settlement:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_open_ended_term_has_one_segment_per_month() {
+        // 2025-01-01 .. 9999-12-31 monthly: 7,975 years × 12 months, found without
+        // comparing every month with every year.
+        let open = contract("2025-01-01", "9999-12-31", Settlement::Monthly);
+        let periods = settlement_periods(&open);
+        let segments = segments(&open, &periods);
+        assert_eq!(segments.len(), 95_700);
+        assert!(
+            segments
+                .iter()
+                .enumerate()
+                .all(|(index, segment)| segment.period == index && segment.year == index / 12)
         );
     }
 }

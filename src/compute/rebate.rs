@@ -50,6 +50,17 @@ fn capped(cap: Option<Decimal>, amount: Decimal, rounding: Rounding) -> (Decimal
 /// segment, same order). Contract-year scopes sum segments, so even a multi-year `term`
 /// settlement is tiered year by year.
 ///
+/// `segments` must be in period order, as [`super::periods::segments`] makes them.
+///
+/// The work is linear in the number of periods, segments and contract years: each
+/// contract year keeps a running volume (or running sum of its periods' rebates), and
+/// Earned(end_p) folds the years' capped rebates from a running prefix of the years that
+/// can no longer change, the years still open, and the years not reached yet. The fold
+/// performs exactly the additions the definition spells out, in the same order, so every
+/// amount (value and scale) is the one the definition gives; a run of years not reached
+/// yet adds the same amount again and again, and stops as soon as adding it changes
+/// nothing (adding a zero, which it is for every cap of 0 or more).
+///
 /// # Errors
 /// Only on arithmetic overflow.
 pub fn period_rebates(
@@ -60,6 +71,12 @@ pub fn period_rebates(
     rounding: Rounding,
 ) -> Result<Vec<PeriodRebate>, Overflow> {
     debug_assert_eq!(segments.len(), segment_bases.len());
+    debug_assert!(
+        segments
+            .windows(2)
+            .all(|pair| pair[0].period <= pair[1].period),
+        "segments in period order"
+    );
     let mut weighted_bases = vec![Decimal::ZERO; periods.len()];
     for (segment, base) in segments.iter().zip(segment_bases) {
         weighted_bases[segment.period] = money::add(weighted_bases[segment.period], *base)?;
@@ -73,80 +90,169 @@ pub fn period_rebates(
             .bracket_for(volume.max(Decimal::ZERO))
             .map_or(Decimal::ZERO, |bracket| bracket.rate)
     };
-    let years = contract.contract_years();
-    let whole_term = whole_term_scope(contract);
-    // Rounded rebate of each period's own scope, for the `period` basis.
+    // Rounded rebate of each period's own scope, for the `period` basis (computed for
+    // every basis, so an overflow here fails the contract whatever its basis).
     let own_rebates: Vec<Decimal> = weighted_bases
         .iter()
         .map(|base| rebate(*base))
         .collect::<Result<_, _>>()?;
+    if whole_term_scope(contract) {
+        return whole_term_rebates(contract, periods, &weighted_bases, rounding, rebate, rate);
+    }
+    let years = contract.contract_years();
+    let by_year = contract.tier_basis == TierBasis::ContractYear;
+    // What changes a year's tally, and when: a segment of that year (contract-year
+    // basis) or a period of that year (period basis). Anything outside the contract
+    // years counts in no year, as in the definition.
+    let changes: Vec<(usize, usize)> = if by_year {
+        segments
+            .iter()
+            .map(|segment| (segment.period, segment.year))
+            .collect()
+    } else {
+        periods
+            .iter()
+            .enumerate()
+            .map(|(index, period)| (index, period.year))
+            .collect()
+    };
+    let mut first_change: Vec<Option<usize>> = vec![None; years.len()];
+    let mut last_change: Vec<Option<usize>> = vec![None; years.len()];
+    for &(index, year) in &changes {
+        if year < years.len() {
+            first_change[year] = Some(first_change[year].map_or(index, |first| first.min(index)));
+            last_change[year] = Some(last_change[year].map_or(index, |last| last.max(index)));
+        }
+    }
+    // Per contract year: the volume B_y(≤ t) (contract-year basis), or the running sum
+    // of its periods' rounded rebates (period basis); both start from nothing.
+    let mut tallies = vec![Decimal::ZERO; years.len()];
+    // A year's capped contribution to Earned, and the numbers behind it.
+    let year_value = |tally: Decimal| -> Result<YearValue, Overflow> {
+        let scope_rebate = if by_year { rebate(tally)? } else { tally };
+        let (earned, cap_applied) = capped(contract.cap, scope_rebate, rounding);
+        Ok(YearValue {
+            earned,
+            cap_applied,
+            scope_rebate,
+        })
+    };
+    // What a year not reached yet contributes.
+    let untouched = year_value(Decimal::ZERO)?.earned;
+    // The fold of the final contributions of years 0..settled, each of which can no
+    // longer change.
+    let mut settled = 0;
+    let mut settled_sum = Decimal::ZERO;
+    // One past the last year changed so far.
+    let mut reached = 0;
+    let mut next_change = 0;
 
     let mut results = Vec::with_capacity(periods.len());
     let mut earned_before = Decimal::ZERO;
     for (index, period) in periods.iter().enumerate() {
-        let through = &weighted_bases[..=index];
-        let (earned_through, scope, scope_volume, scope_rebate, cap_applied) = if whole_term {
-            let volume = through
-                .iter()
-                .try_fold(Decimal::ZERO, |sum, base| money::add(sum, *base))?;
-            let scope_rebate = rebate(volume)?;
-            let (earned, cap_applied) = capped(contract.cap, scope_rebate, rounding);
-            (earned, contract.term(), volume, scope_rebate, cap_applied)
-        } else {
-            let mut earned = Decimal::ZERO;
-            let mut own = None;
-            for (year_index, year) in years.iter().enumerate() {
-                let in_year = || {
-                    periods[..=index]
-                        .iter()
-                        .enumerate()
-                        .filter(move |(_, candidate)| candidate.year == year_index)
-                        .map(|(position, _)| position)
+        while let Some(&(at, year)) = changes.get(next_change) {
+            if at > index {
+                break;
+            }
+            if let Some(tally) = tallies.get_mut(year) {
+                let amount = if by_year {
+                    segment_bases[next_change]
+                } else {
+                    own_rebates[at]
                 };
-                let (year_rebate, scope_volume, scope_rebate, scope) = match contract.tier_basis {
-                    TierBasis::ContractYear => {
-                        let volume = segments
-                            .iter()
-                            .zip(segment_bases)
-                            .filter(|(segment, _)| {
-                                segment.year == year_index && segment.period <= index
-                            })
-                            .try_fold(Decimal::ZERO, |sum, (_, base)| money::add(sum, *base))?;
-                        let scope_rebate = rebate(volume)?;
-                        (scope_rebate, volume, scope_rebate, *year)
-                    }
-                    // `period` basis: each period is its own scope.
-                    _ => {
-                        let total = in_year().try_fold(Decimal::ZERO, |sum, position| {
-                            money::add(sum, own_rebates[position])
-                        })?;
-                        (
-                            total,
-                            weighted_bases[index],
-                            own_rebates[index],
-                            period.range,
-                        )
-                    }
-                };
-                let (year_earned, cap_applied) = capped(contract.cap, year_rebate, rounding);
-                earned = money::add(earned, year_earned)?;
-                if year_index == period.year {
-                    own = Some((scope, scope_volume, scope_rebate, cap_applied));
+                *tally = money::add(*tally, amount)?;
+                reached = reached.max(year + 1);
+            }
+            next_change += 1;
+        }
+        while settled < years.len() && last_change[settled].is_none_or(|last| last <= index) {
+            settled_sum = money::add(settled_sum, year_value(tallies[settled])?.earned)?;
+            settled += 1;
+        }
+        let mut earned_through = settled_sum;
+        let open_end = reached.max(settled);
+        for tally in &tallies[settled..open_end] {
+            earned_through = money::add(earned_through, year_value(*tally)?.earned)?;
+        }
+        // Years not reached yet all add `untouched`; once an addition leaves the sum as
+        // it was (bit for bit), the rest would too.
+        for _ in open_end..years.len() {
+            let next = money::add(earned_through, untouched)?;
+            if next.serialize() == earned_through.serialize() {
+                break;
+            }
+            earned_through = next;
+        }
+        let (scope, scope_volume, scope_rebate, cap_applied) = match tallies.get(period.year) {
+            Some(tally) => {
+                let own = year_value(*tally)?;
+                if by_year {
+                    (
+                        years[period.year],
+                        *tally,
+                        own.scope_rebate,
+                        own.cap_applied,
+                    )
+                } else {
+                    (
+                        period.range,
+                        weighted_bases[index],
+                        own_rebates[index],
+                        own.cap_applied,
+                    )
                 }
             }
-            let (scope, scope_volume, scope_rebate, cap_applied) = own.unwrap_or((
+            None => (
                 period.range,
                 weighted_bases[index],
                 own_rebates[index],
                 false,
-            ));
-            (earned, scope, scope_volume, scope_rebate, cap_applied)
+            ),
         };
         results.push(PeriodRebate {
             weighted_base: weighted_bases[index],
             scope,
             scope_volume,
             bracket_rate: rate(scope_volume),
+            scope_rebate,
+            cap_applied,
+            earned_before,
+            earned_through,
+            expected: money::sub(earned_through, earned_before)?,
+        });
+        earned_before = earned_through;
+    }
+    Ok(results)
+}
+
+/// One contract year's capped contribution to Earned(t).
+struct YearValue {
+    earned: Decimal,
+    cap_applied: bool,
+    scope_rebate: Decimal,
+}
+
+/// [`period_rebates`] when the tier scope is the whole term: one running volume.
+fn whole_term_rebates(
+    contract: &Contract,
+    periods: &[SettlementPeriod],
+    weighted_bases: &[Decimal],
+    rounding: Rounding,
+    rebate: impl Fn(Decimal) -> Result<Decimal, Overflow>,
+    rate: impl Fn(Decimal) -> Decimal,
+) -> Result<Vec<PeriodRebate>, Overflow> {
+    let mut results = Vec::with_capacity(periods.len());
+    let mut volume = Decimal::ZERO;
+    let mut earned_before = Decimal::ZERO;
+    for base in weighted_bases {
+        volume = money::add(volume, *base)?;
+        let scope_rebate = rebate(volume)?;
+        let (earned_through, cap_applied) = capped(contract.cap, scope_rebate, rounding);
+        results.push(PeriodRebate {
+            weighted_base: *base,
+            scope: contract.term(),
+            scope_volume: volume,
+            bracket_rate: rate(volume),
             scope_rebate,
             cap_applied,
             earned_before,
@@ -166,13 +272,125 @@ mod tests {
     use crate::domain::contract::{Bracket, TierMode, TierTable};
     use crate::test_support::d;
 
+    /// The definition computed literally, as `period_rebates` did before it was made
+    /// linear: every period re-sums every contract year from the first period on (cubic
+    /// in the term). The fast computation must give exactly these numbers, bit for bit.
+    fn reference(
+        contract: &Contract,
+        periods: &[SettlementPeriod],
+        segments: &[Segment],
+        segment_bases: &[Decimal],
+        rounding: Rounding,
+    ) -> Result<Vec<PeriodRebate>, Overflow> {
+        debug_assert_eq!(segments.len(), segment_bases.len());
+        let mut weighted_bases = vec![Decimal::ZERO; periods.len()];
+        for (segment, base) in segments.iter().zip(segment_bases) {
+            weighted_bases[segment.period] = money::add(weighted_bases[segment.period], *base)?;
+        }
+        let rebate = |volume: Decimal| -> Result<Decimal, Overflow> {
+            Ok(rounding.round(contract.tiers.rebate(contract.tier_mode, volume)?))
+        };
+        let rate = |volume: Decimal| {
+            contract
+                .tiers
+                .bracket_for(volume.max(Decimal::ZERO))
+                .map_or(Decimal::ZERO, |bracket| bracket.rate)
+        };
+        let years = contract.contract_years();
+        let whole_term = whole_term_scope(contract);
+        // Rounded rebate of each period's own scope, for the `period` basis.
+        let own_rebates: Vec<Decimal> = weighted_bases
+            .iter()
+            .map(|base| rebate(*base))
+            .collect::<Result<_, _>>()?;
+
+        let mut results = Vec::with_capacity(periods.len());
+        let mut earned_before = Decimal::ZERO;
+        for (index, period) in periods.iter().enumerate() {
+            let through = &weighted_bases[..=index];
+            let (earned_through, scope, scope_volume, scope_rebate, cap_applied) = if whole_term {
+                let volume = through
+                    .iter()
+                    .try_fold(Decimal::ZERO, |sum, base| money::add(sum, *base))?;
+                let scope_rebate = rebate(volume)?;
+                let (earned, cap_applied) = capped(contract.cap, scope_rebate, rounding);
+                (earned, contract.term(), volume, scope_rebate, cap_applied)
+            } else {
+                let mut earned = Decimal::ZERO;
+                let mut own = None;
+                for (year_index, year) in years.iter().enumerate() {
+                    let in_year = || {
+                        periods[..=index]
+                            .iter()
+                            .enumerate()
+                            .filter(move |(_, candidate)| candidate.year == year_index)
+                            .map(|(position, _)| position)
+                    };
+                    let (year_rebate, scope_volume, scope_rebate, scope) = match contract.tier_basis
+                    {
+                        TierBasis::ContractYear => {
+                            let volume = segments
+                                .iter()
+                                .zip(segment_bases)
+                                .filter(|(segment, _)| {
+                                    segment.year == year_index && segment.period <= index
+                                })
+                                .try_fold(Decimal::ZERO, |sum, (_, base)| money::add(sum, *base))?;
+                            let scope_rebate = rebate(volume)?;
+                            (scope_rebate, volume, scope_rebate, *year)
+                        }
+                        // `period` basis: each period is its own scope.
+                        _ => {
+                            let total = in_year().try_fold(Decimal::ZERO, |sum, position| {
+                                money::add(sum, own_rebates[position])
+                            })?;
+                            (
+                                total,
+                                weighted_bases[index],
+                                own_rebates[index],
+                                period.range,
+                            )
+                        }
+                    };
+                    let (year_earned, cap_applied) = capped(contract.cap, year_rebate, rounding);
+                    earned = money::add(earned, year_earned)?;
+                    if year_index == period.year {
+                        own = Some((scope, scope_volume, scope_rebate, cap_applied));
+                    }
+                }
+                let (scope, scope_volume, scope_rebate, cap_applied) = own.unwrap_or((
+                    period.range,
+                    weighted_bases[index],
+                    own_rebates[index],
+                    false,
+                ));
+                (earned, scope, scope_volume, scope_rebate, cap_applied)
+            };
+            results.push(PeriodRebate {
+                weighted_base: weighted_bases[index],
+                scope,
+                scope_volume,
+                bracket_rate: rate(scope_volume),
+                scope_rebate,
+                cap_applied,
+                earned_before,
+                earned_through,
+                expected: money::sub(earned_through, earned_before)?,
+            });
+            earned_before = earned_through;
+        }
+        Ok(results)
+    }
+
     /// E_p for each period, given one weighted base per segment.
     fn expectations(contract: &Contract, bases: &[&str]) -> Vec<String> {
         let periods = settlement_periods(contract);
         let segments = segments(contract, &periods);
         let bases: Vec<Decimal> = bases.iter().map(|base| d(base)).collect();
-        period_rebates(contract, &periods, &segments, &bases, Rounding::HalfUp)
-            .unwrap()
+        let fast = period_rebates(contract, &periods, &segments, &bases, Rounding::HalfUp);
+        let literal = reference(contract, &periods, &segments, &bases, Rounding::HalfUp);
+        assert_identical(&fast, &literal);
+        fast.unwrap()
             .iter()
             .map(|rebate| rebate.expected.to_string())
             .collect()
@@ -289,5 +507,347 @@ mod tests {
         }])
         .unwrap();
         assert_eq!(expectations(&monthly, &["0.05", "0.05"]), ["0.01", "0.01"]);
+    }
+
+    /// Every field of every period, bit for bit (a `Decimal`'s value and its scale, so
+    /// `90000.00` and `90000` differ), or the error.
+    fn bits(result: &Result<Vec<PeriodRebate>, Overflow>) -> Result<Vec<String>, Overflow> {
+        let exact = |value: Decimal| format!("{value}/{:?}", value.serialize());
+        result.clone().map(|rebates| {
+            rebates
+                .iter()
+                .map(|rebate| {
+                    format!(
+                        "W {} scope {}..{} B {} rate {} R {} capped {} before {} through {} E {}",
+                        exact(rebate.weighted_base),
+                        rebate.scope.first,
+                        rebate.scope.last,
+                        exact(rebate.scope_volume),
+                        exact(rebate.bracket_rate),
+                        exact(rebate.scope_rebate),
+                        rebate.cap_applied,
+                        exact(rebate.earned_before),
+                        exact(rebate.earned_through),
+                        exact(rebate.expected),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    fn assert_identical(
+        fast: &Result<Vec<PeriodRebate>, Overflow>,
+        literal: &Result<Vec<PeriodRebate>, Overflow>,
+    ) {
+        assert_eq!(bits(fast), bits(literal));
+    }
+
+    /// Two contract years 2024-07-01 .. 2026-06-30, settled quarterly (8 periods), 15%
+    /// below 1,000,000 and 20% from it, a cap of 250,000; 300,000 a quarter in the first
+    /// year and 500,000 a quarter in the second.
+    fn two_years(basis: TierBasis, mode: TierMode) -> (Contract, Vec<PeriodRebate>) {
+        let mut two = contract("2024-07-01", "2026-06-30", Settlement::Quarterly);
+        two.tiers = two_tiers();
+        two.cap = Some(d("250000"));
+        two.tier_basis = basis;
+        two.tier_mode = mode;
+        let periods = settlement_periods(&two);
+        let segments = segments(&two, &periods);
+        assert_eq!(segments.len(), 8);
+        let bases: Vec<Decimal> = ["300000"; 4]
+            .into_iter()
+            .chain(["500000"; 4])
+            .map(d)
+            .collect();
+        let fast = period_rebates(&two, &periods, &segments, &bases, Rounding::HalfUp);
+        assert_identical(
+            &fast,
+            &reference(&two, &periods, &segments, &bases, Rounding::HalfUp),
+        );
+        (two, fast.unwrap())
+    }
+
+    fn expected(rebates: &[PeriodRebate]) -> Vec<String> {
+        rebates
+            .iter()
+            .map(|rebate| rebate.expected.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn worked_example_contract_year_basis_over_two_years() {
+        // Retroactive. Year 1: 300k → 45,000; 600k → 90,000; 900k → 135,000; 1.2M is
+        // in the 20% bracket: 240,000, a catch-up of 105,000 in the fourth quarter.
+        // Year 2 starts from nothing: 500k → 75,000; 1M → 200,000 (+125,000);
+        // 1.5M → 300,000, capped at 250,000 (+50,000); 2M → still 250,000 (+0).
+        let (_, rebates) = two_years(TierBasis::ContractYear, TierMode::Retroactive);
+        assert_eq!(
+            expected(&rebates),
+            [
+                "45000.00",
+                "45000.00",
+                "45000.00",
+                "105000.00",
+                "75000.00",
+                "125000.00",
+                "50000.00",
+                "0.00"
+            ]
+        );
+        let third = &rebates[6];
+        assert_eq!(third.scope.first, crate::test_support::day("2025-07-01"));
+        assert_eq!(third.scope_volume, d("1500000"));
+        assert_eq!(third.bracket_rate, d("0.20"));
+        assert_eq!(third.scope_rebate.to_string(), "300000.00");
+        assert!(third.cap_applied);
+        // Earned(end of Q3 of year 2) = 240,000 (year 1) + 250,000 (year 2, capped).
+        assert_eq!(third.earned_through.to_string(), "490000.00");
+        // Marginal. Year 1: 1.2M = 150,000 + 20% × 200,000 = 190,000 (+55,000).
+        // Year 2: 75,000; 150,000; 150,000 + 100,000 = 250,000; 350,000 capped 250,000.
+        let (_, rebates) = two_years(TierBasis::ContractYear, TierMode::Marginal);
+        assert_eq!(
+            expected(&rebates),
+            [
+                "45000.00",
+                "45000.00",
+                "45000.00",
+                "55000.00",
+                "75000.00",
+                "75000.00",
+                "100000.00",
+                "0.00"
+            ]
+        );
+    }
+
+    #[test]
+    fn worked_example_term_and_period_bases_over_two_years() {
+        // Term basis, one scope capped as a whole. Retroactive: 240,000 after year 1,
+        // then 1.7M → 340,000 capped at 250,000 (+10,000), and nothing more.
+        let (_, rebates) = two_years(TierBasis::Term, TierMode::Retroactive);
+        assert_eq!(
+            expected(&rebates),
+            [
+                "45000.00",
+                "45000.00",
+                "45000.00",
+                "105000.00",
+                "10000.00",
+                "0.00",
+                "0.00",
+                "0.00"
+            ]
+        );
+        // Marginal: 190,000 after year 1 (+55,000 in its fourth quarter); 1.7M →
+        // 150,000 + 140,000 = 290,000, capped at 250,000 (+60,000).
+        let (_, rebates) = two_years(TierBasis::Term, TierMode::Marginal);
+        assert_eq!(
+            expected(&rebates),
+            [
+                "45000.00", "45000.00", "45000.00", "55000.00", "60000.00", "0.00", "0.00", "0.00"
+            ]
+        );
+        // Period basis: each quarter alone, 45,000 then 75,000 a quarter; the cap binds
+        // the second year at 250,000: 75,000 × 3 + 25,000.
+        let (_, rebates) = two_years(TierBasis::Period, TierMode::Retroactive);
+        assert_eq!(
+            expected(&rebates),
+            [
+                "45000.00", "45000.00", "45000.00", "45000.00", "75000.00", "75000.00", "75000.00",
+                "25000.00"
+            ]
+        );
+        assert!(!rebates[6].cap_applied && rebates[7].cap_applied);
+        assert_eq!(rebates[7].earned_through.to_string(), "430000.00");
+    }
+
+    #[test]
+    fn the_running_sums_give_exactly_the_definition_on_every_kind_of_contract() {
+        // A 0% minimum-spend bracket, then rates that make half cents; amounts with
+        // refunds, zeros, half cents and more decimals than money has.
+        let tiers = TierTable::new(vec![
+            Bracket {
+                from: d("0"),
+                to: Some(d("10000")),
+                rate: d("0"),
+            },
+            Bracket {
+                from: d("10000"),
+                to: Some(d("250000")),
+                rate: d("0.125"),
+            },
+            Bracket {
+                from: d("250000"),
+                to: None,
+                rate: d("0.1875"),
+            },
+        ])
+        .unwrap();
+        let amounts = [
+            "12345.67",
+            "0",
+            "98000.005",
+            "-4000.5",
+            "250000",
+            "0.05",
+            "131072.125",
+            "77",
+            "-120000",
+            "310000.4",
+            "0.00",
+        ];
+        let mut checked = 0;
+        for (start, end) in [("2024-02-29", "2027-05-15"), ("2023-07-01", "2026-06-30")] {
+            for settlement in [
+                Settlement::Monthly,
+                Settlement::Quarterly,
+                Settlement::Annual,
+                Settlement::Term,
+                Settlement::Transparent,
+            ] {
+                for basis in [TierBasis::Period, TierBasis::ContractYear, TierBasis::Term] {
+                    for mode in [TierMode::Retroactive, TierMode::Marginal] {
+                        // A negative cap is refused by the loader, but the arithmetic
+                        // still follows the definition.
+                        for cap in [
+                            None,
+                            Some("40000"),
+                            Some("0"),
+                            Some("12345.678"),
+                            Some("-10"),
+                        ] {
+                            for rounding in [Rounding::HalfUp, Rounding::HalfEven] {
+                                let mut case = contract(start, end, settlement);
+                                case.tiers = tiers.clone();
+                                case.tier_basis = basis;
+                                case.tier_mode = mode;
+                                case.cap = cap.map(d);
+                                let periods = settlement_periods(&case);
+                                let segments = segments(&case, &periods);
+                                let bases: Vec<Decimal> = (0..segments.len())
+                                    .map(|index| d(amounts[(index * 3 + checked) % amounts.len()]))
+                                    .collect();
+                                let fast =
+                                    period_rebates(&case, &periods, &segments, &bases, rounding);
+                                let literal =
+                                    reference(&case, &periods, &segments, &bases, rounding);
+                                assert!(fast.is_ok(), "{settlement:?} {basis:?} {mode:?} {cap:?}");
+                                assert_eq!(
+                                    bits(&fast),
+                                    bits(&literal),
+                                    "{start}..{end} {settlement:?} {basis:?} {mode:?} cap \
+                                     {cap:?} {rounding:?}"
+                                );
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 600);
+    }
+
+    #[test]
+    fn overflow_is_reported_like_the_definition_reports_it() {
+        let mut huge = contract("2024-01-01", "2025-12-31", Settlement::Quarterly);
+        huge.tier_basis = TierBasis::ContractYear;
+        let periods = settlement_periods(&huge);
+        let segments = segments(&huge, &periods);
+        let mut bases = vec![d("1"); segments.len()];
+        bases[5] = Decimal::MAX;
+        bases[6] = Decimal::MAX;
+        let fast = period_rebates(&huge, &periods, &segments, &bases, Rounding::HalfUp);
+        assert_eq!(fast, Err(Overflow));
+        assert_identical(
+            &fast,
+            &reference(&huge, &periods, &segments, &bases, Rounding::HalfUp),
+        );
+    }
+
+    #[test]
+    fn a_25_year_monthly_term_matches_the_definition() {
+        for basis in [TierBasis::ContractYear, TierBasis::Period] {
+            let mut long = contract("2025-03-15", "2050-03-14", Settlement::Monthly);
+            long.tiers = two_tiers();
+            long.tier_basis = basis;
+            long.cap = Some(d("1000000"));
+            let periods = settlement_periods(&long);
+            let segments = segments(&long, &periods);
+            assert_eq!(long.contract_years().len(), 25);
+            let bases: Vec<Decimal> = (0..segments.len())
+                .map(|index| Decimal::from(index as u64 * 7919 % 400_000) / Decimal::from(3))
+                .collect();
+            assert_identical(
+                &period_rebates(&long, &periods, &segments, &bases, Rounding::HalfEven),
+                &reference(&long, &periods, &segments, &bases, Rounding::HalfEven),
+            );
+        }
+    }
+
+    #[test]
+    fn an_open_ended_term_to_9999_12_31_is_computed_in_linear_time() {
+        // 2025-01-01 .. 9999-12-31: 7,975 contract years of 12 months. The literal
+        // definition never finished on this; the running sums take a moment.
+        for (basis, settlement) in [
+            (TierBasis::ContractYear, Settlement::Monthly),
+            (TierBasis::Period, Settlement::Monthly),
+            (TierBasis::Term, Settlement::Monthly),
+            (TierBasis::ContractYear, Settlement::Term),
+        ] {
+            let mut open = contract("2025-01-01", "9999-12-31", settlement);
+            open.tier_basis = basis;
+            let started = std::time::Instant::now();
+            let periods = settlement_periods(&open);
+            let segments = segments(&open, &periods);
+            assert_eq!(open.contract_years().len(), 7975);
+            // 1,200 a contract year, spread evenly over its segments.
+            let per_segment = d("1200") / Decimal::from(segments.len() / 7975);
+            let bases = vec![per_segment; segments.len()];
+            let rebates =
+                period_rebates(&open, &periods, &segments, &bases, Rounding::HalfUp).unwrap();
+            // 100 a month at 20%: 20.00 a month, 1,914,000.00 over the term.
+            let last = rebates.last().unwrap();
+            assert_eq!(last.earned_through.to_string(), "1914000.00");
+            if settlement == Settlement::Monthly {
+                assert!(rebates.iter().all(|rebate| rebate.expected == d("20")));
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "{basis:?} {settlement:?} took {:?}",
+                started.elapsed()
+            );
+        }
+    }
+
+    #[test]
+    fn adding_a_zero_again_and_again_settles_at_once() {
+        // The years not reached yet add a zero each (0 or 0.00: no cap is below 0);
+        // `period_rebates` stops adding once the sum stops changing, which must happen
+        // after an addition or two, or an open-ended term would cost a pass over its
+        // years for every period.
+        let zeros = [
+            Decimal::ZERO,
+            Rounding::HalfUp.round(Decimal::ZERO),
+            d("-0.00"),
+        ];
+        let sums = [
+            "0", "0.00", "-0.00", "0.0", "5", "5.0", "5.00", "-1234.56", "0.001",
+        ];
+        for zero in zeros {
+            for sum in sums {
+                let mut sum = d(sum);
+                let mut additions = 0;
+                loop {
+                    let next = money::add(sum, zero).unwrap();
+                    additions += 1;
+                    if next.serialize() == sum.serialize() {
+                        break;
+                    }
+                    assert!(additions < 3, "{sum} + {zero} keeps changing");
+                    sum = next;
+                }
+            }
+        }
     }
 }

@@ -714,6 +714,19 @@ impl Builder<'_> {
                 format!("the term ends ({end}) before it starts ({start})"),
             );
         }
+        if let (Some(start), Some(end)) = (start, end)
+            && let Some(last_day) = last_day_of_longest_term(start)
+            && end > last_day
+        {
+            self.error(
+                row.at(c::END),
+                format!(
+                    "expected a term of at most {MAX_TERM_YEARS} years, so an end on or before \
+                     {last_day} for the start {start}, found `{end}`; an open-ended contract \
+                     needs a real end date (e.g. the last day being audited)"
+                ),
+            );
+        }
         let currency = match row.text(c::CURRENCY) {
             None => Some("CNY".to_string()),
             Some(text) => {
@@ -834,6 +847,18 @@ impl Builder<'_> {
             source: row.location.clone(),
         })
     }
+}
+
+/// The longest contract term the loader accepts, in contract years. Cloud rebate
+/// contracts run one to a few years; a far longer term is a typo or a placeholder for
+/// "open-ended" (`9999-12-31`), and would make the audit list an installment for every
+/// month until then, so it is refused, naming the cell, rather than audited.
+pub const MAX_TERM_YEARS: u32 = 100;
+
+/// The last day of a term of [`MAX_TERM_YEARS`] contract years from `start`; `None` when
+/// that is past the calendar's end (any end the calendar holds is then short enough).
+pub fn last_day_of_longest_term(start: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    crate::domain::calendar::add_years(start, MAX_TERM_YEARS)?.pred_opt()
 }
 
 /// An ISO currency code from what a user typed (`cny`, `RMB`, `人民币`).
@@ -1000,5 +1025,60 @@ mod tests {
             text.contains("book.xlsx:tiers: the `tiers` sheet is hidden"),
             "{text}"
         );
+    }
+
+    /// Loads a CSV-folder book with one contract `C1` from `start` to `end`.
+    fn load_term(start: &str, end: &str) -> Result<ContractBook, ContractErrors> {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(
+            folder.path().join("contracts.csv"),
+            format!(
+                "contract_id,accounts,start,end,tier_basis,tier_mode,settlement\n\
+                 C1,A1,{start},{end},contract_year,retroactive,monthly\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            folder.path().join("tiers.csv"),
+            "contract_id,from,to,rate\nC1,0,,20%\n",
+        )
+        .unwrap();
+        load(folder.path(), &Rulesets::load(None).unwrap())
+    }
+
+    #[test]
+    fn a_term_of_100_years_is_the_longest_accepted() {
+        // 100 contract years from 2025-01-01 end on 2124-12-31.
+        let book = load_term("2025-01-01", "2124-12-31").unwrap();
+        assert_eq!(book.contracts[0].contract_years().len(), 100);
+        // From a leap day: 2024-02-29 + 100 years = 2124-02-29, so the last day is the 28th.
+        assert!(load_term("2024-02-29", "2124-02-28").is_ok());
+        let errors = load_term("2024-02-29", "2124-02-29").unwrap_err();
+        assert!(
+            errors.to_string().contains("on or before 2124-02-28"),
+            "{errors}"
+        );
+    }
+
+    #[test]
+    fn an_open_ended_9999_12_31_term_is_refused_naming_the_cell() {
+        for end in ["9999-12-31", "2125-01-01"] {
+            let errors = load_term("2025-01-01", end).unwrap_err();
+            assert_eq!(errors.0.len(), 1, "{errors}");
+            let error = &errors.0[0];
+            // A CSV folder's sheet is its file: contracts.csv, row 2, column `end`.
+            assert!(
+                error.location.to_string().ends_with("contracts.csv:2:end"),
+                "{error}"
+            );
+            assert_eq!(
+                error.message,
+                format!(
+                    "expected a term of at most 100 years, so an end on or before 2124-12-31 \
+                     for the start 2025-01-01, found `{end}`; an open-ended contract needs a \
+                     real end date (e.g. the last day being audited)"
+                )
+            );
+        }
     }
 }

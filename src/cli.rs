@@ -156,6 +156,10 @@ pub struct RunArgs {
     /// (default) or Chinese. Types, reasons, ids and JSON keys stay English.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// The hostile-input limits from the `[limits]` table of the --config file (no flag
+    /// sets them; `None`: the defaults).
+    #[arg(skip)]
+    pub limits: Option<crate::ingest::table::Limits>,
 }
 
 /// Arguments of `rebate-audit explain`.

@@ -106,6 +106,9 @@ pub struct Config {
     pub baseline: Option<Baseline>,
     /// Whether only findings that are new against the baseline set the exit status.
     pub fail_on_new: bool,
+    /// The hostile-input limits of the table reader (`[limits]` in the --config file);
+    /// the pipeline installs them for the whole process before it reads anything.
+    pub limits: crate::ingest::table::Limits,
 }
 
 /// A bad argument; the audit does not start.
@@ -251,6 +254,7 @@ impl Config {
             lang: args.lang.unwrap_or_default(),
             baseline,
             fail_on_new: args.fail_on_new,
+            limits: args.limits.unwrap_or_default(),
         })
     }
 }

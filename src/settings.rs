@@ -3,7 +3,9 @@
 //!
 //! The file is flat: one key per option (`contracts`, `billing`, `payouts`, `as_of`, `out`,
 //! `rulesets`, `format`, `fail_on`, `fail_on_new`, `baseline`, `lang`, `threads`,
-//! `evidence`, `quiet`, `log_format`). Relative paths are relative to the file's folder,
+//! `evidence`, `quiet`, `log_format`), plus one table, `[limits]`, for the hostile-input
+//! limits of the table reader (sizes as `"256 MiB"` or bytes, counts as whole numbers).
+//! Relative paths are relative to the file's folder,
 //! never to where cron happens to start the run. `billing` and `payouts` (and `contracts`,
 //! when it matches exactly one path) may be glob patterns (`*`, `?`, `[abc]`, `**` for any
 //! depth), expanded here in sorted order so the input order never depends on the file
@@ -12,7 +14,9 @@
 
 use crate::cli::{Args, Command, FailOn, LogFormat, RunArgs};
 use crate::config::AsOf;
-use crate::ingest::table::is_table_file;
+use crate::ingest::table::{
+    EXCEL_CELLS, EXCEL_COLUMNS, LIMIT_KEYS, LimitKind, Limits, is_table_file, parse_size,
+};
 use crate::lang::Lang;
 use std::path::{Path, PathBuf};
 use toml::{Spanned, Value};
@@ -34,6 +38,7 @@ pub const KEYS: &[&str] = &[
     "evidence",
     "quiet",
     "log_format",
+    "limits",
 ];
 
 /// Why the configuration file cannot be used (exit status 2).
@@ -130,6 +135,8 @@ pub struct Settings {
     pub quiet: Option<bool>,
     /// `log_format`.
     pub log_format: Option<LogFormat>,
+    /// `[limits]`: the defaults with the file's keys applied.
+    pub limits: Option<Limits>,
 }
 
 /// Reads and checks a configuration file.
@@ -223,6 +230,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Settings, SettingsError> {
                     &[("human", LogFormat::Human), ("json", LogFormat::Json)],
                 )?);
             }
+            "limits" => settings.limits = Some(entry.limits(text)?),
             // Every other key was refused above.
             _ => {}
         }
@@ -286,6 +294,7 @@ pub fn merge(args: RunArgs, settings: Settings) -> RunArgs {
         threads: args.threads.or(settings.threads),
         quiet: args.quiet || settings.quiet.unwrap_or(false),
         lang: args.lang.or(settings.lang),
+        limits: args.limits.or(settings.limits),
     }
 }
 
@@ -569,6 +578,99 @@ impl Entry<'_> {
         Ok(paths)
     }
 
+    /// `[limits]`: each key checked against its kind, on the defaults. `text` is the whole
+    /// file, read again for the lines of the table's own keys.
+    fn limits(&self, text: &str) -> Result<Limits, SettingsError> {
+        const EXPECTED: &str = "a table of limits (`[limits]` with keys such as `sheet_cells = 50_000_000` or `whole_workbook_size = \"256 MiB\"`)";
+        type Table = std::collections::BTreeMap<Spanned<String>, Spanned<Value>>;
+        #[derive(serde::Deserialize)]
+        struct Document {
+            limits: Table,
+        }
+        if !matches!(self.value, Value::Table(_)) {
+            return Err(self.wrong(EXPECTED));
+        }
+        let document: Document = toml::from_str(text).map_err(|error| SettingsError::Syntax {
+            file: self.file.to_string(),
+            message: error.to_string().trim().replace('\n', " "),
+        })?;
+        let mut entries: Vec<(Spanned<String>, Spanned<Value>)> =
+            document.limits.into_iter().collect();
+        entries.sort_by_key(|(key, _)| key.span().start);
+        let mut limits = Limits::default();
+        for (key, value) in &entries {
+            let name = key.get_ref().as_str();
+            let line = line_of(text, key.span().start);
+            let Some(known) = LIMIT_KEYS.iter().find(|known| known.name == name) else {
+                let spelled = name.trim().to_ascii_lowercase().replace('-', "_");
+                let hint = LIMIT_KEYS
+                    .iter()
+                    .find(|known| {
+                        known.name == spelled
+                            || known.constant == spelled
+                            || known.name == spelled.replace("_bytes", "_size")
+                            || format!("max_{}", known.name) == spelled
+                    })
+                    .map(|known| format!(" (did you mean `limits.{}`?)", known.name))
+                    .unwrap_or_default();
+                return Err(SettingsError::UnknownKey {
+                    file: self.file.to_string(),
+                    line,
+                    key: format!("limits.{name}"),
+                    hint,
+                    known: LIMIT_KEYS
+                        .iter()
+                        .map(|known| format!("limits.{}", known.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            };
+            let entry = Entry {
+                file: self.file,
+                line,
+                key: &format!("limits.{name}"),
+                value: value.get_ref(),
+                folder: self.folder,
+            };
+            let number = match known.kind {
+                LimitKind::Bytes => entry.size()?,
+                LimitKind::Cells => entry.count(
+                    &format!("a whole number of cells, from 1 to {EXCEL_CELLS} (Excel's whole grid)"),
+                    EXCEL_CELLS,
+                )?,
+                LimitKind::Columns => entry.count(
+                    &format!("a whole number of columns, from 1 to {EXCEL_COLUMNS} (Excel's last column, XFD)"),
+                    u64::from(EXCEL_COLUMNS),
+                )?,
+            };
+            limits.set(name, number);
+        }
+        Ok(limits)
+    }
+
+    /// A size in bytes: a whole number, or a text with a unit (`"256 MiB"`).
+    fn size(&self) -> Result<u64, SettingsError> {
+        const EXPECTED: &str = "a size: a whole number of bytes, or a text such as \"256 MiB\" (B, KiB, MiB, GiB, TiB; KB, MB, GB, TB count in thousands), at least 1 byte";
+        match self.value {
+            Value::Integer(bytes) if *bytes >= 1 => {
+                u64::try_from(*bytes).map_err(|_| self.wrong(EXPECTED))
+            }
+            Value::String(text) => parse_size(text).ok_or_else(|| self.wrong(EXPECTED)),
+            _ => Err(self.wrong(EXPECTED)),
+        }
+    }
+
+    /// A whole number from 1 to `most`.
+    fn count(&self, expected: &str, most: u64) -> Result<u64, SettingsError> {
+        match self.value {
+            Value::Integer(count) if *count >= 1 => u64::try_from(*count)
+                .ok()
+                .filter(|count| *count <= most)
+                .ok_or_else(|| self.wrong(expected)),
+            _ => Err(self.not_text(expected)),
+        }
+    }
+
     fn evidence(&self) -> Result<Evidence, SettingsError> {
         const EXPECTED: &str = "`true`, `false` or a folder for the evidence packs (relative to the configuration file's folder)";
         match self.value {
@@ -671,6 +773,68 @@ mod tests {
         assert!(message.contains("does not exist"), "{message}");
         let message = error("[billing]\nx = 1\n");
         assert!(message.contains("found a table"), "{message}");
+    }
+
+    #[test]
+    fn limits_take_sizes_with_units_and_counts_on_top_of_the_defaults() {
+        let read = settings(
+            "quiet = true\n\n[limits]\nwhole_workbook_size = \"64 MiB\"\nzip_member_size = 1_048_576\nsheet_cells = 1000\nsheet_columns = 16384\nxml_token_size = \"1.5 MB\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            read.limits,
+            Some(Limits {
+                whole_workbook_bytes: 64 << 20,
+                zip_member_bytes: 1 << 20,
+                sheet_cells: 1000,
+                sheet_columns: 16_384,
+                xml_token_bytes: 1_500_000,
+                ..Limits::DEFAULT
+            })
+        );
+        assert_eq!(
+            settings("[limits]\n").unwrap().limits,
+            Some(Limits::DEFAULT)
+        );
+        assert_eq!(settings("quiet = true\n").unwrap().limits, None);
+        let inline = settings("limits = { sheet_cells = 7 }\n").unwrap();
+        assert_eq!(inline.limits.unwrap().sheet_cells, 7);
+    }
+
+    #[test]
+    fn a_bad_limit_names_the_file_line_and_key() {
+        let message = error("out = \"x\"\n[limits]\nsheet_cells = 5\nmax_columns = 2048\n");
+        assert_eq!(
+            message,
+            "/nowhere/audit.toml:4: limits.max_columns: unknown key (did you mean `limits.sheet_columns`?); expected one of: limits.whole_workbook_size, limits.streamed_workbook_size, limits.workbook_part_size, limits.sheet_part_size, limits.shared_strings_size, limits.xml_token_size, limits.zip_member_size, limits.sheet_cells, limits.sheet_columns"
+        );
+        let message = error("[limits]\nwhole_workbook_bytes = 5\n");
+        assert!(
+            message.contains("did you mean `limits.whole_workbook_size`?"),
+            "{message}"
+        );
+        let message = error("[limits]\n\nwhole_workbook_size = \"256 megs\"\n");
+        assert!(
+            message.starts_with("/nowhere/audit.toml:3: limits.whole_workbook_size: expected a size: a whole number of bytes, or a text such as \"256 MiB\""),
+            "{message}"
+        );
+        assert!(message.ends_with("found `256 megs`"), "{message}");
+        let message = error("[limits]\nsheet_columns = 20000\n");
+        assert!(
+            message.contains(
+                ":2: limits.sheet_columns: expected a whole number of columns, from 1 to 16384"
+            ),
+            "{message}"
+        );
+        let message = error("[limits]\nsheet_cells = \"5\"\n");
+        assert!(message.contains("found the text \"5\""), "{message}");
+        let message = error("[limits]\nzip_member_size = 0\n");
+        assert!(message.contains("at least 1 byte, found `0`"), "{message}");
+        let message = error("limits = 5\n");
+        assert!(
+            message.contains(":1: limits: expected a table of limits"),
+            "{message}"
+        );
     }
 
     #[test]

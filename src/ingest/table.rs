@@ -17,11 +17,24 @@ use std::io::{self, BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
 use std::sync::Arc;
 
+mod limits;
+mod xls;
+
+pub use limits::{
+    EXCEL_CELLS, EXCEL_COLUMNS, KEYS as LIMIT_KEYS, Limit, LimitKey, LimitKind, Limits,
+    format_size, parse_size,
+};
+
+// The defaults of [`Limits`]: a run changes them with the `[limits]` table of its
+// `audit.toml` (README, "Nightly runs"); the key of each is named where it is used.
+
 /// Spreadsheets are read whole by calamine; refuse files so large that this alone
 /// would threaten memory. CSV files stream and have no such limit.
+/// (`whole_workbook_size`.)
 pub const MAX_SPREADSHEET_BYTES: u64 = 256 * 1024 * 1024;
 
 /// XLSX and XLSB files stream their sheets from disk, so they may be this large.
+/// (`streamed_workbook_size`.)
 pub const MAX_STREAMED_WORKBOOK_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
 /// A workbook's bytes for calamine: the file itself (XLSX, XLSB: sheets stream) or a copy
@@ -72,19 +85,19 @@ impl io::Write for HashWriter<'_> {
 }
 
 /// A decompressed workbook part larger than this is refused before calamine opens it
-/// (a "zip bomb" inflates a few kilobytes into gigabytes).
+/// (a "zip bomb" inflates a few kilobytes into gigabytes). (`workbook_part_size`.)
 pub const MAX_WORKBOOK_PART_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// calamine holds every shared string in memory; a table larger than this once
-/// decompressed is refused.
+/// decompressed is refused. (`shared_strings_size`.)
 pub const MAX_SHARED_STRINGS_BYTES: u64 = 512 * 1024 * 1024;
 
-/// A sheet whose used area has more cells than this is refused.
+/// A sheet whose used area has more cells than this is refused. (`sheet_cells`.)
 pub const MAX_SHEET_CELLS: usize = 50_000_000;
 
 /// A worksheet part that inflates past this is refused: sheets stream cell by cell, so
 /// this bounds the time a sheet of empty rows can take, not memory (50 million cells of
-/// about 80 bytes of XML each fit).
+/// about 80 bytes of XML each fit). (`sheet_part_size`.)
 pub const MAX_SHEET_PART_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
 /// calamine's XML reader (quick-xml) holds one whole token in memory — a run of text, a
@@ -92,13 +105,20 @@ pub const MAX_SHEET_PART_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// whose one cell inflates to 3 GB of text aborts the process (memory cannot be caught
 /// running out). An XML part with a token longer than this is refused before calamine
 /// opens the file; Excel's own limit, 32,767 characters a cell, is far below it.
+/// (`xml_token_size`.)
 pub const MAX_XML_TOKEN_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A member of a zip archive that inflates past this is refused, whatever its header
 /// declares. Rows stream, so memory stays bounded at any size; the cap bounds the time a
 /// "zip bomb" (a few kilobytes inflating without end) can take, while leaving room for
-/// the largest real monthly bill.
+/// the largest real monthly bill. (`zip_member_size`.)
 pub const MAX_ZIP_MEMBER_BYTES: u64 = 64 * 1024 * 1024 * 1024;
+
+/// The widest spreadsheet row read. Excel's own limit is 16,384 columns; no billing,
+/// contract or ledger layout comes near 1,024, and a row's cost grows with its width (a
+/// hostile sheet could put one far cell in every row). A row with a value past it is
+/// rejected with its place, never read without that value. (`sheet_columns`.)
+pub const MAX_COLUMNS: usize = 1024;
 
 /// What a loader does with the rows of one file.
 pub trait TableVisitor {
@@ -184,9 +204,14 @@ pub enum TableError {
         message: String,
     },
     /// The workbook is larger than the auditor will load.
-    #[error("{location}: {what} is {size} bytes, over the limit of {limit} bytes; split the file")]
+    #[error(
+        "{location}: {what} is {size} {unit}, over the limit of {limit} {unit}{}{}",
+        limit_advice(*which, *limit),
+        if *partial { "; the rows read before it are counted" } else { "" },
+        unit = which.unit()
+    )]
     TooLarge {
-        /// The file (or the part inside it).
+        /// The file (or the part, or the sheet inside it).
         location: Location,
         /// What was measured.
         what: String,
@@ -194,6 +219,11 @@ pub enum TableError {
         size: u64,
         /// The limit.
         limit: u64,
+        /// Which limit: what `size` and `limit` count, and the key that sets it.
+        which: Limit,
+        /// Rows were handed over before the limit was passed (a sheet or zip member
+        /// measured as it streams): they stay counted, and the message says so.
+        partial: bool,
     },
     /// A `.zip` file whose central directory cannot be read (not a zip, truncated or
     /// corrupt).
@@ -237,6 +267,37 @@ pub enum TableError {
     },
 }
 
+/// How a [`TableError::TooLarge`] message ends: the limit's key, and what to do.
+fn limit_advice(which: Limit, limit: u64) -> String {
+    let unit = which.unit();
+    match which.key() {
+        Some(key) => {
+            // `1 GiB, ` when the limit is a round size; nothing when it is plain bytes.
+            let size = Some(format_size(limit))
+                .filter(|size| unit == "bytes" && !size.ends_with("bytes"))
+                .map(|size| format!("{size}, "))
+                .unwrap_or_default();
+            format!(
+                " ({size}`{key}` in the [limits] table of the --config file); split the file, or raise the limit if the file is trusted"
+            )
+        }
+        None => "; the file is corrupt or forged".into(),
+    }
+}
+
+/// Reads every table in `path` with the limits of this process ([`Limits::current`]).
+/// See [`read_file_with`].
+///
+/// # Errors
+/// As [`read_file_with`].
+pub fn read_file(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+) -> Result<FileDigest, TableError> {
+    read_file_with(path, file, visitor, &Limits::current())
+}
+
 /// Reads every table in `path`, calling `visitor` for each row: a CSV file is one table, a
 /// workbook one per visible sheet, a zip archive one per member (CSV members are read,
 /// others reported as unreadable), in member-name order.
@@ -249,15 +310,17 @@ pub enum TableError {
 /// When the file cannot be opened, its type or encoding is not supported, the workbook is
 /// unreadable or over the size limits, a zip archive or one of its CSV members cannot be
 /// opened or decompressed, or the reader crashed. Bad rows are not errors:
-/// they go to [`TableVisitor::unreadable_row`].
-pub fn read_file(
+/// they go to [`TableVisitor::unreadable_row`] — a spreadsheet row with a value past
+/// `limits.sheet_columns` among them.
+pub fn read_file_with(
     path: &Path,
     file: Arc<str>,
     visitor: &mut dyn TableVisitor,
+    limits: &Limits,
 ) -> Result<FileDigest, TableError> {
     let location = Location::file(file.clone());
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_file_unguarded(path, file, visitor)
+        read_file_unguarded(path, file, visitor, limits)
     }))
     .unwrap_or_else(|panic| {
         let message = panic
@@ -273,21 +336,60 @@ fn read_file_unguarded(
     path: &Path,
     file: Arc<str>,
     visitor: &mut dyn TableVisitor,
+    limits: &Limits,
 ) -> Result<FileDigest, TableError> {
     let extension = path
         .extension()
         .and_then(|extension| extension.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    match extension.as_str() {
-        "csv" | "txt" | "tsv" => read_csv(path, file, visitor),
+    // Spreadsheets and zip archives may be refused part-way (a sheet or member measured
+    // as it streams): the rows handed over by then are counted, and the error says so.
+    let mut counting = Counting {
+        inner: visitor,
+        rows: 0,
+    };
+    let mut result = match extension.as_str() {
+        "csv" | "txt" | "tsv" => return read_csv(path, file, counting.inner),
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
-            read_spreadsheet(path, file, &extension, visitor)
+            read_spreadsheet(path, file, &extension, &mut counting, limits)
         }
-        "zip" => read_zip(path, file, visitor),
+        "zip" => read_zip_capped(path, file, &mut counting, limits.zip_member_bytes),
         _ => Err(TableError::UnsupportedType {
             location: Location::file(file),
         }),
+    };
+    if let Err(TableError::TooLarge { partial, .. }) = &mut result {
+        *partial = counting.rows > 0;
+    }
+    result
+}
+
+/// Passes everything on, counting the rows handed over.
+struct Counting<'v> {
+    inner: &'v mut dyn TableVisitor,
+    rows: u64,
+}
+
+impl TableVisitor for Counting<'_> {
+    fn begin_table(&mut self, table: &Location) {
+        self.inner.begin_table(table);
+    }
+
+    fn row(&mut self, number: usize, cells: &[Cell]) {
+        self.rows += 1;
+        self.inner.row(number, cells);
+    }
+
+    fn unreadable_row(&mut self, number: usize, why: String) {
+        self.rows += 1;
+        self.inner.unreadable_row(number, why);
+    }
+
+    fn record(&mut self, number: usize, record: &csv::ByteRecord, text: &str) -> bool {
+        let taken = self.inner.record(number, record, text);
+        self.rows += u64::from(taken);
+        taken
     }
 }
 
@@ -657,12 +759,14 @@ pub(crate) fn read_csv_records_after(
                 // straddles two fields (the fields are joined without their delimiters:
                 // `\xE8\xAE` `,` `\xA1` joins to a valid `计`); a visitor may then take
                 // the record without any field being copied.
+                // An ASCII record (the usual one) has every boundary on a character.
                 if let Ok(text) = std::str::from_utf8(record.as_slice())
-                    && (1..record.len()).all(|index| {
-                        record
-                            .range(index)
-                            .is_some_and(|range| text.is_char_boundary(range.start))
-                    })
+                    && (text.is_ascii()
+                        || (1..record.len()).all(|index| {
+                            record
+                                .range(index)
+                                .is_some_and(|range| text.is_char_boundary(range.start))
+                        }))
                     && visitor.record(line, &record, text)
                 {
                     continue;
@@ -726,17 +830,7 @@ fn swallowed_rows(record: &csv::ByteRecord, delimiter: u8) -> Option<usize> {
 }
 
 /// Reads every member of a zip archive, in member-name order, capping each member at
-/// [`MAX_ZIP_MEMBER_BYTES`] once inflated.
-fn read_zip(
-    path: &Path,
-    file: Arc<str>,
-    visitor: &mut dyn TableVisitor,
-) -> Result<FileDigest, TableError> {
-    read_zip_capped(path, file, visitor, MAX_ZIP_MEMBER_BYTES)
-}
-
-/// [`read_zip`] with the member cap as a parameter, so tests can reach it without
-/// inflating 64 GiB.
+/// `member_limit` bytes once inflated (`zip_member_size`).
 fn read_zip_capped(
     path: &Path,
     file: Arc<str>,
@@ -842,6 +936,8 @@ fn read_zip_capped(
                     what: "the member once decompressed".into(),
                     size,
                     limit: member_limit,
+                    which: Limit::ZipMember,
+                    partial: false,
                 });
             }
             Some(MemberFailure::Corrupt(message)) => {
@@ -988,6 +1084,7 @@ fn read_spreadsheet(
     file: Arc<str>,
     extension: &str,
     visitor: &mut dyn TableVisitor,
+    limits: &Limits,
 ) -> Result<FileDigest, TableError> {
     let location = Location::file(file.clone());
     let size = std::fs::metadata(path)
@@ -998,10 +1095,10 @@ fn read_spreadsheet(
         .len();
     // XLSX and XLSB sheets stream from the file; XLS and ODS are loaded whole by calamine.
     let streamed = matches!(extension, "xlsx" | "xlsm" | "xlsb");
-    let limit = if streamed {
-        MAX_STREAMED_WORKBOOK_BYTES
+    let (limit, which) = if streamed {
+        (limits.streamed_workbook_bytes, Limit::StreamedWorkbook)
     } else {
-        MAX_SPREADSHEET_BYTES
+        (limits.whole_workbook_bytes, Limit::WholeWorkbook)
     };
     if size > limit {
         return Err(TableError::TooLarge {
@@ -1009,6 +1106,8 @@ fn read_spreadsheet(
             what: "the file".to_string(),
             size,
             limit,
+            which,
+            partial: false,
         });
     }
     let io_error = |source| TableError::Io {
@@ -1030,8 +1129,18 @@ fn read_spreadsheet(
     let sha256 = cursor.sha256().to_string();
     let mut cursor = cursor;
     if matches!(extension, "xlsx" | "xlsm" | "xlsb" | "ods") {
-        check_zip_parts(&mut cursor, &location, MAX_WORKBOOK_PART_BYTES)?;
+        check_zip_parts(&mut cursor, &location, limits)?;
         cursor.seek(io::SeekFrom::Start(0)).map_err(io_error)?;
+    }
+    if streamed {
+        // calamine opens an .xlsx or .xlsb that is a compound file (an encrypted package,
+        // or an .xls renamed) as one, to look for encryption: the same reading as an .xls.
+        xls::check_compound(&mut cursor, size, &file)?;
+        cursor.seek(io::SeekFrom::Start(0)).map_err(io_error)?;
+    }
+    if let ("xls", WorkbookSource::Memory(bytes, _)) = (extension, &cursor) {
+        // calamine builds every sheet of an .xls, as a dense grid, when it opens it.
+        xls::check(bytes.get_ref(), &file, limits)?;
     }
     let workbook_error = |location: &Location, error: calamine::Error| TableError::Workbook {
         location: location.clone(),
@@ -1058,6 +1167,7 @@ fn read_spreadsheet(
         .collect();
     let mut hidden_sheets = Vec::new();
     let mut cells: Vec<Cell> = Vec::new();
+    let columns = limits.sheet_columns as usize;
     for (name, visible) in sheets {
         if !visible {
             hidden_sheets.push(name);
@@ -1073,7 +1183,7 @@ fn read_spreadsheet(
                 let mut reader = book
                     .worksheet_cells_reader(&name)
                     .map_err(|error| workbook_error(&table, calamine::Error::Xlsx(error)))?;
-                stream_cells(&table, visitor, || {
+                stream_cells(&table, visitor, limits, || {
                     reader
                         .next_cell()
                         .map_err(|error| calamine::Error::Xlsx(error).to_string())
@@ -1084,7 +1194,7 @@ fn read_spreadsheet(
                 let mut reader = book
                     .worksheet_cells_reader(&name)
                     .map_err(|error| workbook_error(&table, calamine::Error::Xlsb(error)))?;
-                stream_cells(&table, visitor, || {
+                stream_cells(&table, visitor, limits, || {
                     reader
                         .next_cell()
                         .map_err(|error| calamine::Error::Xlsb(error).to_string())
@@ -1101,21 +1211,37 @@ fn read_spreadsheet(
             .worksheet_range(&name)
             .map_err(|error| workbook_error(&table, error))?;
         let (height, width) = range.get_size();
-        if height.saturating_mul(width) > MAX_SHEET_CELLS {
+        let area = (height as u64).saturating_mul(width as u64);
+        if area > limits.sheet_cells {
             return Err(TableError::TooLarge {
                 location: table,
                 what: format!("the used area ({height} rows × {width} columns)"),
-                size: (height.saturating_mul(width)) as u64,
-                limit: MAX_SHEET_CELLS as u64,
+                size: area,
+                limit: limits.sheet_cells,
+                which: Limit::SheetCells,
+                partial: false,
             });
         }
         let (first_row, first_column) = range.start().unwrap_or((0, 0));
         for (offset, row) in range.rows().enumerate() {
+            let number = first_row as usize + offset + 1;
             cells.clear();
             // Keep columns where a user sees them even when the used area starts at C.
             cells.extend((0..first_column).map(|_| Cell::Empty));
             cells.extend(row.iter().map(cell_from_data));
-            visitor.row(first_row as usize + offset + 1, &cells);
+            let past = cells
+                .iter()
+                .enumerate()
+                .skip(columns)
+                .filter(|(_, cell)| !cell.is_empty())
+                .map(|(column, _)| column);
+            match Overflow::of(past) {
+                Some(overflow) => visitor.unreadable_row(number, overflow.why(number, columns)),
+                None => {
+                    cells.truncate(columns);
+                    visitor.row(number, &cells);
+                }
+            }
         }
     }
     Ok(FileDigest {
@@ -1126,22 +1252,66 @@ fn read_spreadsheet(
     })
 }
 
-/// The widest row kept: Excel's own limit is 16,384 columns; cells beyond this are
-/// ignored as no billing, contract or ledger layout has that many columns.
-const MAX_COLUMNS: usize = 1024;
+/// The values of a spreadsheet row past the widest row read (`sheet_columns`): the row is
+/// rejected, naming the first, rather than read without them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Overflow {
+    /// The first such column, 0-based.
+    first: usize,
+    /// How many cells past the limit hold a value.
+    count: usize,
+}
+
+impl Overflow {
+    /// From the 0-based columns past the limit that hold a value, in order.
+    fn of(mut columns: impl Iterator<Item = usize>) -> Option<Overflow> {
+        let first = columns.next()?;
+        Some(Overflow {
+            first,
+            count: 1 + columns.count(),
+        })
+    }
+
+    /// Why row `row` is rejected, when rows are read up to `columns` columns.
+    fn why(self, row: usize, columns: usize) -> String {
+        let more = match self.count {
+            1 => String::new(),
+            count => format!(" (and {} more cells past it)", count - 1),
+        };
+        format!(
+            "cell {}{row} (column {}) holds a value{more}, but rows are read only up to column {} ({columns} columns, `sheet_columns` in the [limits] table of the --config file, at most {EXCEL_COLUMNS}): the row is rejected rather than read without it",
+            xls::column_name(self.first as u64),
+            self.first + 1,
+            xls::column_name(columns.saturating_sub(1) as u64),
+        )
+    }
+}
 
 /// Assembles streamed cells into rows. Rows arrive in order in every file Excel writes;
-/// should a hostile file go back, the row is simply emitted again under its number.
+/// should a hostile file go back, the row is simply emitted again under its number. A
+/// row with a value past `limits.sheet_columns` is handed over as unreadable, naming the
+/// cell; an empty cell out there (formatting only) loses nothing and is passed over.
 fn stream_cells<'d>(
     table: &Location,
     visitor: &mut dyn TableVisitor,
+    limits: &Limits,
     mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'d>>>, String>,
 ) -> Result<(), TableError> {
+    let columns = limits.sheet_columns as usize;
     let mut cells: Vec<Cell> = Vec::new();
     // Cells in use in the current row (the vector keeps more for reuse).
     let mut width = 0usize;
     let mut current: Option<u32> = None;
-    let mut count = 0usize;
+    // Values of the current row past the last column read.
+    let mut overflow: Option<Overflow> = None;
+    let mut count = 0u64;
+    let mut finish_row = |row: u32, cells: &[Cell], overflow: Option<Overflow>| match overflow {
+        Some(overflow) => {
+            let number = row as usize + 1;
+            visitor.unreadable_row(number, overflow.why(number, columns));
+        }
+        None => visitor.row(row as usize + 1, cells),
+    };
     loop {
         let cell = next().map_err(|message| TableError::Workbook {
             location: table.clone(),
@@ -1149,18 +1319,20 @@ fn stream_cells<'d>(
         })?;
         let Some(cell) = cell else { break };
         count += 1;
-        if count > MAX_SHEET_CELLS {
+        if count > limits.sheet_cells {
             return Err(TableError::TooLarge {
                 location: table.clone(),
                 what: "the number of cells".into(),
-                size: count as u64,
-                limit: MAX_SHEET_CELLS as u64,
+                size: count,
+                limit: limits.sheet_cells,
+                which: Limit::SheetCells,
+                partial: false,
             });
         }
         let (row, column) = cell.get_position();
         if current != Some(row) {
             if let Some(previous) = current {
-                visitor.row(previous as usize + 1, &cells[..width]);
+                finish_row(previous, &cells[..width], overflow.take());
             }
             // Emptied, not dropped: the next row's text reuses the strings.
             for cell in &mut cells[..width] {
@@ -1170,7 +1342,19 @@ fn stream_cells<'d>(
             current = Some(row);
         }
         let column = column as usize;
-        if column >= MAX_COLUMNS {
+        if column >= columns {
+            if !cell_from_data_ref(cell.get_value()).is_empty() {
+                overflow = Some(match overflow {
+                    None => Overflow {
+                        first: column,
+                        count: 1,
+                    },
+                    Some(seen) => Overflow {
+                        first: seen.first.min(column),
+                        count: seen.count + 1,
+                    },
+                });
+            }
             continue;
         }
         if cells.len() <= column {
@@ -1180,7 +1364,7 @@ fn stream_cells<'d>(
         fill(&mut cells[column], cell.get_value());
     }
     if let Some(previous) = current {
-        visitor.row(previous as usize + 1, &cells[..width]);
+        finish_row(previous, &cells[..width], overflow);
     }
     Ok(())
 }
@@ -1234,7 +1418,7 @@ fn cell_from_data_ref(data: &calamine::DataRef<'_>) -> Cell {
 fn check_zip_parts<R: Read + Seek>(
     source: &mut R,
     location: &Location,
-    part_limit: u64,
+    limits: &Limits,
 ) -> Result<(), TableError> {
     let Ok(mut archive) = zip::ZipArchive::new(source) else {
         // Not a zip: calamine will report the real problem.
@@ -1248,21 +1432,26 @@ fn check_zip_parts<R: Read + Seek>(
         // Every part's real inflated size is measured (headers can lie), stopping one
         // byte past the limit: sheets stream cell by cell and may be large; every other
         // part is read whole by calamine. Every XML part's longest token is measured too.
-        let part_limit = if name.starts_with("xl/worksheets/") {
-            MAX_SHEET_PART_BYTES
+        let (part_limit, which) = if name.starts_with("xl/worksheets/") {
+            (limits.sheet_part_bytes, Limit::SheetPart)
         } else {
-            part_limit
+            (limits.workbook_part_bytes, Limit::WorkbookPart)
         };
-        let mut scan = XmlScan::new(name.ends_with(".xml") || name.ends_with(".rels"));
-        let _ = io::copy(&mut part.take(part_limit + 1), &mut scan);
-        if scan.longest() > MAX_XML_TOKEN_BYTES {
+        let mut scan = XmlScan::new(
+            name.ends_with(".xml") || name.ends_with(".rels"),
+            limits.xml_token_bytes,
+        );
+        let _ = io::copy(&mut part.take(part_limit.saturating_add(1)), &mut scan);
+        if scan.longest() > limits.xml_token_bytes {
             return Err(TableError::TooLarge {
                 location: location.clone(),
                 what: format!(
                     "an XML token (a text, tag, comment or CDATA section) in the part `{name}`"
                 ),
                 size: scan.longest(),
-                limit: MAX_XML_TOKEN_BYTES,
+                limit: limits.xml_token_bytes,
+                which: Limit::XmlToken,
+                partial: false,
             });
         }
         let size = scan.bytes;
@@ -1272,10 +1461,12 @@ fn check_zip_parts<R: Read + Seek>(
                 what: format!("the part `{name}` once decompressed"),
                 size,
                 limit: part_limit,
+                which,
+                partial: false,
             });
         }
     }
-    check_shared_strings(&mut archive, location)
+    check_shared_strings(&mut archive, location, limits.shared_strings_bytes)
 }
 
 /// Where [`XmlScan`] is in the XML.
@@ -1299,10 +1490,11 @@ enum XmlState {
 }
 
 /// Counts the bytes of a part written into it and, for XML, measures the longest token
-/// quick-xml would hold at once ([`MAX_XML_TOKEN_BYTES`]); stops (a write error) as soon
-/// as a token passes the limit, so a bomb is never inflated further than that.
+/// quick-xml would hold at once (`xml_token_size`); stops (a write error) as soon as a
+/// token passes `token_limit`, so a bomb is never inflated further than that.
 struct XmlScan {
     xml: bool,
+    token_limit: u64,
     state: XmlState,
     length: u64,
     longest: u64,
@@ -1310,9 +1502,10 @@ struct XmlScan {
 }
 
 impl XmlScan {
-    fn new(xml: bool) -> Self {
+    fn new(xml: bool, token_limit: u64) -> Self {
         XmlScan {
             xml,
+            token_limit,
             state: XmlState::Text,
             length: 0,
             longest: 0,
@@ -1411,7 +1604,7 @@ impl io::Write for XmlScan {
                 self.step(buffer[at]);
                 at += 1;
             }
-            if self.longest() > MAX_XML_TOKEN_BYTES {
+            if self.longest() > self.token_limit {
                 return Err(io::Error::other("an XML token is over the limit"));
             }
         }
@@ -1430,13 +1623,14 @@ impl io::Write for XmlScan {
 fn check_shared_strings<R: Read + Seek>(
     archive: &mut zip::ZipArchive<R>,
     location: &Location,
+    limit: u64,
 ) -> Result<(), TableError> {
     let Ok(part) = archive.by_name("xl/sharedStrings.xml") else {
         return Ok(());
     };
     // The declared size in the zip header can lie too: measure the real one, reading at
     // most one byte past the limit.
-    let mut reader = part.take(MAX_SHARED_STRINGS_BYTES + 1);
+    let mut reader = part.take(limit.saturating_add(1));
     let mut head = vec![0u8; 4096];
     let mut filled = 0;
     while filled < head.len() {
@@ -1448,12 +1642,14 @@ fn check_shared_strings<R: Read + Seek>(
     head.truncate(filled);
     let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
     let size = filled as u64 + rest;
-    if size > MAX_SHARED_STRINGS_BYTES {
+    if size > limit {
         return Err(TableError::TooLarge {
             location: location.clone(),
             what: "the shared-string table once decompressed".into(),
             size,
-            limit: MAX_SHARED_STRINGS_BYTES,
+            limit,
+            which: Limit::SharedStrings,
+            partial: false,
         });
     }
     let head = String::from_utf8_lossy(&head);
@@ -1470,6 +1666,8 @@ fn check_shared_strings<R: Read + Seek>(
             ),
             size: count,
             limit: size / 12 + 16,
+            which: Limit::DeclaredStrings,
+            partial: false,
         }),
         _ => Ok(()),
     }
@@ -1629,10 +1827,76 @@ mod tests {
         let bytes = workbook.save_to_buffer().unwrap();
         let (result, collect) = read_bytes("sparse.xlsx", &bytes);
         result.unwrap();
-        assert_eq!(collect.rows.len(), 2);
-        assert_eq!(collect.rows[0], (1, vec![Cell::Text("corner".into())]));
-        // The far cell is beyond any layout's width and is left out, not allocated for.
-        assert_eq!(collect.rows[1].0, 1_048_576);
+        assert_eq!(collect.rows, vec![(1, vec![Cell::Text("corner".into())])]);
+        // The far cell is past the widest row read: its row is rejected, naming it, never
+        // read as blank; nor is the grid between allocated.
+        assert_eq!(collect.bad.len(), 1);
+        assert_eq!(collect.bad[0].0, 1_048_576);
+        assert!(
+            collect.bad[0].1.starts_with(
+                "cell XFD1048576 (column 16384) holds a value, but rows are read only up to column AMJ (1024 columns, `sheet_columns`"
+            ),
+            "{}",
+            collect.bad[0].1
+        );
+        assert_eq!(collect.places[1], "sparse.xlsx:Sheet1:1048576");
+        // With the limit raised to Excel's last column, the cell is read where it is.
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("sparse.xlsx");
+        std::fs::write(&path, &bytes).unwrap();
+        let mut wide = Collect::default();
+        let limits = Limits {
+            sheet_columns: EXCEL_COLUMNS,
+            ..Limits::DEFAULT
+        };
+        read_file_with(&path, Arc::from("sparse.xlsx"), &mut wide, &limits).unwrap();
+        assert!(wide.bad.is_empty());
+        let (number, far) = &wide.rows[1];
+        assert_eq!((*number, far.len()), (1_048_576, 16_384));
+        assert_eq!(far[16_383], Cell::Text("far corner".into()));
+    }
+
+    #[test]
+    fn cells_past_the_column_limit_reject_their_row_unless_they_are_empty() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("bill").unwrap();
+        let blank = rust_xlsxwriter::Format::new().set_bold();
+        for column in 0..3u16 {
+            sheet.write_string(0, column, format!("h{column}")).unwrap();
+        }
+        // Row 2: two values past column C; row 3: only a formatted blank there.
+        sheet.write_string(1, 0, "a").unwrap();
+        sheet.write_number(1, 4, 5.0).unwrap();
+        sheet.write_string(1, 7, "x").unwrap();
+        sheet.write_string(2, 0, "b").unwrap();
+        sheet.write_blank(2, 5, &blank).unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("narrow.xlsx");
+        std::fs::write(&path, &bytes).unwrap();
+        let limits = Limits {
+            sheet_columns: 3,
+            ..Limits::DEFAULT
+        };
+        let mut collect = Collect::default();
+        read_file_with(&path, Arc::from("narrow.xlsx"), &mut collect, &limits).unwrap();
+        let numbers: Vec<usize> = collect.rows.iter().map(|(number, _)| *number).collect();
+        assert_eq!(numbers, vec![1, 3]);
+        assert_eq!(collect.rows[1].1, vec![Cell::Text("b".into())]);
+        assert_eq!(collect.bad.len(), 1);
+        assert_eq!(
+            collect.bad[0].1,
+            "cell E2 (column 5) holds a value (and 1 more cells past it), but rows are read only up to column C (3 columns, `sheet_columns` in the [limits] table of the --config file, at most 16384): the row is rejected rather than read without it"
+        );
+        assert_eq!(
+            collect.places,
+            vec![
+                "narrow.xlsx:bill:1",
+                "narrow.xlsx:bill:2",
+                "narrow.xlsx:bill:3"
+            ]
+        );
     }
 
     #[test]
@@ -1706,6 +1970,13 @@ mod tests {
         }
     }
 
+    fn part_limit(bytes: u64) -> Limits {
+        Limits {
+            workbook_part_bytes: bytes,
+            ..Limits::DEFAULT
+        }
+    }
+
     #[test]
     fn a_part_that_inflates_past_the_limit_is_refused_whatever_its_header_says() {
         // 4 MiB of zeros deflate to a few KiB; with a 1 MiB limit the workbook is refused.
@@ -1717,14 +1988,14 @@ mod tests {
         let bytes = bomb.finish().unwrap().into_inner();
         assert!(bytes.len() < 64 * 1024);
         let location = Location::file("bomb.xlsx".into());
-        let error = check_zip_parts(&mut Cursor::new(&bytes), &location, 1 << 20)
+        let error = check_zip_parts(&mut Cursor::new(&bytes), &location, &part_limit(1 << 20))
             .unwrap_err()
             .to_string();
         assert!(
             error.contains("the part `xl/styles.xml` once decompressed is 1048577 bytes"),
             "{error}"
         );
-        assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, 8 << 20).is_ok());
+        assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, &part_limit(8 << 20)).is_ok());
         // Sheets stream cell by cell (bounded by the cell limit), so a sheet larger than
         // the part limit is not refused: a million-row export is a large sheet.
         let mut large = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -1733,13 +2004,13 @@ mod tests {
             .unwrap();
         std::io::Write::write_all(&mut large, &vec![b' '; 4 << 20]).unwrap();
         let bytes = large.finish().unwrap().into_inner();
-        assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, 1 << 20).is_ok());
+        assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, &part_limit(1 << 20)).is_ok());
     }
 
     #[test]
     fn the_longest_xml_token_is_measured_whatever_hides_it() {
         let longest = |xml: &[u8]| {
-            let mut scan = XmlScan::new(true);
+            let mut scan = XmlScan::new(true, MAX_XML_TOKEN_BYTES);
             // In pieces, as inflated data arrives.
             for piece in xml.chunks(3) {
                 std::io::Write::write_all(&mut scan, piece).unwrap();
@@ -1755,7 +2026,7 @@ mod tests {
         assert_eq!(longest(b"<?xml version=\"1.0\"?><a/>"), 21);
         // An unfinished token counts too.
         assert_eq!(longest(b"<a>123456789"), 9);
-        let mut scan = XmlScan::new(true);
+        let mut scan = XmlScan::new(true, MAX_XML_TOKEN_BYTES);
         let text = vec![b'A'; 1 << 20];
         let mut refused = false;
         for _ in 0..17 {
@@ -1763,7 +2034,7 @@ mod tests {
         }
         assert!(refused && scan.longest() > MAX_XML_TOKEN_BYTES);
         // Parts that are not XML are only counted.
-        let mut binary = XmlScan::new(false);
+        let mut binary = XmlScan::new(false, MAX_XML_TOKEN_BYTES);
         std::io::Write::write_all(&mut binary, &text).unwrap();
         assert_eq!((binary.bytes, binary.longest()), (1 << 20, 0));
     }

@@ -4,8 +4,11 @@
 //! Earned before and after, the split into installments with their due dates, the payouts
 //! allocated to each and the findings on them.
 //!
-//! One renderer for `rebate-audit explain` and for `evidence/<contract>.md`, so the two
-//! never disagree. Pure: an audit in, text (Markdown that reads as plain text) out.
+//! One renderer for `rebate-audit explain`, `evidence/<contract>.md` and an evidence
+//! pack's `trail.md`, so they never disagree. Pure: an audit in, text (Markdown that reads
+//! as plain text) out. Every text from the inputs (ids, names, products, file places,
+//! sentences quoting cells) goes through [`escape`], so none of it can act as Markdown or
+//! HTML.
 
 use crate::domain::calendar::add_days;
 use crate::domain::contract::{Contract, Settlement};
@@ -16,6 +19,7 @@ use crate::lang::{self, Lang};
 use crate::pipeline::{Audit, ContractResult};
 use crate::reconcile::InstallmentRecord;
 use crate::reconcile::evaluate::Status;
+use crate::report::markdown::escape;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -113,7 +117,12 @@ pub fn render(
         });
     }
     let mut out = String::new();
-    let _ = writeln!(out, "# {} {}\n", lang.pick("Contract", "合同"), contract.id);
+    let _ = writeln!(
+        out,
+        "# {} {}\n",
+        lang.pick("Contract", "合同"),
+        escape(&contract.id)
+    );
     terms(&mut out, audit, result, lang);
     let mut shown = BTreeSet::new();
     for index in periods {
@@ -179,10 +188,14 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
         Lang::En => vec![
             (
                 "customer / agent",
-                format!("{} / {}", contract.customer, contract.agent),
+                format!(
+                    "{} / {}",
+                    escape(&contract.customer),
+                    escape(&contract.agent)
+                ),
             ),
             ("term", lang::range(contract.start, contract.end, lang)),
-            ("currency", contract.currency.clone()),
+            ("currency", escape(&contract.currency)),
             (
                 "rebate base",
                 format!("{} (line base × product coefficient)", contract.base),
@@ -211,10 +224,14 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
         Lang::Zh => vec![
             (
                 "客户 / 代理商",
-                format!("{} / {}", contract.customer, contract.agent),
+                format!(
+                    "{} / {}",
+                    escape(&contract.customer),
+                    escape(&contract.agent)
+                ),
             ),
             ("合同期", lang::range(contract.start, contract.end, lang)),
-            ("币种", contract.currency.clone()),
+            ("币种", escape(&contract.currency)),
             (
                 "返点基数",
                 format!("{}（每行基数 × 产品系数）", contract.base),
@@ -357,9 +374,9 @@ pub fn period_trail<'a>(
     let contract = &result.contract;
     let period = result.computation.periods[index].range;
     let records: Vec<&InstallmentRecord> = audit
-        .installments
+        .installments_of(result)
         .iter()
-        .filter(|record| record.contract_id == contract.id && record.period_start == period.first)
+        .filter(|record| record.period_start == period.first)
         .collect();
     let heading = "#".repeat(depth);
     let label = lang::period(period.first, period.last, lang);
@@ -404,7 +421,7 @@ pub fn period_trail<'a>(
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                cell(&product.product),
+                escape(&product.product),
                 money(product.base),
                 product.coefficient.normalize(),
                 money(product.weighted_base),
@@ -431,8 +448,8 @@ pub fn period_trail<'a>(
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                cell(&source.table.to_string()),
-                cell(&source.product),
+                escape(&source.table.to_string()),
+                escape(&source.product),
                 source.rows,
                 source.row_ranges
             );
@@ -533,7 +550,7 @@ pub fn period_trail<'a>(
             portion_text(computation, position, lang),
             money(split.expected),
             split.due_on.map_or_else(not_due, |date| date.to_string()),
-            cell(
+            escape(
                 &due_rule_text(contract, computation, &split.trigger, lang)
                     .unwrap_or_else(|| split.due_rule.clone())
             ),
@@ -562,19 +579,19 @@ pub fn period_trail<'a>(
                     out,
                     "- installment {}: payout {} received {}: {}{excess} ({})",
                     record.installment,
-                    allocation.payout_id,
+                    escape(&allocation.payout_id),
                     allocation.paid_on,
                     money(allocation.amount),
-                    allocation.source
+                    escape(&allocation.source.to_string())
                 ),
                 Lang::Zh => writeln!(
                     out,
                     "- 第 {} 期：付款 {}，{} 到账：{}{excess}（{}）",
                     record.installment,
-                    allocation.payout_id,
+                    escape(&allocation.payout_id),
                     allocation.paid_on,
                     money(allocation.amount),
-                    allocation.source
+                    escape(&allocation.source.to_string())
                 ),
             };
         }
@@ -836,7 +853,10 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
     let _ = writeln!(
         out,
         "- `{}` {} ({}): {}",
-        finding.id, finding.finding_type, finding.severity, finding.detail
+        finding.id,
+        finding.finding_type,
+        finding.severity,
+        escape(&finding.detail)
     );
     if finding.finding_type == FindingType::MisInvoiced {
         for check in finding
@@ -847,26 +867,15 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
         {
             let found = check
                 .found
-                .clone()
-                .unwrap_or_else(|| lang.pick("(empty)", "（空）").to_string());
+                .as_deref()
+                .map_or_else(|| lang.pick("(empty)", "（空）").to_string(), escape);
+            let (field, expected) = (escape(&check.field), escape(&check.expected));
             let _ = match lang {
-                Lang::En => writeln!(
-                    out,
-                    "  - {}: expected {}, found {}",
-                    check.field, check.expected, found
-                ),
-                Lang::Zh => writeln!(
-                    out,
-                    "  - {}：应为 {}，实际为 {}",
-                    check.field, check.expected, found
-                ),
+                Lang::En => writeln!(out, "  - {field}: expected {expected}, found {found}"),
+                Lang::Zh => writeln!(out, "  - {field}：应为 {expected}，实际为 {found}"),
             };
         }
     }
-}
-
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]

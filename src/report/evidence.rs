@@ -5,16 +5,13 @@
 //! findings, each with its evidence. The trail is [`crate::explain`]'s, the one
 //! `rebate-audit explain` prints; the sentences follow the audit's `--lang`.
 
+use super::markdown::escape;
 use crate::domain::finding::Finding;
 use crate::domain::money::{format_money_grouped as format_money, format_rate};
 use crate::explain;
 use crate::lang::Lang;
 use crate::pipeline::{Audit, ContractResult};
 use std::fmt::Write;
-
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
 
 /// A file name for a contract id: letters, digits, `-`, `_` and `.` kept, the rest `_`.
 pub fn file_name(contract_id: &str) -> String {
@@ -46,18 +43,20 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
         out,
         "# {} {}\n",
         lang.pick("Evidence: contract", "证据：合同"),
-        cell(&contract.id)
+        escape(&contract.id)
     );
     let _ = match lang {
         Lang::En => writeln!(
             out,
             "Audit as of {}. Source: {}.\n",
-            audit.as_of, contract.source
+            audit.as_of,
+            escape(&contract.source.to_string())
         ),
         Lang::Zh => writeln!(
             out,
             "审计基准日 {}。合同来源：{}。\n",
-            audit.as_of, contract.source
+            audit.as_of,
+            escape(&contract.source.to_string())
         ),
     };
     let _ = writeln!(out, "## {}\n", lang.pick("Terms", "合同条款"));
@@ -116,7 +115,7 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
         lang.pick("term | value", "条款 | 内容")
     );
     for (name, value) in terms {
-        let _ = writeln!(out, "| {name} | {} |", cell(&value));
+        let _ = writeln!(out, "| {name} | {} |", escape(&value));
     }
     let _ = writeln!(
         out,
@@ -141,7 +140,7 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
             lang.pick("product | coefficient", "产品 | 系数")
         );
         for (product, coefficient) in &contract.products {
-            let _ = writeln!(out, "| {} | {} |", cell(product), coefficient.normalize());
+            let _ = writeln!(out, "| {} | {} |", escape(product), coefficient.normalize());
         }
     }
     let _ = writeln!(
@@ -199,11 +198,7 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
             "结算期 | 期次 | 触发 | 应付 | 到期日 | 已收 | 状态"
         )
     );
-    for record in audit
-        .installments
-        .iter()
-        .filter(|record| record.contract_id == contract.id)
-    {
+    for record in audit.installments_of(result) {
         let _ = writeln!(
             out,
             "| {} to {} | {} | {} | {} | {} | {} | {} |",
@@ -245,7 +240,7 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
             "### {} ({}, {})\n",
             finding.id, finding.finding_type, finding.severity
         );
-        let _ = writeln!(out, "{}\n", finding.detail);
+        let _ = writeln!(out, "{}\n", escape(&finding.detail));
         if let Some(computation) = &finding.evidence.computation {
             let _ = writeln!(
                 out,
@@ -287,7 +282,7 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
                 out,
                 "- {} {} {} {}{colon}{}{} ({})",
                 lang.pick("payout", "付款"),
-                allocation.payout_id,
+                escape(&allocation.payout_id),
                 lang.pick("on", "到账日"),
                 allocation.paid_on,
                 format_money(allocation.amount),
@@ -296,14 +291,19 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
                 } else {
                     ""
                 },
-                allocation.source
+                escape(&allocation.source.to_string())
             );
         }
         if let Some(location) = &finding.evidence.location {
-            let _ = writeln!(out, "- {}{colon}{location}", lang.pick("source", "来源"));
+            let _ = writeln!(
+                out,
+                "- {}{colon}{}",
+                lang.pick("source", "来源"),
+                escape(&location.to_string())
+            );
         }
         for (name, value) in &finding.evidence.facts {
-            let _ = writeln!(out, "- {name}: {}", cell(value));
+            let _ = writeln!(out, "- {}: {}", escape(name), escape(value));
         }
         if !finding.evidence.checks.is_empty() {
             let _ = writeln!(
@@ -318,9 +318,9 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} |",
-                    check.field,
-                    cell(&check.expected),
-                    cell(check.found.as_deref().unwrap_or("")),
+                    escape(&check.field),
+                    escape(&check.expected),
+                    escape(check.found.as_deref().unwrap_or("")),
                     if check.ok {
                         lang.pick("yes", "通过")
                     } else {

@@ -1,5 +1,6 @@
 //! Reports: `findings.json`, `findings.csv`, `findings.xlsx`, `summary.md`, `summary.html`,
 //! `report.html` and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out).
+//! Text from the inputs reaches the Markdown reports only through [`markdown::escape`].
 //! A run writes them into a staging folder that replaces `--out` as a whole once every
 //! file is written ([`crate::output`]), so a crash never leaves half a report, nor a mix
 //! of two runs' reports.
@@ -7,6 +8,7 @@
 pub mod evidence;
 pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod pack;
 pub mod summary;
 pub mod tables;
@@ -32,18 +34,33 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
     let for_workbook = totals.clone();
     let for_report = std::sync::Arc::clone(&totals);
     let (for_json, for_markdown, for_html) = (totals.clone(), totals.clone(), totals);
+    // findings.json is rendered once: report.html is built from the same text.
+    let json_text = std::sync::Arc::new(std::sync::OnceLock::new());
+    let (json_for_file, json_for_report) = (json_text.clone(), json_text);
+    let for_json_report = for_json.clone();
     let mut files: Vec<Renderer<'_>> = vec![
         (
             PathBuf::from("findings.json"),
-            Box::new(move || Ok(json::render(audit, &for_json).into_bytes())),
+            Box::new(move || {
+                Ok(json_for_file
+                    .get_or_init(|| json::render(audit, &for_json))
+                    .clone()
+                    .into_bytes())
+            }),
         ),
         (
             PathBuf::from("findings.csv"),
-            Box::new(|| tables::csv(&audit.findings).map_err(|error| error.to_string())),
+            Box::new(|| {
+                tables::csv(&audit.findings, audit.changes.as_ref())
+                    .map_err(|error| error.to_string())
+            }),
         ),
         (
             PathBuf::from("findings.xlsx"),
-            Box::new(|| tables::xlsx(&audit.findings).map_err(|error| error.to_string())),
+            Box::new(|| {
+                tables::xlsx(&audit.findings, audit.changes.as_ref())
+                    .map_err(|error| error.to_string())
+            }),
         ),
         (
             PathBuf::from("report.xlsx"),
@@ -61,7 +78,10 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
         ),
         (
             PathBuf::from("report.html"),
-            Box::new(move || html::render(audit, &for_report).map(String::into_bytes)),
+            Box::new(move || {
+                let json = json_for_report.get_or_init(|| json::render(audit, &for_json_report));
+                html::render_with(audit, &for_report, json).map(String::into_bytes)
+            }),
         ),
     ];
     let mut names = BTreeSet::new();
@@ -101,22 +121,19 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
             std::fs::remove_file(&path).map_err(|error| context(&path, error))?;
         }
     }
-    // Rendered a worker's count at a time in parallel, written one by one in their fixed
-    // order: the bytes never depend on which worker rendered what.
-    let renderers = reports(audit);
-    let batch = rayon::current_num_threads().max(1);
-    for chunk in renderers.chunks(batch) {
-        crate::output::check()?;
-        let rendered: Vec<Result<Vec<u8>, String>> = {
-            use rayon::prelude::*;
-            chunk.par_iter().map(|(_, render)| render()).collect()
-        };
-        for ((relative, _), bytes) in chunk.iter().zip(rendered) {
+    // Every file is rendered and written by whichever worker takes it, as soon as it is
+    // ready (the big ones first, so no worker is left with one at the end): each file's
+    // bytes depend only on the audit, never on which worker wrote it or when. Only one
+    // rendered file per worker is held in memory at a time.
+    use rayon::prelude::*;
+    reports(audit)
+        .par_iter()
+        .with_max_len(1)
+        .try_for_each(|(relative, render)| {
+            crate::output::check()?;
             let path = out.join(relative);
-            let bytes = bytes
+            let bytes = render()
                 .map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
-            std::fs::write(&path, &bytes).map_err(|error| context(&path, error))?;
-        }
-    }
-    Ok(())
+            std::fs::write(&path, &bytes).map_err(|error| context(&path, error))
+        })
 }

@@ -5,6 +5,7 @@
 
 use super::html;
 use super::json::{billing_balanced, payout_balanced};
+use super::markdown;
 use super::totals::Totals;
 use crate::baseline::{Change, Changes};
 use crate::domain::finding::{Finding, Severity};
@@ -26,11 +27,61 @@ pub(super) struct Table {
     pub(super) rows: Vec<Vec<String>>,
 }
 
+/// A piece of a heading or paragraph: our own words, or text from an input (a baseline's
+/// path or date) that each format makes inert its own way.
+enum Piece {
+    Ours(String),
+    Input(String),
+}
+
+/// The text of a heading or paragraph.
+struct Prose(Vec<Piece>);
+
+impl Prose {
+    /// Our own words.
+    fn ours(text: impl Into<String>) -> Prose {
+        Prose(vec![Piece::Ours(text.into())])
+    }
+
+    /// Then more of our own words.
+    fn then(mut self, text: impl Into<String>) -> Prose {
+        self.0.push(Piece::Ours(text.into()));
+        self
+    }
+
+    /// Then text from an input.
+    fn input(mut self, text: impl Into<String>) -> Prose {
+        self.0.push(Piece::Input(text.into()));
+        self
+    }
+
+    /// As Markdown: input text through [`markdown::escape`], ours as written.
+    fn markdown(&self) -> String {
+        self.0
+            .iter()
+            .map(|piece| match piece {
+                Piece::Ours(text) => text.clone(),
+                Piece::Input(text) => markdown::escape(text),
+            })
+            .collect()
+    }
+
+    /// As characters, for a format that escapes everything (HTML).
+    fn text(&self) -> String {
+        self.0
+            .iter()
+            .map(|piece| match piece {
+                Piece::Ours(text) | Piece::Input(text) => text.as_str(),
+            })
+            .collect()
+    }
+}
+
 /// The summary as sections of prose and tables, rendered to Markdown or HTML.
 enum Block {
-    Heading(String),
-    Subheading(String),
-    Paragraph(String),
+    Heading(Prose),
+    Subheading(Prose),
+    Paragraph(Prose),
     Table(Table),
 }
 
@@ -59,20 +110,24 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>) {
             .unwrap_or(0)
     };
     blocks.push(Block::Heading(match &counts.baseline_as_of {
-        Some(as_of) => format!("Changes since the baseline as of {as_of}"),
-        None => "Changes since the baseline".into(),
+        Some(as_of) => Prose::ours("Changes since the baseline as of ").input(as_of),
+        None => Prose::ours("Changes since the baseline"),
     }));
-    blocks.push(Block::Paragraph(format!(
-        "{} ({}, {}, {} info), {}, {}. Baseline: {} (sha256 {}).",
-        plural(counts.new, "new finding", "new findings"),
-        plural(by(Severity::Error), "error", "errors"),
-        plural(by(Severity::Warning), "warning", "warnings"),
-        by(Severity::Info),
-        plural(counts.persisting, "persisting", "persisting"),
-        plural(counts.resolved, "resolved", "resolved"),
-        counts.baseline,
-        counts.baseline_sha256,
-    )));
+    blocks.push(Block::Paragraph(
+        Prose::ours(format!(
+            "{} ({}, {}, {} info), {}, {}. Baseline: ",
+            plural(counts.new, "new finding", "new findings"),
+            plural(by(Severity::Error), "error", "errors"),
+            plural(by(Severity::Warning), "warning", "warnings"),
+            by(Severity::Info),
+            plural(counts.persisting, "persisting", "persisting"),
+            plural(counts.resolved, "resolved", "resolved"),
+        ))
+        .input(&counts.baseline)
+        .then(" (sha256 ")
+        .input(&counts.baseline_sha256)
+        .then(")."),
+    ));
     let mut new: Vec<&Finding> = audit
         .findings
         .iter()
@@ -84,9 +139,9 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>) {
             .then_with(|| b.amount_at_stake().cmp(&a.amount_at_stake()))
             .then_with(|| a.id.cmp(&b.id))
     });
-    blocks.push(Block::Subheading("New".into()));
+    blocks.push(Block::Subheading(Prose::ours("New")));
     if new.is_empty() {
-        blocks.push(Block::Paragraph("No new findings.".into()));
+        blocks.push(Block::Paragraph(Prose::ours("No new findings.")));
     } else {
         let shown = new.len().min(LISTED);
         blocks.push(Block::Table(Table {
@@ -112,17 +167,17 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>) {
                 .collect(),
         }));
         if new.len() > shown {
-            blocks.push(Block::Paragraph(format!(
+            blocks.push(Block::Paragraph(Prose::ours(format!(
                 "… and {} more new; findings.json marks each finding's `change`.",
                 new.len() - shown
-            )));
+            ))));
         }
     }
-    blocks.push(Block::Subheading("Resolved".into()));
+    blocks.push(Block::Subheading(Prose::ours("Resolved")));
     if changes.resolved.is_empty() {
-        blocks.push(Block::Paragraph(
-            "No finding of the baseline is resolved.".into(),
-        ));
+        blocks.push(Block::Paragraph(Prose::ours(
+            "No finding of the baseline is resolved.",
+        )));
     } else {
         let mut resolved: Vec<_> = changes.resolved.iter().enumerate().collect();
         resolved.sort_by_key(|(index, finding)| (std::cmp::Reverse(finding.severity()), *index));
@@ -151,26 +206,26 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>) {
                 .collect(),
         }));
         if resolved.len() > shown {
-            blocks.push(Block::Paragraph(format!(
-                "… and {} more resolved; all are in findings.json under `resolved`.",
+            blocks.push(Block::Paragraph(Prose::ours(format!(
+                "… and {} more resolved; all are in findings.json under `resolved` and in report.xlsx on the `Resolved` sheet.",
                 resolved.len() - shown
-            )));
+            ))));
         }
     }
 }
 
 fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
-    let mut blocks = vec![Block::Heading(format!(
+    let mut blocks = vec![Block::Heading(Prose::ours(format!(
         "Rebate audit as of {}",
         audit.as_of
-    ))];
+    )))];
     if let Some(changes) = &audit.changes {
         changes_blocks(audit, changes, &mut blocks);
-        blocks.push(Block::Heading("Totals".into()));
+        blocks.push(Block::Heading(Prose::ours("Totals")));
     }
     let errors = totals.by_severity.get("error").copied().unwrap_or(0);
     let warnings = totals.by_severity.get("warning").copied().unwrap_or(0);
-    blocks.push(Block::Paragraph(format!(
+    blocks.push(Block::Paragraph(Prose::ours(format!(
         "{} contracts, {} installments. Expected {}, paid {}; unpaid and underpaid installments are short {} plus {} late interest. {} findings: {errors} errors, {warnings} warnings, {} info.",
         totals.contracts,
         totals.installments,
@@ -180,10 +235,10 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
         group(&totals.interest),
         totals.findings,
         totals.by_severity.get("info").copied().unwrap_or(0),
-    )));
-    blocks.push(Block::Heading("Findings by type".into()));
+    ))));
+    blocks.push(Block::Heading(Prose::ours("Findings by type")));
     blocks.push(Block::Table(types_table(totals)));
-    blocks.push(Block::Heading("Contracts".into()));
+    blocks.push(Block::Heading(Prose::ours("Contracts")));
     blocks.push(Block::Table(contracts_table(totals)));
     let mut important: Vec<&Finding> = audit
         .findings
@@ -196,9 +251,11 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
             .then_with(|| b.amount_at_stake().cmp(&a.amount_at_stake()))
             .then_with(|| a.id.cmp(&b.id))
     });
-    blocks.push(Block::Heading("Errors and warnings, largest first".into()));
+    blocks.push(Block::Heading(Prose::ours(
+        "Errors and warnings, largest first",
+    )));
     if important.is_empty() {
-        blocks.push(Block::Paragraph("None.".into()));
+        blocks.push(Block::Paragraph(Prose::ours("None.")));
     } else {
         let shown = important.len().min(LISTED);
         let mut header = vec!["severity", "type", "contract", "amount", "detail", "id"];
@@ -226,18 +283,18 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
                 .collect(),
         }));
         if important.len() > shown {
-            blocks.push(Block::Paragraph(format!(
+            blocks.push(Block::Paragraph(Prose::ours(format!(
                 "… and {} more; every finding is in findings.csv, findings.xlsx and findings.json.",
                 important.len() - shown
-            )));
+            ))));
         }
     }
-    blocks.push(Block::Heading("Control totals".into()));
-    blocks.push(Block::Paragraph(CONTROLS_NOTE.into()));
+    blocks.push(Block::Heading(Prose::ours("Control totals")));
+    blocks.push(Block::Paragraph(Prose::ours(CONTROLS_NOTE)));
     let [billing, payouts] = control_tables(audit);
     blocks.push(Block::Table(billing));
     blocks.push(Block::Table(payouts));
-    blocks.push(Block::Heading("Inputs".into()));
+    blocks.push(Block::Heading(Prose::ours("Inputs")));
     blocks.push(Block::Table(inputs_table(audit)));
     blocks
 }
@@ -402,32 +459,31 @@ pub(super) fn inputs_table(audit: &Audit) -> Table {
     }
 }
 
-fn markdown_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
-
 /// The summary as Markdown.
 pub fn markdown(audit: &Audit, totals: &Totals) -> String {
     let mut out = String::new();
     for block in blocks(audit, totals) {
         match block {
             Block::Heading(text) if out.is_empty() => {
-                let _ = writeln!(out, "# {text}\n");
+                let _ = writeln!(out, "# {}\n", text.markdown());
             }
             Block::Heading(text) => {
-                let _ = writeln!(out, "## {text}\n");
+                let _ = writeln!(out, "## {}\n", text.markdown());
             }
             Block::Subheading(text) => {
-                let _ = writeln!(out, "### {text}\n");
+                let _ = writeln!(out, "### {}\n", text.markdown());
             }
             Block::Paragraph(text) => {
-                let _ = writeln!(out, "{text}\n");
+                let _ = writeln!(out, "{}\n", text.markdown());
             }
+            // Every cell is escaped: most hold input (ids, names, paths, sentences quoting
+            // cells), and the escaping leaves our own words and numbers as they are.
             Block::Table(table) => {
                 let _ = writeln!(out, "| {} |", table.header.join(" | "));
                 let _ = writeln!(out, "|{}", "---|".repeat(table.header.len()));
                 for row in table.rows {
-                    let cells: Vec<String> = row.iter().map(|cell| markdown_cell(cell)).collect();
+                    let cells: Vec<String> =
+                        row.iter().map(|cell| markdown::escape(cell)).collect();
                     let _ = writeln!(out, "| {} |", cells.join(" | "));
                 }
                 out.push('\n');
@@ -449,13 +505,13 @@ pub fn html(audit: &Audit, totals: &Totals) -> String {
             Block::Heading(text) => {
                 let tag = if first { "h1" } else { "h2" };
                 first = false;
-                let _ = writeln!(out, "<{tag}>{}</{tag}>", html::escape(&text));
+                let _ = writeln!(out, "<{tag}>{}</{tag}>", html::escape(&text.text()));
             }
             Block::Subheading(text) => {
-                let _ = writeln!(out, "<h3>{}</h3>", html::escape(&text));
+                let _ = writeln!(out, "<h3>{}</h3>", html::escape(&text.text()));
             }
             Block::Paragraph(text) => {
-                let _ = writeln!(out, "<p>{}</p>", html::escape(&text));
+                let _ = writeln!(out, "<p>{}</p>", html::escape(&text.text()));
             }
             Block::Table(table) => html::write_table(&mut out, &table),
         }
@@ -469,7 +525,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn markdown_cells_keep_their_table() {
-        assert_eq!(markdown_cell("a|b\nc"), "a\\|b c");
+    fn prose_escapes_only_its_input_pieces() {
+        let prose = Prose::ours("Baseline: `x` ")
+            .input("<b>|[x](javascript:y)")
+            .then(".");
+        assert_eq!(
+            prose.markdown(),
+            "Baseline: `x` &lt;b&gt;\\|\\[x\\](javascript:y)."
+        );
+        assert_eq!(prose.text(), "Baseline: `x` <b>|[x](javascript:y).");
     }
 }

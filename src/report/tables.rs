@@ -2,10 +2,10 @@
 //! every spreadsheet report shares ([`neutralise`]): text that a spreadsheet could run as a
 //! formula is prefixed with `'`.
 
+use crate::baseline::Changes;
 use crate::domain::finding::Finding;
 use crate::domain::money::{format_money, format_rate};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 20] = [
@@ -30,6 +30,10 @@ pub const COLUMNS: [&str; 20] = [
     "location",
     "formula",
 ];
+
+/// The column a run with `--baseline` adds after [`COLUMNS`]: `new` or `persisting`.
+/// Without a baseline it is left out, as findings.json leaves out its `change` field.
+pub const CHANGE_COLUMN: &str = "change";
 
 /// A cell of the findings table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,19 +155,38 @@ pub fn row(finding: &Finding) -> Vec<Value> {
     ]
 }
 
-/// The findings as CSV (UTF-8 with a BOM so Excel reads Chinese text correctly).
+/// [`row`], then the finding's `change` against the baseline when there is one.
+pub fn row_with_change(finding: &Finding, changes: Option<&Changes>) -> Vec<Value> {
+    let mut cells = row(finding);
+    if let Some(changes) = changes {
+        cells.push(Value::Text(changes.change(finding).word().into()));
+    }
+    cells
+}
+
+/// The header of the findings tables: [`COLUMNS`], then [`CHANGE_COLUMN`] with a baseline.
+fn header(changes: Option<&Changes>) -> Vec<&'static str> {
+    let mut columns = COLUMNS.to_vec();
+    if changes.is_some() {
+        columns.push(CHANGE_COLUMN);
+    }
+    columns
+}
+
+/// The findings as CSV (UTF-8 with a BOM so Excel reads Chinese text correctly), with a
+/// `change` column when the run has a baseline.
 ///
 /// # Errors
 /// Only if writing to memory fails.
-pub fn csv(findings: &[Finding]) -> Result<Vec<u8>, csv::Error> {
+pub fn csv(findings: &[Finding], changes: Option<&Changes>) -> Result<Vec<u8>, csv::Error> {
     // Every field that is not a number is quoted (OWASP): a separator inside a text, `,`
     // or the `;` of a locale whose list separator it is, can then never start a cell.
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::NonNumeric)
         .from_writer(vec![0xEF, 0xBB, 0xBF]);
-    writer.write_record(COLUMNS)?;
+    writer.write_record(header(changes))?;
     for finding in findings {
-        let cells: Vec<String> = row(finding)
+        let cells: Vec<String> = row_with_change(finding, changes)
             .into_iter()
             .map(|value| match value {
                 Value::Empty => String::new(),
@@ -183,11 +206,17 @@ pub fn csv(findings: &[Finding]) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// The findings as an XLSX workbook with a fixed creation time, so the same findings give
-/// the same bytes.
+/// the same bytes; a `change` column when the run has a baseline. Money follows
+/// report.xlsx's rule ([`super::workbook::money_cell`]): a number cell when a double holds
+/// the amount exactly, else its exact text.
 ///
 /// # Errors
 /// When the workbook cannot be assembled.
-pub fn xlsx(findings: &[Finding]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn xlsx(
+    findings: &[Finding],
+    changes: Option<&Changes>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use super::workbook::{MoneyCell, money_cell};
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
@@ -200,12 +229,12 @@ pub fn xlsx(findings: &[Finding]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
     let money = Format::new().set_num_format("#,##0.00");
     let sheet = workbook.add_worksheet();
     sheet.set_name("findings")?;
-    for (column, name) in COLUMNS.iter().enumerate() {
-        sheet.write_string_with_format(0, column as u16, *name, &bold)?;
+    for (column, name) in header(changes).into_iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, name, &bold)?;
     }
     for (index, finding) in findings.iter().enumerate() {
         let row = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        for (column, value) in self::row(finding).into_iter().enumerate() {
+        for (column, value) in row_with_change(finding, changes).into_iter().enumerate() {
             let column = column as u16;
             match value {
                 Value::Empty => {}
@@ -222,14 +251,15 @@ pub fn xlsx(findings: &[Finding]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
                 Value::Flag(flag) => {
                     sheet.write_boolean(row, column, flag)?;
                 }
-                Value::Money(amount) => {
-                    sheet.write_number_with_format(
-                        row,
-                        column,
-                        amount.to_f64().unwrap_or_default(),
-                        &money,
-                    )?;
-                }
+                Value::Money(amount) => match money_cell(amount) {
+                    MoneyCell::Number(number) => {
+                        sheet.write_number_with_format(row, column, number, &money)?;
+                    }
+                    // Our own digits, exact: never neutralised.
+                    MoneyCell::Text(shown) => {
+                        sheet.write_string(row, column, shown)?;
+                    }
+                },
                 #[allow(clippy::cast_precision_loss)]
                 Value::Integer(number) => {
                     sheet.write_number(row, column, number as f64)?;
@@ -318,7 +348,7 @@ mod tests {
         finding.payout_id = Some("a,=1+1".into());
         finding.contract_id = Some("=1+1".into());
         finding.amount = Some(Decimal::new(-1250, 2));
-        let text = String::from_utf8(csv(&[finding]).unwrap()).unwrap();
+        let text = String::from_utf8(csv(&[finding], None).unwrap()).unwrap();
         let line = text.lines().nth(1).unwrap();
         assert!(line.contains("\"a,=1+1\""), "{line}");
         assert!(line.contains("\"a;=1+1\""), "{line}");
@@ -336,5 +366,36 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert_eq!(cut.encode_utf16().count(), CELL_TEXT_LIMIT);
         assert_eq!(cell_text("short"), ("short".to_string(), false));
+    }
+    #[test]
+    fn with_a_baseline_csv_ends_each_row_with_its_change() {
+        let fact = |payout| crate::domain::finding::Fact {
+            payout_id: Some(payout),
+            ..Default::default()
+        };
+        let kind = crate::domain::finding::FindingType::UnmatchedPayout;
+        let old = Finding::new(kind, fact("P1"), "about P1".into());
+        let fresh = Finding::new(kind, fact("P2"), "about P2".into());
+        let listed = serde_json::json!({
+            "schema": crate::report::json::SCHEMA,
+            "as_of": "2026-05-31",
+            "findings": [{
+                "id": old.id, "type": "unmatched_payout", "severity": old.severity.word(),
+                "payout_id": "P1", "detail": "about P1", "evidence": {"facts": {}},
+            }],
+        });
+        let baseline =
+            crate::baseline::Baseline::from_bytes("prev.json", listed.to_string().as_bytes())
+                .unwrap();
+        let findings = [old, fresh];
+        let changes = Changes::compare(&baseline, &findings);
+        let text = String::from_utf8(csv(&findings, Some(&changes)).unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].ends_with(",\"change\""), "{}", lines[0]);
+        assert!(lines[1].ends_with(",\"persisting\""), "{}", lines[1]);
+        assert!(lines[2].ends_with(",\"new\""), "{}", lines[2]);
+        // Without a baseline the columns are those of before.
+        let plain = String::from_utf8(csv(&findings, None).unwrap()).unwrap();
+        assert!(plain.lines().next().unwrap().ends_with(",\"formula\""));
     }
 }

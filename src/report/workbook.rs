@@ -1,20 +1,26 @@
 //! `report.xlsx`: the whole audit as one workbook for people who work in Excel — a
 //! summary, then one table per sheet (findings, expected installments, payouts, their
-//! allocation to installments, rejected rows, control totals).
+//! allocation to installments, rejected rows, control totals). With `--baseline`, the
+//! `Findings` sheet has a `change` column (`new` or `persisting`, after the columns of
+//! `findings.csv`), a [`RESOLVED_SHEET`] after it lists the baseline's findings that are
+//! gone, as the baseline states them, and the `Summary` counts the three.
 //!
 //! Every table sheet has a bold, frozen header row, an autofilter over the table and fixed
 //! column widths. Money is a number cell formatted `#,##0.00` holding the amount rounded to
 //! cents exactly as `findings.json` shows it; an amount of more than 15 significant digits,
-//! which an Excel number cannot hold exactly, is written as text with a cell note instead
-//! (research R2). Dates are date cells (`yyyy-mm-dd`), rates are percentages. The workbook
-//! holds no formula at all, and every text cell goes through [`tables::neutralise`]
-//! (research R1). The creation date in `docProps/core.xml` is the audit's `as_of`, so the
-//! same audit gives the same bytes on every run and thread count.
+//! which an Excel number cannot hold exactly, is written as its exact text with a cell note
+//! instead (research R2) — our own digits, so without the neutraliser's `'`
+//! (`-10000066605424.55`, research R1b). Dates are date cells (`yyyy-mm-dd`), rates are
+//! percentages. The workbook holds no formula at all, and every text cell that is not such
+//! a number of ours goes through [`tables::neutralise`] (research R1). The creation date
+//! in `docProps/core.xml` is the audit's `as_of`, so the same audit gives the same bytes on
+//! every run and thread count.
 
 use super::json::{billing_balanced, payout_balanced};
-use super::tables::{self, Value, cell_text, neutralise};
+use super::tables::{self, Value, cell_text};
 use super::totals::Totals;
 use crate::attribute::{Exclusion, TableControl};
+use crate::baseline::{BaselineFinding, Changes};
 use crate::domain::finding::{Finding, FindingType, Severity};
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_money_grouped, format_rate};
@@ -38,6 +44,10 @@ pub const SHEETS: [&str; 7] = [
     "Rejected rows",
     "Controls",
 ];
+
+/// The sheet after `Findings` when the run has a baseline: the baseline's findings that
+/// this run no longer has.
+pub const RESOLVED_SHEET: &str = "Resolved";
 
 /// The most significant digits a decimal may have and still survive the trip through an
 /// Excel number (an IEEE double) unchanged.
@@ -106,13 +116,35 @@ const REJECTED_COLUMNS: [Column; 8] = [
     ("detail", 90.0),
 ];
 
-/// The findings columns after [`tables::COLUMNS`]: the rest of the evidence.
+/// The findings columns after [`tables::COLUMNS`] (and `change`): the rest of the
+/// evidence.
 const FINDING_EVIDENCE_COLUMNS: [&str; 4] = ["allocations", "checks", "facts", "source_rows"];
 
-/// Widths of the findings columns ([`tables::COLUMNS`], then [`FINDING_EVIDENCE_COLUMNS`]).
-const FINDING_WIDTHS: [f64; 24] = [
+/// Widths of the findings columns: [`tables::COLUMNS`]…
+const FINDING_WIDTHS: [f64; 20] = [
     26.0, 18.0, 9.0, 18.0, 12.0, 12.0, 11.0, 18.0, 16.0, 14.0, 14.0, 14.0, 12.0, 12.0, 10.0, 12.0,
-    14.0, 90.0, 45.0, 60.0, 45.0, 60.0, 60.0, 60.0,
+    14.0, 90.0, 45.0, 60.0,
+];
+
+/// … `change` …
+const CHANGE_WIDTH: f64 = 11.0;
+
+/// … and [`FINDING_EVIDENCE_COLUMNS`].
+const EVIDENCE_WIDTHS: [f64; 4] = [45.0, 60.0, 60.0, 60.0];
+
+/// The `Resolved` sheet: the fields a baseline keeps of each finding, named as in
+/// `findings.json` and on `Findings`; `detail` is the baseline's sentence.
+const RESOLVED_COLUMNS: [Column; 10] = [
+    ("id", 26.0),
+    ("type", 18.0),
+    ("severity", 9.0),
+    ("contract_id", 18.0),
+    ("period_start", 12.0),
+    ("period_end", 12.0),
+    ("installment", 11.0),
+    ("payout_id", 18.0),
+    ("reason", 16.0),
+    ("detail", 90.0),
 ];
 
 /// How an amount goes into a cell.
@@ -121,7 +153,10 @@ pub enum MoneyCell {
     /// A number: the amount rounded to cents has at most [`EXACT_DIGITS`] significant
     /// digits, so the double holds it exactly.
     Number(f64),
-    /// Text with exactly two decimals: the amount has more digits than a double keeps.
+    /// Text with exactly two decimals (`-10000066605424.55`): the amount has more digits
+    /// than a double keeps. Written as it is, never neutralised: it is our own rendering
+    /// of a decimal (digits, a point, perhaps a leading `-`), which no spreadsheet runs as
+    /// a formula, and a `'` would make it a different text from the amount.
     Text(String),
 }
 
@@ -262,7 +297,7 @@ impl Writer {
                     sheet.write_number_with_format(row, column, number, &self.money)?;
                 }
                 MoneyCell::Text(shown) => {
-                    sheet.write_string(row, column, neutralise(&shown))?;
+                    sheet.write_string(row, column, &shown)?;
                     let note = Note::new(format!(
                         "{shown} has more than {EXACT_DIGITS} significant digits, more than an \
                          Excel number holds exactly, so it is written as text."
@@ -278,7 +313,8 @@ impl Writer {
                     #[allow(clippy::cast_precision_loss)] // at most 2^53: exact
                     sheet.write_number(row, column, *number as f64)?;
                 } else {
-                    sheet.write_string(row, column, neutralise(&number.to_string()))?;
+                    // Our own digits, like money written as text.
+                    sheet.write_string(row, column, number.to_string())?;
                 }
             }
             Value::Date(day) => match excel_date(*day) {
@@ -427,10 +463,10 @@ fn source_rows_text(finding: &Finding) -> String {
         .join("; ")
 }
 
-/// One finding: the columns of `findings.csv` (dates as dates), then the rest of its
-/// evidence.
-fn finding_row(finding: &Finding) -> Vec<Value> {
-    let mut cells = tables::row(finding);
+/// One finding: the columns of `findings.csv` (dates as dates; `change` with a baseline),
+/// then the rest of its evidence.
+fn finding_row(finding: &Finding, changes: Option<&Changes>) -> Vec<Value> {
+    let mut cells = tables::row_with_change(finding, changes);
     for joined in [
         allocations_text(finding),
         checks_text(finding),
@@ -444,6 +480,29 @@ fn finding_row(finding: &Finding) -> Vec<Value> {
         });
     }
     cells
+}
+
+/// A day the baseline wrote as ISO text: a date cell, else the text as it was.
+fn baseline_date(day: Option<&str>) -> Value {
+    day.map_or(Value::Empty, |day| {
+        NaiveDate::parse_from_str(day, "%Y-%m-%d").map_or_else(|_| text(day), Value::Date)
+    })
+}
+
+/// A resolved finding, as the baseline states it.
+fn resolved_row(finding: &BaselineFinding) -> Vec<Value> {
+    vec![
+        text(finding.id.as_str()),
+        text(finding.finding_type.as_str()),
+        optional_text(finding.severity.as_deref()),
+        optional_text(finding.contract_id.as_deref()),
+        baseline_date(finding.period_start.as_deref()),
+        baseline_date(finding.period_end.as_deref()),
+        finding.installment.map_or(Value::Empty, count),
+        optional_text(finding.payout_id.as_deref()),
+        optional_text(finding.reason.as_deref()),
+        text(finding.detail.as_str()),
+    ]
 }
 
 fn installment_row(record: &InstallmentRecord) -> Vec<Value> {
@@ -736,6 +795,23 @@ impl Writer {
             ],
             vec![text("findings"), count(totals.findings)],
         ];
+        if let Some(changes) = &audit.changes {
+            let counts = changes.counts(&audit.findings);
+            lines.extend([
+                vec![text("baseline"), text(counts.baseline)],
+                vec![
+                    text("baseline as of"),
+                    baseline_date(counts.baseline_as_of.as_deref()),
+                ],
+                vec![text("baseline sha256"), text(counts.baseline_sha256)],
+                vec![text("findings: new since the baseline"), count(counts.new)],
+                vec![text("findings: persisting"), count(counts.persisting)],
+                vec![
+                    text("baseline findings resolved (sheet Resolved)"),
+                    count(counts.resolved),
+                ],
+            ]);
+        }
         for severity in [Severity::Error, Severity::Warning, Severity::Info] {
             lines.push(vec![
                 text(format!("findings: {}", severity.word())),
@@ -856,23 +932,46 @@ fn properties(as_of: NaiveDate) -> Result<DocProperties, XlsxError> {
         .set_author(env!("CARGO_PKG_NAME")))
 }
 
+/// The `Findings` columns: those of `findings.csv` (with `change` given a baseline), then
+/// the rest of the evidence.
+fn finding_columns(changes: Option<&Changes>) -> Vec<Column> {
+    let mut columns: Vec<Column> = tables::COLUMNS
+        .iter()
+        .copied()
+        .zip(FINDING_WIDTHS)
+        .collect();
+    if changes.is_some() {
+        columns.push((tables::CHANGE_COLUMN, CHANGE_WIDTH));
+    }
+    columns.extend(FINDING_EVIDENCE_COLUMNS.into_iter().zip(EVIDENCE_WIDTHS));
+    columns
+}
+
 /// Renders `report.xlsx`.
 ///
 /// # Errors
 /// When the workbook cannot be assembled.
 pub fn render(audit: &Audit, totals: &Totals) -> Result<Vec<u8>, XlsxError> {
     let mut writer = Writer::new();
-    let finding_columns: Vec<Column> = tables::COLUMNS
-        .iter()
-        .copied()
-        .chain(FINDING_EVIDENCE_COLUMNS)
-        .zip(FINDING_WIDTHS)
-        .collect();
+    let changes = audit.changes.as_ref();
+    let finding_columns = finding_columns(changes);
     let findings = writer.table(
         SHEETS[1],
         &finding_columns,
-        audit.findings.iter().map(finding_row),
+        audit
+            .findings
+            .iter()
+            .map(|finding| finding_row(finding, changes)),
     )?;
+    let resolved = changes
+        .map(|changes| {
+            writer.table(
+                RESOLVED_SHEET,
+                &RESOLVED_COLUMNS,
+                changes.resolved.iter().map(resolved_row),
+            )
+        })
+        .transpose()?;
     let installments = writer.table(
         SHEETS[2],
         &INSTALLMENT_COLUMNS,
@@ -915,15 +1014,11 @@ pub fn render(audit: &Audit, totals: &Totals) -> Result<Vec<u8>, XlsxError> {
     let summary = writer.summary(audit, totals)?;
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(audit.as_of)?);
-    for sheet in [
-        summary,
-        findings,
-        installments,
-        payouts,
-        allocations,
-        rejected,
-        controls,
-    ] {
+    for sheet in [Some(summary), Some(findings), resolved]
+        .into_iter()
+        .flatten()
+        .chain([installments, payouts, allocations, rejected, controls])
+    {
         workbook.push_worksheet(sheet);
     }
     workbook.save_to_buffer()

@@ -8,7 +8,7 @@ use crate::domain::billing::BillingLine;
 use crate::domain::contract::{Base, Contract};
 use crate::domain::finding::SourceRows;
 use crate::domain::location::Location;
-use crate::domain::money::{self, Overflow};
+use crate::domain::money::{self, Overflow, RunningSum};
 use crate::domain::period::YearMonth;
 use crate::fast_hash::FastMap;
 use crate::ingest::billing::{BillingSink, Recognised};
@@ -259,18 +259,6 @@ pub struct LineAmounts {
 }
 
 impl LineAmounts {
-    fn add(&mut self, line: &BillingLine<'_>) -> Result<(), Overflow> {
-        self.net = money::add(self.net, line.net_amount)?;
-        match line.list_amount {
-            Some(list) => self.list = money::add(self.list, list)?,
-            None => self.without_list += 1,
-        }
-        if !line.voucher.is_zero() {
-            self.voucher = money::add(self.voucher, line.voucher)?;
-        }
-        Ok(())
-    }
-
     /// Adds another group's sums.
     ///
     /// # Errors
@@ -293,6 +281,76 @@ impl LineAmounts {
             Base::Net => Some(self.net),
             Base::Cash => Some(money::sub(self.net, self.voucher)?),
             Base::List => (self.without_list == 0).then_some(self.list),
+        })
+    }
+}
+
+/// A source group while its file streams: the same sums as a [`SourceGroup`], kept as
+/// [`RunningSum`]s so a line costs integer additions; the weighted base is worked out
+/// once when the file ends ([`OpenGroup::close`]).
+#[derive(Debug, Clone)]
+struct OpenGroup {
+    coefficient: Decimal,
+    rows: u64,
+    base: RunningSum,
+    ranges: RowRanges,
+    net: RunningSum,
+    list: RunningSum,
+    without_list: u64,
+    voucher: RunningSum,
+}
+
+impl OpenGroup {
+    fn new(coefficient: Decimal) -> OpenGroup {
+        OpenGroup {
+            coefficient,
+            rows: 0,
+            base: RunningSum::default(),
+            ranges: RowRanges::default(),
+            net: RunningSum::default(),
+            list: RunningSum::default(),
+            without_list: 0,
+            voucher: RunningSum::default(),
+        }
+    }
+
+    #[inline]
+    fn add(
+        &mut self,
+        row: usize,
+        line_base: Decimal,
+        line: &BillingLine<'_>,
+    ) -> Result<(), Overflow> {
+        self.base.add(line_base)?;
+        self.net.add(line.net_amount)?;
+        match line.list_amount {
+            Some(list) => self.list.add(list)?,
+            None => self.without_list += 1,
+        }
+        if !line.voucher.is_zero() {
+            self.voucher.add(line.voucher)?;
+        }
+        self.rows += 1;
+        self.ranges.push(row);
+        Ok(())
+    }
+
+    fn close(self) -> Result<SourceGroup, Overflow> {
+        let base = self.base.total()?;
+        Ok(SourceGroup {
+            coefficient: self.coefficient,
+            base: Tally {
+                rows: self.rows,
+                amount: base,
+            },
+            weighted_base: money::mul(base, self.coefficient)?,
+            rows: self.ranges,
+            amounts: LineAmounts {
+                net: self.net.total()?,
+                list: self.list.total()?,
+                without_list: self.without_list,
+                voucher: self.voucher.total()?,
+            },
         })
     }
 }
@@ -455,11 +513,14 @@ pub struct Attributor<'i, 'a> {
     ledger: FileLedger,
     /// (contract, product number) → (coefficient, known).
     coefficients: FastMap<(usize, u32), (Decimal, bool)>,
-    /// Per (contract, segment): the weighted base so far.
-    weighted: FastMap<(usize, usize), Decimal>,
     /// Per (contract, segment, table, product number): the source group. Kept flat by
-    /// numbers on the hot path; named and nested into [`Bucket`]s when the file ends.
-    groups: FastMap<(usize, usize, usize, u32), SourceGroup>,
+    /// numbers on the hot path; named, weighted and nested into [`Bucket`]s when the file
+    /// ends.
+    groups: FastMap<(usize, usize, usize, u32), OpenGroup>,
+    /// The current table's read and attributed net amounts not yet added to its
+    /// [`TableControl`] (see [`Attributor::settle_table`]).
+    read: RunningSum,
+    attributed: RunningSum,
     /// The last line's account and its candidate contracts.
     last_account: Option<(String, &'i [usize])>,
     /// Account ids, currencies and product names seen outside the common path, numbered
@@ -501,8 +562,9 @@ impl<'i, 'a> Attributor<'i, 'a> {
             index,
             ledger: FileLedger::default(),
             coefficients: FastMap::default(),
-            weighted: FastMap::default(),
             groups: FastMap::default(),
+            read: RunningSum::default(),
+            attributed: RunningSum::default(),
             names: Interner::default(),
             last_account: None,
             uncovered: FastMap::default(),
@@ -513,11 +575,14 @@ impl<'i, 'a> Attributor<'i, 'a> {
     }
 
     /// The ledger once the file is read.
-    pub fn finish(self) -> FileLedger {
+    ///
+    /// # Errors
+    /// When a group's sums leave the `Decimal` range.
+    pub fn finish(mut self) -> Result<FileLedger, Overflow> {
+        self.settle_table();
         let Attributor {
             mut ledger,
             names,
-            weighted,
             groups,
             uncovered,
             currency_mismatches,
@@ -525,14 +590,13 @@ impl<'i, 'a> Attributor<'i, 'a> {
             unknown_products,
             ..
         } = self;
-        for (key, weighted_base) in weighted {
-            ledger.buckets.entry(key).or_default().weighted_base = weighted_base;
-        }
         for ((contract, segment, table, product), group) in groups {
-            ledger
-                .buckets
-                .entry((contract, segment))
-                .or_default()
+            let group = group.close()?;
+            let bucket = ledger.buckets.entry((contract, segment)).or_default();
+            // W_p = Σ base × coefficient = Σ over groups of coefficient × Σ base: exact
+            // either way, so the multiplication happens once per group, not per line.
+            bucket.weighted_base = money::add(bucket.weighted_base, group.weighted_base)?;
+            bucket
                 .sources
                 .entry(table)
                 .or_default()
@@ -561,7 +625,34 @@ impl<'i, 'a> Attributor<'i, 'a> {
             .into_iter()
             .map(|((contract, product), tally)| ((contract, names.name(product)), tally))
             .collect();
-        ledger
+        Ok(ledger)
+    }
+
+    /// Adds the current table's pending read and attributed amounts to its control
+    /// totals: before another table starts, before a totals row is checked against the
+    /// rows above it, and at the end. (An amount out of range stays out of the read
+    /// total, as a rejected row's does.)
+    fn settle_table(&mut self) {
+        let read = std::mem::take(&mut self.read);
+        let attributed = std::mem::take(&mut self.attributed);
+        if read == RunningSum::default() && attributed == RunningSum::default() {
+            return;
+        }
+        let table = self.table();
+        if let Ok(read) = read.total() {
+            table.read.amount = table
+                .read
+                .amount
+                .checked_add(read)
+                .unwrap_or(table.read.amount);
+        }
+        if let Ok(attributed) = attributed.total() {
+            table.attributed.amount = table
+                .attributed
+                .amount
+                .checked_add(attributed)
+                .unwrap_or(table.attributed.amount);
+        }
     }
 
     fn table(&mut self) -> &mut TableControl {
@@ -749,30 +840,20 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 .or_default()
                 .add(line.net_amount)?;
         }
-        let weighted = money::mul(line_base, coefficient)?;
-        let bucket_base = self.weighted.entry((chosen, segment)).or_default();
-        *bucket_base = money::add(*bucket_base, weighted)?;
         let group = self
             .groups
             .entry((chosen, segment, table_number, product))
-            .or_insert(SourceGroup {
-                coefficient,
-                base: Tally::default(),
-                weighted_base: Decimal::ZERO,
-                rows: RowRanges::default(),
-                amounts: LineAmounts::default(),
-            });
-        group.base.add(line_base)?;
-        group.weighted_base = money::add(group.weighted_base, weighted)?;
-        group.rows.push(row);
-        group.amounts.add(line)?;
-        self.table().attributed.add(line.net_amount)?;
+            .or_insert_with(|| OpenGroup::new(coefficient));
+        group.add(row, line_base, line)?;
+        self.attributed.add(line.net_amount)?;
+        self.table().attributed.rows += 1;
         Ok(None)
     }
 }
 
 impl BillingSink for Attributor<'_, '_> {
     fn begin_table(&mut self, table: &Location, recognised: Option<&Recognised<'_>>) {
+        self.settle_table();
         self.ledger.tables.push(TableControl {
             table: table.clone(),
             layout: recognised.map(|recognised| recognised.ruleset.name.clone()),
@@ -789,13 +870,9 @@ impl BillingSink for Attributor<'_, '_> {
     fn line(&mut self, row: usize, line: BillingLine<'_>) {
         match self.attribute(row, &line) {
             Ok(None) => {
-                let table = self.table();
-                table.read.rows += 1;
-                table.read.amount = table
-                    .read
-                    .amount
-                    .checked_add(line.net_amount)
-                    .unwrap_or(table.read.amount);
+                self.table().read.rows += 1;
+                // Out of range, it stays out of the read total, as before it was settled.
+                let _ = self.read.add(line.net_amount);
             }
             Ok(Some(reason)) => {
                 let location = self.table().table.at_row(row);
@@ -825,6 +902,7 @@ impl BillingSink for Attributor<'_, '_> {
     }
 
     fn totals(&mut self, row: usize, net_amount: Option<Decimal>) {
+        self.settle_table();
         let table = self.table();
         let above = table.read;
         table.totals_rows.push(TotalsRow {
@@ -1019,7 +1097,7 @@ mod tests {
         attributor.line(5, line("ZZ", "2025-03-01", "ECS", "7", "CNY"));
         attributor.line(6, line("A1", "2025-03-01", "ECS", "9", "USD"));
         attributor.line(7, line("A1", "2026-03-01", "ECS", "40", "CNY"));
-        let ledger = attributor.finish();
+        let ledger = attributor.finish().unwrap();
         let q1 = &ledger.buckets[&(0, 0)];
         // 100 + 100 × 0.5 − 20 = 130.
         assert_eq!(q1.weighted_base, d("130.0"));
@@ -1056,7 +1134,10 @@ mod tests {
         undated.date = None;
         assert_eq!(undated.effective_date(), day("2025-04-01"));
         attributor.line(2, undated);
-        assert_eq!(attributor.finish().buckets[&(0, 1)].weighted_base, d("10"));
+        assert_eq!(
+            attributor.finish().unwrap().buckets[&(0, 1)].weighted_base,
+            d("10")
+        );
     }
 
     #[test]
@@ -1071,7 +1152,7 @@ mod tests {
         listed.list_amount = Some(d("100"));
         attributor.line(2, listed);
         attributor.line(3, line("A1", "2025-01-11", "ECS", "80", "CNY"));
-        let ledger = attributor.finish();
+        let ledger = attributor.finish().unwrap();
         assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("100"));
         assert_eq!(ledger.rejections.len(), 1);
         assert!(ledger.rejections[0].reason.contains("no list_amount"));
@@ -1092,7 +1173,7 @@ mod tests {
         let mut attributor = Attributor::new(&index);
         attributor.begin_table(&Location::file("bill.csv".into()), None);
         attributor.line(2, line("A1", "2025-07-15", "Quantum", "10", "CNY"));
-        let ledger = attributor.finish();
+        let ledger = attributor.finish().unwrap();
         assert!(ledger.buckets.contains_key(&(0, 2)));
         let ((account, chosen, other), (tally, _, _)) = ledger.overlaps.iter().next().unwrap();
         assert_eq!(
@@ -1127,7 +1208,7 @@ mod tests {
         let mut whole = Attributor::new(&index);
         whole.begin_table(&Location::file("bill.csv".into()), None);
         rows(&mut whole, 0..4);
-        let whole = whole.finish();
+        let whole = whole.finish().unwrap();
         let q1 = &whole.buckets[&(0, 0)];
         let ecs = &q1.sources[&0]["ECS"];
         assert_eq!(
@@ -1152,8 +1233,8 @@ mod tests {
         let mut later = Attributor::new(&index);
         later.begin_table(&Location::file("bill.csv".into()), None);
         rows(&mut later, 2..4);
-        let mut parts = first.finish();
-        parts.append(later.finish()).unwrap();
+        let mut parts = first.finish().unwrap();
+        parts.append(later.finish().unwrap()).unwrap();
         assert_eq!(parts.buckets, whole.buckets);
     }
 

@@ -84,6 +84,8 @@ pub struct ContractResult {
     pub computation: ContractComputation,
     /// The billing rows behind each period.
     pub source_rows: Vec<Vec<SourceRows>>,
+    /// Where its installments are in [`Audit::installments`] (they are contiguous).
+    pub installments: std::ops::Range<usize>,
 }
 
 /// Everything an audit found, ready for the reports.
@@ -191,6 +193,8 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
 /// # Errors
 /// As [`audit`].
 pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit, PipelineError> {
+    // Every reader of this run (and the evidence packs' second pass) applies these.
+    config.limits.install();
     let started = std::time::Instant::now();
     let rulesets = {
         let _span = tracing::info_span!("load rulesets").entered();
@@ -379,9 +383,11 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
     let mut contract_results = Vec::with_capacity(outcomes.len());
     let mut installments = Vec::new();
     for outcome in outcomes {
-        let (result, outcome) = outcome?;
-        contract_results.push(result);
+        let (mut result, outcome) = outcome?;
+        let first = installments.len();
         installments.extend(outcome.installments);
+        result.installments = first..installments.len();
+        contract_results.push(result);
         findings.extend(outcome.findings);
     }
     stop_if_interrupted()?;
@@ -419,6 +425,16 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         lang: config.lang,
         changes: None,
     })
+}
+
+impl Audit {
+    /// A contract's installment records, by period and number: a slice, found without
+    /// scanning every installment of the audit (reports ask once per period).
+    pub fn installments_of(&self, result: &ContractResult) -> &[InstallmentRecord] {
+        self.installments
+            .get(result.installments.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// Milliseconds since `started`, for the stage lines of the log.
@@ -504,6 +520,7 @@ fn audit_contract(
             ruleset: ruleset.name.clone(),
             computation,
             source_rows,
+            installments: 0..0,
         },
         outcome,
     ))
@@ -524,7 +541,7 @@ fn read_billing_file(
             location: crate::domain::location::Location::file(file),
             source: std::io::Error::other("interrupted"),
         };
-        return Ok((Err(interrupted), Attributor::new(index).finish()));
+        return Ok((Err(interrupted), Attributor::new(index).finish()?));
     }
     let plan = match split::plan(path, file.clone()) {
         Ok(Some(plan)) => plan,
@@ -532,45 +549,46 @@ fn read_billing_file(
             let mut reader = BillingReader::new(layouts.to_vec(), Attributor::new(index));
             let digest = table::read_file(path, file, &mut reader);
             progress.advance(std::fs::metadata(path).map_or(0, |metadata| metadata.len()));
-            return Ok((digest, reader.into_sink().finish()));
+            return Ok((digest, reader.into_sink().finish()?));
         }
-        Err(error) => return Ok((Err(error), Attributor::new(index).finish())),
+        Err(error) => return Ok((Err(error), Attributor::new(index).finish()?)),
     };
     let part_size = |part: &split::CsvPart| part.end - part.start;
     let mut first = BillingReader::new(layouts.to_vec(), Attributor::new(index));
     if let Err(error) = split::read_part(path, file.clone(), &plan, 0, &mut first) {
-        return Ok((Err(error), first.into_sink().finish()));
+        return Ok((Err(error), first.into_sink().finish()?));
     }
     progress.advance(part_size(&plan.parts[0]));
     let Some(position) = first.position() else {
         // The header is not settled after the first part (an odd file): read on in order.
         for part in 1..plan.parts.len() {
             if let Err(error) = split::read_part(path, file.clone(), &plan, part, &mut first) {
-                return Ok((Err(error), first.into_sink().finish()));
+                return Ok((Err(error), first.into_sink().finish()?));
             }
             progress.advance(part_size(&plan.parts[part]));
         }
-        return Ok((Ok(plan.digest), first.into_sink().finish()));
+        return Ok((Ok(plan.digest), first.into_sink().finish()?));
     };
-    let later: Vec<(Result<(), table::TableError>, FileLedger)> = (1..plan.parts.len())
-        .into_par_iter()
-        .map(|part| {
-            let mut reader = BillingReader::resume(&position, Attributor::new(index));
-            if crate::output::interrupted() {
-                return (Ok(()), reader.into_sink().finish());
-            }
-            let read = split::read_part(path, file.clone(), &plan, part, &mut reader);
-            progress.advance(part_size(&plan.parts[part]));
-            (read, reader.into_sink().finish())
-        })
-        .collect();
-    let mut ledger = first.into_sink().finish();
+    let later: Vec<(Result<(), table::TableError>, Result<FileLedger, Overflow>)> =
+        (1..plan.parts.len())
+            .into_par_iter()
+            .map(|part| {
+                let mut reader = BillingReader::resume(&position, Attributor::new(index));
+                if crate::output::interrupted() {
+                    return (Ok(()), reader.into_sink().finish());
+                }
+                let read = split::read_part(path, file.clone(), &plan, part, &mut reader);
+                progress.advance(part_size(&plan.parts[part]));
+                (read, reader.into_sink().finish())
+            })
+            .collect();
+    let mut ledger = first.into_sink().finish()?;
     let mut digest = Ok(plan.digest);
     for (read, part_ledger) in later {
         if let (Err(error), Ok(_)) = (read, &digest) {
             digest = Err(error);
         }
-        ledger.append(part_ledger)?;
+        ledger.append(part_ledger?)?;
     }
     Ok((digest, ledger))
 }

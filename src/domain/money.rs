@@ -111,6 +111,97 @@ pub fn format_rate(rate: Decimal) -> String {
     format!("{}%", percent.normalize())
 }
 
+/// Decimals the fast part of a [`RunningSum`] keeps: amounts with up to this many
+/// decimals (every export seen: Tencent's eight at most) are summed as integers.
+const UNIT_DECIMALS: u32 = 8;
+
+/// 10^0 … 10^8.
+const POWERS_OF_TEN: [i128; UNIT_DECIMALS as usize + 1] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// The largest magnitude a `Decimal` holds (2^96 − 1), in units of 10^-8: a running sum
+/// beyond it would overflow exactly where a `Decimal` sum overflows.
+const MAX_UNITS: i128 = 79_228_162_514_264_337_593_543_950_335 * 100_000_000;
+
+/// An exact running sum for the billing hot path, equal to adding the amounts one by one
+/// as `Decimal`s (same value, same number of decimals) at a fraction of the cost: amounts
+/// with up to eight decimals are added as integers in units of 10^-8, anything finer
+/// goes into a `Decimal` beside them. The sum carries the most decimals any amount had,
+/// as a `Decimal` sum does, so `1.5 + 2.25` is `3.75` and `0.00 + 0.00` is `0.00`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunningSum {
+    units: i128,
+    decimals: u32,
+    finer: Decimal,
+}
+
+impl RunningSum {
+    /// Adds `amount`.
+    ///
+    /// # Errors
+    /// When the sum's integer part leaves the `Decimal` range (the sum is then unchanged).
+    #[inline]
+    pub fn add(&mut self, amount: Decimal) -> Result<(), Overflow> {
+        let decimals = amount.scale();
+        if decimals <= UNIT_DECIMALS {
+            // A mantissa below 2^96 times 10^8 stays below 2^123: no overflow here.
+            let units = amount.mantissa() * POWERS_OF_TEN[(UNIT_DECIMALS - decimals) as usize];
+            let sum = self.units + units;
+            if sum.abs() > MAX_UNITS {
+                return Err(Overflow);
+            }
+            self.units = sum;
+        } else {
+            self.finer = add(self.finer, amount)?;
+        }
+        self.decimals = self.decimals.max(decimals);
+        Ok(())
+    }
+
+    /// Adds another running sum.
+    ///
+    /// # Errors
+    /// As [`RunningSum::add`].
+    pub fn merge(&mut self, other: &RunningSum) -> Result<(), Overflow> {
+        let units = self.units + other.units;
+        if units.abs() > MAX_UNITS {
+            return Err(Overflow);
+        }
+        self.finer = add(self.finer, other.finer)?;
+        self.units = units;
+        self.decimals = self.decimals.max(other.decimals);
+        Ok(())
+    }
+
+    /// The sum as a `Decimal`, with as many decimals as the most precise amount added.
+    ///
+    /// # Errors
+    /// When it does not fit a `Decimal` (more than 28 significant digits).
+    pub fn total(&self) -> Result<Decimal, Overflow> {
+        let decimals = self.decimals.min(UNIT_DECIMALS);
+        // Every amount in `units` had at most `decimals` decimals: the division is exact.
+        let scaled = self.units / POWERS_OF_TEN[(UNIT_DECIMALS - decimals) as usize];
+        let fixed = Decimal::try_from_i128_with_scale(scaled, decimals).map_err(|_| Overflow)?;
+        if self.finer.is_zero() && self.decimals <= UNIT_DECIMALS {
+            return Ok(fixed);
+        }
+        let mut sum = add(fixed, self.finer)?;
+        if sum.scale() < self.decimals {
+            sum.rescale(self.decimals);
+        }
+        Ok(sum)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +238,57 @@ mod tests {
     fn overflow_is_an_error_not_a_panic() {
         assert_eq!(add(Decimal::MAX, Decimal::ONE), Err(Overflow));
         assert_eq!(mul(Decimal::MAX, Decimal::TWO), Err(Overflow));
+    }
+    /// Adds the amounts one by one as `Decimal`s and as a [`RunningSum`].
+    fn both(amounts: &[&str]) -> (Decimal, Decimal) {
+        let mut decimal = Decimal::ZERO;
+        let mut running = RunningSum::default();
+        for amount in amounts {
+            decimal = add(decimal, d(amount)).unwrap();
+            running.add(d(amount)).unwrap();
+        }
+        (decimal, running.total().unwrap())
+    }
+
+    #[test]
+    fn a_running_sum_equals_the_decimal_sum_digit_for_digit() {
+        for amounts in [
+            &[][..],
+            &["0.00", "0.00"],
+            &["1.5", "2.25"],
+            &["12.30", "-0.01", "7"],
+            &["0.00000001", "3"],
+            // Finer than eight decimals goes beside the integer part.
+            &["0.000000001", "1.10", "-2.123456789012"],
+            &["-40.41", "40.41"],
+            &["99999999999999999999.99", "0.01"],
+        ] {
+            let (decimal, running) = both(amounts);
+            assert_eq!(running, decimal, "{amounts:?}");
+            assert_eq!(running.to_string(), decimal.to_string(), "{amounts:?}");
+            assert_eq!(running.scale(), decimal.scale(), "{amounts:?}");
+        }
+    }
+
+    #[test]
+    fn a_running_sum_overflows_where_a_decimal_sum_does() {
+        let max = Decimal::MAX;
+        let mut running = RunningSum::default();
+        running.add(max).unwrap();
+        assert_eq!(running.add(d("1")), Err(Overflow));
+        assert_eq!(
+            running.total().unwrap(),
+            max,
+            "the failed add left the sum alone"
+        );
+        let mut merged = RunningSum::default();
+        merged.add(d("1")).unwrap();
+        assert_eq!(merged.merge(&running), Err(Overflow));
+        let mut parts = RunningSum::default();
+        parts.add(d("1.25")).unwrap();
+        let mut other = RunningSum::default();
+        other.add(d("-0.005")).unwrap();
+        parts.merge(&other).unwrap();
+        assert_eq!(parts.total().unwrap().to_string(), "1.245");
     }
 }

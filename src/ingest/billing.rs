@@ -486,7 +486,8 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         };
         let ruleset = self.layouts[layout];
         let known_names = &mut self.products[layout];
-        if known_names.get(fast.product).is_none() {
+        // One lookup for a product seen before; a new name is resolved once.
+        if !known_names.contains_key(fast.product) {
             let product = ruleset.product(fast.product);
             known_names.insert(fast.product.to_string(), (product.name, product.known));
         }

@@ -140,33 +140,37 @@ pub(crate) fn plain_amount(bytes: &[u8]) -> Option<Decimal> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    if digits.is_empty() || digits.len() > 19 {
+    // At most 19 digits: below 10^19 < 2^64, so the digits add up without overflow.
+    if digits.is_empty() || digits.len() > 19 || digits[0] == b'.' {
         return None;
     }
-    let mut mantissa: i64 = 0;
-    let mut scale: Option<u32> = None;
-    let mut count = 0u32;
-    for &byte in digits {
-        match byte {
-            b'0'..=b'9' => {
-                // 19 digits can pass i64::MAX: then the full parser reads it exactly.
-                mantissa = mantissa
-                    .checked_mul(10)?
-                    .checked_add(i64::from(byte - b'0'))?;
-                count += 1;
-                if let Some(scale) = scale.as_mut() {
-                    *scale += 1;
-                }
-            }
-            b'.' if scale.is_none() => scale = Some(0),
-            _ => return None,
+    let mut mantissa: u64 = 0;
+    let mut dot: Option<usize> = None;
+    for (index, &byte) in digits.iter().enumerate() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit < 10 {
+            mantissa = mantissa * 10 + u64::from(digit);
+        } else if byte == b'.' && dot.is_none() {
+            dot = Some(index);
+        } else {
+            return None;
         }
     }
-    if count == 0 || scale == Some(0) || digits[0] == b'.' {
-        return None;
-    }
-    let value = Decimal::new(mantissa, scale.unwrap_or(0));
-    Some(if negative { normalise(-value) } else { value })
+    let scale = match dot {
+        None => 0,
+        // `12.` has no decimals after its point: the full parser decides.
+        Some(index) if index + 1 == digits.len() => return None,
+        Some(index) => (digits.len() - index - 1) as u32,
+    };
+    // Never `-0`: a zero is positive, whatever its sign in the file.
+    let negative = negative && mantissa != 0;
+    Some(Decimal::from_parts(
+        mantissa as u32,
+        (mantissa >> 32) as u32,
+        0,
+        negative,
+        scale,
+    ))
 }
 
 /// `YYYY-MM-DD`, the common date of the billing hot path, read straight from the bytes;
@@ -1262,13 +1266,33 @@ mod tests {
             "12a",
             "1234567890123456789",
             "00012.10",
+            "-0.00",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "99999999999999999999",
+            "4294967296.5",
+            "-.5",
+            "1.2.3",
+            "",
         ] {
             let fast = plain_amount(text.as_bytes());
             let full = money_from_text(text);
-            if fast.is_some() {
-                assert_eq!(fast, full, "{text}");
+            if let Some(fast) = fast {
+                // Same value and same decimals (`1234.50` stays two decimals), never `-0`.
+                let full = full.unwrap_or_else(|| panic!("{text}: full parser refuses"));
+                assert_eq!(fast.to_string(), full.to_string(), "{text}");
+                assert_eq!(fast.scale(), full.scale(), "{text}");
+                assert!(!(fast.is_zero() && fast.is_sign_negative()), "{text}");
             }
         }
+        assert_eq!(
+            plain_amount(b"9999999999999999999").map(|value| value.to_string()),
+            Some("9999999999999999999".to_string())
+        );
+        assert_eq!(
+            plain_amount(b"-0.00").map(|value| value.to_string()),
+            Some("0.00".to_string())
+        );
         for text in [
             "2025-03-31",
             "2025-02-29",

@@ -669,7 +669,7 @@ mod tests {
                     },
                 );
             }
-            let ledger = attributor.finish();
+            let ledger = attributor.finish().unwrap();
             assert!(ledger.rejections.is_empty(), "{:?}", ledger.rejections);
             let mut billing = BillingTotals::new(&plans);
             billing.absorb(ledger).unwrap();

@@ -23,6 +23,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::fmt::{self, Write};
 use std::str::FromStr;
 
@@ -236,7 +237,15 @@ struct Json {
 /// When the audit's findings.json cannot be read back or lists other findings than the
 /// audit (a bug: both come from the same audit).
 pub fn render(audit: &Audit, totals: &Totals) -> Result<String, String> {
-    let json: Json = serde_json::from_str(&super::json::render(audit, totals))
+    render_with(audit, totals, &super::json::render(audit, totals))
+}
+
+/// [`render`] from the audit's findings.json text, already rendered.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_with(audit: &Audit, totals: &Totals, findings_json: &str) -> Result<String, String> {
+    let json: Json = serde_json::from_str(findings_json)
         .map_err(|error| format!("findings.json could not be read back: {error}"))?;
     if json.findings.len() != audit.findings.len()
         || json
@@ -645,8 +654,9 @@ fn write_findings(out: &mut String, audit: &Audit, totals: &Totals, json: &Json)
         audit.findings.len()
     );
     out.push_str("<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>severity</th><th>type</th><th>contract</th><th>period</th><th>inst.</th><th>payout</th><th>at stake</th><th>detail</th></tr></thead>\n");
+    let periods = PeriodIndex::new(&json.expected);
     for (finding, node) in audit.findings.iter().zip(&json.findings) {
-        write_finding(out, finding, node, &json.expected);
+        write_finding(out, finding, node, &periods);
     }
     out.push_str("</table>\n</section>\n");
 }
@@ -661,7 +671,45 @@ fn id_class(id: &str) -> &'static str {
     }
 }
 
-fn write_finding(out: &mut String, finding: &Finding, node: &Node, installments: &[Node]) {
+/// The installment records of each (contract, period start), so a finding's trail finds
+/// its period's records without scanning every installment of the audit.
+struct PeriodIndex<'a> {
+    /// Contract id → period start → records.
+    records: HashMap<&'a str, HashMap<&'a str, Vec<&'a Node>>>,
+}
+
+impl<'a> PeriodIndex<'a> {
+    fn new(installments: &'a [Node]) -> Self {
+        let mut records: HashMap<&str, HashMap<&str, Vec<&Node>>> = HashMap::new();
+        for record in installments {
+            if let (Some(Node::Text(contract)), Some(Node::Text(start))) =
+                (record.get("contract_id"), record.get("period_start"))
+            {
+                records
+                    .entry(contract.as_str())
+                    .or_default()
+                    .entry(start.as_str())
+                    .or_default()
+                    .push(record);
+            }
+        }
+        PeriodIndex { records }
+    }
+
+    /// The records of a finding's period, in the JSON's order.
+    fn of<'s>(&'s self, finding: &Node) -> &'s [&'a Node] {
+        match (finding.get("contract_id"), finding.get("period_start")) {
+            (Some(Node::Text(contract)), Some(Node::Text(start))) => self
+                .records
+                .get(contract.as_str())
+                .and_then(|periods| periods.get(start.as_str()))
+                .map_or(&[], Vec::as_slice),
+            _ => &[],
+        }
+    }
+}
+
+fn write_finding(out: &mut String, finding: &Finding, node: &Node, periods: &PeriodIndex<'_>) {
     let severity = finding.severity.word();
     let contract = finding.contract_id.as_deref().unwrap_or("");
     let payout = finding.payout_id.as_deref().unwrap_or("");
@@ -693,7 +741,7 @@ fn write_finding(out: &mut String, finding: &Finding, node: &Node, installments:
         escape(&finding.detail)
     );
     out.push_str("<tr class=\"trail\"><td colspan=\"8\">");
-    write_trail(out, node, installments);
+    write_trail(out, node, periods);
     out.push_str("</td></tr>\n</tbody>\n");
 }
 
@@ -715,21 +763,12 @@ const ROW_KEYS: [&str; 9] = [
 
 /// A finding's trail: its own fields, each part of its evidence in the JSON's order, and
 /// the installments of its period.
-fn write_trail(out: &mut String, finding: &Node, installments: &[Node]) {
+fn write_trail(out: &mut String, finding: &Node, periods: &PeriodIndex<'_>) {
     let evidence = finding
         .get("evidence")
         .and_then(Node::fields)
         .unwrap_or(&[]);
-    let of_period: Vec<&Node> = match (finding.get("contract_id"), finding.get("period_start")) {
-        (Some(contract @ Node::Text(_)), Some(start @ Node::Text(_))) => installments
-            .iter()
-            .filter(|record| {
-                record.get("contract_id") == Some(contract)
-                    && record.get("period_start") == Some(start)
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let of_period = periods.of(finding);
     let mut parts: Vec<String> = evidence
         .iter()
         .filter(|(_, value)| !value.is_empty())
@@ -1160,7 +1199,7 @@ mod tests {
             ),
         ];
         let mut out = String::new();
-        write_trail(&mut out, &finding, &installments);
+        write_trail(&mut out, &finding, &PeriodIndex::new(&installments));
         assert!(out.starts_with("<details><summary>Trail: computation · payouts allocated (1) · installments of the period (2)</summary>"), "{out}");
         assert!(
             out.contains("<tr><th>a new field</th><td>&lt;b&gt;new&lt;/b&gt;</td></tr>"),

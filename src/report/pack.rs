@@ -220,7 +220,7 @@ impl Select for Selector<'_, '_> {
         let mut attributor = Attributor::new(self.index);
         attributor.begin_table(&self.table, None);
         attributor.line(row, line);
-        let ledger = attributor.finish();
+        let ledger = attributor.finish().ok()?;
         let ((contract, segment), bucket) = ledger.buckets.into_iter().next()?;
         let target = self.target_of.get(contract).copied().flatten()?;
         let group = bucket.sources.into_values().next()?.into_values().next()?;
@@ -563,12 +563,7 @@ fn payouts_csv(
     payouts: &[&Payout],
     cells: &HashMap<String, String>,
 ) -> io::Result<()> {
-    let id = &result.contract.id;
-    let records: Vec<_> = audit
-        .installments
-        .iter()
-        .filter(|record| &record.contract_id == id)
-        .collect();
+    let records: Vec<_> = audit.installments_of(result).iter().collect();
     let mut rows = Vec::new();
     for payout in payouts {
         let invoice = &payout.invoice;

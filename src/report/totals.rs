@@ -95,11 +95,7 @@ impl Totals {
             .iter()
             .map(|result| {
                 let contract = &result.contract;
-                let records: Vec<_> = audit
-                    .installments
-                    .iter()
-                    .filter(|record| record.contract_id == contract.id)
-                    .collect();
+                let records: Vec<_> = audit.installments_of(result).iter().collect();
                 let overdue = |status: Status| {
                     matches!(
                         status,

@@ -148,10 +148,7 @@ pub fn render(
 }
 
 fn contract_findings<'a>(audit: &'a Audit, id: &'a str) -> impl Iterator<Item = &'a Finding> {
-    audit
-        .findings
-        .iter()
-        .filter(move |finding| finding.contract_id.as_deref() == Some(id))
+    audit.findings_of(id).iter()
 }
 
 /// The terms a trail depends on, in a few lines.

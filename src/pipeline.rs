@@ -435,6 +435,25 @@ impl Audit {
             .get(result.installments.clone())
             .unwrap_or_default()
     }
+
+    /// A contract's findings, in report order: a slice, found by binary search, because
+    /// findings are sorted by contract id first ([`Finding::sort_key`]).
+    pub fn findings_of(&self, contract_id: &str) -> &[Finding] {
+        fn key(finding: &Finding) -> &str {
+            finding.contract_id.as_deref().unwrap_or("")
+        }
+        debug_assert!(
+            self.findings
+                .windows(2)
+                .all(|pair| key(&pair[0]) <= key(&pair[1]))
+        );
+        let first = self
+            .findings
+            .partition_point(|finding| key(finding) < contract_id);
+        let end = first
+            + self.findings[first..].partition_point(|finding| key(finding) == contract_id);
+        &self.findings[first..end]
+    }
 }
 
 /// Milliseconds since `started`, for the stage lines of the log.

@@ -263,6 +263,17 @@ impl BillingFormat {
         if self.refunds.is_empty() {
             return false;
         }
+        // ASCII order types (most of them) are compared without a lower-case copy.
+        if order_type.is_ascii() {
+            let bytes = order_type.as_bytes();
+            return self.refunds.iter().any(|word| {
+                let word = word.as_bytes();
+                word.is_empty()
+                    || bytes
+                        .windows(word.len())
+                        .any(|window| window.eq_ignore_ascii_case(word))
+            });
+        }
         let order_type = order_type.to_lowercase();
         self.refunds.iter().any(|word| order_type.contains(word))
     }
@@ -860,6 +871,20 @@ mod tests {
         assert_eq!(rulesets.default_for_provider("aliyun").name, "aliyun");
         assert_eq!(rulesets.default_for_provider("azure").name, "azure-ea");
         assert_eq!(rulesets.default_for_provider("oracle").name, GENERIC);
+    }
+
+    #[test]
+    fn refund_words_match_in_any_case_inside_the_order_type() {
+        let rulesets = Rulesets::load(None).unwrap();
+        let tencent = rulesets.get("tencent").unwrap().billing_format().unwrap();
+        for order_type in ["Refund", "REFUND order", "partial refund", "退款", "订单退费"] {
+            assert!(tencent.is_refund(order_type), "{order_type}");
+        }
+        for order_type in ["Purchase", "refun", "", "新购"] {
+            assert!(!tencent.is_refund(order_type), "{order_type}");
+        }
+        let generic = rulesets.get(GENERIC).unwrap().billing_format().unwrap();
+        assert!(!generic.is_refund("refund"), "generic names no refund word");
     }
 
     #[test]

@@ -92,17 +92,20 @@ pub fn group_thousands(plain: &str) -> String {
     if !whole.bytes().all(|byte| byte.is_ascii_digit()) {
         return plain.to_string();
     }
+    // One string, written once: reports format tens of thousands of amounts.
     let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
-    for (index, digit) in whole.chars().enumerate() {
+    grouped.push_str(sign);
+    for (index, digit) in whole.char_indices() {
         if index > 0 && (whole.len() - index) % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(digit);
     }
-    match fraction {
-        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
-        None => format!("{sign}{grouped}"),
+    if let Some(fraction) = fraction {
+        grouped.push('.');
+        grouped.push_str(fraction);
     }
+    grouped
 }
 
 /// A rate (fraction) as a person reads it: 0.22 → `22%`, 0.0005 → `0.05%`.
@@ -231,6 +234,10 @@ mod tests {
         assert_eq!(format_money_grouped(d("-1234567.8")), "-1,234,567.80");
         assert_eq!(format_money_grouped(d("999.5")), "999.50");
         assert_eq!(group_thousands("100000"), "100,000");
+        assert_eq!(group_thousands("-1234567.80"), "-1,234,567.80");
+        assert_eq!(group_thousands("123.4"), "123.4");
+        assert_eq!(group_thousands("-0.50"), "-0.50");
+        assert_eq!(group_thousands("1e5"), "1e5");
         assert_eq!(format_rate(d("0.0005")), "0.05%");
     }
 

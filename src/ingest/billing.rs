@@ -124,6 +124,9 @@ pub struct BillingReader<'a, S> {
     products: Vec<FastMap<String, (String, bool)>>,
     /// The last date text the fast path read, and its date.
     last_date: (String, chrono::NaiveDate),
+    /// The fast path's last product: layout, billed name, canonical name, known. Exports
+    /// list an account's lines by product, so most lines repeat it and skip the lookup.
+    last_product: (usize, String, String, bool),
 }
 
 impl<'a, S: BillingSink> BillingReader<'a, S> {
@@ -133,6 +136,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
         BillingReader {
             products: vec![FastMap::default(); layouts.len()],
             last_date: (String::new(), chrono::NaiveDate::MIN),
+            last_product: (usize::MAX, String::new(), String::new(), false),
             layouts,
             sink,
             table: None,
@@ -189,6 +193,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
         BillingReader {
             products: vec![FastMap::default(); position.layouts.len()],
             last_date: (String::new(), chrono::NaiveDate::MIN),
+            last_product: (usize::MAX, String::new(), String::new(), false),
             layouts: position.layouts.clone(),
             sink,
             table: Some(position.table.clone()),
@@ -484,19 +489,26 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         let Some(fast) = FastRow::read(format, slots, record, text, &mut self.last_date) else {
             return false;
         };
-        let ruleset = self.layouts[layout];
-        let known_names = &mut self.products[layout];
-        // One lookup for a product seen before; a new name is resolved once.
-        if !known_names.contains_key(fast.product) {
-            let product = ruleset.product(fast.product);
-            known_names.insert(fast.product.to_string(), (product.name, product.known));
+        if self.last_product.0 != layout || self.last_product.1 != fast.product {
+            let ruleset = self.layouts[layout];
+            let known_names = &mut self.products[layout];
+            // A new name is resolved once, then looked up.
+            if !known_names.contains_key(fast.product) {
+                let product = ruleset.product(fast.product);
+                known_names.insert(fast.product.to_string(), (product.name, product.known));
+            }
+            let Some((canonical, known)) = known_names.get(fast.product) else {
+                return false;
+            };
+            let last = &mut self.last_product;
+            last.0 = layout;
+            last.1.clear();
+            last.1.push_str(fast.product);
+            last.2.clear();
+            last.2.push_str(canonical);
+            last.3 = *known;
         }
-        let Some((product, product_known)) = known_names
-            .get(fast.product)
-            .map(|(name, known)| (name.as_str(), *known))
-        else {
-            return false;
-        };
+        let (product, product_known) = (self.last_product.2.as_str(), self.last_product.3);
         let refund = fast
             .order_type
             .is_some_and(|order_type| format.is_refund(order_type));
@@ -652,7 +664,15 @@ impl<'r> FastRow<'r> {
         };
         let product = optional(BillingField::Product)??;
         let currency = match optional(BillingField::Currency)? {
-            // Only a code already in its normal form (`RMB` is `CNY` the long way).
+            // Only a code already in its normal form (`RMB` is `CNY` the long way): three
+            // upper-case letters are, but for `RMB`.
+            Some(code)
+                if code.len() == 3
+                    && code.bytes().all(|byte| byte.is_ascii_uppercase())
+                    && code != "RMB" =>
+            {
+                code
+            }
             Some(code) if normalize_currency(code).as_deref() == Some(code) => code,
             Some(_) => return None,
             None => format.currency.as_deref()?,

@@ -225,11 +225,7 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
         explain::period_trail(&mut out, audit, result, index, 3, lang);
     }
 
-    let findings: Vec<&Finding> = audit
-        .findings
-        .iter()
-        .filter(|finding| finding.contract_id.as_deref() == Some(contract.id.as_str()))
-        .collect();
+    let findings: Vec<&Finding> = audit.findings_of(&contract.id).iter().collect();
     let _ = writeln!(out, "## {}\n", lang.pick("Findings", "发现"));
     if findings.is_empty() {
         let _ = writeln!(out, "{}", lang.pick("None.", "无。"));

@@ -32,6 +32,14 @@
 ///
 /// The raw text stays in `findings.json` and the CSVs; this is only how Markdown shows it.
 pub fn escape(text: &str) -> String {
+    if is_plain(text) {
+        return text.to_string();
+    }
+    escape_characters(text)
+}
+
+/// [`escape`], character by character.
+fn escape_characters(text: &str) -> String {
     let characters: Vec<char> = text.chars().map(visible).collect();
     let first = characters
         .iter()
@@ -71,6 +79,27 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `text` reads the same escaped: printable ASCII without any character
+/// [`escape`] rewrites, not starting with one that could open a block (`#`, `-`, `+`, `=`,
+/// a digit) and without white space at either end. Most ids, paths and product names are;
+/// they are copied as they are, without the character-by-character pass.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    !(first.is_ascii_whitespace()
+        || last.is_ascii_whitespace()
+        || matches!(first, b'#' | b'-' | b'+' | b'=' | b'0'..=b'9'))
+        && bytes.iter().all(|&byte| {
+            (b' '..=b'~').contains(&byte)
+                && !matches!(
+                    byte,
+                    b'<' | b'>' | b'&' | b'\\' | b'[' | b']' | b'`' | b'*' | b'~' | b'$' | b'|' | b'_'
+                )
+        })
 }
 
 /// A character as it may appear on one line: line breaks and tabs as spaces, other
@@ -221,5 +250,43 @@ mod tests {
         ] {
             assert_eq!(escape(text), text);
         }
+    }
+    #[test]
+    fn plain_text_is_copied_exactly_as_the_full_pass_would_write_it() {
+        let mut samples: Vec<String> = [
+            "C-2024-001",
+            "bill-00.csv:Sheet1",
+            "target/bench-data/generic/billing/bill-00.csv",
+            "ecs",
+            "a b",
+            "",
+            "x",
+            "2025-01",
+            "-2+3",
+            "#1",
+            " padded",
+            "tail ",
+            "a_b",
+            "_a",
+            "a&b",
+            "1. item",
+        ]
+        .iter()
+        .map(|text| text.to_string())
+        .collect();
+        // Every printable ASCII character at the start, middle and end of a word.
+        for byte in b' '..=b'~' {
+            let character = char::from(byte);
+            samples.push(format!("{character}ab"));
+            samples.push(format!("a{character}b"));
+            samples.push(format!("ab{character}"));
+        }
+        for text in &samples {
+            if super::is_plain(text) {
+                assert_eq!(escape(text), super::escape_characters(text), "{text:?}");
+                assert_eq!(&escape(text), text, "{text:?}");
+            }
+        }
+        assert!(super::is_plain("C-2024-001") && !super::is_plain("a_b") && !super::is_plain("-x"));
     }
 }

@@ -118,19 +118,10 @@ impl Totals {
                         .map(|record| record.expected))),
                     paid: format_money(sum(&mut records.iter().map(|record| record.paid))),
                     shortfall: format_money(sum(&mut audit
-                        .findings
+                        .findings_of(&contract.id)
                         .iter()
-                        .filter(|finding| {
-                            finding.contract_id.as_deref() == Some(contract.id.as_str())
-                        })
                         .map(|finding| shortfall_of(finding.finding_type, finding.difference)))),
-                    findings: audit
-                        .findings
-                        .iter()
-                        .filter(|finding| {
-                            finding.contract_id.as_deref() == Some(contract.id.as_str())
-                        })
-                        .count(),
+                    findings: audit.findings_of(&contract.id).len(),
                 }
             })
             .collect();

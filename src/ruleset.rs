@@ -877,7 +877,13 @@ mod tests {
     fn refund_words_match_in_any_case_inside_the_order_type() {
         let rulesets = Rulesets::load(None).unwrap();
         let tencent = rulesets.get("tencent").unwrap().billing_format().unwrap();
-        for order_type in ["Refund", "REFUND order", "partial refund", "退款", "订单退费"] {
+        for order_type in [
+            "Refund",
+            "REFUND order",
+            "partial refund",
+            "退款",
+            "订单退费",
+        ] {
             assert!(tencent.is_refund(order_type), "{order_type}");
         }
         for order_type in ["Purchase", "refun", "", "新购"] {

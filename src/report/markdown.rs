@@ -97,7 +97,17 @@ fn is_plain(text: &str) -> bool {
             (b' '..=b'~').contains(&byte)
                 && !matches!(
                     byte,
-                    b'<' | b'>' | b'&' | b'\\' | b'[' | b']' | b'`' | b'*' | b'~' | b'$' | b'|' | b'_'
+                    b'<' | b'>'
+                        | b'&'
+                        | b'\\'
+                        | b'['
+                        | b']'
+                        | b'`'
+                        | b'*'
+                        | b'~'
+                        | b'$'
+                        | b'|'
+                        | b'_'
                 )
         })
 }

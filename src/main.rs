@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         }
     };
     init_logging(args.log_format.unwrap_or_default());
+    contain_reader_panics();
     match rebate_audit::run(args) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(error) => {
@@ -39,6 +40,20 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A panic inside a library while a file is read (calamine on a malformed workbook) is
+/// caught by the reader and reported as that file's error, and the audit goes on: it is
+/// logged as one warning line instead of Rust's raw panic message. Every other panic —
+/// this program's own code above all — prints as usual.
+fn contain_reader_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(
+        move |panic| match rebate_audit::ingest::table::contained_panic(panic) {
+            Some(line) => tracing::warn!("{line}"),
+            None => default(panic),
+        },
+    ));
 }
 
 /// Logs go to stderr. `REBATE_AUDIT_LOG` sets the filter; without it a human log shows

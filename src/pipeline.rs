@@ -450,8 +450,8 @@ impl Audit {
         let first = self
             .findings
             .partition_point(|finding| key(finding) < contract_id);
-        let end = first
-            + self.findings[first..].partition_point(|finding| key(finding) == contract_id);
+        let end =
+            first + self.findings[first..].partition_point(|finding| key(finding) == contract_id);
         &self.findings[first..end]
     }
 }

@@ -6,9 +6,9 @@
 //! `cargo test` without nightly.
 //!
 //! Any panic fails, including one a reader catches and turns into `TableError::Crashed`
-//! (a panic hook records every panic on the test's thread); only the panics inside calamine
-//! listed in `KNOWN_UPSTREAM_PANICS`, which the reader contains, are counted instead, and
-//! each must keep its `upstream-*` regression input. A failing input is shrunk,
+//! (a panic hook records every panic on the test's thread); only panics inside
+//! dependencies listed in `KNOWN_UPSTREAM_PANICS` (none now), which the reader contains,
+//! would be counted instead, each keeping its `upstream-*` regression input. A failing input is shrunk,
 //! written under `target/tmp/fuzz-failures/<target>/`, and named in the failure message;
 //! once the bug is fixed it goes into the corpus folder. `FUZZ_ITERATIONS=N` runs N mutated
 //! inputs per target instead of the default, `FUZZ_SEED=N` starts elsewhere (see
@@ -392,6 +392,10 @@ const SPREADSHEET_TOKENS: &[&[u8]] = &[
     b"<row r=\"1048576\">",
     b"<row r=\"0\">",
     b"r=\"A0\"",
+    b"r=\"A99999999999\"",
+    b"r=\"4294967296\"",
+    b"r='xfd0001048576'",
+    b"<dimension ref=\"B2:A1\">",
     b"s=\"99\"",
     b"t=\"n\"",
     b"<v></v>",
@@ -619,6 +623,92 @@ fn every_known_upstream_panic_has_a_regression_input_that_still_hits_it() {
             "no `upstream-*` corpus file hits the known upstream panic {key} ({})",
             known.what
         );
+    }
+}
+
+/// The inputs that once overflowed calamine 0.38's reading of cell references
+/// (`get_row_column` and `get_dimension` in xlsx/mod.rs: a panic with overflow checks, a
+/// wrong row in a release build) are refused before calamine reads the sheet, with an
+/// error naming the sheet, the part and the reference, in every build and without any
+/// panic, contained or not.
+#[test]
+fn cell_references_calamine_would_overflow_on_are_refused_cleanly() {
+    use rebate_audit::ingest::table::{self, TableError, TableVisitor};
+    struct Rows(usize);
+    impl TableVisitor for Rows {
+        fn begin_table(&mut self, _: &rebate_audit::domain::location::Location) {}
+        fn row(&mut self, _: usize, _: &[rebate_audit::ingest::cell::Cell]) {
+            self.0 += 1;
+        }
+        fn unreadable_row(&mut self, _: usize, _: String) {
+            self.0 += 1;
+        }
+    }
+    let expected = [
+        (
+            "regression-calamine-cell-overflow-attribute-without-space.bin",
+            "<c r=\"A99999999999\">, which is not a cell of a worksheet (expected column letters from A to XFD, then a row number from 1 to 1048576)",
+        ),
+        (
+            "regression-calamine-cell-overflow.bin",
+            "<c r=\"A99999999999\">, which is not a cell of a worksheet",
+        ),
+        (
+            "regression-calamine-dimension-backwards.bin",
+            "<dimension ref=\"B2:A1\">, which is not a range of a worksheet (expected a cell from A1 to XFD1048576, or two such cells separated by `:`, the first neither below nor right of the last (A1:D20))",
+        ),
+        (
+            "regression-calamine-dimension-overflow.bin",
+            "<dimension ref=\"A1:A99999999999\">, which is not a range",
+        ),
+        (
+            "regression-calamine-row-add-overflow.bin",
+            "<row r=\"4294967296\">, which is not a row number of a worksheet (expected a row number from 1 to 1048576)",
+        ),
+        (
+            "regression-calamine-row-letters-overflow.bin",
+            "<row r=\"uniqueCou.t=\">, which is not a row number",
+        ),
+        (
+            "regression-calamine-row-overflow.bin",
+            "<row r=\"7954393784\">, which is not a row number",
+        ),
+    ];
+    let inputs: Vec<(String, Vec<u8>)> = corpus("spreadsheet_reader")
+        .into_iter()
+        .filter(|(file, _)| file.starts_with("regression-calamine-"))
+        .collect();
+    assert_eq!(
+        inputs
+            .iter()
+            .map(|(file, _)| file.as_str())
+            .collect::<Vec<_>>(),
+        expected.iter().map(|(file, _)| *file).collect::<Vec<_>>()
+    );
+    let folder = tempfile::tempdir().unwrap();
+    bodies::install_panic_hook(false);
+    for ((file, input), (_, says)) in inputs.iter().zip(expected) {
+        let path = folder.path().join("fuzz.xlsx");
+        std::fs::write(&path, bodies::xlsx_from_fragments(input)).unwrap();
+        let _ = bodies::take_panics();
+        let mut rows = Rows(0);
+        let result = table::read_file(&path, "fuzz.xlsx".into(), &mut rows);
+        let panics = bodies::take_panics();
+        assert!(panics.is_empty(), "{file}: {panics:?}");
+        match result {
+            Err(error @ TableError::Workbook { .. }) => {
+                let text = error.to_string();
+                assert!(
+                    text.starts_with("fuzz.xlsx:bill: cannot read the workbook: its part `xl/worksheets/sheet1.xml` has ")
+                        && text.contains(says)
+                        && text.ends_with(": the file is corrupt; save it again from Excel"),
+                    "{file}: {text}"
+                );
+            }
+            other => panic!("{file}: {other:?}"),
+        }
+        // Refused before calamine reads a row.
+        assert_eq!(rows.0, 0, "{file}");
     }
 }
 

@@ -3,8 +3,8 @@
 //! names the limit's key; a bad limit stops the run with exit 2 naming file, line and
 //! key), a spreadsheet value past the last column read (its row rejected with its place,
 //! never dropped; read once `sheet_columns` is raised), the sparse `.xls` calamine would
-//! have built as a 16 GiB grid (refused under `ulimit -v`, in little memory), and a panic
-//! inside calamine contained to its file.
+//! have built as a 16 GiB grid (refused under `ulimit -v`, in little memory), and a cell
+//! reference calamine would overflow on (refused, naming it, without a panic).
 
 mod common;
 
@@ -483,7 +483,7 @@ fn the_sparse_xls_calamine_built_as_a_16_gib_grid_is_refused_in_little_memory() 
 }
 
 // ---------------------------------------------------------------------------------------
-// Panics inside calamine stay contained to their file
+// Panics inside calamine: contained to their file, and the known ones never reached
 // ---------------------------------------------------------------------------------------
 
 #[test]
@@ -548,10 +548,12 @@ fn xlsx_with_sheet_data(sheet_data: &str) -> Vec<u8> {
 }
 
 #[test]
-fn a_panic_inside_calamine_is_contained_to_its_file() {
-    // calamine 0.38 reads `<row r="7954393784">` into a u32 unchecked: with overflow
-    // checks (the test build) that panics inside calamine (KNOWN_UPSTREAM_PANICS in
-    // fuzz/src/lib.rs); a release build wraps the number instead.
+fn a_cell_reference_calamine_would_overflow_on_refuses_its_file_without_a_panic() {
+    // calamine 0.38 reads `<c r="A99999999999">` and `<row r="7954393784">` into a u32
+    // unchecked: with overflow checks (this test build) that panicked inside calamine, and
+    // a release build silently wrapped the row. The reader now checks every reference
+    // before calamine reads the sheet (src/ingest/table/xlsx.rs) and refuses the file,
+    // naming sheet, part and reference, in every build and without a panic.
     let cell = |column: &str, text: &str| {
         format!(r#"<c r="{column}1" t="inlineStr"><is><t>{text}</t></is></c>"#)
     };
@@ -560,12 +562,27 @@ fn a_panic_inside_calamine_is_contained_to_its_file() {
         .zip(HEADER)
         .map(|(column, name)| cell(column, name))
         .collect();
-    let sheet = format!(
-        r#"<row r="1">{header}</row><row r="7954393784"><c r="A7954393784" t="inlineStr"><is><t>A1</t></is></c></row>"#
-    );
+    let bill_row = |row: &str, reference: &str| {
+        format!(
+            r#"<row r="{row}"><c r="{reference}" t="inlineStr"><is><t>A1</t></is></c><c t="inlineStr"><is><t>2025-01</t></is></c><c t="inlineStr"><is><t>ECS</t></is></c><c><v>100</v></c><c t="inlineStr"><is><t>CNY</t></is></c></row>"#
+        )
+    };
     let fixture = Fixture::new();
     inputs(&fixture, "2000.00");
-    let broken = fixture.write("overflow.xlsx", xlsx_with_sheet_data(&sheet));
+    let broken_cell = fixture.write(
+        "cell.xlsx",
+        xlsx_with_sheet_data(&format!(
+            r#"<row r="1">{header}</row>{}"#,
+            bill_row("2", "A99999999999")
+        )),
+    );
+    let broken_row = fixture.write(
+        "row.xlsx",
+        xlsx_with_sheet_data(&format!(
+            r#"<row r="1">{header}</row>{}"#,
+            bill_row("7954393784", "A7954393784")
+        )),
+    );
     let contracts = fixture.path("contracts");
     let billing = fixture.path("billing.csv");
     let payouts = fixture.path("payouts.csv");
@@ -576,7 +593,8 @@ fn a_panic_inside_calamine_is_contained_to_its_file() {
         &contracts,
         &"--billing",
         &billing,
-        &broken,
+        &broken_cell,
+        &broken_row,
         &"--payouts",
         &payouts,
         &"--as-of",
@@ -584,25 +602,54 @@ fn a_panic_inside_calamine_is_contained_to_its_file() {
         &"--out",
         &out,
     ]);
+    // As for any refused file: a rejected_row finding (an error), exit 1, the rest audited.
+    assert_eq!(status, 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
     let findings: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
-    // The other bill is audited either way.
-    assert_eq!(findings["expected"][0]["weighted_base"], "10000.00");
-    if cfg!(debug_assertions) {
-        assert_eq!(status, 1, "{stderr}");
-        let crashed: Vec<&Value> = findings["findings"]
+    for (file, reference, what) in [
+        (
+            "cell.xlsx",
+            "<c r=\"A99999999999\">",
+            "a cell of a worksheet (expected column letters from A to XFD, then a row number from 1 to 1048576)",
+        ),
+        (
+            "row.xlsx",
+            "<row r=\"7954393784\">",
+            "a row number of a worksheet (expected a row number from 1 to 1048576)",
+        ),
+    ] {
+        let refused: Vec<&Value> = findings["findings"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|finding| {
-                finding["reason"] == "file"
-                    && finding["detail"].as_str().is_some_and(|detail| {
-                        detail.contains(
-                        "overflow.xlsx: the file is malformed and crashed the reader (attempt to",
-                    )
-                    })
+                finding["evidence"]["location"]["file"]
+                    .as_str()
+                    .is_some_and(|path| path.ends_with(file))
             })
             .collect();
-        assert_eq!(crashed.len(), 1, "{:#}", findings["findings"]);
+        assert_eq!(refused.len(), 1, "{refused:#?}");
+        assert_eq!(
+            (&refused[0]["type"], &refused[0]["reason"]),
+            (&Value::from("rejected_row"), &Value::from("file"))
+        );
+        let detail = refused[0]["detail"].as_str().unwrap();
+        assert!(
+            detail.ends_with(&format!(
+                "{file}:Sheet1: cannot read the workbook: its part `xl/worksheets/sheet1.xml` has {reference}, which is not {what}: the file is corrupt; save it again from Excel"
+            )),
+            "{detail}"
+        );
     }
+    // Nothing of either is read; the good bill is audited as if alone.
+    assert_eq!(findings["expected"][0]["weighted_base"], "10000.00");
+    // `inspect` says the same, with exit 2 (the file cannot be read), and no panic.
+    let (status, stderr, _) = run_limited(&[&"inspect", &broken_cell]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_mentions(
+        &stderr,
+        &["has <c r=\"A99999999999\">, which is not a cell of a worksheet"],
+    );
 }

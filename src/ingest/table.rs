@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 mod limits;
 mod xls;
+mod xlsx;
 
 pub use limits::{
     EXCEL_CELLS, EXCEL_COLUMNS, KEYS as LIMIT_KEYS, Limit, LimitKey, LimitKind, Limits,
@@ -319,16 +320,72 @@ pub fn read_file_with(
     limits: &Limits,
 ) -> Result<FileDigest, TableError> {
     let location = Location::file(file.clone());
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let outer = READING.with(|reading| reading.replace(Some(file.clone())));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         read_file_unguarded(path, file, visitor, limits)
-    }))
-    .unwrap_or_else(|panic| {
+    }));
+    READING.with(|reading| reading.replace(outer));
+    result.unwrap_or_else(|panic| {
         let message = panic
             .downcast_ref::<&str>()
             .map(|text| (*text).to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
         Err(TableError::Crashed { location, message })
+    })
+}
+
+thread_local! {
+    /// The file [`read_file_with`] reads on this thread, while it reads it: a panic then
+    /// is caught and becomes that file's [`TableError::Crashed`].
+    static READING: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// For the binary's panic hook: one line about `panic` when it is a panic inside a
+/// dependency (a crate built from Cargo's registry or a git checkout) while
+/// [`read_file_with`] reads a file on this thread — a panic it contains and reports as
+/// that file's [`TableError::Crashed`], so the raw panic message need not be printed.
+/// `None` for any other panic, this crate's own above all: those must print as usual.
+pub fn contained_panic(panic: &std::panic::PanicHookInfo<'_>) -> Option<String> {
+    let location = panic.location()?;
+    let source = dependency_source(location.file())?;
+    // No `borrow` that could panic again inside the hook (a panic there aborts).
+    let file = READING
+        .try_with(|reading| reading.try_borrow().ok().and_then(|file| file.clone()))
+        .ok()??;
+    let message = panic
+        .payload()
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.payload().downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("unknown panic");
+    Some(format!(
+        "{file}: a library the reader uses panicked at {source}:{}: {message}; the panic is contained: the file is reported as malformed and the audit goes on",
+        location.line()
+    ))
+}
+
+/// A source file of a dependency built from Cargo's registry or a git checkout, from its
+/// crate's folder on (`…/registry/src/<index>/calamine-0.38.0/src/xlsx/mod.rs` →
+/// `calamine-0.38.0/src/xlsx/mod.rs`); `None` for any other file: this crate's, the
+/// standard library's, a vendored or path dependency's.
+fn dependency_source(file: &str) -> Option<&str> {
+    [
+        ("/registry/src/", true),
+        ("/git/checkouts/", false),
+        ("\\registry\\src\\", true),
+        ("\\git\\checkouts\\", false),
+    ]
+    .iter()
+    .find_map(|&(marker, index)| {
+        let rest = &file[file.find(marker)? + marker.len()..];
+        // The registry's index folder comes before the crate's.
+        let source = if index {
+            rest.split_once(&marker[..1])?.1
+        } else {
+            rest
+        };
+        Some(source).filter(|source| !source.is_empty())
     })
 }
 
@@ -724,8 +781,14 @@ pub(crate) fn read_csv_records_after(
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let inner_breaks = memchr::memchr_iter(b'\n', record.as_slice()).count();
                 let end_line = lines_before + reader.position().line() as usize;
+                // A record with a line break inside ends two lines or more past the last
+                // one; a record on the next line (nearly all of them) has none to count.
+                let inner_breaks = if end_line > last_line + 2 {
+                    memchr::memchr_iter(b'\n', record.as_slice()).count()
+                } else {
+                    0
+                };
                 let line = end_line.saturating_sub(1 + inner_breaks).max(last_line + 1);
                 last_line = line;
                 if inner_breaks > 0
@@ -1129,7 +1192,8 @@ fn read_spreadsheet(
     let sha256 = cursor.sha256().to_string();
     let mut cursor = cursor;
     if matches!(extension, "xlsx" | "xlsm" | "xlsb" | "ods") {
-        check_zip_parts(&mut cursor, &location, limits)?;
+        let references = matches!(extension, "xlsx" | "xlsm");
+        check_zip_parts(&mut cursor, &location, limits, references)?;
         cursor.seek(io::SeekFrom::Start(0)).map_err(io_error)?;
     }
     if streamed {
@@ -1415,10 +1479,15 @@ fn cell_from_data_ref(data: &calamine::DataRef<'_>) -> Cell {
 
 /// Refuses zip containers whose parts claim to inflate beyond the limit, before calamine
 /// allocates anything for them.
+///
+/// With `references` (an `.xlsx` or `.xlsm`), the row and cell references calamine reads
+/// are checked too, and one it would overflow on refuses the file
+/// (`src/ingest/table/xlsx.rs`).
 fn check_zip_parts<R: Read + Seek>(
     source: &mut R,
     location: &Location,
     limits: &Limits,
+    references: bool,
 ) -> Result<(), TableError> {
     let Ok(mut archive) = zip::ZipArchive::new(source) else {
         // Not a zip: calamine will report the real problem.
@@ -1441,7 +1510,24 @@ fn check_zip_parts<R: Read + Seek>(
             name.ends_with(".xml") || name.ends_with(".rels"),
             limits.xml_token_bytes,
         );
+        if references {
+            scan = scan.with_references();
+        }
         let _ = io::copy(&mut part.take(part_limit.saturating_add(1)), &mut scan);
+        if let Some(bad) = scan.bad_reference() {
+            // Named by its sheet when the workbook says which sheet the part is.
+            let table = match xlsx::sheet_of_part(&mut archive, &name) {
+                Some(sheet) => Location::sheet(location.file.clone(), Some(Arc::from(sheet))),
+                None => location.clone(),
+            };
+            return Err(TableError::Workbook {
+                location: table,
+                message: format!(
+                    "{}: the file is corrupt; save it again from Excel",
+                    bad.describe(&name)
+                ),
+            });
+        }
         if scan.longest() > limits.xml_token_bytes {
             return Err(TableError::TooLarge {
                 location: location.clone(),
@@ -1487,11 +1573,17 @@ enum XmlState {
     Instruction(bool),
     /// In a DOCTYPE declaration, this many `[` deep.
     Doctype(u32),
+    /// In a tag [`xlsx::References`] reads (its name, and the attributes it checks).
+    Checked,
 }
 
 /// Counts the bytes of a part written into it and, for XML, measures the longest token
 /// quick-xml would hold at once (`xml_token_size`); stops (a write error) as soon as a
-/// token passes `token_limit`, so a bomb is never inflated further than that.
+/// token passes `token_limit`, so a bomb is never inflated further than that. With
+/// [`XmlScan::with_references`] (the parts of an `.xlsx` or `.xlsm`, whatever their
+/// names: calamine reads a sheet from wherever the workbook points), it also checks the
+/// row and cell references calamine reads (`src/ingest/table/xlsx.rs`), and stops at the
+/// first one out of range.
 struct XmlScan {
     xml: bool,
     token_limit: u64,
@@ -1499,6 +1591,7 @@ struct XmlScan {
     length: u64,
     longest: u64,
     bytes: u64,
+    references: Option<xlsx::References>,
 }
 
 impl XmlScan {
@@ -1510,12 +1603,29 @@ impl XmlScan {
             length: 0,
             longest: 0,
             bytes: 0,
+            references: None,
         }
     }
 
-    /// The longest token seen, an unfinished one included.
+    /// Checks the references calamine reads too (the tokens of a part not named as XML
+    /// are then followed, but not measured).
+    fn with_references(mut self) -> Self {
+        self.references = Some(xlsx::References::new());
+        self
+    }
+
+    /// The first reference out of range, when references are checked.
+    fn bad_reference(&self) -> Option<&xlsx::BadReference> {
+        self.references.as_ref().and_then(xlsx::References::bad)
+    }
+
+    /// The longest token seen, an unfinished one included (0 for a part not named as XML).
     fn longest(&self) -> u64 {
-        self.longest.max(self.length)
+        if self.xml {
+            self.longest.max(self.length)
+        } else {
+            0
+        }
     }
 
     fn end(&mut self) {
@@ -1552,6 +1662,8 @@ impl XmlScan {
                 _ => self.tag(None, byte),
             },
             Tag(quote) => self.tag(quote, byte),
+            // Read in `write`.
+            Checked => {}
             Bang(0) if byte == b'-' => self.state = Bang(1),
             Bang(1) if byte == b'-' => self.state = Comment(0),
             Bang(0) if byte == b'[' => self.state = CData(0),
@@ -1583,10 +1695,34 @@ impl XmlScan {
 
 impl io::Write for XmlScan {
     fn write(&mut self, buffer: &[u8]) -> io::Result<usize> {
+        if self.bad_reference().is_some() {
+            return Err(io::Error::other("a cell reference is out of range"));
+        }
         self.bytes += buffer.len() as u64;
-        if self.xml {
+        if self.xml || self.references.is_some() {
             let mut at = 0;
             while at < buffer.len() {
+                if let Some(references) = &mut self.references {
+                    // A tag's name (not `<!` or `<?`), and the attributes to check: read
+                    // by `References`, which hands back a plain tag when nothing is left
+                    // to check in it.
+                    if self.state == XmlState::Open && !matches!(buffer[at], b'!' | b'?') {
+                        references.begin_tag();
+                        self.state = XmlState::Checked;
+                    }
+                    if self.state == XmlState::Checked {
+                        let (used, tag) = references.tag(&buffer[at..]);
+                        self.length += used as u64;
+                        at += used;
+                        match tag {
+                            xlsx::Tag::Reading => {}
+                            xlsx::Tag::Plain(quote) => self.state = XmlState::Tag(quote),
+                            xlsx::Tag::Ended => self.end(),
+                            xlsx::Tag::Bad => break,
+                        }
+                        continue;
+                    }
+                }
                 // Text runs to the next `<`, a tag to its next `>` or quote, a quoted
                 // value to its closing quote: skip each in one step.
                 let next = match self.state {
@@ -1603,6 +1739,9 @@ impl io::Write for XmlScan {
                 at += offset;
                 self.step(buffer[at]);
                 at += 1;
+            }
+            if self.bad_reference().is_some() {
+                return Err(io::Error::other("a cell reference is out of range"));
             }
             if self.longest() > self.token_limit {
                 return Err(io::Error::other("an XML token is over the limit"));
@@ -1988,14 +2127,27 @@ mod tests {
         let bytes = bomb.finish().unwrap().into_inner();
         assert!(bytes.len() < 64 * 1024);
         let location = Location::file("bomb.xlsx".into());
-        let error = check_zip_parts(&mut Cursor::new(&bytes), &location, &part_limit(1 << 20))
-            .unwrap_err()
-            .to_string();
+        let error = check_zip_parts(
+            &mut Cursor::new(&bytes),
+            &location,
+            &part_limit(1 << 20),
+            true,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             error.contains("the part `xl/styles.xml` once decompressed is 1048577 bytes"),
             "{error}"
         );
-        assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, &part_limit(8 << 20)).is_ok());
+        assert!(
+            check_zip_parts(
+                &mut Cursor::new(&bytes),
+                &location,
+                &part_limit(8 << 20),
+                true
+            )
+            .is_ok()
+        );
         // Sheets stream cell by cell (bounded by the cell limit), so a sheet larger than
         // the part limit is not refused: a million-row export is a large sheet.
         let mut large = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -2004,7 +2156,15 @@ mod tests {
             .unwrap();
         std::io::Write::write_all(&mut large, &vec![b' '; 4 << 20]).unwrap();
         let bytes = large.finish().unwrap().into_inner();
-        assert!(check_zip_parts(&mut Cursor::new(&bytes), &location, &part_limit(1 << 20)).is_ok());
+        assert!(
+            check_zip_parts(
+                &mut Cursor::new(&bytes),
+                &location,
+                &part_limit(1 << 20),
+                true
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -2037,6 +2197,48 @@ mod tests {
         let mut binary = XmlScan::new(false, MAX_XML_TOKEN_BYTES);
         std::io::Write::write_all(&mut binary, &text).unwrap();
         assert_eq!((binary.bytes, binary.longest()), (1 << 20, 0));
+    }
+
+    #[test]
+    fn panics_inside_dependencies_while_a_file_is_read_are_told_apart() {
+        for (file, source) in [
+            (
+                "/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/calamine-0.38.0/src/xlsx/mod.rs",
+                Some("calamine-0.38.0/src/xlsx/mod.rs"),
+            ),
+            (
+                "/home/u/.cargo/git/checkouts/calamine-0a1b/6f3c2d1/src/xls.rs",
+                Some("calamine-0a1b/6f3c2d1/src/xls.rs"),
+            ),
+            (
+                r"C:\Users\u\.cargo\registry\src\index.crates.io-x\zip-9.8.2\src\read.rs",
+                Some(r"zip-9.8.2\src\read.rs"),
+            ),
+            // This crate's code, the standard library's, a vendored crate's: never.
+            ("src/ingest/table.rs", None),
+            ("/rustc/59807616e1fa/library/core/src/slice/index.rs", None),
+            ("/work/vendor/calamine/src/xlsx/mod.rs", None),
+            ("/root/.cargo/registry/src/index", None),
+        ] {
+            assert_eq!(dependency_source(file), source, "{file}");
+        }
+        // The file being read is known while, and only while, it is read.
+        struct Spy(Vec<Option<Arc<str>>>);
+        impl TableVisitor for Spy {
+            fn begin_table(&mut self, _: &Location) {
+                self.0
+                    .push(READING.with(|reading| reading.borrow().clone()));
+            }
+            fn row(&mut self, _: usize, _: &[Cell]) {}
+            fn unreadable_row(&mut self, _: usize, _: String) {}
+        }
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("seen.csv");
+        std::fs::write(&path, "a,b\n1,2\n").unwrap();
+        let mut spy = Spy(Vec::new());
+        read_file(&path, Arc::from("seen.csv"), &mut spy).unwrap();
+        assert_eq!(spy.0, vec![Some(Arc::from("seen.csv"))]);
+        assert!(READING.with(|reading| reading.borrow().is_none()));
     }
 
     #[test]

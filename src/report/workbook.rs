@@ -331,7 +331,11 @@ impl Writer {
                 if number.unsigned_abs() <= EXACT_INTEGER {
                     #[allow(clippy::cast_precision_loss)] // at most 2^53: exact
                     let number = *number as f64;
-                    if self.column_formats.get(usize::from(column)).is_some_and(Option::is_some) {
+                    if self
+                        .column_formats
+                        .get(usize::from(column))
+                        .is_some_and(Option::is_some)
+                    {
                         sheet.write_number_with_format(row, column, number, &self.general)?;
                     } else {
                         sheet.write_number(row, column, number)?;
@@ -374,7 +378,11 @@ impl Writer {
     /// Sets each column's format from the kind of the first row's value in it (money,
     /// date or rate; other kinds and empty cells set none). Before the widths: a column
     /// format given after a width would be lost.
-    fn set_column_formats(&mut self, sheet: &mut Worksheet, first: Option<&Vec<Value>>) -> Result<(), XlsxError> {
+    fn set_column_formats(
+        &mut self,
+        sheet: &mut Worksheet,
+        first: Option<&Vec<Value>>,
+    ) -> Result<(), XlsxError> {
         self.column_formats.clear();
         for (column, value) in first.into_iter().flatten().enumerate() {
             let kind = match value {

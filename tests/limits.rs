@@ -653,3 +653,41 @@ fn a_cell_reference_calamine_would_overflow_on_refuses_its_file_without_a_panic(
         &["has <c r=\"A99999999999\">, which is not a cell of a worksheet"],
     );
 }
+
+#[test]
+fn an_800_byte_ods_repeating_one_row_a_million_times_is_refused_in_little_memory() {
+    // calamine expands `number-rows-repeated` and `number-columns-repeated` into a dense
+    // grid when it opens an .ods: this file asked for gigabytes and the process aborted
+    // (signal 6) under a 2 GB address-space limit.
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1">
+<table:table-row><table:table-cell office:value-type="string"><text:p>account_id</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="90" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    writer.start_file("mimetype", stored).unwrap();
+    std::io::Write::write_all(
+        &mut writer,
+        b"application/vnd.oasis.opendocument.spreadsheet",
+    )
+    .unwrap();
+    let deflated = stored.compression_method(zip::CompressionMethod::Deflated);
+    writer.start_file("content.xml", deflated).unwrap();
+    std::io::Write::write_all(&mut writer, content.as_bytes()).unwrap();
+    let bytes = writer.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1024, "{} bytes", bytes.len());
+    let fixture = Fixture::new();
+    let bomb = fixture.path("bomb.ods");
+    std::fs::write(&bomb, &bytes).unwrap();
+    let (status, stderr, peak_kb) = run_limited(&[&"inspect", &bomb]);
+    assert_eq!(status, 2, "{stderr}");
+    assert_mentions(
+        &stderr,
+        &[
+            "bomb.ods: the grid its tables would become (repeated rows and cells expanded up to the last value) is 90000090 cells, over the limit of 50000000 cells (`sheet_cells`",
+        ],
+    );
+    assert!(peak_kb < REFUSAL_RSS_KB, "peak memory {peak_kb} KiB");
+}

@@ -18,6 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod limits;
+mod ods;
 mod xls;
 mod xlsx;
 
@@ -1205,6 +1206,10 @@ fn read_spreadsheet(
     if let ("xls", WorkbookSource::Memory(bytes, _)) = (extension, &cursor) {
         // calamine builds every sheet of an .xls, as a dense grid, when it opens it.
         xls::check(bytes.get_ref(), &file, limits)?;
+    }
+    if let ("ods", WorkbookSource::Memory(bytes, _)) = (extension, &cursor) {
+        // And every table of an .ods, its repeated rows and cells expanded.
+        ods::check(bytes.get_ref(), &file, limits)?;
     }
     let workbook_error = |location: &Location, error: calamine::Error| TableError::Workbook {
         location: location.clone(),

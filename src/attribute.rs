@@ -526,8 +526,6 @@ pub struct Attributor<'i, 'a> {
     /// Account ids, currencies and product names seen outside the common path, numbered
     /// once, so tallying an excluded line looks up numbers instead of allocating keys.
     names: Interner,
-    /// The last attributed line's product and its number (lines come grouped by product).
-    last_product: (String, u32),
     uncovered: FastMap<(u32, YearMonth, u32), Tally>,
     currency_mismatches: FastMap<(usize, u32, YearMonth, u32), Tally>,
     overlaps: FastMap<(u32, usize, usize), (Tally, NaiveDate, NaiveDate)>,
@@ -568,7 +566,6 @@ impl<'i, 'a> Attributor<'i, 'a> {
             read: RunningSum::default(),
             attributed: RunningSum::default(),
             names: Interner::default(),
-            last_product: (String::new(), u32::MAX),
             last_account: None,
             uncovered: FastMap::default(),
             currency_mismatches: FastMap::default(),
@@ -835,15 +832,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             entry.1 = entry.1.min(date);
             entry.2 = entry.2.max(date);
         }
-        let product = if self.last_product.1 != u32::MAX && self.last_product.0 == line.product {
-            self.last_product.1
-        } else {
-            let number = self.names.number(line.product);
-            self.last_product.0.clear();
-            self.last_product.0.push_str(line.product);
-            self.last_product.1 = number;
-            number
-        };
+        let product = self.names.number(line.product);
         let (coefficient, known) = self.coefficient(chosen, product, line);
         if !known {
             self.unknown_products

@@ -513,10 +513,17 @@ pub struct Attributor<'i, 'a> {
     ledger: FileLedger,
     /// (contract, product number) → (coefficient, known).
     coefficients: FastMap<(usize, u32), (Decimal, bool)>,
-    /// Per (contract, segment, table, product number): the source group. Kept flat by
-    /// numbers on the hot path; named, weighted and nested into [`Bucket`]s when the file
-    /// ends.
-    groups: FastMap<(usize, usize, usize, u32), OpenGroup>,
+    /// The source groups, each with its (contract, segment, table, product number). Kept
+    /// flat by numbers on the hot path; named, weighted and nested into [`Bucket`]s when
+    /// the file ends.
+    groups: Vec<((usize, usize, usize, u32), OpenGroup)>,
+    /// Where each group's key is in `groups`.
+    group_index: FastMap<(usize, usize, usize, u32), usize>,
+    /// The reader's product numbers ([`BillingLine::product_number`]) → `names` numbers.
+    product_numbers: Vec<u32>,
+    /// Where the last attributed line went, to skip the search for the next line of the
+    /// same account, date, currency and table (exports are sorted that way).
+    route: Option<Route>,
     /// The current table's read and attributed net amounts not yet added to its
     /// [`TableControl`] (see [`Attributor::settle_table`]).
     read: RunningSum,
@@ -530,6 +537,36 @@ pub struct Attributor<'i, 'a> {
     currency_mismatches: FastMap<(usize, u32, YearMonth, u32), Tally>,
     overlaps: FastMap<(u32, usize, usize), (Tally, NaiveDate, NaiveDate)>,
     unknown_products: FastMap<(usize, u32), Tally>,
+}
+
+/// Where a line went: the key it was found by, the contract and segment it went to, and
+/// the groups of that place by product, in the order met (a day of an account has a
+/// handful of products).
+#[derive(Debug)]
+struct Route {
+    account: String,
+    date: NaiveDate,
+    currency: String,
+    table: usize,
+    contract: usize,
+    segment: usize,
+    /// The other contracts that cover the same account, date and currency
+    /// (`overlapping_contracts`).
+    others: Vec<usize>,
+    /// (product number, index in `groups`, whether anyone named the product).
+    groups: Vec<(u32, usize, bool)>,
+}
+
+impl Route {
+    /// Whether a line of `account`, `date`, `currency` in `table` goes where this route
+    /// goes.
+    #[inline]
+    fn leads(&self, account: &str, date: NaiveDate, currency: &str, table: usize) -> bool {
+        self.date == date
+            && self.table == table
+            && self.account == account
+            && self.currency == currency
+    }
 }
 
 /// Numbers distinct strings in the order first seen.
@@ -562,7 +599,10 @@ impl<'i, 'a> Attributor<'i, 'a> {
             index,
             ledger: FileLedger::default(),
             coefficients: FastMap::default(),
-            groups: FastMap::default(),
+            groups: Vec::new(),
+            group_index: FastMap::default(),
+            product_numbers: Vec::new(),
+            route: None,
             read: RunningSum::default(),
             attributed: RunningSum::default(),
             names: Interner::default(),
@@ -739,31 +779,156 @@ impl<'i, 'a> Attributor<'i, 'a> {
     ) -> Result<Option<String>, Overflow> {
         let date = line.effective_date();
         let table_number = self.ledger.tables.len().saturating_sub(1);
-        let plans = self.index.plans;
-        // Exports are sorted by account: the last line's account is usually this one's.
-        let candidates: &[usize] = match &self.last_account {
-            Some((account, candidates)) if account.as_str() == line.account_id.as_ref() => {
-                candidates
+        // Exports are sorted by account and date: most lines go where the last one went.
+        let routed = self
+            .route
+            .as_ref()
+            .is_some_and(|route| route.leads(&line.account_id, date, &line.currency, table_number));
+        if !routed {
+            self.route = None;
+            if let Some(outcome) = self.find_route(line, date, table_number)? {
+                return Ok(outcome);
             }
-            _ => {
-                let candidates = self
-                    .index
-                    .by_account
-                    .get(line.account_id.as_ref())
-                    .map_or(&[][..], Vec::as_slice);
-                match &mut self.last_account {
-                    Some((account, last)) => {
-                        account.clear();
-                        account.push_str(&line.account_id);
-                        *last = candidates;
-                    }
-                    None => {
-                        self.last_account = Some((line.account_id.to_string(), candidates));
-                    }
+        }
+        let Some(route) = &self.route else {
+            return Ok(None);
+        };
+        let chosen = route.contract;
+        let plan = &self.index.plans[chosen];
+        let line_base = match plan.contract.base {
+            Base::Net => line.net_amount,
+            Base::Cash => money::sub(line.net_amount, line.voucher)?,
+            Base::List => match line.list_amount {
+                Some(list) => list,
+                None => {
+                    return Ok(Some(format!(
+                        "contract {} computes its rebate on list amounts (base `list`), but this row has no list_amount",
+                        plan.contract.id
+                    )));
                 }
-                candidates
+            },
+        };
+        self.tally_overlaps(line, date)?;
+        let product = self.product_number(line);
+        let Some(route) = &self.route else {
+            return Ok(None);
+        };
+        let (group, known) = match route
+            .groups
+            .iter()
+            .find(|(number, _, _)| *number == product)
+        {
+            Some(&(_, group, known)) => (group, known),
+            None => {
+                let segment = route.segment;
+                let (coefficient, known) = self.coefficient(chosen, product, line);
+                let key = (chosen, segment, table_number, product);
+                let group = match self.group_index.get(&key) {
+                    Some(&group) => group,
+                    None => {
+                        self.groups.push((key, OpenGroup::new(coefficient)));
+                        self.group_index.insert(key, self.groups.len() - 1);
+                        self.groups.len() - 1
+                    }
+                };
+                if let Some(route) = &mut self.route {
+                    route.groups.push((product, group, known));
+                }
+                (group, known)
             }
         };
+        if !known {
+            self.unknown_products
+                .entry((chosen, product))
+                .or_default()
+                .add(line.net_amount)?;
+        }
+        self.groups[group].1.add(row, line_base, line)?;
+        self.attributed.add(line.net_amount)?;
+        self.table().attributed.rows += 1;
+        Ok(None)
+    }
+
+    /// The `names` number of the line's product: through the reader's number when it
+    /// gave one (an index, no hashing), else by name.
+    #[inline]
+    fn product_number(&mut self, line: &BillingLine<'_>) -> u32 {
+        let Some(reader_number) = line.product_number else {
+            return self.names.number(line.product);
+        };
+        let slot = reader_number as usize;
+        if let Some(&number) = self.product_numbers.get(slot)
+            && number != u32::MAX
+        {
+            return number;
+        }
+        let number = self.names.number(line.product);
+        if self.product_numbers.len() <= slot {
+            self.product_numbers.resize(slot + 1, u32::MAX);
+        }
+        self.product_numbers[slot] = number;
+        number
+    }
+
+    /// Tallies the line against every other contract that also covers it in its currency
+    /// (`overlapping_contracts`); the route's contract took it.
+    fn tally_overlaps(&mut self, line: &BillingLine<'_>, date: NaiveDate) -> Result<(), Overflow> {
+        let Some(route) = &self.route else {
+            return Ok(());
+        };
+        if route.others.is_empty() {
+            return Ok(());
+        }
+        let account = self.names.number(&line.account_id);
+        for &other in &route.others {
+            let entry = self
+                .overlaps
+                .entry((account, route.contract, other))
+                .or_insert((Tally::default(), date, date));
+            entry.0.add(line.net_amount)?;
+            entry.1 = entry.1.min(date);
+            entry.2 = entry.2.max(date);
+        }
+        Ok(())
+    }
+
+    /// The contracts that name `account`, in the index's order (earliest start, then
+    /// lowest id).
+    #[inline]
+    fn candidates(&mut self, account: &str) -> &'i [usize] {
+        // Exports are sorted by account: the last line's account is usually this one's.
+        if let Some((last, candidates)) = &self.last_account
+            && last.as_str() == account
+        {
+            return candidates;
+        }
+        let candidates = self
+            .index
+            .by_account
+            .get(account)
+            .map_or(&[][..], Vec::as_slice);
+        match &mut self.last_account {
+            Some((last, cached)) => {
+                last.clear();
+                last.push_str(account);
+                *cached = candidates;
+            }
+            None => self.last_account = Some((account.to_string(), candidates)),
+        }
+        candidates
+    }
+
+    /// Finds where a line goes when it does not follow the last one: sets the route, or
+    /// tallies the line as excluded (`Ok(Some(None))`), or rejects it
+    /// (`Ok(Some(Some(reason)))`). `Ok(None)`: the route is set.
+    fn find_route(
+        &mut self,
+        line: &BillingLine<'_>,
+        date: NaiveDate,
+        table_number: usize,
+    ) -> Result<Option<Option<String>>, Overflow> {
+        let plans = self.index.plans;
+        let candidates = self.candidates(&line.account_id);
         let covers = |candidate: &usize| plans[*candidate].contract.term().contains(date);
         let in_currency = |candidate: &usize| {
             covers(candidate) && plans[*candidate].contract.currency == line.currency
@@ -795,58 +960,41 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 .entry(exclusion)
                 .or_default()
                 .add(line.net_amount)?;
-            return Ok(None);
+            return Ok(Some(None));
         };
         let plan = &plans[chosen];
-        let line_base = match plan.contract.base {
-            Base::Net => line.net_amount,
-            Base::Cash => money::sub(line.net_amount, line.voucher)?,
-            Base::List => match line.list_amount {
-                Some(list) => list,
-                None => {
-                    return Ok(Some(format!(
-                        "contract {} computes its rebate on list amounts (base `list`), but this row has no list_amount",
-                        plan.contract.id
-                    )));
-                }
-            },
-        };
         let Some(segment) = segment_index(&plan.segments, date) else {
-            return Ok(Some(format!(
+            // The base is checked first, as for a routed line.
+            if plan.contract.base == Base::Cash {
+                money::sub(line.net_amount, line.voucher)?;
+            }
+            if plan.contract.base == Base::List && line.list_amount.is_none() {
+                return Ok(Some(Some(format!(
+                    "contract {} computes its rebate on list amounts (base `list`), but this row has no list_amount",
+                    plan.contract.id
+                ))));
+            }
+            return Ok(Some(Some(format!(
                 "date {date} is in no settlement period of contract {}",
                 plan.contract.id
-            )));
+            ))));
         };
-        for &other in candidates
+        let others = candidates
             .iter()
-            .filter(|candidate| in_currency(candidate))
+            .copied()
+            .filter(in_currency)
             .skip(1)
-        {
-            let account = self.names.number(&line.account_id);
-            let entry = self.overlaps.entry((account, chosen, other)).or_insert((
-                Tally::default(),
-                date,
-                date,
-            ));
-            entry.0.add(line.net_amount)?;
-            entry.1 = entry.1.min(date);
-            entry.2 = entry.2.max(date);
-        }
-        let product = self.names.number(line.product);
-        let (coefficient, known) = self.coefficient(chosen, product, line);
-        if !known {
-            self.unknown_products
-                .entry((chosen, product))
-                .or_default()
-                .add(line.net_amount)?;
-        }
-        let group = self
-            .groups
-            .entry((chosen, segment, table_number, product))
-            .or_insert_with(|| OpenGroup::new(coefficient));
-        group.add(row, line_base, line)?;
-        self.attributed.add(line.net_amount)?;
-        self.table().attributed.rows += 1;
+            .collect();
+        self.route = Some(Route {
+            others,
+            account: line.account_id.to_string(),
+            date,
+            currency: line.currency.to_string(),
+            table: table_number,
+            contract: chosen,
+            segment,
+            groups: Vec::new(),
+        });
         Ok(None)
     }
 }
@@ -1065,6 +1213,7 @@ mod tests {
             date: Some(date),
             product,
             product_known: product == "ECS",
+            product_number: None,
             order_type: None,
             instance_id: None,
             list_amount: None,

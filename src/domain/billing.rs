@@ -19,6 +19,10 @@ pub struct BillingLine<'a> {
     pub product: &'a str,
     /// Whether the product name matched an alias of the file's ruleset.
     pub product_known: bool,
+    /// The reader's number for `product`, when it numbers them: within one reading (a
+    /// file, or one part of a file read in parts) lines with the same number have the
+    /// same product, so per-line lookups can index by it instead of hashing the name.
+    pub product_number: Option<u32>,
     /// Order type, when given.
     pub order_type: Option<Cow<'a, str>>,
     /// Instance id, when given.

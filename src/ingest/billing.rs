@@ -11,7 +11,7 @@
 use super::cell::Cell;
 use super::contracts::normalize_currency;
 use super::header::is_blank;
-use super::table::TableVisitor;
+use super::table::{Fields, TableVisitor};
 use super::value::{self, ValueError};
 use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
@@ -119,14 +119,73 @@ pub struct BillingReader<'a, S> {
     sink: S,
     table: Option<Location>,
     header: Header,
-    /// Billed product name → (canonical name, known), per layout: resolving an alias
-    /// lower-cases the name, which is worth doing once per name, not once per line.
-    products: Vec<FastMap<String, (String, bool)>>,
-    /// The last date text the fast path read, and its date.
-    last_date: (String, chrono::NaiveDate),
-    /// The fast path's last product: layout, billed name, canonical name, known. Exports
-    /// list an account's lines by product, so most lines repeat it and skip the lookup.
-    last_product: (usize, String, String, bool),
+    /// Billed product names resolved to canonical ones, and numbered.
+    products: Products,
+    /// The last values the fast path read.
+    last: LastValues,
+}
+
+/// Billed product names resolved to their canonical names, per layout — resolving an
+/// alias lower-cases the name, which is worth doing once per name, not once per line —
+/// and the canonical names numbered in the order met
+/// ([`BillingLine::product_number`]).
+struct Products {
+    /// Per layout: billed name → (number, known).
+    by_layout: Vec<FastMap<String, (u32, bool)>>,
+    /// Canonical names by number, and their numbers.
+    names: Vec<String>,
+    numbers: FastMap<String, u32>,
+    /// The last lookup: layout, billed name, number, known. Exports list an account's
+    /// lines by product, so lines often repeat it.
+    last: (usize, String, u32, bool),
+}
+
+impl Products {
+    fn new(layouts: usize) -> Self {
+        Products {
+            by_layout: vec![FastMap::default(); layouts],
+            names: Vec::new(),
+            numbers: FastMap::default(),
+            last: (usize::MAX, String::new(), 0, false),
+        }
+    }
+
+    /// The number of the canonical name of `billed` under `ruleset` (the table's layout
+    /// `layout`), and whether the ruleset knows it.
+    #[inline]
+    fn resolve(&mut self, layout: usize, ruleset: &Ruleset, billed: &str) -> (u32, bool) {
+        if self.last.0 == layout && self.last.1 == billed {
+            return (self.last.2, self.last.3);
+        }
+        let (number, known) = match self.by_layout[layout].get(billed) {
+            Some(found) => *found,
+            None => {
+                let product = ruleset.product(billed);
+                let number = match self.numbers.get(&product.name) {
+                    Some(number) => *number,
+                    None => {
+                        let number = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                        self.numbers.insert(product.name.clone(), number);
+                        self.names.push(product.name);
+                        number
+                    }
+                };
+                self.by_layout[layout].insert(billed.to_string(), (number, product.known));
+                (number, product.known)
+            }
+        };
+        self.last.0 = layout;
+        self.last.1.clear();
+        self.last.1.push_str(billed);
+        self.last.2 = number;
+        self.last.3 = known;
+        (number, known)
+    }
+
+    /// The canonical name numbered `number`.
+    fn name(&self, number: u32) -> &str {
+        self.names.get(number as usize).map_or("", String::as_str)
+    }
 }
 
 impl<'a, S: BillingSink> BillingReader<'a, S> {
@@ -134,9 +193,8 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
     /// layout to force it.
     pub fn new(layouts: Vec<&'a Ruleset>, sink: S) -> Self {
         BillingReader {
-            products: vec![FastMap::default(); layouts.len()],
-            last_date: (String::new(), chrono::NaiveDate::MIN),
-            last_product: (usize::MAX, String::new(), String::new(), false),
+            products: Products::new(layouts.len()),
+            last: LastValues::default(),
             layouts,
             sink,
             table: None,
@@ -191,9 +249,8 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
         };
         sink.begin_table(&position.table, recognised.as_ref());
         BillingReader {
-            products: vec![FastMap::default(); position.layouts.len()],
-            last_date: (String::new(), chrono::NaiveDate::MIN),
-            last_product: (usize::MAX, String::new(), String::new(), false),
+            products: Products::new(position.layouts.len()),
+            last: LastValues::default(),
             layouts: position.layouts.clone(),
             sink,
             table: Some(position.table.clone()),
@@ -363,9 +420,10 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
             for row in above {
                 self.sink.above_header(row);
             }
+            let slots = Box::new(Slots::of(&columns, self.format(layout)));
             self.header = Header::Recognised {
                 layout,
-                slots: Box::new(Slots::of(&columns)),
+                slots,
                 columns,
                 headers,
             };
@@ -444,14 +502,10 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                     return;
                 }
                 let billed = cells.get(columns, BillingField::Product).as_text();
-                let known_names = &mut self.products[layout];
-                if !billed.is_empty() && known_names.get(billed.as_ref()).is_none() {
-                    let product = ruleset.product(&billed);
-                    known_names.insert(billed.to_string(), (product.name, product.known));
-                }
-                let product = known_names
-                    .get(billed.as_ref())
-                    .map(|(name, known)| (name.as_str(), *known));
+                let product = (!billed.is_empty()).then(|| {
+                    let (number, known) = self.products.resolve(layout, ruleset, &billed);
+                    (self.products.name(number), known, number)
+                });
                 match cells.parse_line(columns, product) {
                     Ok(line) => self.sink.line(number, line),
                     Err(failure) => {
@@ -470,7 +524,7 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         }
     }
 
-    fn record(&mut self, number: usize, record: &csv::ByteRecord, text: &str) -> bool {
+    fn record(&mut self, number: usize, fields: &Fields<'_>) -> bool {
         let Header::Recognised {
             layout,
             slots,
@@ -481,34 +535,18 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
             return false;
         };
         // Ragged rows go the long way, which names what is missing.
-        if record.len() != headers.len() {
+        if fields.len() != headers.len() {
             return false;
         }
         let layout = *layout;
         let format = self.format(layout);
-        let Some(fast) = FastRow::read(format, slots, record, text, &mut self.last_date) else {
+        let Some(fast) = FastRow::read(format, slots, fields, &mut self.last) else {
             return false;
         };
-        if self.last_product.0 != layout || self.last_product.1 != fast.product {
-            let ruleset = self.layouts[layout];
-            let known_names = &mut self.products[layout];
-            // A new name is resolved once, then looked up.
-            if !known_names.contains_key(fast.product) {
-                let product = ruleset.product(fast.product);
-                known_names.insert(fast.product.to_string(), (product.name, product.known));
-            }
-            let Some((canonical, known)) = known_names.get(fast.product) else {
-                return false;
-            };
-            let last = &mut self.last_product;
-            last.0 = layout;
-            last.1.clear();
-            last.1.push_str(fast.product);
-            last.2.clear();
-            last.2.push_str(canonical);
-            last.3 = *known;
-        }
-        let (product, product_known) = (self.last_product.2.as_str(), self.last_product.3);
+        let (product_number, product_known) =
+            self.products
+                .resolve(layout, self.layouts[layout], fast.product);
+        let product = self.products.name(product_number);
         let refund = fast
             .order_type
             .is_some_and(|order_type| format.is_refund(order_type));
@@ -525,6 +563,7 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
             date: fast.date,
             product,
             product_known,
+            product_number: Some(product_number),
             order_type: fast.order_type.map(Cow::Borrowed),
             instance_id: fast.instance_id.map(Cow::Borrowed),
             list_amount: fast.list_amount.map(signed),
@@ -581,61 +620,126 @@ struct FastRow<'r> {
 struct Slots {
     first: [Option<usize>; BillingField::ALL.len()],
     amounts: [Vec<usize>; BillingField::ALL.len()],
+    /// The column of an amount read from exactly one column (the usual layout).
+    single: [Option<usize>; BillingField::ALL.len()],
+    /// No blank word of the format reads as a plain amount, so a field that does is
+    /// never blank (see [`FastRow::amount`]).
+    plain_amounts_never_blank: bool,
 }
 
 impl Slots {
-    fn of(columns: &ColumnIndex) -> Slots {
+    fn of(columns: &ColumnIndex, format: &BillingFormat) -> Slots {
         let mut slots = Slots {
             first: [None; BillingField::ALL.len()],
             amounts: Default::default(),
+            single: [None; BillingField::ALL.len()],
+            plain_amounts_never_blank: format
+                .blank
+                .iter()
+                .all(|word| value::plain_amount(word.trim().as_bytes()).is_none()),
         };
         for (field, indices) in columns {
             slots.first[*field as usize] = indices.first().copied();
             slots.amounts[*field as usize] = indices.clone();
+            if let [index] = indices.as_slice() {
+                slots.single[*field as usize] = Some(*index);
+            }
         }
         slots
     }
 
+    #[inline]
     fn first(&self, field: BillingField) -> Option<usize> {
         self.first[field as usize]
     }
 }
 
+/// The values of the previous row the fast path read, kept with their text: exports
+/// repeat a month, a date and a currency over many rows, so a comparison replaces the
+/// parse.
+#[derive(Debug, Clone)]
+struct LastValues {
+    date: (String, chrono::NaiveDate),
+    month: (String, value::YearMonth),
+    currency: String,
+}
+
+impl Default for LastValues {
+    fn default() -> Self {
+        LastValues {
+            date: (String::new(), chrono::NaiveDate::MIN),
+            month: (String::new(), value::YearMonth::of(chrono::NaiveDate::MIN)),
+            currency: String::new(),
+        }
+    }
+}
+
 impl<'r> FastRow<'r> {
+    /// Field `index` trimmed; `None` when it is a blank word (the long way reads it as
+    /// empty) or missing.
+    #[inline]
+    fn text(format: &BillingFormat, fields: &Fields<'r>, index: usize) -> Option<&'r str> {
+        let value = super::cell::trimmed(fields.get(index)?);
+        // A blank word needs the long way (it reads as empty there).
+        (format.blank.is_empty() || !format.is_blank_word(value)).then_some(value)
+    }
+
+    /// A text field: `Some(None)` when the layout has no column for it or it is empty.
+    #[inline]
+    fn optional(
+        format: &BillingFormat,
+        slots: &Slots,
+        fields: &Fields<'r>,
+        field: BillingField,
+    ) -> Option<Option<&'r str>> {
+        match slots.first(field) {
+            None => Some(None),
+            Some(index) => {
+                Self::text(format, fields, index).map(|value| (!value.is_empty()).then_some(value))
+            }
+        }
+    }
+
+    /// An amount field, summed over its columns: `Some(None)` when every column is empty,
+    /// `None` when a value is not a plain amount (the long way reads it).
+    #[inline]
+    fn amount(
+        format: &BillingFormat,
+        slots: &Slots,
+        fields: &Fields<'r>,
+        field: BillingField,
+    ) -> Option<Option<Decimal>> {
+        // One column holding a plain amount, which no blank word is: nothing to trim (a
+        // plain amount starts and ends with a digit or a sign) and nothing to sum.
+        if slots.plain_amounts_never_blank
+            && let Some(index) = slots.single[field as usize]
+            && let Some(amount) = value::plain_amount(fields.get(index)?.as_bytes())
+        {
+            return Some(Some(amount));
+        }
+        let mut total: Option<Decimal> = None;
+        for index in &slots.amounts[field as usize] {
+            let value = Self::text(format, fields, *index)?;
+            if value.is_empty() {
+                continue;
+            }
+            let amount = value::plain_amount(value.as_bytes())?;
+            total = Some(match total {
+                None => amount,
+                Some(sum) => sum.checked_add(amount)?,
+            });
+        }
+        Some(total)
+    }
+
     fn read(
         format: &'r BillingFormat,
         slots: &Slots,
-        record: &csv::ByteRecord,
-        text: &'r str,
-        last_date: &mut (String, chrono::NaiveDate),
+        fields: &Fields<'r>,
+        last: &mut LastValues,
     ) -> Option<FastRow<'r>> {
-        // `text` is the record's bytes, checked UTF-8; fields are slices of it.
-        let field = |index: usize| -> Option<&'r str> {
-            let value = super::cell::trimmed(text.get(record.range(index)?)?);
-            // A blank word needs the long way (it reads as empty there).
-            (!format.is_blank_word(value)).then_some(value)
-        };
-        let optional = |field_name: BillingField| -> Option<Option<&'r str>> {
-            match slots.first(field_name) {
-                None => Some(None),
-                Some(index) => field(index).map(|value| (!value.is_empty()).then_some(value)),
-            }
-        };
-        let amount = |field_name: BillingField| -> Option<Option<Decimal>> {
-            let mut total: Option<Decimal> = None;
-            for index in &slots.amounts[field_name as usize] {
-                let value = field(*index)?;
-                if value.is_empty() {
-                    continue;
-                }
-                let amount = value::plain_amount(value.as_bytes())?;
-                total = Some(match total {
-                    None => amount,
-                    Some(sum) => sum.checked_add(amount)?,
-                });
-            }
-            Some(total)
-        };
+        let optional = |field: BillingField| Self::optional(format, slots, fields, field);
+        let amount = |field: BillingField| Self::amount(format, slots, fields, field);
         let account_id = optional(BillingField::AccountId)??;
         if is_totals_word(account_id) {
             return None;
@@ -643,12 +747,12 @@ impl<'r> FastRow<'r> {
         let date = match optional(BillingField::Date)? {
             None => None,
             // Exports are sorted by date within an account: most rows repeat the last date.
-            Some(text) if text == last_date.0 => Some(last_date.1),
+            Some(text) if text == last.date.0 => Some(last.date.1),
             Some(text) => {
                 let date = value::iso_date(text.as_bytes())?;
-                last_date.0.clear();
-                last_date.0.push_str(text);
-                last_date.1 = date;
+                last.date.0.clear();
+                last.date.0.push_str(text);
+                last.date.1 = date;
                 Some(date)
             }
         };
@@ -657,13 +761,21 @@ impl<'r> FastRow<'r> {
             format.billing_month,
         ) {
             (Some(_), MonthSource::PeriodStart) => return None,
-            (Some(_), MonthSource::Month) => {
-                value::iso_month(optional(BillingField::BillingMonth)??.as_bytes())?
-            }
+            (Some(_), MonthSource::Month) => match optional(BillingField::BillingMonth)?? {
+                text if text == last.month.0 => last.month.1,
+                text => {
+                    let month = value::iso_month(text.as_bytes())?;
+                    last.month.0.clear();
+                    last.month.0.push_str(text);
+                    last.month.1 = month;
+                    month
+                }
+            },
             (None, _) => value::YearMonth::of(date?),
         };
         let product = optional(BillingField::Product)??;
         let currency = match optional(BillingField::Currency)? {
+            Some(code) if code == last.currency => code,
             // Only a code already in its normal form (`RMB` is `CNY` the long way): three
             // upper-case letters are, but for `RMB`.
             Some(code)
@@ -671,6 +783,8 @@ impl<'r> FastRow<'r> {
                     && code.bytes().all(|byte| byte.is_ascii_uppercase())
                     && code != "RMB" =>
             {
+                last.currency.clear();
+                last.currency.push_str(code);
                 code
             }
             Some(code) if normalize_currency(code).as_deref() == Some(code) => code,
@@ -805,7 +919,7 @@ impl<'c> Row<'c> {
     fn parse_line(
         &self,
         columns: &ColumnIndex,
-        product: Option<(&'c str, bool)>,
+        product: Option<(&'c str, bool, u32)>,
     ) -> Result<BillingLine<'c>, Failure> {
         let format = self.format;
         let fail = |field: BillingField| {
@@ -878,7 +992,7 @@ impl<'c> Row<'c> {
             })?;
             value::YearMonth::of(date)
         };
-        let (product, product_known) =
+        let (product, product_known, product_number) =
             product.ok_or_else(|| missing(BillingField::Product, "a product name"))?;
         let order_type = self.text(columns, BillingField::OrderType);
         let refund = order_type
@@ -937,6 +1051,7 @@ impl<'c> Row<'c> {
             date,
             product,
             product_known,
+            product_number: Some(product_number),
             order_type,
             instance_id: self.text(columns, BillingField::InstanceId),
             list_amount,
@@ -1236,10 +1351,11 @@ mod tests {
             let mut taken = Vec::new();
             for (index, row) in rows.iter().enumerate() {
                 let number = index + 2;
-                let record = csv::ByteRecord::from(row.to_vec());
                 if fast {
-                    let text = std::str::from_utf8(record.as_slice()).unwrap();
-                    taken.push(reader.record(number, &record, text));
+                    let line = row.join(",");
+                    let mut bounds = Vec::new();
+                    crate::ingest::table::records::split_plain(line.as_bytes(), b',', &mut bounds);
+                    taken.push(reader.record(number, &Fields::new(&line, &bounds)));
                 } else {
                     reader.row(number, &texts(row));
                 }

@@ -16,8 +16,8 @@
 
 use super::table::FileDigest;
 use super::table::{
-    SNIFF_BYTES, TableError, TableVisitor, TextEncoding, delimiter_for, hex,
-    read_csv_records_after, sniff_encoding,
+    SNIFF_BYTES, TableError, TableVisitor, TextEncoding, delimiter_for, hex, records,
+    sniff_encoding,
 };
 use crate::domain::location::Location;
 use sha2::{Digest, Sha256};
@@ -268,7 +268,7 @@ pub fn read_part(
     if index == 0 {
         visitor.begin_table(&location);
     }
-    read_csv_records_after(&mut buffered, plan.delimiter, part.lines_before, visitor);
+    records::read_records(&mut buffered, plan.delimiter, part.lines_before, visitor);
     Ok(())
 }
 

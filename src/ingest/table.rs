@@ -19,8 +19,11 @@ use std::sync::Arc;
 
 mod limits;
 mod ods;
+pub(crate) mod records;
 mod xls;
 mod xlsx;
+
+pub use records::Fields;
 
 pub use limits::{
     EXCEL_CELLS, EXCEL_COLUMNS, KEYS as LIMIT_KEYS, Limit, LimitKey, LimitKind, Limits,
@@ -131,13 +134,13 @@ pub trait TableVisitor {
     fn row(&mut self, number: usize, cells: &[Cell]);
     /// A row that could not be decoded at all (bad bytes, broken quoting).
     fn unreadable_row(&mut self, number: usize, why: String);
-    /// A CSV record as it was parsed, with `text`, its fields' bytes (`record.as_slice()`)
-    /// checked to be UTF-8 — field `i` is `text[record.range(i)]` — offered before it is
-    /// turned into cells: a visitor that can take it as it is returns `true` and the
-    /// record is done; `false` (the default) has it delivered to [`TableVisitor::row`].
-    /// This is the billing hot path's way to skip copying and re-checking every field.
-    fn record(&mut self, number: usize, record: &csv::ByteRecord, text: &str) -> bool {
-        let _ = (number, record, text);
+    /// A CSV record as it was parsed, its fields checked to be UTF-8 and not yet trimmed,
+    /// offered before it is turned into cells: a visitor that can take it as it is returns
+    /// `true` and the record is done; `false` (the default) has it delivered to
+    /// [`TableVisitor::row`]. This is the billing hot path's way to skip copying and
+    /// re-checking every field.
+    fn record(&mut self, number: usize, fields: &Fields<'_>) -> bool {
+        let _ = (number, fields);
         false
     }
 }
@@ -444,8 +447,8 @@ impl TableVisitor for Counting<'_> {
         self.inner.unreadable_row(number, why);
     }
 
-    fn record(&mut self, number: usize, record: &csv::ByteRecord, text: &str) -> bool {
-        let taken = self.inner.record(number, record, text);
+    fn record(&mut self, number: usize, fields: &Fields<'_>) -> bool {
+        let taken = self.inner.record(number, fields);
         self.rows += u64::from(taken);
         taken
     }
@@ -758,139 +761,7 @@ fn read_csv_stream(
 /// Parses CSV records from UTF-8 bytes. Ragged rows are passed through as they are (the
 /// loader rejects them by column); a decoding failure ends the file at that row.
 fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn TableVisitor) {
-    read_csv_records_after(input, delimiter, 0, visitor);
-}
-
-/// [`read_csv_records`] for a part of a file that starts after `lines_before` lines, so
-/// rows keep the numbers they have in the whole file.
-pub(crate) fn read_csv_records_after(
-    input: &mut dyn Read,
-    delimiter: u8,
-    lines_before: usize,
-    visitor: &mut dyn TableVisitor,
-) {
-    let mut reader = csv::ReaderBuilder::new()
-        .buffer_capacity(256 * 1024)
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(LineEnds::new(input));
-    let mut record = csv::ByteRecord::new();
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut last_line = lines_before;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let end_line = lines_before + reader.position().line() as usize;
-                // A record with a line break inside ends two lines or more past the last
-                // one; a record on the next line (nearly all of them) has none to count.
-                let inner_breaks = if end_line > last_line + 2 {
-                    memchr::memchr_iter(b'\n', record.as_slice()).count()
-                } else {
-                    0
-                };
-                let line = end_line.saturating_sub(1 + inner_breaks).max(last_line + 1);
-                last_line = line;
-                if inner_breaks > 0
-                    && let Some(field) = swallowed_rows(&record, delimiter)
-                {
-                    // A quote left open at the end of the file also takes the final line end.
-                    let trailing = usize::from(
-                        record
-                            .iter()
-                            .next_back()
-                            .is_some_and(|field| field.ends_with(b"\n")),
-                    );
-                    let last = line + inner_breaks - trailing;
-                    last_line = last;
-                    visitor.unreadable_row(
-                        line,
-                        format!(
-                            "field {field} opens a quote that runs over {} lines, to line {last}, across delimiters: probably a missing closing quote; lines {line}-{last} are not read",
-                            inner_breaks + 1
-                        ),
-                    );
-                    for swallowed in line + 1..=last {
-                        visitor.unreadable_row(
-                            swallowed,
-                            format!("swallowed by the unclosed quote opened on line {line}"),
-                        );
-                    }
-                    continue;
-                }
-                // One validation of the whole record, plus a check that no character
-                // straddles two fields (the fields are joined without their delimiters:
-                // `\xE8\xAE` `,` `\xA1` joins to a valid `计`); a visitor may then take
-                // the record without any field being copied.
-                // An ASCII record (the usual one) has every boundary on a character.
-                if let Ok(text) = std::str::from_utf8(record.as_slice())
-                    && (text.is_ascii()
-                        || (1..record.len()).all(|index| {
-                            record
-                                .range(index)
-                                .is_some_and(|range| text.is_char_boundary(range.start))
-                        }))
-                    && visitor.record(line, &record, text)
-                {
-                    continue;
-                }
-                let mut bad_utf8 = None;
-                for (index, field) in record.iter().enumerate() {
-                    let Ok(text) = std::str::from_utf8(field) else {
-                        bad_utf8 = Some(index + 1);
-                        break;
-                    };
-                    let text = super::cell::trimmed(text);
-                    // Reuse last row's strings: after the first rows, reading a field
-                    // allocates nothing.
-                    match (cells.get_mut(index), text.is_empty()) {
-                        // An empty text cell is empty to every reader (`Cell::is_empty`);
-                        // keeping its string saves an allocation when the column fills again.
-                        (Some(Cell::Text(previous)), true) => previous.clear(),
-                        (Some(slot), true) => *slot = Cell::Empty,
-                        (Some(Cell::Text(previous)), false) => {
-                            previous.clear();
-                            previous.push_str(text);
-                        }
-                        (Some(slot), false) => *slot = Cell::Text(text.to_string()),
-                        (None, true) => cells.push(Cell::Empty),
-                        (None, false) => cells.push(Cell::Text(text.to_string())),
-                    }
-                }
-                cells.truncate(record.len());
-                match bad_utf8 {
-                    Some(field) => visitor.unreadable_row(
-                        line,
-                        format!("field {field} is not valid UTF-8 although the file is"),
-                    ),
-                    None => visitor.row(line, &cells),
-                }
-            }
-            Err(error) => {
-                let line = error.position().map_or(last_line + 1, |position| {
-                    lines_before + position.line() as usize
-                });
-                visitor.unreadable_row(line, format!("the file cannot be read past here: {error}"));
-                break;
-            }
-        }
-    }
-}
-
-/// A quoted field whose later lines hold the delimiter is almost always a quote that was
-/// never closed, which would silently merge the following rows into one (csv crate issue
-/// #289). Returns the 1-based field number when a record looks like that.
-fn swallowed_rows(record: &csv::ByteRecord, delimiter: u8) -> Option<usize> {
-    record
-        .iter()
-        .position(|field| {
-            field
-                .iter()
-                .position(|byte| *byte == b'\n')
-                .is_some_and(|first_break| field[first_break..].contains(&delimiter))
-        })
-        .map(|index| index + 1)
+    records::read_records(input, delimiter, 0, visitor);
 }
 
 /// Reads every member of a zip archive, in member-name order, capping each member at

@@ -659,6 +659,7 @@ mod tests {
                         date: Some(date),
                         product,
                         product_known: true,
+                        product_number: None,
                         order_type: None,
                         instance_id: None,
                         list_amount: (!list.is_empty()).then(|| d(list)),

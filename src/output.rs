@@ -765,7 +765,7 @@ impl Output {
             sync_folder(&staged.target.parent)?;
         }
         for aside in asides {
-            fs::remove_dir_all(&aside).map_err(io_error(&aside))?;
+            remove_folder(&aside)?;
         }
         tracing::debug!(
             out = %self.out().display(),
@@ -824,18 +824,41 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
-/// Flushes every regular file under `folder` to disk.
+/// Flushes every regular file under `folder` to disk, on all workers: each `fsync` mostly
+/// waits for the disk, and the disk takes several at once.
 fn sync_files(folder: &Path) -> Result<(), OutputError> {
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    regular_files(folder, &mut files)?;
+    files.par_iter().try_for_each(|path| {
+        File::open(path)
+            .and_then(|file| file.sync_all())
+            .map_err(io_error(path))
+    })
+}
+
+/// Removes `folder` and everything in it, its files on all workers (on a file system that
+/// discards freed blocks, each removal waits for the disk).
+fn remove_folder(folder: &Path) -> Result<(), OutputError> {
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    regular_files(folder, &mut files)?;
+    files
+        .par_iter()
+        .try_for_each(|path| fs::remove_file(path).map_err(io_error(path)))?;
+    fs::remove_dir_all(folder).map_err(io_error(folder))
+}
+
+/// Every regular file under `folder`, in directory order.
+fn regular_files(folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), OutputError> {
     for entry in fs::read_dir(folder).map_err(io_error(folder))? {
         let entry = entry.map_err(io_error(folder))?;
         let path = entry.path();
         let kind = entry.file_type().map_err(io_error(&path))?;
         if kind.is_dir() {
-            sync_files(&path)?;
+            regular_files(&path, files)?;
         } else if kind.is_file() {
-            File::open(&path)
-                .and_then(|file| file.sync_all())
-                .map_err(io_error(&path))?;
+            files.push(path);
         }
     }
     Ok(())

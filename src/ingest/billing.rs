@@ -138,7 +138,18 @@ struct Products {
     /// The last lookup: layout, billed name, number, known. Exports list an account's
     /// lines by product, so lines often repeat it.
     last: (usize, String, u32, bool),
+    /// Recent lookups by the billed name's word ([`Fields::word`]): (word, layout,
+    /// number, known), placed by a hash of the word. A day of an account lists a handful
+    /// of products in turn; comparing a word beats hashing and comparing the name.
+    recent: Box<[RecentProduct; RECENT_PRODUCTS]>,
 }
+
+/// A slot of [`Products::recent`]: the billed name's word, the layout, the number and
+/// whether the ruleset knows the product.
+type RecentProduct = ((u128, usize), usize, u32, bool);
+
+/// Slots of [`Products::recent`] (a power of two).
+const RECENT_PRODUCTS: usize = 64;
 
 impl Products {
     fn new(layouts: usize) -> Self {
@@ -147,7 +158,31 @@ impl Products {
             names: Vec::new(),
             numbers: FastMap::default(),
             last: (usize::MAX, String::new(), 0, false),
+            recent: Box::new([(NO_WORD, usize::MAX, 0, false); RECENT_PRODUCTS]),
         }
+    }
+
+    /// [`Products::resolve`] for a billed name whose word is `word` (`NO_WORD` when it
+    /// has none).
+    #[inline]
+    fn resolve_word(
+        &mut self,
+        layout: usize,
+        ruleset: &Ruleset,
+        billed: &str,
+        word: (u128, usize),
+    ) -> (u32, bool) {
+        let mixed = (word.0 as u64) ^ ((word.0 >> 64) as u64).rotate_left(29) ^ word.1 as u64;
+        let slot = (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % RECENT_PRODUCTS;
+        let entry = self.recent[slot];
+        if entry.0 == word && entry.1 == layout && word != NO_WORD {
+            return (entry.2, entry.3);
+        }
+        let (number, known) = self.resolve(layout, ruleset, billed);
+        if word != NO_WORD {
+            self.recent[slot] = (word, layout, number, known);
+        }
+        (number, known)
     }
 
     /// The number of the canonical name of `billed` under `ruleset` (the table's layout
@@ -421,6 +456,8 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
                 self.sink.above_header(row);
             }
             let slots = Box::new(Slots::of(&columns, self.format(layout)));
+            // The last values were read under another layout (whose blank words differ).
+            self.last = LastValues::default();
             self.header = Header::Recognised {
                 layout,
                 slots,
@@ -543,9 +580,12 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         let Some(fast) = FastRow::read(format, slots, fields, &mut self.last) else {
             return false;
         };
-        let (product_number, product_known) =
-            self.products
-                .resolve(layout, self.layouts[layout], fast.product);
+        let (product_number, product_known) = self.products.resolve_word(
+            layout,
+            self.layouts[layout],
+            fast.product,
+            fast.product_word,
+        );
         let product = self.products.name(product_number);
         let refund = fast
             .order_type
@@ -605,6 +645,8 @@ struct FastRow<'r> {
     billing_month: value::YearMonth,
     date: Option<chrono::NaiveDate>,
     product: &'r str,
+    /// `product`'s word, `NO_WORD` when it has none (trimmed or longer than a word).
+    product_word: (u128, usize),
     order_type: Option<&'r str>,
     instance_id: Option<&'r str>,
     list_amount: Option<Decimal>,
@@ -654,30 +696,42 @@ impl Slots {
     }
 }
 
-/// The values of the previous row the fast path read, kept with their text: exports
-/// repeat a month, a date and a currency over many rows, so a comparison replaces the
-/// parse.
+/// The values of the previous row the fast path read, kept with their field's bytes
+/// ([`Fields::word`]): exports repeat a month, a date and a currency over many rows, so
+/// comparing one word replaces the parse. A word is kept only for a field read as it
+/// stands (nothing trimmed), so equal bytes are an equal value.
 #[derive(Debug, Clone)]
 struct LastValues {
-    date: (String, chrono::NaiveDate),
-    month: (String, value::YearMonth),
-    currency: String,
+    date: ((u128, usize), chrono::NaiveDate),
+    month: ((u128, usize), value::YearMonth),
+    currency: (u128, usize),
 }
+
+/// A word no field has (its length is impossible).
+const NO_WORD: (u128, usize) = (0, usize::MAX);
 
 impl Default for LastValues {
     fn default() -> Self {
         LastValues {
-            date: (String::new(), chrono::NaiveDate::MIN),
-            month: (String::new(), value::YearMonth::of(chrono::NaiveDate::MIN)),
-            currency: String::new(),
+            date: (NO_WORD, chrono::NaiveDate::MIN),
+            month: (NO_WORD, value::YearMonth::of(chrono::NaiveDate::MIN)),
+            currency: NO_WORD,
         }
+    }
+}
+
+/// The word of field `index` when the field is `text` as it stands (not trimmed).
+fn word_as_read(fields: &Fields<'_>, index: usize, text: &str) -> (u128, usize) {
+    match fields.word(index) {
+        Some(word) if word.1 == text.len() => word,
+        _ => NO_WORD,
     }
 }
 
 impl<'r> FastRow<'r> {
     /// Field `index` trimmed; `None` when it is a blank word (the long way reads it as
     /// empty) or missing.
-    #[inline]
+    #[inline(always)]
     fn text(format: &BillingFormat, fields: &Fields<'r>, index: usize) -> Option<&'r str> {
         let value = super::cell::trimmed(fields.get(index)?);
         // A blank word needs the long way (it reads as empty there).
@@ -685,7 +739,7 @@ impl<'r> FastRow<'r> {
     }
 
     /// A text field: `Some(None)` when the layout has no column for it or it is empty.
-    #[inline]
+    #[inline(always)]
     fn optional(
         format: &BillingFormat,
         slots: &Slots,
@@ -702,7 +756,7 @@ impl<'r> FastRow<'r> {
 
     /// An amount field, summed over its columns: `Some(None)` when every column is empty,
     /// `None` when a value is not a plain amount (the long way reads it).
-    #[inline]
+    #[inline(always)]
     fn amount(
         format: &BillingFormat,
         slots: &Slots,
@@ -713,7 +767,8 @@ impl<'r> FastRow<'r> {
         // plain amount starts and ends with a digit or a sign) and nothing to sum.
         if slots.plain_amounts_never_blank
             && let Some(index) = slots.single[field as usize]
-            && let Some(amount) = value::plain_amount(fields.get(index)?.as_bytes())
+            && let Some((word, length)) = fields.word(index)
+            && let Some(amount) = value::plain_amount_word(word, length)
         {
             return Some(Some(amount));
         }
@@ -744,51 +799,57 @@ impl<'r> FastRow<'r> {
         if is_totals_word(account_id) {
             return None;
         }
-        let date = match optional(BillingField::Date)? {
+        let date = match slots.first(BillingField::Date) {
             None => None,
             // Exports are sorted by date within an account: most rows repeat the last date.
-            Some(text) if text == last.date.0 => Some(last.date.1),
-            Some(text) => {
-                let date = value::iso_date(text.as_bytes())?;
-                last.date.0.clear();
-                last.date.0.push_str(text);
-                last.date.1 = date;
-                Some(date)
-            }
+            Some(index) if fields.word(index) == Some(last.date.0) => Some(last.date.1),
+            Some(index) => match optional(BillingField::Date)? {
+                None => None,
+                Some(text) => {
+                    let date = value::iso_date(text.as_bytes())?;
+                    last.date = (word_as_read(fields, index, text), date);
+                    Some(date)
+                }
+            },
         };
         let billing_month = match (
             slots.first(BillingField::BillingMonth),
             format.billing_month,
         ) {
             (Some(_), MonthSource::PeriodStart) => return None,
-            (Some(_), MonthSource::Month) => match optional(BillingField::BillingMonth)?? {
-                text if text == last.month.0 => last.month.1,
-                text => {
-                    let month = value::iso_month(text.as_bytes())?;
-                    last.month.0.clear();
-                    last.month.0.push_str(text);
-                    last.month.1 = month;
-                    month
-                }
-            },
+            (Some(index), MonthSource::Month) if fields.word(index) == Some(last.month.0) => {
+                last.month.1
+            }
+            (Some(index), MonthSource::Month) => {
+                let text = optional(BillingField::BillingMonth)??;
+                let month = value::iso_month(text.as_bytes())?;
+                last.month = (word_as_read(fields, index, text), month);
+                month
+            }
             (None, _) => value::YearMonth::of(date?),
         };
         let product = optional(BillingField::Product)??;
-        let currency = match optional(BillingField::Currency)? {
-            Some(code) if code == last.currency => code,
-            // Only a code already in its normal form (`RMB` is `CNY` the long way): three
-            // upper-case letters are, but for `RMB`.
-            Some(code)
-                if code.len() == 3
-                    && code.bytes().all(|byte| byte.is_ascii_uppercase())
-                    && code != "RMB" =>
-            {
-                last.currency.clear();
-                last.currency.push_str(code);
-                code
-            }
-            Some(code) if normalize_currency(code).as_deref() == Some(code) => code,
-            Some(_) => return None,
+        let product_word = match slots.first(BillingField::Product) {
+            Some(index) => word_as_read(fields, index, product),
+            None => NO_WORD,
+        };
+        let currency = match slots.first(BillingField::Currency) {
+            Some(index) if fields.word(index) == Some(last.currency) => fields.get(index)?,
+            Some(index) => match optional(BillingField::Currency)? {
+                // Only a code already in its normal form (`RMB` is `CNY` the long way):
+                // three upper-case letters are, but for `RMB`.
+                Some(code)
+                    if code.len() == 3
+                        && code.bytes().all(|byte| byte.is_ascii_uppercase())
+                        && code != "RMB" =>
+                {
+                    last.currency = word_as_read(fields, index, code);
+                    code
+                }
+                Some(code) if normalize_currency(code).as_deref() == Some(code) => code,
+                Some(_) => return None,
+                None => format.currency.as_deref()?,
+            },
             None => format.currency.as_deref()?,
         };
         Some(FastRow {
@@ -796,6 +857,7 @@ impl<'r> FastRow<'r> {
             billing_month,
             date,
             product,
+            product_word,
             order_type: optional(BillingField::OrderType)?,
             instance_id: optional(BillingField::InstanceId)?,
             list_amount: amount(BillingField::ListAmount)?,
@@ -1355,7 +1417,9 @@ mod tests {
                     let line = row.join(",");
                     let mut bounds = Vec::new();
                     crate::ingest::table::records::split_plain(line.as_bytes(), b',', &mut bounds);
-                    taken.push(reader.record(number, &Fields::new(&line, &bounds)));
+                    let mut scratch = Vec::new();
+                    let padded = Fields::pad(&line, &mut scratch);
+                    taken.push(reader.record(number, &Fields::new(&line, padded, &bounds)));
                 } else {
                     reader.row(number, &texts(row));
                 }

@@ -38,7 +38,14 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
     let json_text = std::sync::Arc::new(std::sync::OnceLock::new());
     let (json_for_file, json_for_report) = (json_text.clone(), json_text);
     let for_json_report = for_json.clone();
+    // Biggest first (they are written in this order by whichever worker is free).
     let mut files: Vec<Renderer<'_>> = vec![
+        (
+            PathBuf::from("report.xlsx"),
+            Box::new(move || {
+                workbook::render(audit, &for_workbook).map_err(|error| error.to_string())
+            }),
+        ),
         (
             PathBuf::from("findings.json"),
             Box::new(move || {
@@ -49,10 +56,10 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
             }),
         ),
         (
-            PathBuf::from("findings.csv"),
-            Box::new(|| {
-                tables::csv(&audit.findings, audit.changes.as_ref())
-                    .map_err(|error| error.to_string())
+            PathBuf::from("report.html"),
+            Box::new(move || {
+                let json = json_for_report.get_or_init(|| json::render(audit, &for_json_report));
+                html::render_with(audit, &for_report, json).map(String::into_bytes)
             }),
         ),
         (
@@ -63,25 +70,19 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
             }),
         ),
         (
-            PathBuf::from("report.xlsx"),
-            Box::new(move || {
-                workbook::render(audit, &for_workbook).map_err(|error| error.to_string())
+            PathBuf::from("findings.csv"),
+            Box::new(|| {
+                tables::csv(&audit.findings, audit.changes.as_ref())
+                    .map_err(|error| error.to_string())
             }),
-        ),
-        (
-            PathBuf::from("summary.md"),
-            Box::new(move || Ok(summary::markdown(audit, &for_markdown).into_bytes())),
         ),
         (
             PathBuf::from("summary.html"),
             Box::new(move || Ok(summary::html(audit, &for_html).into_bytes())),
         ),
         (
-            PathBuf::from("report.html"),
-            Box::new(move || {
-                let json = json_for_report.get_or_init(|| json::render(audit, &for_json_report));
-                html::render_with(audit, &for_report, json).map(String::into_bytes)
-            }),
+            PathBuf::from("summary.md"),
+            Box::new(move || Ok(summary::markdown(audit, &for_markdown).into_bytes())),
         ),
     ];
     let mut names = BTreeSet::new();
@@ -121,19 +122,47 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
             std::fs::remove_file(&path).map_err(|error| context(&path, error))?;
         }
     }
-    // Every file is rendered and written by whichever worker takes it, as soon as it is
-    // ready (the big ones first, so no worker is left with one at the end): each file's
-    // bytes depend only on the audit, never on which worker wrote it or when. Only one
-    // rendered file per worker is held in memory at a time.
-    use rayon::prelude::*;
-    reports(audit)
-        .par_iter()
-        .with_max_len(1)
-        .try_for_each(|(relative, render)| {
-            crate::output::check()?;
-            let path = out.join(relative);
-            let bytes = render()
-                .map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
-            std::fs::write(&path, &bytes).map_err(|error| context(&path, error))
-        })
+    // Every file is rendered and written by whichever worker is free next, taking the
+    // files in list order (the big ones first, so no worker is left with one at the end):
+    // each file's bytes depend only on the audit, never on which worker wrote it or when.
+    // Only one rendered file per worker is held in memory at a time. (A parallel iterator
+    // would hand the first half of the list — every big file — to one worker.)
+    let files = reports(audit);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failure: std::sync::Mutex<Option<io::Error>> = std::sync::Mutex::new(None);
+    let write = || {
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((relative, render)) = files.get(index) else {
+                return;
+            };
+            let result = crate::output::check().and_then(|()| {
+                let path = out.join(relative);
+                let bytes = render().map_err(|message| {
+                    io::Error::other(format!("{}: {message}", path.display()))
+                })?;
+                std::fs::write(&path, &bytes).map_err(|error| context(&path, error))
+            });
+            if let Err(error) = result {
+                // The first failure met is reported, and the other workers stop.
+                let mut failure = failure.lock().unwrap_or_else(|poison| poison.into_inner());
+                failure.get_or_insert(error);
+                next.store(files.len(), std::sync::atomic::Ordering::Relaxed);
+                return;
+            }
+        }
+    };
+    rayon::scope(|scope| {
+        for _ in 1..rayon::current_num_threads() {
+            scope.spawn(|_| write());
+        }
+        write();
+    });
+    match failure
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }

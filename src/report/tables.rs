@@ -219,6 +219,7 @@ pub fn xlsx(
     use super::workbook::{MoneyCell, money_cell};
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let mut workbook = Workbook::new();
+    workbook.set_zip_compression_level(super::workbook::XLSX_COMPRESSION);
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(
         &DocProperties::new()

@@ -1022,6 +1022,11 @@ fn finding_columns(changes: Option<&Changes>) -> Vec<Column> {
     columns
 }
 
+/// The deflate level of the workbooks written (`report.xlsx`, `findings.xlsx`): 3 of 9.
+/// rust_xlsxwriter's default, 6, took a third of the time of writing report.xlsx for
+/// files a tenth smaller (1.47 MB against 1.62 MB for 400 contracts); see DECISIONS.
+pub const XLSX_COMPRESSION: u8 = 3;
+
 /// Renders `report.xlsx`.
 ///
 /// # Errors
@@ -1089,6 +1094,7 @@ pub fn render(audit: &Audit, totals: &Totals) -> Result<Vec<u8>, XlsxError> {
     let summary = writer.summary(audit, totals)?;
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(audit.as_of)?);
+    workbook.set_zip_compression_level(XLSX_COMPRESSION);
     for sheet in [Some(summary), Some(findings), resolved]
         .into_iter()
         .flatten()

@@ -26,14 +26,34 @@ const READ_BYTES: usize = 256 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     text: &'a str,
+    /// `text`'s bytes and [`WORD`] bytes more, so any field's first 16 bytes can be read
+    /// as one word ([`Fields::word`]).
+    padded: &'a [u8],
     bounds: &'a [(usize, usize)],
 }
 
+/// The bytes [`Fields::word`] reads at once.
+pub const WORD: usize = 16;
+
 impl<'a> Fields<'a> {
-    /// Fields over `text`; every bound must lie on a character boundary of `text`, or the
-    /// field reads as missing.
-    pub fn new(text: &'a str, bounds: &'a [(usize, usize)]) -> Self {
-        Fields { text, bounds }
+    /// Fields over `text`; `padded` starts with `text` and goes on for [`WORD`] bytes or
+    /// more (what they hold does not matter). Every bound must lie on a character
+    /// boundary of `text`, or the field reads as missing.
+    pub fn new(text: &'a str, padded: &'a [u8], bounds: &'a [(usize, usize)]) -> Self {
+        debug_assert!(padded.starts_with(text.as_bytes()) && padded.len() >= text.len() + WORD);
+        Fields {
+            text,
+            padded,
+            bounds,
+        }
+    }
+
+    /// `text` and the padding [`Fields::new`] needs, in `scratch`.
+    pub fn pad<'s>(text: &str, scratch: &'s mut Vec<u8>) -> &'s [u8] {
+        scratch.clear();
+        scratch.extend_from_slice(text.as_bytes());
+        scratch.extend_from_slice(&[0; WORD]);
+        scratch
     }
 
     /// How many fields the record has.
@@ -47,16 +67,35 @@ impl<'a> Fields<'a> {
     }
 
     /// Field `index`, as it stands (not trimmed); `None` past the last field.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, index: usize) -> Option<&'a str> {
         let (start, end) = *self.bounds.get(index)?;
         self.text.get(start..end)
+    }
+
+    /// Field `index` as a little-endian word — its first byte lowest, the bytes past its
+    /// end zero — and its length in bytes: a value of up to 16 bytes compared or parsed
+    /// at once. `None` past the last field or for a longer field.
+    #[inline(always)]
+    pub fn word(&self, index: usize) -> Option<(u128, usize)> {
+        let (start, end) = *self.bounds.get(index)?;
+        let length = end - start;
+        if length > WORD {
+            return None;
+        }
+        let bytes: [u8; WORD] = self.padded.get(start..start + WORD)?.try_into().ok()?;
+        let keep = if length == WORD {
+            u128::MAX
+        } else {
+            (1u128 << (8 * length)) - 1
+        };
+        Some((u128::from_le_bytes(bytes) & keep, length))
     }
 }
 
 /// Bytes kept readable past the filled part of the read buffer, so [`scan_line`] can
 /// always classify 16 bytes at once (the bytes past the end are ignored).
-const SLACK: usize = 16;
+const SLACK: usize = WORD;
 
 /// Which of 16 bytes are the delimiter, a line end, a quote, or not ASCII: bit `i` stands
 /// for byte `i`.
@@ -350,8 +389,11 @@ pub(crate) fn read_records(
                 // every one), and ASCII is valid UTF-8.
                 Some(unsafe { std::str::from_utf8_unchecked(line) })
             };
-            let taken =
-                text.is_some_and(|text| visitor.record(number, &Fields::new(text, &bounds)));
+            // The line's bytes run on into the next lines or the buffer's slack: `WORD`
+            // bytes at least.
+            let padded = &buffer.bytes[buffer.start..found.end + SLACK];
+            let taken = text
+                .is_some_and(|text| visitor.record(number, &Fields::new(text, padded, &bounds)));
             if !taken {
                 record.clear();
                 for &(start, end) in &bounds {
@@ -442,7 +484,8 @@ pub(crate) fn read_records(
                 (0..record.len())
                     .filter_map(|index| record.range(index).map(|range| (range.start, range.end))),
             );
-            if visitor.record(number, &Fields::new(text, &bounds)) {
+            let padded = Fields::pad(text, &mut output);
+            if visitor.record(number, &Fields::new(text, padded, &bounds)) {
                 continue;
             }
         }

@@ -785,7 +785,8 @@ impl<'i, 'a> Attributor<'i, 'a> {
             .as_ref()
             .is_some_and(|route| route.leads(&line.account_id, date, &line.currency, table_number));
         if !routed {
-            self.route = None;
+            // A line that is excluded or rejected leaves the last route as it was: it still
+            // leads where it led, for lines of its own account, date, currency and table.
             if let Some(outcome) = self.find_route(line, date, table_number)? {
                 return Ok(outcome);
             }
@@ -979,22 +980,38 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 plan.contract.id
             ))));
         };
-        let others = candidates
-            .iter()
-            .copied()
-            .filter(in_currency)
-            .skip(1)
-            .collect();
-        self.route = Some(Route {
-            others,
-            account: line.account_id.to_string(),
-            date,
-            currency: line.currency.to_string(),
-            table: table_number,
-            contract: chosen,
-            segment,
-            groups: Vec::new(),
-        });
+        let others = candidates.iter().copied().filter(in_currency).skip(1);
+        match &mut self.route {
+            // The route is set again in place (a new day of an account is a new route, and
+            // days come by the thousand): its groups stay while they are the same place's.
+            Some(route) => {
+                if (route.contract, route.segment, route.table) != (chosen, segment, table_number) {
+                    route.groups.clear();
+                }
+                route.account.clear();
+                route.account.push_str(&line.account_id);
+                route.currency.clear();
+                route.currency.push_str(&line.currency);
+                route.others.clear();
+                route.others.extend(others);
+                route.date = date;
+                route.table = table_number;
+                route.contract = chosen;
+                route.segment = segment;
+            }
+            None => {
+                self.route = Some(Route {
+                    others: others.collect(),
+                    account: line.account_id.to_string(),
+                    date,
+                    currency: line.currency.to_string(),
+                    table: table_number,
+                    contract: chosen,
+                    segment,
+                    groups: Vec::new(),
+                });
+            }
+        }
         Ok(None)
     }
 }

@@ -641,7 +641,8 @@ impl<R: Read> Read for LineEnds<R> {
             }
             // Most files have no `\r` at all: then nothing is rewritten (a `\n` right after a
             // `\r` that ended the previous read still has to go).
-            if !(out[..count].contains(&b'\r') || self.after_cr && out[0] == b'\n') {
+            if !(memchr::memchr(b'\r', &out[..count]).is_some() || self.after_cr && out[0] == b'\n')
+            {
                 self.after_cr = false;
                 self.last = Some(out[count - 1]);
                 return Ok(count);

@@ -93,9 +93,12 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Bytes kept readable past the filled part of the read buffer, so [`scan_line`] can
-/// always classify 16 bytes at once (the bytes past the end are ignored).
-const SLACK: usize = WORD;
+/// Bytes kept readable past the filled part of the read buffer, so the scan can always
+/// classify a whole block (the bytes past the end are ignored).
+const SLACK: usize = BLOCK;
+
+/// Bytes classified at once.
+const BLOCK: usize = 64;
 
 /// Which of 16 bytes are the delimiter, a line end, a quote, or not ASCII: bit `i` stands
 /// for byte `i`.
@@ -109,7 +112,7 @@ struct Classes {
 
 /// [`Classes`] of `bytes`, sixteen at a time with SSE2, which every x86-64 processor has.
 #[cfg(target_arch = "x86_64")]
-#[inline]
+#[inline(always)]
 fn classify(bytes: &[u8; 16], delimiter: u8) -> Classes {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
     // SAFETY: SSE2 is part of the x86-64 baseline, so these instructions exist on every
@@ -153,7 +156,42 @@ fn classify(bytes: &[u8; 16], delimiter: u8) -> Classes {
     classify_bytes(bytes, delimiter)
 }
 
-/// One line found by [`scan_line`].
+/// The classes of the [`BLOCK`] bytes from `base`: bit `i` stands for byte `base + i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Block {
+    base: usize,
+    delimiters: u64,
+    line_ends: u64,
+    quotes: u64,
+    non_ascii: u64,
+}
+
+impl Block {
+    /// The classes of `bytes[base..base + BLOCK]`; `None` when `bytes` is shorter.
+    #[inline(always)]
+    fn at(bytes: &[u8], base: usize, delimiter: u8) -> Option<Block> {
+        let block: &[u8; BLOCK] = bytes.get(base..base + BLOCK)?.try_into().ok()?;
+        let mut classes = Block {
+            base,
+            delimiters: 0,
+            line_ends: 0,
+            quotes: 0,
+            non_ascii: 0,
+        };
+        for (index, part) in block.chunks_exact(16).enumerate() {
+            let part: &[u8; 16] = part.try_into().ok()?;
+            let found = classify(part, delimiter);
+            let shift = 16 * index;
+            classes.delimiters |= u64::from(found.delimiters) << shift;
+            classes.line_ends |= u64::from(found.line_ends) << shift;
+            classes.quotes |= u64::from(found.quotes) << shift;
+            classes.non_ascii |= u64::from(found.non_ascii) << shift;
+        }
+        Some(classes)
+    }
+}
+
+/// One line found by [`Scanner::line`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Line {
     /// Offset of its line end.
@@ -164,56 +202,80 @@ struct Line {
     non_ascii: bool,
 }
 
-/// Finds the line starting at `from` in `bytes[..limit]` and where it splits at
-/// `delimiter`: `bounds` gets each field's `(start, end)`, relative to `from`. `None`
-/// when no line end comes before `limit`. `bytes` must reach [`SLACK`] bytes past `limit`.
-#[inline]
-fn scan_line(
-    bytes: &[u8],
-    from: usize,
-    limit: usize,
-    delimiter: u8,
-    bounds: &mut Vec<(usize, usize)>,
-) -> Option<Line> {
-    bounds.clear();
-    let (mut field_start, mut position) = (from, from);
-    let (mut quoted, mut non_ascii) = (false, false);
-    while position < limit {
-        let chunk: &[u8; 16] = bytes.get(position..position + 16)?.try_into().ok()?;
-        let classes = classify(chunk, delimiter);
-        let valid: u32 = if limit - position >= 16 {
-            0xFFFF
-        } else {
-            (1 << (limit - position)) - 1
-        };
-        let line_ends = classes.line_ends & valid;
-        // The bytes before the first line end (all valid ones when there is none).
-        let before = if line_ends == 0 {
-            valid
-        } else {
-            (line_ends & line_ends.wrapping_neg()) - 1
-        };
-        let mut delimiters = classes.delimiters & before;
-        while delimiters != 0 {
-            let end = position + delimiters.trailing_zeros() as usize;
-            bounds.push((field_start - from, end - from));
-            field_start = end + 1;
-            delimiters &= delimiters - 1;
-        }
-        quoted |= classes.quotes & before != 0;
-        non_ascii |= classes.non_ascii & before != 0;
-        if line_ends != 0 {
-            let end = position + line_ends.trailing_zeros() as usize;
-            bounds.push((field_start - from, end - from));
-            return Some(Line {
-                end,
-                quoted,
-                non_ascii,
-            });
-        }
-        position += 16;
+/// Walks a buffer line by line, classifying each byte once: the block holding the end of
+/// one line is kept for the next line, which starts in it.
+#[derive(Debug, Default)]
+struct Scanner {
+    block: Option<Block>,
+}
+
+impl Scanner {
+    /// Forgets the kept block (the buffer's bytes moved).
+    fn moved(&mut self) {
+        self.block = None;
     }
-    None
+
+    /// Finds the line starting at `from` in `bytes[..limit]` and where it splits at
+    /// `delimiter`: `bounds` gets each field's `(start, end)`, relative to `from`. `None`
+    /// when no line end comes before `limit`. `bytes` must reach [`SLACK`] bytes past
+    /// `limit`, and hold the same bytes as at the last call unless [`Scanner::moved`].
+    #[inline]
+    fn line(
+        &mut self,
+        bytes: &[u8],
+        from: usize,
+        limit: usize,
+        delimiter: u8,
+        bounds: &mut Vec<(usize, usize)>,
+    ) -> Option<Line> {
+        bounds.clear();
+        let mut field_start = from;
+        let (mut quoted, mut non_ascii) = (false, false);
+        let mut block = match self.block {
+            Some(block) if block.base <= from && from < block.base + BLOCK => block,
+            _ => Block::at(bytes, from, delimiter)?,
+        };
+        loop {
+            if block.base >= limit {
+                return None;
+            }
+            let first = from.saturating_sub(block.base);
+            let last = (limit - block.base).min(BLOCK);
+            let below_last = if last == BLOCK {
+                u64::MAX
+            } else {
+                (1u64 << last) - 1
+            };
+            let valid = below_last & (u64::MAX << first);
+            let line_ends = block.line_ends & valid;
+            // The bytes before the first line end (all valid ones when there is none).
+            let before = if line_ends == 0 {
+                valid
+            } else {
+                valid & ((line_ends & line_ends.wrapping_neg()) - 1)
+            };
+            let mut delimiters = block.delimiters & before;
+            while delimiters != 0 {
+                let end = block.base + delimiters.trailing_zeros() as usize;
+                bounds.push((field_start - from, end - from));
+                field_start = end + 1;
+                delimiters &= delimiters - 1;
+            }
+            quoted |= block.quotes & before != 0;
+            non_ascii |= block.non_ascii & before != 0;
+            if line_ends != 0 {
+                let end = block.base + line_ends.trailing_zeros() as usize;
+                bounds.push((field_start - from, end - from));
+                self.block = Some(block);
+                return Some(Line {
+                    end,
+                    quoted,
+                    non_ascii,
+                });
+            }
+            block = Block::at(bytes, block.base + BLOCK, delimiter)?;
+        }
+    }
 }
 
 /// Where `line` (a whole line without its line end and without any quote) splits at
@@ -224,7 +286,7 @@ pub(crate) fn split_plain(line: &[u8], delimiter: u8, bounds: &mut Vec<(usize, u
     bytes.push(b'\n');
     let limit = bytes.len();
     bytes.resize(limit + SLACK, 0);
-    scan_line(&bytes, 0, limit, delimiter, bounds);
+    Scanner::default().line(&bytes, 0, limit, delimiter, bounds);
 }
 
 /// The outcome of parsing one quoted record with `csv-core` from the buffer.
@@ -348,8 +410,9 @@ pub(crate) fn read_records(
     // Line ends consumed so far, and the number of the last row handed on.
     let mut lines = lines_before;
     let mut last_line = lines_before;
+    let mut scanner = Scanner::default();
     loop {
-        let Some(found) = scan_line(
+        let Some(found) = scanner.line(
             &buffer.bytes,
             buffer.start,
             buffer.filled,
@@ -360,6 +423,7 @@ pub(crate) fn read_records(
                 // `LineEnds` ends every file with a line end: nothing is left over.
                 return;
             }
+            scanner.moved();
             if let Err(error) = buffer.refill() {
                 visitor.unreadable_row(
                     last_line + 1,
@@ -385,7 +449,7 @@ pub(crate) fn read_records(
             let text = if found.non_ascii {
                 std::str::from_utf8(line).ok()
             } else {
-                // SAFETY: no byte of the line is 0x80 or above (`scan_line` looked at
+                // SAFETY: no byte of the line is 0x80 or above (the scan looked at
                 // every one), and ASCII is valid UTF-8.
                 Some(unsafe { std::str::from_utf8_unchecked(line) })
             };
@@ -418,6 +482,7 @@ pub(crate) fn read_records(
         ) {
             Quoted::Record(consumed) => consumed,
             Quoted::NeedMore => {
+                scanner.moved();
                 if let Err(error) = buffer.refill() {
                     visitor.unreadable_row(
                         last_line + 1,

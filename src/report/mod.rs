@@ -141,7 +141,7 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
                 let bytes = render().map_err(|message| {
                     io::Error::other(format!("{}: {message}", path.display()))
                 })?;
-                std::fs::write(&path, &bytes).map_err(|error| context(&path, error))
+                write_flushed(&path, &bytes).map_err(|error| context(&path, error))
             });
             if let Err(error) = result {
                 // The first failure met is reported, and the other workers stop.
@@ -152,9 +152,11 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
             }
         }
     };
-    rayon::scope(|scope| {
-        for _ in 1..rayon::current_num_threads() {
-            scope.spawn(|_| write());
+    // Twice as many writers as workers: a writer waiting for the disk (each file is
+    // flushed as soon as it is written, see `write_flushed`) leaves its core to another.
+    std::thread::scope(|scope| {
+        for _ in 1..2 * rayon::current_num_threads() {
+            scope.spawn(write);
         }
         write();
     });
@@ -165,4 +167,13 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
         Some(error) => Err(error),
         None => Ok(()),
     }
+}
+
+/// Writes a report and flushes it to disk (`fsync`) while the other reports are being
+/// rendered, so the commit ([`crate::output::Output::commit`]) finds it already there.
+fn write_flushed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }

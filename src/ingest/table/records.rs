@@ -198,8 +198,9 @@ struct Line {
     end: usize,
     /// It holds a quote: its fields are not simply split at delimiters.
     quoted: bool,
-    /// It holds a byte that is not ASCII: check it is UTF-8 before reading it as text.
-    non_ascii: bool,
+    /// Where its first byte that is not ASCII is, if it has one: check the line is UTF-8
+    /// from there before reading it as text (what comes before is ASCII).
+    non_ascii: Option<usize>,
 }
 
 /// Walks a buffer line by line, classifying each byte once: the block holding the end of
@@ -230,7 +231,7 @@ impl Scanner {
     ) -> Option<Line> {
         bounds.clear();
         let mut field_start = from;
-        let (mut quoted, mut non_ascii) = (false, false);
+        let (mut quoted, mut non_ascii) = (false, None);
         let mut block = match self.block {
             Some(block) if block.base <= from && from < block.base + BLOCK => block,
             _ => Block::at(bytes, from, delimiter)?,
@@ -262,7 +263,9 @@ impl Scanner {
                 delimiters &= delimiters - 1;
             }
             quoted |= block.quotes & before != 0;
-            non_ascii |= block.non_ascii & before != 0;
+            if non_ascii.is_none() && block.non_ascii & before != 0 {
+                non_ascii = Some(block.base + (block.non_ascii & before).trailing_zeros() as usize);
+            }
             if line_ends != 0 {
                 let end = block.base + line_ends.trailing_zeros() as usize;
                 bounds.push((field_start - from, end - from));
@@ -446,8 +449,15 @@ pub(crate) fn read_records(
             last_line = number;
             // A delimiter is one ASCII byte: in valid UTF-8 it never falls inside a
             // character, so every field of a valid line is valid text.
-            let text = if found.non_ascii {
-                std::str::from_utf8(line).ok()
+            let text = if let Some(first) = found.non_ascii {
+                // An ASCII start ends on a character boundary: the line is UTF-8 when the
+                // rest is.
+                match std::str::from_utf8(&line[first - buffer.start..]) {
+                    // SAFETY: `line[..first]` is ASCII (the scan looked at every byte) and
+                    // the rest was just checked: the whole is valid UTF-8.
+                    Ok(_) => Some(unsafe { std::str::from_utf8_unchecked(line) }),
+                    Err(_) => None,
+                }
             } else {
                 // SAFETY: no byte of the line is 0x80 or above (the scan looked at
                 // every one), and ASCII is valid UTF-8.

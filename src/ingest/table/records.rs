@@ -356,37 +356,58 @@ struct Buffer<'r> {
     bytes: Vec<u8>,
     start: usize,
     filled: usize,
+    /// The input ended.
     at_end: bool,
+    /// The input failed: the bytes read before stay to be parsed, none come after.
+    failed: Option<std::io::Error>,
 }
 
 impl Buffer<'_> {
-    /// Moves the unconsumed bytes to the front and reads more after them, growing the
-    /// buffer when it is full of one record. `Err` on a read error.
-    fn refill(&mut self) -> std::io::Result<()> {
+    /// Moves the unconsumed bytes to the front and reads more after them until the
+    /// buffer is full or the input ends or fails, growing the buffer when the unconsumed
+    /// bytes fill half of it (one record longer than the buffer). Filling it whole
+    /// matters: a line or quoted record is scanned again from its start after each refill,
+    /// so a source that returns a few kilobytes per read (an inflating zip member) must
+    /// not make a long record cost its length once per read. A read error is kept in
+    /// `failed`, after the bytes read before it.
+    fn refill(&mut self) {
         self.bytes.copy_within(self.start..self.filled, 0);
         self.filled -= self.start;
         self.start = 0;
         let capacity = self.bytes.len() - SLACK;
-        if capacity - self.filled < READ_BYTES / 2 {
+        if capacity - self.filled < capacity / 2 {
             let grown = (capacity * 2).max(self.filled + READ_BYTES);
             self.bytes.resize(grown + SLACK, 0);
         }
         let capacity = self.bytes.len() - SLACK;
-        loop {
+        while self.filled < capacity {
             match self.source.read(&mut self.bytes[self.filled..capacity]) {
                 Ok(0) => {
                     self.at_end = true;
-                    return Ok(());
+                    return;
                 }
-                Ok(count) => {
-                    self.filled += count;
-                    return Ok(());
-                }
+                Ok(count) => self.filled += count,
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
+                Err(error) => {
+                    self.failed = Some(error);
+                    return;
+                }
             }
         }
     }
+
+    /// Whether no more bytes will come.
+    fn exhausted(&self) -> bool {
+        self.at_end || self.failed.is_some()
+    }
+}
+
+/// Tells the visitor the file cannot be read past the last row handed on.
+fn cannot_read_past(visitor: &mut dyn TableVisitor, last_line: usize, error: &std::io::Error) {
+    visitor.unreadable_row(
+        last_line + 1,
+        format!("the file cannot be read past here: {error}"),
+    );
 }
 
 /// Parses CSV records from UTF-8 bytes that start after `lines_before` line ends, so rows
@@ -404,6 +425,7 @@ pub(crate) fn read_records(
         start: 0,
         filled: 0,
         at_end: false,
+        failed: None,
     };
     let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let mut bounds: Vec<(usize, usize)> = Vec::new();
@@ -422,18 +444,16 @@ pub(crate) fn read_records(
             delimiter,
             &mut bounds,
         ) else {
-            if buffer.at_end {
-                // `LineEnds` ends every file with a line end: nothing is left over.
+            if buffer.exhausted() {
+                // `LineEnds` ends every file with a line end: what is left over is a line
+                // the failure cut short.
+                if let Some(error) = &buffer.failed {
+                    cannot_read_past(visitor, last_line, error);
+                }
                 return;
             }
             scanner.moved();
-            if let Err(error) = buffer.refill() {
-                visitor.unreadable_row(
-                    last_line + 1,
-                    format!("the file cannot be read past here: {error}"),
-                );
-                return;
-            }
+            buffer.refill();
             continue;
         };
         let line = &buffer.bytes[buffer.start..found.end];
@@ -492,14 +512,13 @@ pub(crate) fn read_records(
         ) {
             Quoted::Record(consumed) => consumed,
             Quoted::NeedMore => {
-                scanner.moved();
-                if let Err(error) = buffer.refill() {
-                    visitor.unreadable_row(
-                        last_line + 1,
-                        format!("the file cannot be read past here: {error}"),
-                    );
+                // (At the end of the input `parse_quoted` finishes the record.)
+                if let Some(error) = &buffer.failed {
+                    cannot_read_past(visitor, last_line, error);
                     return;
                 }
+                scanner.moved();
+                buffer.refill();
                 continue;
             }
         };
@@ -796,6 +815,66 @@ mod tests {
         let long = "x".repeat(READ_BYTES * 3);
         let text = format!("a,b\n{long},\"{long}\n{long}\"\nc,d\n");
         assert_eq!(read(text.as_bytes(), 0), reference(text.as_bytes(), 0));
+    }
+
+    /// A source that returns a few bytes per read, as an inflating zip member can.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let count = out.len().min(self.0.len()).min(7);
+            out[..count].copy_from_slice(&self.0[..count]);
+            self.0 = &self.0[count..];
+            Ok(count)
+        }
+    }
+
+    #[test]
+    fn long_records_from_a_trickling_source_are_read_once_not_once_per_read() {
+        // 2 MB in one quoted field and 2 MB in one plain line, 7 bytes per read: scanning
+        // each again from its start after every read would take hours.
+        let long = "y".repeat(2 * 1024 * 1024);
+        let text = format!("a,\"{long}\"\n{long},b\nc,d\n");
+        let mut seen = Seen::default();
+        let mut input = Trickle(text.as_bytes());
+        read_records(&mut input, b',', 0, &mut seen);
+        assert_eq!(seen, reference(text.as_bytes(), 0));
+        assert_eq!(seen.records.len(), 3);
+    }
+
+    /// A source that fails after its bytes, as a decoder meeting bad bytes does.
+    struct FailsAfter<'a>(&'a [u8]);
+
+    impl Read for FailsAfter<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("undecodable bytes"));
+            }
+            let count = out.len().min(self.0.len());
+            out[..count].copy_from_slice(&self.0[..count]);
+            self.0 = &self.0[count..];
+            Ok(count)
+        }
+    }
+
+    #[test]
+    fn a_read_error_keeps_the_lines_read_before_it_and_names_the_next_row() {
+        // Three whole lines, then half of one (plain or quoted) when the source fails.
+        for cut in ["d,e", "\"d,e"] {
+            let text = format!("a,b\n\"c\",1\n\nf,g\n{cut}");
+            let mut seen = Seen::default();
+            let mut input = FailsAfter(text.as_bytes());
+            read_records(&mut input, b',', 10, &mut seen);
+            let numbers: Vec<usize> = seen.records.iter().map(|(number, _)| *number).collect();
+            assert_eq!(numbers, vec![11, 12, 14], "{cut}");
+            assert_eq!(seen.unreadable.len(), 1, "{cut}");
+            assert_eq!(seen.unreadable[0].0, 15, "{cut}");
+            assert!(
+                seen.unreadable[0]
+                    .1
+                    .contains("cannot be read past here: undecodable bytes")
+            );
+        }
     }
 
     #[test]

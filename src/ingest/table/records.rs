@@ -396,18 +396,31 @@ impl Buffer<'_> {
         }
     }
 
-    /// Whether no more bytes will come.
-    fn exhausted(&self) -> bool {
-        self.at_end || self.failed.is_some()
+    /// Reads more for a line or record the buffer ends inside: `false` when no more will
+    /// come — at the end of the input (`LineEnds` ends every file with a line end, so
+    /// nothing is left over), or after a read error, which the visitor is then told of at
+    /// the row after the last one handed on (what is left over is a line the failure cut
+    /// short).
+    fn more(
+        &mut self,
+        scanner: &mut Scanner,
+        visitor: &mut dyn TableVisitor,
+        last_line: usize,
+    ) -> bool {
+        if let Some(error) = &self.failed {
+            visitor.unreadable_row(
+                last_line + 1,
+                format!("the file cannot be read past here: {error}"),
+            );
+            return false;
+        }
+        if self.at_end {
+            return false;
+        }
+        scanner.moved();
+        self.refill();
+        true
     }
-}
-
-/// Tells the visitor the file cannot be read past the last row handed on.
-fn cannot_read_past(visitor: &mut dyn TableVisitor, last_line: usize, error: &std::io::Error) {
-    visitor.unreadable_row(
-        last_line + 1,
-        format!("the file cannot be read past here: {error}"),
-    );
 }
 
 /// Parses CSV records from UTF-8 bytes that start after `lines_before` line ends, so rows
@@ -444,16 +457,9 @@ pub(crate) fn read_records(
             delimiter,
             &mut bounds,
         ) else {
-            if buffer.exhausted() {
-                // `LineEnds` ends every file with a line end: what is left over is a line
-                // the failure cut short.
-                if let Some(error) = &buffer.failed {
-                    cannot_read_past(visitor, last_line, error);
-                }
+            if !buffer.more(&mut scanner, visitor, last_line) {
                 return;
             }
-            scanner.moved();
-            buffer.refill();
             continue;
         };
         let line = &buffer.bytes[buffer.start..found.end];
@@ -511,14 +517,11 @@ pub(crate) fn read_records(
             &mut written,
         ) {
             Quoted::Record(consumed) => consumed,
+            // (At the end of the input `parse_quoted` finishes the record.)
             Quoted::NeedMore => {
-                // (At the end of the input `parse_quoted` finishes the record.)
-                if let Some(error) = &buffer.failed {
-                    cannot_read_past(visitor, last_line, error);
+                if !buffer.more(&mut scanner, visitor, last_line) {
                     return;
                 }
-                scanner.moved();
-                buffer.refill();
                 continue;
             }
         };
@@ -732,18 +735,23 @@ mod tests {
         seen
     }
 
+    /// Asserts `text` reads as the `csv` crate reads it.
+    fn reads_as_the_csv_crate(text: &[u8]) {
+        assert_eq!(
+            read(text, 0),
+            reference(text, 0),
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+
     #[test]
     fn plain_lines_split_at_every_delimiter_whatever_their_length() {
         for length in 0..70 {
             let line: String = (0..length)
                 .map(|index| if index % 3 == 2 { ',' } else { 'x' })
                 .collect();
-            let text = format!("{line}\n{line}\n");
-            assert_eq!(
-                read(text.as_bytes(), 0),
-                reference(text.as_bytes(), 0),
-                "{text:?}"
-            );
+            reads_as_the_csv_crate(format!("{line}\n{line}\n").as_bytes());
         }
     }
 
@@ -802,19 +810,14 @@ mod tests {
             let text: String = (0..length)
                 .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
                 .collect();
-            assert_eq!(
-                read(text.as_bytes(), 0),
-                reference(text.as_bytes(), 0),
-                "{text:?}"
-            );
+            reads_as_the_csv_crate(text.as_bytes());
         }
     }
 
     #[test]
     fn a_record_longer_than_the_buffer_grows_it() {
         let long = "x".repeat(READ_BYTES * 3);
-        let text = format!("a,b\n{long},\"{long}\n{long}\"\nc,d\n");
-        assert_eq!(read(text.as_bytes(), 0), reference(text.as_bytes(), 0));
+        reads_as_the_csv_crate(format!("a,b\n{long},\"{long}\n{long}\"\nc,d\n").as_bytes());
     }
 
     /// A source that returns a few bytes per read, as an inflating zip member can.

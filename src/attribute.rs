@@ -522,8 +522,9 @@ pub struct Attributor<'i, 'a> {
     /// The reader's product numbers ([`BillingLine::product_number`]) → `names` numbers.
     product_numbers: Vec<u32>,
     /// Where the last attributed line went, to skip the search for the next line of the
-    /// same account, date, currency and table (exports are sorted that way).
-    route: Option<Route>,
+    /// same account, date, currency and table (exports are sorted that way). Before the
+    /// first line it leads nowhere ([`Route::nowhere`]).
+    route: Route,
     /// The current table's read and attributed net amounts not yet added to its
     /// [`TableControl`] (see [`Attributor::settle_table`]).
     read: RunningSum,
@@ -558,6 +559,20 @@ struct Route {
 }
 
 impl Route {
+    /// A route no line follows: no table has its number.
+    fn nowhere() -> Route {
+        Route {
+            account: String::new(),
+            date: NaiveDate::MIN,
+            currency: String::new(),
+            table: usize::MAX,
+            contract: 0,
+            segment: 0,
+            others: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+
     /// Whether a line of `account`, `date`, `currency` in `table` goes where this route
     /// goes.
     #[inline]
@@ -602,7 +617,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             groups: Vec::new(),
             group_index: FastMap::default(),
             product_numbers: Vec::new(),
-            route: None,
+            route: Route::nowhere(),
             read: RunningSum::default(),
             attributed: RunningSum::default(),
             names: Interner::default(),
@@ -780,21 +795,17 @@ impl<'i, 'a> Attributor<'i, 'a> {
         let date = line.effective_date();
         let table_number = self.ledger.tables.len().saturating_sub(1);
         // Exports are sorted by account and date: most lines go where the last one went.
-        let routed = self
+        if !self
             .route
-            .as_ref()
-            .is_some_and(|route| route.leads(&line.account_id, date, &line.currency, table_number));
-        if !routed {
+            .leads(&line.account_id, date, &line.currency, table_number)
+        {
             // A line that is excluded or rejected leaves the last route as it was: it still
             // leads where it led, for lines of its own account, date, currency and table.
             if let Some(outcome) = self.find_route(line, date, table_number)? {
                 return Ok(outcome);
             }
         }
-        let Some(route) = &self.route else {
-            return Ok(None);
-        };
-        let chosen = route.contract;
+        let chosen = self.route.contract;
         let plan = &self.index.plans[chosen];
         let line_base = match plan.contract.base {
             Base::Net => line.net_amount,
@@ -811,17 +822,15 @@ impl<'i, 'a> Attributor<'i, 'a> {
         };
         self.tally_overlaps(line, date)?;
         let product = self.product_number(line);
-        let Some(route) = &self.route else {
-            return Ok(None);
-        };
-        let (group, known) = match route
+        let (group, known) = match self
+            .route
             .groups
             .iter()
             .find(|(number, _, _)| *number == product)
         {
             Some(&(_, group, known)) => (group, known),
             None => {
-                let segment = route.segment;
+                let segment = self.route.segment;
                 let (coefficient, known) = self.coefficient(chosen, product, line);
                 let key = (chosen, segment, table_number, product);
                 let group = match self.group_index.get(&key) {
@@ -832,9 +841,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                         self.groups.len() - 1
                     }
                 };
-                if let Some(route) = &mut self.route {
-                    route.groups.push((product, group, known));
-                }
+                self.route.groups.push((product, group, known));
                 (group, known)
             }
         };
@@ -874,9 +881,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
     /// Tallies the line against every other contract that also covers it in its currency
     /// (`overlapping_contracts`); the route's contract took it.
     fn tally_overlaps(&mut self, line: &BillingLine<'_>, date: NaiveDate) -> Result<(), Overflow> {
-        let Some(route) = &self.route else {
-            return Ok(());
-        };
+        let route = &self.route;
         if route.others.is_empty() {
             return Ok(());
         }
@@ -919,9 +924,9 @@ impl<'i, 'a> Attributor<'i, 'a> {
         candidates
     }
 
-    /// Finds where a line goes when it does not follow the last one: sets the route, or
-    /// tallies the line as excluded (`Ok(Some(None))`), or rejects it
-    /// (`Ok(Some(Some(reason)))`). `Ok(None)`: the route is set.
+    /// Finds where a line goes when it does not follow the last route: sets the route
+    /// (`Ok(None)`), or tallies the line as excluded (`Ok(Some(None))`), or rejects it
+    /// (`Ok(Some(Some(reason)))`).
     fn find_route(
         &mut self,
         line: &BillingLine<'_>,
@@ -981,37 +986,22 @@ impl<'i, 'a> Attributor<'i, 'a> {
             ))));
         };
         let others = candidates.iter().copied().filter(in_currency).skip(1);
-        match &mut self.route {
-            // The route is set again in place (a new day of an account is a new route, and
-            // days come by the thousand): its groups stay while they are the same place's.
-            Some(route) => {
-                if (route.contract, route.segment, route.table) != (chosen, segment, table_number) {
-                    route.groups.clear();
-                }
-                route.account.clear();
-                route.account.push_str(&line.account_id);
-                route.currency.clear();
-                route.currency.push_str(&line.currency);
-                route.others.clear();
-                route.others.extend(others);
-                route.date = date;
-                route.table = table_number;
-                route.contract = chosen;
-                route.segment = segment;
-            }
-            None => {
-                self.route = Some(Route {
-                    others: others.collect(),
-                    account: line.account_id.to_string(),
-                    date,
-                    currency: line.currency.to_string(),
-                    table: table_number,
-                    contract: chosen,
-                    segment,
-                    groups: Vec::new(),
-                });
-            }
+        // The route is set again in place (a new day of an account is a new route, and days
+        // come by the thousand): its groups stay while they are the same place's.
+        let route = &mut self.route;
+        if (route.contract, route.segment, route.table) != (chosen, segment, table_number) {
+            route.groups.clear();
         }
+        route.account.clear();
+        route.account.push_str(&line.account_id);
+        route.currency.clear();
+        route.currency.push_str(&line.currency);
+        route.others.clear();
+        route.others.extend(others);
+        route.date = date;
+        route.table = table_number;
+        route.contract = chosen;
+        route.segment = segment;
         Ok(None)
     }
 }

@@ -292,6 +292,26 @@ pub(crate) fn split_plain(line: &[u8], delimiter: u8, bounds: &mut Vec<(usize, u
     Scanner::default().line(&bytes, 0, limit, delimiter, bounds);
 }
 
+/// Whether every quote of `line` (split at its delimiters into `bounds`) opens and
+/// closes a whole field with no quote inside (`"2024-01","ECS"`, as exports that quote
+/// every field write them): then no delimiter or line break stands inside quotes, and the
+/// line reads as its fields' insides, to which `bounds` are narrowed. Anything else — a
+/// quoted delimiter, a doubled quote, a quote inside a field — is `false` (and `bounds`
+/// are left to the caller to forget): csv-core reads it.
+fn unquote_whole_fields(line: &[u8], bounds: &mut [(usize, usize)]) -> bool {
+    for bound in bounds.iter_mut() {
+        match &line[bound.0..bound.1] {
+            [b'"', inside @ .., b'"'] if memchr::memchr(b'"', inside).is_none() => {
+                bound.0 += 1;
+                bound.1 -= 1;
+            }
+            field if memchr::memchr(b'"', field).is_none() => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// The outcome of parsing one quoted record with `csv-core` from the buffer.
 enum Quoted {
     /// The record, taking this many bytes of input (its line end included).
@@ -469,7 +489,8 @@ pub(crate) fn read_records(
             buffer.start += 1;
             continue;
         }
-        if !found.quoted {
+        // A line without quotes, or whose quotes only wrap whole fields, is split in place.
+        if !found.quoted || unquote_whole_fields(line, &mut bounds) {
             lines += 1;
             let number = lines.max(last_line + 1);
             last_line = number;
@@ -757,7 +778,12 @@ mod tests {
 
     #[test]
     fn quoted_fields_line_breaks_and_empty_lines_read_as_the_csv_crate_reads_them() {
-        let cases: [&[u8]; 9] = [
+        let cases: [&[u8]; 14] = [
+            b"\"a\",\"b\"\n\"\",\"\"\n\"2024-01\",\"48.92\",x\n",
+            b"\"a\"b,c\n",
+            b" \"a\",b\n",
+            b"\"a\"\"b\",c\n",
+            b"\",\"\n\"\n",
             b"a,b\n\"x,y\",z\n",
             b"a,\"b\nc\",d\ne,f\n",
             b"\n\na,b\n\n\nc\n",

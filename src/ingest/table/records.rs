@@ -3,12 +3,14 @@
 //! Nearly every line of a billing export is a plain record: no quote anywhere, so its
 //! fields are simply the text between delimiters. Such a line is split where it lies in the
 //! read buffer, without copying it and without the byte-by-byte state machine a CSV parser
-//! needs for quoting. A line with a quote in it — which may open a quoted field holding
-//! delimiters, doubled quotes or line breaks — is parsed by `csv-core`, the parser of the
-//! `csv` crate, from the record's first byte. Both give the same fields for any line
-//! without a quote (a quote is the only byte that changes how a line splits once line
-//! ends are normalised by [`LineEnds`]), and the `csv` crate's conventions hold throughout:
-//! an empty line is no record, and a quote opens a quoted field only at a field's start.
+//! needs for quoting; so is a line whose quotes only wrap whole fields (exports that quote
+//! every field), read as the fields' insides. Any other line with a quote — which may open
+//! a quoted field holding delimiters, doubled quotes or line breaks — is parsed by
+//! `csv-core`, the parser of the `csv` crate, from the record's first byte. Both give the
+//! same fields for any line they could both read (a quote is the only byte that changes
+//! how a line splits once line ends are normalised by [`LineEnds`]), and the `csv` crate's
+//! conventions hold throughout: an empty line is no record, and a quote opens a quoted
+//! field only at a field's start.
 //!
 //! Memory is one read buffer, which grows only to hold a record longer than itself (a
 //! quoted field running over many lines), as the `csv` crate's record would.
@@ -17,7 +19,7 @@ use super::{Cell, LineEnds, TableVisitor};
 use csv_core::ReadRecordResult;
 use std::io::Read;
 
-/// Bytes asked of the source per read.
+/// The read buffer's size (it is filled whole; 64 KiB to 1 MiB measured alike).
 const READ_BYTES: usize = 256 * 1024;
 
 /// One CSV record's fields as slices of one checked text: field `i` is

@@ -254,6 +254,7 @@ impl BillingFormat {
     }
 
     /// Whether `text` (trimmed) is one of the format's words for "no value".
+    #[inline]
     pub fn is_blank_word(&self, text: &str) -> bool {
         !self.blank.is_empty() && self.blank.iter().any(|word| word == text.trim())
     }

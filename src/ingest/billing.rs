@@ -735,7 +735,7 @@ impl<'r> FastRow<'r> {
     fn text(format: &BillingFormat, fields: &Fields<'r>, index: usize) -> Option<&'r str> {
         let value = super::cell::trimmed(fields.get(index)?);
         // A blank word needs the long way (it reads as empty there).
-        (format.blank.is_empty() || !format.is_blank_word(value)).then_some(value)
+        (!format.is_blank_word(value)).then_some(value)
     }
 
     /// A text field: `Some(None)` when the layout has no column for it or it is empty.

@@ -322,22 +322,20 @@ enum Quoted {
     NeedMore,
 }
 
-/// Parses the one record at the start of `input` with `parser` (reset first), its
-/// unescaped field bytes into `output` and their ends into `ends`, which grow as needed.
-/// `at_end` says `input` is the rest of the file.
+/// Parses the one record at the start of `input` with `parser` (reset first) into
+/// `record`; `output` and `ends` are the parser's scratch space, grown as needed. `at_end`
+/// says `input` is the rest of the file.
 fn parse_quoted(
     parser: &mut csv_core::Reader,
     input: &[u8],
     at_end: bool,
-    output: &mut Vec<u8>,
-    ends: &mut Vec<usize>,
-    fields: &mut usize,
-    written: &mut usize,
+    scratch: &mut (Vec<u8>, Vec<usize>),
+    record: &mut csv::ByteRecord,
 ) -> Quoted {
+    let (output, ends) = scratch;
     parser.reset();
     let (mut consumed, mut told_end) = (0, false);
-    *fields = 0;
-    *written = 0;
+    let (mut written, mut fields) = (0, 0);
     if output.len() < 1024 {
         output.resize(1024, 0);
     }
@@ -351,10 +349,10 @@ fn parse_quoted(
             &input[consumed..]
         };
         let (result, read, wrote, ended) =
-            parser.read_record(rest, &mut output[*written..], &mut ends[*fields..]);
+            parser.read_record(rest, &mut output[written..], &mut ends[fields..]);
         consumed += read;
-        *written += wrote;
-        *fields += ended;
+        written += wrote;
+        fields += ended;
         match result {
             ReadRecordResult::InputEmpty if at_end => told_end = true,
             ReadRecordResult::InputEmpty => return Quoted::NeedMore,
@@ -366,7 +364,15 @@ fn parse_quoted(
                 let grown = ends.len() * 2;
                 ends.resize(grown, 0);
             }
-            ReadRecordResult::Record | ReadRecordResult::End => return Quoted::Record(consumed),
+            ReadRecordResult::Record | ReadRecordResult::End => {
+                record.clear();
+                let mut field_start = 0;
+                for &end in &ends[..fields] {
+                    record.push_field(&output[field_start..end]);
+                    field_start = end;
+                }
+                return Quoted::Record(consumed);
+            }
         }
     }
 }
@@ -466,7 +472,7 @@ pub(crate) fn read_records(
     let mut bounds: Vec<(usize, usize)> = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut cells: Vec<Cell> = Vec::new();
-    let (mut output, mut ends) = (Vec::new(), Vec::new());
+    let mut scratch = (Vec::new(), Vec::new());
     // Line ends consumed so far, and the number of the last row handed on.
     let mut lines = lines_before;
     let mut last_line = lines_before;
@@ -529,15 +535,12 @@ pub(crate) fn read_records(
         }
         // A quote: the record may run over several lines.
         let unread = &buffer.bytes[buffer.start..buffer.filled];
-        let (mut fields, mut written) = (0, 0);
         let consumed = match parse_quoted(
             &mut parser,
             unread,
             buffer.at_end,
-            &mut output,
-            &mut ends,
-            &mut fields,
-            &mut written,
+            &mut scratch,
+            &mut record,
         ) {
             Quoted::Record(consumed) => consumed,
             // (At the end of the input `parse_quoted` finishes the record.)
@@ -550,12 +553,6 @@ pub(crate) fn read_records(
         };
         lines += memchr::memchr_iter(b'\n', &unread[..consumed]).count();
         buffer.start += consumed;
-        record.clear();
-        let mut field_start = 0;
-        for &end in &ends[..fields] {
-            record.push_field(&output[field_start..end]);
-            field_start = end;
-        }
         // A record with a line break inside starts that many lines before its end.
         let inner_breaks = memchr::memchr_iter(b'\n', record.as_slice()).count();
         let number = lines.saturating_sub(inner_breaks).max(last_line + 1);
@@ -604,7 +601,7 @@ pub(crate) fn read_records(
                 (0..record.len())
                     .filter_map(|index| record.range(index).map(|range| (range.start, range.end))),
             );
-            let padded = Fields::pad(text, &mut output);
+            let padded = Fields::pad(text, &mut scratch.0);
             if visitor.record(number, &Fields::new(text, padded, &bounds)) {
                 continue;
             }

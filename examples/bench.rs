@@ -15,8 +15,8 @@
 mod support;
 
 use clap::Parser;
-use rebate_audit::cli::{Args as CliArgs, Command};
-use rebate_audit::config::Config;
+use rebate_audit::app::cli::{Args as CliArgs, Command};
+use rebate_audit::app::config::Config;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -128,7 +128,7 @@ fn main() {
         .expect("thread pool");
     let started = Instant::now();
     let audit = pool
-        .install(|| rebate_audit::pipeline::audit(&config))
+        .install(|| rebate_audit::app::pipeline::audit(&config))
         .expect("the audit runs");
     let audited = started.elapsed();
     rebate_audit::report::write_all(&audit, &config.out).expect("reports write");

@@ -3,18 +3,19 @@
 //! data quality). One [`FileLedger`] per billing file is filled while the file streams;
 //! ledgers are merged in file order, so totals never depend on thread scheduling.
 
-use crate::compute::periods::{Segment, SettlementPeriod, segment_index, segments};
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::{Base, Contract};
+use crate::domain::controls::{Exclusion, TableControl, Tally, TotalsRow};
 use crate::domain::finding::SourceRows;
 use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow, RunningSum};
 use crate::domain::period::YearMonth;
-use crate::fast_hash::FastMap;
+use crate::domain::settlement::{Segment, SettlementPeriod, segment_index, segments};
 use crate::ingest::billing::{BillingSink, Recognised};
 use crate::ruleset::{Ruleset, Rulesets};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as FastMap;
 use std::collections::BTreeMap;
 
 /// A contract with the settlement periods billing lines are sorted into.
@@ -31,7 +32,7 @@ pub struct ContractPlan {
 impl ContractPlan {
     /// The contract with its periods and segments worked out.
     pub fn new(contract: Contract) -> ContractPlan {
-        let periods = crate::compute::periods::settlement_periods(&contract);
+        let periods = crate::domain::settlement::settlement_periods(&contract);
         let segments = segments(&contract, &periods);
         ContractPlan {
             contract,
@@ -145,87 +146,6 @@ impl std::fmt::Display for RowRanges {
         }
         Ok(())
     }
-}
-
-/// Rows and an amount.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// How many rows.
-    pub rows: u64,
-    /// Their summed amount.
-    pub amount: Decimal,
-}
-
-impl Tally {
-    fn add(&mut self, amount: Decimal) -> Result<(), Overflow> {
-        self.amount = money::add(self.amount, amount)?;
-        self.rows += 1;
-        Ok(())
-    }
-
-    /// Adds another tally.
-    ///
-    /// # Errors
-    /// On overflow.
-    pub fn merge(&mut self, other: &Tally) -> Result<(), Overflow> {
-        self.amount = money::add(self.amount, other.amount)?;
-        self.rows += other.rows;
-        Ok(())
-    }
-}
-
-/// Why a readable line was left out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Exclusion {
-    /// No contract covers its account on its date.
-    Uncovered,
-    /// A contract covers it, but in another currency.
-    CurrencyMismatch,
-}
-
-impl Exclusion {
-    /// The word used in control totals.
-    pub fn word(self) -> &'static str {
-        match self {
-            Exclusion::Uncovered => "uncovered",
-            Exclusion::CurrencyMismatch => "currency_mismatch",
-        }
-    }
-}
-
-/// Control totals for one billing table (SPEC §4: read = attributed + excluded + rejected).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableControl {
-    /// The table.
-    pub table: Location,
-    /// The ruleset whose layout recognised it.
-    pub layout: Option<String>,
-    /// Data rows read (blank rows not counted) and their net amounts.
-    pub read: Tally,
-    /// Rows attributed to a contract.
-    pub attributed: Tally,
-    /// Rows excluded, by reason.
-    pub excluded: BTreeMap<Exclusion, Tally>,
-    /// Rows rejected (amount: what could be read of their net amount).
-    pub rejected: Tally,
-    /// Blank rows skipped.
-    pub blank_rows: u64,
-    /// Title or note rows above the header, which are not data.
-    pub rows_above_header: u64,
-    /// Totals rows (合计, Total) and what they were checked against.
-    pub totals_rows: Vec<TotalsRow>,
-}
-
-/// A totals row of an export, checked against the rows above it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TotalsRow {
-    /// Its row.
-    pub row: usize,
-    /// The net amount it states, when readable.
-    pub stated: Option<Decimal>,
-    /// The data rows read above it and their net amounts (rejected rows whose amount was
-    /// unreadable add nothing).
-    pub above: Tally,
 }
 
 /// One source group inside a (contract, period) bucket.
@@ -427,29 +347,6 @@ pub struct FileLedger {
     pub rejections: Vec<Rejection>,
     /// Rejected rows beyond the kept ones.
     pub rejections_not_kept: u64,
-}
-
-impl TableControl {
-    /// Adds the counts of a later part of the same table.
-    fn append(&mut self, later: TableControl) -> Result<(), Overflow> {
-        let read_before = self.read;
-        self.read.merge(&later.read)?;
-        self.attributed.merge(&later.attributed)?;
-        for (reason, tally) in later.excluded {
-            self.excluded.entry(reason).or_default().merge(&tally)?;
-        }
-        self.rejected.merge(&later.rejected)?;
-        self.blank_rows += later.blank_rows;
-        self.rows_above_header += later.rows_above_header;
-        for mut totals in later.totals_rows {
-            // A totals row in a later part checks every row above it in the file.
-            let within = totals.above;
-            totals.above = read_before;
-            totals.above.merge(&within)?;
-            self.totals_rows.push(totals);
-        }
-        Ok(())
-    }
 }
 
 impl FileLedger {
@@ -1202,9 +1099,9 @@ impl BillingTotals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::periods::tests::contract;
     use crate::domain::contract::Settlement;
-    use crate::test_support::{d, day};
+    use crate::domain::settlement::tests::contract;
+    use crate::domain::test_support::{d, day};
 
     fn line<'a>(
         account: &'a str,

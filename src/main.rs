@@ -2,7 +2,7 @@
 //! run, map the result to an exit status (0 clean, 1 findings, 2 the audit could not run).
 
 use clap::Parser;
-use rebate_audit::cli::LogFormat;
+use rebate_audit::app::cli::LogFormat;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 const LOG_VARIABLE: &str = "REBATE_AUDIT_LOG";
 
 fn main() -> ExitCode {
-    let args = match rebate_audit::cli::Args::try_parse() {
+    let args = match rebate_audit::app::cli::Args::try_parse() {
         Ok(args) => args,
         Err(error) => {
             let _ = error.print();
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         }
     };
     // The configuration file is read first: it may choose the log format.
-    let args = match rebate_audit::settings::resolve(args) {
+    let args = match rebate_audit::app::settings::resolve(args) {
         Ok(args) => args,
         Err(error) => {
             eprintln!("rebate-audit: error: {error}");
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     };
     init_logging(args.log_format.unwrap_or_default());
     contain_reader_panics();
-    match rebate_audit::run(args) {
+    match rebate_audit::app::run(args) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(error) => {
             eprintln!("rebate-audit: error: {error}");

@@ -13,13 +13,14 @@ use calamine::{Data, Reader};
 use common::{Book, Fixture, Run, billing_csv, contract, simple_payouts};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use rebate_audit::compute::{installments, periods, rebate};
+use rebate_audit::compute::{installments, rebate};
 use rebate_audit::domain::contract::{
     Base, Bracket, Contract, InstallmentRule, InvoiceKind, PayoutKind, Settlement, TierBasis,
     TierMode, TierTable,
 };
 use rebate_audit::domain::location::Location;
 use rebate_audit::domain::money::{Overflow, Rounding};
+use rebate_audit::domain::settlement as periods;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;

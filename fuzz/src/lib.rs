@@ -21,10 +21,11 @@
 //! It uses only crates the main package depends on (`rebate_audit`, `zip`, `csv`, `chrono`,
 //! `rust_decimal`, and `tempfile` from its dev-dependencies), so it compiles in both crates.
 
-use rebate_audit::compute::{installments, periods, rebate};
+use rebate_audit::compute::{installments, rebate};
 use rebate_audit::domain::contract::{Contract, TierMode};
 use rebate_audit::domain::location::Location;
 use rebate_audit::domain::money::{self, Rounding};
+use rebate_audit::domain::settlement as periods;
 use rebate_audit::ingest::billing::{BillingReader, BillingSink, Recognised};
 use rebate_audit::ingest::cell::Cell;
 use rebate_audit::ingest::table::{self, TableError, TableVisitor};

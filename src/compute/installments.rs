@@ -4,27 +4,11 @@
 //! more than what is left of E_p nor less than 0; `rest` takes what the others leave.
 
 use crate::domain::calendar::{add_days, month_end, next_month_start};
+use crate::domain::computation::InstallmentShare;
 use crate::domain::contract::{Contract, Portion, Settlement, Trigger};
 use crate::domain::money::{self, Overflow, Rounding};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-
-/// One installment's share of a period's rebate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InstallmentShare {
-    /// Installment number.
-    pub number: u32,
-    /// What makes it due.
-    pub trigger: Trigger,
-    /// The portion as written.
-    pub portion: Portion,
-    /// The amount expected.
-    pub expected: Decimal,
-    /// When it is due; `None` while a renewal has not happened.
-    pub due_on: Option<NaiveDate>,
-    /// The due-date rule in words, for evidence.
-    pub due_rule: String,
-}
 
 /// Splits E_p (with weighted base W_p) by the contract's schedule.
 ///
@@ -98,9 +82,9 @@ pub fn due_date(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::periods::tests::contract;
     use crate::domain::contract::InstallmentRule;
-    use crate::test_support::{d, day};
+    use crate::domain::settlement::tests::contract;
+    use crate::domain::test_support::{d, day};
 
     fn rule(number: u32, trigger: Trigger, portion: Portion) -> InstallmentRule {
         InstallmentRule {

@@ -3,5 +3,4 @@
 //! and the split of each period's rebate into installments with due dates.
 
 pub mod installments;
-pub mod periods;
 pub mod rebate;

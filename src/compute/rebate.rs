@@ -5,33 +5,11 @@
 //! at every period end and taking differences makes a retroactive tier reached late in a
 //! year pay its catch-up in the period where it is crossed.
 
-use super::periods::{Segment, SettlementPeriod};
-use crate::domain::contract::{Contract, DateRange, Settlement, TierBasis};
+use crate::domain::computation::PeriodRebate;
+use crate::domain::contract::{Contract, Settlement, TierBasis};
 use crate::domain::money::{self, Overflow, Rounding};
+use crate::domain::settlement::{Segment, SettlementPeriod};
 use rust_decimal::Decimal;
-
-/// What one settlement period earns, with the intermediate numbers an auditor needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PeriodRebate {
-    /// W_p: the period's weighted base.
-    pub weighted_base: Decimal,
-    /// The tier scope containing the period.
-    pub scope: DateRange,
-    /// B_s(≤ end_p) for that scope.
-    pub scope_volume: Decimal,
-    /// The rate of the bracket that volume reached.
-    pub bracket_rate: Decimal,
-    /// round(R(B_s(≤ end_p))).
-    pub scope_rebate: Decimal,
-    /// Whether the cap bound the period's year (or term) at this period's end.
-    pub cap_applied: bool,
-    /// Earned(end_{p−1}).
-    pub earned_before: Decimal,
-    /// Earned(end_p).
-    pub earned_through: Decimal,
-    /// E_p.
-    pub expected: Decimal,
-}
 
 /// Whether the tier scope is the whole term, capped as one (SPEC §3).
 pub fn whole_term_scope(contract: &Contract) -> bool {
@@ -267,10 +245,10 @@ fn whole_term_rebates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::periods::tests::contract;
-    use crate::compute::periods::{segments, settlement_periods};
     use crate::domain::contract::{Bracket, TierMode, TierTable};
-    use crate::test_support::d;
+    use crate::domain::settlement::tests::contract;
+    use crate::domain::settlement::{segments, settlement_periods};
+    use crate::domain::test_support::d;
 
     /// The definition computed literally, as `period_rebates` did before it was made
     /// linear: every period re-sums every contract year from the first period on (cubic
@@ -595,7 +573,10 @@ mod tests {
             ]
         );
         let third = &rebates[6];
-        assert_eq!(third.scope.first, crate::test_support::day("2025-07-01"));
+        assert_eq!(
+            third.scope.first,
+            crate::domain::test_support::day("2025-07-01")
+        );
         assert_eq!(third.scope_volume, d("1500000"));
         assert_eq!(third.bracket_rate, d("0.20"));
         assert_eq!(third.scope_rebate.to_string(), "300000.00");

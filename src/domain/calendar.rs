@@ -45,7 +45,7 @@ pub fn next_quarter_start(date: NaiveDate) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::day;
+    use crate::domain::test_support::day;
 
     #[test]
     fn contract_years_from_a_leap_day_land_on_28_february() {

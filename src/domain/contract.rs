@@ -437,7 +437,7 @@ impl Contract {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::d;
+    use crate::domain::test_support::d;
 
     fn bracket(from: &str, to: Option<&str>, rate: &str) -> Bracket {
         Bracket {

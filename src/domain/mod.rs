@@ -1,11 +1,20 @@
 //! Domain types: contracts, billing lines, payouts, findings and the calendar and money
 //! rules they obey. Nothing here does I/O; everything can be tested with a five-row table.
 
+pub mod audit;
+pub mod baseline;
 pub mod billing;
 pub mod calendar;
+pub mod computation;
 pub mod contract;
+pub mod controls;
 pub mod finding;
+pub mod installment;
+pub mod lang;
 pub mod location;
 pub mod money;
 pub mod payout;
 pub mod period;
+pub mod settlement;
+#[cfg(test)]
+pub(crate) mod test_support;

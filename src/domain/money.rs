@@ -208,7 +208,7 @@ impl RunningSum {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::d;
+    use crate::domain::test_support::d;
 
     #[test]
     fn half_up_rounds_midpoints_away_from_zero() {

@@ -15,9 +15,9 @@ use super::table::{Fields, TableVisitor};
 use super::value::{self, ValueError};
 use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
-use crate::fast_hash::FastMap;
 use crate::ruleset::{BillingField, BillingFormat, ColumnIndex, HeaderFit, MonthSource, Ruleset};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as FastMap;
 use std::borrow::Cow;
 
 /// How many non-blank rows may precede the header (titles, notes, a query summary)
@@ -1136,8 +1136,8 @@ fn normalise_zero(mut amount: Decimal) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::cell::texts;
     use crate::ruleset::Rulesets;
-    use crate::test_support::texts;
 
     #[derive(Default)]
     struct Recorder {

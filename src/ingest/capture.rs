@@ -319,8 +319,8 @@ impl<K, F: FnMut(&Location, &[Cell], &[Cell]) -> Option<K>> TableVisitor for Ori
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::cell::texts;
     use crate::ruleset::Rulesets;
-    use crate::test_support::texts;
 
     /// Keeps the lines of one account: their net amount.
     struct Account(&'static str, Vec<String>);

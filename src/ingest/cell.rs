@@ -90,3 +90,18 @@ impl fmt::Display for Cell {
         }
     }
 }
+
+/// A row of text cells; `""` is an empty cell (for the unit tests).
+#[cfg(test)]
+pub(crate) fn texts(values: &[&str]) -> Vec<Cell> {
+    values
+        .iter()
+        .map(|value| {
+            if value.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text((*value).into())
+            }
+        })
+        .collect()
+}

@@ -104,7 +104,7 @@ pub fn is_blank(row: &[Cell]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::texts;
+    use crate::ingest::cell::texts;
 
     const SPECS: [ColumnSpec; 3] = [
         required("contract_id", &["合同编号"]),

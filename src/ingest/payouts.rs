@@ -7,6 +7,7 @@ use super::header::{ColumnMap, ColumnSpec, is_blank, optional, required};
 use super::table::TableVisitor;
 use super::value::{self, ValueError};
 use crate::domain::contract::{InvoiceKind, PayoutKind};
+use crate::domain::controls::LedgerTable;
 use crate::domain::location::Location;
 use crate::domain::payout::{Invoice, Payout};
 use rust_decimal::Decimal;
@@ -55,25 +56,6 @@ pub struct RejectedPayout {
     pub reason: String,
     /// Its amount, when it could be read.
     pub amount: Option<Decimal>,
-}
-
-/// Control counts for one ledger table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LedgerTable {
-    /// The table.
-    pub table: Location,
-    /// Data rows read.
-    pub rows: u64,
-    /// Rows that became payouts.
-    pub used: u64,
-    /// Rows rejected.
-    pub rejected: u64,
-    /// Blank rows skipped.
-    pub blank: u64,
-    /// Sum of the amounts that could be read.
-    pub amount: Decimal,
-    /// Sum of the used payouts' amounts.
-    pub used_amount: Decimal,
 }
 
 /// Collects payouts from ledger tables.
@@ -381,7 +363,7 @@ fn parse_payout(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::texts;
+    use crate::ingest::cell::texts;
 
     #[test]
     fn reads_chinese_headers_and_rejects_bad_rows_with_their_column() {

@@ -214,7 +214,7 @@ mod tests {
     use super::*;
     use crate::domain::location::Location;
     use crate::domain::payout::Invoice;
-    use crate::test_support::{d, day};
+    use crate::domain::test_support::{d, day};
 
     fn payout(id: &str, paid_on: &str, amount: &str) -> Payout {
         Payout {

@@ -15,12 +15,13 @@
 //! Pure: no I/O, no shared state; call it per installment from the reconciliation.
 
 use crate::attribute::{Bucket, ContractPlan};
-use crate::compute::installments::{self, InstallmentShare};
-use crate::compute::periods::{Segment, SettlementPeriod};
-use crate::compute::rebate::{self, PeriodRebate};
+use crate::compute::installments;
+use crate::compute::rebate;
+use crate::domain::computation::{InstallmentShare, PeriodRebate};
 use crate::domain::contract::{Base, Bracket, Contract, TierBasis, TierMode, TierTable};
 use crate::domain::money::format_rate;
 use crate::domain::money::{self, Overflow, Rounding, format_money_grouped as money_text};
+use crate::domain::settlement::{Segment, SettlementPeriod};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -620,14 +621,14 @@ fn base_words(base: Base) -> (&'static str, &'static str) {
 mod tests {
     use super::*;
     use crate::attribute::{Attributor, BillingTotals, ContractIndex};
-    use crate::compute::periods::tests::contract;
     use crate::domain::billing::BillingLine;
     use crate::domain::contract::Settlement;
     use crate::domain::location::Location;
     use crate::domain::period::YearMonth;
+    use crate::domain::settlement::tests::contract;
+    use crate::domain::test_support::{d, day};
     use crate::ingest::billing::BillingSink;
     use crate::ruleset::Rulesets;
-    use crate::test_support::{d, day};
 
     /// A billing row of a worked example: date, product, net, list (`""` = none), voucher.
     type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);

@@ -3,49 +3,10 @@
 
 use super::allocate::Slot;
 use crate::domain::calendar::{add_days, days_between};
+use crate::domain::installment::Status;
 use crate::domain::money::{self, Overflow, Rounding};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-
-/// The state an installment is in after matching.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    /// Fully paid by the deadline.
-    Paid,
-    /// Fully paid after the deadline.
-    Late,
-    /// More than expected received.
-    Overpaid,
-    /// Past the deadline with nothing received.
-    Unpaid,
-    /// Past the deadline with part received.
-    Underpaid,
-    /// Short but not yet past the deadline.
-    Open,
-    /// Not due: waits for a renewal that has not happened.
-    Conditional,
-    /// Negative expectation: money owed back.
-    Clawback,
-    /// Nothing expected and nothing received.
-    NothingDue,
-}
-
-impl Status {
-    /// The word used in reports.
-    pub fn word(self) -> &'static str {
-        match self {
-            Status::Paid => "paid",
-            Status::Late => "late",
-            Status::Overpaid => "overpaid",
-            Status::Unpaid => "unpaid",
-            Status::Underpaid => "underpaid",
-            Status::Open => "open",
-            Status::Conditional => "conditional",
-            Status::Clawback => "clawback",
-            Status::NothingDue => "nothing_due",
-        }
-    }
-}
 
 /// The rules that judge an installment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,7 +135,7 @@ mod tests {
     use super::*;
     use crate::domain::finding::Allocation;
     use crate::domain::location::Location;
-    use crate::test_support::{d, day};
+    use crate::domain::test_support::{d, day};
 
     fn slot(expected: &str, due_on: Option<&str>, payments: &[(&str, &str)]) -> Slot {
         let mut slot = Slot::new(

@@ -5,9 +5,9 @@
 use crate::domain::calendar::{add_days, days_between};
 use crate::domain::contract::{Contract, InvoiceKind};
 use crate::domain::finding::Check;
+use crate::domain::lang::{self, Lang};
 use crate::domain::money::{format_money, format_rate};
 use crate::domain::payout::Payout;
-use crate::lang::{self, Lang};
 use rust_decimal::Decimal;
 
 /// What is wrong with one payout's invoice, for one reason.
@@ -290,11 +290,11 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::periods::tests::contract;
     use crate::domain::contract::Settlement;
     use crate::domain::location::Location;
     use crate::domain::payout::Invoice;
-    use crate::test_support::{d, day};
+    use crate::domain::settlement::tests::contract;
+    use crate::domain::test_support::{d, day};
 
     fn reasons(review: &InvoiceReview) -> Vec<&str> {
         review

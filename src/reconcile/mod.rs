@@ -6,36 +6,23 @@ pub mod allocate;
 pub mod cause;
 pub mod evaluate;
 pub mod invoice;
+pub mod quality;
 pub mod route;
 pub mod trail;
 
-use crate::compute::installments::InstallmentShare;
-use crate::compute::periods::SettlementPeriod;
-use crate::compute::rebate::PeriodRebate;
-use crate::domain::contract::{Contract, PayoutKind, Trigger};
-use crate::domain::finding::{
-    Allocation, Computation, Evidence, Fact, Finding, FindingType, LikelyCause, SourceRows,
-};
+use crate::domain::computation::{Computation, ContractComputation};
+use crate::domain::contract::{Contract, PayoutKind};
+use crate::domain::finding::{Evidence, Fact, Finding, FindingType, LikelyCause, SourceRows};
+use crate::domain::installment::{InstallmentRecord, Status};
+use crate::domain::lang::{self, Lang};
 use crate::domain::money::{Overflow, format_money_grouped as format_money, format_rate};
 use crate::domain::payout::Payout;
-use crate::lang::{self, Lang};
 use crate::ruleset::Ruleset;
 use allocate::{Leftover, Slot};
 use chrono::NaiveDate;
-use evaluate::{Status, Terms};
+use evaluate::Terms;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-
-/// What the compute stage worked out for one contract.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContractComputation {
-    /// Settlement periods.
-    pub periods: Vec<SettlementPeriod>,
-    /// Each period's rebate.
-    pub rebates: Vec<PeriodRebate>,
-    /// Each period's installments.
-    pub shares: Vec<Vec<InstallmentShare>>,
-}
 
 /// Everything the reconciliation of one contract reads.
 pub struct ContractInput<'a> {
@@ -57,35 +44,6 @@ pub struct ContractInput<'a> {
     pub lang: Lang,
     /// What the usual mistakes would give, for naming the likely cause of a short payment.
     pub causes: Option<cause::CauseInput<'a>>,
-}
-
-/// One row of the report's `expected` list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InstallmentRecord {
-    /// Contract id.
-    pub contract_id: String,
-    /// Period first day.
-    pub period_start: NaiveDate,
-    /// Period last day.
-    pub period_end: NaiveDate,
-    /// Installment number.
-    pub installment: u32,
-    /// Its trigger.
-    pub trigger: Trigger,
-    /// The period's weighted base.
-    pub weighted_base: Decimal,
-    /// The expectation.
-    pub expected: Decimal,
-    /// Due date.
-    pub due_on: Option<NaiveDate>,
-    /// Total received.
-    pub paid: Decimal,
-    /// Its status.
-    pub status: Status,
-    /// The payouts allocated to it, in allocation order.
-    pub allocations: Vec<Allocation>,
-    /// How its expectation was computed: the full trail of its period.
-    pub computation: Computation,
 }
 
 /// The result for one contract.

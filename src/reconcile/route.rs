@@ -5,8 +5,8 @@
 
 use crate::domain::contract::Contract;
 use crate::domain::finding::{Fact, Finding, FindingType};
+use crate::domain::lang::{self, Lang};
 use crate::domain::payout::Payout;
-use crate::lang::{self, Lang};
 use std::collections::HashMap;
 
 /// Payouts sorted to their contracts.

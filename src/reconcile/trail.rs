@@ -7,13 +7,14 @@
 //! catch-up, which only the trail needs); one trail per period, copied onto each of the
 //! period's installments with that installment's own share.
 
-use super::ContractComputation;
-use crate::compute::installments::InstallmentShare;
 use crate::compute::rebate::whole_term_scope;
-use crate::domain::contract::{Bracket, Contract, TierBasis, TierMode};
-use crate::domain::finding::{
-    BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, SourceRows, TierBracket,
+use crate::domain::computation::ContractComputation;
+use crate::domain::computation::InstallmentShare;
+use crate::domain::computation::{
+    BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
 };
+use crate::domain::contract::{Bracket, Contract, TierBasis, TierMode};
+use crate::domain::finding::SourceRows;
 use crate::domain::money::{self, Overflow, Rounding};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -207,11 +208,11 @@ pub fn for_installment(trail: &Computation, share: &InstallmentShare) -> Computa
 mod tests {
     use super::*;
     use crate::compute::installments::split;
-    use crate::compute::periods::tests::contract;
-    use crate::compute::periods::{segments, settlement_periods};
     use crate::compute::rebate::period_rebates;
     use crate::domain::contract::{Settlement, TierTable};
-    use crate::test_support::d;
+    use crate::domain::settlement::tests::contract;
+    use crate::domain::settlement::{segments, settlement_periods};
+    use crate::domain::test_support::d;
 
     fn trails(contract: &Contract, bases: &[&str]) -> Vec<Computation> {
         let periods = settlement_periods(contract);

@@ -2,15 +2,15 @@
 //! terms through every period's computation trail — weighted base per product and the
 //! billing rows (file, sheet, product and rows) behind it, tier scope, bracket(s),
 //! catch-up, cap, Earned, the split into installments — to the payouts matched and the
-//! findings, each with its evidence. The trail is [`crate::explain`]'s, the one
+//! findings, each with its evidence. The trail is [`crate::report::explain`]'s, the one
 //! `rebate-audit explain` prints; the sentences follow the audit's `--lang`.
 
 use super::markdown::escape;
+use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::finding::Finding;
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as format_money, format_rate};
-use crate::explain;
-use crate::lang::Lang;
-use crate::pipeline::{Audit, ContractResult};
+use crate::report::explain;
 use std::fmt::Write;
 
 /// A file name for a contract id: letters, digits, `-`, `_` and `.` kept, the rest `_`.

@@ -16,9 +16,9 @@
 
 use super::summary::{self, Table};
 use super::totals::Totals;
+use crate::domain::audit::Audit;
 use crate::domain::finding::Finding;
 use crate::domain::money::{format_money_grouped, group_thousands};
-use crate::pipeline::Audit;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};

@@ -2,24 +2,24 @@
 //! exactly two decimals, dates are ISO, and a field that does not apply is `null`.
 
 use super::totals::Totals;
-use crate::attribute::TableControl;
-use crate::baseline::{BaselineFinding, ChangeCounts, Changes};
-use crate::domain::finding::{
-    Allocation, BracketSlice, CatchUp, Check, Computation, Evidence, Finding, InstallmentSplit,
-    ProductBase, SourceRows, TierBracket,
+use crate::domain::audit::{Audit, InputFile};
+use crate::domain::baseline::{BaselineFinding, ChangeCounts, Changes};
+use crate::domain::computation::{
+    BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
 };
+use crate::domain::controls::LedgerTable;
+use crate::domain::controls::TableControl;
+use crate::domain::finding::{Allocation, Check, Evidence, Finding, SourceRows};
+use crate::domain::installment::InstallmentRecord;
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_rate};
-use crate::ingest::payouts::LedgerTable;
-use crate::pipeline::{Audit, InputFile};
-use crate::reconcile::InstallmentRecord;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The schema name written into every report.
-pub const SCHEMA: &str = "rebate-audit/findings/v1";
+pub const SCHEMA: &str = crate::domain::audit::FINDINGS_SCHEMA;
 
 fn money(amount: Decimal) -> String {
     format_money(amount)

@@ -2,10 +2,11 @@
 //! `report.html` and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out).
 //! Text from the inputs reaches the Markdown reports only through [`markdown::escape`].
 //! A run writes them into a staging folder that replaces `--out` as a whole once every
-//! file is written ([`crate::output`]), so a crash never leaves half a report, nor a mix
+//! file is written ([`crate::store`]), so a crash never leaves half a report, nor a mix
 //! of two runs' reports.
 
 pub mod evidence;
+pub mod explain;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -15,7 +16,7 @@ pub mod tables;
 pub mod totals;
 pub mod workbook;
 
-use crate::pipeline::Audit;
+use crate::domain::audit::Audit;
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -102,7 +103,7 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
 }
 
 /// Renders and writes every report under `out`, one at a time (a run passes its staging
-/// folder, see [`crate::output`]); stops between files once the run is interrupted. Old
+/// folder, see [`crate::store`]); stops between files once the run is interrupted. Old
 /// evidence files are removed first so the folder reflects this run only.
 ///
 /// # Errors
@@ -136,7 +137,7 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
             let Some((relative, render)) = files.get(index) else {
                 return;
             };
-            let result = crate::output::check().and_then(|()| {
+            let result = crate::store::check().and_then(|()| {
                 let path = out.join(relative);
                 let bytes = render().map_err(|message| {
                     io::Error::other(format!("{}: {message}", path.display()))
@@ -172,7 +173,7 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
 }
 
 /// Writes a report and flushes it to disk (`fsync`) while the other reports are being
-/// rendered, so the commit ([`crate::output::Output::commit`]) finds it already there.
+/// rendered, so the commit ([`crate::store::Output::commit`]) finds it already there.
 fn write_flushed(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
     let mut file = std::fs::File::create(path)?;

@@ -2,7 +2,7 @@
 //! `<evidence dir>/<contract>/` holding what a dispute needs, each file checkable on its own:
 //!
 //! - `trail.md`: the contract's computation trail, every period, as `rebate-audit explain
-//!   --contract ID` prints it ([`crate::explain::render`]);
+//!   --contract ID` prints it ([`crate::report::explain::render`]);
 //! - `source-rows.csv`: every billing row that made the contract's weighted base, with its
 //!   normalised fields and its original cells;
 //! - `payouts.csv`: the payouts that name the contract, their invoice fields, ledger place,
@@ -26,25 +26,26 @@
 
 use super::evidence;
 use super::tables::neutralise;
+use crate::app::config::Config;
+use crate::app::pipeline;
 use crate::attribute::{Attributor, ContractIndex, ContractPlan};
-use crate::config::Config;
+use crate::domain::audit::{Audit, ContractResult, InputRole};
 use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_rate};
 use crate::domain::payout::Payout;
 use crate::domain::period::YearMonth;
-use crate::fast_hash::FastMap;
 use crate::ingest::billing::{BillingSink, Recognised};
 use crate::ingest::capture::{CaptureReader, Captured, OriginalRows, Select};
 use crate::ingest::cell::Cell;
 use crate::ingest::header::{ColumnMap, ColumnSpec, required};
 use crate::ingest::table::{self, hex};
-use crate::pipeline::{self, Audit, ContractResult, InputRole};
-use crate::quality::shown;
+use crate::reconcile::quality::shown;
 use crate::ruleset::Rulesets;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as FastMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -279,7 +280,7 @@ pub fn capture_base_rows(
         .par_iter()
         .map(|path| {
             // Interrupted: the pass is abandoned, skip the remaining files.
-            if crate::output::interrupted() {
+            if crate::store::interrupted() {
                 return (
                     Err(table::TableError::Io {
                         location: Location::file(shown(path)),
@@ -848,7 +849,7 @@ pub fn write(audit: &Audit, config: &Config, command_line: &str) -> io::Result<V
 }
 
 /// [`write`] into `dir` (a run stages its packs in a temporary folder, see
-/// [`crate::output`]); stops between packs once the run is interrupted.
+/// [`crate::store`]); stops between packs once the run is interrupted.
 ///
 /// # Errors
 /// On any I/O failure, naming the path, or when interrupted.
@@ -883,7 +884,7 @@ pub fn write_to(
         .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", dir.display())))?;
     // One pack per task: each pack's bytes depend on its contract alone.
     let write_pack = |(position, &index): (usize, &usize)| -> io::Result<PathBuf> {
-        crate::output::check()?;
+        crate::store::check()?;
         let result = &audit.contracts[index];
         let id = result.contract.id.as_str();
         let rows = &pass.contracts[position];
@@ -898,7 +899,7 @@ pub fn write_to(
             .collect();
         let entries = vec![
             write_pack_file(&folder, "trail.md", |out| {
-                let trail = crate::explain::render(audit, id, None, audit.lang)
+                let trail = crate::report::explain::render(audit, id, None, audit.lang)
                     .map_err(io::Error::other)?;
                 out.write_all(trail.as_bytes())
             })?,

@@ -7,10 +7,10 @@ use super::html;
 use super::json::{billing_balanced, payout_balanced};
 use super::markdown;
 use super::totals::Totals;
-use crate::baseline::{Change, Changes};
+use crate::domain::audit::Audit;
+use crate::domain::baseline::{Change, Changes};
 use crate::domain::finding::{Finding, Severity};
 use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
-use crate::pipeline::Audit;
 use std::fmt::Write;
 
 /// How many findings the summary lists one by one (all are in findings.csv/json).
@@ -443,7 +443,7 @@ pub(super) fn inputs_table(audit: &Audit) -> Table {
                     input.role.word().into(),
                     input.path.clone(),
                     match input.role {
-                        crate::pipeline::InputRole::Billing if input.formats.is_empty() => {
+                        crate::domain::audit::InputRole::Billing if input.formats.is_empty() => {
                             "(none recognised)".into()
                         }
                         _ => input.formats.join(", "),

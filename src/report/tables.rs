@@ -2,7 +2,7 @@
 //! every spreadsheet report shares ([`neutralise`]): text that a spreadsheet could run as a
 //! formula is prefixed with `'`.
 
-use crate::baseline::Changes;
+use crate::domain::baseline::Changes;
 use crate::domain::finding::Finding;
 use crate::domain::money::{format_money, format_rate};
 use rust_decimal::Decimal;
@@ -389,7 +389,7 @@ mod tests {
             crate::baseline::Baseline::from_bytes("prev.json", listed.to_string().as_bytes())
                 .unwrap();
         let findings = [old, fresh];
-        let changes = Changes::compare(&baseline, &findings);
+        let changes = crate::baseline::compare(&baseline, &findings);
         let text = String::from_utf8(csv(&findings, Some(&changes)).unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].ends_with(",\"change\""), "{}", lines[0]);

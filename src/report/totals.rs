@@ -1,9 +1,9 @@
 //! The numbers every report leads with, computed once from the audit.
 
+use crate::domain::audit::Audit;
 use crate::domain::finding::{FindingType, Severity};
+use crate::domain::installment::Status;
 use crate::domain::money::format_money;
-use crate::pipeline::Audit;
-use crate::reconcile::evaluate::Status;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -19,15 +19,15 @@
 use super::json::{billing_balanced, payout_balanced};
 use super::tables::{self, Value, cell_text};
 use super::totals::Totals;
-use crate::attribute::{Exclusion, TableControl};
-use crate::baseline::{BaselineFinding, Changes};
+use crate::domain::audit::Audit;
+use crate::domain::baseline::{BaselineFinding, Changes};
+use crate::domain::controls::LedgerTable;
+use crate::domain::controls::{Exclusion, TableControl};
 use crate::domain::finding::{Finding, FindingType, Severity};
+use crate::domain::installment::InstallmentRecord;
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_money_grouped, format_rate};
 use crate::domain::payout::Payout;
-use crate::ingest::payouts::LedgerTable;
-use crate::pipeline::Audit;
-use crate::reconcile::InstallmentRecord;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Note, Workbook, Worksheet, XlsxError};
@@ -1108,7 +1108,7 @@ pub fn render(audit: &Audit, totals: &Totals) -> Result<Vec<u8>, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::d;
+    use crate::domain::test_support::d;
 
     #[test]
     fn significant_digits_ignore_trailing_fraction_zeros() {

@@ -1,6 +1,6 @@
 //! The hostile-input limits of the table reader, as one value: the defaults are the
 //! constants of [`super`] (`MAX_SPREADSHEET_BYTES`, …); the `[limits]` table of an
-//! `audit.toml` changes them for a run (see `crate::settings`).
+//! `audit.toml` changes them for a run (see `crate::app::settings`).
 //!
 //! Every limit refuses a whole file (or, for [`Limits::sheet_columns`], one row) with an
 //! error naming what was measured, the limit and the key that sets it; none is ever

@@ -12,12 +12,12 @@
 //! system. An option given on the command line wins over the file. An unknown key or a
 //! bad value is an error naming the file, its line, the key and what was expected.
 
-use crate::cli::{Args, Command, FailOn, LogFormat, RunArgs};
-use crate::config::AsOf;
+use crate::app::cli::{Args, Command, FailOn, LogFormat, RunArgs};
+use crate::app::config::AsOf;
+use crate::domain::lang::Lang;
 use crate::ingest::table::{
     EXCEL_CELLS, EXCEL_COLUMNS, LIMIT_KEYS, LimitKind, Limits, is_table_file, parse_size,
 };
-use crate::lang::Lang;
 use std::path::{Path, PathBuf};
 use toml::{Spanned, Value};
 

@@ -770,7 +770,7 @@ impl Output {
         tracing::debug!(
             out = %self.out().display(),
             folders = self.staged.len(),
-            elapsed_ms = crate::pipeline::elapsed_ms(started),
+            elapsed_ms = crate::app::pipeline::elapsed_ms(started),
             "reports flushed to disk and swapped in"
         );
         Ok(())

@@ -4,10 +4,10 @@
 
 use crate::attribute::{BillingTotals, ContractPlan};
 use crate::domain::finding::{Fact, Finding, FindingType};
+use crate::domain::lang::{self, Lang};
 use crate::domain::location::Location;
 use crate::domain::money::format_money;
 use crate::ingest::table::{FileDigest, TableError};
-use crate::lang::{self, Lang};
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::sync::Arc;
@@ -44,7 +44,7 @@ fn fact<'a>(subject: &'a str, reason: Option<&'a str>) -> Fact<'a> {
 /// or edited after the export, or the totals row is not what it says.
 fn totals_row_finding(
     table: &Location,
-    totals_row: &crate::attribute::TotalsRow,
+    totals_row: &crate::domain::controls::TotalsRow,
     lang: Lang,
 ) -> Option<Finding> {
     let stated = totals_row.stated?;

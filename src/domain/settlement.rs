@@ -108,7 +108,7 @@ pub(crate) mod tests {
         Base, Bracket, InstallmentRule, InvoiceKind, PayoutKind, TierBasis, TierMode, TierTable,
     };
     use crate::domain::location::Location;
-    use crate::test_support::day;
+    use crate::domain::test_support::day;
     use rust_decimal::Decimal;
 
     /// A contract with one 20% bracket; tests change what they need.

@@ -10,15 +10,16 @@
 //! sentences quoting cells) goes through [`escape`], so none of it can act as Markdown or
 //! HTML.
 
+use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::calendar::add_days;
+use crate::domain::computation::{Computation, TierBracket};
 use crate::domain::contract::{Contract, Settlement};
-use crate::domain::finding::{Computation, Finding, FindingType, TierBracket};
+use crate::domain::finding::{Finding, FindingType};
+use crate::domain::installment::InstallmentRecord;
+use crate::domain::installment::Status;
+use crate::domain::lang::{self, Lang};
 use crate::domain::money::{format_money_grouped as money, format_rate as rate};
 use crate::ingest::cell::Cell;
-use crate::lang::{self, Lang};
-use crate::pipeline::{Audit, ContractResult};
-use crate::reconcile::InstallmentRecord;
-use crate::reconcile::evaluate::Status;
 use crate::report::markdown::escape;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -878,7 +879,7 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::day;
+    use crate::domain::test_support::day;
 
     #[test]
     fn periods_are_months_quarters_or_years() {

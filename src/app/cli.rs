@@ -1,7 +1,7 @@
-//! Command-line arguments. Parsing only: [`crate::config::Config`] turns them into what the
+//! Command-line arguments. Parsing only: [`crate::app::config::Config`] turns them into what the
 //! audit runs on.
 
-use crate::lang::Lang;
+use crate::domain::lang::Lang;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

@@ -5,12 +5,12 @@
 //! shows — the format, the column each field comes from, the normalised lines and the
 //! rejected rows — is exactly what the audit would see.
 
+use crate::app::pipeline::{PipelineError, billing_layouts};
 use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
 use crate::domain::money::format_money_grouped;
 use crate::ingest::billing::{BillingReader, BillingSink, Recognised};
 use crate::ingest::table::{self, FileDigest, TableError};
-use crate::pipeline::{PipelineError, billing_layouts};
 use crate::ruleset::{Ruleset, Rulesets};
 use rust_decimal::Decimal;
 use serde::Serialize;

@@ -3,117 +3,30 @@
 //! merge happens in input order, and findings are sorted by a stable key, so the result
 //! is the same whatever the thread count.
 
+use crate::app::config::Config;
+use crate::app::progress::Progress;
 use crate::attribute::{
-    Attributor, BillingTotals, Bucket, ContractIndex, ContractPlan, FileLedger, TableControl,
+    Attributor, BillingTotals, Bucket, ContractIndex, ContractPlan, FileLedger,
 };
 use crate::compute::{installments, rebate};
-use crate::config::Config;
+use crate::domain::audit::{Audit, ContractResult, InputFile, InputRole};
+use crate::domain::computation::ContractComputation;
 use crate::domain::contract::Contract;
 use crate::domain::finding::{Finding, SourceRows};
 use crate::domain::money::Overflow;
 use crate::domain::payout::Payout;
 use crate::ingest::billing::BillingReader;
 use crate::ingest::contracts::{self, ContractErrors};
-use crate::ingest::payouts::{LedgerReader, LedgerTable, Ledgers};
+use crate::ingest::payouts::{LedgerReader, Ledgers};
 use crate::ingest::split;
 use crate::ingest::table::{self, FileDigest};
-use crate::progress::Progress;
-use crate::quality::{self, shown};
-use crate::reconcile::{
-    ContractComputation, ContractInput, ContractOutcome, InstallmentRecord, reconcile_contract,
-    route,
-};
+use crate::reconcile::quality::{self, shown};
+use crate::reconcile::{ContractInput, ContractOutcome, reconcile_contract, route};
 use crate::ruleset::{Ruleset, RulesetError, Rulesets};
-use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::Path;
-
-/// What kind of input a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum InputRole {
-    /// The contract workbook.
-    Contracts,
-    /// A billing export.
-    Billing,
-    /// A payout ledger.
-    Payouts,
-}
-
-impl InputRole {
-    /// The word used in reports.
-    pub fn word(self) -> &'static str {
-        match self {
-            InputRole::Contracts => "contracts",
-            InputRole::Billing => "billing",
-            InputRole::Payouts => "payouts",
-        }
-    }
-}
-
-/// One input file, for chain of custody.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputFile {
-    /// Its role.
-    pub role: InputRole,
-    /// Path as given or found.
-    pub path: String,
-    /// SHA-256 of the bytes parsed; `None` when the file could not be read.
-    pub sha256: Option<String>,
-    /// Size in bytes.
-    pub bytes: u64,
-    /// Text encoding, for CSV.
-    pub encoding: Option<&'static str>,
-    /// Data rows read.
-    pub rows: u64,
-    /// Hidden sheets, which are not read.
-    pub hidden_sheets: Vec<String>,
-    /// The billing formats its tables were recognised as (billing files only).
-    pub formats: Vec<String>,
-}
-
-/// One contract's per-period computation, for evidence files and summaries.
-#[derive(Debug, Clone)]
-pub struct ContractResult {
-    /// The contract.
-    pub contract: Contract,
-    /// Ruleset in force.
-    pub ruleset: String,
-    /// Periods, rebates and installments.
-    pub computation: ContractComputation,
-    /// The billing rows behind each period.
-    pub source_rows: Vec<Vec<SourceRows>>,
-    /// Where its installments are in [`Audit::installments`] (they are contiguous).
-    pub installments: std::ops::Range<usize>,
-}
-
-/// Everything an audit found, ready for the reports.
-#[derive(Debug, Clone)]
-pub struct Audit {
-    /// The audit date.
-    pub as_of: NaiveDate,
-    /// Rulesets in force: (name, origin, sha256).
-    pub rulesets: Vec<(String, String, String)>,
-    /// Input files in role, then argument order.
-    pub inputs: Vec<InputFile>,
-    /// Billing control totals, per table.
-    pub billing_controls: Vec<TableControl>,
-    /// Ledger control totals, per table.
-    pub payout_controls: Vec<LedgerTable>,
-    /// Per contract, in id order.
-    pub contracts: Vec<ContractResult>,
-    /// Every installment, by contract, period and number.
-    pub installments: Vec<InstallmentRecord>,
-    /// Every finding, sorted.
-    pub findings: Vec<Finding>,
-    /// Every payout read from the ledgers (rejected rows excluded), in ledger order.
-    pub payouts: Vec<Payout>,
-    /// The language the findings' sentences are in; evidence trails follow it.
-    pub lang: crate::lang::Lang,
-    /// This run against `--baseline`, when one is given ([`crate::baseline::attach`]).
-    pub changes: Option<crate::baseline::Changes>,
-}
 
 /// Why an audit could not run.
 #[derive(Debug, thiserror::Error)]
@@ -137,21 +50,21 @@ pub enum PipelineError {
     /// A computation overflowed.
     #[error("contract {0}: amounts are out of range (more than 28 significant digits)")]
     Overflow(String),
-    /// SIGTERM or SIGINT arrived ([`crate::output::interrupted`]).
+    /// SIGTERM or SIGINT arrived ([`crate::store::interrupted`]).
     #[error("interrupted")]
     Interrupted,
 }
 
 /// A `rejected_row` finding (reason `duplicate_file`) for a billing file whose bytes are
 /// those of an earlier one: its rows are not counted twice.
-fn duplicate_file(path: &Path, first: &Path, lang: crate::lang::Lang) -> Finding {
+fn duplicate_file(path: &Path, first: &Path, lang: crate::domain::lang::Lang) -> Finding {
     let location = crate::domain::location::Location::file(shown(path));
     let detail = match lang {
-        crate::lang::Lang::En => format!(
+        crate::domain::lang::Lang::En => format!(
             "{location}: the file is byte for byte the same as {} (same SHA-256); its rows were counted once, not twice",
             shown(first)
         ),
-        crate::lang::Lang::Zh => format!(
+        crate::domain::lang::Lang::Zh => format!(
             "{location}：该文件与 {} 完全相同（SHA-256 相同）；其中的行只计算一次，未重复计算",
             shown(first)
         ),
@@ -173,7 +86,7 @@ fn duplicate_file(path: &Path, first: &Path, lang: crate::lang::Lang) -> Finding
 
 /// The check between stages: `Err` once SIGTERM or SIGINT has arrived.
 fn stop_if_interrupted() -> Result<(), PipelineError> {
-    if crate::output::interrupted() {
+    if crate::store::interrupted() {
         Err(PipelineError::Interrupted)
     } else {
         Ok(())
@@ -427,35 +340,6 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
     })
 }
 
-impl Audit {
-    /// A contract's installment records, by period and number: a slice, found without
-    /// scanning every installment of the audit (reports ask once per period).
-    pub fn installments_of(&self, result: &ContractResult) -> &[InstallmentRecord] {
-        self.installments
-            .get(result.installments.clone())
-            .unwrap_or_default()
-    }
-
-    /// A contract's findings, in report order: a slice, found by binary search, because
-    /// findings are sorted by contract id first ([`Finding::sort_key`]).
-    pub fn findings_of(&self, contract_id: &str) -> &[Finding] {
-        fn key(finding: &Finding) -> &str {
-            finding.contract_id.as_deref().unwrap_or("")
-        }
-        debug_assert!(
-            self.findings
-                .windows(2)
-                .all(|pair| key(&pair[0]) <= key(&pair[1]))
-        );
-        let first = self
-            .findings
-            .partition_point(|finding| key(finding) < contract_id);
-        let end =
-            first + self.findings[first..].partition_point(|finding| key(finding) == contract_id);
-        &self.findings[first..end]
-    }
-}
-
 /// Milliseconds since `started`, for the stage lines of the log.
 pub fn elapsed_ms(started: std::time::Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
@@ -555,7 +439,7 @@ fn read_billing_file(
     progress: &Progress,
 ) -> Result<(Result<FileDigest, table::TableError>, FileLedger), Overflow> {
     let file = shown(path);
-    if crate::output::interrupted() {
+    if crate::store::interrupted() {
         let interrupted = table::TableError::Io {
             location: crate::domain::location::Location::file(file),
             source: std::io::Error::other("interrupted"),
@@ -593,7 +477,7 @@ fn read_billing_file(
             .into_par_iter()
             .map(|part| {
                 let mut reader = BillingReader::resume(&position, Attributor::new(index));
-                if crate::output::interrupted() {
+                if crate::store::interrupted() {
                     return (Ok(()), reader.into_sink().finish());
                 }
                 let read = split::read_part(path, file.clone(), &plan, part, &mut reader);

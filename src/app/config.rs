@@ -1,12 +1,12 @@
 //! The validated run configuration: arguments resolved once, so the pipeline never sees
-//! raw command-line text. Options from `--config FILE` ([`crate::settings`]) are merged
+//! raw command-line text. Options from `--config FILE` ([`crate::app::settings`]) are merged
 //! in first; an option given on the command line wins.
 
+use crate::app::cli::RunArgs;
+use crate::app::settings::SettingsError;
 use crate::baseline::{Baseline, BaselineError};
-use crate::cli::RunArgs;
 use crate::domain::finding::Severity;
 use crate::ingest::table::is_table_file;
-use crate::settings::SettingsError;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::path::{Path, PathBuf};
 
@@ -101,7 +101,7 @@ pub struct Config {
     /// No progress bar and no summary line (cron).
     pub quiet: bool,
     /// The language of the sentences in the reports.
-    pub lang: crate::lang::Lang,
+    pub lang: crate::domain::lang::Lang,
     /// The findings of an earlier run to compare with (`--baseline`), read and checked.
     pub baseline: Option<Baseline>,
     /// Whether only findings that are new against the baseline set the exit status.
@@ -180,7 +180,7 @@ impl Config {
     pub fn from_args(args: &RunArgs, today: NaiveDate) -> Result<Config, ConfigError> {
         let merged;
         let args = if args.config.is_some() {
-            merged = crate::settings::apply(args.clone())?;
+            merged = crate::app::settings::apply(args.clone())?;
             &merged
         } else {
             args

@@ -7,8 +7,8 @@
 //! by side (`match lang { En => …, Zh => … }`); this module holds only the pieces they
 //! share: money with its unit, period labels, counts and the words for invoice types.
 
-use crate::domain::contract::InvoiceKind;
-use crate::domain::money::format_money_grouped;
+use super::contract::InvoiceKind;
+use super::money::format_money_grouped;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -103,7 +103,7 @@ pub fn invoice_kind(kind: InvoiceKind, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{d, day};
+    use crate::domain::test_support::{d, day};
 
     #[test]
     fn money_carries_its_unit_in_chinese_only() {

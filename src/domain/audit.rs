@@ -1,0 +1,130 @@
+//! The result of an audit: inputs with their hashes, control totals, every contract's
+//! computation, every installment and every finding — everything the reports are
+//! rendered from, and nothing a stage keeps for itself.
+
+use super::baseline::Changes;
+use super::computation::ContractComputation;
+use super::contract::Contract;
+use super::controls::{LedgerTable, TableControl};
+use super::finding::{Finding, SourceRows};
+use super::installment::InstallmentRecord;
+use super::lang::Lang;
+use super::payout::Payout;
+use chrono::NaiveDate;
+
+/// The schema name findings.json carries (SPEC §5); a baseline must carry it too.
+pub const FINDINGS_SCHEMA: &str = "rebate-audit/findings/v1";
+
+/// What kind of input a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputRole {
+    /// The contract workbook.
+    Contracts,
+    /// A billing export.
+    Billing,
+    /// A payout ledger.
+    Payouts,
+}
+
+impl InputRole {
+    /// The word used in reports.
+    pub fn word(self) -> &'static str {
+        match self {
+            InputRole::Contracts => "contracts",
+            InputRole::Billing => "billing",
+            InputRole::Payouts => "payouts",
+        }
+    }
+}
+
+/// One input file, for chain of custody.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// Its role.
+    pub role: InputRole,
+    /// Path as given or found.
+    pub path: String,
+    /// SHA-256 of the bytes parsed; `None` when the file could not be read.
+    pub sha256: Option<String>,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Text encoding, for CSV.
+    pub encoding: Option<&'static str>,
+    /// Data rows read.
+    pub rows: u64,
+    /// Hidden sheets, which are not read.
+    pub hidden_sheets: Vec<String>,
+    /// The billing formats its tables were recognised as (billing files only).
+    pub formats: Vec<String>,
+}
+
+/// One contract's per-period computation, for evidence files and summaries.
+#[derive(Debug, Clone)]
+pub struct ContractResult {
+    /// The contract.
+    pub contract: Contract,
+    /// Ruleset in force.
+    pub ruleset: String,
+    /// Periods, rebates and installments.
+    pub computation: ContractComputation,
+    /// The billing rows behind each period.
+    pub source_rows: Vec<Vec<SourceRows>>,
+    /// Where its installments are in [`Audit::installments`] (they are contiguous).
+    pub installments: std::ops::Range<usize>,
+}
+
+/// Everything an audit found, ready for the reports.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    /// The audit date.
+    pub as_of: NaiveDate,
+    /// Rulesets in force: (name, origin, sha256).
+    pub rulesets: Vec<(String, String, String)>,
+    /// Input files in role, then argument order.
+    pub inputs: Vec<InputFile>,
+    /// Billing control totals, per table.
+    pub billing_controls: Vec<TableControl>,
+    /// Ledger control totals, per table.
+    pub payout_controls: Vec<LedgerTable>,
+    /// Per contract, in id order.
+    pub contracts: Vec<ContractResult>,
+    /// Every installment, by contract, period and number.
+    pub installments: Vec<InstallmentRecord>,
+    /// Every finding, sorted.
+    pub findings: Vec<Finding>,
+    /// Every payout read from the ledgers (rejected rows excluded), in ledger order.
+    pub payouts: Vec<Payout>,
+    /// The language the findings' sentences are in; evidence trails follow it.
+    pub lang: Lang,
+    /// This run against `--baseline`, when one is given ([`crate::baseline::attach`]).
+    pub changes: Option<Changes>,
+}
+
+impl Audit {
+    /// A contract's installment records, by period and number: a slice, found without
+    /// scanning every installment of the audit (reports ask once per period).
+    pub fn installments_of(&self, result: &ContractResult) -> &[InstallmentRecord] {
+        self.installments
+            .get(result.installments.clone())
+            .unwrap_or_default()
+    }
+
+    /// A contract's findings, in report order: a slice, found by binary search, because
+    /// findings are sorted by contract id first ([`Finding::sort_key`]).
+    pub fn findings_of(&self, contract_id: &str) -> &[Finding] {
+        fn key(finding: &Finding) -> &str {
+            finding.contract_id.as_deref().unwrap_or("")
+        }
+        debug_assert!(
+            self.findings
+                .windows(2)
+                .all(|pair| key(&pair[0]) <= key(&pair[1]))
+        );
+        let first = self
+            .findings
+            .partition_point(|finding| key(finding) < contract_id);
+        let end =
+            first + self.findings[first..].partition_point(|finding| key(finding) == contract_id);
+        &self.findings[first..end]
+    }
+}

@@ -2,7 +2,7 @@
 //! schedule, separated by a `====` line) loaded as a contract folder, then the rebate
 //! arithmetic on every contract that loads, with ordinary and extreme bases.
 //! The body is `rebate_audit_fuzz::contract_loader` (fuzz/src/lib.rs), which
-//! tests/fuzz_regressions.rs also runs on stable.
+//! tests/it/fuzz_regressions.rs also runs on stable.
 
 #![no_main]
 

@@ -2,7 +2,7 @@
 //! a `.zip`) through `table::read_file` with a recording visitor, and through the billing
 //! reader with and without its CSV fast path, which must agree line for line.
 //! The body is `rebate_audit_fuzz::csv_reader` (fuzz/src/lib.rs), which
-//! tests/fuzz_regressions.rs also runs on stable.
+//! tests/it/fuzz_regressions.rs also runs on stable.
 
 #![no_main]
 

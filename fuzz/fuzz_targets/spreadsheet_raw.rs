@@ -1,7 +1,7 @@
 //! Fuzz target `spreadsheet_raw`: the raw bytes read as `.xlsx`, `.xlsb`, `.xls` and `.ods`
 //! through `table::read_file` (zip checks, then calamine).
 //! The body is `rebate_audit_fuzz::spreadsheet_raw` (fuzz/src/lib.rs), which
-//! tests/fuzz_regressions.rs also runs on stable.
+//! tests/it/fuzz_regressions.rs also runs on stable.
 
 #![no_main]
 

@@ -2,7 +2,7 @@
 //! `zip` crate from fuzzer-chosen XML fragments (sheet, shared strings, workbook, styles;
 //! see `rebate_audit_fuzz::xlsx_from_fragments`), read through `table::read_file`.
 //! The body is `rebate_audit_fuzz::spreadsheet_reader` (fuzz/src/lib.rs), which
-//! tests/fuzz_regressions.rs also runs on stable.
+//! tests/it/fuzz_regressions.rs also runs on stable.
 
 #![no_main]
 

@@ -2,7 +2,7 @@
 //! `DateOrder`, months, period starts, period references, rates, portions, whole numbers)
 //! on the bytes as text and as numbers, plus the money helpers.
 //! The body is `rebate_audit_fuzz::value_parsers` (fuzz/src/lib.rs), which
-//! tests/fuzz_regressions.rs also runs on stable.
+//! tests/it/fuzz_regressions.rs also runs on stable.
 
 #![no_main]
 

@@ -1,7 +1,7 @@
 //! The bodies of the fuzz targets, as plain functions of the input bytes.
 //!
 //! The cargo-fuzz targets in `fuzz/fuzz_targets/` call them under libFuzzer (nightly), and
-//! `tests/fuzz_regressions.rs` runs the very same functions on stable Rust over the seed
+//! `tests/it/fuzz_regressions.rs` runs the very same functions on stable Rust over the seed
 //! corpus in `tests/fixtures/fuzz/<target>/` and a deterministic mutation loop (this file
 //! is compiled into that test with `#[path]`). A body returns normally for every input the
 //! auditor handles well, including every input it rejects with a clear error; it panics on

@@ -22,7 +22,7 @@
 //! `whole_workbook_size`), and time within one pass over it.
 //!
 //! Tied to calamine 0.38 (`src/cfb.rs`, `Xls::parse_workbook`): a calamine upgrade is a
-//! reviewed change, and `tests/fuzz_regressions.rs` keeps the inputs that once failed.
+//! reviewed change, and `tests/it/fuzz_regressions.rs` keeps the inputs that once failed.
 
 use super::{Limit, Limits, TableError};
 use crate::domain::location::Location;

@@ -28,7 +28,7 @@
 //! them here changes only the wording.
 //!
 //! Tied to calamine 0.38; a calamine upgrade is a reviewed change, and
-//! `tests/fuzz_regressions.rs` keeps the inputs that once panicked.
+//! `tests/it/fuzz_regressions.rs` keeps the inputs that once panicked.
 
 use std::io::Read;
 

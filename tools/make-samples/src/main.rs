@@ -7,7 +7,7 @@
 //! XLSX and zip files, and a payout ledger with a handful of deliberate mistakes. It then recomputes every expected installment straight from the
 //! formulas of SPEC §3 with exact decimals (`rust_decimal`), reconciles the ledger per
 //! SPEC §4, checks that exactly the intended findings come out, and writes the numbers into
-//! `samples/README.md` and, machine-readable, `samples/expected.json` (which `tests/demo.rs`
+//! `samples/README.md` and, machine-readable, `samples/expected.json` (which `tests/it/demo.rs`
 //! compares with the auditor's `findings.json`). Nothing here reads the auditor's code.
 //!
 //! Run from the repository root: `cargo run -p make-samples`.
@@ -2533,7 +2533,7 @@ fn write_readme(
         "It exits with status 1, because the demo contains findings at warning level and above. \
          The same expectations are in `expected.json` (every installment, every finding with the \
          fields that identify and quantify it, and the control totals per table), and \
-         `cargo test --test demo` runs the auditor on this folder and compares its `findings.json` \
+         `cargo test --test it demo::` runs the auditor on this folder and compares its `findings.json` \
          with them."
     )?;
     writeln!(w)?;
@@ -3060,7 +3060,7 @@ fn explain(f: &Finding, payouts: &[Payout], cs: &[Contract]) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// expected.json: the same expectations, machine-readable (read by tests/demo.rs)
+// expected.json: the same expectations, machine-readable (read by tests/it/demo.rs)
 // ---------------------------------------------------------------------------------------
 
 #[derive(Serialize)]
@@ -3151,7 +3151,7 @@ struct ExpPayoutControl {
 #[derive(Serialize)]
 struct ExpControls {
     note: &'static str,
-    /// the first table of every billing file (tests/demo.rs looks controls up by file)
+    /// the first table of every billing file (tests/it/demo.rs looks controls up by file)
     billing: Vec<ExpBillingControl>,
     /// every billing table, zip members and sheets included
     billing_tables: Vec<ExpBillingControl>,
@@ -3348,7 +3348,7 @@ fn write_expected(
     let doc = ExpectedDoc {
         schema: "make-samples/expected/v1",
         note: "Written by tools/make-samples from SPEC §3/§4, independently of the auditor; \
-               checked by tests/demo.rs. Do not edit by hand.",
+               checked by tests/it/demo.rs. Do not edit by hand.",
         as_of: as_of.iso(),
         installments,
         findings: out,

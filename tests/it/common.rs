@@ -2,8 +2,6 @@
 //! workbooks, billing and payout CSVs, a temporary folder per test, and one run of the
 //! real binary. Not every crate uses every helper, hence the `dead_code` allowance.
 
-#![allow(dead_code)]
-
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,9 +6,8 @@
 //! 139 (crash) — with the hostile file reported by name and the good bill still audited,
 //! and the peak memory of the process is checked.
 
-mod common;
-
-use common::{Book, Fixture, simple_payouts, standard_billing};
+use crate::common;
+use crate::common::{Book, Fixture, simple_payouts, standard_billing};
 use serde_json::Value;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

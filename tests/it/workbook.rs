@@ -2,13 +2,11 @@
 //! calamine (and `findings.csv`/`findings.xlsx` where they share its rules: the `change`
 //! column of a baseline run, money beyond 15 digits). The standard fixture is contract
 //! `C1` over January 2025 (one tier of 20%, due 30 days after the period): a January bill
-//! of 10,000.00 earns 2,000.00, due on 2025-03-02 (see tests/cli.rs).
+//! of 10,000.00 earns 2,000.00, due on 2025-03-02 (see tests/it/cli.rs).
 
-mod common;
-
+use crate::common::*;
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
-use common::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;

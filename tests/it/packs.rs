@@ -4,9 +4,7 @@
 //! manifest's hashes are the files' real SHA-256, that `--evidence DIR` moves them, that
 //! stale packs go, and that the bytes do not depend on the thread count.
 
-mod common;
-
-use common::{Book, Fixture, contract, simple_payouts};
+use crate::common::{Book, Fixture, contract, simple_payouts};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use sha2::{Digest, Sha256};

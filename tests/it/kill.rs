@@ -7,7 +7,7 @@
 //! The tests of this file run one at a time (they measure time and kill processes, and
 //! the machine has two cores): each takes [`serial`] first.
 
-#[path = "../examples/support/mod.rs"]
+#[path = "../../examples/support/mod.rs"]
 mod support;
 
 use std::collections::BTreeMap;

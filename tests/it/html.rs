@@ -9,9 +9,7 @@
 //! Without Chromium the browser tests fail and say how to install it; with
 //! `REBATE_AUDIT_SKIP_BROWSER=1` they check the page's bytes only.
 
-mod common;
-
-use common::{Book, Fixture, Run, billing_csv, contract, payouts_csv, simple_payouts};
+use crate::common::{Book, Fixture, Run, billing_csv, contract, payouts_csv, simple_payouts};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -7,9 +7,7 @@
 //! Each run is watched: if the binary is still running after its deadline it is killed
 //! and the test fails, so a regression shows up as a failure, not a stuck test run.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -6,9 +6,7 @@
 //! The demo runs from the repository root so that paths read `samples/…`, as in
 //! `samples/audit.toml`, whose relative paths are relative to its own folder.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -6,9 +6,7 @@
 //! have built as a 16 GiB grid (refused under `ulimit -v`, in little memory), and a cell
 //! reference calamine would overflow on (refused, naming it, without a panic).
 
-mod common;
-
-use common::{Book, Fixture, Run, assert_mentions, simple_payouts, standard_billing};
+use crate::common::{Book, Fixture, Run, assert_mentions, simple_payouts, standard_billing};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -381,10 +379,10 @@ fn a_value_past_the_last_column_read_rejects_its_row_and_is_read_once_the_limit_
 }
 
 // ---------------------------------------------------------------------------------------
-// Under an address-space limit (the pattern of tests/hostile.rs)
+// Under an address-space limit (the pattern of tests/it/hostile.rs)
 // ---------------------------------------------------------------------------------------
 
-/// The address-space limit of a run, in KiB (as tests/hostile.rs: about seven times what
+/// The address-space limit of a run, in KiB (as tests/it/hostile.rs: about seven times what
 /// a normal run of the test build needs).
 const ADDRESS_SPACE_KB: u64 = 1_000_000;
 

@@ -7,9 +7,7 @@
 //! a January bill of 10,000.00 earns E = 10,000.00 × 20% = 2,000.00, due on
 //! 2025-01-31 + 30 days = 2025-03-02.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

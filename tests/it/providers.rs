@@ -27,9 +27,7 @@
 //! amounts are exact decimals as written (trailing zeros dropped), products go through the
 //! ruleset's aliases, then the generic ones.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

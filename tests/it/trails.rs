@@ -4,15 +4,14 @@
 //!   under `tests/golden/` — a retroactive catch-up (ALI-2024-001, 2024-Q4), a marginal
 //!   table cut by its cap (TX-2025-002, 2025-10) and an unpaid month in Chinese
 //!   (TX-2025-002, 2025-06). After a deliberate change to the trail, regenerate them with
-//!   `UPDATE_GOLDEN=1 cargo test --test trails` and review the diff.
+//!   `UPDATE_GOLDEN=1 cargo test --test it trails::` and review the diff.
 //! - `evidence/<contract>.md` carries the same trail, and `findings.json` the same numbers.
 //! - `--lang zh` changes the sentences only: ids and every other field stay the same, and
 //!   every installment finding type reads as Chinese.
 //! - Invoice findings carry every field checked, expected against found.
 
-mod common;
-
-use common::{Book, Fixture, billing_csv, contract, payouts_csv, simple_payouts};
+use crate::common;
+use crate::common::{Book, Fixture, billing_csv, contract, payouts_csv, simple_payouts};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -94,7 +93,7 @@ fn assert_golden(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|error| {
         panic!(
-            "{}: {error}; run `UPDATE_GOLDEN=1 cargo test --test trails` to create it",
+            "{}: {error}; run `UPDATE_GOLDEN=1 cargo test --test it trails::` to create it",
             path.display()
         )
     });
@@ -106,7 +105,7 @@ fn assert_golden(name: &str, actual: &str) {
             .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
         panic!(
             "{} differs from the output at line {}:\n  golden: {:?}\n  actual: {:?}\n\
-             If the change is intended, run `UPDATE_GOLDEN=1 cargo test --test trails` and \
+             If the change is intended, run `UPDATE_GOLDEN=1 cargo test --test it trails::` and \
              review the diff.\n--- actual output ---\n{actual}",
             path.display(),
             line + 1,

@@ -14,7 +14,7 @@
 //! inputs per target instead of the default, `FUZZ_SEED=N` starts elsewhere (see
 //! docs/FUZZING.md).
 
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod bodies;
 
 use bodies::{TARGETS, Target};
@@ -556,7 +556,7 @@ fn contract_loader_survives_its_corpus_and_mutations() {
 fn every_target_has_a_fuzz_binary_a_corpus_and_a_test() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let manifest = std::fs::read_to_string(root.join("fuzz/Cargo.toml")).unwrap();
-    let this = std::fs::read_to_string(root.join("tests/fuzz_regressions.rs")).unwrap();
+    let this = std::fs::read_to_string(root.join("tests/it/fuzz_regressions.rs")).unwrap();
     for target in TARGETS {
         let name = target.name;
         assert!(

@@ -1,4 +1,4 @@
-//! End-to-end tests of the audit rules beyond the basics in `tests/cli.rs`: user rulesets
+//! End-to-end tests of the audit rules beyond the basics in `tests/it/cli.rs`: user rulesets
 //! (`--rulesets`), overlapping contracts, unknown products, clawbacks, staged schedules,
 //! transparent settlement, period-referenced payouts, every `mis_invoiced` reason, hidden
 //! and unrecognised billing sheets, the `list` and `cash` bases, and late interest.
@@ -9,9 +9,7 @@
 //! 2025, monthly settlement, `period` basis, retroactive, due 30 days after the period
 //! ends, no grace, late interest 0.05% a day, invoice `none`, payout kind `cash`.
 
-mod common;
-
-use common::{
+use crate::common::{
     Book, Fixture, Run, Val, assert_mentions, billing_csv, contract, csv_text, installment, only,
     payouts_csv, simple_payouts, standard_billing,
 };

@@ -7,10 +7,9 @@
 //! failure file is written: a failing case is printed, shrunk. `PROPTEST_CASES=N` runs N
 //! cases of every property for a longer search.
 
-mod common;
-
+use crate::common;
+use crate::common::{Book, Fixture, Run, billing_csv, contract, simple_payouts};
 use calamine::{Data, Reader};
-use common::{Book, Fixture, Run, billing_csv, contract, simple_payouts};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use rebate_audit::compute::{installments, rebate};

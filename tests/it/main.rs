@@ -1,0 +1,25 @@
+//! The integration tests: one test binary (so `tests/` compiles once), one module per
+//! concern. Each runs the real `rebate-audit` binary on real files; `common` holds the
+//! fixtures they share.
+
+#![allow(dead_code)]
+
+mod architecture;
+mod cli;
+mod common;
+mod demo;
+mod formats;
+mod fuzz_regressions;
+mod hostile;
+mod html;
+mod kill;
+mod limits;
+mod long_terms;
+mod mutations;
+mod nightly;
+mod packs;
+mod properties;
+mod providers;
+mod rules;
+mod trails;
+mod workbook;

@@ -311,8 +311,11 @@ fn resolve(
     Some(absolute)
 }
 
+/// Each module (by path) and the modules it imports.
+type Edges = BTreeMap<Vec<String>, BTreeSet<Vec<String>>>;
+
 /// Every file's imports, as module paths.
-fn graph() -> (Vec<Module>, BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) {
+fn graph() -> (Vec<Module>, Edges) {
     let modules = modules();
     let known: BTreeSet<Vec<String>> = modules.iter().map(|module| module.path.clone()).collect();
     let mut edges = BTreeMap::new();
@@ -381,7 +384,7 @@ fn no_file_imports_a_file_that_imports_it_back() {
     let (_, edges) = graph();
     // Tarjan's strongly connected components; any with two or more files is a cycle.
     struct State<'a> {
-        edges: &'a BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
+        edges: &'a Edges,
         index: BTreeMap<&'a Vec<String>, usize>,
         low: BTreeMap<&'a Vec<String>, usize>,
         stack: Vec<&'a Vec<String>>,

@@ -63,6 +63,7 @@ SCENARIOS=(
     "demo-early|run --contracts in/samples/contracts.xlsx --billing in/samples/billing --payouts in/samples/payouts.xlsx --as-of 2025-06-30 --out out --fail-on info"
     "demo-config|run --config in/samples/audit.toml --out out"
     "demo-threads1|run --contracts in/samples/contracts.xlsx --billing in/samples/billing --payouts in/samples/payouts.xlsx --as-of 2026-06-30 --out out --threads 1 --quiet"
+    "limits|run --config in/limits.toml"
     "formats|formats"
     "bad-as-of|run --contracts in/samples/contracts.xlsx --billing in/samples/billing --payouts in/samples/payouts.xlsx --as-of 2026-13-01 --out out"
     "missing-billing|run --contracts in/samples/contracts.xlsx --billing in/nothing --payouts in/samples/payouts.xlsx --as-of 2026-06-30 --out out"
@@ -105,6 +106,8 @@ run_side() {
         ln -s "$ROOT/samples" "$stage/in/samples"
         ln -s "$ROOT/tests" "$stage/in/tests"
         ln -s "$DATA" "$stage/in/data"
+        printf '%s\n' 'contracts = "samples/contracts.xlsx"' 'billing = ["samples/billing/aliyun/*.xlsx", "samples/billing/huawei", "tests/fixtures/formats/billing.xls"]' \
+            'payouts = "samples/payouts.xlsx"' 'as_of = "2026-06-30"' 'out = "../out"' '[limits]' 'whole_workbook_size = 4096' 'sheet_columns = 30' >"$stage/in/limits.toml"
         cp "$binary" "$stage/rebate-audit"
         local status=0
         # shellcheck disable=SC2086
@@ -116,7 +119,7 @@ run_side() {
                 --payouts in/samples/payouts.xlsx --as-of 2026-07-31 --out out-baseline --baseline out/findings.json \
                 >stdout-baseline.txt 2>stderr-baseline.txt) || echo $? >"$stage/status-baseline.txt"
         fi
-        rm -f "$stage/rebate-audit" "$stage/in/samples" "$stage/in/tests" "$stage/in/data"
+        rm -f "$stage/rebate-audit" "$stage/in/samples" "$stage/in/tests" "$stage/in/data" "$stage/in/limits.toml"
         rmdir "$stage/in"
         if [[ $STDERR == ignore ]]; then
             rm -f "$stage"/stderr*.txt
@@ -128,6 +131,16 @@ run_side() {
 
 echo "== running ${#SCENARIOS[@]} scenarios with $OLD" >&2
 run_side old "$OLD"
+# Intended changes since the binaries this script compares were first built: evidence
+# packs moved from evidence/<contract>/ to packs/<contract>/ (issue 12). An older
+# binary's packs are moved the same way before the comparison.
+for evidence in "$WORK"/old/*/out/evidence; do
+    for pack in "$evidence"/*/; do
+        [[ -f $pack/manifest.json ]] || continue
+        mkdir -p "${evidence%/evidence}/packs"
+        mv "$pack" "${evidence%/evidence}/packs/"
+    done
+done
 echo "== running ${#SCENARIOS[@]} scenarios with $NEW" >&2
 run_side new "$NEW"
 

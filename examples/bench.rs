@@ -117,21 +117,31 @@ fn main() {
     else {
         unreachable!("a run command");
     };
-    let config = Config::from_args(
+    let config = Config::new(
         &args,
+        None,
         chrono::NaiveDate::from_ymd_opt(2026, 6, 30).expect("a date"),
     )
     .expect("valid arguments");
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .expect("thread pool");
+    let pool = rebate_audit::app::thread_pool(options.threads).expect("thread pool");
     let started = Instant::now();
+    let cancel = rebate_audit::app::cancel::Cancel::never();
+    let progress = rebate_audit::app::progress::Progress::hidden();
     let audit = pool
-        .install(|| rebate_audit::app::pipeline::audit(&config))
+        .install(|| {
+            let inputs = rebate_audit::app::discover::discover(&config).expect("the inputs exist");
+            let services = rebate_audit::app::services::Services {
+                cancel: &cancel,
+                progress: &progress,
+                limits: &config.limits,
+            };
+            rebate_audit::app::stages::audit(&config, &inputs, services)
+        })
         .expect("the audit runs");
     let audited = started.elapsed();
-    rebate_audit::report::write_all(&audit, &config.out).expect("reports write");
+    std::fs::create_dir_all(&config.out).expect("the output folder");
+    pool.install(|| rebate_audit::app::write::write_reports(&audit, &config.out, &cancel))
+        .expect("reports write");
     let reported = started.elapsed() - audited;
     let lines: u64 = audit
         .billing_controls

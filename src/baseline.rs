@@ -8,10 +8,9 @@
 //! finding of the baseline whose id is not in this run is `resolved`. With
 //! `--fail-on-new`, only new findings at or above `--fail-on` make the exit status 1.
 
-use crate::domain::audit::Audit;
 use crate::domain::audit::FINDINGS_SCHEMA as SCHEMA;
-use crate::domain::baseline::{BaselineFinding, Change, Changes};
-use crate::domain::finding::{Finding, Severity};
+use crate::domain::baseline::{BaselineFinding, Changes};
+use crate::domain::finding::Finding;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -144,57 +143,11 @@ pub fn compare(baseline: &Baseline, findings: &[Finding]) -> Changes {
     }
 }
 
-/// Compares the audit's findings with the baseline and keeps the result on the audit,
-/// for the reports; logs a `compare baseline` stage line.
-pub fn attach(audit: &mut Audit, baseline: &Baseline) {
-    let started = std::time::Instant::now();
-    let changes = compare(baseline, &audit.findings);
-    let counts = changes.counts(&audit.findings);
-    tracing::info!(
-        stage = "compare baseline",
-        baseline = %baseline.path,
-        findings = audit.findings.len(),
-        new = counts.new,
-        persisting = counts.persisting,
-        resolved = counts.resolved,
-        elapsed_ms = crate::app::pipeline::elapsed_ms(started),
-        "stage finished"
-    );
-    audit.changes = Some(changes);
-}
-
-/// `; against the baseline: 2 new (1 error), 15 persisting, 1 resolved` for the line a
-/// run prints on standard output; empty without a baseline.
-pub fn summary_line(audit: &Audit) -> String {
-    let Some(changes) = &audit.changes else {
-        return String::new();
-    };
-    let counts = changes.counts(&audit.findings);
-    format!(
-        "; against the baseline: {} new ({} error), {} persisting, {} resolved",
-        counts.new,
-        counts.new_by_severity.get("error").copied().unwrap_or(0),
-        counts.persisting,
-        counts.resolved
-    )
-}
-
-/// Whether the run's findings make the exit status 1: any finding at or above `fail_on`,
-/// or with `new_only` (and a baseline) only the new ones.
-pub fn fails(audit: &Audit, fail_on: Severity, new_only: bool) -> bool {
-    audit.findings.iter().any(|finding| {
-        finding.severity >= fail_on
-            && match (&audit.changes, new_only) {
-                (Some(changes), true) => changes.change(finding) == Change::New,
-                _ => true,
-            }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::finding::{Fact, FindingType};
+    use crate::domain::baseline::Change;
+    use crate::domain::finding::{Fact, FindingType, Severity};
 
     fn finding(finding_type: FindingType, payout: &str) -> Finding {
         Finding::new(

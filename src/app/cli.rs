@@ -155,11 +155,7 @@ pub struct RunArgs {
     /// The language of the sentences in the reports (`detail`, evidence trails): English
     /// (default) or Chinese. Types, reasons, ids and JSON keys stay English.
     #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    /// The hostile-input limits from the `[limits]` table of the --config file (no flag
-    /// sets them; `None`: the defaults).
-    #[arg(skip)]
-    pub limits: Option<crate::ingest::table::Limits>,
+    pub lang: Option<LangArg>,
 }
 
 /// Arguments of `rebate-audit explain`.
@@ -193,8 +189,8 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "NAME")]
     pub format: Option<String>,
     /// The language of the trail and of the findings' sentences.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
 }
 
 impl ExplainArgs {
@@ -210,6 +206,26 @@ impl ExplainArgs {
             lang: Some(self.lang),
             quiet: true,
             ..RunArgs::default()
+        }
+    }
+}
+
+/// `--lang`: the language of the sentences people read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese (简体中文).
+    Zh,
+}
+
+impl LangArg {
+    /// The language it names.
+    pub fn lang(self) -> Lang {
+        match self {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
         }
     }
 }

@@ -1,23 +1,25 @@
 //! The application layer: composes the stages (load rulesets → load contracts → read
 //! billing → read payouts → compute → reconcile → baseline → write reports → evidence
-//! packs → commit), owns the thread pool, the cancellation of a run, the input limits
-//! and the configuration. The only layer that imports every other one.
+//! packs → commit), owns the thread pool, the cancellation of a run, the input limits and
+//! the configuration. The only layer that imports every other one.
 
+pub mod as_of;
+pub mod billing;
+pub mod cancel;
 pub mod cli;
+pub mod commands;
 pub mod config;
-pub mod inspect;
-pub mod pipeline;
+pub mod custody;
+pub mod discover;
+pub mod logging;
 pub mod progress;
+pub mod services;
 pub mod settings;
+pub mod stages;
+pub mod write;
 
-use crate::baseline;
-use crate::domain::finding::Severity;
-use crate::report;
-use crate::ruleset;
-use crate::store as output;
-use cli::{Args, Command, ExplainArgs, InspectArgs, RunArgs};
-use config::{Config, ConfigError};
-use pipeline::PipelineError;
+use cli::{Args, Command, LogFormat};
+use std::process::ExitCode;
 
 /// How a run ended, for the exit status (SPEC §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +29,7 @@ pub enum Outcome {
     /// Findings at or above `--fail-on`: exit 1.
     Findings,
     /// Stopped by SIGTERM or SIGINT before the reports were swapped in: exit 3; the
-    /// output folder holds the previous reports, untouched (see [`output`]).
+    /// output folder holds the previous reports, untouched.
     Interrupted,
 }
 
@@ -37,20 +39,32 @@ impl Outcome {
         match self {
             Outcome::Clean => 0,
             Outcome::Findings => 1,
-            Outcome::Interrupted => output::INTERRUPTED,
+            Outcome::Interrupted => cancel::INTERRUPTED,
         }
     }
 }
 
-/// Why the audit could not run (exit status 2).
+/// Why a command could not run (exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// `REBATE_AUDIT_TODAY` is not a date.
+    #[error(transparent)]
+    Today(#[from] as_of::TodayError),
+    /// The `--config` file is unreadable or wrong.
+    #[error(transparent)]
+    Settings(#[from] settings::SettingsError),
     /// Bad arguments.
     #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// Rulesets or contracts unusable, or arithmetic overflow.
+    Config(#[from] config::ConfigError),
+    /// An input does not exist or a folder holds none.
     #[error(transparent)]
-    Pipeline(#[from] PipelineError),
+    Discover(#[from] discover::DiscoverError),
+    /// The `--baseline` file is unreadable or not a findings.json.
+    #[error(transparent)]
+    Baseline(#[from] crate::baseline::BaselineError),
+    /// Rulesets or contracts unusable, arithmetic overflow, or interrupted.
+    #[error(transparent)]
+    Stage(#[from] services::StageError),
     /// The thread pool could not start.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {
@@ -61,166 +75,63 @@ pub enum RunError {
     },
     /// `inspect` could not read its file.
     #[error(transparent)]
-    Inspect(#[from] inspect::InspectError),
+    Inspect(#[from] commands::inspect::InspectError),
     /// Reports could not be written.
     #[error("cannot write the reports: {0}")]
     Write(#[from] std::io::Error),
     /// `explain` was asked about a contract or period the audit does not have.
     #[error(transparent)]
-    Explain(#[from] report::explain::ExplainError),
+    Explain(#[from] crate::report::explain::ExplainError),
     /// The output folder is locked by another run, cannot be replaced, or the run was
     /// interrupted.
     #[error(transparent)]
-    Output(#[from] output::OutputError),
+    Output(#[from] crate::store::OutputError),
 }
 
-/// Runs the command the arguments name; prints a short summary on standard output.
+/// The binary's whole life after argument parsing: the `--config` file read (it may
+/// choose the log format), logging and the panic hook set up, the command run, and the
+/// result mapped to the exit status (0 clean, 1 findings, 2 could not run, 3 interrupted).
+pub fn main(args: Args) -> ExitCode {
+    let settings = match &args.command {
+        Command::Run(run) => match run.config.as_deref().map(settings::load).transpose() {
+            Ok(settings) => settings,
+            Err(error) => return fail(&error),
+        },
+        _ => None,
+    };
+    let format = args
+        .log_format
+        .or(settings.as_ref().and_then(|settings| settings.log_format))
+        .unwrap_or(LogFormat::Human);
+    logging::init(format);
+    logging::contain_reader_panics();
+    let result = match &args.command {
+        Command::Run(run) => commands::run::run(run, settings.as_ref()),
+        Command::Formats(formats) => commands::formats::formats(formats),
+        Command::Inspect(inspect) => commands::inspect::inspect(inspect),
+        Command::Explain(explain) => commands::explain::explain(explain),
+    };
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(error) => fail(&error),
+    }
+}
+
+fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("rebate-audit: error: {error}");
+    ExitCode::from(2)
+}
+
+/// The run's worker threads: `threads`, or one per core.
 ///
 /// # Errors
-/// When the audit cannot run; see [`RunError`].
-pub fn run(args: Args) -> Result<Outcome, RunError> {
-    match args.command {
-        Command::Run(run_args) => match run_audit(&run_args) {
-            // Whatever stopped the pipeline once SIGTERM or SIGINT came is the signal's doing.
-            Err(_) if output::interrupted() => {
-                eprintln!(
-                    "rebate-audit: interrupted by {}: stopped; no report was written and the previous reports are unchanged",
-                    output::signal_name()
-                );
-                Ok(Outcome::Interrupted)
-            }
-            result => result,
-        },
-        Command::Formats(formats_args) => {
-            let rulesets = ruleset::Rulesets::load(formats_args.rulesets.as_deref())
-                .map_err(PipelineError::from)?;
-            print!("{}", inspect::list_formats(&rulesets));
-            Ok(Outcome::Clean)
-        }
-        Command::Inspect(inspect_args) => run_inspect(&inspect_args),
-        Command::Explain(explain_args) => run_explain(&explain_args),
-    }
-}
-
-/// `explain`: the audit in memory, the trail of one contract on standard output; exit 0.
-fn run_explain(args: &ExplainArgs) -> Result<Outcome, RunError> {
-    let today = config::today()?;
-    let period = args
-        .period
-        .as_deref()
-        .map(report::explain::parse_period)
-        .transpose()?;
-    let config = Config::from_args(&args.run_args(), today)?;
-    let audit = pipeline::audit(&config)?;
-    print!(
-        "{}",
-        report::explain::render(&audit, &args.contract, period, config.lang)?
-    );
-    Ok(Outcome::Clean)
-}
-
-/// `inspect`: exit 0 when every table is recognised and no row rejected, else 1.
-fn run_inspect(args: &InspectArgs) -> Result<Outcome, RunError> {
-    let rulesets =
-        ruleset::Rulesets::load(args.rulesets.as_deref()).map_err(PipelineError::from)?;
-    let report = inspect::inspect(&rulesets, args.format.as_deref(), &args.file, args.lines)?;
-    if args.json {
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|error| RunError::Write(std::io::Error::other(error)))?;
-        println!("{text}");
-    } else {
-        print!("{}", inspect::render_text(&report));
-    }
-    Ok(if report.clean() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
-}
-
-fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
-    let today = config::today()?;
-    let config = Config::from_args(args, today)?;
-    // Locks --out (and --evidence DIR) and stages the reports beside it: the folders are
-    // swapped in whole at the end, or left untouched (src/output.rs).
-    output::handle_signals().map_err(|source| output::OutputError::Io {
-        path: "signal handlers".into(),
-        source,
-    })?;
-    let packs_folder = config.packs.then(|| report::pack::folder(&config));
-    let output = output::Output::begin(&config.out, packs_folder.as_deref())?;
-    let progress = progress::Progress::on_stderr(config.quiet);
-    let audit = match config.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|error| RunError::Threads {
-                threads,
-                message: error.to_string(),
-            })?
-            .install(|| pipeline::audit_with_progress(&config, &progress))?,
-        None => pipeline::audit_with_progress(&config, &progress)?,
-    };
-    let mut audit = audit;
-    if let Some(baseline) = &config.baseline {
-        baseline::attach(&mut audit, baseline);
-    }
-    let started = std::time::Instant::now();
-    report::write_all(&audit, output.reports())?;
-    tracing::info!(
-        stage = "write reports",
-        contracts = audit.contracts.len(),
-        findings = audit.findings.len(),
-        out = %config.out.display(),
-        elapsed_ms = pipeline::elapsed_ms(started),
-        "stage finished"
-    );
-    // Evidence packs: a second pass over the inputs, on as many worker threads.
-    let command_line = report::pack::command_line(std::env::args_os());
-    // Without --evidence no pack is written, and packs a previous run left in this
-    // output folder are not carried over, so nothing stale sits beside the new reports.
-    let write_packs = || match output.packs() {
-        Some(folder) => report::pack::write_to(&audit, &config, &command_line, folder),
-        None => Ok(Vec::new()),
-    };
-    match config.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|error| RunError::Threads {
-                threads,
-                message: error.to_string(),
-            })?
-            .install(write_packs)?,
-        None => write_packs()?,
-    };
-    output.commit()?;
-    let count = |severity: Severity| {
-        audit
-            .findings
-            .iter()
-            .filter(|finding| finding.severity == severity)
-            .count()
-    };
-    if !config.quiet {
-        println!(
-            "rebate-audit as of {}: {} contracts, {} installments, {} findings ({} error, {} warning, {} info){}; reports in {}",
-            audit.as_of,
-            audit.contracts.len(),
-            audit.installments.len(),
-            audit.findings.len(),
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info),
-            baseline::summary_line(&audit),
-            config.out.display()
-        );
-    }
-    Ok(
-        if baseline::fails(&audit, config.fail_on, config.fail_on_new) {
-            Outcome::Findings
-        } else {
-            Outcome::Clean
-        },
-    )
+/// When the pool cannot start.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|error| RunError::Threads {
+            threads: threads.unwrap_or(0),
+            message: error.to_string(),
+        })
 }

@@ -2,11 +2,11 @@
 //! computation, every installment and every finding — everything the reports are
 //! rendered from, and nothing a stage keeps for itself.
 
-use super::baseline::Changes;
+use super::baseline::{Change, Changes};
 use super::computation::ContractComputation;
 use super::contract::Contract;
 use super::controls::{LedgerTable, TableControl};
-use super::finding::{Finding, SourceRows};
+use super::finding::{Finding, Severity, SourceRows};
 use super::installment::InstallmentRecord;
 use super::lang::Lang;
 use super::payout::Payout;
@@ -101,6 +101,18 @@ pub struct Audit {
 }
 
 impl Audit {
+    /// Whether the run's findings make the exit status 1: any finding at or above
+    /// `fail_on`, or with `new_only` (and a baseline) only the new ones.
+    pub fn fails(&self, fail_on: Severity, new_only: bool) -> bool {
+        self.findings.iter().any(|finding| {
+            finding.severity >= fail_on
+                && match (&self.changes, new_only) {
+                    (Some(changes), true) => changes.change(finding) == Change::New,
+                    _ => true,
+                }
+        })
+    }
+
     /// A contract's installment records, by period and number: a slice, found without
     /// scanning every installment of the audit (reports ask once per period).
     pub fn installments_of(&self, result: &ContractResult) -> &[InstallmentRecord] {

@@ -9,6 +9,7 @@ pub mod computation;
 pub mod contract;
 pub mod controls;
 pub mod finding;
+pub mod inspect;
 pub mod installment;
 pub mod lang;
 pub mod location;

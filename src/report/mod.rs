@@ -1,13 +1,14 @@
 //! Reports: `findings.json`, `findings.csv`, `findings.xlsx`, `summary.md`, `summary.html`,
 //! `report.html` and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out).
 //! Text from the inputs reaches the Markdown reports only through [`markdown::escape`].
-//! A run writes them into a staging folder that replaces `--out` as a whole once every
-//! file is written ([`crate::store`]), so a crash never leaves half a report, nor a mix
-//! of two runs' reports.
+//! The application writes them into a staging folder that replaces `--out` as a whole
+//! once every file is written, so a crash never leaves half a report, nor a mix of two
+//! runs' reports.
 
 pub mod evidence;
 pub mod explain;
 pub mod html;
+pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod pack;
@@ -17,8 +18,8 @@ pub mod totals;
 pub mod workbook;
 
 use crate::domain::audit::Audit;
+use crate::domain::finding::Severity;
 use std::collections::BTreeSet;
-use std::io;
 use std::path::{Path, PathBuf};
 use totals::Totals;
 
@@ -102,81 +103,42 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
     files
 }
 
-/// Renders and writes every report under `out`, one at a time (a run passes its staging
-/// folder, see [`crate::store`]); stops between files once the run is interrupted. Old
-/// evidence files are removed first so the folder reflects this run only.
-///
-/// # Errors
-/// On a rendering failure or any I/O failure, naming the path, or when interrupted.
-pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
-    let context = |path: &Path, error: io::Error| {
-        io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+/// The line a run prints on standard output: the counts, the changes since the baseline,
+/// and where the reports are.
+pub fn run_line(audit: &Audit, out: &Path) -> String {
+    let count = |severity: Severity| {
+        audit
+            .findings
+            .iter()
+            .filter(|finding| finding.severity == severity)
+            .count()
     };
-    let evidence = out.join("evidence");
-    std::fs::create_dir_all(&evidence).map_err(|error| context(&evidence, error))?;
-    for entry in std::fs::read_dir(&evidence)
-        .map_err(|error| context(&evidence, error))?
-        .flatten()
-    {
-        let path = entry.path();
-        if path.extension().is_some_and(|extension| extension == "md") {
-            std::fs::remove_file(&path).map_err(|error| context(&path, error))?;
-        }
-    }
-    // Every file is rendered and written by whichever worker is free next, taking the
-    // files in list order (the big ones first, so no worker is left with one at the end):
-    // each file's bytes depend only on the audit, never on which worker wrote it or when.
-    // Only one rendered file per worker is held in memory at a time. (A parallel iterator
-    // would hand the first half of the list — every big file — to one worker.)
-    let files = reports(audit);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failure: std::sync::Mutex<Option<io::Error>> = std::sync::Mutex::new(None);
-    let write = || {
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((relative, render)) = files.get(index) else {
-                return;
-            };
-            let result = crate::store::check().and_then(|()| {
-                let path = out.join(relative);
-                let bytes = render().map_err(|message| {
-                    io::Error::other(format!("{}: {message}", path.display()))
-                })?;
-                write_flushed(&path, &bytes).map_err(|error| context(&path, error))
-            });
-            if let Err(error) = result {
-                // The first failure met is reported, and the other workers stop.
-                let mut failure = failure.lock().unwrap_or_else(|poison| poison.into_inner());
-                failure.get_or_insert(error);
-                next.store(files.len(), std::sync::atomic::Ordering::Relaxed);
-                return;
-            }
-        }
-    };
-    // One writer per worker. Each flushes its file as soon as it is written (see
-    // `write_flushed`); more writers than cores were measured slower (they compete for the
-    // cores and the disk: the report stage took 337 ms with four writers on two cores
-    // against 256 ms with two).
-    std::thread::scope(|scope| {
-        for _ in 1..rayon::current_num_threads() {
-            scope.spawn(write);
-        }
-        write();
-    });
-    match failure
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        Some(error) => Err(error),
-        None => Ok(()),
-    }
+    format!(
+        "rebate-audit as of {}: {} contracts, {} installments, {} findings ({} error, {} warning, {} info){}; reports in {}",
+        audit.as_of,
+        audit.contracts.len(),
+        audit.installments.len(),
+        audit.findings.len(),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        baseline_line(audit),
+        out.display()
+    )
 }
 
-/// Writes a report and flushes it to disk (`fsync`) while the other reports are being
-/// rendered, so the commit ([`crate::store::Output::commit`]) finds it already there.
-fn write_flushed(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::File::create(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+/// `; against the baseline: 2 new (1 error), 15 persisting, 1 resolved`; empty without a
+/// baseline.
+fn baseline_line(audit: &Audit) -> String {
+    let Some(changes) = &audit.changes else {
+        return String::new();
+    };
+    let counts = changes.counts(&audit.findings);
+    format!(
+        "; against the baseline: {} new ({} error), {} persisting, {} resolved",
+        counts.new,
+        counts.new_by_severity.get("error").copied().unwrap_or(0),
+        counts.persisting,
+        counts.resolved
+    )
 }

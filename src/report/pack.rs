@@ -26,8 +26,6 @@
 
 use super::evidence;
 use super::tables::neutralise;
-use crate::app::config::Config;
-use crate::app::pipeline;
 use crate::attribute::{Attributor, ContractIndex, ContractPlan};
 use crate::domain::audit::{Audit, ContractResult, InputRole};
 use crate::domain::billing::BillingLine;
@@ -69,12 +67,16 @@ pub const FILES: [&str; 5] = [
     "manifest.json",
 ];
 
-/// Where the packs go: `--evidence DIR`, else `<out>/evidence`.
-pub fn folder(config: &Config) -> PathBuf {
-    config
-        .evidence
-        .clone()
-        .unwrap_or_else(|| config.out.join("evidence"))
+/// What the second pass reads again: the rulesets, the forced format and the billing
+/// files of the audit.
+#[derive(Debug, Clone)]
+pub struct SecondPassInputs {
+    /// The user rulesets folder.
+    pub rulesets: Option<PathBuf>,
+    /// The billing format forced with `--format`.
+    pub format: Option<String>,
+    /// The billing files.
+    pub billing: Vec<PathBuf>,
 }
 
 /// The command line as a POSIX shell takes it back: arguments that hold anything but
@@ -254,12 +256,13 @@ impl Select for Selector<'_, '_> {
 /// When the rulesets can no longer be loaded or `--format` no longer names a format.
 pub fn capture_base_rows(
     audit: &Audit,
-    config: &Config,
+    config: &SecondPassInputs,
     targets: &[usize],
+    stopped: &(dyn Fn() -> bool + Sync),
 ) -> Result<SecondPass, String> {
     let _span = tracing::info_span!("evidence second pass", contracts = targets.len()).entered();
     let rulesets = Rulesets::load(config.rulesets.as_deref()).map_err(|error| error.to_string())?;
-    let layouts = pipeline::billing_layouts(&rulesets, config.format.as_deref())
+    let layouts = crate::app::stages::billing_layouts(&rulesets, config.format.as_deref())
         .map_err(|error| error.to_string())?;
     let plans: Vec<ContractPlan> = audit
         .contracts
@@ -280,7 +283,7 @@ pub fn capture_base_rows(
         .par_iter()
         .map(|path| {
             // Interrupted: the pass is abandoned, skip the remaining files.
-            if crate::store::interrupted() {
+            if stopped() {
                 return (
                     Err(table::TableError::Io {
                         location: Location::file(shown(path)),
@@ -838,16 +841,6 @@ fn remove_stale(dir: &Path, keep: &BTreeSet<&str>) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes a pack for every contract with findings into [`folder`], after a second pass
-/// over the inputs, and removes the packs of contracts that no longer have findings.
-/// Returns the pack folders written.
-///
-/// # Errors
-/// On any I/O failure, naming the path.
-pub fn write(audit: &Audit, config: &Config, command_line: &str) -> io::Result<Vec<PathBuf>> {
-    write_to(audit, config, command_line, &folder(config))
-}
-
 /// [`write`] into `dir` (a run stages its packs in a temporary folder, see
 /// [`crate::store`]); stops between packs once the run is interrupted.
 ///
@@ -855,9 +848,10 @@ pub fn write(audit: &Audit, config: &Config, command_line: &str) -> io::Result<V
 /// On any I/O failure, naming the path, or when interrupted.
 pub fn write_to(
     audit: &Audit,
-    config: &Config,
+    config: &SecondPassInputs,
     command_line: &str,
     dir: &Path,
+    stopped: &(dyn Fn() -> bool + Sync),
 ) -> io::Result<Vec<PathBuf>> {
     let dir = dir.to_path_buf();
     let targets = contracts_with_findings(audit);
@@ -867,7 +861,7 @@ pub fn write_to(
         remove_stale(&dir, &keep)?;
         return Ok(Vec::new());
     }
-    let mut pass = capture_base_rows(audit, config, &targets).map_err(io::Error::other)?;
+    let mut pass = capture_base_rows(audit, config, &targets, stopped).map_err(io::Error::other)?;
     let ids: HashSet<&str> = targets
         .iter()
         .map(|&index| audit.contracts[index].contract.id.as_str())
@@ -884,7 +878,9 @@ pub fn write_to(
         .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", dir.display())))?;
     // One pack per task: each pack's bytes depend on its contract alone.
     let write_pack = |(position, &index): (usize, &usize)| -> io::Result<PathBuf> {
-        crate::store::check()?;
+        if stopped() {
+            return Err(io::Error::other("interrupted"));
+        }
         let result = &audit.contracts[index];
         let id = result.contract.id.as_str();
         let rows = &pass.contracts[position];

@@ -958,14 +958,18 @@ fn markdown_run(fixture: &Fixture) -> (Limited, String) {
 }
 
 /// Every Markdown file of a run: `summary.md`, `evidence/<contract>.md` and the packs'
-/// `trail.md`.
+/// `trail.md` (`packs/<contract>/trail.md`).
 fn markdown_files(out: &Path) -> Vec<(String, String)> {
     let mut files = vec![out.join("summary.md")];
     for entry in std::fs::read_dir(out.join("evidence")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|extension| extension == "md") {
             files.push(path);
-        } else if path.join("trail.md").is_file() {
+        }
+    }
+    for entry in std::fs::read_dir(out.join("packs")).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.join("trail.md").is_file() {
             files.push(path.join("trail.md"));
         }
     }

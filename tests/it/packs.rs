@@ -1,4 +1,4 @@
-//! Evidence packs (`evidence/<contract>/`) through the real binary on the demo audit in
+//! Evidence packs (`packs/<contract>/`) through the real binary on the demo audit in
 //! `samples/`: which contracts get one, that the source rows are exactly the base (they
 //! sum to each period's weighted base and their cells are the input file's), that the
 //! manifest's hashes are the files' real SHA-256, that `--evidence DIR` moves them, that
@@ -215,7 +215,7 @@ fn the_demo_has_a_pack_exactly_for_each_contract_with_findings() {
             .collect(),
         "the demo's contracts with findings"
     );
-    let evidence = out.join("evidence");
+    let evidence = out.join("packs");
     assert_eq!(folders(&evidence), expected);
     for id in &expected {
         let pack = evidence.join(id);
@@ -282,7 +282,7 @@ fn the_source_rows_of_each_period_sum_to_its_weighted_base() {
         }
         let id = finding["contract_id"].as_str().unwrap();
         let start = finding["period_start"].as_str().unwrap();
-        let rows = pack_csv(&out.join("evidence").join(id).join("source-rows.csv"));
+        let rows = pack_csv(&out.join("packs").join(id).join("source-rows.csv"));
         let period: Vec<_> = rows
             .iter()
             .filter(|row| row["period_start"] == start)
@@ -316,7 +316,7 @@ fn the_source_rows_of_each_period_sum_to_its_weighted_base() {
     assert!(checked >= 3, "only {checked} findings with a computation");
     // The manifest says the same for every period, as the audit's own check.
     for id in contracts_with_findings(out) {
-        let manifest = manifest(&out.join("evidence").join(&id));
+        let manifest = manifest(&out.join("packs").join(&id));
         for period in manifest["source_rows"]["periods"].as_array().unwrap() {
             assert_eq!(period["agrees"], true, "{id}: {period}");
         }
@@ -330,7 +330,7 @@ fn every_listed_row_has_the_cells_of_its_input_row() {
     let mut rows_checked = 0;
     let mut cache: BTreeMap<String, BTreeMap<u64, Vec<String>>> = BTreeMap::new();
     for id in contracts_with_findings(out) {
-        for row in pack_csv(&out.join("evidence").join(&id).join("source-rows.csv")) {
+        for row in pack_csv(&out.join("packs").join(&id).join("source-rows.csv")) {
             let file = &row["file"];
             if !file.ends_with(".csv") {
                 // Zip members and workbooks: checked through their CSV siblings.
@@ -395,7 +395,7 @@ fn every_listed_row_has_the_cells_of_its_input_row() {
 fn manifest_hashes_are_the_real_sha256_of_the_files() {
     let out = demo();
     for id in contracts_with_findings(out) {
-        let pack = out.join("evidence").join(&id);
+        let pack = out.join("packs").join(&id);
         let manifest = manifest(&pack);
         assert_eq!(manifest["tool"]["name"], "rebate-audit");
         assert_eq!(manifest["tool"]["version"], env!("CARGO_PKG_VERSION"));
@@ -460,7 +460,7 @@ fn evidence_dir_takes_the_packs_and_stale_packs_are_removed() {
         "mine"
     );
     assert!(
-        folders(&out.join("evidence")).is_empty(),
+        !out.join("packs").exists() && folders(&out.join("evidence")).is_empty(),
         "no pack inside --out when --evidence is given"
     );
     assert!(
@@ -496,11 +496,11 @@ fn packs_are_identical_for_one_and_two_threads() {
     let two = scratch("demo-2-threads");
     run_demo(&two, 2, &[]);
     let ids = contracts_with_findings(one);
-    assert_eq!(folders(&two.join("evidence")), ids);
+    assert_eq!(folders(&two.join("packs")), ids);
     for id in ids {
         let (a, b) = (
-            pack_bytes(&one.join("evidence").join(&id)),
-            pack_bytes(&two.join("evidence").join(&id)),
+            pack_bytes(&one.join("packs").join(&id)),
+            pack_bytes(&two.join("packs").join(&id)),
         );
         for name in PACK_FILES {
             assert!(
@@ -510,8 +510,8 @@ fn packs_are_identical_for_one_and_two_threads() {
         }
         // Only the command line tells the runs apart.
         let (mut first, mut second) = (
-            manifest(&one.join("evidence").join(&id)),
-            manifest(&two.join("evidence").join(&id)),
+            manifest(&one.join("packs").join(&id)),
+            manifest(&two.join("packs").join(&id)),
         );
         assert_ne!(first["command_line"], second["command_line"]);
         first["command_line"] = Value::Null;
@@ -556,7 +556,7 @@ fn only_the_rows_the_audit_gave_a_contract_are_listed_and_text_is_neutralised() 
         &["--threads", "2", "--evidence"],
     );
     run.expect_status(1);
-    let evidence = run.out.join("evidence");
+    let evidence = run.out.join("packs");
     assert_eq!(folders(&evidence), ["C1", "C2"].map(String::from).into());
     let listed = |id: &str| -> Vec<(String, String, String)> {
         pack_csv(&evidence.join(id).join("source-rows.csv"))
@@ -613,7 +613,7 @@ fn without_evidence_no_pack_is_written_and_old_packs_are_removed() {
     let out = temporary.path().join("out");
     run_demo(&out, 2, &[]);
     assert!(
-        out.join("evidence")
+        out.join("packs")
             .join("ALI-2024-001")
             .join("manifest.json")
             .is_file(),
@@ -641,7 +641,7 @@ fn without_evidence_no_pack_is_written_and_old_packs_are_removed() {
     assert_eq!(output.status.code(), Some(1));
     assert!(out.join("evidence").join("ALI-2024-001.md").is_file());
     assert!(
-        !out.join("evidence").join("ALI-2024-001").exists(),
+        !out.join("packs").exists(),
         "packs from the earlier run are removed"
     );
 }

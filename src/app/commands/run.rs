@@ -1,0 +1,101 @@
+//! `rebate-audit run`: the audit, its reports and evidence packs, committed whole.
+
+use crate::app::as_of;
+use crate::app::cancel::Cancel;
+use crate::app::cli::RunArgs;
+use crate::app::config::Config;
+use crate::app::discover::discover;
+use crate::app::progress::Progress;
+use crate::app::services::Services;
+use crate::app::settings::Settings;
+use crate::app::{Outcome, RunError, stages, thread_pool, write};
+use crate::domain::audit::Audit;
+use crate::store::{Cleanup, Layout, Output};
+use std::path::PathBuf;
+
+/// What in the output folders is the run's own, by name (see [`Layout`]).
+pub const LAYOUT: Layout = Layout {
+    report_markers: &["findings.json", "evidence"],
+    trails_folder: "evidence",
+    trails_suffix: ".md",
+    packs_folder: "packs",
+    pack_files: &crate::report::pack::FILES,
+    pack_marker: "manifest.json",
+};
+
+/// Runs the audit of `args` (over its `--config` file's `settings`) and writes its
+/// reports; prints one summary line on standard output unless `--quiet`.
+///
+/// # Errors
+/// When the audit cannot run; see [`RunError`].
+pub fn run(args: &RunArgs, settings: Option<&Settings>) -> Result<Outcome, RunError> {
+    let config = Config::new(args, settings, as_of::today()?)?;
+    // Signals first: a run stopped at any stage, discovery included, ends with status 3.
+    let cleanup = Cleanup::default();
+    let cancel =
+        Cancel::on_signals(cleanup.clone()).map_err(|source| crate::store::OutputError::Io {
+            path: "signal handlers".into(),
+            source,
+        })?;
+    let result =
+        thread_pool(config.threads)?.install(|| audit_and_write(&config, &cleanup, &cancel));
+    match result {
+        // Whatever stopped the run once SIGTERM or SIGINT came is the signal's doing.
+        Err(_) if cancel.is_set() => {
+            eprintln!("{}", crate::app::cancel::stopped_line(cancel.signal_name()));
+            Ok(Outcome::Interrupted)
+        }
+        result => result,
+    }
+}
+
+fn audit_and_write(
+    config: &Config,
+    cleanup: &Cleanup,
+    cancel: &Cancel,
+) -> Result<Outcome, RunError> {
+    let inputs = discover(config)?;
+    // Read before anything is written: the baseline may be last night's findings.json in
+    // this very output folder.
+    let baseline = config
+        .baseline
+        .as_deref()
+        .map(stages::load_baseline)
+        .transpose()?;
+    // Locks --out (and --evidence DIR) and stages the reports beside it: the folders are
+    // swapped in whole at the end, or left untouched.
+    let packs = config.packs.then(|| packs_folder(config));
+    let output = Output::begin(&config.out, packs.as_deref(), LAYOUT, cleanup)?;
+    let progress = Progress::on_stderr(config.quiet);
+    let services = Services {
+        cancel,
+        progress: &progress,
+        limits: &config.limits,
+    };
+    let audit = stages::audit(config, &inputs, services)?;
+    let changes = baseline
+        .as_ref()
+        .map(|baseline| stages::compare_baseline(baseline, &audit.findings));
+    let audit = Audit { changes, ..audit };
+    write::write_reports(&audit, output.reports(), cancel)?;
+    if let Some(folder) = output.packs() {
+        stages::write_packs(&audit, config, &inputs, folder, cancel)?;
+    }
+    write::commit(output, cancel)?;
+    if !config.quiet {
+        println!("{}", crate::report::run_line(&audit, &config.out));
+    }
+    Ok(if audit.fails(config.fail_on, config.fail_on_new) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Where the packs go: `--evidence DIR`, else `packs/` inside `--out`.
+fn packs_folder(config: &Config) -> PathBuf {
+    config
+        .evidence
+        .clone()
+        .unwrap_or_else(|| config.out.join("packs"))
+}

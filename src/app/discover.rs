@@ -1,0 +1,367 @@
+//! Input discovery: from the paths and patterns a run was given to the files it reads.
+//! Patterns of the `--config` file are expanded in sorted order; folders are walked
+//! recursively in sorted order (hidden files, Excel lock files, evidence packs and the
+//! report folder itself skipped); duplicates are dropped — so the input order never
+//! depends on the file system, and every problem names the option or the file, line and
+//! key that gave the path.
+
+use crate::app::config::{Config, InputSpec};
+use crate::app::settings::{SettingsError, Written};
+use crate::ingest::table::is_table_file;
+use std::path::{Path, PathBuf};
+
+/// The files a run reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    /// The contract workbook or folder.
+    pub contracts: PathBuf,
+    /// Billing files, in a fixed order.
+    pub billing: Vec<PathBuf>,
+    /// Payout ledger files, in a fixed order.
+    pub payouts: Vec<PathBuf>,
+    /// The user rulesets folder.
+    pub rulesets: Option<PathBuf>,
+}
+
+/// Why the inputs cannot be found (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    /// A path from the `--config` file: named by file, line and key.
+    #[error(transparent)]
+    Written(#[from] SettingsError),
+    /// A path does not exist.
+    #[error("{option}: `{path}` does not exist")]
+    Missing {
+        /// The option.
+        option: &'static str,
+        /// The path.
+        path: String,
+    },
+    /// A folder holds no readable file.
+    #[error("{option}: `{path}` holds no .csv, .tsv, .zip, .xlsx, .xls, .xlsb or .ods file")]
+    Empty {
+        /// The option.
+        option: &'static str,
+        /// The path.
+        path: String,
+    },
+    /// A folder cannot be listed.
+    #[error("{option}: cannot read `{path}`: {source}")]
+    Io {
+        /// The option.
+        option: &'static str,
+        /// The path.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Finds the files `config` names.
+///
+/// # Errors
+/// When a path does not exist, a pattern matches nothing (or, for `contracts`, more than
+/// one path), a folder holds no input file or cannot be listed.
+pub fn discover(config: &Config) -> Result<Inputs, DiscoverError> {
+    let contracts = contracts(&config.contracts)?;
+    let rulesets = config.rulesets.as_ref().map(rulesets).transpose()?;
+    Ok(Inputs {
+        contracts,
+        billing: files("--billing", &config.billing, &config.out)?,
+        payouts: files("--payouts", &config.payouts, &config.out)?,
+        rulesets,
+    })
+}
+
+/// `expected …, found …` for a path the configuration file wrote.
+fn wrong(written: &Written, expected: &str, found: String) -> DiscoverError {
+    DiscoverError::Written(SettingsError::Value {
+        file: written.origin.file.clone(),
+        line: written.origin.line,
+        key: written.origin.key.to_string(),
+        message: format!("expected {expected}, found {found}"),
+    })
+}
+
+fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
+    use crate::app::settings::CONTRACTS_EXPECTED as EXPECTED;
+    match &spec.written {
+        None if spec.path.exists() => Ok(spec.path.clone()),
+        None => Err(DiscoverError::Missing {
+            option: "--contracts",
+            path: spec.path.display().to_string(),
+        }),
+        Some(written) => match &written.pattern {
+            Some(pattern) => {
+                let matches = matches(written, pattern, false)?;
+                match matches.as_slice() {
+                    [one] => Ok(one.clone()),
+                    [] => Err(wrong(
+                        written,
+                        EXPECTED,
+                        format!("`{}`, which matches nothing", written.text),
+                    )),
+                    more => Err(wrong(
+                        written,
+                        EXPECTED,
+                        format!("`{}`, which matches {} paths", written.text, more.len()),
+                    )),
+                }
+            }
+            None if written.path.exists() => Ok(written.path.clone()),
+            None => Err(wrong(
+                written,
+                EXPECTED,
+                format!("`{}`, which does not exist", written.path.display()),
+            )),
+        },
+    }
+}
+
+fn rulesets(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
+    if spec.path.is_dir() {
+        return Ok(spec.path.clone());
+    }
+    Err(match &spec.written {
+        None => DiscoverError::Missing {
+            option: "--rulesets",
+            path: spec.path.display().to_string(),
+        },
+        Some(written) => wrong(
+            written,
+            crate::app::settings::FOLDER_EXPECTED,
+            format!("`{}`, which is not a folder", written.path.display()),
+        ),
+    })
+}
+
+/// The paths a pattern of the configuration file matches, sorted; hidden files and Excel
+/// lock files never match, and with `tables` only input files (and folders, walked
+/// later) count.
+fn matches(written: &Written, pattern: &str, tables: bool) -> Result<Vec<PathBuf>, DiscoverError> {
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: true,
+    };
+    let entries = glob::glob_with(pattern, options).map_err(|error| {
+        wrong(
+            written,
+            "a path or a valid glob pattern",
+            format!("`{}` ({error})", written.text),
+        )
+    })?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|error| {
+            wrong(
+                written,
+                "a pattern over readable folders",
+                format!("`{}`: {error}", written.text),
+            )
+        })?;
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with("~$") {
+            continue;
+        }
+        if tables && !path.is_dir() && !is_table_file(&path) {
+            continue;
+        }
+        paths.push(path);
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// The paths a list of inputs stands for before folders are walked: a pattern of the
+/// configuration file by what it matches (at least one), a plain path as it is (it must
+/// exist).
+fn given(specs: &[InputSpec]) -> Result<Vec<(PathBuf, bool)>, DiscoverError> {
+    use crate::app::settings::INPUTS_EXPECTED as EXPECTED;
+    let mut paths = Vec::new();
+    for spec in specs {
+        match &spec.written {
+            Some(written) => match &written.pattern {
+                Some(pattern) => {
+                    let matched = matches(written, pattern, true)?;
+                    if matched.is_empty() {
+                        return Err(wrong(
+                            written,
+                            EXPECTED,
+                            format!(
+                                "`{}`, which matches no .csv, .tsv, .zip, .xlsx, .xls, .xlsb or .ods file or folder",
+                                written.text
+                            ),
+                        ));
+                    }
+                    paths.extend(matched.into_iter().map(|path| (path, true)));
+                }
+                None if written.path.exists() => paths.push((written.path.clone(), true)),
+                None => {
+                    return Err(wrong(
+                        written,
+                        EXPECTED,
+                        format!("`{}`, which does not exist", written.path.display()),
+                    ));
+                }
+            },
+            None => paths.push((spec.path.clone(), false)),
+        }
+    }
+    Ok(paths)
+}
+
+/// Files as given, folders walked recursively (sorted, hidden and lock files skipped, and
+/// the report folder skipped so last run's findings.csv is never read as input),
+/// duplicates removed.
+fn files(
+    option: &'static str,
+    specs: &[InputSpec],
+    out: &Path,
+) -> Result<Vec<PathBuf>, DiscoverError> {
+    let given = given(specs)?;
+    let out = out.canonicalize().ok();
+    let mut files = Vec::new();
+    for (path, checked) in given {
+        if path.is_dir() {
+            let before = files.len();
+            walk(option, &path, out.as_deref(), &mut files)?;
+            if files.len() == before {
+                return Err(DiscoverError::Empty {
+                    option,
+                    path: path.display().to_string(),
+                });
+            }
+        } else if checked || path.exists() {
+            files.push(path);
+        } else {
+            return Err(DiscoverError::Missing {
+                option,
+                path: path.display().to_string(),
+            });
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|file| seen.insert(file.clone()));
+    Ok(files)
+}
+
+fn walk(
+    option: &'static str,
+    folder: &Path,
+    out: Option<&Path>,
+    files: &mut Vec<PathBuf>,
+) -> Result<(), DiscoverError> {
+    if out.is_some_and(|out| folder.canonicalize().is_ok_and(|folder| folder == out)) {
+        return Ok(());
+    }
+    let io = |source| DiscoverError::Io {
+        option,
+        path: folder.display().to_string(),
+        source,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let name = entry
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Dot files and Excel's `~$book.xlsx` lock files are never data.
+        if name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        if entry.is_dir() {
+            // An evidence pack's CSVs (`--evidence` put inside an input folder) are never input.
+            if crate::report::pack::is_pack(&entry) {
+                continue;
+            }
+            walk(option, &entry, out, files)?;
+        } else if is_table_file(&entry) {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::settings::parse;
+
+    #[test]
+    fn globs_match_input_files_in_sorted_order() {
+        let folder = tempfile::tempdir().unwrap();
+        for name in [
+            "b-2.csv",
+            "a-10.csv",
+            "a-2.csv",
+            "notes.txt",
+            ".hidden.csv",
+            "~$lock.csv",
+        ] {
+            std::fs::write(folder.path().join(name), "x").unwrap();
+        }
+        std::fs::create_dir_all(folder.path().join("sub/deep")).unwrap();
+        std::fs::write(folder.path().join("sub/deep/c.xlsx"), "x").unwrap();
+        let file = folder.path().join("audit.toml");
+        let settings = parse(
+            &file,
+            "billing = [\"*.csv\", \"**/*.xlsx\"]\npayouts = \"*\"\n",
+        )
+        .unwrap();
+        let billing = given(
+            &settings
+                .billing
+                .iter()
+                .cloned()
+                .map(|written| InputSpec {
+                    path: written.path.clone(),
+                    written: Some(written),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let names: Vec<String> = billing
+            .iter()
+            .map(|(path, _)| {
+                path.strip_prefix(folder.path())
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, ["a-10.csv", "a-2.csv", "b-2.csv", "sub/deep/c.xlsx"]);
+        // A bare `*` takes input files and folders, never notes or the file itself.
+        let payouts = given(&[InputSpec {
+            path: settings.payouts[0].path.clone(),
+            written: Some(settings.payouts[0].clone()),
+        }])
+        .unwrap();
+        let names: Vec<String> = payouts
+            .iter()
+            .map(|(path, _)| path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a-10.csv", "a-2.csv", "b-2.csv", "sub"]);
+        let settings = parse(&file, "billing = \"*.ods\"\n").unwrap();
+        let written = settings.billing[0].clone();
+        let message = given(&[InputSpec {
+            path: written.path.clone(),
+            written: Some(written),
+        }])
+        .unwrap_err()
+        .to_string();
+        assert!(message.contains("matches no .csv"), "{message}");
+        assert!(
+            message.contains("audit.toml:1: billing: expected a path or glob"),
+            "{message}"
+        );
+    }
+}

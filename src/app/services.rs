@@ -1,0 +1,46 @@
+//! What every stage of a run shares: the run-wide services, passed rather than global,
+//! and the error that stops a run.
+
+use crate::app::cancel::{Cancel, Interrupted};
+use crate::app::progress::Progress;
+use crate::ingest::contracts::ContractErrors;
+use crate::ingest::table::Limits;
+use crate::ruleset::RulesetError;
+
+/// Why an audit could not run (exit status 2; 3 when interrupted).
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// A ruleset is invalid.
+    #[error(transparent)]
+    Ruleset(#[from] RulesetError),
+    /// The contract workbook is unusable.
+    #[error(transparent)]
+    Contracts(#[from] ContractErrors),
+    /// `--format` names no billing format.
+    #[error(
+        "--format {name}: no ruleset with a billing format has this name; the formats are: {known}"
+    )]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+        /// The names that exist.
+        known: String,
+    },
+    /// A computation overflowed.
+    #[error("contract {0}: amounts are out of range (more than 28 significant digits)")]
+    Overflow(String),
+    /// SIGTERM or SIGINT arrived.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
+}
+
+/// The run-wide services every stage may use: passed, never global.
+#[derive(Debug, Clone, Copy)]
+pub struct Services<'a> {
+    /// Whether the run has been asked to stop.
+    pub cancel: &'a Cancel,
+    /// The billing pass's progress bar.
+    pub progress: &'a Progress,
+    /// What the table reader takes from one file.
+    pub limits: &'a Limits,
+}

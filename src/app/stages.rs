@@ -1,0 +1,505 @@
+//! The stages of an audit, each one call with a typed result, timed by its tracing span
+//! (its log line is written when the span closes, with the counts recorded on it):
+//!
+//! load rulesets → load contracts → read billing → read payouts → compute → reconcile →
+//! (compare baseline) → write reports → (evidence packs) → commit.
+//!
+//! [`audit`] composes the first six into the [`Audit`] the reports are rendered from;
+//! `run` and `explain` both use it. Parallelism lives here and in `billing.rs` (rayon over
+//! billing files and parts, ledgers and contracts); every merge happens in input order and
+//! findings are sorted by a stable key, so the result is the same whatever the thread
+//! count.
+
+use crate::app::billing::{self, BillingStage};
+use crate::app::config::Config;
+use crate::app::custody::input_file;
+use crate::app::discover::Inputs;
+use crate::app::services::{Services, StageError};
+use crate::attribute::{BillingTotals, Bucket, ContractPlan};
+use crate::compute::{installments, rebate};
+use crate::domain::audit::{Audit, ContractResult, InputFile, InputRole};
+use crate::domain::computation::ContractComputation;
+use crate::domain::finding::{Finding, SourceRows};
+use crate::domain::money::Overflow;
+use crate::domain::payout::Payout;
+use crate::ingest::contracts::{self, ContractBook};
+use crate::ingest::payouts::{LedgerReader, Ledgers};
+use crate::ingest::table::{self, FileDigest};
+use crate::reconcile::quality::{self, shown};
+use crate::reconcile::{ContractInput, ContractOutcome, reconcile_contract, route};
+use crate::ruleset::{Ruleset, Rulesets};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::path::Path;
+use tracing::field::Empty;
+
+/// Load rulesets: the built-in ones and a user folder's.
+///
+/// # Errors
+/// When a ruleset is invalid.
+pub fn load_rulesets(folder: Option<&Path>) -> Result<Rulesets, StageError> {
+    let span = tracing::info_span!("stage", stage = "load rulesets", rulesets = Empty).entered();
+    let rulesets = Rulesets::load(folder)?;
+    span.record("rulesets", rulesets.names().count());
+    Ok(rulesets)
+}
+
+/// Load contracts: the contract workbook, every contract checked.
+///
+/// # Errors
+/// When the workbook cannot be read or a contract is invalid.
+pub fn load_contracts(path: &Path, rulesets: &Rulesets) -> Result<ContractBook, StageError> {
+    let span = tracing::info_span!(
+        "stage",
+        stage = "load contracts",
+        files = Empty,
+        rows = Empty,
+        contracts = Empty
+    )
+    .entered();
+    let book = contracts::load(path, rulesets)?;
+    span.record("files", book.files.len());
+    span.record("rows", book.files.iter().map(|file| file.rows).sum::<u64>());
+    span.record("contracts", book.contracts.len());
+    Ok(book)
+}
+
+/// The billing formats to try: every one, or only the one `--format` forces.
+///
+/// # Errors
+/// When the forced name is not a ruleset with a billing format.
+pub fn billing_layouts<'r>(
+    rulesets: &'r Rulesets,
+    forced: Option<&str>,
+) -> Result<Vec<&'r Ruleset>, StageError> {
+    match forced {
+        None => Ok(rulesets.billing_layouts().collect()),
+        Some(name) => match rulesets.get(name) {
+            Some(ruleset) if ruleset.billing_format().is_some() => Ok(vec![ruleset]),
+            _ => Err(StageError::UnknownFormat {
+                name: name.to_string(),
+                known: rulesets
+                    .billing_layouts()
+                    .map(|ruleset| ruleset.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        },
+    }
+}
+
+/// Read payouts: every ledger, in parallel, merged in file order.
+#[derive(Debug)]
+pub struct PayoutStage {
+    /// The payouts and the ledgers' control counts.
+    pub ledgers: Ledgers,
+    /// The ledger files, for chain of custody.
+    pub inputs: Vec<InputFile>,
+    /// Unreadable files and rejected rows.
+    pub findings: Vec<Finding>,
+}
+
+/// Read payouts.
+pub fn read_payouts(
+    files: &[std::path::PathBuf],
+    config: &Config,
+    services: Services<'_>,
+) -> PayoutStage {
+    let span = tracing::info_span!(
+        "stage",
+        stage = "read payouts",
+        files = files.len(),
+        rows = Empty,
+        payouts = Empty
+    )
+    .entered();
+    let _ = services.limits;
+    let readers: Vec<(Result<FileDigest, table::TableError>, LedgerReader)> = files
+        .par_iter()
+        .map(|path| {
+            let mut reader = LedgerReader::default();
+            let digest = table::read_file(path, shown(path), &mut reader);
+            (digest, reader)
+        })
+        .collect();
+    let mut stage = PayoutStage {
+        ledgers: Ledgers::default(),
+        inputs: Vec::new(),
+        findings: Vec::new(),
+    };
+    let mut payout_ids = HashMap::new();
+    for (path, (digest, reader)) in files.iter().zip(readers) {
+        let rows = reader.tables.iter().map(|table| table.rows).sum();
+        stage
+            .inputs
+            .push(input_file(InputRole::Payouts, path, &digest, rows));
+        stage.findings.extend(quality::file_findings(
+            path,
+            &digest,
+            reader.saw_header(),
+            config.lang,
+        ));
+        stage.ledgers.absorb(reader, &mut payout_ids);
+    }
+    for rejected in &stage.ledgers.rejected {
+        stage.findings.push(quality::rejected_row_finding(
+            &rejected.location,
+            &rejected.reason,
+            rejected.amount,
+            config.lang,
+        ));
+    }
+    span.record(
+        "rows",
+        stage
+            .ledgers
+            .tables
+            .iter()
+            .map(|table| table.rows)
+            .sum::<u64>(),
+    );
+    span.record("payouts", stage.ledgers.payouts.len());
+    stage
+}
+
+/// One contract's computation: its periods' rebates and installments, and the billing
+/// rows behind each period.
+#[derive(Debug)]
+pub struct Computed {
+    /// Periods, rebates and installments.
+    pub computation: ContractComputation,
+    /// The billing rows behind each period.
+    pub source_rows: Vec<Vec<SourceRows>>,
+}
+
+/// The ruleset a contract is audited under.
+fn ruleset_of<'r>(rulesets: &'r Rulesets, plan: &ContractPlan) -> &'r Ruleset {
+    rulesets
+        .get(&plan.contract.ruleset)
+        .unwrap_or_else(|| rulesets.default_for_provider(&plan.contract.provider))
+}
+
+/// Compute: every contract's expectations from its billing segments, one contract per
+/// task.
+///
+/// # Errors
+/// When a contract's amounts overflow.
+pub fn compute(
+    plans: &[ContractPlan],
+    rulesets: &Rulesets,
+    billing: &BillingTotals,
+) -> Result<Vec<Computed>, StageError> {
+    let span = tracing::info_span!(
+        "stage",
+        stage = "compute",
+        contracts = plans.len(),
+        periods = Empty
+    )
+    .entered();
+    let computed: Vec<Computed> = plans
+        .par_iter()
+        .enumerate()
+        .map(|(index, plan)| {
+            compute_contract(
+                plan,
+                ruleset_of(rulesets, plan),
+                billing,
+                &billing.buckets[index],
+            )
+            .map_err(|Overflow| StageError::Overflow(plan.contract.id.clone()))
+        })
+        .collect::<Result<_, _>>()?;
+    span.record(
+        "periods",
+        computed
+            .iter()
+            .map(|one| one.computation.periods.len())
+            .sum::<usize>(),
+    );
+    Ok(computed)
+}
+
+fn compute_contract(
+    plan: &ContractPlan,
+    ruleset: &Ruleset,
+    billing: &BillingTotals,
+    buckets: &[Bucket],
+) -> Result<Computed, Overflow> {
+    let contract = &plan.contract;
+    let weighted: Vec<Decimal> = buckets.iter().map(|bucket| bucket.weighted_base).collect();
+    let rebates = rebate::period_rebates(
+        contract,
+        &plan.periods,
+        &plan.segments,
+        &weighted,
+        ruleset.rounding,
+    )?;
+    let shares = plan
+        .periods
+        .iter()
+        .zip(&rebates)
+        .map(|(period, rebate)| {
+            installments::split(
+                contract,
+                period.range.last,
+                rebate.expected,
+                rebate.weighted_base,
+                ruleset.rounding,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // Evidence is per settlement period: its segments' sources together.
+    let mut period_buckets = vec![Bucket::default(); plan.periods.len()];
+    for (segment, bucket) in plan.segments.iter().zip(buckets) {
+        period_buckets[segment.period].absorb(bucket.clone(), 0)?;
+    }
+    Ok(Computed {
+        computation: ContractComputation {
+            periods: plan.periods.clone(),
+            rebates,
+            shares,
+        },
+        source_rows: period_buckets
+            .iter()
+            .map(|bucket| billing.source_rows(bucket))
+            .collect(),
+    })
+}
+
+/// Reconcile: what the contracts' results, installments and findings are.
+#[derive(Debug)]
+pub struct Reconciled {
+    /// Per contract, in id order.
+    pub contracts: Vec<ContractResult>,
+    /// Every installment, by contract, period and number.
+    pub installments: Vec<crate::domain::installment::InstallmentRecord>,
+    /// Every finding about the contracts, their installments and their payouts, and the
+    /// payouts routed to no contract.
+    pub findings: Vec<Finding>,
+}
+
+/// Reconcile: payouts routed to their contracts, then each contract's payouts matched to
+/// its installments, one contract per task.
+///
+/// # Errors
+/// When a contract's amounts overflow.
+pub fn reconcile(
+    plans: &[ContractPlan],
+    rulesets: &Rulesets,
+    billing: &BillingTotals,
+    computed: Vec<Computed>,
+    payouts: &[Payout],
+    config: &Config,
+) -> Result<Reconciled, StageError> {
+    let span = tracing::info_span!(
+        "stage",
+        stage = "reconcile",
+        contracts = plans.len(),
+        installments = Empty,
+        findings = Empty
+    )
+    .entered();
+    let contracts: Vec<&crate::domain::contract::Contract> =
+        plans.iter().map(|plan| &plan.contract).collect();
+    let routed = route::route(&contracts, payouts, config.lang);
+    let outcomes: Vec<Result<(ContractResult, ContractOutcome), StageError>> = plans
+        .par_iter()
+        .zip(computed)
+        .enumerate()
+        .map(|(index, (plan, computed))| {
+            let ruleset = ruleset_of(rulesets, plan);
+            let outcome = reconcile_contract(&ContractInput {
+                contract: &plan.contract,
+                ruleset,
+                computation: &computed.computation,
+                source_rows: &computed.source_rows,
+                payouts: &routed.per_contract[index],
+                invoice_numbers: &routed.invoice_numbers,
+                as_of: config.as_of,
+                lang: config.lang,
+                causes: Some(crate::reconcile::cause::CauseInput::new(
+                    plan,
+                    &billing.buckets[index],
+                    &computed.computation.rebates,
+                    &computed.computation.shares,
+                    ruleset.rounding,
+                    ruleset.tolerance,
+                )),
+            })
+            .map_err(|Overflow| StageError::Overflow(plan.contract.id.clone()))?;
+            Ok((
+                ContractResult {
+                    contract: plan.contract.clone(),
+                    ruleset: ruleset.name.clone(),
+                    computation: computed.computation,
+                    source_rows: computed.source_rows,
+                    installments: 0..0,
+                },
+                outcome,
+            ))
+        })
+        .collect();
+    let mut reconciled = Reconciled {
+        contracts: Vec::with_capacity(outcomes.len()),
+        installments: Vec::new(),
+        findings: routed.findings,
+    };
+    for outcome in outcomes {
+        let (mut result, outcome) = outcome?;
+        let first = reconciled.installments.len();
+        reconciled.installments.extend(outcome.installments);
+        result.installments = first..reconciled.installments.len();
+        reconciled.contracts.push(result);
+        reconciled.findings.extend(outcome.findings);
+    }
+    span.record("installments", reconciled.installments.len());
+    span.record("findings", reconciled.findings.len());
+    Ok(reconciled)
+}
+
+/// The audit of `inputs`: every stage from the rulesets to the reconciliation, and the
+/// result assembled once, its findings in their stable report order.
+///
+/// # Errors
+/// When a ruleset or the contract workbook cannot be used, amounts overflow, or the run
+/// is interrupted.
+pub fn audit(
+    config: &Config,
+    inputs: &Inputs,
+    services: Services<'_>,
+) -> Result<Audit, StageError> {
+    // Until every reader takes its limits as an argument.
+    services.limits.install();
+    let rulesets = load_rulesets(inputs.rulesets.as_deref())?;
+    let book = load_contracts(&inputs.contracts, &rulesets)?;
+    services.cancel.check()?;
+    let layouts = billing_layouts(&rulesets, config.format.as_deref())?;
+    let plans: Vec<ContractPlan> = book.contracts.into_iter().map(ContractPlan::new).collect();
+    let BillingStage {
+        totals: billing,
+        inputs: billing_inputs,
+        findings: billing_findings,
+    } = billing::read_billing(
+        &inputs.billing,
+        &layouts,
+        &plans,
+        &rulesets,
+        config,
+        services,
+    )?;
+    services.cancel.check()?;
+    let payouts = read_payouts(&inputs.payouts, config, services);
+    services.cancel.check()?;
+    let computed = compute(&plans, &rulesets, &billing)?;
+    let reconciled = reconcile(
+        &plans,
+        &rulesets,
+        &billing,
+        computed,
+        &payouts.ledgers.payouts,
+        config,
+    )?;
+    services.cancel.check()?;
+    let mut findings = billing_findings;
+    findings.extend(payouts.findings);
+    findings.extend(reconciled.findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::domain::finding::make_ids_unique(&mut findings);
+    let mut files: Vec<InputFile> = book
+        .files
+        .iter()
+        .map(|file| InputFile {
+            role: InputRole::Contracts,
+            path: file.path.clone(),
+            sha256: Some(file.sha256.clone()),
+            bytes: file.bytes,
+            encoding: None,
+            rows: file.rows,
+            hidden_sheets: Vec::new(),
+            formats: Vec::new(),
+        })
+        .collect();
+    files.extend(billing_inputs);
+    files.extend(payouts.inputs);
+    files.sort_by_key(|input| input.role);
+    Ok(Audit {
+        as_of: config.as_of,
+        rulesets: rulesets
+            .names()
+            .filter_map(|name| rulesets.get(name))
+            .map(|ruleset| {
+                (
+                    ruleset.name.clone(),
+                    ruleset.origin.clone(),
+                    ruleset.sha256.clone(),
+                )
+            })
+            .collect(),
+        inputs: files,
+        billing_controls: billing.tables,
+        payout_controls: payouts.ledgers.tables,
+        contracts: reconciled.contracts,
+        installments: reconciled.installments,
+        findings,
+        payouts: payouts.ledgers.payouts,
+        lang: config.lang,
+        changes: None,
+    })
+}
+
+/// Read the baseline: an earlier run's findings.json.
+///
+/// # Errors
+/// When it cannot be read or is not a findings.json of this tool.
+pub fn load_baseline(
+    path: &Path,
+) -> Result<crate::baseline::Baseline, crate::baseline::BaselineError> {
+    let _span = tracing::info_span!("stage", stage = "load baseline").entered();
+    crate::baseline::Baseline::load(path)
+}
+
+/// Compare baseline: this run's findings against the baseline's, by id.
+pub fn compare_baseline(
+    baseline: &crate::baseline::Baseline,
+    findings: &[Finding],
+) -> crate::domain::baseline::Changes {
+    let span = tracing::info_span!(
+        "stage",
+        stage = "compare baseline",
+        baseline = %baseline.path,
+        findings = findings.len(),
+        new = Empty,
+        persisting = Empty,
+        resolved = Empty
+    )
+    .entered();
+    let changes = crate::baseline::compare(baseline, findings);
+    let counts = changes.counts(findings);
+    span.record("new", counts.new);
+    span.record("persisting", counts.persisting);
+    span.record("resolved", counts.resolved);
+    changes
+}
+
+/// Evidence packs: a second pass over the billing files for the contracts with findings,
+/// then one pack per contract into `folder`, on the workers.
+///
+/// # Errors
+/// On an I/O failure, naming the path, or when stopped.
+pub fn write_packs(
+    audit: &Audit,
+    config: &Config,
+    inputs: &Inputs,
+    folder: &Path,
+    cancel: &crate::app::cancel::Cancel,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let _span = tracing::info_span!("stage", stage = "evidence packs").entered();
+    let command_line = crate::report::pack::command_line(std::env::args_os());
+    let second = crate::report::pack::SecondPassInputs {
+        rulesets: inputs.rulesets.clone(),
+        format: config.format.clone(),
+        billing: inputs.billing.clone(),
+    };
+    crate::report::pack::write_to(audit, &second, &command_line, folder, &|| cancel.is_set())
+}

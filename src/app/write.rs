@@ -1,0 +1,101 @@
+//! Writing what a run produced: the reports rendered and written by the workers, each file
+//! flushed as it is written, then the output folders committed. The report module renders
+//! (audit in, bytes out) and the store swaps folders; the threads are this module's.
+
+use crate::app::cancel::Cancel;
+use crate::domain::audit::Audit;
+use crate::store::{Output, OutputError};
+use rayon::prelude::*;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tracing::field::Empty;
+
+/// Write reports: every report of `audit` into `folder` (a staging folder). Each file is
+/// rendered and written by whichever worker is free next, taking the files in the
+/// report module's order (the big ones first, so no worker is left with one at the end):
+/// each file's bytes depend only on the audit, never on which worker wrote it or when.
+/// Only one rendered file per worker is held in memory at a time. Stops between files once
+/// the run is stopped.
+///
+/// # Errors
+/// On a rendering or I/O failure, naming the path, or when stopped.
+pub fn write_reports(audit: &Audit, folder: &Path, cancel: &Cancel) -> io::Result<()> {
+    let span = tracing::info_span!(
+        "stage",
+        stage = "write reports",
+        contracts = audit.contracts.len(),
+        findings = audit.findings.len(),
+        files = Empty
+    )
+    .entered();
+    let context = |path: &Path, error: io::Error| {
+        io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+    };
+    let evidence = folder.join("evidence");
+    std::fs::create_dir_all(&evidence).map_err(|error| context(&evidence, error))?;
+    let files = crate::report::reports(audit);
+    span.record("files", files.len());
+    let next = AtomicUsize::new(0);
+    let failure: Mutex<Option<io::Error>> = Mutex::new(None);
+    let write = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some((relative, render)) = files.get(index) else {
+                return;
+            };
+            let path = folder.join(relative);
+            let result = cancel.check().map_err(io::Error::other).and_then(|()| {
+                let bytes = render().map_err(|message| {
+                    io::Error::other(format!("{}: {message}", path.display()))
+                })?;
+                write_flushed(&path, &bytes).map_err(|error| context(&path, error))
+            });
+            if let Err(error) = result {
+                // The first failure met is reported, and the other workers stop.
+                let mut failure = failure.lock().unwrap_or_else(|poison| poison.into_inner());
+                failure.get_or_insert(error);
+                next.store(files.len(), Ordering::Relaxed);
+                return;
+            }
+        }
+    };
+    // One writer per worker. More writers than cores were measured slower (they compete
+    // for the cores and the disk: the report stage took 337 ms with four writers on two
+    // cores against 256 ms with two). A parallel iterator would hand the first half of
+    // the list — every big file — to one worker.
+    rayon::broadcast(|_| write());
+    match failure
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// Writes a report and flushes it to disk (`fsync`) while the other reports are being
+/// rendered, so the commit finds it already there.
+fn write_flushed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Commit: the output folders flushed and swapped into place, their flushes and removals
+/// on all workers (each `fsync` or removal mostly waits for the disk, which takes several
+/// at once).
+///
+/// # Errors
+/// When stopped before the swap, or on an I/O failure.
+pub fn commit(output: Output, cancel: &Cancel) -> Result<(), OutputError> {
+    let _span = tracing::info_span!("stage", stage = "commit").entered();
+    output.commit(
+        &|paths: &[PathBuf], operation: &(dyn Fn(&Path) -> Result<(), OutputError> + Sync)| {
+            paths.par_iter().try_for_each(|path| operation(path))
+        },
+        &|| cancel.stopped(),
+    )
+}

@@ -280,7 +280,7 @@ fn walk(
         }
         if entry.is_dir() {
             // An evidence pack's CSVs (`--evidence` put inside an input folder) are never input.
-            if crate::report::pack::is_pack(&entry) {
+            if crate::app::write::LAYOUT.is_pack(&entry) {
                 continue;
             }
             walk(option, &entry, out, files)?;

@@ -12,6 +12,7 @@ pub mod config;
 pub mod custody;
 pub mod discover;
 pub mod logging;
+pub mod packs;
 pub mod progress;
 pub mod services;
 pub mod settings;

@@ -494,12 +494,14 @@ pub fn write_packs(
     folder: &Path,
     cancel: &crate::app::cancel::Cancel,
 ) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let _span = tracing::info_span!("stage", stage = "evidence packs").entered();
+    let span = tracing::info_span!("stage", stage = "evidence packs", packs = Empty).entered();
     let command_line = crate::report::pack::command_line(std::env::args_os());
-    let second = crate::report::pack::SecondPassInputs {
-        rulesets: inputs.rulesets.clone(),
-        format: config.format.clone(),
-        billing: inputs.billing.clone(),
+    let second = crate::app::packs::SecondPassInputs {
+        rulesets: inputs.rulesets.as_deref(),
+        format: config.format.as_deref(),
+        billing: &inputs.billing,
     };
-    crate::report::pack::write_to(audit, &second, &command_line, folder, &|| cancel.is_set())
+    let written = crate::app::packs::write_packs(audit, second, &command_line, folder, cancel)?;
+    span.record("packs", written.len());
+    Ok(written)
 }

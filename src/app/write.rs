@@ -4,13 +4,23 @@
 
 use crate::app::cancel::Cancel;
 use crate::domain::audit::Audit;
-use crate::store::{Output, OutputError};
+use crate::store::{Layout, Output, OutputError};
 use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tracing::field::Empty;
+
+/// What in the output folders is the run's own, by name (see [`Layout`]).
+pub const LAYOUT: Layout = Layout {
+    report_markers: &["findings.json", "evidence"],
+    trails_folder: "evidence",
+    trails_suffix: ".md",
+    packs_folder: "packs",
+    pack_files: &crate::report::pack::FILES,
+    pack_marker: "manifest.json",
+};
 
 /// Write reports: every report of `audit` into `folder` (a staging folder). Each file is
 /// rendered and written by whichever worker is free next, taking the files in the

@@ -14,6 +14,7 @@ pub mod installment;
 pub mod lang;
 pub mod location;
 pub mod money;
+pub mod pack;
 pub mod payout;
 pub mod period;
 pub mod settlement;

@@ -1,5 +1,5 @@
 //! Evidence packs: for every contract with at least one finding, a folder
-//! `<evidence dir>/<contract>/` holding what a dispute needs, each file checkable on its own:
+//! `packs/<contract>/` (or `<--evidence DIR>/<contract>/`) holding what a dispute needs, each file checkable on its own:
 //!
 //! - `trail.md`: the contract's computation trail, every period, as `rebate-audit explain
 //!   --contract ID` prints it ([`crate::report::explain::render`]);
@@ -13,50 +13,26 @@
 //!   every input with its SHA-256, every ruleset with the SHA-256 of its TOML text, and
 //!   every file of the pack with its SHA-256.
 //!
-//! The audit itself streams and keeps no billing line. The source rows come from a
-//! **second pass** over the billing files, made only when some contract has findings and
-//! only after the audit: each file is read again through the audit's own
-//! [`crate::ingest::billing::BillingReader`] (wrapped by [`CaptureReader`]), a line is looked at
-//! only when its account belongs to a packed contract and its date falls in that
-//! contract's term, and such a line is attributed by the audit's own [`Attributor`], so
-//! the rows listed are exactly those the base was summed from. Files are read in parallel
-//! and merged in file order; at most [`MAX_SOURCE_ROWS`] rows are listed per contract (the
-//! manifest says when a contract has more). The bytes of every pack file, and of the
-//! manifest except its `command_line`, depend only on the inputs and `--as-of`.
+//! The source rows come from a second pass over the billing files that the application
+//! makes after the audit (`app/packs.rs`); this module renders each file from the audit and
+//! what that pass captured, into any writer, and the manifest from the files' hashes. The
+//! bytes of every pack file, and of the manifest except its `command_line`, depend only
+//! on the inputs and `--as-of`.
 
 use super::evidence;
 use super::tables::neutralise;
-use crate::attribute::{Attributor, ContractIndex, ContractPlan};
-use crate::domain::audit::{Audit, ContractResult, InputRole};
-use crate::domain::billing::BillingLine;
-use crate::domain::location::Location;
+use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::money::{format_money, format_rate};
+use crate::domain::pack::{BaseRow, BaseRows, MAX_SOURCE_ROWS, OriginalRow, PackFile};
 use crate::domain::payout::Payout;
-use crate::domain::period::YearMonth;
-use crate::ingest::billing::{BillingSink, Recognised};
-use crate::ingest::capture::{CaptureReader, Captured, OriginalRows, Select};
-use crate::ingest::cell::Cell;
-use crate::ingest::header::{ColumnMap, ColumnSpec, required};
-use crate::ingest::table::{self, hex};
-use crate::reconcile::quality::shown;
-use crate::ruleset::Rulesets;
-use chrono::NaiveDate;
-use rayon::prelude::*;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap as FastMap;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ffi::OsString;
 use std::io;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// The schema name written into every pack manifest.
 pub const SCHEMA: &str = "rebate-audit/evidence-pack/v1";
-
-/// At most this many source rows are listed per contract.
-pub const MAX_SOURCE_ROWS: usize = 1_000_000;
 
 /// The files of a pack, the manifest last.
 pub const FILES: [&str; 5] = [
@@ -66,18 +42,6 @@ pub const FILES: [&str; 5] = [
     "contract.csv",
     "manifest.json",
 ];
-
-/// What the second pass reads again: the rulesets, the forced format and the billing
-/// files of the audit.
-#[derive(Debug, Clone)]
-pub struct SecondPassInputs {
-    /// The user rulesets folder.
-    pub rulesets: Option<PathBuf>,
-    /// The billing format forced with `--format`.
-    pub format: Option<String>,
-    /// The billing files.
-    pub billing: Vec<PathBuf>,
-}
 
 /// The command line as a POSIX shell takes it back: arguments that hold anything but
 /// letters, digits and `-_./=:,+@%` are single-quoted.
@@ -132,308 +96,6 @@ pub fn contracts_with_findings(audit: &Audit) -> Vec<usize> {
         .filter(|(_, result)| ids.contains(result.contract.id.as_str()))
         .map(|(index, _)| index)
         .collect()
-}
-
-/// One billing row behind a contract's weighted base, as the audit attributed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseRow {
-    /// Which packed contract (position in the list given to [`capture_base_rows`]).
-    pub target: usize,
-    /// Index of the settlement period.
-    pub period: usize,
-    /// Billing account.
-    pub account: String,
-    /// Billing month.
-    pub month: YearMonth,
-    /// Charge date, when the export has one.
-    pub date: Option<NaiveDate>,
-    /// Product after alias resolution.
-    pub product: String,
-    /// Currency.
-    pub currency: String,
-    /// Net amount as billed.
-    pub net_amount: Decimal,
-    /// Coefficient applied.
-    pub coefficient: Decimal,
-    /// The line's base (net, list or cash, as the contract says).
-    pub base: Decimal,
-    /// base × coefficient.
-    pub weighted: Decimal,
-}
-
-/// The source rows of one packed contract.
-#[derive(Debug, Clone, Default)]
-pub struct BaseRows {
-    /// The rows listed, in file order (at most [`MAX_SOURCE_ROWS`]).
-    pub rows: Vec<Captured<BaseRow>>,
-    /// Every row attributed to the contract, listed or not.
-    pub total: u64,
-}
-
-/// What the second pass found.
-#[derive(Debug, Clone, Default)]
-pub struct SecondPass {
-    /// Per packed contract, in the order given.
-    pub contracts: Vec<BaseRows>,
-    /// Inputs that changed since the audit read them, or could not be read again.
-    pub warnings: Vec<String>,
-}
-
-/// Picks the lines of packed contracts' accounts inside their terms and attributes them
-/// as the audit did.
-struct Selector<'i, 'a> {
-    index: &'i ContractIndex<'a>,
-    /// Account → packed contracts (indices into the plans) that name it.
-    accounts: &'i FastMap<String, Vec<usize>>,
-    /// Plan index → packed position.
-    target_of: &'i [Option<usize>],
-    table: Location,
-    /// Per packed contract: rows attributed, rows kept.
-    counts: Vec<(u64, usize)>,
-}
-
-impl Select for Selector<'_, '_> {
-    type Kept = BaseRow;
-
-    fn begin_table(&mut self, table: &Location, _recognised: Option<&Recognised<'_>>) {
-        self.table = table.clone();
-    }
-
-    fn select(&mut self, row: usize, line: BillingLine<'_>) -> Option<BaseRow> {
-        let candidates = self.accounts.get(line.account_id.as_ref())?;
-        let date = line.effective_date();
-        let plans = self.index.plans();
-        if !candidates
-            .iter()
-            .any(|&contract| plans[contract].contract.term().contains(date))
-        {
-            return None;
-        }
-        let (account, month, charged, product, currency, net_amount) = (
-            line.account_id.to_string(),
-            line.billing_month,
-            line.date,
-            line.product.to_string(),
-            line.currency.to_string(),
-            line.net_amount,
-        );
-        // The audit's own attribution, applied to this one line: which contract and
-        // segment it went to (overlaps, currency and base rules included), with the
-        // coefficient and amounts it counted.
-        let mut attributor = Attributor::new(self.index);
-        attributor.begin_table(&self.table, None);
-        attributor.line(row, line);
-        let ledger = attributor.finish().ok()?;
-        let ((contract, segment), bucket) = ledger.buckets.into_iter().next()?;
-        let target = self.target_of.get(contract).copied().flatten()?;
-        let group = bucket.sources.into_values().next()?.into_values().next()?;
-        let counts = &mut self.counts[target];
-        counts.0 += 1;
-        if counts.1 >= MAX_SOURCE_ROWS {
-            return None;
-        }
-        counts.1 += 1;
-        Some(BaseRow {
-            target,
-            period: plans[contract].segments[segment].period,
-            account,
-            month,
-            date: charged,
-            product,
-            currency,
-            net_amount,
-            coefficient: group.coefficient,
-            base: group.base.amount,
-            weighted: group.weighted_base,
-        })
-    }
-}
-
-/// The second pass: reads every billing file again and keeps, per contract of `targets`
-/// (indices into `audit.contracts`), the rows attributed to it, in file order.
-///
-/// # Errors
-/// When the rulesets can no longer be loaded or `--format` no longer names a format.
-pub fn capture_base_rows(
-    audit: &Audit,
-    config: &SecondPassInputs,
-    targets: &[usize],
-    stopped: &(dyn Fn() -> bool + Sync),
-) -> Result<SecondPass, String> {
-    let _span = tracing::info_span!("evidence second pass", contracts = targets.len()).entered();
-    let rulesets = Rulesets::load(config.rulesets.as_deref()).map_err(|error| error.to_string())?;
-    let layouts = crate::app::stages::billing_layouts(&rulesets, config.format.as_deref())
-        .map_err(|error| error.to_string())?;
-    let plans: Vec<ContractPlan> = audit
-        .contracts
-        .iter()
-        .map(|result| ContractPlan::new(result.contract.clone()))
-        .collect();
-    let index = ContractIndex::new(&plans, &rulesets);
-    let mut target_of = vec![None; plans.len()];
-    let mut accounts: FastMap<String, Vec<usize>> = FastMap::default();
-    for (position, &contract) in targets.iter().enumerate() {
-        target_of[contract] = Some(position);
-        for account in &plans[contract].contract.accounts {
-            accounts.entry(account.clone()).or_default().push(contract);
-        }
-    }
-    let per_file: Vec<_> = config
-        .billing
-        .par_iter()
-        .map(|path| {
-            // Interrupted: the pass is abandoned, skip the remaining files.
-            if stopped() {
-                return (
-                    Err(table::TableError::Io {
-                        location: Location::file(shown(path)),
-                        source: io::Error::other("interrupted"),
-                    }),
-                    vec![(0, 0); targets.len()],
-                    Vec::new(),
-                );
-            }
-            let selector = Selector {
-                index: &index,
-                accounts: &accounts,
-                target_of: &target_of,
-                table: Location::file(shown(path)),
-                counts: vec![(0, 0); targets.len()],
-            };
-            let mut reader = CaptureReader::new(layouts.clone(), selector);
-            let digest = table::read_file(path, shown(path), &mut reader);
-            let (selector, rows) = reader.finish();
-            (digest, selector.counts, rows)
-        })
-        .collect();
-    let mut pass = SecondPass {
-        contracts: vec![BaseRows::default(); targets.len()],
-        warnings: Vec::new(),
-    };
-    for (path, (digest, counts, rows)) in config.billing.iter().zip(per_file) {
-        let file = shown(path);
-        if let Some(warning) = changed(audit, InputRole::Billing, &file, &digest) {
-            pass.warnings.push(warning);
-        }
-        for (into, (total, _)) in pass.contracts.iter_mut().zip(counts) {
-            into.total += total;
-        }
-        for row in rows {
-            let into = &mut pass.contracts[row.kept.target];
-            if into.rows.len() < MAX_SOURCE_ROWS {
-                into.rows.push(row);
-            }
-        }
-    }
-    Ok(pass)
-}
-
-/// A warning when a file read again is not the file the audit read.
-fn changed(
-    audit: &Audit,
-    role: InputRole,
-    file: &str,
-    digest: &Result<table::FileDigest, table::TableError>,
-) -> Option<String> {
-    let before = audit
-        .inputs
-        .iter()
-        .find(|input| input.role == role && input.path == file)
-        .and_then(|input| input.sha256.as_deref());
-    match (before, digest) {
-        (Some(before), Ok(now)) if before != now.sha256 => Some(format!(
-            "{file} changed after the audit read it (SHA-256 {before}, now {}): the pack may not match the findings; run the audit again",
-            now.sha256
-        )),
-        (Some(_), Err(error)) => Some(format!(
-            "{file} could not be read again for the pack: {error}"
-        )),
-        _ => None,
-    }
-}
-
-/// Rows of plain input tables (contract workbook, payout ledgers) with their cells.
-type OriginalRow = (Location, String);
-
-/// The contract workbook rows of `ids`, per id, in file, sheet and row order: every table
-/// whose header has a `contract_id` (合同编号) column.
-fn contract_rows(
-    audit: &Audit,
-    ids: &HashSet<&str>,
-    warnings: &mut Vec<String>,
-) -> HashMap<String, Vec<OriginalRow>> {
-    const SPEC: [ColumnSpec; 1] = [required("contract_id", &["合同编号"])];
-    let mut by_id: HashMap<String, Vec<OriginalRow>> = HashMap::new();
-    for input in audit
-        .inputs
-        .iter()
-        .filter(|input| input.role == InputRole::Contracts)
-    {
-        // Contract workbooks are small: the header is mapped again for each row.
-        let mut visitor = OriginalRows::new(|_: &Location, header: &[Cell], cells: &[Cell]| {
-            let map = ColumnMap::new(header, &SPEC).ok()?;
-            let id = map.cell(cells, 0).to_text();
-            ids.contains(id.as_str()).then_some(id)
-        });
-        let digest = table::read_file(
-            Path::new(&input.path),
-            Arc::from(input.path.as_str()),
-            &mut visitor,
-        );
-        if let Some(warning) = changed(audit, InputRole::Contracts, &input.path, &digest) {
-            warnings.push(warning);
-        }
-        for (id, location, cells) in visitor.rows {
-            by_id.entry(id).or_default().push((location, cells));
-        }
-    }
-    by_id
-}
-
-/// The ledger rows of `payouts`, by payout id.
-fn payout_rows(
-    audit: &Audit,
-    payouts: &[&Payout],
-    warnings: &mut Vec<String>,
-) -> HashMap<String, String> {
-    let wanted: HashMap<(&str, Option<&str>, Option<usize>), &str> = payouts
-        .iter()
-        .map(|payout| {
-            (
-                (
-                    &*payout.source.file,
-                    payout.source.sheet.as_deref(),
-                    payout.source.row,
-                ),
-                payout.id.as_str(),
-            )
-        })
-        .collect();
-    let files: BTreeSet<&str> = payouts.iter().map(|payout| &*payout.source.file).collect();
-    let mut by_id = HashMap::new();
-    for input in audit
-        .inputs
-        .iter()
-        .filter(|input| input.role == InputRole::Payouts && files.contains(input.path.as_str()))
-    {
-        let mut visitor = OriginalRows::new(|location: &Location, _: &[Cell], _: &[Cell]| {
-            wanted
-                .get(&(&*location.file, location.sheet.as_deref(), location.row))
-                .map(|id| (*id).to_string())
-        });
-        let digest = table::read_file(
-            Path::new(&input.path),
-            Arc::from(input.path.as_str()),
-            &mut visitor,
-        );
-        if let Some(warning) = changed(audit, InputRole::Payouts, &input.path, &digest) {
-            warnings.push(warning);
-        }
-        for (id, _, cells) in visitor.rows {
-            by_id.insert(id, cells);
-        }
-    }
-    by_id
 }
 
 /// An amount as billed: every decimal kept, at least two.
@@ -491,20 +153,33 @@ pub const SOURCE_COLUMNS: [&str; 16] = [
     "cells",
 ];
 
+/// `trail.md`: the contract's computation trail, as `explain --contract ID` prints it.
+///
+/// # Errors
+/// When writing fails.
+pub fn trail(out: &mut dyn io::Write, audit: &Audit, id: &str) -> io::Result<()> {
+    let trail =
+        crate::report::explain::render(audit, id, None, audit.lang).map_err(io::Error::other)?;
+    out.write_all(trail.as_bytes())
+}
+
 /// `source-rows.csv`: the rows by settlement period, in file order within a period.
-fn source_rows_csv(
+///
+/// # Errors
+/// When writing fails.
+pub fn source_rows_csv(
     out: &mut dyn io::Write,
     result: &ContractResult,
     rows: &BaseRows,
 ) -> io::Result<()> {
-    let mut ordered: Vec<&Captured<BaseRow>> = rows.rows.iter().collect();
-    ordered.sort_by_key(|row| row.kept.period);
+    let mut ordered: Vec<&BaseRow> = rows.rows.iter().collect();
+    ordered.sort_by_key(|row| row.period);
     let periods = &result.computation.periods;
     write_csv(
         out,
         &SOURCE_COLUMNS,
         ordered.into_iter().map(|row| {
-            let kept = &row.kept;
+            let kept = row;
             let period = periods.get(kept.period);
             vec![
                 period.map_or(String::new(), |period| period.range.first.to_string()),
@@ -560,7 +235,10 @@ pub const PAYOUT_COLUMNS: [&str; 23] = [
 /// `payouts.csv`: one row per allocation of each payout naming the contract (`installment`,
 /// or `excess` beyond what the installment expected), and one `unallocated` row for what
 /// went nowhere.
-fn payouts_csv(
+///
+/// # Errors
+/// When writing fails.
+pub fn payouts_csv(
     out: &mut dyn io::Write,
     audit: &Audit,
     result: &ContractResult,
@@ -642,11 +320,14 @@ fn payouts_csv(
 }
 
 /// `contract.csv`: the contract's rows of the workbook.
-fn contract_csv(out: &mut dyn io::Write, rows: &[OriginalRow]) -> io::Result<()> {
+///
+/// # Errors
+/// When writing fails.
+pub fn contract_csv(out: &mut dyn io::Write, rows: &[OriginalRow]) -> io::Result<()> {
     write_csv(
         out,
         &["file", "sheet", "row", "cells"],
-        rows.iter().map(|(location, cells)| {
+        rows.iter().map(|OriginalRow { location, cells }| {
             vec![
                 text(&location.file),
                 text(location.sheet.as_deref().unwrap_or("")),
@@ -671,7 +352,7 @@ struct Manifest<'a> {
     rulesets: Vec<RulesetEntry<'a>>,
     source_rows: SourceSummary,
     warnings: &'a [String],
-    files: Vec<FileEntry>,
+    files: Vec<FileEntry<'a>>,
 }
 
 #[derive(Serialize)]
@@ -719,19 +400,19 @@ struct PeriodSummary {
 }
 
 #[derive(Serialize)]
-struct FileEntry {
+struct FileEntry<'a> {
     name: &'static str,
     bytes: u64,
-    sha256: String,
+    sha256: &'a str,
 }
 
 fn period_summaries(result: &ContractResult, rows: &BaseRows) -> Vec<PeriodSummary> {
     let computation = &result.computation;
     let mut listed = vec![(0usize, Decimal::ZERO); computation.periods.len()];
     for row in &rows.rows {
-        if let Some((count, sum)) = listed.get_mut(row.kept.period) {
+        if let Some((count, sum)) = listed.get_mut(row.period) {
             *count += 1;
-            *sum = sum.saturating_add(row.kept.weighted);
+            *sum = sum.saturating_add(row.weighted);
         }
     }
     computation
@@ -750,232 +431,90 @@ fn period_summaries(result: &ContractResult, rows: &BaseRows) -> Vec<PeriodSumma
         .collect()
 }
 
-/// Counts and hashes what passes through to the file.
-struct Hashing<W> {
-    inner: W,
-    hasher: Sha256,
-    bytes: u64,
-}
-
-impl<W: io::Write> io::Write for Hashing<W> {
-    fn write(&mut self, buffer: &[u8]) -> io::Result<usize> {
-        let count = self.inner.write(buffer)?;
-        self.hasher.update(&buffer[..count]);
-        self.bytes += count as u64;
-        Ok(count)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// Writes the pack file `name` in `folder` through a temporary file in the same folder,
-/// streaming what `render` writes (a large `source-rows.csv` is never held whole), and
-/// returns its size and SHA-256.
-fn write_pack_file(
-    folder: &Path,
-    name: &'static str,
-    render: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
-) -> io::Result<FileEntry> {
-    let path = folder.join(name);
-    let temporary = folder.join(format!("{name}.partial"));
-    let context = |path: &Path, error: io::Error| {
-        io::Error::new(error.kind(), format!("{}: {error}", path.display()))
-    };
-    let file = std::fs::File::create(&temporary).map_err(|error| context(&temporary, error))?;
-    let mut out = Hashing {
-        inner: io::BufWriter::new(file),
-        hasher: Sha256::new(),
-        bytes: 0,
-    };
-    render(&mut out)
-        .and_then(|()| io::Write::flush(&mut out))
-        .map_err(|error| context(&temporary, error))?;
-    let Hashing { hasher, bytes, .. } = out;
-    std::fs::rename(&temporary, &path).map_err(|error| context(&path, error))?;
-    Ok(FileEntry {
-        name,
-        bytes,
-        sha256: hex(&hasher.finalize()),
-    })
-}
-
-/// Whether `folder` holds an evidence pack (its manifest names [`SCHEMA`]).
-pub fn is_pack(folder: &Path) -> bool {
-    std::fs::read(folder.join("manifest.json"))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .is_some_and(|manifest| manifest["schema"] == SCHEMA)
-}
-
-/// Removes the packs in `dir` not named in `keep`: only folders whose manifest names
-/// [`SCHEMA`], only the pack's own files; a folder holding anything else stays.
-fn remove_stale(dir: &Path, keep: &BTreeSet<&str>) -> io::Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_folder = entry.file_type().is_ok_and(|kind| kind.is_dir());
-        if !is_folder || keep.contains(name.as_str()) || !is_pack(&path) {
-            continue;
-        }
-        for file in FILES {
-            for name in [file.to_string(), format!("{file}.partial")] {
-                match std::fs::remove_file(path.join(&name)) {
-                    Err(error) if error.kind() != io::ErrorKind::NotFound => {
-                        return Err(io::Error::new(
-                            error.kind(),
-                            format!("{}: {error}", path.join(&name).display()),
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-        }
-        // Left in place when someone put other files in it.
-        let _ = std::fs::remove_dir(&path);
-    }
-    Ok(())
-}
-
-/// [`write`] into `dir` (a run stages its packs in a temporary folder, see
-/// [`crate::store`]); stops between packs once the run is interrupted.
-///
-/// # Errors
-/// On any I/O failure, naming the path, or when interrupted.
-pub fn write_to(
+/// `manifest.json`: what the pack rests on — the tool, the audit date, the command line,
+/// every input and ruleset with its SHA-256 — and every file of the pack with its size and
+/// SHA-256 (`files`, written before it).
+pub fn manifest(
     audit: &Audit,
-    config: &SecondPassInputs,
+    result: &ContractResult,
+    rows: &BaseRows,
     command_line: &str,
-    dir: &Path,
-    stopped: &(dyn Fn() -> bool + Sync),
-) -> io::Result<Vec<PathBuf>> {
-    let dir = dir.to_path_buf();
-    let targets = contracts_with_findings(audit);
-    let names = folder_names(audit);
-    let keep: BTreeSet<&str> = targets.iter().map(|&index| names[index].as_str()).collect();
-    if targets.is_empty() {
-        remove_stale(&dir, &keep)?;
-        return Ok(Vec::new());
+    warnings: &[String],
+    files: &[PackFile],
+) -> String {
+    let id = result.contract.id.as_str();
+    let mut own_warnings = warnings.to_vec();
+    if rows.total > rows.rows.len() as u64 {
+        own_warnings.push(format!(
+            "{} billing rows made the base; source-rows.csv lists the first {} in file order",
+            rows.total,
+            rows.rows.len()
+        ));
     }
-    let mut pass = capture_base_rows(audit, config, &targets, stopped).map_err(io::Error::other)?;
-    let ids: HashSet<&str> = targets
-        .iter()
-        .map(|&index| audit.contracts[index].contract.id.as_str())
-        .collect();
-    let mut warnings = std::mem::take(&mut pass.warnings);
-    let contract_rows = contract_rows(audit, &ids, &mut warnings);
-    let payouts: Vec<&Payout> = audit
+    let manifest = Manifest {
+        schema: SCHEMA,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        contract_id: id,
+        as_of: audit.as_of.to_string(),
+        command_line,
+        ruleset: &result.ruleset,
+        findings: audit
+            .findings
+            .iter()
+            .filter(|finding| finding.contract_id.as_deref() == Some(id))
+            .map(|finding| finding.id.as_str())
+            .collect(),
+        inputs: audit
+            .inputs
+            .iter()
+            .map(|input| InputEntry {
+                path: &input.path,
+                role: input.role.word(),
+                bytes: input.bytes,
+                sha256: input.sha256.as_deref(),
+            })
+            .collect(),
+        rulesets: audit
+            .rulesets
+            .iter()
+            .map(|(name, origin, sha256)| RulesetEntry {
+                name,
+                origin,
+                sha256,
+            })
+            .collect(),
+        source_rows: SourceSummary {
+            rows: rows.total,
+            listed: rows.rows.len(),
+            cap: MAX_SOURCE_ROWS,
+            capped: rows.total > rows.rows.len() as u64,
+            periods: period_summaries(result, rows),
+        },
+        warnings: &own_warnings,
+        files: files
+            .iter()
+            .map(|file| FileEntry {
+                name: file.name,
+                bytes: file.bytes,
+                sha256: &file.sha256,
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// The payouts naming any of `ids`, in ledger order.
+pub fn payouts_of<'a>(audit: &'a Audit, ids: &HashSet<&str>) -> Vec<&'a Payout> {
+    audit
         .payouts
         .iter()
         .filter(|payout| ids.contains(payout.contract_id.as_str()))
-        .collect();
-    let payout_cells = payout_rows(audit, &payouts, &mut warnings);
-    std::fs::create_dir_all(&dir)
-        .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", dir.display())))?;
-    // One pack per task: each pack's bytes depend on its contract alone.
-    let write_pack = |(position, &index): (usize, &usize)| -> io::Result<PathBuf> {
-        if stopped() {
-            return Err(io::Error::other("interrupted"));
-        }
-        let result = &audit.contracts[index];
-        let id = result.contract.id.as_str();
-        let rows = &pass.contracts[position];
-        let folder = dir.join(&names[index]);
-        std::fs::create_dir_all(&folder).map_err(|error| {
-            io::Error::new(error.kind(), format!("{}: {error}", folder.display()))
-        })?;
-        let own_payouts: Vec<&Payout> = payouts
-            .iter()
-            .copied()
-            .filter(|payout| payout.contract_id == id)
-            .collect();
-        let entries = vec![
-            write_pack_file(&folder, "trail.md", |out| {
-                let trail = crate::report::explain::render(audit, id, None, audit.lang)
-                    .map_err(io::Error::other)?;
-                out.write_all(trail.as_bytes())
-            })?,
-            write_pack_file(&folder, "source-rows.csv", |out| {
-                source_rows_csv(out, result, rows)
-            })?,
-            write_pack_file(&folder, "payouts.csv", |out| {
-                payouts_csv(out, audit, result, &own_payouts, &payout_cells)
-            })?,
-            write_pack_file(&folder, "contract.csv", |out| {
-                contract_csv(out, contract_rows.get(id).map_or(&[], Vec::as_slice))
-            })?,
-        ];
-        let mut own_warnings = warnings.clone();
-        if rows.total > rows.rows.len() as u64 {
-            own_warnings.push(format!(
-                "{} billing rows made the base; source-rows.csv lists the first {} in file order",
-                rows.total,
-                rows.rows.len()
-            ));
-        }
-        let manifest = Manifest {
-            schema: SCHEMA,
-            tool: Tool {
-                name: env!("CARGO_PKG_NAME"),
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            contract_id: id,
-            as_of: audit.as_of.to_string(),
-            command_line,
-            ruleset: &result.ruleset,
-            findings: audit
-                .findings
-                .iter()
-                .filter(|finding| finding.contract_id.as_deref() == Some(id))
-                .map(|finding| finding.id.as_str())
-                .collect(),
-            inputs: audit
-                .inputs
-                .iter()
-                .map(|input| InputEntry {
-                    path: &input.path,
-                    role: input.role.word(),
-                    bytes: input.bytes,
-                    sha256: input.sha256.as_deref(),
-                })
-                .collect(),
-            rulesets: audit
-                .rulesets
-                .iter()
-                .map(|(name, origin, sha256)| RulesetEntry {
-                    name,
-                    origin,
-                    sha256,
-                })
-                .collect(),
-            source_rows: SourceSummary {
-                rows: rows.total,
-                listed: rows.rows.len(),
-                cap: MAX_SOURCE_ROWS,
-                capped: rows.total > rows.rows.len() as u64,
-                periods: period_summaries(result, rows),
-            },
-            warnings: &own_warnings,
-            files: entries,
-        };
-        let mut json = serde_json::to_string_pretty(&manifest).map_err(io::Error::other)?;
-        json.push('\n');
-        write_pack_file(&folder, "manifest.json", |out| {
-            out.write_all(json.as_bytes())
-        })?;
-        Ok(folder)
-    };
-    let written = targets
-        .par_iter()
-        .enumerate()
-        .map(write_pack)
-        .collect::<io::Result<Vec<PathBuf>>>()?;
-    remove_stale(&dir, &keep)?;
-    Ok(written)
+        .collect()
 }
 
 #[cfg(test)]

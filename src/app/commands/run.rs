@@ -8,20 +8,11 @@ use crate::app::discover::discover;
 use crate::app::progress::Progress;
 use crate::app::services::Services;
 use crate::app::settings::Settings;
+use crate::app::write::LAYOUT;
 use crate::app::{Outcome, RunError, stages, thread_pool, write};
 use crate::domain::audit::Audit;
-use crate::store::{Cleanup, Layout, Output};
+use crate::store::{Cleanup, Output};
 use std::path::PathBuf;
-
-/// What in the output folders is the run's own, by name (see [`Layout`]).
-pub const LAYOUT: Layout = Layout {
-    report_markers: &["findings.json", "evidence"],
-    trails_folder: "evidence",
-    trails_suffix: ".md",
-    packs_folder: "packs",
-    pack_files: &crate::report::pack::FILES,
-    pack_marker: "manifest.json",
-};
 
 /// Runs the audit of `args` (over its `--config` file's `settings`) and writes its
 /// reports; prints one summary line on standard output unless `--quiet`.

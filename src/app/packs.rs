@@ -12,6 +12,8 @@
 //! rows are listed per contract (the manifest says when a contract has more).
 
 use crate::app::cancel::Cancel;
+use crate::app::config::Config;
+use crate::app::discover::Inputs;
 use crate::app::stages::billing_layouts;
 use crate::attribute::{Attributor, ContractIndex, ContractPlan};
 use crate::domain::audit::{Audit, InputRole};
@@ -34,6 +36,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tracing::field::Empty;
 
 /// What the second pass reads again: the rulesets, the forced format and the files of
 /// the audit.
@@ -122,6 +125,30 @@ pub fn write_packs(
         .enumerate()
         .map(write_pack)
         .collect::<io::Result<Vec<PathBuf>>>()
+}
+
+/// The evidence-packs stage of a run: the packs of `audit` into `folder`, its span
+/// counting them.
+///
+/// # Errors
+/// On an I/O failure, naming the path, or when stopped.
+pub fn stage(
+    audit: &Audit,
+    config: &Config,
+    inputs: &Inputs,
+    folder: &Path,
+    cancel: &Cancel,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let span = tracing::info_span!("stage", stage = "evidence packs", packs = Empty).entered();
+    let command_line = crate::report::pack::command_line(std::env::args_os());
+    let second = SecondPassInputs {
+        rulesets: inputs.rulesets.as_deref(),
+        format: config.format.as_deref(),
+        billing: &inputs.billing,
+    };
+    let written = write_packs(audit, second, &command_line, folder, cancel)?;
+    span.record("packs", written.len());
+    Ok(written)
 }
 
 /// Counts and hashes what passes through to the file.

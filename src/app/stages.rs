@@ -481,27 +481,3 @@ pub fn compare_baseline(
     span.record("resolved", counts.resolved);
     changes
 }
-
-/// Evidence packs: a second pass over the billing files for the contracts with findings,
-/// then one pack per contract into `folder`, on the workers.
-///
-/// # Errors
-/// On an I/O failure, naming the path, or when stopped.
-pub fn write_packs(
-    audit: &Audit,
-    config: &Config,
-    inputs: &Inputs,
-    folder: &Path,
-    cancel: &crate::app::cancel::Cancel,
-) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let span = tracing::info_span!("stage", stage = "evidence packs", packs = Empty).entered();
-    let command_line = crate::report::pack::command_line(std::env::args_os());
-    let second = crate::app::packs::SecondPassInputs {
-        rulesets: inputs.rulesets.as_deref(),
-        format: config.format.as_deref(),
-        billing: &inputs.billing,
-    };
-    let written = crate::app::packs::write_packs(audit, second, &command_line, folder, cancel)?;
-    span.record("packs", written.len());
-    Ok(written)
-}

@@ -70,7 +70,7 @@ fn audit_and_write(
     let audit = Audit { changes, ..audit };
     write::write_reports(&audit, output.reports(), cancel)?;
     if let Some(folder) = output.packs() {
-        stages::write_packs(&audit, config, &inputs, folder, cancel)?;
+        crate::app::packs::stage(&audit, config, &inputs, folder, cancel)?;
     }
     write::commit(output, cancel)?;
     if !config.quiet {

@@ -194,7 +194,7 @@ pub fn fails(audit: &Audit, fail_on: Severity, new_only: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::finding::{Fact, FindingType};
+    use crate::domain::finding::{About, Fact, FindingType};
 
     fn finding(finding_type: FindingType, payout: &str) -> Finding {
         Finding::new(
@@ -204,7 +204,10 @@ mod tests {
                 payout_id: Some(payout),
                 ..Fact::default()
             },
-            format!("about {payout}"),
+            About::UnknownContract {
+                currency: String::new(),
+                named: "C9".into(),
+            },
         )
     }
 
@@ -218,7 +221,7 @@ mod tests {
                     "severity": finding.severity.word(),
                     "contract_id": finding.contract_id,
                     "payout_id": finding.payout_id,
-                    "detail": finding.detail,
+                    "detail": format!("about {}", finding.payout_id.as_deref().unwrap_or("")),
                     "evidence": {"facts": {}},
                 })
             })

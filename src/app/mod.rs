@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod inspect;
+pub mod period_arg;
 pub mod pipeline;
 pub mod progress;
 pub mod settings;
@@ -108,7 +109,7 @@ fn run_explain(args: &ExplainArgs) -> Result<Outcome, RunError> {
     let period = args
         .period
         .as_deref()
-        .map(report::explain::parse_period)
+        .map(period_arg::parse_period)
         .transpose()?;
     let config = Config::from_args(&args.run_args(), today)?;
     let audit = pipeline::audit(&config)?;
@@ -166,7 +167,7 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
         baseline::attach(&mut audit, baseline);
     }
     let started = std::time::Instant::now();
-    report::write_all(&audit, output.reports())?;
+    report::write_all(&audit, config.lang, output.reports())?;
     tracing::info!(
         stage = "write reports",
         contracts = audit.contracts.len(),

@@ -57,28 +57,20 @@ pub enum PipelineError {
 
 /// A `rejected_row` finding (reason `duplicate_file`) for a billing file whose bytes are
 /// those of an earlier one: its rows are not counted twice.
-fn duplicate_file(path: &Path, first: &Path, lang: crate::domain::lang::Lang) -> Finding {
+fn duplicate_file(path: &Path, first: &Path) -> Finding {
     let location = crate::domain::location::Location::file(shown(path));
-    let detail = match lang {
-        crate::domain::lang::Lang::En => format!(
-            "{location}: the file is byte for byte the same as {} (same SHA-256); its rows were counted once, not twice",
-            shown(first)
-        ),
-        crate::domain::lang::Lang::Zh => format!(
-            "{location}：该文件与 {} 完全相同（SHA-256 相同）；其中的行只计算一次，未重复计算",
-            shown(first)
-        ),
-    };
     let subject = quality::subject(&location);
     let fact = crate::domain::finding::Fact {
         subject: Some(&subject),
-        reason: Some("duplicate_file"),
+        reason: Some(crate::domain::finding::Reason::DuplicateFile),
         ..Default::default()
     };
     let mut finding = Finding::new(
         crate::domain::finding::FindingType::RejectedRow,
         fact,
-        detail,
+        crate::domain::finding::About::DuplicateFile {
+            first: shown(first).to_string(),
+        },
     );
     finding.evidence.location = Some(location);
     finding
@@ -189,7 +181,6 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             path,
             &digest,
             !ledger.tables.is_empty(),
-            config.lang,
         ));
         // A second copy of a bill already read (same SHA-256, under another name) is
         // reported and not counted again.
@@ -197,7 +188,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             && rows > 0
         {
             if let Some(first) = first_copy.get(&digest.sha256) {
-                findings.push(duplicate_file(path, first, config.lang));
+                findings.push(duplicate_file(path, first));
                 continue;
             }
             first_copy.insert(digest.sha256.clone(), path);
@@ -207,7 +198,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             .map_err(|Overflow| PipelineError::Overflow("(billing totals)".into()))?;
     }
     stop_if_interrupted()?;
-    findings.extend(quality::billing_findings(&billing, &plans, config.lang));
+    findings.extend(quality::billing_findings(&billing, &plans));
     tracing::info!(
         stage = "read billing",
         files = config.billing.len(),
@@ -240,12 +231,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
     for (path, (digest, reader)) in config.payouts.iter().zip(readers) {
         let rows = reader.tables.iter().map(|table| table.rows).sum();
         inputs.push(input_file(InputRole::Payouts, path, &digest, rows));
-        findings.extend(quality::file_findings(
-            path,
-            &digest,
-            reader.saw_header(),
-            config.lang,
-        ));
+        findings.extend(quality::file_findings(path, &digest, reader.saw_header()));
         ledgers.absorb(reader, &mut payout_ids);
     }
     for rejected in &ledgers.rejected {
@@ -253,7 +239,6 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             &rejected.location,
             &rejected.reason,
             rejected.amount,
-            config.lang,
         ));
     }
     tracing::info!(
@@ -267,7 +252,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
     let started = std::time::Instant::now();
     stop_if_interrupted()?;
     let contracts: Vec<&Contract> = plans.iter().map(|plan| &plan.contract).collect();
-    let routed = route::route(&contracts, &ledgers.payouts, config.lang);
+    let routed = route::route(&contracts, &ledgers.payouts);
     findings.extend(routed.findings);
     let (per_contract, invoice_numbers) = (routed.per_contract, routed.invoice_numbers);
 
@@ -335,7 +320,6 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         installments,
         findings,
         payouts: ledgers.payouts,
-        lang: config.lang,
         changes: None,
     })
 }
@@ -406,7 +390,6 @@ fn audit_contract(
         payouts,
         invoice_numbers,
         as_of: config.as_of,
-        lang: config.lang,
         causes: Some(crate::reconcile::cause::CauseInput::new(
             plan,
             buckets,

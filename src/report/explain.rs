@@ -13,13 +13,12 @@
 use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::calendar::add_days;
 use crate::domain::computation::{Computation, TierBracket};
-use crate::domain::contract::{Contract, Settlement};
 use crate::domain::finding::{Finding, FindingType};
 use crate::domain::installment::InstallmentRecord;
 use crate::domain::installment::Status;
-use crate::domain::lang::{self, Lang};
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as money, format_rate as rate};
-use crate::ingest::cell::Cell;
+use crate::report::i18n::{self, Pick};
 use crate::report::markdown::escape;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -37,7 +36,7 @@ pub enum ExplainError {
         /// The ids the workbook has, comma-separated.
         known: String,
     },
-    /// `--period` is not a month, quarter or year.
+    /// `--period` is not a month, quarter or year (`app::period_arg`).
     #[error(
         "--period: expected a month, quarter or year such as 2025-06, 2024-Q4 or 2025, found `{0}`"
     )]
@@ -56,17 +55,6 @@ pub enum ExplainError {
         /// The contract's last day.
         last: NaiveDate,
     },
-}
-
-/// `--period`: a month (`2025-06`), quarter (`2024-Q4`), year (`2025`) or date, as its
-/// first and last day.
-///
-/// # Errors
-/// When the text is none of these.
-pub fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), ExplainError> {
-    crate::ingest::value::parse_period_ref(&Cell::Text(text.trim().to_string()))
-        .map(|reference| (reference.first_day(), reference.last_day()))
-        .map_err(|_| ExplainError::Period(text.to_string()))
 }
 
 /// The trail of contract `contract_id`: its terms, then every settlement period that
@@ -112,7 +100,7 @@ pub fn render(
     if let (Some((first, last)), true) = (period, periods.is_empty()) {
         return Err(ExplainError::NoPeriod {
             id: contract.id.clone(),
-            period: lang::period(first, last, Lang::En),
+            period: i18n::period(first, last, Lang::En),
             first: contract.start,
             last: contract.end,
         });
@@ -192,7 +180,7 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                     escape(&contract.agent)
                 ),
             ),
-            ("term", lang::range(contract.start, contract.end, lang)),
+            ("term", i18n::range(contract.start, contract.end, lang)),
             ("currency", escape(&contract.currency)),
             (
                 "rebate base",
@@ -228,7 +216,7 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                     escape(&contract.agent)
                 ),
             ),
-            ("合同期", lang::range(contract.start, contract.end, lang)),
+            ("合同期", i18n::range(contract.start, contract.end, lang)),
             ("币种", escape(&contract.currency)),
             (
                 "返点基数",
@@ -335,30 +323,6 @@ fn portion_text(computation: &Computation, index: usize, lang: Lang) -> String {
     format!("{portion} × {}", money(computation.period_expected))
 }
 
-/// The due-date rule in Chinese (English keeps the rule the computation wrote).
-pub fn due_rule_text(
-    contract: &Contract,
-    computation: &Computation,
-    trigger: &str,
-    lang: Lang,
-) -> Option<String> {
-    if lang == Lang::En {
-        return None;
-    }
-    let end = computation.period_end;
-    let days = contract.due_days;
-    Some(match (trigger, contract.renewed_on) {
-        ("renewal", Some(renewed_on)) => {
-            format!("max(期末 {end}, 续约日 {renewed_on}) + {days} 天")
-        }
-        ("renewal", None) => "合同尚未续约，不到期".to_string(),
-        _ if contract.settlement == Settlement::Transparent => {
-            format!("透明结算：期末 {end} 的次月最后一天")
-        }
-        _ => format!("期末 {end} + {days} 天"),
-    })
-}
-
 /// Writes the trail of period `index` of a contract under a heading of `depth` `#`s;
 /// returns the ids of the findings it showed.
 pub fn period_trail<'a>(
@@ -377,8 +341,8 @@ pub fn period_trail<'a>(
         .filter(|record| record.period_start == period.first)
         .collect();
     let heading = "#".repeat(depth);
-    let label = lang::period(period.first, period.last, lang);
-    let full = lang::range(period.first, period.last, lang);
+    let label = i18n::period(period.first, period.last, lang);
+    let full = i18n::range(period.first, period.last, lang);
     let title = match lang {
         _ if label == full => label,
         Lang::En => format!("{label} ({full})"),
@@ -456,7 +420,7 @@ pub fn period_trail<'a>(
     }
 
     // 2. Tier scope.
-    let scope = lang::range(computation.scope_start, computation.scope_end, lang);
+    let scope = i18n::range(computation.scope_start, computation.scope_end, lang);
     let scope = match (computation.tier_basis.as_str(), lang) {
         ("period", Lang::En) => format!("the settlement period itself, {scope} (period basis)"),
         ("contract_year", Lang::En) => format!("the contract year {scope} (contract_year basis)"),
@@ -548,10 +512,7 @@ pub fn period_trail<'a>(
             portion_text(computation, position, lang),
             money(split.expected),
             split.due_on.map_or_else(not_due, |date| date.to_string()),
-            escape(
-                &due_rule_text(contract, computation, &split.trigger, lang)
-                    .unwrap_or_else(|| split.due_rule.clone())
-            ),
+            escape(&i18n::due_rule(&split.due_rule, lang)),
             split
                 .due_on
                 .and_then(|date| add_days(date, computation.grace_days))
@@ -802,7 +763,7 @@ fn catch_up_line(out: &mut String, computation: &Computation, lang: Lang) {
 
 fn cap_line(out: &mut String, computation: &Computation, lang: Lang) {
     out.push_str(lang.pick("**5. Cap:** ", "**5. 封顶：**"));
-    let window = lang::range(computation.cap_scope_start, computation.cap_scope_end, lang);
+    let window = i18n::range(computation.cap_scope_start, computation.cap_scope_end, lang);
     let before_cap = money(computation.rebate_before_cap);
     let _ = match (computation.cap, computation.cap_applied, lang) {
         (None, _, Lang::En) => writeln!(out, "None."),
@@ -854,14 +815,14 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
         finding.id,
         finding.finding_type,
         finding.severity,
-        escape(&finding.detail)
+        escape(&i18n::detail(finding, lang))
     );
     if finding.finding_type == FindingType::MisInvoiced {
         for check in finding
             .evidence
             .checks
             .iter()
-            .filter(|check| Some(check.reason.as_str()) == finding.reason.as_deref())
+            .filter(|check| Some(check.reason) == finding.reason)
         {
             let found = check
                 .found
@@ -873,31 +834,5 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
                 Lang::Zh => writeln!(out, "  - {field}：应为 {expected}，实际为 {found}"),
             };
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::test_support::day;
-
-    #[test]
-    fn periods_are_months_quarters_or_years() {
-        assert_eq!(
-            parse_period("2024-Q4").unwrap(),
-            (day("2024-10-01"), day("2024-12-31"))
-        );
-        assert_eq!(
-            parse_period("2025-06").unwrap(),
-            (day("2025-06-01"), day("2025-06-30"))
-        );
-        assert_eq!(
-            parse_period("2025").unwrap(),
-            (day("2025-01-01"), day("2025-12-31"))
-        );
-        assert!(matches!(
-            parse_period("June"),
-            Err(ExplainError::Period(text)) if text == "June"
-        ));
     }
 }

@@ -899,7 +899,7 @@ pub fn write_to(
             .collect();
         let entries = vec![
             write_pack_file(&folder, "trail.md", |out| {
-                let trail = crate::report::explain::render(audit, id, None, audit.lang)
+                let trail = crate::report::explain::render(audit, id, None, config.lang)
                     .map_err(io::Error::other)?;
                 out.write_all(trail.as_bytes())
             })?,

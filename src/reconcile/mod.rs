@@ -1,6 +1,7 @@
 //! Reconciliation: match each contract's payouts to its expected installments, judge
 //! every installment, and check every cash payout's invoice (SPEC §4). One contract at a
-//! time, with no shared state, so the pipeline can run contracts in parallel.
+//! time, with no shared state, so the pipeline can run contracts in parallel. Findings
+//! come out as typed facts ([`About`], reasons, likely causes); `report::i18n` words them.
 
 pub mod allocate;
 pub mod cause;
@@ -136,8 +137,6 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         };
         if let Some(finding_type) = finding_type {
             let interest = verdict.interest.unwrap_or(Decimal::ZERO);
-            // The sentence names the most likely cause (the first of the evidence's), so
-            // the sentence alone argues it.
             let mut finding = installment_finding(finding_type, fact, about(), slot, &verdict)?;
             finding.paid_on = match finding_type {
                 FindingType::Late => verdict.completed_on,
@@ -153,6 +152,8 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
                 _ => Some(interest),
             };
             finding.evidence = evidence();
+            // The finding's sentence names the first (most likely) cause, so the sentence
+            // alone argues it.
             finding.evidence.likely_causes = likely_causes;
             outcome.findings.push(finding);
         }

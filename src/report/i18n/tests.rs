@@ -121,7 +121,9 @@ fn a_short_payment_names_its_most_likely_cause() {
         "{english}"
     );
     assert!(
-        chinese.starts_with("合同 C1 2025-05-01 至 2025-06-30 期第 1 期返点应付 800.00 元（尚未到期）"),
+        chinese.starts_with(
+            "合同 C1 2025-05-01 至 2025-06-30 期第 1 期返点应付 800.00 元（尚未到期）"
+        ),
         "{chinese}"
     );
 }
@@ -507,10 +509,7 @@ fn cause(code: CauseCode, amount: &str, expected: &str, mistake: Mistake) -> (St
         expected: d(expected),
         mistake,
     };
-    (
-        explanation(&cause, Lang::En),
-        explanation(&cause, Lang::Zh),
-    )
+    (explanation(&cause, Lang::En), explanation(&cause, Lang::Zh))
 }
 
 fn pair(en: &str, zh: &str) -> (String, String) {
@@ -683,7 +682,10 @@ fn coefficient_and_period_causes_in_both_languages() {
             period: january,
         },
     );
-    assert!(next.0.contains("of the next period (2025-01-01 to 2025-01-31)"));
+    assert!(
+        next.0
+            .contains("of the next period (2025-01-01 to 2025-01-31)")
+    );
     assert!(next.1.contains("等于下一结算期"));
 }
 
@@ -696,7 +698,10 @@ fn due_date_rules_in_both_languages() {
             period_end: end,
             due_days: 30
         }),
-        pair("period end 2025-12-31 + 30 due days", "期末 2025-12-31 + 30 天")
+        pair(
+            "period end 2025-12-31 + 30 due days",
+            "期末 2025-12-31 + 30 天"
+        )
     );
     assert_eq!(
         both(DueRule::AfterRenewal {
@@ -729,9 +734,8 @@ fn due_date_rules_in_both_languages() {
 
 #[test]
 fn money_carries_its_unit_in_chinese_only() {
-    let money = |amount: &str, currency: &str, lang: Lang| {
-        sentences(lang).money(d(amount), currency)
-    };
+    let money =
+        |amount: &str, currency: &str, lang: Lang| sentences(lang).money(d(amount), currency);
     assert_eq!(money("12000", "CNY", Lang::En), "12,000.00");
     assert_eq!(money("12000", "CNY", Lang::Zh), "12,000.00 元");
     assert_eq!(money("12000", "cny", Lang::Zh), "12,000.00 元");

@@ -127,8 +127,9 @@ impl Finding {
         stake.map(|amount| amount.abs()).unwrap_or_default()
     }
 
-    /// The order findings are reported in: by contract, period, installment, type, payout
-    /// and id, so output never depends on scheduling.
+    /// The order findings are reported in: by contract, period, installment, type, payout,
+    /// reason (by its word, as findings.json spells it) and id, so output never depends
+    /// on scheduling.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
             self.contract_id.as_deref().unwrap_or(""),

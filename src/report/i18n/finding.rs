@@ -54,6 +54,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
                 FindingType::Unpaid => words.unpaid(&facts),
                 FindingType::Underpaid => words.underpaid(&facts),
                 FindingType::Clawback => words.clawback(&facts),
+                // `late`: the only other type an installment's payment gives.
                 _ => words.late(&facts),
             }
         }

@@ -100,7 +100,7 @@ pub struct Bases {
 }
 
 /// Every sentence, in one language.
-pub trait Sentences: Sync {
+pub trait Sentences {
     // The pieces sentences share.
 
     /// Money in a sentence, grouped in thousands, with its unit where the language shows one.

@@ -140,8 +140,10 @@ fn main() {
         .expect("the audit runs");
     let audited = started.elapsed();
     std::fs::create_dir_all(&config.out).expect("the output folder");
-    pool.install(|| rebate_audit::app::write::write_reports(&audit, &config.out, &cancel))
-        .expect("reports write");
+    pool.install(|| {
+        rebate_audit::app::write::write_reports(&audit, config.lang, &config.out, &cancel)
+    })
+    .expect("reports write");
     let reported = started.elapsed() - audited;
     let lines: u64 = audit
         .billing_controls

@@ -147,7 +147,7 @@ pub fn compare(baseline: &Baseline, findings: &[Finding]) -> Changes {
 mod tests {
     use super::*;
     use crate::domain::baseline::Change;
-    use crate::domain::finding::{Fact, FindingType, Severity};
+    use crate::domain::finding::{About, Fact, FindingType, Severity};
 
     fn finding(finding_type: FindingType, payout: &str) -> Finding {
         Finding::new(
@@ -157,7 +157,10 @@ mod tests {
                 payout_id: Some(payout),
                 ..Fact::default()
             },
-            format!("about {payout}"),
+            About::UnknownContract {
+                currency: String::new(),
+                named: "C9".into(),
+            },
         )
     }
 
@@ -171,7 +174,7 @@ mod tests {
                     "severity": finding.severity.word(),
                     "contract_id": finding.contract_id,
                     "payout_id": finding.payout_id,
-                    "detail": finding.detail,
+                    "detail": format!("about {}", finding.payout_id.as_deref().unwrap_or("")),
                     "evidence": {"facts": {}},
                 })
             })

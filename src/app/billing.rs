@@ -2,13 +2,12 @@
 //! the worker threads — a large UTF-8 CSV in parts on every core — and the ledgers merged
 //! in file order, so the totals are the ones a single pass gives.
 
-use crate::app::config::Config;
 use crate::app::custody::input_file;
 use crate::app::progress::Progress;
 use crate::app::services::{Services, StageError};
 use crate::attribute::{Attributor, BillingTotals, ContractIndex, ContractPlan, FileLedger};
 use crate::domain::audit::{InputFile, InputRole};
-use crate::domain::finding::{Fact, Finding, FindingType};
+use crate::domain::finding::{About, Fact, Finding, FindingType, Reason};
 use crate::domain::location::Location;
 use crate::domain::money::Overflow;
 use crate::ingest::billing::BillingReader;
@@ -42,7 +41,6 @@ pub fn read_billing(
     layouts: &[&Ruleset],
     plans: &[ContractPlan],
     rulesets: &Rulesets,
-    config: &Config,
     services: Services<'_>,
 ) -> Result<BillingStage, StageError> {
     let span = tracing::info_span!(
@@ -89,7 +87,6 @@ pub fn read_billing(
             path,
             &digest,
             !ledger.tables.is_empty(),
-            config.lang,
         ));
         // A second copy of a bill already read (same SHA-256, under another name) is
         // reported and not counted again.
@@ -97,9 +94,7 @@ pub fn read_billing(
             && rows > 0
         {
             if let Some(first) = first_copy.get(&digest.sha256) {
-                stage
-                    .findings
-                    .push(duplicate_file(path, first, config.lang));
+                stage.findings.push(duplicate_file(path, first));
                 continue;
             }
             first_copy.insert(digest.sha256.clone(), path);
@@ -109,7 +104,7 @@ pub fn read_billing(
     services.cancel.check()?;
     stage
         .findings
-        .extend(quality::billing_findings(&stage.totals, plans, config.lang));
+        .extend(quality::billing_findings(&stage.totals, plans));
     span.record("tables", stage.totals.tables.len());
     span.record(
         "rows",
@@ -125,25 +120,21 @@ pub fn read_billing(
 
 /// A `rejected_row` finding (reason `duplicate_file`) for a billing file whose bytes are
 /// those of an earlier one: its rows are not counted twice.
-fn duplicate_file(path: &Path, first: &Path, lang: crate::domain::lang::Lang) -> Finding {
+fn duplicate_file(path: &Path, first: &Path) -> Finding {
     let location = Location::file(shown(path));
-    let detail = match lang {
-        crate::domain::lang::Lang::En => format!(
-            "{location}: the file is byte for byte the same as {} (same SHA-256); its rows were counted once, not twice",
-            shown(first)
-        ),
-        crate::domain::lang::Lang::Zh => format!(
-            "{location}：该文件与 {} 完全相同（SHA-256 相同）；其中的行只计算一次，未重复计算",
-            shown(first)
-        ),
-    };
     let subject = quality::subject(&location);
     let fact = Fact {
         subject: Some(&subject),
-        reason: Some("duplicate_file"),
+        reason: Some(Reason::DuplicateFile),
         ..Default::default()
     };
-    let mut finding = Finding::new(FindingType::RejectedRow, fact, detail);
+    let mut finding = Finding::new(
+        FindingType::RejectedRow,
+        fact,
+        About::DuplicateFile {
+            first: shown(first).to_string(),
+        },
+    );
     finding.evidence.location = Some(location);
     finding
 }

@@ -13,6 +13,7 @@ pub mod custody;
 pub mod discover;
 pub mod logging;
 pub mod packs;
+pub mod period_arg;
 pub mod progress;
 pub mod services;
 pub mod settings;

@@ -18,6 +18,7 @@ use crate::app::stages::billing_layouts;
 use crate::attribute::{Attributor, ContractIndex, ContractPlan};
 use crate::domain::audit::{Audit, InputRole};
 use crate::domain::billing::BillingLine;
+use crate::domain::lang::Lang;
 use crate::domain::location::Location;
 use crate::domain::pack::{BaseRow, BaseRows, MAX_SOURCE_ROWS, OriginalRow, PackFile};
 use crate::domain::payout::Payout;
@@ -60,13 +61,14 @@ struct SecondPass {
 }
 
 /// Evidence packs: writes a pack for every contract with findings into `folder` (a
-/// staging folder). Returns the pack folders written.
+/// staging folder), its trails in `lang`. Returns the pack folders written.
 ///
 /// # Errors
 /// On any I/O failure, naming the path, or when stopped.
 pub fn write_packs(
     audit: &Audit,
     inputs: SecondPassInputs<'_>,
+    lang: Lang,
     command_line: &str,
     folder: &Path,
     cancel: &Cancel,
@@ -103,7 +105,7 @@ pub fn write_packs(
             .filter(|payout| payout.contract_id == id)
             .collect();
         let files = vec![
-            write_pack_file(&pack, "trail.md", |out| render::trail(out, audit, id))?,
+            write_pack_file(&pack, "trail.md", |out| render::trail(out, audit, id, lang))?,
             write_pack_file(&pack, "source-rows.csv", |out| {
                 render::source_rows_csv(out, result, rows)
             })?,
@@ -146,7 +148,7 @@ pub fn stage(
         format: config.format.as_deref(),
         billing: &inputs.billing,
     };
-    let written = write_packs(audit, second, &command_line, folder, cancel)?;
+    let written = write_packs(audit, second, config.lang, &command_line, folder, cancel)?;
     span.record("packs", written.len());
     Ok(written)
 }

@@ -101,11 +101,7 @@ pub struct PayoutStage {
 }
 
 /// Read payouts.
-pub fn read_payouts(
-    files: &[std::path::PathBuf],
-    config: &Config,
-    services: Services<'_>,
-) -> PayoutStage {
+pub fn read_payouts(files: &[std::path::PathBuf], services: Services<'_>) -> PayoutStage {
     let span = tracing::info_span!(
         "stage",
         stage = "read payouts",
@@ -134,12 +130,9 @@ pub fn read_payouts(
         stage
             .inputs
             .push(input_file(InputRole::Payouts, path, &digest, rows));
-        stage.findings.extend(quality::file_findings(
-            path,
-            &digest,
-            reader.saw_header(),
-            config.lang,
-        ));
+        stage
+            .findings
+            .extend(quality::file_findings(path, &digest, reader.saw_header()));
         stage.ledgers.absorb(reader, &mut payout_ids);
     }
     for rejected in &stage.ledgers.rejected {
@@ -147,7 +140,6 @@ pub fn read_payouts(
             &rejected.location,
             &rejected.reason,
             rejected.amount,
-            config.lang,
         ));
     }
     span.record(
@@ -302,7 +294,7 @@ pub fn reconcile(
     .entered();
     let contracts: Vec<&crate::domain::contract::Contract> =
         plans.iter().map(|plan| &plan.contract).collect();
-    let routed = route::route(&contracts, payouts, config.lang);
+    let routed = route::route(&contracts, payouts);
     let outcomes: Vec<Result<(ContractResult, ContractOutcome), StageError>> = plans
         .par_iter()
         .zip(computed)
@@ -317,7 +309,6 @@ pub fn reconcile(
                 payouts: &routed.per_contract[index],
                 invoice_numbers: &routed.invoice_numbers,
                 as_of: config.as_of,
-                lang: config.lang,
                 causes: Some(crate::reconcile::cause::CauseInput::new(
                     plan,
                     &billing.buckets[index],
@@ -380,16 +371,9 @@ pub fn audit(
         totals: billing,
         inputs: billing_inputs,
         findings: billing_findings,
-    } = billing::read_billing(
-        &inputs.billing,
-        &layouts,
-        &plans,
-        &rulesets,
-        config,
-        services,
-    )?;
+    } = billing::read_billing(&inputs.billing, &layouts, &plans, &rulesets, services)?;
     services.cancel.check()?;
-    let payouts = read_payouts(&inputs.payouts, config, services);
+    let payouts = read_payouts(&inputs.payouts, services);
     services.cancel.check()?;
     let computed = compute(&plans, &rulesets, &billing)?;
     let reconciled = reconcile(
@@ -443,7 +427,6 @@ pub fn audit(
         installments: reconciled.installments,
         findings,
         payouts: payouts.ledgers.payouts,
-        lang: config.lang,
         changes: None,
     })
 }

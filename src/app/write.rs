@@ -4,6 +4,7 @@
 
 use crate::app::cancel::Cancel;
 use crate::domain::audit::Audit;
+use crate::domain::lang::Lang;
 use crate::store::{Layout, Output, OutputError};
 use rayon::prelude::*;
 use std::io;
@@ -22,7 +23,7 @@ pub const LAYOUT: Layout = Layout {
     pack_marker: "manifest.json",
 };
 
-/// Write reports: every report of `audit` into `folder` (a staging folder). Each file is
+/// Write reports: every report of `audit`, its sentences in `lang`, into `folder` (a staging folder). Each file is
 /// rendered and written by whichever worker is free next, taking the files in the
 /// report module's order (the big ones first, so no worker is left with one at the end):
 /// each file's bytes depend only on the audit, never on which worker wrote it or when.
@@ -31,7 +32,7 @@ pub const LAYOUT: Layout = Layout {
 ///
 /// # Errors
 /// On a rendering or I/O failure, naming the path, or when stopped.
-pub fn write_reports(audit: &Audit, folder: &Path, cancel: &Cancel) -> io::Result<()> {
+pub fn write_reports(audit: &Audit, lang: Lang, folder: &Path, cancel: &Cancel) -> io::Result<()> {
     let span = tracing::info_span!(
         "stage",
         stage = "write reports",
@@ -45,7 +46,7 @@ pub fn write_reports(audit: &Audit, folder: &Path, cancel: &Cancel) -> io::Resul
     };
     let evidence = folder.join("evidence");
     std::fs::create_dir_all(&evidence).map_err(|error| context(&evidence, error))?;
-    let files = crate::report::reports(audit);
+    let files = crate::report::reports(audit, lang);
     span.record("files", files.len());
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<io::Error>> = Mutex::new(None);

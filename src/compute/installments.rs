@@ -4,7 +4,7 @@
 //! more than what is left of E_p nor less than 0; `rest` takes what the others leave.
 
 use crate::domain::calendar::{add_days, month_end, next_month_start};
-use crate::domain::computation::InstallmentShare;
+use crate::domain::computation::{DueRule, InstallmentShare};
 use crate::domain::contract::{Contract, Portion, Settlement, Trigger};
 use crate::domain::money::{self, Overflow, Rounding};
 use chrono::NaiveDate;
@@ -46,35 +46,36 @@ pub fn split(
     Ok(shares)
 }
 
-/// The due date of an installment with `trigger` for a period ending on `period_end`.
+/// The due date of an installment with `trigger` for a period ending on `period_end`, and
+/// the rule that gives it.
 pub fn due_date(
     contract: &Contract,
     trigger: Trigger,
     period_end: NaiveDate,
-) -> (Option<NaiveDate>, String) {
+) -> (Option<NaiveDate>, DueRule) {
+    let due_days = contract.due_days;
     match trigger {
         Trigger::Settlement if contract.settlement == Settlement::Transparent => (
             next_month_start(period_end).map(month_end),
-            format!(
-                "transparent settlement: the last day of the month after the period end {period_end}"
-            ),
+            DueRule::MonthAfterPeriodEnd { period_end },
         ),
         Trigger::Settlement => (
-            add_days(period_end, contract.due_days),
-            format!("period end {period_end} + {} due days", contract.due_days),
+            add_days(period_end, due_days),
+            DueRule::AfterPeriodEnd {
+                period_end,
+                due_days,
+            },
         ),
         Trigger::Renewal => match contract.renewed_on {
             Some(renewed_on) => (
-                add_days(period_end.max(renewed_on), contract.due_days),
-                format!(
-                    "max(period end {period_end}, renewed on {renewed_on}) + {} due days",
-                    contract.due_days
-                ),
+                add_days(period_end.max(renewed_on), due_days),
+                DueRule::AfterRenewal {
+                    period_end,
+                    renewed_on,
+                    due_days,
+                },
             ),
-            None => (
-                None,
-                "not due: the contract has not been renewed".to_string(),
-            ),
+            None => (None, DueRule::NotRenewed),
         },
     }
 }
@@ -119,7 +120,15 @@ mod tests {
         .unwrap();
         assert_eq!(amounts(&shares), ["50000.00", "50000.00"]);
         assert_eq!(shares[0].due_on, Some(day("2026-01-30")));
+        assert_eq!(
+            shares[0].due_rule,
+            DueRule::AfterPeriodEnd {
+                period_end: day("2025-12-31"),
+                due_days: 30
+            }
+        );
         assert_eq!(shares[1].due_on, None, "not renewed: not due");
+        assert_eq!(shares[1].due_rule, DueRule::NotRenewed);
         staged.renewed_on = Some(day("2026-02-10"));
         let shares = split(
             &staged,
@@ -130,6 +139,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(shares[1].due_on, Some(day("2026-03-12")));
+        assert_eq!(
+            shares[1].due_rule,
+            DueRule::AfterRenewal {
+                period_end: day("2025-12-31"),
+                renewed_on: day("2026-02-10"),
+                due_days: 30
+            }
+        );
     }
 
     #[test]
@@ -191,5 +208,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(shares[0].due_on, Some(day("2025-02-28")));
+        assert_eq!(
+            shares[0].due_rule,
+            DueRule::MonthAfterPeriodEnd {
+                period_end: day("2025-01-31")
+            }
+        );
     }
 }

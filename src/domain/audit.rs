@@ -1,6 +1,7 @@
 //! The result of an audit: inputs with their hashes, control totals, every contract's
 //! computation, every installment and every finding — everything the reports are
-//! rendered from, and nothing a stage keeps for itself.
+//! rendered from, and nothing a stage keeps for itself. No language: the same audit can
+//! be rendered in either (`report::i18n`).
 
 use super::baseline::{Change, Changes};
 use super::computation::ContractComputation;
@@ -8,7 +9,6 @@ use super::contract::Contract;
 use super::controls::{LedgerTable, TableControl};
 use super::finding::{Finding, Severity, SourceRows};
 use super::installment::InstallmentRecord;
-use super::lang::Lang;
 use super::payout::Payout;
 use chrono::NaiveDate;
 
@@ -94,8 +94,6 @@ pub struct Audit {
     pub findings: Vec<Finding>,
     /// Every payout read from the ledgers (rejected rows excluded), in ledger order.
     pub payouts: Vec<Payout>,
-    /// The language the findings' sentences are in; evidence trails follow it.
-    pub lang: Lang,
     /// This run against `--baseline`, when one is given ([`crate::baseline::attach`]).
     pub changes: Option<Changes>,
 }

@@ -43,8 +43,37 @@ pub struct InstallmentShare {
     pub expected: Decimal,
     /// When it is due; `None` while a renewal has not happened.
     pub due_on: Option<NaiveDate>,
-    /// The due-date rule in words, for evidence.
-    pub due_rule: String,
+    /// The due-date rule applied, for evidence.
+    pub due_rule: DueRule,
+}
+
+/// How an installment's due date follows from the contract (SPEC §3): the rule, with the
+/// dates and days it was applied to. Reports say it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueRule {
+    /// Transparent settlement: the last day of the month after the period's end.
+    MonthAfterPeriodEnd {
+        /// The period's last day.
+        period_end: NaiveDate,
+    },
+    /// The period's end plus the contract's due days.
+    AfterPeriodEnd {
+        /// The period's last day.
+        period_end: NaiveDate,
+        /// The contract's due days.
+        due_days: i64,
+    },
+    /// The later of the period's end and the renewal, plus the contract's due days.
+    AfterRenewal {
+        /// The period's last day.
+        period_end: NaiveDate,
+        /// When the contract was renewed.
+        renewed_on: NaiveDate,
+        /// The contract's due days.
+        due_days: i64,
+    },
+    /// A renewal installment of a contract that has not been renewed: not due.
+    NotRenewed,
 }
 
 /// What the compute stage worked out for one contract.
@@ -127,8 +156,8 @@ pub struct Computation {
     pub portion: String,
     /// The installment's expectation.
     pub installment_expected: Decimal,
-    /// The due-date rule applied, in words.
-    pub due_rule: String,
+    /// The due-date rule applied; `None` only for a period with no installment.
+    pub due_rule: Option<DueRule>,
 }
 
 /// One product's part of a period's weighted base.
@@ -195,6 +224,6 @@ pub struct InstallmentSplit {
     pub expected: Decimal,
     /// When it is due; `None` while a renewal has not happened.
     pub due_on: Option<NaiveDate>,
-    /// The due-date rule in words.
-    pub due_rule: String,
+    /// The due-date rule applied.
+    pub due_rule: DueRule,
 }

@@ -6,7 +6,8 @@
 //! the amount of the neighbouring period. [`likely_causes`] replays each of these mistakes
 //! through the real arithmetic — [`rebate::period_rebates`] and [`installments::split`] on
 //! a modified contract or modified per-segment weighted bases, never a copy of the tier
-//! rules — and names the mistakes that reproduce the paid amount to the cent.
+//! rules — and names the mistakes that reproduce the paid amount to the cent, each with
+//! the numbers that argue it (`report::i18n` says it in a sentence).
 //!
 //! A mistake is replayed *consistently*: the agent is assumed to have made it in every
 //! period, so under a cumulative tier scope the installment is the difference of two
@@ -19,62 +20,11 @@ use crate::compute::installments;
 use crate::compute::rebate;
 use crate::domain::computation::{InstallmentShare, PeriodRebate};
 use crate::domain::contract::{Base, Bracket, Contract, TierBasis, TierMode, TierTable};
-use crate::domain::money::format_rate;
-use crate::domain::money::{self, Overflow, Rounding, format_money_grouped as money_text};
+use crate::domain::finding::{CauseCode, LikelyCause, Mistake, Neighbour};
+use crate::domain::money::{self, Overflow, Rounding};
 use crate::domain::settlement::{Segment, SettlementPeriod};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-
-/// (a) The bracket the volume reached, paid at the rate of the bracket below it.
-pub const PREVIOUS_TIER_RATE: &str = "previous_tier_rate";
-/// (b) Only the period's own base at the reached rate: earlier periods of the tier scope
-/// not re-priced (retroactive tiers).
-pub const NO_RETROACTIVE_CATCH_UP: &str = "no_retroactive_catch_up";
-/// (c) Marginal tiers where the contract says retroactive.
-pub const MARGINAL_INSTEAD_OF_RETROACTIVE: &str = "marginal_instead_of_retroactive";
-/// (c) Retroactive tiers where the contract says marginal.
-pub const RETROACTIVE_INSTEAD_OF_MARGINAL: &str = "retroactive_instead_of_marginal";
-/// (d) List amounts on a net-base contract.
-pub const LIST_INSTEAD_OF_NET: &str = "list_instead_of_net";
-/// (d) Net amounts on a list-base contract.
-pub const NET_INSTEAD_OF_LIST: &str = "net_instead_of_list";
-/// (d) Net amounts on a cash-base contract (vouchers not deducted).
-pub const NET_INSTEAD_OF_CASH: &str = "net_instead_of_cash";
-/// (d) Cash amounts (net − vouchers) on a net-base contract.
-pub const CASH_INSTEAD_OF_NET: &str = "cash_instead_of_net";
-/// (d) List amounts on a cash-base contract.
-pub const LIST_INSTEAD_OF_CASH: &str = "list_instead_of_cash";
-/// (d) Cash amounts on a list-base contract.
-pub const CASH_INSTEAD_OF_LIST: &str = "cash_instead_of_list";
-/// (e) One product's coefficient ignored (weighted 1).
-pub const COEFFICIENT_IGNORED: &str = "coefficient_ignored";
-/// (e) Every product coefficient ignored (all weighted 1).
-pub const COEFFICIENTS_IGNORED: &str = "coefficients_ignored";
-/// (e) One product left out of the base (weighted 0).
-pub const PRODUCT_EXCLUDED: &str = "product_excluded";
-/// (f) The previous period's installment paid.
-pub const WRONG_PERIOD_PREVIOUS: &str = "wrong_period_previous";
-/// (f) The next period's installment paid.
-pub const WRONG_PERIOD_NEXT: &str = "wrong_period_next";
-
-/// Every cause code, in the priority order [`likely_causes`] lists them.
-pub const CODES: [&str; 15] = [
-    PREVIOUS_TIER_RATE,
-    NO_RETROACTIVE_CATCH_UP,
-    MARGINAL_INSTEAD_OF_RETROACTIVE,
-    RETROACTIVE_INSTEAD_OF_MARGINAL,
-    LIST_INSTEAD_OF_NET,
-    NET_INSTEAD_OF_LIST,
-    NET_INSTEAD_OF_CASH,
-    CASH_INSTEAD_OF_NET,
-    LIST_INSTEAD_OF_CASH,
-    CASH_INSTEAD_OF_LIST,
-    COEFFICIENT_IGNORED,
-    COEFFICIENTS_IGNORED,
-    PRODUCT_EXCLUDED,
-    WRONG_PERIOD_PREVIOUS,
-    WRONG_PERIOD_NEXT,
-];
 
 /// What the cause analysis of one contract reads: everything `pipeline::audit_contract`
 /// already holds once it has computed the contract.
@@ -123,26 +73,13 @@ impl<'a> CauseInput<'a> {
     }
 }
 
-/// A usual mistake that reproduces a payout to the cent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LikelyCause {
-    /// One of [`CODES`].
-    pub code: &'static str,
-    /// What the installment comes to under the mistake (= the paid amount, rounded).
-    pub expected_under_mistake: Decimal,
-    /// The mistake in one English sentence, with its numbers.
-    pub explanation_en: String,
-    /// The same in Chinese.
-    pub explanation_zh: String,
-}
-
 /// The usual mistakes that reproduce `paid` for installment `installment` of period index
 /// `period` (an index into `input.periods`, as `reconcile::allocate::Slot::period`).
 ///
 /// Each mistake is replayed with the contract's own arithmetic and rounding; a mistake is
 /// named when its installment equals `paid` (rounded by the ruleset) to the cent and differs
 /// from the true expectation by more than the tolerance (and more than a cent). The result
-/// follows the order of [`CODES`]: (a) previous tier rate, (b) no retroactive catch-up,
+/// follows the order of [`CauseCode`]: (a) previous tier rate, (b) no retroactive catch-up,
 /// (c) tier mode swapped, (d) another base, (e) coefficients ignored or a product left
 /// out (per product, by name), (f) the previous or next period's installment. It is empty
 /// when nothing matches, when `paid` is zero (nothing was computed), when `paid` is the
@@ -184,14 +121,13 @@ pub fn likely_causes(
     }
     let mut found = Found {
         target,
+        installment,
         expected: share.expected,
         margin: input.tolerance.max(Decimal::new(1, 2)),
         causes: Vec::new(),
     };
     let contract = input.contract;
-    let n = installment;
-    let expected = money_text(share.expected);
-    let period_base = money_text(rebate.weighted_base);
+    let period_base = rebate.weighted_base;
 
     // (a) The previous bracket's rate.
     if let Some((reached, lower, tiers)) = previous_bracket_tiers(&contract.tiers, rebate) {
@@ -200,18 +136,12 @@ pub fn likely_causes(
             ..contract.clone()
         };
         found.offer(
-            PREVIOUS_TIER_RATE,
+            CauseCode::PreviousTierRate,
             replay.installment(&mistaken, &weighted),
-            |amount| {
-                let volume = money_text(rebate.scope_volume);
-                (
-                    format!(
-                        "{amount} is what installment {n} comes to when the {reached} bracket that the tier volume {volume} reached is paid at the previous bracket's rate {lower}; at {reached} it expects {expected}."
-                    ),
-                    format!(
-                        "{amount}为按上一档比例{lower}计算的第{n}期次金额；阶梯量{volume}已达到{reached}档，应为{expected}。"
-                    ),
-                )
+            || Mistake::PreviousTierRate {
+                reached,
+                lower,
+                volume: rebate.scope_volume,
             },
         );
     }
@@ -232,69 +162,45 @@ pub fn likely_causes(
             ..contract.clone()
         };
         found.offer(
-            NO_RETROACTIVE_CATCH_UP,
+            CauseCode::NoRetroactiveCatchUp,
             replay.installment(&mistaken, &weighted),
-            |amount| {
-                let rate = format_rate(rebate.bracket_rate);
-                let (first, last) = (rebate.scope.first, rebate.scope.last);
-                let volume = money_text(rebate.scope_volume);
-                (
-                    format!(
-                        "{amount} is the period's own weighted base {period_base} at the reached rate {rate}, without the retroactive catch-up: the tier re-prices the whole {first} to {last} volume {volume} at {rate}, so installment {n} expects {expected}."
-                    ),
-                    format!(
-                        "{amount}为本期加权基数{period_base}乘以已达到的比例{rate}，未做全额累进的追溯补差：{first}至{last}的阶梯量{volume}应全部按{rate}重算，第{n}期次应为{expected}。"
-                    ),
-                )
+            || Mistake::NoRetroactiveCatchUp {
+                period_base,
+                rate: rebate.bracket_rate,
+                scope: rebate.scope,
+                volume: rebate.scope_volume,
             },
         );
     }
 
     // (c) The tier mode swapped.
-    let (code, used_en, used_zh, right_en, right_zh) = match contract.tier_mode {
-        TierMode::Retroactive => (
-            MARGINAL_INSTEAD_OF_RETROACTIVE,
-            "marginal tiers (each bracket at its own rate)",
-            "超额累进（各档分别按本档比例）",
-            "retroactive (the whole volume at the reached rate)",
-            "全额累进（全部量按达到的档位比例）",
-        ),
-        TierMode::Marginal => (
-            RETROACTIVE_INSTEAD_OF_MARGINAL,
-            "retroactive tiers (the whole volume at the reached rate)",
-            "全额累进（全部量按达到的档位比例）",
-            "marginal (each bracket at its own rate)",
-            "超额累进（各档分别按本档比例）",
-        ),
-    };
     if contract.tiers.brackets().len() > 1 {
+        let (code, swapped) = match contract.tier_mode {
+            TierMode::Retroactive => (CauseCode::MarginalInsteadOfRetroactive, TierMode::Marginal),
+            TierMode::Marginal => (
+                CauseCode::RetroactiveInsteadOfMarginal,
+                TierMode::Retroactive,
+            ),
+        };
         let mistaken = Contract {
-            tier_mode: match contract.tier_mode {
-                TierMode::Retroactive => TierMode::Marginal,
-                TierMode::Marginal => TierMode::Retroactive,
-            },
+            tier_mode: swapped,
             ..contract.clone()
         };
-        found.offer(code, replay.installment(&mistaken, &weighted), |amount| {
-            (
-                format!(
-                    "{amount} is what installment {n} comes to with {used_en}; the contract's tiers are {right_en}, which gives {expected}."
-                ),
-                format!(
-                    "{amount}为按{used_zh}计算的第{n}期次金额；合同约定{right_zh}，应为{expected}。"
-                ),
-            )
+        found.offer(code, replay.installment(&mistaken, &weighted), || {
+            Mistake::TierMode {
+                contract: contract.tier_mode,
+            }
         });
     }
 
     // (d) Another base.
     for (code, used, right) in [
-        (LIST_INSTEAD_OF_NET, Base::List, Base::Net),
-        (NET_INSTEAD_OF_LIST, Base::Net, Base::List),
-        (NET_INSTEAD_OF_CASH, Base::Net, Base::Cash),
-        (CASH_INSTEAD_OF_NET, Base::Cash, Base::Net),
-        (LIST_INSTEAD_OF_CASH, Base::List, Base::Cash),
-        (CASH_INSTEAD_OF_LIST, Base::Cash, Base::List),
+        (CauseCode::ListInsteadOfNet, Base::List, Base::Net),
+        (CauseCode::NetInsteadOfList, Base::Net, Base::List),
+        (CauseCode::NetInsteadOfCash, Base::Net, Base::Cash),
+        (CauseCode::CashInsteadOfNet, Base::Cash, Base::Net),
+        (CauseCode::ListInsteadOfCash, Base::List, Base::Cash),
+        (CauseCode::CashInsteadOfList, Base::Cash, Base::List),
     ] {
         if contract.base != right {
             continue;
@@ -302,18 +208,13 @@ pub fn likely_causes(
         let Some(bases) = replay.bases_on(used) else {
             continue;
         };
-        found.offer(code, replay.installment(contract, &bases), |amount| {
-            let mistaken_base = money_text(replay.period_base(&bases));
-            let (used_en, used_zh) = base_words(used);
-            let (right_en, right_zh) = base_words(right);
-            (
-                format!(
-                    "{amount} is what installment {n} comes to on {used_en} (period weighted base {mistaken_base}) instead of the {right_en} the contract names (weighted base {period_base}), which give {expected}."
-                ),
-                format!(
-                    "{amount}为按{used_zh}计算的第{n}期次金额（本期加权基数{mistaken_base}）；合同约定的返点基数为{right_zh}（加权基数{period_base}），应为{expected}。"
-                ),
-            )
+        found.offer(code, replay.installment(contract, &bases), || {
+            Mistake::Base {
+                used,
+                contract: right,
+                mistaken_base: replay.period_base(&bases),
+                period_base,
+            }
         });
     }
 
@@ -330,17 +231,13 @@ pub fn likely_causes(
         };
         let amount = replay.installment(contract, &bases);
         single_amounts.extend(amount);
-        found.offer(COEFFICIENT_IGNORED, amount, |amount| {
-            let mistaken_base = money_text(replay.period_base(&bases));
-            let coefficient = coefficient.normalize();
-            (
-                format!(
-                    "{amount} is what installment {n} comes to with product {product} weighted 1 instead of its coefficient {coefficient} (period weighted base {mistaken_base} instead of {period_base}); with the coefficient it expects {expected}."
-                ),
-                format!(
-                    "{amount}为忽略产品{product}的系数{coefficient}（按1计）后的第{n}期次金额（本期加权基数{mistaken_base}，应为{period_base}）；按系数计算应为{expected}。"
-                ),
-            )
+        found.offer(CauseCode::CoefficientIgnored, amount, || {
+            Mistake::CoefficientIgnored {
+                product: (*product).clone(),
+                coefficient: **coefficient,
+                mistaken_base: replay.period_base(&bases),
+                period_base,
+            }
         });
     }
     if weighted_off.len() > 1
@@ -349,23 +246,15 @@ pub fn likely_causes(
         let amount = replay.installment(contract, &bases);
         // One product's cause already says it when the others change nothing.
         if !amount.is_some_and(|amount| single_amounts.contains(&amount)) {
-            found.offer(COEFFICIENTS_IGNORED, amount, |amount| {
-                let mistaken_base = money_text(replay.period_base(&bases));
-                let listed = weighted_off
-                    .iter()
-                    .map(|(product, coefficient)| {
-                        format!("{product} {}", coefficient.normalize())
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                (
-                    format!(
-                        "{amount} is what installment {n} comes to with every product weighted 1, the coefficients ({listed}) ignored (period weighted base {mistaken_base} instead of {period_base}); with them it expects {expected}."
-                    ),
-                    format!(
-                        "{amount}为忽略全部产品系数（{listed}，均按1计）后的第{n}期次金额（本期加权基数{mistaken_base}，应为{period_base}）；按系数计算应为{expected}。"
-                    ),
-                )
+            found.offer(CauseCode::CoefficientsIgnored, amount, || {
+                Mistake::CoefficientsIgnored {
+                    products: weighted_off
+                        .iter()
+                        .map(|(product, coefficient)| ((*product).clone(), **coefficient))
+                        .collect(),
+                    mistaken_base: replay.period_base(&bases),
+                    period_base,
+                }
             });
         }
     }
@@ -377,39 +266,36 @@ pub fn likely_causes(
             continue;
         };
         found.offer(
-            PRODUCT_EXCLUDED,
+            CauseCode::ProductExcluded,
             replay.installment(contract, &bases),
-            |amount| {
-                let mistaken_base = money_text(replay.period_base(&bases));
-                let coefficient = coefficient.normalize();
-                (
-                    format!(
-                        "{amount} is what installment {n} comes to with product {product} left out of the base (its coefficient {coefficient} taken as 0; period weighted base {mistaken_base} instead of {period_base}); with it, it expects {expected}."
-                    ),
-                    format!(
-                        "{amount}为将产品{product}排除在返点基数之外（系数{coefficient}按0计）后的第{n}期次金额（本期加权基数{mistaken_base}，应为{period_base}）；计入后应为{expected}。"
-                    ),
-                )
+            || Mistake::ProductExcluded {
+                product: product.clone(),
+                coefficient: *coefficient,
+                mistaken_base: replay.period_base(&bases),
+                period_base,
             },
         );
     }
 
     // (f) The neighbouring periods' installments.
-    for (code, neighbour, en, zh) in [
+    for (code, neighbour, index) in [
         (
-            WRONG_PERIOD_PREVIOUS,
+            CauseCode::WrongPeriodPrevious,
+            Neighbour::Previous,
             period.checked_sub(1),
-            "previous",
-            "上一",
         ),
-        (WRONG_PERIOD_NEXT, period.checked_add(1), "next", "下一"),
+        (
+            CauseCode::WrongPeriodNext,
+            Neighbour::Next,
+            period.checked_add(1),
+        ),
     ] {
-        let Some(neighbour) = neighbour else {
+        let Some(index) = index else {
             continue;
         };
         let (Some(range), Some(shares)) = (
-            input.periods.get(neighbour).map(|period| period.range),
-            input.shares.get(neighbour),
+            input.periods.get(index).map(|period| period.range),
+            input.shares.get(index),
         ) else {
             continue;
         };
@@ -417,16 +303,9 @@ pub fn likely_causes(
             .iter()
             .find(|share| share.number == installment)
             .map(|share| share.expected);
-        found.offer(code, amount, |amount| {
-            let (first, last) = (range.first, range.last);
-            (
-                format!(
-                    "{amount} is what installment {n} of the {en} period ({first} to {last}) expects: the payout was computed for, or booked against, the wrong period; this period's installment {n} expects {expected}."
-                ),
-                format!(
-                    "{amount}等于{zh}结算期（{first}至{last}）第{n}期次的应返金额：该笔返点按错误的期间计算或入账；本期第{n}期次应为{expected}。"
-                ),
-            )
+        found.offer(code, amount, || Mistake::WrongPeriod {
+            neighbour,
+            period: range,
         });
     }
     found.causes
@@ -435,6 +314,7 @@ pub fn likely_causes(
 /// The causes found so far, and what a cause must reproduce.
 struct Found {
     target: Decimal,
+    installment: u32,
     expected: Decimal,
     margin: Decimal,
     causes: Vec<LikelyCause>,
@@ -442,22 +322,22 @@ struct Found {
 
 impl Found {
     /// Names the mistake when `amount` is the paid amount and far enough from the
-    /// expectation; the sentences are only written then.
+    /// expectation; its numbers are only gathered then.
     fn offer(
         &mut self,
-        code: &'static str,
+        code: CauseCode,
         amount: Option<Decimal>,
-        explain: impl FnOnce(String) -> (String, String),
+        mistake: impl FnOnce() -> Mistake,
     ) {
         let Some(amount) = amount else { return };
         let far = money::sub(amount, self.expected).is_ok_and(|gap| gap.abs() > self.margin);
         if amount == self.target && far {
-            let (explanation_en, explanation_zh) = explain(money_text(amount));
             self.causes.push(LikelyCause {
                 code,
                 expected_under_mistake: amount,
-                explanation_en,
-                explanation_zh,
+                installment: self.installment,
+                expected: self.expected,
+                mistake: mistake(),
             });
         }
     }
@@ -583,13 +463,13 @@ impl Replay<'_, '_> {
         products
     }
 }
-
 /// The tier table with the bracket `rebate`'s volume reached paid at the rate of the one
-/// below, with both rates as text; `None` in the first bracket or when the rates agree.
+/// below, with the reached and the lower rate; `None` in the first bracket or when the
+/// rates agree.
 fn previous_bracket_tiers(
     tiers: &TierTable,
     rebate: &PeriodRebate,
-) -> Option<(String, String, TierTable)> {
+) -> Option<(Decimal, Decimal, TierTable)> {
     let reached = tiers.bracket_for(rebate.scope_volume.max(Decimal::ZERO))?;
     let index = tiers
         .brackets()
@@ -602,386 +482,8 @@ fn previous_bracket_tiers(
     let mut brackets = tiers.brackets().to_vec();
     brackets[index].rate = lower.rate;
     let table = TierTable::new(brackets).ok()?;
-    Some((format_rate(reached.rate), format_rate(lower.rate), table))
-}
-
-/// A base in words: English, Chinese.
-fn base_words(base: Base) -> (&'static str, &'static str) {
-    match base {
-        Base::Net => ("net amounts (payable after discounts)", "应付金额（折后）"),
-        Base::List => ("list amounts (原价)", "原价"),
-        Base::Cash => (
-            "cash amounts (net minus vouchers)",
-            "现金金额（应付减代金券）",
-        ),
-    }
+    Some((reached.rate, lower.rate, table))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::attribute::{Attributor, BillingTotals, ContractIndex};
-    use crate::domain::billing::BillingLine;
-    use crate::domain::contract::Settlement;
-    use crate::domain::location::Location;
-    use crate::domain::period::YearMonth;
-    use crate::domain::settlement::tests::contract;
-    use crate::domain::test_support::{d, day};
-    use crate::ingest::billing::BillingSink;
-    use crate::ruleset::Rulesets;
-
-    /// A billing row of a worked example: date, product, net, list (`""` = none), voucher.
-    type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
-
-    /// A contract audited from a few billing rows, the way the pipeline does it.
-    struct Audited {
-        plan: ContractPlan,
-        buckets: Vec<Bucket>,
-        rebates: Vec<PeriodRebate>,
-        shares: Vec<Vec<InstallmentShare>>,
-    }
-
-    impl Audited {
-        /// Streams the rows through the attributor into per-segment buckets, then
-        /// computes every period's rebate and installments.
-        fn new(contract: Contract, rows: &[Row<'_>]) -> Audited {
-            let plans = vec![ContractPlan::new(contract)];
-            let rulesets = Rulesets::load(None).unwrap();
-            let index = ContractIndex::new(&plans, &rulesets);
-            let mut attributor = Attributor::new(&index);
-            attributor.begin_table(&Location::file("bill.csv".into()), None);
-            for (number, (date, product, net, list, voucher)) in rows.iter().enumerate() {
-                let date = day(date);
-                attributor.line(
-                    number + 2,
-                    BillingLine {
-                        account_id: "A1".into(),
-                        billing_month: YearMonth::of(date),
-                        date: Some(date),
-                        product,
-                        product_known: true,
-                        product_number: None,
-                        order_type: None,
-                        instance_id: None,
-                        list_amount: (!list.is_empty()).then(|| d(list)),
-                        discount: Decimal::ZERO,
-                        voucher: d(voucher),
-                        net_amount: d(net),
-                        currency: "CNY".into(),
-                    },
-                );
-            }
-            let ledger = attributor.finish().unwrap();
-            assert!(ledger.rejections.is_empty(), "{:?}", ledger.rejections);
-            let mut billing = BillingTotals::new(&plans);
-            billing.absorb(ledger).unwrap();
-            let plan = plans[0].clone();
-            let buckets = billing.buckets.swap_remove(0);
-            let weighted: Vec<Decimal> =
-                buckets.iter().map(|bucket| bucket.weighted_base).collect();
-            let rebates = rebate::period_rebates(
-                &plan.contract,
-                &plan.periods,
-                &plan.segments,
-                &weighted,
-                Rounding::HalfUp,
-            )
-            .unwrap();
-            let shares = plan
-                .periods
-                .iter()
-                .zip(&rebates)
-                .map(|(period, rebate)| {
-                    installments::split(
-                        &plan.contract,
-                        period.range.last,
-                        rebate.expected,
-                        rebate.weighted_base,
-                        Rounding::HalfUp,
-                    )
-                    .unwrap()
-                })
-                .collect();
-            Audited {
-                plan,
-                buckets,
-                rebates,
-                shares,
-            }
-        }
-
-        fn input(&self) -> CauseInput<'_> {
-            CauseInput::new(
-                &self.plan,
-                &self.buckets,
-                &self.rebates,
-                &self.shares,
-                Rounding::HalfUp,
-                d("0.01"),
-            )
-        }
-
-        fn expected(&self, period: usize) -> String {
-            self.shares[period][0].expected.to_string()
-        }
-
-        fn causes(&self, period: usize, paid: &str) -> Vec<LikelyCause> {
-            likely_causes(&self.input(), period, 1, d(paid))
-        }
-
-        fn codes(&self, period: usize, paid: &str) -> Vec<&'static str> {
-            self.causes(period, paid)
-                .iter()
-                .map(|cause| cause.code)
-                .collect()
-        }
-    }
-
-    /// 10% below 100,000, 15% from 100,000.
-    fn two_tiers() -> TierTable {
-        TierTable::new(vec![
-            Bracket {
-                from: d("0"),
-                to: Some(d("100000")),
-                rate: d("0.10"),
-            },
-            Bracket {
-                from: d("100000"),
-                to: None,
-                rate: d("0.15"),
-            },
-        ])
-        .unwrap()
-    }
-
-    /// Quarterly settlement of 2025, tiered on the contract-year volume.
-    fn yearly_tiers(mode: TierMode) -> Contract {
-        let mut yearly = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
-        yearly.tiers = two_tiers();
-        yearly.tier_basis = TierBasis::ContractYear;
-        yearly.tier_mode = mode;
-        yearly
-    }
-
-    /// Q1 70,000; Q2 50,000 (the year reaches 120,000 and crosses 100,000); Q3 35,000.
-    const TIERED: [Row<'static>; 5] = [
-        ("2025-01-15", "ecs", "50000", "", "0"),
-        ("2025-02-15", "oss", "20000", "", "0"),
-        ("2025-04-10", "ecs", "30000", "", "0"),
-        ("2025-05-10", "rds", "20000", "", "0"),
-        ("2025-07-10", "ecs", "35000", "", "0"),
-    ];
-
-    /// Q1 net 15,600, list 19,000, vouchers 600; Q2 net 1,600. Every row has a list amount.
-    const LISTED: [Row<'static>; 5] = [
-        ("2025-01-10", "ecs", "8000", "10000", "0"),
-        ("2025-02-10", "ecs", "4000", "5000", "500"),
-        ("2025-02-20", "oss", "2700", "3000", "0"),
-        ("2025-03-05", "rds", "900", "1000", "100"),
-        ("2025-04-10", "ecs", "1600", "2000", "0"),
-    ];
-
-    #[test]
-    fn the_previous_brackets_rate_is_recognised() {
-        // Q1 70,000 × 10% = 7,000. Q2 the year reaches 120,000: 120,000 × 15% − 7,000 =
-        // 11,000. At the previous bracket's 10%: 12,000 − 7,000 = 5,000.
-        let audited = Audited::new(yearly_tiers(TierMode::Retroactive), &TIERED);
-        assert_eq!(audited.expected(0), "7000.00");
-        assert_eq!(audited.expected(1), "11000.00");
-        let causes = audited.causes(1, "5000");
-        assert_eq!(
-            causes.iter().map(|cause| cause.code).collect::<Vec<_>>(),
-            [PREVIOUS_TIER_RATE]
-        );
-        assert_eq!(causes[0].expected_under_mistake, d("5000.00"));
-        assert_eq!(
-            causes[0].explanation_en,
-            "5,000.00 is what installment 1 comes to when the 15% bracket that the tier volume 120,000.00 reached is paid at the previous bracket's rate 10%; at 15% it expects 11,000.00."
-        );
-        assert!(causes[0].explanation_zh.contains("上一档比例10%"));
-    }
-
-    #[test]
-    fn a_missing_retroactive_catch_up_is_recognised() {
-        // Q2's own 50,000 at the reached 15% = 7,500, without re-pricing Q1's 70,000 from
-        // 10% to 15% (the 3,500 catch-up).
-        let audited = Audited::new(yearly_tiers(TierMode::Retroactive), &TIERED);
-        let causes = audited.causes(1, "7500.00");
-        assert_eq!(
-            causes.iter().map(|cause| cause.code).collect::<Vec<_>>(),
-            [NO_RETROACTIVE_CATCH_UP]
-        );
-        assert!(causes[0].explanation_en.contains("weighted base 50,000.00"));
-        assert!(causes[0].explanation_zh.contains("追溯补差"));
-        // The first quarter of the year has nothing to catch up.
-        assert!(audited.codes(0, "6000").is_empty());
-    }
-
-    #[test]
-    fn a_swapped_tier_mode_is_recognised_both_ways() {
-        // Retroactive contract paid marginally: 100,000 × 10% + 20,000 × 15% = 13,000,
-        // minus Q1's 7,000 = 6,000.
-        let retroactive = Audited::new(yearly_tiers(TierMode::Retroactive), &TIERED);
-        assert_eq!(
-            retroactive.codes(1, "6000"),
-            [MARGINAL_INSTEAD_OF_RETROACTIVE]
-        );
-        // Marginal contract (Q2 expects 6,000) paid retroactively: 11,000.
-        let marginal = Audited::new(yearly_tiers(TierMode::Marginal), &TIERED);
-        assert_eq!(marginal.expected(1), "6000.00");
-        assert_eq!(
-            marginal.codes(1, "11000"),
-            [RETROACTIVE_INSTEAD_OF_MARGINAL]
-        );
-    }
-
-    #[test]
-    fn another_base_is_recognised() {
-        // Q1 at 20%: net 15,600 → 3,120; list 19,000 → 3,800; cash 15,000 → 3,000.
-        let on = |base: Base| {
-            let mut quarterly = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
-            quarterly.base = base;
-            Audited::new(quarterly, &LISTED)
-        };
-        let net = on(Base::Net);
-        assert_eq!(net.expected(0), "3120.00");
-        assert_eq!(net.codes(0, "3800"), [LIST_INSTEAD_OF_NET]);
-        assert_eq!(net.codes(0, "3000"), [CASH_INSTEAD_OF_NET]);
-        let list = on(Base::List);
-        assert_eq!(list.expected(0), "3800.00");
-        assert_eq!(list.codes(0, "3120"), [NET_INSTEAD_OF_LIST]);
-        assert_eq!(list.codes(0, "3000"), [CASH_INSTEAD_OF_LIST]);
-        let causes = list.causes(0, "3120");
-        assert!(
-            causes[0]
-                .explanation_en
-                .contains("period weighted base 15,600.00")
-        );
-        let cash = on(Base::Cash);
-        assert_eq!(cash.expected(0), "3000.00");
-        assert_eq!(cash.codes(0, "3120"), [NET_INSTEAD_OF_CASH]);
-        assert_eq!(cash.codes(0, "3800"), [LIST_INSTEAD_OF_CASH]);
-    }
-
-    #[test]
-    fn list_amounts_are_not_guessed_when_a_row_has_none() {
-        // The oss row has no list amount: the list base of Q1 is unknown, so 16,000 × 20%
-        // (the list amounts there are) is not a cause.
-        let mut rows = LISTED;
-        rows[2].3 = "";
-        let audited = Audited::new(
-            contract("2025-01-01", "2025-12-31", Settlement::Quarterly),
-            &rows,
-        );
-        assert!(audited.codes(0, "3200").is_empty());
-        assert_eq!(audited.codes(0, "3000"), [CASH_INSTEAD_OF_NET]);
-    }
-
-    #[test]
-    fn an_ignored_coefficient_or_a_left_out_product_is_recognised() {
-        // rds weighs 0.5, oss 0.8: Q1 = 11,000 + 2,000 + 4,000 = 17,000 → 3,400.
-        let mut weighted = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
-        weighted.products.insert("rds".into(), d("0.5"));
-        weighted.products.insert("oss".into(), d("0.8"));
-        let audited = Audited::new(
-            weighted,
-            &[
-                ("2025-01-10", "ecs", "10000", "", "0"),
-                ("2025-02-10", "rds", "4000", "", "0"),
-                ("2025-02-20", "oss", "5000", "", "0"),
-                ("2025-03-10", "ecs", "1000", "", "0"),
-                ("2025-04-10", "ecs", "3000", "", "0"),
-            ],
-        );
-        assert_eq!(audited.expected(0), "3400.00");
-        // rds at 1: 19,000 → 3,800.
-        let causes = audited.causes(0, "3800");
-        assert_eq!(
-            causes.iter().map(|cause| cause.code).collect::<Vec<_>>(),
-            [COEFFICIENT_IGNORED]
-        );
-        assert!(causes[0].explanation_en.contains("product rds weighted 1"));
-        assert!(causes[0].explanation_zh.contains("忽略产品rds的系数0.5"));
-        // oss at 1: 18,000 → 3,600; every product at 1: 20,000 → 4,000.
-        assert_eq!(audited.codes(0, "3600"), [COEFFICIENT_IGNORED]);
-        assert_eq!(audited.codes(0, "4000"), [COEFFICIENTS_IGNORED]);
-        // rds left out altogether: 15,000 → 3,000.
-        let causes = audited.causes(0, "3000");
-        assert_eq!(
-            causes.iter().map(|cause| cause.code).collect::<Vec<_>>(),
-            [PRODUCT_EXCLUDED]
-        );
-        assert!(causes[0].explanation_en.contains("product rds left out"));
-    }
-
-    #[test]
-    fn the_neighbouring_periods_amount_is_recognised() {
-        // Monthly at 20%: January 10,000 → 2,000; February 12,000 → 2,400; March 9,000
-        // → 1,800.
-        let audited = Audited::new(
-            contract("2025-01-01", "2025-03-31", Settlement::Monthly),
-            &[
-                ("2025-01-05", "ecs", "6000", "", "0"),
-                ("2025-01-20", "oss", "4000", "", "0"),
-                ("2025-02-05", "ecs", "8000", "", "0"),
-                ("2025-02-25", "oss", "4000", "", "0"),
-                ("2025-03-10", "ecs", "9000", "", "0"),
-            ],
-        );
-        assert_eq!(audited.expected(1), "2400.00");
-        let causes = audited.causes(1, "2000");
-        assert_eq!(
-            causes.iter().map(|cause| cause.code).collect::<Vec<_>>(),
-            [WRONG_PERIOD_PREVIOUS]
-        );
-        assert!(
-            causes[0]
-                .explanation_en
-                .contains("previous period (2025-01-01 to 2025-01-31)")
-        );
-        assert_eq!(audited.codes(1, "1800"), [WRONG_PERIOD_NEXT]);
-        // January has no previous period, March no next one.
-        assert!(audited.codes(0, "1800").is_empty());
-    }
-
-    #[test]
-    fn a_shortfall_for_no_recognisable_reason_names_no_cause() {
-        let audited = Audited::new(yearly_tiers(TierMode::Retroactive), &TIERED);
-        assert!(audited.codes(1, "9999.99").is_empty());
-        // Nothing paid, or exactly what is expected: nothing to explain.
-        assert!(audited.codes(1, "0").is_empty());
-        assert!(audited.codes(1, "11000").is_empty());
-        // An installment the schedule does not have, a period the contract does not have.
-        assert!(likely_causes(&audited.input(), 1, 2, d("5000")).is_empty());
-        assert!(likely_causes(&audited.input(), 9, 1, d("5000")).is_empty());
-    }
-
-    #[test]
-    fn two_mistakes_with_the_same_amount_are_both_named_in_priority_order() {
-        // January 90,000 → 18,000. February 100,000 net with 10,000 of vouchers →
-        // 20,000; on cash (90,000) it is 18,000 — which is also January's amount.
-        let audited = Audited::new(
-            contract("2025-01-01", "2025-03-31", Settlement::Monthly),
-            &[
-                ("2025-01-05", "ecs", "50000", "", "0"),
-                ("2025-01-20", "ecs", "40000", "", "0"),
-                ("2025-02-05", "ecs", "60000", "", "6000"),
-                ("2025-02-25", "oss", "40000", "", "4000"),
-                ("2025-03-10", "ecs", "10000", "", "0"),
-            ],
-        );
-        assert_eq!(audited.expected(1), "20000.00");
-        assert_eq!(
-            audited.codes(1, "18000"),
-            [CASH_INSTEAD_OF_NET, WRONG_PERIOD_PREVIOUS]
-        );
-    }
-
-    #[test]
-    fn the_codes_are_distinct() {
-        let mut codes = CODES.to_vec();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), CODES.len());
-    }
-}
+mod tests;

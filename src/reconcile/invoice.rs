@@ -4,8 +4,7 @@
 
 use crate::domain::calendar::{add_days, days_between};
 use crate::domain::contract::{Contract, InvoiceKind};
-use crate::domain::finding::Check;
-use crate::domain::lang::{self, Lang};
+use crate::domain::finding::{Check, InvoiceIssue, Reason};
 use crate::domain::money::{format_money, format_rate};
 use crate::domain::payout::Payout;
 use rust_decimal::Decimal;
@@ -14,13 +13,13 @@ use rust_decimal::Decimal;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceProblem {
     /// `missing`, `amount`, `tax_rate`, `type`, `issuer`, `late_invoice` or `duplicate`.
-    pub reason: &'static str,
+    pub reason: Reason,
     /// What the contract or payout calls for.
     pub expected: String,
     /// What the invoice shows.
     pub found: String,
-    /// One sentence.
-    pub detail: String,
+    /// The facts of the problem, for its sentence.
+    pub issue: InvoiceIssue,
 }
 
 /// The review of one payout's invoice: every check made, and the problems among them.
@@ -36,24 +35,24 @@ impl InvoiceReview {
     fn record(
         &mut self,
         field: &str,
-        reason: &'static str,
+        reason: Reason,
         expected: String,
         found: Option<String>,
-        failure: Option<(String, String)>,
+        failure: Option<(String, InvoiceIssue)>,
     ) {
         self.checks.push(Check {
             field: field.into(),
-            reason: reason.into(),
+            reason,
             expected: expected.clone(),
             found,
             ok: failure.is_none(),
         });
-        if let Some((found, detail)) = failure {
+        if let Some((found, issue)) = failure {
             self.problems.push(InvoiceProblem {
                 reason,
                 expected,
                 found,
-                detail,
+                issue,
             });
         }
     }
@@ -67,36 +66,22 @@ pub fn check(
     tolerance: Decimal,
     window_days: i64,
     others_with_same_number: &[&str],
-    lang: Lang,
 ) -> InvoiceReview {
     let mut review = InvoiceReview::default();
     if contract.invoice == InvoiceKind::None {
         return review;
     }
-    let money = |amount: Decimal| lang::money(amount, &contract.currency, lang);
     let invoice = &payout.invoice;
-    let id = &payout.id;
     let Some(number) = &invoice.number else {
         review.record(
             "invoice_no",
-            "missing",
+            Reason::Missing,
             format!("a {} invoice", contract.invoice),
             None,
             Some((
                 "no invoice number".into(),
-                match lang {
-                    Lang::En => format!(
-                        "Payout {id} of {} has no invoice; contract {} requires a {} invoice for every cash payout.",
-                        money(payout.amount),
-                        contract.id,
-                        contract.invoice
-                    ),
-                    Lang::Zh => format!(
-                        "付款 {id}（{}）没有发票；合同 {} 要求每笔现金返点都开具{}。",
-                        money(payout.amount),
-                        contract.id,
-                        lang::invoice_kind(contract.invoice, lang)
-                    ),
+                InvoiceIssue::Missing {
+                    required: contract.invoice,
                 },
             )),
         );
@@ -104,7 +89,7 @@ pub fn check(
     };
     review.record(
         "invoice_no",
-        "missing",
+        Reason::Missing,
         format!("a {} invoice", contract.invoice),
         Some(number.clone()),
         None,
@@ -118,23 +103,15 @@ pub fn check(
     let found = invoice.amount;
     review.record(
         "invoice_amount",
-        "amount",
+        Reason::Amount,
         format_money(payout.amount),
         found.map(format_money),
         (!amount_ok).then(|| {
             (
                 found.map_or("no invoice amount".into(), format_money),
-                match lang {
-                    Lang::En => format!(
-                        "Invoice {number} on payout {id} shows {} but the payout is {}.",
-                        found.map_or("no amount".into(), money),
-                        money(payout.amount)
-                    ),
-                    Lang::Zh => format!(
-                        "付款 {id} 的发票 {number} 金额为 {}，但付款金额为 {}。",
-                        found.map_or("空".into(), money),
-                        money(payout.amount)
-                    ),
+                InvoiceIssue::Amount {
+                    number: number.clone(),
+                    found,
                 },
             )
         }),
@@ -144,25 +121,16 @@ pub fn check(
         let found = invoice.tax_rate;
         review.record(
             "invoice_tax_rate",
-            "tax_rate",
+            Reason::TaxRate,
             format_rate(expected_rate),
             found.map(format_rate),
             (found != Some(expected_rate)).then(|| {
                 (
                     found.map_or("no tax rate".into(), format_rate),
-                    match lang {
-                        Lang::En => format!(
-                            "Invoice {number} on payout {id} carries VAT {} but contract {} calls for {}.",
-                            found.map_or("no rate".into(), format_rate),
-                            contract.id,
-                            format_rate(expected_rate)
-                        ),
-                        Lang::Zh => format!(
-                            "付款 {id} 的发票 {number} 税率为 {}，但合同 {} 要求 {}。",
-                            found.map_or("空".into(), format_rate),
-                            contract.id,
-                            format_rate(expected_rate)
-                        ),
+                    InvoiceIssue::TaxRate {
+                        number: number.clone(),
+                        found,
+                        expected: expected_rate,
                     },
                 )
             }),
@@ -172,27 +140,16 @@ pub fn check(
     let found = invoice.kind;
     review.record(
         "invoice_type",
-        "type",
+        Reason::Type,
         contract.invoice.to_string(),
         found.map(|kind| kind.to_string()),
         (found != Some(contract.invoice)).then(|| {
             (
                 found.map_or("no invoice type".into(), |kind| kind.to_string()),
-                match lang {
-                    Lang::En => format!(
-                        "Invoice {number} on payout {id} is {} but contract {} requires {}.",
-                        found.map_or("of no stated type".into(), |kind| kind.to_string()),
-                        contract.id,
-                        contract.invoice
-                    ),
-                    Lang::Zh => format!(
-                        "付款 {id} 的发票 {number} 是{}，但合同 {} 要求{}。",
-                        found.map_or("未注明类型的发票".into(), |kind| lang::invoice_kind(
-                            kind, lang
-                        )),
-                        contract.id,
-                        lang::invoice_kind(contract.invoice, lang)
-                    ),
+                InvoiceIssue::Type {
+                    number: number.clone(),
+                    found,
+                    required: contract.invoice,
                 },
             )
         }),
@@ -201,21 +158,17 @@ pub fn check(
     if let (Some(issuer), Some(agent_tax_id)) = (&invoice.issuer, &contract.agent_tax_id) {
         review.record(
             "invoice_issuer",
-            "issuer",
+            Reason::Issuer,
             agent_tax_id.clone(),
             Some(issuer.clone()),
             (!issuer.eq_ignore_ascii_case(agent_tax_id)).then(|| {
                 (
                     issuer.clone(),
-                    match lang {
-                        Lang::En => format!(
-                            "Invoice {number} on payout {id} was issued by {issuer}, not by the agent {} ({agent_tax_id}).",
-                            contract.agent
-                        ),
-                        Lang::Zh => format!(
-                            "付款 {id} 的发票 {number} 由税号 {issuer} 开具，而非代理商 {}（{agent_tax_id}）。",
-                            contract.agent
-                        ),
+                    InvoiceIssue::Issuer {
+                        number: number.clone(),
+                        issuer: issuer.clone(),
+                        agent: contract.agent.clone(),
+                        agent_tax_id: agent_tax_id.clone(),
                     },
                 )
             }),
@@ -227,7 +180,7 @@ pub fn check(
         .map_or_else(String::new, |date| format!("on or before {date}, "));
     review.record(
         "invoice_date",
-        "late_invoice",
+        Reason::LateInvoice,
         format!(
             "{latest}invoiced within {window_days} days of {}",
             payout.paid_on
@@ -235,37 +188,22 @@ pub fn check(
         found.map(|date| date.to_string()),
         found
             .is_none_or(|date| days_between(payout.paid_on, date) > window_days)
-            .then(
-            || {
+            .then(|| {
                 (
                     found.map_or("no invoice date".into(), |date| date.to_string()),
-                    match (found, lang) {
-                        (Some(date), Lang::En) => format!(
-                            "Invoice {number} on payout {id} is dated {date}, {} days after the payout on {} (window {window_days} days).",
-                            days_between(payout.paid_on, date),
-                            payout.paid_on
-                        ),
-                        (Some(date), Lang::Zh) => format!(
-                            "付款 {id} 的发票 {number} 开票日期为 {date}，比 {} 到账晚 {} 天（开票期限 {window_days} 天）。",
-                            payout.paid_on,
-                            days_between(payout.paid_on, date)
-                        ),
-                        (None, Lang::En) => {
-                            format!("Invoice {number} on payout {id} has no invoice date.")
-                        }
-                        (None, Lang::Zh) => {
-                            format!("付款 {id} 的发票 {number} 没有开票日期。")
-                        }
+                    InvoiceIssue::LateInvoice {
+                        number: number.clone(),
+                        dated: found,
+                        window_days,
                     },
                 )
-            },
-        ),
+            }),
     );
 
     let others = others_with_same_number.join(", ");
     review.record(
         "invoice_no",
-        "duplicate",
+        Reason::Duplicate,
         "an invoice number used once".into(),
         Some(if others.is_empty() {
             "on no other payout".into()
@@ -275,11 +213,12 @@ pub fn check(
         (!others.is_empty()).then(|| {
             (
                 format!("also on payout {others}"),
-                match lang {
-                    Lang::En => format!(
-                        "Invoice {number} on payout {id} is also given for payout {others}."
-                    ),
-                    Lang::Zh => format!("付款 {id} 的发票 {number} 也被用于付款 {others}。"),
+                InvoiceIssue::Duplicate {
+                    number: number.clone(),
+                    others: others_with_same_number
+                        .iter()
+                        .map(|other| other.to_string())
+                        .collect(),
                 },
             )
         }),
@@ -300,7 +239,7 @@ mod tests {
         review
             .problems
             .iter()
-            .map(|problem| problem.reason)
+            .map(|problem| problem.reason.word())
             .collect()
     }
 
@@ -346,7 +285,6 @@ mod tests {
             d("0.01"),
             30,
             &[],
-            Lang::En,
         );
         assert!(review.problems.is_empty());
         let fields: Vec<(&str, bool)> = review
@@ -382,7 +320,6 @@ mod tests {
             d("0.01"),
             30,
             &[],
-            Lang::En,
         );
         assert_eq!(reasons(&review), ["missing"]);
         assert_eq!(review.checks.len(), 1);
@@ -400,14 +337,7 @@ mod tests {
             date: Some(day("2025-07-01")),
             ..good_invoice()
         };
-        let review = check(
-            &payout(invoice.clone()),
-            &strict_contract(),
-            d("0.01"),
-            30,
-            &["P9"],
-            Lang::En,
-        );
+        let review = check(&payout(invoice), &strict_contract(), d("0.01"), 30, &["P9"]);
         assert_eq!(
             reasons(&review),
             [
@@ -420,10 +350,35 @@ mod tests {
             ]
         );
         let problems = &review.problems;
-        assert!(
-            problems[4].detail.contains("52 days after"),
-            "{}",
-            problems[4].detail
+        assert_eq!(
+            problems[4].issue,
+            InvoiceIssue::LateInvoice {
+                number: "0451".into(),
+                dated: Some(day("2025-07-01")),
+                window_days: 30
+            }
+        );
+        assert_eq!(
+            problems[2].issue,
+            InvoiceIssue::Type {
+                number: "0451".into(),
+                found: Some(InvoiceKind::VatGeneral),
+                required: InvoiceKind::VatSpecial
+            }
+        );
+        assert_eq!(
+            problems[0].issue,
+            InvoiceIssue::Amount {
+                number: "0451".into(),
+                found: Some(d("10000"))
+            }
+        );
+        assert_eq!(
+            problems[5].issue,
+            InvoiceIssue::Duplicate {
+                number: "0451".into(),
+                others: vec!["P9".into()]
+            }
         );
         let failed: Vec<(&str, &str, Option<&str>)> = review
             .checks
@@ -460,40 +415,13 @@ mod tests {
                 ),
             ]
         );
-        let chinese = check(
-            &payout(invoice),
-            &strict_contract(),
-            d("0.01"),
-            30,
-            &["P9"],
-            Lang::Zh,
-        );
-        assert_eq!(
-            chinese.checks, review.checks,
-            "checks do not depend on the language"
-        );
-        assert_eq!(
-            chinese.problems[2].detail,
-            "付款 P1 的发票 0451 是增值税普通发票，但合同 C1 要求增值税专用发票。"
-        );
-        assert_eq!(
-            chinese.problems[0].detail,
-            "付款 P1 的发票 0451 金额为 10,000.00 元，但付款金额为 10,600.00 元。"
-        );
     }
 
     #[test]
     fn contracts_without_an_invoice_requirement_are_not_checked() {
         let mut relaxed = strict_contract();
         relaxed.invoice = InvoiceKind::None;
-        let review = check(
-            &payout(Invoice::default()),
-            &relaxed,
-            d("0.01"),
-            30,
-            &[],
-            Lang::En,
-        );
+        let review = check(&payout(Invoice::default()), &relaxed, d("0.01"), 30, &[]);
         assert_eq!(review, InvoiceReview::default());
     }
 }

@@ -4,8 +4,7 @@
 //! payouts, for the `duplicate` invoice check.
 
 use crate::domain::contract::Contract;
-use crate::domain::finding::{Fact, Finding, FindingType};
-use crate::domain::lang::{self, Lang};
+use crate::domain::finding::{About, Fact, Finding, FindingType, Reason};
 use crate::domain::payout::Payout;
 use std::collections::HashMap;
 
@@ -20,8 +19,8 @@ pub struct Routed<'p> {
     pub findings: Vec<Finding>,
 }
 
-/// Routes every payout to its contract; the findings' sentences are in `lang`.
-pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout], lang: Lang) -> Routed<'p> {
+/// Routes every payout to its contract.
+pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
     let by_id: HashMap<&str, usize> = contracts
         .iter()
         .enumerate()
@@ -40,7 +39,7 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout], lang: Lang) -> 
                 .push(payout.id.clone());
         }
         let Some(&index) = by_id.get(payout.contract_id.as_str()) else {
-            routed.findings.push(unknown_contract(payout, lang));
+            routed.findings.push(unknown_contract(payout));
             continue;
         };
         let contract = contracts[index];
@@ -48,7 +47,7 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout], lang: Lang) -> 
         if currency != contract.currency {
             routed
                 .findings
-                .push(currency_mismatch(contract, payout, currency, lang));
+                .push(currency_mismatch(contract, payout, currency));
             continue;
         }
         routed.per_contract[index].push(payout);
@@ -56,22 +55,7 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout], lang: Lang) -> 
     routed
 }
 
-fn unknown_contract(payout: &Payout, lang: Lang) -> Finding {
-    let amount = lang::money(
-        payout.amount,
-        payout.currency.as_deref().unwrap_or(""),
-        lang,
-    );
-    let detail = match lang {
-        Lang::En => format!(
-            "Payout {} of {amount} on {} names contract {}, which is not in the contract workbook.",
-            payout.id, payout.paid_on, payout.contract_id
-        ),
-        Lang::Zh => format!(
-            "付款 {}（{amount}，{} 到账）注明的合同 {} 不在合同表中。",
-            payout.id, payout.paid_on, payout.contract_id
-        ),
-    };
+fn unknown_contract(payout: &Payout) -> Finding {
     // The contract it names is part of the fact (it is not a contract of the audit, so
     // the finding's `contract_id` stays null).
     let subject = format!("contract {}", payout.contract_id);
@@ -79,11 +63,14 @@ fn unknown_contract(payout: &Payout, lang: Lang) -> Finding {
         FindingType::UnmatchedPayout,
         Fact {
             payout_id: Some(&payout.id),
-            reason: Some("contract"),
+            reason: Some(Reason::Contract),
             subject: Some(&subject),
             ..Fact::default()
         },
-        detail,
+        About::UnknownContract {
+            currency: payout.currency.clone().unwrap_or_default(),
+            named: payout.contract_id.clone(),
+        },
     );
     finding.paid = Some(payout.amount);
     finding.paid_on = Some(payout.paid_on);
@@ -95,27 +82,19 @@ fn unknown_contract(payout: &Payout, lang: Lang) -> Finding {
     finding
 }
 
-fn currency_mismatch(contract: &Contract, payout: &Payout, currency: &str, lang: Lang) -> Finding {
-    let amount = crate::domain::money::format_money_grouped(payout.amount);
-    let detail = match lang {
-        Lang::En => format!(
-            "Payout {} of {amount} {currency} is not in contract {}'s currency {}; it was not matched to any installment.",
-            payout.id, contract.id, contract.currency
-        ),
-        Lang::Zh => format!(
-            "付款 {}（{amount} {currency}）与合同 {} 的币种 {} 不符，未匹配到任何分期。",
-            payout.id, contract.id, contract.currency
-        ),
-    };
+fn currency_mismatch(contract: &Contract, payout: &Payout, currency: &str) -> Finding {
     let mut finding = Finding::new(
         FindingType::CurrencyMismatch,
         Fact {
             contract_id: Some(&contract.id),
             payout_id: Some(&payout.id),
-            reason: Some("payout"),
+            reason: Some(Reason::Payout),
             ..Fact::default()
         },
-        detail,
+        About::PayoutCurrency {
+            found: currency.to_string(),
+            expected: contract.currency.clone(),
+        },
     );
     finding.paid = Some(payout.amount);
     finding.paid_on = Some(payout.paid_on);

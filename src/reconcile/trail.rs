@@ -180,14 +180,14 @@ pub fn period_trails(
                     portion: share.portion.to_string(),
                     expected: share.expected,
                     due_on: share.due_on,
-                    due_rule: share.due_rule.clone(),
+                    due_rule: share.due_rule,
                 })
                 .collect(),
             grace_days: contract.grace_days,
             installment: first.map_or(0, |share| share.number),
             portion: first.map_or_else(String::new, |share| share.portion.to_string()),
             installment_expected: first.map_or(Decimal::ZERO, |share| share.expected),
-            due_rule: first.map_or_else(String::new, |share| share.due_rule.clone()),
+            due_rule: first.map(|share| share.due_rule),
         });
     }
     Ok(trails)
@@ -199,7 +199,7 @@ pub fn for_installment(trail: &Computation, share: &InstallmentShare) -> Computa
         installment: share.number,
         portion: share.portion.to_string(),
         installment_expected: share.expected,
-        due_rule: share.due_rule.clone(),
+        due_rule: Some(share.due_rule),
         ..trail.clone()
     }
 }

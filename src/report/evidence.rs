@@ -3,7 +3,7 @@
 //! billing rows (file, sheet, product and rows) behind it, tier scope, bracket(s),
 //! catch-up, cap, Earned, the split into installments — to the payouts matched and the
 //! findings, each with its evidence. The trail is [`crate::report::explain`]'s, the one
-//! `rebate-audit explain` prints; the sentences follow the audit's `--lang`.
+//! `rebate-audit explain` prints; the sentences follow `--lang`.
 
 use super::markdown::escape;
 use crate::domain::audit::{Audit, ContractResult};
@@ -11,6 +11,7 @@ use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as format_money, format_rate};
 use crate::report::explain;
+use crate::report::i18n::{self, Pick};
 use std::fmt::Write;
 
 /// A file name for a contract id: letters, digits, `-`, `_` and `.` kept, the rest `_`.
@@ -33,9 +34,8 @@ pub fn file_name(contract_id: &str) -> String {
     }
 }
 
-/// The evidence file of one contract.
-pub fn render(audit: &Audit, result: &ContractResult) -> String {
-    let lang = audit.lang;
+/// The evidence file of one contract, its sentences in `lang`.
+pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
     let colon = lang.pick(": ", "：");
     let contract = &result.contract;
     let mut out = String::new();
@@ -236,13 +236,13 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
             "### {} ({}, {})\n",
             finding.id, finding.finding_type, finding.severity
         );
-        let _ = writeln!(out, "{}\n", escape(&finding.detail));
+        let _ = writeln!(out, "{}\n", escape(&i18n::detail(finding, lang)));
         if let Some(computation) = &finding.evidence.computation {
             let _ = writeln!(
                 out,
                 "- {}{colon}{}",
                 lang.pick("computation", "计算"),
-                crate::reconcile::explain(computation)
+                i18n::formula(computation)
             );
             let _ = match lang {
                 Lang::En => writeln!(
@@ -261,16 +261,8 @@ pub fn render(audit: &Audit, result: &ContractResult) -> String {
                 "- {}{colon}{}",
                 lang.pick("due date", "到期规则"),
                 computation
-                    .installments
-                    .iter()
-                    .find(|split| split.installment == computation.installment)
-                    .and_then(|split| explain::due_rule_text(
-                        contract,
-                        computation,
-                        &split.trigger,
-                        lang
-                    ))
-                    .unwrap_or_else(|| computation.due_rule.clone())
+                    .due_rule
+                    .map_or_else(String::new, |rule| i18n::due_rule(&rule, lang))
             );
         }
         for allocation in &finding.evidence.allocations {

@@ -13,18 +13,20 @@
 use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::calendar::add_days;
 use crate::domain::computation::{Computation, TierBracket};
-use crate::domain::contract::{Contract, Settlement};
 use crate::domain::finding::{Finding, FindingType};
 use crate::domain::installment::InstallmentRecord;
 use crate::domain::installment::Status;
-use crate::domain::lang::{self, Lang};
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as money, format_rate as rate};
-use crate::ingest::cell::Cell;
+use crate::report::i18n::{self, Pick};
 use crate::report::markdown::escape;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use tiers::{cap_line, catch_up_line, range_text, tier_lines};
+
+mod tiers;
 
 /// Why `explain` cannot show what was asked (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +39,7 @@ pub enum ExplainError {
         /// The ids the workbook has, comma-separated.
         known: String,
     },
-    /// `--period` is not a month, quarter or year.
+    /// `--period` is not a month, quarter or year (`app::period_arg`).
     #[error(
         "--period: expected a month, quarter or year such as 2025-06, 2024-Q4 or 2025, found `{0}`"
     )]
@@ -56,17 +58,6 @@ pub enum ExplainError {
         /// The contract's last day.
         last: NaiveDate,
     },
-}
-
-/// `--period`: a month (`2025-06`), quarter (`2024-Q4`), year (`2025`) or date, as its
-/// first and last day.
-///
-/// # Errors
-/// When the text is none of these.
-pub fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), ExplainError> {
-    crate::ingest::value::parse_period_ref(&Cell::Text(text.trim().to_string()))
-        .map(|reference| (reference.first_day(), reference.last_day()))
-        .map_err(|_| ExplainError::Period(text.to_string()))
 }
 
 /// The trail of contract `contract_id`: its terms, then every settlement period that
@@ -112,7 +103,7 @@ pub fn render(
     if let (Some((first, last)), true) = (period, periods.is_empty()) {
         return Err(ExplainError::NoPeriod {
             id: contract.id.clone(),
-            period: lang::period(first, last, Lang::En),
+            period: i18n::period(first, last, Lang::En),
             first: contract.start,
             last: contract.end,
         });
@@ -192,7 +183,7 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                     escape(&contract.agent)
                 ),
             ),
-            ("term", lang::range(contract.start, contract.end, lang)),
+            ("term", i18n::range(contract.start, contract.end, lang)),
             ("currency", escape(&contract.currency)),
             (
                 "rebate base",
@@ -228,7 +219,7 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                     escape(&contract.agent)
                 ),
             ),
-            ("合同期", lang::range(contract.start, contract.end, lang)),
+            ("合同期", i18n::range(contract.start, contract.end, lang)),
             ("币种", escape(&contract.currency)),
             (
                 "返点基数",
@@ -257,15 +248,6 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
         let _ = writeln!(out, "- {name}{}{value}", lang.pick(": ", "："));
     }
     out.push('\n');
-}
-
-/// `[1,000,000.00, 2,000,000.00)`, `[2,000,000.00, ∞)`.
-fn range_text(bracket: &TierBracket) -> String {
-    format!(
-        "[{}, {})",
-        money(bracket.from),
-        bracket.to.map_or_else(|| "∞".to_string(), money)
-    )
 }
 
 fn status_text(status: Status, lang: Lang) -> String {
@@ -335,30 +317,6 @@ fn portion_text(computation: &Computation, index: usize, lang: Lang) -> String {
     format!("{portion} × {}", money(computation.period_expected))
 }
 
-/// The due-date rule in Chinese (English keeps the rule the computation wrote).
-pub fn due_rule_text(
-    contract: &Contract,
-    computation: &Computation,
-    trigger: &str,
-    lang: Lang,
-) -> Option<String> {
-    if lang == Lang::En {
-        return None;
-    }
-    let end = computation.period_end;
-    let days = contract.due_days;
-    Some(match (trigger, contract.renewed_on) {
-        ("renewal", Some(renewed_on)) => {
-            format!("max(期末 {end}, 续约日 {renewed_on}) + {days} 天")
-        }
-        ("renewal", None) => "合同尚未续约，不到期".to_string(),
-        _ if contract.settlement == Settlement::Transparent => {
-            format!("透明结算：期末 {end} 的次月最后一天")
-        }
-        _ => format!("期末 {end} + {days} 天"),
-    })
-}
-
 /// Writes the trail of period `index` of a contract under a heading of `depth` `#`s;
 /// returns the ids of the findings it showed.
 pub fn period_trail<'a>(
@@ -377,8 +335,8 @@ pub fn period_trail<'a>(
         .filter(|record| record.period_start == period.first)
         .collect();
     let heading = "#".repeat(depth);
-    let label = lang::period(period.first, period.last, lang);
-    let full = lang::range(period.first, period.last, lang);
+    let label = i18n::period(period.first, period.last, lang);
+    let full = i18n::range(period.first, period.last, lang);
     let title = match lang {
         _ if label == full => label,
         Lang::En => format!("{label} ({full})"),
@@ -456,7 +414,7 @@ pub fn period_trail<'a>(
     }
 
     // 2. Tier scope.
-    let scope = lang::range(computation.scope_start, computation.scope_end, lang);
+    let scope = i18n::range(computation.scope_start, computation.scope_end, lang);
     let scope = match (computation.tier_basis.as_str(), lang) {
         ("period", Lang::En) => format!("the settlement period itself, {scope} (period basis)"),
         ("contract_year", Lang::En) => format!("the contract year {scope} (contract_year basis)"),
@@ -548,10 +506,7 @@ pub fn period_trail<'a>(
             portion_text(computation, position, lang),
             money(split.expected),
             split.due_on.map_or_else(not_due, |date| date.to_string()),
-            escape(
-                &due_rule_text(contract, computation, &split.trigger, lang)
-                    .unwrap_or_else(|| split.due_rule.clone())
-            ),
+            escape(&i18n::due_rule(&split.due_rule, lang)),
             split
                 .due_on
                 .and_then(|date| add_days(date, computation.grace_days))
@@ -630,221 +585,6 @@ pub fn period_trail<'a>(
     findings.iter().map(|finding| finding.id.as_str()).collect()
 }
 
-fn tier_lines(out: &mut String, computation: &Computation, lang: Lang) {
-    let volume = money(computation.scope_weighted_base);
-    let _ = match lang {
-        Lang::En => write!(out, "**3. Tier ({}):** ", computation.tier_mode),
-        Lang::Zh => write!(out, "**3. 阶梯（{}）：**", computation.tier_mode),
-    };
-    if computation.slices.is_empty() {
-        let _ = match lang {
-            Lang::En
-                if computation.bracket.is_none()
-                    && computation.scope_weighted_base > Decimal::ZERO =>
-            {
-                writeln!(
-                    out,
-                    "{volume} lies above the last bracket, so no rate applies: R = {}.",
-                    money(computation.scope_rebate)
-                )
-            }
-            Lang::Zh
-                if computation.bracket.is_none()
-                    && computation.scope_weighted_base > Decimal::ZERO =>
-            {
-                writeln!(
-                    out,
-                    "{volume} 超出最后一档，不适用任何比例：R = {}。",
-                    money(computation.scope_rebate)
-                )
-            }
-            Lang::En => writeln!(
-                out,
-                "The scope's weighted base {volume} is not above 0: R = {}.",
-                money(computation.scope_rebate)
-            ),
-            Lang::Zh => writeln!(
-                out,
-                "阶梯范围的加权基数 {volume} 不大于 0：R = {}。",
-                money(computation.scope_rebate)
-            ),
-        };
-    } else if computation.tier_mode == "marginal" {
-        let _ = writeln!(
-            out,
-            "{}",
-            lang.pick(
-                "Each bracket at its own rate:",
-                "各档按各自比例（超额累进）："
-            )
-        );
-        out.push('\n');
-        for slice in &computation.slices {
-            let _ = writeln!(
-                out,
-                "- {} {}{}{} × {} = {}",
-                range_text(&slice.bracket),
-                rate(slice.bracket.rate),
-                lang.pick(": ", "："),
-                money(slice.volume),
-                rate(slice.bracket.rate),
-                money(slice.rebate)
-            );
-        }
-        let _ = match lang {
-            Lang::En => writeln!(
-                out,
-                "- R({volume}) = **{}** (rounded); before this period R = {}.",
-                money(computation.scope_rebate),
-                money(computation.scope_rebate_before)
-            ),
-            Lang::Zh => writeln!(
-                out,
-                "- R({volume}) = **{}**（四舍五入到分）；本期之前 R = {}。",
-                money(computation.scope_rebate),
-                money(computation.scope_rebate_before)
-            ),
-        };
-    } else {
-        let slice = &computation.slices[0];
-        let _ = match lang {
-            Lang::En => writeln!(
-                out,
-                "{volume} is in bracket {} at {}; the whole volume takes that rate: {volume} × {} = **{}**; before this period R = {}.",
-                range_text(&slice.bracket),
-                rate(slice.bracket.rate),
-                rate(slice.bracket.rate),
-                money(computation.scope_rebate),
-                money(computation.scope_rebate_before)
-            ),
-            Lang::Zh => writeln!(
-                out,
-                "{volume} 落在 {} 档，比例 {}；全额按该比例计算（全额累进）：{volume} × {} = **{}**；本期之前 R = {}。",
-                range_text(&slice.bracket),
-                rate(slice.bracket.rate),
-                rate(slice.bracket.rate),
-                money(computation.scope_rebate),
-                money(computation.scope_rebate_before)
-            ),
-        };
-    }
-    out.push('\n');
-}
-
-fn catch_up_line(out: &mut String, computation: &Computation, lang: Lang) {
-    out.push_str(lang.pick("**4. Catch-up:** ", "**4. 追溯补差：**"));
-    let Some(catch_up) = &computation.catch_up else {
-        let why = match (computation.tier_mode.as_str(), lang) {
-            ("marginal", Lang::En) => "None: marginal tiers never re-price earlier volume.",
-            ("marginal", Lang::Zh) => "无：超额累进不会重新计价之前的量。",
-            (_, Lang::En) if computation.scope_weighted_base_before <= Decimal::ZERO => {
-                "None: no earlier volume in the scope to re-price."
-            }
-            (_, Lang::Zh) if computation.scope_weighted_base_before <= Decimal::ZERO => {
-                "无：阶梯范围内本期之前没有可重新计价的量。"
-            }
-            (_, Lang::En) => "None: the rate did not change in this period.",
-            (_, Lang::Zh) => "无：本期比例没有变化。",
-        };
-        let _ = writeln!(out, "{why}\n");
-        return;
-    };
-    let earlier = money(catch_up.earlier_weighted_base);
-    let own = computation
-        .period_expected
-        .checked_sub(catch_up.amount)
-        .unwrap_or_default();
-    let _ = match lang {
-        Lang::En => writeln!(
-            out,
-            "The scope's rate moved from {} to {} in this period, so its earlier {earlier} is re-priced: {earlier} × {} − {} = **{}** (= ({} − {}) × {earlier}).{}\n",
-            rate(catch_up.rate_before),
-            rate(catch_up.rate_after),
-            rate(catch_up.rate_after),
-            money(computation.scope_rebate_before),
-            money(catch_up.amount),
-            rate(catch_up.rate_after),
-            rate(catch_up.rate_before),
-            if computation.cap_applied {
-                " The cap then applies (5).".to_string()
-            } else {
-                format!(
-                    " Of E_p {}, {} is this catch-up and {} is this period's own volume.",
-                    money(computation.period_expected),
-                    money(catch_up.amount),
-                    money(own)
-                )
-            }
-        ),
-        Lang::Zh => writeln!(
-            out,
-            "本期阶梯比例由 {} 变为 {}，阶梯范围内之前的 {earlier} 按新比例重新计价：{earlier} × {} − {} = **{}**（=（{} − {}）× {earlier}）。{}\n",
-            rate(catch_up.rate_before),
-            rate(catch_up.rate_after),
-            rate(catch_up.rate_after),
-            money(computation.scope_rebate_before),
-            money(catch_up.amount),
-            rate(catch_up.rate_after),
-            rate(catch_up.rate_before),
-            if computation.cap_applied {
-                "随后适用封顶（第 5 步）。".to_string()
-            } else {
-                format!(
-                    "E_p {} 中，{} 是追溯补差，{} 是本期自身的量。",
-                    money(computation.period_expected),
-                    money(catch_up.amount),
-                    money(own)
-                )
-            }
-        ),
-    };
-}
-
-fn cap_line(out: &mut String, computation: &Computation, lang: Lang) {
-    out.push_str(lang.pick("**5. Cap:** ", "**5. 封顶：**"));
-    let window = lang::range(computation.cap_scope_start, computation.cap_scope_end, lang);
-    let before_cap = money(computation.rebate_before_cap);
-    let _ = match (computation.cap, computation.cap_applied, lang) {
-        (None, _, Lang::En) => writeln!(out, "None."),
-        (None, _, Lang::Zh) => writeln!(out, "无。"),
-        (Some(cap), true, Lang::En) => writeln!(
-            out,
-            "{} for {window}: the rebate earned in it through this period is {before_cap}, above the cap, so it counts as {} (cut {}).",
-            money(cap),
-            money(cap),
-            money(
-                computation
-                    .rebate_before_cap
-                    .checked_sub(cap)
-                    .unwrap_or_default()
-            )
-        ),
-        (Some(cap), true, Lang::Zh) => writeln!(
-            out,
-            "{window} 封顶 {}：截至本期末该期间的返点为 {before_cap}，超过封顶，按 {} 计（削减 {}）。",
-            money(cap),
-            money(cap),
-            money(
-                computation
-                    .rebate_before_cap
-                    .checked_sub(cap)
-                    .unwrap_or_default()
-            )
-        ),
-        (Some(cap), false, Lang::En) => writeln!(
-            out,
-            "{} for {window}: not reached (the rebate earned in it through this period is {before_cap}).",
-            money(cap)
-        ),
-        (Some(cap), false, Lang::Zh) => writeln!(
-            out,
-            "{window} 封顶 {}：未达到（截至本期末该期间的返点为 {before_cap}）。",
-            money(cap)
-        ),
-    };
-    out.push('\n');
-}
-
 /// One finding as a list item: id, type, severity, its sentence and, for an invoice,
 /// the checks that failed.
 pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
@@ -854,14 +594,14 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
         finding.id,
         finding.finding_type,
         finding.severity,
-        escape(&finding.detail)
+        escape(&i18n::detail(finding, lang))
     );
     if finding.finding_type == FindingType::MisInvoiced {
         for check in finding
             .evidence
             .checks
             .iter()
-            .filter(|check| Some(check.reason.as_str()) == finding.reason.as_deref())
+            .filter(|check| Some(check.reason) == finding.reason)
         {
             let found = check
                 .found
@@ -873,31 +613,5 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
                 Lang::Zh => writeln!(out, "  - {field}：应为 {expected}，实际为 {found}"),
             };
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::test_support::day;
-
-    #[test]
-    fn periods_are_months_quarters_or_years() {
-        assert_eq!(
-            parse_period("2024-Q4").unwrap(),
-            (day("2024-10-01"), day("2024-12-31"))
-        );
-        assert_eq!(
-            parse_period("2025-06").unwrap(),
-            (day("2025-06-01"), day("2025-06-30"))
-        );
-        assert_eq!(
-            parse_period("2025").unwrap(),
-            (day("2025-01-01"), day("2025-12-31"))
-        );
-        assert!(matches!(
-            parse_period("June"),
-            Err(ExplainError::Period(text)) if text == "June"
-        ));
     }
 }

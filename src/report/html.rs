@@ -18,6 +18,7 @@ use super::summary::{self, Table};
 use super::totals::Totals;
 use crate::domain::audit::Audit;
 use crate::domain::finding::Finding;
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped, group_thousands};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -236,15 +237,25 @@ struct Json {
 /// # Errors
 /// When the audit's findings.json cannot be read back or lists other findings than the
 /// audit (a bug: both come from the same audit).
-pub fn render(audit: &Audit, totals: &Totals) -> Result<String, String> {
-    render_with(audit, totals, &super::json::render(audit, totals))
+pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<String, String> {
+    render_with(
+        audit,
+        totals,
+        &super::json::render(audit, totals, lang),
+        lang,
+    )
 }
 
 /// [`render`] from the audit's findings.json text, already rendered.
 ///
 /// # Errors
 /// As [`render`].
-pub fn render_with(audit: &Audit, totals: &Totals, findings_json: &str) -> Result<String, String> {
+pub fn render_with(
+    audit: &Audit,
+    totals: &Totals,
+    findings_json: &str,
+    lang: Lang,
+) -> Result<String, String> {
     let json: Json = serde_json::from_str(findings_json)
         .map_err(|error| format!("findings.json could not be read back: {error}"))?;
     if json.findings.len() != audit.findings.len()
@@ -268,7 +279,7 @@ pub fn render_with(audit: &Audit, totals: &Totals, findings_json: &str) -> Resul
     write_header(&mut out, audit);
     write_totals(&mut out, totals);
     write_chart_section(&mut out, totals);
-    write_findings(&mut out, audit, totals, &json);
+    write_findings(&mut out, audit, totals, &json, lang);
     write_controls(&mut out, audit);
     let _ = write!(
         out,
@@ -609,7 +620,7 @@ fn write_select(out: &mut String, name: &str, label: &str, options: &[(String, S
     out.push_str("</select></label>\n");
 }
 
-fn write_findings(out: &mut String, audit: &Audit, totals: &Totals, json: &Json) {
+fn write_findings(out: &mut String, audit: &Audit, totals: &Totals, json: &Json, lang: Lang) {
     let _ = writeln!(
         out,
         "<section id=\"findings\" class=\"page\">\n<h2>Findings</h2>\n<p>Every finding, in report order. Open a finding's trail to see what it rests on: the computation, the billing rows behind the weighted base, the installments, the payouts allocated and the facts checked. Printed, every trail is open.</p>"
@@ -656,7 +667,7 @@ fn write_findings(out: &mut String, audit: &Audit, totals: &Totals, json: &Json)
     out.push_str("<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>severity</th><th>type</th><th>contract</th><th>period</th><th>inst.</th><th>payout</th><th>at stake</th><th>detail</th></tr></thead>\n");
     let periods = PeriodIndex::new(&json.expected);
     for (finding, node) in audit.findings.iter().zip(&json.findings) {
-        write_finding(out, finding, node, &periods);
+        write_finding(out, finding, node, &periods, lang);
     }
     out.push_str("</table>\n</section>\n");
 }
@@ -709,7 +720,13 @@ impl<'a> PeriodIndex<'a> {
     }
 }
 
-fn write_finding(out: &mut String, finding: &Finding, node: &Node, periods: &PeriodIndex<'_>) {
+fn write_finding(
+    out: &mut String,
+    finding: &Finding,
+    node: &Node,
+    periods: &PeriodIndex<'_>,
+    lang: Lang,
+) {
     let severity = finding.severity.word();
     let contract = finding.contract_id.as_deref().unwrap_or("");
     let payout = finding.payout_id.as_deref().unwrap_or("");
@@ -738,7 +755,7 @@ fn write_finding(out: &mut String, finding: &Finding, node: &Node, periods: &Per
         } else {
             escape(&format_money_grouped(stake))
         },
-        escape(&finding.detail)
+        escape(&super::i18n::detail(finding, lang))
     );
     out.push_str("<tr class=\"trail\"><td colspan=\"8\">");
     write_trail(out, node, periods);

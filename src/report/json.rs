@@ -1,6 +1,7 @@
 //! `findings.json`, schema `rebate-audit/findings/v1` (SPEC §5). Money is a string with
 //! exactly two decimals, dates are ISO, and a field that does not apply is `null`.
 
+use super::i18n;
 use super::totals::Totals;
 use crate::domain::audit::{Audit, InputFile};
 use crate::domain::baseline::{BaselineFinding, ChangeCounts, Changes};
@@ -11,6 +12,7 @@ use crate::domain::controls::LedgerTable;
 use crate::domain::controls::TableControl;
 use crate::domain::finding::{Allocation, Check, Evidence, Finding, SourceRows};
 use crate::domain::installment::InstallmentRecord;
+use crate::domain::lang::Lang;
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_rate};
 use chrono::NaiveDate;
@@ -200,7 +202,7 @@ struct ComputationJson<'a> {
     period_expected: String,
     portion: &'a str,
     installment_expected: String,
-    due_rule: &'a str,
+    due_rule: String,
     // The full trail (issue 5); every field below was added to schema v1.
     period_start: String,
     period_end: String,
@@ -259,7 +261,7 @@ struct SplitJson<'a> {
     portion: &'a str,
     expected: String,
     due_on: Option<String>,
-    due_rule: &'a str,
+    due_rule: String,
 }
 
 #[derive(Serialize)]
@@ -300,14 +302,14 @@ struct EvidenceJson<'a> {
     allocations: Vec<AllocationJson<'a>>,
     facts: BTreeMap<&'a str, &'a str>,
     checks: Vec<CheckJson<'a>>,
-    likely_causes: Vec<LikelyCauseJson<'a>>,
+    likely_causes: Vec<LikelyCauseJson>,
 }
 
 #[derive(Serialize)]
-struct LikelyCauseJson<'a> {
-    code: &'a str,
+struct LikelyCauseJson {
+    code: &'static str,
     expected_under_mistake: String,
-    explanation: &'a str,
+    explanation: String,
 }
 
 #[derive(Serialize)]
@@ -333,7 +335,7 @@ struct FindingJson<'a> {
     days_late: Option<i64>,
     interest: Option<String>,
     amount: Option<String>,
-    detail: &'a str,
+    detail: String,
     evidence: EvidenceJson<'a>,
 }
 
@@ -396,6 +398,11 @@ fn catch_up(catch_up: &CatchUp) -> CatchUpJson {
     }
 }
 
+/// A due-date rule as findings.json shows it: in English, whatever the language.
+fn due_rule(rule: &crate::domain::computation::DueRule) -> String {
+    i18n::due_rule(rule, Lang::En)
+}
+
 fn split(split: &InstallmentSplit) -> SplitJson<'_> {
     SplitJson {
         installment: split.installment,
@@ -403,14 +410,14 @@ fn split(split: &InstallmentSplit) -> SplitJson<'_> {
         portion: &split.portion,
         expected: money(split.expected),
         due_on: date(split.due_on),
-        due_rule: &split.due_rule,
+        due_rule: due_rule(&split.due_rule),
     }
 }
 
 fn check(check: &Check) -> CheckJson<'_> {
     CheckJson {
         field: &check.field,
-        reason: &check.reason,
+        reason: check.reason.word(),
         expected: &check.expected,
         found: check.found.as_deref(),
         ok: check.ok,
@@ -419,7 +426,7 @@ fn check(check: &Check) -> CheckJson<'_> {
 
 fn computation(computation: &Computation) -> ComputationJson<'_> {
     ComputationJson {
-        formula: crate::reconcile::explain(computation),
+        formula: i18n::formula(computation),
         base: &computation.base,
         tier_basis: &computation.tier_basis,
         tier_mode: &computation.tier_mode,
@@ -436,7 +443,10 @@ fn computation(computation: &Computation) -> ComputationJson<'_> {
         period_expected: money(computation.period_expected),
         portion: &computation.portion,
         installment_expected: money(computation.installment_expected),
-        due_rule: &computation.due_rule,
+        due_rule: computation
+            .due_rule
+            .as_ref()
+            .map_or_else(String::new, due_rule),
         period_start: computation.period_start.to_string(),
         period_end: computation.period_end.to_string(),
         weighted_base_by_product: computation.products.iter().map(product_base).collect(),
@@ -483,7 +493,7 @@ fn allocation(allocation: &Allocation) -> AllocationJson<'_> {
     }
 }
 
-fn evidence(evidence: &Evidence) -> EvidenceJson<'_> {
+fn evidence(evidence: &Evidence, lang: Lang) -> EvidenceJson<'_> {
     EvidenceJson {
         location: evidence.location.as_ref().map(Into::into),
         computation: evidence.computation.as_ref().map(computation),
@@ -499,15 +509,15 @@ fn evidence(evidence: &Evidence) -> EvidenceJson<'_> {
             .likely_causes
             .iter()
             .map(|cause| LikelyCauseJson {
-                code: &cause.code,
+                code: cause.code.word(),
                 expected_under_mistake: money(cause.expected_under_mistake),
-                explanation: &cause.explanation,
+                explanation: i18n::explanation(cause, lang),
             })
             .collect(),
     }
 }
 
-fn finding<'a>(finding: &'a Finding, changes: Option<&Changes>) -> FindingJson<'a> {
+fn finding<'a>(finding: &'a Finding, changes: Option<&Changes>, lang: Lang) -> FindingJson<'a> {
     FindingJson {
         id: &finding.id,
         finding_type: finding.finding_type.word(),
@@ -518,7 +528,7 @@ fn finding<'a>(finding: &'a Finding, changes: Option<&Changes>) -> FindingJson<'
         period_end: date(finding.period_end),
         installment: finding.installment,
         payout_id: finding.payout_id.as_deref(),
-        reason: finding.reason.as_deref(),
+        reason: finding.reason.map(|reason| reason.word()),
         expected: optional_money(finding.expected),
         paid: optional_money(finding.paid),
         difference: optional_money(finding.difference),
@@ -527,8 +537,8 @@ fn finding<'a>(finding: &'a Finding, changes: Option<&Changes>) -> FindingJson<'
         days_late: finding.days_late,
         interest: optional_money(finding.interest),
         amount: optional_money(finding.amount),
-        detail: &finding.detail,
-        evidence: evidence(&finding.evidence),
+        detail: i18n::detail(finding, lang),
+        evidence: evidence(&finding.evidence, lang),
     }
 }
 
@@ -575,8 +585,9 @@ fn expected(record: &InstallmentRecord) -> ExpectedJson<'_> {
     }
 }
 
-/// Renders the whole report as pretty JSON with a trailing newline.
-pub fn render(audit: &Audit, totals: &Totals) -> String {
+/// Renders the whole report as pretty JSON with a trailing newline, every `detail` and
+/// likely cause's `explanation` in `lang`.
+pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> String {
     let report = Report {
         schema: SCHEMA,
         tool: Tool {
@@ -584,7 +595,7 @@ pub fn render(audit: &Audit, totals: &Totals) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         as_of: audit.as_of.to_string(),
-        lang: audit.lang.word(),
+        lang: lang.word(),
         rulesets: audit
             .rulesets
             .iter()
@@ -651,7 +662,7 @@ pub fn render(audit: &Audit, totals: &Totals) -> String {
         findings: audit
             .findings
             .iter()
-            .map(|one| finding(one, audit.changes.as_ref()))
+            .map(|one| finding(one, audit.changes.as_ref(), lang))
             .collect(),
         resolved: audit
             .changes

@@ -8,6 +8,7 @@
 pub mod evidence;
 pub mod explain;
 pub mod html;
+pub mod i18n;
 pub mod inspect;
 pub mod json;
 pub mod markdown;
@@ -19,6 +20,7 @@ pub mod workbook;
 
 use crate::domain::audit::Audit;
 use crate::domain::finding::Severity;
+use crate::domain::lang::Lang;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use totals::Totals;
@@ -29,9 +31,10 @@ type Renderer<'a> = (
     Box<dyn Fn() -> Result<Vec<u8>, String> + Send + Sync + 'a>,
 );
 
-/// Every report of an audit, not yet rendered: each is rendered just before it is
-/// written, so memory holds a few reports at a time (one per worker), never all of them.
-pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
+/// Every report of an audit, not yet rendered, with its sentences in `lang`: each is
+/// rendered just before it is written, so memory holds a few reports at a time (one per
+/// worker), never all of them.
+pub fn reports(audit: &Audit, lang: Lang) -> Vec<Renderer<'_>> {
     let totals = std::sync::Arc::new(Totals::of(audit));
     let for_workbook = totals.clone();
     let for_report = std::sync::Arc::clone(&totals);
@@ -45,14 +48,14 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
         (
             PathBuf::from("report.xlsx"),
             Box::new(move || {
-                workbook::render(audit, &for_workbook).map_err(|error| error.to_string())
+                workbook::render(audit, &for_workbook, lang).map_err(|error| error.to_string())
             }),
         ),
         (
             PathBuf::from("findings.json"),
             Box::new(move || {
                 Ok(json_for_file
-                    .get_or_init(|| json::render(audit, &for_json))
+                    .get_or_init(|| json::render(audit, &for_json, lang))
                     .clone()
                     .into_bytes())
             }),
@@ -60,31 +63,32 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
         (
             PathBuf::from("report.html"),
             Box::new(move || {
-                let json = json_for_report.get_or_init(|| json::render(audit, &for_json_report));
-                html::render_with(audit, &for_report, json).map(String::into_bytes)
+                let json =
+                    json_for_report.get_or_init(|| json::render(audit, &for_json_report, lang));
+                html::render_with(audit, &for_report, json, lang).map(String::into_bytes)
             }),
         ),
         (
             PathBuf::from("findings.xlsx"),
-            Box::new(|| {
-                tables::xlsx(&audit.findings, audit.changes.as_ref())
+            Box::new(move || {
+                tables::xlsx(&audit.findings, audit.changes.as_ref(), lang)
                     .map_err(|error| error.to_string())
             }),
         ),
         (
             PathBuf::from("findings.csv"),
-            Box::new(|| {
-                tables::csv(&audit.findings, audit.changes.as_ref())
+            Box::new(move || {
+                tables::csv(&audit.findings, audit.changes.as_ref(), lang)
                     .map_err(|error| error.to_string())
             }),
         ),
         (
             PathBuf::from("summary.html"),
-            Box::new(move || Ok(summary::html(audit, &for_html).into_bytes())),
+            Box::new(move || Ok(summary::html(audit, &for_html, lang).into_bytes())),
         ),
         (
             PathBuf::from("summary.md"),
-            Box::new(move || Ok(summary::markdown(audit, &for_markdown).into_bytes())),
+            Box::new(move || Ok(summary::markdown(audit, &for_markdown, lang).into_bytes())),
         ),
     ];
     let mut names = BTreeSet::new();
@@ -97,7 +101,7 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
         }
         files.push((
             Path::new("evidence").join(format!("{name}.md")),
-            Box::new(move || Ok(evidence::render(audit, result).into_bytes())),
+            Box::new(move || Ok(evidence::render(audit, result, lang).into_bytes())),
         ));
     }
     files

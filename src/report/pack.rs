@@ -22,6 +22,7 @@
 use super::evidence;
 use super::tables::neutralise;
 use crate::domain::audit::{Audit, ContractResult};
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money, format_rate};
 use crate::domain::pack::{BaseRow, BaseRows, MAX_SOURCE_ROWS, OriginalRow, PackFile};
 use crate::domain::payout::Payout;
@@ -153,13 +154,13 @@ pub const SOURCE_COLUMNS: [&str; 16] = [
     "cells",
 ];
 
-/// `trail.md`: the contract's computation trail, as `explain --contract ID` prints it.
+/// `trail.md`: the contract's computation trail in `lang`, as `explain --contract ID`
+/// prints it.
 ///
 /// # Errors
 /// When writing fails.
-pub fn trail(out: &mut dyn io::Write, audit: &Audit, id: &str) -> io::Result<()> {
-    let trail =
-        crate::report::explain::render(audit, id, None, audit.lang).map_err(io::Error::other)?;
+pub fn trail(out: &mut dyn io::Write, audit: &Audit, id: &str, lang: Lang) -> io::Result<()> {
+    let trail = crate::report::explain::render(audit, id, None, lang).map_err(io::Error::other)?;
     out.write_all(trail.as_bytes())
 }
 

@@ -10,6 +10,7 @@ use super::totals::Totals;
 use crate::domain::audit::Audit;
 use crate::domain::baseline::{Change, Changes};
 use crate::domain::finding::{Finding, Severity};
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
 use std::fmt::Write;
 
@@ -100,7 +101,7 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 
 /// What changed since the baseline: counts, the new findings (errors first, then by
 /// money at stake), the resolved ones (errors first, then in the baseline's order).
-fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>) {
+fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>, lang: Lang) {
     let counts = changes.counts(&audit.findings);
     let by = |severity: Severity| {
         counts
@@ -160,7 +161,7 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>) {
                             finding.period_end.map(|day| day.to_string()),
                         ),
                         format_money(finding.amount_at_stake()),
-                        finding.detail.clone(),
+                        super::i18n::detail(finding, lang),
                         finding.id.clone(),
                     ]
                 })
@@ -214,13 +215,13 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>) {
     }
 }
 
-fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
+fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(Prose::ours(format!(
         "Rebate audit as of {}",
         audit.as_of
     )))];
     if let Some(changes) = &audit.changes {
-        changes_blocks(audit, changes, &mut blocks);
+        changes_blocks(audit, changes, &mut blocks, lang);
         blocks.push(Block::Heading(Prose::ours("Totals")));
     }
     let errors = totals.by_severity.get("error").copied().unwrap_or(0);
@@ -272,7 +273,7 @@ fn blocks(audit: &Audit, totals: &Totals) -> Vec<Block> {
                         finding.finding_type.word().into(),
                         finding.contract_id.clone().unwrap_or_default(),
                         format_money(finding.amount_at_stake()),
-                        finding.detail.clone(),
+                        super::i18n::detail(finding, lang),
                         finding.id.clone(),
                     ];
                     if let Some(changes) = &audit.changes {
@@ -460,9 +461,9 @@ pub(super) fn inputs_table(audit: &Audit) -> Table {
 }
 
 /// The summary as Markdown.
-pub fn markdown(audit: &Audit, totals: &Totals) -> String {
+pub fn markdown(audit: &Audit, totals: &Totals, lang: Lang) -> String {
     let mut out = String::new();
-    for block in blocks(audit, totals) {
+    for block in blocks(audit, totals, lang) {
         match block {
             Block::Heading(text) if out.is_empty() => {
                 let _ = writeln!(out, "# {}\n", text.markdown());
@@ -494,13 +495,13 @@ pub fn markdown(audit: &Audit, totals: &Totals) -> String {
 }
 
 /// The summary as a self-contained HTML page (no scripts, no external resources).
-pub fn html(audit: &Audit, totals: &Totals) -> String {
+pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\n{}</style>\n</head>\n<body>\n",
         html::BASE_CSS
     );
     let mut first = true;
-    for block in blocks(audit, totals) {
+    for block in blocks(audit, totals, lang) {
         match block {
             Block::Heading(text) => {
                 let tag = if first { "h1" } else { "h2" };

@@ -4,7 +4,9 @@
 
 use crate::domain::baseline::Changes;
 use crate::domain::finding::Finding;
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money, format_rate};
+use crate::report::i18n;
 use rust_decimal::Decimal;
 
 /// The columns, in order.
@@ -115,8 +117,8 @@ pub fn cell_text(text: &str) -> (String, bool) {
     (cut, true)
 }
 
-/// One finding as a row of [`COLUMNS`].
-pub fn row(finding: &Finding) -> Vec<Value> {
+/// One finding as a row of [`COLUMNS`], its `detail` in `lang`.
+pub fn row(finding: &Finding, lang: Lang) -> Vec<Value> {
     let date = |day: Option<chrono::NaiveDate>| day.map_or(Value::Empty, Value::Date);
     let money = |amount: Option<Decimal>| amount.map_or(Value::Empty, Value::Money);
     vec![
@@ -130,7 +132,7 @@ pub fn row(finding: &Finding) -> Vec<Value> {
             .installment
             .map_or(Value::Empty, |number| Value::Integer(i64::from(number))),
         Value::text(finding.payout_id.as_deref()),
-        Value::text(finding.reason.as_deref()),
+        Value::text(finding.reason.map(|reason| reason.word())),
         money(finding.expected),
         money(finding.paid),
         money(finding.difference),
@@ -139,7 +141,7 @@ pub fn row(finding: &Finding) -> Vec<Value> {
         finding.days_late.map_or(Value::Empty, Value::Integer),
         money(finding.interest),
         money(finding.amount),
-        Value::Text(finding.detail.clone()),
+        Value::Text(i18n::detail(finding, lang)),
         finding
             .evidence
             .location
@@ -150,14 +152,14 @@ pub fn row(finding: &Finding) -> Vec<Value> {
             .computation
             .as_ref()
             .map_or(Value::Empty, |computation| {
-                Value::Text(crate::reconcile::explain(computation))
+                Value::Text(i18n::formula(computation))
             }),
     ]
 }
 
 /// [`row`], then the finding's `change` against the baseline when there is one.
-pub fn row_with_change(finding: &Finding, changes: Option<&Changes>) -> Vec<Value> {
-    let mut cells = row(finding);
+pub fn row_with_change(finding: &Finding, changes: Option<&Changes>, lang: Lang) -> Vec<Value> {
+    let mut cells = row(finding, lang);
     if let Some(changes) = changes {
         cells.push(Value::Text(changes.change(finding).word().into()));
     }
@@ -178,7 +180,11 @@ fn header(changes: Option<&Changes>) -> Vec<&'static str> {
 ///
 /// # Errors
 /// Only if writing to memory fails.
-pub fn csv(findings: &[Finding], changes: Option<&Changes>) -> Result<Vec<u8>, csv::Error> {
+pub fn csv(
+    findings: &[Finding],
+    changes: Option<&Changes>,
+    lang: Lang,
+) -> Result<Vec<u8>, csv::Error> {
     // Every field that is not a number is quoted (OWASP): a separator inside a text, `,`
     // or the `;` of a locale whose list separator it is, can then never start a cell.
     let mut writer = csv::WriterBuilder::new()
@@ -186,7 +192,7 @@ pub fn csv(findings: &[Finding], changes: Option<&Changes>) -> Result<Vec<u8>, c
         .from_writer(vec![0xEF, 0xBB, 0xBF]);
     writer.write_record(header(changes))?;
     for finding in findings {
-        let cells: Vec<String> = row_with_change(finding, changes)
+        let cells: Vec<String> = row_with_change(finding, changes, lang)
             .into_iter()
             .map(|value| match value {
                 Value::Empty => String::new(),
@@ -215,6 +221,7 @@ pub fn csv(findings: &[Finding], changes: Option<&Changes>) -> Result<Vec<u8>, c
 pub fn xlsx(
     findings: &[Finding],
     changes: Option<&Changes>,
+    lang: Lang,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use super::workbook::{MoneyCell, money_cell};
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
@@ -235,7 +242,10 @@ pub fn xlsx(
     }
     for (index, finding) in findings.iter().enumerate() {
         let row = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        for (column, value) in row_with_change(finding, changes).into_iter().enumerate() {
+        for (column, value) in row_with_change(finding, changes, lang)
+            .into_iter()
+            .enumerate()
+        {
             let column = column as u16;
             match value {
                 Value::Empty => {}
@@ -344,15 +354,20 @@ mod tests {
         let mut finding = Finding::new(
             crate::domain::finding::FindingType::UnmatchedPayout,
             Default::default(),
-            "a;=1+1".into(),
+            crate::domain::finding::About::UnreadableFile {
+                error: "a;=1+1".into(),
+            },
         );
         finding.payout_id = Some("a,=1+1".into());
         finding.contract_id = Some("=1+1".into());
         finding.amount = Some(Decimal::new(-1250, 2));
-        let text = String::from_utf8(csv(&[finding], None).unwrap()).unwrap();
+        let text = String::from_utf8(csv(&[finding], None, Lang::En).unwrap()).unwrap();
         let line = text.lines().nth(1).unwrap();
         assert!(line.contains("\"a,=1+1\""), "{line}");
-        assert!(line.contains("\"a;=1+1\""), "{line}");
+        assert!(
+            line.contains("\"The file could not be read: a;=1+1\""),
+            "{line}"
+        );
         assert!(line.contains("\"'=1+1\""), "{line}");
         // Money stays a bare number: no quote, no `'`.
         assert!(line.contains(",-12.50,"), "{line}");
@@ -375,8 +390,12 @@ mod tests {
             ..Default::default()
         };
         let kind = crate::domain::finding::FindingType::UnmatchedPayout;
-        let old = Finding::new(kind, fact("P1"), "about P1".into());
-        let fresh = Finding::new(kind, fact("P2"), "about P2".into());
+        let about = || crate::domain::finding::About::UnknownContract {
+            currency: String::new(),
+            named: "C9".into(),
+        };
+        let old = Finding::new(kind, fact("P1"), about());
+        let fresh = Finding::new(kind, fact("P2"), about());
         let listed = serde_json::json!({
             "schema": crate::report::json::SCHEMA,
             "as_of": "2026-05-31",
@@ -390,13 +409,13 @@ mod tests {
                 .unwrap();
         let findings = [old, fresh];
         let changes = crate::baseline::compare(&baseline, &findings);
-        let text = String::from_utf8(csv(&findings, Some(&changes)).unwrap()).unwrap();
+        let text = String::from_utf8(csv(&findings, Some(&changes), Lang::En).unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].ends_with(",\"change\""), "{}", lines[0]);
         assert!(lines[1].ends_with(",\"persisting\""), "{}", lines[1]);
         assert!(lines[2].ends_with(",\"new\""), "{}", lines[2]);
         // Without a baseline the columns are those of before.
-        let plain = String::from_utf8(csv(&findings, None).unwrap()).unwrap();
+        let plain = String::from_utf8(csv(&findings, None, Lang::En).unwrap()).unwrap();
         assert!(plain.lines().next().unwrap().ends_with(",\"formula\""));
     }
 }

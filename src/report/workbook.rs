@@ -25,6 +25,7 @@ use crate::domain::controls::LedgerTable;
 use crate::domain::controls::{Exclusion, TableControl};
 use crate::domain::finding::{Finding, FindingType, Severity};
 use crate::domain::installment::InstallmentRecord;
+use crate::domain::lang::Lang;
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_money_grouped, format_rate};
 use crate::domain::payout::Payout;
@@ -540,8 +541,8 @@ fn source_rows_text(finding: &Finding) -> String {
 
 /// One finding: the columns of `findings.csv` (dates as dates; `change` with a baseline),
 /// then the rest of its evidence.
-fn finding_row(finding: &Finding, changes: Option<&Changes>) -> Vec<Value> {
-    let mut cells = tables::row_with_change(finding, changes);
+fn finding_row(finding: &Finding, changes: Option<&Changes>, lang: Lang) -> Vec<Value> {
+    let mut cells = tables::row_with_change(finding, changes, lang);
     for joined in [
         allocations_text(finding),
         checks_text(finding),
@@ -636,7 +637,7 @@ fn allocation_rows(records: &[InstallmentRecord]) -> impl Iterator<Item = Vec<Va
     })
 }
 
-fn rejected_row(finding: &Finding) -> Vec<Value> {
+fn rejected_row(finding: &Finding, lang: Lang) -> Vec<Value> {
     let location: Option<&Location> = finding.evidence.location.as_ref();
     vec![
         text(finding.id.as_str()),
@@ -646,9 +647,9 @@ fn rejected_row(finding: &Finding) -> Vec<Value> {
             .and_then(|location| location.row)
             .map_or(Value::Empty, count),
         optional_text(location.and_then(|location| location.column.as_deref())),
-        optional_text(finding.reason.as_deref()),
+        optional_text(finding.reason.map(|reason| reason.word())),
         optional_money(finding.amount),
-        text(finding.detail.as_str()),
+        text(super::i18n::detail(finding, lang)),
     ]
 }
 
@@ -1031,7 +1032,7 @@ pub const XLSX_COMPRESSION: u8 = 3;
 ///
 /// # Errors
 /// When the workbook cannot be assembled.
-pub fn render(audit: &Audit, totals: &Totals) -> Result<Vec<u8>, XlsxError> {
+pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut writer = Writer::new();
     let changes = audit.changes.as_ref();
     let finding_columns = finding_columns(changes);
@@ -1041,7 +1042,7 @@ pub fn render(audit: &Audit, totals: &Totals) -> Result<Vec<u8>, XlsxError> {
         audit
             .findings
             .iter()
-            .map(|finding| finding_row(finding, changes)),
+            .map(|finding| finding_row(finding, changes, lang)),
     )?;
     let resolved = changes
         .map(|changes| {
@@ -1074,7 +1075,7 @@ pub fn render(audit: &Audit, totals: &Totals) -> Result<Vec<u8>, XlsxError> {
             .findings
             .iter()
             .filter(|finding| finding.finding_type == FindingType::RejectedRow)
-            .map(rejected_row),
+            .map(|finding| rejected_row(finding, lang)),
     )?;
     let exclusions = exclusion_words(&audit.billing_controls);
     let controls = writer.table(

@@ -452,6 +452,64 @@ fn no_file_imports_a_file_that_imports_it_back() {
     );
 }
 
+/// Where the language of a sentence may be named: the reports, which word the sentences,
+/// the application, which reads `--lang`, and the enum itself. Every other stage hands on
+/// facts, never words.
+const LANG_NAMED_IN: &[&str] = &["report/", "app/", "domain/lang.rs"];
+
+/// The files outside [`LANG_NAMED_IN`] whose code names `Lang`.
+fn files_naming_lang() -> Vec<String> {
+    let mut files: Vec<PathBuf> = modules().into_iter().map(|module| module.file).collect();
+    files.push(src().join("main.rs"));
+    let mut naming = Vec::new();
+    for file in files {
+        let relative = file
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if LANG_NAMED_IN
+            .iter()
+            .any(|allowed| relative.starts_with(allowed))
+        {
+            continue;
+        }
+        let code = code_of(&std::fs::read_to_string(&file).unwrap());
+        if names_word(&code, "Lang") {
+            naming.push(relative);
+        }
+    }
+    naming.sort();
+    naming
+}
+
+/// Whether `word` appears in `code` as a whole identifier.
+fn names_word(code: &str, word: &str) -> bool {
+    let identifier = |character: char| character.is_alphanumeric() || character == '_';
+    code.match_indices(word).any(|(start, _)| {
+        let before = code[..start].chars().last();
+        let after = code[start + word.len()..].chars().next();
+        !before.is_some_and(identifier) && !after.is_some_and(identifier)
+    })
+}
+
+#[test]
+fn only_the_reports_and_the_application_name_the_language() {
+    let naming = files_naming_lang();
+    assert!(
+        naming.is_empty(),
+        "files that name `Lang` outside report/, app/ and domain/lang.rs (findings are facts; \
+         report::i18n words them):\n{}",
+        naming.join("\n")
+    );
+    assert!(names_word("fn f(lang: Lang) {}", "Lang"));
+    assert!(!names_word("struct Language;", "Lang"));
+    assert!(!names_word(
+        &code_of("// Lang\nlet x = \"Lang\";\n#[cfg(test)]\nmod tests { use Lang; }\n"),
+        "Lang"
+    ));
+}
+
 #[test]
 fn the_checker_sees_use_trees_inline_paths_and_child_modules() {
     let code = code_of(

@@ -19,7 +19,7 @@ pub fn explain(args: &ExplainArgs) -> Result<Outcome, RunError> {
     let period = args
         .period
         .as_deref()
-        .map(crate::report::explain::parse_period)
+        .map(crate::app::period_arg::parse_period)
         .transpose()?;
     let config = Config::new(&args.run_args(), None, today)?;
     let audit = thread_pool(config.threads)?.install(|| -> Result<_, RunError> {

@@ -68,7 +68,7 @@ fn audit_and_write(
         .as_ref()
         .map(|baseline| stages::compare_baseline(baseline, &audit.findings));
     let audit = Audit { changes, ..audit };
-    write::write_reports(&audit, output.reports(), cancel)?;
+    write::write_reports(&audit, config.lang, output.reports(), cancel)?;
     if let Some(folder) = output.packs() {
         crate::app::packs::stage(&audit, config, &inputs, folder, cancel)?;
     }

@@ -1,155 +1,26 @@
 //! Findings: what the audit reports. One struct for every type so the JSON, CSV and XLSX
 //! reports share one schema (SPEC §5); a field that does not apply is `None`.
+//!
+//! A finding is facts only: its kind, its [`Reason`], the contract, period, installment
+//! and payout it is about, the amounts and dates, and [`About`] — the values its sentence
+//! needs beyond those fields. No sentence and no language: `report::i18n` writes the
+//! sentence in the reader's language when a report shows it.
 
-use super::computation::Computation;
-use super::location::Location;
+mod about;
+mod cause;
+mod evidence;
+mod kind;
+mod reason;
+
+pub use about::{About, InvoiceIssue};
+pub use cause::{CauseCode, LikelyCause, Mistake, Neighbour};
+pub use evidence::{Allocation, Check, Evidence, SourceRows};
+pub use kind::{FindingType, Severity};
+pub use reason::Reason;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use std::fmt;
-
-super::contract::word_enum! {
-    /// The kinds of finding (SPEC §4).
-    FindingType {
-        /// An installment that is due and received nothing.
-        Unpaid => "unpaid",
-        /// An installment that is due and received less than expected.
-        Underpaid => "underpaid",
-        /// More received than expected (an installment, or a contract with nothing open).
-        Overpaid => "overpaid",
-        /// Fully paid, but after the deadline.
-        Late => "late",
-        /// A cash payout whose invoice is missing or wrong.
-        MisInvoiced => "mis_invoiced",
-        /// A payout that names an unknown contract, period or installment.
-        UnmatchedPayout => "unmatched_payout",
-        /// An installment whose expectation is negative: money owed back.
-        Clawback => "clawback",
-        /// An input row that could not be read.
-        RejectedRow => "rejected_row",
-        /// A billing line or payout in another currency than its contract.
-        CurrencyMismatch => "currency_mismatch",
-        /// An account covered by two contracts on the same dates.
-        OverlappingContracts => "overlapping_contracts",
-        /// Spend on accounts no contract covers.
-        UncoveredBilling => "uncovered_billing",
-        /// A product no alias matched; its coefficient fell back.
-        UnknownProduct => "unknown_product",
-    }
-}
-
-super::contract::word_enum! {
-    /// How much a finding matters; `--fail-on` compares against it.
-    Severity {
-        /// Worth knowing; no money at stake by itself.
-        Info => "info",
-        /// Needs a look: money or evidence may be at stake.
-        Warning => "warning",
-        /// Money is missing or the audit is incomplete.
-        Error => "error",
-    }
-}
-
-impl FindingType {
-    /// The severity every finding of this type carries.
-    pub fn severity(self) -> Severity {
-        match self {
-            FindingType::Unpaid | FindingType::Underpaid | FindingType::RejectedRow => {
-                Severity::Error
-            }
-            FindingType::Overpaid
-            | FindingType::Late
-            | FindingType::MisInvoiced
-            | FindingType::UnmatchedPayout
-            | FindingType::CurrencyMismatch
-            | FindingType::OverlappingContracts => Severity::Warning,
-            FindingType::Clawback | FindingType::UncoveredBilling | FindingType::UnknownProduct => {
-                Severity::Info
-            }
-        }
-    }
-}
-
-/// Billing rows that make up part of a weighted base, grouped by file and product.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceRows {
-    /// The table (file and sheet) they are in.
-    pub table: Location,
-    /// The product.
-    pub product: String,
-    /// The coefficient applied.
-    pub coefficient: Decimal,
-    /// How many rows.
-    pub rows: u64,
-    /// The rows as ranges, e.g. `2-40, 57`; ends with `…` when cut short.
-    pub row_ranges: String,
-    /// Sum of the line bases.
-    pub base: Decimal,
-    /// Sum of the weighted bases.
-    pub weighted_base: Decimal,
-}
-
-/// One payout's contribution to an installment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Allocation {
-    /// The payout.
-    pub payout_id: String,
-    /// When it was received.
-    pub paid_on: NaiveDate,
-    /// How much of it went to the installment.
-    pub amount: Decimal,
-    /// Whether this part is excess beyond what was open.
-    pub excess: bool,
-    /// Where the payout is in the ledger.
-    pub source: Location,
-}
-
-/// What a finding rests on.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Evidence {
-    /// The input cell or row the finding is about.
-    pub location: Option<Location>,
-    /// The rebate computation, for payment findings.
-    pub computation: Option<Computation>,
-    /// The billing rows behind the computation.
-    pub source_rows: Vec<SourceRows>,
-    /// The payouts that went to the installment.
-    pub allocations: Vec<Allocation>,
-    /// Other facts as `(name, value)` pairs: the expected and found invoice fields, the
-    /// account and month of uncovered spend, and so on.
-    pub facts: Vec<(String, String)>,
-    /// Field-by-field checks (a payout's invoice): what was expected, what was found.
-    pub checks: Vec<Check>,
-    /// For a short payment: the usual mistakes that reproduce the amount paid to the cent,
-    /// most likely first.
-    pub likely_causes: Vec<LikelyCause>,
-}
-
-/// A usual mistake that reproduces what was paid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LikelyCause {
-    /// Machine code (`previous_tier_rate`, `no_retroactive_catch_up`, …).
-    pub code: String,
-    /// What the installment comes to under the mistake (= what was paid).
-    pub expected_under_mistake: Decimal,
-    /// One sentence, in the report's language.
-    pub explanation: String,
-}
-
-/// One checked field: what the contract or payout calls for and what the input shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Check {
-    /// The field checked (`invoice_no`, `invoice_amount`, `invoice_tax_rate`, …).
-    pub field: String,
-    /// The finding reason a failure of this check gives (`missing`, `amount`, …).
-    pub reason: String,
-    /// What was expected.
-    pub expected: String,
-    /// What was found; `None` when the input leaves the field empty.
-    pub found: Option<String>,
-    /// Whether the check passed.
-    pub ok: bool,
-}
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +42,7 @@ pub struct Finding {
     /// The payout, for payout findings.
     pub payout_id: Option<String>,
     /// A machine-readable reason (`missing`, `amount`, `contract`, …).
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     /// What was expected.
     pub expected: Option<Decimal>,
     /// What was paid.
@@ -189,8 +60,8 @@ pub struct Finding {
     /// The money a data-quality or payout finding concerns (the lines' net amount, the
     /// payout's amount), when no installment field says it.
     pub amount: Option<Decimal>,
-    /// One sentence a person can read.
-    pub detail: String,
+    /// What its sentence says, as facts.
+    pub about: About,
     /// What it rests on.
     pub evidence: Evidence,
 }
@@ -199,7 +70,7 @@ pub struct Finding {
 /// period, installment, payout and reason become the finding's own fields; `subject`
 /// names what a data-quality finding is about (an account and month, a product, a file
 /// *name* with its sheet and row) — never an amount, a sentence, a language or a folder
-/// path, so the same fact keeps its id from run to run.
+/// path, so the same fact keeps its id from run to run. The reason counts by its word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Fact<'a> {
     /// The contract.
@@ -211,16 +82,16 @@ pub struct Fact<'a> {
     /// The payout.
     pub payout_id: Option<&'a str>,
     /// The machine-readable reason.
-    pub reason: Option<&'a str>,
+    pub reason: Option<Reason>,
     /// What a finding outside any contract's money is about.
     pub subject: Option<&'a str>,
 }
 
 impl Finding {
-    /// A finding about `fact`, with its type, detail, severity, identifying fields and
-    /// id set; the callers fill the rest. The id hashes the fact only, so neither the
-    /// detail (nor its language) nor any amount can change it.
-    pub fn new(finding_type: FindingType, fact: Fact<'_>, detail: String) -> Finding {
+    /// A finding about `fact`, with its type, what it says, severity, identifying fields
+    /// and id set; the callers fill the rest. The id hashes the fact only, so neither what
+    /// the sentence says (nor its language) nor any amount can change it.
+    pub fn new(finding_type: FindingType, fact: Fact<'_>, about: About) -> Finding {
         Finding {
             id: finding_id(finding_type, &fact),
             finding_type,
@@ -230,7 +101,7 @@ impl Finding {
             period_end: None,
             installment: fact.installment,
             payout_id: fact.payout_id.map(str::to_string),
-            reason: fact.reason.map(str::to_string),
+            reason: fact.reason,
             expected: None,
             paid: None,
             difference: None,
@@ -239,7 +110,7 @@ impl Finding {
             days_late: None,
             interest: None,
             amount: None,
-            detail,
+            about,
             evidence: Evidence::default(),
         }
     }
@@ -256,8 +127,9 @@ impl Finding {
         stake.map(|amount| amount.abs()).unwrap_or_default()
     }
 
-    /// The order findings are reported in: by contract, period, installment, type, payout
-    /// and id, so output never depends on scheduling.
+    /// The order findings are reported in: by contract, period, installment, type, payout,
+    /// reason (by its word, as findings.json spells it) and id, so output never depends
+    /// on scheduling.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
             self.contract_id.as_deref().unwrap_or(""),
@@ -265,7 +137,7 @@ impl Finding {
             self.installment,
             self.finding_type,
             self.payout_id.as_deref().unwrap_or(""),
-            self.reason.as_deref().unwrap_or(""),
+            self.reason.map_or("", Reason::word),
             &self.id,
         )
     }
@@ -284,7 +156,7 @@ pub fn finding_id(finding_type: FindingType, fact: &Fact<'_>) -> String {
             .map(|number| number.to_string())
             .unwrap_or_default(),
         fact.payout_id.unwrap_or(""),
-        fact.reason.unwrap_or(""),
+        fact.reason.map_or("", Reason::word),
         fact.subject.unwrap_or(""),
     );
     hashed_id(finding_type, &key)
@@ -310,16 +182,6 @@ pub fn make_ids_unique(findings: &mut [Finding]) {
         if *rank > 1 {
             finding.id = hashed_id(finding.finding_type, &format!("{}|{rank}", finding.id));
         }
-    }
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "{} {}: {}",
-            self.severity, self.finding_type, self.detail
-        )
     }
 }
 
@@ -349,31 +211,58 @@ mod tests {
         };
         assert_ne!(a, finding_id(FindingType::Unpaid, &other_payout));
         let other_reason = Fact {
-            reason: Some("amount"),
+            reason: Some(Reason::Amount),
             ..installment_fact()
         };
         assert_ne!(a, finding_id(FindingType::Unpaid, &other_reason));
-        // …and nothing else does: not the detail, its language, nor any amount.
-        let mut english = Finding::new(FindingType::Unpaid, installment_fact(), "Unpaid.".into());
-        let mut chinese = Finding::new(FindingType::Unpaid, installment_fact(), "未付。".into());
-        english.expected = Some(Decimal::ONE);
-        chinese.expected = Some(Decimal::TWO);
-        assert_eq!(english.id, chinese.id);
-        assert_eq!(english.id, a);
-        assert_eq!(english.contract_id.as_deref(), Some("C1"));
-        assert_eq!(english.installment, Some(1));
+        // …and nothing else does: not what the sentence says, nor any amount.
+        let about = |currency: &str| About::Installment {
+            currency: currency.into(),
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        };
+        let mut one = Finding::new(FindingType::Unpaid, installment_fact(), about("CNY"));
+        let mut other = Finding::new(FindingType::Unpaid, installment_fact(), about("USD"));
+        one.expected = Some(Decimal::ONE);
+        other.expected = Some(Decimal::TWO);
+        assert_eq!(one.id, other.id);
+        assert_eq!(one.id, a);
+        assert_eq!(one.contract_id.as_deref(), Some("C1"));
+        assert_eq!(one.installment, Some(1));
+    }
+
+    #[test]
+    fn ids_hash_the_same_text_as_always() {
+        // SHA-256 of `unpaid|C1|2025-01-01|1|||` and of `mis_invoiced|C1|||P1|amount|`:
+        // the reason counts by its word, so typed reasons keep every id of earlier runs.
+        assert_eq!(
+            finding_id(FindingType::Unpaid, &installment_fact()),
+            "unpaid-9a9a6d24decb"
+        );
+        let invoice = Fact {
+            contract_id: Some("C1"),
+            payout_id: Some("P1"),
+            reason: Some(Reason::Amount),
+            ..Fact::default()
+        };
+        assert_eq!(
+            finding_id(FindingType::MisInvoiced, &invoice),
+            "mis_invoiced-95824150ba1c"
+        );
     }
 
     #[test]
     fn shared_ids_are_made_unique_in_report_order() {
         let fact = Fact {
             subject: Some("bill.csv:5"),
-            reason: Some("row"),
+            reason: Some(Reason::Row),
             ..Fact::default()
         };
+        let row = |message: &str| About::RejectedRow {
+            message: message.into(),
+        };
         let mut findings = vec![
-            Finding::new(FindingType::RejectedRow, fact, "2024/bill.csv:5".into()),
-            Finding::new(FindingType::RejectedRow, fact, "2025/bill.csv:5".into()),
+            Finding::new(FindingType::RejectedRow, fact, row("in 2024/")),
+            Finding::new(FindingType::RejectedRow, fact, row("in 2025/")),
         ];
         let first = findings[0].id.clone();
         make_ids_unique(&mut findings);

@@ -379,10 +379,10 @@ fn a_value_past_the_last_column_read_rejects_its_row_and_is_read_once_the_limit_
 }
 
 // ---------------------------------------------------------------------------------------
-// Under an address-space limit (the pattern of tests/it/hostile.rs)
+// Under an address-space limit (the pattern of tests/limited/hostile.rs)
 // ---------------------------------------------------------------------------------------
 
-/// The address-space limit of a run, in KiB (as tests/it/hostile.rs: about seven times what
+/// The address-space limit of a run, in KiB (as tests/limited/hostile.rs: about seven times what
 /// a normal run of the test build needs).
 const ADDRESS_SPACE_KB: u64 = 1_000_000;
 

@@ -1,0 +1,224 @@
+//! What a finding says, as facts: one variant per kind of sentence, carrying the values
+//! that sentence needs and the finding's own fields do not hold (the contract's currency,
+//! the audit date, the period a payout names, a reader's message, a tally's rows…).
+//! Neither a sentence nor a language lives here: `report::i18n` writes the sentence, in
+//! either language, from these facts and the finding's fields.
+
+use crate::domain::contract::{DateRange, InvoiceKind};
+use crate::domain::period::{PeriodRef, YearMonth};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// What a finding is about, for its sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum About {
+    /// An installment paid late, short, not at all or too much, or negative (a clawback).
+    /// The finding's contract, period, installment, expected, paid, difference, due date,
+    /// paid date, days late and interest say the rest.
+    Installment {
+        /// The contract's currency.
+        currency: String,
+        /// The audit date.
+        as_of: NaiveDate,
+    },
+    /// A payout whose period reference is no settlement period of its contract.
+    UnknownPeriod {
+        /// The contract's currency.
+        currency: String,
+        /// The period the payout names.
+        reference: PeriodRef,
+        /// The contract's term.
+        term: DateRange,
+    },
+    /// A payout naming an installment its period does not have.
+    UnknownInstallment {
+        /// The contract's currency.
+        currency: String,
+        /// The installment the payout names.
+        number: u32,
+        /// How many installments the contract's schedule has.
+        installments: usize,
+    },
+    /// A payout that found nothing open on its contract; the finding's `difference` is
+    /// the excess.
+    Excess {
+        /// The contract's currency.
+        currency: String,
+        /// The whole payout (the finding's `paid` is the excess).
+        payout_amount: Decimal,
+    },
+    /// A cash payout's invoice that is missing or wrong, for one reason.
+    Invoice {
+        /// The contract's currency.
+        currency: String,
+        /// What is wrong.
+        issue: InvoiceIssue,
+    },
+    /// A payout naming a contract the workbook does not have.
+    UnknownContract {
+        /// The payout's own currency (`""` when the ledger gives none).
+        currency: String,
+        /// The contract id the payout names.
+        named: String,
+    },
+    /// A payout in another currency than its contract.
+    PayoutCurrency {
+        /// The payout's currency.
+        found: String,
+        /// The contract's currency.
+        expected: String,
+    },
+    /// A totals row that disagrees with the rows above it; the finding's `amount` is the
+    /// difference, its location the totals row.
+    TotalsMismatch {
+        /// The net amount the totals row states.
+        stated: Decimal,
+        /// The data rows above it.
+        rows: u64,
+        /// Their net amounts added up.
+        above: Decimal,
+    },
+    /// An input file that could not be read.
+    UnreadableFile {
+        /// Why, as the reader said it.
+        error: String,
+    },
+    /// A hidden sheet, which is not read; the finding's location names it.
+    HiddenSheet,
+    /// A file with no table; the finding's location names it.
+    EmptyFile,
+    /// An input row that could not be read; the finding's location names it.
+    RejectedRow {
+        /// Why, as the reader wrote it (it names the column and the value found).
+        message: String,
+    },
+    /// Rejected rows of a file beyond those listed one by one.
+    MoreRejections {
+        /// The file.
+        file: String,
+        /// How many more rows were rejected.
+        count: u64,
+        /// How many rejected rows of a file are listed one by one.
+        listed: usize,
+    },
+    /// A billing file whose bytes are those of an earlier one; the finding's location
+    /// names the copy.
+    DuplicateFile {
+        /// The file it copies, as reports show paths.
+        first: String,
+    },
+    /// Spend no contract covers; the finding's `amount` is its net amount.
+    Uncovered {
+        /// The account.
+        account: String,
+        /// The billing month.
+        month: YearMonth,
+        /// The lines' currency.
+        currency: String,
+        /// How many lines.
+        rows: u64,
+    },
+    /// Billing lines in another currency than their contract; the finding's `amount` is
+    /// their net amount.
+    BillingCurrency {
+        /// The account.
+        account: String,
+        /// The billing month.
+        month: YearMonth,
+        /// The lines' currency.
+        found: String,
+        /// The contract's currency.
+        expected: String,
+        /// How many lines.
+        rows: u64,
+    },
+    /// An account two contracts cover on the same dates; the finding's contract is the
+    /// one the lines went to, its `amount` their net amount.
+    Overlap {
+        /// The account.
+        account: String,
+        /// The other contract covering it.
+        other: String,
+        /// The first and last day of the lines covered twice.
+        dates: DateRange,
+        /// How many lines.
+        rows: u64,
+        /// The chosen contract's currency.
+        currency: String,
+    },
+    /// A product no alias matched; the finding's `amount` is its lines' net amount.
+    UnknownProduct {
+        /// The product as billed.
+        product: String,
+        /// How many lines.
+        rows: u64,
+        /// The contract's currency.
+        currency: String,
+        /// The contract's ruleset.
+        ruleset: String,
+    },
+}
+
+/// What is wrong with a cash payout's invoice: one variant per reason, with what the
+/// invoice shows and what the contract calls for. The payout's amount and date are the
+/// finding's `paid` and `paid_on`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvoiceIssue {
+    /// No invoice number at all.
+    Missing {
+        /// The invoice type the contract requires.
+        required: InvoiceKind,
+    },
+    /// The invoice amount is not the payout's.
+    Amount {
+        /// The invoice number.
+        number: String,
+        /// The amount on the invoice, when it has one.
+        found: Option<Decimal>,
+    },
+    /// Another VAT rate than the contract's.
+    TaxRate {
+        /// The invoice number.
+        number: String,
+        /// The rate on the invoice, when it has one.
+        found: Option<Decimal>,
+        /// The contract's rate.
+        expected: Decimal,
+    },
+    /// Another invoice type than the contract's.
+    Type {
+        /// The invoice number.
+        number: String,
+        /// The type on the invoice, when it states one.
+        found: Option<InvoiceKind>,
+        /// The type the contract requires.
+        required: InvoiceKind,
+    },
+    /// Issued by someone other than the agent.
+    Issuer {
+        /// The invoice number.
+        number: String,
+        /// The issuer's tax id on the invoice.
+        issuer: String,
+        /// The agent's name.
+        agent: String,
+        /// The agent's tax id.
+        agent_tax_id: String,
+    },
+    /// Dated after the invoice window, or not dated.
+    LateInvoice {
+        /// The invoice number.
+        number: String,
+        /// The invoice date, when it has one.
+        dated: Option<NaiveDate>,
+        /// How many days after the payout an invoice may be dated.
+        window_days: i64,
+    },
+    /// The invoice number is on other payouts too.
+    Duplicate {
+        /// The invoice number.
+        number: String,
+        /// The other payouts that carry it.
+        others: Vec<String>,
+    },
+}

@@ -1,0 +1,145 @@
+//! Likely causes of a short payment (issue 5): the usual mistake that reproduces what
+//! was paid, as a code and the numbers that argue it. The sentence is `report::i18n`'s.
+
+use crate::domain::contract::{Base, DateRange, TierMode};
+use rust_decimal::Decimal;
+
+crate::domain::contract::word_enum! {
+    /// A usual mistake, in the priority order causes are listed in.
+    CauseCode {
+        /// (a) The bracket the volume reached, paid at the rate of the bracket below it.
+        PreviousTierRate => "previous_tier_rate",
+        /// (b) Only the period's own base at the reached rate: earlier periods of the
+        /// tier scope not re-priced (retroactive tiers).
+        NoRetroactiveCatchUp => "no_retroactive_catch_up",
+        /// (c) Marginal tiers where the contract says retroactive.
+        MarginalInsteadOfRetroactive => "marginal_instead_of_retroactive",
+        /// (c) Retroactive tiers where the contract says marginal.
+        RetroactiveInsteadOfMarginal => "retroactive_instead_of_marginal",
+        /// (d) List amounts on a net-base contract.
+        ListInsteadOfNet => "list_instead_of_net",
+        /// (d) Net amounts on a list-base contract.
+        NetInsteadOfList => "net_instead_of_list",
+        /// (d) Net amounts on a cash-base contract (vouchers not deducted).
+        NetInsteadOfCash => "net_instead_of_cash",
+        /// (d) Cash amounts (net − vouchers) on a net-base contract.
+        CashInsteadOfNet => "cash_instead_of_net",
+        /// (d) List amounts on a cash-base contract.
+        ListInsteadOfCash => "list_instead_of_cash",
+        /// (d) Cash amounts on a list-base contract.
+        CashInsteadOfList => "cash_instead_of_list",
+        /// (e) One product's coefficient ignored (weighted 1).
+        CoefficientIgnored => "coefficient_ignored",
+        /// (e) Every product coefficient ignored (all weighted 1).
+        CoefficientsIgnored => "coefficients_ignored",
+        /// (e) One product left out of the base (weighted 0).
+        ProductExcluded => "product_excluded",
+        /// (f) The previous period's installment paid.
+        WrongPeriodPrevious => "wrong_period_previous",
+        /// (f) The next period's installment paid.
+        WrongPeriodNext => "wrong_period_next",
+    }
+}
+
+/// A usual mistake that reproduces what was paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikelyCause {
+    /// Which mistake.
+    pub code: CauseCode,
+    /// What the installment comes to under the mistake (= what was paid).
+    pub expected_under_mistake: Decimal,
+    /// The installment's number.
+    pub installment: u32,
+    /// What the installment expects without the mistake.
+    pub expected: Decimal,
+    /// The numbers that show how the mistake gives the amount paid.
+    pub mistake: Mistake,
+}
+
+/// The numbers a mistake is argued with, beyond the installment's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mistake {
+    /// The reached bracket paid at the previous bracket's rate.
+    PreviousTierRate {
+        /// The reached bracket's rate.
+        reached: Decimal,
+        /// The previous bracket's rate.
+        lower: Decimal,
+        /// The tier volume that reached it.
+        volume: Decimal,
+    },
+    /// The period's own base at the reached rate, without the retroactive catch-up.
+    NoRetroactiveCatchUp {
+        /// The period's weighted base.
+        period_base: Decimal,
+        /// The reached rate.
+        rate: Decimal,
+        /// The tier scope.
+        scope: DateRange,
+        /// The scope's volume through the period's end.
+        volume: Decimal,
+    },
+    /// The other tier mode than the contract's.
+    TierMode {
+        /// The mode the contract names (the mistake used the other one).
+        contract: TierMode,
+    },
+    /// Another base than the contract's.
+    Base {
+        /// The base the mistake used.
+        used: Base,
+        /// The base the contract names.
+        contract: Base,
+        /// The period's weighted base on the mistaken base.
+        mistaken_base: Decimal,
+        /// The period's weighted base.
+        period_base: Decimal,
+    },
+    /// One product weighted 1 instead of its coefficient.
+    CoefficientIgnored {
+        /// The product.
+        product: String,
+        /// Its coefficient.
+        coefficient: Decimal,
+        /// The period's weighted base with the product weighted 1.
+        mistaken_base: Decimal,
+        /// The period's weighted base.
+        period_base: Decimal,
+    },
+    /// Every product weighted 1.
+    CoefficientsIgnored {
+        /// The products whose coefficient is not 1, with their coefficients.
+        products: Vec<(String, Decimal)>,
+        /// The period's weighted base with every product weighted 1.
+        mistaken_base: Decimal,
+        /// The period's weighted base.
+        period_base: Decimal,
+    },
+    /// One product left out of the base.
+    ProductExcluded {
+        /// The product.
+        product: String,
+        /// Its coefficient.
+        coefficient: Decimal,
+        /// The period's weighted base without the product.
+        mistaken_base: Decimal,
+        /// The period's weighted base.
+        period_base: Decimal,
+    },
+    /// The installment of a neighbouring period.
+    WrongPeriod {
+        /// Which neighbour.
+        neighbour: Neighbour,
+        /// That period.
+        period: DateRange,
+    },
+}
+
+/// A settlement period next to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Neighbour {
+    /// The period before.
+    Previous,
+    /// The period after.
+    Next,
+}

@@ -1,0 +1,538 @@
+//! English: every sentence of the reports (the default language).
+
+use super::format::grouped;
+use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
+use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
+use crate::domain::finding::Neighbour;
+use crate::domain::money::format_rate;
+use crate::domain::period::PeriodRef;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// The English table.
+pub struct English;
+
+/// `Installment 1 of contract C1 for 2025-04-01 to 2025-06-30`.
+fn installment(facts: &InstallmentFacts<'_>) -> String {
+    format!(
+        "Installment {} of contract {} for {} to {}",
+        facts.number, facts.contract, facts.period.first, facts.period.last
+    )
+}
+
+/// `due 2025-07-30`, `not yet due`.
+fn due(due_on: Option<NaiveDate>) -> String {
+    due_on.map_or_else(|| "not yet due".to_string(), |day| format!("due {day}"))
+}
+
+/// A base in words.
+fn base_words(base: Base) -> &'static str {
+    match base {
+        Base::Net => "net amounts (payable after discounts)",
+        Base::List => "list amounts (原价)",
+        Base::Cash => "cash amounts (net minus vouchers)",
+    }
+}
+
+impl Sentences for English {
+    /// English shows the amount alone, as every report always has.
+    fn money(&self, amount: Decimal, _currency: &str) -> String {
+        grouped(amount)
+    }
+
+    fn range(&self, range: DateRange) -> String {
+        format!("{} to {}", range.first, range.last)
+    }
+
+    fn lines(&self, rows: u64) -> String {
+        match rows {
+            1 => "1 line".to_string(),
+            _ => format!("{rows} lines"),
+        }
+    }
+
+    /// The contract word (`vat_special`).
+    fn invoice_kind(&self, kind: InvoiceKind) -> String {
+        kind.to_string()
+    }
+
+    fn overpaid(&self, facts: &InstallmentFacts<'_>) -> String {
+        let money = |amount| self.money(amount, facts.currency);
+        format!(
+            "{} received {}, {} more than the {} expected.",
+            installment(facts),
+            money(facts.paid),
+            money(facts.difference),
+            money(facts.expected)
+        )
+    }
+
+    fn unpaid(&self, facts: &InstallmentFacts<'_>) -> String {
+        let money = |amount| self.money(amount, facts.currency);
+        format!(
+            "{} expected {} ({}) and received nothing as of {}: {} days past due, late interest {}.",
+            installment(facts),
+            money(facts.expected),
+            due(facts.due_on),
+            facts.as_of,
+            facts.days_late,
+            money(facts.interest)
+        )
+    }
+
+    fn underpaid(&self, facts: &InstallmentFacts<'_>) -> String {
+        let money = |amount| self.money(amount, facts.currency);
+        format!(
+            "{} expected {} ({}) but received {}, short {} as of {}: {} days past due, late interest {}.",
+            installment(facts),
+            money(facts.expected),
+            due(facts.due_on),
+            money(facts.paid),
+            money(-facts.difference),
+            facts.as_of,
+            facts.days_late,
+            money(facts.interest)
+        )
+    }
+
+    fn late(&self, facts: &InstallmentFacts<'_>) -> String {
+        let money = |amount| self.money(amount, facts.currency);
+        format!(
+            "{} ({} expected, {}) was completed only on {}, {} days late; late interest {}.",
+            installment(facts),
+            money(facts.expected),
+            due(facts.due_on),
+            facts.completed_on.map_or("?".into(), |day| day.to_string()),
+            facts.days_late,
+            money(facts.interest)
+        )
+    }
+
+    fn clawback(&self, facts: &InstallmentFacts<'_>) -> String {
+        let money = |amount| self.money(amount, facts.currency);
+        format!(
+            "{} is negative ({}): refunds brought the rebate earned below what earlier periods earned, so {} may be owed back to the agent.",
+            installment(facts),
+            money(facts.expected),
+            money(-facts.expected)
+        )
+    }
+
+    fn with_likely_cause(&self, sentence: String, cause: &str) -> String {
+        format!("{sentence} Likely cause: {cause}")
+    }
+
+    fn unknown_period(
+        &self,
+        payout: &PayoutFacts<'_>,
+        named: PeriodRef,
+        term: DateRange,
+    ) -> String {
+        format!(
+            "Payout {} of {} names period {named}, which is not a settlement period of contract {} ({} to {}).",
+            payout.id,
+            self.money(payout.amount, payout.currency),
+            payout.contract,
+            term.first,
+            term.last
+        )
+    }
+
+    fn unknown_installment(
+        &self,
+        payout: &PayoutFacts<'_>,
+        named: u32,
+        installments: usize,
+    ) -> String {
+        format!(
+            "Payout {} of {} names installment {named}, which the period it pays does not have (contract {} has installments 1 to {installments}).",
+            payout.id,
+            self.money(payout.amount, payout.currency),
+            payout.contract
+        )
+    }
+
+    fn excess(&self, payout: &PayoutFacts<'_>, excess: Decimal) -> String {
+        format!(
+            "Payout {} of {} on {} found no open installment on contract {}: {} is more than the contract has earned so far.",
+            payout.id,
+            self.money(payout.amount, payout.currency),
+            payout.paid_on,
+            payout.contract,
+            self.money(excess, payout.currency)
+        )
+    }
+
+    fn unknown_contract(&self, payout: &PayoutFacts<'_>, named: &str) -> String {
+        format!(
+            "Payout {} of {} on {} names contract {named}, which is not in the contract workbook.",
+            payout.id,
+            self.money(payout.amount, payout.currency),
+            payout.paid_on
+        )
+    }
+
+    fn payout_currency(&self, payout: &PayoutFacts<'_>, found: &str, expected: &str) -> String {
+        format!(
+            "Payout {} of {} {found} is not in contract {}'s currency {expected}; it was not matched to any installment.",
+            payout.id,
+            grouped(payout.amount),
+            payout.contract
+        )
+    }
+
+    fn invoice_missing(&self, payout: &PayoutFacts<'_>, required: InvoiceKind) -> String {
+        format!(
+            "Payout {} of {} has no invoice; contract {} requires a {required} invoice for every cash payout.",
+            payout.id,
+            self.money(payout.amount, payout.currency),
+            payout.contract
+        )
+    }
+
+    fn invoice_amount(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        found: Option<Decimal>,
+    ) -> String {
+        format!(
+            "Invoice {number} on payout {} shows {} but the payout is {}.",
+            payout.id,
+            found.map_or("no amount".into(), |amount| self
+                .money(amount, payout.currency)),
+            self.money(payout.amount, payout.currency)
+        )
+    }
+
+    fn invoice_tax_rate(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        found: Option<Decimal>,
+        expected: Decimal,
+    ) -> String {
+        format!(
+            "Invoice {number} on payout {} carries VAT {} but contract {} calls for {}.",
+            payout.id,
+            found.map_or("no rate".into(), format_rate),
+            payout.contract,
+            format_rate(expected)
+        )
+    }
+
+    fn invoice_type(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        found: Option<InvoiceKind>,
+        required: InvoiceKind,
+    ) -> String {
+        format!(
+            "Invoice {number} on payout {} is {} but contract {} requires {required}.",
+            payout.id,
+            found.map_or("of no stated type".into(), |kind| kind.to_string()),
+            payout.contract
+        )
+    }
+
+    fn invoice_issuer(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        issuer: &str,
+        agent: &str,
+        agent_tax_id: &str,
+    ) -> String {
+        format!(
+            "Invoice {number} on payout {} was issued by {issuer}, not by the agent {agent} ({agent_tax_id}).",
+            payout.id
+        )
+    }
+
+    fn invoice_late(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        dated: NaiveDate,
+        days: i64,
+        window_days: i64,
+    ) -> String {
+        format!(
+            "Invoice {number} on payout {} is dated {dated}, {days} days after the payout on {} (window {window_days} days).",
+            payout.id, payout.paid_on
+        )
+    }
+
+    fn invoice_undated(&self, payout: &PayoutFacts<'_>, number: &str) -> String {
+        format!(
+            "Invoice {number} on payout {} has no invoice date.",
+            payout.id
+        )
+    }
+
+    fn invoice_duplicate(&self, payout: &PayoutFacts<'_>, number: &str, others: &str) -> String {
+        format!(
+            "Invoice {number} on payout {} is also given for payout {others}.",
+            payout.id
+        )
+    }
+
+    fn unreadable_file(&self, error: &str) -> String {
+        format!("The file could not be read: {error}")
+    }
+
+    fn hidden_sheet(&self, place: &str) -> String {
+        format!(
+            "{place}: the sheet is hidden, so its rows were not read; unhide it if it holds data for the audit."
+        )
+    }
+
+    fn empty_file(&self, place: &str) -> String {
+        format!(
+            "{place}: the file holds no table (it is empty or every sheet is blank); an export with no header row is not what was asked for."
+        )
+    }
+
+    fn rejected_row(&self, place: &str, message: &str) -> String {
+        format!("{place}: {message}")
+    }
+
+    fn more_rejections(&self, file: &str, count: u64, listed: usize) -> String {
+        format!(
+            "{file}: {count} more rows were rejected; only the first {listed} are listed one by one (the control totals count them all)."
+        )
+    }
+
+    fn duplicate_file(&self, place: &str, first: &str) -> String {
+        format!(
+            "{place}: the file is byte for byte the same as {first} (same SHA-256); its rows were counted once, not twice"
+        )
+    }
+
+    fn totals_mismatch(
+        &self,
+        place: &str,
+        stated: Decimal,
+        rows: u64,
+        above: Decimal,
+        difference: Decimal,
+    ) -> String {
+        format!(
+            "{place}: the totals row states a net amount of {}, but the {rows} rows above it add up to {} (difference {}); rows may be missing, duplicated or edited.",
+            grouped(stated),
+            grouped(above),
+            grouped(difference)
+        )
+    }
+
+    fn uncovered(&self, spend: &Spend<'_>) -> String {
+        let lines = &spend.lines;
+        format!(
+            "Account {} spent {} {} in {} ({}) but no contract covers it then; no rebate is claimed on it.",
+            spend.account,
+            grouped(lines.amount),
+            lines.currency,
+            spend.month,
+            self.lines(lines.rows)
+        )
+    }
+
+    fn billing_currency(&self, spend: &Spend<'_>, contract: &str, expected: &str) -> String {
+        let lines = &spend.lines;
+        format!(
+            "Account {} billed {} {} in {} ({}), but contract {contract} is in {expected}; these lines were left out of the rebate base.",
+            spend.account,
+            grouped(lines.amount),
+            lines.currency,
+            spend.month,
+            self.lines(lines.rows)
+        )
+    }
+
+    fn overlap(
+        &self,
+        account: &str,
+        chosen: &str,
+        other: &str,
+        dates: DateRange,
+        lines: &Tally<'_>,
+    ) -> String {
+        format!(
+            "Account {account} is covered by both {chosen} and {other} from {} to {} ({}, {}); the lines went to {chosen} (earliest start, then lowest id).",
+            dates.first,
+            dates.last,
+            self.lines(lines.rows),
+            self.money(lines.amount, lines.currency)
+        )
+    }
+
+    fn unknown_product(
+        &self,
+        product: &str,
+        lines: &Tally<'_>,
+        ruleset: &str,
+        contract: &str,
+    ) -> String {
+        format!(
+            "Product `{product}` ({}, {}) matched no product alias of ruleset {ruleset} and is not in contract {contract}'s products sheet; it was weighted at coefficient 1.",
+            self.lines(lines.rows),
+            self.money(lines.amount, lines.currency)
+        )
+    }
+
+    fn previous_tier_rate(
+        &self,
+        cause: &CauseFacts,
+        reached: Decimal,
+        lower: Decimal,
+        volume: Decimal,
+    ) -> String {
+        let (reached, lower) = (format_rate(reached), format_rate(lower));
+        format!(
+            "{} is what installment {} comes to when the {reached} bracket that the tier volume {} reached is paid at the previous bracket's rate {lower}; at {reached} it expects {}.",
+            grouped(cause.amount),
+            cause.installment,
+            grouped(volume),
+            grouped(cause.expected)
+        )
+    }
+
+    fn no_retroactive_catch_up(
+        &self,
+        cause: &CauseFacts,
+        period_base: Decimal,
+        rate: Decimal,
+        scope: DateRange,
+        volume: Decimal,
+    ) -> String {
+        let rate = format_rate(rate);
+        format!(
+            "{} is the period's own weighted base {} at the reached rate {rate}, without the retroactive catch-up: the tier re-prices the whole {} to {} volume {} at {rate}, so installment {} expects {}.",
+            grouped(cause.amount),
+            grouped(period_base),
+            scope.first,
+            scope.last,
+            grouped(volume),
+            cause.installment,
+            grouped(cause.expected)
+        )
+    }
+
+    fn tier_mode_swapped(&self, cause: &CauseFacts, contract: TierMode) -> String {
+        let (used, right) = match contract {
+            TierMode::Retroactive => (
+                "marginal tiers (each bracket at its own rate)",
+                "retroactive (the whole volume at the reached rate)",
+            ),
+            TierMode::Marginal => (
+                "retroactive tiers (the whole volume at the reached rate)",
+                "marginal (each bracket at its own rate)",
+            ),
+        };
+        format!(
+            "{} is what installment {} comes to with {used}; the contract's tiers are {right}, which gives {}.",
+            grouped(cause.amount),
+            cause.installment,
+            grouped(cause.expected)
+        )
+    }
+
+    fn other_base(&self, cause: &CauseFacts, used: Base, contract: Base, bases: Bases) -> String {
+        format!(
+            "{} is what installment {} comes to on {} (period weighted base {}) instead of the {} the contract names (weighted base {}), which give {}.",
+            grouped(cause.amount),
+            cause.installment,
+            base_words(used),
+            grouped(bases.mistaken),
+            base_words(contract),
+            grouped(bases.period),
+            grouped(cause.expected)
+        )
+    }
+
+    fn coefficient_ignored(
+        &self,
+        cause: &CauseFacts,
+        product: &str,
+        coefficient: Decimal,
+        bases: Bases,
+    ) -> String {
+        format!(
+            "{} is what installment {} comes to with product {product} weighted 1 instead of its coefficient {} (period weighted base {} instead of {}); with the coefficient it expects {}.",
+            grouped(cause.amount),
+            cause.installment,
+            coefficient.normalize(),
+            grouped(bases.mistaken),
+            grouped(bases.period),
+            grouped(cause.expected)
+        )
+    }
+
+    fn coefficients_ignored(&self, cause: &CauseFacts, products: &str, bases: Bases) -> String {
+        format!(
+            "{} is what installment {} comes to with every product weighted 1, the coefficients ({products}) ignored (period weighted base {} instead of {}); with them it expects {}.",
+            grouped(cause.amount),
+            cause.installment,
+            grouped(bases.mistaken),
+            grouped(bases.period),
+            grouped(cause.expected)
+        )
+    }
+
+    fn product_excluded(
+        &self,
+        cause: &CauseFacts,
+        product: &str,
+        coefficient: Decimal,
+        bases: Bases,
+    ) -> String {
+        format!(
+            "{} is what installment {} comes to with product {product} left out of the base (its coefficient {} taken as 0; period weighted base {} instead of {}); with it, it expects {}.",
+            grouped(cause.amount),
+            cause.installment,
+            coefficient.normalize(),
+            grouped(bases.mistaken),
+            grouped(bases.period),
+            grouped(cause.expected)
+        )
+    }
+
+    fn wrong_period(&self, cause: &CauseFacts, neighbour: Neighbour, period: DateRange) -> String {
+        let which = match neighbour {
+            Neighbour::Previous => "previous",
+            Neighbour::Next => "next",
+        };
+        let n = cause.installment;
+        format!(
+            "{} is what installment {n} of the {which} period ({} to {}) expects: the payout was computed for, or booked against, the wrong period; this period's installment {n} expects {}.",
+            grouped(cause.amount),
+            period.first,
+            period.last,
+            grouped(cause.expected)
+        )
+    }
+
+    fn due_month_after(&self, period_end: NaiveDate) -> String {
+        format!(
+            "transparent settlement: the last day of the month after the period end {period_end}"
+        )
+    }
+
+    fn due_after_period_end(&self, period_end: NaiveDate, due_days: i64) -> String {
+        format!("period end {period_end} + {due_days} due days")
+    }
+
+    fn due_after_renewal(
+        &self,
+        period_end: NaiveDate,
+        renewed_on: NaiveDate,
+        due_days: i64,
+    ) -> String {
+        format!("max(period end {period_end}, renewed on {renewed_on}) + {due_days} due days")
+    }
+
+    fn not_renewed(&self) -> String {
+        "not due: the contract has not been renewed".to_string()
+    }
+}

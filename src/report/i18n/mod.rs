@@ -1,0 +1,76 @@
+//! Every sentence people read, in English and Chinese. Findings, likely causes and
+//! due-date rules reach the reports as facts (`domain::finding`); they become sentences
+//! here, when a report is rendered, in the reader's language.
+//!
+//! One table per language (`en.rs`, `zh.rs`) implements [`Sentences`]: one method per
+//! sentence, so a sentence missing in one language does not compile. `finding.rs` gathers
+//! each sentence's values from a finding's fields and facts, the same for every language.
+//! Machine fields — types, reasons, ids, JSON keys, status words, the one-line
+//! [`formula`] — stay English whatever the language.
+
+mod en;
+mod finding;
+mod format;
+mod formula;
+mod table;
+#[cfg(test)]
+mod tests;
+mod zh;
+
+use crate::domain::computation::DueRule;
+use crate::domain::contract::DateRange;
+use crate::domain::finding::{Finding, LikelyCause};
+use crate::domain::lang::Lang;
+use chrono::NaiveDate;
+
+pub use formula::formula;
+pub use table::Sentences;
+
+/// The table of `lang`.
+pub fn sentences(lang: Lang) -> &'static dyn Sentences {
+    match lang {
+        Lang::En => &en::English,
+        Lang::Zh => &zh::Chinese,
+    }
+}
+
+/// A finding's sentence (`detail`) in `lang`.
+pub fn detail(finding: &Finding, lang: Lang) -> String {
+    finding::detail(sentences(lang), finding)
+}
+
+/// A likely cause's `explanation` in `lang`.
+pub fn explanation(cause: &LikelyCause, lang: Lang) -> String {
+    finding::explanation(sentences(lang), cause)
+}
+
+/// A due-date rule in `lang` (findings.json always shows it in English).
+pub fn due_rule(rule: &DueRule, lang: Lang) -> String {
+    finding::due_rule(sentences(lang), rule)
+}
+
+/// A settlement period as a person names it: `2025-06`, `2025-Q2`, `2025`, else its
+/// first and last day (`2025-05-01 to 2025-06-30`, `2025-05-01 至 2025-06-30`).
+pub fn period(first: NaiveDate, last: NaiveDate, lang: Lang) -> String {
+    sentences(lang).period(DateRange { first, last })
+}
+
+/// `2025-05-01 to 2025-06-30`, `2025-05-01 至 2025-06-30`.
+pub fn range(first: NaiveDate, last: NaiveDate, lang: Lang) -> String {
+    sentences(lang).range(DateRange { first, last })
+}
+
+/// The trails' short texts, written side by side: the English or the Chinese one.
+pub trait Pick {
+    /// `en` in English, `zh` in Chinese.
+    fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str;
+}
+
+impl Pick for Lang {
+    fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}

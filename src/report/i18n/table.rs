@@ -1,0 +1,311 @@
+//! The table every language fills: one method per sentence a finding, a likely cause or a
+//! due-date rule is said in, and the pieces those sentences share (money, periods, counts,
+//! invoice types). A language that leaves a sentence out does not compile.
+//!
+//! The sentences take plain values, gathered from a finding's fields and its facts by
+//! `super::finding`; the structs below bundle the values several sentences share.
+
+use super::format::period_label;
+use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
+use crate::domain::finding::Neighbour;
+use crate::domain::period::{PeriodRef, YearMonth};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// An installment a payment sentence is about, with its payment.
+#[derive(Debug, Clone, Copy)]
+pub struct InstallmentFacts<'a> {
+    /// The contract.
+    pub contract: &'a str,
+    /// Its settlement period.
+    pub period: DateRange,
+    /// The installment's number.
+    pub number: u32,
+    /// The contract's currency.
+    pub currency: &'a str,
+    /// What it expects.
+    pub expected: Decimal,
+    /// What it received.
+    pub paid: Decimal,
+    /// paid − expected.
+    pub difference: Decimal,
+    /// When it is due; `None` when not yet due.
+    pub due_on: Option<NaiveDate>,
+    /// The audit date.
+    pub as_of: NaiveDate,
+    /// Days past the deadline (0 when none).
+    pub days_late: i64,
+    /// Late-payment interest (0 when none).
+    pub interest: Decimal,
+    /// When it was paid in full, for a late installment.
+    pub completed_on: Option<NaiveDate>,
+}
+
+/// A payout a sentence is about.
+#[derive(Debug, Clone, Copy)]
+pub struct PayoutFacts<'a> {
+    /// The payout.
+    pub id: &'a str,
+    /// Its amount.
+    pub amount: Decimal,
+    /// The currency its amount is shown in (`""` when unknown).
+    pub currency: &'a str,
+    /// When it was received.
+    pub paid_on: NaiveDate,
+    /// The contract it was matched to (`""` when none).
+    pub contract: &'a str,
+}
+
+/// Billing lines a sentence counts: how many, their net amount and its currency.
+#[derive(Debug, Clone, Copy)]
+pub struct Tally<'a> {
+    /// How many lines.
+    pub rows: u64,
+    /// Their net amount.
+    pub amount: Decimal,
+    /// The currency of the amount.
+    pub currency: &'a str,
+}
+
+/// An account's spend in a month.
+#[derive(Debug, Clone, Copy)]
+pub struct Spend<'a> {
+    /// The account.
+    pub account: &'a str,
+    /// The billing month.
+    pub month: YearMonth,
+    /// The lines.
+    pub lines: Tally<'a>,
+}
+
+/// The numbers every likely cause states: the installment, what was paid (what it comes
+/// to under the mistake) and what it expects.
+#[derive(Debug, Clone, Copy)]
+pub struct CauseFacts {
+    /// The installment's number.
+    pub installment: u32,
+    /// What the installment comes to under the mistake.
+    pub amount: Decimal,
+    /// What it expects.
+    pub expected: Decimal,
+}
+
+/// A weighted base under a mistake, beside the true one.
+#[derive(Debug, Clone, Copy)]
+pub struct Bases {
+    /// The period's weighted base under the mistake.
+    pub mistaken: Decimal,
+    /// The period's true weighted base.
+    pub period: Decimal,
+}
+
+/// Every sentence, in one language.
+pub trait Sentences {
+    // The pieces sentences share.
+
+    /// Money in a sentence, grouped in thousands, with its unit where the language shows one.
+    fn money(&self, amount: Decimal, currency: &str) -> String;
+    /// A date range: `2025-05-01 to 2025-06-30`.
+    fn range(&self, range: DateRange) -> String;
+    /// A settlement period as a person names it: its calendar label (`2025-06`,
+    /// `2025-Q2`, `2025`), else its [`Sentences::range`].
+    fn period(&self, range: DateRange) -> String {
+        period_label(range).unwrap_or_else(|| self.range(range))
+    }
+    /// `1 line`, `2 lines`.
+    fn lines(&self, rows: u64) -> String;
+    /// The name of an invoice type.
+    fn invoice_kind(&self, kind: InvoiceKind) -> String;
+
+    // Installments.
+
+    /// More received than the installment expects.
+    fn overpaid(&self, installment: &InstallmentFacts<'_>) -> String;
+    /// Past due and nothing received.
+    fn unpaid(&self, installment: &InstallmentFacts<'_>) -> String;
+    /// Past due and less received than expected.
+    fn underpaid(&self, installment: &InstallmentFacts<'_>) -> String;
+    /// Paid in full after the deadline.
+    fn late(&self, installment: &InstallmentFacts<'_>) -> String;
+    /// A negative installment: money owed back.
+    fn clawback(&self, installment: &InstallmentFacts<'_>) -> String;
+    /// A sentence followed by the most likely cause's explanation.
+    fn with_likely_cause(&self, sentence: String, cause: &str) -> String;
+
+    // Payouts.
+
+    /// A payout naming a period that is no settlement period of its contract.
+    fn unknown_period(&self, payout: &PayoutFacts<'_>, named: PeriodRef, term: DateRange)
+    -> String;
+    /// A payout naming an installment its period does not have.
+    fn unknown_installment(
+        &self,
+        payout: &PayoutFacts<'_>,
+        named: u32,
+        installments: usize,
+    ) -> String;
+    /// A payout that found nothing open on its contract.
+    fn excess(&self, payout: &PayoutFacts<'_>, excess: Decimal) -> String;
+    /// A payout naming a contract the workbook does not have.
+    fn unknown_contract(&self, payout: &PayoutFacts<'_>, named: &str) -> String;
+    /// A payout in another currency than its contract (the amount shown without a unit).
+    fn payout_currency(&self, payout: &PayoutFacts<'_>, found: &str, expected: &str) -> String;
+
+    // A cash payout's invoice.
+
+    /// No invoice.
+    fn invoice_missing(&self, payout: &PayoutFacts<'_>, required: InvoiceKind) -> String;
+    /// The invoice amount is not the payout's.
+    fn invoice_amount(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        found: Option<Decimal>,
+    ) -> String;
+    /// Another VAT rate than the contract's.
+    fn invoice_tax_rate(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        found: Option<Decimal>,
+        expected: Decimal,
+    ) -> String;
+    /// Another invoice type than the contract's.
+    fn invoice_type(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        found: Option<InvoiceKind>,
+        required: InvoiceKind,
+    ) -> String;
+    /// Issued by someone other than the agent.
+    fn invoice_issuer(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        issuer: &str,
+        agent: &str,
+        agent_tax_id: &str,
+    ) -> String;
+    /// Dated `days` after the payout, beyond the window.
+    fn invoice_late(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        dated: NaiveDate,
+        days: i64,
+        window_days: i64,
+    ) -> String;
+    /// Not dated.
+    fn invoice_undated(&self, payout: &PayoutFacts<'_>, number: &str) -> String;
+    /// The invoice number is on other payouts too (`others`, comma-separated).
+    fn invoice_duplicate(&self, payout: &PayoutFacts<'_>, number: &str, others: &str) -> String;
+
+    // Input files and rows; `place` is where in the input (file, sheet, row, column).
+
+    /// A file that could not be read.
+    fn unreadable_file(&self, error: &str) -> String;
+    /// A hidden sheet, not read.
+    fn hidden_sheet(&self, place: &str) -> String;
+    /// A file with no table.
+    fn empty_file(&self, place: &str) -> String;
+    /// A row that could not be read, and the reader's message.
+    fn rejected_row(&self, place: &str, message: &str) -> String;
+    /// More rejected rows of a file than are listed one by one.
+    fn more_rejections(&self, file: &str, count: u64, listed: usize) -> String;
+    /// A billing file that copies an earlier one.
+    fn duplicate_file(&self, place: &str, first: &str) -> String;
+    /// A totals row that disagrees with the `rows` rows above it.
+    fn totals_mismatch(
+        &self,
+        place: &str,
+        stated: Decimal,
+        rows: u64,
+        above: Decimal,
+        difference: Decimal,
+    ) -> String;
+
+    // Billing.
+
+    /// Spend no contract covers.
+    fn uncovered(&self, spend: &Spend<'_>) -> String;
+    /// Billing lines in another currency than their contract.
+    fn billing_currency(&self, spend: &Spend<'_>, contract: &str, expected: &str) -> String;
+    /// An account two contracts cover; the lines went to `chosen`.
+    fn overlap(
+        &self,
+        account: &str,
+        chosen: &str,
+        other: &str,
+        dates: DateRange,
+        lines: &Tally<'_>,
+    ) -> String;
+    /// A product no alias matched, weighted 1.
+    fn unknown_product(
+        &self,
+        product: &str,
+        lines: &Tally<'_>,
+        ruleset: &str,
+        contract: &str,
+    ) -> String;
+
+    // Likely causes of a short payment.
+
+    /// The reached bracket paid at the previous bracket's rate.
+    fn previous_tier_rate(
+        &self,
+        cause: &CauseFacts,
+        reached: Decimal,
+        lower: Decimal,
+        volume: Decimal,
+    ) -> String;
+    /// The period's own base at the reached rate, without the retroactive catch-up.
+    fn no_retroactive_catch_up(
+        &self,
+        cause: &CauseFacts,
+        period_base: Decimal,
+        rate: Decimal,
+        scope: DateRange,
+        volume: Decimal,
+    ) -> String;
+    /// The other tier mode than `contract`'s.
+    fn tier_mode_swapped(&self, cause: &CauseFacts, contract: TierMode) -> String;
+    /// Another base than the contract's.
+    fn other_base(&self, cause: &CauseFacts, used: Base, contract: Base, bases: Bases) -> String;
+    /// One product weighted 1 instead of its coefficient.
+    fn coefficient_ignored(
+        &self,
+        cause: &CauseFacts,
+        product: &str,
+        coefficient: Decimal,
+        bases: Bases,
+    ) -> String;
+    /// Every product weighted 1; `products` lists each with its coefficient.
+    fn coefficients_ignored(&self, cause: &CauseFacts, products: &str, bases: Bases) -> String;
+    /// One product left out of the base.
+    fn product_excluded(
+        &self,
+        cause: &CauseFacts,
+        product: &str,
+        coefficient: Decimal,
+        bases: Bases,
+    ) -> String;
+    /// A neighbouring period's installment.
+    fn wrong_period(&self, cause: &CauseFacts, neighbour: Neighbour, period: DateRange) -> String;
+
+    // Due-date rules.
+
+    /// Transparent settlement: the last day of the month after the period's end.
+    fn due_month_after(&self, period_end: NaiveDate) -> String;
+    /// The period's end plus the due days.
+    fn due_after_period_end(&self, period_end: NaiveDate, due_days: i64) -> String;
+    /// The later of the period's end and the renewal, plus the due days.
+    fn due_after_renewal(
+        &self,
+        period_end: NaiveDate,
+        renewed_on: NaiveDate,
+        due_days: i64,
+    ) -> String;
+    /// A renewal installment of a contract not renewed.
+    fn not_renewed(&self) -> String;
+}

@@ -3,14 +3,13 @@
 
 use super::node::Node;
 use super::serialize::to_node;
-use super::trail::write_trail;
+use super::trail::{PeriodIndex, write_trail};
 use crate::domain::audit::Audit;
 use crate::domain::finding::Finding;
 use crate::domain::money::format_money_grouped;
 use crate::report::html_parts::escape;
 use crate::report::json;
 use crate::report::totals::Totals;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 /// The filter bar's select for one attribute: "all", then each value with its count.
@@ -109,44 +108,6 @@ fn id_class(id: &str) -> &'static str {
         "id word"
     } else {
         "id"
-    }
-}
-
-/// The installment records of each (contract, period start), so a finding's trail finds
-/// its period's records without scanning every installment of the audit.
-pub(super) struct PeriodIndex<'a> {
-    /// Contract id → period start → records.
-    records: HashMap<&'a str, HashMap<&'a str, Vec<&'a Node>>>,
-}
-
-impl<'a> PeriodIndex<'a> {
-    pub(super) fn new(installments: &'a [Node]) -> Self {
-        let mut records: HashMap<&str, HashMap<&str, Vec<&Node>>> = HashMap::new();
-        for record in installments {
-            if let (Some(Node::Text(contract)), Some(Node::Text(start))) =
-                (record.get("contract_id"), record.get("period_start"))
-            {
-                records
-                    .entry(contract.as_str())
-                    .or_default()
-                    .entry(start.as_str())
-                    .or_default()
-                    .push(record);
-            }
-        }
-        PeriodIndex { records }
-    }
-
-    /// The records of a finding's period, in the JSON's order.
-    pub(super) fn of<'s>(&'s self, finding: &Node) -> &'s [&'a Node] {
-        match (finding.get("contract_id"), finding.get("period_start")) {
-            (Some(Node::Text(contract)), Some(Node::Text(start))) => self
-                .records
-                .get(contract.as_str())
-                .and_then(|periods| periods.get(start.as_str()))
-                .map_or(&[], Vec::as_slice),
-            _ => &[],
-        }
     }
 }
 

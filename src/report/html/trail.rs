@@ -1,10 +1,48 @@
 //! A finding's trail: its fields, each part of its evidence and the installments of its
 //! period, rendered generically from the finding as findings.json writes it.
 
-use super::findings::PeriodIndex;
 use super::node::Node;
 use crate::report::html_parts::escape;
+use std::collections::HashMap;
 use std::fmt::Write;
+
+/// The installment records of each (contract, period start), so a finding's trail finds
+/// its period's records without scanning every installment of the audit.
+pub(super) struct PeriodIndex<'a> {
+    /// Contract id → period start → records.
+    records: HashMap<&'a str, HashMap<&'a str, Vec<&'a Node>>>,
+}
+
+impl<'a> PeriodIndex<'a> {
+    pub(super) fn new(installments: &'a [Node]) -> Self {
+        let mut records: HashMap<&str, HashMap<&str, Vec<&Node>>> = HashMap::new();
+        for record in installments {
+            if let (Some(Node::Text(contract)), Some(Node::Text(start))) =
+                (record.get("contract_id"), record.get("period_start"))
+            {
+                records
+                    .entry(contract.as_str())
+                    .or_default()
+                    .entry(start.as_str())
+                    .or_default()
+                    .push(record);
+            }
+        }
+        PeriodIndex { records }
+    }
+
+    /// The records of a finding's period, in the JSON's order.
+    pub(super) fn of<'s>(&'s self, finding: &Node) -> &'s [&'a Node] {
+        match (finding.get("contract_id"), finding.get("period_start")) {
+            (Some(Node::Text(contract)), Some(Node::Text(start))) => self
+                .records
+                .get(contract.as_str())
+                .and_then(|periods| periods.get(start.as_str()))
+                .map_or(&[], Vec::as_slice),
+            _ => &[],
+        }
+    }
+}
 
 /// The installment-record fields that only say which period a record is of.
 const PERIOD_KEYS: [&str; 3] = ["contract_id", "period_start", "period_end"];

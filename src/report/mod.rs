@@ -6,6 +6,7 @@
 //! of two runs' reports.
 
 pub mod evidence;
+pub mod excel;
 pub mod explain;
 pub mod html;
 pub mod html_parts;

@@ -131,7 +131,8 @@ fn main() {
         .install(|| rebate_audit::app::pipeline::audit(&config))
         .expect("the audit runs");
     let audited = started.elapsed();
-    rebate_audit::report::write_all(&audit, &config.out).expect("reports write");
+    rebate_audit::report::write_all(&audit, &config.out, rebate_audit::store::check)
+        .expect("reports write");
     let reported = started.elapsed() - audited;
     let lines: u64 = audit
         .billing_controls

@@ -166,7 +166,7 @@ fn run_audit(args: &RunArgs) -> Result<Outcome, RunError> {
         baseline::attach(&mut audit, baseline);
     }
     let started = std::time::Instant::now();
-    report::write_all(&audit, output.reports())?;
+    report::write_all(&audit, output.reports(), output::check)?;
     tracing::info!(
         stage = "write reports",
         contracts = audit.contracts.len(),

@@ -94,12 +94,18 @@ pub fn reports(audit: &Audit) -> Vec<Renderer<'_>> {
 }
 
 /// Renders and writes every report under `out`, one at a time (a run passes its staging
-/// folder, see [`crate::store`]); stops between files once the run is interrupted. Old
-/// evidence files are removed first so the folder reflects this run only.
+/// folder, see [`crate::store`]). `check` runs before each file; its error (a run passes
+/// [`crate::store::check`], an error once the run is interrupted) stops the writing, so
+/// the report layer needs nothing of the output folder's signal handling. Old evidence
+/// files are removed first so the folder reflects this run only.
 ///
 /// # Errors
-/// On a rendering failure or any I/O failure, naming the path, or when interrupted.
-pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
+/// On a rendering failure or any I/O failure, naming the path, or `check`'s error.
+pub fn write_all(
+    audit: &Audit,
+    out: &Path,
+    check: impl Fn() -> io::Result<()> + Sync,
+) -> io::Result<()> {
     let context = |path: &Path, error: io::Error| {
         io::Error::new(error.kind(), format!("{}: {error}", path.display()))
     };
@@ -128,7 +134,7 @@ pub fn write_all(audit: &Audit, out: &Path) -> io::Result<()> {
             let Some((relative, render)) = files.get(index) else {
                 return;
             };
-            let result = crate::store::check().and_then(|()| {
+            let result = check().and_then(|()| {
                 let path = out.join(relative);
                 let bytes = render().map_err(|message| {
                     io::Error::other(format!("{}: {message}", path.display()))

@@ -28,8 +28,8 @@ pub struct Attributor<'i, 'a> {
     /// (contract, product number) → (coefficient, known).
     coefficients: FastMap<(usize, u32), (Decimal, bool)>,
     /// The source groups, each with its (contract, segment, table, product number). Kept
-    /// flat by numbers on the hot path; named, weighted and nested into [`Bucket`]s when
-    /// the file ends.
+    /// flat by numbers on the hot path; named, weighted and nested into
+    /// [`Bucket`](super::bucket::Bucket)s when the file ends.
     groups: Vec<((usize, usize, usize, u32), OpenGroup)>,
     /// Where each group's key is in `groups`.
     group_index: FastMap<(usize, usize, usize, u32), usize>,

@@ -28,7 +28,7 @@ fn capped(cap: Option<Decimal>, amount: Decimal, rounding: Rounding) -> (Decimal
 /// segment, same order). Contract-year scopes sum segments, so even a multi-year `term`
 /// settlement is tiered year by year.
 ///
-/// `segments` must be in period order, as [`super::periods::segments`] makes them.
+/// `segments` must be in period order, as [`crate::domain::settlement::segments`] makes them.
 ///
 /// The work is linear in the number of periods, segments and contract years: each
 /// contract year keeps a running volume (or running sum of its periods' rebates), and

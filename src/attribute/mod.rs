@@ -2,6 +2,10 @@
 //! the running aggregates that replace the lines themselves (SPEC §3, first rules; §4,
 //! data quality). One [`FileLedger`] per billing file is filled while the file streams;
 //! ledgers are merged in file order, so totals never depend on thread scheduling.
+//!
+//! `plan` indexes the contracts by account; `attributor` is the per-file hot path, with its
+//! `route` cache and `interner`; `bucket` and `rows` are what a contract's segment
+//! gathers; `ledger` is one file's part and `totals` all files merged.
 
 mod attributor;
 mod bucket;

@@ -2,7 +2,7 @@
 //! trail below it.
 
 use super::node::Node;
-use super::serialize::to_node;
+use super::serialize::{NodeError, to_node};
 use super::trail::{PeriodIndex, write_trail};
 use crate::domain::audit::Audit;
 use crate::domain::finding::Finding;
@@ -85,7 +85,7 @@ pub(super) fn write_findings(
         audit.findings.len()
     );
     out.push_str("<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>severity</th><th>type</th><th>contract</th><th>period</th><th>inst.</th><th>payout</th><th>at stake</th><th>detail</th></tr></thead>\n");
-    let unreadable = |error: super::serialize::NodeError| format!("a finding's trail: {error}");
+    let unreadable = |error: NodeError| format!("a finding's trail: {error}");
     let installments = audit
         .installments
         .iter()

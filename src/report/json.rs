@@ -150,8 +150,10 @@ struct Controls {
     payouts: Vec<PayoutControl>,
 }
 
+/// An expected installment as findings.json lists it under `expected` (report.html's
+/// trails show the same record).
 #[derive(Serialize)]
-struct ExpectedJson<'a> {
+pub(super) struct ExpectedJson<'a> {
     contract_id: &'a str,
     period_start: String,
     period_end: String,
@@ -312,8 +314,10 @@ struct LikelyCauseJson {
     explanation: String,
 }
 
+/// A finding as findings.json lists it under `findings` (report.html's trails show the
+/// same record).
 #[derive(Serialize)]
-struct FindingJson<'a> {
+pub(super) struct FindingJson<'a> {
     id: &'a str,
     #[serde(rename = "type")]
     finding_type: &'static str,
@@ -517,7 +521,12 @@ fn evidence(evidence: &Evidence, lang: Lang) -> EvidenceJson<'_> {
     }
 }
 
-fn finding<'a>(finding: &'a Finding, changes: Option<&Changes>, lang: Lang) -> FindingJson<'a> {
+/// A finding's record, with its `change` against the baseline when there is one.
+pub(super) fn finding<'a>(
+    finding: &'a Finding,
+    changes: Option<&Changes>,
+    lang: Lang,
+) -> FindingJson<'a> {
     FindingJson {
         id: &finding.id,
         finding_type: finding.finding_type.word(),
@@ -570,7 +579,8 @@ fn input(input: &InputFile) -> InputJson<'_> {
     }
 }
 
-fn expected(record: &InstallmentRecord) -> ExpectedJson<'_> {
+/// An expected installment's record.
+pub(super) fn expected(record: &InstallmentRecord) -> ExpectedJson<'_> {
     ExpectedJson {
         contract_id: &record.contract_id,
         period_start: record.period_start.to_string(),

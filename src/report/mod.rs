@@ -6,14 +6,17 @@
 //! runs' reports.
 
 pub mod evidence;
+pub mod excel;
 pub mod explain;
 pub mod html;
+pub mod html_parts;
 pub mod i18n;
 pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod pack;
 pub mod summary;
+pub mod table;
 pub mod tables;
 pub mod totals;
 pub mod workbook;
@@ -39,10 +42,6 @@ pub fn reports(audit: &Audit, lang: Lang) -> Vec<Renderer<'_>> {
     let for_workbook = totals.clone();
     let for_report = std::sync::Arc::clone(&totals);
     let (for_json, for_markdown, for_html) = (totals.clone(), totals.clone(), totals);
-    // findings.json is rendered once: report.html is built from the same text.
-    let json_text = std::sync::Arc::new(std::sync::OnceLock::new());
-    let (json_for_file, json_for_report) = (json_text.clone(), json_text);
-    let for_json_report = for_json.clone();
     // Biggest first (they are written in this order by whichever worker is free).
     let mut files: Vec<Renderer<'_>> = vec![
         (
@@ -53,20 +52,11 @@ pub fn reports(audit: &Audit, lang: Lang) -> Vec<Renderer<'_>> {
         ),
         (
             PathBuf::from("findings.json"),
-            Box::new(move || {
-                Ok(json_for_file
-                    .get_or_init(|| json::render(audit, &for_json, lang))
-                    .clone()
-                    .into_bytes())
-            }),
+            Box::new(move || Ok(json::render(audit, &for_json, lang).into_bytes())),
         ),
         (
             PathBuf::from("report.html"),
-            Box::new(move || {
-                let json =
-                    json_for_report.get_or_init(|| json::render(audit, &for_json_report, lang));
-                html::render_with(audit, &for_report, json, lang).map(String::into_bytes)
-            }),
+            Box::new(move || html::render(audit, &for_report, lang).map(String::into_bytes)),
         ),
         (
             PathBuf::from("findings.xlsx"),

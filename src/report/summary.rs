@@ -3,9 +3,11 @@
 //! and the control totals. With `--baseline` it leads with what changed since: the new
 //! findings (errors first), then the resolved ones.
 
-use super::html;
-use super::json::{billing_balanced, payout_balanced};
+use super::html_parts;
 use super::markdown;
+use super::table::{
+    CONTROLS_NOTE, Table, contracts_table, control_tables, inputs_table, types_table,
+};
 use super::totals::Totals;
 use crate::domain::audit::Audit;
 use crate::domain::baseline::{Change, Changes};
@@ -16,17 +18,6 @@ use std::fmt::Write;
 
 /// How many findings the summary lists one by one (all are in findings.csv/json).
 const LISTED: usize = 40;
-
-/// What the control totals show, said above them.
-pub(super) const CONTROLS_NOTE: &str = "Every input row is attributed to a contract, excluded with a reason, or rejected; amounts are net amounts.";
-
-/// A simple table: header and rows of text.
-pub(super) struct Table {
-    /// Column names.
-    pub(super) header: Vec<&'static str>,
-    /// Rows of cells, as text.
-    pub(super) rows: Vec<Vec<String>>,
-}
 
 /// A piece of a heading or paragraph: our own words, or text from an input (a baseline's
 /// path or date) that each format makes inert its own way.
@@ -300,166 +291,6 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     blocks
 }
 
-/// Findings by type: count and money concerned.
-pub(super) fn types_table(totals: &Totals) -> Table {
-    Table {
-        header: vec!["type", "count", "money concerned"],
-        rows: totals
-            .by_type
-            .iter()
-            .map(|(name, total)| {
-                vec![
-                    (*name).to_string(),
-                    total.count.to_string(),
-                    group(&total.amount),
-                ]
-            })
-            .collect(),
-    }
-}
-
-/// Per contract: weighted base, expected, due, paid, short and findings.
-pub(super) fn contracts_table(totals: &Totals) -> Table {
-    Table {
-        header: vec![
-            "contract",
-            "customer",
-            "agent",
-            "weighted base",
-            "expected",
-            "due by now",
-            "paid",
-            "short",
-            "findings",
-        ],
-        rows: totals
-            .per_contract
-            .iter()
-            .map(|total| {
-                vec![
-                    total.contract_id.clone(),
-                    total.customer.clone(),
-                    total.agent.clone(),
-                    group(&total.weighted_base),
-                    group(&total.expected),
-                    group(&total.due),
-                    group(&total.paid),
-                    group(&total.shortfall),
-                    total.findings.to_string(),
-                ]
-            })
-            .collect(),
-    }
-}
-
-/// The control totals of the billing tables, then of the payout tables.
-pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
-    [
-        Table {
-            header: vec![
-                "billing table",
-                "rows read",
-                "amount read",
-                "attributed",
-                "excluded",
-                "rejected",
-                "balanced",
-            ],
-            rows: audit
-                .billing_controls
-                .iter()
-                .map(|control| {
-                    let excluded_rows: u64 =
-                        control.excluded.values().map(|tally| tally.rows).sum();
-                    let excluded_amount = control
-                        .excluded
-                        .values()
-                        .fold(rust_decimal::Decimal::ZERO, |sum, tally| {
-                            sum.saturating_add(tally.amount)
-                        });
-                    vec![
-                        control.table.to_string(),
-                        control.read.rows.to_string(),
-                        format_money(control.read.amount),
-                        format!(
-                            "{} / {}",
-                            control.attributed.rows,
-                            format_money(control.attributed.amount)
-                        ),
-                        format!("{excluded_rows} / {}", format_money(excluded_amount)),
-                        format!(
-                            "{} / {}",
-                            control.rejected.rows,
-                            format_money(control.rejected.amount)
-                        ),
-                        if billing_balanced(control) {
-                            "yes".into()
-                        } else {
-                            "NO".into()
-                        },
-                    ]
-                })
-                .collect(),
-        },
-        Table {
-            header: vec![
-                "payout table",
-                "rows read",
-                "amount read",
-                "used",
-                "rejected",
-                "balanced",
-            ],
-            rows: audit
-                .payout_controls
-                .iter()
-                .map(|control| {
-                    vec![
-                        control.table.to_string(),
-                        control.rows.to_string(),
-                        format_money(control.amount),
-                        format!("{} / {}", control.used, format_money(control.used_amount)),
-                        control.rejected.to_string(),
-                        if payout_balanced(control) {
-                            "yes".into()
-                        } else {
-                            "NO".into()
-                        },
-                    ]
-                })
-                .collect(),
-        },
-    ]
-}
-
-/// The input files: role, path, format, rows and SHA-256.
-pub(super) fn inputs_table(audit: &Audit) -> Table {
-    Table {
-        header: vec!["role", "file", "format", "rows", "sha256"],
-        rows: audit
-            .inputs
-            .iter()
-            .map(|input| {
-                vec![
-                    input.role.word().into(),
-                    input.path.clone(),
-                    match input.role {
-                        crate::domain::audit::InputRole::Billing if input.formats.is_empty() => {
-                            "(none recognised)".into()
-                        }
-                        _ => input.formats.join(", "),
-                    },
-                    input.rows.to_string(),
-                    input
-                        .sha256
-                        .clone()
-                        .unwrap_or_else(|| "(unreadable)".into()),
-                ]
-            })
-            .collect(),
-    }
-}
-
 /// The summary as Markdown.
 pub fn markdown(audit: &Audit, totals: &Totals, lang: Lang) -> String {
     let mut out = String::new();
@@ -498,7 +329,7 @@ pub fn markdown(audit: &Audit, totals: &Totals, lang: Lang) -> String {
 pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\n{}</style>\n</head>\n<body>\n",
-        html::BASE_CSS
+        html_parts::BASE_CSS
     );
     let mut first = true;
     for block in blocks(audit, totals, lang) {
@@ -506,15 +337,15 @@ pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
             Block::Heading(text) => {
                 let tag = if first { "h1" } else { "h2" };
                 first = false;
-                let _ = writeln!(out, "<{tag}>{}</{tag}>", html::escape(&text.text()));
+                let _ = writeln!(out, "<{tag}>{}</{tag}>", html_parts::escape(&text.text()));
             }
             Block::Subheading(text) => {
-                let _ = writeln!(out, "<h3>{}</h3>", html::escape(&text.text()));
+                let _ = writeln!(out, "<h3>{}</h3>", html_parts::escape(&text.text()));
             }
             Block::Paragraph(text) => {
-                let _ = writeln!(out, "<p>{}</p>", html::escape(&text.text()));
+                let _ = writeln!(out, "<p>{}</p>", html_parts::escape(&text.text()));
             }
-            Block::Table(table) => html::write_table(&mut out, &table),
+            Block::Table(table) => html_parts::write_table(&mut out, &table),
         }
     }
     out.push_str("</body>\n</html>\n");

@@ -213,7 +213,7 @@ pub fn csv(
 
 /// The findings as an XLSX workbook with a fixed creation time, so the same findings give
 /// the same bytes; a `change` column when the run has a baseline. Money follows
-/// report.xlsx's rule ([`super::workbook::money_cell`]): a number cell when a double holds
+/// report.xlsx's rule ([`super::excel::money_cell`]): a number cell when a double holds
 /// the amount exactly, else its exact text.
 ///
 /// # Errors
@@ -223,10 +223,10 @@ pub fn xlsx(
     changes: Option<&Changes>,
     lang: Lang,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use super::workbook::{MoneyCell, money_cell};
+    use super::excel::{MoneyCell, XLSX_COMPRESSION, money_cell};
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let mut workbook = Workbook::new();
-    workbook.set_zip_compression_level(super::workbook::XLSX_COMPRESSION);
+    workbook.set_zip_compression_level(XLSX_COMPRESSION);
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(
         &DocProperties::new()

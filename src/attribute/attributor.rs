@@ -1,0 +1,516 @@
+//! The per-file hot path: [`Attributor`] takes each billing line of one file as it
+//! streams, finds its contract and segment (through the [`Route`] cache most of the
+//! time), and adds it to running sums; [`Attributor::finish`] turns them into the file's
+//! [`FileLedger`].
+
+use super::bucket::OpenGroup;
+use super::interner::Interner;
+use super::ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
+use super::plan::ContractIndex;
+use super::route::Route;
+use crate::domain::billing::BillingLine;
+use crate::domain::contract::Base;
+use crate::domain::controls::{Exclusion, TableControl, Tally, TotalsRow};
+use crate::domain::location::Location;
+use crate::domain::money::{self, Overflow, RunningSum};
+use crate::domain::period::YearMonth;
+use crate::domain::settlement::segment_index;
+use crate::ingest::billing::{BillingSink, Recognised};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as FastMap;
+use std::collections::BTreeMap;
+
+/// Fills a [`FileLedger`] from one file's lines.
+pub struct Attributor<'i, 'a> {
+    index: &'i ContractIndex<'a>,
+    ledger: FileLedger,
+    /// (contract, product number) → (coefficient, known).
+    coefficients: FastMap<(usize, u32), (Decimal, bool)>,
+    /// The source groups, each with its (contract, segment, table, product number). Kept
+    /// flat by numbers on the hot path; named, weighted and nested into
+    /// [`Bucket`](super::bucket::Bucket)s when the file ends.
+    groups: Vec<((usize, usize, usize, u32), OpenGroup)>,
+    /// Where each group's key is in `groups`.
+    group_index: FastMap<(usize, usize, usize, u32), usize>,
+    /// The reader's product numbers ([`BillingLine::product_number`]) → `names` numbers.
+    product_numbers: Vec<u32>,
+    /// Where the last attributed line went, to skip the search for the next line of the
+    /// same account, date, currency and table (exports are sorted that way). Before the
+    /// first line it leads nowhere ([`Route::nowhere`]).
+    route: Route,
+    /// The current table's read and attributed net amounts not yet added to its
+    /// [`TableControl`] (see [`Attributor::settle_table`]).
+    read: RunningSum,
+    attributed: RunningSum,
+    /// The last line's account and its candidate contracts.
+    last_account: Option<(String, &'i [usize])>,
+    /// Account ids, currencies and product names seen outside the common path, numbered
+    /// once, so tallying an excluded line looks up numbers instead of allocating keys.
+    names: Interner,
+    uncovered: FastMap<(u32, YearMonth, u32), Tally>,
+    currency_mismatches: FastMap<(usize, u32, YearMonth, u32), Tally>,
+    overlaps: FastMap<(u32, usize, usize), (Tally, NaiveDate, NaiveDate)>,
+    unknown_products: FastMap<(usize, u32), Tally>,
+}
+
+impl<'i, 'a> Attributor<'i, 'a> {
+    /// An empty ledger for one file.
+    pub fn new(index: &'i ContractIndex<'a>) -> Self {
+        Attributor {
+            index,
+            ledger: FileLedger::default(),
+            coefficients: FastMap::default(),
+            groups: Vec::new(),
+            group_index: FastMap::default(),
+            product_numbers: Vec::new(),
+            route: Route::nowhere(),
+            read: RunningSum::default(),
+            attributed: RunningSum::default(),
+            names: Interner::default(),
+            last_account: None,
+            uncovered: FastMap::default(),
+            currency_mismatches: FastMap::default(),
+            overlaps: FastMap::default(),
+            unknown_products: FastMap::default(),
+        }
+    }
+
+    /// The ledger once the file is read.
+    ///
+    /// # Errors
+    /// When a group's sums leave the `Decimal` range.
+    pub fn finish(mut self) -> Result<FileLedger, Overflow> {
+        self.settle_table();
+        let Attributor {
+            mut ledger,
+            names,
+            groups,
+            uncovered,
+            currency_mismatches,
+            overlaps,
+            unknown_products,
+            ..
+        } = self;
+        for ((contract, segment, table, product), group) in groups {
+            let group = group.close()?;
+            let bucket = ledger.buckets.entry((contract, segment)).or_default();
+            // W_p = Σ base × coefficient = Σ over groups of coefficient × Σ base: exact
+            // either way, so the multiplication happens once per group, not per line.
+            bucket.weighted_base = money::add(bucket.weighted_base, group.weighted_base)?;
+            bucket
+                .sources
+                .entry(table)
+                .or_default()
+                .insert(names.name(product), group);
+        }
+        ledger.uncovered = uncovered
+            .into_iter()
+            .map(|((account, month, currency), tally)| {
+                ((names.name(account), month, names.name(currency)), tally)
+            })
+            .collect();
+        ledger.currency_mismatches = currency_mismatches
+            .into_iter()
+            .map(|((contract, account, month, currency), tally)| {
+                (
+                    (contract, names.name(account), month, names.name(currency)),
+                    tally,
+                )
+            })
+            .collect();
+        ledger.overlaps = overlaps
+            .into_iter()
+            .map(|((account, chosen, other), value)| ((names.name(account), chosen, other), value))
+            .collect();
+        ledger.unknown_products = unknown_products
+            .into_iter()
+            .map(|((contract, product), tally)| ((contract, names.name(product)), tally))
+            .collect();
+        Ok(ledger)
+    }
+
+    /// Adds the current table's pending read and attributed amounts to its control
+    /// totals: before another table starts, before a totals row is checked against the
+    /// rows above it, and at the end. (An amount out of range stays out of the read
+    /// total, as a rejected row's does.)
+    fn settle_table(&mut self) {
+        let read = std::mem::take(&mut self.read);
+        let attributed = std::mem::take(&mut self.attributed);
+        if read == RunningSum::default() && attributed == RunningSum::default() {
+            return;
+        }
+        let table = self.table();
+        if let Ok(read) = read.total() {
+            table.read.amount = table
+                .read
+                .amount
+                .checked_add(read)
+                .unwrap_or(table.read.amount);
+        }
+        if let Ok(attributed) = attributed.total() {
+            table.attributed.amount = table
+                .attributed
+                .amount
+                .checked_add(attributed)
+                .unwrap_or(table.attributed.amount);
+        }
+    }
+
+    fn table(&mut self) -> &mut TableControl {
+        if self.ledger.tables.is_empty() {
+            self.ledger.tables.push(TableControl {
+                table: Location::file("?".into()),
+                layout: None,
+                read: Tally::default(),
+                attributed: Tally::default(),
+                excluded: BTreeMap::new(),
+                rejected: Tally::default(),
+                blank_rows: 0,
+                rows_above_header: 0,
+                totals_rows: Vec::new(),
+            });
+        }
+        self.ledger.tables.last_mut().expect("one table at least")
+    }
+
+    /// The coefficient for a product under a contract, and whether anyone named the
+    /// product (contract sheet, ruleset coefficients or aliases). Cached per contract and
+    /// product name, so the lookup allocates only the first time.
+    fn coefficient(
+        &mut self,
+        contract: usize,
+        product: u32,
+        line: &BillingLine<'_>,
+    ) -> (Decimal, bool) {
+        if let Some(known) = self.coefficients.get(&(contract, product)) {
+            return *known;
+        }
+        let plan = &self.index.plans[contract];
+        let ruleset = self.index.ruleset_of(contract);
+        // Aliases of the contract's ruleset may know a name the file's ruleset did not.
+        let resolved = ruleset.map(|ruleset| ruleset.product(line.product));
+        let canonical = resolved
+            .as_ref()
+            .map_or(line.product, |product| product.name.as_str());
+        let from_contract = plan.contract.product_coefficient(canonical);
+        let from_ruleset = ruleset.and_then(|ruleset| ruleset.coefficient(canonical));
+        let known = line.product_known
+            || resolved.as_ref().is_some_and(|product| product.known)
+            || from_contract.is_some()
+            || from_ruleset.is_some();
+        let result = (
+            from_contract.or(from_ruleset).unwrap_or(Decimal::ONE),
+            known,
+        );
+        self.coefficients.insert((contract, product), result);
+        result
+    }
+
+    fn reject_row(&mut self, location: Location, reason: String, amount: Option<Decimal>) {
+        let table = self.table();
+        table.read.rows += 1;
+        table.rejected.rows += 1;
+        if let Some(amount) = amount {
+            table.read.amount = table
+                .read
+                .amount
+                .checked_add(amount)
+                .unwrap_or(table.read.amount);
+            table.rejected.amount = table
+                .rejected
+                .amount
+                .checked_add(amount)
+                .unwrap_or(table.rejected.amount);
+        }
+        if self.ledger.rejections.len() < MAX_REJECTIONS_PER_FILE {
+            self.ledger.rejections.push(Rejection {
+                location,
+                reason,
+                amount,
+            });
+        } else {
+            self.ledger.rejections_not_kept += 1;
+        }
+    }
+
+    fn attribute(
+        &mut self,
+        row: usize,
+        line: &BillingLine<'_>,
+    ) -> Result<Option<String>, Overflow> {
+        let date = line.effective_date();
+        let table_number = self.ledger.tables.len().saturating_sub(1);
+        // Exports are sorted by account and date: most lines go where the last one went.
+        if !self
+            .route
+            .leads(&line.account_id, date, &line.currency, table_number)
+        {
+            // A line that is excluded or rejected leaves the last route as it was: it still
+            // leads where it led, for lines of its own account, date, currency and table.
+            if let Some(outcome) = self.find_route(line, date, table_number)? {
+                return Ok(outcome);
+            }
+        }
+        let chosen = self.route.contract;
+        let plan = &self.index.plans[chosen];
+        let line_base = match plan.contract.base {
+            Base::Net => line.net_amount,
+            Base::Cash => money::sub(line.net_amount, line.voucher)?,
+            Base::List => match line.list_amount {
+                Some(list) => list,
+                None => {
+                    return Ok(Some(format!(
+                        "contract {} computes its rebate on list amounts (base `list`), but this row has no list_amount",
+                        plan.contract.id
+                    )));
+                }
+            },
+        };
+        self.tally_overlaps(line, date)?;
+        let product = self.product_number(line);
+        let (group, known) = match self
+            .route
+            .groups
+            .iter()
+            .find(|(number, _, _)| *number == product)
+        {
+            Some(&(_, group, known)) => (group, known),
+            None => {
+                let segment = self.route.segment;
+                let (coefficient, known) = self.coefficient(chosen, product, line);
+                let key = (chosen, segment, table_number, product);
+                let group = match self.group_index.get(&key) {
+                    Some(&group) => group,
+                    None => {
+                        self.groups.push((key, OpenGroup::new(coefficient)));
+                        self.group_index.insert(key, self.groups.len() - 1);
+                        self.groups.len() - 1
+                    }
+                };
+                self.route.groups.push((product, group, known));
+                (group, known)
+            }
+        };
+        if !known {
+            self.unknown_products
+                .entry((chosen, product))
+                .or_default()
+                .add(line.net_amount)?;
+        }
+        self.groups[group].1.add(row, line_base, line)?;
+        self.attributed.add(line.net_amount)?;
+        self.table().attributed.rows += 1;
+        Ok(None)
+    }
+
+    /// The `names` number of the line's product: through the reader's number when it
+    /// gave one (an index, no hashing), else by name.
+    #[inline]
+    fn product_number(&mut self, line: &BillingLine<'_>) -> u32 {
+        let Some(reader_number) = line.product_number else {
+            return self.names.number(line.product);
+        };
+        let slot = reader_number as usize;
+        if let Some(&number) = self.product_numbers.get(slot)
+            && number != u32::MAX
+        {
+            return number;
+        }
+        let number = self.names.number(line.product);
+        if self.product_numbers.len() <= slot {
+            self.product_numbers.resize(slot + 1, u32::MAX);
+        }
+        self.product_numbers[slot] = number;
+        number
+    }
+
+    /// Tallies the line against every other contract that also covers it in its currency
+    /// (`overlapping_contracts`); the route's contract took it.
+    fn tally_overlaps(&mut self, line: &BillingLine<'_>, date: NaiveDate) -> Result<(), Overflow> {
+        let route = &self.route;
+        if route.others.is_empty() {
+            return Ok(());
+        }
+        let account = self.names.number(&line.account_id);
+        for &other in &route.others {
+            let entry = self
+                .overlaps
+                .entry((account, route.contract, other))
+                .or_insert((Tally::default(), date, date));
+            entry.0.add(line.net_amount)?;
+            entry.1 = entry.1.min(date);
+            entry.2 = entry.2.max(date);
+        }
+        Ok(())
+    }
+
+    /// The contracts that name `account`, in the index's order (earliest start, then
+    /// lowest id).
+    #[inline]
+    fn candidates(&mut self, account: &str) -> &'i [usize] {
+        // Exports are sorted by account: the last line's account is usually this one's.
+        if let Some((last, candidates)) = &self.last_account
+            && last.as_str() == account
+        {
+            return candidates;
+        }
+        let candidates = self
+            .index
+            .by_account
+            .get(account)
+            .map_or(&[][..], Vec::as_slice);
+        match &mut self.last_account {
+            Some((last, cached)) => {
+                last.clear();
+                last.push_str(account);
+                *cached = candidates;
+            }
+            None => self.last_account = Some((account.to_string(), candidates)),
+        }
+        candidates
+    }
+
+    /// Finds where a line goes when it does not follow the last route: sets the route
+    /// (`Ok(None)`), or tallies the line as excluded (`Ok(Some(None))`), or rejects it
+    /// (`Ok(Some(Some(reason)))`).
+    fn find_route(
+        &mut self,
+        line: &BillingLine<'_>,
+        date: NaiveDate,
+        table_number: usize,
+    ) -> Result<Option<Option<String>>, Overflow> {
+        let plans = self.index.plans;
+        let candidates = self.candidates(&line.account_id);
+        let covers = |candidate: &usize| plans[*candidate].contract.term().contains(date);
+        let in_currency = |candidate: &usize| {
+            covers(candidate) && plans[*candidate].contract.currency == line.currency
+        };
+        let Some(&chosen) = candidates.iter().find(|candidate| in_currency(candidate)) else {
+            let exclusion = match candidates.iter().find(|candidate| covers(candidate)) {
+                Some(&contract) => {
+                    let account = self.names.number(&line.account_id);
+                    let currency = self.names.number(&line.currency);
+                    self.currency_mismatches
+                        .entry((contract, account, line.billing_month, currency))
+                        .or_default()
+                        .add(line.net_amount)?;
+                    Exclusion::CurrencyMismatch
+                }
+                None => {
+                    let account = self.names.number(&line.account_id);
+                    let currency = self.names.number(&line.currency);
+                    self.uncovered
+                        .entry((account, line.billing_month, currency))
+                        .or_default()
+                        .add(line.net_amount)?;
+                    Exclusion::Uncovered
+                }
+            };
+            let table = self.table();
+            table
+                .excluded
+                .entry(exclusion)
+                .or_default()
+                .add(line.net_amount)?;
+            return Ok(Some(None));
+        };
+        let plan = &plans[chosen];
+        let Some(segment) = segment_index(&plan.segments, date) else {
+            // The base is checked first, as for a routed line.
+            if plan.contract.base == Base::Cash {
+                money::sub(line.net_amount, line.voucher)?;
+            }
+            if plan.contract.base == Base::List && line.list_amount.is_none() {
+                return Ok(Some(Some(format!(
+                    "contract {} computes its rebate on list amounts (base `list`), but this row has no list_amount",
+                    plan.contract.id
+                ))));
+            }
+            return Ok(Some(Some(format!(
+                "date {date} is in no settlement period of contract {}",
+                plan.contract.id
+            ))));
+        };
+        let others = candidates.iter().copied().filter(in_currency).skip(1);
+        // The route is set again in place (a new day of an account is a new route, and days
+        // come by the thousand): its groups stay while they are the same place's.
+        let route = &mut self.route;
+        if (route.contract, route.segment, route.table) != (chosen, segment, table_number) {
+            route.groups.clear();
+        }
+        route.account.clear();
+        route.account.push_str(&line.account_id);
+        route.currency.clear();
+        route.currency.push_str(&line.currency);
+        route.others.clear();
+        route.others.extend(others);
+        route.date = date;
+        route.table = table_number;
+        route.contract = chosen;
+        route.segment = segment;
+        Ok(None)
+    }
+}
+
+impl BillingSink for Attributor<'_, '_> {
+    fn begin_table(&mut self, table: &Location, recognised: Option<&Recognised<'_>>) {
+        self.settle_table();
+        self.ledger.tables.push(TableControl {
+            table: table.clone(),
+            layout: recognised.map(|recognised| recognised.ruleset.name.clone()),
+            read: Tally::default(),
+            attributed: Tally::default(),
+            excluded: BTreeMap::new(),
+            rejected: Tally::default(),
+            blank_rows: 0,
+            rows_above_header: 0,
+            totals_rows: Vec::new(),
+        });
+    }
+
+    fn line(&mut self, row: usize, line: BillingLine<'_>) {
+        match self.attribute(row, &line) {
+            Ok(None) => {
+                self.table().read.rows += 1;
+                // Out of range, it stays out of the read total, as before it was settled.
+                let _ = self.read.add(line.net_amount);
+            }
+            Ok(Some(reason)) => {
+                let location = self.table().table.at_row(row);
+                self.reject_row(location, reason, Some(line.net_amount));
+            }
+            Err(Overflow) => {
+                let location = self.table().table.at_row(row).at_column("net_amount");
+                self.reject_row(
+                    location,
+                    "the amounts are out of range (more than 28 significant digits)".into(),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>) {
+        self.reject_row(location, reason, net_amount);
+    }
+
+    fn blank(&mut self, _row: usize) {
+        self.table().blank_rows += 1;
+    }
+
+    fn above_header(&mut self, _row: usize) {
+        self.table().rows_above_header += 1;
+    }
+
+    fn totals(&mut self, row: usize, net_amount: Option<Decimal>) {
+        self.settle_table();
+        let table = self.table();
+        let above = table.read;
+        table.totals_rows.push(TotalsRow {
+            row,
+            stated: net_amount,
+            above,
+        });
+    }
+}

@@ -1,0 +1,177 @@
+//! What a (contract, segment) gathers: its weighted base and its source groups, one per
+//! table and product, each with the sums of its line amounts on every base. A group is
+//! an [`OpenGroup`] of running sums while its file streams, closed into a [`SourceGroup`]
+//! when the file ends.
+
+use super::rows::RowRanges;
+use crate::domain::billing::BillingLine;
+use crate::domain::contract::Base;
+use crate::domain::controls::Tally;
+use crate::domain::money::{self, Overflow, RunningSum};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// One source group inside a (contract, period) bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceGroup {
+    /// Coefficient applied.
+    pub coefficient: Decimal,
+    /// Row count and line-base sum.
+    pub base: Tally,
+    /// Weighted base sum.
+    pub weighted_base: Decimal,
+    /// Which rows.
+    pub rows: RowRanges,
+    /// The rows' net, list and voucher amounts, whatever base the contract names, so a
+    /// payout computed on another base can be recognised (`reconcile::cause`).
+    pub amounts: LineAmounts,
+}
+
+/// The sums of a group's line amounts on every base a contract could name (SPEC §3:
+/// `net`, `list`, `cash` = net − voucher). Summed exactly beside the contract's own base.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineAmounts {
+    /// Σ net_amount.
+    pub net: Decimal,
+    /// Σ list_amount over the rows that have one.
+    pub list: Decimal,
+    /// Rows without a list amount (then `list` is not the group's list base).
+    pub without_list: u64,
+    /// Σ voucher.
+    pub voucher: Decimal,
+}
+
+impl LineAmounts {
+    /// Adds another group's sums.
+    ///
+    /// # Errors
+    /// On overflow.
+    pub fn merge(&mut self, other: &LineAmounts) -> Result<(), Overflow> {
+        self.net = money::add(self.net, other.net)?;
+        self.list = money::add(self.list, other.list)?;
+        self.without_list += other.without_list;
+        self.voucher = money::add(self.voucher, other.voucher)?;
+        Ok(())
+    }
+
+    /// The group's summed line base under `base` (SPEC §3); `None` for `list` when a row
+    /// has no list amount.
+    ///
+    /// # Errors
+    /// On overflow.
+    pub fn base(&self, base: Base) -> Result<Option<Decimal>, Overflow> {
+        Ok(match base {
+            Base::Net => Some(self.net),
+            Base::Cash => Some(money::sub(self.net, self.voucher)?),
+            Base::List => (self.without_list == 0).then_some(self.list),
+        })
+    }
+}
+
+/// A source group while its file streams: the same sums as a [`SourceGroup`], kept as
+/// [`RunningSum`]s so a line costs integer additions; the weighted base is worked out
+/// once when the file ends ([`OpenGroup::close`]).
+#[derive(Debug, Clone)]
+pub(super) struct OpenGroup {
+    coefficient: Decimal,
+    rows: u64,
+    base: RunningSum,
+    ranges: RowRanges,
+    net: RunningSum,
+    list: RunningSum,
+    without_list: u64,
+    voucher: RunningSum,
+}
+
+impl OpenGroup {
+    pub(super) fn new(coefficient: Decimal) -> OpenGroup {
+        OpenGroup {
+            coefficient,
+            rows: 0,
+            base: RunningSum::default(),
+            ranges: RowRanges::default(),
+            net: RunningSum::default(),
+            list: RunningSum::default(),
+            without_list: 0,
+            voucher: RunningSum::default(),
+        }
+    }
+
+    #[inline]
+    pub(super) fn add(
+        &mut self,
+        row: usize,
+        line_base: Decimal,
+        line: &BillingLine<'_>,
+    ) -> Result<(), Overflow> {
+        self.base.add(line_base)?;
+        self.net.add(line.net_amount)?;
+        match line.list_amount {
+            Some(list) => self.list.add(list)?,
+            None => self.without_list += 1,
+        }
+        if !line.voucher.is_zero() {
+            self.voucher.add(line.voucher)?;
+        }
+        self.rows += 1;
+        self.ranges.push(row);
+        Ok(())
+    }
+
+    pub(super) fn close(self) -> Result<SourceGroup, Overflow> {
+        let base = self.base.total()?;
+        Ok(SourceGroup {
+            coefficient: self.coefficient,
+            base: Tally {
+                rows: self.rows,
+                amount: base,
+            },
+            weighted_base: money::mul(base, self.coefficient)?,
+            rows: self.ranges,
+            amounts: LineAmounts {
+                net: self.net.total()?,
+                list: self.list.total()?,
+                without_list: self.without_list,
+                voucher: self.voucher.total()?,
+            },
+        })
+    }
+}
+
+/// What one segment (or, merged, one settlement period) of one contract has gathered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bucket {
+    /// W_p so far.
+    pub weighted_base: Decimal,
+    /// By table number, then product.
+    pub sources: BTreeMap<usize, BTreeMap<String, SourceGroup>>,
+}
+
+impl Bucket {
+    /// Adds another bucket's sums and sources; its table numbers are shifted by
+    /// `table_offset` (ledgers number tables per file).
+    ///
+    /// # Errors
+    /// On overflow.
+    pub fn absorb(&mut self, other: Bucket, table_offset: usize) -> Result<(), Overflow> {
+        self.weighted_base = money::add(self.weighted_base, other.weighted_base)?;
+        for (table, products) in other.sources {
+            let into = self.sources.entry(table + table_offset).or_default();
+            for (product, group) in products {
+                match into.get_mut(&product) {
+                    Some(existing) => {
+                        existing.base.merge(&group.base)?;
+                        existing.weighted_base =
+                            money::add(existing.weighted_base, group.weighted_base)?;
+                        existing.rows.merge(&group.rows);
+                        existing.amounts.merge(&group.amounts)?;
+                    }
+                    None => {
+                        into.insert(product, group);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,27 @@
+//! Attribution: which contract and settlement period each billing line belongs to, and
+//! the running aggregates that replace the lines themselves (SPEC §3, first rules; §4,
+//! data quality). One [`FileLedger`] per billing file is filled while the file streams;
+//! ledgers are merged in file order, so totals never depend on thread scheduling.
+//!
+//! `plan` indexes the contracts by account; `attributor` is the per-file hot path, with its
+//! `route` cache and `interner`; `bucket` and `rows` are what a contract's segment
+//! gathers; `ledger` is one file's part and `totals` all files merged.
+
+mod attributor;
+mod bucket;
+mod interner;
+mod ledger;
+mod plan;
+mod route;
+mod rows;
+mod totals;
+
+#[cfg(test)]
+mod tests;
+
+pub use attributor::Attributor;
+pub use bucket::{Bucket, LineAmounts, SourceGroup};
+pub use ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
+pub use plan::{ContractIndex, ContractPlan};
+pub use rows::RowRanges;
+pub use totals::{BillingTotals, TalliedTables};

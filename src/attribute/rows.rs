@@ -1,0 +1,67 @@
+//! Row numbers of a source group, kept as bounded ranges.
+
+/// Row numbers kept as ranges (`2-40, 57`), up to a limit so memory stays bounded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowRanges {
+    ranges: Vec<(u32, u32)>,
+    truncated: bool,
+}
+
+/// Enough to point a reader at the rows; a billing export sorted by account and date
+/// (as providers write them) needs one or two ranges per file and product.
+const MAX_RANGES: usize = 12;
+
+impl RowRanges {
+    pub(super) fn push(&mut self, row: usize) {
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        if let Some(last) = self.ranges.last_mut()
+            && (last.1 == row || last.1 + 1 == row)
+        {
+            last.1 = row;
+            return;
+        }
+        if self.ranges.len() < MAX_RANGES {
+            self.ranges.push((row, row));
+        } else {
+            self.truncated = true;
+        }
+    }
+
+    pub(crate) fn merge(&mut self, other: &RowRanges) {
+        for &(first, last) in &other.ranges {
+            // Rows that continue the last range (the next part of the same file) extend it,
+            // exactly as pushing them one by one would.
+            if let Some(previous) = self.ranges.last_mut()
+                && (previous.1 == first || previous.1.saturating_add(1) == first)
+            {
+                previous.1 = previous.1.max(last);
+                continue;
+            }
+            if self.ranges.len() < MAX_RANGES {
+                self.ranges.push((first, last));
+            } else {
+                self.truncated = true;
+            }
+        }
+        self.truncated |= other.truncated;
+    }
+}
+
+impl std::fmt::Display for RowRanges {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (index, (first, last)) in self.ranges.iter().enumerate() {
+            if index > 0 {
+                formatter.write_str(", ")?;
+            }
+            if first == last {
+                write!(formatter, "{first}")?;
+            } else {
+                write!(formatter, "{first}-{last}")?;
+            }
+        }
+        if self.truncated {
+            formatter.write_str(", …")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,214 @@
+use super::*;
+use crate::domain::billing::BillingLine;
+use crate::domain::contract::Base;
+use crate::domain::contract::Settlement;
+use crate::domain::controls::{Exclusion, Tally};
+use crate::domain::location::Location;
+use crate::domain::period::YearMonth;
+use crate::domain::settlement::tests::contract;
+use crate::domain::test_support::{d, day};
+use crate::ingest::billing::BillingSink;
+use crate::ruleset::Rulesets;
+use rust_decimal::Decimal;
+
+fn line<'a>(
+    account: &'a str,
+    date: &str,
+    product: &'a str,
+    net: &str,
+    currency: &'a str,
+) -> BillingLine<'a> {
+    let date = day(date);
+    BillingLine {
+        account_id: account.into(),
+        billing_month: YearMonth::of(date),
+        date: Some(date),
+        product,
+        product_known: product == "ECS",
+        product_number: None,
+        order_type: None,
+        instance_id: None,
+        list_amount: None,
+        discount: Decimal::ZERO,
+        voucher: d("5"),
+        net_amount: d(net),
+        currency: currency.into(),
+    }
+}
+
+fn plans() -> Vec<ContractPlan> {
+    let mut first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    first.products.insert("RDS".into(), d("0.5"));
+    let mut second = contract("2025-06-01", "2026-05-31", Settlement::Monthly);
+    second.id = "C2".into();
+    second.base = Base::Cash;
+    [first, second].into_iter().map(ContractPlan::new).collect()
+}
+
+#[test]
+fn lines_go_to_the_covering_contract_and_period_with_their_coefficient() {
+    let plans = plans();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    attributor.line(2, line("A1", "2025-02-10", "ECS", "100", "CNY"));
+    attributor.line(3, line("A1", "2025-02-11", "RDS", "100", "CNY"));
+    attributor.line(4, line("A1", "2025-03-01", "ECS", "-20", "CNY"));
+    attributor.line(5, line("ZZ", "2025-03-01", "ECS", "7", "CNY"));
+    attributor.line(6, line("A1", "2025-03-01", "ECS", "9", "USD"));
+    attributor.line(7, line("A1", "2026-03-01", "ECS", "40", "CNY"));
+    let ledger = attributor.finish().unwrap();
+    let q1 = &ledger.buckets[&(0, 0)];
+    // 100 + 100 × 0.5 − 20 = 130.
+    assert_eq!(q1.weighted_base, d("130.0"));
+    assert_eq!(q1.sources[&0]["ECS"].rows.to_string(), "2, 4");
+    // C2 (base cash: net − voucher 5) takes the 2026 line.
+    assert_eq!(ledger.buckets[&(1, 9)].weighted_base, d("35"));
+    let control = &ledger.tables[0];
+    assert_eq!(
+        control.read,
+        Tally {
+            rows: 6,
+            amount: d("236")
+        }
+    );
+    assert_eq!(control.attributed.rows, 4);
+    assert_eq!(control.excluded[&Exclusion::Uncovered].amount, d("7"));
+    assert_eq!(
+        control.excluded[&Exclusion::CurrencyMismatch].amount,
+        d("9")
+    );
+    // RDS matched no alias (the test line says so) but the contract names it.
+    assert!(ledger.unknown_products.is_empty());
+}
+
+#[test]
+fn a_line_without_a_date_counts_on_the_first_of_its_billing_month() {
+    // Billed in 2025-04 with no charge date: dated 2025-04-01, so Q2 of C1.
+    let plans = plans();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    let mut undated = line("A1", "2025-04-30", "ECS", "10", "CNY");
+    undated.date = None;
+    assert_eq!(undated.effective_date(), day("2025-04-01"));
+    attributor.line(2, undated);
+    assert_eq!(
+        attributor.finish().unwrap().buckets[&(0, 1)].weighted_base,
+        d("10")
+    );
+}
+
+#[test]
+fn a_list_base_takes_the_list_amount_and_rejects_lines_without_one() {
+    let mut plans = plans();
+    plans[0].contract.base = Base::List;
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    let mut listed = line("A1", "2025-01-10", "ECS", "80", "CNY");
+    listed.list_amount = Some(d("100"));
+    attributor.line(2, listed);
+    attributor.line(3, line("A1", "2025-01-11", "ECS", "80", "CNY"));
+    let ledger = attributor.finish().unwrap();
+    assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("100"));
+    assert_eq!(ledger.rejections.len(), 1);
+    assert!(ledger.rejections[0].reason.contains("no list_amount"));
+    assert_eq!(
+        ledger.tables[0].rejected,
+        Tally {
+            rows: 1,
+            amount: d("80")
+        }
+    );
+}
+
+#[test]
+fn overlapping_contracts_give_the_line_to_the_earliest_start() {
+    let plans = plans();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    attributor.line(2, line("A1", "2025-07-15", "Quantum", "10", "CNY"));
+    let ledger = attributor.finish().unwrap();
+    assert!(ledger.buckets.contains_key(&(0, 2)));
+    let ((account, chosen, other), (tally, _, _)) = ledger.overlaps.iter().next().unwrap();
+    assert_eq!(
+        (account.as_str(), *chosen, *other, tally.rows),
+        ("A1", 0, 1, 1)
+    );
+    assert_eq!(
+        ledger.unknown_products.keys().next(),
+        Some(&(0, "Quantum".to_string()))
+    );
+}
+
+#[test]
+fn every_base_is_summed_and_parts_merge_to_the_whole() {
+    // C1 (base net, RDS at 0.5), Q1: two ECS rows and an RDS row, one without list.
+    let plans = plans();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let rows = |attributor: &mut Attributor<'_, '_>, rows: std::ops::Range<usize>| {
+        for row in rows {
+            let (product, net, list) = [
+                ("ECS", "100", Some("120")),
+                ("RDS", "60", Some("80")),
+                ("ECS", "-20", None),
+                ("ECS", "0.005", Some("0.01")),
+            ][row];
+            let mut billed = line("A1", "2025-02-10", product, net, "CNY");
+            billed.list_amount = list.map(d);
+            attributor.line(row + 2, billed);
+        }
+    };
+    let mut whole = Attributor::new(&index);
+    whole.begin_table(&Location::file("bill.csv".into()), None);
+    rows(&mut whole, 0..4);
+    let whole = whole.finish().unwrap();
+    let q1 = &whole.buckets[&(0, 0)];
+    let ecs = &q1.sources[&0]["ECS"];
+    assert_eq!(
+        ecs.amounts,
+        LineAmounts {
+            net: d("80.005"),
+            list: d("120.01"),
+            without_list: 1,
+            voucher: d("15"),
+        }
+    );
+    assert_eq!(ecs.amounts.base(Base::Net), Ok(Some(d("80.005"))));
+    assert_eq!(ecs.amounts.base(Base::Cash), Ok(Some(d("65.005"))));
+    assert_eq!(ecs.amounts.base(Base::List), Ok(None));
+    let rds = &q1.sources[&0]["RDS"];
+    assert_eq!(rds.amounts.base(Base::List), Ok(Some(d("80"))));
+    assert_eq!(rds.weighted_base, d("30"));
+    // The same rows read in two parts and appended give the same buckets.
+    let mut first = Attributor::new(&index);
+    first.begin_table(&Location::file("bill.csv".into()), None);
+    rows(&mut first, 0..2);
+    let mut later = Attributor::new(&index);
+    later.begin_table(&Location::file("bill.csv".into()), None);
+    rows(&mut later, 2..4);
+    let mut parts = first.finish().unwrap();
+    parts.append(later.finish().unwrap()).unwrap();
+    assert_eq!(parts.buckets, whole.buckets);
+}
+
+#[test]
+fn row_ranges_compress_and_stay_bounded() {
+    let mut ranges = RowRanges::default();
+    for row in [2, 3, 4, 7, 9, 10] {
+        ranges.push(row);
+    }
+    assert_eq!(ranges.to_string(), "2-4, 7, 9-10");
+    let mut many = RowRanges::default();
+    for row in (0..200).map(|row| row * 2) {
+        many.push(row);
+    }
+    assert!(many.to_string().ends_with(", …"));
+}

@@ -1,0 +1,176 @@
+//! What report.html carries besides its content: its styles, its one script, and the
+//! Content-Security-Policy that lets exactly these run.
+
+use sha2::{Digest, Sha256};
+
+/// Styles of report.html, after [`crate::report::html_parts::BASE_CSS`]: screen first, then A4 print.
+pub(super) const REPORT_CSS: &str = r#":root{color-scheme:light}
+body{color:#1b1b1b;line-height:1.4}
+h1{margin-bottom:.2em}
+h2{margin-top:1.6em;border-bottom:2px solid #1b1b1b;padding-bottom:.15em}
+h4{margin:.7em 0 .2em;font-size:1em}
+.meta{color:#555;margin-top:0}
+nav a{margin-right:1em}
+header td{overflow-wrap:anywhere}
+header td:last-child,td.id,div.trail td{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+header td:last-child{word-break:break-all}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(11em,1fr));gap:.6em;margin:1em 0}
+.figure{border:1px solid #ccc;border-radius:4px;padding:.5em .7em}
+.figure .label{display:block;color:#555;font-size:.85em}
+.figure data{display:block;font-size:1.35em;font-weight:600;font-variant-numeric:tabular-nums}
+.figure.error data{color:#b3261e}
+.figure.warning data{color:#8a5300}
+.figure.info data{color:#1f5fa8}
+svg.chart{display:block;width:100%;max-width:60em;height:auto;margin:1em 0}
+svg.chart text{font:11px system-ui,sans-serif;fill:#1b1b1b}
+.filters{display:flex;flex-wrap:wrap;gap:1em;align-items:center;margin:1em 0;padding:.5em .7em;background:#f6f6f6;border:1px solid #ddd}
+[hidden]{display:none!important}
+table.findings{width:100%}
+table.findings thead th{position:sticky;top:0}
+tbody.finding>tr:first-child>td{border-top:2px solid #999}
+tr.trail>td{border-top:none;padding-top:0}
+td.id{overflow-wrap:anywhere}
+td.id.word{white-space:nowrap}
+#chart td.word{white-space:normal}
+#controls td{overflow-wrap:anywhere}
+.badge{display:inline-block;padding:0 .45em;border-radius:3px;color:#fff;font-size:.85em;font-weight:600}
+.badge.error{background:#b3261e}
+.badge.warning{background:#8a5300}
+.badge.info{background:#1f5fa8}
+details>summary{cursor:pointer;color:#1f5fa8}
+div.trail{padding:.2em 0 .5em 1em;border-left:3px solid #ddd}
+div.trail table{margin:.3em 0;width:auto}
+div.trail th{white-space:nowrap}
+div.trail td.long{overflow-wrap:anywhere}
+div.trail table.fields>tbody>tr>td.number{text-align:left}
+tr.this>td{background:#fff3c4}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+body{margin:0;max-width:none;font-size:8.5pt}
+nav,.filters,details>summary{display:none!important}
+section.page{break-before:page}
+h2,h3,h4{break-after:avoid}
+table{width:100%}
+div.trail table{width:auto}
+thead{display:table-header-group}
+tr,.figure,svg.chart{break-inside:avoid}
+tbody.finding[hidden]{display:table-row-group!important}
+details::details-content{content-visibility:visible;display:block}
+table.findings thead th{position:static}
+.badge,.figure data,tr.this>td,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
+"#;
+
+/// The page's one script: shows the filter bar, hides the rows a filter leaves out, reads
+/// and writes the filters in the address (`#severity=error&contract=C1`), opens every trail
+/// before printing, and marks the page `data-ready` when it has run. It reads no data but
+/// the rows' `data-*` attributes and never writes markup.
+pub(super) const SCRIPT: &str = r#"(function () {
+  var doc = document, bar = doc.getElementById('filters'), opened = [];
+  if (bar) {
+    var selects = bar.querySelectorAll('select'), rows = doc.querySelectorAll('tbody.finding');
+    var shown = doc.getElementById('shown'), wanted = Object.create(null);
+    var apply = function () {
+      var count = 0, address = [];
+      selects.forEach(function (select) {
+        if (select.selectedIndex > 0) address.push(select.name + '=' + encodeURIComponent(select.value));
+      });
+      rows.forEach(function (row) {
+        var keep = true;
+        selects.forEach(function (select) {
+          if (select.selectedIndex > 0 && row.getAttribute('data-' + select.name) !== select.value) keep = false;
+        });
+        row.hidden = !keep;
+        if (keep) count++;
+      });
+      shown.textContent = count;
+      return address.join('&');
+    };
+    location.hash.slice(1).split('&').forEach(function (pair) {
+      var at = pair.indexOf('=');
+      try { if (at > 0) wanted[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1)); } catch (error) {}
+    });
+    selects.forEach(function (select) {
+      for (var index = 1; index < select.options.length; index++) {
+        if (select.name in wanted && select.options[index].value === wanted[select.name]) select.selectedIndex = index;
+      }
+      select.addEventListener('change', function () {
+        var address = apply();
+        try { history.replaceState(null, '', address ? '#' + address : location.pathname); } catch (error) {}
+      });
+    });
+    apply();
+    bar.hidden = false;
+  }
+  addEventListener('beforeprint', function () {
+    doc.querySelectorAll('details:not([open])').forEach(function (details) { details.open = true; opened.push(details); });
+  });
+  addEventListener('afterprint', function () {
+    opened.forEach(function (details) { details.open = false; });
+    opened = [];
+  });
+  doc.body.setAttribute('data-ready', 'filters');
+})();
+"#;
+
+/// Standard base64 (RFC 4648, padded), for the script's hash in the CSP.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let word = chunk.iter().enumerate().fold(0u32, |word, (index, byte)| {
+            word | u32::from(*byte) << (16 - 8 * index)
+        });
+        for index in 0..4 {
+            if index <= chunk.len() {
+                text.push(char::from(
+                    ALPHABET[(word >> (18 - 6 * index)) as usize & 63],
+                ));
+            } else {
+                text.push('=');
+            }
+        }
+    }
+    text
+}
+
+/// The page's Content-Security-Policy: nothing may load; inline styles and the one script
+/// (by hash) may run.
+pub(super) fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{}'; base-uri 'none'; form-action 'none'",
+        base64(&Sha256::digest(SCRIPT.as_bytes()))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_follows_rfc_4648() {
+        for (bytes, text) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(bytes.as_bytes()), text, "{bytes}");
+        }
+        assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
+    }
+
+    #[test]
+    fn the_policy_allows_exactly_the_page_script() {
+        let policy = content_security_policy();
+        assert!(
+            policy
+                .starts_with("default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-")
+        );
+        assert_eq!(policy.matches("sha256-").count(), 1);
+        assert!(!policy.contains("unsafe-eval") && !policy.contains("http"));
+    }
+}

@@ -1,0 +1,157 @@
+//! The findings table of report.html: a filter bar, then one row per finding with its
+//! trail below it.
+
+use super::node::Node;
+use super::serialize::{NodeError, to_node};
+use super::trail::{PeriodIndex, write_trail};
+use crate::domain::audit::Audit;
+use crate::domain::finding::Finding;
+use crate::domain::lang::Lang;
+use crate::domain::money::format_money_grouped;
+use crate::report::html_parts::escape;
+use crate::report::json;
+use crate::report::totals::Totals;
+use std::fmt::Write;
+
+/// The filter bar's select for one attribute: "all", then each value with its count.
+fn write_select(out: &mut String, name: &str, label: &str, options: &[(String, String, usize)]) {
+    let _ = write!(
+        out,
+        "<label>{} <select name=\"{}\"><option>all</option>",
+        escape(label),
+        escape(name)
+    );
+    for (value, shown, count) in options {
+        let _ = write!(
+            out,
+            "<option value=\"{}\">{} ({count})</option>",
+            escape(value),
+            escape(shown)
+        );
+    }
+    out.push_str("</select></label>\n");
+}
+
+/// The findings section: the filter bar and the table, each finding's trail built from
+/// the records findings.json is written from ([`json::finding`], [`json::expected`]).
+///
+/// # Errors
+/// When a record cannot be turned into a tree of values (a bug).
+pub(super) fn write_findings(
+    out: &mut String,
+    audit: &Audit,
+    totals: &Totals,
+    lang: Lang,
+) -> Result<(), String> {
+    let _ = writeln!(
+        out,
+        "<section id=\"findings\" class=\"page\">\n<h2>Findings</h2>\n<p>Every finding, in report order. Open a finding's trail to see what it rests on: the computation, the billing rows behind the weighted base, the installments, the payouts allocated and the facts checked. Printed, every trail is open.</p>"
+    );
+    if audit.findings.is_empty() {
+        out.push_str("<p>No findings.</p>\n</section>\n");
+        return Ok(());
+    }
+    out.push_str("<div id=\"filters\" class=\"filters\" role=\"search\" hidden>\n");
+    let types: Vec<(String, String, usize)> = totals
+        .by_type
+        .iter()
+        .map(|(name, total)| ((*name).into(), (*name).into(), total.count))
+        .collect();
+    write_select(out, "type", "Type", &types);
+    let severities: Vec<(String, String, usize)> = ["error", "warning", "info"]
+        .iter()
+        .map(|word| {
+            let count = totals.by_severity.get(word).copied().unwrap_or(0);
+            ((*word).into(), (*word).into(), count)
+        })
+        .filter(|(_, _, count)| *count > 0)
+        .collect();
+    write_select(out, "severity", "Severity", &severities);
+    let mut contracts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for finding in &audit.findings {
+        *contracts
+            .entry(finding.contract_id.as_deref().unwrap_or(""))
+            .or_default() += 1;
+    }
+    let contracts: Vec<(String, String, usize)> = contracts
+        .into_iter()
+        .map(|(id, count)| {
+            let shown = if id.is_empty() { "(none)" } else { id };
+            (id.into(), shown.into(), count)
+        })
+        .collect();
+    write_select(out, "contract", "Contract", &contracts);
+    let _ = writeln!(
+        out,
+        "<span><output id=\"shown\">{0}</output> of {0} shown</span>\n</div>",
+        audit.findings.len()
+    );
+    out.push_str("<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>severity</th><th>type</th><th>contract</th><th>period</th><th>inst.</th><th>payout</th><th>at stake</th><th>detail</th></tr></thead>\n");
+    let unreadable = |error: NodeError| format!("a finding's trail: {error}");
+    let installments = audit
+        .installments
+        .iter()
+        .map(|record| to_node(&json::expected(record)))
+        .collect::<Result<Vec<Node>, _>>()
+        .map_err(unreadable)?;
+    let periods = PeriodIndex::new(&installments);
+    for finding in &audit.findings {
+        let node =
+            to_node(&json::finding(finding, audit.changes.as_ref(), lang)).map_err(unreadable)?;
+        write_finding(out, finding, &node, &periods, lang);
+    }
+    out.push_str("</table>\n</section>\n");
+    Ok(())
+}
+
+/// Ids do not wrap unless they are long (a long one breaks anywhere rather than widen the
+/// table past the page).
+fn id_class(id: &str) -> &'static str {
+    if id.chars().count() <= 28 && !id.contains(char::is_whitespace) {
+        "id word"
+    } else {
+        "id"
+    }
+}
+
+fn write_finding(
+    out: &mut String,
+    finding: &Finding,
+    node: &Node,
+    periods: &PeriodIndex<'_>,
+    lang: Lang,
+) {
+    let severity = finding.severity.word();
+    let contract = finding.contract_id.as_deref().unwrap_or("");
+    let payout = finding.payout_id.as_deref().unwrap_or("");
+    let period = match (finding.period_start, finding.period_end) {
+        (Some(start), Some(end)) => format!("{start} to {end}"),
+        _ => String::new(),
+    };
+    let stake = finding.amount_at_stake();
+    let _ = writeln!(
+        out,
+        "<tbody class=\"finding\" id=\"{}\" data-type=\"{}\" data-severity=\"{severity}\" data-contract=\"{}\">\n<tr><td><span class=\"badge {severity}\">{severity}</span></td><td class=\"word\">{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"number\">{}</td><td class=\"{}\">{}</td><td class=\"number\">{}</td><td>{}</td></tr>",
+        escape(&finding.id),
+        escape(finding.finding_type.word()),
+        escape(contract),
+        escape(finding.finding_type.word()),
+        id_class(contract),
+        escape(contract),
+        escape(&period),
+        finding
+            .installment
+            .map_or(String::new(), |number| number.to_string()),
+        id_class(payout),
+        escape(payout),
+        if stake.is_zero() {
+            String::new()
+        } else {
+            escape(&format_money_grouped(stake))
+        },
+        escape(&crate::report::i18n::detail(finding, lang))
+    );
+    out.push_str("<tr class=\"trail\"><td colspan=\"8\">");
+    write_trail(out, node, periods);
+    out.push_str("</td></tr>\n</tbody>\n");
+}

@@ -1,0 +1,281 @@
+//! A finding's trail: its fields, each part of its evidence and the installments of its
+//! period, rendered generically from the finding as findings.json writes it.
+
+use super::node::Node;
+use crate::report::html_parts::escape;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// The installment records of each (contract, period start), so a finding's trail finds
+/// its period's records without scanning every installment of the audit.
+pub(super) struct PeriodIndex<'a> {
+    /// Contract id → period start → records.
+    records: HashMap<&'a str, HashMap<&'a str, Vec<&'a Node>>>,
+}
+
+impl<'a> PeriodIndex<'a> {
+    pub(super) fn new(installments: &'a [Node]) -> Self {
+        let mut records: HashMap<&str, HashMap<&str, Vec<&Node>>> = HashMap::new();
+        for record in installments {
+            if let (Some(Node::Text(contract)), Some(Node::Text(start))) =
+                (record.get("contract_id"), record.get("period_start"))
+            {
+                records
+                    .entry(contract.as_str())
+                    .or_default()
+                    .entry(start.as_str())
+                    .or_default()
+                    .push(record);
+            }
+        }
+        PeriodIndex { records }
+    }
+
+    /// The records of a finding's period, in the JSON's order.
+    pub(super) fn of<'s>(&'s self, finding: &Node) -> &'s [&'a Node] {
+        match (finding.get("contract_id"), finding.get("period_start")) {
+            (Some(Node::Text(contract)), Some(Node::Text(start))) => self
+                .records
+                .get(contract.as_str())
+                .and_then(|periods| periods.get(start.as_str()))
+                .map_or(&[], Vec::as_slice),
+            _ => &[],
+        }
+    }
+}
+
+/// The installment-record fields that only say which period a record is of.
+const PERIOD_KEYS: [&str; 3] = ["contract_id", "period_start", "period_end"];
+
+/// The finding fields its row already shows, left out of its trail.
+const ROW_KEYS: [&str; 9] = [
+    "type",
+    "severity",
+    "contract_id",
+    "period_start",
+    "period_end",
+    "installment",
+    "payout_id",
+    "detail",
+    "evidence",
+];
+
+/// A finding's trail: its own fields, each part of its evidence in the JSON's order, and
+/// the installments of its period.
+pub(super) fn write_trail(out: &mut String, finding: &Node, periods: &PeriodIndex<'_>) {
+    let evidence = finding
+        .get("evidence")
+        .and_then(Node::fields)
+        .unwrap_or(&[]);
+    let of_period = periods.of(finding);
+    let mut parts: Vec<String> = evidence
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| match value {
+            Node::List(items) => format!("{} ({})", label(key), items.len()),
+            _ => label(key),
+        })
+        .collect();
+    if !of_period.is_empty() {
+        parts.push(format!("installments of the period ({})", of_period.len()));
+    }
+    let _ = write!(
+        out,
+        "<details><summary>Trail{}{}</summary><div class=\"trail\">",
+        if parts.is_empty() { "" } else { ": " },
+        escape(&parts.join(" · "))
+    );
+    let own: Vec<(String, Node)> = finding
+        .fields()
+        .unwrap_or(&[])
+        .iter()
+        .filter(|(key, _)| !ROW_KEYS.contains(&key.as_str()))
+        .cloned()
+        .collect();
+    out.push_str("<h4>finding</h4>");
+    write_node(out, &Node::Map(own));
+    for (key, value) in evidence {
+        if !value.is_empty() {
+            let _ = write!(out, "<h4>{}</h4>", escape(&label(key)));
+            write_node(out, value);
+        }
+    }
+    if !of_period.is_empty() {
+        out.push_str("<h4>installments of the period</h4>");
+        let this = finding.get("installment");
+        let records: Vec<Node> = of_period
+            .iter()
+            .map(|record| {
+                Node::Map(
+                    record
+                        .fields()
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter(|(key, _)| !PERIOD_KEYS.contains(&key.as_str()))
+                        .cloned()
+                        .collect(),
+                )
+            })
+            .collect();
+        let marked: Vec<bool> = of_period
+            .iter()
+            .map(|record| this.is_some() && record.get("installment") == this)
+            .collect();
+        write_grid(out, &records, &marked);
+    }
+    out.push_str("</div></details>");
+}
+
+/// Names for JSON keys where the key alone reads badly; any other key is shown with its
+/// underscores as spaces. Add a line here to rename a new field.
+const LABELS: &[(&str, &str)] = &[
+    ("location", "where in the input"),
+    ("source_rows", "weighted base per product (billing rows)"),
+    ("allocations", "payouts allocated"),
+    ("facts", "facts checked"),
+    ("earned_through", "earned after"),
+    ("scope_start", "tier scope from"),
+    ("scope_end", "tier scope to"),
+    ("scope_weighted_base", "tier scope weighted base"),
+    ("bracket_rate", "bracket rate"),
+    ("due_rule", "due rule"),
+    ("row_ranges", "row numbers"),
+];
+
+fn label(key: &str) -> String {
+    LABELS
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map_or_else(|| key.replace('_', " "), |(_, shown)| (*shown).to_string())
+}
+
+/// A value as block markup: an object as a two-column table (empty fields left out), a
+/// list of objects as a table with a column per key, anything else as one line.
+fn write_node(out: &mut String, node: &Node) {
+    match node {
+        Node::Map(fields) if node.inline().is_none() => {
+            out.push_str("<table class=\"fields\">");
+            for (key, value) in fields.iter().filter(|(_, value)| !value.is_empty()) {
+                let _ = write!(out, "<tr><th>{}</th>", escape(&label(key)));
+                write_cell(out, value);
+                out.push_str("</tr>");
+            }
+            out.push_str("</table>");
+        }
+        Node::List(items) if items.iter().any(|item| item.inline().is_none()) => {
+            if items.iter().all(|item| matches!(item, Node::Map(_))) {
+                write_grid(out, items, &[]);
+            } else {
+                for item in items {
+                    write_node(out, item);
+                }
+            }
+        }
+        _ => {
+            let (text, _) = node.inline().unwrap_or_default();
+            let _ = write!(out, "<p>{}</p>", escape(&text));
+        }
+    }
+}
+
+/// A value as a table cell; a number aligns right, and only a word too long for a column
+/// (a path, a long id) may break anywhere.
+fn write_cell(out: &mut String, value: &Node) {
+    match value.inline() {
+        Some((text, number)) => {
+            let class = if number {
+                " class=\"number\""
+            } else if text
+                .split_whitespace()
+                .any(|word| word.chars().count() > 28)
+            {
+                " class=\"long\""
+            } else {
+                ""
+            };
+            let _ = write!(out, "<td{class}>{}</td>", escape(&text));
+        }
+        None => {
+            out.push_str("<td>");
+            write_node(out, value);
+            out.push_str("</td>");
+        }
+    }
+}
+
+/// Objects as a table: one column per key (in the order keys first appear, columns empty
+/// in every row left out), one row per object; rows `marked` are highlighted.
+fn write_grid(out: &mut String, rows: &[Node], marked: &[bool]) {
+    let mut columns: Vec<&str> = Vec::new();
+    for row in rows {
+        for (key, value) in row.fields().unwrap_or(&[]) {
+            if !value.is_empty() && !columns.contains(&key.as_str()) {
+                columns.push(key);
+            }
+        }
+    }
+    out.push_str("<table class=\"grid\"><tr>");
+    for column in &columns {
+        let _ = write!(out, "<th>{}</th>", escape(&label(column)));
+    }
+    out.push_str("</tr>");
+    for (index, row) in rows.iter().enumerate() {
+        out.push_str(if marked.get(index).copied().unwrap_or(false) {
+            "<tr class=\"this\">"
+        } else {
+            "<tr>"
+        });
+        for column in &columns {
+            write_cell(out, row.get(column).unwrap_or(&Node::Null));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trail_shows_every_field_the_json_has_even_new_ones() {
+        let finding = Node::parse(
+            r#"{"id": "unpaid-1", "contract_id": "C1", "period_start": "2025-01-01", "installment": 2,
+                "detail": "skipped", "expected": "1234.50",
+                "evidence": {"location": null,
+                  "computation": {"formula": "W × r", "a_new_field": "<b>new</b>", "cap": null},
+                  "allocations": [{"payout_id": "P1", "amount": "-5.00",
+                                   "source": {"file": "p.csv", "sheet": null, "row": 3, "column": null}}],
+                  "facts": {}}}"#,
+        );
+        let installments = [
+            Node::parse(
+                r#"{"contract_id": "C1", "period_start": "2025-01-01", "installment": 1, "status": "paid"}"#,
+            ),
+            Node::parse(
+                r#"{"contract_id": "C1", "period_start": "2025-01-01", "installment": 2, "status": "unpaid"}"#,
+            ),
+            Node::parse(
+                r#"{"contract_id": "C2", "period_start": "2025-01-01", "installment": 2, "status": "paid"}"#,
+            ),
+        ];
+        let mut out = String::new();
+        write_trail(&mut out, &finding, &PeriodIndex::new(&installments));
+        assert!(out.starts_with("<details><summary>Trail: computation · payouts allocated (1) · installments of the period (2)</summary>"), "{out}");
+        assert!(
+            out.contains("<tr><th>a new field</th><td>&lt;b&gt;new&lt;/b&gt;</td></tr>"),
+            "{out}"
+        );
+        assert!(out.contains("<td class=\"number\">1,234.50</td>"), "{out}");
+        assert!(out.contains("<td>p.csv:3</td>"), "{out}");
+        assert!(out.contains("<td class=\"number\">-5.00</td>"), "{out}");
+        assert!(
+            out.contains("<tr class=\"this\"><td class=\"number\">2</td><td>unpaid</td></tr>"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("skipped") && !out.contains(">cap<") && !out.contains("facts"),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The tables of text both summaries and `report.html` show: findings by type, the
+//! contracts, the control totals and the inputs.
+
+use super::json::{billing_balanced, payout_balanced};
+use super::totals::Totals;
+use crate::domain::audit::Audit;
+use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
+
+/// What the control totals show, said above them.
+pub(super) const CONTROLS_NOTE: &str = "Every input row is attributed to a contract, excluded with a reason, or rejected; amounts are net amounts.";
+
+/// A simple table: header and rows of text.
+pub(super) struct Table {
+    /// Column names.
+    pub(super) header: Vec<&'static str>,
+    /// Rows of cells, as text.
+    pub(super) rows: Vec<Vec<String>>,
+}
+
+/// Findings by type: count and money concerned.
+pub(super) fn types_table(totals: &Totals) -> Table {
+    Table {
+        header: vec!["type", "count", "money concerned"],
+        rows: totals
+            .by_type
+            .iter()
+            .map(|(name, total)| {
+                vec![
+                    (*name).to_string(),
+                    total.count.to_string(),
+                    group(&total.amount),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Per contract: weighted base, expected, due, paid, short and findings.
+pub(super) fn contracts_table(totals: &Totals) -> Table {
+    Table {
+        header: vec![
+            "contract",
+            "customer",
+            "agent",
+            "weighted base",
+            "expected",
+            "due by now",
+            "paid",
+            "short",
+            "findings",
+        ],
+        rows: totals
+            .per_contract
+            .iter()
+            .map(|total| {
+                vec![
+                    total.contract_id.clone(),
+                    total.customer.clone(),
+                    total.agent.clone(),
+                    group(&total.weighted_base),
+                    group(&total.expected),
+                    group(&total.due),
+                    group(&total.paid),
+                    group(&total.shortfall),
+                    total.findings.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The control totals of the billing tables, then of the payout tables.
+pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
+    [
+        Table {
+            header: vec![
+                "billing table",
+                "rows read",
+                "amount read",
+                "attributed",
+                "excluded",
+                "rejected",
+                "balanced",
+            ],
+            rows: audit
+                .billing_controls
+                .iter()
+                .map(|control| {
+                    let excluded_rows: u64 =
+                        control.excluded.values().map(|tally| tally.rows).sum();
+                    let excluded_amount = control
+                        .excluded
+                        .values()
+                        .fold(rust_decimal::Decimal::ZERO, |sum, tally| {
+                            sum.saturating_add(tally.amount)
+                        });
+                    vec![
+                        control.table.to_string(),
+                        control.read.rows.to_string(),
+                        format_money(control.read.amount),
+                        format!(
+                            "{} / {}",
+                            control.attributed.rows,
+                            format_money(control.attributed.amount)
+                        ),
+                        format!("{excluded_rows} / {}", format_money(excluded_amount)),
+                        format!(
+                            "{} / {}",
+                            control.rejected.rows,
+                            format_money(control.rejected.amount)
+                        ),
+                        if billing_balanced(control) {
+                            "yes".into()
+                        } else {
+                            "NO".into()
+                        },
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            header: vec![
+                "payout table",
+                "rows read",
+                "amount read",
+                "used",
+                "rejected",
+                "balanced",
+            ],
+            rows: audit
+                .payout_controls
+                .iter()
+                .map(|control| {
+                    vec![
+                        control.table.to_string(),
+                        control.rows.to_string(),
+                        format_money(control.amount),
+                        format!("{} / {}", control.used, format_money(control.used_amount)),
+                        control.rejected.to_string(),
+                        if payout_balanced(control) {
+                            "yes".into()
+                        } else {
+                            "NO".into()
+                        },
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// The input files: role, path, format, rows and SHA-256.
+pub(super) fn inputs_table(audit: &Audit) -> Table {
+    Table {
+        header: vec!["role", "file", "format", "rows", "sha256"],
+        rows: audit
+            .inputs
+            .iter()
+            .map(|input| {
+                vec![
+                    input.role.word().into(),
+                    input.path.clone(),
+                    match input.role {
+                        crate::domain::audit::InputRole::Billing if input.formats.is_empty() => {
+                            "(none recognised)".into()
+                        }
+                        _ => input.formats.join(", "),
+                    },
+                    input.rows.to_string(),
+                    input
+                        .sha256
+                        .clone()
+                        .unwrap_or_else(|| "(unreadable)".into()),
+                ]
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,134 @@
+//! `report.xlsx`: the whole audit as one workbook for people who work in Excel — a
+//! summary, then one table per sheet (findings, expected installments, payouts, their
+//! allocation to installments, rejected rows, control totals). With `--baseline`, the
+//! `Findings` sheet has a `change` column (`new` or `persisting`, after the columns of
+//! `findings.csv`), a [`RESOLVED_SHEET`] after it lists the baseline's findings that are
+//! gone, as the baseline states them, and the `Summary` counts the three.
+//!
+//! Every table sheet has a bold, frozen header row, an autofilter over the table and fixed
+//! column widths. Money is a number cell formatted `#,##0.00` holding the amount rounded to
+//! cents exactly as `findings.json` shows it; an amount of more than 15 significant digits,
+//! which an Excel number cannot hold exactly, is written as its exact text with a cell note
+//! instead (research R2) — our own digits, so without the neutraliser's `'`
+//! (`-10000066605424.55`, research R1b). Dates are date cells (`yyyy-mm-dd`), rates are
+//! percentages (the cell rules both workbooks share are in [`super::excel`]). The workbook
+//! holds no formula at all, and every text cell that is not such a number of ours goes
+//! through [`super::tables::neutralise`] (research R1). The creation date in
+//! `docProps/core.xml` is the audit's `as_of`, so the same audit gives the same bytes on
+//! every run and thread count.
+
+mod columns;
+mod controls;
+mod rows;
+mod summary_sheet;
+mod values;
+mod writer;
+
+pub use columns::{RESOLVED_SHEET, SHEETS};
+
+use super::excel::{XLSX_COMPRESSION, excel_date};
+use super::totals::Totals;
+use crate::domain::audit::Audit;
+use crate::domain::finding::FindingType;
+use crate::domain::lang::Lang;
+use chrono::NaiveDate;
+use columns::{
+    ALLOCATION_COLUMNS, INSTALLMENT_COLUMNS, PAYOUT_COLUMNS, REJECTED_COLUMNS, RESOLVED_COLUMNS,
+    finding_columns,
+};
+use controls::{billing_control_row, control_columns, exclusion_words, payout_control_row};
+use rows::{allocation_rows, finding_row, installment_row, payout_row, rejected_row, resolved_row};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
+use writer::Writer;
+
+/// The document properties: a fixed creation date (the audit's `as_of`, midnight UTC) so
+/// the bytes depend on the audit only, never on the clock.
+fn properties(as_of: NaiveDate) -> Result<DocProperties, XlsxError> {
+    let created = match excel_date(as_of) {
+        Some(date) => date,
+        None => ExcelDateTime::from_ymd(2000, 1, 1)?,
+    };
+    Ok(DocProperties::new()
+        .set_creation_datetime(&created)
+        .set_title("rebate-audit report")
+        .set_subject(format!("Rebate audit as of {as_of}"))
+        .set_author(env!("CARGO_PKG_NAME")))
+}
+
+/// Renders `report.xlsx`.
+///
+/// # Errors
+/// When the workbook cannot be assembled.
+pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut writer = Writer::new();
+    let changes = audit.changes.as_ref();
+    let finding_columns = finding_columns(changes);
+    let findings = writer.table(
+        SHEETS[1],
+        &finding_columns,
+        audit
+            .findings
+            .iter()
+            .map(|finding| finding_row(finding, changes, lang)),
+    )?;
+    let resolved = changes
+        .map(|changes| {
+            writer.table(
+                RESOLVED_SHEET,
+                &RESOLVED_COLUMNS,
+                changes.resolved.iter().map(resolved_row),
+            )
+        })
+        .transpose()?;
+    let installments = writer.table(
+        SHEETS[2],
+        &INSTALLMENT_COLUMNS,
+        audit.installments.iter().map(installment_row),
+    )?;
+    let payouts = writer.table(
+        SHEETS[3],
+        &PAYOUT_COLUMNS,
+        audit.payouts.iter().map(payout_row),
+    )?;
+    let allocations = writer.table(
+        SHEETS[4],
+        &ALLOCATION_COLUMNS,
+        allocation_rows(&audit.installments),
+    )?;
+    let rejected = writer.table(
+        SHEETS[5],
+        &REJECTED_COLUMNS,
+        audit
+            .findings
+            .iter()
+            .filter(|finding| finding.finding_type == FindingType::RejectedRow)
+            .map(|finding| rejected_row(finding, lang)),
+    )?;
+    let exclusions = exclusion_words(&audit.billing_controls);
+    let controls = writer.table(
+        SHEETS[6],
+        &control_columns(&exclusions),
+        audit
+            .billing_controls
+            .iter()
+            .map(|control| billing_control_row(control, &exclusions))
+            .chain(
+                audit
+                    .payout_controls
+                    .iter()
+                    .map(|control| payout_control_row(control, &exclusions)),
+            ),
+    )?;
+    let summary = writer.summary(audit, totals)?;
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&properties(audit.as_of)?);
+    workbook.set_zip_compression_level(XLSX_COMPRESSION);
+    for sheet in [Some(summary), Some(findings), resolved]
+        .into_iter()
+        .flatten()
+        .chain([installments, payouts, allocations, rejected, controls])
+    {
+        workbook.push_worksheet(sheet);
+    }
+    workbook.save_to_buffer()
+}

@@ -1,0 +1,212 @@
+//! The `Summary` sheet of report.xlsx.
+
+use super::columns::SHEETS;
+use super::values::{baseline_date, count, money_text, optional_text, text};
+use super::writer::{Writer, column_number};
+use crate::domain::audit::Audit;
+use crate::domain::finding::Severity;
+use crate::report::excel::EXACT_DIGITS;
+use crate::report::tables::Value;
+use crate::report::totals::Totals;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+/// Summary column widths: the item/value block, the per-contract and the inputs table
+/// share them.
+const SUMMARY_WIDTHS: [f64; 9] = [40.0, 36.0, 24.0, 16.0, 16.0, 16.0, 16.0, 16.0, 10.0];
+
+const PER_CONTRACT_COLUMNS: [&str; 9] = [
+    "contract_id",
+    "customer",
+    "agent",
+    "weighted_base",
+    "expected",
+    "due",
+    "paid",
+    "shortfall",
+    "findings",
+];
+
+const INPUT_COLUMNS: [&str; 7] = [
+    "role", "path", "sha256", "bytes", "rows", "encoding", "formats",
+];
+
+impl Writer {
+    /// The `Summary` sheet: the headline numbers, findings by severity and type, expected
+    /// vs paid per contract (with an autofilter), the inputs, and notes on anything that
+    /// could not be written by the rules. Built last, so the notes count every sheet.
+    pub(super) fn summary(
+        &mut self,
+        audit: &Audit,
+        totals: &Totals,
+    ) -> Result<Worksheet, XlsxError> {
+        let mut sheet = Worksheet::new();
+        sheet.set_name(SHEETS[0])?;
+        for (column, width) in SUMMARY_WIDTHS.iter().enumerate() {
+            sheet.set_column_width(column_number(column)?, *width)?;
+        }
+        self.header_row(&mut sheet, 0, &["item", "value", "amount"])?;
+        sheet.set_freeze_panes(1, 0)?;
+        let payout_sum = audit.payouts.iter().fold(Decimal::ZERO, |sum, payout| {
+            sum.saturating_add(payout.amount)
+        });
+        let mut lines: Vec<Vec<Value>> = vec![
+            vec![text("as of"), Value::Date(audit.as_of)],
+            vec![
+                text("tool"),
+                text(format!(
+                    "{} {}",
+                    env!("CARGO_PKG_NAME"),
+                    env!("CARGO_PKG_VERSION")
+                )),
+            ],
+            vec![text("contracts"), count(totals.contracts)],
+            vec![
+                text("installments expected"),
+                count(totals.installments),
+                money_text(&totals.expected),
+            ],
+            vec![
+                text("paid (allocated to installments)"),
+                Value::Empty,
+                money_text(&totals.paid),
+            ],
+            vec![
+                text("shortfall (unpaid and underpaid)"),
+                Value::Empty,
+                money_text(&totals.shortfall),
+            ],
+            vec![
+                text("late interest"),
+                Value::Empty,
+                money_text(&totals.interest),
+            ],
+            vec![
+                text("payouts read"),
+                count(audit.payouts.len()),
+                Value::Money(payout_sum),
+            ],
+            vec![text("findings"), count(totals.findings)],
+        ];
+        if let Some(changes) = &audit.changes {
+            let counts = changes.counts(&audit.findings);
+            lines.extend([
+                vec![text("baseline"), text(counts.baseline)],
+                vec![
+                    text("baseline as of"),
+                    baseline_date(counts.baseline_as_of.as_deref()),
+                ],
+                vec![text("baseline sha256"), text(counts.baseline_sha256)],
+                vec![text("findings: new since the baseline"), count(counts.new)],
+                vec![text("findings: persisting"), count(counts.persisting)],
+                vec![
+                    text("baseline findings resolved (sheet Resolved)"),
+                    count(counts.resolved),
+                ],
+            ]);
+        }
+        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+            lines.push(vec![
+                text(format!("findings: {}", severity.word())),
+                count(
+                    totals
+                        .by_severity
+                        .get(severity.word())
+                        .copied()
+                        .unwrap_or_default(),
+                ),
+            ]);
+        }
+        for (finding_type, total) in &totals.by_type {
+            lines.push(vec![
+                text(format!("findings: {finding_type}")),
+                count(total.count),
+                money_text(&total.amount),
+            ]);
+        }
+        let mut row = 1;
+        for line in &lines {
+            self.cells(&mut sheet, row, line)?;
+            row += 1;
+        }
+
+        // Expected vs paid per contract, filterable.
+        row += 1;
+        let first = row;
+        self.header_row(&mut sheet, row, &PER_CONTRACT_COLUMNS)?;
+        for contract in &totals.per_contract {
+            row += 1;
+            let cells = [
+                text(contract.contract_id.as_str()),
+                text(contract.customer.as_str()),
+                text(contract.agent.as_str()),
+                money_text(&contract.weighted_base),
+                money_text(&contract.expected),
+                money_text(&contract.due),
+                money_text(&contract.paid),
+                money_text(&contract.shortfall),
+                count(contract.findings),
+            ];
+            self.cells(&mut sheet, row, &cells)?;
+        }
+        sheet.autofilter(
+            first,
+            0,
+            row,
+            column_number(PER_CONTRACT_COLUMNS.len() - 1)?,
+        )?;
+
+        // Chain of custody.
+        row += 2;
+        self.header_row(&mut sheet, row, &INPUT_COLUMNS)?;
+        for input in &audit.inputs {
+            row += 1;
+            let cells = [
+                text(input.role.word()),
+                text(input.path.as_str()),
+                optional_text(input.sha256.as_deref()),
+                count(input.bytes),
+                count(input.rows),
+                optional_text(input.encoding),
+                if input.formats.is_empty() {
+                    Value::Empty
+                } else {
+                    text(input.formats.join(", "))
+                },
+            ];
+            self.cells(&mut sheet, row, &cells)?;
+        }
+
+        // What could not follow the cell rules, so a reader knows where to look.
+        let mut notes = Vec::new();
+        if self.amounts_as_text > 0 {
+            notes.push((
+                format!(
+                    "amounts written as text (more than {EXACT_DIGITS} significant digits; see the cell notes)"
+                ),
+                self.amounts_as_text,
+            ));
+        }
+        if self.texts_cut > 0 {
+            notes.push((
+                "texts cut to one cell's 32,767 characters (ending in …)".to_string(),
+                self.texts_cut,
+            ));
+        }
+        for (name, left_out) in &self.rows_left_out {
+            notes.push((
+                format!("{name}: rows left out at Excel's row limit (see findings.json)"),
+                *left_out,
+            ));
+        }
+        if !notes.is_empty() {
+            row += 2;
+            self.header_row(&mut sheet, row, &["note", "count"])?;
+            for (note, number) in notes {
+                row += 1;
+                self.cells(&mut sheet, row, &[text(note), count(number)])?;
+            }
+        }
+        Ok(sheet)
+    }
+}

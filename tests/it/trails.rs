@@ -3,8 +3,9 @@
 //! - `rebate-audit explain` prints, for the demo's contracts, exactly the trails committed
 //!   under `tests/golden/` — a retroactive catch-up (ALI-2024-001, 2024-Q4), a marginal
 //!   table cut by its cap (TX-2025-002, 2025-10) and an unpaid month in Chinese
-//!   (TX-2025-002, 2025-06). After a deliberate change to the trail, regenerate them with
-//!   `UPDATE_GOLDEN=1 cargo test --test it trails::` and review the diff.
+//!   (TX-2025-002, 2025-06), as insta snapshots. After a deliberate change to the trail,
+//!   regenerate them with `INSTA_UPDATE=always cargo test --test it trails::` and review
+//!   the diff.
 //! - `evidence/<contract>.md` carries the same trail, and `findings.json` the same numbers.
 //! - `--lang zh` changes the sentences only: ids and every other field stay the same, and
 //!   every installment finding type reads as Chinese.
@@ -83,36 +84,17 @@ fn run_demo(out: &Path, lang: &str) -> Value {
     serde_json::from_str(&text).expect("valid JSON")
 }
 
-/// Compares `actual` with `tests/golden/<name>`; with `UPDATE_GOLDEN=1`, rewrites it.
+/// Compares `actual` with the snapshot `tests/golden/<name>.snap` (insta). After an
+/// intended change, `INSTA_UPDATE=always cargo test --test it trails::` rewrites it
+/// (or `cargo insta review` shows each change); review the diff before committing.
 fn assert_golden(name: &str, actual: &str) {
-    let path = repo().join("tests/golden").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|value| value != "0") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|error| {
-        panic!(
-            "{}: {error}; run `UPDATE_GOLDEN=1 cargo test --test it trails::` to create it",
-            path.display()
-        )
+    insta::with_settings!({
+        snapshot_path => repo().join("tests/golden"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, actual);
     });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{} differs from the output at line {}:\n  golden: {:?}\n  actual: {:?}\n\
-             If the change is intended, run `UPDATE_GOLDEN=1 cargo test --test it trails::` and \
-             review the diff.\n--- actual output ---\n{actual}",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line).unwrap_or("<end>"),
-            actual.lines().nth(line).unwrap_or("<end>"),
-        );
-    }
 }
 
 #[test]
@@ -128,7 +110,7 @@ fn explain_shows_a_retroactive_catch_up_exactly_as_the_golden_trail() {
     ] {
         assert!(trail.contains(part), "trail lacks `{part}`:\n{trail}");
     }
-    assert_golden("explain-ALI-2024-001-2024-Q4.md", &trail);
+    assert_golden("explain-ALI-2024-001-2024-Q4", &trail);
 }
 
 #[test]
@@ -144,7 +126,7 @@ fn explain_shows_marginal_slices_and_the_cap_exactly_as_the_golden_trail() {
     ] {
         assert!(trail.contains(part), "trail lacks `{part}`:\n{trail}");
     }
-    assert_golden("explain-TX-2025-002-2025-10.md", &trail);
+    assert_golden("explain-TX-2025-002-2025-10", &trail);
 }
 
 #[test]
@@ -156,7 +138,7 @@ fn explain_in_chinese_shows_the_unpaid_month_exactly_as_the_golden_trail() {
         ),
         "{trail}"
     );
-    assert_golden("explain-TX-2025-002-2025-06.zh.md", &trail);
+    assert_golden("explain-TX-2025-002-2025-06.zh", &trail);
 }
 
 #[test]

@@ -67,16 +67,7 @@ impl Cell {
     }
 }
 
-/// Shortest round-trip text of a float, the way a spreadsheet user sees it.
-/// Rust's `Display` for `f64` is the shortest text that parses back to the same float
-/// and never uses an exponent, which is exactly what exact-cent conversion needs.
-pub fn format_number(number: f64) -> String {
-    if number == 0.0 {
-        // Prints `-0` otherwise.
-        return "0".to_string();
-    }
-    format!("{number}")
-}
+pub use crate::domain::number::format_number;
 
 impl fmt::Display for Cell {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -861,25 +861,7 @@ pub fn last_day_of_longest_term(start: chrono::NaiveDate) -> Option<chrono::Naiv
     crate::domain::calendar::add_years(start, MAX_TERM_YEARS)?.pred_opt()
 }
 
-/// An ISO currency code from what a user typed (`cny`, `RMB`, `人民币`).
-pub fn normalize_currency(text: &str) -> Option<std::borrow::Cow<'_, str>> {
-    use std::borrow::Cow;
-    let text = text.trim();
-    match text {
-        "RMB" | "rmb" | "人民币" | "¥" | "￥" => return Some(Cow::Borrowed("CNY")),
-        "美元" | "$" => return Some(Cow::Borrowed("USD")),
-        _ => {}
-    }
-    if text.len() != 3 || !text.bytes().all(|byte| byte.is_ascii_alphabetic()) {
-        return None;
-    }
-    // Already upper case (the usual `CNY`): no copy on the billing hot path.
-    if text.bytes().all(|byte| byte.is_ascii_uppercase()) {
-        Some(Cow::Borrowed(text))
-    } else {
-        Some(Cow::Owned(text.to_ascii_uppercase()))
-    }
-}
+pub use crate::domain::currency::normalize_currency;
 
 /// One `tiers` row with where its bounds are, so table errors point at the cell.
 struct BracketRow {

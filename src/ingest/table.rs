@@ -483,15 +483,7 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
-pub(crate) fn hex(digest: &[u8]) -> String {
-    use std::fmt::Write;
-    digest
-        .iter()
-        .fold(String::with_capacity(64), |mut text, byte| {
-            let _ = write!(text, "{byte:02x}");
-            text
-        })
-}
+pub(crate) use crate::domain::digest::hex;
 
 /// The encodings a CSV may be in, decided from its first bytes; never guessed from
 /// content beyond "is this valid UTF-8, else is it valid GB18030".

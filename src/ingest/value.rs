@@ -13,7 +13,7 @@
 //! 4 digits are a year, 6 digits a month (`202503`), 8 digits a date (`20250331`), and any
 //! other whole number in 1..=2958465 an Excel serial date (1900 date system).
 
-use super::cell::{Cell, format_number};
+use super::cell::Cell;
 pub use crate::domain::period::{PeriodRef, YearMonth};
 use chrono::{Days, NaiveDate, NaiveTime, TimeDelta, Timelike};
 use rust_decimal::Decimal;
@@ -86,15 +86,7 @@ impl ValueError {
     }
 }
 
-/// The exact decimal a spreadsheet user sees for a float: its shortest round-trip text,
-/// read with `Decimal::from_str_exact` (0.1 → 0.1, never 0.1000000000000000055…).
-/// `None` for NaN, infinities and values a `Decimal` cannot hold exactly.
-pub fn decimal_from_f64(number: f64) -> Option<Decimal> {
-    if !number.is_finite() {
-        return None;
-    }
-    Decimal::from_str_exact(&format_number(number)).ok()
-}
+pub use crate::domain::number::decimal_from_f64;
 
 /// The finest precision any provider bills in; a float cell's digits beyond it are noise
 /// from binary floating point (a formula's `0.1 + 0.2` is stored as 0.30000000000000004).
@@ -419,21 +411,7 @@ pub fn parse_optional_date(cell: &Cell) -> Result<Option<NaiveDate>, ValueError>
     }
 }
 
-/// How a billing format writes slash dates whose year comes last. `03/04/2023` is March 4
-/// in the United States and April 3 in most other places, so the cell alone cannot say
-/// which; only the format (its ruleset) can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DateOrder {
-    /// Only year-first dates (`2023-09-21`, `2023/9/21`); a year-last date such as
-    /// `09/21/2023` is an error because it is ambiguous.
-    #[default]
-    YearFirst,
-    /// `MM/DD/YYYY`, as Azure cost details write it: `09/21/2023`, `9/1/2023`.
-    MonthFirst,
-    /// `DD/MM/YYYY`: `21/09/2023`, `1/9/2023`.
-    DayFirst,
-}
+pub use crate::ruleset::DateOrder;
 
 /// A date: every form [`parse_date`] accepts; the year-last slash form `order` allows
 /// (`09/21/2023`, `9/21/2023 1:05:00 PM` when [`DateOrder::MonthFirst`]); timestamps with a

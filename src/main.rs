@@ -42,18 +42,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// A panic inside a library while a file is read (calamine on a malformed workbook) is
-/// caught by the reader and reported as that file's error, and the audit goes on: it is
-/// logged as one warning line instead of Rust's raw panic message. Every other panic —
-/// this program's own code above all — prints as usual.
+/// A panic while a file is read (calamine on a malformed workbook) is caught by the reader
+/// and reported as that file's error, and the audit goes on: it is logged as one warning
+/// line instead of Rust's raw panic message. Every other panic prints as usual.
 fn contain_reader_panics() {
     let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(
-        move |panic| match rebate_audit::ingest::table::contained_panic(panic) {
+    std::panic::set_hook(Box::new(move |panic| {
+        match rebate_audit::ingest::table::contained_panic_warning(panic) {
             Some(line) => tracing::warn!("{line}"),
             None => default(panic),
-        },
-    ));
+        }
+    }));
 }
 
 /// Logs go to stderr. `REBATE_AUDIT_LOG` sets the filter; without it a human log shows

@@ -10,7 +10,7 @@ use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
 use crate::domain::money::format_money_grouped;
 use crate::ingest::billing::{BillingReader, BillingSink, Recognised};
-use crate::ingest::table::{self, FileDigest, TableError};
+use crate::ingest::table::{self, FileDigest, Limits, TableError};
 use crate::ruleset::{Ruleset, Rulesets};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -307,7 +307,7 @@ pub fn inspect(
     let shown: Arc<str> = Arc::from(path.display().to_string().as_str());
     let digest: FileDigest = {
         let mut reader = BillingReader::new(layouts, &mut collector);
-        let digest = table::read_file(path, shown.clone(), &mut reader);
+        let digest = table::read_file(path, shown.clone(), &mut reader, &Limits::DEFAULT);
         // Ends the last table (a header still being looked for is reported).
         let _ = reader.into_sink();
         digest?

@@ -106,8 +106,6 @@ pub fn audit(config: &Config) -> Result<Audit, PipelineError> {
 /// # Errors
 /// As [`audit`].
 pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit, PipelineError> {
-    // Every reader of this run (and the evidence packs' second pass) applies these.
-    config.limits.install();
     let started = std::time::Instant::now();
     let rulesets = {
         let _span = tracing::info_span!("load rulesets").entered();
@@ -122,7 +120,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
     let started = std::time::Instant::now();
     let book = {
         let _span = tracing::info_span!("load contracts").entered();
-        contracts::load(&config.contracts, &rulesets)?
+        contracts::load(&config.contracts, &rulesets, &config.limits)?
     };
     tracing::info!(
         stage = "load contracts",
@@ -167,7 +165,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
         let ledgers: Result<Vec<_>, Overflow> = config
             .billing
             .par_iter()
-            .map(|path| read_billing_file(path, &layouts, &index, progress))
+            .map(|path| read_billing_file(path, &layouts, &index, &config.limits, progress))
             .collect();
         progress.finish();
         ledgers.map_err(|Overflow| PipelineError::Overflow("(billing totals)".into()))?
@@ -230,7 +228,7 @@ pub fn audit_with_progress(config: &Config, progress: &Progress) -> Result<Audit
             .par_iter()
             .map(|path| {
                 let mut reader = LedgerReader::default();
-                let digest = table::read_file(path, shown(path), &mut reader);
+                let digest = table::read_file(path, shown(path), &mut reader, &config.limits);
                 (digest, reader)
             })
             .collect()
@@ -436,6 +434,7 @@ fn read_billing_file(
     path: &Path,
     layouts: &[&Ruleset],
     index: &ContractIndex<'_>,
+    limits: &table::Limits,
     progress: &Progress,
 ) -> Result<(Result<FileDigest, table::TableError>, FileLedger), Overflow> {
     let file = shown(path);
@@ -450,7 +449,7 @@ fn read_billing_file(
         Ok(Some(plan)) => plan,
         Ok(None) => {
             let mut reader = BillingReader::new(layouts.to_vec(), Attributor::new(index));
-            let digest = table::read_file(path, file, &mut reader);
+            let digest = table::read_file(path, file, &mut reader, limits);
             progress.advance(std::fs::metadata(path).map_or(0, |metadata| metadata.len()));
             return Ok((digest, reader.into_sink().finish()?));
         }

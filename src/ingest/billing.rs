@@ -9,11 +9,11 @@
 //! carry a minus sign. Each is recognised explicitly and counted, never guessed away.
 
 use super::cell::Cell;
-use super::contracts::normalize_currency;
 use super::header::is_blank;
 use super::table::{Fields, TableVisitor};
 use super::value::{self, ValueError};
 use crate::domain::billing::BillingLine;
+use crate::domain::currency::normalize_currency;
 use crate::domain::location::Location;
 use crate::ruleset::{BillingField, BillingFormat, ColumnIndex, HeaderFit, MonthSource, Ruleset};
 use rust_decimal::Decimal;
@@ -1416,7 +1416,7 @@ mod tests {
                 if fast {
                     let line = row.join(",");
                     let mut bounds = Vec::new();
-                    crate::ingest::table::records::split_plain(line.as_bytes(), b',', &mut bounds);
+                    crate::ingest::table::split_plain(line.as_bytes(), b',', &mut bounds);
                     let mut scratch = Vec::new();
                     let padded = Fields::pad(&line, &mut scratch);
                     taken.push(reader.record(number, &Fields::new(&line, padded, &bounds)));

@@ -31,6 +31,7 @@ use crate::app::pipeline;
 use crate::attribute::{Attributor, ContractIndex, ContractPlan};
 use crate::domain::audit::{Audit, ContractResult, InputRole};
 use crate::domain::billing::BillingLine;
+use crate::domain::digest::hex;
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_rate};
 use crate::domain::payout::Payout;
@@ -39,7 +40,7 @@ use crate::ingest::billing::{BillingSink, Recognised};
 use crate::ingest::capture::{CaptureReader, Captured, OriginalRows, Select};
 use crate::ingest::cell::Cell;
 use crate::ingest::header::{ColumnMap, ColumnSpec, required};
-use crate::ingest::table::{self, hex};
+use crate::ingest::table::{self, Limits};
 use crate::reconcile::quality::shown;
 use crate::ruleset::Rulesets;
 use chrono::NaiveDate;
@@ -298,7 +299,7 @@ pub fn capture_base_rows(
                 counts: vec![(0, 0); targets.len()],
             };
             let mut reader = CaptureReader::new(layouts.clone(), selector);
-            let digest = table::read_file(path, shown(path), &mut reader);
+            let digest = table::read_file(path, shown(path), &mut reader, &config.limits);
             let (selector, rows) = reader.finish();
             (digest, selector.counts, rows)
         })
@@ -357,6 +358,7 @@ type OriginalRow = (Location, String);
 fn contract_rows(
     audit: &Audit,
     ids: &HashSet<&str>,
+    limits: &Limits,
     warnings: &mut Vec<String>,
 ) -> HashMap<String, Vec<OriginalRow>> {
     const SPEC: [ColumnSpec; 1] = [required("contract_id", &["合同编号"])];
@@ -376,6 +378,7 @@ fn contract_rows(
             Path::new(&input.path),
             Arc::from(input.path.as_str()),
             &mut visitor,
+            limits,
         );
         if let Some(warning) = changed(audit, InputRole::Contracts, &input.path, &digest) {
             warnings.push(warning);
@@ -391,6 +394,7 @@ fn contract_rows(
 fn payout_rows(
     audit: &Audit,
     payouts: &[&Payout],
+    limits: &Limits,
     warnings: &mut Vec<String>,
 ) -> HashMap<String, String> {
     let wanted: HashMap<(&str, Option<&str>, Option<usize>), &str> = payouts
@@ -422,6 +426,7 @@ fn payout_rows(
             Path::new(&input.path),
             Arc::from(input.path.as_str()),
             &mut visitor,
+            limits,
         );
         if let Some(warning) = changed(audit, InputRole::Payouts, &input.path, &digest) {
             warnings.push(warning);
@@ -873,13 +878,13 @@ pub fn write_to(
         .map(|&index| audit.contracts[index].contract.id.as_str())
         .collect();
     let mut warnings = std::mem::take(&mut pass.warnings);
-    let contract_rows = contract_rows(audit, &ids, &mut warnings);
+    let contract_rows = contract_rows(audit, &ids, &config.limits, &mut warnings);
     let payouts: Vec<&Payout> = audit
         .payouts
         .iter()
         .filter(|payout| ids.contains(payout.contract_id.as_str()))
         .collect();
-    let payout_cells = payout_rows(audit, &payouts, &mut warnings);
+    let payout_cells = payout_rows(audit, &payouts, &config.limits, &mut warnings);
     std::fs::create_dir_all(&dir)
         .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", dir.display())))?;
     // One pack per task: each pack's bytes depend on its contract alone.

@@ -6,10 +6,11 @@
 use super::digest::{FileDigest, HashWriter};
 use super::error::TableError;
 use super::limits::{Limit, Limits};
+use super::ods;
 use super::prescan::check_zip_parts;
 use super::sheet_cells::{Overflow, cell_from_data, stream_cells};
 use super::visitor::TableVisitor;
-use super::{ods, xls};
+use super::xls;
 use crate::domain::digest::hex;
 use crate::domain::location::Location;
 use crate::ingest::cell::Cell;

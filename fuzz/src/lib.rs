@@ -107,7 +107,7 @@ pub const KNOWN_UPSTREAM_PANICS: &[KnownPanic] = &[
     // (xlsx/mod.rs) accumulates `<row r="7954393784">` or `<c r="A99999999999">` in a u32
     // unchecked (multiply and add overflow), and `get_dimension` subtracts a used area's
     // first cell from its last; `table::read_file` checks every such reference while it
-    // measures the parts, and refuses the file (src/ingest/table/xlsx.rs). Their inputs
+    // measures the parts, and refuses the file (src/ingest/table/cell_references.rs). Their inputs
     // are `regression-*` files now.
 ];
 

@@ -9,7 +9,7 @@ use crate::domain::location::Location;
 use std::sync::Arc;
 
 thread_local! {
-    /// The file [`read_file_with`] reads on this thread, while it reads it: a panic then
+    /// The file [`contain`] reads on this thread, while it reads it: a panic then
     /// is caught and becomes that file's [`TableError::Crashed`].
     static READING: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
 }

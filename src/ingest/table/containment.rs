@@ -19,7 +19,7 @@ thread_local! {
 /// [`TableError::Crashed`] (rows handed to the visitor before it stay counted). The mark
 /// of an outer read, if any, is restored afterwards.
 pub(super) fn contain<T>(
-    file: &Arc<str>,
+    file: Arc<str>,
     read: impl FnOnce() -> Result<T, TableError>,
 ) -> Result<T, TableError> {
     let outer = READING.with(|reading| reading.replace(Some(file.clone())));
@@ -32,7 +32,7 @@ pub(super) fn contain<T>(
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
         Err(TableError::Crashed {
-            location: Location::file(file.clone()),
+            location: Location::file(file),
             message,
         })
     })
@@ -80,11 +80,10 @@ mod tests {
 
     #[test]
     fn the_file_being_read_is_marked_while_and_only_while_it_is_read() {
-        let reading = || READING.with(|reading| reading.borrow().clone());
         let outer: Arc<str> = Arc::from("outer.csv");
         let inner: Arc<str> = Arc::from("inner.xlsx");
-        let seen = contain(&outer, || {
-            let nested = contain(&inner, || Ok(reading()));
+        let seen = contain(outer.clone(), || {
+            let nested = contain(inner.clone(), || Ok(reading()));
             Ok((reading(), nested.unwrap()))
         })
         .unwrap();
@@ -95,7 +94,7 @@ mod tests {
     #[test]
     fn a_panic_while_a_file_is_read_becomes_that_files_error() {
         let file: Arc<str> = Arc::from("bill.xlsx");
-        let result: Result<(), TableError> = contain(&file, || panic!("index out of bounds"));
+        let result: Result<(), TableError> = contain(file, || panic!("index out of bounds"));
         let Err(TableError::Crashed { location, message }) = result else {
             panic!("expected a crash, got {result:?}");
         };
@@ -103,7 +102,7 @@ mod tests {
             (location.to_string(), message.as_str()),
             ("bill.xlsx".into(), "index out of bounds")
         );
-        assert_eq!(READING.with(|reading| reading.borrow().clone()), None);
+        assert_eq!(reading(), None);
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn read_file(
     visitor: &mut dyn TableVisitor,
     limits: &Limits,
 ) -> Result<FileDigest, TableError> {
-    contain(&file.clone(), || read_by_type(path, file, visitor, limits))
+    contain(file.clone(), || read_by_type(path, file, visitor, limits))
 }
 
 /// Reads `path` as its extension says, unguarded.

@@ -1,8 +1,8 @@
 //! Reads any tabular input — CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030, a
 //! spreadsheet (`.xlsx/.xlsm/.xls/.xlsb/.ods`), or a zip archive of CSV files (Alibaba
 //! Cloud's bill subscription splits a large monthly bill into numbered CSVs zipped under
-//! one name) — as a stream of rows of [`Cell`]s, each with the row number a spreadsheet
-//! user would see, while hashing the exact bytes of the file.
+//! one name) — as a stream of rows of [`Cell`](crate::ingest::cell::Cell)s, each with the
+//! row number a spreadsheet user would see, while hashing the exact bytes of the file.
 //!
 //! Loaders above this layer never see file formats: they receive `begin_table` once per
 //! sheet (or once for a CSV, or once per member of a zip archive, named like a sheet) and

@@ -1,6 +1,6 @@
 //! Reads billing exports: recognises each table by its header row using the rulesets'
 //! billing formats (Alibaba Cloud, Tencent Cloud, Huawei Cloud, Azure EA/MCA, FOCUS and the
-//! generic template, plus any a user adds), normalises every row into a [`BillingLine`],
+//! generic template, plus any a user adds), normalises every row into a [`BillingLine`](crate::domain::billing::BillingLine),
 //! and hands lines (or the reason a row was rejected) to a [`BillingSink`] one at a time,
 //! so nothing holds every line in memory.
 //!

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as FastMap;
 /// Billed product names resolved to their canonical names, per layout — resolving an
 /// alias lower-cases the name, which is worth doing once per name, not once per line —
 /// and the canonical names numbered in the order met
-/// ([`BillingLine::product_number`]).
+/// ([`BillingLine::product_number`](crate::domain::billing::BillingLine::product_number)).
 pub(super) struct Products {
     /// Per layout: billed name → (number, known).
     by_layout: Vec<FastMap<String, (u32, bool)>>,
@@ -18,7 +18,7 @@ pub(super) struct Products {
     /// The last lookup: layout, billed name, number, known. Exports list an account's
     /// lines by product, so lines often repeat it.
     last: (usize, String, u32, bool),
-    /// Recent lookups by the billed name's word ([`Fields::word`]): (word, layout,
+    /// Recent lookups by the billed name's word ([`Fields::word`](crate::ingest::table::Fields::word)): (word, layout,
     /// number, known), placed by a hash of the word. A day of an account lists a handful
     /// of products in turn; comparing a word beats hashing and comparing the name.
     recent: Box<[RecentProduct; RECENT_PRODUCTS]>,

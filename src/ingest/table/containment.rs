@@ -45,8 +45,8 @@ pub(super) fn reading() -> Option<Arc<str>> {
 }
 
 /// For the application's panic hook: the one warning line about `panic` when this thread
-/// is reading a file — a panic [`contain`] catches and reports as that file's
-/// [`TableError::Crashed`], so the raw panic message need not be printed. `None` for any
+/// is reading a file — a panic [`read_file`](super::read_file) catches and reports as that
+/// file's [`TableError::Crashed`], so the raw panic message need not be printed. `None` for any
 /// other panic: the hook then defers to the default one.
 pub fn contained_panic_warning(panic: &std::panic::PanicHookInfo<'_>) -> Option<String> {
     // No `borrow` that could panic again inside the hook (a panic there aborts).

@@ -12,10 +12,10 @@ use rust_decimal::Decimal;
 
 /// A CSV row read straight from its bytes, for the common case only: every value in its
 /// plain form (ISO dates and months, amounts like `-1234.50`, an upper-case currency code),
-/// no blank word, an account that is not a totals word. Anything else is `None` and the
-/// row takes the long way through [`Row`](super::row::Row), which reads every form and explains every
-/// error; on the rows both accept they agree exactly (the fast value parsers are tested
-/// against the full ones).
+/// no blank word, an account that is not a totals word. Anything else is `None` and the row
+/// takes the long way through [`Row`](super::row::Row), which reads every form and explains
+/// every error; on the rows both accept they agree exactly (the fast value parsers are
+/// tested against the full ones).
 pub(super) struct FastRow<'r> {
     pub(super) account_id: &'r str,
     pub(super) billing_month: YearMonth,

@@ -1,8 +1,9 @@
 //! Reads billing exports: recognises each table by its header row using the rulesets'
 //! billing formats (Alibaba Cloud, Tencent Cloud, Huawei Cloud, Azure EA/MCA, FOCUS and the
-//! generic template, plus any a user adds), normalises every row into a [`BillingLine`](crate::domain::billing::BillingLine),
-//! and hands lines (or the reason a row was rejected) to a [`BillingSink`] one at a time,
-//! so nothing holds every line in memory.
+//! generic template, plus any a user adds), normalises every row into a
+//! [`BillingLine`](crate::domain::billing::BillingLine), and hands lines (or the reason a
+//! row was rejected) to a [`BillingSink`] one at a time, so nothing holds every line in
+//! memory.
 //!
 //! Real exports are not clean tables: a title or note may sit above the header, a totals
 //! row below the lines, blanks may be written `-` or `NULL`, and refunds may or may not

@@ -18,9 +18,10 @@ pub(super) struct Products {
     /// The last lookup: layout, billed name, number, known. Exports list an account's
     /// lines by product, so lines often repeat it.
     last: (usize, String, u32, bool),
-    /// Recent lookups by the billed name's word ([`Fields::word`](crate::ingest::table::Fields::word)): (word, layout,
-    /// number, known), placed by a hash of the word. A day of an account lists a handful
-    /// of products in turn; comparing a word beats hashing and comparing the name.
+    /// Recent lookups by the billed name's word
+    /// ([`Fields::word`](crate::ingest::table::Fields::word)): (word, layout, number,
+    /// known), placed by a hash of the word. A day of an account lists a handful of
+    /// products in turn; comparing a word beats hashing and comparing the name.
     recent: Box<[RecentProduct; RECENT_PRODUCTS]>,
 }
 

@@ -6,11 +6,12 @@
 //! `xlsx/mod.rs`): `<row r="7954393784">` or `<c r="A99999999999">` overflows — a panic
 //! with overflow checks (debug and fuzzing builds), a silently wrong row or column in a
 //! release build — and a used area whose last cell comes before its first underflows the
-//! same way. So while `check_zip_parts` (`prescan.rs`) inflates every part of the workbook to measure it
-//! (`XmlScan` (`xml_scan.rs`)), [`References`] follows the XML tags the way calamine's reader
-//! sees them and checks every such value; the first one out of range refuses the file
-//! with a clear error ([`BadReference`]). The check is streaming: a few fixed-size fields,
-//! no allocation until a bad value is found, a value split across writes is fine.
+//! same way. So while `check_zip_parts` (`prescan.rs`) inflates every part of the workbook
+//! to measure it (`XmlScan`, `xml_scan.rs`), [`References`] follows the XML tags the way
+//! calamine's reader sees them and checks every such value; the first one out of range
+//! refuses the file with a clear error ([`BadReference`]). The check is streaming: a few
+//! fixed-size fields, no allocation until a bad value is found, a value split across writes
+//! is fine.
 //!
 //! What calamine looks at, and so what is checked: in any part (calamine reads a sheet
 //! from wherever the workbook's relationships point), before the first `<sheetData>`

@@ -2,8 +2,9 @@
 //! record is turned into cells: the billing hot path reads them in place.
 
 /// One CSV record's fields as slices of one checked text: field `i` is
-/// `text[bounds[i].0..bounds[i].1]`. Handed to [`TableVisitor::record`](super::TableVisitor::record) before the record
-/// is turned into cells.
+/// `text[bounds[i].0..bounds[i].1]`. Handed to
+/// [`TableVisitor::record`](super::TableVisitor::record) before the record is turned into
+/// cells.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     text: &'a str,

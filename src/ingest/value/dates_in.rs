@@ -34,9 +34,9 @@ pub(super) const MONTH_DAY_FIRST: &str = "a month such as 2025-03, 202503 or 202
     timestamp such as 2025-03-01, 01/03/2025 (DD/MM/YYYY), 2025-03-01 00:00:00 GMT+08:00 or \
     2025-03-01T00:00:00Z";
 
-/// A date: every form [`parse_date`](super::parse_date) accepts; the year-last slash form `order` allows
-/// (`09/21/2023`, `9/21/2023 1:05:00 PM` when [`DateOrder::MonthFirst`]); timestamps with a
-/// zone (`2020-08-23 22:00:00 GMT+08:00`, `2024-09-01T00:00:00Z`,
+/// A date: every form [`parse_date`](super::parse_date) accepts; the year-last slash form
+/// `order` allows (`09/21/2023`, `9/21/2023 1:05:00 PM` when [`DateOrder::MonthFirst`]);
+/// timestamps with a zone (`2020-08-23 22:00:00 GMT+08:00`, `2024-09-01T00:00:00Z`,
 /// `2024-09-01T00:00:00.000+08:00`) or without (`2020/07/02 08:36`); an Excel date-time
 /// number (`45747.5`); and Huawei's usage range in one cell
 /// (`2020-08-23 22:00:00 GMT+08:00-2020-08-23 23:00:00 GMT+08:00`, or with ` - `, `~` or
@@ -66,8 +66,8 @@ pub fn parse_optional_date_in(
     }
 }
 
-/// A month: every form [`parse_month`](super::parse_month) accepts, plus every form [`parse_date_in`] accepts
-/// (the month of its date).
+/// A month: every form [`parse_month`](super::parse_month) accepts, plus every form
+/// [`parse_date_in`] accepts (the month of its date).
 ///
 /// With `period_start`, the cell is the first moment of a billing period, and a time of
 /// day (in text, or the fraction of an Excel date-time number) is first rounded to the

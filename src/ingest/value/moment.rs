@@ -252,9 +252,9 @@ fn usage_range(text: &str, order: DateOrder) -> Option<Result<Moment, DateProble
 }
 
 /// An Excel date-time number (`45747.5` is 2025-03-31 12:00), when its whole part is read
-/// as a serial date by `period_from_digits` (`period.rs`): 4 and 6 digits are a year and a month, so a
-/// fraction on them is no date-time. The fraction is rounded to the second, as Excel shows
-/// it; a fraction that rounds to 24:00 is the next midnight.
+/// as a serial date by `period_from_digits` (`period.rs`): 4 and 6 digits are a year and a
+/// month, so a fraction on them is no date-time. The fraction is rounded to the second, as
+/// Excel shows it; a fraction that rounds to 24:00 is the next midnight.
 fn excel_date_time(number: f64) -> Option<Moment> {
     let whole = number.trunc();
     if !(1.0..MAX_SERIAL + 1.0).contains(&whole)

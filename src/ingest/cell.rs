@@ -4,6 +4,7 @@
 //! every value parser (money, rate, date, month) accept either source with one code path,
 //! and lets error messages quote the cell exactly as the user typed it.
 
+use crate::domain::number::format_number;
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -66,8 +67,6 @@ impl Cell {
         }
     }
 }
-
-pub use crate::domain::number::format_number;
 
 impl fmt::Display for Cell {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {

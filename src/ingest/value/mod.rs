@@ -33,7 +33,6 @@ mod rate;
 mod tests;
 
 pub use crate::domain::contract::Portion;
-pub use crate::domain::number::decimal_from_f64;
 pub use crate::domain::period::{PeriodRef, YearMonth};
 pub use crate::ruleset::DateOrder;
 pub use dates_in::{

@@ -21,8 +21,9 @@
 //! it. Memory stays within a small multiple of the file's size (already bounded by
 //! `whole_workbook_size`), and time within one pass over it.
 //!
-//! Tied to calamine 0.38 (`src/cfb.rs`, `Xls::parse_workbook`): a calamine upgrade is a
-//! reviewed change, and `tests/it/fuzz_regressions.rs` keeps the inputs that once failed.
+//! The compound file's replay is `compound.rs`; this file scans the BIFF records. Tied to
+//! calamine 0.38 (`src/cfb.rs`, `Xls::parse_workbook`): a calamine upgrade is a reviewed
+//! change, and `tests/it/fuzz_regressions.rs` keeps the inputs that once failed.
 
 use super::column_letters::column_name;
 use super::compound::{Compound, SIGNATURE, Stop, u16_at, u32_at};

@@ -23,12 +23,14 @@
 
 use rebate_audit::compute::{installments, rebate};
 use rebate_audit::domain::contract::{Contract, TierMode};
+use rebate_audit::domain::currency::normalize_currency;
 use rebate_audit::domain::location::Location;
 use rebate_audit::domain::money::{self, Rounding};
+use rebate_audit::domain::number::decimal_from_f64;
 use rebate_audit::domain::settlement as periods;
 use rebate_audit::ingest::billing::{BillingReader, BillingSink, Recognised};
 use rebate_audit::ingest::cell::Cell;
-use rebate_audit::ingest::table::{self, TableError, TableVisitor};
+use rebate_audit::ingest::table::{self, Limits, TableError, TableVisitor};
 use rebate_audit::ingest::value::{self, DateOrder, Portion};
 use rebate_audit::ingest::{contracts, header};
 use rebate_audit::ruleset::Rulesets;
@@ -105,7 +107,7 @@ pub const KNOWN_UPSTREAM_PANICS: &[KnownPanic] = &[
     // (xlsx/mod.rs) accumulates `<row r="7954393784">` or `<c r="A99999999999">` in a u32
     // unchecked (multiply and add overflow), and `get_dimension` subtracts a used area's
     // first cell from its last; `table::read_file` checks every such reference while it
-    // measures the parts, and refuses the file (src/ingest/table/xlsx.rs). Their inputs
+    // measures the parts, and refuses the file (src/ingest/table/cell_references.rs). Their inputs
     // are `regression-*` files now.
 ];
 
@@ -372,7 +374,7 @@ impl TableVisitor for Recorder {
 fn read_recorded(name: &str, bytes: &[u8], ordered: bool) -> Recorder {
     let path = scratch_file(name, bytes);
     let mut recorder = Recorder::new(ordered);
-    let result = table::read_file(&path, Arc::from(name), &mut recorder);
+    let result = table::read_file(&path, Arc::from(name), &mut recorder, &Limits::DEFAULT);
     assert_not_crashed(name, &result);
     if let Ok(digest) = &result {
         assert_eq!(
@@ -440,9 +442,14 @@ fn billing_log(path: &Path, name: &str, fast: bool) -> Vec<String> {
     let layouts: Vec<_> = rulesets().billing_layouts().collect();
     let mut reader = BillingReader::new(layouts, SinkLog::default());
     let result = if fast {
-        table::read_file(path, Arc::from(name), &mut reader)
+        table::read_file(path, Arc::from(name), &mut reader, &Limits::DEFAULT)
     } else {
-        table::read_file(path, Arc::from(name), &mut RowsOnly(&mut reader))
+        table::read_file(
+            path,
+            Arc::from(name),
+            &mut RowsOnly(&mut reader),
+            &Limits::DEFAULT,
+        )
     };
     assert_not_crashed(name, &result);
     let mut log = reader.into_sink().0;
@@ -800,11 +807,11 @@ pub fn value_parsers(data: &[u8]) {
         check_cell(cell, shift);
     }
     let _ = value::excel_serial_to_date(bits);
-    if let Some(amount) = value::decimal_from_f64(bits) {
+    if let Some(amount) = decimal_from_f64(bits) {
         assert!(bits.is_finite(), "{bits}: only finite floats are decimals");
         let _ = money::format_money(amount);
     }
-    if let Some(code) = contracts::normalize_currency(&text) {
+    if let Some(code) = normalize_currency(&text) {
         assert_eq!(code.len(), 3, "`{text}`: currency `{code}`");
         assert!(code.bytes().all(|byte| byte.is_ascii_uppercase()));
     }
@@ -885,7 +892,7 @@ pub fn contract_loader(data: &[u8]) {
     for (name, text) in SHEET_FILES.iter().zip(split_on(data, SHEET_SEPARATOR)) {
         std::fs::write(folder.join(name), text).expect("a sheet is written");
     }
-    match contracts::load(&folder, rulesets()) {
+    match contracts::load(&folder, rulesets(), &Limits::DEFAULT) {
         Ok(book) => {
             let seed = data.iter().fold(0u64, |hash, byte| {
                 hash.wrapping_mul(31).wrapping_add(u64::from(*byte))

@@ -161,7 +161,7 @@ fn read_file(
         Ok(Some(plan)) => plan,
         Ok(None) => {
             let mut reader = BillingReader::new(layouts.to_vec(), Attributor::new(index));
-            let digest = table::read_file(path, file, &mut reader);
+            let digest = table::read_file(path, file, &mut reader, services.limits);
             progress.advance(std::fs::metadata(path).map_or(0, |metadata| metadata.len()));
             return Ok((digest, reader.into_sink().finish()?));
         }

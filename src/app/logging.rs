@@ -41,14 +41,13 @@ pub fn init(format: LogFormat) {
     }
 }
 
-/// A panic inside a library while a file is read (calamine on a malformed workbook) is
-/// caught by the reader and reported as that file's error, and the audit goes on: it is
-/// logged as one warning line instead of Rust's raw panic message. Every other panic
-/// prints as usual.
+/// A panic while a file is read (calamine on a malformed workbook) is caught by the reader
+/// and reported as that file's error, and the audit goes on: it is logged as one warning
+/// line instead of Rust's raw panic message. Every other panic prints as usual.
 pub fn contain_reader_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(
-        move |panic| match crate::ingest::table::contained_panic(panic) {
+        move |panic| match crate::ingest::table::contained_panic_warning(panic) {
             Some(line) => tracing::warn!("{line}"),
             None => default(panic),
         },

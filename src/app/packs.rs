@@ -18,6 +18,7 @@ use crate::app::stages::billing_layouts;
 use crate::attribute::{Attributor, ContractIndex, ContractPlan};
 use crate::domain::audit::{Audit, InputRole};
 use crate::domain::billing::BillingLine;
+use crate::domain::digest::hex;
 use crate::domain::lang::Lang;
 use crate::domain::location::Location;
 use crate::domain::pack::{BaseRow, BaseRows, MAX_SOURCE_ROWS, OriginalRow, PackFile};
@@ -26,7 +27,7 @@ use crate::ingest::billing::{BillingSink, Recognised};
 use crate::ingest::capture::{CaptureReader, OriginalRows, Select};
 use crate::ingest::cell::Cell;
 use crate::ingest::header::{ColumnMap, ColumnSpec, required};
-use crate::ingest::table::{self, hex};
+use crate::ingest::table::{self, Limits};
 use crate::reconcile::quality::shown;
 use crate::report::pack as render;
 use crate::ruleset::Rulesets;
@@ -49,6 +50,8 @@ pub struct SecondPassInputs<'a> {
     pub format: Option<&'a str>,
     /// The billing files.
     pub billing: &'a [PathBuf],
+    /// What the table reader takes from one file.
+    pub limits: &'a Limits,
 }
 
 /// What the second pass found.
@@ -84,9 +87,9 @@ pub fn write_packs(
         .map(|&index| audit.contracts[index].contract.id.as_str())
         .collect();
     let mut warnings = std::mem::take(&mut pass.warnings);
-    let contract_rows = contract_rows(audit, &ids, &mut warnings);
+    let contract_rows = contract_rows(audit, &ids, inputs.limits, &mut warnings);
     let payouts = render::payouts_of(audit, &ids);
-    let payout_cells = payout_rows(audit, &payouts, &mut warnings);
+    let payout_cells = payout_rows(audit, &payouts, inputs.limits, &mut warnings);
     let context = |path: &Path, error: io::Error| {
         io::Error::new(error.kind(), format!("{}: {error}", path.display()))
     };
@@ -147,6 +150,7 @@ pub fn stage(
         rulesets: inputs.rulesets.as_deref(),
         format: config.format.as_deref(),
         billing: &inputs.billing,
+        limits: &config.limits,
     };
     let written = write_packs(audit, second, config.lang, &command_line, folder, cancel)?;
     span.record("packs", written.len());
@@ -333,7 +337,7 @@ fn capture_base_rows(
                 counts: vec![(0, 0); targets.len()],
             };
             let mut reader = CaptureReader::new(layouts.clone(), selector);
-            let digest = table::read_file(path, shown(path), &mut reader);
+            let digest = table::read_file(path, shown(path), &mut reader, inputs.limits);
             let (selector, rows) = reader.finish();
             (digest, selector.counts, rows)
         })
@@ -393,6 +397,7 @@ fn changed(
 fn contract_rows(
     audit: &Audit,
     ids: &HashSet<&str>,
+    limits: &Limits,
     warnings: &mut Vec<String>,
 ) -> HashMap<String, Vec<OriginalRow>> {
     const SPEC: [ColumnSpec; 1] = [required("contract_id", &["合同编号"])];
@@ -412,6 +417,7 @@ fn contract_rows(
             Path::new(&input.path),
             Arc::from(input.path.as_str()),
             &mut visitor,
+            limits,
         );
         if let Some(warning) = changed(audit, InputRole::Contracts, &input.path, &digest) {
             warnings.push(warning);
@@ -430,6 +436,7 @@ fn contract_rows(
 fn payout_rows(
     audit: &Audit,
     payouts: &[&Payout],
+    limits: &Limits,
     warnings: &mut Vec<String>,
 ) -> HashMap<String, String> {
     let wanted: HashMap<(&str, Option<&str>, Option<usize>), &str> = payouts
@@ -461,6 +468,7 @@ fn payout_rows(
             Path::new(&input.path),
             Arc::from(input.path.as_str()),
             &mut visitor,
+            limits,
         );
         if let Some(warning) = changed(audit, InputRole::Payouts, &input.path, &digest) {
             warnings.push(warning);

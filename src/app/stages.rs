@@ -24,7 +24,7 @@ use crate::domain::money::Overflow;
 use crate::domain::payout::Payout;
 use crate::ingest::contracts::{self, ContractBook};
 use crate::ingest::payouts::{LedgerReader, Ledgers};
-use crate::ingest::table::{self, FileDigest};
+use crate::ingest::table::{self, FileDigest, Limits};
 use crate::reconcile::quality::{self, shown};
 use crate::reconcile::{ContractInput, ContractOutcome, reconcile_contract, route};
 use crate::ruleset::{Ruleset, Rulesets};
@@ -49,7 +49,11 @@ pub fn load_rulesets(folder: Option<&Path>) -> Result<Rulesets, StageError> {
 ///
 /// # Errors
 /// When the workbook cannot be read or a contract is invalid.
-pub fn load_contracts(path: &Path, rulesets: &Rulesets) -> Result<ContractBook, StageError> {
+pub fn load_contracts(
+    path: &Path,
+    rulesets: &Rulesets,
+    limits: &Limits,
+) -> Result<ContractBook, StageError> {
     let span = tracing::info_span!(
         "stage",
         stage = "load contracts",
@@ -58,7 +62,7 @@ pub fn load_contracts(path: &Path, rulesets: &Rulesets) -> Result<ContractBook, 
         contracts = Empty
     )
     .entered();
-    let book = contracts::load(path, rulesets)?;
+    let book = contracts::load(path, rulesets, limits)?;
     span.record("files", book.files.len());
     span.record("rows", book.files.iter().map(|file| file.rows).sum::<u64>());
     span.record("contracts", book.contracts.len());
@@ -110,12 +114,11 @@ pub fn read_payouts(files: &[std::path::PathBuf], services: Services<'_>) -> Pay
         payouts = Empty
     )
     .entered();
-    let _ = services.limits;
     let readers: Vec<(Result<FileDigest, table::TableError>, LedgerReader)> = files
         .par_iter()
         .map(|path| {
             let mut reader = LedgerReader::default();
-            let digest = table::read_file(path, shown(path), &mut reader);
+            let digest = table::read_file(path, shown(path), &mut reader, services.limits);
             (digest, reader)
         })
         .collect();
@@ -360,10 +363,8 @@ pub fn audit(
     inputs: &Inputs,
     services: Services<'_>,
 ) -> Result<Audit, StageError> {
-    // Until every reader takes its limits as an argument.
-    services.limits.install();
     let rulesets = load_rulesets(inputs.rulesets.as_deref())?;
-    let book = load_contracts(&inputs.contracts, &rulesets)?;
+    let book = load_contracts(&inputs.contracts, &rulesets, services.limits)?;
     services.cancel.check()?;
     let layouts = billing_layouts(&rulesets, config.format.as_deref())?;
     let plans: Vec<ContractPlan> = book.contracts.into_iter().map(ContractPlan::new).collect();

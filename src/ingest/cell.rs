@@ -4,6 +4,7 @@
 //! every value parser (money, rate, date, month) accept either source with one code path,
 //! and lets error messages quote the cell exactly as the user typed it.
 
+use crate::domain::number::format_number;
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -65,17 +66,6 @@ impl Cell {
             Cell::Error(error) => error.clone(),
         }
     }
-}
-
-/// Shortest round-trip text of a float, the way a spreadsheet user sees it.
-/// Rust's `Display` for `f64` is the shortest text that parses back to the same float
-/// and never uses an exponent, which is exactly what exact-cent conversion needs.
-pub fn format_number(number: f64) -> String {
-    if number == 0.0 {
-        // Prints `-0` otherwise.
-        return "0".to_string();
-    }
-    format!("{number}")
 }
 
 impl fmt::Display for Cell {

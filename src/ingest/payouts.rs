@@ -2,12 +2,12 @@
 //! read are rejected with their location; payouts are few, so they are kept in memory.
 
 use super::cell::Cell;
-use super::contracts::normalize_currency;
 use super::header::{ColumnMap, ColumnSpec, is_blank, optional, required};
 use super::table::TableVisitor;
 use super::value::{self, ValueError};
 use crate::domain::contract::{InvoiceKind, PayoutKind};
 use crate::domain::controls::LedgerTable;
+use crate::domain::currency::normalize_currency;
 use crate::domain::location::Location;
 use crate::domain::payout::{Invoice, Payout};
 use rust_decimal::Decimal;

@@ -14,11 +14,11 @@
 //! parts' results are merged in file order, so the audit's outputs are the same however
 //! many threads read them.
 
-use super::table::FileDigest;
 use super::table::{
-    SNIFF_BYTES, TableError, TableVisitor, TextEncoding, delimiter_for, hex, records,
+    FileDigest, SNIFF_BYTES, TableError, TableVisitor, TextEncoding, delimiter_for, read_records,
     sniff_encoding,
 };
+use crate::domain::digest::hex;
 use crate::domain::location::Location;
 use sha2::{Digest, Sha256};
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -268,7 +268,7 @@ pub fn read_part(
     if index == 0 {
         visitor.begin_table(&location);
     }
-    records::read_records(&mut buffered, plan.delimiter, part.lines_before, visitor);
+    read_records(&mut buffered, plan.delimiter, part.lines_before, visitor);
     Ok(())
 }
 

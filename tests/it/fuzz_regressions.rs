@@ -692,7 +692,12 @@ fn cell_references_calamine_would_overflow_on_are_refused_cleanly() {
         std::fs::write(&path, bodies::xlsx_from_fragments(input)).unwrap();
         let _ = bodies::take_panics();
         let mut rows = Rows(0);
-        let result = table::read_file(&path, "fuzz.xlsx".into(), &mut rows);
+        let result = table::read_file(
+            &path,
+            "fuzz.xlsx".into(),
+            &mut rows,
+            &table::Limits::DEFAULT,
+        );
         let panics = bodies::take_panics();
         assert!(panics.is_empty(), "{file}: {panics:?}");
         match result {

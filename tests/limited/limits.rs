@@ -550,7 +550,7 @@ fn a_cell_reference_calamine_would_overflow_on_refuses_its_file_without_a_panic(
     // calamine 0.38 reads `<c r="A99999999999">` and `<row r="7954393784">` into a u32
     // unchecked: with overflow checks (this test build) that panicked inside calamine, and
     // a release build silently wrapped the row. The reader now checks every reference
-    // before calamine reads the sheet (src/ingest/table/xlsx.rs) and refuses the file,
+    // before calamine reads the sheet (src/ingest/table/cell_references.rs) and refuses the file,
     // naming sheet, part and reference, in every build and without a panic.
     let cell = |column: &str, text: &str| {
         format!(r#"<c r="{column}1" t="inlineStr"><is><t>{text}</t></is></c>"#)

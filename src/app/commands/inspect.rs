@@ -205,7 +205,8 @@ pub fn read(
     let shown: Arc<str> = Arc::from(path.display().to_string().as_str());
     let digest: FileDigest = {
         let mut reader = BillingReader::new(layouts, &mut collector);
-        let digest = table::read_file(path, shown.clone(), &mut reader);
+        // `inspect` has no --config: the default limits.
+        let digest = table::read_file(path, shown.clone(), &mut reader, &table::Limits::DEFAULT);
         // Ends the last table (a header still being looked for is reported).
         let _ = reader.into_sink();
         digest?

@@ -1,12 +1,59 @@
 //! The hostile-input limits of the table reader, as one value: the defaults are the
-//! constants of [`super`] (`MAX_SPREADSHEET_BYTES`, …); the `[limits]` table of an
-//! `audit.toml` changes them for a run (see `crate::app::settings`).
+//! constants below (`MAX_SPREADSHEET_BYTES`, …); the `[limits]` table of an `audit.toml`
+//! changes them for a run (see `crate::app::settings`). The run's limits are passed to
+//! every reader ([`super::read_file`]): nothing here is global.
 //!
 //! Every limit refuses a whole file (or, for [`Limits::sheet_columns`], one row) with an
 //! error naming what was measured, the limit and the key that sets it; none is ever
 //! applied by dropping data silently.
 
-use std::sync::RwLock;
+// The defaults of [`Limits`]: a run changes them with the `[limits]` table of its
+// `audit.toml` (README, "Nightly runs"); the key of each is named where it is used.
+
+/// Spreadsheets are read whole by calamine; refuse files so large that this alone
+/// would threaten memory. CSV files stream and have no such limit.
+/// (`whole_workbook_size`.)
+pub const MAX_SPREADSHEET_BYTES: u64 = 256 * 1024 * 1024;
+
+/// XLSX and XLSB files stream their sheets from disk, so they may be this large.
+/// (`streamed_workbook_size`.)
+pub const MAX_STREAMED_WORKBOOK_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// A decompressed workbook part larger than this is refused before calamine opens it
+/// (a "zip bomb" inflates a few kilobytes into gigabytes). (`workbook_part_size`.)
+pub const MAX_WORKBOOK_PART_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// calamine holds every shared string in memory; a table larger than this once
+/// decompressed is refused. (`shared_strings_size`.)
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A sheet whose used area has more cells than this is refused. (`sheet_cells`.)
+pub const MAX_SHEET_CELLS: usize = 50_000_000;
+
+/// A worksheet part that inflates past this is refused: sheets stream cell by cell, so
+/// this bounds the time a sheet of empty rows can take, not memory (50 million cells of
+/// about 80 bytes of XML each fit). (`sheet_part_size`.)
+pub const MAX_SHEET_PART_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// calamine's XML reader (quick-xml) holds one whole token in memory — a run of text, a
+/// tag with its attributes, a comment, a CDATA section — however long: a 3 MB workbook
+/// whose one cell inflates to 3 GB of text aborts the process (memory cannot be caught
+/// running out). An XML part with a token longer than this is refused before calamine
+/// opens the file; Excel's own limit, 32,767 characters a cell, is far below it.
+/// (`xml_token_size`.)
+pub const MAX_XML_TOKEN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A member of a zip archive that inflates past this is refused, whatever its header
+/// declares. Rows stream, so memory stays bounded at any size; the cap bounds the time a
+/// "zip bomb" (a few kilobytes inflating without end) can take, while leaving room for
+/// the largest real monthly bill. (`zip_member_size`.)
+pub const MAX_ZIP_MEMBER_BYTES: u64 = 64 * 1024 * 1024 * 1024;
+
+/// The widest spreadsheet row read. Excel's own limit is 16,384 columns; no billing,
+/// contract or ledger layout comes near 1,024, and a row's cost grows with its width (a
+/// hostile sheet could put one far cell in every row). A row with a value past it is
+/// rejected with its place, never read without that value. (`sheet_columns`.)
+pub const MAX_COLUMNS: usize = 1024;
 
 /// What the reader will take from one file before it refuses it. Sizes are bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,35 +90,16 @@ pub const EXCEL_CELLS: u64 = 1_048_576 * 16_384;
 impl Limits {
     /// Today's values, as the constants of the reader state them.
     pub const DEFAULT: Limits = Limits {
-        whole_workbook_bytes: super::MAX_SPREADSHEET_BYTES,
-        streamed_workbook_bytes: super::MAX_STREAMED_WORKBOOK_BYTES,
-        workbook_part_bytes: super::MAX_WORKBOOK_PART_BYTES,
-        shared_strings_bytes: super::MAX_SHARED_STRINGS_BYTES,
-        sheet_part_bytes: super::MAX_SHEET_PART_BYTES,
-        xml_token_bytes: super::MAX_XML_TOKEN_BYTES,
-        zip_member_bytes: super::MAX_ZIP_MEMBER_BYTES,
-        sheet_cells: super::MAX_SHEET_CELLS as u64,
-        sheet_columns: super::MAX_COLUMNS as u32,
+        whole_workbook_bytes: MAX_SPREADSHEET_BYTES,
+        streamed_workbook_bytes: MAX_STREAMED_WORKBOOK_BYTES,
+        workbook_part_bytes: MAX_WORKBOOK_PART_BYTES,
+        shared_strings_bytes: MAX_SHARED_STRINGS_BYTES,
+        sheet_part_bytes: MAX_SHEET_PART_BYTES,
+        xml_token_bytes: MAX_XML_TOKEN_BYTES,
+        zip_member_bytes: MAX_ZIP_MEMBER_BYTES,
+        sheet_cells: MAX_SHEET_CELLS as u64,
+        sheet_columns: MAX_COLUMNS as u32,
     };
-
-    /// The limits every [`super::read_file`] of this process applies: the defaults
-    /// until [`Limits::install`].
-    pub fn current() -> Limits {
-        *PROCESS
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Makes these the limits of every later [`super::read_file`] in this process. The
-    /// pipeline installs the run's limits (`Config::limits`) before it reads anything,
-    /// so every reader of the run — contracts, bills, ledgers, and the evidence packs'
-    /// second pass — applies the same ones; a caller with other limits for one file
-    /// uses [`super::read_file_with`].
-    pub fn install(self) {
-        *PROCESS
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = self;
-    }
 }
 
 impl Default for Limits {
@@ -80,9 +108,7 @@ impl Default for Limits {
     }
 }
 
-static PROCESS: RwLock<Limits> = RwLock::new(Limits::DEFAULT);
-
-/// Which limit a [`super::TableError::TooLarge`] is about: its unit and its key.
+/// Which limit a `TableError::TooLarge` is about: its unit and its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
     /// `whole_workbook_size`.

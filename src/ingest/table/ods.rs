@@ -7,7 +7,8 @@
 //! measures the grid each table would become, in bounded memory; past `sheet_cells`, all
 //! tables together, the file is refused before calamine sees it.
 
-use super::{Limit, Limits, TableError};
+use super::error::TableError;
+use super::limits::{Limit, Limits};
 use crate::domain::location::Location;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Cursor, Read};

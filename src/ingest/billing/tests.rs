@@ -1,0 +1,388 @@
+//! The billing reader on real and hostile tables, and its fast path against the long way.
+
+use super::*;
+use crate::domain::billing::BillingLine;
+use crate::domain::location::Location;
+use crate::ingest::cell::texts;
+use crate::ingest::table::{Fields, TableVisitor};
+use crate::ruleset::Rulesets;
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+
+#[derive(Default)]
+struct Recorder {
+    tables: Vec<(String, Option<String>)>,
+    lines: Vec<(usize, BillingLine<'static>)>,
+    rejected: Vec<(String, String, Option<Decimal>)>,
+    blank: Vec<usize>,
+    above: Vec<usize>,
+    totals: Vec<(usize, Option<Decimal>)>,
+}
+
+fn reader<'r>(
+    rulesets: &'r Rulesets,
+    recorder: &'r mut Recorder,
+) -> BillingReader<'r, &'r mut Recorder> {
+    BillingReader::new(rulesets.billing_layouts().collect(), recorder)
+}
+
+impl BillingSink for &mut Recorder {
+    fn begin_table(&mut self, table: &Location, recognised: Option<&Recognised<'_>>) {
+        self.tables.push((
+            table.to_string(),
+            recognised.map(|recognised| recognised.ruleset.name.clone()),
+        ));
+    }
+    fn above_header(&mut self, row: usize) {
+        self.above.push(row);
+    }
+    fn totals(&mut self, row: usize, net_amount: Option<Decimal>) {
+        self.totals.push((row, net_amount));
+    }
+    fn line(&mut self, row: usize, line: BillingLine<'_>) {
+        let owned = BillingLine {
+            account_id: Cow::Owned(line.account_id.into_owned()),
+            product: line.product.to_string().leak(),
+            order_type: line.order_type.map(|text| Cow::Owned(text.into_owned())),
+            instance_id: line.instance_id.map(|text| Cow::Owned(text.into_owned())),
+            currency: Cow::Owned(line.currency.into_owned()),
+            ..line
+        };
+        self.lines.push((row, owned));
+    }
+    fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>) {
+        self.rejected
+            .push((location.to_string(), reason, net_amount));
+    }
+    fn blank(&mut self, row: usize) {
+        self.blank.push(row);
+    }
+}
+
+#[test]
+fn generic_rows_become_lines_and_bad_rows_are_rejected_with_their_column() {
+    let rulesets = Rulesets::load(None).unwrap();
+    let mut recorder = Recorder::default();
+    let mut reader = reader(&rulesets, &mut recorder);
+    reader.begin_table(&Location::file("bill.csv".into()));
+    reader.row(
+        1,
+        &texts(&[
+            "account_id",
+            "billing_month",
+            "product",
+            "voucher",
+            "net_amount",
+            "currency",
+        ]),
+    );
+    reader.row(
+        2,
+        &texts(&["A1", "2025-03", "云服务器ECS", "", "¥1,234.50", "cny"]),
+    );
+    reader.row(3, &texts(&["", "", "", "", "", ""]));
+    reader.row(4, &texts(&["A1", "2025-13", "ECS", "", "10", "CNY"]));
+    reader.row(5, &texts(&["A1", "2025-03", "ECS", "", "12,34.5x", "CNY"]));
+    reader.into_sink();
+    assert_eq!(
+        recorder.tables,
+        vec![("bill.csv".to_string(), Some("generic".to_string()))]
+    );
+    assert_eq!(recorder.lines.len(), 1);
+    let (row, line) = &recorder.lines[0];
+    assert_eq!(*row, 2);
+    assert_eq!(line.product, "ecs");
+    assert!(line.product_known);
+    assert_eq!(line.net_amount, Decimal::new(123_450, 2));
+    assert_eq!(line.currency, "CNY");
+    assert_eq!(recorder.blank, vec![3]);
+    assert_eq!(recorder.rejected.len(), 2);
+    assert_eq!(recorder.rejected[0].0, "bill.csv:4:billing_month");
+    assert_eq!(
+        recorder.rejected[0].2,
+        Some(Decimal::TEN),
+        "the amount still counts in the control totals"
+    );
+    assert_eq!(recorder.rejected[1].0, "bill.csv:5:net_amount");
+    assert!(
+        recorder.rejected[1].1.contains("12,34.5x"),
+        "{}",
+        recorder.rejected[1].1
+    );
+}
+
+#[test]
+fn the_fast_path_reads_every_row_it_takes_exactly_as_the_long_way() {
+    // Each row goes once through `record` (the fast path) and once through `row` (the
+    // cells): whenever the fast path takes a row, the line must be the same.
+    let rulesets = Rulesets::load(None).unwrap();
+    let header = [
+        "account_id",
+        "billing_month",
+        "date",
+        "product",
+        "order_type",
+        "instance_id",
+        "list_amount",
+        "discount",
+        "voucher",
+        "net_amount",
+        "currency",
+    ];
+    let rows: &[[&str; 11]] = &[
+        [
+            "A1",
+            "2025-03",
+            "2025-03-02",
+            "ECS",
+            "",
+            "i-1",
+            "100",
+            "0",
+            "",
+            "100.00",
+            "CNY",
+        ],
+        [
+            "A1",
+            "2025-03",
+            "",
+            "云服务器ECS",
+            "退款",
+            "",
+            "100",
+            "5",
+            "1",
+            "95",
+            "CNY",
+        ],
+        [
+            " A1 ",
+            "2025-03",
+            "2025-03-02 10:00:00",
+            "rds",
+            "Refund",
+            "",
+            "0",
+            "0",
+            "0",
+            "0",
+            "USD",
+        ],
+        [
+            "A1",
+            "2025-03",
+            "2025-03-02",
+            "Gizmo",
+            "",
+            "",
+            "-0",
+            "",
+            "",
+            "-0.00",
+            "CNY",
+        ],
+        [
+            "A1",
+            "2025/03",
+            "2025-03-02",
+            "ECS",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "1,000.00",
+            "cny",
+        ],
+        [
+            "A1",
+            "2025-03",
+            "2025-02-30",
+            "ECS",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "10",
+            "CNY",
+        ],
+        ["合计", "", "", "", "", "", "", "", "", "10", ""],
+        [
+            "A1",
+            "2025-03",
+            "2025-03-02",
+            "ECS",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "(10)",
+            "CNY",
+        ],
+        [
+            "A1",
+            "2025-13",
+            "2025-03-02",
+            "ECS",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "10",
+            "CNY",
+        ],
+        [
+            "A1",
+            "2025-03",
+            "2025-03-02",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "10",
+            "CNY",
+        ],
+        [
+            "A1",
+            "2025-03",
+            "2025-03-02",
+            "ECS",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "CNY",
+        ],
+        [
+            "A1",
+            "2025-03",
+            "2025-03-02",
+            "ECS",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "10",
+            "",
+        ],
+    ];
+    let read = |fast: bool| {
+        let mut recorder = Recorder::default();
+        let mut reader = reader(&rulesets, &mut recorder);
+        reader.begin_table(&Location::file("bill.csv".into()));
+        reader.row(1, &texts(&header));
+        let mut taken = Vec::new();
+        for (index, row) in rows.iter().enumerate() {
+            let number = index + 2;
+            if fast {
+                let line = row.join(",");
+                let mut bounds = Vec::new();
+                crate::ingest::table::split_plain(line.as_bytes(), b',', &mut bounds);
+                let mut scratch = Vec::new();
+                let padded = Fields::pad(&line, &mut scratch);
+                taken.push(reader.record(number, &Fields::new(&line, padded, &bounds)));
+            } else {
+                reader.row(number, &texts(row));
+            }
+        }
+        reader.into_sink();
+        (recorder.lines, taken)
+    };
+    let (fast_lines, taken) = read(true);
+    let (slow_lines, _) = read(false);
+    for (row, line) in &fast_lines {
+        let slow = slow_lines
+            .iter()
+            .find(|(slow_row, _)| slow_row == row)
+            .map(|(_, line)| line);
+        assert_eq!(Some(line), slow, "row {row}");
+    }
+    // The plain rows were taken; the others were left for the long way.
+    assert_eq!(
+        taken,
+        vec![
+            true, true, true, true, false, false, false, false, false, false, false, false
+        ]
+    );
+}
+
+#[test]
+fn a_value_past_the_headers_last_column_rejects_the_row() {
+    let rulesets = Rulesets::load(None).unwrap();
+    let mut recorder = Recorder::default();
+    let mut reader = reader(&rulesets, &mut recorder);
+    reader.begin_table(&Location::file("bill.csv".into()));
+    reader.row(
+        1,
+        &texts(&[
+            "account_id",
+            "billing_month",
+            "product",
+            "net_amount",
+            "currency",
+        ]),
+    );
+    reader.row(2, &texts(&["A1", "2025-03", "ECS", "10", "CNY", ""]));
+    reader.row(3, &texts(&["A1", "2025-03", "ECS", "1", "234.50", "CNY"]));
+    reader.into_sink();
+    assert_eq!(
+        recorder.lines.len(),
+        1,
+        "an empty trailing field is harmless"
+    );
+    assert_eq!(recorder.rejected.len(), 1);
+    assert_eq!(recorder.rejected[0].0, "bill.csv:3");
+    assert!(
+        recorder.rejected[0]
+            .1
+            .contains("value in column 6, past the header's 5 columns"),
+        "{}",
+        recorder.rejected[0].1
+    );
+}
+
+#[test]
+fn an_unrecognised_header_rejects_the_header_and_every_row() {
+    let rulesets = Rulesets::load(None).unwrap();
+    let mut recorder = Recorder::default();
+    let mut reader = reader(&rulesets, &mut recorder);
+    reader.begin_table(&Location::sheet("bill.xlsx".into(), Some("说明".into())));
+    reader.row(1, &texts(&["说明"]));
+    reader.row(2, &texts(&["这是一个说明"]));
+    reader.into_sink();
+    assert_eq!(recorder.tables[0].1, None, "{:?}", recorder.rejected);
+    assert_eq!(recorder.rejected.len(), 2);
+    assert!(
+        recorder.rejected[0]
+            .1
+            .contains("account_id, billing_month, product, net_amount, currency")
+    );
+}
+
+#[test]
+fn an_unreadable_first_row_still_opens_the_table_it_is_counted_in() {
+    let rulesets = Rulesets::load(None).unwrap();
+    let mut recorder = Recorder::default();
+    let mut reader = reader(&rulesets, &mut recorder);
+    reader.begin_table(&Location::file("bill.csv".into()));
+    reader.unreadable_row(1, "field 2 is not valid UTF-8 although the file is".into());
+    reader.row(2, &texts(&["A1", "2025-01", "ECS", "10", "CNY"]));
+    reader.into_sink();
+    assert_eq!(recorder.tables, vec![("bill.csv".to_string(), None)]);
+    assert_eq!(recorder.rejected.len(), 2);
+    assert_eq!(recorder.rejected[0].0, "bill.csv:1");
+    assert!(
+        recorder.rejected[1]
+            .1
+            .contains("header (row 1) matches no billing format")
+    );
+}

@@ -1,0 +1,29 @@
+//! Loads the contract workbook (SPEC §2.1): sheets `contracts`, `tiers`, `products` and
+//! `schedule`, from one workbook or a folder of CSVs named after the sheets.
+//!
+//! Every problem is collected with its file, sheet, row and column; if there is any, no
+//! contract is returned, because no audit may run on a contract it could not read.
+//!
+//! One file per concern: `load` reads the files and `sheets` sorts their tables into the
+//! four sheets; `columns` names each sheet's columns; `builder` collects every problem
+//! while `assemble` builds the contracts from the sheets, `contract_row` one contract from
+//! its row, `tiers` a tier table and `schedule` an installment schedule; `term` bounds a
+//! contract's length.
+
+mod assemble;
+mod builder;
+mod columns;
+mod contract_row;
+mod error;
+mod load;
+mod schedule;
+mod sheets;
+mod term;
+mod tiers;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{ContractError, ContractErrors};
+pub use load::{ContractBook, ContractFile, load};
+pub use term::{MAX_TERM_YEARS, last_day_of_longest_term};

@@ -1,0 +1,111 @@
+//! A CSV file, or a CSV member of a zip archive: its encoding decided, its bytes hashed,
+//! its records handed to the visitor.
+
+use super::digest::{FileDigest, HashingReader};
+use super::encoding::{DecodingReader, SNIFF_BYTES, TextEncoding, sniff_encoding};
+use super::error::TableError;
+use super::records;
+use super::visitor::TableVisitor;
+use crate::domain::digest::hex;
+use crate::domain::location::Location;
+use sha2::{Digest, Sha256};
+use std::io::{self, BufReader, Cursor, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+pub(super) fn read_csv(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+) -> Result<FileDigest, TableError> {
+    let location = Location::file(file);
+    let io_error = |source| TableError::Io {
+        location: location.clone(),
+        source,
+    };
+    let opened = std::fs::File::open(path).map_err(io_error)?;
+    let mut hashing = HashingReader {
+        inner: opened,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    let delimiter = delimiter_for(path);
+    let encoding = read_csv_stream(&mut hashing, &location, delimiter, visitor)?;
+    // Hash whatever the parser did not need (after a fatal decoding error) so the digest
+    // always covers the whole file.
+    io::copy(&mut hashing, &mut io::sink()).map_err(io_error)?;
+    Ok(FileDigest {
+        sha256: hex(&hashing.hasher.finalize()),
+        bytes: hashing.bytes,
+        encoding: Some(encoding.name()),
+        hidden_sheets: Vec::new(),
+    })
+}
+
+/// Tab for `.tsv`, comma for everything else (`.csv`, `.txt`).
+pub(crate) fn delimiter_for(name: &Path) -> u8 {
+    if name
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("tsv"))
+    {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Reads one CSV table from `input` — a file, or a member of a zip archive as it inflates —
+/// and returns its encoding: decides the encoding from the first bytes, skips a UTF-8 BOM,
+/// transcodes to UTF-8 when needed, then calls `begin_table` with `location` and hands
+/// every row to `visitor`. Only a bounded sample is ever held in memory.
+pub(super) fn read_csv_stream(
+    mut input: impl Read,
+    location: &Location,
+    delimiter: u8,
+    visitor: &mut dyn TableVisitor,
+) -> Result<TextEncoding, TableError> {
+    // Read the sample to the full length even when the source returns short reads (an
+    // inflating zip member does): a sample cut early would look like the end of the
+    // file, and a character cut in two there would make UTF-8 look undecodable.
+    let mut sample = Vec::with_capacity(SNIFF_BYTES);
+    input
+        .by_ref()
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut sample)
+        .map_err(|source| TableError::Io {
+            location: location.clone(),
+            source,
+        })?;
+    let at_end = sample.len() < SNIFF_BYTES;
+    let encoding = sniff_encoding(&sample, at_end).map_err(|offset| TableError::Encoding {
+        location: location.clone(),
+        offset,
+    })?;
+    let mut head = Cursor::new(sample);
+    if encoding == TextEncoding::Utf8Bom {
+        head.set_position(3);
+    }
+    let mut buffered = BufReader::with_capacity(64 * 1024, head.chain(input));
+    visitor.begin_table(location);
+    match encoding {
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+            read_csv_records(&mut buffered, delimiter, visitor);
+        }
+        TextEncoding::Utf16Le | TextEncoding::Utf16Be | TextEncoding::Gb18030 => {
+            let label = match encoding {
+                TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
+                TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
+                _ => encoding_rs::GB18030,
+            };
+            let mut decoding = DecodingReader::new(buffered, label);
+            read_csv_records(&mut decoding, delimiter, visitor);
+        }
+    }
+    Ok(encoding)
+}
+
+/// Parses CSV records from UTF-8 bytes. Ragged rows are passed through as they are (the
+/// loader rejects them by column); a decoding failure ends the file at that row.
+fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn TableVisitor) {
+    records::read_records(input, delimiter, 0, visitor);
+}

@@ -1,0 +1,116 @@
+//! Reading a file by its type: CSV, spreadsheet or zip archive, with the limits of the
+//! run, inside the panic guard.
+
+use super::containment::contain;
+use super::csv_file::read_csv;
+use super::digest::FileDigest;
+use super::error::TableError;
+use super::fields::Fields;
+use super::limits::Limits;
+use super::visitor::TableVisitor;
+use super::workbook::read_spreadsheet;
+use super::zip_archive::read_zip;
+use crate::domain::location::Location;
+use crate::ingest::cell::Cell;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Reads every table in `path`, calling `visitor` for each row: a CSV file is one table, a
+/// workbook one per visible sheet, a zip archive one per member (CSV members are read,
+/// others reported as unreadable), in member-name order.
+///
+/// `limits` are the run's: what the reader takes from one file before it refuses it.
+///
+/// A panic while reading (calamine has had panics on malformed XLS/XLSB files) is caught
+/// and returned as [`TableError::Crashed`], so one bad file never ends the whole audit;
+/// rows handed to the visitor before it stay counted.
+///
+/// # Errors
+/// When the file cannot be opened, its type or encoding is not supported, the workbook is
+/// unreadable or over the size limits, a zip archive or one of its CSV members cannot be
+/// opened or decompressed, or the reader crashed. Bad rows are not errors:
+/// they go to [`TableVisitor::unreadable_row`] — a spreadsheet row with a value past
+/// `limits.sheet_columns` among them.
+pub fn read_file(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+    limits: &Limits,
+) -> Result<FileDigest, TableError> {
+    contain(file.clone(), || read_by_type(path, file, visitor, limits))
+}
+
+/// Reads `path` as its extension says, unguarded.
+fn read_by_type(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+    limits: &Limits,
+) -> Result<FileDigest, TableError> {
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    // Spreadsheets and zip archives may be refused part-way (a sheet or member measured
+    // as it streams): the rows handed over by then are counted, and the error says so.
+    let mut counting = Counting {
+        inner: visitor,
+        rows: 0,
+    };
+    let mut result = match extension.as_str() {
+        "csv" | "txt" | "tsv" => return read_csv(path, file, counting.inner),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+            read_spreadsheet(path, file, &extension, &mut counting, limits)
+        }
+        "zip" => read_zip(path, file, &mut counting, limits.zip_member_bytes),
+        _ => Err(TableError::UnsupportedType {
+            location: Location::file(file),
+        }),
+    };
+    if let Err(TableError::TooLarge { partial, .. }) = &mut result {
+        *partial = counting.rows > 0;
+    }
+    result
+}
+
+/// Passes everything on, counting the rows handed over.
+struct Counting<'v> {
+    inner: &'v mut dyn TableVisitor,
+    rows: u64,
+}
+
+impl TableVisitor for Counting<'_> {
+    fn begin_table(&mut self, table: &Location) {
+        self.inner.begin_table(table);
+    }
+
+    fn row(&mut self, number: usize, cells: &[Cell]) {
+        self.rows += 1;
+        self.inner.row(number, cells);
+    }
+
+    fn unreadable_row(&mut self, number: usize, why: String) {
+        self.rows += 1;
+        self.inner.unreadable_row(number, why);
+    }
+
+    fn record(&mut self, number: usize, fields: &Fields<'_>) -> bool {
+        let taken = self.inner.record(number, fields);
+        self.rows += u64::from(taken);
+        taken
+    }
+}
+
+/// True for file names this module can read (used when walking folders).
+pub fn is_table_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|extension| {
+            matches!(
+                extension.as_str(),
+                "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "zip"
+            )
+        })
+}

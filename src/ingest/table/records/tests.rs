@@ -1,0 +1,238 @@
+//! The record reader against the `csv` crate, on plain, quoted, random and long input.
+
+use super::*;
+use crate::domain::location::Location;
+
+/// What a reader handed on: `(row, fields)` for records, `(row, reason)` for
+/// unreadable rows.
+#[derive(Default, Debug, PartialEq)]
+struct Seen {
+    records: Vec<(usize, Vec<String>)>,
+    unreadable: Vec<(usize, String)>,
+}
+
+impl TableVisitor for Seen {
+    fn begin_table(&mut self, _table: &Location) {}
+    fn row(&mut self, number: usize, _cells: &[Cell]) {
+        self.unreadable.push((number, "a row".into()));
+    }
+    fn unreadable_row(&mut self, number: usize, why: String) {
+        self.unreadable.push((number, why));
+    }
+    fn record(&mut self, number: usize, fields: &Fields<'_>) -> bool {
+        let fields = (0..fields.len())
+            .map(|index| fields.get(index).expect("a field").to_string())
+            .collect();
+        self.records.push((number, fields));
+        true
+    }
+}
+
+/// The same bytes read by the `csv` crate, numbered as the reader numbers rows (the
+/// reader this module replaced did exactly this).
+fn reference(bytes: &[u8], lines_before: usize) -> Seen {
+    let mut seen = Seen::default();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(LineEnds::new(bytes));
+    let mut record = csv::ByteRecord::new();
+    let mut last_line = lines_before;
+    while reader.read_byte_record(&mut record).expect("in memory") {
+        let end_line = lines_before + reader.position().line() as usize;
+        let inner_breaks = memchr::memchr_iter(b'\n', record.as_slice()).count();
+        let line = end_line.saturating_sub(1 + inner_breaks).max(last_line + 1);
+        last_line = line;
+        if inner_breaks > 0
+            && let Some(field) = swallowed_rows(&record, b',')
+        {
+            let trailing = usize::from(
+                record
+                    .iter()
+                    .next_back()
+                    .is_some_and(|field| field.ends_with(b"\n")),
+            );
+            let last = line + inner_breaks - trailing;
+            last_line = last;
+            seen.unreadable.push((line, format!("swallowed {field}")));
+            for swallowed in line + 1..=last {
+                seen.unreadable.push((swallowed, "swallowed".into()));
+            }
+            continue;
+        }
+        let fields = record
+            .iter()
+            .map(|field| String::from_utf8(field.to_vec()).expect("UTF-8 input"))
+            .collect();
+        seen.records.push((line, fields));
+    }
+    seen
+}
+
+fn read(bytes: &[u8], lines_before: usize) -> Seen {
+    let mut seen = Seen::default();
+    let mut input: &[u8] = bytes;
+    read_records(&mut input, b',', lines_before, &mut seen);
+    // Only the swallowed rows' first reason differs in wording: compare the places.
+    for (_, why) in &mut seen.unreadable {
+        if let Some(field) = why
+            .strip_prefix("field ")
+            .and_then(|rest| rest.split(' ').next())
+        {
+            *why = format!("swallowed {field}");
+        } else if why.starts_with("swallowed") {
+            *why = "swallowed".into();
+        }
+    }
+    seen
+}
+
+/// Asserts `text` reads as the `csv` crate reads it.
+fn reads_as_the_csv_crate(text: &[u8]) {
+    assert_eq!(
+        read(text, 0),
+        reference(text, 0),
+        "{:?}",
+        String::from_utf8_lossy(text)
+    );
+}
+
+#[test]
+fn plain_lines_split_at_every_delimiter_whatever_their_length() {
+    for length in 0..70 {
+        let line: String = (0..length)
+            .map(|index| if index % 3 == 2 { ',' } else { 'x' })
+            .collect();
+        reads_as_the_csv_crate(format!("{line}\n{line}\n").as_bytes());
+    }
+}
+
+#[test]
+fn quoted_fields_line_breaks_and_empty_lines_read_as_the_csv_crate_reads_them() {
+    let cases: [&[u8]; 14] = [
+        b"\"a\",\"b\"\n\"\",\"\"\n\"2024-01\",\"48.92\",x\n",
+        b"\"a\"b,c\n",
+        b" \"a\",b\n",
+        b"\"a\"\"b\",c\n",
+        b"\",\"\n\"\n",
+        b"a,b\n\"x,y\",z\n",
+        b"a,\"b\nc\",d\ne,f\n",
+        b"\n\na,b\n\n\nc\n",
+        b"a,b\r\nc,d\re,f",
+        b"a,\"b\"\"c\",d\n",
+        b"a,d\"e,f\n\"g\"h,i\n",
+        b"a,\"b\nc,d\ne,f\n",
+        b"\xE8\xAE\xA1,\xE8\xAE\xA1\n\"\xE8\xAE\xA1\",x\n",
+        b"last line without an end",
+    ];
+    for case in cases {
+        for lines_before in [0, 41] {
+            assert_eq!(
+                read(case, lines_before),
+                reference(case, lines_before),
+                "{:?}",
+                String::from_utf8_lossy(case)
+            );
+        }
+    }
+}
+
+#[test]
+fn random_csv_reads_as_the_csv_crate_reads_it() {
+    // Short texts over the bytes that matter, many of each: every mix of quotes,
+    // delimiters, line ends of all kinds and multi-byte characters, across the
+    // 16-byte steps of the scan.
+    let alphabet = [
+        "a",
+        "bc",
+        " ",
+        ",",
+        ",",
+        "\"",
+        "\n",
+        "\r",
+        "\r\n",
+        "计",
+        "0123456789",
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..20_000 {
+        let length = next() % 40;
+        let text: String = (0..length)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        reads_as_the_csv_crate(text.as_bytes());
+    }
+}
+
+#[test]
+fn a_record_longer_than_the_buffer_grows_it() {
+    let long = "x".repeat(READ_BYTES * 3);
+    reads_as_the_csv_crate(format!("a,b\n{long},\"{long}\n{long}\"\nc,d\n").as_bytes());
+}
+
+/// A source that returns a few bytes per read, as an inflating zip member can.
+struct Trickle<'a>(&'a [u8]);
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let count = out.len().min(self.0.len()).min(7);
+        out[..count].copy_from_slice(&self.0[..count]);
+        self.0 = &self.0[count..];
+        Ok(count)
+    }
+}
+
+#[test]
+fn long_records_from_a_trickling_source_are_read_once_not_once_per_read() {
+    // 2 MB in one quoted field and 2 MB in one plain line, 7 bytes per read: scanning
+    // each again from its start after every read would take hours.
+    let long = "y".repeat(2 * 1024 * 1024);
+    let text = format!("a,\"{long}\"\n{long},b\nc,d\n");
+    let mut seen = Seen::default();
+    let mut input = Trickle(text.as_bytes());
+    read_records(&mut input, b',', 0, &mut seen);
+    assert_eq!(seen, reference(text.as_bytes(), 0));
+    assert_eq!(seen.records.len(), 3);
+}
+
+/// A source that fails after its bytes, as a decoder meeting bad bytes does.
+struct FailsAfter<'a>(&'a [u8]);
+
+impl Read for FailsAfter<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other("undecodable bytes"));
+        }
+        let count = out.len().min(self.0.len());
+        out[..count].copy_from_slice(&self.0[..count]);
+        self.0 = &self.0[count..];
+        Ok(count)
+    }
+}
+
+#[test]
+fn a_read_error_keeps_the_lines_read_before_it_and_names_the_next_row() {
+    // Three whole lines, then half of one (plain or quoted) when the source fails.
+    for cut in ["d,e", "\"d,e"] {
+        let text = format!("a,b\n\"c\",1\n\nf,g\n{cut}");
+        let mut seen = Seen::default();
+        let mut input = FailsAfter(text.as_bytes());
+        read_records(&mut input, b',', 10, &mut seen);
+        let numbers: Vec<usize> = seen.records.iter().map(|(number, _)| *number).collect();
+        assert_eq!(numbers, vec![11, 12, 14], "{cut}");
+        assert_eq!(seen.unreadable.len(), 1, "{cut}");
+        assert_eq!(seen.unreadable[0].0, 15, "{cut}");
+        assert!(
+            seen.unreadable[0]
+                .1
+                .contains("cannot be read past here: undecodable bytes")
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! CSV files: encodings, line ends, quoting, undecodable bytes.
+
+use super::super::csv_file::read_csv_stream;
+use super::super::encoding::{SNIFF_BYTES, TextEncoding};
+use super::super::line_ends::LineEnds;
+use super::{Collect, read_bytes, text_cells};
+use crate::domain::location::Location;
+use crate::ingest::cell::Cell;
+use crate::ingest::table::TableError;
+use std::io::{self, Read};
+
+#[test]
+fn the_same_content_reads_alike_in_every_encoding() {
+    let text = "账号,金额\nA1,\"1,234.50\"\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(text.as_bytes());
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let expected = vec![
+        (
+            1,
+            vec![Cell::Text("账号".into()), Cell::Text("金额".into())],
+        ),
+        (
+            2,
+            vec![Cell::Text("A1".into()), Cell::Text("1,234.50".into())],
+        ),
+    ];
+    for (bytes, encoding) in [
+        (text.as_bytes().to_vec(), "UTF-8"),
+        (bom, "UTF-8 with BOM"),
+        (gbk.into_owned(), "GB18030"),
+        (utf16, "UTF-16LE"),
+    ] {
+        let (result, collect) = read_bytes("bill.csv", &bytes);
+        let digest = result.unwrap();
+        assert_eq!(digest.encoding, Some(encoding));
+        assert_eq!(digest.bytes, bytes.len() as u64);
+        assert_eq!(collect.rows, expected, "{encoding}");
+    }
+}
+
+#[test]
+fn rows_keep_their_numbers_with_windows_line_ends_and_quoted_newlines() {
+    let (result, collect) = read_bytes("bill.csv", b"a,b\r\n1,2\r\n\r\n3,\"x\r\ny\"\r\n4,5\r\n");
+    result.unwrap();
+    let numbers: Vec<usize> = collect.rows.iter().map(|(number, _)| *number).collect();
+    assert_eq!(numbers, vec![1, 2, 4, 6]);
+    assert_eq!(collect.rows[2].1[1], Cell::Text("x\ny".into()));
+    let mut tiny = LineEnds::new(&b"a\r\nb\rc"[..]);
+    let mut out = Vec::new();
+    let mut byte = [0u8; 1];
+    while tiny.read(&mut byte).unwrap() == 1 {
+        out.push(byte[0]);
+    }
+    assert_eq!(out, b"a\nb\nc\n");
+}
+
+#[test]
+fn an_unclosed_quote_rejects_every_line_it_swallows() {
+    let (result, collect) = read_bytes("bill.csv", b"a,b\n1,\"2\n3,4\n5,6\n");
+    result.unwrap();
+    assert_eq!(collect.rows.len(), 1, "only the header is read");
+    let lines: Vec<usize> = collect.bad.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, vec![2, 3, 4]);
+    assert!(
+        collect.bad[0].1.contains("missing closing quote"),
+        "{}",
+        collect.bad[0].1
+    );
+    // A legitimate multi-line note without delimiters is still one row.
+    let (_, collect) = read_bytes("bill.csv", b"a,b\n1,\"line one\nline two\"\n");
+    assert_eq!(collect.rows.len(), 2);
+    assert!(collect.bad.is_empty());
+}
+
+/// Hands out at most `.1` bytes a call, as a decompressor or a buffer may.
+struct ShortReads<'a>(&'a [u8], usize);
+
+impl Read for ShortReads<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let count = buffer.len().min(self.0.len()).min(self.1);
+        buffer[..count].copy_from_slice(&self.0[..count]);
+        self.0 = &self.0[count..];
+        Ok(count)
+    }
+}
+
+#[test]
+fn a_sample_cut_by_a_short_read_is_not_mistaken_for_another_encoding() {
+    // A zip member comes as it inflates, in reads of any length; a sniff sample cut
+    // by one in the middle of a character must not look like undecodable text.
+    let text = format!("产品,金额\n{}", "云服务器,1.00\n".repeat(40_000));
+    assert!(text.len() > 2 * SNIFF_BYTES);
+    let table = Location::sheet("bill.zip".into(), Some("part_1.csv".into()));
+    // The first read ends one byte into the first `云`.
+    let cut = text.find('云').unwrap() + 1;
+    let mut collect = Collect::default();
+    let short = ShortReads(text.as_bytes(), cut);
+    let encoding = read_csv_stream(short, &table, b',', &mut collect).unwrap();
+    assert_eq!(encoding, TextEncoding::Utf8);
+    assert_eq!(collect.rows.len(), 40_001);
+    assert!(collect.bad.is_empty());
+    assert_eq!(
+        collect.rows[40_000],
+        (40_001, text_cells(&["云服务器", "1.00"]))
+    );
+}
+
+#[test]
+fn undecodable_bytes_are_an_error_not_replacement_characters() {
+    let (result, _) = read_bytes("bad.csv", b"a,b\n\xff\xff\xff,1\n");
+    assert!(matches!(result, Err(TableError::Encoding { .. })));
+}
+
+#[test]
+fn unknown_extensions_are_refused() {
+    let (result, _) = read_bytes("bill.pdf", b"%PDF");
+    assert!(matches!(result, Err(TableError::UnsupportedType { .. })));
+}

@@ -1,0 +1,232 @@
+//! Validation of a ruleset file: every value in range, every billing field known, every
+//! alias pointing at one product. Each error names the file and the key.
+
+use super::error::RulesetError;
+use super::field::BillingField;
+use super::format::{BillingFormat, FieldColumns};
+use super::header::normalize_header;
+use super::rules::Ruleset;
+use super::toml_file::{Alternatives, ColumnsFile, RulesetFile};
+use crate::domain::currency::normalize_currency;
+use crate::domain::digest::sha256_hex;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+impl Ruleset {
+    /// Parses and validates one ruleset file.
+    ///
+    /// # Errors
+    /// On TOML syntax errors, unknown keys, unknown billing fields, negative values and
+    /// aliases that point at two products.
+    pub fn parse(name: &str, origin: &str, text: &str) -> Result<Ruleset, RulesetError> {
+        let file: RulesetFile = toml::from_str(text).map_err(|error| RulesetError::Syntax {
+            path: origin.to_string(),
+            message: error.to_string().trim_end().replace('\n', " "),
+        })?;
+        let invalid = |key: &str, message: String| RulesetError::Invalid {
+            path: origin.to_string(),
+            key: key.to_string(),
+            message,
+        };
+        let tolerance = match &file.defaults.tolerance {
+            None => Decimal::new(1, 2),
+            Some(number) => number
+                .to_decimal()
+                .filter(|tolerance| *tolerance >= Decimal::ZERO)
+                .ok_or_else(|| {
+                    invalid(
+                        "defaults.tolerance",
+                        "expected an amount of 0 or more, such as \"0.01\"".into(),
+                    )
+                })?,
+        };
+        let grace_days = file.defaults.grace_days.unwrap_or(0);
+        if grace_days < 0 {
+            return Err(invalid(
+                "defaults.grace_days",
+                "expected 0 or more days".into(),
+            ));
+        }
+        let invoice_window_days = file.defaults.invoice_window_days.unwrap_or(30);
+        if invoice_window_days < 0 {
+            return Err(invalid(
+                "defaults.invoice_window_days",
+                "expected 0 or more days".into(),
+            ));
+        }
+        let format = if file.billing.is_empty() {
+            None
+        } else {
+            Some(parse_format(&file, &invalid)?)
+        };
+        let mut product_aliases = HashMap::new();
+        for (canonical, aliases) in &file.products.aliases {
+            for alias in std::iter::once(canonical).chain(aliases) {
+                let key = alias.trim().to_lowercase();
+                if let Some(previous) = product_aliases.insert(key, canonical.clone())
+                    && previous != *canonical
+                {
+                    return Err(invalid(
+                        &format!("products.aliases.{canonical}"),
+                        format!("alias `{alias}` is also an alias of `{previous}`"),
+                    ));
+                }
+            }
+        }
+        let mut coefficients = BTreeMap::new();
+        for (product, number) in &file.products.coefficients {
+            let coefficient = number
+                .to_decimal()
+                .filter(|coefficient| *coefficient >= Decimal::ZERO)
+                .ok_or_else(|| {
+                    invalid(
+                        &format!("products.coefficients.{product}"),
+                        "expected a coefficient of 0 or more, such as \"0.5\"".into(),
+                    )
+                })?;
+            coefficients.insert(product.trim().to_lowercase(), coefficient);
+        }
+        Ok(Ruleset {
+            name: name.to_string(),
+            provider: file.provider.trim().to_lowercase(),
+            description: file.description,
+            tolerance,
+            grace_days,
+            invoice_window_days,
+            rounding: file.defaults.rounding.unwrap_or_default(),
+            format,
+            product_aliases,
+            coefficients,
+            origin: origin.to_string(),
+            sha256: sha256_hex(text.as_bytes()),
+        })
+    }
+}
+
+/// Validates the `[billing]` and `[format]` tables.
+fn parse_format(
+    file: &RulesetFile,
+    invalid: &dyn Fn(&str, String) -> RulesetError,
+) -> Result<BillingFormat, RulesetError> {
+    let mut columns = BTreeMap::new();
+    for (key, spec) in &file.billing {
+        let key_path = format!("billing.{key}");
+        let field = BillingField::from_name(key).ok_or_else(|| {
+            let known: Vec<&str> = BillingField::ALL.iter().map(|field| field.name()).collect();
+            invalid(
+                &key_path,
+                format!(
+                    "unknown billing field; expected one of {}",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let names: Vec<Vec<String>> = match spec {
+            ColumnsFile::Column(names) => vec![names.clone()],
+            ColumnsFile::Sum { sum } => {
+                if !field.is_amount() {
+                    return Err(invalid(
+                        &key_path,
+                        "only amount fields (list_amount, discount, voucher, net_amount) can be a sum of columns".into(),
+                    ));
+                }
+                sum.iter().map(Alternatives::names).collect()
+            }
+        };
+        if names.is_empty()
+            || names
+                .iter()
+                .any(|alternatives| alternatives.iter().all(|name| name.trim().is_empty()))
+        {
+            return Err(invalid(
+                &key_path,
+                "expected at least one header name".into(),
+            ));
+        }
+        let normalized = names
+            .iter()
+            .map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(|name| normalize_header(name))
+                    .collect()
+            })
+            .collect();
+        columns.insert(field, FieldColumns { names, normalized });
+    }
+    let format = &file.format;
+    let signature: Vec<Vec<String>> = format.signature.iter().map(Alternatives::names).collect();
+    if signature.iter().any(Vec::is_empty) {
+        return Err(invalid(
+            "format.signature",
+            "expected a header name (or a list of alternatives) in every entry".into(),
+        ));
+    }
+    let currency = match &format.currency {
+        None => None,
+        Some(code) => Some(
+            normalize_currency(code)
+                .map(std::borrow::Cow::into_owned)
+                .ok_or_else(|| {
+                    invalid(
+                        "format.currency",
+                        format!("expected an ISO currency code such as CNY, found `{code}`"),
+                    )
+                })?,
+        ),
+    };
+    let parsed = BillingFormat {
+        label: format
+            .label
+            .clone()
+            .unwrap_or_else(|| file.description.clone()),
+        signature_normalized: signature
+            .iter()
+            .map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(|name| normalize_header(name))
+                    .collect()
+            })
+            .collect(),
+        signature,
+        excludes_normalized: format
+            .excludes
+            .iter()
+            .map(|name| normalize_header(name))
+            .collect(),
+        excludes: format.excludes.clone(),
+        columns,
+        date_order: format.date_order,
+        billing_month: format.billing_month,
+        month_from_date: format.month_from_date,
+        blank: format
+            .blank
+            .iter()
+            .map(|word| word.trim().to_string())
+            .collect(),
+        currency,
+        refunds: format
+            .refunds
+            .iter()
+            .map(|word| word.trim().to_lowercase())
+            .filter(|word| !word.is_empty())
+            .collect(),
+    };
+    for field in BillingField::ALL {
+        if parsed.requires(field) && !parsed.columns.contains_key(&field) {
+            let hint = match field {
+                BillingField::Currency => " (or set format.currency for exports without one)",
+                BillingField::BillingMonth => {
+                    " (or set format.month_from_date = true and map billing.date)"
+                }
+                _ => "",
+            };
+            return Err(invalid(
+                &format!("billing.{}", field.name()),
+                format!("a billing format must map this field{hint}"),
+            ));
+        }
+    }
+    Ok(parsed)
+}

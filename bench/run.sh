@@ -40,6 +40,11 @@
 # of the $THREADS-thread audit, the fastest is reported), DATA (target/bench-data),
 # RESULTS (target/bench-results), SKIP_DUCKDB=1. The machine is shared: the load average
 # before each data set is printed, and REPEAT=3 takes the best of three.
+#
+# BEFORE=PATH compares with another build side by side (e.g. of an earlier commit): its
+# audits run interleaved with this build's, $REPEAT each, and a second table gives both
+# times, both peaks and their ratios, and whether the two builds wrote byte-identical
+# report folders (the script exits 1 when they did not).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -54,6 +59,7 @@ REPEAT=${REPEAT:-1}
 DATA=${DATA:-target/bench-data}
 RESULTS=${RESULTS:-target/bench-results}
 SKIP_DUCKDB=${SKIP_DUCKDB:-0}
+BEFORE=${BEFORE:-}
 VENV=target/bench-venv
 AS_OF=2026-06-30
 
@@ -121,12 +127,12 @@ print(sum(control["read"]["rows"] for control in controls))' "$1/findings.json" 
 }
 
 # Runs the audit under /usr/bin/time -v; exit status 0 (clean) and 1 (findings) are both
-# a completed audit.
+# a completed audit. BINARY (default $AUDIT) is the build that runs.
 audit() {
     local dir=$1 out=$2 threads=$3 time_file=$4
     rm -rf "$out"
     local status=0
-    /usr/bin/time -v -o "$time_file" "$AUDIT" run --contracts "$dir/contracts.xlsx" --billing "$dir/billing" \
+    /usr/bin/time -v -o "$time_file" "${BINARY:-$AUDIT}" run --contracts "$dir/contracts.xlsx" --billing "$dir/billing" \
         --payouts "$dir/payouts.csv" --as-of "$AS_OF" --out "$out" "${QUIET[@]}" --threads "$threads" ||
         status=$?
     if ((status > 1)); then
@@ -137,6 +143,7 @@ audit() {
 
 FORMAT='%-22s %9s %6s %5s %7s %9s %6s %7s %7s %5s %7s %6s %7s %7s %7s %7s %7s\n'
 ROWS=()
+BEFORE_ROWS=()
 NOTES=()
 FAILED=no
 for dataset in "${DATASETS[@]}"; do
@@ -161,6 +168,8 @@ for dataset in "${DATASETS[@]}"; do
     # The fastest of $REPEAT runs on $THREADS threads, and one on 1 thread.
     audit_s=""
     rss=0
+    before_s=""
+    before_rss=0
     for ((attempt = 1; attempt <= REPEAT; attempt++)); do
         echo "== $name: audit, $THREADS threads (load $(cut -d' ' -f1 /proc/loadavg))" >&2
         audit "$dir" "$run/out-t$THREADS" "$THREADS" "$run/audit-t$THREADS-$attempt.time"
@@ -170,7 +179,30 @@ for dataset in "${DATASETS[@]}"; do
             audit_s=$seconds
         fi
         if ((peak > rss)); then rss=$peak; fi
+        if [[ -n $BEFORE ]]; then
+            echo "== $name: the BEFORE build, $THREADS threads" >&2
+            BINARY=$BEFORE audit "$dir" "$run/before-t$THREADS" "$THREADS" "$run/before-t$THREADS-$attempt.time"
+            seconds=$(wall_seconds "$run/before-t$THREADS-$attempt.time")
+            peak=$(peak_mib "$run/before-t$THREADS-$attempt.time")
+            if [[ -z $before_s ]] || awk -v a="$seconds" -v b="$before_s" 'BEGIN { exit !(a < b) }'; then
+                before_s=$seconds
+            fi
+            if ((peak > before_rss)); then before_rss=$peak; fi
+        fi
     done
+    if [[ -n $BEFORE ]]; then
+        # Evidence packs moved from evidence/<contract>/ to packs/<contract>/ (issue 12);
+        # an older build's packs are compared where this build writes them.
+        if diff -r -q "$run/out-t$THREADS" "$run/before-t$THREADS" >"$run/before-diff.txt"; then
+            same_before=yes
+        else
+            same_before=NO
+            FAILED=yes
+            NOTES+=("$name: the reports of $BEFORE differ from this build's ($run/before-diff.txt)")
+        fi
+        BEFORE_ROWS+=("$(printf '%-22s %9s %9s %7s %9s %9s %7s %5s\n' "$name" "$before_s" "$audit_s" \
+            "$(ratio "$audit_s" "$before_s")" "$before_rss" "$rss" "$(ratio "$rss" "$before_rss")" "$same_before")")
+    fi
     echo "== $name: audit, 1 thread" >&2
     audit "$dir" "$run/out-t1" 1 "$run/audit-t1.time"
     audit1_s=$(wall_seconds "$run/audit-t1.time")
@@ -245,6 +277,12 @@ done
     echo "bare_s: split + csv ByteRecord parse (calamine cell stream for .xlsx) only; /bare = audit_s / bare_s;"
     echo "dec_s, dbl_s: DuckDB's GROUP BY with amounts as DECIMAL(38,8) and as DOUBLE;"
     echo "dec/aud, dbl/aud = DuckDB seconds / audit_s (above 1: the auditor is faster)."
+    if [[ -n $BEFORE ]]; then
+        echo
+        echo "side by side with $BEFORE (best of $REPEAT each, interleaved):"
+        printf '%-22s %9s %9s %7s %9s %9s %7s %5s\n' data before_s after_s ratio before_MiB after_MiB ratio same
+        printf '%s\n' "${BEFORE_ROWS[@]}"
+    fi
     printf '%s\n' "${NOTES[@]}"
 } | tee "$RESULTS/summary.txt"
 

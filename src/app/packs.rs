@@ -16,7 +16,7 @@ use crate::app::config::Config;
 use crate::app::discover::Inputs;
 use crate::app::stages::billing_layouts;
 use crate::attribute::{Attributor, ContractIndex, ContractPlan};
-use crate::domain::audit::{Audit, InputRole};
+use crate::domain::audit::{Audit, InputFile, InputRole};
 use crate::domain::billing::BillingLine;
 use crate::domain::digest::hex;
 use crate::domain::lang::Lang;
@@ -27,7 +27,7 @@ use crate::ingest::billing::{BillingSink, Recognised};
 use crate::ingest::capture::{CaptureReader, OriginalRows, Select};
 use crate::ingest::cell::Cell;
 use crate::ingest::header::{ColumnMap, ColumnSpec, required};
-use crate::ingest::table::{self, Limits};
+use crate::ingest::table::{self, Limits, TableVisitor};
 use crate::reconcile::quality::shown;
 use crate::report::pack as render;
 use crate::ruleset::Rulesets;
@@ -392,6 +392,26 @@ fn changed(
     }
 }
 
+/// Reads an input of the audit again through `visitor`; a warning when it is not the file
+/// the audit read.
+fn read_again(
+    audit: &Audit,
+    input: &InputFile,
+    visitor: &mut dyn TableVisitor,
+    limits: &Limits,
+    warnings: &mut Vec<String>,
+) {
+    let digest = table::read_file(
+        Path::new(&input.path),
+        Arc::from(input.path.as_str()),
+        visitor,
+        limits,
+    );
+    if let Some(warning) = changed(audit, input.role, &input.path, &digest) {
+        warnings.push(warning);
+    }
+}
+
 /// The contract workbook rows of `ids`, per id, in file, sheet and row order: every table
 /// whose header has a `contract_id` (合同编号) column.
 fn contract_rows(
@@ -413,15 +433,7 @@ fn contract_rows(
             let id = map.cell(cells, 0).to_text();
             ids.contains(id.as_str()).then_some(id)
         });
-        let digest = table::read_file(
-            Path::new(&input.path),
-            Arc::from(input.path.as_str()),
-            &mut visitor,
-            limits,
-        );
-        if let Some(warning) = changed(audit, InputRole::Contracts, &input.path, &digest) {
-            warnings.push(warning);
-        }
+        read_again(audit, input, &mut visitor, limits, warnings);
         for (id, location, cells) in visitor.rows {
             by_id
                 .entry(id)
@@ -464,15 +476,7 @@ fn payout_rows(
                 .get(&(&*location.file, location.sheet.as_deref(), location.row))
                 .map(|id| (*id).to_string())
         });
-        let digest = table::read_file(
-            Path::new(&input.path),
-            Arc::from(input.path.as_str()),
-            &mut visitor,
-            limits,
-        );
-        if let Some(warning) = changed(audit, InputRole::Payouts, &input.path, &digest) {
-            warnings.push(warning);
-        }
+        read_again(audit, input, &mut visitor, limits, warnings);
         for (id, _, cells) in visitor.rows {
             by_id.insert(id, cells);
         }

@@ -37,7 +37,7 @@ pub struct FileLedger {
     /// Currency mismatches per (contract, account, month, currency).
     pub currency_mismatches: BTreeMap<(usize, String, YearMonth, String), Tally>,
     /// Lines covered by more than one contract: (account, chosen, other) → tally and dates.
-    pub overlaps: BTreeMap<(String, usize, usize), (Tally, NaiveDate, NaiveDate)>,
+    pub overlaps: BTreeMap<(String, usize, usize), Overlap>,
     /// Unknown products per (contract, product).
     pub unknown_products: BTreeMap<(usize, String), Tally>,
     /// Rejected rows (first [`MAX_REJECTIONS_PER_FILE`]).
@@ -74,15 +74,7 @@ impl FileLedger {
                 .or_default()
                 .merge(&tally)?;
         }
-        for (key, (tally, first, last)) in later.overlaps {
-            let entry = self
-                .overlaps
-                .entry(key)
-                .or_insert((Tally::default(), first, last));
-            entry.0.merge(&tally)?;
-            entry.1 = entry.1.min(first);
-            entry.2 = entry.2.max(last);
-        }
+        merge_overlaps(&mut self.overlaps, later.overlaps)?;
         for (key, tally) in later.unknown_products {
             self.unknown_products
                 .entry(key)
@@ -99,4 +91,24 @@ impl FileLedger {
         self.rejections_not_kept += later.rejections_not_kept;
         Ok(())
     }
+}
+
+/// The lines of one account two contracts cover, and the first and last day seen.
+pub type Overlap = (Tally, NaiveDate, NaiveDate);
+
+/// Adds `later`'s overlaps into `into`: tallies summed, the days widened.
+///
+/// # Errors
+/// On overflow.
+pub(super) fn merge_overlaps(
+    into: &mut BTreeMap<(String, usize, usize), Overlap>,
+    later: BTreeMap<(String, usize, usize), Overlap>,
+) -> Result<(), Overflow> {
+    for (key, (tally, first, last)) in later {
+        let entry = into.entry(key).or_insert((Tally::default(), first, last));
+        entry.0.merge(&tally)?;
+        entry.1 = entry.1.min(first);
+        entry.2 = entry.2.max(last);
+    }
+    Ok(())
 }

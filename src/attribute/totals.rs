@@ -1,14 +1,13 @@
 //! Every file's ledger merged, in file order, into the run's [`BillingTotals`].
 
 use super::bucket::Bucket;
-use super::ledger::{FileLedger, Rejection};
+use super::ledger::{FileLedger, Overlap, Rejection, merge_overlaps};
 use super::plan::ContractPlan;
 use crate::domain::controls::{TableControl, Tally};
 use crate::domain::finding::SourceRows;
 use crate::domain::location::Location;
 use crate::domain::money::Overflow;
 use crate::domain::period::YearMonth;
-use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Lines of one kind with the tables they came from (global table numbers).
@@ -26,7 +25,7 @@ pub struct BillingTotals {
     /// Per (contract, account, month, currency).
     pub currency_mismatches: BTreeMap<(usize, String, YearMonth, String), TalliedTables>,
     /// Lines covered twice: (account, chosen, other) → tally and first/last date.
-    pub overlaps: BTreeMap<(String, usize, usize), (Tally, NaiveDate, NaiveDate)>,
+    pub overlaps: BTreeMap<(String, usize, usize), Overlap>,
     /// Unknown products per (contract, product).
     pub unknown_products: BTreeMap<(usize, String), Tally>,
     /// Rejected rows kept one by one.
@@ -81,15 +80,7 @@ impl BillingTotals {
             entry.0.merge(&tally)?;
             entry.1.push(first_table);
         }
-        for (key, (tally, first, last)) in ledger.overlaps {
-            let entry = self
-                .overlaps
-                .entry(key)
-                .or_insert((Tally::default(), first, last));
-            entry.0.merge(&tally)?;
-            entry.1 = entry.1.min(first);
-            entry.2 = entry.2.max(last);
-        }
+        merge_overlaps(&mut self.overlaps, ledger.overlaps)?;
         for (key, tally) in ledger.unknown_products {
             self.unknown_products
                 .entry(key)

@@ -26,7 +26,7 @@ use crate::domain::settlement::{Segment, SettlementPeriod};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// What the cause analysis of one contract reads: everything `pipeline::audit_contract`
+/// What the cause analysis of one contract reads: everything the compute stage
 /// already holds once it has computed the contract.
 #[derive(Debug, Clone, Copy)]
 pub struct CauseInput<'a> {

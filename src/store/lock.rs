@@ -131,7 +131,7 @@ pub(crate) fn acquire(lock: &Path, folder: &Path, cleanup: &Cleanup) -> Result<L
             .create_new(true)
             .open(lock)
         {
-            Ok(mut file) => {
+            Ok(file) => {
                 // Another run may be looking at the new file this very moment.
                 let mut held = false;
                 for _ in 0..ATTEMPTS {
@@ -146,15 +146,7 @@ pub(crate) fn acquire(lock: &Path, folder: &Path, cleanup: &Cleanup) -> Result<L
                 if !held || !same_file(&file, lock) {
                     continue;
                 }
-                cleanup.registry().locks.push(lock.to_path_buf());
-                file.write_all(contents.as_bytes())
-                    .and_then(|()| file.flush())
-                    .map_err(io_error(lock))?;
-                return Ok(Lock {
-                    path: lock.to_path_buf(),
-                    _file: file,
-                    cleanup: cleanup.clone(),
-                });
+                return take(lock, file, &contents, cleanup);
             }
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
             Err(error) => return Err(io_error(lock)(error)),
@@ -200,17 +192,7 @@ pub(crate) fn acquire(lock: &Path, folder: &Path, cleanup: &Cleanup) -> Result<L
             lock.display(),
             holder.text
         );
-        cleanup.registry().locks.push(lock.to_path_buf());
-        file.set_len(0)
-            .and_then(|()| io::Seek::rewind(&mut file))
-            .and_then(|()| file.write_all(contents.as_bytes()))
-            .and_then(|()| file.flush())
-            .map_err(io_error(lock))?;
-        return Ok(Lock {
-            path: lock.to_path_buf(),
-            _file: file,
-            cleanup: cleanup.clone(),
-        });
+        return take(lock, file, &contents, cleanup);
     }
     let mut holder = Holder {
         pid: None,
@@ -220,4 +202,25 @@ pub(crate) fn acquire(lock: &Path, folder: &Path, cleanup: &Cleanup) -> Result<L
         holder = Holder::read(&mut file);
     }
     Err(locked(&holder))
+}
+
+/// The lock file `file` is now this run's: registered for a signal's cleanup, and made to
+/// name this run (a stale holder's text replaced).
+fn take(
+    lock: &Path,
+    mut file: File,
+    contents: &str,
+    cleanup: &Cleanup,
+) -> Result<Lock, OutputError> {
+    cleanup.registry().locks.push(lock.to_path_buf());
+    file.set_len(0)
+        .and_then(|()| io::Seek::rewind(&mut file))
+        .and_then(|()| file.write_all(contents.as_bytes()))
+        .and_then(|()| file.flush())
+        .map_err(io_error(lock))?;
+    Ok(Lock {
+        path: lock.to_path_buf(),
+        _file: file,
+        cleanup: cleanup.clone(),
+    })
 }

@@ -1,36 +1,14 @@
-//! The output folders of a run, never half written, never written by two runs at once,
-//! and a run that stops cleanly on SIGTERM or SIGINT.
+//! The output folders of a run: never half written, never written by two runs at once.
 //!
-//! **Whole or untouched.** A run writes every report (and every evidence pack) into a
-//! staging folder beside `--out`, in the same parent: `.<name>.partial-<pid>`. When every
-//! file is written, each is flushed to disk (`fsync`), the files the user put in the old
-//! folder are carried over (hard links, else copies), the folders are flushed, and the
-//! staging folder is swapped into place. On Linux the swap is one `renameat2(…,
-//! RENAME_EXCHANGE)`: at every instant `--out` is the complete previous report or the
-//! complete new one, never a mix, never missing; the old folder, now under the staging
-//! name, is then removed. Where the exchange is not supported (another system, a file
-//! system without it) the swap is two renames — `--out` aside to `.<name>.old-<pid>`, the
-//! staging folder to `--out` — and between the two (microseconds) `--out` does not exist;
-//! a run killed right there leaves the previous report under the `.old` name and the next
-//! run renames it back. A run that is killed, interrupted or fails (disk full) at any
-//! other moment leaves `--out` exactly as it was; its staging folder is removed, or, after
-//! `kill -9`, by the next run on the same folder.
-//!
-//! The evidence packs (`--evidence`, by default `packs/` inside `--out`) are part of the
-//! `--out` swap; `--evidence DIR` outside `--out` is a second folder swapped the same way
-//! (just before `--out`).
-//!
-//! **One run per folder.** A run holds `<name>.lock` beside each folder it swaps
-//! (`lock.rs`); a second run on the same folder exits at once with status 2 and a message
-//! naming the lock and the pid holding it.
-//!
-//! **Interruption.** The store starts no thread and handles no signal: the application
-//! does, and asks [`Cleanup::undo`] to remove the staging folders and locks a stopped run
-//! holds; [`Output::commit`] asks the application whether the run was stopped before it
-//! swaps anything in, under the same registry lock, so a swap never stops halfway.
-//!
-//! What in the folders is the run's own (the reports, `evidence/*.md`, the files of an
-//! evidence pack) is described by the application as a [`Layout`], by names only.
+//! A run writes every report and pack into a staging folder beside `--out`
+//! (`.<name>.partial-<pid>`); [`Output::commit`] flushes it, carries over what the user
+//! put in the old folder, and swaps it in whole (`folder.rs`: one `renameat2` exchange on
+//! Linux, two renames elsewhere), so `--out` is always the complete previous report or the
+//! complete new one. `--evidence DIR` outside `--out` is a second folder swapped the same
+//! way. A run holds `<name>.lock` beside each folder it swaps (`lock.rs`). The store starts
+//! no thread and handles no signal: the application runs its flushes (`ForEach`), tells it
+//! which names are the run's own (`Layout`), and asks [`Cleanup::undo`] to clear up after
+//! a signal. The reasons are in docs/DECISIONS.md, *Output folders, locks and signals*.
 
 mod cleanup;
 mod error;

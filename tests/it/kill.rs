@@ -1,6 +1,6 @@
 //! A run killed at any moment (SIGKILL), interrupted (SIGTERM), run twice at once on one
 //! folder, or out of disk space never damages the reports already in `--out`
-//! (`src/output.rs`). Every test runs the real binary on a generated audit of 300,000
+//! (`src/store/`, `src/app/cancel.rs`). Every test runs the real binary on a generated audit of 300,000
 //! billing lines — a few seconds of work for the test build — so a signal lands while it
 //! reads, computes or writes.
 //!

@@ -8,16 +8,11 @@
 
 use crate::common;
 use crate::common::{Book, Fixture, simple_payouts, standard_billing};
+use crate::under_limit::{self, REFUSAL_RSS_KB};
 use serde_json::Value;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-/// The address-space limit of every run, in KiB.
-const ADDRESS_SPACE_KB: u64 = 1_000_000;
-
-/// Peak resident memory a refusal may take, in KiB (research H1–H3: 256 MiB).
-const REFUSAL_RSS_KB: u64 = 256 * 1024;
+use std::process::Command;
 
 fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -57,49 +52,17 @@ impl Limited {
     }
 }
 
-/// Runs the binary with `args` and `--out <fixture>/out` under `ulimit -v`; the peak
-/// memory comes from `wait4` on the process (the shell `exec`s the binary), which also
-/// reaps it.
-#[allow(clippy::zombie_processes)]
+/// Runs the binary with `args` and `--out <fixture>/out` under `ulimit -v`.
 fn run_limited(fixture: &Fixture, args: &[OsString]) -> Limited {
     let out = fixture.path("out");
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {ADDRESS_SPACE_KB}; exec \"$@\""))
-        .arg("sh")
-        .arg(env!("CARGO_BIN_EXE_rebate-audit"))
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .env_remove("REBATE_AUDIT_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sh runs");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    let mut status = 0;
-    // SAFETY: plain structs filled in by the kernel for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = libc::pid_t::try_from(child.id()).unwrap();
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status),
-        "killed by signal {}; stderr:\n{stderr}",
-        libc::WTERMSIG(status)
-    );
-    let status = libc::WEXITSTATUS(status);
-    assert!(
-        matches!(status, 0..=3),
-        "exit status {status} is a crash; stderr:\n{stderr}"
-    );
+    let mut all = args.to_vec();
+    all.extend([OsString::from("--out"), out.clone().into_os_string()]);
+    let (status, stderr, peak_kb) = under_limit::run(&all);
     assert!(!stderr.contains("panicked"), "{stderr}");
     Limited {
         status,
         stderr,
-        peak_kb: u64::try_from(usage.ru_maxrss).unwrap(),
+        peak_kb,
         out,
     }
 }

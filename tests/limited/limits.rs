@@ -7,9 +7,9 @@
 //! reference calamine would overflow on (refused, naming it, without a panic).
 
 use crate::common::{Book, Fixture, Run, assert_mentions, simple_payouts, standard_billing};
+use crate::under_limit::{self, REFUSAL_RSS_KB};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// The generic billing header.
 const HEADER: [&str; 5] = [
@@ -379,51 +379,12 @@ fn a_value_past_the_last_column_read_rejects_its_row_and_is_read_once_the_limit_
 }
 
 // ---------------------------------------------------------------------------------------
-// Under an address-space limit (the pattern of tests/limited/hostile.rs)
+// Under an address-space limit (tests/limited/under_limit.rs)
 // ---------------------------------------------------------------------------------------
 
-/// The address-space limit of a run, in KiB (as tests/limited/hostile.rs: about seven times what
-/// a normal run of the test build needs).
-const ADDRESS_SPACE_KB: u64 = 1_000_000;
-
-/// Peak resident memory a refusal may take, in KiB (research H1–H3: 256 MiB).
-const REFUSAL_RSS_KB: u64 = 256 * 1024;
-
-/// One run of the binary under `ulimit -v`: its exit status (a contract status, or the
-/// test fails), stderr, and peak resident memory from `wait4`.
-#[allow(clippy::zombie_processes)]
+/// One run of the binary under `ulimit -v`: status, stderr, peak memory in KiB.
 fn run_limited(args: &[&dyn AsRef<std::ffi::OsStr>]) -> (i32, String, u64) {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {ADDRESS_SPACE_KB}; exec \"$@\""))
-        .arg("sh")
-        .arg(env!("CARGO_BIN_EXE_rebate-audit"))
-        .args(args.iter().map(|arg| arg.as_ref()))
-        .env_remove("REBATE_AUDIT_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sh runs");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    let mut status = 0;
-    // SAFETY: plain structs filled in by the kernel for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = libc::pid_t::try_from(child.id()).unwrap();
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status),
-        "killed by signal {}; stderr:\n{stderr}",
-        libc::WTERMSIG(status)
-    );
-    let status = libc::WEXITSTATUS(status);
-    assert!(
-        matches!(status, 0..=3),
-        "exit status {status} is a crash; stderr:\n{stderr}"
-    );
-    (status, stderr, u64::try_from(usage.ru_maxrss).unwrap())
+    under_limit::run(args.iter().map(|arg| arg.as_ref()))
 }
 
 #[test]

@@ -13,3 +13,4 @@
 mod common;
 mod hostile;
 mod limits;
+mod under_limit;

@@ -173,7 +173,8 @@ pub fn likely_causes(
         );
     }
 
-    // (c) The tier mode swapped.
+    // (c) The tier mode swapped. One bracket prices alike in both modes, so it is not
+    // tried (the test is a shortcut: such a replay never matches a short payment).
     if contract.tiers.brackets().len() > 1 {
         let (code, swapped) = match contract.tier_mode {
             TierMode::Retroactive => (CauseCode::MarginalInsteadOfRetroactive, TierMode::Marginal),

@@ -326,4 +326,164 @@ mod tests {
         );
         assert_eq!(b.evidence.location, Some(there));
     }
+
+    /// Every data-quality id is the hash of its fact, subject included: the same fact keeps
+    /// its id from run to run, and two accounts, months, products or tables never share one.
+    #[test]
+    fn data_quality_ids_are_made_of_their_subjects() {
+        use crate::attribute::{BillingTotals, ContractPlan};
+        use crate::domain::controls::{TableControl, Tally, TotalsRow};
+        use crate::domain::finding::finding_id;
+        use crate::domain::settlement::tests::contract;
+        use crate::domain::test_support::{d, day};
+        let mut covered = contract(
+            "2025-01-01",
+            "2025-12-31",
+            crate::domain::contract::Settlement::Monthly,
+        );
+        covered.id = "C1".into();
+        let mut other = covered.clone();
+        other.id = "C2".into();
+        let plans = vec![ContractPlan::new(covered), ContractPlan::new(other)];
+        let mut totals = BillingTotals::new(&plans);
+        let tally = Tally {
+            rows: 2,
+            amount: d("50"),
+        };
+        let month = crate::domain::period::YearMonth::new(2025, 3).unwrap();
+        totals
+            .uncovered
+            .insert(("Z9".into(), month, "CNY".into()), (tally, vec![]));
+        totals
+            .currency_mismatches
+            .insert((0, "A1".into(), month, "USD".into()), (tally, vec![]));
+        totals.overlaps.insert(
+            ("A1".into(), 0, 1),
+            (tally, day("2025-03-01"), day("2025-03-31")),
+        );
+        totals.unknown_products.insert((0, "widget".into()), tally);
+        totals.tables.push(TableControl {
+            table: Location::sheet("in/bill.xlsx".into(), Some("Sheet1".into())),
+            layout: None,
+            read: tally,
+            attributed: tally,
+            excluded: Default::default(),
+            rejected: Tally::default(),
+            blank_rows: 0,
+            rows_above_header: 0,
+            totals_rows: vec![TotalsRow {
+                row: 9,
+                stated: Some(d("51")),
+                above: tally,
+            }],
+        });
+        let findings = billing_findings(&totals, &plans);
+        let id = |finding_type, fact: Fact<'_>| finding_id(finding_type, &fact);
+        let expected = [
+            id(
+                FindingType::RejectedRow,
+                Fact {
+                    subject: Some("bill.xlsx:Sheet1:9"),
+                    reason: Some(Reason::TotalsMismatch),
+                    ..Fact::default()
+                },
+            ),
+            id(
+                FindingType::UncoveredBilling,
+                Fact {
+                    subject: Some("Z9|2025-03|CNY"),
+                    ..Fact::default()
+                },
+            ),
+            id(
+                FindingType::CurrencyMismatch,
+                Fact {
+                    contract_id: Some("C1"),
+                    reason: Some(Reason::Billing),
+                    subject: Some("A1|2025-03|USD"),
+                    ..Fact::default()
+                },
+            ),
+            id(
+                FindingType::OverlappingContracts,
+                Fact {
+                    contract_id: Some("C1"),
+                    subject: Some("A1|C2"),
+                    ..Fact::default()
+                },
+            ),
+            id(
+                FindingType::UnknownProduct,
+                Fact {
+                    contract_id: Some("C1"),
+                    subject: Some("product widget"),
+                    ..Fact::default()
+                },
+            ),
+        ];
+        let ids: Vec<&str> = findings.iter().map(|finding| finding.id.as_str()).collect();
+        assert_eq!(ids, expected.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+
+    /// A file is reported once for what is wrong with it as a whole: unreadable, no table,
+    /// or each hidden sheet; a readable file with a table and no hidden sheet is not.
+    #[test]
+    fn whole_files_are_reported_unreadable_empty_or_with_hidden_sheets() {
+        use crate::domain::finding::finding_id;
+        let path = Path::new("in/2025/bill.xlsx");
+        let digest = |hidden: &[&str]| -> Result<FileDigest, TableError> {
+            Ok(FileDigest {
+                sha256: String::new(),
+                bytes: 1,
+                encoding: None,
+                hidden_sheets: hidden.iter().map(|sheet| (*sheet).to_string()).collect(),
+            })
+        };
+        let about = |findings: Vec<Finding>| -> Vec<(Option<Reason>, String)> {
+            findings
+                .into_iter()
+                .map(|finding| (finding.reason, finding.id))
+                .collect()
+        };
+        let id = |subject: &str, reason| {
+            finding_id(
+                FindingType::RejectedRow,
+                &Fact {
+                    subject: Some(subject),
+                    reason: Some(reason),
+                    ..Fact::default()
+                },
+            )
+        };
+        assert_eq!(about(file_findings(path, &digest(&[]), true)), []);
+        assert_eq!(
+            about(file_findings(path, &digest(&[]), false)),
+            [(Some(Reason::Empty), id("bill.xlsx", Reason::Empty))]
+        );
+        assert_eq!(
+            about(file_findings(path, &digest(&["Old", "Draft"]), true)),
+            [
+                (
+                    Some(Reason::HiddenSheet),
+                    id("bill.xlsx:Old", Reason::HiddenSheet)
+                ),
+                (
+                    Some(Reason::HiddenSheet),
+                    id("bill.xlsx:Draft", Reason::HiddenSheet)
+                ),
+            ]
+        );
+        let unreadable: Result<FileDigest, TableError> = Err(TableError::Io {
+            location: Location::file(shown(path)),
+            source: std::io::Error::other("gone"),
+        });
+        let findings = file_findings(path, &unreadable, false);
+        assert_eq!(
+            about(findings.clone()),
+            [(Some(Reason::File), id("bill.xlsx", Reason::File))]
+        );
+        assert!(
+            matches!(&findings[0].about, About::UnreadableFile { error } if error.contains("gone"))
+        );
+    }
 }

@@ -328,4 +328,41 @@ mod tests {
         assert_eq!(trails[2].cap_scope_start, capped.start);
         assert_eq!(trails[2].scope_start, trails[2].period_start);
     }
+
+    #[test]
+    fn each_installment_of_a_period_carries_its_own_portion_amount_and_due_rule() {
+        use crate::domain::computation::DueRule;
+        use crate::domain::contract::{InstallmentRule, Portion, Trigger};
+        // 20% of 100,000 = 20,000 for the year: 40% at settlement, the rest at renewal.
+        let mut staged = contract("2025-01-01", "2025-12-31", Settlement::Annual);
+        staged.schedule = vec![
+            InstallmentRule {
+                number: 1,
+                trigger: Trigger::Settlement,
+                portion: Portion::Percent(d("0.40")),
+            },
+            InstallmentRule {
+                number: 2,
+                trigger: Trigger::Renewal,
+                portion: Portion::Rest,
+            },
+        ];
+        let trail = &trails(&staged, &["100000"])[0];
+        let shares = split(
+            &staged,
+            trail.period_end,
+            trail.period_expected,
+            trail.period_weighted_base,
+            Rounding::HalfUp,
+        )
+        .unwrap();
+        let second = for_installment(trail, &shares[1]);
+        assert_eq!(second.installment, 2);
+        assert_eq!(second.portion, "rest");
+        assert_eq!(second.installment_expected, d("12000.00"));
+        assert_eq!(second.due_rule, Some(DueRule::NotRenewed));
+        let first = for_installment(trail, &shares[0]);
+        assert_eq!(first.installment_expected, d("8000.00"));
+        assert_eq!(first.period_expected, second.period_expected);
+    }
 }

@@ -15,6 +15,7 @@ mod builder;
 mod columns;
 mod contract_row;
 mod error;
+mod header;
 mod load;
 mod schedule;
 mod sheets;
@@ -25,5 +26,5 @@ mod tiers;
 mod tests;
 
 pub use error::{ContractError, ContractErrors};
-pub use load::{ContractBook, ContractFile, load};
+pub use load::{ContractBook, ContractFile, UnmatchedProduct, load};
 pub use term::{MAX_TERM_YEARS, last_day_of_longest_term};

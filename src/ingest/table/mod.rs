@@ -28,6 +28,7 @@ mod dispatch;
 mod encoding;
 mod error;
 mod fields;
+mod formula_cells;
 mod limits;
 mod line_ends;
 mod merged;
@@ -47,11 +48,13 @@ mod zip_archive;
 #[cfg(test)]
 mod tests;
 
+pub use column_letters::column_name;
 pub use containment::contained_panic_warning;
 pub use digest::FileDigest;
 pub use dispatch::{is_table_file, read_file, read_file_with};
 pub use error::TableError;
 pub use fields::{Fields, WORD};
+pub use formula_cells::{FormulaCells, UncalculatedFormula, uncalculated_formula_message};
 pub use limits::{
     EXCEL_CELLS, EXCEL_COLUMNS, KEYS as LIMIT_KEYS, Limit, LimitKey, LimitKind, Limits,
     MAX_COLUMNS, MAX_SHARED_STRINGS_BYTES, MAX_SHEET_CELLS, MAX_SHEET_PART_BYTES,

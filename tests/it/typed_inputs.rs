@@ -102,7 +102,9 @@ fn stopped(run: &Run, problems: usize) -> String {
 
 #[test]
 fn a_misspelt_product_stops_the_run_naming_the_cell_and_the_closest_name() {
-    let book = Book::standard().product("C1", "rsd", 0.5).product("C1", "ecss", 1.0);
+    let book = Book::standard()
+        .product("C1", "rsd", 0.5)
+        .product("C1", "ecss", 1.0);
     let fixture = Fixture::new();
     let xlsx = book.write_xlsx(fixture.dir.path(), "contracts.xlsx");
     let stderr = stopped(&audit_with(&fixture, &xlsx, &standard_billing()), 2);
@@ -150,7 +152,11 @@ fn a_product_named_as_typed_or_as_billed_weighs_as_listed() {
     // 10,000 × 0.5 + 5,000 × 0 = 5,000 at 20%.
     assert_eq!(first["weighted_base"], "5000.00");
     assert_eq!(first["expected"], "1000.00");
-    assert!(run.of_type("unknown_product").is_empty(), "{:#?}", run.findings());
+    assert!(
+        run.of_type("unknown_product").is_empty(),
+        "{:#?}",
+        run.findings()
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -353,9 +359,23 @@ fn enumerations_in_any_case_width_or_chinese_give_the_same_audit() {
     let expected = audit_with(&fixture, &folder, &bill);
     expected.expect_status(1);
     for (settlement, basis, mode, base, invoice, kind) in [
-        (" Quarterly ", "Contract Year", "MARGINAL", " Net", "None", "CASH"),
+        (
+            " Quarterly ",
+            "Contract Year",
+            "MARGINAL",
+            " Net",
+            "None",
+            "CASH",
+        ),
         ("季度", "合同年度", "累进", "净额", "无", "现金"),
-        ("ＱＵＡＲＴＥＲＬＹ", "contract-year", "超额累进", "应付", "不开票", "返还"),
+        (
+            "ＱＵＡＲＴＥＲＬＹ",
+            "contract-year",
+            "超额累进",
+            "应付",
+            "不开票",
+            "返还",
+        ),
         ("按季", "年度", "marginal", "net", "none", "cash"),
     ] {
         let typed = canonical
@@ -367,8 +387,8 @@ fn enumerations_in_any_case_width_or_chinese_give_the_same_audit() {
             .set("invoice", invoice)
             .set("payout_kind", kind);
         let fixture = Fixture::new();
-        let xlsx = tiers(Book::default().contract(typed))
-            .write_xlsx(fixture.dir.path(), "contracts.xlsx");
+        let xlsx =
+            tiers(Book::default().contract(typed)).write_xlsx(fixture.dir.path(), "contracts.xlsx");
         let run = audit_with(&fixture, &xlsx, &bill);
         run.expect_status(1);
         assert_eq!(run.installments(), expected.installments(), "{settlement}");

@@ -53,7 +53,10 @@ pub fn parse_rate(cell: &Cell, allow_points: bool) -> Result<Decimal, ValueError
 pub fn parse_portion(cell: &Cell) -> Result<Portion, ValueError> {
     if let Cell::Text(text) = cell {
         let text = text.trim();
-        if text.eq_ignore_ascii_case("rest") || text == "剩余" || text == "余额" {
+        if ["rest", "剩余", "余额"]
+            .iter()
+            .any(|word| crate::domain::words::same_word(word, text))
+        {
             return Ok(Portion::Rest);
         }
     }

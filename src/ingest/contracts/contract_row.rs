@@ -9,7 +9,7 @@ use crate::domain::contract::{
     TierMode, TierTable,
 };
 use crate::domain::currency::normalize_currency;
-use crate::domain::words::{closest, did_you_mean, same_word};
+use crate::domain::words::{closest, did_you_mean, fold, same_word};
 use crate::ingest::value;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
@@ -112,7 +112,10 @@ impl Builder<'_> {
         let currency = match row.text(c::CURRENCY) {
             None => Some("CNY".to_string()),
             Some(text) => {
-                let currency = normalize_currency(&text).map(|code| code.into_owned());
+                // Folded first: `ｃｎｙ` and ` cny ` are CNY, as any word of the workbook.
+                let currency = normalize_currency(&text)
+                    .map(|code| code.into_owned())
+                    .or_else(|| normalize_currency(&fold(&text)).map(|code| code.into_owned()));
                 if currency.is_none() {
                     self.error(
                         row.at(c::CURRENCY),

@@ -6,6 +6,7 @@
 //! [`ReadOptions::AS_TYPED`]: super::ReadOptions::AS_TYPED
 
 use super::error::TableError;
+use super::limits::{Limit, Limits};
 use super::merged::{Area, MergeProblem, Merges, read_xlsx_areas};
 use super::sheet_names::{calculates_on_load, open_part, sheet_parts};
 use super::visitor::TableVisitor;
@@ -27,15 +28,21 @@ pub(super) struct SheetTyping {
     pub(super) pending: Vec<(usize, String)>,
     /// The row handed over when merged areas widen it.
     scratch: Vec<Cell>,
+    /// Cells filled from merged areas so far, and how many may be (`sheet_cells`): an
+    /// area as wide as the sheet over every row of a large sheet is refused, not copied.
+    filled: u64,
+    fill_limit: u64,
 }
 
 impl SheetTyping {
-    pub(super) fn new(areas: Vec<Area>, values_uncalculated: bool, columns: usize) -> Self {
+    pub(super) fn new(areas: Vec<Area>, values_uncalculated: bool, limits: &Limits) -> Self {
         SheetTyping {
-            merges: Merges::new(areas, columns),
+            merges: Merges::new(areas, limits.sheet_columns as usize),
             values_uncalculated,
             pending: Vec::new(),
             scratch: Vec::new(),
+            filled: 0,
+            fill_limit: limits.sheet_cells,
         }
     }
 
@@ -78,7 +85,8 @@ impl SheetTyping {
         }
         self.scratch.clear();
         self.scratch.extend_from_slice(cells);
-        self.merges
+        let filled = self
+            .merges
             .fill(row, &mut self.scratch, columns)
             .map_err(|(one, other)| TableError::Workbook {
                 location: table.clone(),
@@ -86,6 +94,17 @@ impl SheetTyping {
                     "the merged areas {one} and {other} overlap; the file is corrupt, save it again from Excel"
                 ),
             })?;
+        self.filled = self.filled.saturating_add(filled);
+        if self.filled > self.fill_limit {
+            return Err(TableError::TooLarge {
+                location: table.clone(),
+                what: "the number of cells its merged areas fill".into(),
+                size: self.filled,
+                limit: self.fill_limit,
+                which: Limit::SheetCells,
+                partial: true,
+            });
+        }
         visitor.row(number, &self.scratch);
         Ok(())
     }
@@ -159,11 +178,11 @@ mod tests {
 
     #[test]
     fn a_formula_counts_as_uncalculated_when_empty_or_when_the_workbook_says_so() {
-        let mut typing = SheetTyping::new(Vec::new(), false, 10);
+        let mut typing = SheetTyping::new(Vec::new(), false, &Limits::DEFAULT);
         assert!(!typing.formula(3, "45000*2", false));
         assert!(typing.formula(3, "45000*2", true));
         assert!(!typing.formula(4, " ", true));
-        let mut stale = SheetTyping::new(Vec::new(), true, 10);
+        let mut stale = SheetTyping::new(Vec::new(), true, &Limits::DEFAULT);
         assert!(stale.formula(3, "45000*2", false));
         assert_eq!(stale.pending, [(3, "=45000*2".to_string())]);
     }

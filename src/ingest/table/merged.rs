@@ -180,6 +180,8 @@ impl Merges {
     /// Fills row `row` (0-based) of at most `columns` cells. Rows must come in order; a
     /// row that comes again (a hostile file) is filled from the areas still open.
     ///
+    /// Returns how many cells were filled.
+    ///
     /// # Errors
     /// When two areas overlap in the row (Excel never writes that; the file is corrupt):
     /// the areas' names.
@@ -188,9 +190,9 @@ impl Merges {
         row: u32,
         cells: &mut Vec<Cell>,
         columns: usize,
-    ) -> Result<(), (String, String)> {
+    ) -> Result<u64, (String, String)> {
         if self.areas.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         self.active.retain(|(area, _)| area.last_row >= row);
         while let Some(area) = self.areas.get(self.next) {
@@ -214,8 +216,9 @@ impl Merges {
             self.active.push((*area, value));
         }
         if !cells.iter().any(|cell| !cell.is_empty()) {
-            return Ok(());
+            return Ok(0);
         }
+        let mut count = 0u64;
         // Overlapping areas would fill a cell twice: refused, which also bounds the work
         // per row to the row's width.
         let mut filled: Vec<(u32, u32, usize)> = Vec::new();
@@ -238,8 +241,9 @@ impl Merges {
             for cell in &mut cells[first..=last] {
                 *cell = value.clone();
             }
+            count += (last + 1 - first) as u64;
         }
-        Ok(())
+        Ok(count)
     }
 }
 
@@ -322,7 +326,7 @@ mod tests {
         let areas = vec![area_reference("B1:Z2").unwrap()];
         let mut merges = Merges::new(areas, 3);
         let mut first = texts(&["a", "b"]);
-        merges.fill(0, &mut first, 3).unwrap();
+        assert_eq!(merges.fill(0, &mut first, 3), Ok(2));
         assert_eq!(first, texts(&["a", "b", "b"]));
         let overlapping = vec![
             area_reference("A1:B2").unwrap(),

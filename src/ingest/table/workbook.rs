@@ -184,7 +184,7 @@ pub(super) fn read_spreadsheet(
             Some(SheetTyping::new(
                 areas,
                 xlsx_typing.values_uncalculated,
-                columns,
+                limits,
             ))
         } else {
             None

@@ -604,19 +604,37 @@ pub fn xlsx_from_fragments(data: &[u8]) -> Vec<u8> {
     zip_of(&members, flags & flags::DEFLATE != 0)
 }
 
+/// The bytes as file `name`, read as typed (merged areas filled, formulas without a value
+/// reported: how contract workbooks and ledgers are read); it must not crash either.
+fn read_as_typed(name: &str, bytes: &[u8]) {
+    let path = scratch_file(name, bytes);
+    let mut recorder = Recorder::new(false);
+    let result = table::read_file_with(
+        &path,
+        Arc::from(name),
+        &mut recorder,
+        &Limits::DEFAULT,
+        table::ReadOptions::AS_TYPED,
+    );
+    assert_not_crashed(name, &result);
+}
+
 /// `spreadsheet_reader`: an XLSX built from fuzzer-chosen XML fragments
-/// ([`xlsx_from_fragments`]), read as `.xlsx`.
+/// ([`xlsx_from_fragments`]), read as `.xlsx`, as stored and as typed.
 pub fn spreadsheet_reader(data: &[u8]) {
     begin();
     let workbook = xlsx_from_fragments(data);
     read_recorded("fuzz.xlsx", &workbook, false);
+    read_as_typed("fuzz.xlsx", &workbook);
 }
 
-/// `spreadsheet_raw`: the bytes as they are, read as `.xlsx`, `.xlsb`, `.xls` and `.ods`.
+/// `spreadsheet_raw`: the bytes as they are, read as `.xlsx`, `.xlsb`, `.xls` and `.ods`,
+/// as stored and as typed.
 pub fn spreadsheet_raw(data: &[u8]) {
     begin();
     for name in ["fuzz.xlsx", "fuzz.xlsb", "fuzz.xls", "fuzz.ods"] {
         read_recorded(name, data, false);
+        read_as_typed(name, data);
     }
 }
 

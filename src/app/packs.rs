@@ -392,8 +392,9 @@ fn changed(
     }
 }
 
-/// Reads an input of the audit again through `visitor`; a warning when it is not the file
-/// the audit read.
+/// Reads a contract workbook or a ledger of the audit again through `visitor`, as typed
+/// (merged areas filled), as the audit read it; a warning when it is not the file the
+/// audit read.
 fn read_again(
     audit: &Audit,
     input: &InputFile,
@@ -401,11 +402,12 @@ fn read_again(
     limits: &Limits,
     warnings: &mut Vec<String>,
 ) {
-    let digest = table::read_file(
+    let digest = table::read_file_with(
         Path::new(&input.path),
         Arc::from(input.path.as_str()),
         visitor,
         limits,
+        table::ReadOptions::AS_TYPED,
     );
     if let Some(warning) = changed(audit, input.role, &input.path, &digest) {
         warnings.push(warning);

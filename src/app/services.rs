@@ -4,7 +4,7 @@
 use crate::app::cancel::{Cancel, Interrupted};
 use crate::app::progress::Progress;
 use crate::ingest::contracts::ContractErrors;
-use crate::ingest::table::Limits;
+use crate::ingest::table::{Limits, UncalculatedFormula};
 use crate::ruleset::RulesetError;
 
 /// Why an audit could not run (exit status 2; 3 when interrupted).
@@ -16,6 +16,9 @@ pub enum StageError {
     /// The contract workbook is unusable.
     #[error(transparent)]
     Contracts(#[from] ContractErrors),
+    /// A payout ledger holds formula cells without a computed value.
+    #[error(transparent)]
+    Formulas(#[from] UncalculatedFormulas),
     /// `--format` names no billing format.
     #[error(
         "--format {name}: no ruleset with a billing format has this name; the formats are: {known}"
@@ -32,6 +35,25 @@ pub enum StageError {
     /// SIGTERM or SIGINT arrived.
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
+}
+
+/// Formula cells of the payout ledgers without a computed value: read as blank they would
+/// drop a payout or its fields, so the audit does not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct UncalculatedFormulas(pub Vec<UncalculatedFormula>);
+
+impl std::fmt::Display for UncalculatedFormulas {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "the payout ledger cannot be used ({} problem(s)):",
+            self.0.len()
+        )?;
+        for formula in &self.0 {
+            write!(formatter, "\n  {formula}")?;
+        }
+        Ok(())
+    }
 }
 
 /// The run-wide services every stage may use: passed, never global.

@@ -2,7 +2,8 @@
 //! (its log line is written when the span closes, with the counts recorded on it):
 //!
 //! load rulesets → load contracts → read billing → read payouts → compute → reconcile →
-//! (compare baseline) → write reports → (evidence packs) → commit.
+//! (compare baseline) → write reports → (evidence packs) → commit; and between read
+//! billing and read payouts, check products (no span of its own: a check, not a pass).
 //!
 //! [`audit`] composes the first six into the [`Audit`] the reports are rendered from;
 //! `run` and `explain` both use it. Parallelism lives here and in `billing.rs` (rayon over
@@ -14,17 +15,19 @@ use crate::app::billing::{self, BillingStage};
 use crate::app::config::Config;
 use crate::app::custody::input_file;
 use crate::app::discover::Inputs;
-use crate::app::services::{Services, StageError};
-use crate::attribute::{BillingTotals, Bucket, ContractPlan};
+use crate::app::services::{Services, StageError, UncalculatedFormulas};
+use crate::attribute::{
+    BillingTotals, Bucket, ContractPlan, billed_products, check_listed_products,
+};
 use crate::compute::{installments, rebate};
 use crate::domain::audit::{Audit, ContractResult, InputFile, InputRole};
 use crate::domain::computation::ContractComputation;
 use crate::domain::finding::{Finding, SourceRows};
 use crate::domain::money::Overflow;
 use crate::domain::payout::Payout;
-use crate::ingest::contracts::{self, ContractBook};
+use crate::ingest::contracts::{self, ContractBook, UnmatchedProduct};
 use crate::ingest::payouts::{LedgerReader, Ledgers};
-use crate::ingest::table::{self, FileDigest, Limits};
+use crate::ingest::table::{self, FileDigest, FormulaCells, Limits, ReadOptions};
 use crate::reconcile::quality::{self, shown};
 use crate::reconcile::{ContractInput, ContractOutcome, reconcile_contract, route};
 use crate::ruleset::{Ruleset, Rulesets};
@@ -93,6 +96,28 @@ pub fn billing_layouts<'r>(
     }
 }
 
+/// Check products: every `products` row the contract workbook alone could not place (its
+/// product is no name of the contract's ruleset) must name a product billed to the
+/// contract — else it is a typo that would leave the product it meant unweighted, and the
+/// run stops (exit 2) naming the cell and the closest names. Made once the bills are read,
+/// before anything is computed from them.
+///
+/// # Errors
+/// Every such row that names no billed product either.
+pub fn check_products(
+    unmatched: &[UnmatchedProduct],
+    plans: &[ContractPlan],
+    billing: &BillingTotals,
+    rulesets: &Rulesets,
+) -> Result<(), StageError> {
+    if unmatched.is_empty() {
+        return Ok(());
+    }
+    let billed = billed_products(plans, billing);
+    check_listed_products(unmatched, &billed, rulesets)?;
+    Ok(())
+}
+
 /// Read payouts: every ledger, in parallel, merged in file order.
 #[derive(Debug)]
 pub struct PayoutStage {
@@ -104,8 +129,15 @@ pub struct PayoutStage {
     pub findings: Vec<Finding>,
 }
 
-/// Read payouts.
-pub fn read_payouts(files: &[std::path::PathBuf], services: Services<'_>) -> PayoutStage {
+/// Read payouts. Ledgers are read as typed: a merged area's value in every cell of it,
+/// and a formula cell without a computed value stops the run (it would read as blank).
+///
+/// # Errors
+/// [`StageError::Formulas`]: every formula cell without a computed value, named.
+pub fn read_payouts(
+    files: &[std::path::PathBuf],
+    services: Services<'_>,
+) -> Result<PayoutStage, StageError> {
     let span = tracing::info_span!(
         "stage",
         stage = "read payouts",
@@ -114,14 +146,31 @@ pub fn read_payouts(files: &[std::path::PathBuf], services: Services<'_>) -> Pay
         payouts = Empty
     )
     .entered();
-    let readers: Vec<(Result<FileDigest, table::TableError>, LedgerReader)> = files
+    let read: Vec<(Result<FileDigest, table::TableError>, LedgerReader, Vec<_>)> = files
         .par_iter()
         .map(|path| {
             let mut reader = LedgerReader::default();
-            let digest = table::read_file(path, shown(path), &mut reader, services.limits);
-            (digest, reader)
+            let mut watch = FormulaCells::new(&mut reader);
+            let digest = table::read_file_with(
+                path,
+                shown(path),
+                &mut watch,
+                services.limits,
+                ReadOptions::AS_TYPED,
+            );
+            let formulas = std::mem::take(&mut watch.found);
+            (digest, reader, formulas)
         })
         .collect();
+    let mut formulas = Vec::new();
+    let mut readers = Vec::with_capacity(read.len());
+    for (digest, reader, found) in read {
+        formulas.extend(found);
+        readers.push((digest, reader));
+    }
+    if !formulas.is_empty() {
+        return Err(StageError::Formulas(UncalculatedFormulas(formulas)));
+    }
     let mut stage = PayoutStage {
         ledgers: Ledgers::default(),
         inputs: Vec::new(),
@@ -155,7 +204,7 @@ pub fn read_payouts(files: &[std::path::PathBuf], services: Services<'_>) -> Pay
             .sum::<u64>(),
     );
     span.record("payouts", stage.ledgers.payouts.len());
-    stage
+    Ok(stage)
 }
 
 /// One contract's computation: its periods' rebates and installments, and the billing
@@ -374,7 +423,8 @@ pub fn audit(
         findings: billing_findings,
     } = billing::read_billing(&inputs.billing, &layouts, &plans, &rulesets, services)?;
     services.cancel.check()?;
-    let payouts = read_payouts(&inputs.payouts, services);
+    check_products(&book.unmatched_products, &plans, &billing, &rulesets)?;
+    let payouts = read_payouts(&inputs.payouts, services)?;
     services.cancel.check()?;
     let computed = compute(&plans, &rulesets, &billing)?;
     let reconciled = reconcile(

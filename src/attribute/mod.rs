@@ -5,12 +5,14 @@
 //!
 //! `plan` indexes the contracts by account; `attributor` is the per-file hot path, with its
 //! `route` cache and `interner`; `bucket` and `rows` are what a contract's segment
-//! gathers; `ledger` is one file's part and `totals` all files merged.
+//! gathers; `ledger` is one file's part and `totals` all files merged; `listed_products`
+//! checks the contracts' listed products against the products billed to them.
 
 mod attributor;
 mod bucket;
 mod interner;
 mod ledger;
+mod listed_products;
 mod plan;
 mod route;
 mod rows;
@@ -22,6 +24,7 @@ mod tests;
 pub use attributor::Attributor;
 pub use bucket::{Bucket, LineAmounts, SourceGroup};
 pub use ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
+pub use listed_products::{billed_products, check_listed_products};
 pub use plan::{ContractIndex, ContractPlan};
 pub use rows::RowRanges;
 pub use totals::{BillingTotals, TalliedTables};

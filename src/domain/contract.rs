@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 /// Declares an enum whose values are read from a closed list of words (English and
-/// Chinese), so an unknown word in a contract is an error that lists what is allowed.
+/// Chinese), so an unknown word in a contract is an error that lists what is allowed and
+/// offers the closest spelling. Words match as people type them: case, full-width
+/// letters, spaces, underscores and hyphens do not matter ([`super::words::fold`]).
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident => $canonical:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$meta])*
@@ -17,18 +19,29 @@ macro_rules! word_enum {
         pub enum $name { $($(#[$variant_meta])* $variant),+ }
 
         impl $name {
-            /// Every accepted spelling, canonical word first.
+            /// The canonical words, one per value.
             pub const WORDS: &'static [&'static str] = &[$($canonical),+];
 
-            /// Reads a word, ignoring case and surrounding space.
+            /// Every accepted spelling with its value: each canonical word, then its
+            /// aliases.
+            pub const SPELLINGS: &'static [(&'static str, $name)] =
+                &[$(($canonical, $name::$variant) $(, ($alias, $name::$variant))*),+];
+
+            /// Reads a word, ignoring case, width, spaces, underscores and hyphens.
             pub fn from_word(word: &str) -> Option<$name> {
-                let word = word.trim().to_lowercase();
-                $(
-                    if word == $canonical $(|| word == $alias)* {
-                        return Some($name::$variant);
-                    }
-                )+
-                None
+                let word = $crate::domain::words::fold(word);
+                Self::SPELLINGS
+                    .iter()
+                    .find(|(spelling, _)| $crate::domain::words::fold(spelling) == word)
+                    .map(|(_, value)| *value)
+            }
+
+            /// The accepted spellings nearest a word that matched none (at most three).
+            pub fn closest(word: &str) -> Vec<&'static str> {
+                $crate::domain::words::closest(
+                    word,
+                    Self::SPELLINGS.iter().map(|(spelling, _)| *spelling),
+                )
             }
 
             /// The canonical word, as written in reports.
@@ -50,11 +63,11 @@ word_enum! {
     /// Which billing amount the rebate is computed on.
     Base {
         /// Payable after discounts (应付金额).
-        Net => "net" | "应付" | "应付金额" | "净额",
+        Net => "net" | "net_amount" | "应付" | "应付金额" | "净额",
         /// List price (原价).
-        List => "list" | "原价" | "官网价",
+        List => "list" | "list_price" | "原价" | "官网价" | "目录价",
         /// Net minus vouchers and coupons (现金).
-        Cash => "cash" | "现金" | "现金支付",
+        Cash => "cash" | "现金" | "现金支付" | "实付",
     }
 }
 
@@ -62,11 +75,11 @@ word_enum! {
     /// What volume picks the tier.
     TierBasis {
         /// Each settlement period's own volume.
-        Period => "period" | "结算周期" | "周期",
+        Period => "period" | "settlement_period" | "结算期" | "结算周期" | "周期" | "按期",
         /// The contract year's volume so far.
-        ContractYear => "contract_year" | "合同年度" | "年度",
+        ContractYear => "contract_year" | "合同年度" | "合同年" | "年度",
         /// The whole term's volume so far.
-        Term => "term" | "合同期" | "全周期",
+        Term => "term" | "合同期" | "全期" | "全周期",
     }
 }
 
@@ -76,7 +89,7 @@ word_enum! {
         /// The whole volume at the rate of the bracket it reached (全额累进).
         Retroactive => "retroactive" | "全额" | "全额累进",
         /// Each bracket at its own rate (超额累进).
-        Marginal => "marginal" | "超额" | "超额累进",
+        Marginal => "marginal" | "累进" | "超额" | "超额累进",
     }
 }
 
@@ -84,13 +97,13 @@ word_enum! {
     /// How often the rebate is settled.
     Settlement {
         /// Calendar months.
-        Monthly => "monthly" | "月结" | "按月",
+        Monthly => "monthly" | "month" | "月度" | "按月" | "月结" | "每月",
         /// Calendar quarters.
-        Quarterly => "quarterly" | "季结" | "按季",
+        Quarterly => "quarterly" | "quarter" | "季度" | "按季" | "按季度" | "季结" | "每季",
         /// Contract years.
-        Annual => "annual" | "年结" | "按年",
+        Annual => "annual" | "annually" | "yearly" | "年度" | "按年" | "年结" | "每年",
         /// Once, for the whole term.
-        Term => "term" | "合同期" | "一次性",
+        Term => "term" | "合同期" | "全期" | "一次性",
         /// Calendar months, offset against the next month's bill.
         Transparent => "transparent" | "透明" | "抵扣",
     }
@@ -100,13 +113,13 @@ word_enum! {
     /// An invoice type: what a contract requires, or what a payout came with.
     InvoiceKind {
         /// No invoice expected.
-        None => "none" | "无" | "不需要",
+        None => "none" | "无" | "不需要" | "不开票",
         /// 增值税专用发票.
-        VatSpecial => "vat_special" | "专票" | "增值税专用发票",
+        VatSpecial => "vat_special" | "专票" | "增值税专票" | "专用发票" | "增值税专用发票",
         /// 增值税普通发票.
-        VatGeneral => "vat_general" | "普票" | "增值税普通发票",
+        VatGeneral => "vat_general" | "普票" | "增值税普票" | "普通发票" | "增值税普通发票",
         /// 红字发票 / credit memo.
-        CreditNote => "credit_note" | "红字" | "红字发票" | "credit memo",
+        CreditNote => "credit_note" | "credit_memo" | "红字" | "红字发票" | "红票",
     }
 }
 
@@ -114,7 +127,7 @@ word_enum! {
     /// How a rebate is paid out.
     PayoutKind {
         /// Money transferred.
-        Cash => "cash" | "现金" | "转账",
+        Cash => "cash" | "现金" | "转账" | "返还" | "现金返还",
         /// Deducted from a later bill.
         Offset => "offset" | "抵扣" | "冲抵",
         /// Credits or service packs at face value.
@@ -126,9 +139,9 @@ word_enum! {
     /// What makes an installment due.
     Trigger {
         /// The end of the settlement period.
-        Settlement => "settlement" | "结算",
+        Settlement => "settlement" | "结算" | "结算后",
         /// The contract's renewal.
-        Renewal => "renewal" | "续约",
+        Renewal => "renewal" | "续约" | "续签",
     }
 }
 
@@ -363,7 +376,7 @@ pub struct Contract {
     /// The tier table.
     pub tiers: TierTable,
     /// Product coefficients from the contract's own `products` sheet, keyed by the
-    /// product's canonical name (names compare ignoring case).
+    /// product's canonical name (names compare ignoring case, width and spaces).
     pub products: BTreeMap<String, Decimal>,
     /// The installment schedule.
     pub schedule: Vec<InstallmentRule>,
@@ -426,10 +439,12 @@ impl Contract {
     }
 
     /// The coefficient the contract's own sheet gives a product, if any.
+    /// Names compare as people type them: case, width and spaces do not matter.
     pub fn product_coefficient(&self, product: &str) -> Option<Decimal> {
+        let product = super::words::fold(product);
         self.products
             .iter()
-            .find(|(listed, _)| listed.to_lowercase() == product.to_lowercase())
+            .find(|(listed, _)| super::words::fold(listed) == product)
             .map(|(_, coefficient)| *coefficient)
     }
 }
@@ -553,5 +568,98 @@ mod tests {
             Some(InvoiceKind::VatSpecial)
         );
         assert_eq!(Base::from_word("gross"), None);
+    }
+
+    #[test]
+    fn words_ignore_case_width_and_spaces_and_take_the_chinese_finance_words() {
+        for (word, expected) in [
+            (" quarterly ", Settlement::Quarterly),
+            ("Quarterly", Settlement::Quarterly),
+            ("ＱＵＡＲＴＥＲＬＹ", Settlement::Quarterly),
+            ("季度", Settlement::Quarterly),
+            ("按季", Settlement::Quarterly),
+            ("季结", Settlement::Quarterly),
+            ("月度", Settlement::Monthly),
+            ("按月", Settlement::Monthly),
+            ("月结", Settlement::Monthly),
+            ("年度", Settlement::Annual),
+            ("按年", Settlement::Annual),
+            ("年结", Settlement::Annual),
+            ("合同期", Settlement::Term),
+            ("全期", Settlement::Term),
+        ] {
+            assert_eq!(Settlement::from_word(word), Some(expected), "{word}");
+        }
+        assert_eq!(TierMode::from_word("累进"), Some(TierMode::Marginal));
+        assert_eq!(TierMode::from_word("超额累进"), Some(TierMode::Marginal));
+        assert_eq!(TierMode::from_word("全额"), Some(TierMode::Retroactive));
+        assert_eq!(TierMode::from_word("全额累进"), Some(TierMode::Retroactive));
+        assert_eq!(TierBasis::from_word("结算期"), Some(TierBasis::Period));
+        assert_eq!(
+            TierBasis::from_word("合同年度"),
+            Some(TierBasis::ContractYear)
+        );
+        assert_eq!(
+            TierBasis::from_word("Contract Year"),
+            Some(TierBasis::ContractYear)
+        );
+        assert_eq!(TierBasis::from_word("合同期"), Some(TierBasis::Term));
+        assert_eq!(Base::from_word("净额"), Some(Base::Net));
+        assert_eq!(Base::from_word("应付"), Some(Base::Net));
+        assert_eq!(Base::from_word("原价"), Some(Base::List));
+        assert_eq!(Base::from_word("现金"), Some(Base::Cash));
+        assert_eq!(
+            InvoiceKind::from_word("VAT special"),
+            Some(InvoiceKind::VatSpecial)
+        );
+        assert_eq!(
+            InvoiceKind::from_word("普票"),
+            Some(InvoiceKind::VatGeneral)
+        );
+        assert_eq!(
+            InvoiceKind::from_word("红字"),
+            Some(InvoiceKind::CreditNote)
+        );
+        for (word, expected) in [
+            ("现金", PayoutKind::Cash),
+            ("返还", PayoutKind::Cash),
+            ("抵扣", PayoutKind::Offset),
+            ("代金券", PayoutKind::Credit),
+            ("信用额度", PayoutKind::Credit),
+        ] {
+            assert_eq!(PayoutKind::from_word(word), Some(expected), "{word}");
+        }
+        assert_eq!(Trigger::from_word("结算"), Some(Trigger::Settlement));
+        assert_eq!(Trigger::from_word("续约"), Some(Trigger::Renewal));
+    }
+
+    #[test]
+    fn an_unknown_word_gets_the_closest_spellings() {
+        assert_eq!(Settlement::closest("quartely"), ["quarterly"]);
+        assert_eq!(TierMode::closest("retroactiv"), ["retroactive"]);
+        assert!(Settlement::closest("fortnightly").is_empty());
+    }
+
+    /// No spelling of one enum may mean two of its values.
+    fn assert_unambiguous<T: PartialEq + std::fmt::Debug + Copy>(spellings: &[(&str, T)]) {
+        for (index, (spelling, value)) in spellings.iter().enumerate() {
+            for (other, other_value) in &spellings[index + 1..] {
+                assert!(
+                    !crate::domain::words::same_word(spelling, other) || value == other_value,
+                    "`{spelling}` ({value:?}) and `{other}` ({other_value:?})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_spelling_is_ambiguous() {
+        assert_unambiguous(Base::SPELLINGS);
+        assert_unambiguous(TierBasis::SPELLINGS);
+        assert_unambiguous(TierMode::SPELLINGS);
+        assert_unambiguous(Settlement::SPELLINGS);
+        assert_unambiguous(InvoiceKind::SPELLINGS);
+        assert_unambiguous(PayoutKind::SPELLINGS);
+        assert_unambiguous(Trigger::SPELLINGS);
     }
 }

@@ -23,3 +23,4 @@ pub mod period;
 pub mod settlement;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod words;

@@ -66,6 +66,25 @@ impl Ruleset {
         self.coefficients.get(&product.to_lowercase()).copied()
     }
 
+    /// Every name a product may be written as under this ruleset — each alias and
+    /// canonical code, in lower case — with the canonical code it means, sorted: what a
+    /// contract's `products` sheet may name, and what a misspelt name is compared with.
+    pub fn product_names(&self) -> Vec<(&str, &str)> {
+        let mut names: Vec<(&str, &str)> = self
+            .product_aliases
+            .iter()
+            .map(|(alias, canonical)| (alias.as_str(), canonical.as_str()))
+            .chain(
+                self.coefficients
+                    .keys()
+                    .map(|code| (code.as_str(), code.as_str())),
+            )
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// The billing format, which every ruleset listed by [`super::Rulesets::billing_layouts`] has.
     pub fn billing_format(&self) -> Option<&BillingFormat> {
         self.format.as_ref()

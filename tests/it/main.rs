@@ -20,4 +20,5 @@ mod properties;
 mod providers;
 mod rules;
 mod trails;
+mod typed_inputs;
 mod workbook;

@@ -9,6 +9,7 @@ use crate::domain::contract::{
     TierMode, TierTable,
 };
 use crate::domain::currency::normalize_currency;
+use crate::domain::words::{closest, did_you_mean, fold, same_word};
 use crate::ingest::value;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
@@ -16,20 +17,53 @@ use std::collections::{BTreeMap, HashSet};
 impl Builder<'_> {
     pub(super) fn contract(&mut self, row: &RowContext<'_>, id: String) -> Option<Contract> {
         use column as c;
-        let errors_before = self.errors.len();
-        let provider = row
-            .text(c::PROVIDER)
-            .map_or_else(|| "generic".to_string(), |provider| provider.to_lowercase());
+        let failures_before = self.failures;
+        // Providers and ruleset names match as typed (case, width, spaces); a provider
+        // no ruleset serves takes the generic ruleset, unless it is a typo of one.
+        let mut known_providers: Vec<&str> = self
+            .rulesets
+            .names()
+            .filter_map(|name| self.rulesets.get(name))
+            .flat_map(|ruleset| [ruleset.name.as_str(), ruleset.provider.as_str()])
+            .collect();
+        known_providers.sort_unstable();
+        known_providers.dedup();
+        let provider = match row.text(c::PROVIDER) {
+            None => "generic".to_string(),
+            Some(text) => match known_providers.iter().find(|known| same_word(known, &text)) {
+                Some(known) => (*known).to_string(),
+                None => {
+                    let near = closest(&text, known_providers.iter().copied());
+                    if !near.is_empty() {
+                        self.error(
+                            row.at(c::PROVIDER),
+                            format!(
+                                "expected a provider of the rulesets ({}), or another name for the generic ruleset, found `{text}`{}",
+                                known_providers.join(", "),
+                                did_you_mean(&near)
+                            ),
+                        );
+                    }
+                    text.to_lowercase()
+                }
+            },
+        };
         let ruleset = match row.text(c::RULESET) {
-            Some(name) => match self.rulesets.get(&name) {
+            Some(name) => match self
+                .rulesets
+                .names()
+                .find(|known| same_word(known, &name))
+                .and_then(|known| self.rulesets.get(known))
+            {
                 Some(ruleset) => Some(ruleset),
                 None => {
                     let known: Vec<&str> = self.rulesets.names().collect();
                     self.error(
                         row.at(c::RULESET),
                         format!(
-                            "expected one of the rulesets {}, found `{name}`",
-                            known.join(", ")
+                            "expected one of the rulesets {}, found `{name}`{}",
+                            known.join(", "),
+                            did_you_mean(&closest(&name, known.iter().copied()))
                         ),
                     );
                     None
@@ -78,7 +112,10 @@ impl Builder<'_> {
         let currency = match row.text(c::CURRENCY) {
             None => Some("CNY".to_string()),
             Some(text) => {
-                let currency = normalize_currency(&text).map(|code| code.into_owned());
+                // Folded first: `ｃｎｙ` and ` cny ` are CNY, as any word of the workbook.
+                let currency = normalize_currency(&text)
+                    .map(|code| code.into_owned())
+                    .or_else(|| normalize_currency(&fold(&text)).map(|code| code.into_owned()));
                 if currency.is_none() {
                     self.error(
                         row.at(c::CURRENCY),
@@ -88,11 +125,19 @@ impl Builder<'_> {
                 currency
             }
         };
-        let base = self.word(row, c::BASE, Base::from_word, Base::WORDS, Some(Base::Net));
+        let base = self.word(
+            row,
+            c::BASE,
+            Base::from_word,
+            Base::closest,
+            Base::WORDS,
+            Some(Base::Net),
+        );
         let tier_basis = self.word(
             row,
             c::TIER_BASIS,
             TierBasis::from_word,
+            TierBasis::closest,
             TierBasis::WORDS,
             None,
         );
@@ -100,6 +145,7 @@ impl Builder<'_> {
             row,
             c::TIER_MODE,
             TierMode::from_word,
+            TierMode::closest,
             TierMode::WORDS,
             None,
         );
@@ -107,6 +153,7 @@ impl Builder<'_> {
             row,
             c::SETTLEMENT,
             Settlement::from_word,
+            Settlement::closest,
             Settlement::WORDS,
             None,
         );
@@ -114,6 +161,7 @@ impl Builder<'_> {
             row,
             c::INVOICE,
             InvoiceKind::from_word,
+            InvoiceKind::closest,
             InvoiceKind::WORDS,
             Some(InvoiceKind::None),
         );
@@ -121,6 +169,7 @@ impl Builder<'_> {
             row,
             c::PAYOUT_KIND,
             PayoutKind::from_word,
+            PayoutKind::closest,
             PayoutKind::WORDS,
             Some(PayoutKind::Cash),
         );
@@ -158,7 +207,7 @@ impl Builder<'_> {
         let tax_rate = self.parse_optional(row, c::TAX_RATE, |cell| value::parse_rate(cell, false));
         let late_interest =
             self.parse_optional(row, c::LATE_INTEREST, |cell| value::parse_rate(cell, false));
-        if self.errors.len() > errors_before {
+        if self.failures > failures_before {
             return None;
         }
         Some(Contract {

@@ -6,7 +6,7 @@ use super::error::{ContractError, ContractErrors};
 use super::sheets::{CollectSheets, Sheet, SheetKind};
 use crate::domain::contract::Contract;
 use crate::domain::location::Location;
-use crate::ingest::table::{self, Limits};
+use crate::ingest::table::{self, Limits, ReadOptions};
 use crate::ruleset::Rulesets;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,6 +32,23 @@ pub struct ContractBook {
     pub contracts: Vec<Contract>,
     /// Files read.
     pub files: Vec<ContractFile>,
+    /// The `products` rows whose product matched no name of the contract's ruleset: each
+    /// must be a product billed to the contract, which is checked once the bills are read.
+    pub unmatched_products: Vec<UnmatchedProduct>,
+}
+
+/// A `products` row naming a product its contract's ruleset does not know (no alias, no
+/// canonical code): it must name a product billed to the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedProduct {
+    /// The contract.
+    pub contract: String,
+    /// The product as listed.
+    pub product: String,
+    /// The contract's ruleset.
+    pub ruleset: String,
+    /// The `product` cell.
+    pub location: Location,
 }
 
 /// Loads and validates the contract workbook (or folder of CSVs), reading its files
@@ -46,6 +63,10 @@ pub fn load(
 ) -> Result<ContractBook, ContractErrors> {
     let mut collect = CollectSheets::default();
     let mut files = Vec::new();
+    // Files and sheets that are none of the four: named when one of the four is missing.
+    let mut others: Vec<String> = Vec::new();
+    // Sheets that are there but hidden (reported as such, not as missing).
+    let mut hidden_kinds: Vec<SheetKind> = Vec::new();
     let shown = path.display().to_string();
     let fail = |message: String| {
         ContractErrors(vec![ContractError {
@@ -71,12 +92,24 @@ pub fn load(
                 .map(|stem| stem.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let Some(kind) = SheetKind::recognise(&stem) else {
+                others.push(
+                    entry
+                        .file_name()
+                        .map(|name| name.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                );
                 continue;
             };
             collect.forced_kind = Some(kind);
             let shown = entry.display().to_string();
-            let digest = table::read_file(&entry, Arc::from(shown.as_str()), &mut collect, limits)
-                .map_err(|error| fail(error.to_string()))?;
+            let digest = table::read_file_with(
+                &entry,
+                Arc::from(shown.as_str()),
+                &mut collect,
+                limits,
+                ReadOptions::AS_TYPED,
+            )
+            .map_err(|error| fail(error.to_string()))?;
             let rows = collect
                 .sheets
                 .last()
@@ -89,8 +122,15 @@ pub fn load(
             });
         }
     } else {
-        let digest = table::read_file(path, Arc::from(shown.as_str()), &mut collect, limits)
-            .map_err(|error| fail(error.to_string()))?;
+        // Read as typed: merged areas filled, formulas without a value reported.
+        let digest = table::read_file_with(
+            path,
+            Arc::from(shown.as_str()),
+            &mut collect,
+            limits,
+            ReadOptions::AS_TYPED,
+        )
+        .map_err(|error| fail(error.to_string()))?;
         let rows: usize = collect
             .sheets
             .iter()
@@ -99,6 +139,7 @@ pub fn load(
         // A hidden contract sheet would be audited unseen, or ignored: ask for it visible.
         for hidden in &digest.hidden_sheets {
             if let Some(kind) = SheetKind::recognise(hidden) {
+                hidden_kinds.push(kind);
                 collect.errors.push(ContractError {
                     location: Location::sheet(Arc::from(shown.as_str()), Some(Arc::from(hidden.as_str()))),
                     message: format!(
@@ -118,21 +159,29 @@ pub fn load(
     let mut errors = std::mem::take(&mut collect.errors);
     let mut by_kind: BTreeMap<SheetKind, Sheet> = BTreeMap::new();
     for (kind, sheet) in collect.sheets {
-        if let Some(kind) = kind {
-            if by_kind.contains_key(&kind) {
-                errors.push(ContractError {
-                    location: sheet.location.clone(),
-                    message: format!("a second `{}` sheet; keep one", kind.name()),
-                });
-                continue;
+        let Some(kind) = kind else {
+            if let Some(name) = &sheet.location.sheet {
+                others.push(name.to_string());
             }
-            by_kind.insert(kind, sheet);
+            continue;
+        };
+        if by_kind.contains_key(&kind) {
+            errors.push(ContractError {
+                location: sheet.location.clone(),
+                message: format!("a second `{}` sheet; keep one", kind.name()),
+            });
+            continue;
         }
+        by_kind.insert(kind, sheet);
     }
-    let mut builder = Builder { rulesets, errors };
-    let contracts = builder.build(path, &shown, &by_kind);
+    let mut builder = Builder::new(rulesets, errors);
+    let built = builder.build(path, &shown, &by_kind, &others, &hidden_kinds);
     if builder.errors.is_empty() {
-        Ok(ContractBook { contracts, files })
+        Ok(ContractBook {
+            contracts: built.contracts,
+            files,
+            unmatched_products: built.unmatched_products,
+        })
     } else {
         Err(ContractErrors(builder.errors))
     }

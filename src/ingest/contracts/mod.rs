@@ -4,17 +4,23 @@
 //! Every problem is collected with its file, sheet, row and column; if there is any, no
 //! contract is returned, because no audit may run on a contract it could not read.
 //!
-//! One file per concern: `load` reads the files and `sheets` sorts their tables into the
-//! four sheets; `columns` names each sheet's columns; `builder` collects every problem
-//! while `assemble` builds the contracts from the sheets, `contract_row` one contract from
-//! its row, `tiers` a tier table and `schedule` an installment schedule; `term` bounds a
-//! contract's length.
+//! One file per concern: `load` reads the files (spreadsheets as typed: merged areas
+//! filled, formulas without a value reported) and `sheets` sorts their tables into the
+//! four sheets; `columns` names each sheet's columns and `header` finds them in a header
+//! row; `builder` collects every problem, each cause once, while `assemble` builds the
+//! contracts from the sheets, `contract_row` one contract from its row, `tiers` a tier
+//! table and `schedule` an installment schedule; `term` bounds a contract's length.
+//!
+//! A `products` row naming no product of its contract's ruleset is kept aside
+//! ([`UnmatchedProduct`]): only the bills can tell whether it names a billed product,
+//! which `attribute::check_listed_products` checks once they are read.
 
 mod assemble;
 mod builder;
 mod columns;
 mod contract_row;
 mod error;
+mod header;
 mod load;
 mod schedule;
 mod sheets;
@@ -25,5 +31,5 @@ mod tiers;
 mod tests;
 
 pub use error::{ContractError, ContractErrors};
-pub use load::{ContractBook, ContractFile, load};
+pub use load::{ContractBook, ContractFile, UnmatchedProduct, load};
 pub use term::{MAX_TERM_YEARS, last_day_of_longest_term};

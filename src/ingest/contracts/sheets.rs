@@ -1,11 +1,12 @@
-//! The tables of a contract workbook sorted into its four sheets, by name or alias.
+//! The tables of a contract workbook sorted into its four sheets, by name or alias (case,
+//! width, spaces and underscores do not matter).
 
 use super::error::ContractError;
 use crate::domain::location::Location;
+use crate::domain::words::same_word;
 use crate::ingest::cell::Cell;
 use crate::ingest::header::is_blank;
 use crate::ingest::table::TableVisitor;
-use crate::ruleset::normalize_header;
 use std::sync::Arc;
 
 /// The four sheets, by their names and aliases.
@@ -18,24 +19,33 @@ pub(super) enum SheetKind {
 }
 
 impl SheetKind {
-    pub(super) fn recognise(name: &str) -> Option<SheetKind> {
-        let name = normalize_header(name);
-        match name.as_str() {
-            "contracts" | "contract" | "合同" | "合同清单" => Some(SheetKind::Contracts),
-            "tiers" | "tier" | "阶梯" | "返点阶梯" => Some(SheetKind::Tiers),
-            "products" | "product" | "产品系数" | "产品" => Some(SheetKind::Products),
-            "schedule" | "分期" | "付款计划" => Some(SheetKind::Schedule),
-            _ => None,
+    /// Every sheet, in the order they are read.
+    pub(super) const ALL: [SheetKind; 4] = [
+        SheetKind::Contracts,
+        SheetKind::Tiers,
+        SheetKind::Products,
+        SheetKind::Schedule,
+    ];
+
+    /// Every name the sheet (or a folder's CSV file, by its name) may have.
+    pub(super) fn names(self) -> &'static [&'static str] {
+        match self {
+            SheetKind::Contracts => &["contracts", "contract", "合同", "合同清单"],
+            SheetKind::Tiers => &["tiers", "tier", "阶梯", "返点阶梯"],
+            SheetKind::Products => &["products", "product", "产品系数", "产品"],
+            SheetKind::Schedule => &["schedule", "分期", "付款计划"],
         }
     }
 
+    /// The sheet a name means, ignoring case, width, spaces and underscores.
+    pub(super) fn recognise(name: &str) -> Option<SheetKind> {
+        SheetKind::ALL
+            .into_iter()
+            .find(|kind| kind.names().iter().any(|known| same_word(known, name)))
+    }
+
     pub(super) fn name(self) -> &'static str {
-        match self {
-            SheetKind::Contracts => "contracts",
-            SheetKind::Tiers => "tiers",
-            SheetKind::Products => "products",
-            SheetKind::Schedule => "schedule",
-        }
+        self.names()[0]
     }
 }
 
@@ -46,6 +56,9 @@ pub(super) type SheetRow = (usize, Vec<Cell>);
 pub(super) struct Sheet {
     pub(super) location: Location,
     pub(super) rows: Vec<SheetRow>,
+    /// The cells holding a formula but no computed value: 1-based row, 0-based column,
+    /// the formula. Their cells are read empty; the loader names each one it reads.
+    pub(super) formulas: Vec<(usize, usize, String)>,
 }
 
 #[derive(Default)]
@@ -66,6 +79,7 @@ impl TableVisitor for CollectSheets {
             Sheet {
                 location: table.clone(),
                 rows: Vec::new(),
+                formulas: Vec::new(),
             },
         ));
     }
@@ -75,6 +89,12 @@ impl TableVisitor for CollectSheets {
             && !is_blank(cells)
         {
             sheet.rows.push((number, cells.to_vec()));
+        }
+    }
+
+    fn formula_without_value(&mut self, number: usize, column: usize, formula: &str) {
+        if let Some((_, sheet)) = self.sheets.last_mut() {
+            sheet.formulas.push((number, column, formula.to_string()));
         }
     }
 

@@ -1,7 +1,7 @@
 //! Column letters, as a spreadsheet user reads a cell's place.
 
 /// The column letters of a 0-based column (`0` → `A`, `16383` → `XFD`).
-pub(super) fn column_name(column: u64) -> String {
+pub fn column_name(column: u64) -> String {
     let mut letters = Vec::new();
     let mut rest = column + 1;
     while rest > 0 {

@@ -7,6 +7,7 @@ use super::digest::FileDigest;
 use super::error::TableError;
 use super::fields::Fields;
 use super::limits::Limits;
+use super::options::ReadOptions;
 use super::visitor::TableVisitor;
 use super::workbook::read_spreadsheet;
 use super::zip_archive::read_zip;
@@ -37,7 +38,25 @@ pub fn read_file(
     visitor: &mut dyn TableVisitor,
     limits: &Limits,
 ) -> Result<FileDigest, TableError> {
-    contain(file.clone(), || read_by_type(path, file, visitor, limits))
+    read_file_with(path, file, visitor, limits, ReadOptions::STORED)
+}
+
+/// [`read_file`] with the caller's [`ReadOptions`]: [`ReadOptions::AS_TYPED`] for the
+/// small hand-made tables (merged areas filled, formulas without a value reported).
+///
+/// # Errors
+/// As [`read_file`]; and, reading as typed, a workbook whose merged areas cannot be read
+/// (corrupt, overlapping, or more than 100,000 in a sheet).
+pub fn read_file_with(
+    path: &Path,
+    file: Arc<str>,
+    visitor: &mut dyn TableVisitor,
+    limits: &Limits,
+    options: ReadOptions,
+) -> Result<FileDigest, TableError> {
+    contain(file.clone(), || {
+        read_by_type(path, file, visitor, limits, options)
+    })
 }
 
 /// Reads `path` as its extension says, unguarded.
@@ -46,6 +65,7 @@ fn read_by_type(
     file: Arc<str>,
     visitor: &mut dyn TableVisitor,
     limits: &Limits,
+    options: ReadOptions,
 ) -> Result<FileDigest, TableError> {
     let extension = path
         .extension()
@@ -61,7 +81,7 @@ fn read_by_type(
     let mut result = match extension.as_str() {
         "csv" | "txt" | "tsv" => return read_csv(path, file, counting.inner),
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
-            read_spreadsheet(path, file, &extension, &mut counting, limits)
+            read_spreadsheet(path, file, &extension, &mut counting, limits, options)
         }
         "zip" => read_zip(path, file, &mut counting, limits.zip_member_bytes),
         _ => Err(TableError::UnsupportedType {
@@ -93,6 +113,10 @@ impl TableVisitor for Counting<'_> {
     fn unreadable_row(&mut self, number: usize, why: String) {
         self.rows += 1;
         self.inner.unreadable_row(number, why);
+    }
+
+    fn formula_without_value(&mut self, number: usize, column: usize, formula: &str) {
+        self.inner.formula_without_value(number, column, formula);
     }
 
     fn record(&mut self, number: usize, fields: &Fields<'_>) -> bool {

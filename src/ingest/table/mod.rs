@@ -13,9 +13,11 @@
 //! `containment`; `csv_file`, `encoding`, `line_ends`, `records` and `record_scan` read
 //! CSV; `zip_archive` zip archives of CSVs; `workbook` and `sheet_cells` spreadsheets
 //! through calamine, after the pre-checks of `prescan` (with `xml_scan`,
-//! `cell_references` and `sheet_names`), `xls` (with `compound`) and `ods`; `digest`
-//! hashes every byte; `limits` holds what a file may take, passed in by the caller.
+//! `cell_references` and `sheet_names`), `xls` (with `compound`) and `ods`; `merged`
+//! fills merged areas for a caller reading as typed (`options`); `digest` hashes every
+//! byte; `limits` holds what a file may take, passed in by the caller.
 
+mod as_typed;
 mod cell_references;
 mod column_letters;
 mod compound;
@@ -26,9 +28,12 @@ mod dispatch;
 mod encoding;
 mod error;
 mod fields;
+mod formula_cells;
 mod limits;
 mod line_ends;
+mod merged;
 mod ods;
+mod options;
 mod prescan;
 mod record_scan;
 mod records;
@@ -43,17 +48,20 @@ mod zip_archive;
 #[cfg(test)]
 mod tests;
 
+pub use column_letters::column_name;
 pub use containment::contained_panic_warning;
 pub use digest::FileDigest;
-pub use dispatch::{is_table_file, read_file};
+pub use dispatch::{is_table_file, read_file, read_file_with};
 pub use error::TableError;
 pub use fields::{Fields, WORD};
+pub use formula_cells::{FormulaCells, UncalculatedFormula, uncalculated_formula_message};
 pub use limits::{
     EXCEL_CELLS, EXCEL_COLUMNS, KEYS as LIMIT_KEYS, Limit, LimitKey, LimitKind, Limits,
     MAX_COLUMNS, MAX_SHARED_STRINGS_BYTES, MAX_SHEET_CELLS, MAX_SHEET_PART_BYTES,
     MAX_SPREADSHEET_BYTES, MAX_STREAMED_WORKBOOK_BYTES, MAX_WORKBOOK_PART_BYTES,
     MAX_XML_TOKEN_BYTES, MAX_ZIP_MEMBER_BYTES, format_size, parse_size,
 };
+pub use options::ReadOptions;
 pub use visitor::TableVisitor;
 
 // For reading one large CSV in parts (`ingest::split`).

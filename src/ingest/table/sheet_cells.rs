@@ -1,6 +1,7 @@
 //! calamine's cells as [`Cell`]s, and streamed cells assembled into rows: a row with a
 //! value past the widest column read is rejected with its place, never cut short.
 
+use super::as_typed::SheetTyping;
 use super::column_letters::column_name;
 use super::error::TableError;
 use super::limits::{EXCEL_COLUMNS, Limit, Limits};
@@ -48,11 +49,16 @@ impl Overflow {
 /// should a hostile file go back, the row is simply emitted again under its number. A
 /// row with a value past `limits.sheet_columns` is handed over as unreadable, naming the
 /// cell; an empty cell out there (formatting only) loses nothing and is passed over.
+///
+/// Each cell comes with its formula when the sheet is read as typed (`typing`): a formula
+/// without a computed value is reported and its cell read empty, and merged areas are
+/// filled into the rows.
 pub(super) fn stream_cells<'d>(
     table: &Location,
     visitor: &mut dyn TableVisitor,
     limits: &Limits,
-    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'d>>>, String>,
+    mut typing: Option<&mut SheetTyping>,
+    mut next: impl FnMut() -> Result<Option<StreamedCell<'d>>, String>,
 ) -> Result<(), TableError> {
     let columns = limits.sheet_columns as usize;
     let mut cells: Vec<Cell> = Vec::new();
@@ -62,19 +68,12 @@ pub(super) fn stream_cells<'d>(
     // Values of the current row past the last column read.
     let mut overflow: Option<Overflow> = None;
     let mut count = 0u64;
-    let mut finish_row = |row: u32, cells: &[Cell], overflow: Option<Overflow>| match overflow {
-        Some(overflow) => {
-            let number = row as usize + 1;
-            visitor.unreadable_row(number, overflow.why(number, columns));
-        }
-        None => visitor.row(row as usize + 1, cells),
-    };
     loop {
         let cell = next().map_err(|message| TableError::Workbook {
             location: table.clone(),
             message,
         })?;
-        let Some(cell) = cell else { break };
+        let Some((cell, formula)) = cell else { break };
         count += 1;
         if count > limits.sheet_cells {
             return Err(TableError::TooLarge {
@@ -89,7 +88,15 @@ pub(super) fn stream_cells<'d>(
         let (row, column) = cell.get_position();
         if current != Some(row) {
             if let Some(previous) = current {
-                finish_row(previous, &cells[..width], overflow.take());
+                hand_over(
+                    table,
+                    visitor,
+                    typing.as_deref_mut(),
+                    previous,
+                    &cells[..width],
+                    columns,
+                    overflow.take(),
+                )?;
             }
             // Emptied, not dropped: the next row's text reuses the strings.
             for cell in &mut cells[..width] {
@@ -118,12 +125,73 @@ pub(super) fn stream_cells<'d>(
             cells.resize(column + 1, Cell::Empty);
         }
         width = width.max(column + 1);
-        fill(&mut cells[column], cell.get_value());
+        let uncalculated = match (typing.as_deref_mut(), formula.as_deref()) {
+            (Some(typing), Some(formula)) => {
+                typing.formula(column, formula, stored_nothing(cell.get_value()))
+            }
+            _ => false,
+        };
+        if uncalculated {
+            cells[column] = Cell::Empty;
+        } else {
+            fill(&mut cells[column], cell.get_value());
+        }
     }
     if let Some(previous) = current {
-        finish_row(previous, &cells[..width], overflow);
+        hand_over(
+            table,
+            visitor,
+            typing,
+            previous,
+            &cells[..width],
+            columns,
+            overflow,
+        )?;
     }
     Ok(())
+}
+
+/// One streamed cell, and its formula when the sheet is read as typed.
+pub(super) type StreamedCell<'d> = (calamine::Cell<calamine::DataRef<'d>>, Option<String>);
+
+/// Hands a finished row over: as typed through `typing`, else as it is (or as unreadable
+/// when it has values past the last column read).
+fn hand_over(
+    table: &Location,
+    visitor: &mut dyn TableVisitor,
+    typing: Option<&mut SheetTyping>,
+    row: u32,
+    cells: &[Cell],
+    columns: usize,
+    overflow: Option<Overflow>,
+) -> Result<(), TableError> {
+    let number = row as usize + 1;
+    let unreadable = overflow.map(|overflow| overflow.why(number, columns));
+    match (typing, unreadable) {
+        (Some(typing), unreadable) => {
+            typing.finish_row(table, visitor, row, cells, columns, unreadable)
+        }
+        (None, Some(why)) => {
+            visitor.unreadable_row(number, why);
+            Ok(())
+        }
+        (None, None) => {
+            visitor.row(number, cells);
+            Ok(())
+        }
+    }
+}
+
+/// Whether a stored value is nothing: no value, or empty text (a formula written with an
+/// empty result so that LibreOffice calculates it).
+pub(super) fn stored_nothing(data: &calamine::DataRef<'_>) -> bool {
+    use calamine::DataRef;
+    match data {
+        DataRef::Empty => true,
+        DataRef::SharedString(text) => text.trim().is_empty(),
+        DataRef::String(text) => text.trim().is_empty(),
+        _ => false,
+    }
 }
 
 /// Empties a cell, keeping a text cell's string for reuse (an empty text reads as empty).

@@ -1,18 +1,23 @@
-//! Which sheet a part of an `.xlsx` is, found the way calamine finds its sheets: only to
-//! name the sheet in an error about one of its parts.
+//! The parts of an `.xlsx` found the way calamine finds them: which sheet a part is (to
+//! name the sheet in an error about one of its parts), each sheet's part (to read its
+//! merged areas), and whether the workbook asks to be calculated when opened.
 
 use std::io::Read;
 
 /// How much of a relationships or workbook part is read to name a sheet.
 const NAMING_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The name of the sheet whose part is `part`, found the way calamine finds its sheets
-/// (`_rels/.rels` → the workbook part and its relationships → each `<sheet>`), or `None`.
-/// Only used to word an error; the check itself covers every part.
-pub(super) fn sheet_of_part<R: Read + std::io::Seek>(
+/// The workbook part as calamine finds it (`_rels/.rels` → the workbook part): its
+/// folder, its text and its relationships' text.
+struct WorkbookPart {
+    folder: String,
+    text: String,
+    relationships: String,
+}
+
+fn workbook_part<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
-    part: &str,
-) -> Option<String> {
+) -> Option<WorkbookPart> {
     let package = read_part(archive, "_rels/.rels")?;
     let target = start_tags(&package)
         .filter(|(name, _)| *name == "Relationship")
@@ -27,32 +32,93 @@ pub(super) fn sheet_of_part<R: Read + std::io::Seek>(
         Some(at) => target.split_at(at + 1),
         None => ("", target.as_str()),
     };
-    let folder = folder.strip_prefix('/').unwrap_or(folder);
+    let folder = folder.strip_prefix('/').unwrap_or(folder).to_string();
     let workbook = if workbook.is_empty() {
         "workbook.xml"
     } else {
         workbook
     };
     let relationships = read_part(archive, &format!("{folder}_rels/{workbook}.rels"))?;
-    let book = read_part(archive, &format!("{folder}{workbook}"))?;
-    let wanted = part.replace('\\', "/").to_ascii_lowercase();
-    start_tags(&book)
+    let text = read_part(archive, &format!("{folder}{workbook}"))?;
+    Some(WorkbookPart {
+        folder,
+        text,
+        relationships,
+    })
+}
+
+/// Every sheet's name and part path, in the workbook's order, found the way calamine
+/// finds its sheets (`_rels/.rels` → the workbook part and its relationships → each
+/// `<sheet>`); `None` when the workbook cannot be followed that way.
+pub(super) fn sheet_parts<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+) -> Option<Vec<(String, String)>> {
+    let book = workbook_part(archive)?;
+    let parts = start_tags(&book.text)
         .filter(|(name, _)| *name == "sheet")
-        .find_map(|(_, attributes)| {
+        .filter_map(|(_, attributes)| {
             let name = attribute(attributes, "name").map(unescape)?;
             let id = attributes_of(attributes)
                 .find(|(key, _)| *key == "id" || key.ends_with(":id"))
                 .map(|(_, value)| value)?;
-            let target = start_tags(&relationships)
+            let target = start_tags(&book.relationships)
                 .filter(|(name, _)| *name == "Relationship")
                 .find(|(_, attributes)| attribute(attributes, "Id") == Some(id))
                 .and_then(|(_, attributes)| attribute(attributes, "Target"))?;
             let path = match target.strip_prefix('/') {
                 Some(absolute) => absolute.to_string(),
-                None => format!("{folder}{target}"),
+                None => format!("{}{target}", book.folder),
             };
-            (path.to_ascii_lowercase() == wanted).then_some(name)
+            Some((name, path))
         })
+        .collect();
+    Some(parts)
+}
+
+/// Whether the workbook asks to be calculated in full when it is opened
+/// (`<calcPr fullCalcOnLoad="1"/>`): what a script writing formulas sets (XlsxWriter,
+/// rust_xlsxwriter, openpyxl), because the values it stores beside them — 0, or none —
+/// were never calculated. Excel and LibreOffice drop the flag once they have calculated
+/// and saved the workbook.
+pub(super) fn calculates_on_load<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+) -> bool {
+    workbook_part(archive).is_some_and(|book| {
+        start_tags(&book.text)
+            .filter(|(name, _)| *name == "calcPr")
+            .any(|(_, attributes)| {
+                matches!(attribute(attributes, "fullCalcOnLoad"), Some("1" | "true"))
+            })
+    })
+}
+
+/// The name of the sheet whose part is `part`, found the way calamine finds its sheets,
+/// or `None`. Only used to word an error; the check itself covers every part.
+pub(super) fn sheet_of_part<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    part: &str,
+) -> Option<String> {
+    let wanted = part.replace('\\', "/").to_ascii_lowercase();
+    sheet_parts(archive)?
+        .into_iter()
+        .find(|(_, path)| path.to_ascii_lowercase() == wanted)
+        .map(|(name, _)| name)
+}
+
+/// A part's bytes, found by name as calamine finds parts (ignoring case, `\\` read as
+/// `/`), as a reader; `None` when there is no such part.
+pub(super) fn open_part<'a, R: Read + std::io::Seek>(
+    archive: &'a mut zip::ZipArchive<R>,
+    name: &str,
+) -> Option<zip::read::ZipFile<'a, R>> {
+    let wanted = name.replace('\\', "/").to_ascii_lowercase();
+    let index = (0..archive.len()).find(|&index| {
+        archive
+            .name_for_index(index)
+            .and_then(Result::ok)
+            .is_some_and(|found| found.replace('\\', "/").to_ascii_lowercase() == wanted)
+    })?;
+    archive.by_index(index).ok()
 }
 
 /// A part's text (at most [`NAMING_BYTES`]), found by name as calamine finds parts:
@@ -61,17 +127,8 @@ fn read_part<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     name: &str,
 ) -> Option<String> {
-    let wanted = name.to_ascii_lowercase();
-    let index = (0..archive.len()).find(|&index| {
-        archive
-            .name_for_index(index)
-            .and_then(Result::ok)
-            .is_some_and(|found| found.replace('\\', "/").to_ascii_lowercase() == wanted)
-    })?;
     let mut bytes = Vec::new();
-    archive
-        .by_index(index)
-        .ok()?
+    open_part(archive, name)?
         .take(NAMING_BYTES)
         .read_to_end(&mut bytes)
         .ok()?;

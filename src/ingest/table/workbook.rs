@@ -3,10 +3,13 @@
 //! visible sheet handed over row by row — streamed cell by cell for `.xlsx` and `.xlsb`,
 //! from calamine's whole range for `.xls` and `.ods`.
 
+use super::as_typed::{SheetTyping, XlsxTyping, merge_error, read_xlsx_typing};
 use super::digest::{FileDigest, HashWriter};
 use super::error::TableError;
 use super::limits::{Limit, Limits};
+use super::merged::{Area, MAX_AREAS, MergeProblem};
 use super::ods;
+use super::options::ReadOptions;
 use super::prescan::check_zip_parts;
 use super::sheet_cells::{Overflow, cell_from_data, stream_cells};
 use super::visitor::TableVisitor;
@@ -59,6 +62,7 @@ pub(super) fn read_spreadsheet(
     extension: &str,
     visitor: &mut dyn TableVisitor,
     limits: &Limits,
+    options: ReadOptions,
 ) -> Result<FileDigest, TableError> {
     let location = Location::file(file.clone());
     let size = std::fs::metadata(path)
@@ -105,6 +109,13 @@ pub(super) fn read_spreadsheet(
     if matches!(extension, "xlsx" | "xlsm" | "xlsb" | "ods") {
         let references = matches!(extension, "xlsx" | "xlsm");
         check_zip_parts(&mut cursor, &location, limits, references)?;
+        cursor.seek(io::SeekFrom::Start(0)).map_err(io_error)?;
+    }
+    // Read as typed, an .xlsx's merged areas and calculation flag come from its parts
+    // (calamine reads merged areas without checking their references).
+    let mut xlsx_typing = XlsxTyping::default();
+    if options.as_typed && matches!(extension, "xlsx" | "xlsm") {
+        xlsx_typing = read_xlsx_typing(&mut cursor, &location)?;
         cursor.seek(io::SeekFrom::Start(0)).map_err(io_error)?;
     }
     if streamed {
@@ -154,6 +165,30 @@ pub(super) fn read_spreadsheet(
         }
         let table = Location::sheet(file.clone(), Some(Arc::from(name.as_str())));
         visitor.begin_table(&table);
+        let mut typing = if options.as_typed {
+            let areas = match &workbook {
+                calamine::Sheets::Xls(book) => {
+                    let areas = book
+                        .merge_cells_by_sheet_name(&name)
+                        .map_err(|error| workbook_error(&table, calamine::Error::Xls(error)))?;
+                    if areas.len() > MAX_AREAS {
+                        return Err(merge_error(&location, &name, &MergeProblem::TooMany));
+                    }
+                    areas
+                        .iter()
+                        .map(|area| Area::new(area.start, area.end))
+                        .collect()
+                }
+                _ => xlsx_typing.areas.remove(&name).unwrap_or_default(),
+            };
+            Some(SheetTyping::new(
+                areas,
+                xlsx_typing.values_uncalculated,
+                limits,
+            ))
+        } else {
+            None
+        };
         // XLSX and XLSB stream cell by cell: memory stays bounded whatever the sheet's
         // size, and a hostile file with one cell at A1 and one at XFD1048576 cannot make
         // calamine allocate the grid between them.
@@ -162,21 +197,36 @@ pub(super) fn read_spreadsheet(
                 let mut reader = book
                     .worksheet_cells_reader(&name)
                     .map_err(|error| workbook_error(&table, calamine::Error::Xlsx(error)))?;
-                stream_cells(&table, visitor, limits, || {
+                let as_typed = typing.is_some();
+                stream_cells(&table, visitor, limits, typing.as_mut(), || {
+                    let error = |error| calamine::Error::Xlsx(error).to_string();
+                    if as_typed {
+                        // The formula comes with its cell, in the same pass.
+                        return reader.next_cell_with_formula().map_err(error).map(|cell| {
+                            cell.map(|cell| {
+                                (calamine::Cell::new(cell.pos, cell.value), cell.formula)
+                            })
+                        });
+                    }
                     reader
                         .next_cell()
-                        .map_err(|error| calamine::Error::Xlsx(error).to_string())
+                        .map_err(error)
+                        .map(|cell| cell.map(|cell| (cell, None)))
                 })?;
                 true
             }
             calamine::Sheets::Xlsb(book) => {
+                // An .xlsb stores a computed value with every formula (the format has no
+                // formula record without one), and calamine does not tell its merged
+                // areas: it is read by its values alone, as typed or not.
                 let mut reader = book
                     .worksheet_cells_reader(&name)
                     .map_err(|error| workbook_error(&table, calamine::Error::Xlsb(error)))?;
-                stream_cells(&table, visitor, limits, || {
+                stream_cells(&table, visitor, limits, typing.as_mut(), || {
                     reader
                         .next_cell()
                         .map_err(|error| calamine::Error::Xlsb(error).to_string())
+                        .map(|cell| cell.map(|cell| (cell, None)))
                 })?;
                 true
             }
@@ -201,6 +251,15 @@ pub(super) fn read_spreadsheet(
                 partial: false,
             });
         }
+        // Read as typed, the formulas of the sheet (calamine loaded them with it).
+        let formulas = match &typing {
+            Some(_) => Some(
+                workbook
+                    .worksheet_formula(&name)
+                    .map_err(|error| workbook_error(&table, error))?,
+            ),
+            None => None,
+        };
         let (first_row, first_column) = range.start().unwrap_or((0, 0));
         for (offset, row) in range.rows().enumerate() {
             let number = first_row as usize + offset + 1;
@@ -214,13 +273,30 @@ pub(super) fn read_spreadsheet(
                 .skip(columns)
                 .filter(|(_, cell)| !cell.is_empty())
                 .map(|(column, _)| column);
-            match Overflow::of(past) {
-                Some(overflow) => visitor.unreadable_row(number, overflow.why(number, columns)),
-                None => {
-                    cells.truncate(columns);
-                    visitor.row(number, &cells);
+            let overflow = Overflow::of(past);
+            cells.truncate(columns);
+            let Some(typing) = typing.as_mut() else {
+                match overflow {
+                    Some(overflow) => {
+                        visitor.unreadable_row(number, overflow.why(number, columns));
+                    }
+                    None => visitor.row(number, &cells),
+                }
+                continue;
+            };
+            let row_index = (number - 1) as u32;
+            if let Some(formulas) = &formulas {
+                for (column, cell) in cells.iter_mut().enumerate() {
+                    let formula = formulas.get_value((row_index, column as u32));
+                    if let Some(formula) = formula
+                        && typing.formula(column, formula, cell.is_empty())
+                    {
+                        *cell = Cell::Empty;
+                    }
                 }
             }
+            let unreadable = overflow.map(|overflow| overflow.why(number, columns));
+            typing.finish_row(&table, visitor, row_index, &cells, columns, unreadable)?;
         }
     }
     Ok(FileDigest {

@@ -12,7 +12,14 @@ pub(super) const RATE: &str = "a rate such as 22% or 0.22";
 pub(super) const RATE_OR_POINTS: &str = "a rate such as 22%, 0.22 or 10pt";
 pub(super) const NO_POINTS: &str =
     "a rate such as 22% or 0.22 (points such as 10pt are not accepted here)";
-pub(super) const FRACTION: &str = "a fraction such as 0.22 or a percentage such as 22%";
+/// What a plain number above 1 should have been written as: `15` is either `15%` or
+/// `0.15`, and which one is not for the auditor to guess.
+pub(super) fn ambiguous(value: Decimal) -> String {
+    let percent = value.normalize();
+    let fraction =
+        shift(value, 2).map_or_else(|| percent.to_string(), |f| f.normalize().to_string());
+    format!("a rate written as a percentage or a fraction, `{percent}%` or `{fraction}`")
+}
 pub(super) const NEGATIVE_RATE: &str = "a rate that is not negative, such as 22% or 0.22";
 pub(super) const PORTION: &str = "a portion such as 40%, 0.4, 10pt or rest";
 pub(super) const PORTION_RANGE: &str = "a portion above 0% and at most 100%, such as 40%";
@@ -32,7 +39,7 @@ pub fn parse_rate(cell: &Cell, allow_points: bool) -> Result<Decimal, ValueError
             if value.is_sign_negative() && !value.is_zero() {
                 Err(ValueError::new(NEGATIVE_RATE, cell))
             } else if matches!(form, RateForm::Plain(_)) && value > Decimal::ONE {
-                Err(ValueError::new(FRACTION, cell))
+                Err(ValueError::new(ambiguous(value), cell))
             } else {
                 Ok(value)
             }
@@ -46,7 +53,10 @@ pub fn parse_rate(cell: &Cell, allow_points: bool) -> Result<Decimal, ValueError
 pub fn parse_portion(cell: &Cell) -> Result<Portion, ValueError> {
     if let Cell::Text(text) = cell {
         let text = text.trim();
-        if text.eq_ignore_ascii_case("rest") || text == "剩余" || text == "余额" {
+        if ["rest", "剩余", "余额"]
+            .iter()
+            .any(|word| crate::domain::words::same_word(word, text))
+        {
             return Ok(Portion::Rest);
         }
     }

@@ -9,7 +9,7 @@ use super::money::{MONEY, money_from_text};
 use super::number::{NUMBER, WHOLE};
 use super::period::{DATE, MONTH, PERIOD, period_of};
 use super::rate::{
-    FRACTION, NEGATIVE_RATE, NO_POINTS, POINTS_RANGE, PORTION, PORTION_RANGE, RATE, RATE_OR_POINTS,
+    NEGATIVE_RATE, NO_POINTS, POINTS_RANGE, PORTION, PORTION_RANGE, RATE, RATE_OR_POINTS, ambiguous,
 };
 use super::*;
 use crate::ingest::cell::Cell;

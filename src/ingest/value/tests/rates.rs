@@ -21,13 +21,18 @@ fn rates_are_fractions() {
 
 #[test]
 fn rates_reject_ambiguous_negative_and_points() {
+    // A plain number above 1 could be a percentage or a fraction: both are offered.
     assert_eq!(
-        parse_rate(&text("22"), true).unwrap_err().expected,
-        FRACTION
+        parse_rate(&text("15"), true).unwrap_err().to_string(),
+        "expected a rate written as a percentage or a fraction, `15%` or `0.15`, found `15`"
     );
     assert_eq!(
-        parse_rate(&Cell::Number(22.0), false).unwrap_err().expected,
-        FRACTION
+        parse_rate(&Cell::Number(22.5), false).unwrap_err().expected,
+        ambiguous(dec("22.5"))
+    );
+    assert_eq!(
+        ambiguous(dec("22.5")),
+        "a rate written as a percentage or a fraction, `22.5%` or `0.225`"
     );
     assert_eq!(
         parse_rate(&text("22pt"), false).unwrap_err().expected,

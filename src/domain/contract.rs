@@ -20,11 +20,12 @@ macro_rules! word_enum {
             /// Every accepted spelling, canonical word first.
             pub const WORDS: &'static [&'static str] = &[$($canonical),+];
 
-            /// Reads a word, ignoring case and surrounding space.
+            /// Reads a word, ignoring case, width, spaces, `_` and `-` ([`fold_word`]).
             pub fn from_word(word: &str) -> Option<$name> {
-                let word = word.trim().to_lowercase();
+                use $crate::domain::contract::fold_word;
+                let word = fold_word(word);
                 $(
-                    if word == $canonical $(|| word == $alias)* {
+                    if word == fold_word($canonical) $(|| word == fold_word($alias))* {
                         return Some($name::$variant);
                     }
                 )+
@@ -45,6 +46,21 @@ macro_rules! word_enum {
     };
 }
 pub(crate) use word_enum;
+
+/// A word as [`word_enum`]s compare it: full-width letters as ASCII, lower case, without
+/// spaces, `_` or `-`, so `VAT special`, `ＶＡＴ＿ｓｐｅｃｉａｌ` and `vat_special` are one word.
+pub fn fold_word(word: &str) -> String {
+    word.chars()
+        .map(|character| match character {
+            '\u{FF01}'..='\u{FF5E}' => {
+                char::from_u32(u32::from(character) - 0xFEE0).unwrap_or(character)
+            }
+            other => other,
+        })
+        .filter(|character| !character.is_whitespace() && !matches!(character, '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
 
 word_enum! {
     /// Which billing amount the rebate is computed on.

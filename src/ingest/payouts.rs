@@ -9,7 +9,7 @@ use crate::domain::contract::{InvoiceKind, PayoutKind};
 use crate::domain::controls::LedgerTable;
 use crate::domain::currency::normalize_currency;
 use crate::domain::location::Location;
-use crate::domain::payout::{Invoice, Payout};
+use crate::domain::payout::{Invoice, Payout, PayoutField, UnreadCell};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -251,6 +251,68 @@ impl Ledgers {
     }
 }
 
+/// The column spec of each optional field whose unreadable cell leaves the payout kept.
+fn spec_of(field: PayoutField) -> usize {
+    match field {
+        PayoutField::Kind => column::KIND,
+        PayoutField::InvoiceDate => column::INVOICE_DATE,
+        PayoutField::InvoiceAmount => column::INVOICE_AMOUNT,
+        PayoutField::InvoiceTaxRate => column::INVOICE_TAX_RATE,
+        PayoutField::InvoiceType => column::INVOICE_TYPE,
+        PayoutField::InvoiceIssuer => column::INVOICE_ISSUER,
+    }
+}
+
+/// The invoice types a ledger may name, for messages (every spelling of
+/// [`InvoiceKind::from_word`] is read).
+const INVOICE_TYPES: &str =
+    "vat_special (专票, 增值税专用发票), vat_general (普票, 增值税普通发票), credit_note (红字)";
+
+/// A row's optional cells, read one by one; those that cannot be read are collected.
+struct OptionalCells<'a> {
+    map: &'a ColumnMap,
+    cells: &'a [Cell],
+    source: &'a Location,
+    unread: Vec<UnreadCell>,
+}
+
+impl OptionalCells<'_> {
+    /// `field`'s value: `None` when its cell is empty, else what `read` makes of it — or,
+    /// when that fails (or the cell is an error cell such as `#N/A`), `None` with the cell
+    /// recorded as unread.
+    fn read<T>(
+        &mut self,
+        field: PayoutField,
+        read: impl FnOnce(&Cell) -> Result<T, String>,
+    ) -> Option<T> {
+        let spec = spec_of(field);
+        let cell = self.map.cell(self.cells, spec);
+        if cell.is_empty() {
+            return None;
+        }
+        let result = match cell {
+            Cell::Error(error) => Err(format!("expected a value, found error cell `{error}`")),
+            cell => read(cell),
+        };
+        result
+            .map_err(|problem| {
+                self.unread.push(UnreadCell {
+                    field,
+                    location: self
+                        .source
+                        .at_column(self.map.header(spec, COLUMNS[spec].name)),
+                    text: cell.to_text(),
+                    problem,
+                });
+            })
+            .ok()
+    }
+}
+
+/// One row as a payout. A required field that cannot be read rejects the row (its column
+/// and message); an optional field that cannot be read is left empty and recorded in
+/// `unread`, so the payout — the cash — still counts (`period`, `installment` and
+/// `currency` excepted: they decide where the money goes or whether it counts at all).
 fn parse_payout(
     map: &ColumnMap,
     cells: &[Cell],
@@ -283,18 +345,6 @@ fn parse_payout(
                 })?,
         ),
     };
-    let kind = match text(c::KIND) {
-        None => None,
-        Some(word) => Some(PayoutKind::from_word(&word).ok_or_else(|| {
-            (
-                c::KIND,
-                format!(
-                    "expected one of {}, found `{word}`",
-                    PayoutKind::WORDS.join(", ")
-                ),
-            )
-        })?),
-    };
     let period = if optional(c::PERIOD) {
         Some(value::parse_period_ref(map.cell(cells, c::PERIOD)).map_err(fail(c::PERIOD))?)
     } else {
@@ -317,34 +367,44 @@ fn parse_payout(
     } else {
         None
     };
-    let invoice_kind = match text(c::INVOICE_TYPE) {
-        None => None,
-        Some(word) => Some(InvoiceKind::from_word(&word).ok_or_else(|| {
-            (
-                c::INVOICE_TYPE,
-                format!(
-                    "expected one of {}, found `{word}`",
-                    InvoiceKind::WORDS.join(", ")
-                ),
-            )
-        })?),
+    let mut optionals = OptionalCells {
+        map,
+        cells,
+        source: &source,
+        unread: Vec::new(),
     };
+    let kind = optionals.read(PayoutField::Kind, |cell| {
+        let word = cell.to_text();
+        PayoutKind::from_word(&word).ok_or_else(|| {
+            format!(
+                "expected one of {}, found `{word}`",
+                PayoutKind::WORDS.join(", ")
+            )
+        })
+    });
+    let date = optionals.read(PayoutField::InvoiceDate, |cell| {
+        value::parse_date(cell).map_err(|error| error.to_string())
+    });
+    let invoice_amount = optionals.read(PayoutField::InvoiceAmount, |cell| {
+        value::parse_money(cell).map_err(|error| error.to_string())
+    });
+    let tax_rate = optionals.read(PayoutField::InvoiceTaxRate, |cell| {
+        value::parse_rate(cell, false).map_err(|error| error.to_string())
+    });
+    let invoice_kind = optionals.read(PayoutField::InvoiceType, |cell| {
+        let word = cell.to_text();
+        InvoiceKind::from_word(&word)
+            .ok_or_else(|| format!("expected an invoice type: {INVOICE_TYPES}; found `{word}`"))
+    });
+    let issuer = optionals.read(PayoutField::InvoiceIssuer, |cell| Ok(cell.to_text()));
+    let unread = optionals.unread;
     let invoice = Invoice {
         number: text(c::INVOICE_NO),
-        date: value::parse_optional_date(map.cell(cells, c::INVOICE_DATE))
-            .map_err(fail(c::INVOICE_DATE))?,
-        amount: value::parse_optional_money(map.cell(cells, c::INVOICE_AMOUNT))
-            .map_err(fail(c::INVOICE_AMOUNT))?,
-        tax_rate: if optional(c::INVOICE_TAX_RATE) {
-            Some(
-                value::parse_rate(map.cell(cells, c::INVOICE_TAX_RATE), false)
-                    .map_err(fail(c::INVOICE_TAX_RATE))?,
-            )
-        } else {
-            None
-        },
+        date,
+        amount: invoice_amount,
+        tax_rate,
         kind: invoice_kind,
-        issuer: text(c::INVOICE_ISSUER),
+        issuer,
     };
     Ok(Payout {
         id,
@@ -357,6 +417,7 @@ fn parse_payout(
         installment,
         invoice,
         source,
+        unread,
     })
 }
 
@@ -406,5 +467,179 @@ mod tests {
         );
         let table = &reader.tables[0];
         assert_eq!((table.rows, table.used, table.rejected), (3, 1, 2));
+    }
+
+    #[test]
+    fn invoice_types_are_read_as_people_write_them() {
+        let mut reader = LedgerReader::default();
+        reader.begin_table(&Location::file("payouts.csv".into()));
+        reader.row(
+            1,
+            &texts(&["payout_id", "contract_id", "paid_on", "amount", "invoice_type"]),
+        );
+        let words = [
+            ("VAT special", InvoiceKind::VatSpecial),
+            ("专票", InvoiceKind::VatSpecial),
+            ("增值税专用发票", InvoiceKind::VatSpecial),
+            ("ＶＡＴ＿Ｓｐｅｃｉａｌ", InvoiceKind::VatSpecial),
+            (" vat-special ", InvoiceKind::VatSpecial),
+            ("普票", InvoiceKind::VatGeneral),
+            ("增值税普通发票", InvoiceKind::VatGeneral),
+            ("VAT General", InvoiceKind::VatGeneral),
+            ("红字", InvoiceKind::CreditNote),
+            ("Credit Note", InvoiceKind::CreditNote),
+        ];
+        for (index, (word, _)) in words.iter().enumerate() {
+            let id = format!("P{index}");
+            reader.row(
+                index + 2,
+                &texts(&[&id, "C1", "2025-04-15", "100", word]),
+            );
+        }
+        let kinds: Vec<Option<InvoiceKind>> = reader
+            .payouts
+            .iter()
+            .map(|payout| payout.invoice.kind)
+            .collect();
+        let expected: Vec<Option<InvoiceKind>> =
+            words.iter().map(|(_, kind)| Some(*kind)).collect();
+        assert_eq!(kinds, expected);
+        assert!(reader.payouts.iter().all(|payout| payout.unread.is_empty()));
+        assert!(reader.rejected.is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_optional_cell_keeps_the_payout_and_names_the_cell() {
+        let mut reader = LedgerReader::default();
+        reader.begin_table(&Location::file("payouts.csv".into()));
+        reader.row(
+            1,
+            &texts(&[
+                "payout_id",
+                "contract_id",
+                "paid_on",
+                "amount",
+                "kind",
+                "invoice_no",
+                "开票日期",
+                "invoice_amount",
+                "invoice_tax_rate",
+                "invoice_type",
+                "invoice_issuer",
+            ]),
+        );
+        reader.row(
+            2,
+            &[
+                Cell::Text("P1".into()),
+                Cell::Text("C1".into()),
+                Cell::Text("2025-04-15".into()),
+                Cell::Text("12,000.00".into()),
+                Cell::Text("cassh".into()),
+                Cell::Text("0451".into()),
+                Cell::Text("2025-04-31".into()),
+                Cell::Text("1２,000".into()),
+                Cell::Text("six".into()),
+                Cell::Text("VAT specail".into()),
+                Cell::Error("#N/A".into()),
+            ],
+        );
+        assert!(reader.rejected.is_empty(), "{:?}", reader.rejected);
+        let payout = &reader.payouts[0];
+        assert_eq!(payout.amount, Decimal::new(12_000, 0));
+        assert_eq!(payout.kind, None);
+        assert_eq!(payout.invoice.number.as_deref(), Some("0451"));
+        assert_eq!(
+            (
+                payout.invoice.date,
+                payout.invoice.amount,
+                payout.invoice.tax_rate,
+                payout.invoice.kind,
+                payout.invoice.issuer.as_deref()
+            ),
+            (None, None, None, None, None)
+        );
+        let unread: Vec<(PayoutField, String, &str)> = payout
+            .unread
+            .iter()
+            .map(|cell| (cell.field, cell.location.to_string(), cell.text.as_str()))
+            .collect();
+        assert_eq!(
+            unread,
+            [
+                (PayoutField::Kind, "payouts.csv:2:kind".into(), "cassh"),
+                (
+                    PayoutField::InvoiceDate,
+                    "payouts.csv:2:开票日期".into(),
+                    "2025-04-31"
+                ),
+                (
+                    PayoutField::InvoiceAmount,
+                    "payouts.csv:2:invoice_amount".into(),
+                    "1２,000"
+                ),
+                (
+                    PayoutField::InvoiceTaxRate,
+                    "payouts.csv:2:invoice_tax_rate".into(),
+                    "six"
+                ),
+                (
+                    PayoutField::InvoiceType,
+                    "payouts.csv:2:invoice_type".into(),
+                    "VAT specail"
+                ),
+                (
+                    PayoutField::InvoiceIssuer,
+                    "payouts.csv:2:invoice_issuer".into(),
+                    "#N/A"
+                ),
+            ]
+        );
+        assert!(
+            payout.unread[4].problem.contains("found `VAT specail`"),
+            "{}",
+            payout.unread[4].problem
+        );
+        assert_eq!(
+            payout.unread[5].problem,
+            "expected a value, found error cell `#N/A`"
+        );
+        let table = &reader.tables[0];
+        assert_eq!((table.rows, table.used, table.rejected), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_currency_period_or_installment_that_cannot_be_read_still_rejects_the_row() {
+        let mut reader = LedgerReader::default();
+        reader.begin_table(&Location::file("payouts.csv".into()));
+        reader.row(
+            1,
+            &texts(&[
+                "payout_id",
+                "contract_id",
+                "paid_on",
+                "amount",
+                "currency",
+                "period",
+                "installment",
+            ]),
+        );
+        reader.row(2, &texts(&["P1", "C1", "2025-04-15", "10", "元", "", ""]));
+        reader.row(3, &texts(&["P2", "C1", "2025-04-15", "10", "", "2025-Q5", ""]));
+        reader.row(4, &texts(&["P3", "C1", "2025-04-15", "10", "", "", "0"]));
+        assert!(reader.payouts.is_empty());
+        let places: Vec<String> = reader
+            .rejected
+            .iter()
+            .map(|rejected| rejected.location.to_string())
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "payouts.csv:2:currency",
+                "payouts.csv:3:period",
+                "payouts.csv:4:installment"
+            ]
+        );
     }
 }

@@ -4,6 +4,7 @@
 use crate::app::cancel::{Cancel, Interrupted};
 use crate::app::progress::Progress;
 use crate::ingest::contracts::ContractErrors;
+use crate::ingest::missing_columns::TableProblems;
 use crate::ingest::table::Limits;
 use crate::ruleset::RulesetError;
 
@@ -16,6 +17,10 @@ pub enum StageError {
     /// The contract workbook is unusable.
     #[error(transparent)]
     Contracts(#[from] ContractErrors),
+    /// A payout ledger or billing table lacks a required column (or a bill matches two
+    /// formats).
+    #[error(transparent)]
+    Tables(#[from] TableProblems),
     /// `--format` names no billing format.
     #[error(
         "--format {name}: no ruleset with a billing format has this name; the formats are: {known}"

@@ -105,7 +105,13 @@ pub struct PayoutStage {
 }
 
 /// Read payouts.
-pub fn read_payouts(files: &[std::path::PathBuf], services: Services<'_>) -> PayoutStage {
+///
+/// # Errors
+/// When a ledger table comes close to a ledger but lacks a required column.
+pub fn read_payouts(
+    files: &[std::path::PathBuf],
+    services: Services<'_>,
+) -> Result<PayoutStage, StageError> {
     let span = tracing::info_span!(
         "stage",
         stage = "read payouts",
@@ -155,7 +161,14 @@ pub fn read_payouts(files: &[std::path::PathBuf], services: Services<'_>) -> Pay
             .sum::<u64>(),
     );
     span.record("payouts", stage.ledgers.payouts.len());
-    stage
+    if !stage.ledgers.problems.is_empty() {
+        return Err(crate::ingest::missing_columns::TableProblems {
+            what: "payout ledgers",
+            problems: std::mem::take(&mut stage.ledgers.problems),
+        }
+        .into());
+    }
+    Ok(stage)
 }
 
 /// One contract's computation: its periods' rebates and installments, and the billing
@@ -374,7 +387,7 @@ pub fn audit(
         findings: billing_findings,
     } = billing::read_billing(&inputs.billing, &layouts, &plans, &rulesets, services)?;
     services.cancel.check()?;
-    let payouts = read_payouts(&inputs.payouts, services);
+    let payouts = read_payouts(&inputs.payouts, services)?;
     services.cancel.check()?;
     let computed = compute(&plans, &rulesets, &billing)?;
     let reconciled = reconcile(

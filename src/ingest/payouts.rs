@@ -3,6 +3,7 @@
 
 use super::cell::Cell;
 use super::header::{ColumnMap, ColumnSpec, is_blank, optional, required};
+use super::missing_columns::{TableProblem, comes_close, did_you_mean, hint};
 use super::table::TableVisitor;
 use super::value::{self, ValueError};
 use crate::domain::contract::{InvoiceKind, PayoutKind};
@@ -10,6 +11,7 @@ use crate::domain::controls::LedgerTable;
 use crate::domain::currency::normalize_currency;
 use crate::domain::location::Location;
 use crate::domain::payout::{Invoice, Payout, PayoutField, UnreadCell};
+use crate::ruleset::normalize_header;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -67,6 +69,8 @@ pub struct LedgerReader {
     pub rejected: Vec<RejectedPayout>,
     /// Per-table counts.
     pub tables: Vec<LedgerTable>,
+    /// Tables that come close to a ledger but lack a required column: the run stops.
+    pub problems: Vec<TableProblem>,
     map: Option<Result<ColumnMap, ()>>,
     /// Payout id → where it was first seen in this file.
     ids: HashMap<String, Location>,
@@ -127,6 +131,7 @@ impl TableVisitor for LedgerReader {
                     Ok(map) => self.map = Some(Ok(map)),
                     Err(missing) => {
                         self.map = Some(Err(()));
+                        self.problems.extend(missing_columns(&location, cells, &missing));
                         if let Some(table) = self.current() {
                             table.rows += 1;
                         }
@@ -207,6 +212,53 @@ impl TableVisitor for LedgerReader {
     }
 }
 
+/// A header row that comes close to a ledger's (more than half of the required columns)
+/// but lacks `missing`: one problem per missing column, with the header most likely
+/// meant for it. Nothing for a table that resembles no ledger (its rows are rejected).
+fn missing_columns(header_row: &Location, cells: &[Cell], missing: &[&str]) -> Vec<TableProblem> {
+    let required = COLUMNS.iter().filter(|spec| spec.required).count();
+    if !comes_close(required - missing.len(), required) {
+        return Vec::new();
+    }
+    let names = |spec: &ColumnSpec| -> Vec<String> {
+        std::iter::once(spec.name)
+            .chain(spec.aliases.iter().copied())
+            .map(normalize_header)
+            .collect()
+    };
+    let known: Vec<String> = COLUMNS.iter().flat_map(names).collect();
+    let headers: Vec<String> = cells.iter().map(Cell::to_text).collect();
+    let unknown: Vec<&str> = headers
+        .iter()
+        .filter(|header| !header.is_empty() && !known.contains(&normalize_header(header)))
+        .map(String::as_str)
+        .collect();
+    missing
+        .iter()
+        .filter_map(|name| COLUMNS.iter().find(|spec| spec.name == *name))
+        .map(|spec| {
+            let wanted: Vec<&str> = std::iter::once(spec.name)
+                .chain(spec.aliases.iter().copied())
+                .collect();
+            TableProblem {
+                location: header_row.clone(),
+                message: format!(
+                    "expected a column `{}` ({}) in the payout ledger's header row, found none{}. A payout ledger needs payout_id (流水号), contract_id (合同编号), paid_on (到账日期) and amount (金额) in its first non-blank row; this one has {}",
+                    spec.name,
+                    spec.aliases.join(", "),
+                    hint(did_you_mean(&wanted, &unknown)),
+                    headers
+                        .iter()
+                        .filter(|header| !header.is_empty())
+                        .map(|header| format!("`{header}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Every ledger file's payouts, controls and rejections, merged in file order.
 #[derive(Debug, Default)]
 pub struct Ledgers {
@@ -216,6 +268,8 @@ pub struct Ledgers {
     pub tables: Vec<LedgerTable>,
     /// Rejected rows.
     pub rejected: Vec<RejectedPayout>,
+    /// Tables that come close to a ledger but lack a required column.
+    pub problems: Vec<TableProblem>,
 }
 
 impl Ledgers {
@@ -224,6 +278,7 @@ impl Ledgers {
     pub fn absorb(&mut self, reader: LedgerReader, seen: &mut HashMap<String, Location>) {
         let mut tables = reader.tables;
         self.rejected.extend(reader.rejected);
+        self.problems.extend(reader.problems);
         for payout in reader.payouts {
             if let Some(first) = seen.get(&payout.id) {
                 if let Some(table) = tables.iter_mut().find(|table| {
@@ -641,5 +696,37 @@ mod tests {
                 "payouts.csv:4:installment"
             ]
         );
+    }
+
+    #[test]
+    fn a_header_close_to_a_ledgers_that_lacks_a_column_is_a_problem_naming_it() {
+        let mut reader = LedgerReader::default();
+        reader.begin_table(&Location::sheet(
+            "payouts.xlsx".into(),
+            Some("Ledger".into()),
+        ));
+        reader.row(
+            1,
+            &texts(&["payout_id", "contract_id", "paid_date", "amount", "备注"]),
+        );
+        reader.row(2, &texts(&["P1", "C1", "2025-04-15", "100", ""]));
+        assert_eq!(reader.problems.len(), 1);
+        let problem = &reader.problems[0];
+        assert_eq!(problem.location.to_string(), "payouts.xlsx:Ledger:1");
+        assert!(
+            problem.message.starts_with(
+                "expected a column `paid_on` (到账日期) in the payout ledger's header row, found none (did you mean `paid_date`?)."
+            ),
+            "{}",
+            problem.message
+        );
+        // Two missing columns of four: not close. A notes sheet is rejected row by row,
+        // as before, and stops nothing.
+        let mut notes = LedgerReader::default();
+        notes.begin_table(&Location::sheet("payouts.xlsx".into(), Some("Notes".into())));
+        notes.row(1, &texts(&["payout_id", "remark", "amount"]));
+        notes.row(2, &texts(&["P1", "see mail", "100"]));
+        assert!(notes.problems.is_empty());
+        assert_eq!(notes.rejected.len(), 2);
     }
 }

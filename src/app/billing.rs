@@ -61,12 +61,11 @@ pub fn read_billing(
             .map(|metadata| metadata.len())
             .sum(),
     );
-    let ledgers: Vec<(Result<FileDigest, table::TableError>, FileLedger, Vec<TableProblem>)> =
-        files
-            .par_iter()
-            .map(|path| read_file(path, layouts, &index, services))
-            .collect::<Result<_, Overflow>>()
-            .map_err(overflow)?;
+    let ledgers: Vec<FileRead> = files
+        .par_iter()
+        .map(|path| read_file(path, layouts, &index, services))
+        .collect::<Result<_, Overflow>>()
+        .map_err(overflow)?;
     services.progress.finish();
     let problems: Vec<TableProblem> = ledgers
         .iter()
@@ -152,6 +151,14 @@ fn duplicate_file(path: &Path, first: &Path) -> Finding {
     finding
 }
 
+/// One billing file read: its digest (or why it could not be read), its ledger, and the
+/// tables that stop the audit.
+type FileRead = (
+    Result<FileDigest, table::TableError>,
+    FileLedger,
+    Vec<TableProblem>,
+);
+
 /// Reads one billing file into its ledger: a large UTF-8 CSV in parts on every core
 /// (merged in file order, so the ledger is the one a single pass gives), anything else in
 /// one pass; and the tables that stop the audit ([`BillingReader::finish`]).
@@ -160,14 +167,7 @@ fn read_file(
     layouts: &[&Ruleset],
     index: &ContractIndex<'_>,
     services: Services<'_>,
-) -> Result<
-    (
-        Result<FileDigest, table::TableError>,
-        FileLedger,
-        Vec<TableProblem>,
-    ),
-    Overflow,
-> {
+) -> Result<FileRead, Overflow> {
     let file = shown(path);
     let progress: &Progress = services.progress;
     if services.cancel.is_set() {
@@ -175,7 +175,11 @@ fn read_file(
             location: Location::file(file),
             source: std::io::Error::other("interrupted"),
         };
-        return Ok((Err(interrupted), Attributor::new(index).finish()?, Vec::new()));
+        return Ok((
+            Err(interrupted),
+            Attributor::new(index).finish()?,
+            Vec::new(),
+        ));
     }
     let plan = match split::plan(path, file.clone()) {
         Ok(Some(plan)) => plan,

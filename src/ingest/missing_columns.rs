@@ -96,7 +96,7 @@ fn likeness(name: &str, header: &str) -> Option<u32> {
     if distance <= allowed {
         return Some(300 - distance as u32);
     }
-    let wide = |text: &str| text.chars().any(|character| !character.is_ascii());
+    let wide = |text: &str| !text.is_ascii();
     let least = if wide(&left) || wide(&right) { 2 } else { 3 };
     if shorter >= least && (left.contains(&right) || right.contains(&left)) {
         return Some(200 + shorter as u32);
@@ -167,14 +167,29 @@ mod tests {
     #[test]
     fn names_the_header_meant_for_a_missing_column() {
         let ledger = ["payout_id", "contract_id", "paid_date", "amount", "notes"];
-        assert_eq!(did_you_mean(&["paid_on", "到账日期"], &ledger), Some("paid_date"));
+        assert_eq!(
+            did_you_mean(&["paid_on", "到账日期"], &ledger),
+            Some("paid_date")
+        );
         // A misspelling, a longer name, a Chinese variant.
-        assert_eq!(did_you_mean(&["amount", "金额"], &["amuont", "memo"]), Some("amuont"));
-        assert_eq!(did_you_mean(&["amount"], &["Amount (CNY)"]), Some("Amount (CNY)"));
+        assert_eq!(
+            did_you_mean(&["amount", "金额"], &["amuont", "memo"]),
+            Some("amuont")
+        );
+        assert_eq!(
+            did_you_mean(&["amount"], &["Amount (CNY)"]),
+            Some("Amount (CNY)")
+        );
         assert_eq!(did_you_mean(&["net_amount"], &["amount"]), Some("amount"));
         assert_eq!(did_you_mean(&["到账日期"], &["到帐日期"]), Some("到帐日期"));
-        assert_eq!(did_you_mean(&["应付金额"], &["应付金额(元)"]), Some("应付金额(元)"));
-        assert_eq!(did_you_mean(&["billing_month"], &["BillingMonth2"]), Some("BillingMonth2"));
+        assert_eq!(
+            did_you_mean(&["应付金额"], &["应付金额(元)"]),
+            Some("应付金额(元)")
+        );
+        assert_eq!(
+            did_you_mean(&["billing_month"], &["BillingMonth2"]),
+            Some("BillingMonth2")
+        );
         assert_eq!(did_you_mean(&["paid_on"], &["paidDate"]), Some("paidDate"));
         // The closest kind of likeness wins over an earlier, looser one.
         assert_eq!(
@@ -183,7 +198,10 @@ mod tests {
         );
         // Nothing alike: no suggestion (two-letter words, and Chinese names sharing a
         // common word, are not enough).
-        assert_eq!(did_you_mean(&["payout_id"], &["invoice_id", "remarks"]), None);
+        assert_eq!(
+            did_you_mean(&["payout_id"], &["invoice_id", "remarks"]),
+            None
+        );
         assert_eq!(did_you_mean(&["到账日期"], &["备注", "收款日期"]), None);
         assert_eq!(
             did_you_mean(&["应付金额"], &["欠费金额", "储值卡支付金额", "现金支付"]),

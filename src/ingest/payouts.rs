@@ -4,7 +4,7 @@
 use super::cell::Cell;
 use super::header::{ColumnMap, ColumnSpec, is_blank, optional, required};
 use super::missing_columns::{TableProblem, comes_close, did_you_mean, hint};
-use super::table::TableVisitor;
+use super::table::{CUT_OFF_ROW, TableVisitor};
 use super::value::{self, ValueError};
 use crate::domain::contract::{InvoiceKind, PayoutKind};
 use crate::domain::controls::LedgerTable;
@@ -131,7 +131,8 @@ impl TableVisitor for LedgerReader {
                     Ok(map) => self.map = Some(Ok(map)),
                     Err(missing) => {
                         self.map = Some(Err(()));
-                        self.problems.extend(missing_columns(&location, cells, &missing));
+                        self.problems
+                            .extend(missing_columns(&location, cells, &missing));
                         if let Some(table) = self.current() {
                             table.rows += 1;
                         }
@@ -198,6 +199,22 @@ impl TableVisitor for LedgerReader {
                 self.reject(location.at_column(column), message, amount);
             }
         }
+    }
+
+    /// The last row of a CSV that ends without a line break: rejected with the amount it
+    /// holds (it may have been cut off inside it), unless it is the header.
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        let (Some(Ok(map)), Some(table)) = (&self.map, self.tables.last()) else {
+            self.row(number, cells);
+            return;
+        };
+        let amount = value::parse_money(map.cell(cells, column::AMOUNT)).ok();
+        let location = table.table.at_row(number);
+        if let Some(table) = self.current() {
+            table.rows += 1;
+            table.amount = table.amount.saturating_add(amount.unwrap_or_default());
+        }
+        self.reject(location, CUT_OFF_ROW.to_string(), amount);
     }
 
     fn unreadable_row(&mut self, number: usize, why: String) {
@@ -530,7 +547,13 @@ mod tests {
         reader.begin_table(&Location::file("payouts.csv".into()));
         reader.row(
             1,
-            &texts(&["payout_id", "contract_id", "paid_on", "amount", "invoice_type"]),
+            &texts(&[
+                "payout_id",
+                "contract_id",
+                "paid_on",
+                "amount",
+                "invoice_type",
+            ]),
         );
         let words = [
             ("VAT special", InvoiceKind::VatSpecial),
@@ -546,10 +569,7 @@ mod tests {
         ];
         for (index, (word, _)) in words.iter().enumerate() {
             let id = format!("P{index}");
-            reader.row(
-                index + 2,
-                &texts(&[&id, "C1", "2025-04-15", "100", word]),
-            );
+            reader.row(index + 2, &texts(&[&id, "C1", "2025-04-15", "100", word]));
         }
         let kinds: Vec<Option<InvoiceKind>> = reader
             .payouts
@@ -680,7 +700,10 @@ mod tests {
             ]),
         );
         reader.row(2, &texts(&["P1", "C1", "2025-04-15", "10", "元", "", ""]));
-        reader.row(3, &texts(&["P2", "C1", "2025-04-15", "10", "", "2025-Q5", ""]));
+        reader.row(
+            3,
+            &texts(&["P2", "C1", "2025-04-15", "10", "", "2025-Q5", ""]),
+        );
         reader.row(4, &texts(&["P3", "C1", "2025-04-15", "10", "", "", "0"]));
         assert!(reader.payouts.is_empty());
         let places: Vec<String> = reader
@@ -723,7 +746,10 @@ mod tests {
         // Two missing columns of four: not close. A notes sheet is rejected row by row,
         // as before, and stops nothing.
         let mut notes = LedgerReader::default();
-        notes.begin_table(&Location::sheet("payouts.xlsx".into(), Some("Notes".into())));
+        notes.begin_table(&Location::sheet(
+            "payouts.xlsx".into(),
+            Some("Notes".into()),
+        ));
         notes.row(1, &texts(&["payout_id", "remark", "amount"]));
         notes.row(2, &texts(&["P1", "see mail", "100"]));
         assert!(notes.problems.is_empty());

@@ -74,13 +74,7 @@ impl InvoiceReview {
 
     /// The check of `field` could not be made: its cell could not be read. A failed check
     /// whose `found` is the cell's text, and a problem naming the cell.
-    fn unreadable(
-        &mut self,
-        reason: Reason,
-        expected: String,
-        number: &str,
-        cell: &UnreadCell,
-    ) {
+    fn unreadable(&mut self, reason: Reason, expected: String, number: &str, cell: &UnreadCell) {
         self.checks.push(Check {
             field: cell.field.column().into(),
             reason,
@@ -390,7 +384,12 @@ pub fn payout_findings(
         finding.paid = Some(payout.amount);
         finding.paid_on = Some(payout.paid_on);
         finding.evidence = Evidence {
-            location: Some(problem.cell.clone().unwrap_or_else(|| payout.source.clone())),
+            location: Some(
+                problem
+                    .cell
+                    .clone()
+                    .unwrap_or_else(|| payout.source.clone()),
+            ),
             facts: vec![
                 ("expected".into(), problem.expected.clone()),
                 ("found".into(), problem.found.clone()),

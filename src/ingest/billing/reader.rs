@@ -11,7 +11,7 @@ use crate::domain::location::Location;
 use crate::ingest::cell::Cell;
 use crate::ingest::header::is_blank;
 use crate::ingest::missing_columns::{TableProblem, comes_close, did_you_mean, hint};
-use crate::ingest::table::{Fields, TableVisitor};
+use crate::ingest::table::{CUT_OFF_ROW, Fields, TableVisitor};
 use crate::ruleset::{
     BillingField, BillingFormat, ColumnIndex, HeaderFit, Ruleset, normalize_header,
 };
@@ -590,6 +590,25 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         };
         self.sink.line(number, line);
         true
+    }
+
+    /// The last row of a CSV that ends without a line break: rejected with the amount it
+    /// holds (it may have been cut off inside it), unless it is a header candidate.
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        let Header::Recognised {
+            layout, columns, ..
+        } = &self.header
+        else {
+            self.row(number, cells);
+            return;
+        };
+        let format = self.format(*layout);
+        let net_amount = Row { format, cells }.net_amount(columns);
+        self.sink.reject(
+            self.table().at_row(number),
+            CUT_OFF_ROW.to_string(),
+            net_amount,
+        );
     }
 
     fn unreadable_row(&mut self, number: usize, why: String) {

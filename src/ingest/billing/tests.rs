@@ -395,7 +395,13 @@ fn a_header_close_to_a_format_that_lacks_a_column_stops_the_audit_naming_it() {
     reader.begin_table(&Location::sheet("bill.xlsx".into(), Some("Bill".into())));
     reader.row(
         1,
-        &texts(&["account_id", "billing_month", "product", "amount", "currency"]),
+        &texts(&[
+            "account_id",
+            "billing_month",
+            "product",
+            "amount",
+            "currency",
+        ]),
     );
     reader.row(2, &texts(&["A1", "2025-01", "ECS", "10", "CNY"]));
     let (_, problems) = reader.finish();
@@ -433,7 +439,14 @@ fn a_header_like_no_format_and_a_header_of_two_formats() {
     two.begin_table(&Location::file("bill.csv".into()));
     two.row(
         1,
-        &texts(&["账期", "账号ID", "产品Code", "产品类型编码", "官网价", "应付金额"]),
+        &texts(&[
+            "账期",
+            "账号ID",
+            "产品Code",
+            "产品类型编码",
+            "官网价",
+            "应付金额",
+        ]),
     );
     let (_, problems) = two.finish();
     assert_eq!(problems.len(), 1);

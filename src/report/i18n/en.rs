@@ -4,8 +4,8 @@ use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
 use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
 use crate::domain::finding::{Neighbour, Unread};
-use crate::domain::payout::PayoutField;
 use crate::domain::money::format_rate;
+use crate::domain::payout::PayoutField;
 use crate::domain::period::PeriodRef;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -325,7 +325,9 @@ impl Sentences for English {
                 "; it was matched to no contract, so no check needed the cell.".to_string()
             }
         };
-        format!("{place}: the cell was not read ({problem}); payout {payout} is kept and its amount counts{tail}")
+        format!(
+            "{place}: the cell was not read ({problem}); payout {payout} is kept and its amount counts{tail}"
+        )
     }
 
     fn unreadable_file(&self, error: &str) -> String {

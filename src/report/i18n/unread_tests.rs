@@ -37,8 +37,7 @@ fn an_unreadable_invoice_cell_in_both_languages() {
             issue: InvoiceIssue::Unreadable {
                 number: "0451".into(),
                 field: PayoutField::InvoiceType,
-                problem: "expected an invoice type: vat_special (专票), found `VAT specail`"
-                    .into(),
+                problem: "expected an invoice type: vat_special (专票), found `VAT specail`".into(),
             },
         },
     );
@@ -130,9 +129,6 @@ fn an_unread_cell_warning_in_both_languages() {
         ),
     ];
     for (field, outcome, en, zh) in cases {
-        assert_eq!(
-            warning(field, outcome),
-            (en.to_string(), zh.to_string())
-        );
+        assert_eq!(warning(field, outcome), (en.to_string(), zh.to_string()));
     }
 }

@@ -2,11 +2,11 @@
 
 use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
-use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
 use crate::domain::contract::PayoutKind;
+use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
 use crate::domain::finding::{Neighbour, Unread};
-use crate::domain::payout::PayoutField;
 use crate::domain::money::format_rate;
+use crate::domain::payout::PayoutField;
 use crate::domain::period::PeriodRef;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -324,13 +324,19 @@ impl Sentences for Chinese {
         };
         let tail = match outcome {
             Unread::ContractKind { contract, kind } => {
-                format!("，按合同 {contract} 的返点方式（{}）处理。", kind_word(kind))
+                format!(
+                    "，按合同 {contract} 的返点方式（{}）处理。",
+                    kind_word(kind)
+                )
             }
             Unread::NoInvoiceRequired { contract } => {
                 format!("；合同 {contract} 不要求发票，无需核对该单元格。")
             }
             Unread::NotCash { kind } => {
-                format!("；该付款以{}方式支付，不是现金，不核对发票。", kind_word(kind))
+                format!(
+                    "；该付款以{}方式支付，不是现金，不核对发票。",
+                    kind_word(kind)
+                )
             }
             Unread::NoInvoiceNumber => {
                 "；该付款没有发票号码，已按缺少发票报告，不再进一步核对。".to_string()

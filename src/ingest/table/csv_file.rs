@@ -78,9 +78,10 @@ pub(super) fn read_csv_stream(
             source,
         })?;
     let at_end = sample.len() < SNIFF_BYTES;
-    let encoding = sniff_encoding(&sample, at_end).map_err(|offset| TableError::Encoding {
+    let encoding = sniff_encoding(&sample, at_end).map_err(|bad| TableError::Encoding {
         location: location.clone(),
-        offset,
+        utf8: bad.utf8,
+        gb18030: bad.gb18030,
     })?;
     let mut head = Cursor::new(sample);
     if encoding == TextEncoding::Utf8Bom {

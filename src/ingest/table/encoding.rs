@@ -56,8 +56,8 @@ const UTF8_EVIDENCE: usize = 8;
 ///
 /// The bad sequences of the encoding chosen in 2 or 4 reject their rows — unless there
 /// are more than [`MAX_BAD_SEQUENCES`]: then the file is text in neither, and `Err` gives
-/// the offset of its first bad byte.
-pub(crate) fn sniff_encoding(sample: &[u8], at_end: bool) -> Result<TextEncoding, u64> {
+/// the offset of its first bad byte in each.
+pub(crate) fn sniff_encoding(sample: &[u8], at_end: bool) -> Result<TextEncoding, Undecodable> {
     if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Ok(TextEncoding::Utf8Bom);
     }
@@ -76,21 +76,33 @@ pub(crate) fn sniff_encoding(sample: &[u8], at_end: bool) -> Result<TextEncoding
         .iter()
         .filter(|byte| (0xC0..0xF8).contains(*byte))
         .count();
-    let chosen = if cut_at_the_end || evidence >= UTF8_EVIDENCE {
+    let gb = || bad_gb18030(sample, at_end);
+    let (encoding, bad) = if cut_at_the_end || evidence >= UTF8_EVIDENCE {
         (TextEncoding::Utf8, utf8)
     } else {
-        let gb = bad_gb18030(sample, at_end);
+        let gb = gb();
         match gb.first {
             None => return Ok(TextEncoding::Gb18030),
             Some(gb_first) if gb_first > utf8_first => (TextEncoding::Gb18030, gb),
             Some(_) => (TextEncoding::Utf8, utf8),
         }
     };
-    let (encoding, bad) = chosen;
     if bad.count > MAX_BAD_SEQUENCES {
-        return Err(bad.first.unwrap_or_default() as u64);
+        return Err(Undecodable {
+            utf8: utf8_first as u64,
+            gb18030: gb().first.unwrap_or(sample.len()) as u64,
+        });
     }
     Ok(encoding)
+}
+
+/// Bytes that are text in neither UTF-8 nor GB18030: where each reading first fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Undecodable {
+    /// The first byte that is not UTF-8.
+    pub(crate) utf8: u64,
+    /// The first byte that is not GB18030.
+    pub(crate) gb18030: u64,
 }
 
 /// The bad sequences of a sample in one encoding: where the first starts, how many, and
@@ -256,5 +268,64 @@ impl<R: BufRead> Text for DecodingReader<R> {
 
     fn encoding(&self) -> &'static str {
         self.name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_encoding_is_the_one_that_reads_the_first_bytes() {
+        let sniff = |bytes: &[u8]| sniff_encoding(bytes, true);
+        let (gbk, _, _) = encoding_rs::GBK.encode("账号,金额\n云服务器,1.00\n");
+        let chinese = "账号,金额\n云服务器,1.00\n".as_bytes();
+        assert_eq!(sniff(chinese), Ok(TextEncoding::Utf8));
+        assert_eq!(sniff(&gbk), Ok(TextEncoding::Gb18030));
+        // UTF-8 Chinese text can be valid GB18030 too (pairs of its bytes): cut inside
+        // its last character it is still UTF-8.
+        let mut cut = chinese.to_vec();
+        cut.extend_from_slice(&"云".as_bytes()[..2]);
+        assert_eq!(sniff(&cut), Ok(TextEncoding::Utf8));
+        // Not cut when the sample is not the whole file.
+        assert_eq!(sniff_encoding(&cut, false), Ok(TextEncoding::Utf8));
+        // Eight UTF-8 characters before a bad byte: UTF-8.
+        let mut broken = chinese.to_vec();
+        broken.extend_from_slice(b"\xff,1\n");
+        assert_eq!(sniff(&broken), Ok(TextEncoding::Utf8));
+        // GBK with a bad pair: GB18030 reads further.
+        let mut bad_gbk = gbk.to_vec();
+        bad_gbk.extend_from_slice(b"\x81 ,1\n");
+        assert_eq!(sniff(&bad_gbk), Ok(TextEncoding::Gb18030));
+        // ASCII then a byte neither encoding has: a tie, UTF-8.
+        assert_eq!(sniff(b"a,b\n\xff,1\n"), Ok(TextEncoding::Utf8));
+        // More than MAX_BAD_SEQUENCES: refused, with both offsets.
+        let mut junk = b"a,b\n".to_vec();
+        junk.extend([0xFFu8; 20]);
+        assert_eq!(
+            sniff(&junk),
+            Err(Undecodable {
+                utf8: 4,
+                gb18030: 4
+            })
+        );
+    }
+
+    #[test]
+    fn a_bad_sequence_becomes_a_marker_with_its_file_offset() {
+        // 云 in GBK, then the pair 81 20, then 云.
+        let bytes = b"\xd4\xc6\x81 \xd4\xc6".to_vec();
+        let mut reader = DecodingReader::new(&bytes[..], encoding_rs::GB18030, "GB18030");
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).unwrap();
+        let mut expected = "云".as_bytes().to_vec();
+        expected.push(0xFF);
+        expected.extend_from_slice(" 云".as_bytes());
+        assert_eq!(out, expected);
+        assert_eq!(reader.file_offset(3), Some(2));
+        assert_eq!(reader.file_offset(2), None);
+        reader.forget_before(4);
+        assert_eq!(reader.file_offset(3), None);
+        assert_eq!(reader.encoding(), "GB18030");
     }
 }

@@ -132,7 +132,7 @@ fn undecodable_bytes_reject_their_row_never_replaced() {
     junk.extend(std::iter::repeat_n(0xFFu8, 40));
     let (result, _) = read_bytes("junk.csv", &junk);
     assert!(
-        matches!(result, Err(TableError::Encoding { offset: 4, .. })),
+        matches!(result, Err(TableError::Encoding { utf8: 4, .. })),
         "{result:?}"
     );
 }

@@ -435,6 +435,9 @@ impl<V: TableVisitor> TableVisitor for RowsOnly<'_, V> {
     fn unreadable_row(&mut self, number: usize, why: String) {
         self.0.unreadable_row(number, why);
     }
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        self.0.cut_off_row(number, cells);
+    }
 }
 
 /// The billing reader's account of `path`: with its CSV fast path, or rows only.

@@ -11,6 +11,7 @@ use crate::domain::finding::{About, Fact, Finding, FindingType, Reason};
 use crate::domain::location::Location;
 use crate::domain::money::Overflow;
 use crate::ingest::billing::BillingReader;
+use crate::ingest::missing_columns::{TableProblem, TableProblems};
 use crate::ingest::split;
 use crate::ingest::table::{self, FileDigest};
 use crate::reconcile::quality::{self, shown};
@@ -60,19 +61,30 @@ pub fn read_billing(
             .map(|metadata| metadata.len())
             .sum(),
     );
-    let ledgers: Vec<(Result<FileDigest, table::TableError>, FileLedger)> = files
+    let ledgers: Vec<FileRead> = files
         .par_iter()
         .map(|path| read_file(path, layouts, &index, services))
         .collect::<Result<_, Overflow>>()
         .map_err(overflow)?;
     services.progress.finish();
+    let problems: Vec<TableProblem> = ledgers
+        .iter()
+        .flat_map(|(_, _, problems)| problems.iter().cloned())
+        .collect();
+    if !problems.is_empty() {
+        return Err(TableProblems {
+            what: "billing exports",
+            problems,
+        }
+        .into());
+    }
     let mut stage = BillingStage {
         totals: BillingTotals::new(plans),
         inputs: Vec::new(),
         findings: Vec::new(),
     };
     let mut first_copy: HashMap<String, &Path> = HashMap::new();
-    for (path, (digest, ledger)) in files.iter().zip(ledgers) {
+    for (path, (digest, ledger, _)) in files.iter().zip(ledgers) {
         let rows = ledger.tables.iter().map(|table| table.read.rows).sum();
         let mut input = input_file(InputRole::Billing, path, &digest, rows);
         for table in &ledger.tables {
@@ -139,15 +151,23 @@ fn duplicate_file(path: &Path, first: &Path) -> Finding {
     finding
 }
 
+/// One billing file read: its digest (or why it could not be read), its ledger, and the
+/// tables that stop the audit.
+type FileRead = (
+    Result<FileDigest, table::TableError>,
+    FileLedger,
+    Vec<TableProblem>,
+);
+
 /// Reads one billing file into its ledger: a large UTF-8 CSV in parts on every core
 /// (merged in file order, so the ledger is the one a single pass gives), anything else in
-/// one pass.
+/// one pass; and the tables that stop the audit ([`BillingReader::finish`]).
 fn read_file(
     path: &Path,
     layouts: &[&Ruleset],
     index: &ContractIndex<'_>,
     services: Services<'_>,
-) -> Result<(Result<FileDigest, table::TableError>, FileLedger), Overflow> {
+) -> Result<FileRead, Overflow> {
     let file = shown(path);
     let progress: &Progress = services.progress;
     if services.cancel.is_set() {
@@ -155,7 +175,11 @@ fn read_file(
             location: Location::file(file),
             source: std::io::Error::other("interrupted"),
         };
-        return Ok((Err(interrupted), Attributor::new(index).finish()?));
+        return Ok((
+            Err(interrupted),
+            Attributor::new(index).finish()?,
+            Vec::new(),
+        ));
     }
     let plan = match split::plan(path, file.clone()) {
         Ok(Some(plan)) => plan,
@@ -163,25 +187,29 @@ fn read_file(
             let mut reader = BillingReader::new(layouts.to_vec(), Attributor::new(index));
             let digest = table::read_file(path, file, &mut reader, services.limits);
             progress.advance(std::fs::metadata(path).map_or(0, |metadata| metadata.len()));
-            return Ok((digest, reader.into_sink().finish()?));
+            let (sink, problems) = reader.finish();
+            return Ok((digest, sink.finish()?, problems));
         }
-        Err(error) => return Ok((Err(error), Attributor::new(index).finish()?)),
+        Err(error) => return Ok((Err(error), Attributor::new(index).finish()?, Vec::new())),
     };
     let part_size = |part: &split::CsvPart| part.end - part.start;
     let mut first = BillingReader::new(layouts.to_vec(), Attributor::new(index));
     if let Err(error) = split::read_part(path, file.clone(), &plan, 0, &mut first) {
-        return Ok((Err(error), first.into_sink().finish()?));
+        let (sink, problems) = first.finish();
+        return Ok((Err(error), sink.finish()?, problems));
     }
     progress.advance(part_size(&plan.parts[0]));
     let Some(position) = first.position() else {
         // The header is not settled after the first part (an odd file): read on in order.
         for part in 1..plan.parts.len() {
             if let Err(error) = split::read_part(path, file.clone(), &plan, part, &mut first) {
-                return Ok((Err(error), first.into_sink().finish()?));
+                let (sink, problems) = first.finish();
+                return Ok((Err(error), sink.finish()?, problems));
             }
             progress.advance(part_size(&plan.parts[part]));
         }
-        return Ok((Ok(plan.digest), first.into_sink().finish()?));
+        let (sink, problems) = first.finish();
+        return Ok((Ok(plan.digest), sink.finish()?, problems));
     };
     let later: Vec<(Result<(), table::TableError>, Result<FileLedger, Overflow>)> =
         (1..plan.parts.len())
@@ -196,7 +224,8 @@ fn read_file(
                 (read, reader.into_sink().finish())
             })
             .collect();
-    let mut ledger = first.into_sink().finish()?;
+    let (sink, problems) = first.finish();
+    let mut ledger = sink.finish()?;
     let mut digest = Ok(plan.digest);
     for (read, part_ledger) in later {
         if let (Err(error), Ok(_)) = (read, &digest) {
@@ -204,5 +233,5 @@ fn read_file(
         }
         ledger.append(part_ledger?)?;
     }
-    Ok((digest, ledger))
+    Ok((digest, ledger, problems))
 }

@@ -4,6 +4,7 @@
 use crate::app::cancel::{Cancel, Interrupted};
 use crate::app::progress::Progress;
 use crate::ingest::contracts::ContractErrors;
+use crate::ingest::missing_columns::TableProblems;
 use crate::ingest::table::{Limits, UncalculatedFormula};
 use crate::ruleset::RulesetError;
 
@@ -19,6 +20,10 @@ pub enum StageError {
     /// A payout ledger holds formula cells without a computed value.
     #[error(transparent)]
     Formulas(#[from] UncalculatedFormulas),
+    /// A payout ledger or billing table lacks a required column (or a bill matches two
+    /// formats).
+    #[error(transparent)]
+    Tables(#[from] TableProblems),
     /// `--format` names no billing format.
     #[error(
         "--format {name}: no ruleset with a billing format has this name; the formats are: {known}"

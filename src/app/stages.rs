@@ -133,7 +133,9 @@ pub struct PayoutStage {
 /// and a formula cell without a computed value stops the run (it would read as blank).
 ///
 /// # Errors
-/// [`StageError::Formulas`]: every formula cell without a computed value, named.
+/// [`StageError::Formulas`]: every formula cell without a computed value, named;
+/// [`StageError::Tables`]: a ledger table that comes close to a ledger but lacks a
+/// required column.
 pub fn read_payouts(
     files: &[std::path::PathBuf],
     services: Services<'_>,
@@ -204,6 +206,13 @@ pub fn read_payouts(
             .sum::<u64>(),
     );
     span.record("payouts", stage.ledgers.payouts.len());
+    if !stage.ledgers.problems.is_empty() {
+        return Err(crate::ingest::missing_columns::TableProblems {
+            what: "payout ledgers",
+            problems: std::mem::take(&mut stage.ledgers.problems),
+        }
+        .into());
+    }
     Ok(stage)
 }
 

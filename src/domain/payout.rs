@@ -23,6 +23,52 @@ pub struct Invoice {
     pub issuer: Option<String>,
 }
 
+/// An optional ledger column whose cell, when it cannot be read, leaves the payout kept
+/// without it (the cash still counts); each such cell becomes a finding of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PayoutField {
+    /// `kind` (方式): the contract's `payout_kind` is used instead.
+    Kind,
+    /// `invoice_date` (开票日期).
+    InvoiceDate,
+    /// `invoice_amount` (价税合计).
+    InvoiceAmount,
+    /// `invoice_tax_rate` (发票税率).
+    InvoiceTaxRate,
+    /// `invoice_type` (发票类型).
+    InvoiceType,
+    /// `invoice_issuer` (开票方税号).
+    InvoiceIssuer,
+}
+
+impl PayoutField {
+    /// The column's name in the ledger template.
+    pub fn column(self) -> &'static str {
+        match self {
+            PayoutField::Kind => "kind",
+            PayoutField::InvoiceDate => "invoice_date",
+            PayoutField::InvoiceAmount => "invoice_amount",
+            PayoutField::InvoiceTaxRate => "invoice_tax_rate",
+            PayoutField::InvoiceType => "invoice_type",
+            PayoutField::InvoiceIssuer => "invoice_issuer",
+        }
+    }
+}
+
+/// An optional cell of a payout's row that could not be read: the payout is kept as if
+/// the cell were empty, and the cell is reported (never dropped in silence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadCell {
+    /// Which field.
+    pub field: PayoutField,
+    /// The cell: file, sheet, row and column as its header is written.
+    pub location: Location,
+    /// What the cell holds, as text.
+    pub text: String,
+    /// The reader's message: what was expected and what was found.
+    pub problem: String,
+}
+
 /// One payout row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payout {
@@ -46,4 +92,14 @@ pub struct Payout {
     pub invoice: Invoice,
     /// Its row in the ledger.
     pub source: Location,
+    /// Optional cells that could not be read, in column order; the fields above hold
+    /// nothing for them.
+    pub unread: Vec<UnreadCell>,
+}
+
+impl Payout {
+    /// The unread cell of `field`, if that cell could not be read.
+    pub fn unread(&self, field: PayoutField) -> Option<&UnreadCell> {
+        self.unread.iter().find(|cell| cell.field == field)
+    }
 }

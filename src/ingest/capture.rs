@@ -184,6 +184,16 @@ impl<S: Select> TableVisitor for CaptureReader<'_, S> {
         self.reader.unreadable_row(number, why);
         self.collect(None);
     }
+
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        // As `row`: a header candidate is one, and a data row is rejected (so not kept).
+        if !self.settled && !is_blank(cells) && self.searching.len() <= MAX_ROWS_ABOVE_HEADER {
+            self.searching
+                .push((number, cells.iter().map(Cell::to_text).collect()));
+        }
+        self.reader.cut_off_row(number, cells);
+        self.collect(Some(cells));
+    }
 }
 
 /// The JSON object keys of a header row, each encoded once with its colon (`"name":`):

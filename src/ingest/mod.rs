@@ -7,6 +7,7 @@ pub mod capture;
 pub mod cell;
 pub mod contracts;
 pub mod header;
+pub mod missing_columns;
 pub mod payouts;
 pub mod split;
 pub mod table;

@@ -3,13 +3,15 @@
 
 use super::cell::Cell;
 use super::header::{ColumnMap, ColumnSpec, is_blank, optional, required};
-use super::table::TableVisitor;
+use super::missing_columns::{TableProblem, comes_close, did_you_mean, hint};
+use super::table::{CUT_OFF_ROW, TableVisitor};
 use super::value::{self, ValueError};
 use crate::domain::contract::{InvoiceKind, PayoutKind};
 use crate::domain::controls::LedgerTable;
 use crate::domain::currency::normalize_currency;
 use crate::domain::location::Location;
-use crate::domain::payout::{Invoice, Payout};
+use crate::domain::payout::{Invoice, Payout, PayoutField, UnreadCell};
+use crate::ruleset::normalize_header;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -67,6 +69,8 @@ pub struct LedgerReader {
     pub rejected: Vec<RejectedPayout>,
     /// Per-table counts.
     pub tables: Vec<LedgerTable>,
+    /// Tables that come close to a ledger but lack a required column: the run stops.
+    pub problems: Vec<TableProblem>,
     map: Option<Result<ColumnMap, ()>>,
     /// Payout id → where it was first seen in this file.
     ids: HashMap<String, Location>,
@@ -127,6 +131,8 @@ impl TableVisitor for LedgerReader {
                     Ok(map) => self.map = Some(Ok(map)),
                     Err(missing) => {
                         self.map = Some(Err(()));
+                        self.problems
+                            .extend(missing_columns(&location, cells, &missing));
                         if let Some(table) = self.current() {
                             table.rows += 1;
                         }
@@ -195,6 +201,22 @@ impl TableVisitor for LedgerReader {
         }
     }
 
+    /// The last row of a CSV that ends without a line break: rejected with the amount it
+    /// holds (it may have been cut off inside it), unless it is the header.
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        let (Some(Ok(map)), Some(table)) = (&self.map, self.tables.last()) else {
+            self.row(number, cells);
+            return;
+        };
+        let amount = value::parse_money(map.cell(cells, column::AMOUNT)).ok();
+        let location = table.table.at_row(number);
+        if let Some(table) = self.current() {
+            table.rows += 1;
+            table.amount = table.amount.saturating_add(amount.unwrap_or_default());
+        }
+        self.reject(location, CUT_OFF_ROW.to_string(), amount);
+    }
+
     fn unreadable_row(&mut self, number: usize, why: String) {
         let location = self.tables.last().map_or_else(
             || Location::file("?".into()),
@@ -207,6 +229,53 @@ impl TableVisitor for LedgerReader {
     }
 }
 
+/// A header row that comes close to a ledger's (more than half of the required columns)
+/// but lacks `missing`: one problem per missing column, with the header most likely
+/// meant for it. Nothing for a table that resembles no ledger (its rows are rejected).
+fn missing_columns(header_row: &Location, cells: &[Cell], missing: &[&str]) -> Vec<TableProblem> {
+    let required = COLUMNS.iter().filter(|spec| spec.required).count();
+    if !comes_close(required - missing.len(), required) {
+        return Vec::new();
+    }
+    let names = |spec: &ColumnSpec| -> Vec<String> {
+        std::iter::once(spec.name)
+            .chain(spec.aliases.iter().copied())
+            .map(normalize_header)
+            .collect()
+    };
+    let known: Vec<String> = COLUMNS.iter().flat_map(names).collect();
+    let headers: Vec<String> = cells.iter().map(Cell::to_text).collect();
+    let unknown: Vec<&str> = headers
+        .iter()
+        .filter(|header| !header.is_empty() && !known.contains(&normalize_header(header)))
+        .map(String::as_str)
+        .collect();
+    missing
+        .iter()
+        .filter_map(|name| COLUMNS.iter().find(|spec| spec.name == *name))
+        .map(|spec| {
+            let wanted: Vec<&str> = std::iter::once(spec.name)
+                .chain(spec.aliases.iter().copied())
+                .collect();
+            TableProblem {
+                location: header_row.clone(),
+                message: format!(
+                    "expected a column `{}` ({}) in the payout ledger's header row, found none{}. A payout ledger needs payout_id (流水号), contract_id (合同编号), paid_on (到账日期) and amount (金额) in its first non-blank row; this one has {}",
+                    spec.name,
+                    spec.aliases.join(", "),
+                    hint(did_you_mean(&wanted, &unknown)),
+                    headers
+                        .iter()
+                        .filter(|header| !header.is_empty())
+                        .map(|header| format!("`{header}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Every ledger file's payouts, controls and rejections, merged in file order.
 #[derive(Debug, Default)]
 pub struct Ledgers {
@@ -216,6 +285,8 @@ pub struct Ledgers {
     pub tables: Vec<LedgerTable>,
     /// Rejected rows.
     pub rejected: Vec<RejectedPayout>,
+    /// Tables that come close to a ledger but lack a required column.
+    pub problems: Vec<TableProblem>,
 }
 
 impl Ledgers {
@@ -224,6 +295,7 @@ impl Ledgers {
     pub fn absorb(&mut self, reader: LedgerReader, seen: &mut HashMap<String, Location>) {
         let mut tables = reader.tables;
         self.rejected.extend(reader.rejected);
+        self.problems.extend(reader.problems);
         for payout in reader.payouts {
             if let Some(first) = seen.get(&payout.id) {
                 if let Some(table) = tables.iter_mut().find(|table| {
@@ -251,6 +323,68 @@ impl Ledgers {
     }
 }
 
+/// The column spec of each optional field whose unreadable cell leaves the payout kept.
+fn spec_of(field: PayoutField) -> usize {
+    match field {
+        PayoutField::Kind => column::KIND,
+        PayoutField::InvoiceDate => column::INVOICE_DATE,
+        PayoutField::InvoiceAmount => column::INVOICE_AMOUNT,
+        PayoutField::InvoiceTaxRate => column::INVOICE_TAX_RATE,
+        PayoutField::InvoiceType => column::INVOICE_TYPE,
+        PayoutField::InvoiceIssuer => column::INVOICE_ISSUER,
+    }
+}
+
+/// The invoice types a ledger may name, for messages (every spelling of
+/// [`InvoiceKind::from_word`] is read).
+const INVOICE_TYPES: &str =
+    "vat_special (专票, 增值税专用发票), vat_general (普票, 增值税普通发票), credit_note (红字)";
+
+/// A row's optional cells, read one by one; those that cannot be read are collected.
+struct OptionalCells<'a> {
+    map: &'a ColumnMap,
+    cells: &'a [Cell],
+    source: &'a Location,
+    unread: Vec<UnreadCell>,
+}
+
+impl OptionalCells<'_> {
+    /// `field`'s value: `None` when its cell is empty, else what `read` makes of it — or,
+    /// when that fails (or the cell is an error cell such as `#N/A`), `None` with the cell
+    /// recorded as unread.
+    fn read<T>(
+        &mut self,
+        field: PayoutField,
+        read: impl FnOnce(&Cell) -> Result<T, String>,
+    ) -> Option<T> {
+        let spec = spec_of(field);
+        let cell = self.map.cell(self.cells, spec);
+        if cell.is_empty() {
+            return None;
+        }
+        let result = match cell {
+            Cell::Error(error) => Err(format!("expected a value, found error cell `{error}`")),
+            cell => read(cell),
+        };
+        result
+            .map_err(|problem| {
+                self.unread.push(UnreadCell {
+                    field,
+                    location: self
+                        .source
+                        .at_column(self.map.header(spec, COLUMNS[spec].name)),
+                    text: cell.to_text(),
+                    problem,
+                });
+            })
+            .ok()
+    }
+}
+
+/// One row as a payout. A required field that cannot be read rejects the row (its column
+/// and message); an optional field that cannot be read is left empty and recorded in
+/// `unread`, so the payout — the cash — still counts (`period`, `installment` and
+/// `currency` excepted: they decide where the money goes or whether it counts at all).
 fn parse_payout(
     map: &ColumnMap,
     cells: &[Cell],
@@ -283,18 +417,6 @@ fn parse_payout(
                 })?,
         ),
     };
-    let kind = match text(c::KIND) {
-        None => None,
-        Some(word) => Some(PayoutKind::from_word(&word).ok_or_else(|| {
-            (
-                c::KIND,
-                format!(
-                    "expected one of {}, found `{word}`",
-                    PayoutKind::WORDS.join(", ")
-                ),
-            )
-        })?),
-    };
     let period = if optional(c::PERIOD) {
         Some(value::parse_period_ref(map.cell(cells, c::PERIOD)).map_err(fail(c::PERIOD))?)
     } else {
@@ -317,34 +439,44 @@ fn parse_payout(
     } else {
         None
     };
-    let invoice_kind = match text(c::INVOICE_TYPE) {
-        None => None,
-        Some(word) => Some(InvoiceKind::from_word(&word).ok_or_else(|| {
-            (
-                c::INVOICE_TYPE,
-                format!(
-                    "expected one of {}, found `{word}`",
-                    InvoiceKind::WORDS.join(", ")
-                ),
-            )
-        })?),
+    let mut optionals = OptionalCells {
+        map,
+        cells,
+        source: &source,
+        unread: Vec::new(),
     };
+    let kind = optionals.read(PayoutField::Kind, |cell| {
+        let word = cell.to_text();
+        PayoutKind::from_word(&word).ok_or_else(|| {
+            format!(
+                "expected one of {}, found `{word}`",
+                PayoutKind::WORDS.join(", ")
+            )
+        })
+    });
+    let date = optionals.read(PayoutField::InvoiceDate, |cell| {
+        value::parse_date(cell).map_err(|error| error.to_string())
+    });
+    let invoice_amount = optionals.read(PayoutField::InvoiceAmount, |cell| {
+        value::parse_money(cell).map_err(|error| error.to_string())
+    });
+    let tax_rate = optionals.read(PayoutField::InvoiceTaxRate, |cell| {
+        value::parse_rate(cell, false).map_err(|error| error.to_string())
+    });
+    let invoice_kind = optionals.read(PayoutField::InvoiceType, |cell| {
+        let word = cell.to_text();
+        InvoiceKind::from_word(&word)
+            .ok_or_else(|| format!("expected an invoice type: {INVOICE_TYPES}; found `{word}`"))
+    });
+    let issuer = optionals.read(PayoutField::InvoiceIssuer, |cell| Ok(cell.to_text()));
+    let unread = optionals.unread;
     let invoice = Invoice {
         number: text(c::INVOICE_NO),
-        date: value::parse_optional_date(map.cell(cells, c::INVOICE_DATE))
-            .map_err(fail(c::INVOICE_DATE))?,
-        amount: value::parse_optional_money(map.cell(cells, c::INVOICE_AMOUNT))
-            .map_err(fail(c::INVOICE_AMOUNT))?,
-        tax_rate: if optional(c::INVOICE_TAX_RATE) {
-            Some(
-                value::parse_rate(map.cell(cells, c::INVOICE_TAX_RATE), false)
-                    .map_err(fail(c::INVOICE_TAX_RATE))?,
-            )
-        } else {
-            None
-        },
+        date,
+        amount: invoice_amount,
+        tax_rate,
         kind: invoice_kind,
-        issuer: text(c::INVOICE_ISSUER),
+        issuer,
     };
     Ok(Payout {
         id,
@@ -357,54 +489,9 @@ fn parse_payout(
         installment,
         invoice,
         source,
+        unread,
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ingest::cell::texts;
-
-    #[test]
-    fn reads_chinese_headers_and_rejects_bad_rows_with_their_column() {
-        let mut reader = LedgerReader::default();
-        reader.begin_table(&Location::file("payouts.csv".into()));
-        reader.row(
-            1,
-            &texts(&[
-                "流水号",
-                "合同编号",
-                "到账日期",
-                "金额",
-                "所属期间",
-                "发票类型",
-            ]),
-        );
-        reader.row(
-            2,
-            &texts(&["P1", "C1", "2025年4月15日", "¥12,000.00", "2025-Q1", "专票"]),
-        );
-        reader.row(3, &texts(&["P2", "C1", "2025-04-31", "10", "", ""]));
-        reader.row(4, &texts(&["P1", "C1", "2025-05-01", "10", "", ""]));
-        assert_eq!(reader.payouts.len(), 1);
-        let payout = &reader.payouts[0];
-        assert_eq!(payout.amount, Decimal::new(12_000, 0));
-        assert_eq!(
-            payout.period.map(|period| period.to_string()),
-            Some("2025-Q1".to_string())
-        );
-        assert_eq!(payout.invoice.kind, Some(InvoiceKind::VatSpecial));
-        assert_eq!(reader.rejected.len(), 2);
-        assert_eq!(
-            reader.rejected[0].location.to_string(),
-            "payouts.csv:3:到账日期"
-        );
-        assert!(
-            reader.rejected[1]
-                .reason
-                .contains("already used at payouts.csv:2")
-        );
-        let table = &reader.tables[0];
-        assert_eq!((table.rows, table.used, table.rejected), (3, 1, 2));
-    }
-}
+mod tests;

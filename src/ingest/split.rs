@@ -15,8 +15,8 @@
 //! many threads read them.
 
 use super::table::{
-    FileDigest, SNIFF_BYTES, TableError, TableVisitor, TextEncoding, delimiter_for, read_records,
-    sniff_encoding,
+    FileDigest, SNIFF_BYTES, TableError, TableVisitor, TextEncoding, Utf8Text, delimiter_for,
+    read_records, sniff_encoding,
 };
 use crate::domain::digest::hex;
 use crate::domain::location::Location;
@@ -264,7 +264,10 @@ pub fn read_part(
     };
     let mut input = std::fs::File::open(path).map_err(io_error)?;
     input.seek(SeekFrom::Start(part.start)).map_err(io_error)?;
-    let mut buffered = BufReader::with_capacity(256 * 1024, input.take(part.end - part.start));
+    let mut buffered = Utf8Text {
+        inner: BufReader::with_capacity(256 * 1024, input.take(part.end - part.start)),
+        first_byte: part.start,
+    };
     if index == 0 {
         visitor.begin_table(&location);
     }

@@ -228,6 +228,7 @@ mod tests {
             installment: None,
             invoice: Invoice::default(),
             source: Location::file("payouts.csv".into()),
+            unread: Vec::new(),
         }
     }
 

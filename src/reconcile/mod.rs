@@ -12,7 +12,7 @@ pub mod route;
 pub mod trail;
 
 use crate::domain::computation::ContractComputation;
-use crate::domain::contract::{Contract, DateRange, PayoutKind};
+use crate::domain::contract::{Contract, DateRange};
 use crate::domain::finding::{
     About, Evidence, Fact, Finding, FindingType, LikelyCause, Reason, SourceRows,
 };
@@ -183,11 +183,11 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             .findings
             .push(leftover_finding(contract, payout, &leftover));
     }
+    let terms = invoice::InvoiceTerms {
+        tolerance: input.ruleset.tolerance,
+        window_days: input.ruleset.invoice_window_days,
+    };
     for payout in input.payouts {
-        let kind = payout.kind.unwrap_or(contract.payout_kind);
-        if kind != PayoutKind::Cash {
-            continue;
-        }
         let others: Vec<&str> = payout
             .invoice
             .number
@@ -200,40 +200,9 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
                     .collect()
             })
             .unwrap_or_default();
-        let review = invoice::check(
-            payout,
-            contract,
-            input.ruleset.tolerance,
-            input.ruleset.invoice_window_days,
-            &others,
-        );
-        for problem in &review.problems {
-            let mut finding = Finding::new(
-                FindingType::MisInvoiced,
-                Fact {
-                    contract_id: Some(&contract.id),
-                    payout_id: Some(&payout.id),
-                    reason: Some(problem.reason),
-                    ..Fact::default()
-                },
-                About::Invoice {
-                    currency: contract.currency.clone(),
-                    issue: problem.issue.clone(),
-                },
-            );
-            finding.paid = Some(payout.amount);
-            finding.paid_on = Some(payout.paid_on);
-            finding.evidence = Evidence {
-                location: Some(payout.source.clone()),
-                facts: vec![
-                    ("expected".into(), problem.expected.clone()),
-                    ("found".into(), problem.found.clone()),
-                ],
-                checks: review.checks.clone(),
-                ..Evidence::default()
-            };
-            outcome.findings.push(finding);
-        }
+        outcome
+            .findings
+            .extend(invoice::payout_findings(payout, contract, terms, &others));
     }
     Ok(outcome)
 }

@@ -40,6 +40,9 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
         }
         let Some(&index) = by_id.get(payout.contract_id.as_str()) else {
             routed.findings.push(unknown_contract(payout));
+            routed
+                .findings
+                .extend(super::invoice::unmatched_payout_findings(payout));
             continue;
         };
         let contract = contracts[index];
@@ -48,6 +51,9 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
             routed
                 .findings
                 .push(currency_mismatch(contract, payout, currency));
+            routed
+                .findings
+                .extend(super::invoice::unmatched_payout_findings(payout));
             continue;
         }
         routed.per_contract[index].push(payout);

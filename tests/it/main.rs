@@ -12,6 +12,7 @@ mod formats;
 mod fuzz_regressions;
 mod html;
 mod kill;
+mod ledgers_and_bills;
 mod long_terms;
 mod mutations;
 mod nightly;

@@ -17,7 +17,7 @@
 //! | `azure-mca-actual-cost-202510.csv` | Azure MCA 65 columns (§4.2), `paygCostInBillingCurrency`, a Refund row |
 //! | `focus-1.0-sample.csv` | FOCUS 1.0 official sample header (§6 #1): `Id`, `NULL`, `2024-09-01 00:00:00`, a Credit, Huawei's `2024-12-31T16:00:00Z` period start |
 //! | `generic-template.csv` | the generic template (SPEC §2.2) |
-//! | `unknown-layout.csv`, `aliyun-zh-without-net-amount.csv` | layouts no format accepts |
+//! | `unknown-layout.csv`, `aliyun-zh-without-net-amount.csv` | layouts no format accepts (the second comes close to Alibaba's: an audit stops on it) |
 //! | `aliyun-huawei-ambiguous.csv` | a header both Alibaba and Huawei accept |
 //! | `aliyun-zh-net-amount-yuan.csv` | Alibaba with `应付金额(元)`, accepted only through a user ruleset |
 //! | `acme-invoice-lines.csv` | a provider only a user ruleset (`acme.toml`) describes |
@@ -1219,41 +1219,37 @@ fn an_unknown_layout_is_rejected_with_what_the_generic_template_needs() {
 }
 
 #[test]
-fn unknown_layouts_in_an_audit_are_rejected_rows_with_the_same_message() {
+fn an_unknown_layout_in_an_audit_is_rejected_rows_with_the_same_message() {
+    // A table that resembles no format (none of its columns is a required one) is not a
+    // bill: its rows are rejected rows and the audit goes on (a stray sheet must not
+    // stop a nightly run).
     let fixture_dir = Fixture::new();
     let billing = fixture_dir.path("billing");
     std::fs::create_dir_all(&billing).unwrap();
-    for name in ["aliyun-zh-without-net-amount.csv", "unknown-layout.csv"] {
-        std::fs::copy(fixture(name), billing.join(name)).unwrap();
-    }
+    std::fs::copy(
+        fixture("unknown-layout.csv"),
+        billing.join("unknown-layout.csv"),
+    )
+    .unwrap();
     let contracts = Book::standard().write_csv_folder(fixture_dir.dir.path(), "contracts");
     let payouts = fixture_dir.write("payouts.csv", simple_payouts(&[]));
     let run = fixture_dir.audit(&contracts, &billing, &payouts, "2025-12-31", &[]);
     run.expect_status(1);
     let rejected = run.of_type("rejected_row");
-    // Three rows of each file: the header with the reason, the rest pointing at it.
-    assert_eq!(rejected.len(), 6, "{rejected:#?}");
-    let header = |name: &str| {
-        rejected
-            .iter()
-            .find(|finding| {
-                finding["detail"]
-                    .as_str()
-                    .unwrap()
-                    .contains(&format!("{name}:1: "))
-            })
-            .unwrap_or_else(|| panic!("no finding for {name} row 1: {rejected:#?}"))
-            .clone()
-    };
-    let almost = header("aliyun-zh-without-net-amount.csv");
-    assert_eq!(almost["severity"], "error");
+    // Three rows: the header with the reason, the rest pointing at it.
+    assert_eq!(rejected.len(), 3, "{rejected:#?}");
+    let header = rejected
+        .iter()
+        .find(|finding| {
+            finding["detail"]
+                .as_str()
+                .unwrap()
+                .contains("unknown-layout.csv:1: ")
+        })
+        .unwrap_or_else(|| panic!("no finding for row 1: {rejected:#?}"));
+    assert_eq!(header["severity"], "error");
     assert_mentions(
-        almost["detail"].as_str().unwrap(),
-        &[CLOSEST_ALIYUN, LACKS_NET_AMOUNT],
-    );
-    let unknown = header("unknown-layout.csv");
-    assert_mentions(
-        unknown["detail"].as_str().unwrap(),
+        header["detail"].as_str().unwrap(),
         &["it has none of the columns any format requires"],
     );
     let json = run.json();
@@ -1262,6 +1258,32 @@ fn unknown_layouts_in_an_audit_are_rejected_rows_with_the_same_message() {
             assert_eq!(input["formats"], json!([]), "{input:#}");
         }
     }
+}
+
+#[test]
+fn an_almost_alibaba_bill_in_an_audit_stops_it_naming_the_missing_column() {
+    // Four of Alibaba's five requirements: someone's bill with its net amount column
+    // missing. Reading it would reject every row and report its spend as missing, so
+    // the run stops (exit 2), naming the file, the format and the column.
+    let fixture_dir = Fixture::new();
+    let file = fixture("aliyun-zh-without-net-amount.csv");
+    let contracts = Book::standard().write_csv_folder(fixture_dir.dir.path(), "contracts");
+    let payouts = fixture_dir.write("payouts.csv", simple_payouts(&[]));
+    let run = fixture_dir.audit(&contracts, &file, &payouts, "2025-12-31", &[]);
+    run.expect_status(2);
+    assert_mentions(
+        &run.stderr,
+        &[
+            "the billing exports cannot be used (1 problem(s))",
+            &format!("{}:1: ", file.display()),
+            "comes close to the billing format `aliyun`",
+            "with 4 of its 5 required columns",
+            "lacks a column for net_amount (应付金额 / Pretax Amount / PretaxAmount)",
+            "--format NAME",
+        ],
+    );
+    // Nothing was written.
+    assert!(!run.out.join("findings.json").exists());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1548,7 +1570,8 @@ fn a_user_ruleset_adds_a_column_name_to_a_built_in_format() {
         aliyun["origin"],
         rulesets.join("aliyun.toml").display().to_string()
     );
-    // Without the user ruleset the same audit rejects the file.
+    // Without the user ruleset the same audit stops (exit 2): the file comes close to
+    // Alibaba's layout, and the message names the column it lacks and the header meant.
     let run = fixture_dir.run_into(
         "built-in",
         &[
@@ -1563,12 +1586,14 @@ fn a_user_ruleset_adds_a_column_name_to_a_built_in_format() {
             &"2025-12-31",
         ],
     );
-    run.expect_status(1);
-    assert_eq!(
-        run.of_type("rejected_row").len(),
-        4,
-        "{:#?}",
-        run.findings()
+    run.expect_status(2);
+    assert_mentions(
+        &run.stderr,
+        &[
+            "comes close to the billing format `aliyun`",
+            "lacks a column for net_amount (应付金额 / Pretax Amount / PretaxAmount) (did you mean `应付金额(元)`?)",
+            "add its name to a ruleset (--rulesets)",
+        ],
     );
 }
 

@@ -429,13 +429,53 @@ fn a_2_kb_xlsx_declaring_the_whole_grid_streams_its_rows_in_little_memory() {
     assert!(run.peak_kb < REFUSAL_RSS_KB, "peak {} KiB", run.peak_kb);
 }
 
+/// `hostile`'s bad row is rejected (reason `row`), naming its row, column and byte offset
+/// (every part of `says`), and its `good` other rows of 1.00 count for C1; `findings` are
+/// about the file in all.
+fn rejected_row(
+    hostile: &Path,
+    row: u64,
+    says: &[&str],
+    good: u64,
+    findings: usize,
+) -> (Fixture, Limited) {
+    let fixture = Fixture::new();
+    let run = audit_with_billing(&fixture, hostile);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let about = run.about(hostile);
+    assert_eq!(about.len(), findings, "{about:#?}");
+    let bad = about
+        .iter()
+        .find(|finding| finding["evidence"]["location"]["row"] == row)
+        .unwrap_or_else(|| panic!("no finding on row {row}: {about:#?}"));
+    assert_eq!(bad["type"], "rejected_row");
+    assert_eq!(bad["reason"], "row");
+    let detail = bad["detail"].as_str().unwrap();
+    for part in says {
+        assert!(detail.contains(part), "`{part}` not in: {detail}");
+    }
+    assert_eq!(
+        run.installment()["weighted_base"],
+        format!("{}.00", 10_000 + good)
+    );
+    let text = std::fs::read_to_string(run.out.join("findings.json")).unwrap();
+    assert!(!text.contains('\u{FFFD}'));
+    (fixture, run)
+}
+
 #[test]
-fn invalid_utf8_in_the_middle_of_a_csv_refuses_the_file_never_replaces_bytes() {
-    // 1,000 good rows, then a product with the bytes FF FE, then 1,000 more.
+fn invalid_utf8_in_the_middle_of_a_csv_rejects_its_row_never_replaces_bytes() {
+    // 998 good rows, then a row cut by a spliced-in row whose product holds the bytes
+    // FF FE (row 1,000, its 7th column), the rest of the cut row (`NY`, row 1,001: too
+    // short, rejected), then 1,001 good rows. UTF-8 reads furthest, so the file is UTF-8
+    // and the bad bytes reject their row, naming the column and the byte offset.
     let hostile = corpus("invalid-utf8-mid-file.csv");
-    let (_run_fixture, run) = refused_file(
+    let (_run_fixture, run) = rejected_row(
         &hostile,
-        &["neither UTF-8 nor GBK/GB18030", "at byte offset 24039"],
+        1000,
+        &["column 7 is not valid UTF-8 (byte offset 24039)"],
+        1999,
+        2,
     );
     for name in ["findings.json", "findings.csv", "report.html", "summary.md"] {
         let text = std::fs::read_to_string(run.out.join(name)).unwrap();
@@ -474,57 +514,70 @@ fn invalid_utf8_past_the_sniffed_start_rejects_its_row_and_reads_the_rest() {
     // 20,000 rows (about 500 KB); the encoding is decided from the first 256 KiB, so row
     // 15,000 is read as UTF-8 and its bad bytes reject that row alone.
     let fixture = Fixture::new();
-    let hostile = fixture.write("late.csv", long_bill(20_000, 15_000, b"EC\xff\xfeS", false));
-    let run = audit_with_billing(&fixture, &hostile);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    let about = run.about(&hostile);
-    assert_eq!(about.len(), 1, "{about:#?}");
-    assert_eq!(about[0]["evidence"]["location"]["row"], 15_000);
-    assert!(
-        about[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("field 3 is not valid UTF-8 although the file is"),
-        "{about:#?}"
-    );
+    let bytes = long_bill(20_000, 15_000, b"EC\xff\xfeS", false);
+    let offset = bytes.iter().position(|byte| *byte == 0xFF).unwrap();
+    let hostile = fixture.write("late.csv", bytes);
     // The 19,999 other rows count.
-    assert_eq!(run.installment()["weighted_base"], "29999.00");
-    let text = std::fs::read_to_string(run.out.join("findings.json")).unwrap();
-    assert!(!text.contains('\u{FFFD}'));
-}
-
-#[test]
-fn invalid_gbk_past_the_sniffed_start_stops_the_file_there_and_says_so() {
-    let fixture = Fixture::new();
-    let hostile = fixture.write("late-gbk.csv", long_bill(20_000, 15_000, b"\x81\x20", true));
-    let run = audit_with_billing(&fixture, &hostile);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    let about = run.about(&hostile);
-    assert_eq!(about.len(), 1, "{about:#?}");
-    let detail = about[0]["detail"].as_str().unwrap();
-    assert!(
-        detail.contains("the file cannot be read past here")
-            && detail.contains("undecodable bytes near byte offset"),
-        "{detail}"
+    rejected_row(
+        &hostile,
+        15_000,
+        &[&format!(
+            "column 3 is not valid UTF-8 (byte offset {offset}), although the rest of the file is"
+        )],
+        19_999,
+        1,
     );
-    // The decoder works a block ahead of the parser, so it stops at the row the parser
-    // had reached when the block with the bad bytes (row 15,000) failed: every row before
-    // that one counts, none after is read, and the finding says where.
-    let row = about[0]["evidence"]["location"]["row"].as_u64().unwrap();
-    assert!((10_000..=15_000).contains(&row), "row {row}");
-    let installment = run.installment();
-    let base = installment["weighted_base"].as_str().unwrap();
-    let read = base.trim_end_matches(".00").parse::<u64>().unwrap() - 10_000;
-    assert_eq!(read + 2, row, "rows 2 to {} read", row - 1);
-    let text = std::fs::read_to_string(run.out.join("findings.json")).unwrap();
-    assert!(!text.contains('\u{FFFD}'));
 }
 
 #[test]
-fn an_invalid_gbk_byte_pair_refuses_the_file_with_its_offset() {
-    refused_file(
+fn invalid_gbk_past_the_sniffed_start_rejects_its_row_and_reads_the_rest() {
+    // The decoder marks the pair 81 20 (no GBK/GB18030 character) instead of failing:
+    // its row is rejected naming the pair's offset, and the 19,999 other rows count.
+    let fixture = Fixture::new();
+    let bytes = long_bill(20_000, 15_000, b"\x81\x20", true);
+    let offset = bytes
+        .windows(2)
+        .position(|pair| pair == b"\x81\x20")
+        .unwrap();
+    let hostile = fixture.write("late-gbk.csv", bytes);
+    rejected_row(
+        &hostile,
+        15_000,
+        &[&format!(
+            "column 3 is not valid GB18030 (byte offset {offset})"
+        )],
+        19_999,
+        1,
+    );
+}
+
+#[test]
+fn an_invalid_gbk_byte_pair_rejects_its_row_with_its_offset() {
+    // GBK text (so GB18030 reads further than UTF-8) whose row 3 holds the pair 81 20:
+    // that row is rejected naming the pair's offset; rows 2 and 4 count.
+    rejected_row(
         &corpus("invalid-gbk.csv"),
-        &["neither UTF-8 nor GBK/GB18030", "at byte offset 93"],
+        3,
+        &["column 3 is not valid GB18030 (byte offset 93)"],
+        2,
+        1,
+    );
+}
+
+#[test]
+fn bytes_that_are_text_in_no_encoding_refuse_the_file_with_the_first_offset() {
+    // A header, then binary bytes: far more bad sequences than damage would make.
+    let fixture = Fixture::new();
+    let mut bytes = b"account_id,billing_month,product,net_amount,currency\n".to_vec();
+    let at = bytes.len();
+    bytes.extend((0..4096u32).map(|index| (index.wrapping_mul(2_654_435_761) >> 24) as u8 | 0x80));
+    let hostile = fixture.write("binary.csv", bytes);
+    refused_file(
+        &hostile,
+        &[
+            "neither UTF-8 nor GBK/GB18030",
+            &format!("as UTF-8, its first bad byte is at offset {at}"),
+        ],
     );
 }
 

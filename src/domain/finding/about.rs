@@ -4,7 +4,8 @@
 //! Neither a sentence nor a language lives here: `report::i18n` writes the sentence, in
 //! either language, from these facts and the finding's fields.
 
-use crate::domain::contract::{DateRange, InvoiceKind};
+use crate::domain::contract::{DateRange, InvoiceKind, PayoutKind};
+use crate::domain::payout::PayoutField;
 use crate::domain::period::{PeriodRef, YearMonth};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -92,6 +93,16 @@ pub enum About {
         /// Why, as the reader wrote it (it names the column and the value found).
         message: String,
     },
+    /// An optional cell of a payout's row that could not be read, whose payout is kept
+    /// without it; the finding's location names the cell, its payout the payout.
+    UnreadCell {
+        /// Which field.
+        field: PayoutField,
+        /// The reader's message: what was expected, what was found.
+        problem: String,
+        /// What the payout was taken as without the cell.
+        outcome: Unread,
+    },
     /// Rejected rows of a file beyond those listed one by one.
     MoreRejections {
         /// The file.
@@ -159,6 +170,39 @@ pub enum About {
     },
 }
 
+/// Why an unread payout cell needed no invoice check, or what stood in for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unread {
+    /// The `kind` cell: the contract's payout kind was used.
+    ContractKind {
+        /// The contract.
+        contract: String,
+        /// Its `payout_kind`.
+        kind: PayoutKind,
+    },
+    /// An invoice cell of a payout on a contract that requires no invoice.
+    NoInvoiceRequired {
+        /// The contract.
+        contract: String,
+    },
+    /// An invoice cell of a payout that is not cash, whose invoice is not checked.
+    NotCash {
+        /// The payout's kind.
+        kind: PayoutKind,
+    },
+    /// An invoice cell of a payout without an invoice number: it is reported `missing`
+    /// and checked no further.
+    NoInvoiceNumber,
+    /// An invoice cell the contract gives nothing to check against (no `tax_rate`, no
+    /// `agent_tax_id`).
+    NothingToCheck {
+        /// The contract.
+        contract: String,
+    },
+    /// A payout matched to no contract (unknown contract, another currency).
+    NoContract,
+}
+
 /// What is wrong with a cash payout's invoice: one variant per reason, with what the
 /// invoice shows and what the contract calls for. The payout's amount and date are the
 /// finding's `paid` and `paid_on`.
@@ -220,5 +264,15 @@ pub enum InvoiceIssue {
         number: String,
         /// The other payouts that carry it.
         others: Vec<String>,
+    },
+    /// A cell the check of this reason needs could not be read, so the check could not
+    /// be made; the finding's location names the cell.
+    Unreadable {
+        /// The invoice number.
+        number: String,
+        /// The field whose cell could not be read.
+        field: PayoutField,
+        /// The reader's message: what was expected, what was found.
+        problem: String,
     },
 }

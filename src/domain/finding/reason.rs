@@ -19,6 +19,9 @@ crate::domain::contract::word_enum! {
         LateInvoice => "late_invoice",
         /// `mis_invoiced`: the invoice number is on another payout too.
         Duplicate => "duplicate",
+        /// `mis_invoiced`: the invoice date's cell could not be read, so the invoice
+        /// window could not be checked.
+        InvoiceDate => "invoice_date",
         /// `unmatched_payout`: the contract named is not in the workbook.
         Contract => "contract",
         /// `unmatched_payout`: the period named is no settlement period of the contract.
@@ -41,5 +44,8 @@ crate::domain::contract::word_enum! {
         TotalsMismatch => "totals_mismatch",
         /// `rejected_row`: a billing file that is a byte-for-byte copy of another.
         DuplicateFile => "duplicate_file",
+        /// `rejected_row` (a warning): one optional cell of a payout that could not be
+        /// read; the payout is kept without it.
+        UnreadCell => "unread_cell",
     }
 }

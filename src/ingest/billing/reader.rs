@@ -10,8 +10,11 @@ use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
 use crate::ingest::cell::Cell;
 use crate::ingest::header::is_blank;
-use crate::ingest::table::{Fields, TableVisitor};
-use crate::ruleset::{BillingField, BillingFormat, ColumnIndex, HeaderFit, Ruleset};
+use crate::ingest::missing_columns::{TableProblem, comes_close, did_you_mean, hint};
+use crate::ingest::table::{CUT_OFF_ROW, Fields, TableVisitor};
+use crate::ruleset::{
+    BillingField, BillingFormat, ColumnIndex, HeaderFit, Ruleset, normalize_header,
+};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
@@ -36,6 +39,8 @@ struct Closest {
     met: usize,
     of: usize,
     missing: Vec<String>,
+    /// The row's header texts, for the did-you-mean of a table that comes close.
+    headers: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -75,6 +80,9 @@ pub struct BillingReader<'a, S> {
     products: Products,
     /// The last values the fast path read.
     last: LastValues,
+    /// Tables that come close to a format but lack a required column, or match two
+    /// formats: the audit stops ([`BillingReader::finish`]).
+    problems: Vec<TableProblem>,
 }
 
 impl<'a, S: BillingSink> BillingReader<'a, S> {
@@ -91,6 +99,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
                 rows: Vec::new(),
                 closest: None,
             },
+            problems: Vec::new(),
         }
     }
 
@@ -144,13 +153,22 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
             sink,
             table: Some(position.table.clone()),
             header: position.header.clone(),
+            problems: Vec::new(),
         }
     }
 
     /// The sink, once every table is read.
-    pub fn into_sink(mut self) -> S {
+    pub fn into_sink(self) -> S {
+        self.finish().0
+    }
+
+    /// The sink once every table is read, and the tables that stop the audit: those that
+    /// come close to a format but lack a required column, and those that match two
+    /// formats. (Their rows were handed to the sink as rejected rows, as for any table
+    /// with no usable header.)
+    pub fn finish(mut self) -> (S, Vec<TableProblem>) {
         self.end_table();
-        self.sink
+        (self.sink, self.problems)
     }
 
     fn table(&self) -> Location {
@@ -189,17 +207,24 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
                     .iter()
                     .map(|ruleset| format!("`{}`", ruleset.name))
                     .collect();
-                (
-                    row,
-                    format!(
-                        "this header row matches {} billing formats ({}); run with --format NAME to choose one",
-                        names.len(),
-                        names.join(", ")
-                    ),
-                )
+                let message = format!(
+                    "this header row matches {} billing formats ({}); run with --format NAME to choose one",
+                    names.len(),
+                    names.join(", ")
+                );
+                self.problems.push(TableProblem {
+                    location: table.at_row(row),
+                    message: message.clone(),
+                });
+                (row, message)
             }
             None => match &closest {
-                Some(closest) => (closest.row, self.closest_message(closest)),
+                Some(closest) => {
+                    if let Some(problem) = self.comes_close(&table, closest) {
+                        self.problems.push(problem);
+                    }
+                    (closest.row, self.closest_message(closest))
+                }
                 None => (
                     rows.first().copied().unwrap_or(1),
                     "no header row found".to_string(),
@@ -246,6 +271,99 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
         )
     }
 
+    /// The problem of a table whose header comes close to its closest format (more than
+    /// half of the format's requirements met) without matching it: each column it lacks,
+    /// with the header most likely meant for it. `None` for a table that resembles no
+    /// format: its rows stay rejected rows, and a stray sheet stops nothing.
+    fn comes_close(&self, table: &Location, closest: &Closest) -> Option<TableProblem> {
+        if !comes_close(closest.met, closest.of) {
+            return None;
+        }
+        let ruleset = self.layouts[closest.layout];
+        let format = self.format(closest.layout);
+        let normalized: Vec<String> = closest
+            .headers
+            .iter()
+            .map(|header| normalize_header(header))
+            .collect();
+        let present = |names: &[String]| {
+            names
+                .iter()
+                .any(|name| normalized.contains(&normalize_header(name)))
+        };
+        // Headers that are none of the format's columns: what a missing one may be
+        // misspelt as.
+        let known: Vec<String> = format
+            .columns
+            .values()
+            .flat_map(|columns| columns.names.iter().flatten())
+            .chain(format.signature.iter().flatten())
+            .map(|name| normalize_header(name))
+            .collect();
+        let unknown: Vec<&str> = closest
+            .headers
+            .iter()
+            .zip(&normalized)
+            .filter(|(header, name)| !header.is_empty() && !known.contains(name))
+            .map(|(header, _)| header.as_str())
+            .collect();
+        let mut lacks = Vec::new();
+        for field in BillingField::ALL {
+            if !format.requires(field) {
+                continue;
+            }
+            let names: Vec<String> = format
+                .columns
+                .get(&field)
+                .map(|columns| columns.names.iter().flatten().cloned().collect())
+                .unwrap_or_else(|| vec![field.name().to_string()]);
+            if present(&names) {
+                continue;
+            }
+            let wanted: Vec<&str> = std::iter::once(field.name())
+                .chain(names.iter().map(String::as_str))
+                .collect();
+            let shown = if names.len() == 1 && names[0] == field.name() {
+                String::new()
+            } else {
+                format!(" ({})", names.join(" / "))
+            };
+            lacks.push(format!(
+                "a column for {}{shown}{}",
+                field.name(),
+                hint(did_you_mean(&wanted, &unknown))
+            ));
+        }
+        for names in &format.signature {
+            if !present(names) {
+                let wanted: Vec<&str> = names.iter().map(String::as_str).collect();
+                lacks.push(format!(
+                    "a column {}{}",
+                    names.join(" / "),
+                    hint(did_you_mean(&wanted, &unknown))
+                ));
+            }
+        }
+        for name in &format.excludes {
+            if normalized.contains(&normalize_header(name)) {
+                lacks.push(format!(
+                    "no {name} column (a file with it is another format)"
+                ));
+            }
+        }
+        Some(TableProblem {
+            location: table.at_row(closest.row),
+            message: format!(
+                "this header row comes close to the billing format `{}` ({}), with {} of its {} required columns, but lacks {}. Rename the column, add its name to a ruleset (--rulesets), or choose another format with --format NAME (`rebate-audit formats` lists them)",
+                ruleset.name,
+                format.label,
+                closest.met,
+                closest.of,
+                lacks.join("; ")
+            ),
+        })
+    }
+
     fn search(&mut self, number: usize, cells: &[Cell]) {
         let headers: Vec<String> = cells.iter().map(Cell::to_text).collect();
         let mut matching = Vec::new();
@@ -268,6 +386,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
                             met,
                             of,
                             missing,
+                            headers: Vec::new(),
                         });
                     }
                 }
@@ -325,7 +444,10 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
                 .as_ref()
                 .is_none_or(|closest| candidate.met * closest.of > closest.met * candidate.of)
         {
-            *closest = Some(candidate);
+            *closest = Some(Closest {
+                headers,
+                ..candidate
+            });
         }
         if rows.len() >= MAX_ROWS_ABOVE_HEADER {
             self.give_up(None);
@@ -468,6 +590,25 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         };
         self.sink.line(number, line);
         true
+    }
+
+    /// The last row of a CSV that ends without a line break: rejected with the amount it
+    /// holds (it may have been cut off inside it), unless it is a header candidate.
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        let Header::Recognised {
+            layout, columns, ..
+        } = &self.header
+        else {
+            self.row(number, cells);
+            return;
+        };
+        let format = self.format(*layout);
+        let net_amount = Row { format, cells }.net_amount(columns);
+        self.sink.reject(
+            self.table().at_row(number),
+            CUT_OFF_ROW.to_string(),
+            net_amount,
+        );
     }
 
     fn unreadable_row(&mut self, number: usize, why: String) {

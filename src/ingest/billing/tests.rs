@@ -386,3 +386,72 @@ fn an_unreadable_first_row_still_opens_the_table_it_is_counted_in() {
             .contains("header (row 1) matches no billing format")
     );
 }
+
+#[test]
+fn a_header_close_to_a_format_that_lacks_a_column_stops_the_audit_naming_it() {
+    let rulesets = Rulesets::load(None).unwrap();
+    let mut recorder = Recorder::default();
+    let mut reader = reader(&rulesets, &mut recorder);
+    reader.begin_table(&Location::sheet("bill.xlsx".into(), Some("Bill".into())));
+    reader.row(
+        1,
+        &texts(&[
+            "account_id",
+            "billing_month",
+            "product",
+            "amount",
+            "currency",
+        ]),
+    );
+    reader.row(2, &texts(&["A1", "2025-01", "ECS", "10", "CNY"]));
+    let (_, problems) = reader.finish();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].location.to_string(), "bill.xlsx:Bill:1");
+    assert!(
+        problems[0].message.starts_with(
+            "this header row comes close to the billing format `generic` (Generic billing template (SPEC §2.2: account_id, billing_month, product, net_amount, currency)), with 4 of its 5 required columns, but lacks a column for net_amount (did you mean `amount`?)."
+        ),
+        "{}",
+        problems[0].message
+    );
+    // Its rows are still handed on as rejected rows (the audit stops anyway).
+    assert_eq!(recorder.rejected.len(), 2);
+}
+
+#[test]
+fn a_header_like_no_format_and_a_header_of_two_formats() {
+    let rulesets = Rulesets::load(None).unwrap();
+    // A notes sheet, and a sheet with two of the generic template's five columns: not
+    // close to any format, so no problem — its rows are rejected rows.
+    let mut recorder = Recorder::default();
+    let mut notes = reader(&rulesets, &mut recorder);
+    notes.begin_table(&Location::sheet("bill.xlsx".into(), Some("说明".into())));
+    notes.row(1, &texts(&["说明"]));
+    notes.begin_table(&Location::sheet("bill.xlsx".into(), Some("Sum".into())));
+    notes.row(1, &texts(&["account_id", "net_amount", "remark"]));
+    notes.row(2, &texts(&["A1", "10", ""]));
+    let (_, problems) = notes.finish();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(recorder.rejected.len(), 3);
+    // A header both Alibaba and Huawei accept.
+    let mut recorder = Recorder::default();
+    let mut two = reader(&rulesets, &mut recorder);
+    two.begin_table(&Location::file("bill.csv".into()));
+    two.row(
+        1,
+        &texts(&[
+            "账期",
+            "账号ID",
+            "产品Code",
+            "产品类型编码",
+            "官网价",
+            "应付金额",
+        ]),
+    );
+    let (_, problems) = two.finish();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(
+        problems[0].to_string(),
+        "bill.csv:1: this header row matches 2 billing formats (`aliyun`, `huawei`); run with --format NAME to choose one"
+    );
+}

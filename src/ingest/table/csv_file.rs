@@ -4,6 +4,7 @@
 use super::digest::{FileDigest, HashingReader};
 use super::encoding::{DecodingReader, SNIFF_BYTES, TextEncoding, sniff_encoding};
 use super::error::TableError;
+use super::line_ends::{Text, Utf8Text};
 use super::records;
 use super::visitor::TableVisitor;
 use crate::domain::digest::hex;
@@ -77,19 +78,25 @@ pub(super) fn read_csv_stream(
             source,
         })?;
     let at_end = sample.len() < SNIFF_BYTES;
-    let encoding = sniff_encoding(&sample, at_end).map_err(|offset| TableError::Encoding {
+    let encoding = sniff_encoding(&sample, at_end).map_err(|bad| TableError::Encoding {
         location: location.clone(),
-        offset,
+        utf8: bad.utf8,
+        gb18030: bad.gb18030,
     })?;
     let mut head = Cursor::new(sample);
     if encoding == TextEncoding::Utf8Bom {
         head.set_position(3);
     }
-    let mut buffered = BufReader::with_capacity(64 * 1024, head.chain(input));
+    let first_byte = head.position();
+    let buffered = BufReader::with_capacity(64 * 1024, head.chain(input));
     visitor.begin_table(location);
     match encoding {
         TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
-            read_csv_records(&mut buffered, delimiter, visitor);
+            let mut text = Utf8Text {
+                inner: buffered,
+                first_byte,
+            };
+            read_csv_records(&mut text, delimiter, visitor);
         }
         TextEncoding::Utf16Le | TextEncoding::Utf16Be | TextEncoding::Gb18030 => {
             let label = match encoding {
@@ -97,15 +104,15 @@ pub(super) fn read_csv_stream(
                 TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
                 _ => encoding_rs::GB18030,
             };
-            let mut decoding = DecodingReader::new(buffered, label);
+            let mut decoding = DecodingReader::new(buffered, label, encoding.name());
             read_csv_records(&mut decoding, delimiter, visitor);
         }
     }
     Ok(encoding)
 }
 
-/// Parses CSV records from UTF-8 bytes. Ragged rows are passed through as they are (the
-/// loader rejects them by column); a decoding failure ends the file at that row.
-fn read_csv_records(input: &mut dyn Read, delimiter: u8, visitor: &mut dyn TableVisitor) {
+/// Parses CSV records from text. Ragged rows are passed through as they are (the loader
+/// rejects them by column); a bad sequence rejects its row.
+fn read_csv_records(input: &mut dyn Text, delimiter: u8, visitor: &mut dyn TableVisitor) {
     records::read_records(input, delimiter, 0, visitor);
 }

@@ -119,6 +119,11 @@ impl TableVisitor for Counting<'_> {
         self.inner.formula_without_value(number, column, formula);
     }
 
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        self.rows += 1;
+        self.inner.cut_off_row(number, cells);
+    }
+
     fn record(&mut self, number: usize, fields: &Fields<'_>) -> bool {
         let taken = self.inner.record(number, fields);
         self.rows += u64::from(taken);

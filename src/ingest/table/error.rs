@@ -26,13 +26,16 @@ pub enum TableError {
     },
     /// The text encoding could not be determined.
     #[error(
-        "{location}: the file is neither UTF-8 nor GBK/GB18030 (undecodable bytes at byte offset {offset}); save it as UTF-8 CSV"
+        "{location}: the file is neither UTF-8 nor GBK/GB18030: as UTF-8, its first bad byte is at offset {utf8}; as GB18030, at offset {gb18030}; and its first 256 KiB hold more bad sequences than damage would leave (over {}); save it as UTF-8 CSV",
+        super::encoding::MAX_BAD_SEQUENCES
     )]
     Encoding {
         /// The file.
         location: Location,
-        /// First undecodable byte.
-        offset: u64,
+        /// Its first byte that is not UTF-8.
+        utf8: u64,
+        /// Its first byte that is not GB18030.
+        gb18030: u64,
     },
     /// calamine could not open the workbook or a sheet.
     #[error("{location}: cannot read the workbook: {message}")]

@@ -114,6 +114,11 @@ impl TableVisitor for FormulaCells<'_> {
         self.inner.unreadable_row(number, why);
     }
 
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        self.name_pending(Some(cells));
+        self.inner.cut_off_row(number, cells);
+    }
+
     fn formula_without_value(&mut self, number: usize, column: usize, formula: &str) {
         self.pending.push((number, column, formula.to_string()));
         self.inner.formula_without_value(number, column, formula);

@@ -62,11 +62,12 @@ pub use limits::{
     MAX_XML_TOKEN_BYTES, MAX_ZIP_MEMBER_BYTES, format_size, parse_size,
 };
 pub use options::ReadOptions;
-pub use visitor::TableVisitor;
+pub use visitor::{CUT_OFF_ROW, TableVisitor};
 
 // For reading one large CSV in parts (`ingest::split`).
 pub(crate) use csv_file::delimiter_for;
 pub(crate) use encoding::{SNIFF_BYTES, TextEncoding, sniff_encoding};
+pub(crate) use line_ends::Utf8Text;
 #[cfg(test)]
 pub(crate) use record_scan::split_plain;
 pub(crate) use records::read_records;

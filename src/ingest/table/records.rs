@@ -21,9 +21,9 @@
 //! (docs/BENCHMARK.md).
 
 use super::fields::Fields;
-use super::line_ends::LineEnds;
+use super::line_ends::{LineEnds, Text};
 use super::record_scan::{SLACK, Scanner};
-use super::visitor::TableVisitor;
+use super::visitor::{CUT_OFF_ROW, TableVisitor};
 use crate::ingest::cell::{Cell, trimmed};
 use csv_core::ReadRecordResult;
 use std::io::Read;
@@ -117,7 +117,9 @@ fn parse_quoted(
 /// The read buffer: `bytes[start..filled]` is read and not yet consumed; [`SLACK`] bytes
 /// past the capacity stay unread.
 struct Buffer<'r> {
-    source: LineEnds<&'r mut dyn Read>,
+    source: LineEnds<&'r mut dyn Text>,
+    /// The stream position (in `source`'s output) of `bytes[0]`.
+    base: u64,
     bytes: Vec<u8>,
     start: usize,
     filled: usize,
@@ -136,6 +138,8 @@ impl Buffer<'_> {
     /// not make a long record cost its length once per read. A read error is kept in
     /// `failed`, after the bytes read before it.
     fn refill(&mut self) {
+        self.base += self.start as u64;
+        self.source.forget_before(self.base);
         self.bytes.copy_within(self.start..self.filled, 0);
         self.filled -= self.start;
         self.start = 0;
@@ -188,17 +192,30 @@ impl Buffer<'_> {
     }
 }
 
+/// Where a record's bytes lie, for its messages: its raw bytes as read (quotes and all),
+/// their stream position, the stream, and whether the file ends inside the record.
+struct Origin<'a, 'r> {
+    raw: &'a [u8],
+    position: u64,
+    source: &'a LineEnds<&'r mut dyn Text>,
+    cut_off: bool,
+}
+
 /// Parses CSV records from UTF-8 bytes that start after `lines_before` line ends, so rows
 /// keep the numbers they have in the whole file. Ragged rows are passed through as they
-/// are (the loader rejects them by column); a read failure ends the file at that row.
+/// are (the loader rejects them by column); a field that is not UTF-8 (a bad sequence the
+/// decoder marked) rejects its row, naming its column and file offset; the last record of
+/// an input that ends without a line break goes to
+/// [`TableVisitor::cut_off_row`]; a read failure ends the file at that row.
 pub(crate) fn read_records(
-    input: &mut dyn Read,
+    input: &mut dyn Text,
     delimiter: u8,
     lines_before: usize,
     visitor: &mut dyn TableVisitor,
 ) {
     let mut buffer = Buffer {
         source: LineEnds::new(input),
+        base: 0,
         bytes: vec![0; READ_BYTES + SLACK],
         start: 0,
         filled: 0,
@@ -234,6 +251,8 @@ pub(crate) fn read_records(
             buffer.start += 1;
             continue;
         }
+        // The input ended inside this line: the line end was added.
+        let cut_off = buffer.source.added_line_end() && found.end + 1 == buffer.filled;
         // A line without quotes, or whose quotes only wrap whole fields, is split in place.
         if !found.quoted || unquote_whole_fields(line, &mut bounds) {
             lines += 1;
@@ -258,14 +277,22 @@ pub(crate) fn read_records(
             // The line's bytes run on into the next lines or the buffer's slack: `WORD`
             // bytes at least.
             let padded = &buffer.bytes[buffer.start..found.end + SLACK];
-            let taken = text
-                .is_some_and(|text| visitor.record(number, &Fields::new(text, padded, &bounds)));
+            let taken = !cut_off
+                && text.is_some_and(|text| {
+                    visitor.record(number, &Fields::new(text, padded, &bounds))
+                });
             if !taken {
                 record.clear();
                 for &(start, end) in &bounds {
                     record.push_field(&line[start..end]);
                 }
-                deliver(&record, number, &mut cells, visitor);
+                let origin = Origin {
+                    raw: line,
+                    position: buffer.base + buffer.start as u64,
+                    source: &buffer.source,
+                    cut_off,
+                };
+                deliver(&record, number, &mut cells, visitor, &origin);
             }
             buffer.start = found.end + 1;
             continue;
@@ -289,6 +316,8 @@ pub(crate) fn read_records(
             }
         };
         lines += memchr::memchr_iter(b'\n', &unread[..consumed]).count();
+        let record_start = buffer.start;
+        let cut_off = buffer.source.added_line_end() && record_start + consumed == buffer.filled;
         buffer.start += consumed;
         // A record with a line break inside starts that many lines before its end.
         let inner_breaks = memchr::memchr_iter(b'\n', record.as_slice()).count();
@@ -325,7 +354,8 @@ pub(crate) fn read_records(
         // two fields (the fields are joined without their delimiters: `\xE8\xAE` `,`
         // `\xA1` joins to a valid `计`); a visitor may then take the record without any
         // field being copied.
-        if let Ok(text) = std::str::from_utf8(record.as_slice())
+        if !cut_off
+            && let Ok(text) = std::str::from_utf8(record.as_slice())
             && (text.is_ascii()
                 || (1..record.len()).all(|index| {
                     record
@@ -343,17 +373,25 @@ pub(crate) fn read_records(
                 continue;
             }
         }
-        deliver(&record, number, &mut cells, visitor);
+        let origin = Origin {
+            raw: &buffer.bytes[record_start..record_start + consumed],
+            position: buffer.base + record_start as u64,
+            source: &buffer.source,
+            cut_off,
+        };
+        deliver(&record, number, &mut cells, visitor, &origin);
     }
 }
 
-/// Hands `record` to the visitor as cells (trimmed text), or as an unreadable row when a
-/// field is not UTF-8.
+/// Hands `record` to the visitor as cells (trimmed text) — as a cut-off row when the file
+/// ends inside it — or as an unreadable row when a field is not UTF-8, naming the column
+/// and the file offset of the first bad byte.
 fn deliver(
     record: &csv::ByteRecord,
     number: usize,
     cells: &mut Vec<Cell>,
     visitor: &mut dyn TableVisitor,
+    origin: &Origin<'_, '_>,
 ) {
     let mut bad_utf8 = None;
     for (index, field) in record.iter().enumerate() {
@@ -380,10 +418,32 @@ fn deliver(
     }
     cells.truncate(record.len());
     match bad_utf8 {
-        Some(field) => visitor.unreadable_row(
-            number,
-            format!("field {field} is not valid UTF-8 although the file is"),
-        ),
+        Some(field) => {
+            let offset = std::str::from_utf8(origin.raw)
+                .err()
+                .and_then(|error| {
+                    origin
+                        .source
+                        .file_offset(origin.position + error.valid_up_to() as u64)
+                })
+                .map(|offset| format!(" (byte offset {offset})"))
+                .unwrap_or_default();
+            let bad = format!(
+                "column {field} is not valid {}{offset}",
+                origin.source.encoding()
+            );
+            let why = if origin.cut_off {
+                format!("{CUT_OFF_ROW}; {bad}")
+            } else {
+                format!(
+                    "{bad}, although the rest of the file is: the row is not read (the file may be damaged there, or the cell was written in another encoding)"
+                )
+            };
+            visitor.unreadable_row(number, why);
+        }
+        None if origin.cut_off && !cells.iter().all(Cell::is_empty) => {
+            visitor.cut_off_row(number, cells);
+        }
         None => visitor.row(number, cells),
     }
 }

@@ -3,8 +3,9 @@
 use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
 use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
-use crate::domain::finding::Neighbour;
+use crate::domain::finding::{Neighbour, Unread};
 use crate::domain::money::format_rate;
+use crate::domain::payout::PayoutField;
 use crate::domain::period::PeriodRef;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -275,6 +276,57 @@ impl Sentences for English {
         format!(
             "Invoice {number} on payout {} is also given for payout {others}.",
             payout.id
+        )
+    }
+
+    fn payout_field(&self, field: PayoutField) -> String {
+        match field {
+            PayoutField::Kind => "payout kind",
+            PayoutField::InvoiceDate => "date",
+            PayoutField::InvoiceAmount => "amount",
+            PayoutField::InvoiceTaxRate => "VAT rate",
+            PayoutField::InvoiceType => "type",
+            PayoutField::InvoiceIssuer => "issuer",
+        }
+        .to_string()
+    }
+
+    fn invoice_unreadable(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        field: PayoutField,
+        problem: &str,
+    ) -> String {
+        format!(
+            "Invoice {number} on payout {}: its {} could not be checked against contract {}, because its cell could not be read ({problem}).",
+            payout.id,
+            self.payout_field(field),
+            payout.contract
+        )
+    }
+
+    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String {
+        let tail = match outcome {
+            Unread::ContractKind { contract, kind } => {
+                format!(", taken as contract {contract}'s payout kind, {kind}.")
+            }
+            Unread::NoInvoiceRequired { contract } => {
+                format!("; contract {contract} requires no invoice, so no check needed the cell.")
+            }
+            Unread::NotCash { kind } => {
+                format!("; it is paid as {kind}, not cash, so its invoice is not checked.")
+            }
+            Unread::NoInvoiceNumber => "; it has no invoice number, so its invoice is reported as missing and not checked further.".to_string(),
+            Unread::NothingToCheck { contract } => {
+                format!("; contract {contract} states nothing to check the cell against.")
+            }
+            Unread::NoContract => {
+                "; it was matched to no contract, so no check needed the cell.".to_string()
+            }
+        };
+        format!(
+            "{place}: the cell was not read ({problem}); payout {payout} is kept and its amount counts{tail}"
         )
     }
 

@@ -91,6 +91,16 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
         About::HiddenSheet => words.hidden_sheet(&place),
         About::EmptyFile => words.empty_file(&place),
         About::RejectedRow { message } => words.rejected_row(&place, message),
+        About::UnreadCell {
+            field: _,
+            problem,
+            outcome,
+        } => words.unread_cell(
+            &place,
+            finding.payout_id.as_deref().unwrap_or(""),
+            problem,
+            outcome,
+        ),
         About::MoreRejections {
             file,
             count,
@@ -215,6 +225,11 @@ fn invoice(words: &dyn Sentences, payout: &PayoutFacts<'_>, issue: &InvoiceIssue
         InvoiceIssue::Duplicate { number, others } => {
             words.invoice_duplicate(payout, number, &others.join(", "))
         }
+        InvoiceIssue::Unreadable {
+            number,
+            field,
+            problem,
+        } => words.invoice_unreadable(payout, number, *field, problem),
     }
 }
 

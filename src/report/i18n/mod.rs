@@ -15,6 +15,8 @@ mod formula;
 mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unread_tests;
 mod zh;
 
 use crate::domain::computation::DueRule;

@@ -7,7 +7,8 @@
 
 use super::format::period_label;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
-use crate::domain::finding::Neighbour;
+use crate::domain::finding::{Neighbour, Unread};
+use crate::domain::payout::PayoutField;
 use crate::domain::period::{PeriodRef, YearMonth};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -200,6 +201,20 @@ pub trait Sentences {
     fn invoice_undated(&self, payout: &PayoutFacts<'_>, number: &str) -> String;
     /// The invoice number is on other payouts too (`others`, comma-separated).
     fn invoice_duplicate(&self, payout: &PayoutFacts<'_>, number: &str, others: &str) -> String;
+    /// What an invoice field is, for [`Sentences::invoice_unreadable`]: `invoice type`.
+    fn payout_field(&self, field: PayoutField) -> String;
+    /// The check of `field` could not be made: its cell could not be read (`problem`,
+    /// the reader's message).
+    fn invoice_unreadable(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        field: PayoutField,
+        problem: &str,
+    ) -> String;
+    /// An optional cell of payout `payout` at `place` could not be read (`problem`); the
+    /// payout is kept, and `outcome` says why nothing else depended on the cell.
+    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String;
 
     // Input files and rows; `place` is where in the input (file, sheet, row, column).
 

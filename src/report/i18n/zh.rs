@@ -2,9 +2,11 @@
 
 use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
+use crate::domain::contract::PayoutKind;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
-use crate::domain::finding::Neighbour;
+use crate::domain::finding::{Neighbour, Unread};
 use crate::domain::money::format_rate;
+use crate::domain::payout::PayoutField;
 use crate::domain::period::PeriodRef;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -285,6 +287,66 @@ impl Sentences for Chinese {
 
     fn invoice_duplicate(&self, payout: &PayoutFacts<'_>, number: &str, others: &str) -> String {
         format!("付款 {} 的发票 {number} 也被用于付款 {others}。", payout.id)
+    }
+
+    fn payout_field(&self, field: PayoutField) -> String {
+        match field {
+            PayoutField::Kind => "返点方式",
+            PayoutField::InvoiceDate => "开票日期",
+            PayoutField::InvoiceAmount => "价税合计",
+            PayoutField::InvoiceTaxRate => "税率",
+            PayoutField::InvoiceType => "发票类型",
+            PayoutField::InvoiceIssuer => "开票方税号",
+        }
+        .to_string()
+    }
+
+    fn invoice_unreadable(
+        &self,
+        payout: &PayoutFacts<'_>,
+        number: &str,
+        field: PayoutField,
+        problem: &str,
+    ) -> String {
+        format!(
+            "付款 {} 的发票 {number}：单元格未能读取（{problem}），无法按合同 {} 核对其{}。",
+            payout.id,
+            payout.contract,
+            self.payout_field(field)
+        )
+    }
+
+    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String {
+        let kind_word = |kind: &PayoutKind| match kind {
+            PayoutKind::Cash => "现金",
+            PayoutKind::Offset => "抵扣",
+            PayoutKind::Credit => "信用额度",
+        };
+        let tail = match outcome {
+            Unread::ContractKind { contract, kind } => {
+                format!(
+                    "，按合同 {contract} 的返点方式（{}）处理。",
+                    kind_word(kind)
+                )
+            }
+            Unread::NoInvoiceRequired { contract } => {
+                format!("；合同 {contract} 不要求发票，无需核对该单元格。")
+            }
+            Unread::NotCash { kind } => {
+                format!(
+                    "；该付款以{}方式支付，不是现金，不核对发票。",
+                    kind_word(kind)
+                )
+            }
+            Unread::NoInvoiceNumber => {
+                "；该付款没有发票号码，已按缺少发票报告，不再进一步核对。".to_string()
+            }
+            Unread::NothingToCheck { contract } => {
+                format!("；合同 {contract} 未约定可核对该单元格的内容。")
+            }
+            Unread::NoContract => "；该付款未匹配到任何合同，无需核对该单元格。".to_string(),
+        };
+        format!("{place}：未读取该单元格（{problem}）；付款 {payout} 仍保留，金额照常计入{tail}")
     }
 
     fn unreadable_file(&self, error: &str) -> String {

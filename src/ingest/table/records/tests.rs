@@ -2,19 +2,29 @@
 
 use super::*;
 use crate::domain::location::Location;
+use crate::ingest::table::Utf8Text;
 
-/// What a reader handed on: `(row, fields)` for records, `(row, reason)` for
-/// unreadable rows.
+/// What a reader handed on: `(row, fields)` for records (and rows, as their trimmed
+/// cells: `trimmed` lists them), `(row, reason)` for unreadable rows, and the row the
+/// file ended inside.
 #[derive(Default, Debug, PartialEq)]
 struct Seen {
     records: Vec<(usize, Vec<String>)>,
     unreadable: Vec<(usize, String)>,
+    trimmed: Vec<usize>,
+    cut_off: Vec<usize>,
 }
 
 impl TableVisitor for Seen {
     fn begin_table(&mut self, _table: &Location) {}
-    fn row(&mut self, number: usize, _cells: &[Cell]) {
-        self.unreadable.push((number, "a row".into()));
+    fn row(&mut self, number: usize, cells: &[Cell]) {
+        self.records
+            .push((number, cells.iter().map(Cell::to_text).collect()));
+        self.trimmed.push(number);
+    }
+    fn cut_off_row(&mut self, number: usize, cells: &[Cell]) {
+        self.row(number, cells);
+        self.cut_off.push(number);
     }
     fn unreadable_row(&mut self, number: usize, why: String) {
         self.unreadable.push((number, why));
@@ -69,10 +79,17 @@ fn reference(bytes: &[u8], lines_before: usize) -> Seen {
     seen
 }
 
+/// `bytes` as a UTF-8 file's text from its first byte.
+fn text(bytes: &[u8]) -> Utf8Text<&[u8]> {
+    Utf8Text {
+        inner: bytes,
+        first_byte: 0,
+    }
+}
+
 fn read(bytes: &[u8], lines_before: usize) -> Seen {
     let mut seen = Seen::default();
-    let mut input: &[u8] = bytes;
-    read_records(&mut input, b',', lines_before, &mut seen);
+    read_records(&mut text(bytes), b',', lines_before, &mut seen);
     // Only the swallowed rows' first reason differs in wording: compare the places.
     for (_, why) in &mut seen.unreadable {
         if let Some(field) = why
@@ -87,14 +104,41 @@ fn read(bytes: &[u8], lines_before: usize) -> Seen {
     seen
 }
 
-/// Asserts `text` reads as the `csv` crate reads it.
+/// `reference`, with the records `seen` got as cells trimmed as cells are, and the rows
+/// it marked.
+fn as_seen(mut reference: Seen, seen: &Seen) -> Seen {
+    for (number, fields) in &mut reference.records {
+        if seen.trimmed.contains(number) {
+            for field in fields {
+                *field = field.trim().to_string();
+            }
+        }
+    }
+    reference.trimmed = seen.trimmed.clone();
+    reference.cut_off = seen.cut_off.clone();
+    reference
+}
+
+/// Asserts `text` reads as the `csv` crate reads it (the last row of a text without a
+/// final line end comes as cells, marked cut off).
 fn reads_as_the_csv_crate(text: &[u8]) {
+    let seen = read(text, 0);
     assert_eq!(
-        read(text, 0),
-        reference(text, 0),
+        seen,
+        as_seen(reference(text, 0), &seen),
         "{:?}",
         String::from_utf8_lossy(text)
     );
+    // Only the last record of a text that ends without a line end is cut off.
+    let ends = text.last().is_none_or(|last| b"\r\n".contains(last));
+    assert!(seen.cut_off.len() <= 1);
+    if let Some(number) = seen.cut_off.first() {
+        assert!(!ends);
+        assert_eq!(
+            Some(*number),
+            seen.records.last().map(|(number, _)| *number)
+        );
+    }
 }
 
 #[test]
@@ -127,9 +171,10 @@ fn quoted_fields_line_breaks_and_empty_lines_read_as_the_csv_crate_reads_them() 
     ];
     for case in cases {
         for lines_before in [0, 41] {
+            let seen = read(case, lines_before);
             assert_eq!(
-                read(case, lines_before),
-                reference(case, lines_before),
+                seen,
+                as_seen(reference(case, lines_before), &seen),
                 "{:?}",
                 String::from_utf8_lossy(case)
             );
@@ -196,7 +241,10 @@ fn long_records_from_a_trickling_source_are_read_once_not_once_per_read() {
     let long = "y".repeat(2 * 1024 * 1024);
     let text = format!("a,\"{long}\"\n{long},b\nc,d\n");
     let mut seen = Seen::default();
-    let mut input = Trickle(text.as_bytes());
+    let mut input = Utf8Text {
+        inner: Trickle(text.as_bytes()),
+        first_byte: 0,
+    };
     read_records(&mut input, b',', 0, &mut seen);
     assert_eq!(seen, reference(text.as_bytes(), 0));
     assert_eq!(seen.records.len(), 3);
@@ -223,7 +271,10 @@ fn a_read_error_keeps_the_lines_read_before_it_and_names_the_next_row() {
     for cut in ["d,e", "\"d,e"] {
         let text = format!("a,b\n\"c\",1\n\nf,g\n{cut}");
         let mut seen = Seen::default();
-        let mut input = FailsAfter(text.as_bytes());
+        let mut input = Utf8Text {
+            inner: FailsAfter(text.as_bytes()),
+            first_byte: 0,
+        };
         read_records(&mut input, b',', 10, &mut seen);
         let numbers: Vec<usize> = seen.records.iter().map(|(number, _)| *number).collect();
         assert_eq!(numbers, vec![11, 12, 14], "{cut}");
@@ -235,4 +286,83 @@ fn a_read_error_keeps_the_lines_read_before_it_and_names_the_next_row() {
                 .contains("cannot be read past here: undecodable bytes")
         );
     }
+}
+
+#[test]
+fn the_last_row_of_a_file_without_a_final_line_end_is_cut_off() {
+    // `…,CNY,1234.56` cut to `…,CNY,123`: the last row comes as cut off, plain or quoted;
+    // a blank last line, or a file ending in a line end of any kind, does not.
+    for (text, cut_off) in [
+        (&b"a,b\nA1,123"[..], vec![2]),
+        (b"a,b\nA1,\"12\"", vec![2]),
+        (b"a,b\nA1,\"1,2\"", vec![2]),
+        (b"a,b\nA1,123\n", vec![]),
+        (b"a,b\r\nA1,123\r\n", vec![]),
+        (b"a,b\rA1,123\r", vec![]),
+        (b"a,b\nA1,123\n  ", vec![]),
+        (b"a,b", vec![1]),
+    ] {
+        let seen = read(text, 0);
+        assert_eq!(seen.cut_off, cut_off, "{:?}", String::from_utf8_lossy(text));
+    }
+}
+
+/// What `read_records` said about a UTF-8 file with one bad byte.
+fn unreadable(bytes: &[u8], first_byte: u64) -> Vec<(usize, String)> {
+    let mut seen = Seen::default();
+    let mut input = Utf8Text {
+        inner: bytes,
+        first_byte,
+    };
+    read_records(&mut input, b',', 0, &mut seen);
+    seen.unreadable
+}
+
+#[test]
+fn a_bad_byte_rejects_its_row_naming_its_column_and_file_offset() {
+    // Byte 0xFF at offset 12 of the text (CRLF line ends, each counted), 15 of a file
+    // with a BOM; plain and quoted.
+    let text = b"a,b,c\r\n1,2,x\xffy\r\n4,5,6\r\n";
+    let said = unreadable(text, 3);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(said[0].0, 2);
+    assert!(
+        said[0].1.starts_with(
+            "column 3 is not valid UTF-8 (byte offset 15), although the rest of the file is"
+        ),
+        "{}",
+        said[0].1
+    );
+    let quoted = b"a,b,c\n1,\"2\",\"x\xffy\"\n";
+    let said = unreadable(quoted, 0);
+    assert!(
+        said[0]
+            .1
+            .starts_with("column 3 is not valid UTF-8 (byte offset 14)"),
+        "{said:?}"
+    );
+    // Far into a file, past several refills of the read buffer.
+    let mut long = b"a,b\r\n".to_vec();
+    for _ in 0..100_000 {
+        long.extend_from_slice(b"x,yyyyyyyy\r\n");
+    }
+    let at = long.len() + 2;
+    long.extend_from_slice(b"x,\xe4\xb8,z\r\n");
+    let said = unreadable(&long, 0);
+    assert_eq!(said[0].0, 100_002);
+    assert!(
+        said[0]
+            .1
+            .starts_with(&format!("column 2 is not valid UTF-8 (byte offset {at})")),
+        "{said:?}"
+    );
+    // A file cut inside its last character.
+    let said = unreadable(b"a,b\n1,\xe4\xb8", 0);
+    assert!(said[0].1.starts_with(CUT_OFF_ROW), "{said:?}");
+    assert!(
+        said[0]
+            .1
+            .ends_with("column 2 is not valid UTF-8 (byte offset 6)"),
+        "{said:?}"
+    );
 }

@@ -111,9 +111,88 @@ fn a_sample_cut_by_a_short_read_is_not_mistaken_for_another_encoding() {
 }
 
 #[test]
-fn undecodable_bytes_are_an_error_not_replacement_characters() {
-    let (result, _) = read_bytes("bad.csv", b"a,b\n\xff\xff\xff,1\n");
-    assert!(matches!(result, Err(TableError::Encoding { .. })));
+fn undecodable_bytes_reject_their_row_never_replaced() {
+    // Three bad bytes in a file otherwise UTF-8: that row is rejected, naming its column
+    // and byte offset; the rows around it are read.
+    let (result, collect) = read_bytes("bad.csv", b"a,b\n\xff\xff\xff,1\nc,2\n");
+    assert_eq!(result.unwrap().encoding, Some("UTF-8"));
+    assert_eq!(collect.rows.len(), 2);
+    assert_eq!(collect.bad.len(), 1);
+    assert_eq!(collect.bad[0].0, 2);
+    assert!(
+        collect.bad[0]
+            .1
+            .starts_with("column 1 is not valid UTF-8 (byte offset 4)"),
+        "{}",
+        collect.bad[0].1
+    );
+    // Bytes that are text in neither encoding — more than MAX_BAD_SEQUENCES bad
+    // sequences where the encoding is decided — refuse the file at the first.
+    let mut junk = b"a,b\n".to_vec();
+    junk.extend(std::iter::repeat_n(0xFFu8, 40));
+    let (result, _) = read_bytes("junk.csv", &junk);
+    assert!(
+        matches!(result, Err(TableError::Encoding { utf8: 4, .. })),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn a_utf8_file_cut_inside_a_character_is_read_as_utf8_and_names_the_real_offset() {
+    // Chinese text cut in the middle of its last character: UTF-8 reads to the cut,
+    // GB18030 stops at the first character, so the file is UTF-8 and the last row — cut
+    // off — is rejected naming the offset of the cut character.
+    let mut text = "产品,金额\n".to_string();
+    for _ in 0..3_000 {
+        text.push_str("云服务器,1.00\n");
+    }
+    let mut bytes = text.into_bytes();
+    let at = bytes.len() + 4;
+    bytes.extend_from_slice("ECS,云".as_bytes());
+    bytes.pop();
+    let (result, collect) = read_bytes("cut.csv", &bytes);
+    assert_eq!(result.unwrap().encoding, Some("UTF-8"));
+    assert_eq!(collect.rows.len(), 3_001);
+    assert_eq!(collect.bad.len(), 1);
+    assert_eq!(collect.bad[0].0, 3_002);
+    assert!(
+        collect.bad[0]
+            .1
+            .ends_with(&format!("column 2 is not valid UTF-8 (byte offset {at})")),
+        "{}",
+        collect.bad[0].1
+    );
+}
+
+#[test]
+fn a_gbk_file_is_still_gbk_and_a_bad_pair_rejects_its_row_with_its_offset() {
+    // GBK text (UTF-8 fails at its first character) with the pair 81 20, which no
+    // GBK/GB18030 character has, in row 3: that row is rejected naming the pair's offset.
+    let (head, _, _) = encoding_rs::GBK.encode("产品,金额\n云服务器,1.00\n");
+    let mut bytes = head.into_owned();
+    let at = bytes.len();
+    bytes.extend_from_slice(b"\x81 x,2.00\n");
+    let (tail, _, _) = encoding_rs::GBK.encode("对象存储,3.00\n");
+    bytes.extend_from_slice(&tail);
+    let (result, collect) = read_bytes("gbk.csv", &bytes);
+    assert_eq!(result.unwrap().encoding, Some("GB18030"));
+    assert_eq!(
+        collect.rows,
+        vec![
+            (1, text_cells(&["产品", "金额"])),
+            (2, text_cells(&["云服务器", "1.00"])),
+            (4, text_cells(&["对象存储", "3.00"])),
+        ]
+    );
+    assert_eq!(collect.bad.len(), 1);
+    assert_eq!(collect.bad[0].0, 3);
+    assert!(
+        collect.bad[0]
+            .1
+            .starts_with(&format!("column 1 is not valid GB18030 (byte offset {at})")),
+        "{}",
+        collect.bad[0].1
+    );
 }
 
 #[test]

@@ -222,6 +222,7 @@ fn invoice(words: &dyn Sentences, payout: &PayoutFacts<'_>, issue: &InvoiceIssue
 pub fn explanation(words: &dyn Sentences, cause: &LikelyCause) -> String {
     let facts = CauseFacts {
         installment: cause.installment,
+        portion: cause.portion,
         amount: cause.expected_under_mistake,
         expected: cause.expected,
     };
@@ -302,6 +303,17 @@ pub fn explanation(words: &dyn Sentences, cause: &LikelyCause) -> String {
         Mistake::WrongPeriod { neighbour, period } => {
             words.wrong_period(&facts, *neighbour, *period)
         }
+        Mistake::NextTierRate {
+            reached,
+            higher,
+            threshold,
+            volume,
+        } => words.next_tier_rate(&facts, *reached, *higher, *threshold, *volume),
+        Mistake::CatchUpPaidTwice {
+            period_rebate,
+            catch_up,
+        } => words.catch_up_paid_twice(&facts, *period_rebate, catch_up),
+        Mistake::CapIgnored { cap, scope } => words.cap_ignored(&facts, *cap, *scope),
     }
 }
 

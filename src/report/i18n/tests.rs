@@ -12,6 +12,8 @@ use crate::domain::location::Location;
 use crate::domain::period::{PeriodRef, YearMonth};
 use crate::domain::test_support::{d, day};
 
+mod causes;
+
 /// The sentence of `finding` in English and in Chinese.
 fn said(finding: &Finding) -> (String, String) {
     (detail(finding, Lang::En), detail(finding, Lang::Zh))
@@ -58,6 +60,7 @@ fn previous_tier_rate() -> LikelyCause {
         expected_under_mistake: d("5000.00"),
         installment: 1,
         expected: d("11000.00"),
+        portion: None,
         mistake: Mistake::PreviousTierRate {
             reached: d("0.15"),
             lower: d("0.10"),
@@ -507,6 +510,7 @@ fn cause(code: CauseCode, amount: &str, expected: &str, mistake: Mistake) -> (St
         expected_under_mistake: d(amount),
         installment: 1,
         expected: d(expected),
+        portion: None,
         mistake,
     };
     (explanation(&cause, Lang::En), explanation(&cause, Lang::Zh))

@@ -104,6 +104,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
     let about = || About::Installment {
         currency: contract.currency.clone(),
         as_of: input.as_of,
+        charges_interest: !contract.late_interest.is_zero(),
     };
     for slot in &slots {
         let share = share_of(slot);

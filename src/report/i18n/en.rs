@@ -13,6 +13,15 @@ use rust_decimal::Decimal;
 /// The English table.
 pub struct English;
 
+impl English {
+    /// `, late interest 2,100.00`; nothing when the contract has no late-interest rate.
+    fn interest_clause(&self, facts: &InstallmentFacts<'_>) -> String {
+        facts.interest.map_or(String::new(), |interest| {
+            format!(", late interest {}", self.money(interest, facts.currency))
+        })
+    }
+}
+
 /// `Installment 1 of contract C1 for 2025-04-01 to 2025-06-30`.
 fn installment(facts: &InstallmentFacts<'_>) -> String {
     format!(
@@ -106,20 +115,20 @@ impl Sentences for English {
     fn unpaid(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{} expected {} ({}) and received nothing as of {}: {} days past due, late interest {}.",
+            "{} expected {} ({}) and received nothing as of {}: {} days past due{}.",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
             facts.as_of,
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
     fn underpaid(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{} expected {} ({}) but received {}, short {} as of {}: {} days past due, late interest {}.",
+            "{} expected {} ({}) but received {}, short {} as of {}: {} days past due{}.",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
@@ -127,20 +136,23 @@ impl Sentences for English {
             money(-facts.difference),
             facts.as_of,
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
     fn late(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{} ({} expected, {}) was completed only on {}, {} days late; late interest {}.",
+            "{} ({} expected, {}) was completed only on {}, {} days late{}.",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
             facts.completed_on.map_or("?".into(), |day| day.to_string()),
             facts.days_late,
-            money(facts.interest)
+            facts.interest.map_or(String::new(), |interest| format!(
+                "; late interest {}",
+                money(interest)
+            ))
         )
     }
 

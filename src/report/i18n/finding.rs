@@ -31,7 +31,11 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
     let payout_of = |currency, amount| payout(finding, currency, amount);
     let paid = finding.paid.unwrap_or_default();
     match &finding.about {
-        About::Installment { currency, as_of } => {
+        About::Installment {
+            currency,
+            as_of,
+            charges_interest,
+        } => {
             let facts = InstallmentFacts {
                 contract,
                 period: DateRange {
@@ -46,7 +50,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
                 due_on: finding.due_on,
                 as_of: *as_of,
                 days_late: finding.days_late.unwrap_or_default(),
-                interest: finding.interest.unwrap_or_default(),
+                interest: charges_interest.then(|| finding.interest.unwrap_or_default()),
                 completed_on: finding.paid_on,
             };
             match finding.finding_type {

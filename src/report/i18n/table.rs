@@ -36,8 +36,9 @@ pub struct InstallmentFacts<'a> {
     pub as_of: NaiveDate,
     /// Days past the deadline (0 when none).
     pub days_late: i64,
-    /// Late-payment interest (0 when none).
-    pub interest: Decimal,
+    /// Late-payment interest; `None` when the contract has no late-interest rate (the
+    /// sentence then does not speak of interest).
+    pub interest: Option<Decimal>,
     /// When it was paid in full, for a late installment.
     pub completed_on: Option<NaiveDate>,
 }

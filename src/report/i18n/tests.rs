@@ -13,6 +13,7 @@ use crate::domain::period::{PeriodRef, YearMonth};
 use crate::domain::test_support::{d, day};
 
 mod causes;
+mod interest;
 
 /// The sentence of `finding` in English and in Chinese.
 fn said(finding: &Finding) -> (String, String) {
@@ -43,6 +44,7 @@ fn installment(kind: FindingType, expected: &str, paid: &str) -> Finding {
     let about = About::Installment {
         currency: "CNY".into(),
         as_of: day("2026-06-30"),
+        charges_interest: true,
     };
     let mut finding = Finding::new(kind, fact, about);
     finding.period_end = Some(q2().last);

@@ -13,6 +13,15 @@ use rust_decimal::Decimal;
 /// The Chinese table.
 pub struct Chinese;
 
+impl Chinese {
+    /// `，滞纳金 2,100.00 元`; nothing when the contract has no late-interest rate.
+    fn interest_clause(&self, facts: &InstallmentFacts<'_>) -> String {
+        facts.interest.map_or(String::new(), |interest| {
+            format!("，滞纳金 {}", self.money(interest, facts.currency))
+        })
+    }
+}
+
 /// `合同 C1 2025-Q2 期第 1 期返点`.
 fn installment(facts: &InstallmentFacts<'_>) -> String {
     format!(
@@ -113,20 +122,20 @@ impl Sentences for Chinese {
     fn unpaid(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{}应付 {}（{}），截至 {} 未收到：逾期 {} 天，滞纳金 {}。",
+            "{}应付 {}（{}），截至 {} 未收到：逾期 {} 天{}。",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
             facts.as_of,
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
     fn underpaid(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{}应付 {}（{}），截至 {} 只收到 {}，少付 {}：逾期 {} 天，滞纳金 {}。",
+            "{}应付 {}（{}），截至 {} 只收到 {}，少付 {}：逾期 {} 天{}。",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
@@ -134,20 +143,20 @@ impl Sentences for Chinese {
             money(facts.paid),
             money(-facts.difference),
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
     fn late(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{}应付 {}（{}），直到 {} 才付清，迟付 {} 天，滞纳金 {}。",
+            "{}应付 {}（{}），直到 {} 才付清，迟付 {} 天{}。",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
             facts.completed_on.map_or("?".into(), |day| day.to_string()),
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 

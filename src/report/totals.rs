@@ -9,9 +9,10 @@
 use crate::domain::audit::Audit;
 use crate::domain::calendar::add_days;
 use crate::domain::contract::Contract;
-use crate::domain::finding::{Finding, FindingType, Severity, Stake, stakes};
+use crate::domain::finding::{Finding, FindingType, Severity};
 use crate::domain::installment::InstallmentRecord;
 use crate::domain::money::format_money;
+use crate::domain::stake::{Stake, stakes};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;

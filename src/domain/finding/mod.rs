@@ -11,14 +11,12 @@ mod cause;
 mod evidence;
 mod kind;
 mod reason;
-mod stake;
 
 pub use about::{About, InvoiceIssue};
 pub use cause::{CauseCode, LikelyCause, Mistake, Neighbour};
 pub use evidence::{Allocation, Check, Evidence, SourceRows};
 pub use kind::{FindingType, Severity};
 pub use reason::Reason;
-pub use stake::{Stake, stakes};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -120,8 +118,8 @@ impl Finding {
     /// The amount a finding puts at stake on its own, for summaries: the shortfall of an
     /// unpaid or underpaid installment, the excess of an overpaid one, the interest of a
     /// late one, the clawback, else the money it names (a payout's amount). The reports
-    /// take [`stakes`], which gives a `mis_invoiced` finding its invoice's amount and
-    /// counts each invoice once.
+    /// take `domain::stake::stakes`, which gives a `mis_invoiced` finding its invoice's
+    /// amount and counts each invoice once.
     pub fn amount_at_stake(&self) -> Decimal {
         let stake = match self.finding_type {
             FindingType::Unpaid | FindingType::Underpaid | FindingType::Overpaid => self.difference,

@@ -97,7 +97,12 @@ fn write_totals(out: &mut String, totals: &Totals) {
             (format!("by_currency.{currency}."), format!(" ({currency})"))
         });
         let mut figure = |name: &str, label: &str, amount: &str| {
-            figures.push((format!("{key}{name}"), format!("{label}{unit}"), "", money(amount)));
+            figures.push((
+                format!("{key}{name}"),
+                format!("{label}{unit}"),
+                "",
+                money(amount),
+            ));
         };
         figure(
             "due_by_now",
@@ -109,7 +114,11 @@ fn write_totals(out: &mut String, totals: &Totals) {
             "Paid against it",
             &headline.paid_against_due,
         );
-        figure("shortfall", "Short (unpaid, underpaid)", &headline.shortfall);
+        figure(
+            "shortfall",
+            "Short (unpaid, underpaid)",
+            &headline.shortfall,
+        );
         if headline.charges_interest {
             figure("interest", "Late interest", &headline.interest);
         }
@@ -129,11 +138,7 @@ fn write_totals(out: &mut String, totals: &Totals) {
             "Paid against that",
             &headline.paid_conditional,
         );
-        figure(
-            "excess",
-            "Paid beyond the installments",
-            &headline.excess,
-        );
+        figure("excess", "Paid beyond the installments", &headline.excess);
     }
     let counts = [
         ("findings", "Findings", "", count(totals.findings)),

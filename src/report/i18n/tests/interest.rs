@@ -46,6 +46,12 @@ fn a_rate_that_gives_no_interest_yet_still_says_so() {
     late.days_late = Some(10);
     late.interest = Some(d("0"));
     let (english, chinese) = said(&late);
-    assert!(english.ends_with("10 days late; late interest 0.00."), "{english}");
-    assert!(chinese.ends_with("迟付 10 天，滞纳金 0.00 元。"), "{chinese}");
+    assert!(
+        english.ends_with("10 days late; late interest 0.00."),
+        "{english}"
+    );
+    assert!(
+        chinese.ends_with("迟付 10 天，滞纳金 0.00 元。"),
+        "{chinese}"
+    );
 }

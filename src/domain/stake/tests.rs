@@ -10,7 +10,13 @@ use crate::domain::test_support::{d, day};
 
 /// Payout `id` of contract C1: `amount` received on `paid_on`, with invoice `number`
 /// stating `stated`.
-fn payout(id: &str, paid_on: &str, amount: &str, number: Option<&str>, stated: Option<&str>) -> Payout {
+fn payout(
+    id: &str,
+    paid_on: &str,
+    amount: &str,
+    number: Option<&str>,
+    stated: Option<&str>,
+) -> Payout {
     Payout {
         id: id.into(),
         contract_id: "C1".into(),
@@ -74,10 +80,28 @@ fn payment(kind: FindingType, difference: &str, interest: Option<&str>) -> Findi
 fn each_invoice_is_at_stake_once_at_the_amount_of_its_first_use() {
     let payouts = [
         // The same number on two payouts: first used on 2024-10-19 for 73,500.
-        payout("RB-0004", "2025-01-20", "119100", Some("INV-A"), Some("119100")),
-        payout("RB-0002", "2024-10-19", "73500", Some("INV-A"), Some("73500")),
+        payout(
+            "RB-0004",
+            "2025-01-20",
+            "119100",
+            Some("INV-A"),
+            Some("119100"),
+        ),
+        payout(
+            "RB-0002",
+            "2024-10-19",
+            "73500",
+            Some("INV-A"),
+            Some("73500"),
+        ),
         // The invoice states 96,300 for a payout of 93,600.
-        payout("RB-0008", "2025-04-28", "93600", Some("INV-B"), Some("96300")),
+        payout(
+            "RB-0008",
+            "2025-04-28",
+            "93600",
+            Some("INV-B"),
+            Some("96300"),
+        ),
         // No invoice at all.
         payout("RB-0021", "2025-08-05", "63000", None, None),
         // One invoice, wrong in two ways; the ledger states no invoice amount.

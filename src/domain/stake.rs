@@ -5,8 +5,8 @@
 //! number given for two payouts, or one payout's invoice wrong in two ways) are one
 //! invoice at stake, not two payout amounts.
 
-use super::{Finding, FindingType};
-use crate::domain::payout::Payout;
+use super::finding::{Finding, FindingType};
+use super::payout::Payout;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 

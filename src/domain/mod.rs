@@ -21,6 +21,7 @@ pub mod pack;
 pub mod payout;
 pub mod period;
 pub mod settlement;
+pub mod stake;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod words;

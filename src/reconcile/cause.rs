@@ -1,13 +1,19 @@
-//! Likely cause of a payout that is not what its installment expects (issue 5).
+//! Likely cause of a payout that is not what its installment expects: short (issue 5) or
+//! too much (issue 13).
 //!
-//! Agents get rebates wrong in a handful of usual ways: the previous bracket's rate, no
-//! retroactive catch-up, marginal tiers read as retroactive (or the other way round), the
-//! wrong base (list, net or cash), a product coefficient ignored or a product left out, or
-//! the amount of the neighbouring period. [`likely_causes`] replays each of these mistakes
-//! through the real arithmetic — [`rebate::period_rebates`] and [`installments::split`] on
-//! a modified contract or modified per-segment weighted bases, never a copy of the tier
-//! rules — and names the mistakes that reproduce the paid amount to the cent, each with
-//! the numbers that argue it (`report::i18n` says it in a sentence).
+//! Agents get rebates wrong in a handful of usual ways: the previous bracket's rate or the
+//! next one's (a higher tier applied early), no retroactive catch-up or the catch-up paid
+//! twice, marginal tiers read as retroactive (or the other way round), the cap ignored,
+//! the wrong base (list, net or cash), a product coefficient ignored or a product left out,
+//! or the amount of the neighbouring period. [`likely_causes`] replays each of these
+//! mistakes through the real arithmetic — [`rebate::period_rebates`] and
+//! [`installments::split`] on a modified contract or modified per-segment weighted bases,
+//! never a copy of the tier rules — and names the mistakes that reproduce the paid amount
+//! to the cent, each with the numbers that argue it (`report::i18n` says it in a sentence).
+//! Every mistake is tried whatever the direction of the payment: the replay alone decides.
+//! (Some can only overpay a period on their own — list ≥ net ≥ cash on every real line —
+//! but with a cap or a cumulative tier scope a mistake that pays too much early leaves a
+//! later period short, and the replay shows that too.)
 //!
 //! A mistake is replayed *consistently*: the agent is assumed to have made it in every
 //! period, so under a cumulative tier scope the installment is the difference of two
@@ -15,11 +21,14 @@
 //!
 //! Pure: no I/O, no shared state; call it per installment from the reconciliation.
 
+use super::trail;
 use crate::attribute::{Bucket, ContractPlan};
 use crate::compute::installments;
 use crate::compute::rebate;
 use crate::domain::computation::{InstallmentShare, PeriodRebate};
-use crate::domain::contract::{Base, Bracket, Contract, TierBasis, TierMode, TierTable};
+use crate::domain::contract::{
+    Base, Bracket, Contract, DateRange, Portion, TierBasis, TierMode, TierTable,
+};
 use crate::domain::finding::{CauseCode, LikelyCause, Mistake, Neighbour};
 use crate::domain::money::{self, Overflow, Rounding};
 use crate::domain::settlement::{Segment, SettlementPeriod};
@@ -79,9 +88,11 @@ impl<'a> CauseInput<'a> {
 /// Each mistake is replayed with the contract's own arithmetic and rounding; a mistake is
 /// named when its installment equals `paid` (rounded by the ruleset) to the cent and differs
 /// from the true expectation by more than the tolerance (and more than a cent). The result
-/// follows the order of [`CauseCode`]: (a) previous tier rate, (b) no retroactive catch-up,
-/// (c) tier mode swapped, (d) another base, (e) coefficients ignored or a product left
-/// out (per product, by name), (f) the previous or next period's installment. It is empty
+/// follows the order of [`CauseCode`]: (a) previous or next tier rate, (b) no retroactive
+/// catch-up or the catch-up paid twice, (c) tier mode swapped or the cap ignored, (d)
+/// another base, (e) coefficients ignored or a product left out (per product, by name),
+/// (f) the previous or next period's installment. Each cause says which part of the
+/// period's rebate the installment is, when it is not the whole. It is empty
 /// when nothing matches, when `paid` is zero (nothing was computed), when `paid` is the
 /// expectation, when the period or installment does not exist, or when the input does not
 /// reproduce its own expectation.
@@ -123,6 +134,7 @@ pub fn likely_causes(
         target,
         installment,
         expected: share.expected,
+        portion: partial(input.contract, share.portion),
         margin: input.tolerance.max(Decimal::new(1, 2)),
         causes: Vec::new(),
     };
@@ -141,6 +153,24 @@ pub fn likely_causes(
             || Mistake::PreviousTierRate {
                 reached,
                 lower,
+                volume: rebate.scope_volume,
+            },
+        );
+    }
+
+    // (a) The next bracket's rate: a higher tier applied before the volume reached it.
+    if let Some((reached, higher, threshold, tiers)) = next_bracket_tiers(&contract.tiers, rebate) {
+        let mistaken = Contract {
+            tiers,
+            ..contract.clone()
+        };
+        found.offer(
+            CauseCode::NextTierRate,
+            replay.installment(&mistaken, &weighted),
+            || Mistake::NextTierRate {
+                reached,
+                higher,
+                threshold,
                 volume: rebate.scope_volume,
             },
         );
@@ -173,6 +203,21 @@ pub fn likely_causes(
         );
     }
 
+    // (b) The catch-up paid twice: E_p, which holds it once, with it added again.
+    if let Ok(Some(catch_up)) = trail::catch_up(contract, input.rebates, period, input.rounding)
+        && catch_up.amount > Decimal::ZERO
+        && let Ok(doubled) = money::add(rebate.expected, catch_up.amount)
+    {
+        found.offer(
+            CauseCode::CatchUpPaidTwice,
+            replay.split(contract, doubled, period_base),
+            || Mistake::CatchUpPaidTwice {
+                period_rebate: rebate.expected,
+                catch_up,
+            },
+        );
+    }
+
     // (c) The tier mode swapped. One bracket prices alike in both modes, so it is not
     // tried (the test is a shortcut: such a replay never matches a short payment).
     if contract.tiers.brackets().len() > 1 {
@@ -192,6 +237,22 @@ pub fn likely_causes(
                 contract: contract.tier_mode,
             }
         });
+    }
+
+    // (c) The cap ignored.
+    if let Some(cap) = contract.cap {
+        let uncapped = Contract {
+            cap: None,
+            ..contract.clone()
+        };
+        found.offer(
+            CauseCode::CapIgnored,
+            replay.installment(&uncapped, &weighted),
+            || Mistake::CapIgnored {
+                cap,
+                scope: cap_scope(contract, settlement_period),
+            },
+        );
     }
 
     // (d) Another base.
@@ -317,6 +378,7 @@ struct Found {
     target: Decimal,
     installment: u32,
     expected: Decimal,
+    portion: Option<Portion>,
     margin: Decimal,
     causes: Vec<LikelyCause>,
 }
@@ -338,6 +400,7 @@ impl Found {
                 expected_under_mistake: amount,
                 installment: self.installment,
                 expected: self.expected,
+                portion: self.portion,
                 mistake: mistake(),
             });
         }
@@ -365,11 +428,23 @@ impl Replay<'_, '_> {
         )
         .ok()?;
         let rebate = rebates.get(self.period)?;
+        self.split(contract, rebate.expected, rebate.weighted_base)
+    }
+
+    /// The installment's share of a period rebate `expected` on `weighted_base`, split by
+    /// the schedule exactly as the audit splits every period.
+    fn split(
+        &self,
+        contract: &Contract,
+        expected: Decimal,
+        weighted_base: Decimal,
+    ) -> Option<Decimal> {
+        let input = self.input;
         let shares = installments::split(
             contract,
             input.periods.get(self.period)?.range.last,
-            rebate.expected,
-            rebate.weighted_base,
+            expected,
+            weighted_base,
             input.rounding,
         )
         .ok()?;
@@ -464,6 +539,34 @@ impl Replay<'_, '_> {
         products
     }
 }
+/// The installment's portion when it is only part of its period's rebate: `None` when the
+/// schedule has this one installment and it takes the whole (`rest` or `100%`).
+fn partial(contract: &Contract, portion: Portion) -> Option<Portion> {
+    let whole = match portion {
+        Portion::Rest => contract.schedule.len() == 1,
+        Portion::Percent(fraction) => contract.schedule.len() == 1 && fraction == Decimal::ONE,
+        Portion::Points(_) => false,
+    };
+    (!whole).then_some(portion)
+}
+
+/// What the cap of `period` applies to: the whole term when the tier scope is the term,
+/// else the period's contract year.
+fn cap_scope(contract: &Contract, period: &SettlementPeriod) -> DateRange {
+    let term = DateRange {
+        first: contract.start,
+        last: contract.end,
+    };
+    if rebate::whole_term_scope(contract) {
+        return term;
+    }
+    contract
+        .contract_years()
+        .get(period.year)
+        .copied()
+        .unwrap_or(period.range)
+}
+
 /// The tier table with the bracket `rebate`'s volume reached paid at the rate of the one
 /// below, with the reached and the lower rate; `None` in the first bracket or when the
 /// rates agree.
@@ -484,6 +587,28 @@ fn previous_bracket_tiers(
     brackets[index].rate = lower.rate;
     let table = TierTable::new(brackets).ok()?;
     Some((reached.rate, lower.rate, table))
+}
+
+/// The tier table with the bracket `rebate`'s volume reached paid at the rate of the one
+/// above, with the reached and the higher rate and where the higher bracket starts;
+/// `None` in the last bracket or when the rates agree.
+fn next_bracket_tiers(
+    tiers: &TierTable,
+    rebate: &PeriodRebate,
+) -> Option<(Decimal, Decimal, Decimal, TierTable)> {
+    let reached = tiers.bracket_for(rebate.scope_volume.max(Decimal::ZERO))?;
+    let index = tiers
+        .brackets()
+        .iter()
+        .position(|bracket| bracket.from == reached.from)?;
+    let next = tiers.brackets().get(index.checked_add(1)?)?;
+    if next.rate == reached.rate {
+        return None;
+    }
+    let mut brackets = tiers.brackets().to_vec();
+    brackets[index].rate = next.rate;
+    let table = TierTable::new(brackets).ok()?;
+    Some((reached.rate, next.rate, next.from, table))
 }
 
 #[cfg(test)]

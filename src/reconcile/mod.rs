@@ -42,7 +42,8 @@ pub struct ContractInput<'a> {
     pub invoice_numbers: &'a HashMap<String, Vec<String>>,
     /// The audit date.
     pub as_of: NaiveDate,
-    /// What the usual mistakes would give, for naming the likely cause of a short payment.
+    /// What the usual mistakes would give, for naming the likely cause of a payment short
+    /// or too much.
     pub causes: Option<cause::CauseInput<'a>>,
 }
 
@@ -103,6 +104,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
     let about = || About::Installment {
         currency: contract.currency.clone(),
         as_of: input.as_of,
+        charges_interest: !contract.late_interest.is_zero(),
     };
     for slot in &slots {
         let share = share_of(slot);
@@ -128,9 +130,10 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             installment: Some(slot.number),
             ..Fact::default()
         };
-        // A short payment: the usual mistakes that reproduce what was paid, to the cent.
+        // A payment short or too much: the usual mistakes that reproduce what was paid,
+        // to the cent.
         let likely_causes: Vec<LikelyCause> = match (finding_type, &input.causes) {
-            (Some(FindingType::Underpaid), Some(causes)) => {
+            (Some(FindingType::Underpaid | FindingType::Overpaid), Some(causes)) => {
                 cause::likely_causes(causes, slot.period, slot.number, verdict.paid)
             }
             _ => Vec::new(),

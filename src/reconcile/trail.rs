@@ -4,15 +4,16 @@
 //! split into installments with their due dates (SPEC §3).
 //!
 //! Built from what the compute stage worked out (nothing is computed twice except the
-//! catch-up, which only the trail needs); one trail per period, copied onto each of the
-//! period's installments with that installment's own share.
+//! catch-up, which only the trail and the likely causes need, from [`catch_up`]); one
+//! trail per period, copied onto each of the period's installments with that
+//! installment's own share.
 
 use crate::compute::rebate::whole_term_scope;
 use crate::domain::computation::ContractComputation;
-use crate::domain::computation::InstallmentShare;
 use crate::domain::computation::{
     BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
 };
+use crate::domain::computation::{InstallmentShare, PeriodRebate};
 use crate::domain::contract::{Bracket, Contract, TierBasis, TierMode};
 use crate::domain::finding::SourceRows;
 use crate::domain::money::{self, Overflow, Rounding};
@@ -81,6 +82,46 @@ fn slices(contract: &Contract, volume: Decimal) -> Result<Vec<BracketSlice>, Ove
     Ok(slices)
 }
 
+/// The rebate of the period before `index` when it is in the same tier scope (a period
+/// that opens its scope starts from nothing).
+fn previous_in_scope(rebates: &[PeriodRebate], index: usize) -> Option<&PeriodRebate> {
+    let rebate = rebates.get(index)?;
+    rebates
+        .get(index.checked_sub(1)?)
+        .filter(|before| before.scope == rebate.scope)
+}
+
+/// The retroactive catch-up of period `index`: the scope's earlier volume priced again at
+/// the rate reached in this period; `None` for marginal tiers, a period that opens its
+/// scope, or a rate that did not change. The trail shows it; `cause` replays it paid twice.
+///
+/// # Errors
+/// Only on arithmetic overflow.
+pub fn catch_up(
+    contract: &Contract,
+    rebates: &[PeriodRebate],
+    index: usize,
+    rounding: Rounding,
+) -> Result<Option<CatchUp>, Overflow> {
+    let (Some(rebate), Some(before)) = (rebates.get(index), previous_in_scope(rebates, index))
+    else {
+        return Ok(None);
+    };
+    if contract.tier_mode != TierMode::Retroactive
+        || before.scope_volume <= Decimal::ZERO
+        || before.bracket_rate == rebate.bracket_rate
+    {
+        return Ok(None);
+    }
+    let repriced = rounding.round(money::mul(rebate.bracket_rate, before.scope_volume)?);
+    Ok(Some(CatchUp {
+        earlier_weighted_base: before.scope_volume,
+        rate_before: before.bracket_rate,
+        rate_after: rebate.bracket_rate,
+        amount: money::sub(repriced, before.scope_rebate)?,
+    }))
+}
+
 /// The trail of every settlement period, in period order. Each carries the split of the
 /// whole period; the installment fields are those of its first installment until
 /// [`for_installment`] sets them.
@@ -100,31 +141,12 @@ pub fn period_trails(
     for (index, (period, rebate)) in computation.periods.iter().zip(rebates).enumerate() {
         // The scope's state at the end of the previous period, when that period is in
         // the same scope (a period that opens its scope starts from nothing).
-        let previous = index
-            .checked_sub(1)
-            .map(|before| &rebates[before])
-            .filter(|before| before.scope == rebate.scope);
+        let previous = previous_in_scope(rebates, index);
         let (volume_before, rebate_before) = previous
             .map_or((Decimal::ZERO, Decimal::ZERO), |before| {
                 (before.scope_volume, before.scope_rebate)
             });
-        let catch_up = match previous {
-            Some(before)
-                if contract.tier_mode == TierMode::Retroactive
-                    && before.scope_volume > Decimal::ZERO
-                    && before.bracket_rate != rebate.bracket_rate =>
-            {
-                let repriced =
-                    rounding.round(money::mul(rebate.bracket_rate, before.scope_volume)?);
-                Some(CatchUp {
-                    earlier_weighted_base: before.scope_volume,
-                    rate_before: before.bracket_rate,
-                    rate_after: rebate.bracket_rate,
-                    amount: money::sub(repriced, before.scope_rebate)?,
-                })
-            }
-            _ => None,
-        };
+        let catch_up = catch_up(contract, rebates, index, rounding)?;
         // What the cap is compared with: the year's (or term's) rebate through end_p.
         let (cap_scope, rebate_before_cap) =
             if whole_term || contract.tier_basis == TierBasis::ContractYear {

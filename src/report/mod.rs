@@ -97,8 +97,10 @@ pub fn reports(audit: &Audit, lang: Lang) -> Vec<Renderer<'_>> {
     files
 }
 
-/// The line a run prints on standard output: the counts, the changes since the baseline,
-/// and where the reports are.
+/// The line a run prints on standard output: what is due by now, paid against it, short
+/// and the late interest (per currency when the contracts have several; the interest
+/// only where a contract charges it), the counts, the changes since the baseline, and
+/// where the reports are.
 pub fn run_line(audit: &Audit, out: &Path) -> String {
     let count = |severity: Severity| {
         audit
@@ -107,9 +109,29 @@ pub fn run_line(audit: &Audit, out: &Path) -> String {
             .filter(|finding| finding.severity == severity)
             .count()
     };
+    let totals = Totals::of(audit);
+    let money: Vec<String> = totals
+        .headlines()
+        .into_iter()
+        .map(|(currency, headline)| {
+            let group = crate::domain::money::group_thousands;
+            let mut text = format!(
+                "{}due by now {}, paid against it {}, short {}",
+                currency.map_or(String::new(), |currency| format!("{currency} ")),
+                group(&headline.due_by_now),
+                group(&headline.paid_against_due),
+                group(&headline.shortfall)
+            );
+            if headline.charges_interest {
+                text.push_str(&format!(", late interest {}", group(&headline.interest)));
+            }
+            text
+        })
+        .collect();
     format!(
-        "rebate-audit as of {}: {} contracts, {} installments, {} findings ({} error, {} warning, {} info){}; reports in {}",
+        "rebate-audit as of {}: {}; {} contracts, {} installments, {} findings ({} error, {} warning, {} info){}; reports in {}",
         audit.as_of,
+        money.join("; "),
         audit.contracts.len(),
         audit.installments.len(),
         audit.findings.len(),

@@ -8,12 +8,13 @@ use super::markdown;
 use super::table::{
     CONTROLS_NOTE, Table, contracts_table, control_tables, inputs_table, types_table,
 };
-use super::totals::Totals;
+use super::totals::{Headline, Totals};
 use crate::domain::audit::Audit;
 use crate::domain::baseline::{Change, Changes};
 use crate::domain::finding::{Finding, Severity};
 use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
+use rust_decimal::Decimal;
 use std::fmt::Write;
 
 /// How many findings the summary lists one by one (all are in findings.csv/json).
@@ -92,7 +93,13 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 
 /// What changed since the baseline: counts, the new findings (errors first, then by
 /// money at stake), the resolved ones (errors first, then in the baseline's order).
-fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>, lang: Lang) {
+fn changes_blocks(
+    audit: &Audit,
+    totals: &Totals,
+    changes: &Changes,
+    blocks: &mut Vec<Block>,
+    lang: Lang,
+) {
     let counts = changes.counts(&audit.findings);
     let by = |severity: Severity| {
         counts
@@ -120,17 +127,11 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>, lan
         .input(&counts.baseline_sha256)
         .then(")."),
     ));
-    let mut new: Vec<&Finding> = audit
-        .findings
-        .iter()
-        .filter(|finding| changes.change(finding) == Change::New)
+    let new: Vec<(&Finding, Decimal)> = totals
+        .ranked(&audit.findings)
+        .into_iter()
+        .filter(|(finding, _)| changes.change(finding) == Change::New)
         .collect();
-    new.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| b.amount_at_stake().cmp(&a.amount_at_stake()))
-            .then_with(|| a.id.cmp(&b.id))
-    });
     blocks.push(Block::Subheading(Prose::ours("New")));
     if new.is_empty() {
         blocks.push(Block::Paragraph(Prose::ours("No new findings.")));
@@ -138,11 +139,11 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>, lan
         let shown = new.len().min(LISTED);
         blocks.push(Block::Table(Table {
             header: vec![
-                "severity", "type", "contract", "period", "amount", "detail", "id",
+                "severity", "type", "contract", "period", "at stake", "detail", "id",
             ],
             rows: new[..shown]
                 .iter()
-                .map(|finding| {
+                .map(|(finding, stake)| {
                     vec![
                         finding.severity.word().into(),
                         finding.finding_type.word().into(),
@@ -151,7 +152,7 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>, lan
                             finding.period_start.map(|day| day.to_string()),
                             finding.period_end.map(|day| day.to_string()),
                         ),
-                        format_money(finding.amount_at_stake()),
+                        format_money(*stake),
                         super::i18n::detail(finding, lang),
                         finding.id.clone(),
                     ]
@@ -206,43 +207,100 @@ fn changes_blocks(audit: &Audit, changes: &Changes, blocks: &mut Vec<Block>, lan
     }
 }
 
+/// Whether a two-decimal amount is not zero.
+fn nonzero(amount: &str) -> bool {
+    amount
+        .parse::<Decimal>()
+        .is_ok_and(|amount| !amount.is_zero())
+}
+
+/// One currency's headline: due by now, paid against it, short and (where a contract
+/// charges it) late interest; then, apart, what is not yet due, what is due only after a
+/// renewal, and what was paid beyond the installments — each only when there is some.
+/// `In USD:` leads it when the contracts have several currencies.
+fn headline_text(currency: Option<&str>, headline: &Headline) -> String {
+    let mut text = match currency {
+        Some(currency) => format!("In {currency}: due by now"),
+        None => "Due by now".to_string(),
+    };
+    let _ = write!(
+        text,
+        " (past the deadline) {}, paid against it {}: short {}",
+        group(&headline.due_by_now),
+        group(&headline.paid_against_due),
+        group(&headline.shortfall)
+    );
+    if headline.charges_interest {
+        let _ = write!(text, " plus {} late interest", group(&headline.interest));
+    }
+    text.push('.');
+    if nonzero(&headline.not_yet_due) || nonzero(&headline.paid_not_yet_due) {
+        let _ = write!(
+            text,
+            " Not yet due: {} ({} paid early).",
+            group(&headline.not_yet_due),
+            group(&headline.paid_not_yet_due)
+        );
+    }
+    if nonzero(&headline.conditional) || nonzero(&headline.paid_conditional) {
+        let _ = write!(
+            text,
+            " Due only after a renewal that has not happened: {} ({} paid).",
+            group(&headline.conditional),
+            group(&headline.paid_conditional)
+        );
+    }
+    if nonzero(&headline.excess) {
+        let _ = write!(
+            text,
+            " Paid beyond what the installments expect: {}.",
+            group(&headline.excess)
+        );
+    }
+    text
+}
+
+/// The totals paragraph: counts, each currency's headline, the findings by severity.
+fn headline_paragraph(totals: &Totals) -> String {
+    let severity = |word: &str| totals.by_severity.get(word).copied().unwrap_or(0);
+    let mut text = format!(
+        "{} contracts, {} installments.",
+        totals.contracts, totals.installments
+    );
+    for (currency, headline) in totals.headlines() {
+        text.push(' ');
+        text.push_str(&headline_text(currency, headline));
+    }
+    let _ = write!(
+        text,
+        " {} findings: {} errors, {} warnings, {} info.",
+        totals.findings,
+        severity("error"),
+        severity("warning"),
+        severity("info")
+    );
+    text
+}
+
 fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(Prose::ours(format!(
         "Rebate audit as of {}",
         audit.as_of
     )))];
     if let Some(changes) = &audit.changes {
-        changes_blocks(audit, changes, &mut blocks, lang);
+        changes_blocks(audit, totals, changes, &mut blocks, lang);
         blocks.push(Block::Heading(Prose::ours("Totals")));
     }
-    let errors = totals.by_severity.get("error").copied().unwrap_or(0);
-    let warnings = totals.by_severity.get("warning").copied().unwrap_or(0);
-    blocks.push(Block::Paragraph(Prose::ours(format!(
-        "{} contracts, {} installments. Expected {}, paid {}; unpaid and underpaid installments are short {} plus {} late interest. {} findings: {errors} errors, {warnings} warnings, {} info.",
-        totals.contracts,
-        totals.installments,
-        group(&totals.expected),
-        group(&totals.paid),
-        group(&totals.shortfall),
-        group(&totals.interest),
-        totals.findings,
-        totals.by_severity.get("info").copied().unwrap_or(0),
-    ))));
+    blocks.push(Block::Paragraph(Prose::ours(headline_paragraph(totals))));
     blocks.push(Block::Heading(Prose::ours("Findings by type")));
     blocks.push(Block::Table(types_table(totals)));
     blocks.push(Block::Heading(Prose::ours("Contracts")));
     blocks.push(Block::Table(contracts_table(totals)));
-    let mut important: Vec<&Finding> = audit
-        .findings
-        .iter()
-        .filter(|finding| finding.severity >= Severity::Warning)
+    let important: Vec<(&Finding, Decimal)> = totals
+        .ranked(&audit.findings)
+        .into_iter()
+        .filter(|(finding, _)| finding.severity >= Severity::Warning)
         .collect();
-    important.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| b.amount_at_stake().cmp(&a.amount_at_stake()))
-            .then_with(|| a.id.cmp(&b.id))
-    });
     blocks.push(Block::Heading(Prose::ours(
         "Errors and warnings, largest first",
     )));
@@ -250,7 +308,7 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
         blocks.push(Block::Paragraph(Prose::ours("None.")));
     } else {
         let shown = important.len().min(LISTED);
-        let mut header = vec!["severity", "type", "contract", "amount", "detail", "id"];
+        let mut header = vec!["severity", "type", "contract", "at stake", "detail", "id"];
         if audit.changes.is_some() {
             header.insert(2, "change");
         }
@@ -258,12 +316,12 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
             header,
             rows: important[..shown]
                 .iter()
-                .map(|finding| {
+                .map(|(finding, stake)| {
                     let mut row: Vec<String> = vec![
                         finding.severity.word().into(),
                         finding.finding_type.word().into(),
                         finding.contract_id.clone().unwrap_or_default(),
-                        format_money(finding.amount_at_stake()),
+                        format_money(*stake),
                         super::i18n::detail(finding, lang),
                         finding.id.clone(),
                     ];
@@ -355,6 +413,67 @@ pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn headline(amounts: [&str; 9], charges_interest: bool) -> Headline {
+        let [
+            due_by_now,
+            paid_against_due,
+            shortfall,
+            interest,
+            not_yet_due,
+            paid_not_yet_due,
+            conditional,
+            paid_conditional,
+            excess,
+        ] = amounts.map(str::to_string);
+        Headline {
+            due_by_now,
+            paid_against_due,
+            shortfall,
+            interest,
+            not_yet_due,
+            paid_not_yet_due,
+            conditional,
+            paid_conditional,
+            excess,
+            charges_interest,
+        }
+    }
+
+    #[test]
+    fn the_headline_leads_with_what_is_due_and_keeps_the_rest_apart() {
+        // 3,600 due and 3,400 paid against it; 32,400 not yet due is not "expected".
+        let due = headline(
+            [
+                "3600.00", "3400.00", "200.00", "1.50", "32400.00", "0.00", "0.00", "0.00", "0.00",
+            ],
+            true,
+        );
+        assert_eq!(
+            headline_text(None, &due),
+            "Due by now (past the deadline) 3,600.00, paid against it 3,400.00: short 200.00 plus 1.50 late interest. Not yet due: 32,400.00 (0.00 paid early)."
+        );
+        // No late-interest rate: no interest; a renewal not made and an excess, apart.
+        let apart = headline(
+            [
+                "0.00", "0.00", "0.00", "0.00", "0.00", "0.00", "21600.00", "600.00", "1800.00",
+            ],
+            false,
+        );
+        assert_eq!(
+            headline_text(Some("USD"), &apart),
+            "In USD: due by now (past the deadline) 0.00, paid against it 0.00: short 0.00. Due only after a renewal that has not happened: 21,600.00 (600.00 paid). Paid beyond what the installments expect: 1,800.00."
+        );
+        // Paid early on nothing due yet still shows.
+        let early = headline(
+            [
+                "0.00", "0.00", "0.00", "0.00", "0.00", "5.00", "0.00", "0.00", "0.00",
+            ],
+            false,
+        );
+        assert!(headline_text(None, &early).ends_with(" Not yet due: 0.00 (5.00 paid early)."));
+        assert!(!nonzero("0.00") && !nonzero("-0.00") && nonzero("-0.01"));
+    }
 
     #[test]
     fn prose_escapes_only_its_input_pieces() {

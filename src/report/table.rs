@@ -17,10 +17,12 @@ pub(super) struct Table {
     pub(super) rows: Vec<Vec<String>>,
 }
 
-/// Findings by type: count and money concerned.
+/// Findings by type: count and the money at stake — the shortfall (unpaid, underpaid),
+/// the excess (overpaid), the interest (late), the clawback, each invoice once
+/// (mis_invoiced), the money named (the others).
 pub(super) fn types_table(totals: &Totals) -> Table {
     Table {
-        header: vec!["type", "count", "money concerned"],
+        header: vec!["type", "count", "at stake"],
         rows: totals
             .by_type
             .iter()
@@ -35,35 +37,50 @@ pub(super) fn types_table(totals: &Totals) -> Table {
     }
 }
 
-/// Per contract: weighted base, expected, due, paid, short and findings.
+/// Per contract: weighted base; due by now, paid against it and short; apart, what is not
+/// yet due, due only after a renewal, and paid beyond the installments; findings. With
+/// contracts in several currencies, each line says its currency.
 pub(super) fn contracts_table(totals: &Totals) -> Table {
+    let currencies = totals.by_currency.len() > 1;
+    let mut header = vec![
+        "contract",
+        "customer",
+        "agent",
+        "weighted base",
+        "due by now",
+        "paid against it",
+        "short",
+        "not yet due",
+        "after renewal",
+        "paid beyond",
+        "findings",
+    ];
+    if currencies {
+        header.insert(3, "currency");
+    }
     Table {
-        header: vec![
-            "contract",
-            "customer",
-            "agent",
-            "weighted base",
-            "expected",
-            "due by now",
-            "paid",
-            "short",
-            "findings",
-        ],
+        header,
         rows: totals
             .per_contract
             .iter()
             .map(|total| {
-                vec![
+                let mut row = vec![
                     total.contract_id.clone(),
                     total.customer.clone(),
                     total.agent.clone(),
                     group(&total.weighted_base),
-                    group(&total.expected),
                     group(&total.due),
-                    group(&total.paid),
+                    group(&total.paid_against_due),
                     group(&total.shortfall),
+                    group(&total.not_yet_due),
+                    group(&total.conditional),
+                    group(&total.excess),
                     total.findings.to_string(),
-                ]
+                ];
+                if currencies {
+                    row.insert(3, total.currency.clone());
+                }
+                row
             })
             .collect(),
     }

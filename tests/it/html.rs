@@ -333,6 +333,16 @@ fn parse(html: &str) -> Document {
     Document { tags, text: all }
 }
 
+/// The one finding of `finding_type`.
+fn only_of<'a>(findings: &'a [Value], finding_type: &str) -> &'a Value {
+    let mut of_type = findings
+        .iter()
+        .filter(|finding| finding["type"] == finding_type);
+    let finding = of_type.next().expect("a finding of the type");
+    assert!(of_type.next().is_none(), "one {finding_type} finding");
+    finding
+}
+
 fn totals_value<'a>(totals: &'a Value, key: &str) -> &'a Value {
     key.split('.').fold(totals, |value, part| &value[part])
 }
@@ -390,10 +400,17 @@ fn chromium_renders_the_totals_and_rows_of_findings_json() {
         seen.push(key.to_string());
     }
     for key in [
-        "expected",
-        "paid",
+        "due_by_now",
+        "paid_against_due",
         "shortfall",
         "interest",
+        "not_yet_due",
+        "paid_not_yet_due",
+        "conditional",
+        "paid_conditional",
+        "excess",
+        "expected",
+        "paid",
         "findings",
         "by_severity.error",
         "by_severity.warning",
@@ -406,17 +423,36 @@ fn chromium_renders_the_totals_and_rows_of_findings_json() {
     }
     assert_eq!(totals["expected"], "1472475.00", "the demo's totals moved");
 
-    // One row per finding, in findings.json's order, each with its trail.
+    // One row per finding, errors first, then warnings, then info, each by the money at
+    // stake (the demo's unpaid 12,000.00 first), each with its trail.
     let findings = json["findings"].as_array().unwrap();
     let rows = finding_rows(&tags);
-    let ids: Vec<&str> = rows
+    let mut ids: Vec<&str> = rows
         .iter()
         .map(|row| row.attribute("id").unwrap())
         .collect();
-    let expected_ids: Vec<&str> = findings
+    let severities: Vec<&str> = rows
+        .iter()
+        .map(|row| row.attribute("data-severity").unwrap())
+        .collect();
+    let rank = |severity: &str| {
+        ["error", "warning", "info"]
+            .iter()
+            .position(|word| *word == severity)
+    };
+    assert!(
+        severities
+            .windows(2)
+            .all(|pair| rank(pair[0]) <= rank(pair[1])),
+        "{severities:?}"
+    );
+    assert_eq!(ids[0], only_of(findings, "unpaid")["id"].as_str().unwrap());
+    let mut expected_ids: Vec<&str> = findings
         .iter()
         .map(|finding| finding["id"].as_str().unwrap())
         .collect();
+    ids.sort_unstable();
+    expected_ids.sort_unstable();
     assert_eq!(ids, expected_ids);
     assert!(rows.iter().all(|row| row.attribute("hidden").is_none()));
     assert_eq!(
@@ -491,6 +527,12 @@ fn chromium_applies_the_filters_named_in_the_address() {
             .into_iter()
             .filter(|row| row.attribute("hidden").is_none())
             .map(|row| row.attribute("id").unwrap())
+            .collect();
+        // In the page's order.
+        let wanted: Vec<&str> = finding_rows(&tags)
+            .into_iter()
+            .map(|row| row.attribute("id").unwrap())
+            .filter(|id| wanted.contains(id))
             .collect();
         assert_eq!(visible, wanted, "rows shown for #{fragment}");
         let shown = tags

@@ -10,6 +10,7 @@ mod common;
 mod demo;
 mod formats;
 mod fuzz_regressions;
+mod headlines;
 mod html;
 mod kill;
 mod ledgers_and_bills;

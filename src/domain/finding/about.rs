@@ -21,6 +21,9 @@ pub enum About {
         currency: String,
         /// The audit date.
         as_of: NaiveDate,
+        /// Whether the contract has a late-interest rate: without one the sentence does
+        /// not speak of interest (the finding's `interest` stays 0.00, as SPEC §5 asks).
+        charges_interest: bool,
     },
     /// A payout whose period reference is no settlement period of its contract.
     UnknownPeriod {

@@ -1,7 +1,9 @@
-//! Likely causes of a short payment (issue 5): the usual mistake that reproduces what
-//! was paid, as a code and the numbers that argue it. The sentence is `report::i18n`'s.
+//! Likely causes of a payment that is not what its installment expects — short (issue 5)
+//! or too much (issue 13): the usual mistake that reproduces what was paid, as a code and
+//! the numbers that argue it. The sentence is `report::i18n`'s.
 
-use crate::domain::contract::{Base, DateRange, TierMode};
+use crate::domain::computation::CatchUp;
+use crate::domain::contract::{Base, DateRange, Portion, TierMode};
 use rust_decimal::Decimal;
 
 crate::domain::contract::word_enum! {
@@ -9,13 +11,21 @@ crate::domain::contract::word_enum! {
     CauseCode {
         /// (a) The bracket the volume reached, paid at the rate of the bracket below it.
         PreviousTierRate => "previous_tier_rate",
+        /// (a) The bracket the volume reached, paid at the rate of the bracket above it: a
+        /// higher tier applied before the volume reached it.
+        NextTierRate => "next_tier_rate",
         /// (b) Only the period's own base at the reached rate: earlier periods of the
         /// tier scope not re-priced (retroactive tiers).
         NoRetroactiveCatchUp => "no_retroactive_catch_up",
+        /// (b) The period's retroactive catch-up added again to a rebate that already
+        /// holds it.
+        CatchUpPaidTwice => "catch_up_paid_twice",
         /// (c) Marginal tiers where the contract says retroactive.
         MarginalInsteadOfRetroactive => "marginal_instead_of_retroactive",
         /// (c) Retroactive tiers where the contract says marginal.
         RetroactiveInsteadOfMarginal => "retroactive_instead_of_marginal",
+        /// (c) The contract's cap ignored.
+        CapIgnored => "cap_ignored",
         /// (d) List amounts on a net-base contract.
         ListInsteadOfNet => "list_instead_of_net",
         /// (d) Net amounts on a list-base contract.
@@ -52,6 +62,10 @@ pub struct LikelyCause {
     pub installment: u32,
     /// What the installment expects without the mistake.
     pub expected: Decimal,
+    /// The installment's portion when it is only part of its period's rebate (`40%`,
+    /// `10pt`, or the `rest` after other installments); `None` when it is the whole of it.
+    /// Every amount a cause's sentence states for the installment says which part it is.
+    pub portion: Option<Portion>,
     /// The numbers that show how the mistake gives the amount paid.
     pub mistake: Mistake,
 }
@@ -68,6 +82,18 @@ pub enum Mistake {
         /// The tier volume that reached it.
         volume: Decimal,
     },
+    /// The reached bracket paid at the next bracket's rate, which the volume has not
+    /// reached.
+    NextTierRate {
+        /// The reached bracket's rate.
+        reached: Decimal,
+        /// The next bracket's rate.
+        higher: Decimal,
+        /// Where the next bracket starts.
+        threshold: Decimal,
+        /// The tier volume, below `threshold`.
+        volume: Decimal,
+    },
     /// The period's own base at the reached rate, without the retroactive catch-up.
     NoRetroactiveCatchUp {
         /// The period's weighted base.
@@ -79,10 +105,24 @@ pub enum Mistake {
         /// The scope's volume through the period's end.
         volume: Decimal,
     },
+    /// The period's catch-up counted a second time.
+    CatchUpPaidTwice {
+        /// E_p, which already holds the catch-up once.
+        period_rebate: Decimal,
+        /// The catch-up: the scope's earlier volume re-priced at the new rate.
+        catch_up: CatchUp,
+    },
     /// The other tier mode than the contract's.
     TierMode {
         /// The mode the contract names (the mistake used the other one).
         contract: TierMode,
+    },
+    /// The contract's cap left out.
+    CapIgnored {
+        /// The cap.
+        cap: Decimal,
+        /// What it caps: the contract year of the period, or the whole term.
+        scope: DateRange,
     },
     /// Another base than the contract's.
     Base {

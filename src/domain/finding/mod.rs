@@ -115,8 +115,11 @@ impl Finding {
         }
     }
 
-    /// The amount a finding puts at stake, for summaries: the shortfall or excess of a
-    /// payment finding, the interest of a late one, the clawback, else the money it names.
+    /// The amount a finding puts at stake on its own, for summaries: the shortfall of an
+    /// unpaid or underpaid installment, the excess of an overpaid one, the interest of a
+    /// late one, the clawback, else the money it names (a payout's amount). The reports
+    /// take `domain::stake::stakes`, which gives a `mis_invoiced` finding its invoice's
+    /// amount and counts each invoice once.
     pub fn amount_at_stake(&self) -> Decimal {
         let stake = match self.finding_type {
             FindingType::Unpaid | FindingType::Underpaid | FindingType::Overpaid => self.difference,
@@ -219,6 +222,7 @@ mod tests {
         let about = |currency: &str| About::Installment {
             currency: currency.into(),
             as_of: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            charges_interest: true,
         };
         let mut one = Finding::new(FindingType::Unpaid, installment_fact(), about("CNY"));
         let mut other = Finding::new(FindingType::Unpaid, installment_fact(), about("USD"));

@@ -12,6 +12,8 @@ use crate::domain::test_support::{d, day};
 use crate::ingest::billing::BillingSink;
 use crate::ruleset::Rulesets;
 
+mod overpaid;
+
 /// A billing row of a worked example: date, product, net, list (`""` = none), voucher.
 type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 

@@ -11,6 +11,7 @@ use crate::domain::money::format_money_grouped;
 use crate::report::html_parts::escape;
 use crate::report::json;
 use crate::report::totals::Totals;
+use rust_decimal::Decimal;
 use std::fmt::Write;
 
 /// The filter bar's select for one attribute: "all", then each value with its count.
@@ -45,7 +46,7 @@ pub(super) fn write_findings(
 ) -> Result<(), String> {
     let _ = writeln!(
         out,
-        "<section id=\"findings\" class=\"page\">\n<h2>Findings</h2>\n<p>Every finding, in report order. Open a finding's trail to see what it rests on: the computation, the billing rows behind the weighted base, the installments, the payouts allocated and the facts checked. Printed, every trail is open.</p>"
+        "<section id=\"findings\" class=\"page\">\n<h2>Findings</h2>\n<p>Every finding: errors first, then warnings, then info, each by the money at stake, largest first. Open a finding's trail to see what it rests on: the computation, the billing rows behind the weighted base, the installments, the payouts allocated and the facts checked. Printed, every trail is open.</p>"
     );
     if audit.findings.is_empty() {
         out.push_str("<p>No findings.</p>\n</section>\n");
@@ -95,10 +96,10 @@ pub(super) fn write_findings(
         .collect::<Result<Vec<Node>, _>>()
         .map_err(unreadable)?;
     let periods = PeriodIndex::new(&installments);
-    for finding in &audit.findings {
+    for (finding, stake) in totals.ranked(&audit.findings) {
         let node =
             to_node(&json::finding(finding, audit.changes.as_ref(), lang)).map_err(unreadable)?;
-        write_finding(out, finding, &node, &periods, lang);
+        write_finding(out, finding, stake, &node, &periods, lang);
     }
     out.push_str("</table>\n</section>\n");
     Ok(())
@@ -117,6 +118,7 @@ fn id_class(id: &str) -> &'static str {
 fn write_finding(
     out: &mut String,
     finding: &Finding,
+    stake: Decimal,
     node: &Node,
     periods: &PeriodIndex<'_>,
     lang: Lang,
@@ -128,7 +130,6 @@ fn write_finding(
         (Some(start), Some(end)) => format!("{start} to {end}"),
         _ => String::new(),
     };
-    let stake = finding.amount_at_stake();
     let _ = writeln!(
         out,
         "<tbody class=\"finding\" id=\"{}\" data-type=\"{}\" data-severity=\"{severity}\" data-contract=\"{}\">\n<tr><td><span class=\"badge {severity}\">{severity}</span></td><td class=\"word\">{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"number\">{}</td><td class=\"{}\">{}</td><td class=\"number\">{}</td><td>{}</td></tr>",

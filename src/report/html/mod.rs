@@ -82,20 +82,65 @@ fn write_header(out: &mut String, audit: &Audit) {
     out.push_str("</header>\n");
 }
 
+/// The totals: each currency's headline first — due by now, paid against it, short, late
+/// interest (where a contract charges it), then apart what is not yet due, conditional on
+/// a renewal, and paid beyond the installments — then the counts, and last what every
+/// installment expects and was paid, due or not. Each figure is a `data-total` element
+/// whose key is findings.json's (`by_currency.USD.due_by_now` with several currencies).
 fn write_totals(out: &mut String, totals: &Totals) {
     let severity = |word: &str| totals.by_severity.get(word).copied().unwrap_or(0);
     let money = |amount: &str| (amount.to_string(), group_thousands(amount));
     let count = |number: usize| (number.to_string(), number.to_string());
-    let figures = [
-        ("expected", "Expected", "", money(&totals.expected)),
-        ("paid", "Paid", "", money(&totals.paid)),
-        (
+    let mut figures: Vec<(String, String, &str, (String, String))> = Vec::new();
+    for (currency, headline) in totals.headlines() {
+        let (key, unit) = currency.map_or((String::new(), String::new()), |currency| {
+            (format!("by_currency.{currency}."), format!(" ({currency})"))
+        });
+        let mut figure = |name: &str, label: &str, amount: &str| {
+            figures.push((
+                format!("{key}{name}"),
+                format!("{label}{unit}"),
+                "",
+                money(amount),
+            ));
+        };
+        figure(
+            "due_by_now",
+            "Due by now (past the deadline)",
+            &headline.due_by_now,
+        );
+        figure(
+            "paid_against_due",
+            "Paid against it",
+            &headline.paid_against_due,
+        );
+        figure(
             "shortfall",
             "Short (unpaid, underpaid)",
-            "",
-            money(&totals.shortfall),
-        ),
-        ("interest", "Late interest", "", money(&totals.interest)),
+            &headline.shortfall,
+        );
+        if headline.charges_interest {
+            figure("interest", "Late interest", &headline.interest);
+        }
+        figure("not_yet_due", "Not yet due", &headline.not_yet_due);
+        figure(
+            "paid_not_yet_due",
+            "Paid early against it",
+            &headline.paid_not_yet_due,
+        );
+        figure(
+            "conditional",
+            "Due only after a renewal not yet made",
+            &headline.conditional,
+        );
+        figure(
+            "paid_conditional",
+            "Paid against that",
+            &headline.paid_conditional,
+        );
+        figure("excess", "Paid beyond the installments", &headline.excess);
+    }
+    let counts = [
         ("findings", "Findings", "", count(totals.findings)),
         (
             "by_severity.error",
@@ -117,15 +162,32 @@ fn write_totals(out: &mut String, totals: &Totals) {
             "",
             count(totals.installments),
         ),
+        (
+            "expected",
+            "Expected, every installment (due or not)",
+            "",
+            money(&totals.expected),
+        ),
+        (
+            "paid",
+            "Paid, every installment (excess included)",
+            "",
+            money(&totals.paid),
+        ),
     ];
+    figures.extend(
+        counts
+            .into_iter()
+            .map(|(key, label, class, value)| (key.to_string(), label.to_string(), class, value)),
+    );
     out.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<div class=\"figures\">\n");
     for (key, label, class, (value, shown)) in figures {
         let _ = writeln!(
             out,
             "<div class=\"figure{class}\"><span class=\"label\">{}</span><data id=\"total-{}\" data-total=\"{}\" value=\"{}\">{}</data></div>",
-            escape(label),
+            escape(&label),
             escape(&key.replace('.', "-")),
-            escape(key),
+            escape(&key),
             escape(&value),
             escape(&shown)
         );

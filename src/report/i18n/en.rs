@@ -2,7 +2,8 @@
 
 use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
-use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
+use crate::domain::computation::CatchUp;
+use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
 use crate::domain::finding::{Neighbour, Unread};
 use crate::domain::money::format_rate;
 use crate::domain::payout::PayoutField;
@@ -12,6 +13,15 @@ use rust_decimal::Decimal;
 
 /// The English table.
 pub struct English;
+
+impl English {
+    /// `, late interest 2,100.00`; nothing when the contract has no late-interest rate.
+    fn interest_clause(&self, facts: &InstallmentFacts<'_>) -> String {
+        facts.interest.map_or(String::new(), |interest| {
+            format!(", late interest {}", self.money(interest, facts.currency))
+        })
+    }
+}
 
 /// `Installment 1 of contract C1 for 2025-04-01 to 2025-06-30`.
 fn installment(facts: &InstallmentFacts<'_>) -> String {
@@ -24,6 +34,41 @@ fn installment(facts: &InstallmentFacts<'_>) -> String {
 /// `due 2025-07-30`, `not yet due`.
 fn due(due_on: Option<NaiveDate>) -> String {
     due_on.map_or_else(|| "not yet due".to_string(), |day| format!("due {day}"))
+}
+
+/// `installment 1`, and which part of the period's rebate it is when it is not the whole:
+/// `installment 1 (40% of the period's rebate)`.
+fn cause_installment(cause: &CauseFacts) -> String {
+    match cause.portion {
+        None => format!("installment {}", cause.installment),
+        Some(portion) => format!(
+            "installment {} ({})",
+            cause.installment,
+            portion_words(portion)
+        ),
+    }
+}
+
+/// Which part of its period's rebate an installment is.
+fn portion_words(portion: Portion) -> String {
+    match portion {
+        Portion::Percent(fraction) => format!("{} of the period's rebate", format_rate(fraction)),
+        Portion::Points(_) => {
+            format!("{portion} of the period's weighted base, at most what is left of its rebate")
+        }
+        Portion::Rest => "the rest of the period's rebate after the installments before it".into(),
+    }
+}
+
+/// The installment's share of a rebate, before `the rebate …`: `40% of`.
+fn share_of(number: u32, portion: Portion) -> String {
+    match portion {
+        Portion::Percent(fraction) => format!("{} of", format_rate(fraction)),
+        Portion::Points(_) => format!(
+            "what is left for installment {number} ({portion} of the period's weighted base at most) of"
+        ),
+        Portion::Rest => "the rest, after the installments before it, of".into(),
+    }
 }
 
 /// A base in words.
@@ -71,20 +116,20 @@ impl Sentences for English {
     fn unpaid(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{} expected {} ({}) and received nothing as of {}: {} days past due, late interest {}.",
+            "{} expected {} ({}) and received nothing as of {}: {} days past due{}.",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
             facts.as_of,
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
     fn underpaid(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{} expected {} ({}) but received {}, short {} as of {}: {} days past due, late interest {}.",
+            "{} expected {} ({}) but received {}, short {} as of {}: {} days past due{}.",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
@@ -92,20 +137,23 @@ impl Sentences for English {
             money(-facts.difference),
             facts.as_of,
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
     fn late(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{} ({} expected, {}) was completed only on {}, {} days late; late interest {}.",
+            "{} ({} expected, {}) was completed only on {}, {} days late{}.",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
             facts.completed_on.map_or("?".into(), |day| day.to_string()),
             facts.days_late,
-            money(facts.interest)
+            facts.interest.map_or(String::new(), |interest| format!(
+                "; late interest {}",
+                money(interest)
+            ))
         )
     }
 
@@ -442,9 +490,9 @@ impl Sentences for English {
     ) -> String {
         let (reached, lower) = (format_rate(reached), format_rate(lower));
         format!(
-            "{} is what installment {} comes to when the {reached} bracket that the tier volume {} reached is paid at the previous bracket's rate {lower}; at {reached} it expects {}.",
+            "{} is what {} comes to when the {reached} bracket that the tier volume {} reached is paid at the previous bracket's rate {lower}; at {reached} it expects {}.",
             grouped(cause.amount),
-            cause.installment,
+            cause_installment(cause),
             grouped(volume),
             grouped(cause.expected)
         )
@@ -459,10 +507,21 @@ impl Sentences for English {
         volume: Decimal,
     ) -> String {
         let rate = format_rate(rate);
+        // The amount is the installment's share of that rebate when it is not the whole.
+        let what = match cause.portion {
+            None => format!(
+                "the period's own weighted base {} at the reached rate {rate}",
+                grouped(period_base)
+            ),
+            Some(portion) => format!(
+                "{} the rebate at the reached rate {rate} of the period's own weighted base {}",
+                share_of(cause.installment, portion),
+                grouped(period_base)
+            ),
+        };
         format!(
-            "{} is the period's own weighted base {} at the reached rate {rate}, without the retroactive catch-up: the tier re-prices the whole {} to {} volume {} at {rate}, so installment {} expects {}.",
+            "{} is {what}, without the retroactive catch-up: the tier re-prices the whole {} to {} volume {} at {rate}, so installment {} expects {}.",
             grouped(cause.amount),
-            grouped(period_base),
             scope.first,
             scope.last,
             grouped(volume),
@@ -483,18 +542,18 @@ impl Sentences for English {
             ),
         };
         format!(
-            "{} is what installment {} comes to with {used}; the contract's tiers are {right}, which gives {}.",
+            "{} is what {} comes to with {used}; the contract's tiers are {right}, which gives {}.",
             grouped(cause.amount),
-            cause.installment,
+            cause_installment(cause),
             grouped(cause.expected)
         )
     }
 
     fn other_base(&self, cause: &CauseFacts, used: Base, contract: Base, bases: Bases) -> String {
         format!(
-            "{} is what installment {} comes to on {} (period weighted base {}) instead of the {} the contract names (weighted base {}), which give {}.",
+            "{} is what {} comes to on {} (period weighted base {}) instead of the {} the contract names (weighted base {}), which give {}.",
             grouped(cause.amount),
-            cause.installment,
+            cause_installment(cause),
             base_words(used),
             grouped(bases.mistaken),
             base_words(contract),
@@ -511,9 +570,9 @@ impl Sentences for English {
         bases: Bases,
     ) -> String {
         format!(
-            "{} is what installment {} comes to with product {product} weighted 1 instead of its coefficient {} (period weighted base {} instead of {}); with the coefficient it expects {}.",
+            "{} is what {} comes to with product {product} weighted 1 instead of its coefficient {} (period weighted base {} instead of {}); with the coefficient it expects {}.",
             grouped(cause.amount),
-            cause.installment,
+            cause_installment(cause),
             coefficient.normalize(),
             grouped(bases.mistaken),
             grouped(bases.period),
@@ -523,9 +582,9 @@ impl Sentences for English {
 
     fn coefficients_ignored(&self, cause: &CauseFacts, products: &str, bases: Bases) -> String {
         format!(
-            "{} is what installment {} comes to with every product weighted 1, the coefficients ({products}) ignored (period weighted base {} instead of {}); with them it expects {}.",
+            "{} is what {} comes to with every product weighted 1, the coefficients ({products}) ignored (period weighted base {} instead of {}); with them it expects {}.",
             grouped(cause.amount),
-            cause.installment,
+            cause_installment(cause),
             grouped(bases.mistaken),
             grouped(bases.period),
             grouped(cause.expected)
@@ -540,9 +599,9 @@ impl Sentences for English {
         bases: Bases,
     ) -> String {
         format!(
-            "{} is what installment {} comes to with product {product} left out of the base (its coefficient {} taken as 0; period weighted base {} instead of {}); with it, it expects {}.",
+            "{} is what {} comes to with product {product} left out of the base (its coefficient {} taken as 0; period weighted base {} instead of {}); with it, it expects {}.",
             grouped(cause.amount),
-            cause.installment,
+            cause_installment(cause),
             coefficient.normalize(),
             grouped(bases.mistaken),
             grouped(bases.period),
@@ -555,12 +614,64 @@ impl Sentences for English {
             Neighbour::Previous => "previous",
             Neighbour::Next => "next",
         };
-        let n = cause.installment;
         format!(
-            "{} is what installment {n} of the {which} period ({} to {}) expects: the payout was computed for, or booked against, the wrong period; this period's installment {n} expects {}.",
+            "{} is what {} of the {which} period ({} to {}) expects: the payout was computed for, or booked against, the wrong period; this period's installment {} expects {}.",
             grouped(cause.amount),
+            cause_installment(cause),
             period.first,
             period.last,
+            cause.installment,
+            grouped(cause.expected)
+        )
+    }
+
+    fn next_tier_rate(
+        &self,
+        cause: &CauseFacts,
+        reached: Decimal,
+        higher: Decimal,
+        threshold: Decimal,
+        volume: Decimal,
+    ) -> String {
+        let (reached, higher) = (format_rate(reached), format_rate(higher));
+        format!(
+            "{} is what {} comes to when the tier volume {} is paid at the next bracket's rate {higher} before it reaches that bracket at {}; in the {reached} bracket it reached, it expects {}.",
+            grouped(cause.amount),
+            cause_installment(cause),
+            grouped(volume),
+            grouped(threshold),
+            grouped(cause.expected)
+        )
+    }
+
+    fn catch_up_paid_twice(
+        &self,
+        cause: &CauseFacts,
+        period_rebate: Decimal,
+        catch_up: &CatchUp,
+    ) -> String {
+        format!(
+            "{} is what {} comes to when the period's retroactive catch-up {} (the earlier volume {} re-priced from {} to {}) is added again to the period's rebate {}, which already holds it; installment {} expects {}.",
+            grouped(cause.amount),
+            cause_installment(cause),
+            grouped(catch_up.amount),
+            grouped(catch_up.earlier_weighted_base),
+            format_rate(catch_up.rate_before),
+            format_rate(catch_up.rate_after),
+            grouped(period_rebate),
+            cause.installment,
+            grouped(cause.expected)
+        )
+    }
+
+    fn cap_ignored(&self, cause: &CauseFacts, cap: Decimal, scope: DateRange) -> String {
+        format!(
+            "{} is what {} comes to without the cap of {} on the rebate of {} to {}; with the cap it expects {}.",
+            grouped(cause.amount),
+            cause_installment(cause),
+            grouped(cap),
+            scope.first,
+            scope.last,
             grouped(cause.expected)
         )
     }

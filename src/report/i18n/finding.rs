@@ -31,7 +31,11 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
     let payout_of = |currency, amount| payout(finding, currency, amount);
     let paid = finding.paid.unwrap_or_default();
     match &finding.about {
-        About::Installment { currency, as_of } => {
+        About::Installment {
+            currency,
+            as_of,
+            charges_interest,
+        } => {
             let facts = InstallmentFacts {
                 contract,
                 period: DateRange {
@@ -46,7 +50,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
                 due_on: finding.due_on,
                 as_of: *as_of,
                 days_late: finding.days_late.unwrap_or_default(),
-                interest: finding.interest.unwrap_or_default(),
+                interest: charges_interest.then(|| finding.interest.unwrap_or_default()),
                 completed_on: finding.paid_on,
             };
             match finding.finding_type {
@@ -237,6 +241,7 @@ fn invoice(words: &dyn Sentences, payout: &PayoutFacts<'_>, issue: &InvoiceIssue
 pub fn explanation(words: &dyn Sentences, cause: &LikelyCause) -> String {
     let facts = CauseFacts {
         installment: cause.installment,
+        portion: cause.portion,
         amount: cause.expected_under_mistake,
         expected: cause.expected,
     };
@@ -317,6 +322,17 @@ pub fn explanation(words: &dyn Sentences, cause: &LikelyCause) -> String {
         Mistake::WrongPeriod { neighbour, period } => {
             words.wrong_period(&facts, *neighbour, *period)
         }
+        Mistake::NextTierRate {
+            reached,
+            higher,
+            threshold,
+            volume,
+        } => words.next_tier_rate(&facts, *reached, *higher, *threshold, *volume),
+        Mistake::CatchUpPaidTwice {
+            period_rebate,
+            catch_up,
+        } => words.catch_up_paid_twice(&facts, *period_rebate, catch_up),
+        Mistake::CapIgnored { cap, scope } => words.cap_ignored(&facts, *cap, *scope),
     }
 }
 

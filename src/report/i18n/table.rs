@@ -6,7 +6,8 @@
 //! `super::finding`; the structs below bundle the values several sentences share.
 
 use super::format::period_label;
-use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
+use crate::domain::computation::CatchUp;
+use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
 use crate::domain::finding::{Neighbour, Unread};
 use crate::domain::payout::PayoutField;
 use crate::domain::period::{PeriodRef, YearMonth};
@@ -36,8 +37,9 @@ pub struct InstallmentFacts<'a> {
     pub as_of: NaiveDate,
     /// Days past the deadline (0 when none).
     pub days_late: i64,
-    /// Late-payment interest (0 when none).
-    pub interest: Decimal,
+    /// Late-payment interest; `None` when the contract has no late-interest rate (the
+    /// sentence then does not speak of interest).
+    pub interest: Option<Decimal>,
     /// When it was paid in full, for a late installment.
     pub completed_on: Option<NaiveDate>,
 }
@@ -79,12 +81,15 @@ pub struct Spend<'a> {
     pub lines: Tally<'a>,
 }
 
-/// The numbers every likely cause states: the installment, what was paid (what it comes
-/// to under the mistake) and what it expects.
+/// The numbers every likely cause states: the installment (and which part of its
+/// period's rebate it is), what was paid (what it comes to under the mistake) and what it
+/// expects.
 #[derive(Debug, Clone, Copy)]
 pub struct CauseFacts {
     /// The installment's number.
     pub installment: u32,
+    /// Its portion when it is only part of the period's rebate; `None` for the whole.
+    pub portion: Option<Portion>,
     /// What the installment comes to under the mistake.
     pub amount: Decimal,
     /// What it expects.
@@ -307,6 +312,27 @@ pub trait Sentences {
     ) -> String;
     /// A neighbouring period's installment.
     fn wrong_period(&self, cause: &CauseFacts, neighbour: Neighbour, period: DateRange) -> String;
+
+    // Likely causes of an overpayment (issue 13).
+
+    /// The reached bracket paid at the next bracket's rate, which starts at `threshold`.
+    fn next_tier_rate(
+        &self,
+        cause: &CauseFacts,
+        reached: Decimal,
+        higher: Decimal,
+        threshold: Decimal,
+        volume: Decimal,
+    ) -> String;
+    /// The period's retroactive catch-up added again to its rebate `period_rebate`.
+    fn catch_up_paid_twice(
+        &self,
+        cause: &CauseFacts,
+        period_rebate: Decimal,
+        catch_up: &CatchUp,
+    ) -> String;
+    /// The cap left out.
+    fn cap_ignored(&self, cause: &CauseFacts, cap: Decimal, scope: DateRange) -> String;
 
     // Due-date rules.
 

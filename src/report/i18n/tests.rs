@@ -12,6 +12,9 @@ use crate::domain::location::Location;
 use crate::domain::period::{PeriodRef, YearMonth};
 use crate::domain::test_support::{d, day};
 
+mod causes;
+mod interest;
+
 /// The sentence of `finding` in English and in Chinese.
 fn said(finding: &Finding) -> (String, String) {
     (detail(finding, Lang::En), detail(finding, Lang::Zh))
@@ -41,6 +44,7 @@ fn installment(kind: FindingType, expected: &str, paid: &str) -> Finding {
     let about = About::Installment {
         currency: "CNY".into(),
         as_of: day("2026-06-30"),
+        charges_interest: true,
     };
     let mut finding = Finding::new(kind, fact, about);
     finding.period_end = Some(q2().last);
@@ -58,6 +62,7 @@ fn previous_tier_rate() -> LikelyCause {
         expected_under_mistake: d("5000.00"),
         installment: 1,
         expected: d("11000.00"),
+        portion: None,
         mistake: Mistake::PreviousTierRate {
             reached: d("0.15"),
             lower: d("0.10"),
@@ -507,6 +512,7 @@ fn cause(code: CauseCode, amount: &str, expected: &str, mistake: Mistake) -> (St
         expected_under_mistake: d(amount),
         installment: 1,
         expected: d(expected),
+        portion: None,
         mistake,
     };
     (explanation(&cause, Lang::En), explanation(&cause, Lang::Zh))

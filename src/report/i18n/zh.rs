@@ -2,8 +2,9 @@
 
 use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
+use crate::domain::computation::CatchUp;
 use crate::domain::contract::PayoutKind;
-use crate::domain::contract::{Base, DateRange, InvoiceKind, TierMode};
+use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
 use crate::domain::finding::{Neighbour, Unread};
 use crate::domain::money::format_rate;
 use crate::domain::payout::PayoutField;
@@ -13,6 +14,15 @@ use rust_decimal::Decimal;
 
 /// The Chinese table.
 pub struct Chinese;
+
+impl Chinese {
+    /// `，滞纳金 2,100.00 元`; nothing when the contract has no late-interest rate.
+    fn interest_clause(&self, facts: &InstallmentFacts<'_>) -> String {
+        facts.interest.map_or(String::new(), |interest| {
+            format!("，滞纳金 {}", self.money(interest, facts.currency))
+        })
+    }
+}
 
 /// `合同 C1 2025-Q2 期第 1 期返点`.
 fn installment(facts: &InstallmentFacts<'_>) -> String {
@@ -27,6 +37,35 @@ fn installment(facts: &InstallmentFacts<'_>) -> String {
 /// `2025-07-30 到期`, `尚未到期`.
 fn due(due_on: Option<NaiveDate>) -> String {
     due_on.map_or_else(|| "尚未到期".to_string(), |day| format!("{day} 到期"))
+}
+
+/// `第1期次`, and which part of the period's rebate it is when it is not the whole:
+/// `第1期次（本期返点的40%）`.
+fn cause_installment(cause: &CauseFacts) -> String {
+    match cause.portion {
+        None => format!("第{}期次", cause.installment),
+        Some(portion) => format!("第{}期次（{}）", cause.installment, portion_words(portion)),
+    }
+}
+
+/// Which part of its period's rebate an installment is.
+fn portion_words(portion: Portion) -> String {
+    match portion {
+        Portion::Percent(fraction) => format!("本期返点的{}", format_rate(fraction)),
+        Portion::Points(_) => format!("本期加权基数的{portion}，以本期返点余额为限"),
+        Portion::Rest => "本期返点扣除前几期次后的余额".into(),
+    }
+}
+
+/// The installment's share of a rebate, after `所得返点中的`: `40%`.
+fn share_of(number: u32, portion: Portion) -> String {
+    match portion {
+        Portion::Percent(fraction) => format_rate(fraction),
+        Portion::Points(_) => {
+            format!("第{number}期次可得的余额（以本期加权基数的{portion}为限）")
+        }
+        Portion::Rest => "扣除前几期次后的余额".into(),
+    }
 }
 
 /// A base in words.
@@ -85,20 +124,20 @@ impl Sentences for Chinese {
     fn unpaid(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{}应付 {}（{}），截至 {} 未收到：逾期 {} 天，滞纳金 {}。",
+            "{}应付 {}（{}），截至 {} 未收到：逾期 {} 天{}。",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
             facts.as_of,
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
     fn underpaid(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{}应付 {}（{}），截至 {} 只收到 {}，少付 {}：逾期 {} 天，滞纳金 {}。",
+            "{}应付 {}（{}），截至 {} 只收到 {}，少付 {}：逾期 {} 天{}。",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
@@ -106,20 +145,20 @@ impl Sentences for Chinese {
             money(facts.paid),
             money(-facts.difference),
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
     fn late(&self, facts: &InstallmentFacts<'_>) -> String {
         let money = |amount| self.money(amount, facts.currency);
         format!(
-            "{}应付 {}（{}），直到 {} 才付清，迟付 {} 天，滞纳金 {}。",
+            "{}应付 {}（{}），直到 {} 才付清，迟付 {} 天{}。",
             installment(facts),
             money(facts.expected),
             due(facts.due_on),
             facts.completed_on.map_or("?".into(), |day| day.to_string()),
             facts.days_late,
-            money(facts.interest)
+            self.interest_clause(facts)
         )
     }
 
@@ -456,10 +495,10 @@ impl Sentences for Chinese {
         volume: Decimal,
     ) -> String {
         format!(
-            "{}为按上一档比例{}计算的第{}期次金额；阶梯量{}已达到{}档，应为{}。",
+            "{}为按上一档比例{}计算的{}金额；阶梯量{}已达到{}档，应为{}。",
             grouped(cause.amount),
             format_rate(lower),
-            cause.installment,
+            cause_installment(cause),
             grouped(volume),
             format_rate(reached),
             grouped(cause.expected)
@@ -475,10 +514,18 @@ impl Sentences for Chinese {
         volume: Decimal,
     ) -> String {
         let rate = format_rate(rate);
+        // The amount is the installment's share of that rebate when it is not the whole.
+        let what = match cause.portion {
+            None => format!("本期加权基数{}乘以已达到的比例{rate}", grouped(period_base)),
+            Some(portion) => format!(
+                "本期加权基数{}乘以已达到的比例{rate}所得返点中的{}",
+                grouped(period_base),
+                share_of(cause.installment, portion)
+            ),
+        };
         format!(
-            "{}为本期加权基数{}乘以已达到的比例{rate}，未做全额累进的追溯补差：{}至{}的阶梯量{}应全部按{rate}重算，第{}期次应为{}。",
+            "{}为{what}，未做全额累进的追溯补差：{}至{}的阶梯量{}应全部按{rate}重算，第{}期次应为{}。",
             grouped(cause.amount),
-            grouped(period_base),
             scope.first,
             scope.last,
             grouped(volume),
@@ -495,19 +542,19 @@ impl Sentences for Chinese {
             TierMode::Marginal => (retroactive, marginal),
         };
         format!(
-            "{}为按{used}计算的第{}期次金额；合同约定{right}，应为{}。",
+            "{}为按{used}计算的{}金额；合同约定{right}，应为{}。",
             grouped(cause.amount),
-            cause.installment,
+            cause_installment(cause),
             grouped(cause.expected)
         )
     }
 
     fn other_base(&self, cause: &CauseFacts, used: Base, contract: Base, bases: Bases) -> String {
         format!(
-            "{}为按{}计算的第{}期次金额（本期加权基数{}）；合同约定的返点基数为{}（加权基数{}），应为{}。",
+            "{}为按{}计算的{}金额（本期加权基数{}）；合同约定的返点基数为{}（加权基数{}），应为{}。",
             grouped(cause.amount),
             base_words(used),
-            cause.installment,
+            cause_installment(cause),
             grouped(bases.mistaken),
             base_words(contract),
             grouped(bases.period),
@@ -523,10 +570,10 @@ impl Sentences for Chinese {
         bases: Bases,
     ) -> String {
         format!(
-            "{}为忽略产品{product}的系数{}（按1计）后的第{}期次金额（本期加权基数{}，应为{}）；按系数计算应为{}。",
+            "{}为忽略产品{product}的系数{}（按1计）后的{}金额（本期加权基数{}，应为{}）；按系数计算应为{}。",
             grouped(cause.amount),
             coefficient.normalize(),
-            cause.installment,
+            cause_installment(cause),
             grouped(bases.mistaken),
             grouped(bases.period),
             grouped(cause.expected)
@@ -535,9 +582,9 @@ impl Sentences for Chinese {
 
     fn coefficients_ignored(&self, cause: &CauseFacts, products: &str, bases: Bases) -> String {
         format!(
-            "{}为忽略全部产品系数（{products}，均按1计）后的第{}期次金额（本期加权基数{}，应为{}）；按系数计算应为{}。",
+            "{}为忽略全部产品系数（{products}，均按1计）后的{}金额（本期加权基数{}，应为{}）；按系数计算应为{}。",
             grouped(cause.amount),
-            cause.installment,
+            cause_installment(cause),
             grouped(bases.mistaken),
             grouped(bases.period),
             grouped(cause.expected)
@@ -552,10 +599,10 @@ impl Sentences for Chinese {
         bases: Bases,
     ) -> String {
         format!(
-            "{}为将产品{product}排除在返点基数之外（系数{}按0计）后的第{}期次金额（本期加权基数{}，应为{}）；计入后应为{}。",
+            "{}为将产品{product}排除在返点基数之外（系数{}按0计）后的{}金额（本期加权基数{}，应为{}）；计入后应为{}。",
             grouped(cause.amount),
             coefficient.normalize(),
-            cause.installment,
+            cause_installment(cause),
             grouped(bases.mistaken),
             grouped(bases.period),
             grouped(cause.expected)
@@ -567,12 +614,65 @@ impl Sentences for Chinese {
             Neighbour::Previous => "上一",
             Neighbour::Next => "下一",
         };
-        let n = cause.installment;
         format!(
-            "{}等于{which}结算期（{}至{}）第{n}期次的应返金额：该笔返点按错误的期间计算或入账；本期第{n}期次应为{}。",
+            "{}等于{which}结算期（{}至{}）{}的应返金额：该笔返点按错误的期间计算或入账；本期第{}期次应为{}。",
             grouped(cause.amount),
             period.first,
             period.last,
+            cause_installment(cause),
+            cause.installment,
+            grouped(cause.expected)
+        )
+    }
+
+    fn next_tier_rate(
+        &self,
+        cause: &CauseFacts,
+        reached: Decimal,
+        higher: Decimal,
+        threshold: Decimal,
+        volume: Decimal,
+    ) -> String {
+        format!(
+            "{}为按下一档比例{}计算的{}金额；阶梯量{}尚未达到该档下限{}，按已达到的{}档应为{}。",
+            grouped(cause.amount),
+            format_rate(higher),
+            cause_installment(cause),
+            grouped(volume),
+            grouped(threshold),
+            format_rate(reached),
+            grouped(cause.expected)
+        )
+    }
+
+    fn catch_up_paid_twice(
+        &self,
+        cause: &CauseFacts,
+        period_rebate: Decimal,
+        catch_up: &CatchUp,
+    ) -> String {
+        format!(
+            "{}为将本期全额累进的追溯补差{}（之前的阶梯量{}由{}重算为{}）再次计入本期返点{}后的{}金额；本期返点已含该补差，第{}期次应为{}。",
+            grouped(cause.amount),
+            grouped(catch_up.amount),
+            grouped(catch_up.earlier_weighted_base),
+            format_rate(catch_up.rate_before),
+            format_rate(catch_up.rate_after),
+            grouped(period_rebate),
+            cause_installment(cause),
+            cause.installment,
+            grouped(cause.expected)
+        )
+    }
+
+    fn cap_ignored(&self, cause: &CauseFacts, cap: Decimal, scope: DateRange) -> String {
+        format!(
+            "{}为未按{}至{}的封顶{}计算的{}金额；按封顶计算应为{}。",
+            grouped(cause.amount),
+            scope.first,
+            scope.last,
+            grouped(cap),
+            cause_installment(cause),
             grouped(cause.expected)
         )
     }

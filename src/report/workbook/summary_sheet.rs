@@ -13,9 +13,11 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 /// Summary column widths: the item/value block, the per-contract and the inputs table
 /// share them.
-const SUMMARY_WIDTHS: [f64; 9] = [40.0, 36.0, 24.0, 16.0, 16.0, 16.0, 16.0, 16.0, 10.0];
+const SUMMARY_WIDTHS: [f64; 14] = [
+    40.0, 36.0, 24.0, 16.0, 16.0, 16.0, 16.0, 16.0, 16.0, 16.0, 16.0, 16.0, 10.0, 10.0,
+];
 
-const PER_CONTRACT_COLUMNS: [&str; 9] = [
+const PER_CONTRACT_COLUMNS: [&str; 14] = [
     "contract_id",
     "customer",
     "agent",
@@ -24,6 +26,11 @@ const PER_CONTRACT_COLUMNS: [&str; 9] = [
     "due",
     "paid",
     "shortfall",
+    "paid_against_due",
+    "not_yet_due",
+    "conditional",
+    "excess",
+    "currency",
     "findings",
 ];
 
@@ -61,6 +68,29 @@ impl Writer {
                 )),
             ],
             vec![text("contracts"), count(totals.contracts)],
+        ];
+        // The headline, per currency when there are several (the currency in `value`).
+        for (currency, headline) in totals.headlines() {
+            let value = || currency.map_or(Value::Empty, text);
+            let mut line = |item: &str, amount: &str| {
+                lines.push(vec![text(item), value(), money_text(amount)]);
+            };
+            line("due by now (past the deadline)", &headline.due_by_now);
+            line("paid against it", &headline.paid_against_due);
+            line("shortfall (unpaid and underpaid)", &headline.shortfall);
+            if headline.charges_interest {
+                line("late interest", &headline.interest);
+            }
+            line("not yet due", &headline.not_yet_due);
+            line("paid early against it", &headline.paid_not_yet_due);
+            line(
+                "due only after a renewal not yet made",
+                &headline.conditional,
+            );
+            line("paid against that", &headline.paid_conditional);
+            line("paid beyond the installments", &headline.excess);
+        }
+        lines.extend([
             vec![
                 text("installments expected"),
                 count(totals.installments),
@@ -72,22 +102,12 @@ impl Writer {
                 money_text(&totals.paid),
             ],
             vec![
-                text("shortfall (unpaid and underpaid)"),
-                Value::Empty,
-                money_text(&totals.shortfall),
-            ],
-            vec![
-                text("late interest"),
-                Value::Empty,
-                money_text(&totals.interest),
-            ],
-            vec![
                 text("payouts read"),
                 count(audit.payouts.len()),
                 Value::Money(payout_sum),
             ],
             vec![text("findings"), count(totals.findings)],
-        ];
+        ]);
         if let Some(changes) = &audit.changes {
             let counts = changes.counts(&audit.findings);
             lines.extend([
@@ -145,6 +165,11 @@ impl Writer {
                 money_text(&contract.due),
                 money_text(&contract.paid),
                 money_text(&contract.shortfall),
+                money_text(&contract.paid_against_due),
+                money_text(&contract.not_yet_due),
+                money_text(&contract.conditional),
+                money_text(&contract.excess),
+                text(contract.currency.as_str()),
                 count(contract.findings),
             ];
             self.cells(&mut sheet, row, &cells)?;

@@ -340,11 +340,20 @@ fn is_at(finding: &Value, at: &str) -> bool {
 
 /// One line about a finding, for the table.
 pub fn brief(finding: &Value) -> String {
+    let mut at = place(finding);
+    if at.is_empty() {
+        // An installment's finding has no cell: its contract, period and number.
+        at = format!(
+            "{} {} #{}",
+            finding["contract_id"].as_str().unwrap_or("?"),
+            finding["period_start"].as_str().unwrap_or("?"),
+            finding["installment"]
+        );
+    }
     format!(
-        "{}/{} at {}",
+        "{}/{} at {at}",
         finding["type"].as_str().unwrap_or("?"),
         finding["reason"].as_str().unwrap_or("-"),
-        place(finding)
     )
 }
 
@@ -464,11 +473,14 @@ pub fn check(before: &Value, mutation: &Mutation, run: &Run) -> Result<(), Strin
         (Outcome::Stops { .. }, ..) => Err("the run did not stop with exit 2".into()),
         (Outcome::Warns { amounts, .. }, Some(0 | 1), Some(json)) => {
             let new = new_findings(before, json);
-            if !new
-                .iter()
-                .any(|finding| is_the_warning(&mutation.expect, finding, true))
-            {
+            let found = |with_cause| {
+                new.iter()
+                    .any(|finding| is_the_warning(&mutation.expect, finding, with_cause))
+            };
+            if !found(false) {
                 Err("no such new finding".into())
+            } else if !found(true) {
+                Err("the finding lists no likely cause".into())
             } else if *amounts == Amounts::Same && !changed(before, json).is_empty() {
                 Err("the warning is there, but amounts changed".into())
             } else {

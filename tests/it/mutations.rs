@@ -8,6 +8,14 @@
 //! `rejected_row` finding (`totals_mismatch`) with the difference; `tencent-2025.csv` has
 //! none, so there the control totals (`controls.billing` in findings.json) carry the
 //! signal, to the cent.
+//!
+//! Issue 13's mistakes typed by hand into the contract workbook, the payout ledger and the
+//! bills, each with the outcome it must have, are the table in `mutations/typos.rs`
+//! (edits in `book.rs`, runner in `harness.rs`).
+
+mod book;
+mod harness;
+mod typos;
 
 use rust_decimal::Decimal;
 use serde_json::Value;

@@ -39,6 +39,9 @@ pub enum PayoutField {
     InvoiceType,
     /// `invoice_issuer` (开票方税号).
     InvoiceIssuer,
+    /// `invoice_no` (发票号码) typed as a number too long for a spreadsheet: its last
+    /// digits are lost, so it is shown but not matched against other payouts'.
+    InvoiceNumber,
 }
 
 impl PayoutField {
@@ -51,6 +54,7 @@ impl PayoutField {
             PayoutField::InvoiceTaxRate => "invoice_tax_rate",
             PayoutField::InvoiceType => "invoice_type",
             PayoutField::InvoiceIssuer => "invoice_issuer",
+            PayoutField::InvoiceNumber => "invoice_no",
         }
     }
 }

@@ -332,6 +332,7 @@ fn spec_of(field: PayoutField) -> usize {
         PayoutField::InvoiceTaxRate => column::INVOICE_TAX_RATE,
         PayoutField::InvoiceType => column::INVOICE_TYPE,
         PayoutField::InvoiceIssuer => column::INVOICE_ISSUER,
+        PayoutField::InvoiceNumber => column::INVOICE_NO,
     }
 }
 
@@ -469,6 +470,15 @@ fn parse_payout(
             .ok_or_else(|| format!("expected an invoice type: {INVOICE_TYPES}; found `{word}`"))
     });
     let issuer = optionals.read(PayoutField::InvoiceIssuer, |cell| Ok(cell.to_text()));
+    // A 20-digit number (全电发票) typed into a number cell keeps 15 digits: the number is
+    // still shown, and the cell reported so it is not matched against other invoices.
+    optionals.read(PayoutField::InvoiceNumber, |cell| match cell {
+        Cell::Number(number) if number.abs() >= 1e15 => Err(format!(
+            "the invoice number {} is a number of more than 15 digits, so the spreadsheet has already lost its last digits; store invoice numbers as text",
+            cell.to_text()
+        )),
+        _ => Ok(()),
+    });
     let unread = optionals.unread;
     let invoice = Invoice {
         number: text(c::INVOICE_NO),

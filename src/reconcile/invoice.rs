@@ -174,7 +174,10 @@ pub fn check(
         check_date(&mut review, payout, number, expected_date, window_days);
     }
 
-    check_duplicate(&mut review, number, others_with_same_number);
+    // A number whose last digits are lost could equal another invoice's by accident.
+    if payout.unread(PayoutField::InvoiceNumber).is_none() {
+        check_duplicate(&mut review, number, others_with_same_number);
+    }
     review
 }
 
@@ -401,7 +404,9 @@ pub fn payout_findings(
     }
     unread.retain(|cell| !review.unread_checked.contains(&cell.field));
     for cell in unread {
-        let outcome = if kind != PayoutKind::Cash {
+        let outcome = if cell.field == PayoutField::InvoiceNumber {
+            Unread::NumberNotMatched
+        } else if kind != PayoutKind::Cash {
             Unread::NotCash { kind }
         } else if contract.invoice == InvoiceKind::None {
             Unread::NoInvoiceRequired {

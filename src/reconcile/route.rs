@@ -5,7 +5,7 @@
 
 use crate::domain::contract::Contract;
 use crate::domain::finding::{About, Fact, Finding, FindingType, Reason};
-use crate::domain::payout::Payout;
+use crate::domain::payout::{Payout, PayoutField};
 use std::collections::HashMap;
 
 /// Payouts sorted to their contracts.
@@ -31,7 +31,10 @@ pub fn route<'p>(contracts: &[&Contract], payouts: &'p [Payout]) -> Routed<'p> {
         ..Routed::default()
     };
     for payout in payouts {
-        if let Some(number) = &payout.invoice.number {
+        // A number with lost digits is matched to no other payout's (see `invoice`).
+        if let Some(number) = &payout.invoice.number
+            && payout.unread(PayoutField::InvoiceNumber).is_none()
+        {
             routed
                 .invoice_numbers
                 .entry(number.clone())

@@ -204,6 +204,9 @@ pub enum Unread {
     },
     /// A payout matched to no contract (unknown contract, another currency).
     NoContract,
+    /// An invoice number whose last digits a spreadsheet lost: the invoice is checked,
+    /// but not whether another payout carries it too.
+    NumberNotMatched,
 }
 
 /// What is wrong with a cash payout's invoice: one variant per reason, with what the

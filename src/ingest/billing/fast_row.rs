@@ -172,7 +172,9 @@ impl<'r> FastRow<'r> {
         let optional = |field: BillingField| Self::optional(format, slots, fields, field);
         let amount = |field: BillingField| Self::amount(format, slots, fields, field);
         let account_id = optional(BillingField::AccountId)??;
-        if is_totals_word(account_id) {
+        // Both left to the row reader: a totals row, and an id Excel turned into
+        // `1.00012E+11`, which it rejects.
+        if is_totals_word(account_id) || super::row::in_scientific_notation(account_id) {
             return None;
         }
         let date = match slots.first(BillingField::Date) {

@@ -133,6 +133,15 @@ impl<'c> Row<'c> {
                 ),
             });
         }
+        if in_scientific_notation(&account_id) {
+            return Err(Failure {
+                field: BillingField::AccountId,
+                column: Row::column(columns, BillingField::AccountId),
+                message: format!(
+                    "expected a billing account id, found `{account_id}`: a long number as Excel shows it in scientific notation, its last digits lost; export the bill again without opening and saving it in Excel, or format the column as text"
+                ),
+            });
+        }
         // A period start written in another zone than the bill's (FOCUS in UTC for a
         // China-time month) says by how much the row's charge time must move too.
         let (month, shift) = match (
@@ -254,4 +263,18 @@ pub(super) fn normalise_zero(mut amount: Decimal) -> Decimal {
         amount.set_sign_positive(true);
     }
     amount
+}
+
+/// Whether an account id is a number in scientific notation (`1.00012E+11`): what Excel
+/// shows for a long number and writes back to a CSV saved from it, the digits beyond the
+/// sixth gone. Read as an id it would match no contract and the row's spend would vanish.
+pub(super) fn in_scientific_notation(text: &str) -> bool {
+    let Some((mantissa, exponent)) = text.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    [whole, fraction, exponent]
+        .iter()
+        .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()))
 }

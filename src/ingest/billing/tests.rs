@@ -83,6 +83,10 @@ fn generic_rows_become_lines_and_bad_rows_are_rejected_with_their_column() {
     reader.row(3, &texts(&["", "", "", "", "", ""]));
     reader.row(4, &texts(&["A1", "2025-13", "ECS", "", "10", "CNY"]));
     reader.row(5, &texts(&["A1", "2025-03", "ECS", "", "12,34.5x", "CNY"]));
+    reader.row(
+        6,
+        &texts(&["1.00012E+11", "2025-03", "ECS", "", "7", "CNY"]),
+    );
     reader.into_sink();
     assert_eq!(
         recorder.tables,
@@ -96,7 +100,7 @@ fn generic_rows_become_lines_and_bad_rows_are_rejected_with_their_column() {
     assert_eq!(line.net_amount, Decimal::new(123_450, 2));
     assert_eq!(line.currency, "CNY");
     assert_eq!(recorder.blank, vec![3]);
-    assert_eq!(recorder.rejected.len(), 2);
+    assert_eq!(recorder.rejected.len(), 3);
     assert_eq!(recorder.rejected[0].0, "bill.csv:4:billing_month");
     assert_eq!(
         recorder.rejected[0].2,
@@ -109,6 +113,27 @@ fn generic_rows_become_lines_and_bad_rows_are_rejected_with_their_column() {
         "{}",
         recorder.rejected[1].1
     );
+    assert_eq!(recorder.rejected[2].0, "bill.csv:6:account_id");
+    assert!(recorder.rejected[2].1.contains("`1.00012E+11`"));
+    assert_eq!(recorder.rejected[2].2, Some(Decimal::from(7)));
+}
+
+#[test]
+fn account_ids_in_scientific_notation_are_told_from_real_ids() {
+    for shown in ["1.00012E+11", "1.00012e+11", "1E+11", "1.2E11"] {
+        assert!(row::in_scientific_notation(shown), "{shown}");
+    }
+    for id in [
+        "100012345678",
+        "E+11",
+        "1.E+11",
+        "1.2E+",
+        "sub-1E+5",
+        "1e5-ab",
+        "a1.2E+11",
+    ] {
+        assert!(!row::in_scientific_notation(id), "{id}");
+    }
 }
 
 #[test]

@@ -111,8 +111,12 @@ impl Builder<'_> {
                     cells,
                     location: sheet.location.at_row(*number),
                 };
-                let Some(id) = self.known_contract(&row, &ids_seen, contracts_read) else {
-                    continue;
+                let id = match self.known_contract(&row, &ids_seen, contracts_read) {
+                    Ok(id) => id,
+                    Err(meant) => {
+                        tier_rows_failed.extend(meant);
+                        continue;
+                    }
                 };
                 let from = self.parse(&row, 1, value::parse_money);
                 let to = self.parse_optional(&row, 2, value::parse_money);
@@ -140,7 +144,7 @@ impl Builder<'_> {
                     cells,
                     location: sheet.location.at_row(*number),
                 };
-                let Some(id) = self.known_contract(&row, &ids_seen, contracts_read) else {
+                let Ok(id) = self.known_contract(&row, &ids_seen, contracts_read) else {
                     continue;
                 };
                 let Some(product) = row.text(1) else {
@@ -197,8 +201,12 @@ impl Builder<'_> {
                     cells,
                     location: sheet.location.at_row(*number),
                 };
-                let Some(id) = self.known_contract(&row, &ids_seen, contracts_read) else {
-                    continue;
+                let id = match self.known_contract(&row, &ids_seen, contracts_read) {
+                    Ok(id) => id,
+                    Err(meant) => {
+                        schedule_rows_failed.extend(meant);
+                        continue;
+                    }
                 };
                 let installment = self.installment_number(&row);
                 let trigger = self.word(

@@ -11,7 +11,7 @@ use super::error::ContractError;
 use super::header::read_header;
 use super::sheets::{Sheet, SheetRow};
 use crate::domain::location::Location;
-use crate::domain::words::did_you_mean;
+use crate::domain::words::{closest, did_you_mean, same_word};
 use crate::ingest::cell::Cell;
 use crate::ingest::header::{ColumnMap, ColumnSpec};
 use crate::ingest::value::ValueError;
@@ -74,6 +74,17 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether an empty cell is one already reported — a formula without a value reads as
+    /// empty — and so fails its row rather than read as left blank (`to` empty is "no
+    /// limit", an empty optional word its default).
+    fn empty_reported(&mut self, row: &RowContext<'_>, spec: usize) -> bool {
+        let reported = self.reported.contains(&row.at(spec));
+        if reported {
+            self.failures += 1;
+        }
+        reported
+    }
+
     /// Reads an optional cell: empty is `Ok(None)`.
     pub(super) fn parse_optional<T>(
         &mut self,
@@ -82,7 +93,7 @@ impl Builder<'_> {
         parse: impl Fn(&Cell) -> Result<T, ValueError>,
     ) -> Option<Option<T>> {
         if row.cell(spec).is_empty() {
-            return Some(None);
+            return (!self.empty_reported(row, spec)).then_some(None);
         }
         self.parse(row, spec, parse).map(Some)
     }
@@ -99,6 +110,9 @@ impl Builder<'_> {
         default: Option<T>,
     ) -> Option<T> {
         let Some(text) = row.text(spec) else {
+            if self.empty_reported(row, spec) {
+                return None;
+            }
             if default.is_none() {
                 self.error(
                     row.at(spec),
@@ -181,25 +195,44 @@ impl Builder<'_> {
         Some((map, data))
     }
 
+    /// The contract id of a row of the tiers, products or schedule sheet, when it names a
+    /// contract of the `contracts` sheet. `Err` carries the contract it most likely meant
+    /// (`ali-2024-001` for `ALI-2024-001`), whose table is then incomplete and is not
+    /// checked as well: one error for the one cause.
     pub(super) fn known_contract(
         &mut self,
         row: &RowContext<'_>,
         ids: &HashSet<String>,
         contracts_read: bool,
-    ) -> Option<String> {
+    ) -> Result<String, Option<String>> {
         let Some(id) = row.text(0) else {
             self.error(row.at(0), "expected a contract id, found (empty)");
-            return None;
+            return Err(None);
         };
         // When the `contracts` sheet could not be read (reported), no id is known: its
         // rows are not each "not in the `contracts` sheet" as well.
         if contracts_read && !ids.contains(&id) {
+            let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            // The same id but for case, width or spaces is the one meant; else the nearest.
+            let near = match known.iter().find(|known| same_word(known, &id)) {
+                Some(same) => vec![*same],
+                None => closest(&id, known.iter().copied()),
+            };
             self.error(
                 row.at(0),
-                format!("contract `{id}` is not in the `contracts` sheet"),
+                format!(
+                    "contract `{id}` is not in the `contracts` sheet{}",
+                    did_you_mean(&near)
+                ),
             );
-            return None;
+            // Only a contract meant beyond doubt has its table left unchecked.
+            let meant = match near.as_slice() {
+                [meant] => Some((*meant).to_string()),
+                _ => None,
+            };
+            return Err(meant);
         }
-        Some(id)
+        Ok(id)
     }
 }

@@ -14,6 +14,10 @@ use crate::ingest::value;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
 
+/// The highest daily late-payment rate read as meant: 1% a day (3,650% a year). Penalty
+/// clauses run from 万分之三 to 千分之五 a day.
+const MAX_DAILY_INTEREST: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+
 impl Builder<'_> {
     pub(super) fn contract(&mut self, row: &RowContext<'_>, id: String) -> Option<Contract> {
         use column as c;
@@ -74,7 +78,7 @@ impl Builder<'_> {
         let accounts: Vec<String> = {
             let text = row.cell(c::ACCOUNTS).to_text();
             let mut seen = HashSet::new();
-            text.split([',', ';', '，', '；', '\n', '\r'])
+            text.split([',', ';', '，', '；', '、', '\n', '\r'])
                 .map(str::trim)
                 .filter(|account| !account.is_empty() && seen.insert(account.to_string()))
                 .map(str::to_string)
@@ -83,7 +87,7 @@ impl Builder<'_> {
         if accounts.is_empty() {
             self.error(
                 row.at(c::ACCOUNTS),
-                "expected one or more billing account ids separated by `,` or `;`, found (empty)",
+                "expected one or more billing account ids separated by `,`, `;` or `、`, found (empty)",
             );
         }
         let start = self.parse(row, c::START, value::parse_date);
@@ -207,6 +211,21 @@ impl Builder<'_> {
         let tax_rate = self.parse_optional(row, c::TAX_RATE, |cell| value::parse_rate(cell, false));
         let late_interest =
             self.parse_optional(row, c::LATE_INTEREST, |cell| value::parse_rate(cell, false));
+        // A daily rate: `0.05` typed for 0.05% would be 5% a day and accuse the agent of
+        // interest a hundred times too high. No contract charges above 1% a day.
+        if let Some(Some(rate)) = late_interest
+            && rate > MAX_DAILY_INTEREST
+        {
+            self.error(
+                row.at(c::LATE_INTEREST),
+                format!(
+                    "expected a daily late-payment rate of at most 1% (万分之五 is `0.05%`), found `{}`, which is {}% a day; write the rate with its % sign, e.g. `{}%`",
+                    row.cell(c::LATE_INTEREST).to_text(),
+                    (rate * Decimal::ONE_HUNDRED).normalize(),
+                    rate.normalize(),
+                ),
+            );
+        }
         if self.failures > failures_before {
             return None;
         }

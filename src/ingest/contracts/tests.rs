@@ -208,7 +208,7 @@ fn a_misspelt_required_header_is_one_error_and_the_other_sheets_keep_their_ids()
     );
     assert!(
         messages[1]
-            .ends_with("tiers.csv:4:contract_id: contract `C3` is not in the `contracts` sheet"),
+            .contains("tiers.csv:4:contract_id: contract `C3` is not in the `contracts` sheet"),
         "{}",
         messages[1]
     );
@@ -456,4 +456,46 @@ fn a_merged_due_days_is_read_for_every_row_it_covers() {
         .map(|contract| contract.due_days)
         .collect();
     assert_eq!(due, [45, 45]);
+}
+
+#[test]
+fn a_tier_row_naming_a_contract_in_lower_case_is_one_error_not_also_a_broken_table() {
+    let contracts = "contract_id,accounts,start,end,tier_basis,tier_mode,settlement\n\
+         CX-1,A1,2025-01-01,2025-12-31,period,retroactive,monthly\n";
+    let tiers = "contract_id,from,to,rate\ncx-1,0,1000,10%\nCX-1,1000,,20%\n";
+    let errors = load_folder(&[("contracts.csv", contracts), ("tiers.csv", tiers)]).unwrap_err();
+    let messages = listed(&errors);
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].ends_with(
+            "tiers.csv:2:contract_id: contract `cx-1` is not in the `contracts` sheet; did you mean `CX-1`?"
+        ),
+        "{}",
+        messages[0]
+    );
+}
+
+#[test]
+fn accounts_split_on_the_enumeration_comma_and_a_daily_interest_of_five_percent_is_refused() {
+    let contracts = "contract_id,accounts,start,end,tier_basis,tier_mode,settlement,late_interest\n\
+         C1,A1、A2,2025-01-01,2025-12-31,period,retroactive,monthly,1%\n\
+         C2,A3,2025-01-01,2025-12-31,period,retroactive,monthly,0.0101\n";
+    let errors = load_folder(&[("contracts.csv", contracts), ("tiers.csv", TIERS)]).unwrap_err();
+    let messages = listed(&errors);
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].contains(
+            "contracts.csv:3:late_interest: expected a daily late-payment rate of at most 1%"
+        ),
+        "{}",
+        messages[0]
+    );
+    assert!(messages[0].contains("`0.0101%`"), "{}", messages[0]);
+    let fixed = contracts.replace("0.0101", "0.0101%");
+    let book = load_folder(&[("contracts.csv", &fixed), ("tiers.csv", TIERS)]).unwrap();
+    assert_eq!(book.contracts[0].accounts, ["A1", "A2"]);
+    assert_eq!(
+        book.contracts[0].late_interest,
+        rust_decimal::Decimal::new(1, 2)
+    );
 }

@@ -443,3 +443,42 @@ fn an_unread_kind_takes_the_contracts_kind_and_says_so() {
     let findings = payout_findings(&payout, &offsetting, TERMS, &[]);
     assert_eq!(findings.len(), 1);
 }
+
+#[test]
+fn an_invoice_number_with_lost_digits_is_checked_but_not_matched_to_another_payout() {
+    let payout = with_unread(
+        good_invoice(),
+        vec![unread(PayoutField::InvoiceNumber, "12345678901234567000")],
+    );
+    // Another payout carries the same (rounded) number: not a duplicate, a warning.
+    let findings = payout_findings(&payout, &strict_contract(), TERMS, &["P9"]);
+    assert_eq!(
+        summary(&findings),
+        [(
+            "rejected_row",
+            "unread_cell",
+            "warning",
+            "payouts.csv:5:invoice_no".to_string()
+        )]
+    );
+    assert!(matches!(
+        &findings[0].about,
+        About::UnreadCell {
+            outcome: Unread::NumberNotMatched,
+            ..
+        }
+    ));
+    // The invoice's other fields are still checked.
+    let wrong = Invoice {
+        amount: Some(d("10000")),
+        ..good_invoice()
+    };
+    let review = check(
+        &with_unread(wrong, payout.unread.clone()),
+        &strict_contract(),
+        d("0.01"),
+        30,
+        &["P9"],
+    );
+    assert_eq!(reasons(&review), ["amount"]);
+}

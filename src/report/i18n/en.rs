@@ -335,6 +335,7 @@ impl Sentences for English {
             PayoutField::InvoiceTaxRate => "VAT rate",
             PayoutField::InvoiceType => "type",
             PayoutField::InvoiceIssuer => "issuer",
+            PayoutField::InvoiceNumber => "number",
         }
         .to_string()
     }
@@ -372,6 +373,7 @@ impl Sentences for English {
             Unread::NoContract => {
                 "; it was matched to no contract, so no check needed the cell.".to_string()
             }
+            Unread::NumberNotMatched => "; its invoice is checked as usual, but not whether another payout carries the same invoice.".to_string(),
         };
         format!(
             "{place}: the cell was not read ({problem}); payout {payout} is kept and its amount counts{tail}"

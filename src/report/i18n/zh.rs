@@ -336,6 +336,7 @@ impl Sentences for Chinese {
             PayoutField::InvoiceTaxRate => "税率",
             PayoutField::InvoiceType => "发票类型",
             PayoutField::InvoiceIssuer => "开票方税号",
+            PayoutField::InvoiceNumber => "发票号码",
         }
         .to_string()
     }
@@ -384,6 +385,9 @@ impl Sentences for Chinese {
                 format!("；合同 {contract} 未约定可核对该单元格的内容。")
             }
             Unread::NoContract => "；该付款未匹配到任何合同，无需核对该单元格。".to_string(),
+            Unread::NumberNotMatched => {
+                "；其发票照常核对，但无法核对是否有其他付款使用同一张发票。".to_string()
+            }
         };
         format!("{place}：未读取该单元格（{problem}）；付款 {payout} 仍保留，金额照常计入{tail}")
     }

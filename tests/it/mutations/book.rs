@@ -3,7 +3,7 @@
 //! the byte edits of a billing CSV. One function per kind of edit.
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use rust_xlsxwriter::{Format, Formula, Workbook};
+use rust_xlsxwriter::{CalculationMode, Format, Formula, Workbook};
 use std::path::Path;
 
 /// One cell as a person typed it.
@@ -85,6 +85,19 @@ impl Book {
     /// their cached value or with none (an empty result), merged areas merged.
     pub fn write(&self, path: &Path) {
         let mut workbook = Workbook::new();
+        // rust_xlsxwriter marks a workbook to be calculated when opened
+        // (`fullCalcOnLoad`), which the auditor rightly takes as "values never
+        // calculated". A workbook whose formulas carry their values stands for one saved
+        // by Excel, which writes no such mark.
+        let cached = self
+            .sheets
+            .iter()
+            .flat_map(|sheet| &sheet.rows)
+            .flatten()
+            .any(|cell| matches!(cell, V::Formula(_, Some(_))));
+        if cached {
+            workbook.set_calculation_mode(CalculationMode::Manual);
+        }
         let date = Format::new().set_num_format("yyyy-mm-dd");
         for sheet in &self.sheets {
             let worksheet = workbook.add_worksheet();

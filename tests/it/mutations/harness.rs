@@ -420,11 +420,17 @@ pub fn describe(before: &Value, edit: &Edit, run: &Run) -> String {
     match (run.code, &run.json) {
         (Some(2), _) => {
             let lines = problems(&run.stderr, edit.file());
-            let first = lines.first().map_or_else(
-                || run.stderr.lines().next().unwrap_or("").trim(),
-                |line| line.trim(),
-            );
-            format!("exit 2 ({} problem line(s)): {first}", lines.len())
+            let shown = if lines.is_empty() {
+                run.stderr.lines().next().unwrap_or("").trim().to_string()
+            } else {
+                // Every line when there are several: "one problem" is what is checked.
+                lines
+                    .iter()
+                    .map(|line| line.trim())
+                    .collect::<Vec<_>>()
+                    .join("\n          ")
+            };
+            format!("exit 2 ({} problem line(s)): {shown}", lines.len())
         }
         (Some(0 | 1), Some(json)) => {
             let changed = changed(before, json);

@@ -88,7 +88,7 @@ fn mutations() -> Vec<Mutation> {
           Payouts(|b| b.set("payouts", "J14", text("待开"))),
           warns(
               "mis_invoiced",
-              Some("late_invoice"),
+              Some("invoice_date"),
               "payouts.xlsx:payouts:14",
               &["RB-0013", "待开"],
           )),
@@ -277,6 +277,15 @@ fn mutations() -> Vec<Mutation> {
         m("late_interest `万分之五`",
           Contracts(|b| b.set("contracts", "U2", text("万分之五"))),
           Unchanged),
+        m("late_interest `0.05` for 0.05% a day (5% a day as typed)",
+          Contracts(|b| b.set("contracts", "U2", text("0.05"))),
+          Stops { cell: "contracts.xlsx:contracts:2:late_interest", says: &["0.05", "0.05%"] }),
+        m("late_interest the number 0.05 for 0.05% a day",
+          Contracts(|b| b.set("contracts", "U2", V::Num(0.05))),
+          Stops { cell: "contracts.xlsx:contracts:2:late_interest", says: &["0.05", "0.05%"] }),
+        m("invoice_no a 20-digit number in a number cell (RB-0001)",
+          Payouts(|b| b.set("payouts", "I2", V::Num(12_345_678_901_234_567_890.0))),
+          warns("rejected_row", Some("unread_cell"), "payouts.xlsx:payouts:2", &["RB-0001", "15 digits"])),
         m("currency `RMB` and `人民币`",
           Contracts(|b| {
               b.set("contracts", "J2", text("RMB"));

@@ -284,6 +284,11 @@ fn an_unreadable_invoice_cell_is_the_finding_of_the_check_it_stands_in_for() {
             ),
         ]
     );
+    // Each names its payout and its contract (the contract is part of the finding's id).
+    for finding in &findings {
+        assert_eq!(finding.payout_id.as_deref(), Some("P1"));
+        assert_eq!(finding.contract_id.as_deref(), Some("C1"));
+    }
     let About::Invoice { issue, .. } = &findings[1].about else {
         panic!("{:?}", findings[1].about);
     };

@@ -3,8 +3,8 @@
 //! contracts and unknown products. Built from what ingest and attribution recorded.
 
 use crate::attribute::{BillingTotals, ContractPlan};
-use crate::domain::contract::DateRange;
 use crate::domain::contract::Contract;
+use crate::domain::contract::DateRange;
 use crate::domain::controls::Tally;
 use crate::domain::finding::{About, Fact, Finding, FindingType, Reason, Severity};
 use crate::domain::location::Location;
@@ -352,7 +352,11 @@ mod tests {
             (&[], Severity::Info, None),
             (&[("ecs", "1")], Severity::Info, None),
             (&[("rds", "0.5")], Severity::Warning, Some("rds 0.5")),
-            (&[("ecs", "1"), ("slb", "0")], Severity::Warning, Some("slb 0")),
+            (
+                &[("ecs", "1"), ("slb", "0")],
+                Severity::Warning,
+                Some("slb 0"),
+            ),
             (
                 &[("ecs", "1.2"), ("oss", "1"), ("rds", "0.50")],
                 Severity::Warning,
@@ -385,7 +389,10 @@ mod tests {
             assert_eq!(fact("coefficient"), Some("1"), "{rows:?}");
             assert_eq!(fact("product"), Some("Quantum Annealer"));
             assert_eq!(fact("weighted_products"), weighted, "{rows:?}");
-            let About::UnknownProduct { weighted: listed, .. } = &finding.about else {
+            let About::UnknownProduct {
+                weighted: listed, ..
+            } = &finding.about
+            else {
                 panic!("{:?}", finding.about);
             };
             assert_eq!(listed.is_empty(), weighted.is_none(), "{rows:?}");

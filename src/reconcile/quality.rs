@@ -348,7 +348,9 @@ mod tests {
         use crate::domain::contract::Settlement;
         use crate::domain::settlement::tests::contract;
         use crate::domain::test_support::d;
-        let table: [(&[(&str, &str)], Severity, Option<&str>); 5] = [
+        // (products rows, severity, weighted_products fact)
+        type Row<'a> = (&'a [(&'a str, &'a str)], Severity, Option<&'a str>);
+        let table: [Row<'_>; 5] = [
             (&[], Severity::Info, None),
             (&[("ecs", "1")], Severity::Info, None),
             (&[("rds", "0.5")], Severity::Warning, Some("rds 0.5")),

@@ -3,8 +3,10 @@
 //! contracts and unknown products. Built from what ingest and attribution recorded.
 
 use crate::attribute::{BillingTotals, ContractPlan};
+use crate::domain::contract::Contract;
 use crate::domain::contract::DateRange;
-use crate::domain::finding::{About, Fact, Finding, FindingType, Reason};
+use crate::domain::controls::Tally;
+use crate::domain::finding::{About, Fact, Finding, FindingType, Reason, Severity};
 use crate::domain::location::Location;
 use crate::domain::money::format_money;
 use crate::ingest::table::{FileDigest, TableError};
@@ -272,37 +274,135 @@ pub fn billing_findings(totals: &BillingTotals, plans: &[ContractPlan]) -> Vec<F
         findings.push(finding);
     }
     for ((contract, product), tally) in &totals.unknown_products {
-        let contract = &plans[*contract].contract;
-        let subject = format!("product {product}");
-        let mut finding = Finding::new(
-            FindingType::UnknownProduct,
-            Fact {
-                contract_id: Some(&contract.id),
-                subject: Some(&subject),
-                ..Fact::default()
-            },
-            About::UnknownProduct {
-                product: product.clone(),
-                rows: tally.rows,
-                currency: contract.currency.clone(),
-                ruleset: contract.ruleset.clone(),
-            },
-        );
-        finding.amount = Some(tally.amount);
-        finding.evidence.facts = vec![
-            ("product".into(), product.clone()),
-            ("coefficient".into(), "1".into()),
-            ("rows".into(), tally.rows.to_string()),
-            ("net_amount".into(), format_money(tally.amount)),
-        ];
-        findings.push(finding);
+        findings.push(unknown_product(&plans[*contract].contract, product, tally));
     }
     findings
+}
+
+/// A product no alias matched, weighted at 1 for `contract`: a warning when the contract
+/// weights some product other than 1 (a `products` row with another coefficient), since
+/// the product may be one of those and its 1 then a wrong base; an info finding otherwise,
+/// where 1 is what every product takes.
+fn unknown_product(contract: &Contract, product: &str, tally: &Tally) -> Finding {
+    let weighted: Vec<(String, Decimal)> = contract
+        .products
+        .iter()
+        .filter(|(_, coefficient)| **coefficient != Decimal::ONE)
+        .map(|(listed, coefficient)| (listed.clone(), *coefficient))
+        .collect();
+    let subject = format!("product {product}");
+    let mut finding = Finding::new(
+        FindingType::UnknownProduct,
+        Fact {
+            contract_id: Some(&contract.id),
+            subject: Some(&subject),
+            ..Fact::default()
+        },
+        About::UnknownProduct {
+            product: product.to_string(),
+            rows: tally.rows,
+            currency: contract.currency.clone(),
+            ruleset: contract.ruleset.clone(),
+            weighted: weighted.clone(),
+        },
+    );
+    finding.amount = Some(tally.amount);
+    finding.evidence.facts = vec![
+        ("product".into(), product.to_string()),
+        ("coefficient".into(), "1".into()),
+        ("rows".into(), tally.rows.to_string()),
+        ("net_amount".into(), format_money(tally.amount)),
+    ];
+    if !weighted.is_empty() {
+        finding.severity = Severity::Warning;
+        let weights: Vec<String> = weighted
+            .iter()
+            .map(|(listed, coefficient)| format!("{listed} {}", coefficient.normalize()))
+            .collect();
+        finding
+            .evidence
+            .facts
+            .push(("weighted_products".into(), weights.join(", ")));
+    }
+    finding
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An unknown product takes coefficient 1; whether that can change the contract's
+    /// weighted base depends on its `products` rows. Five contracts, one table:
+    ///
+    /// | products rows         | severity | weighted_products |
+    /// |-----------------------|----------|-------------------|
+    /// | none                  | info     | —                 |
+    /// | ecs 1                 | info     | —                 |
+    /// | rds 0.5               | warning  | rds 0.5           |
+    /// | ecs 1, slb 0          | warning  | slb 0             |
+    /// | ecs 1.2, oss 1, rds 0.50 | warning | ecs 1.2, rds 0.5 |
+    ///
+    /// The finding's id does not depend on the rows (the same fact keeps its id).
+    #[test]
+    fn an_unknown_product_warns_only_where_the_contract_weights_another_product_otherwise() {
+        use crate::domain::contract::Settlement;
+        use crate::domain::settlement::tests::contract;
+        use crate::domain::test_support::d;
+        // (products rows, severity, weighted_products fact)
+        type Row<'a> = (&'a [(&'a str, &'a str)], Severity, Option<&'a str>);
+        let table: [Row<'_>; 5] = [
+            (&[], Severity::Info, None),
+            (&[("ecs", "1")], Severity::Info, None),
+            (&[("rds", "0.5")], Severity::Warning, Some("rds 0.5")),
+            (
+                &[("ecs", "1"), ("slb", "0")],
+                Severity::Warning,
+                Some("slb 0"),
+            ),
+            (
+                &[("ecs", "1.2"), ("oss", "1"), ("rds", "0.50")],
+                Severity::Warning,
+                Some("ecs 1.2, rds 0.5"),
+            ),
+        ];
+        let tally = Tally {
+            rows: 2,
+            amount: d("1500.00"),
+        };
+        let mut ids = Vec::new();
+        for (rows, severity, weighted) in table {
+            let mut contract = contract("2025-01-01", "2025-12-31", Settlement::Monthly);
+            contract.products = rows
+                .iter()
+                .map(|(product, coefficient)| ((*product).to_string(), d(coefficient)))
+                .collect();
+            let finding = unknown_product(&contract, "Quantum Annealer", &tally);
+            assert_eq!(finding.severity, severity, "{rows:?}");
+            assert_eq!(finding.finding_type, FindingType::UnknownProduct);
+            assert_eq!(finding.amount, Some(d("1500.00")));
+            let fact = |key: &str| {
+                finding
+                    .evidence
+                    .facts
+                    .iter()
+                    .find(|(name, _)| name == key)
+                    .map(|(_, value)| value.as_str())
+            };
+            assert_eq!(fact("coefficient"), Some("1"), "{rows:?}");
+            assert_eq!(fact("product"), Some("Quantum Annealer"));
+            assert_eq!(fact("weighted_products"), weighted, "{rows:?}");
+            let About::UnknownProduct {
+                weighted: listed, ..
+            } = &finding.about
+            else {
+                panic!("{:?}", finding.about);
+            };
+            assert_eq!(listed.is_empty(), weighted.is_none(), "{rows:?}");
+            ids.push(finding.id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "one fact, one id");
+    }
 
     #[test]
     fn ids_know_a_file_by_its_name_not_its_folder() {

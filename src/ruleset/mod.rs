@@ -24,6 +24,8 @@ mod rulesets;
 mod toml_file;
 
 #[cfg(test)]
+mod catalog_tests;
+#[cfg(test)]
 mod tests;
 
 pub use dates::{DateOrder, MonthSource};

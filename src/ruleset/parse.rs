@@ -9,6 +9,7 @@ use super::rules::Ruleset;
 use super::toml_file::{Alternatives, ColumnsFile, RulesetFile};
 use crate::domain::currency::normalize_currency;
 use crate::domain::digest::sha256_hex;
+use crate::domain::words::fold;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -59,20 +60,31 @@ impl Ruleset {
         } else {
             Some(parse_format(&file, &invalid)?)
         };
+        // Two aliases that fold to one word would make a billed name's product depend on
+        // how it was spaced, so they must name the same product.
         let mut product_aliases = HashMap::new();
+        let mut folded_aliases: HashMap<String, (String, String)> = HashMap::new();
         for (canonical, aliases) in &file.products.aliases {
             for alias in std::iter::once(canonical).chain(aliases) {
-                let key = alias.trim().to_lowercase();
-                if let Some(previous) = product_aliases.insert(key, canonical.clone())
-                    && previous != *canonical
+                product_aliases.insert(alias.trim().to_lowercase(), canonical.clone());
+                let folded = fold(alias);
+                if let Some((previous, spelled)) = folded_aliases.get(&folded)
+                    && previous != canonical
                 {
                     return Err(invalid(
                         &format!("products.aliases.{canonical}"),
-                        format!("alias `{alias}` is also an alias of `{previous}`"),
+                        format!(
+                            "alias `{alias}` is also an alias of `{previous}` (as `{spelled}`)"
+                        ),
                     ));
                 }
+                folded_aliases.insert(folded, (canonical.clone(), alias.clone()));
             }
         }
+        let folded_aliases = folded_aliases
+            .into_iter()
+            .map(|(folded, (canonical, _))| (folded, canonical))
+            .collect();
         let mut coefficients = BTreeMap::new();
         for (product, number) in &file.products.coefficients {
             let coefficient = number
@@ -96,6 +108,7 @@ impl Ruleset {
             rounding: file.defaults.rounding.unwrap_or_default(),
             format,
             product_aliases,
+            folded_aliases,
             coefficients,
             origin: origin.to_string(),
             sha256: sha256_hex(text.as_bytes()),

@@ -3,6 +3,7 @@
 
 use super::format::BillingFormat;
 use crate::domain::money::Rounding;
+use crate::domain::words::fold;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,8 +26,13 @@ pub struct Ruleset {
     pub rounding: Rounding,
     /// The billing-export layout this ruleset recognises, if it has one.
     pub format: Option<BillingFormat>,
-    /// Lower-case alias (and canonical name) → canonical product name.
+    /// Lower-case alias (and canonical name) as written → canonical product name: the
+    /// names a contract's `products` sheet is offered.
     pub(super) product_aliases: HashMap<String, String>,
+    /// The same aliases folded ([`fold`]: case, full width, spaces, `_` and `-` ignored)
+    /// → canonical product name: what a billed name is looked up in, so `负载均衡CLB`,
+    /// `负载均衡 CLB` and `负载均衡ｃｌｂ` are one name.
+    pub(super) folded_aliases: HashMap<String, String>,
     /// Lower-case canonical product name → default coefficient.
     pub(super) coefficients: BTreeMap<String, Decimal>,
     /// Where it was loaded from (`built-in` or a path).
@@ -46,10 +52,10 @@ pub struct ProductName {
 }
 
 impl Ruleset {
-    /// Resolves a billed product name through the aliases.
+    /// Resolves a billed product name through the aliases, compared folded.
     pub fn product(&self, billed: &str) -> ProductName {
         let billed = billed.trim();
-        match self.product_aliases.get(&billed.to_lowercase()) {
+        match self.folded_aliases.get(&fold(billed)) {
             Some(canonical) => ProductName {
                 name: canonical.clone(),
                 known: true,

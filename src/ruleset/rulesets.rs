@@ -58,14 +58,22 @@ impl Rulesets {
         }
         // The generic aliases are every ruleset's fallback: a provider's ruleset lists its
         // own names, and cross-provider ones (CDN, Virtual Machines) resolve everywhere.
-        if let Some(generic) = by_name
-            .get(GENERIC)
-            .map(|generic| generic.product_aliases.clone())
-        {
+        if let Some((generic, folded)) = by_name.get(GENERIC).map(|generic| {
+            (
+                generic.product_aliases.clone(),
+                generic.folded_aliases.clone(),
+            )
+        }) {
             for ruleset in by_name.values_mut() {
                 for (alias, canonical) in &generic {
                     ruleset
                         .product_aliases
+                        .entry(alias.clone())
+                        .or_insert_with(|| canonical.clone());
+                }
+                for (alias, canonical) in &folded {
+                    ruleset
+                        .folded_aliases
                         .entry(alias.clone())
                         .or_insert_with(|| canonical.clone());
                 }

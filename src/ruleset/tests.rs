@@ -257,3 +257,54 @@ fn invalid_rulesets_name_the_key() {
     .unwrap_err();
     assert!(error.to_string().contains("alias `z`"), "{error}");
 }
+
+/// Billed names are compared folded: case, full-width letters, spaces, `_` and `-` do not
+/// matter, so a console's `负载均衡CLB` and a file's `负载均衡 CLB` are one product.
+#[test]
+fn billed_product_names_are_compared_folded() {
+    let ruleset = Ruleset::parse(
+        "x",
+        "x.toml",
+        "provider = \"x\"\n[products.aliases]\nslb = [\"负载均衡 CLB\", \"Server Load Balancer\"]\n",
+    )
+    .unwrap();
+    for billed in [
+        "负载均衡 CLB",
+        "负载均衡CLB",
+        "负载均衡ｃｌｂ",
+        " server-load_balancer ",
+        "SERVERLOADBALANCER",
+        "SLB",
+    ] {
+        let product = ruleset.product(billed);
+        assert_eq!(
+            (product.name.as_str(), product.known),
+            ("slb", true),
+            "{billed}"
+        );
+    }
+    let unknown = ruleset.product(" 负载均衡 NLB ");
+    assert_eq!(
+        (unknown.name.as_str(), unknown.known),
+        ("负载均衡 NLB", false)
+    );
+    // What a contract's `products` sheet is offered keeps the spelling as written.
+    assert!(ruleset.product_names().contains(&("负载均衡 clb", "slb")));
+}
+
+/// Two aliases of different products that fold to the same word stop the load, naming both.
+#[test]
+fn aliases_of_two_products_that_fold_alike_are_refused() {
+    let error = Ruleset::parse(
+        "x",
+        "x.toml",
+        "provider = \"x\"\n[products.aliases]\nrds = [\"Cloud DB\"]\nredis = [\"cloud-db\"]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("products.aliases.redis")
+            && error.contains("alias `cloud-db` is also an alias of `rds` (as `Cloud DB`)"),
+        "{error}"
+    );
+}

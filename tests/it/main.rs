@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 mod architecture;
+mod catalogs;
 mod cli;
 mod common;
 mod demo;

@@ -517,14 +517,14 @@ const AZURE_EA_CSV_COLUMNS: &[(&str, &[&str])] = &[
     ("currency", &["BillingCurrency"]),
 ];
 
-/// Number cells (account 87654321.0 reads `87654321`), date cells; a meter category no
-/// alias knows stays as billed.
+/// Number cells (account 87654321.0 reads `87654321`), date cells; the meter category
+/// Microsoft Defender for Cloud is in Azure's catalog (issue 14): `security_center`.
 const AZURE_EA_XLSX_LINES: &[&str] = &[
     "2|87654321|2024-10|2024-10-05|ecs|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Compute/virtualMachines/web-02||0|0|12.34|USD",
     "3|87654321|2024-10|2024-10-12|k8s|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.ContainerService/managedClusters/aks-shop||0|0|56.78|USD",
     "4|87654321|2024-10|2024-10-31|mongodb|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.DocumentDB/databaseAccounts/acme-catalog||0|0|0.5|USD",
     "5|87654321|2024-10|2024-10-15|eip|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Network/publicIPAddresses/web-ip||0|0|7.25|USD",
-    "6|87654321|2024-10|2024-10-20|Microsoft Defender for Cloud?|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Security/securityPricings/VirtualMachines||0|0|9.99|USD",
+    "6|87654321|2024-10|2024-10-20|security_center|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Security/securityPricings/VirtualMachines||0|0|9.99|USD",
 ];
 
 const AZURE_EA_XLSX_COLUMNS: &[(&str, &[&str])] = &[

@@ -160,7 +160,9 @@ pub enum About {
         /// The chosen contract's currency.
         currency: String,
     },
-    /// A product no alias matched; the finding's `amount` is its lines' net amount.
+    /// A product no alias matched; the finding's `amount` is its lines' net amount. It
+    /// took coefficient 1; when the contract weights other products otherwise
+    /// (`weighted` not empty), that 1 may be a wrong base and the finding is a warning.
     UnknownProduct {
         /// The product as billed.
         product: String,
@@ -170,6 +172,8 @@ pub enum About {
         currency: String,
         /// The contract's ruleset.
         ruleset: String,
+        /// The contract's `products` rows whose coefficient is not 1, by product.
+        weighted: Vec<(String, Decimal)>,
     },
 }
 

@@ -475,11 +475,23 @@ impl Sentences for English {
         lines: &Tally<'_>,
         ruleset: &str,
         contract: &str,
+        weighted: &[(String, Decimal)],
     ) -> String {
-        format!(
-            "Product `{product}` ({}, {}) matched no product alias of ruleset {ruleset} and is not in contract {contract}'s products sheet; it was weighted at coefficient 1.",
+        let said = format!(
+            "Product `{product}` ({}, {}) matched no product alias of ruleset {ruleset} and is not in contract {contract}'s products sheet; it was weighted at coefficient 1",
             self.lines(lines.rows),
             self.money(lines.amount, lines.currency)
+        );
+        if weighted.is_empty() {
+            return format!("{said}.");
+        }
+        let weights: Vec<String> = weighted
+            .iter()
+            .map(|(listed, coefficient)| format!("{listed} at {}", coefficient.normalize()))
+            .collect();
+        format!(
+            "{said}, but {contract} weights {}: if it is one of those, its weighted base is wrong — add it to the products sheet or to the ruleset's aliases.",
+            weights.join(", ")
         )
     }
 

@@ -166,6 +166,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
             rows,
             currency,
             ruleset,
+            weighted,
         } => words.unknown_product(
             product,
             &Tally {
@@ -175,6 +176,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
             },
             ruleset,
             contract,
+            weighted,
         ),
     }
 }

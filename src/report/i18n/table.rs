@@ -260,13 +260,15 @@ pub trait Sentences {
         dates: DateRange,
         lines: &Tally<'_>,
     ) -> String;
-    /// A product no alias matched, weighted 1.
+    /// A product no alias matched, weighted 1; `weighted` the contract's products rows
+    /// whose coefficient is not 1 (when there are any, the 1 may be a wrong base).
     fn unknown_product(
         &self,
         product: &str,
         lines: &Tally<'_>,
         ruleset: &str,
         contract: &str,
+        weighted: &[(String, Decimal)],
     ) -> String;
 
     // Likely causes of a short payment.

@@ -498,10 +498,28 @@ fn billing_lines_in_both_languages() {
                 rows: 2,
                 currency: "CNY".into(),
                 ruleset: "aliyun".into(),
+                weighted: Vec::new(),
             },
         ),
         "Product `gpu-x` (2 lines, 4,000.00) matched no product alias of ruleset aliyun and is not in contract C1's products sheet; it was weighted at coefficient 1.",
         "产品 `gpu-x`（2 行，4,000.00 元）不匹配规则集 aliyun 的任何产品别名，也不在合同 C1 的产品系数表中；已按系数 1 计算。",
+    );
+    // The contract weights rds at 0.5 and slb at 0: the 1 may be a wrong base (a warning).
+    assert_said(
+        &billing(
+            FindingType::UnknownProduct,
+            Some("C1"),
+            "4000",
+            About::UnknownProduct {
+                product: "云数据库 GaussDB".into(),
+                rows: 2,
+                currency: "CNY".into(),
+                ruleset: "huawei".into(),
+                weighted: vec![("rds".into(), d("0.50")), ("slb".into(), d("0"))],
+            },
+        ),
+        "Product `云数据库 GaussDB` (2 lines, 4,000.00) matched no product alias of ruleset huawei and is not in contract C1's products sheet; it was weighted at coefficient 1, but C1 weights rds at 0.5, slb at 0: if it is one of those, its weighted base is wrong — add it to the products sheet or to the ruleset's aliases.",
+        "产品 `云数据库 GaussDB`（2 行，4,000.00 元）不匹配规则集 huawei 的任何产品别名，也不在合同 C1 的产品系数表中；已按系数 1 计算，但合同 C1 对 rds 按 0.5、slb 按 0 计权：若该产品属于其中之一，加权基数有误——请将其加入产品系数表或规则集的别名。",
     );
 }
 

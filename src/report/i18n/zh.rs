@@ -483,11 +483,23 @@ impl Sentences for Chinese {
         lines: &Tally<'_>,
         ruleset: &str,
         contract: &str,
+        weighted: &[(String, Decimal)],
     ) -> String {
-        format!(
-            "产品 `{product}`（{}，{}）不匹配规则集 {ruleset} 的任何产品别名，也不在合同 {contract} 的产品系数表中；已按系数 1 计算。",
+        let said = format!(
+            "产品 `{product}`（{}，{}）不匹配规则集 {ruleset} 的任何产品别名，也不在合同 {contract} 的产品系数表中；已按系数 1 计算",
             self.lines(lines.rows),
             self.money(lines.amount, lines.currency)
+        );
+        if weighted.is_empty() {
+            return format!("{said}。");
+        }
+        let weights: Vec<String> = weighted
+            .iter()
+            .map(|(listed, coefficient)| format!("{listed} 按 {}", coefficient.normalize()))
+            .collect();
+        format!(
+            "{said}，但合同 {contract} 对 {} 计权：若该产品属于其中之一，加权基数有误——请将其加入产品系数表或规则集的别名。",
+            weights.join("、")
         )
     }
 

@@ -289,6 +289,17 @@ fn an_unreadable_invoice_cell_is_the_finding_of_the_check_it_stands_in_for() {
         assert_eq!(finding.payout_id.as_deref(), Some("P1"));
         assert_eq!(finding.contract_id.as_deref(), Some("C1"));
     }
+    // The evidence states what the contract called for and what the cell held.
+    let facts: Vec<(&str, &str)> = findings[1]
+        .evidence
+        .facts
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    assert_eq!(
+        facts,
+        [("expected", "vat_special"), ("found", "VAT specail")]
+    );
     let About::Invoice { issue, .. } = &findings[1].about else {
         panic!("{:?}", findings[1].about);
     };

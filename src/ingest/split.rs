@@ -236,6 +236,7 @@ pub fn plan_with(
             bytes: offset,
             encoding: Some(encoding.name()),
             hidden_sheets: Vec::new(),
+            refused_members: Vec::new(),
         },
         delimiter,
         parts,

@@ -79,6 +79,7 @@ pub fn file_findings(
     has_table: bool,
 ) -> Vec<Finding> {
     let mut findings = hidden_sheet_findings(path, digest);
+    findings.extend(refused_member_findings(path, digest));
     match digest {
         Err(error) => findings.push(unreadable_file(path, error)),
         Ok(_) if !has_table => findings.push(empty_file(path)),
@@ -115,6 +116,28 @@ fn hidden_sheet_findings(path: &Path, digest: &Result<FileDigest, TableError>) -
                 FindingType::RejectedRow,
                 fact(&subject(&location), Some(Reason::HiddenSheet)),
                 About::HiddenSheet,
+            );
+            finding.evidence.location = Some(location);
+            finding
+        })
+        .collect()
+}
+
+/// Members of a tar archive that are no plain file inside it (a link, a device, a path
+/// leading outside) are not read, and each is reported, naming archive and member.
+fn refused_member_findings(path: &Path, digest: &Result<FileDigest, TableError>) -> Vec<Finding> {
+    let Ok(digest) = digest else {
+        return Vec::new();
+    };
+    digest
+        .refused_members
+        .iter()
+        .map(|(member, why)| {
+            let location = Location::sheet(shown(path), Some(Arc::from(member.as_str())));
+            let mut finding = Finding::new(
+                FindingType::RejectedRow,
+                fact(&subject(&location), Some(Reason::File)),
+                About::RefusedMember { why: *why },
             );
             finding.evidence.location = Some(location);
             finding
@@ -437,6 +460,7 @@ mod tests {
                 bytes: 1,
                 encoding: None,
                 hidden_sheets: hidden.iter().map(|sheet| (*sheet).to_string()).collect(),
+                refused_members: Vec::new(),
             })
         };
         let about = |findings: Vec<Finding>| -> Vec<(Option<Reason>, String)> {

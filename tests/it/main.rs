@@ -7,6 +7,7 @@
 mod architecture;
 mod cli;
 mod common;
+mod containers;
 mod demo;
 mod formats;
 mod fuzz_regressions;

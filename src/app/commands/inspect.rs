@@ -6,7 +6,7 @@
 
 use crate::app::cli::InspectArgs;
 use crate::app::services::StageError;
-use crate::app::{Outcome, RunError, stages};
+use crate::app::{Outcome, RunError, stages, stdout};
 use crate::domain::billing::BillingLine;
 use crate::domain::inspect::{
     ColumnReport, FileReport, FormatInfo, LineReport, RejectionReport, TableReport, TotalsReport,
@@ -27,9 +27,9 @@ pub fn inspect(args: &InspectArgs) -> Result<Outcome, RunError> {
     let rulesets = stages::load_rulesets(args.rulesets.as_deref())?;
     let report = read(&rulesets, args.format.as_deref(), &args.file, args.lines)?;
     if args.json {
-        println!("{}", crate::report::inspect::json(&report));
+        stdout::print(&format!("{}\n", crate::report::inspect::json(&report)))?;
     } else {
-        print!("{}", crate::report::inspect::text(&report));
+        stdout::print(&crate::report::inspect::text(&report))?;
     }
     Ok(if report.clean() {
         Outcome::Clean

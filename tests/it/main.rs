@@ -19,6 +19,7 @@ mod long_terms;
 mod mutations;
 mod nightly;
 mod packs;
+mod pipes;
 mod properties;
 mod providers;
 mod rules;

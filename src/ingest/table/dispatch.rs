@@ -103,7 +103,9 @@ fn read_by_type(
             looks_like: looks_like.into(),
         }),
     };
-    if let Err(TableError::TooLarge { partial, .. }) = &mut result {
+    if let Err(TableError::TooLarge { partial, .. } | TableError::Archive { partial, .. }) =
+        &mut result
+    {
         *partial = counting.rows > 0;
     }
     result

@@ -28,7 +28,8 @@ pub enum TableError {
     },
     /// A gzip file or tar archive that is corrupt or cut short.
     #[error(
-        "{location}: the {what} is corrupt or cut short ({message}); check that the download completed; rows read before that are counted"
+        "{location}: the {what} is corrupt or cut short ({message}); check that the download completed{}",
+        if *partial { "; the rows read before that are counted" } else { "" }
     )]
     Archive {
         /// The file (or the tar member being read).
@@ -37,6 +38,8 @@ pub enum TableError {
         what: &'static str,
         /// The decoder's message.
         message: String,
+        /// Rows were handed over before the damage was met: they stay counted.
+        partial: bool,
     },
     /// The text encoding could not be determined.
     #[error(

@@ -147,6 +147,7 @@ impl<R: Read> Guarded<R> {
                 location: location.clone(),
                 what: self.what,
                 message,
+                partial: false,
             },
         })
     }

@@ -115,6 +115,7 @@ pub(super) fn read_tar_stream(
                 location,
                 what: "tar archive",
                 message: "its members changed between two readings".into(),
+                partial: false,
             });
         }
     }
@@ -140,11 +141,13 @@ fn settle<T>(
             location: location.clone(),
             what: "tar archive",
             message: tar_message(&error),
+            partial: false,
         },
         PassError::Member(location, message) => TableError::Archive {
             location,
             what: "tar archive",
             message,
+            partial: false,
         },
         PassError::Table(error) => error,
     })
@@ -152,7 +155,9 @@ fn settle<T>(
 
 /// The tar reader's message, with a cut called a cut.
 fn tar_message(error: &io::Error) -> String {
-    if error.kind() == io::ErrorKind::UnexpectedEof {
+    // The tar reader says `unexpected EOF during skip` (kind `Other`) for a member cut.
+    if error.kind() == io::ErrorKind::UnexpectedEof || error.to_string().contains("unexpected EOF")
+    {
         "it ends inside a member".to_string()
     } else {
         error.to_string()

@@ -84,8 +84,11 @@ fn audit(fixture: &Fixture, billing: &[&Path]) -> Run {
     fixture.run(&args)
 }
 
-/// The billing controls of a run: `(file, sheet or member, format, rows, amount)`.
-fn controls(run: &Run) -> Vec<(String, Option<String>, Option<String>, u64, String)> {
+/// One billing control: `(file, sheet or member, format, rows, amount)`.
+type Control = (String, Option<String>, Option<String>, u64, String);
+
+/// The billing controls of a run.
+fn controls(run: &Run) -> Vec<Control> {
     run.json()["controls"]["billing"]
         .as_array()
         .unwrap()

@@ -117,7 +117,7 @@ fn a_gzip_of_text_inflating_past_the_limit_is_refused_naming_the_key() {
     deflate.repeat(b"\n", GIB);
     let bytes = gzip_of(deflate.finish(), header.len() as u64 + GIB);
     let fixture = Fixture::new();
-    let bomb = fixture.write("bomb.csv.gz", &bytes);
+    fixture.write("bomb.csv.gz", &bytes);
     Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
     fixture.write("billing.csv", standard_billing());
     fixture.write(

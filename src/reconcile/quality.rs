@@ -510,4 +510,52 @@ mod tests {
             matches!(&findings[0].about, About::UnreadableFile { error } if error.contains("gone"))
         );
     }
+
+    /// Each tar member refused unread is its own finding, reason `file`, at
+    /// `archive:member`; the archive's other members are read, so it is not also empty.
+    #[test]
+    fn refused_archive_members_are_reported_one_by_one() {
+        use crate::domain::finding::MemberRefusal;
+        let path = Path::new("in/customerBill_202503.tar.gz");
+        let digest = Ok(FileDigest {
+            sha256: String::new(),
+            bytes: 1,
+            encoding: Some("UTF-8"),
+            hidden_sheets: Vec::new(),
+            refused_members: vec![
+                ("../x.csv".into(), MemberRefusal::LeavesArchive),
+                ("link.csv".into(), MemberRefusal::Symlink),
+            ],
+        });
+        let findings = file_findings(path, &digest, true);
+        let found: Vec<(String, Option<Reason>, About)> = findings
+            .into_iter()
+            .map(|finding| {
+                (
+                    finding.evidence.location.unwrap().to_string(),
+                    finding.reason,
+                    finding.about,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "in/customerBill_202503.tar.gz:../x.csv".to_string(),
+                    Some(Reason::File),
+                    About::RefusedMember {
+                        why: MemberRefusal::LeavesArchive
+                    }
+                ),
+                (
+                    "in/customerBill_202503.tar.gz:link.csv".to_string(),
+                    Some(Reason::File),
+                    About::RefusedMember {
+                        why: MemberRefusal::Symlink
+                    }
+                ),
+            ]
+        );
+    }
 }

@@ -29,6 +29,7 @@ mod encoding;
 mod error;
 mod fields;
 mod formula_cells;
+mod guarded;
 mod gzip;
 mod limits;
 mod line_ends;

@@ -11,7 +11,7 @@
 use super::csv_file::{delimiter_for, read_csv_stream};
 use super::digest::FileDigest;
 use super::error::TableError;
-use super::gzip::{Guarded, hash_file};
+use super::guarded::{Guarded, hash_file};
 use super::sniff::{HEAD_BYTES, Magic, describe, magic};
 use super::visitor::TableVisitor;
 use super::zip_archive::member_order_key;

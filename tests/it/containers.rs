@@ -65,6 +65,16 @@ fn inspect(file: &Path) -> (Option<i32>, Value) {
 /// The standard book and payouts (contract C1, account A1, paid 2,000.00), `billing` as
 /// the bills.
 fn audit(fixture: &Fixture, billing: &[&Path]) -> Run {
+    audit_with(fixture, billing, &[], "out")
+}
+
+/// [`audit`] with environment variables, into `out`.
+fn audit_with(
+    fixture: &Fixture,
+    billing: &[&Path],
+    environment: &[(&str, &str)],
+    out: &str,
+) -> Run {
     let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
     let payouts = fixture.write(
         "payouts.csv",
@@ -81,7 +91,7 @@ fn audit(fixture: &Fixture, billing: &[&Path]) -> Run {
         &"--as-of",
         &"2025-06-30",
     ]);
-    fixture.run(&args)
+    fixture.run_into_with(out, environment, &args)
 }
 
 /// One billing control: `(file, sheet or member, format, rows, amount)`.
@@ -160,6 +170,14 @@ fn an_alibaba_object_without_an_extension_is_read_named_directly_and_in_a_folder
         );
         // C1 is untouched by the Alibaba account: E = 20% of 10,000.00, paid in full.
         assert_eq!(run.installments()[0]["expected"], "2000.00");
+        // Read in parts of 300 bytes on every core, as a large CSV is: the same controls.
+        let parts = audit_with(
+            &fixture,
+            &[&good, given],
+            &[("REBATE_AUDIT_PART_BYTES", "300")],
+            "parts",
+        );
+        assert_eq!(controls(&parts), controls(&run));
     }
 }
 

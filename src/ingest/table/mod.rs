@@ -75,3 +75,4 @@ pub(crate) use line_ends::Utf8Text;
 #[cfg(test)]
 pub(crate) use record_scan::split_plain;
 pub(crate) use records::read_records;
+pub(crate) use sniff::is_text;

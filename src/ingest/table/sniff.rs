@@ -99,6 +99,11 @@ pub(super) fn magic(head: &[u8], tail: Option<&[u8]>) -> Magic {
     Magic::Text
 }
 
+/// True when a file's first bytes are text (CSV), by the same rule the reader goes by.
+pub(crate) fn is_text(head: &[u8]) -> bool {
+    magic(head, None) == Magic::Text
+}
+
 /// Binary rather than text: a NUL byte, or control characters other than tab, line
 /// ends and form feed in more than one byte in a hundred. Text in UTF-8 or GB18030 holds
 /// neither (their multi-byte sequences never use bytes below 0x40), while random bytes

@@ -470,11 +470,16 @@ pub fn csv_reader(data: &[u8]) {
     for deflate in [false, true] {
         let archive = zip_of(&[("part_1.csv", data)], deflate);
         let zipped = read_recorded("fuzz.zip", &archive, true);
-        assert_eq!(
-            (zipped.rows, zipped.unreadable),
-            (csv.rows, csv.unreadable),
-            "a CSV reads alike on its own and inside a zip archive"
-        );
+        // A file is told by its bytes: on its own, bytes that are no text (binary, or
+        // another format's signature) are refused whole, with no table; a zip member is
+        // taken by its name. Text reads alike both ways.
+        if csv.tables > 0 {
+            assert_eq!(
+                (zipped.rows, zipped.unreadable),
+                (csv.rows, csv.unreadable),
+                "a CSV reads alike on its own and inside a zip archive"
+            );
+        }
     }
     let path = scratch_file("bill.csv", data);
     let fast = billing_log(&path, "bill.csv", true);

@@ -4,6 +4,10 @@
 //! report folder itself skipped); duplicates are dropped — so the input order never
 //! depends on the file system, and every problem names the option or the file, line and
 //! key that gave the path.
+//!
+//! Billing takes every other file, whatever its name: the reader tells a file's type by
+//! its bytes, so a bill subscription's object with no extension is read, and a file that
+//! is no table is a finding, never skipped. Payouts take the files named as tables.
 
 use crate::app::config::{Config, InputSpec};
 use crate::app::settings::{SettingsError, Written};
@@ -38,7 +42,9 @@ pub enum DiscoverError {
         path: String,
     },
     /// A folder holds no readable file.
-    #[error("{option}: `{path}` holds no .csv, .tsv, .zip, .xlsx, .xls, .xlsb or .ods file")]
+    #[error(
+        "{option}: `{path}` holds no .csv, .tsv, .zip, .gz, .tar, .xlsx, .xls, .xlsb or .ods file"
+    )]
     Empty {
         /// The option.
         option: &'static str,
@@ -67,8 +73,8 @@ pub fn discover(config: &Config) -> Result<Inputs, DiscoverError> {
     let rulesets = config.rulesets.as_ref().map(rulesets).transpose()?;
     Ok(Inputs {
         contracts,
-        billing: files("--billing", &config.billing, &config.out)?,
-        payouts: files("--payouts", &config.payouts, &config.out)?,
+        billing: files("--billing", &config.billing, &config.out, Take::EveryFile)?,
+        payouts: files("--payouts", &config.payouts, &config.out, Take::Tables)?,
         rulesets,
     })
 }
@@ -93,7 +99,7 @@ fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
         }),
         Some(written) => match &written.pattern {
             Some(pattern) => {
-                let matches = matches(written, pattern, false)?;
+                let matches = matches(written, pattern, None)?;
                 match matches.as_slice() {
                     [one] => Ok(one.clone()),
                     [] => Err(wrong(
@@ -135,10 +141,32 @@ fn rulesets(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
     })
 }
 
+/// Which files of a folder or pattern are input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Take {
+    /// Every file (billing: told by its bytes), but the `--config` file itself.
+    EveryFile,
+    /// Files named as tables (`is_table_file`).
+    Tables,
+}
+
+impl Take {
+    fn takes(self, path: &Path) -> bool {
+        match self {
+            Take::EveryFile => path.is_file(),
+            Take::Tables => is_table_file(path),
+        }
+    }
+}
+
 /// The paths a pattern of the configuration file matches, sorted; hidden files and Excel
-/// lock files never match, and with `tables` only input files (and folders, walked
-/// later) count.
-fn matches(written: &Written, pattern: &str, tables: bool) -> Result<Vec<PathBuf>, DiscoverError> {
+/// lock files never match, and with `take` only input files (and folders, walked
+/// later) count — never the configuration file itself.
+fn matches(
+    written: &Written,
+    pattern: &str,
+    take: Option<Take>,
+) -> Result<Vec<PathBuf>, DiscoverError> {
     let options = glob::MatchOptions {
         case_sensitive: true,
         require_literal_separator: true,
@@ -167,7 +195,10 @@ fn matches(written: &Written, pattern: &str, tables: bool) -> Result<Vec<PathBuf
         if name.starts_with("~$") {
             continue;
         }
-        if tables && !path.is_dir() && !is_table_file(&path) {
+        if let Some(take) = take
+            && !path.is_dir()
+            && (!take.takes(&path) || same_file(&path, Path::new(&written.origin.file)))
+        {
             continue;
         }
         paths.push(path);
@@ -179,20 +210,20 @@ fn matches(written: &Written, pattern: &str, tables: bool) -> Result<Vec<PathBuf
 /// The paths a list of inputs stands for before folders are walked: a pattern of the
 /// configuration file by what it matches (at least one), a plain path as it is (it must
 /// exist).
-fn given(specs: &[InputSpec]) -> Result<Vec<(PathBuf, bool)>, DiscoverError> {
+fn given(specs: &[InputSpec], take: Take) -> Result<Vec<(PathBuf, bool)>, DiscoverError> {
     use crate::app::settings::INPUTS_EXPECTED as EXPECTED;
     let mut paths = Vec::new();
     for spec in specs {
         match &spec.written {
             Some(written) => match &written.pattern {
                 Some(pattern) => {
-                    let matched = matches(written, pattern, true)?;
+                    let matched = matches(written, pattern, Some(take))?;
                     if matched.is_empty() {
                         return Err(wrong(
                             written,
                             EXPECTED,
                             format!(
-                                "`{}`, which matches no .csv, .tsv, .zip, .xlsx, .xls, .xlsb or .ods file or folder",
+                                "`{}`, which matches no .csv, .tsv, .zip, .gz, .tar, .xlsx, .xls, .xlsb or .ods file or folder",
                                 written.text
                             ),
                         ));
@@ -221,14 +252,15 @@ fn files(
     option: &'static str,
     specs: &[InputSpec],
     out: &Path,
+    take: Take,
 ) -> Result<Vec<PathBuf>, DiscoverError> {
-    let given = given(specs)?;
+    let given = given(specs, take)?;
     let out = out.canonicalize().ok();
     let mut files = Vec::new();
     for (path, checked) in given {
         if path.is_dir() {
             let before = files.len();
-            walk(option, &path, out.as_deref(), &mut files)?;
+            walk(option, &path, out.as_deref(), take, &mut files)?;
             if files.len() == before {
                 return Err(DiscoverError::Empty {
                     option,
@@ -253,6 +285,7 @@ fn walk(
     option: &'static str,
     folder: &Path,
     out: Option<&Path>,
+    take: Take,
     files: &mut Vec<PathBuf>,
 ) -> Result<(), DiscoverError> {
     if out.is_some_and(|out| folder.canonicalize().is_ok_and(|folder| folder == out)) {
@@ -283,12 +316,20 @@ fn walk(
             if crate::app::write::LAYOUT.is_pack(&entry) {
                 continue;
             }
-            walk(option, &entry, out, files)?;
-        } else if is_table_file(&entry) {
+            walk(option, &entry, out, take, files)?;
+        } else if take.takes(&entry) {
             files.push(entry);
         }
     }
     Ok(())
+}
+
+/// True when `a` and `b` are the same file (both exist and resolve alike).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -327,6 +368,7 @@ mod tests {
                     written: Some(written),
                 })
                 .collect::<Vec<_>>(),
+            Take::EveryFile,
         )
         .unwrap();
         let names: Vec<String> = billing
@@ -340,22 +382,48 @@ mod tests {
             .collect();
         assert_eq!(names, ["a-10.csv", "a-2.csv", "b-2.csv", "sub/deep/c.xlsx"]);
         // A bare `*` takes input files and folders, never notes or the file itself.
-        let payouts = given(&[InputSpec {
-            path: settings.payouts[0].path.clone(),
-            written: Some(settings.payouts[0].clone()),
-        }])
+        let payouts = given(
+            &[InputSpec {
+                path: settings.payouts[0].path.clone(),
+                written: Some(settings.payouts[0].clone()),
+            }],
+            Take::Tables,
+        )
         .unwrap();
         let names: Vec<String> = payouts
             .iter()
             .map(|(path, _)| path.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["a-10.csv", "a-2.csv", "b-2.csv", "sub"]);
+        // Billing takes every file, told by its bytes — but never the configuration file.
+        std::fs::write(&file, "billing = \"*\"\n").unwrap();
+        let settings = parse(&file, "billing = \"*\"\n").unwrap();
+        let written = settings.billing[0].clone();
+        let billing = given(
+            &[InputSpec {
+                path: written.path.clone(),
+                written: Some(written),
+            }],
+            Take::EveryFile,
+        )
+        .unwrap();
+        let names: Vec<String> = billing
+            .iter()
+            .map(|(path, _)| path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["a-10.csv", "a-2.csv", "b-2.csv", "notes.txt", "sub"]
+        );
         let settings = parse(&file, "billing = \"*.ods\"\n").unwrap();
         let written = settings.billing[0].clone();
-        let message = given(&[InputSpec {
-            path: written.path.clone(),
-            written: Some(written),
-        }])
+        let message = given(
+            &[InputSpec {
+                path: written.path.clone(),
+                written: Some(written),
+            }],
+            Take::EveryFile,
+        )
         .unwrap_err()
         .to_string();
         assert!(message.contains("matches no .csv"), "{message}");

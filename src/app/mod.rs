@@ -18,9 +18,11 @@ pub mod progress;
 pub mod services;
 pub mod settings;
 pub mod stages;
+pub mod stdout;
 pub mod write;
 
 use cli::{Args, Command, LogFormat};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// How a run ended, for the exit status (SPEC §5).
@@ -81,6 +83,10 @@ pub enum RunError {
     /// Reports could not be written.
     #[error("cannot write the reports: {0}")]
     Write(#[from] std::io::Error),
+    /// Standard output could not be written (other than by a reader closing the pipe,
+    /// which is not an error: `stdout`).
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
     /// `explain` was asked about a contract or period the audit does not have.
     #[error(transparent)]
     Explain(#[from] crate::report::explain::ExplainError),
@@ -120,7 +126,8 @@ pub fn main(args: Args) -> ExitCode {
 }
 
 fn fail(error: &dyn std::fmt::Display) -> ExitCode {
-    eprintln!("rebate-audit: error: {error}");
+    // Not `eprintln!`, which panics when standard error is closed: the status says it.
+    let _ = writeln!(std::io::stderr(), "rebate-audit: error: {error}");
     ExitCode::from(2)
 }
 

@@ -16,7 +16,7 @@
 
 use super::table::{
     FileDigest, SNIFF_BYTES, TableError, TableVisitor, TextEncoding, Utf8Text, delimiter_for,
-    read_records, sniff_encoding,
+    is_text, read_records, sniff_encoding,
 };
 use crate::domain::digest::hex;
 use crate::domain::location::Location;
@@ -154,7 +154,9 @@ pub fn plan_with(
         .and_then(|extension| extension.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if !matches!(extension.as_str(), "csv" | "tsv" | "txt") {
+    // An object with no extension (an Alibaba OSS bill) may be a large CSV too: its bytes
+    // decide below, as they do for the reader.
+    if !matches!(extension.as_str(), "csv" | "tsv" | "txt" | "") {
         return Ok(None);
     }
     let size = std::fs::metadata(path).map_err(io_error)?.len();
@@ -167,6 +169,11 @@ pub fn plan_with(
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut sample)
         .map_err(io_error)?;
+    // Only text is cut in parts; anything else (a gzip, a zip with stored members) is
+    // read whole, told by its bytes.
+    if !is_text(&sample) {
+        return Ok(None);
+    }
     let encoding = match sniff_encoding(&sample, sample.len() < SNIFF_BYTES) {
         Ok(encoding @ (TextEncoding::Utf8 | TextEncoding::Utf8Bom)) => encoding,
         // Other encodings are transcoded as a stream; an undecodable file is reported by
@@ -236,6 +243,7 @@ pub fn plan_with(
             bytes: offset,
             encoding: Some(encoding.name()),
             hidden_sheets: Vec::new(),
+            refused_members: Vec::new(),
         },
         delimiter,
         parts,
@@ -322,6 +330,32 @@ mod tests {
         let text = b"a\r\nb\rc\nd\n";
         let found = cuts(text, 1);
         assert_eq!(found, vec![(3, 1), (7, 3), (9, 4)]);
+    }
+
+    #[test]
+    fn a_large_csv_is_planned_in_parts_with_or_without_an_extension_and_nothing_else_is() {
+        let folder = tempfile::tempdir().unwrap();
+        let text = "a,b\n".to_string() + &"1,2\n".repeat(100);
+        for (name, bytes, parts) in [
+            ("bill.csv", text.as_bytes().to_vec(), true),
+            (
+                "1234_BillingItemDetailMonthly_202503",
+                text.as_bytes().to_vec(),
+                true,
+            ),
+            ("bill.png", text.as_bytes().to_vec(), false),
+            // A zip with a stored CSV member is UTF-8 enough to fool an encoding check.
+            (
+                "1234_BillingItemDetailMonthly_202504",
+                [b"PK\x03\x04\x14\x00\x00\x00".as_slice(), text.as_bytes()].concat(),
+                false,
+            ),
+        ] {
+            let path = folder.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let plan = plan_with(&path, Arc::from(name), 100, 100).unwrap();
+            assert_eq!(plan.is_some(), parts, "{name}");
+        }
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub fn file_findings(
     has_table: bool,
 ) -> Vec<Finding> {
     let mut findings = hidden_sheet_findings(path, digest);
+    findings.extend(refused_member_findings(path, digest));
     match digest {
         Err(error) => findings.push(unreadable_file(path, error)),
         Ok(_) if !has_table => findings.push(empty_file(path)),
@@ -117,6 +118,28 @@ fn hidden_sheet_findings(path: &Path, digest: &Result<FileDigest, TableError>) -
                 FindingType::RejectedRow,
                 fact(&subject(&location), Some(Reason::HiddenSheet)),
                 About::HiddenSheet,
+            );
+            finding.evidence.location = Some(location);
+            finding
+        })
+        .collect()
+}
+
+/// Members of a tar archive that are no plain file inside it (a link, a device, a path
+/// leading outside) are not read, and each is reported, naming archive and member.
+fn refused_member_findings(path: &Path, digest: &Result<FileDigest, TableError>) -> Vec<Finding> {
+    let Ok(digest) = digest else {
+        return Vec::new();
+    };
+    digest
+        .refused_members
+        .iter()
+        .map(|(member, why)| {
+            let location = Location::sheet(shown(path), Some(Arc::from(member.as_str())));
+            let mut finding = Finding::new(
+                FindingType::RejectedRow,
+                fact(&subject(&location), Some(Reason::File)),
+                About::RefusedMember { why: *why },
             );
             finding.evidence.location = Some(location);
             finding
@@ -537,6 +560,7 @@ mod tests {
                 bytes: 1,
                 encoding: None,
                 hidden_sheets: hidden.iter().map(|sheet| (*sheet).to_string()).collect(),
+                refused_members: Vec::new(),
             })
         };
         let about = |findings: Vec<Finding>| -> Vec<(Option<Reason>, String)> {
@@ -584,6 +608,54 @@ mod tests {
         );
         assert!(
             matches!(&findings[0].about, About::UnreadableFile { error } if error.contains("gone"))
+        );
+    }
+
+    /// Each tar member refused unread is its own finding, reason `file`, at
+    /// `archive:member`; the archive's other members are read, so it is not also empty.
+    #[test]
+    fn refused_archive_members_are_reported_one_by_one() {
+        use crate::domain::finding::MemberRefusal;
+        let path = Path::new("in/customerBill_202503.tar.gz");
+        let digest = Ok(FileDigest {
+            sha256: String::new(),
+            bytes: 1,
+            encoding: Some("UTF-8"),
+            hidden_sheets: Vec::new(),
+            refused_members: vec![
+                ("../x.csv".into(), MemberRefusal::LeavesArchive),
+                ("link.csv".into(), MemberRefusal::Symlink),
+            ],
+        });
+        let findings = file_findings(path, &digest, true);
+        let found: Vec<(String, Option<Reason>, About)> = findings
+            .into_iter()
+            .map(|finding| {
+                (
+                    finding.evidence.location.unwrap().to_string(),
+                    finding.reason,
+                    finding.about,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "in/customerBill_202503.tar.gz:../x.csv".to_string(),
+                    Some(Reason::File),
+                    About::RefusedMember {
+                        why: MemberRefusal::LeavesArchive
+                    }
+                ),
+                (
+                    "in/customerBill_202503.tar.gz:link.csv".to_string(),
+                    Some(Reason::File),
+                    About::RefusedMember {
+                        why: MemberRefusal::Symlink
+                    }
+                ),
+            ]
         );
     }
 }

@@ -14,30 +14,30 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn corpus(name: &str) -> PathBuf {
+pub(crate) fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/hostile")
         .join(name)
 }
 
 /// One run under the address-space limit.
-struct Limited {
-    status: i32,
-    stderr: String,
+pub(crate) struct Limited {
+    pub(crate) status: i32,
+    pub(crate) stderr: String,
     /// Peak resident memory, KiB.
-    peak_kb: u64,
-    out: PathBuf,
+    pub(crate) peak_kb: u64,
+    pub(crate) out: PathBuf,
 }
 
 impl Limited {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         let text = std::fs::read_to_string(self.out.join("findings.json"))
             .unwrap_or_else(|error| panic!("no findings.json ({error}); stderr:\n{}", self.stderr));
         serde_json::from_str(&text).unwrap()
     }
 
     /// The findings about `file` (by its path as given).
-    fn about(&self, file: &Path) -> Vec<Value> {
+    pub(crate) fn about(&self, file: &Path) -> Vec<Value> {
         self.json()["findings"]
             .as_array()
             .unwrap()
@@ -47,13 +47,13 @@ impl Limited {
             .collect()
     }
 
-    fn installment(&self) -> Value {
+    pub(crate) fn installment(&self) -> Value {
         self.json()["expected"][0].clone()
     }
 }
 
 /// Runs the binary with `args` and `--out <fixture>/out` under `ulimit -v`.
-fn run_limited(fixture: &Fixture, args: &[OsString]) -> Limited {
+pub(crate) fn run_limited(fixture: &Fixture, args: &[OsString]) -> Limited {
     let out = fixture.path("out");
     let mut all = args.to_vec();
     all.extend([OsString::from("--out"), out.clone().into_os_string()]);
@@ -69,7 +69,7 @@ fn run_limited(fixture: &Fixture, args: &[OsString]) -> Limited {
 
 /// The standard audit (contract C1, account A1, 10,000.00 in January 2025, paid 2,000.00)
 /// with `hostile` as a second billing file.
-fn audit_with_billing(fixture: &Fixture, hostile: &Path) -> Limited {
+pub(crate) fn audit_with_billing(fixture: &Fixture, hostile: &Path) -> Limited {
     let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
     let good = fixture.write("billing.csv", standard_billing());
     let payouts = fixture.write(
@@ -95,7 +95,7 @@ fn audit_with_billing(fixture: &Fixture, hostile: &Path) -> Limited {
 
 /// `hostile` is refused as a whole: one `rejected_row` finding (reason `file`) whose
 /// detail holds every part of `says`; the good bill is audited as if it were alone.
-fn refused_file(hostile: &Path, says: &[&str]) -> (Fixture, Limited) {
+pub(crate) fn refused_file(hostile: &Path, says: &[&str]) -> (Fixture, Limited) {
     let fixture = Fixture::new();
     let run = audit_with_billing(&fixture, hostile);
     assert_eq!(run.status, 1, "{}", run.stderr);
@@ -125,14 +125,14 @@ fn refused_file(hostile: &Path, says: &[&str]) -> (Fixture, Limited) {
 // ---------------------------------------------------------------------------------------
 
 /// Writes a raw deflate stream (RFC 1951) with the fixed Huffman codes.
-struct Deflate {
+pub(crate) struct Deflate {
     out: Vec<u8>,
     bits: u64,
     count: u32,
 }
 
 impl Deflate {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut deflate = Deflate {
             out: Vec::new(),
             bits: 0,
@@ -182,14 +182,14 @@ impl Deflate {
         self.put(distance - BASE[symbol], extra);
     }
 
-    fn bytes(&mut self, bytes: &[u8]) {
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) {
         for &byte in bytes {
             self.literal(byte);
         }
     }
 
     /// `unit` repeated until `total` bytes.
-    fn repeat(&mut self, unit: &[u8], total: u64) {
+    pub(crate) fn repeat(&mut self, unit: &[u8], total: u64) {
         self.bytes(unit);
         let mut written = unit.len() as u64;
         while total - written >= 258 {
@@ -201,7 +201,7 @@ impl Deflate {
         }
     }
 
-    fn finish(mut self) -> Vec<u8> {
+    pub(crate) fn finish(mut self) -> Vec<u8> {
         self.code(0, 7); // end of block
         if self.count > 0 {
             self.put(0, 8 - self.count);
@@ -304,7 +304,7 @@ fn workbook(sheet: Member, styles: Option<Member>) -> Vec<u8> {
     zip(&members)
 }
 
-const GIB: u64 = 1024 * 1024 * 1024;
+pub(crate) const GIB: u64 = 1024 * 1024 * 1024;
 
 #[test]
 fn a_workbook_whose_one_cell_inflates_to_two_gigabytes_is_refused_in_little_memory() {

@@ -11,6 +11,7 @@
 
 #[path = "../it/common.rs"]
 mod common;
+mod containers;
 mod hostile;
 mod limits;
 mod under_limit;

@@ -31,9 +31,11 @@ pub fn explain(args: &ExplainArgs) -> Result<Outcome, RunError> {
         };
         Ok(stages::audit(&config, &inputs, services)?)
     })?;
-    print!(
-        "{}",
-        crate::report::explain::render(&audit, &args.contract, period, config.lang)?
-    );
+    crate::app::stdout::print(&crate::report::explain::render(
+        &audit,
+        &args.contract,
+        period,
+        config.lang,
+    )?)?;
     Ok(Outcome::Clean)
 }

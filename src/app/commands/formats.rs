@@ -10,9 +10,8 @@ use crate::app::{Outcome, RunError, stages};
 /// When a ruleset is invalid.
 pub fn formats(args: &FormatsArgs) -> Result<Outcome, RunError> {
     let rulesets = stages::load_rulesets(args.rulesets.as_deref())?;
-    print!(
-        "{}",
-        crate::report::inspect::formats(&crate::app::commands::inspect::formats_of(&rulesets))
-    );
+    crate::app::stdout::print(&crate::report::inspect::formats(
+        &crate::app::commands::inspect::formats_of(&rulesets),
+    ))?;
     Ok(Outcome::Clean)
 }

@@ -6,7 +6,7 @@
 
 use crate::app::cli::InspectArgs;
 use crate::app::services::StageError;
-use crate::app::{Outcome, RunError, stages};
+use crate::app::{Outcome, RunError, stages, stdout};
 use crate::domain::billing::BillingLine;
 use crate::domain::inspect::{
     ColumnReport, FileReport, FormatInfo, LineReport, RejectionReport, TableReport, TotalsReport,
@@ -27,9 +27,9 @@ pub fn inspect(args: &InspectArgs) -> Result<Outcome, RunError> {
     let rulesets = stages::load_rulesets(args.rulesets.as_deref())?;
     let report = read(&rulesets, args.format.as_deref(), &args.file, args.lines)?;
     if args.json {
-        println!("{}", crate::report::inspect::json(&report));
+        stdout::print(&format!("{}\n", crate::report::inspect::json(&report)))?;
     } else {
-        print!("{}", crate::report::inspect::text(&report));
+        stdout::print(&crate::report::inspect::text(&report))?;
     }
     Ok(if report.clean() {
         Outcome::Clean
@@ -212,6 +212,25 @@ pub fn read(
         digest?
     };
     collector.close_table();
+    // A tar member refused unread (a link, a path leading outside) is a table of its own
+    // with its one rejection, as the audit reports it: never left out unseen.
+    for (member, why) in &digest.refused_members {
+        let place = format!("{shown}:{member}");
+        let mut table = empty_table(place.clone(), None);
+        table.rejected_count = 1;
+        let sentence = crate::report::i18n::sentences(crate::domain::lang::Lang::En)
+            .refused_member(&place, *why);
+        // The report prints the place before the reason.
+        let reason = sentence
+            .strip_prefix(&format!("{place}: "))
+            .unwrap_or(&sentence)
+            .to_string();
+        table.rejected.push(RejectionReport {
+            reason,
+            location: place,
+        });
+        collector.tables.push(table);
+    }
     Ok(FileReport {
         file: shown.to_string(),
         sha256: digest.sha256,

@@ -74,7 +74,11 @@ fn audit_and_write(
     }
     write::commit(output, cancel)?;
     if !config.quiet {
-        println!("{}", crate::report::run_line(&audit, &config.out));
+        // After the commit: a closed pipe here leaves the reports in place.
+        crate::app::stdout::print(&format!(
+            "{}\n",
+            crate::report::run_line(&audit, &config.out)
+        ))?;
     }
     Ok(if audit.fails(config.fail_on, config.fail_on_new) {
         Outcome::Findings

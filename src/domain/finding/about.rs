@@ -10,6 +10,22 @@ use crate::domain::period::{PeriodRef, YearMonth};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+/// Why a member of a tar archive is not read: extracting such a member writes outside
+/// the folder or through a link, so archive tools refuse it, and the auditor does too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberRefusal {
+    /// Its path is absolute or climbs out with `..`.
+    LeavesArchive,
+    /// A symbolic link.
+    Symlink,
+    /// A hard link to another member.
+    HardLink,
+    /// A character or block device, or a named pipe.
+    Device,
+    /// A type no archive of bills holds (a sparse file, a vendor-specific type).
+    OtherType,
+}
+
 /// What a finding is about, for its sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum About {
@@ -91,6 +107,12 @@ pub enum About {
     HiddenSheet,
     /// A file with no table; the finding's location names it.
     EmptyFile,
+    /// A member of a tar archive that is not read because it is no plain file inside the
+    /// archive; the finding's location names the archive and the member.
+    RefusedMember {
+        /// What the member is.
+        why: MemberRefusal,
+    },
     /// An input row that could not be read; the finding's location names it.
     RejectedRow {
         /// Why, as the reader wrote it (it names the column and the value found).

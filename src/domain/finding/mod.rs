@@ -12,7 +12,7 @@ mod evidence;
 mod kind;
 mod reason;
 
-pub use about::{About, InvoiceIssue, Unread};
+pub use about::{About, InvoiceIssue, MemberRefusal, Unread};
 pub use cause::{CauseCode, LikelyCause, Mistake, Neighbour};
 pub use evidence::{Allocation, Check, Evidence, SourceRows};
 pub use kind::{FindingType, Severity};

@@ -40,6 +40,7 @@ pub(super) fn read_csv(
         bytes: hashing.bytes,
         encoding: Some(encoding.name()),
         hidden_sheets: Vec::new(),
+        refused_members: Vec::new(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! What is learnt about a file while it is read — above all the SHA-256 of its exact
 //! bytes — and the readers and writers that hash bytes as they pass.
 
+use crate::domain::finding::MemberRefusal;
 use sha2::{Digest, Sha256};
 use std::io::{self, Read};
 
@@ -18,6 +19,9 @@ pub struct FileDigest {
     pub encoding: Option<&'static str>,
     /// Sheets left out because they are hidden.
     pub hidden_sheets: Vec<String>,
+    /// Members of a tar archive left out because they are no plain file inside it (a
+    /// link, a device, a path leading outside), in member-name order.
+    pub refused_members: Vec<(String, MemberRefusal)>,
 }
 
 /// Counts and hashes bytes as they pass, so the digest is of exactly what was parsed.

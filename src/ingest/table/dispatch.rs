@@ -1,13 +1,16 @@
-//! Reading a file by its type: CSV, spreadsheet or zip archive, with the limits of the
-//! run, inside the panic guard.
+//! Reading a file by its type, told by its bytes: CSV text, spreadsheet, zip, gzip or tar
+//! archive, with the limits of the run, inside the panic guard.
 
 use super::containment::contain;
 use super::csv_file::read_csv;
 use super::digest::FileDigest;
 use super::error::TableError;
 use super::fields::Fields;
+use super::gzip::read_gzip;
 use super::limits::Limits;
 use super::options::ReadOptions;
+use super::sniff::{Kind, kind_of};
+use super::tar_archive::read_tar;
 use super::visitor::TableVisitor;
 use super::workbook::read_spreadsheet;
 use super::zip_archive::read_zip;
@@ -59,7 +62,7 @@ pub fn read_file_with(
     })
 }
 
-/// Reads `path` as its extension says, unguarded.
+/// Reads `path` as its bytes say ([`kind_of`]; the extension only breaks ties), unguarded.
 fn read_by_type(
     path: &Path,
     file: Arc<str>,
@@ -72,23 +75,37 @@ fn read_by_type(
         .and_then(|extension| extension.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    // Spreadsheets and zip archives may be refused part-way (a sheet or member measured
-    // as it streams): the rows handed over by then are counted, and the error says so.
+    let kind = kind_of(path, &extension).map_err(|source| TableError::Io {
+        location: Location::file(file.clone()),
+        source,
+    })?;
+    // Spreadsheets and archives may be refused part-way (a sheet or member measured as it
+    // streams): the rows handed over by then are counted, and the error says so.
     let mut counting = Counting {
         inner: visitor,
         rows: 0,
     };
-    let mut result = match extension.as_str() {
-        "csv" | "txt" | "tsv" => return read_csv(path, file, counting.inner),
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
-            read_spreadsheet(path, file, &extension, &mut counting, limits, options)
+    let mut result = match kind {
+        Kind::Text => return read_csv(path, file, counting.inner),
+        Kind::Workbook(extension) => {
+            read_spreadsheet(path, file, extension, &mut counting, limits, options)
         }
-        "zip" => read_zip(path, file, &mut counting, limits.zip_member_bytes),
-        _ => Err(TableError::UnsupportedType {
+        Kind::Zip => read_zip(path, file, &mut counting, limits.zip_member_bytes),
+        Kind::Gzip => read_gzip(path, file, &mut counting, limits),
+        Kind::Tar => read_tar(path, file, &mut counting),
+        // Issue 14: wired to `super::parquet::read_parquet` when the Parquet reader lands.
+        Kind::Parquet => Err(TableError::UnsupportedType {
             location: Location::file(file),
+            looks_like: "a Parquet file, which this build recognises but cannot read yet".into(),
+        }),
+        Kind::Other(looks_like) => Err(TableError::UnsupportedType {
+            location: Location::file(file),
+            looks_like: looks_like.into(),
         }),
     };
-    if let Err(TableError::TooLarge { partial, .. }) = &mut result {
+    if let Err(TableError::TooLarge { partial, .. } | TableError::Archive { partial, .. }) =
+        &mut result
+    {
         *partial = counting.rows > 0;
     }
     result
@@ -131,7 +148,9 @@ impl TableVisitor for Counting<'_> {
     }
 }
 
-/// True for file names this module can read (used when walking folders).
+/// True for file names this module can read by their extension: what a pattern of the
+/// `--config` file and a `--payouts` folder take (a `--billing` folder takes every file,
+/// each told by its bytes).
 pub fn is_table_file(path: &Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
@@ -139,7 +158,18 @@ pub fn is_table_file(path: &Path) -> bool {
         .is_some_and(|extension| {
             matches!(
                 extension.as_str(),
-                "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "zip"
+                "csv"
+                    | "tsv"
+                    | "xlsx"
+                    | "xlsm"
+                    | "xls"
+                    | "xlsb"
+                    | "ods"
+                    | "zip"
+                    | "gz"
+                    | "tgz"
+                    | "tar"
+                    | "parquet"
             )
         })
 }

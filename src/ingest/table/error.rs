@@ -16,13 +16,30 @@ pub enum TableError {
         /// Why.
         source: io::Error,
     },
-    /// Not a format the auditor reads.
+    /// Not a format the auditor reads, told by its bytes.
     #[error(
-        "{location}: unsupported file type; expected .csv, .tsv, .xlsx, .xlsm, .xls, .xlsb, .ods or .zip"
+        "{location}: not a table the auditor reads: the file is {looks_like}; expected CSV or TSV text, an .xlsx, .xlsm, .xls, .xlsb or .ods workbook, or a .zip, .gz or .tar of CSV files"
     )]
     UnsupportedType {
-        /// The file.
+        /// The file (or the member of a gzip).
         location: Location,
+        /// What its bytes look like (`a PNG image`, `binary data, not text`).
+        looks_like: String,
+    },
+    /// A gzip file or tar archive that is corrupt or cut short.
+    #[error(
+        "{location}: the {what} is corrupt or cut short ({message}); check that the download completed{}",
+        if *partial { "; the rows read before that are counted" } else { "" }
+    )]
+    Archive {
+        /// The file (or the tar member being read).
+        location: Location,
+        /// `gzip file` or `tar archive`.
+        what: &'static str,
+        /// The decoder's message.
+        message: String,
+        /// Rows were handed over before the damage was met: they stay counted.
+        partial: bool,
     },
     /// The text encoding could not be determined.
     #[error(

@@ -304,5 +304,6 @@ pub(super) fn read_spreadsheet(
         bytes: size,
         encoding: None,
         hidden_sheets,
+        refused_members: Vec::new(),
     })
 }

@@ -141,6 +141,7 @@ pub(super) fn read_zip(
         bytes,
         encoding: first_encoding,
         hidden_sheets: Vec::new(),
+        refused_members: Vec::new(),
     })
 }
 

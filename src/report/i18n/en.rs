@@ -4,7 +4,7 @@ use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
-use crate::domain::finding::{Neighbour, Unread};
+use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::money::format_rate;
 use crate::domain::payout::PayoutField;
 use crate::domain::period::PeriodRef;
@@ -393,6 +393,21 @@ impl Sentences for English {
     fn empty_file(&self, place: &str) -> String {
         format!(
             "{place}: the file holds no table (it is empty or every sheet is blank); an export with no header row is not what was asked for."
+        )
+    }
+
+    fn refused_member(&self, place: &str, why: MemberRefusal) -> String {
+        let what = match why {
+            MemberRefusal::LeavesArchive => {
+                "its path leads outside the archive (absolute, or climbing out with `..`)"
+            }
+            MemberRefusal::Symlink => "a symbolic link",
+            MemberRefusal::HardLink => "a hard link to another member",
+            MemberRefusal::Device => "a device or named pipe",
+            MemberRefusal::OtherType => "of a type that holds no plain file",
+        };
+        format!(
+            "{place}: the member is not read: {what}; only plain files inside an archive are read, so extract the bills and pass them on their own if it holds data for the audit."
         )
     }
 

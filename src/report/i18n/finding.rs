@@ -94,6 +94,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
         About::UnreadableFile { error } => words.unreadable_file(error),
         About::HiddenSheet => words.hidden_sheet(&place),
         About::EmptyFile => words.empty_file(&place),
+        About::RefusedMember { why } => words.refused_member(&place, *why),
         About::RejectedRow { message } => words.rejected_row(&place, message),
         About::UnreadCell {
             field: _,

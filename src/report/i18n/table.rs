@@ -8,7 +8,7 @@
 use super::format::period_label;
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
-use crate::domain::finding::{Neighbour, Unread};
+use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::payout::PayoutField;
 use crate::domain::period::{PeriodRef, YearMonth};
 use chrono::NaiveDate;
@@ -229,6 +229,8 @@ pub trait Sentences {
     fn hidden_sheet(&self, place: &str) -> String;
     /// A file with no table.
     fn empty_file(&self, place: &str) -> String;
+    /// A member of a tar archive not read, and what it is.
+    fn refused_member(&self, place: &str, why: MemberRefusal) -> String;
     /// A row that could not be read, and the reader's message.
     fn rejected_row(&self, place: &str, message: &str) -> String;
     /// More rejected rows of a file than are listed one by one.

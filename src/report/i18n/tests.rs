@@ -373,6 +373,29 @@ fn input_files_and_rows_in_both_languages() {
     );
     assert_said(
         &rejected(
+            Location::sheet(
+                "bills/customerBill_202503.tar.gz".into(),
+                Some("../x.csv".into()),
+            ),
+            About::RefusedMember {
+                why: crate::domain::finding::MemberRefusal::LeavesArchive,
+            },
+        ),
+        "bills/customerBill_202503.tar.gz:../x.csv: the member is not read: its path leads outside the archive (absolute, or climbing out with `..`); only plain files inside an archive are read, so extract the bills and pass them on their own if it holds data for the audit.",
+        "bills/customerBill_202503.tar.gz:../x.csv：未读取该成员：其路径指向压缩包之外（绝对路径，或用 `..` 跳出）；压缩包中只读取普通文件，如含审计所需数据，请解压后单独提供账单文件。",
+    );
+    assert_said(
+        &rejected(
+            Location::sheet("bills/b.tar".into(), Some("link.csv".into())),
+            About::RefusedMember {
+                why: crate::domain::finding::MemberRefusal::Symlink,
+            },
+        ),
+        "bills/b.tar:link.csv: the member is not read: a symbolic link; only plain files inside an archive are read, so extract the bills and pass them on their own if it holds data for the audit.",
+        "bills/b.tar:link.csv：未读取该成员：它是符号链接；压缩包中只读取普通文件，如含审计所需数据，请解压后单独提供账单文件。",
+    );
+    assert_said(
+        &rejected(
             bill().at_row(5).at_column("amount"),
             About::RejectedRow {
                 message: "amount: expected money, found `x`".into(),

@@ -5,7 +5,7 @@ use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, 
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::PayoutKind;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
-use crate::domain::finding::{Neighbour, Unread};
+use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::money::format_rate;
 use crate::domain::payout::PayoutField;
 use crate::domain::period::PeriodRef;
@@ -403,6 +403,19 @@ impl Sentences for Chinese {
     fn empty_file(&self, place: &str) -> String {
         format!(
             "{place}：文件中没有表格（文件为空或每个工作表都是空白）；没有表头行的导出不是所需的文件。"
+        )
+    }
+
+    fn refused_member(&self, place: &str, why: MemberRefusal) -> String {
+        let what = match why {
+            MemberRefusal::LeavesArchive => "其路径指向压缩包之外（绝对路径，或用 `..` 跳出）",
+            MemberRefusal::Symlink => "它是符号链接",
+            MemberRefusal::HardLink => "它是指向另一成员的硬链接",
+            MemberRefusal::Device => "它是设备文件或命名管道",
+            MemberRefusal::OtherType => "其类型不是普通文件",
+        };
+        format!(
+            "{place}：未读取该成员：{what}；压缩包中只读取普通文件，如含审计所需数据，请解压后单独提供账单文件。"
         )
     }
 

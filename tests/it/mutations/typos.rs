@@ -520,11 +520,14 @@ fn mutations() -> Vec<Mutation> {
         m("bill account id as Excel shows it, `1.00012E+11` (row 10)",
           Bill(TENCENT, |bytes| set_field(bytes, 10, 0, "1.00012E+11")),
           moves("*", None, "tencent-2025.csv:10", &["1.00012E+11"])),
-        m("a notes file `说明.txt` in the billing folder (not a bill: not read)",
+        // Issue 14: a billing folder's files are told by their bytes, so a notes file is
+        // text, read as a table no format recognises, and named in a finding — never
+        // skipped unseen (it was, before, for its `.txt` name).
+        m("a notes file `说明.txt` in the billing folder (text: read, recognised as no bill)",
           Billing("说明.txt", |billing| {
               std::fs::write(billing.join("说明.txt"), "请勿修改\n").unwrap();
           }),
-          Unchanged),
+          warns("rejected_row", None, "说明.txt", &[])),
         m("Excel's lock file `~$bill.xlsx` in the billing folder",
           Billing("~$bill.xlsx", |billing| {
               std::fs::write(billing.join("~$bill.xlsx"), [0u8; 165]).unwrap();

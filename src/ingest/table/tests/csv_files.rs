@@ -196,7 +196,39 @@ fn a_gbk_file_is_still_gbk_and_a_bad_pair_rejects_its_row_with_its_offset() {
 }
 
 #[test]
-fn unknown_extensions_are_refused() {
-    let (result, _) = read_bytes("bill.pdf", b"%PDF");
-    assert!(matches!(result, Err(TableError::UnsupportedType { .. })));
+fn files_that_are_no_table_are_refused_saying_what_they_look_like() {
+    // By their bytes, whatever their name: a PDF named as a bill is still a PDF.
+    for name in ["bill.pdf", "bill.csv", "BillingItemDetailMonthly_202503"] {
+        let (result, collect) = read_bytes(name, b"%PDF-1.7\n%\xE2\xE3\n1 0 obj\n");
+        let message = result.unwrap_err().to_string();
+        assert_eq!(
+            message,
+            format!(
+                "{name}: not a table the auditor reads: the file is a PDF document; expected CSV or TSV text, an .xlsx, .xlsm, .xls, .xlsb or .ods workbook, or a .zip, .gz or .tar of CSV files"
+            )
+        );
+        assert!(collect.tables.is_empty());
+    }
+    let (result, _) = read_bytes("noise.csv", &[0x13, 0x00, 0x37, 0xFF, 0x00, 0x10]);
+    assert!(
+        result
+            .unwrap_err()
+            .to_string()
+            .contains("the file is binary data, not text"),
+    );
+}
+
+#[test]
+fn text_is_read_as_csv_whatever_its_name() {
+    // An extensionless OSS object, a `.txt`, and a CSV saved under an Excel name.
+    for name in [
+        "1234_BillingItemDetailMonthly_202503",
+        "说明.txt",
+        "bill.xls",
+    ] {
+        let (result, collect) = read_bytes(name, "账号,金额\nA1,1.00\n".as_bytes());
+        assert_eq!(result.unwrap().encoding, Some("UTF-8"), "{name}");
+        assert_eq!(collect.tables.len(), 1, "{name}");
+        assert_eq!(collect.rows.len(), 2, "{name}");
+    }
 }

@@ -7,6 +7,7 @@ use crate::ingest::cell::Cell;
 use std::io::Cursor;
 use std::sync::Arc;
 
+mod archives;
 mod as_typed;
 mod csv_files;
 mod workbooks;

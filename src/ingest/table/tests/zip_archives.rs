@@ -120,13 +120,16 @@ fn a_zip_without_members_reads_as_no_table() {
 #[test]
 fn a_corrupt_zip_is_an_error_naming_the_file() {
     let mut state = 11u64;
-    let noise: Vec<u8> = (0..4096)
-        .map(|_| {
+    // A zip's first bytes, then noise: a download cut or damaged.
+    let noise: Vec<u8> = b"PK\x03\x04"
+        .iter()
+        .copied()
+        .chain((0..4096).map(|_| {
             state = state
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1);
             (state >> 33) as u8
-        })
+        }))
         .collect();
     let (result, collect) = read_bytes("bill.zip", &noise);
     let message = result.unwrap_err().to_string();

@@ -8,6 +8,7 @@ use super::error::TableError;
 use super::fields::Fields;
 use super::limits::Limits;
 use super::options::ReadOptions;
+use super::parquet::read_parquet;
 use super::visitor::TableVisitor;
 use super::workbook::read_spreadsheet;
 use super::zip_archive::read_zip;
@@ -83,6 +84,7 @@ fn read_by_type(
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
             read_spreadsheet(path, file, &extension, &mut counting, limits, options)
         }
+        "parquet" => read_parquet(path, file, &mut counting, limits),
         "zip" => read_zip(path, file, &mut counting, limits.zip_member_bytes),
         _ => Err(TableError::UnsupportedType {
             location: Location::file(file),
@@ -139,7 +141,7 @@ pub fn is_table_file(path: &Path) -> bool {
         .is_some_and(|extension| {
             matches!(
                 extension.as_str(),
-                "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "zip"
+                "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "zip" | "parquet"
             )
         })
 }

@@ -18,7 +18,7 @@ pub enum TableError {
     },
     /// Not a format the auditor reads.
     #[error(
-        "{location}: unsupported file type; expected .csv, .tsv, .xlsx, .xlsm, .xls, .xlsb, .ods or .zip"
+        "{location}: unsupported file type; expected .csv, .tsv, .xlsx, .xlsm, .xls, .xlsb, .ods, .zip or .parquet"
     )]
     UnsupportedType {
         /// The file.
@@ -43,6 +43,17 @@ pub enum TableError {
         /// The file or sheet.
         location: Location,
         /// calamine's message.
+        message: String,
+    },
+    /// A `.parquet` file that cannot be read: not Parquet, cut off, corrupt, or with a
+    /// value the reader cannot decode.
+    #[error(
+        "{location}: the file is not a readable Parquet file: {message}; check that the download or export completed"
+    )]
+    Parquet {
+        /// The file.
+        location: Location,
+        /// What is wrong.
         message: String,
     },
     /// The reader panicked on this file.

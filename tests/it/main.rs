@@ -18,6 +18,7 @@ mod long_terms;
 mod mutations;
 mod nightly;
 mod packs;
+mod parquet;
 mod properties;
 mod providers;
 mod rules;

@@ -588,3 +588,39 @@ fn a_folder_partitioned_by_billing_period_is_walked() {
         .count();
     assert_eq!(parts, 2, "{inputs:#?}");
 }
+
+/// Writes the Parquet files of the hostile corpus (`tests/fixtures/hostile/`, see its
+/// README) from a good generic bill: run once with `--ignored`; the files are kept byte
+/// for byte.
+#[test]
+#[ignore = "writes the hostile corpus's Parquet files; run by hand"]
+fn write_the_hostile_parquet_corpus() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let fixture = Fixture::new();
+    let good = fixture.path("good.parquet");
+    generic(&good);
+    let bytes = std::fs::read(&good).unwrap();
+    let length = bytes.len();
+    let declared = u32::from_le_bytes(bytes[length - 8..length - 4].try_into().unwrap()) as usize;
+    std::fs::write(corpus.join("truncated.parquet"), &bytes[..length * 3 / 5]).unwrap();
+    let mut bad_magic = bytes.clone();
+    bad_magic[..4].copy_from_slice(b"PAR0");
+    std::fs::write(corpus.join("bad-magic.parquet"), bad_magic).unwrap();
+    let mut bad_footer = bytes.clone();
+    for (at, byte) in bad_footer[length - 8 - declared..length - 8]
+        .iter_mut()
+        .enumerate()
+    {
+        *byte = (at as u8).wrapping_mul(37).wrapping_add(0xA5);
+    }
+    std::fs::write(corpus.join("bad-footer.parquet"), bad_footer).unwrap();
+    let mut huge = bytes.clone();
+    huge[length - 8..length - 4].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    std::fs::write(corpus.join("huge-metadata.parquet"), huge).unwrap();
+    write(
+        &corpus.join("wrong-schema.parquet"),
+        &[text("foo", &["1", "2"]), doubles("bar", &[1.5, 2.5])],
+        "snappy",
+        1000,
+    );
+}

@@ -104,7 +104,8 @@ pub(super) fn read_parquet(
             })?;
             number += 1;
             cells.clear();
-            for (at, (_, field)) in row.get_column_iter().enumerate() {
+            // Owned, so text moves into its cell without a copy.
+            for (at, (_, field)) in row.into_columns().into_iter().enumerate() {
                 let column = columns.get(at).unwrap_or(&plain);
                 cells.push(cell_of(field, column));
             }
@@ -240,38 +241,38 @@ impl Column {
 ///   `2025-03-01T00:00:00` (local), with a fraction only when there is one; TIME → `HH:MM:SS`;
 /// - text → text; bytes without a text annotation → text when UTF-8, else an error cell;
 /// - lists, maps and groups (FOCUS `Tags`) → their JSON text.
-pub(super) fn cell_of(field: &Field, column: &Column) -> Cell {
+pub(super) fn cell_of(field: Field, column: &Column) -> Cell {
     match field {
         Field::Null => Cell::Empty,
-        Field::Bool(value) => Cell::Bool(*value),
+        Field::Bool(value) => Cell::Bool(value),
         Field::Byte(value) => Cell::Text(value.to_string()),
         Field::Short(value) => Cell::Text(value.to_string()),
         Field::Int(value) => Cell::Text(value.to_string()),
         Field::Long(value) => match column.timestamp {
-            Some((unit, utc)) => timestamp_cell(*value, unit, utc),
+            Some((unit, utc)) => timestamp_cell(value, unit, utc),
             None => Cell::Text(value.to_string()),
         },
         Field::UByte(value) => Cell::Text(value.to_string()),
         Field::UShort(value) => Cell::Text(value.to_string()),
         Field::UInt(value) => Cell::Text(value.to_string()),
         Field::ULong(value) => Cell::Text(value.to_string()),
-        Field::Float16(value) => float_cell(f32::from(*value)),
-        Field::Float(value) => float_cell(*value),
-        Field::Double(value) => Cell::Number(*value),
-        Field::Decimal(decimal) => Cell::Text(decimal_text(decimal)),
-        Field::Str(text) => Cell::Text(text.clone()),
+        Field::Float16(value) => float_cell(f32::from(value)),
+        Field::Float(value) => float_cell(value),
+        Field::Double(value) => Cell::Number(value),
+        Field::Decimal(decimal) => Cell::Text(decimal_text(&decimal)),
+        Field::Str(text) => Cell::Text(text),
         Field::Bytes(bytes) => match std::str::from_utf8(bytes.data()) {
             Ok(text) => Cell::Text(text.to_string()),
             Err(_) => Cell::Error(format!("{} bytes of binary data", bytes.len())),
         },
         Field::Date(days) => NaiveDate::from_num_days_from_ce_opt(days.saturating_add(719_163))
             .map_or_else(|| Cell::Error(format!("day {days}")), Cell::Date),
-        Field::TimeMillis(millis) => Cell::Text(time_text(i64::from(*millis) * 1_000_000)),
+        Field::TimeMillis(millis) => Cell::Text(time_text(i64::from(millis) * 1_000_000)),
         Field::TimeMicros(micros) => Cell::Text(time_text(micros.saturating_mul(1000))),
-        Field::TimestampMillis(millis) => timestamp_cell(*millis, Unit::Millis, utc_of(column)),
-        Field::TimestampMicros(micros) => timestamp_cell(*micros, Unit::Micros, utc_of(column)),
+        Field::TimestampMillis(millis) => timestamp_cell(millis, Unit::Millis, utc_of(column)),
+        Field::TimestampMicros(micros) => timestamp_cell(micros, Unit::Micros, utc_of(column)),
         Field::Group(_) | Field::ListInternal(_) | Field::MapInternal(_) => {
-            Cell::Text(json_of(field).to_string())
+            Cell::Text(json_of(&field).to_string())
         }
     }
 }
@@ -403,7 +404,7 @@ fn json_of(field: &Field) -> serde_json::Value {
             map.entries()
                 .iter()
                 .map(|(key, value)| {
-                    let key = match cell_of(key, &Column::PLAIN) {
+                    let key = match cell_of(key.clone(), &Column::PLAIN) {
                         Cell::Text(text) => text,
                         other => other.to_text(),
                     };
@@ -416,7 +417,7 @@ fn json_of(field: &Field) -> serde_json::Value {
         Field::Double(value) => {
             serde_json::Number::from_f64(*value).map_or(Value::Null, Value::Number)
         }
-        other => match cell_of(other, &Column::PLAIN) {
+        other => match cell_of(other.clone(), &Column::PLAIN) {
             Cell::Empty => Value::Null,
             Cell::Number(number) => {
                 serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)

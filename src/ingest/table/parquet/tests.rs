@@ -37,7 +37,7 @@ fn decimals_become_their_exact_text_whatever_their_storage() {
     ];
     for (decimal, text) in table {
         assert_eq!(
-            cell_of(&Field::Decimal(decimal), &plain()),
+            cell_of(Field::Decimal(decimal), &plain()),
             Cell::Text(text.into())
         );
     }
@@ -59,10 +59,10 @@ fn doubles_are_number_cells_and_floats_their_shortest_text() {
         (Field::Double(0.123_456_785), Cell::Number(0.123_456_785)),
     ];
     for (field, cell) in table {
-        assert_eq!(cell_of(&field, &plain()), cell);
+        assert_eq!(cell_of(field, &plain()), cell);
     }
     // The money parser rounds a number cell at the 8th decimal, half away from zero.
-    let money = |field| crate::ingest::value::parse_money(&cell_of(&field, &plain())).unwrap();
+    let money = |field| crate::ingest::value::parse_money(&cell_of(field, &plain())).unwrap();
     assert_eq!(money(Field::Double(0.1 + 0.2)).to_string(), "0.3");
     assert_eq!(
         money(Field::Double(0.123_456_785)).to_string(),
@@ -101,9 +101,9 @@ fn dates_and_timestamps_read_as_the_billing_readers_expect() {
         ),
     ];
     for (field, column, cell) in table {
-        assert_eq!(cell_of(&field, &column), cell);
+        assert_eq!(cell_of(field, &column), cell);
     }
-    let Cell::Text(text) = cell_of(&Field::TimestampMillis(1_740_787_200_000), &plain()) else {
+    let Cell::Text(text) = cell_of(Field::TimestampMillis(1_740_787_200_000), &plain()) else {
         panic!("a timestamp is text");
     };
     let cell = Cell::Text(text);
@@ -142,9 +142,9 @@ fn nulls_text_bytes_and_integers() {
         ),
     ];
     for (field, cell) in table {
-        assert_eq!(cell_of(&field, &plain()), cell);
+        assert_eq!(cell_of(field, &plain()), cell);
     }
-    assert_eq!(cell_of(&Field::Bool(true), &plain()), Cell::Bool(true));
+    assert_eq!(cell_of(Field::Bool(true), &plain()), Cell::Bool(true));
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn nested_values_become_json_text() {
         ("cost".into(), Field::Double(1.5)),
     ]);
     assert_eq!(
-        cell_of(&Field::Group(tags), &plain()),
+        cell_of(Field::Group(tags), &plain()),
         Cell::Text(r#"{"env":"prod","team":null,"cost":1.5}"#.into())
     );
 }

@@ -113,7 +113,7 @@ fn dates_and_timestamps_read_as_the_billing_readers_expect() {
     assert_eq!(month.to_string(), "2025-03");
     // Huawei's China-time month start in UTC, stored in nanoseconds: still January.
     let cell = cell_of(
-        &Field::Long(1_735_660_800_000_000_000),
+        Field::Long(1_735_660_800_000_000_000),
         &stamped(Unit::Nanos, true),
     );
     let (month, _) = crate::ingest::value::parse_period_start(&cell, order).unwrap();

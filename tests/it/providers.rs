@@ -1420,7 +1420,7 @@ fn format_chooses_between_two_formats_a_header_fits() {
 }
 
 const KNOWN_FORMATS: &str =
-    "the formats are: aliyun, azure-ea, azure-mca, focus, huawei, tencent, generic";
+    "the formats are: aliyun, aws, azure-ea, azure-mca, focus, huawei, tencent, generic";
 
 #[test]
 fn an_unknown_format_name_exits_2_listing_the_formats() {

@@ -385,7 +385,7 @@ fn time_text(nanos: i64) -> String {
         seconds % 60
     );
     if fraction != 0 {
-        text.push_str(&format!(".{fraction:09}").trim_end_matches('0').to_string());
+        text.push_str(format!(".{fraction:09}").trim_end_matches('0'));
     }
     text
 }

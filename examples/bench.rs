@@ -69,6 +69,7 @@ fn main() {
         contracts: options.contracts.max(1),
         layout: support::Layout::Generic,
         xlsx: false,
+        parquet: false,
         contracts_csv: false,
         seed: 1,
     };

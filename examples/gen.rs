@@ -3,6 +3,7 @@
 //!
 //! ```sh
 //! cargo run --release --example gen -- --out target/bench-data/10m --lines 10000000 --files 8 --contracts 400
+//! cargo run --release --example gen -- --out target/bench-data/10m-parquet --lines 10000000 --files 8 --contracts 400 --parquet
 //! cargo run --release --example gen -- --out target/bench-data/aliyun --lines 1000000 --contracts 400 --layout aliyun --xlsx
 //! ```
 //!
@@ -47,6 +48,10 @@ struct Args {
     /// One .xlsx billing workbook instead of CSV files (at most 1,048,575 lines).
     #[arg(long)]
     xlsx: bool,
+    /// Snappy Parquet billing files instead of CSV files (generic layout only), as AWS and
+    /// Azure exports write them.
+    #[arg(long)]
+    parquet: bool,
     /// Write the contract workbook as a folder of CSVs instead of contracts.xlsx.
     #[arg(long)]
     contracts_csv: bool,
@@ -57,6 +62,12 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
+    if args.parquet && (args.xlsx || matches!(args.layout, LayoutArg::Aliyun)) {
+        eprintln!(
+            "gen: --parquet writes the generic layout only, not with --xlsx or --layout aliyun"
+        );
+        std::process::exit(2);
+    }
     let spec = support::Spec {
         lines: args.lines,
         files: args.files.max(1),
@@ -66,6 +77,7 @@ fn main() {
             LayoutArg::Aliyun => support::Layout::Aliyun,
         },
         xlsx: args.xlsx,
+        parquet: args.parquet,
         contracts_csv: args.contracts_csv,
         seed: args.seed,
     };

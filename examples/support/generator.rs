@@ -49,6 +49,8 @@ pub struct Spec {
     pub layout: Layout,
     /// One `.xlsx` billing workbook instead of CSV files.
     pub xlsx: bool,
+    /// Parquet billing files (snappy) instead of CSV files, generic layout only.
+    pub parquet: bool,
     /// The contract workbook as a folder of CSVs instead of `contracts.xlsx`.
     pub contracts_csv: bool,
     pub seed: u64,
@@ -876,7 +878,7 @@ fn write_contracts(folder: &Path, spec: &Spec, world: &World) -> io::Result<Path
 }
 
 /// Where the rows of a billing file go: a CSV file or the `.xlsx` sheet.
-trait RowSink {
+pub(super) trait RowSink {
     fn text(&mut self, value: &str) -> io::Result<()>;
     /// An amount in cents.
     fn money(&mut self, cents: i64) -> io::Result<()>;
@@ -1163,6 +1165,7 @@ fn write_billing(
             DATA_SECONDS * (file as u64 + 1) / files as u64,
         );
         let name = match (spec.layout, spec.xlsx) {
+            (Layout::Generic, false) if spec.parquet => format!("bill-{file:02}.parquet"),
             (Layout::Generic, false) => format!("bill-{file:02}.csv"),
             (Layout::Generic, true) => "bill.xlsx".to_string(),
             (Layout::Aliyun, false) => {
@@ -1171,7 +1174,14 @@ fn write_billing(
             (Layout::Aliyun, true) => "1688000000000000_BillingItemDetail.xlsx".to_string(),
         };
         paths.push(billing.join(name));
-        let mut csv = if spec.xlsx {
+        let mut parquet = if spec.parquet && !spec.xlsx {
+            Some(super::parquet_sink::ParquetSink::create(
+                paths.last().expect("a path"),
+            )?)
+        } else {
+            None
+        };
+        let mut csv = if spec.xlsx || parquet.is_some() {
             None
         } else {
             Some(CsvSink::create(
@@ -1181,6 +1191,7 @@ fn write_billing(
         };
         let sink: &mut dyn RowSink = match (&mut csv, &mut xlsx) {
             (Some(csv), _) => csv,
+            (None, _) if parquet.is_some() => parquet.as_mut().expect("a sink"),
             (None, Some((_, sheet))) => sheet,
             (None, None) => unreachable!("a sink"),
         };
@@ -1263,6 +1274,9 @@ fn write_billing(
         debug_assert_eq!(dealt, count);
         if let Some(csv) = csv {
             csv.finish()?;
+        }
+        if let Some(parquet) = parquet {
+            parquet.finish()?;
         }
     }
     if let Some((mut workbook, sink)) = xlsx {

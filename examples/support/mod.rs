@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod generator;
+mod parquet_sink;
 mod rebate;
 mod rng;
 

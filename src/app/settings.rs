@@ -193,13 +193,15 @@ struct LimitsFields {
     shared_strings_size: Option<Size>,
     xml_token_size: Option<Size>,
     zip_member_size: Option<Size>,
+    parquet_metadata_size: Option<Size>,
+    parquet_row_group_size: Option<Size>,
     sheet_cells: Option<Cells>,
     sheet_columns: Option<Columns>,
 }
 
 impl LimitsFields {
     /// The keys given, by name.
-    fn given(&self) -> [(&'static str, Option<u64>); 9] {
+    fn given(&self) -> [(&'static str, Option<u64>); 11] {
         let size = |value: &Option<Size>| value.as_ref().map(|size| size.0);
         [
             ("whole_workbook_size", size(&self.whole_workbook_size)),
@@ -209,6 +211,8 @@ impl LimitsFields {
             ("shared_strings_size", size(&self.shared_strings_size)),
             ("xml_token_size", size(&self.xml_token_size)),
             ("zip_member_size", size(&self.zip_member_size)),
+            ("parquet_metadata_size", size(&self.parquet_metadata_size)),
+            ("parquet_row_group_size", size(&self.parquet_row_group_size)),
             (
                 "sheet_cells",
                 self.sheet_cells.as_ref().map(|cells| cells.0),

@@ -10,4 +10,5 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("azure-ea", include_str!("../../rulesets/azure-ea.toml")),
     ("azure-mca", include_str!("../../rulesets/azure-mca.toml")),
     ("focus", include_str!("../../rulesets/focus.toml")),
+    ("aws", include_str!("../../rulesets/aws.toml")),
 ];

@@ -42,6 +42,7 @@ fn data(lines: u64) -> &'static Data {
             contracts: 60,
             layout: support::Layout::Generic,
             xlsx: false,
+            parquet: false,
             contracts_csv: true,
             seed: 6,
         };

@@ -20,6 +20,7 @@ mod long_terms;
 mod mutations;
 mod nightly;
 mod packs;
+mod parquet;
 mod pipes;
 mod properties;
 mod providers;

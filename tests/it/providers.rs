@@ -1420,7 +1420,7 @@ fn format_chooses_between_two_formats_a_header_fits() {
 }
 
 const KNOWN_FORMATS: &str =
-    "the formats are: aliyun, azure-ea, azure-mca, focus, huawei, tencent, generic";
+    "the formats are: aliyun, aws, azure-ea, azure-mca, focus, huawei, tencent, generic";
 
 #[test]
 fn an_unknown_format_name_exits_2_listing_the_formats() {
@@ -1776,6 +1776,7 @@ fn formats_lists_every_built_in_format_with_its_signature_columns() {
         names,
         [
             "aliyun",
+            "aws",
             "azure-ea",
             "azure-mca",
             "focus",
@@ -1792,7 +1793,7 @@ fn formats_lists_every_built_in_format_with_its_signature_columns() {
             .map(|(_, text)| text.as_str())
             .unwrap()
     };
-    let expectations: [(&str, &[&str]); 7] = [
+    let expectations: [(&str, &[&str]); 8] = [
         (
             "aliyun",
             &[
@@ -1818,6 +1819,14 @@ fn formats_lists_every_built_in_format_with_its_signature_columns() {
                 "provider azure; from built-in rulesets/azure-mca.toml",
                 "      - invoiceId / paygCostInBillingCurrency / costInPricingCurrency",
                 "      - costInBillingCurrency",
+            ],
+        ),
+        (
+            "aws",
+            &[
+                "provider aws; from built-in rulesets/aws.toml",
+                "      - line_item_line_item_type / lineItem/LineItemType",
+                "      - line_item_net_unblended_cost / lineItem/NetUnblendedCost / line_item_unblended_cost / lineItem/UnblendedCost",
             ],
         ),
         (

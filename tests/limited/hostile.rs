@@ -388,6 +388,75 @@ fn an_xls_whose_header_declares_every_sector_is_a_rejected_file() {
 }
 
 #[test]
+fn a_parquet_file_cut_off_is_a_rejected_file() {
+    refused_file(
+        &corpus("truncated.parquet"),
+        &[
+            "not a readable Parquet file",
+            "does not end with the Parquet magic bytes PAR1",
+        ],
+    );
+}
+
+#[test]
+fn a_parquet_file_with_a_bad_magic_is_a_rejected_file() {
+    refused_file(
+        &corpus("bad-magic.parquet"),
+        &[
+            "not a readable Parquet file",
+            "does not start with the Parquet magic bytes PAR1",
+        ],
+    );
+}
+
+#[test]
+fn a_parquet_file_whose_footer_is_garbage_is_a_rejected_file() {
+    refused_file(
+        &corpus("bad-footer.parquet"),
+        &["not a readable Parquet file"],
+    );
+}
+
+#[test]
+fn a_parquet_footer_claiming_four_gigabytes_of_metadata_is_refused_before_it_is_read() {
+    refused_file(
+        &corpus("huge-metadata.parquet"),
+        &["4294967280 bytes", "parquet_metadata_size"],
+    );
+}
+
+#[test]
+fn a_parquet_file_matching_no_layout_is_rejected_like_any_unrecognised_table() {
+    let hostile = corpus("wrong-schema.parquet");
+    let fixture = Fixture::new();
+    let run = audit_with_billing(&fixture, &hostile);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    // The header row with the reason, then its two rows pointing at it.
+    let about = run.about(&hostile);
+    assert_eq!(about.len(), 3, "{about:#?}");
+    assert!(
+        about
+            .iter()
+            .all(|finding| finding["type"] == "rejected_row")
+    );
+    let header = about
+        .iter()
+        .find(|finding| finding["evidence"]["location"]["row"] == 1)
+        .unwrap();
+    let detail = header["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("none of the columns any format requires"),
+        "{detail}"
+    );
+    assert_eq!(run.installment()["expected"], "2000.00");
+    assert!(
+        run.peak_kb < REFUSAL_RSS_KB,
+        "peak memory {} KiB",
+        run.peak_kb
+    );
+}
+
+#[test]
 fn a_2_kb_xlsx_declaring_the_whole_grid_streams_its_rows_in_little_memory() {
     // <dimension ref="A1:XFD1048576"/>, a header and one bill row, and a cell at
     // XFD1048576: read cell by cell, the grid between is never allocated.

@@ -362,7 +362,7 @@ fn a_typo_of_a_provider_or_ruleset_is_an_error_and_another_word_is_generic() {
             "contracts.csv",
             &CONTRACTS
                 .replace("settlement\n", "settlement,provider\n")
-                .replace("monthly\n", "monthly,aws\n"),
+                .replace("monthly\n", "monthly,gcp\n"),
         ),
         ("tiers.csv", TIERS),
     ])

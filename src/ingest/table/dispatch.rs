@@ -9,6 +9,7 @@ use super::fields::Fields;
 use super::gzip::read_gzip;
 use super::limits::Limits;
 use super::options::ReadOptions;
+use super::parquet::read_parquet;
 use super::sniff::{Kind, kind_of};
 use super::tar_archive::read_tar;
 use super::visitor::TableVisitor;
@@ -93,11 +94,7 @@ fn read_by_type(
         Kind::Zip => read_zip(path, file, &mut counting, limits.zip_member_bytes),
         Kind::Gzip => read_gzip(path, file, &mut counting, limits),
         Kind::Tar => read_tar(path, file, &mut counting),
-        // Issue 14: wired to `super::parquet::read_parquet` when the Parquet reader lands.
-        Kind::Parquet => Err(TableError::UnsupportedType {
-            location: Location::file(file),
-            looks_like: "a Parquet file, which this build recognises but cannot read yet".into(),
-        }),
+        Kind::Parquet => read_parquet(path, file, &mut counting, limits),
         Kind::Other(looks_like) => Err(TableError::UnsupportedType {
             location: Location::file(file),
             looks_like: looks_like.into(),

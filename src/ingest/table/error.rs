@@ -18,7 +18,7 @@ pub enum TableError {
     },
     /// Not a format the auditor reads, told by its bytes.
     #[error(
-        "{location}: not a table the auditor reads: the file is {looks_like}; expected CSV or TSV text, an .xlsx, .xlsm, .xls, .xlsb or .ods workbook, or a .zip, .gz or .tar of CSV files"
+        "{location}: not a table the auditor reads: the file is {looks_like}; expected CSV or TSV text, an .xlsx, .xlsm, .xls, .xlsb or .ods workbook, a .parquet file, or a .zip, .gz or .tar of CSV files"
     )]
     UnsupportedType {
         /// The file (or the member of a gzip).
@@ -60,6 +60,17 @@ pub enum TableError {
         /// The file or sheet.
         location: Location,
         /// calamine's message.
+        message: String,
+    },
+    /// A `.parquet` file that cannot be read: not Parquet, cut off, corrupt, or with a
+    /// value the reader cannot decode.
+    #[error(
+        "{location}: the file is not a readable Parquet file: {message}; check that the download or export completed"
+    )]
+    Parquet {
+        /// The file.
+        location: Location,
+        /// What is wrong.
         message: String,
     },
     /// The reader panicked on this file.

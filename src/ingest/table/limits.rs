@@ -49,6 +49,16 @@ pub const MAX_XML_TOKEN_BYTES: u64 = 16 * 1024 * 1024;
 /// the largest real monthly bill. (`zip_member_size`.)
 pub const MAX_ZIP_MEMBER_BYTES: u64 = 64 * 1024 * 1024 * 1024;
 
+/// A Parquet file's footer metadata is parsed whole (and decoded structures take several
+/// times its bytes): a footer declaring more than this is refused before it is read. Real
+/// billing exports hold a few hundred KiB. (`parquet_metadata_size`.)
+pub const MAX_PARQUET_METADATA_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A Parquet row group whose columns decompress past this (as its metadata declares) is
+/// refused. Rows stream in batches, one page per column in memory, so this bounds time,
+/// not memory; exports write row groups of about 128 MiB. (`parquet_row_group_size`.)
+pub const MAX_PARQUET_ROW_GROUP_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
 /// The widest spreadsheet row read. Excel's own limit is 16,384 columns; no billing,
 /// contract or ledger layout comes near 1,024, and a row's cost grows with its width (a
 /// hostile sheet could put one far cell in every row). A row with a value past it is
@@ -72,6 +82,10 @@ pub struct Limits {
     pub xml_token_bytes: u64,
     /// A CSV member of a `.zip` archive, once decompressed.
     pub zip_member_bytes: u64,
+    /// A Parquet file's footer metadata, as its footer declares it.
+    pub parquet_metadata_bytes: u64,
+    /// One row group of a Parquet file, decompressed, as its metadata declares it.
+    pub parquet_row_group_bytes: u64,
     /// Cells of one sheet: those an `.xlsx`/`.xlsb` sheet streams, the used area of an
     /// `.xls`/`.ods` sheet (and of all the sheets of an `.xls` together, which calamine
     /// builds at once).
@@ -97,6 +111,8 @@ impl Limits {
         sheet_part_bytes: MAX_SHEET_PART_BYTES,
         xml_token_bytes: MAX_XML_TOKEN_BYTES,
         zip_member_bytes: MAX_ZIP_MEMBER_BYTES,
+        parquet_metadata_bytes: MAX_PARQUET_METADATA_BYTES,
+        parquet_row_group_bytes: MAX_PARQUET_ROW_GROUP_BYTES,
         sheet_cells: MAX_SHEET_CELLS as u64,
         sheet_columns: MAX_COLUMNS as u32,
     };
@@ -125,6 +141,10 @@ pub enum Limit {
     XmlToken,
     /// `zip_member_size`.
     ZipMember,
+    /// `parquet_metadata_size`.
+    ParquetMetadata,
+    /// `parquet_row_group_size`.
+    ParquetRowGroup,
     /// `sheet_cells`.
     SheetCells,
     /// The shared strings a table declares against what its size can hold: no setting.
@@ -142,6 +162,8 @@ impl Limit {
             Limit::SharedStrings => "shared_strings_size",
             Limit::XmlToken => "xml_token_size",
             Limit::ZipMember => "zip_member_size",
+            Limit::ParquetMetadata => "parquet_metadata_size",
+            Limit::ParquetRowGroup => "parquet_row_group_size",
             Limit::SheetCells => "sheet_cells",
             Limit::DeclaredStrings => return None,
         })
@@ -217,6 +239,16 @@ pub const KEYS: &[LimitKey] = &[
         constant: "max_zip_member_bytes",
     },
     LimitKey {
+        name: "parquet_metadata_size",
+        kind: LimitKind::Bytes,
+        constant: "max_parquet_metadata_bytes",
+    },
+    LimitKey {
+        name: "parquet_row_group_size",
+        kind: LimitKind::Bytes,
+        constant: "max_parquet_row_group_bytes",
+    },
+    LimitKey {
         name: "sheet_cells",
         kind: LimitKind::Cells,
         constant: "max_sheet_cells",
@@ -240,6 +272,8 @@ impl Limits {
             "shared_strings_size" => &mut self.shared_strings_bytes,
             "xml_token_size" => &mut self.xml_token_bytes,
             "zip_member_size" => &mut self.zip_member_bytes,
+            "parquet_metadata_size" => &mut self.parquet_metadata_bytes,
+            "parquet_row_group_size" => &mut self.parquet_row_group_bytes,
             "sheet_cells" => &mut self.sheet_cells,
             "sheet_columns" => {
                 self.sheet_columns = u32::try_from(value).unwrap_or(EXCEL_COLUMNS);

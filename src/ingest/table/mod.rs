@@ -11,7 +11,7 @@
 //!
 //! One file per concern: `dispatch` reads a file by its type inside the panic guard of
 //! `containment`; `csv_file`, `encoding`, `line_ends`, `records` and `record_scan` read
-//! CSV; `zip_archive` zip archives of CSVs; `workbook` and `sheet_cells` spreadsheets
+//! CSV; `zip_archive` zip archives of CSVs; `parquet` Parquet files, row group by row group; `workbook` and `sheet_cells` spreadsheets
 //! through calamine, after the pre-checks of `prescan` (with `xml_scan`,
 //! `cell_references` and `sheet_names`), `xls` (with `compound`) and `ods`; `merged`
 //! fills merged areas for a caller reading as typed (`options`); `digest` hashes every
@@ -36,6 +36,7 @@ mod line_ends;
 mod merged;
 mod ods;
 mod options;
+mod parquet;
 mod prescan;
 mod record_scan;
 mod records;

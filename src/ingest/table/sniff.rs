@@ -168,6 +168,10 @@ pub(super) fn kind_of(path: &Path, extension: &str) -> io::Result<Kind> {
         Magic::Gzip => Kind::Gzip,
         Magic::Tar => Kind::Tar,
         Magic::Text => Kind::Text,
+        // A file named `.parquet` that is not one is left to the Parquet reader, which
+        // says which magic bytes are missing (as a zip named `.xlsx` goes to the workbook
+        // reader).
+        Magic::Other(_) if extension == "parquet" => Kind::Parquet,
         Magic::Other(what) => Kind::Other(what),
     })
 }

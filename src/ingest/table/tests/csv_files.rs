@@ -204,7 +204,7 @@ fn files_that_are_no_table_are_refused_saying_what_they_look_like() {
         assert_eq!(
             message,
             format!(
-                "{name}: not a table the auditor reads: the file is a PDF document; expected CSV or TSV text, an .xlsx, .xlsm, .xls, .xlsb or .ods workbook, or a .zip, .gz or .tar of CSV files"
+                "{name}: not a table the auditor reads: the file is a PDF document; expected CSV or TSV text, an .xlsx, .xlsm, .xls, .xlsb or .ods workbook, a .parquet file, or a .zip, .gz or .tar of CSV files"
             )
         );
         assert!(collect.tables.is_empty());

@@ -200,6 +200,7 @@ fn parse_format(
         date_order: format.date_order,
         billing_month: format.billing_month,
         month_from_date: format.month_from_date,
+        open_months: format.open_months,
         blank: format
             .blank
             .iter()
@@ -227,6 +228,12 @@ fn parse_format(
                 format!("a billing format must map this field{hint}"),
             ));
         }
+    }
+    if parsed.open_months && !parsed.columns.contains_key(&BillingField::Date) {
+        return Err(invalid(
+            "format.open_months",
+            "a blank billing month can be taken from the charge date only when billing.date is mapped".to_string(),
+        ));
     }
     Ok(parsed)
 }

@@ -39,6 +39,8 @@ pub(super) struct FormatFile {
     #[serde(default)]
     pub(super) month_from_date: bool,
     #[serde(default)]
+    pub(super) open_months: bool,
+    #[serde(default)]
     pub(super) blank: Vec<String>,
     pub(super) currency: Option<String>,
     #[serde(default)]

@@ -43,10 +43,17 @@ pub(super) struct Slots {
     /// No blank word of the format reads as a plain amount, so a field that does is
     /// never blank (see [`FastRow::amount`]).
     plain_amounts_never_blank: bool,
+    /// The currencies amount headers name as their unit (`Cost (USD)`): a row in another
+    /// currency takes the long way, which rejects it. Empty for most tables.
+    units: Vec<&'static str>,
 }
 
 impl Slots {
-    pub(super) fn of(columns: &ColumnIndex, format: &BillingFormat) -> Slots {
+    pub(super) fn of(
+        columns: &ColumnIndex,
+        format: &BillingFormat,
+        units: &[(String, &'static str)],
+    ) -> Slots {
         let mut slots = Slots {
             first: [None; BillingField::ALL.len()],
             amounts: Default::default(),
@@ -55,6 +62,7 @@ impl Slots {
                 .blank
                 .iter()
                 .all(|word| value::plain_amount(word.trim().as_bytes()).is_none()),
+            units: units.iter().map(|(_, currency)| *currency).collect(),
         };
         for (field, indices) in columns {
             slots.first[*field as usize] = indices.first().copied();
@@ -230,6 +238,9 @@ impl<'r> FastRow<'r> {
             },
             None => format.currency.as_deref()?,
         };
+        if !slots.units.is_empty() && slots.units.iter().any(|unit| *unit != currency) {
+            return None;
+        }
         Some(FastRow {
             account_id,
             billing_month,

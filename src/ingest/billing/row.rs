@@ -157,6 +157,15 @@ impl<'c> Row<'c> {
                 .map_err(fail(BillingField::BillingMonth))?;
                 (Some(month), shift)
             }
+            // A month not yet invoiced (Azure MCA): the charge date's month, below. A row
+            // with neither is rejected for its blank month, as in any other format.
+            (true, MonthSource::Month)
+                if format.open_months
+                    && self.get(columns, BillingField::BillingMonth).is_empty()
+                    && !self.get(columns, BillingField::Date).is_empty() =>
+            {
+                (None, 0)
+            }
             (true, MonthSource::Month) => (
                 Some(
                     value::parse_month_in(

@@ -14,6 +14,9 @@ pub struct FieldColumns {
     pub names: Vec<Vec<String>>,
     /// The same, normalised for matching.
     pub(super) normalized: Vec<Vec<String>>,
+    /// Whether the amount is the product of its columns (a price times a quantity: Azure
+    /// EA's list cost is PayGPrice × Quantity) rather than their sum.
+    pub product: bool,
 }
 
 impl FieldColumns {
@@ -23,7 +26,7 @@ impl FieldColumns {
             .iter()
             .map(|alternatives| alternatives.join(" / "))
             .collect::<Vec<_>>()
-            .join(" + ")
+            .join(if self.product { " × " } else { " + " })
     }
 }
 
@@ -165,7 +168,9 @@ impl BillingFormat {
                 .iter()
                 .filter_map(|names| position(names))
                 .collect();
-            if !found.is_empty() {
+            // A product needs every factor; a sum any of its summands.
+            let complete = !field_columns.product || found.len() == field_columns.normalized.len();
+            if !found.is_empty() && complete {
                 columns.insert(*field, found);
             }
         }

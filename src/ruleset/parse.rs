@@ -123,6 +123,15 @@ fn parse_format(
         })?;
         let names: Vec<Vec<String>> = match spec {
             ColumnsFile::Column(names) => vec![names.clone()],
+            ColumnsFile::Product { product } => {
+                if field != BillingField::ListAmount || product.len() != 2 {
+                    return Err(invalid(
+                        &key_path,
+                        "only list_amount can be a product of columns, of two: a price and a quantity".into(),
+                    ));
+                }
+                product.iter().map(Alternatives::names).collect()
+            }
             ColumnsFile::Sum { sum } => {
                 if !field.is_amount() {
                     return Err(invalid(
@@ -152,7 +161,15 @@ fn parse_format(
                     .collect()
             })
             .collect();
-        columns.insert(field, FieldColumns { names, normalized });
+        let product = matches!(spec, ColumnsFile::Product { .. });
+        columns.insert(
+            field,
+            FieldColumns {
+                names,
+                normalized,
+                product,
+            },
+        );
     }
     let format = &file.format;
     let signature: Vec<Vec<String>> = format.signature.iter().map(Alternatives::names).collect();

@@ -319,3 +319,87 @@ fn a_daily_bills_date_column_is_the_lines_charge_date() {
         ]
     );
 }
+
+#[test]
+fn azure_ea_list_amount_is_payg_price_times_quantity() {
+    let rulesets = Rulesets::load(None).unwrap();
+    let header = [
+        "BillingAccountId",
+        "BillingPeriodStartDate",
+        "Date",
+        "MeterCategory",
+        "Quantity",
+        "CostInBillingCurrency",
+        "BillingCurrencyCode",
+        "AccountOwnerId",
+        "PayGPrice",
+    ];
+    let rows: [&[&str]; 4] = [
+        &[
+            "E1",
+            "10/01/2025",
+            "10/02/2025",
+            "Virtual Machines",
+            "24",
+            "2.4",
+            "USD",
+            "o@x",
+            "0.125",
+        ],
+        &[
+            "E1",
+            "10/01/2025",
+            "10/03/2025",
+            "Storage",
+            "0.5",
+            "1",
+            "USD",
+            "o@x",
+            "2.5",
+        ],
+        // A reservation row: no PayGPrice, so no list amount.
+        &[
+            "E1",
+            "10/01/2025",
+            "10/04/2025",
+            "Virtual Machines",
+            "24",
+            "0",
+            "USD",
+            "o@x",
+            "",
+        ],
+        &[
+            "E1",
+            "10/01/2025",
+            "10/05/2025",
+            "Storage",
+            "1e-05",
+            "1",
+            "USD",
+            "o@x",
+            "2",
+        ],
+    ];
+    let recorder = read_both(&rulesets, &header, &rows);
+    assert_eq!(
+        recorder.tables,
+        vec![("bill.csv".to_string(), Some("azure-ea".to_string()))]
+    );
+    let list: Vec<Option<Decimal>> = recorder
+        .lines
+        .iter()
+        .map(|(_, line)| line.list_amount)
+        .collect();
+    // 0.125 × 24 = 3, 2.5 × 0.5 = 1.25, 2 × 0.00001 (written 1e-05) = 0.00002.
+    assert_eq!(
+        list,
+        vec![
+            Some(amount("3")),
+            Some(amount("1.25")),
+            None,
+            Some(amount("0.00002"))
+        ]
+    );
+    assert!(recorder.rejected.is_empty());
+}

@@ -403,3 +403,82 @@ fn azure_ea_list_amount_is_payg_price_times_quantity() {
     );
     assert!(recorder.rejected.is_empty());
 }
+
+#[test]
+fn the_fast_path_multiplies_price_and_quantity_as_the_long_way_does() {
+    let rulesets = Rulesets::load(None).unwrap();
+    // ISO dates (as the Cost Details API writes them) keep the rows on the fast path.
+    let header = [
+        "BillingAccountId",
+        "BillingPeriodStartDate",
+        "Date",
+        "MeterCategory",
+        "Quantity",
+        "CostInBillingCurrency",
+        "BillingCurrencyCode",
+        "AccountOwnerId",
+        "PayGPrice",
+    ];
+    let rows: [&[&str]; 3] = [
+        &[
+            "E1",
+            "2025-10",
+            "2025-10-02",
+            "Storage",
+            "24",
+            "2.4",
+            "USD",
+            "o@x",
+            "0.125",
+        ],
+        &[
+            "E1",
+            "2025-10",
+            "2025-10-03",
+            "Storage",
+            "0.5",
+            "1",
+            "USD",
+            "o@x",
+            "2.5",
+        ],
+        &[
+            "E1",
+            "2025-10",
+            "2025-10-04",
+            "Storage",
+            "24",
+            "0",
+            "USD",
+            "o@x",
+            "",
+        ],
+    ];
+    let mut recorder = Recorder::default();
+    let mut reader = reader(&rulesets, &mut recorder);
+    reader.begin_table(&Location::file("bill.csv".into()));
+    reader.row(1, &texts(&header));
+    for (index, row) in rows.iter().enumerate() {
+        let line = row.join(",");
+        let mut bounds = Vec::new();
+        crate::ingest::table::split_plain(line.as_bytes(), b',', &mut bounds);
+        let mut scratch = Vec::new();
+        let padded = Fields::pad(&line, &mut scratch);
+        assert!(
+            reader.record(index + 2, &Fields::new(&line, padded, &bounds)),
+            "row {} takes the fast path",
+            index + 2
+        );
+    }
+    reader.into_sink();
+    let list: Vec<Option<Decimal>> = recorder
+        .lines
+        .iter()
+        .map(|(_, line)| line.list_amount)
+        .collect();
+    // 0.125 × 24 = 3, 2.5 × 0.5 = 1.25, no PayGPrice: no list amount.
+    assert_eq!(list, vec![Some(amount("3")), Some(amount("1.25")), None]);
+    // The long way reads the same.
+    let slow = read(&rulesets, &header, &rows, false);
+    assert_eq!(slow.lines, recorder.lines);
+}

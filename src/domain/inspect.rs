@@ -58,6 +58,9 @@ pub struct ColumnReport {
     pub field: &'static str,
     /// The header(s), summed when several.
     pub headers: Vec<String>,
+    /// The currency an amount header names as its unit (`应付金额(¥)` → CNY), when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<&'static str>,
 }
 
 /// One normalised line; amounts exact, as read.

@@ -73,9 +73,12 @@ pub fn text(report: &FileReport) -> String {
         if !table.columns.is_empty() {
             let _ = writeln!(out, "  columns:");
             for column in &table.columns {
+                let unit = column
+                    .unit
+                    .map_or_else(String::new, |unit| format!(" (amounts in {unit})"));
                 let _ = writeln!(
                     out,
-                    "    {:<14} <- {}",
+                    "    {:<14} <- {}{unit}",
                     column.field,
                     column.headers.join(" + ")
                 );

@@ -23,6 +23,7 @@ const CATALOGS: &[(&str, &str)] = &[
         include_str!("../../tests/catalogs/azure-mca.txt"),
     ),
     ("focus", include_str!("../../tests/catalogs/focus.txt")),
+    ("aws", include_str!("../../tests/catalogs/aws.txt")),
 ];
 
 /// A catalog's `service → key` lines (comments and blank lines skipped), with line numbers.

@@ -3,7 +3,7 @@
 
 use super::dates::{DateOrder, MonthSource};
 use super::field::BillingField;
-use super::header::normalize_header;
+use super::header::{normalize_header, split_unit};
 use std::collections::BTreeMap;
 
 /// One normalised field's columns: the amounts of every summand are added; each summand
@@ -14,6 +14,9 @@ pub struct FieldColumns {
     pub names: Vec<Vec<String>>,
     /// The same, normalised for matching.
     pub(super) normalized: Vec<Vec<String>>,
+    /// Whether the amount is the product of its columns (a price times a quantity: Azure
+    /// EA's list cost is PayGPrice × Quantity) rather than their sum.
+    pub product: bool,
 }
 
 impl FieldColumns {
@@ -23,7 +26,7 @@ impl FieldColumns {
             .iter()
             .map(|alternatives| alternatives.join(" / "))
             .collect::<Vec<_>>()
-            .join(" + ")
+            .join(if self.product { " × " } else { " + " })
     }
 }
 
@@ -48,6 +51,9 @@ pub struct BillingFormat {
     /// Whether the billing month may be taken from the charge date when the export has no
     /// billing-month column.
     pub month_from_date: bool,
+    /// Whether a row whose billing-month cell is blank takes its charge date's month (Azure
+    /// MCA cost details leave the period blank on rows of a month not yet invoiced).
+    pub open_months: bool,
     /// Cell texts that mean "no value" (`-`, `NULL`), compared exactly after trimming.
     pub blank: Vec<String>,
     /// The currency of every line when the export has no currency column.
@@ -134,15 +140,26 @@ impl BillingFormat {
 
     /// Matches a header row. A field's summand takes the first of its names found (in the
     /// ruleset's order of preference), wherever it is in the row.
+    ///
+    /// A header that differs from a name only by a currency unit in brackets (`应付金额(¥)`,
+    /// `Cost (USD)`, `金额（元）`) is that name, when no header is the name itself.
     pub fn fit(&self, headers: &[String]) -> HeaderFit {
         let normalized: Vec<String> = headers
             .iter()
             .map(|header| normalize_header(header))
             .collect();
+        let unit_free = unit_free_names(headers);
         let position = |names: &[String]| {
-            names
-                .iter()
-                .find_map(|name| normalized.iter().position(|header| header == name))
+            names.iter().find_map(|name| {
+                normalized
+                    .iter()
+                    .position(|header| header == name)
+                    .or_else(|| {
+                        unit_free
+                            .iter()
+                            .position(|header| header.as_ref() == Some(name))
+                    })
+            })
         };
         let mut columns = ColumnIndex::new();
         for (field, field_columns) in &self.columns {
@@ -151,7 +168,9 @@ impl BillingFormat {
                 .iter()
                 .filter_map(|names| position(names))
                 .collect();
-            if !found.is_empty() {
+            // A product needs every factor; a sum any of its summands.
+            let complete = !field_columns.product || found.len() == field_columns.normalized.len();
+            if !found.is_empty() && complete {
                 columns.insert(*field, found);
             }
         }
@@ -184,7 +203,7 @@ impl BillingFormat {
         // An absent excluded column is no evidence for the format, so only a present one
         // counts (against it).
         for (shown, name) in self.excludes.iter().zip(&self.excludes_normalized) {
-            if normalized.contains(name) {
+            if normalized.contains(name) || unit_free.contains(&Some(name.clone())) {
                 of += 1;
                 missing.push(format!(
                     "no {shown} column (a file with it is another format)"
@@ -197,4 +216,16 @@ impl BillingFormat {
             HeaderFit::Lacks { met, of, missing }
         }
     }
+}
+
+/// Each header's normalised name without its currency unit suffix; `None` for a header
+/// that has none (its name is its normalised self).
+pub fn unit_free_names(headers: &[String]) -> Vec<Option<String>> {
+    headers
+        .iter()
+        .map(|header| match split_unit(header) {
+            (name, Some(_)) => Some(normalize_header(name)),
+            (_, None) => None,
+        })
+        .collect()
 }

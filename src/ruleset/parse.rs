@@ -136,6 +136,15 @@ fn parse_format(
         })?;
         let names: Vec<Vec<String>> = match spec {
             ColumnsFile::Column(names) => vec![names.clone()],
+            ColumnsFile::Product { product } => {
+                if field != BillingField::ListAmount || product.len() != 2 {
+                    return Err(invalid(
+                        &key_path,
+                        "only list_amount can be a product of columns, of two: a price and a quantity".into(),
+                    ));
+                }
+                product.iter().map(Alternatives::names).collect()
+            }
             ColumnsFile::Sum { sum } => {
                 if !field.is_amount() {
                     return Err(invalid(
@@ -165,7 +174,15 @@ fn parse_format(
                     .collect()
             })
             .collect();
-        columns.insert(field, FieldColumns { names, normalized });
+        let product = matches!(spec, ColumnsFile::Product { .. });
+        columns.insert(
+            field,
+            FieldColumns {
+                names,
+                normalized,
+                product,
+            },
+        );
     }
     let format = &file.format;
     let signature: Vec<Vec<String>> = format.signature.iter().map(Alternatives::names).collect();
@@ -213,6 +230,7 @@ fn parse_format(
         date_order: format.date_order,
         billing_month: format.billing_month,
         month_from_date: format.month_from_date,
+        open_months: format.open_months,
         blank: format
             .blank
             .iter()
@@ -240,6 +258,12 @@ fn parse_format(
                 format!("a billing format must map this field{hint}"),
             ));
         }
+    }
+    if parsed.open_months && !parsed.columns.contains_key(&BillingField::Date) {
+        return Err(invalid(
+            "format.open_months",
+            "a blank billing month can be taken from the charge date only when billing.date is mapped".to_string(),
+        ));
     }
     Ok(parsed)
 }

@@ -308,3 +308,56 @@ fn aliases_of_two_products_that_fold_alike_are_refused() {
         "{error}"
     );
 }
+
+#[test]
+fn open_months_need_a_charge_date_and_unit_suffixes_fit_a_format() {
+    let error = Ruleset::parse(
+        "x",
+        "x.toml",
+        "provider = \"x\"\n[format]\ncurrency = \"CNY\"\nopen_months = true\n[billing]\naccount_id = [\"a\"]\nbilling_month = [\"m\"]\nproduct = [\"p\"]\nnet_amount = [\"n\"]\n",
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().starts_with(
+            "x.toml: format.open_months: a blank billing month can be taken from the charge date only when billing.date is mapped"
+        ),
+        "{error}"
+    );
+    let rulesets = Rulesets::load(None).unwrap();
+    let tencent = rulesets.get("tencent").unwrap().billing_format().unwrap();
+    let headers: Vec<String> = [
+        "支付者UIN",
+        "产品名称",
+        "扣费时间",
+        "原价(元)",
+        "代金券支出(元)",
+        "优惠后总价（元）",
+    ]
+    .iter()
+    .map(|header| header.to_string())
+    .collect();
+    let HeaderFit::Matches(columns) = tencent.fit(&headers) else {
+        panic!("the Tencent header with 元 units fits");
+    };
+    assert_eq!(columns[&BillingField::ListAmount], vec![3]);
+    assert_eq!(columns[&BillingField::Voucher], vec![4]);
+    assert_eq!(columns[&BillingField::NetAmount], vec![5]);
+    // A header that is the name itself wins over one that only differs by a unit, and a
+    // suffix that is no unit (`(After Coupon)`) is part of the name.
+    let headers: Vec<String> = [
+        "Payer Account ID",
+        "ProductName",
+        "TransactionTime",
+        "OriginalCost (After Coupon)",
+        "Total Amount After Discount (USD)",
+        "Total Amount After Discount",
+    ]
+    .iter()
+    .map(|header| header.to_string())
+    .collect();
+    let HeaderFit::Matches(columns) = tencent.fit(&headers) else {
+        panic!("the Tencent partner header fits");
+    };
+    assert!(!columns.contains_key(&BillingField::ListAmount));
+    assert_eq!(columns[&BillingField::NetAmount], vec![5]);
+}

@@ -39,6 +39,8 @@ pub(super) struct FormatFile {
     #[serde(default)]
     pub(super) month_from_date: bool,
     #[serde(default)]
+    pub(super) open_months: bool,
+    #[serde(default)]
     pub(super) blank: Vec<String>,
     pub(super) currency: Option<String>,
     #[serde(default)]
@@ -62,12 +64,14 @@ impl Alternatives {
     }
 }
 
-/// A field's columns: alternatives of one column, or `{ sum = [[…], […]] }`.
+/// A field's columns: alternatives of one column, `{ sum = [[…], […]] }`, or
+/// `{ product = [[…], […]] }` (a price times a quantity).
 #[derive(Deserialize, Clone)]
 #[serde(untagged)]
 pub(super) enum ColumnsFile {
     Column(Vec<String>),
     Sum { sum: Vec<Alternatives> },
+    Product { product: Vec<Alternatives> },
 }
 
 #[derive(Deserialize, Default)]

@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod headlines;
 mod html;
 mod kill;
+mod layouts;
 mod ledgers_and_bills;
 mod long_terms;
 mod mutations;

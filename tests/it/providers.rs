@@ -19,7 +19,7 @@
 //! | `generic-template.csv` | the generic template (SPEC §2.2) |
 //! | `unknown-layout.csv`, `aliyun-zh-without-net-amount.csv` | layouts no format accepts (the second comes close to Alibaba's: an audit stops on it) |
 //! | `aliyun-huawei-ambiguous.csv` | a header both Alibaba and Huawei accept |
-//! | `aliyun-zh-net-amount-yuan.csv` | Alibaba with `应付金额(元)`, accepted only through a user ruleset |
+//! | `aliyun-zh-net-amount-yuan.csv` | Alibaba with `应付金额(元)` (a unit suffix, read built in); as `应付金额(含税)`, accepted only through a user ruleset |
 //! | `acme-invoice-lines.csv` | a provider only a user ruleset (`acme.toml`) describes |
 //!
 //! Every expected line was worked out by hand from the fixture and its ruleset: refunds
@@ -498,12 +498,14 @@ const HUAWEI_COLUMNS: &[(&str, &[&str])] = &[
     ("net_amount", &["应付金额"]),
 ];
 
-/// MM/DD/YYYY dates; EA has no list-cost column.
+/// MM/DD/YYYY dates; the list amount is PayGPrice × Quantity: 0.1354166667 × 24 =
+/// 3.2500000008, 0.1 × 0.0004 = 0.00004, 0 × 1 = 0 (the reservation purchase), 5.0208333333 ×
+/// 24 = 120.4999999992.
 const AZURE_EA_CSV_LINES: &[&str] = &[
-    "2|87654321|2023-09|2023-09-21|ecs|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/web-rg/providers/Microsoft.Compute/virtualMachines/web-01||0|0|3.25|USD",
-    "3|87654321|2023-09|2023-09-04|oss|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/data-rg/providers/Microsoft.Storage/storageAccounts/acmedata01||0|0|0.00004|USD",
-    "4|87654321|2023-09|2023-09-01|ecs|Purchase|/providers/Microsoft.Capacity/reservationOrders/49ed0e4d-0000-4000-8000-000000000003/reservations/||0|0|36.5|USD",
-    "5|87654321|2023-09|2023-09-30|rds|Usage|/subscriptions/66666666-7777-4888-9999-000000000000/resourceGroups/bi-rg/providers/Microsoft.Sql/servers/acme-sql/databases/reporting||0|0|120.5|USD",
+    "2|87654321|2023-09|2023-09-21|ecs|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/web-rg/providers/Microsoft.Compute/virtualMachines/web-01|3.2500000008|0|0|3.25|USD",
+    "3|87654321|2023-09|2023-09-04|oss|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/data-rg/providers/Microsoft.Storage/storageAccounts/acmedata01|0.00004|0|0|0.00004|USD",
+    "4|87654321|2023-09|2023-09-01|ecs|Purchase|/providers/Microsoft.Capacity/reservationOrders/49ed0e4d-0000-4000-8000-000000000003/reservations/|0|0|0|36.5|USD",
+    "5|87654321|2023-09|2023-09-30|rds|Usage|/subscriptions/66666666-7777-4888-9999-000000000000/resourceGroups/bi-rg/providers/Microsoft.Sql/servers/acme-sql/databases/reporting|120.4999999992|0|0|120.5|USD",
 ];
 
 const AZURE_EA_CSV_COLUMNS: &[(&str, &[&str])] = &[
@@ -513,18 +515,20 @@ const AZURE_EA_CSV_COLUMNS: &[(&str, &[&str])] = &[
     ("product", &["MeterCategory"]),
     ("order_type", &["ChargeType"]),
     ("instance_id", &["ResourceId"]),
+    ("list_amount", &["PayGPrice", "Quantity"]),
     ("net_amount", &["Cost"]),
     ("currency", &["BillingCurrency"]),
 ];
 
 /// Number cells (account 87654321.0 reads `87654321`), date cells; the meter category
-/// Microsoft Defender for Cloud is in Azure's catalog (issue 14): `security_center`.
+/// Microsoft Defender for Cloud is in Azure's catalog (issue 14): `security_center`. The
+/// list amount is PayGPrice (the cost) × Quantity (1).
 const AZURE_EA_XLSX_LINES: &[&str] = &[
-    "2|87654321|2024-10|2024-10-05|ecs|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Compute/virtualMachines/web-02||0|0|12.34|USD",
-    "3|87654321|2024-10|2024-10-12|k8s|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.ContainerService/managedClusters/aks-shop||0|0|56.78|USD",
-    "4|87654321|2024-10|2024-10-31|mongodb|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.DocumentDB/databaseAccounts/acme-catalog||0|0|0.5|USD",
-    "5|87654321|2024-10|2024-10-15|eip|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Network/publicIPAddresses/web-ip||0|0|7.25|USD",
-    "6|87654321|2024-10|2024-10-20|security_center|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Security/securityPricings/VirtualMachines||0|0|9.99|USD",
+    "2|87654321|2024-10|2024-10-05|ecs|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Compute/virtualMachines/web-02|12.34|0|0|12.34|USD",
+    "3|87654321|2024-10|2024-10-12|k8s|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.ContainerService/managedClusters/aks-shop|56.78|0|0|56.78|USD",
+    "4|87654321|2024-10|2024-10-31|mongodb|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.DocumentDB/databaseAccounts/acme-catalog|0.5|0|0|0.5|USD",
+    "5|87654321|2024-10|2024-10-15|eip|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Network/publicIPAddresses/web-ip|7.25|0|0|7.25|USD",
+    "6|87654321|2024-10|2024-10-20|security_center|Usage|/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/shop-rg/providers/Microsoft.Security/securityPricings/VirtualMachines|9.99|0|0|9.99|USD",
 ];
 
 const AZURE_EA_XLSX_COLUMNS: &[(&str, &[&str])] = &[
@@ -534,6 +538,7 @@ const AZURE_EA_XLSX_COLUMNS: &[(&str, &[&str])] = &[
     ("product", &["MeterCategory"]),
     ("order_type", &["ChargeType"]),
     ("instance_id", &["ResourceId"]),
+    ("list_amount", &["PayGPrice", "Quantity"]),
     ("net_amount", &["CostInBillingCurrency"]),
     ("currency", &["BillingCurrencyCode"]),
 ];
@@ -1367,7 +1372,8 @@ fn format_chooses_between_two_formats_a_header_fits() {
             totals_rows: &[],
         },
     );
-    // As Alibaba: the product is 产品Code, and Alibaba has no 官网价.
+    // As Alibaba: the product is 产品Code, and 官网价 is the list amount (the name of the
+    // new-version bills) there too.
     let (status, report) = inspect(&file, &["--format", "aliyun"]);
     assert_eq!(status, Some(0), "{report:#}");
     check_table(
@@ -1381,11 +1387,12 @@ fn format_chooses_between_two_formats_a_header_fits() {
                 ("account_id", &["账号ID"]),
                 ("billing_month", &["账期"]),
                 ("product", &["产品Code"]),
+                ("list_amount", &["官网价"]),
                 ("net_amount", &["应付金额"]),
             ],
             lines: &[
-                "2|3344556677889900|2025-03||ecs||||0|0|80|CNY",
-                "3|3344556677889900|2025-03||oss||||0|0|10|CNY",
+                "2|3344556677889900|2025-03||ecs|||100|0|0|80|CNY",
+                "3|3344556677889900|2025-03||oss|||10|0|0|10|CNY",
             ],
             net_total: "90",
             totals_rows: &[],
@@ -1457,7 +1464,7 @@ fn an_unknown_format_name_exits_2_listing_the_formats() {
 // 5. User rulesets (--rulesets)
 // ---------------------------------------------------------------------------------------
 
-/// `rulesets/aliyun.toml` with `应付金额(元)` added to the net amount's names.
+/// `rulesets/aliyun.toml` with `应付金额(含税)` added to the net amount's names.
 fn aliyun_with_yuan(dir: &Path) -> PathBuf {
     let folder = dir.join("rulesets");
     std::fs::create_dir_all(&folder).unwrap();
@@ -1466,7 +1473,7 @@ fn aliyun_with_yuan(dir: &Path) -> PathBuf {
             .unwrap();
     let edited = built_in.replacen(
         "net_amount = [\"应付金额\",",
-        "net_amount = [\"应付金额\", \"应付金额(元)\",",
+        "net_amount = [\"应付金额\", \"应付金额(含税)\",",
         1,
     );
     assert_ne!(
@@ -1481,8 +1488,23 @@ fn aliyun_with_yuan(dir: &Path) -> PathBuf {
 fn a_user_ruleset_adds_a_column_name_to_a_built_in_format() {
     let fixture_dir = Fixture::new();
     let rulesets = aliyun_with_yuan(fixture_dir.dir.path());
-    let file = fixture("aliyun-zh-net-amount-yuan.csv");
-    // Built in, 应付金额(元) is not 应付金额.
+    // Built in, 应付金额(元) is 应付金额 in 元 (CNY, the format's currency): read as it is.
+    let yuan = fixture("aliyun-zh-net-amount-yuan.csv");
+    let (status, report) = inspect(&yuan, &[]);
+    assert_eq!(status, Some(0), "{report:#}");
+    assert_eq!(report["tables"][0]["format"], "aliyun");
+    assert_eq!(
+        report["tables"][0]["columns"][9],
+        json!({"field": "net_amount", "headers": ["应付金额(元)"], "unit": "CNY"})
+    );
+    assert_eq!(report["tables"][0]["net_total"], "380");
+    // 应付金额(含税) (tax included) is another column: only a ruleset can say it is the net.
+    let file = fixture_dir.write(
+        "aliyun-zh-net-amount-with-tax.csv",
+        std::fs::read_to_string(&yuan)
+            .unwrap()
+            .replace("应付金额(元)", "应付金额(含税)"),
+    );
     let (status, report) = inspect(&file, &[]);
     assert_eq!(status, Some(1), "{report:#}");
     assert_mentions(
@@ -1511,7 +1533,7 @@ fn a_user_ruleset_adds_a_column_name_to_a_built_in_format() {
                 ("list_amount", &["原价"]),
                 ("discount", &["优惠金额"]),
                 ("voucher", &["代金券抵扣"]),
-                ("net_amount", &["应付金额(元)"]),
+                ("net_amount", &["应付金额(含税)"]),
             ],
             lines: &[
                 "2|2233445566778899|2025-03|2025-03-03|ecs|预付费订单|i-bp1acme00000test01|500|50|0|450|CNY",
@@ -1591,7 +1613,7 @@ fn a_user_ruleset_adds_a_column_name_to_a_built_in_format() {
         &run.stderr,
         &[
             "comes close to the billing format `aliyun`",
-            "lacks a column for net_amount (应付金额 / Pretax Amount / PretaxAmount) (did you mean `应付金额(元)`?)",
+            "lacks a column for net_amount (应付金额 / Pretax Amount / PretaxAmount) (did you mean `应付金额(含税)`?)",
             "add its name to a ruleset (--rulesets)",
         ],
     );

@@ -14,7 +14,7 @@ use crate::domain::inspect::{
 use crate::domain::location::Location;
 use crate::ingest::billing::{BillingReader, BillingSink, Recognised};
 use crate::ingest::table::{self, FileDigest, TableError};
-use crate::ruleset::{Ruleset, Rulesets};
+use crate::ruleset::{Ruleset, Rulesets, split_unit};
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::sync::Arc;
@@ -107,6 +107,10 @@ fn empty_table(table: String, recognised: Option<&Recognised<'_>>) -> TableRepor
                     .map(|(field, headers)| ColumnReport {
                         field: field.name(),
                         headers: headers.clone(),
+                        unit: headers
+                            .iter()
+                            .filter(|_| field.is_amount())
+                            .find_map(|header| split_unit(header).1),
                     })
                     .collect()
             })

@@ -43,10 +43,21 @@ pub(super) struct Slots {
     /// No blank word of the format reads as a plain amount, so a field that does is
     /// never blank (see [`FastRow::amount`]).
     plain_amounts_never_blank: bool,
+    /// The currencies amount headers name as their unit (`Cost (USD)`): a row in another
+    /// currency takes the long way, which rejects it. Empty for most tables.
+    units: Vec<&'static str>,
+    /// Whether a field is the product of its columns ([`FieldColumns::product`]).
+    ///
+    /// [`FieldColumns::product`]: crate::ruleset::FieldColumns::product
+    product: [bool; BillingField::ALL.len()],
 }
 
 impl Slots {
-    pub(super) fn of(columns: &ColumnIndex, format: &BillingFormat) -> Slots {
+    pub(super) fn of(
+        columns: &ColumnIndex,
+        format: &BillingFormat,
+        units: &[(String, &'static str)],
+    ) -> Slots {
         let mut slots = Slots {
             first: [None; BillingField::ALL.len()],
             amounts: Default::default(),
@@ -55,7 +66,12 @@ impl Slots {
                 .blank
                 .iter()
                 .all(|word| value::plain_amount(word.trim().as_bytes()).is_none()),
+            units: units.iter().map(|(_, currency)| *currency).collect(),
+            product: [false; BillingField::ALL.len()],
         };
+        for (field, columns) in &format.columns {
+            slots.product[*field as usize] = columns.product;
+        }
         for (field, indices) in columns {
             slots.first[*field as usize] = indices.first().copied();
             slots.amounts[*field as usize] = indices.clone();
@@ -148,6 +164,9 @@ impl<'r> FastRow<'r> {
         {
             return Some(Some(amount));
         }
+        if slots.product[field as usize] {
+            return Self::product(format, slots, fields, field);
+        }
         let mut total: Option<Decimal> = None;
         for index in &slots.amounts[field as usize] {
             let value = Self::text(format, fields, *index)?;
@@ -161,6 +180,25 @@ impl<'r> FastRow<'r> {
             });
         }
         Some(total)
+    }
+
+    /// A product of columns: `Some(None)` when a factor is empty, `None` when one is not a
+    /// plain amount (the long way reads it, and takes an unreadable factor for no value).
+    fn product(
+        format: &BillingFormat,
+        slots: &Slots,
+        fields: &Fields<'r>,
+        field: BillingField,
+    ) -> Option<Option<Decimal>> {
+        let mut product = Decimal::ONE;
+        for index in &slots.amounts[field as usize] {
+            let value = Self::text(format, fields, *index)?;
+            if value.is_empty() {
+                return Some(None);
+            }
+            product = product.checked_mul(value::plain_amount(value.as_bytes())?)?;
+        }
+        Some(Some(product))
     }
 
     pub(super) fn read(
@@ -230,6 +268,9 @@ impl<'r> FastRow<'r> {
             },
             None => format.currency.as_deref()?,
         };
+        if !slots.units.is_empty() && slots.units.iter().any(|unit| *unit != currency) {
+            return None;
+        }
         Some(FastRow {
             account_id,
             billing_month,

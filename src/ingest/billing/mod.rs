@@ -26,3 +26,5 @@ mod tests;
 
 pub use reader::{BillingReader, MAX_ROWS_ABOVE_HEADER, TablePosition};
 pub use sink::{BillingSink, Recognised};
+#[cfg(test)]
+mod layout_tests;

@@ -13,7 +13,8 @@ use crate::ingest::header::is_blank;
 use crate::ingest::missing_columns::{TableProblem, comes_close, did_you_mean, hint};
 use crate::ingest::table::{CUT_OFF_ROW, Fields, TableVisitor};
 use crate::ruleset::{
-    BillingField, BillingFormat, ColumnIndex, HeaderFit, Ruleset, normalize_header,
+    BillingField, BillingFormat, ColumnIndex, HeaderFit, Ruleset, normalize_header, split_unit,
+    unit_free_names,
 };
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -56,6 +57,8 @@ enum Header {
         /// The same, flat, for the hot path.
         slots: Box<Slots>,
         headers: Vec<String>,
+        /// The amount headers that name a currency unit (`Cost (USD)`), with it.
+        units: Vec<(String, &'static str)>,
     },
     Unrecognised {
         row: usize,
@@ -286,10 +289,12 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
             .iter()
             .map(|header| normalize_header(header))
             .collect();
+        let unit_free = unit_free_names(&closest.headers);
         let present = |names: &[String]| {
-            names
-                .iter()
-                .any(|name| normalized.contains(&normalize_header(name)))
+            names.iter().any(|name| {
+                let name = normalize_header(name);
+                normalized.contains(&name) || unit_free.contains(&Some(name))
+            })
         };
         // Headers that are none of the format's columns: what a missing one may be
         // misspelt as.
@@ -303,8 +308,12 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
         let unknown: Vec<&str> = closest
             .headers
             .iter()
-            .zip(&normalized)
-            .filter(|(header, name)| !header.is_empty() && !known.contains(name))
+            .zip(normalized.iter().zip(&unit_free))
+            .filter(|(header, (name, unit_free))| {
+                !header.is_empty()
+                    && !known.contains(name)
+                    && unit_free.as_ref().is_none_or(|name| !known.contains(name))
+            })
             .map(|(header, _)| header.as_str())
             .collect();
         let mut lacks = Vec::new();
@@ -345,7 +354,8 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
             }
         }
         for name in &format.excludes {
-            if normalized.contains(&normalize_header(name)) {
+            let name_key = normalize_header(name);
+            if normalized.contains(&name_key) || unit_free.contains(&Some(name_key)) {
                 lacks.push(format!(
                     "no {name} column (a file with it is another format)"
                 ));
@@ -428,7 +438,8 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
             for row in above {
                 self.sink.above_header(row);
             }
-            let slots = Box::new(Slots::of(&columns, self.format(layout)));
+            let units = header_units(&columns, &headers);
+            let slots = Box::new(Slots::of(&columns, self.format(layout), &units));
             // The last values were read under another layout (whose blank words differ).
             self.last = LastValues::default();
             self.header = Header::Recognised {
@@ -436,6 +447,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
                 slots,
                 columns,
                 headers,
+                units,
             };
             return;
         }
@@ -482,6 +494,7 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                 layout,
                 columns,
                 headers,
+                units,
                 ..
             } => {
                 let layout = *layout;
@@ -520,7 +533,30 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                     (self.products.name(number), known, number)
                 });
                 match cells.parse_line(columns, product) {
-                    Ok(line) => self.sink.line(number, line),
+                    Ok(line) => {
+                        let conflict =
+                            unit_conflict(units, &line.currency).map(|(header, unit)| {
+                                let currency_column = columns
+                                    .get(&BillingField::Currency)
+                                    .and_then(|indices| indices.first())
+                                    .and_then(|index| headers.get(*index));
+                                let reason = conflict_reason(
+                                    header,
+                                    unit,
+                                    &line.currency,
+                                    currency_column,
+                                    &ruleset.name,
+                                );
+                                (header.clone(), reason, line.net_amount)
+                            });
+                        match conflict {
+                            None => self.sink.line(number, line),
+                            Some((header, reason, net_amount)) => {
+                                let location = self.table().at_row(number).at_column(header);
+                                self.sink.reject(location, reason, Some(net_amount));
+                            }
+                        }
+                    }
                     Err(failure) => {
                         let location = self.table().at_row(number);
                         let column = failure
@@ -627,4 +663,48 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         }
         self.sink.reject(table.at_row(number), why, None);
     }
+}
+
+/// The amount headers of a recognised table that name a currency unit, with its currency:
+/// recorded once per table, checked against every row's currency.
+fn header_units(columns: &ColumnIndex, headers: &[String]) -> Vec<(String, &'static str)> {
+    columns
+        .iter()
+        .filter(|(field, _)| field.is_amount())
+        .flat_map(|(_, indices)| indices)
+        .filter_map(|index| {
+            let header = headers.get(*index)?;
+            split_unit(header)
+                .1
+                .map(|currency| (header.clone(), currency))
+        })
+        .collect()
+}
+
+/// The first amount header whose unit names another currency than the row's.
+fn unit_conflict<'u>(
+    units: &'u [(String, &'static str)],
+    currency: &str,
+) -> Option<&'u (String, &'static str)> {
+    units.iter().find(|(_, unit)| *unit != currency)
+}
+
+/// Why a row whose currency contradicts an amount header's unit is not counted: which of
+/// the two is right cannot be told from the file.
+fn conflict_reason(
+    header: &str,
+    unit: &str,
+    currency: &str,
+    currency_column: Option<&String>,
+    format: &str,
+) -> String {
+    let stated = match currency_column {
+        Some(column) => format!("the row's currency ({column}) is {currency}"),
+        None => format!(
+            "the format `{format}` has no currency column and takes every line as {currency}"
+        ),
+    };
+    format!(
+        "the header `{header}` says its amounts are in {unit}, but {stated}: which is right cannot be told, so the row is not counted; correct the header or the currency (or give a ruleset whose default currency is {unit})"
+    )
 }

@@ -76,6 +76,14 @@ impl<'c> Row<'c> {
         let Some(indices) = columns.get(&field) else {
             return Ok(None);
         };
+        if self
+            .format
+            .columns
+            .get(&field)
+            .is_some_and(|columns| columns.product)
+        {
+            return Ok(self.product(indices));
+        }
         let mut total: Option<Decimal> = None;
         for index in indices {
             let cell = self.at(*index);
@@ -98,6 +106,16 @@ impl<'c> Row<'c> {
             }
         }
         Ok(total)
+    }
+
+    /// A price times a quantity (Azure EA's PayGPrice × Quantity): `None` when a factor is
+    /// empty or unreadable — no list amount is known, which only a `list`-base contract
+    /// needs, and it rejects the row saying so.
+    fn product(&self, indices: &[usize]) -> Option<Decimal> {
+        indices.iter().try_fold(Decimal::ONE, |product, index| {
+            let factor = value::parse_optional_money(self.at(*index)).ok()??;
+            product.checked_mul(factor)
+        })
     }
 
     /// Normalises the row; `product` is the resolved product (None when the cell is empty).
@@ -156,6 +174,15 @@ impl<'c> Row<'c> {
                 )
                 .map_err(fail(BillingField::BillingMonth))?;
                 (Some(month), shift)
+            }
+            // A month not yet invoiced (Azure MCA): the charge date's month, below. A row
+            // with neither is rejected for its blank month, as in any other format.
+            (true, MonthSource::Month)
+                if format.open_months
+                    && self.get(columns, BillingField::BillingMonth).is_empty()
+                    && !self.get(columns, BillingField::Date).is_empty() =>
+            {
+                (None, 0)
             }
             (true, MonthSource::Month) => (
                 Some(

@@ -10,16 +10,16 @@ use rust_decimal::Decimal;
 use std::borrow::Cow;
 
 #[derive(Default)]
-struct Recorder {
-    tables: Vec<(String, Option<String>)>,
-    lines: Vec<(usize, BillingLine<'static>)>,
-    rejected: Vec<(String, String, Option<Decimal>)>,
+pub(super) struct Recorder {
+    pub(super) tables: Vec<(String, Option<String>)>,
+    pub(super) lines: Vec<(usize, BillingLine<'static>)>,
+    pub(super) rejected: Vec<(String, String, Option<Decimal>)>,
     blank: Vec<usize>,
     above: Vec<usize>,
     totals: Vec<(usize, Option<Decimal>)>,
 }
 
-fn reader<'r>(
+pub(super) fn reader<'r>(
     rulesets: &'r Rulesets,
     recorder: &'r mut Recorder,
 ) -> BillingReader<'r, &'r mut Recorder> {

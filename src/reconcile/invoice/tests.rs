@@ -373,6 +373,8 @@ fn an_unread_cell_no_check_needs_is_a_named_warning() {
         contract: "C1".into(),
     };
     assert_eq!(outcome(&findings), [nothing.clone(), nothing]);
+    // Two cells of one payout are two findings: the cell is part of the id.
+    assert_ne!(findings[0].id, findings[1].id);
     assert_eq!(findings[0].payout_id.as_deref(), Some("P1"));
     assert_eq!(findings[0].contract_id.as_deref(), Some("C1"));
     // No invoice required.

@@ -165,9 +165,14 @@ pub(crate) fn acquire(lock: &Path, folder: &Path, cleanup: &Cleanup) -> Result<L
             Err(_) => !holder.pid.is_some_and(alive),
         };
         if !ours {
-            if holder.pid.is_none() {
-                // Locked but not yet written: give its run a moment to say who it is.
-                std::thread::sleep(Duration::from_millis(50));
+            // Locked but not yet written, or still naming the dead run whose stale lock the
+            // holder is taking over: give the holder a moment to say who it is, so the
+            // refusal names the process that holds the lock now.
+            for _ in 0..25 {
+                if holder.pid.is_some_and(alive) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
                 let _ = io::Seek::rewind(&mut file);
                 holder = Holder::read(&mut file);
             }

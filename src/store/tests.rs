@@ -191,3 +191,36 @@ fn packs_inside_out_are_staged_with_the_reports_and_outside_on_their_own() {
     assert!(packs.join("C2/manifest.json").exists());
     assert!(out.join("findings.json").exists());
 }
+
+/// A run taking over a stale lock holds it before it has written its own pid: a run
+/// refused in that moment waits for the holder to say who it is, and names it, not the
+/// dead run the file still named.
+#[test]
+fn a_refusal_during_a_take_over_names_the_run_that_holds_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = dir.path().join("out.lock");
+    write(&lock, "pid=999999999\nstarted=2026-01-01T00:00:00+08:00\n");
+    let held = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&lock)
+        .unwrap();
+    held.try_lock().unwrap();
+    let writer = {
+        let lock = lock.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            let text = format!("pid={}\nstarted=2026-12-07T00:00:00+08:00\n", std::process::id());
+            fs::write(&lock, text).unwrap();
+        })
+    };
+    let error = begin(&dir.path().join("out"), None).unwrap_err();
+    writer.join().unwrap();
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("pid {}", std::process::id())),
+        "{message}"
+    );
+    assert!(!message.contains("999999999"), "{message}");
+    drop(held);
+}

@@ -9,6 +9,7 @@
 //! full disk.
 
 use crate::store::Cleanup;
+use std::io::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Duration;
@@ -61,7 +62,8 @@ impl Cancel {
                     token.signal.store(signal, Ordering::SeqCst);
                     std::thread::sleep(GRACE);
                     if cleanup.undo() {
-                        eprintln!("{}", stopped_line(token.signal_name()));
+                        let _ =
+                            writeln!(std::io::stderr(), "{}", stopped_line(token.signal_name()));
                         std::process::exit(i32::from(INTERRUPTED));
                     }
                 }

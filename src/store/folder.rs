@@ -6,6 +6,7 @@ use crate::store::error::{OutputError, io_error};
 use crate::store::layout::Layout;
 use std::ffi::{OsStr, OsString};
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// A folder the run replaces as a whole.
@@ -176,7 +177,8 @@ pub(crate) fn tidy(target: &Target) -> Result<(), OutputError> {
     for (path, old) in leftovers {
         if old && fs::symlink_metadata(&target.path).is_err() {
             fs::rename(&path, &target.path).map_err(io_error(&target.path))?;
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "rebate-audit: put back `{}`, which a run stopped while swapping in its reports had set aside as `{}`",
                 target.path.display(),
                 path.display()

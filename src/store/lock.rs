@@ -192,7 +192,8 @@ pub(crate) fn acquire(lock: &Path, folder: &Path, cleanup: &Cleanup) -> Result<L
             Some(_) => "its process is no longer running",
             None => "it names no process",
         };
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "rebate-audit: taking over the stale lock `{}` ({}): {gone}",
             lock.display(),
             holder.text

@@ -210,7 +210,10 @@ fn a_refusal_during_a_take_over_names_the_run_that_holds_the_lock() {
         let lock = lock.clone();
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(150));
-            let text = format!("pid={}\nstarted=2026-12-07T00:00:00+08:00\n", std::process::id());
+            let text = format!(
+                "pid={}\nstarted=2026-12-07T00:00:00+08:00\n",
+                std::process::id()
+            );
             fs::write(&lock, text).unwrap();
         })
     };

@@ -461,6 +461,29 @@ fn sigterm_ends_the_run_within_two_seconds_with_status_3_and_the_previous_report
     );
 }
 
+/// A cron wrapper that closed its pipes: SIGTERM still ends the run with status 3 and
+/// the previous report, though the line saying so cannot be written.
+#[test]
+fn sigterm_with_standard_error_closed_still_ends_with_status_3() {
+    let _serial = serial();
+    let data = data(300_000);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("audit-out");
+    let (old, new, took) = prepared(data, &out);
+    let mut child = command(data, &out, NEW, &[]).spawn().unwrap();
+    drop(child.stderr.take());
+    std::thread::sleep(took.mul_f64(0.3));
+    // SAFETY: signals a child process of this test.
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = wait_at_most(&mut child, Duration::from_secs(5)).unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("still running 5 s after SIGTERM")
+    });
+    assert_eq!(status.code(), Some(3), "{status}");
+    assert_eq!(which(&out, &old, &new, "stderr closed"), "previous");
+}
+
 #[test]
 fn a_second_run_on_the_same_folder_is_refused_and_a_dead_runs_lock_taken_over() {
     let _serial = serial();

@@ -12,6 +12,7 @@ use crate::app::write::LAYOUT;
 use crate::app::{Outcome, RunError, stages, thread_pool, write};
 use crate::domain::audit::Audit;
 use crate::store::{Cleanup, Output};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// Runs the audit of `args` (over its `--config` file's `settings`) and writes its
@@ -33,7 +34,11 @@ pub fn run(args: &RunArgs, settings: Option<&Settings>) -> Result<Outcome, RunEr
     match result {
         // Whatever stopped the run once SIGTERM or SIGINT came is the signal's doing.
         Err(_) if cancel.is_set() => {
-            eprintln!("{}", crate::app::cancel::stopped_line(cancel.signal_name()));
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                crate::app::cancel::stopped_line(cancel.signal_name())
+            );
             Ok(Outcome::Interrupted)
         }
         result => result,

@@ -15,8 +15,8 @@ use crate::ingest::table::{LIMIT_KEYS, Limits};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use values::{
-    AsOfText, Cells, Columns, EvidenceValue, InputList, OneInput, PathText, Size, Text, Threads,
-    Toggle, Word,
+    AsOfText, Cells, Columns, EvidenceValue, InputList, Multiple, OneInput, PathText, Size, Text,
+    Threads, Toggle, Word,
 };
 pub use values::{CONTRACTS_EXPECTED, FOLDER_EXPECTED, INPUTS_EXPECTED};
 
@@ -197,11 +197,13 @@ struct LimitsFields {
     parquet_row_group_size: Option<Size>,
     sheet_cells: Option<Cells>,
     sheet_columns: Option<Columns>,
+    inflation_ratio: Option<Multiple>,
+    inflation_floor_size: Option<Size>,
 }
 
 impl LimitsFields {
     /// The keys given, by name.
-    fn given(&self) -> [(&'static str, Option<u64>); 11] {
+    fn given(&self) -> [(&'static str, Option<u64>); 13] {
         let size = |value: &Option<Size>| value.as_ref().map(|size| size.0);
         [
             ("whole_workbook_size", size(&self.whole_workbook_size)),
@@ -221,6 +223,11 @@ impl LimitsFields {
                 "sheet_columns",
                 self.sheet_columns.as_ref().map(|columns| columns.0),
             ),
+            (
+                "inflation_ratio",
+                self.inflation_ratio.as_ref().map(|times| times.0),
+            ),
+            ("inflation_floor_size", size(&self.inflation_floor_size)),
         ]
     }
 }

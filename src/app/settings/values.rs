@@ -230,6 +230,16 @@ setting!(
     )
 );
 
+setting!(
+    /// `limits.inflation_ratio`.
+    Multiple(u64),
+    |value| count(
+        "a whole number of times a worksheet may inflate past its compressed size, from 1 to 1000000",
+        1_000_000,
+        value
+    )
+);
+
 /// A closed set of words a key takes.
 pub trait Words: Sized + Copy + 'static {
     /// What the key takes, for the error.

@@ -59,6 +59,17 @@ pub const MAX_PARQUET_METADATA_BYTES: u64 = 16 * 1024 * 1024;
 /// not memory; exports write row groups of about 128 MiB. (`parquet_row_group_size`.)
 pub const MAX_PARQUET_ROW_GROUP_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
+/// How many times its compressed size a worksheet part may inflate to once past
+/// [`INFLATION_FLOOR_BYTES`]: real sheets compress 5–30 times (a bill's repeated product
+/// names and dates); a few MB of empty rows that inflate to gigabytes is a bomb, refused
+/// before it is read. (`inflation_ratio`.)
+pub const INFLATION_RATIO: u64 = 100;
+
+/// The inflated size below which a worksheet part is never refused for its ratio: small
+/// sheets of blank cells compress far beyond any ratio and cost nothing.
+/// (`inflation_floor_size`.)
+pub const INFLATION_FLOOR_BYTES: u64 = 256 * 1024 * 1024;
+
 /// The widest spreadsheet row read. Excel's own limit is 16,384 columns; no billing,
 /// contract or ledger layout comes near 1,024, and a row's cost grows with its width (a
 /// hostile sheet could put one far cell in every row). A row with a value past it is
@@ -93,6 +104,11 @@ pub struct Limits {
     /// The widest spreadsheet row read: a row with a value past this column is rejected
     /// (with its place), never cut short.
     pub sheet_columns: u32,
+    /// How many times its compressed size a worksheet part may inflate to, once past
+    /// `inflation_floor_bytes`.
+    pub inflation_ratio: u64,
+    /// The inflated size below which the ratio is not checked.
+    pub inflation_floor_bytes: u64,
 }
 
 /// Excel's last column (XFD): the most `sheet_columns` can be.
@@ -115,6 +131,8 @@ impl Limits {
         parquet_row_group_bytes: MAX_PARQUET_ROW_GROUP_BYTES,
         sheet_cells: MAX_SHEET_CELLS as u64,
         sheet_columns: MAX_COLUMNS as u32,
+        inflation_ratio: INFLATION_RATIO,
+        inflation_floor_bytes: INFLATION_FLOOR_BYTES,
     };
 }
 
@@ -147,6 +165,8 @@ pub enum Limit {
     ParquetRowGroup,
     /// `sheet_cells`.
     SheetCells,
+    /// `inflation_ratio` (with `inflation_floor_size`).
+    Inflation,
     /// The shared strings a table declares against what its size can hold: no setting.
     DeclaredStrings,
 }
@@ -165,6 +185,7 @@ impl Limit {
             Limit::ParquetMetadata => "parquet_metadata_size",
             Limit::ParquetRowGroup => "parquet_row_group_size",
             Limit::SheetCells => "sheet_cells",
+            Limit::Inflation => "inflation_ratio",
             Limit::DeclaredStrings => return None,
         })
     }
@@ -188,6 +209,8 @@ pub enum LimitKind {
     Cells,
     /// A count of columns, a whole number up to [`EXCEL_COLUMNS`].
     Columns,
+    /// A multiple, a whole number.
+    Multiple,
 }
 
 /// A key of the `[limits]` table: its name, what it takes, and where it goes.
@@ -258,6 +281,16 @@ pub const KEYS: &[LimitKey] = &[
         kind: LimitKind::Columns,
         constant: "max_columns",
     },
+    LimitKey {
+        name: "inflation_ratio",
+        kind: LimitKind::Multiple,
+        constant: "inflation_ratio",
+    },
+    LimitKey {
+        name: "inflation_floor_size",
+        kind: LimitKind::Bytes,
+        constant: "inflation_floor_bytes",
+    },
 ];
 
 impl Limits {
@@ -275,6 +308,8 @@ impl Limits {
             "parquet_metadata_size" => &mut self.parquet_metadata_bytes,
             "parquet_row_group_size" => &mut self.parquet_row_group_bytes,
             "sheet_cells" => &mut self.sheet_cells,
+            "inflation_ratio" => &mut self.inflation_ratio,
+            "inflation_floor_size" => &mut self.inflation_floor_bytes,
             "sheet_columns" => {
                 self.sheet_columns = u32::try_from(value).unwrap_or(EXCEL_COLUMNS);
                 return true;

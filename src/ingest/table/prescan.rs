@@ -31,14 +31,30 @@ pub(super) fn check_zip_parts<R: Read + Seek>(
             continue;
         };
         let name = part.name().unwrap_or_default().into_owned();
+        let sheet = name.starts_with("xl/worksheets/");
+        // A worksheet may inflate to `inflation_ratio` times its compressed size, or to the
+        // floor, whichever is more: a bomb of empty rows is refused from what its header
+        // declares, at once, or as soon as it passes that size when the header lies.
+        let inflation = sheet.then(|| {
+            limits
+                .inflation_ratio
+                .saturating_mul(part.compressed_size())
+                .max(limits.inflation_floor_bytes)
+        });
+        if let Some(allowed) = inflation
+            && part.size() > allowed
+        {
+            return Err(inflated(location, &name, part.size(), allowed));
+        }
         // Every part's real inflated size is measured (headers can lie), stopping one
         // byte past the limit: sheets stream cell by cell and may be large; every other
         // part is read whole by calamine. Every XML part's longest token is measured too.
-        let (part_limit, which) = if name.starts_with("xl/worksheets/") {
+        let (part_limit, which) = if sheet {
             (limits.sheet_part_bytes, Limit::SheetPart)
         } else {
             (limits.workbook_part_bytes, Limit::WorkbookPart)
         };
+        let measured = inflation.map_or(part_limit, |allowed| allowed.min(part_limit));
         let mut scan = XmlScan::new(
             name.ends_with(".xml") || name.ends_with(".rels"),
             limits.xml_token_bytes,
@@ -46,7 +62,7 @@ pub(super) fn check_zip_parts<R: Read + Seek>(
         if references {
             scan = scan.with_references();
         }
-        let _ = io::copy(&mut part.take(part_limit.saturating_add(1)), &mut scan);
+        let _ = io::copy(&mut part.take(measured.saturating_add(1)), &mut scan);
         if let Some(bad) = scan.bad_reference() {
             // Named by its sheet when the workbook says which sheet the part is.
             let table = match sheet_of_part(&mut archive, &name) {
@@ -74,6 +90,12 @@ pub(super) fn check_zip_parts<R: Read + Seek>(
             });
         }
         let size = scan.bytes;
+        if let Some(allowed) = inflation
+            && size > allowed
+            && allowed < part_limit
+        {
+            return Err(inflated(location, &name, size, allowed));
+        }
         if size > part_limit {
             return Err(TableError::TooLarge {
                 location: location.clone(),
@@ -86,6 +108,21 @@ pub(super) fn check_zip_parts<R: Read + Seek>(
         }
     }
     check_shared_strings(&mut archive, location, limits.shared_strings_bytes)
+}
+
+/// A worksheet part refused for inflating past `allowed` (`size` is what its header
+/// declares, or what was measured before stopping).
+fn inflated(location: &Location, name: &str, size: u64, allowed: u64) -> TableError {
+    TableError::TooLarge {
+        location: location.clone(),
+        what: format!(
+            "the sheet part `{name}` once decompressed, far more than its compressed size (a decompression bomb, or a sheet of millions of empty rows)"
+        ),
+        size,
+        limit: allowed,
+        which: Limit::Inflation,
+        partial: false,
+    }
 }
 
 /// calamine reserves room for as many shared strings as the workbook declares before

@@ -290,3 +290,44 @@ fn spreadsheet_rows_keep_their_row_numbers_and_types() {
     let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
     assert_eq!(collect.rows[2], (5, vec![Cell::Empty, Cell::Date(day)]));
 }
+
+/// A sheet part that inflates far past its compressed size (a bomb of empty rows) is
+/// refused from what its header declares, before a byte is inflated; under the floor, or
+/// within the ratio, it is read.
+#[test]
+fn a_sheet_that_inflates_far_past_its_compressed_size_is_refused_at_once() {
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut rows = String::from("<worksheet><sheetData>");
+    for _ in 0..200_000 {
+        rows.push_str("<row><c/></row>");
+    }
+    rows.push_str("</sheetData></worksheet>");
+    let mut bomb = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    bomb.start_file("xl/worksheets/sheet1.xml", options)
+        .unwrap();
+    std::io::Write::write_all(&mut bomb, rows.as_bytes()).unwrap();
+    let bytes = bomb.finish().unwrap().into_inner();
+    let ratio = rows.len() as u64 / bytes.len() as u64;
+    assert!(ratio > 20, "compressed {} times", ratio);
+    let location = Location::file("bomb.xlsx".into());
+    let check = |inflation_ratio: u64, inflation_floor_bytes: u64| {
+        let limits = Limits {
+            inflation_ratio,
+            inflation_floor_bytes,
+            ..Limits::DEFAULT
+        };
+        check_zip_parts(&mut Cursor::new(&bytes), &location, &limits, true)
+    };
+    let error = check(10, 1 << 20).unwrap_err().to_string();
+    assert!(
+        error.contains("the sheet part `xl/worksheets/sheet1.xml` once decompressed")
+            && error.contains(&format!("is {} bytes", rows.len()))
+            && error.contains("`inflation_ratio` in the [limits] table"),
+        "{error}"
+    );
+    // Under the floor: never refused for its ratio.
+    assert!(check(10, 64 << 20).is_ok());
+    // Within the ratio (the archive is larger than the part compressed alone).
+    assert!(check(ratio * 2, 1 << 20).is_ok());
+}

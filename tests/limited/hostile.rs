@@ -306,35 +306,98 @@ fn workbook(sheet: Member, styles: Option<Member>) -> Vec<u8> {
 
 pub(crate) const GIB: u64 = 1024 * 1024 * 1024;
 
-#[test]
-fn a_workbook_whose_one_cell_inflates_to_two_gigabytes_is_refused_in_little_memory() {
-    // 14 MB on disk; its sheet would inflate to 2 GiB of one text, which calamine's XML
-    // reader holds whole: the process aborted before the token limit.
+/// A sheet part whose one cell inflates to `text` bytes of one text (2 GiB are 14 MB on
+/// disk), its size declared by its header as `declared`.
+fn text_bomb(text: u64, declared: Option<u64>) -> Vec<u8> {
     let head = format!(
         r#"<?xml version="1.0"?><worksheet {MAIN}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>"#
     );
     let tail = "</t></is></c></row></sheetData></worksheet>";
     let mut deflate = Deflate::new();
     deflate.bytes(head.as_bytes());
-    deflate.repeat(b"A", 2 * GIB);
+    deflate.repeat(b"A", text);
     deflate.bytes(tail.as_bytes());
-    let size = head.len() as u64 + 2 * GIB + tail.len() as u64;
+    let size = head.len() as u64 + text + tail.len() as u64;
+    let bytes = workbook(
+        Member::Deflated(
+            "xl/worksheets/sheet1.xml",
+            deflate.finish(),
+            declared.unwrap_or(size),
+        ),
+        None,
+    );
+    assert!(bytes.len() < 16_000_000, "{} bytes", bytes.len());
+    bytes
+}
+
+#[test]
+fn a_workbook_whose_sheet_of_empty_rows_inflates_to_gigabytes_is_refused_at_once() {
+    // A few MB of empty rows that inflate to 2.4 GB: read to the end, it took 19 s and
+    // handed over 16 million blank rows without a word.
+    let head = format!(r#"<?xml version="1.0"?><worksheet {MAIN}><sheetData>"#);
+    let tail = "</sheetData></worksheet>";
+    let total = 2_400_000_000u64;
+    let mut deflate = Deflate::new();
+    deflate.bytes(head.as_bytes());
+    deflate.repeat(b"<row><c/></row>", total);
+    deflate.bytes(tail.as_bytes());
+    let size = head.len() as u64 + total + tail.len() as u64;
     let bytes = workbook(
         Member::Deflated("xl/worksheets/sheet1.xml", deflate.finish(), size),
         None,
     );
-    assert!(bytes.len() < 16_000_000, "{} bytes", bytes.len());
     let fixture = Fixture::new();
-    let bomb = fixture.write("bomb.xlsx", &bytes);
+    let bomb = fixture.write("empty-rows.xlsx", &bytes);
+    let started = std::time::Instant::now();
+    refused_file(
+        &bomb,
+        &["a sheet of millions of empty rows", "`inflation_ratio`"],
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_workbook_whose_one_cell_inflates_to_two_gigabytes_is_refused_in_little_memory() {
+    // calamine's XML reader holds a token whole: the process aborted before the limits.
+    // Its header says what it inflates to, far past 100 times its size: refused at once.
+    let fixture = Fixture::new();
+    let bomb = fixture.write("bomb.xlsx", &text_bomb(2 * GIB, None));
+    let started = std::time::Instant::now();
     let (_run_fixture, run) = refused_file(
         &bomb,
+        &[
+            "the sheet part `xl/worksheets/sheet1.xml` once decompressed",
+            "is 2147483842 bytes",
+            "`inflation_ratio`",
+        ],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    eprintln!("text bomb refused; peak {} KiB", run.peak_kb);
+    // A header that lies about the size: the zip reader stops at the declared size, and
+    // the file is refused as corrupt.
+    let fixture = Fixture::new();
+    let liar = fixture.write("liar.xlsx", &text_bomb(2 * GIB, Some(4096)));
+    let (_run_fixture, run) = refused_file(
+        &liar,
+        &["File is larger than its declared uncompressed size"],
+    );
+    eprintln!("lying text bomb refused; peak {} KiB", run.peak_kb);
+    // Under the inflation floor, a 64 MiB text in one cell is still refused: calamine
+    // would hold it whole.
+    let fixture = Fixture::new();
+    let token = fixture.write("token.xlsx", &text_bomb(64 << 20, None));
+    refused_file(
+        &token,
         &[
             "an XML token",
             "`xl/worksheets/sheet1.xml`",
             "over the limit of 16777216 bytes",
         ],
     );
-    eprintln!("text bomb refused; peak {} KiB", run.peak_kb);
 }
 
 #[test]

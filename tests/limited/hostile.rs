@@ -365,7 +365,7 @@ fn a_workbook_whose_one_cell_inflates_to_two_gigabytes_is_refused_in_little_memo
     // calamine's XML reader holds a token whole: the process aborted before the limits.
     // Its header says what it inflates to, far past 100 times its size: refused at once.
     let fixture = Fixture::new();
-    let bomb = fixture.write("bomb.xlsx", &text_bomb(2 * GIB, None));
+    let bomb = fixture.write("bomb.xlsx", text_bomb(2 * GIB, None));
     let started = std::time::Instant::now();
     let (_run_fixture, run) = refused_file(
         &bomb,
@@ -380,7 +380,7 @@ fn a_workbook_whose_one_cell_inflates_to_two_gigabytes_is_refused_in_little_memo
     // A header that lies about the size: the zip reader stops at the declared size, and
     // the file is refused as corrupt.
     let fixture = Fixture::new();
-    let liar = fixture.write("liar.xlsx", &text_bomb(2 * GIB, Some(4096)));
+    let liar = fixture.write("liar.xlsx", text_bomb(2 * GIB, Some(4096)));
     let (_run_fixture, run) = refused_file(
         &liar,
         &["File is larger than its declared uncompressed size"],
@@ -389,7 +389,7 @@ fn a_workbook_whose_one_cell_inflates_to_two_gigabytes_is_refused_in_little_memo
     // Under the inflation floor, a 64 MiB text in one cell is still refused: calamine
     // would hold it whole.
     let fixture = Fixture::new();
-    let token = fixture.write("token.xlsx", &text_bomb(64 << 20, None));
+    let token = fixture.write("token.xlsx", text_bomb(64 << 20, None));
     refused_file(
         &token,
         &[

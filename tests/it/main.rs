@@ -19,6 +19,7 @@ mod layouts;
 mod ledgers_and_bills;
 mod long_terms;
 mod mutations;
+mod names;
 mod nightly;
 mod packs;
 mod parquet;

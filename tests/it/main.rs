@@ -27,6 +27,7 @@ mod pipes;
 mod properties;
 mod providers;
 mod rules;
+mod text_safety;
 mod trails;
 mod typed_inputs;
 mod workbook;

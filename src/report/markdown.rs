@@ -278,7 +278,10 @@ mod tests {
         for (text, shown) in [
             ("TX-1\u{202e}001", "TX-1{U+202E}001"),
             ("\u{2066}ECS\u{2069}\u{200f}", "{U+2066}ECS{U+2069}{U+200F}"),
-            ("see https://evil.example/x", "see https&#58;//evil.example/x"),
+            (
+                "see https://evil.example/x",
+                "see https&#58;//evil.example/x",
+            ),
             ("WWW.evil.example", "WWW&#46;evil.example"),
             ("ftp://a and www.b", "ftp&#58;//a and www&#46;b"),
         ] {

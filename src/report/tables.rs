@@ -306,7 +306,10 @@ mod tests {
         // Shown first, then neutralised: a control cannot hide a formula starter.
         assert_eq!(neutralise("\u{200e}=1+1"), "{U+200E}=1+1");
         assert_eq!(neutralise("=1\u{2067}"), "'=1{U+2067}");
-        assert_eq!(super::super::html_parts::escape("<\u{202e}>"), "&lt;{U+202E}&gt;");
+        assert_eq!(
+            super::super::html_parts::escape("<\u{202e}>"),
+            "&lt;{U+202E}&gt;"
+        );
     }
 
     #[test]

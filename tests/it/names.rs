@@ -53,13 +53,19 @@ fn long_and_unsafe_contract_ids_get_capped_safe_file_names() {
         assert!(name.len() <= 103, "{name}");
         assert!(!name.contains('/') && !name.starts_with('.'), "{name}");
     }
-    assert!(evidence.contains(&"_合同_一号.md".to_string()), "{evidence:?}");
+    assert!(
+        evidence.contains(&"_合同_一号.md".to_string()),
+        "{evidence:?}"
+    );
     let capped = evidence
         .iter()
         .find(|name| name.starts_with('L'))
         .expect("the long id's evidence");
     assert_eq!(capped.len(), 103, "{capped}");
-    assert!(capped.starts_with(&format!("L{}", "x".repeat(86))), "{capped}");
+    assert!(
+        capped.starts_with(&format!("L{}", "x".repeat(86))),
+        "{capped}"
+    );
 
     let packs = names("packs");
     let pack_names: Vec<String> = evidence

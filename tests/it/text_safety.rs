@@ -15,8 +15,8 @@ fn corpus(name: &str) -> PathBuf {
 }
 
 const BIDI: [char; 12] = [
-    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
-    '\u{2068}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
 ];
 
 /// Markdown text from the inputs that a GFM renderer would make a link.
@@ -56,7 +56,10 @@ fn bidi_controls_are_shown_and_urls_never_link_in_any_report() {
     let evidence = std::fs::read_to_string(run.out.join("evidence/C1.md")).unwrap();
     assert_inert_markdown("evidence/C1.md", &evidence);
     assert!(evidence.contains("P{U+202E}1"), "{evidence}");
-    assert!(evidence.contains("https&#58;//evil.example/pay"), "{evidence}");
+    assert!(
+        evidence.contains("https&#58;//evil.example/pay"),
+        "{evidence}"
+    );
     let trail = std::fs::read_to_string(run.out.join("packs/C1/trail.md")).unwrap();
     assert_inert_markdown("packs/C1/trail.md", &trail);
 
@@ -70,8 +73,7 @@ fn bidi_controls_are_shown_and_urls_never_link_in_any_report() {
         }
     }
     for name in ["findings.xlsx", "report.xlsx"] {
-        let mut workbook: calamine::Xlsx<_> =
-            calamine::open_workbook(run.out.join(name)).unwrap();
+        let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(run.out.join(name)).unwrap();
         use calamine::Reader;
         for sheet in workbook.sheet_names() {
             let range = workbook.worksheet_range(&sheet).unwrap();

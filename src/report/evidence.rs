@@ -12,9 +12,17 @@ use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as format_money, format_rate};
 use crate::report::explain;
 use crate::report::i18n::{self, Pick};
+use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
+/// The longest file name (in bytes, before `.md` or a `-2` suffix) a contract id becomes:
+/// far under the 255 bytes file systems allow, so a long id never fails a run.
+const NAME_CAP: usize = 100;
+
 /// A file name for a contract id: letters, digits, `-`, `_` and `.` kept, the rest `_`.
+/// A name longer than [`NAME_CAP`] bytes is cut (at a character) and ends in `-` and the
+/// first 12 hex digits of the SHA-256 of the full id, so two long ids sharing a start
+/// still get two names; the reports name the id in full.
 pub fn file_name(contract_id: &str) -> String {
     let safe: String = contract_id
         .chars()
@@ -28,10 +36,21 @@ pub fn file_name(contract_id: &str) -> String {
         .collect();
     let safe = safe.trim_start_matches('.').to_string();
     if safe.is_empty() {
-        "contract".into()
-    } else {
-        safe
+        return "contract".into();
     }
+    if safe.len() <= NAME_CAP {
+        return safe;
+    }
+    let digest: String = Sha256::digest(contract_id.as_bytes())
+        .iter()
+        .take(6)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let mut cut = NAME_CAP - digest.len() - 1;
+    while !safe.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{digest}", &safe[..cut])
 }
 
 /// The evidence file of one contract, its sentences in `lang`.
@@ -332,5 +351,17 @@ mod tests {
         assert_eq!(file_name("../etc/passwd"), "_etc_passwd");
         assert_eq!(file_name("合同/1"), "合同_1");
         assert_eq!(file_name(".."), "contract");
+        // Long ids are cut to 100 bytes with a hash of the full id: two ids sharing their
+        // first 100 bytes get two names, and a cut never splits a character.
+        let long = "C".repeat(1000);
+        let other = format!("{}D", "C".repeat(999));
+        assert_eq!(file_name(&long).len(), 100);
+        assert!(file_name(&long).starts_with(&"C".repeat(87)));
+        assert_ne!(file_name(&long), file_name(&other));
+        let chinese = "合".repeat(400);
+        let name = file_name(&chinese);
+        assert!(name.len() <= 100 && name.starts_with("合合"), "{name}");
+        assert_eq!(file_name(&"x".repeat(100)), "x".repeat(100));
+        assert_eq!(file_name(&"x".repeat(101)).len(), 100);
     }
 }

@@ -14,6 +14,10 @@ pub fn escape(text: &str) -> String {
             '>' => escaped.push_str("&gt;"),
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&#39;"),
+            // A right-to-left override would reorder the page around it: shown instead.
+            other if super::bidi::is_bidi_control(other) => {
+                escaped.push_str(&super::bidi::shown(other));
+            }
             other => escaped.push(other),
         }
     }

@@ -28,7 +28,13 @@
 ///   its line and in its cell; other control characters (which could drive a terminal
 ///   reading `explain`) become their visible Unicode pictures (`␛` for ESC) or spaces;
 ///   leading and trailing white space is dropped (a renderer would not show it, and four
-///   leading spaces would start a code block).
+///   leading spaces would start a code block);
+/// - bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are
+///   written as `{U+202E}` ([`super::bidi`]), so no renderer reorders the text;
+/// - nothing can become an autolink: the `:` of `://` becomes `&#58;` (`https&#58;//x`)
+///   and the `.` of a `www.` starting a word becomes `&#46;`, which renders as the same
+///   characters but no longer matches GFM's extended autolinks (`<…>` and `[x](y)` are
+///   already broken by the escapes above).
 ///
 /// The raw text stays in `findings.json` and the CSVs; this is only how Markdown shows it.
 pub fn escape(text: &str) -> String {
@@ -56,6 +62,11 @@ fn escape_characters(text: &str) -> String {
         let previous = index.checked_sub(1).map(|before| characters[before]);
         let next = characters.get(index + 1).copied();
         match character {
+            _ if super::bidi::is_bidi_control(character) => {
+                out.push_str(&super::bidi::shown(character));
+            }
+            ':' if characters[index + 1..].starts_with(&['/', '/']) => out.push_str("&#58;"),
+            '.' if starts_www(&characters[..index]) => out.push_str("&#46;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' if next.is_some_and(|next| next.is_ascii_alphanumeric() || next == '#') => {
@@ -81,6 +92,20 @@ fn escape_characters(text: &str) -> String {
     out
 }
 
+/// Whether `before` ends in a word `www` (any case) that a `.` would make a GFM `www.`
+/// autolink of.
+fn starts_www(before: &[char]) -> bool {
+    let Some(start) = before.len().checked_sub(3) else {
+        return false;
+    };
+    before[start..]
+        .iter()
+        .all(|character| character.eq_ignore_ascii_case(&'w'))
+        && start
+            .checked_sub(1)
+            .is_none_or(|previous| !before[previous].is_alphanumeric())
+}
+
 /// Whether `text` reads the same escaped: printable ASCII without any character
 /// [`escape`] rewrites, not starting with one that could open a block (`#`, `-`, `+`, `=`,
 /// a digit) and without white space at either end. Most ids, paths and product names are;
@@ -90,6 +115,10 @@ fn is_plain(text: &str) -> bool {
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return true;
     };
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("://") || lower.contains("www.") {
+        return false;
+    }
     !(first.is_ascii_whitespace()
         || last.is_ascii_whitespace()
         || matches!(first, b'#' | b'-' | b'+' | b'=' | b'0'..=b'9'))
@@ -168,7 +197,7 @@ mod tests {
         assert_eq!(escape("<!-- x -->"), "&lt;!-- x --&gt;");
         assert_eq!(
             escape("<http://evil.example>"),
-            "&lt;http://evil.example&gt;"
+            "&lt;http&#58;//evil.example&gt;"
         );
         // An entity in the input shows as typed, never as the character it names.
         assert_eq!(
@@ -182,13 +211,13 @@ mod tests {
     fn links_images_code_and_emphasis_are_literal() {
         assert_eq!(
             escape("![x](http://evil.example/x.png)"),
-            "!\\[x\\](http://evil.example/x.png)"
+            "!\\[x\\](http&#58;//evil.example/x.png)"
         );
         assert_eq!(
             escape("[x](javascript:alert(1))"),
             "\\[x\\](javascript:alert(1))"
         );
-        assert_eq!(escape("[x]: http://evil"), "\\[x\\]: http://evil");
+        assert_eq!(escape("[x]: http://evil"), "\\[x\\]: http&#58;//evil");
         assert_eq!(escape("`code`"), "\\`code\\`");
         assert_eq!(escape("**bold** *em*"), "\\*\\*bold\\*\\* \\*em\\*");
         assert_eq!(escape("_em_ __strong__"), "\\_em\\_ \\_\\_strong\\_\\_");
@@ -242,6 +271,24 @@ mod tests {
     fn control_characters_are_shown_not_obeyed() {
         assert_eq!(escape("a\u{1b}[31mred"), "a\u{241b}\\[31mred");
         assert_eq!(escape("a\u{0}b\u{7f}c\u{9b}d"), "a\u{2400}b\u{2421}c d");
+    }
+
+    #[test]
+    fn bidi_controls_and_bare_urls_render_as_text() {
+        for (text, shown) in [
+            ("TX-1\u{202e}001", "TX-1{U+202E}001"),
+            ("\u{2066}ECS\u{2069}\u{200f}", "{U+2066}ECS{U+2069}{U+200F}"),
+            (
+                "see https://evil.example/x",
+                "see https&#58;//evil.example/x",
+            ),
+            ("WWW.evil.example", "WWW&#46;evil.example"),
+            ("ftp://a and www.b", "ftp&#58;//a and www&#46;b"),
+        ] {
+            assert_eq!(escape(text), shown, "{text:?}");
+        }
+        // Not autolinks: left alone.
+        assert_eq!(escape("awww.x C:/data"), "awww.x C:/data");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! once every file is written, so a crash never leaves half a report, nor a mix of two
 //! runs' reports.
 
+pub mod bidi;
 pub mod evidence;
 pub mod excel;
 pub mod explain;

@@ -85,7 +85,11 @@ pub fn needs_neutralising(text: &str) -> bool {
 /// for every text cell of `findings.csv`, `findings.xlsx` and `report.xlsx`. A separator
 /// inside a field (`a,=1+1`, `a;=1+1`) cannot start a new cell because the CSV quotes
 /// every field that is not a number.
+///
+/// Bidirectional controls are written as `{U+202E}` first ([`super::bidi`]), so that a
+/// spreadsheet cannot show the cell reordered.
 pub fn neutralise(text: &str) -> String {
+    let text = &*super::bidi::visible(text);
     if needs_neutralising(text) {
         format!("'{text}")
     } else {
@@ -295,6 +299,18 @@ pub fn xlsx(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_in_cells_are_shown() {
+        assert_eq!(neutralise("TX-1\u{202e}001"), "TX-1{U+202E}001");
+        // Shown first, then neutralised: a control cannot hide a formula starter.
+        assert_eq!(neutralise("\u{200e}=1+1"), "{U+200E}=1+1");
+        assert_eq!(neutralise("=1\u{2067}"), "'=1{U+2067}");
+        assert_eq!(
+            super::super::html_parts::escape("<\u{202e}>"),
+            "&lt;{U+202E}&gt;"
+        );
+    }
 
     #[test]
     fn formula_starters_are_neutralised() {

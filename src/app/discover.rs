@@ -92,7 +92,7 @@ fn wrong(written: &Written, expected: &str, found: String) -> DiscoverError {
 fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
     use crate::app::settings::CONTRACTS_EXPECTED as EXPECTED;
     match &spec.written {
-        None if spec.path.exists() => Ok(spec.path.clone()),
+        None if spec.path.exists() => Ok(named(spec.path.clone())),
         None => Err(DiscoverError::Missing {
             option: "--contracts",
             path: spec.path.display().to_string(),
@@ -101,7 +101,7 @@ fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
             Some(pattern) => {
                 let matches = matches(written, pattern, None)?;
                 match matches.as_slice() {
-                    [one] => Ok(one.clone()),
+                    [one] => Ok(named(one.clone())),
                     [] => Err(wrong(
                         written,
                         EXPECTED,
@@ -114,7 +114,7 @@ fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
                     )),
                 }
             }
-            None if written.path.exists() => Ok(written.path.clone()),
+            None if written.path.exists() => Ok(named(written.path.clone())),
             None => Err(wrong(
                 written,
                 EXPECTED,
@@ -276,7 +276,7 @@ fn files(
                 });
             }
         } else if checked || path.exists() {
-            files.push(path);
+            files.push(named(path));
         } else {
             return Err(DiscoverError::Missing {
                 option,
@@ -289,6 +289,17 @@ fn files(
     let mut seen = std::collections::HashSet::new();
     files.retain(|file| seen.insert(identity(file)));
     Ok(files)
+}
+
+/// A path the user named (or a `--config` pattern matched): a link is their choice, so it
+/// is followed wherever it leads and read under its target's path — the reader follows a
+/// link only inside its own folder, which is the rule for links found in a folder.
+fn named(path: PathBuf) -> PathBuf {
+    let link = std::fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.is_symlink());
+    match path.canonicalize() {
+        Ok(target) if link => target,
+        _ => path,
+    }
 }
 
 /// What makes two paths the same file: its device and inode where the system has them
@@ -487,5 +498,38 @@ mod tests {
             message.contains("audit.toml:1: billing: expected a path or glob"),
             "{message}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_walk_keeps_odd_entries_walks_no_loop_and_takes_each_file_once() {
+        use std::os::unix::fs::symlink;
+        let folder = tempfile::tempdir().unwrap();
+        let root = folder.path().join("bills");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("a.csv"), "x").unwrap();
+        symlink(".", root.join("again")).unwrap();
+        symlink("..", root.join("sub/back")).unwrap();
+        symlink(root.join("a.csv"), root.join("b.csv")).unwrap();
+        symlink("/dev/null", root.join("null.csv")).unwrap();
+        symlink(folder.path(), root.join("up")).unwrap();
+        let spec = InputSpec {
+            path: root.clone(),
+            written: None,
+        };
+        let found = files(
+            "--billing",
+            &[spec],
+            &folder.path().join("out"),
+            Take::EveryFile,
+        )
+        .unwrap();
+        let names: Vec<String> = found
+            .iter()
+            .map(|path| path.strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        // `b.csv` is `a.csv`; `again` and `sub/back` are loops; `up` leaves the folder and
+        // `null.csv` is a device: both kept, for the reader to refuse as findings.
+        assert_eq!(names, ["a.csv", "null.csv", "up"]);
     }
 }

@@ -142,6 +142,20 @@ fn a_link_inside_the_folder_is_read_and_one_outside_refused() {
         .filter(|input| input["role"] == "billing")
         .count();
     assert_eq!(bills, 2, "{inputs:#?}");
+
+    // Named on the command line, the same link is the user's choice: followed, and read
+    // under its target's path.
+    let (run, _) = audit(&fixture, &outside);
+    run.expect_status(0);
+    assert_eq!(run.installments()[0]["expected"], "2000.00");
+    let target = fixture.path("secret.csv").canonicalize().unwrap();
+    let inputs = run.json()["inputs"].as_array().unwrap().clone();
+    assert!(
+        inputs
+            .iter()
+            .any(|input| input["path"] == target.display().to_string()),
+        "{inputs:#?}"
+    );
 }
 
 #[test]

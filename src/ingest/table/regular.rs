@@ -77,3 +77,37 @@ fn stays_inside(path: &Path) -> bool {
         _ => false,
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn regular_files_and_links_inside_pass_everything_else_is_named() {
+        let folder = tempfile::tempdir().unwrap();
+        let bills = folder.path().join("bills");
+        std::fs::create_dir_all(bills.join("2025-03")).unwrap();
+        std::fs::write(bills.join("2025-03/export.csv"), "x").unwrap();
+        std::fs::write(folder.path().join("secret.csv"), "x").unwrap();
+        symlink("2025-03/export.csv", bills.join("latest.csv")).unwrap();
+        symlink("../secret.csv", bills.join("passwd.csv")).unwrap();
+        symlink("/dev/null", bills.join("null.csv")).unwrap();
+        let what = |name: &str| match check_regular(&bills.join(name), &Arc::from(name)) {
+            Ok(()) => "read".to_string(),
+            Err(TableError::NotRegular { what, .. }) => what,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(what("2025-03/export.csv"), "read");
+        assert_eq!(what("latest.csv"), "read");
+        assert_eq!(what("passwd.csv"), "a link to a file outside the folder");
+        assert_eq!(what("null.csv"), "a link to a device");
+        assert_eq!(what("2025-03"), "a folder");
+        assert_eq!(
+            check_regular(Path::new("/dev/null"), &Arc::from("/dev/null"))
+                .unwrap_err()
+                .to_string(),
+            "/dev/null: not a regular file: it is a device; it is not read (pass the file itself)"
+        );
+    }
+}

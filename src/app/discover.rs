@@ -92,7 +92,7 @@ fn wrong(written: &Written, expected: &str, found: String) -> DiscoverError {
 fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
     use crate::app::settings::CONTRACTS_EXPECTED as EXPECTED;
     match &spec.written {
-        None if spec.path.exists() => Ok(spec.path.clone()),
+        None if spec.path.exists() => Ok(named(spec.path.clone())),
         None => Err(DiscoverError::Missing {
             option: "--contracts",
             path: spec.path.display().to_string(),
@@ -101,7 +101,7 @@ fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
             Some(pattern) => {
                 let matches = matches(written, pattern, None)?;
                 match matches.as_slice() {
-                    [one] => Ok(one.clone()),
+                    [one] => Ok(named(one.clone())),
                     [] => Err(wrong(
                         written,
                         EXPECTED,
@@ -114,7 +114,7 @@ fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
                     )),
                 }
             }
-            None if written.path.exists() => Ok(written.path.clone()),
+            None if written.path.exists() => Ok(named(written.path.clone())),
             None => Err(wrong(
                 written,
                 EXPECTED,
@@ -153,7 +153,9 @@ enum Take {
 impl Take {
     fn takes(self, path: &Path) -> bool {
         match self {
-            Take::EveryFile => path.is_file(),
+            // Not only regular files: a FIFO, device or socket is passed on, and the
+            // reader refuses it as a finding without opening it.
+            Take::EveryFile => !path.is_dir(),
             Take::Tables => is_table_file(path),
         }
     }
@@ -260,7 +262,13 @@ fn files(
     for (path, checked) in given {
         if path.is_dir() {
             let before = files.len();
-            walk(option, &path, out.as_deref(), take, &mut files)?;
+            let root = Walk {
+                option,
+                root: path.canonicalize().unwrap_or_else(|_| path.clone()),
+                out: out.as_deref(),
+                take,
+            };
+            root.walk(&path, &mut std::collections::HashSet::new(), &mut files)?;
             if files.len() == before {
                 return Err(DiscoverError::Empty {
                     option,
@@ -268,7 +276,7 @@ fn files(
                 });
             }
         } else if checked || path.exists() {
-            files.push(path);
+            files.push(named(path));
         } else {
             return Err(DiscoverError::Missing {
                 option,
@@ -276,52 +284,111 @@ fn files(
             });
         }
     }
+    // Each file once however many paths lead to it (links, hard links, a folder given
+    // twice): the first path in walk order is kept.
     let mut seen = std::collections::HashSet::new();
-    files.retain(|file| seen.insert(file.clone()));
+    files.retain(|file| seen.insert(identity(file)));
     Ok(files)
 }
 
-fn walk(
-    option: &'static str,
-    folder: &Path,
-    out: Option<&Path>,
-    take: Take,
-    files: &mut Vec<PathBuf>,
-) -> Result<(), DiscoverError> {
-    if out.is_some_and(|out| folder.canonicalize().is_ok_and(|folder| folder == out)) {
-        return Ok(());
+/// A path the user named (or a `--config` pattern matched): a link is their choice, so it
+/// is followed wherever it leads and read under its target's path — the reader follows a
+/// link only inside its own folder, which is the rule for links found in a folder.
+fn named(path: PathBuf) -> PathBuf {
+    let link = std::fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.is_symlink());
+    match path.canonicalize() {
+        Ok(target) if link => target,
+        _ => path,
     }
-    let io = |source| DiscoverError::Io {
-        option,
-        path: folder.display().to_string(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(io)?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .collect();
-    entries.sort();
-    for entry in entries {
-        let name = entry
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        // Dot files and Excel's `~$book.xlsx` lock files are never data.
-        if name.starts_with('.') || name.starts_with("~$") {
-            continue;
+}
+
+/// What makes two paths the same file: its device and inode where the system has them
+/// (following links), else the path itself.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+fn identity(path: &Path) -> Identity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            return Identity::Inode(metadata.dev(), metadata.ino());
         }
-        if entry.is_dir() {
-            // An evidence pack's CSVs (`--evidence` put inside an input folder) are never input.
-            if crate::app::write::LAYOUT.is_pack(&entry) {
+    }
+    Identity::Path(path.to_path_buf())
+}
+
+/// One folder given: where its walk may go.
+struct Walk<'a> {
+    option: &'static str,
+    /// The folder given, resolved: a linked folder is entered only inside it.
+    root: PathBuf,
+    out: Option<&'a Path>,
+    take: Take,
+}
+
+impl Walk<'_> {
+    /// Walks `folder` in sorted order. `walked` holds every folder entered so far (by
+    /// device and inode), so a link back to one of them — a loop — is never entered;
+    /// a linked folder outside the folder given is passed on as a file, and the reader
+    /// refuses it as a finding.
+    fn walk(
+        &self,
+        folder: &Path,
+        walked: &mut std::collections::HashSet<Identity>,
+        files: &mut Vec<PathBuf>,
+    ) -> Result<(), DiscoverError> {
+        if self
+            .out
+            .is_some_and(|out| folder.canonicalize().is_ok_and(|folder| folder == out))
+        {
+            return Ok(());
+        }
+        if !walked.insert(identity(folder)) {
+            return Ok(());
+        }
+        let io = |source| DiscoverError::Io {
+            option: self.option,
+            path: folder.display().to_string(),
+            source,
+        };
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .collect();
+        entries.sort();
+        for entry in entries {
+            let name = entry
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // Dot files and Excel's `~$book.xlsx` lock files are never data.
+            if name.starts_with('.') || name.starts_with("~$") {
                 continue;
             }
-            walk(option, &entry, out, take, files)?;
-        } else if take.takes(&entry) {
-            files.push(entry);
+            if entry.is_dir() {
+                // An evidence pack's CSVs (`--evidence` put inside an input folder) are never input.
+                if crate::app::write::LAYOUT.is_pack(&entry) {
+                    continue;
+                }
+                let inside = entry
+                    .canonicalize()
+                    .is_ok_and(|target| target.starts_with(&self.root));
+                if inside {
+                    self.walk(&entry, walked, files)?;
+                } else {
+                    files.push(entry);
+                }
+            } else if self.take.takes(&entry) {
+                files.push(entry);
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// True when `a` and `b` are the same file (both exist and resolve alike).
@@ -431,5 +498,38 @@ mod tests {
             message.contains("audit.toml:1: billing: expected a path or glob"),
             "{message}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_walk_keeps_odd_entries_walks_no_loop_and_takes_each_file_once() {
+        use std::os::unix::fs::symlink;
+        let folder = tempfile::tempdir().unwrap();
+        let root = folder.path().join("bills");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("a.csv"), "x").unwrap();
+        symlink(".", root.join("again")).unwrap();
+        symlink("..", root.join("sub/back")).unwrap();
+        symlink(root.join("a.csv"), root.join("b.csv")).unwrap();
+        symlink("/dev/null", root.join("null.csv")).unwrap();
+        symlink(folder.path(), root.join("up")).unwrap();
+        let spec = InputSpec {
+            path: root.clone(),
+            written: None,
+        };
+        let found = files(
+            "--billing",
+            &[spec],
+            &folder.path().join("out"),
+            Take::EveryFile,
+        )
+        .unwrap();
+        let names: Vec<String> = found
+            .iter()
+            .map(|path| path.strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        // `b.csv` is `a.csv`; `again` and `sub/back` are loops; `up` leaves the folder and
+        // `null.csv` is a device: both kept, for the reader to refuse as findings.
+        assert_eq!(names, ["a.csv", "null.csv", "up"]);
     }
 }

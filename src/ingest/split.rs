@@ -144,6 +144,8 @@ pub fn plan_with(
     split_above: u64,
     part_bytes: u64,
 ) -> Result<Option<CsvPlan>, TableError> {
+    // Before it is opened: a FIFO would block, a device never end.
+    super::table::check_regular(path, &file)?;
     let location = Location::file(file);
     let io_error = |source| TableError::Io {
         location: location.clone(),

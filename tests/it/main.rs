@@ -13,6 +13,7 @@ mod demo;
 mod formats;
 mod fuzz_regressions;
 mod headlines;
+mod hostile_folders;
 mod html;
 mod kill;
 mod layouts;

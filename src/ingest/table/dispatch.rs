@@ -76,6 +76,8 @@ fn read_by_type(
         .and_then(|extension| extension.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    // Before anything opens it: a FIFO would block, a device never end.
+    super::regular::check_regular(path, &file)?;
     let kind = kind_of(path, &extension).map_err(|source| TableError::Io {
         location: Location::file(file.clone()),
         source,

@@ -16,6 +16,15 @@ pub enum TableError {
         /// Why.
         source: io::Error,
     },
+    /// Not a regular file (a FIFO, socket, device or folder, or a link to one), or a link
+    /// out of its folder: refused before it is opened.
+    #[error("{location}: not a regular file: it is {what}; it is not read (pass the file itself)")]
+    NotRegular {
+        /// The path.
+        location: Location,
+        /// What it is (`a FIFO (named pipe)`, `a link to a file outside the folder`).
+        what: String,
+    },
     /// Not a format the auditor reads, told by its bytes.
     #[error(
         "{location}: not a table the auditor reads: the file is {looks_like}; expected CSV or TSV text, an .xlsx, .xlsm, .xls, .xlsb or .ods workbook, a .parquet file, or a .zip, .gz or .tar of CSV files"

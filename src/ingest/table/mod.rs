@@ -40,6 +40,7 @@ mod parquet;
 mod prescan;
 mod record_scan;
 mod records;
+mod regular;
 mod sheet_cells;
 mod sheet_names;
 mod sniff;
@@ -67,6 +68,7 @@ pub use limits::{
     MAX_XML_TOKEN_BYTES, MAX_ZIP_MEMBER_BYTES, format_size, parse_size,
 };
 pub use options::ReadOptions;
+pub use regular::{check_regular, not_regular};
 pub use visitor::{CUT_OFF_ROW, TableVisitor};
 
 // For reading one large CSV in parts (`ingest::split`).

@@ -195,13 +195,14 @@ struct LimitsFields {
     zip_member_size: Option<Size>,
     parquet_metadata_size: Option<Size>,
     parquet_row_group_size: Option<Size>,
+    csv_record_size: Option<Size>,
     sheet_cells: Option<Cells>,
     sheet_columns: Option<Columns>,
 }
 
 impl LimitsFields {
     /// The keys given, by name.
-    fn given(&self) -> [(&'static str, Option<u64>); 11] {
+    fn given(&self) -> [(&'static str, Option<u64>); 12] {
         let size = |value: &Option<Size>| value.as_ref().map(|size| size.0);
         [
             ("whole_workbook_size", size(&self.whole_workbook_size)),
@@ -213,6 +214,7 @@ impl LimitsFields {
             ("zip_member_size", size(&self.zip_member_size)),
             ("parquet_metadata_size", size(&self.parquet_metadata_size)),
             ("parquet_row_group_size", size(&self.parquet_row_group_size)),
+            ("csv_record_size", size(&self.csv_record_size)),
             (
                 "sheet_cells",
                 self.sheet_cells.as_ref().map(|cells| cells.0),

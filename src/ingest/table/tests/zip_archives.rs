@@ -193,7 +193,7 @@ fn a_zip_member_that_inflates_past_the_cap_is_refused() {
     let path = folder.path().join("bomb.zip");
     std::fs::write(&path, &bytes).unwrap();
     let mut collect = Collect::default();
-    let error = read_zip(&path, Arc::from("bomb.zip"), &mut collect, 1 << 20)
+    let error = read_zip(&path, Arc::from("bomb.zip"), &mut collect, 1 << 20, u64::MAX)
         .unwrap_err()
         .to_string();
     assert!(
@@ -203,7 +203,7 @@ fn a_zip_member_that_inflates_past_the_cap_is_refused() {
         "{error}"
     );
     let mut collect = Collect::default();
-    read_zip(&path, Arc::from("bomb.zip"), &mut collect, 8 << 20).unwrap();
+    read_zip(&path, Arc::from("bomb.zip"), &mut collect, 8 << 20, u64::MAX).unwrap();
     assert_eq!(collect.rows.len(), 1 << 20);
 }
 

@@ -43,7 +43,13 @@ pub(super) fn read_tar(
         Ok(Guarded::new(reader, u64::MAX, "tar archive"))
     };
     let mut refused_members = Vec::new();
-    let encoding = read_tar_stream(&mut open, &file, visitor, &mut refused_members, record_bytes)?;
+    let encoding = read_tar_stream(
+        &mut open,
+        &file,
+        visitor,
+        &mut refused_members,
+        record_bytes,
+    )?;
     Ok(FileDigest {
         sha256,
         bytes,
@@ -274,14 +280,13 @@ fn read_member(
     match magic(&head, None) {
         Magic::Text => {
             let mut rest = Cursor::new(head).chain(data);
-            let encoding =
-                read_csv_stream(
-                    &mut rest,
-                    table,
-                    delimiter_for(Path::new(name)),
-                    record_bytes,
-                    visitor,
-                )?;
+            let encoding = read_csv_stream(
+                &mut rest,
+                table,
+                delimiter_for(Path::new(name)),
+                record_bytes,
+                visitor,
+            )?;
             Ok(Some(encoding.name()))
         }
         other => {

@@ -415,7 +415,11 @@ fn a_quoted_record_spanning_lines_past_the_limit_is_rejected_once_measured() {
     assert_eq!(seen.records, vec![fields(10, &["c", "d"])]);
     assert_eq!(seen.unreadable.len(), 1);
     assert_eq!(seen.unreadable[0].0, 1);
-    assert!(seen.unreadable[0].1.contains("is 23 bytes long"), "{}", seen.unreadable[0].1);
+    assert!(
+        seen.unreadable[0].1.contains("is 23 bytes long"),
+        "{}",
+        seen.unreadable[0].1
+    );
 }
 
 #[test]

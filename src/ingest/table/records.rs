@@ -226,7 +226,7 @@ fn too_long(length: u64, limit: u64, known: bool) -> String {
     let found = if known {
         format!("{length} bytes")
     } else {
-        format!("more than {length} bytes")
+        format!("at least {length} bytes")
     };
     format!(
         "the record is {found} long, more than the limit of {} (`csv_record_size` in `[limits]`): the row is not read",
@@ -482,7 +482,7 @@ pub(crate) fn read_records(
 /// found without holding it (a quoted field may hold line ends).
 fn quoted_too_long(seen: usize, limit: u64) -> String {
     format!(
-        "the record holds a quote and is more than {seen} bytes long, past the limit of {} (`csv_record_size` in `[limits]`): the row is not read, nor the rest of the file (a quoted field may hold line ends, so where the record ends cannot be known without reading it whole)",
+        "the record holds a quote and is at least {seen} bytes long, past the limit of {} (`csv_record_size` in `[limits]`): the row is not read, nor the rest of the file (a quoted field may hold line ends, so where the record ends cannot be known without reading it whole)",
         format_size(limit)
     )
 }

@@ -194,7 +194,14 @@ fn read_file(
     };
     let part_size = |part: &split::CsvPart| part.end - part.start;
     let mut first = BillingReader::new(layouts.to_vec(), Attributor::new(index));
-    if let Err(error) = split::read_part(path, file.clone(), &plan, 0, &mut first) {
+    if let Err(error) = split::read_part(
+        path,
+        file.clone(),
+        &plan,
+        0,
+        services.limits.csv_record_bytes,
+        &mut first,
+    ) {
         let (sink, problems) = first.finish();
         return Ok((Err(error), sink.finish()?, problems));
     }
@@ -202,7 +209,14 @@ fn read_file(
     let Some(position) = first.position() else {
         // The header is not settled after the first part (an odd file): read on in order.
         for part in 1..plan.parts.len() {
-            if let Err(error) = split::read_part(path, file.clone(), &plan, part, &mut first) {
+            if let Err(error) = split::read_part(
+                path,
+                file.clone(),
+                &plan,
+                part,
+                services.limits.csv_record_bytes,
+                &mut first,
+            ) {
                 let (sink, problems) = first.finish();
                 return Ok((Err(error), sink.finish()?, problems));
             }
@@ -219,7 +233,14 @@ fn read_file(
                 if services.cancel.is_set() {
                     return (Ok(()), reader.into_sink().finish());
                 }
-                let read = split::read_part(path, file.clone(), &plan, part, &mut reader);
+                let read = split::read_part(
+                    path,
+                    file.clone(),
+                    &plan,
+                    part,
+                    services.limits.csv_record_bytes,
+                    &mut reader,
+                );
                 progress.advance(part_size(&plan.parts[part]));
                 (read, reader.into_sink().finish())
             })

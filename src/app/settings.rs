@@ -195,6 +195,7 @@ struct LimitsFields {
     zip_member_size: Option<Size>,
     parquet_metadata_size: Option<Size>,
     parquet_row_group_size: Option<Size>,
+    csv_record_size: Option<Size>,
     sheet_cells: Option<Cells>,
     sheet_columns: Option<Columns>,
     inflation_ratio: Option<Multiple>,
@@ -203,7 +204,7 @@ struct LimitsFields {
 
 impl LimitsFields {
     /// The keys given, by name.
-    fn given(&self) -> [(&'static str, Option<u64>); 13] {
+    fn given(&self) -> [(&'static str, Option<u64>); 14] {
         let size = |value: &Option<Size>| value.as_ref().map(|size| size.0);
         [
             ("whole_workbook_size", size(&self.whole_workbook_size)),
@@ -215,6 +216,7 @@ impl LimitsFields {
             ("zip_member_size", size(&self.zip_member_size)),
             ("parquet_metadata_size", size(&self.parquet_metadata_size)),
             ("parquet_row_group_size", size(&self.parquet_row_group_size)),
+            ("csv_record_size", size(&self.csv_record_size)),
             (
                 "sheet_cells",
                 self.sheet_cells.as_ref().map(|cells| cells.0),

@@ -262,6 +262,7 @@ pub fn read_part(
     file: Arc<str>,
     plan: &CsvPlan,
     index: usize,
+    record_bytes: u64,
     visitor: &mut dyn TableVisitor,
 ) -> Result<(), TableError> {
     let location = Location::file(file);
@@ -281,7 +282,13 @@ pub fn read_part(
     if index == 0 {
         visitor.begin_table(&location);
     }
-    read_records(&mut buffered, plan.delimiter, part.lines_before, visitor);
+    read_records(
+        &mut buffered,
+        plan.delimiter,
+        part.lines_before,
+        record_bytes,
+        visitor,
+    );
     Ok(())
 }
 

@@ -14,4 +14,5 @@ mod common;
 mod containers;
 mod hostile;
 mod limits;
+mod records;
 mod under_limit;

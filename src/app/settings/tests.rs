@@ -148,7 +148,7 @@ fn a_bad_limit_names_the_file_line_and_key() {
     let message = error("out = \"x\"\n[limits]\nsheet_cells = 5\nmax_columns = 2048\n");
     assert_eq!(
         message,
-        "/nowhere/audit.toml:4: limits.max_columns: unknown key (did you mean `limits.sheet_columns`?); expected one of: limits.whole_workbook_size, limits.streamed_workbook_size, limits.workbook_part_size, limits.sheet_part_size, limits.shared_strings_size, limits.xml_token_size, limits.zip_member_size, limits.parquet_metadata_size, limits.parquet_row_group_size, limits.sheet_cells, limits.sheet_columns, limits.inflation_ratio, limits.inflation_floor_size"
+        "/nowhere/audit.toml:4: limits.max_columns: unknown key (did you mean `limits.sheet_columns`?); expected one of: limits.whole_workbook_size, limits.streamed_workbook_size, limits.workbook_part_size, limits.sheet_part_size, limits.shared_strings_size, limits.xml_token_size, limits.zip_member_size, limits.parquet_metadata_size, limits.parquet_row_group_size, limits.csv_record_size, limits.sheet_cells, limits.sheet_columns, limits.inflation_ratio, limits.inflation_floor_size"
     );
     let message = error("[limits]\nwhole_workbook_bytes = 5\n");
     assert!(

@@ -4,8 +4,8 @@
 use super::digest::{FileDigest, HashingReader};
 use super::encoding::{DecodingReader, SNIFF_BYTES, TextEncoding, sniff_encoding};
 use super::error::TableError;
-use super::line_ends::{Text, Utf8Text};
-use super::records;
+use super::line_ends::Utf8Text;
+use super::records::read_records;
 use super::visitor::TableVisitor;
 use crate::domain::digest::hex;
 use crate::domain::location::Location;
@@ -18,6 +18,7 @@ pub(super) fn read_csv(
     path: &Path,
     file: Arc<str>,
     visitor: &mut dyn TableVisitor,
+    record_bytes: u64,
 ) -> Result<FileDigest, TableError> {
     let location = Location::file(file);
     let io_error = |source| TableError::Io {
@@ -31,7 +32,7 @@ pub(super) fn read_csv(
         bytes: 0,
     };
     let delimiter = delimiter_for(path);
-    let encoding = read_csv_stream(&mut hashing, &location, delimiter, visitor)?;
+    let encoding = read_csv_stream(&mut hashing, &location, delimiter, record_bytes, visitor)?;
     // Hash whatever the parser did not need (after a fatal decoding error) so the digest
     // always covers the whole file.
     io::copy(&mut hashing, &mut io::sink()).map_err(io_error)?;
@@ -59,11 +60,13 @@ pub(crate) fn delimiter_for(name: &Path) -> u8 {
 /// Reads one CSV table from `input` — a file, or a member of a zip archive as it inflates —
 /// and returns its encoding: decides the encoding from the first bytes, skips a UTF-8 BOM,
 /// transcodes to UTF-8 when needed, then calls `begin_table` with `location` and hands
-/// every row to `visitor`. Only a bounded sample is ever held in memory.
+/// every row to `visitor`. Only a bounded sample is ever held in memory, and one record of
+/// at most `record_bytes` (`csv_record_size`): a longer one is rejected as a row.
 pub(super) fn read_csv_stream(
     mut input: impl Read,
     location: &Location,
     delimiter: u8,
+    record_bytes: u64,
     visitor: &mut dyn TableVisitor,
 ) -> Result<TextEncoding, TableError> {
     // Read the sample to the full length even when the source returns short reads (an
@@ -97,7 +100,7 @@ pub(super) fn read_csv_stream(
                 inner: buffered,
                 first_byte,
             };
-            read_csv_records(&mut text, delimiter, visitor);
+            read_records(&mut text, delimiter, 0, record_bytes, visitor);
         }
         TextEncoding::Utf16Le | TextEncoding::Utf16Be | TextEncoding::Gb18030 => {
             let label = match encoding {
@@ -106,14 +109,8 @@ pub(super) fn read_csv_stream(
                 _ => encoding_rs::GB18030,
             };
             let mut decoding = DecodingReader::new(buffered, label, encoding.name());
-            read_csv_records(&mut decoding, delimiter, visitor);
+            read_records(&mut decoding, delimiter, 0, record_bytes, visitor);
         }
     }
     Ok(encoding)
-}
-
-/// Parses CSV records from text. Ragged rows are passed through as they are (the loader
-/// rejects them by column); a bad sequence rejects its row.
-fn read_csv_records(input: &mut dyn Text, delimiter: u8, visitor: &mut dyn TableVisitor) {
-    records::read_records(input, delimiter, 0, visitor);
 }

@@ -89,13 +89,19 @@ fn read_by_type(
         rows: 0,
     };
     let mut result = match kind {
-        Kind::Text => return read_csv(path, file, counting.inner),
+        Kind::Text => return read_csv(path, file, counting.inner, limits.csv_record_bytes),
         Kind::Workbook(extension) => {
             read_spreadsheet(path, file, extension, &mut counting, limits, options)
         }
-        Kind::Zip => read_zip(path, file, &mut counting, limits.zip_member_bytes),
+        Kind::Zip => read_zip(
+            path,
+            file,
+            &mut counting,
+            limits.zip_member_bytes,
+            limits.csv_record_bytes,
+        ),
         Kind::Gzip => read_gzip(path, file, &mut counting, limits),
-        Kind::Tar => read_tar(path, file, &mut counting),
+        Kind::Tar => read_tar(path, file, &mut counting, limits.csv_record_bytes),
         Kind::Parquet => read_parquet(path, file, &mut counting, limits),
         Kind::Other(looks_like) => Err(TableError::UnsupportedType {
             location: Location::file(file),

@@ -52,13 +52,25 @@ pub(super) fn read_gzip(
     let encoding = match magic(&head, None) {
         Magic::Tar => {
             drop(inflating);
-            read_tar_stream(&mut || open(), &file, visitor, &mut refused_members)?
+            read_tar_stream(
+                &mut || open(),
+                &file,
+                visitor,
+                &mut refused_members,
+                limits.csv_record_bytes,
+            )?
         }
         Magic::Text => {
             // `bill.tsv.gz` is tab-separated, as `bill.tsv` is.
             let inner = Path::new(path.file_stem().unwrap_or_default());
             let mut rest = Cursor::new(head).chain(&mut inflating);
-            let read = read_csv_stream(&mut rest, &location, delimiter_for(inner), visitor);
+            let read = read_csv_stream(
+                &mut rest,
+                &location,
+                delimiter_for(inner),
+                limits.csv_record_bytes,
+                visitor,
+            );
             // A failure of the gzip stream outranks what the CSV reader made of it.
             if let Some(error) = inflating.error(&location, false) {
                 return Err(error);

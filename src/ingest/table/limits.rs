@@ -70,6 +70,12 @@ pub const INFLATION_RATIO: u64 = 100;
 /// (`inflation_floor_size`.)
 pub const INFLATION_FLOOR_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The longest CSV record read, in bytes as read (UTF-8, line end excluded). The reader
+/// holds one record in memory, so a file of one 700 MB line would need that much at once;
+/// a longer record is rejected as a row and skipped in bounded memory (a quoted one ends
+/// the file's reading there). Real billing rows hold a few KiB. (`csv_record_size`.)
+pub const MAX_CSV_RECORD_BYTES: u64 = 4 * 1024 * 1024;
+
 /// The widest spreadsheet row read. Excel's own limit is 16,384 columns; no billing,
 /// contract or ledger layout comes near 1,024, and a row's cost grows with its width (a
 /// hostile sheet could put one far cell in every row). A row with a value past it is
@@ -97,6 +103,8 @@ pub struct Limits {
     pub parquet_metadata_bytes: u64,
     /// One row group of a Parquet file, decompressed, as its metadata declares it.
     pub parquet_row_group_bytes: u64,
+    /// One CSV record, in bytes as read: a longer one is rejected as a row.
+    pub csv_record_bytes: u64,
     /// Cells of one sheet: those an `.xlsx`/`.xlsb` sheet streams, the used area of an
     /// `.xls`/`.ods` sheet (and of all the sheets of an `.xls` together, which calamine
     /// builds at once).
@@ -129,6 +137,7 @@ impl Limits {
         zip_member_bytes: MAX_ZIP_MEMBER_BYTES,
         parquet_metadata_bytes: MAX_PARQUET_METADATA_BYTES,
         parquet_row_group_bytes: MAX_PARQUET_ROW_GROUP_BYTES,
+        csv_record_bytes: MAX_CSV_RECORD_BYTES,
         sheet_cells: MAX_SHEET_CELLS as u64,
         sheet_columns: MAX_COLUMNS as u32,
         inflation_ratio: INFLATION_RATIO,
@@ -272,6 +281,11 @@ pub const KEYS: &[LimitKey] = &[
         constant: "max_parquet_row_group_bytes",
     },
     LimitKey {
+        name: "csv_record_size",
+        kind: LimitKind::Bytes,
+        constant: "max_csv_record_bytes",
+    },
+    LimitKey {
         name: "sheet_cells",
         kind: LimitKind::Cells,
         constant: "max_sheet_cells",
@@ -307,6 +321,7 @@ impl Limits {
             "zip_member_size" => &mut self.zip_member_bytes,
             "parquet_metadata_size" => &mut self.parquet_metadata_bytes,
             "parquet_row_group_size" => &mut self.parquet_row_group_bytes,
+            "csv_record_size" => &mut self.csv_record_bytes,
             "sheet_cells" => &mut self.sheet_cells,
             "inflation_ratio" => &mut self.inflation_ratio,
             "inflation_floor_size" => &mut self.inflation_floor_bytes,

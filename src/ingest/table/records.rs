@@ -13,7 +13,11 @@
 //! field only at a field's start.
 //!
 //! Memory is one read buffer, which grows only to hold a record longer than itself (a
-//! quoted field running over many lines), as the `csv` crate's record would.
+//! quoted field running over many lines), as the `csv` crate's record would — up to the
+//! record limit (`csv_record_size`): a line without quotes longer than it is rejected as
+//! a row, skipped to its line end without being held, and reading goes on; a quoted
+//! record longer than it (a quoted field may hold line ends, so no line end past the
+//! limit can be trusted as the record's end) rejects its row and ends the file there.
 //!
 //! This hand-written reader (with the SSE2 scan of `record_scan.rs`) is kept because the
 //! benchmark showed it pays: it replaced the `csv` crate's reader on the hot path, which
@@ -21,6 +25,7 @@
 //! (docs/BENCHMARK.md).
 
 use super::fields::Fields;
+use super::limits::format_size;
 use super::line_ends::{LineEnds, Text};
 use super::record_scan::{SLACK, Scanner};
 use super::visitor::{CUT_OFF_ROW, TableVisitor};
@@ -192,6 +197,43 @@ impl Buffer<'_> {
     }
 }
 
+impl Buffer<'_> {
+    /// Skips the rest of the line at `start`, whose first bytes are already known to pass
+    /// the record limit, reading on without keeping them (the buffer does not grow), and
+    /// returns the line's whole length — `None` when the input fails or ends first.
+    fn skip_line(&mut self, scanner: &mut Scanner) -> Option<u64> {
+        scanner.moved();
+        let mut length = 0u64;
+        loop {
+            let unread = &self.bytes[self.start..self.filled];
+            if let Some(end) = memchr::memchr(b'\n', unread) {
+                length += end as u64;
+                self.start += end + 1;
+                return Some(length);
+            }
+            length += unread.len() as u64;
+            self.start = self.filled;
+            if self.failed.is_some() || self.at_end {
+                return None;
+            }
+            self.refill();
+        }
+    }
+}
+
+/// Why a record longer than the limit is not read.
+fn too_long(length: u64, limit: u64, known: bool) -> String {
+    let found = if known {
+        format!("{length} bytes")
+    } else {
+        format!("at least {length} bytes")
+    };
+    format!(
+        "the record is {found} long, more than the limit of {} (`csv_record_size` in `[limits]`): the row is not read",
+        format_size(limit)
+    )
+}
+
 /// Where a record's bytes lie, for its messages: its raw bytes as read (quotes and all),
 /// their stream position, the stream, and whether the file ends inside the record.
 struct Origin<'a, 'r> {
@@ -206,11 +248,13 @@ struct Origin<'a, 'r> {
 /// are (the loader rejects them by column); a field that is not UTF-8 (a bad sequence the
 /// decoder marked) rejects its row, naming its column and file offset; the last record of
 /// an input that ends without a line break goes to
-/// [`TableVisitor::cut_off_row`]; a read failure ends the file at that row.
+/// [`TableVisitor::cut_off_row`]; a read failure ends the file at that row. A record
+/// longer than `record_bytes` is rejected as a row (see the module's note).
 pub(crate) fn read_records(
     input: &mut dyn Text,
     delimiter: u8,
     lines_before: usize,
+    record_bytes: u64,
     visitor: &mut dyn TableVisitor,
 ) {
     let mut buffer = Buffer {
@@ -239,12 +283,46 @@ pub(crate) fn read_records(
             delimiter,
             &mut bounds,
         ) else {
+            let unread = &buffer.bytes[buffer.start..buffer.filled];
+            if unread.len() as u64 > record_bytes {
+                // No line end yet and already past the limit: never hold the rest.
+                lines += 1;
+                let number = lines.max(last_line + 1);
+                last_line = number;
+                if memchr::memchr(b'"', unread).is_some() {
+                    visitor.unreadable_row(number, quoted_too_long(unread.len(), record_bytes));
+                    return;
+                }
+                let seen = unread.len() as u64;
+                match buffer.skip_line(&mut scanner) {
+                    Some(length) => {
+                        visitor.unreadable_row(number, too_long(length, record_bytes, true));
+                    }
+                    None => {
+                        visitor.unreadable_row(number, too_long(seen, record_bytes, false));
+                        return;
+                    }
+                }
+                continue;
+            }
             if !buffer.more(&mut scanner, visitor, last_line) {
                 return;
             }
             continue;
         };
         let line = &buffer.bytes[buffer.start..found.end];
+        if line.len() as u64 > record_bytes
+            && (!found.quoted || unquote_whole_fields(line, &mut bounds))
+        {
+            // A whole record on one line past the limit (the buffer held it): rejected
+            // all the same. (A quote that may span lines is measured by csv-core below.)
+            lines += 1;
+            let number = lines.max(last_line + 1);
+            last_line = number;
+            visitor.unreadable_row(number, too_long(line.len() as u64, record_bytes, true));
+            buffer.start = found.end + 1;
+            continue;
+        }
         if line.is_empty() {
             // An empty line is no record (as in the `csv` crate), but it is a line.
             lines += 1;
@@ -308,6 +386,12 @@ pub(crate) fn read_records(
         ) {
             Quoted::Record(consumed) => consumed,
             // (At the end of the input `parse_quoted` finishes the record.)
+            Quoted::NeedMore if unread.len() as u64 > record_bytes => {
+                lines += 1;
+                let number = lines.max(last_line + 1);
+                visitor.unreadable_row(number, quoted_too_long(unread.len(), record_bytes));
+                return;
+            }
             Quoted::NeedMore => {
                 if !buffer.more(&mut scanner, visitor, last_line) {
                     return;
@@ -317,6 +401,17 @@ pub(crate) fn read_records(
         };
         lines += memchr::memchr_iter(b'\n', &unread[..consumed]).count();
         let record_start = buffer.start;
+        // The record's own bytes, without its line end (when it has one).
+        let length = consumed - usize::from(unread[..consumed].ends_with(b"\n"));
+        if length as u64 > record_bytes {
+            // Held whole already (it fit the buffer): rejected, and reading goes on.
+            let inner_breaks = memchr::memchr_iter(b'\n', &unread[..length]).count();
+            let number = lines.saturating_sub(inner_breaks).max(last_line + 1);
+            last_line = number;
+            buffer.start += consumed;
+            visitor.unreadable_row(number, too_long(length as u64, record_bytes, true));
+            continue;
+        }
         let cut_off = buffer.source.added_line_end() && record_start + consumed == buffer.filled;
         buffer.start += consumed;
         // A record with a line break inside starts that many lines before its end.
@@ -381,6 +476,15 @@ pub(crate) fn read_records(
         };
         deliver(&record, number, &mut cells, visitor, &origin);
     }
+}
+
+/// Why a quoted record longer than the limit ends the file's reading: its end cannot be
+/// found without holding it (a quoted field may hold line ends).
+fn quoted_too_long(seen: usize, limit: u64) -> String {
+    format!(
+        "the record holds a quote and is at least {seen} bytes long, past the limit of {} (`csv_record_size` in `[limits]`): the row is not read, nor the rest of the file (a quoted field may hold line ends, so where the record ends cannot be known without reading it whole)",
+        format_size(limit)
+    )
 }
 
 /// Hands `record` to the visitor as cells (trimmed text) — as a cut-off row when the file

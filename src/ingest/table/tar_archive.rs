@@ -29,6 +29,7 @@ pub(super) fn read_tar(
     path: &Path,
     file: Arc<str>,
     visitor: &mut dyn TableVisitor,
+    record_bytes: u64,
 ) -> Result<FileDigest, TableError> {
     let location = Location::file(file.clone());
     let (sha256, bytes) = hash_file(path, &location)?;
@@ -42,7 +43,13 @@ pub(super) fn read_tar(
         Ok(Guarded::new(reader, u64::MAX, "tar archive"))
     };
     let mut refused_members = Vec::new();
-    let encoding = read_tar_stream(&mut open, &file, visitor, &mut refused_members)?;
+    let encoding = read_tar_stream(
+        &mut open,
+        &file,
+        visitor,
+        &mut refused_members,
+        record_bytes,
+    )?;
     Ok(FileDigest {
         sha256,
         bytes,
@@ -80,6 +87,7 @@ pub(super) fn read_tar_stream(
     file: &Arc<str>,
     visitor: &mut dyn TableVisitor,
     refused: &mut Vec<(String, MemberRefusal)>,
+    record_bytes: u64,
 ) -> Result<Option<&'static str>, TableError> {
     let location = Location::file(file.clone());
     let mut stream = open()?;
@@ -107,6 +115,7 @@ pub(super) fn read_tar_stream(
             &mut next,
             visitor,
             &mut encoding,
+            record_bytes,
         );
         settle(&mut stream, &location, result)?;
         if next == before {
@@ -221,6 +230,7 @@ fn pass(
     next: &mut usize,
     visitor: &mut dyn TableVisitor,
     encoding: &mut Option<&'static str>,
+    record_bytes: u64,
 ) -> Result<(), PassError> {
     let mut archive = tar::Archive::new(stream);
     for (index, entry) in archive.entries().map_err(PassError::Archive)?.enumerate() {
@@ -239,7 +249,7 @@ fn pass(
         let entry = entry.map_err(PassError::Archive)?;
         let table = Location::sheet(file.clone(), Some(Arc::from(member.name.as_str())));
         let mut data = Guarded::new(entry, u64::MAX, "tar archive");
-        let read = read_member(&mut data, &member.name, &table, visitor);
+        let read = read_member(&mut data, &member.name, &table, visitor, record_bytes);
         if let Some(TableError::Archive { message, .. }) = data.error(&table, false) {
             return Err(PassError::Member(table, message));
         }
@@ -258,6 +268,7 @@ fn read_member(
     name: &str,
     table: &Location,
     visitor: &mut dyn TableVisitor,
+    record_bytes: u64,
 ) -> Result<Option<&'static str>, TableError> {
     let mut head = Vec::with_capacity(HEAD_BYTES);
     data.take(HEAD_BYTES as u64)
@@ -269,8 +280,13 @@ fn read_member(
     match magic(&head, None) {
         Magic::Text => {
             let mut rest = Cursor::new(head).chain(data);
-            let encoding =
-                read_csv_stream(&mut rest, table, delimiter_for(Path::new(name)), visitor)?;
+            let encoding = read_csv_stream(
+                &mut rest,
+                table,
+                delimiter_for(Path::new(name)),
+                record_bytes,
+                visitor,
+            )?;
             Ok(Some(encoding.name()))
         }
         other => {

@@ -21,6 +21,7 @@ pub(super) fn read_zip(
     file: Arc<str>,
     visitor: &mut dyn TableVisitor,
     member_limit: u64,
+    record_bytes: u64,
 ) -> Result<FileDigest, TableError> {
     let location = Location::file(file.clone());
     let io_error = |source| TableError::Io {
@@ -112,7 +113,13 @@ pub(super) fn read_zip(
             limit: member_limit,
             failure: None,
         };
-        let read = read_csv_stream(&mut guarded, &table, delimiter_for(member_path), visitor);
+        let read = read_csv_stream(
+            &mut guarded,
+            &table,
+            delimiter_for(member_path),
+            record_bytes,
+            visitor,
+        );
         // A failure of the archive itself outranks what the CSV reader made of it.
         match guarded.failure.take() {
             Some(MemberFailure::TooLarge(size)) => {

@@ -89,7 +89,7 @@ fn text(bytes: &[u8]) -> Utf8Text<&[u8]> {
 
 fn read(bytes: &[u8], lines_before: usize) -> Seen {
     let mut seen = Seen::default();
-    read_records(&mut text(bytes), b',', lines_before, &mut seen);
+    read_records(&mut text(bytes), b',', lines_before, u64::MAX, &mut seen);
     // Only the swallowed rows' first reason differs in wording: compare the places.
     for (_, why) in &mut seen.unreadable {
         if let Some(field) = why
@@ -245,7 +245,7 @@ fn long_records_from_a_trickling_source_are_read_once_not_once_per_read() {
         inner: Trickle(text.as_bytes()),
         first_byte: 0,
     };
-    read_records(&mut input, b',', 0, &mut seen);
+    read_records(&mut input, b',', 0, u64::MAX, &mut seen);
     assert_eq!(seen, reference(text.as_bytes(), 0));
     assert_eq!(seen.records.len(), 3);
 }
@@ -275,7 +275,7 @@ fn a_read_error_keeps_the_lines_read_before_it_and_names_the_next_row() {
             inner: FailsAfter(text.as_bytes()),
             first_byte: 0,
         };
-        read_records(&mut input, b',', 10, &mut seen);
+        read_records(&mut input, b',', 10, u64::MAX, &mut seen);
         let numbers: Vec<usize> = seen.records.iter().map(|(number, _)| *number).collect();
         assert_eq!(numbers, vec![11, 12, 14], "{cut}");
         assert_eq!(seen.unreadable.len(), 1, "{cut}");
@@ -314,7 +314,7 @@ fn unreadable(bytes: &[u8], first_byte: u64) -> Vec<(usize, String)> {
         inner: bytes,
         first_byte,
     };
-    read_records(&mut input, b',', 0, &mut seen);
+    read_records(&mut input, b',', 0, u64::MAX, &mut seen);
     seen.unreadable
 }
 
@@ -364,5 +364,106 @@ fn a_bad_byte_rejects_its_row_naming_its_column_and_file_offset() {
             .1
             .ends_with("column 2 is not valid UTF-8 (byte offset 6)"),
         "{said:?}"
+    );
+}
+
+/// Reads `bytes` with a record limit of `limit` bytes.
+fn read_limited(bytes: &[u8], limit: u64) -> Seen {
+    let mut seen = Seen::default();
+    read_records(&mut text(bytes), b',', 0, limit, &mut seen);
+    seen
+}
+
+fn fields(row: usize, values: &[&str]) -> (usize, Vec<String>) {
+    (row, values.iter().map(|value| value.to_string()).collect())
+}
+
+#[test]
+fn a_record_past_the_limit_is_rejected_and_the_next_one_read() {
+    // Five rows, a limit of 20 bytes: the short ones pass (a quoted one spanning two
+    // lines included), the 31-byte plain row and the 29-byte last row without a line
+    // end are rejected with their sizes, and a whole-field-quoted one too.
+    let long = "c".repeat(29);
+    let last = "j".repeat(29);
+    let text = format!("a,b\n{long},d\n\"e\nE\",f\n\"{long}\",g\n{last}");
+    let seen = read_limited(text.as_bytes(), 20);
+    assert_eq!(
+        seen.records,
+        vec![fields(1, &["a", "b"]), fields(3, &["e\nE", "f"])]
+    );
+    let why = |size: usize| {
+        format!(
+            "the record is {size} bytes long, more than the limit of 20 bytes (`csv_record_size` in `[limits]`): the row is not read"
+        )
+    };
+    assert_eq!(
+        seen.unreadable,
+        vec![(2, why(31)), (5, why(33)), (6, why(29))]
+    );
+    // At the limit exactly, a record passes.
+    let seen = read_limited(format!("{long},d\n").as_bytes(), 31);
+    assert_eq!(seen.records, vec![fields(1, &[&long, "d"])]);
+    assert!(seen.unreadable.is_empty());
+}
+
+#[test]
+fn a_quoted_record_spanning_lines_past_the_limit_is_rejected_once_measured() {
+    // csv-core reads it whole within the buffer: its line breaks count, and the row
+    // after it keeps its number.
+    let text = "a,\"1\n2\n3\n4\n5\n6\n7\n8\n9\",b\nc,d\n";
+    let seen = read_limited(text.as_bytes(), 12);
+    assert_eq!(seen.records, vec![fields(10, &["c", "d"])]);
+    assert_eq!(seen.unreadable.len(), 1);
+    assert_eq!(seen.unreadable[0].0, 1);
+    assert!(
+        seen.unreadable[0].1.contains("is 23 bytes long"),
+        "{}",
+        seen.unreadable[0].1
+    );
+}
+
+#[test]
+fn a_line_longer_than_the_buffer_is_skipped_without_being_held() {
+    // 1 MiB, four times the read buffer, past a limit of 1 KiB: the buffer never grows
+    // to hold it, the whole length is still counted, and the next row is read.
+    let long = "x".repeat(1 << 20);
+    let text = format!("a,b\n{long}\nc,d\n");
+    let mut seen = Seen::default();
+    let mut input = Utf8Text {
+        inner: Trickle(text.as_bytes()),
+        first_byte: 0,
+    };
+    read_records(&mut input, b',', 0, 1024, &mut seen);
+    assert_eq!(
+        seen.records,
+        vec![fields(1, &["a", "b"]), fields(3, &["c", "d"])]
+    );
+    assert_eq!(seen.unreadable.len(), 1);
+    assert_eq!(seen.unreadable[0].0, 2);
+    assert!(
+        seen.unreadable[0]
+            .1
+            .starts_with("the record is 1048576 bytes long, more than the limit of 1 KiB"),
+        "{:?}",
+        seen.unreadable
+    );
+}
+
+#[test]
+fn a_quoted_record_longer_than_the_buffer_past_the_limit_ends_the_file() {
+    // Its end cannot be found without holding it: the row is rejected and the rest of
+    // the file is not read, both said.
+    let long = "q\n".repeat(1 << 19);
+    let text = format!("a,b\nc,\"{long}\"\ne,f\n");
+    let seen = read_limited(text.as_bytes(), 4096);
+    assert_eq!(seen.records, vec![fields(1, &["a", "b"])]);
+    assert_eq!(seen.unreadable.len(), 1, "{:?}", seen.unreadable);
+    assert_eq!(seen.unreadable[0].0, 2);
+    assert!(
+        seen.unreadable[0]
+            .1
+            .contains("past the limit of 4 KiB (`csv_record_size` in `[limits]`): the row is not read, nor the rest of the file"),
+        "{}",
+        seen.unreadable[0].1
     );
 }

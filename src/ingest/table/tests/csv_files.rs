@@ -100,7 +100,7 @@ fn a_sample_cut_by_a_short_read_is_not_mistaken_for_another_encoding() {
     let cut = text.find('云').unwrap() + 1;
     let mut collect = Collect::default();
     let short = ShortReads(text.as_bytes(), cut);
-    let encoding = read_csv_stream(short, &table, b',', &mut collect).unwrap();
+    let encoding = read_csv_stream(short, &table, b',', u64::MAX, &mut collect).unwrap();
     assert_eq!(encoding, TextEncoding::Utf8);
     assert_eq!(collect.rows.len(), 40_001);
     assert!(collect.bad.is_empty());

@@ -193,9 +193,15 @@ fn a_zip_member_that_inflates_past_the_cap_is_refused() {
     let path = folder.path().join("bomb.zip");
     std::fs::write(&path, &bytes).unwrap();
     let mut collect = Collect::default();
-    let error = read_zip(&path, Arc::from("bomb.zip"), &mut collect, 1 << 20)
-        .unwrap_err()
-        .to_string();
+    let error = read_zip(
+        &path,
+        Arc::from("bomb.zip"),
+        &mut collect,
+        1 << 20,
+        u64::MAX,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         error.starts_with(
             "bomb.zip:bomb.csv: the member once decompressed is 1048577 bytes, over the limit of 1048576 bytes"
@@ -203,7 +209,14 @@ fn a_zip_member_that_inflates_past_the_cap_is_refused() {
         "{error}"
     );
     let mut collect = Collect::default();
-    read_zip(&path, Arc::from("bomb.zip"), &mut collect, 8 << 20).unwrap();
+    read_zip(
+        &path,
+        Arc::from("bomb.zip"),
+        &mut collect,
+        8 << 20,
+        u64::MAX,
+    )
+    .unwrap();
     assert_eq!(collect.rows.len(), 1 << 20);
 }
 

@@ -1248,3 +1248,22 @@ fn injection_payloads_are_inert_in_the_markdown_reports() {
         "{summary}"
     );
 }
+
+#[test]
+fn a_sparse_three_gigabyte_file_of_zero_bytes_named_csv_is_refused_from_its_first_bytes() {
+    // It aborted the process: zero bytes are no text, and the file is refused before a
+    // line of it is looked for.
+    let fixture = Fixture::new();
+    let zeros = fixture.path("zeros.csv");
+    std::fs::File::create(&zeros)
+        .unwrap()
+        .set_len(3 * GIB)
+        .unwrap();
+    let started = std::time::Instant::now();
+    refused_file(&zeros, &["binary data, not text"]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -20,7 +20,7 @@ use values::{
 };
 pub use values::{CONTRACTS_EXPECTED, FOLDER_EXPECTED, INPUTS_EXPECTED};
 
-/// Every key the file may hold, in the order the README documents them.
+/// Every key the file may hold, in the order docs/NIGHTLY.md documents them.
 pub const KEYS: &[&str] = &[
     "contracts",
     "billing",

@@ -3,7 +3,7 @@
 //! (`research/billing-formats.md`), rows of invented amounts — audited under a contract on
 //! a `list` base and one on a `cash` base, each expected base worked out here from the
 //! rows written, not by the code under test. `inspect --json` confirms the column each
-//! field is read from: the table in the README's "Billing exports".
+//! field is read from: the table in docs/INPUTS.md, "Billing exports".
 //!
 //! Also through the binary: an amount header whose currency unit contradicts the rows'
 //! currency, an Azure MCA month not yet invoiced, and a daily bill dated by its 日期.
@@ -48,7 +48,7 @@ struct Layout {
     voucher: bool,
     /// The last row's billing month is blank (an open month).
     open_month: bool,
-    /// field → header(s) read for it, for the fields of the README's table.
+    /// field → header(s) read for it, for the fields of the table in docs/INPUTS.md.
     columns: &'static [(&'static str, &'static [&'static str])],
 }
 
@@ -565,7 +565,7 @@ fn every_layout_reads_list_and_voucher_for_list_and_cash_base_contracts() {
     for layout in &LAYOUTS {
         let fixture = Fixture::new();
         let billing = fixture.write(layout.file, bill(layout));
-        // The columns each field is read from: the README's table.
+        // The columns each field is read from: the table in docs/INPUTS.md.
         let (format, columns) = inspect_columns(&billing);
         assert_eq!(format, layout.format, "{}", layout.file);
         for field in FIELDS {

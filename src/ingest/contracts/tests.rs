@@ -116,16 +116,14 @@ fn an_open_ended_9999_12_31_term_is_refused_naming_the_cell() {
     }
 }
 
-/// Every spelling a contract enumeration accepts is listed in the README's input
-/// templates, so the documented words and the read ones cannot drift apart.
+/// Every spelling a contract enumeration accepts is listed in the input templates
+/// (docs/INPUTS.md), so the documented words and the read ones cannot drift apart.
 #[test]
 fn every_accepted_word_is_documented() {
     use crate::domain::contract::{
         Base, InvoiceKind, PayoutKind, Settlement, TierBasis, TierMode, Trigger,
     };
-    let readme = include_str!("../../../README.md");
-    let start = readme.find("## Input templates").unwrap();
-    let templates = &readme[start..];
+    let templates = include_str!("../../../docs/INPUTS.md");
     let spellings = Base::SPELLINGS
         .iter()
         .map(|(word, _)| *word)
@@ -141,7 +139,7 @@ fn every_accepted_word_is_documented() {
         } else {
             word.to_string()
         };
-        assert!(templates.contains(&shown), "README lacks {shown}");
+        assert!(templates.contains(&shown), "docs/INPUTS.md lacks {shown}");
     }
 }
 

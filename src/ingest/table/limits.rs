@@ -8,7 +8,7 @@
 //! applied by dropping data silently.
 
 // The defaults of [`Limits`]: a run changes them with the `[limits]` table of its
-// `audit.toml` (README, "Nightly runs"); the key of each is named where it is used.
+// `audit.toml` (docs/NIGHTLY.md); the key of each is named where it is used.
 
 /// Spreadsheets are read whole by calamine; refuse files so large that this alone
 /// would threaten memory. CSV files stream and have no such limit.
@@ -233,7 +233,7 @@ pub struct LimitKey {
     pub constant: &'static str,
 }
 
-/// Every key of `[limits]`, in the order the README documents them.
+/// Every key of `[limits]`, in the order docs/NIGHTLY.md documents them.
 pub const KEYS: &[LimitKey] = &[
     LimitKey {
         name: "whole_workbook_size",

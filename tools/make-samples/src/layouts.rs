@@ -1,5 +1,5 @@
 //! The providers' real billing-export layouts: header rows and how one billing line is
-//! written in each (research/billing-formats.md §1–§6). Only presentation lives here: every
+//! written in each. Only presentation lives here: every
 //! amount comes from the line model in `main.rs`, which computes the expectations; the
 //! other columns (order numbers, instance names, regions, unit prices) are filled with
 //! plausible, fictitious values derived deterministically from the line's place in its file.

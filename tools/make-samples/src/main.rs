@@ -5,8 +5,8 @@
 //! bill-subscription zip, Tencent Cloud bill details, Huawei Cloud 资源按账期, Azure EA and
 //! MCA cost details, FinOps FOCUS; see `layouts.rs`) as CSV (UTF-8, UTF-8 with BOM, GBK),
 //! XLSX and zip files, and a payout ledger with a handful of deliberate mistakes. It then recomputes every expected installment straight from the
-//! formulas of SPEC §3 with exact decimals (`rust_decimal`), reconciles the ledger per
-//! SPEC §4, checks that exactly the intended findings come out, and writes the numbers into
+//! formulas of docs/ARITHMETIC.md with exact decimals (`rust_decimal`), reconciles the ledger per
+//! docs/ARITHMETIC.md, checks that exactly the intended findings come out, and writes the numbers into
 //! `samples/README.md` and, machine-readable, `samples/expected.json` (which `tests/it/demo.rs`
 //! compares with the auditor's `findings.json`). Nothing here reads the auditor's code.
 //!
@@ -125,7 +125,7 @@ fn k(thousands: i64) -> Decimal {
     Decimal::from(thousands * 1000)
 }
 
-/// SPEC §3: half away from zero to 0.01.
+/// docs/ARITHMETIC.md: half away from zero to 0.01.
 fn r2(x: Decimal) -> Decimal {
     x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
@@ -293,7 +293,7 @@ fn default_coefficient(p: Product) -> Decimal {
     }
 }
 
-// Not every variant is used by the demo contracts; the arithmetic covers the whole SPEC.
+// Not every variant is used by the demo contracts; the arithmetic covers every documented rule.
 #[allow(dead_code)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Basis {
@@ -308,7 +308,7 @@ enum Mode {
     Marginal,
 }
 
-// Not every variant is used by the demo contracts; the arithmetic covers the whole SPEC.
+// Not every variant is used by the demo contracts; the arithmetic covers every documented rule.
 #[allow(dead_code)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Settle {
@@ -325,7 +325,7 @@ enum Trigger {
     Renewal,
 }
 
-// Not every variant is used by the demo contracts; the arithmetic covers the whole SPEC.
+// Not every variant is used by the demo contracts; the arithmetic covers every documented rule.
 #[allow(dead_code)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Portion {
@@ -1597,7 +1597,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
 }
 
 // ---------------------------------------------------------------------------------------
-// SPEC §3 arithmetic
+// docs/ARITHMETIC.md arithmetic
 // ---------------------------------------------------------------------------------------
 
 #[derive(Clone, Copy, Debug)]
@@ -2106,7 +2106,7 @@ fn write_payouts(root: &Path, ps: &[Payout]) -> Res<()> {
 }
 
 // ---------------------------------------------------------------------------------------
-// SPEC §4 reconciliation (independent re-implementation, only to prove the demo data)
+// docs/ARITHMETIC.md reconciliation (independent re-implementation, only to prove the demo data)
 // ---------------------------------------------------------------------------------------
 
 #[derive(Clone, Debug, Default)]
@@ -2400,7 +2400,7 @@ fn audit_billing(cs: &[Contract], files: &[BFile], lines: &[Line]) -> BillingAud
             continue;
         }
         ft.amount_read += l.net;
-        // every layout dates its lines (SPEC §3: the charge date, else the billing month's
+        // every layout dates its lines (docs/ARITHMETIC.md: the charge date, else the billing month's
         // first day)
         let date = l.charge_date;
         let covering: Vec<usize> = (0..cs.len())
@@ -2510,7 +2510,7 @@ fn write_readme(
         "Everything in this folder — including this README and every number in it — is written by \
          `tools/make-samples` (`cargo run -p make-samples` from the repository root). The program \
          generates the billing lines, then recomputes every installment with exact decimals straight \
-         from SPEC §3 and reconciles the payout ledger per SPEC §4, and refuses to write the README \
+         from docs/ARITHMETIC.md and reconciles the payout ledger per docs/ARITHMETIC.md, and refuses to write the README \
          unless exactly the intended findings come out. Do not edit these files by hand; change the \
          generator and re-run it. The output is byte-identical from run to run."
     )?;
@@ -2541,8 +2541,9 @@ fn write_readme(
         w,
         "Every billing file is in a provider's real export layout, as a user downloads it from \
          the cloud console, the bill subscription or Cost Management — none uses the generic \
-         template — with fictitious accounts, ids and names (the layouts are those of \
-         research/billing-formats.md; nobody's real bill is reproduced). The auditor recognises \
+         template — with fictitious accounts, ids and names (the layouts are the \
+         providers' documented layouts, see docs/INPUTS.md; nobody's real bill is reproduced). \
+         The auditor recognises \
          each table by its header and reads it through its provider's ruleset; products arrive \
          as provider codes and console names (`ecs`, `hws.service.type.ec2`, `云服务器`, \
          `Virtual Machines`, `Elastic Compute Service`, …) and are normalised by the rulesets' \
@@ -2553,7 +2554,7 @@ fn write_readme(
         w,
         "Assumptions behind the expected \
          numbers: rounding half away from zero to cents, tolerance 0.01, invoice window 30 days \
-         (the SPEC defaults); `grace_days` is set explicitly on every contract, and every product a \
+         (the documented defaults); `grace_days` is set explicitly on every contract, and every product a \
          contract buys is listed with an explicit coefficient in the `products` sheet — by its \
          canonical code (`ecs`, `oss`, `rds`, `slb`) or by the provider's name for it, which the \
          contract's ruleset resolves (Tencent's `云服务器`, Azure's `Virtual Machines`) — so the \
@@ -2603,7 +2604,7 @@ fn write_readme(
     }
     writeln!(
         w,
-        "| `payouts.xlsx` | {} | payout ledger (SPEC §2.3), one row per payout received |",
+        "| `payouts.xlsx` | {} | payout ledger (docs/INPUTS.md), one row per payout received |",
         payouts.len()
     )?;
     writeln!(w)?;
@@ -2816,7 +2817,7 @@ fn write_readme(
     writeln!(
         w,
         "All other payouts are correct and on time. Money columns are the finding's `expected`, \
-         `paid`, `difference` (= paid − expected); `days_late` and `interest` as SPEC §4 \
+         `paid`, `difference` (= paid − expected); `days_late` and `interest` as docs/ARITHMETIC.md \
          (unpaid/underpaid: as_of − due_on and shortfall × rate × days; late: completion − due_on \
          and amount × rate × (paid_on − due_on)). For payment findings `paid_on` is the date of the \
          last payment allocated to the installment (for `late`: the completion date). “—” = null / \
@@ -3251,7 +3252,7 @@ fn write_expected(
         amount: opt_m2(amount),
         subject: Some(subject),
     };
-    // SPEC §4 names no `reason` for data-quality findings; the auditor labels a rejected row
+    // docs/ARITHMETIC.md names no `reason` for data-quality findings; the auditor labels a rejected row
     // `row` and a billing-side currency mismatch `billing` — labels only, no numbers.
     for (fi, _part, row, _raw) in &audit.rejected {
         out.push(dq(
@@ -3347,7 +3348,7 @@ fn write_expected(
         .collect();
     let doc = ExpectedDoc {
         schema: "make-samples/expected/v1",
-        note: "Written by tools/make-samples from SPEC §3/§4, independently of the auditor; \
+        note: "Written by tools/make-samples from docs/ARITHMETIC.md, independently of the auditor; \
                checked by tests/it/demo.rs. Do not edit by hand.",
         as_of: as_of.iso(),
         installments,

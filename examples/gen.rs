@@ -21,7 +21,7 @@ use std::time::Instant;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LayoutArg {
-    /// The generic template (SPEC §2.2), eleven columns.
+    /// The generic template (docs/INPUTS.md), eleven columns.
     Generic,
     /// Alibaba Cloud's 41-column Chinese bill detail (明细账单).
     Aliyun,

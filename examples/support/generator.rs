@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 /// Billing layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
-    /// The generic template (SPEC §2.2), all eleven columns.
+    /// The generic template (docs/INPUTS.md), all eleven columns.
     Generic,
     /// Alibaba Cloud's 41-column Chinese bill detail (明细账单 / BillingItemDetail).
     Aliyun,
@@ -1017,7 +1017,7 @@ const GENERIC_HEADER: [&str; 11] = [
     "currency",
 ];
 
-/// The 41 columns of Alibaba's Chinese BillingItemDetail (research/billing-formats.md §1.1).
+/// The 41 columns of Alibaba's Chinese BillingItemDetail (the providers' documented layouts (docs/INPUTS.md)).
 const ALIYUN_HEADER: [&str; 41] = [
     "账期",
     "财务单元",

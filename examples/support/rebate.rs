@@ -1,4 +1,4 @@
-//! The generator's own computation of what each contract promises (SPEC §3), so the
+//! The generator's own computation of what each contract promises (docs/ARITHMETIC.md), so the
 //! payout ledger it writes roughly matches the billing it wrote. Months are counted from
 //! January 2024 (the first month of generated data); every term starts on the first of a
 //! month, so settlement periods, contract years and tier scopes are runs of whole months.

@@ -25,7 +25,7 @@ use cli::{Args, Command, LogFormat};
 use std::io::Write;
 use std::process::ExitCode;
 
-/// How a run ended, for the exit status (SPEC §5).
+/// How a run ended, for the exit status (docs/USAGE.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// No finding at or above `--fail-on`: exit 0.

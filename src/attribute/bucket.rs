@@ -27,7 +27,7 @@ pub struct SourceGroup {
     pub amounts: LineAmounts,
 }
 
-/// The sums of a group's line amounts on every base a contract could name (SPEC §3:
+/// The sums of a group's line amounts on every base a contract could name (docs/ARITHMETIC.md:
 /// `net`, `list`, `cash` = net − voucher). Summed exactly beside the contract's own base.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LineAmounts {
@@ -54,7 +54,7 @@ impl LineAmounts {
         Ok(())
     }
 
-    /// The group's summed line base under `base` (SPEC §3); `None` for `list` when a row
+    /// The group's summed line base under `base` (docs/ARITHMETIC.md); `None` for `list` when a row
     /// has no list amount.
     ///
     /// # Errors

@@ -1,5 +1,5 @@
 //! Attribution: which contract and settlement period each billing line belongs to, and
-//! the running aggregates that replace the lines themselves (SPEC §3, first rules; §4,
+//! the running aggregates that replace the lines themselves (docs/ARITHMETIC.md, first rules; §4,
 //! data quality). One [`FileLedger`] per billing file is filled while the file streams;
 //! ledgers are merged in file order, so totals never depend on thread scheduling.
 //!

@@ -1,4 +1,4 @@
-//! Splitting a period's rebate into installments and dating them (SPEC §3).
+//! Splitting a period's rebate into installments and dating them (docs/ARITHMETIC.md).
 //!
 //! In schedule order: `x%` takes round(E_p × x); `Npt` takes round(W_p × N/100) but never
 //! more than what is left of E_p nor less than 0; `rest` takes what the others leave.

@@ -1,4 +1,4 @@
-//! The rebate arithmetic of SPEC §3, as pure functions: settlement periods and tier
+//! The rebate arithmetic of docs/ARITHMETIC.md, as pure functions: settlement periods and tier
 //! scopes from a contract, Earned(t) and each period's expectation from weighted bases,
 //! and the split of each period's rebate into installments with due dates.
 

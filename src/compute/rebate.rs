@@ -1,4 +1,4 @@
-//! Earned(t) and each settlement period's expected rebate E_p (SPEC §3).
+//! Earned(t) and each settlement period's expected rebate E_p (docs/ARITHMETIC.md).
 //!
 //! Earned(t) = Σ over contract years of min(cap, Σ over the tier scopes in that year of
 //! round(R(B_s(≤ t)))); a scope that is the whole term is capped as a whole. Evaluating it
@@ -11,7 +11,7 @@ use crate::domain::money::{self, Overflow, Rounding};
 use crate::domain::settlement::{Segment, SettlementPeriod};
 use rust_decimal::Decimal;
 
-/// Whether the tier scope is the whole term, capped as one (SPEC §3).
+/// Whether the tier scope is the whole term, capped as one (docs/ARITHMETIC.md).
 pub fn whole_term_scope(contract: &Contract) -> bool {
     contract.tier_basis == TierBasis::Term
         || (contract.tier_basis == TierBasis::Period && contract.settlement == Settlement::Term)

@@ -12,7 +12,7 @@ use super::installment::InstallmentRecord;
 use super::payout::Payout;
 use chrono::NaiveDate;
 
-/// The schema name findings.json carries (SPEC §5); a baseline must carry it too.
+/// The schema name findings.json carries (docs/USAGE.md); a baseline must carry it too.
 pub const FINDINGS_SCHEMA: &str = "rebate-audit/findings/v1";
 
 /// What kind of input a file is.

@@ -1,4 +1,4 @@
-//! A billing line after normalisation (SPEC §2.2): what every provider's export becomes.
+//! A billing line after normalisation (docs/INPUTS.md): what every provider's export becomes.
 
 use super::period::YearMonth;
 use chrono::NaiveDate;
@@ -41,7 +41,7 @@ pub struct BillingLine<'a> {
 
 impl BillingLine<'_> {
     /// The line's date for coverage and periods: its charge date, else the first day of
-    /// its billing month (SPEC §3).
+    /// its billing month (docs/ARITHMETIC.md).
     pub fn effective_date(&self) -> NaiveDate {
         self.date.unwrap_or_else(|| self.billing_month.first_day())
     }

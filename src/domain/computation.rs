@@ -1,4 +1,4 @@
-//! What the rebate arithmetic works out for a contract (SPEC §3): each settlement period's
+//! What the rebate arithmetic works out for a contract (docs/ARITHMETIC.md): each settlement period's
 //! rebate, its split into installments, and the trail from weighted base to installment
 //! that the reports show.
 
@@ -47,7 +47,7 @@ pub struct InstallmentShare {
     pub due_rule: DueRule,
 }
 
-/// How an installment's due date follows from the contract (SPEC §3): the rule, with the
+/// How an installment's due date follows from the contract (docs/ARITHMETIC.md): the rule, with the
 /// dates and days it was applied to. Reports say it in words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DueRule {

@@ -298,7 +298,7 @@ impl TierTable {
             .find(|bracket| volume >= bracket.from && bracket.to.is_none_or(|to| volume < to))
     }
 
-    /// The unrounded rebate R(B) on volume B (SPEC §3); 0 when B ≤ 0.
+    /// The unrounded rebate R(B) on volume B (docs/ARITHMETIC.md); 0 when B ≤ 0.
     ///
     /// # Errors
     /// Only on arithmetic overflow.
@@ -420,7 +420,7 @@ impl Contract {
     }
 
     /// Contract years `Y_k = [start + k years, start + (k+1) years − 1 day]`, clipped to
-    /// the term (SPEC §3).
+    /// the term (docs/ARITHMETIC.md).
     pub fn contract_years(&self) -> Vec<DateRange> {
         let mut years = Vec::new();
         let mut k = 0;

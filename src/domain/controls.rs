@@ -1,4 +1,4 @@
-//! Control totals (SPEC §4): every input row is used, excluded with a reason, or rejected,
+//! Control totals (docs/ARITHMETIC.md): every input row is used, excluded with a reason, or rejected,
 //! per billing table and per ledger table.
 
 use super::location::Location;
@@ -56,7 +56,7 @@ impl Exclusion {
     }
 }
 
-/// Control totals for one billing table (SPEC §4: read = attributed + excluded + rejected).
+/// Control totals for one billing table (docs/ARITHMETIC.md: read = attributed + excluded + rejected).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableControl {
     /// The table.

@@ -1,5 +1,5 @@
 //! Digests as the reports print them: lower-case hex. Every input file and every ruleset
-//! is named by the SHA-256 of its exact bytes (SPEC §5, chains of custody).
+//! is named by the SHA-256 of its exact bytes (docs/USAGE.md, chains of custody).
 
 use sha2::{Digest, Sha256};
 use std::fmt::Write;

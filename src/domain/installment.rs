@@ -1,5 +1,5 @@
 //! An installment after reconciliation: what it expects, what it received and its status
-//! (SPEC §4, the `expected` list of findings.json).
+//! (docs/ARITHMETIC.md, the `expected` list of findings.json).
 
 use super::computation::Computation;
 use super::contract::Trigger;

@@ -8,7 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 use std::fmt;
 
-/// How amounts are rounded to cents (SPEC §3: half away from zero unless the ruleset says
+/// How amounts are rounded to cents (docs/ARITHMETIC.md: half away from zero unless the ruleset says
 /// `half_even`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,4 +1,4 @@
-//! A payout received, as the ledger records it (SPEC §2.3).
+//! A payout received, as the ledger records it (docs/INPUTS.md).
 
 use super::contract::{InvoiceKind, PayoutKind};
 use super::location::Location;

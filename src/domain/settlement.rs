@@ -1,5 +1,5 @@
 //! Settlement periods: calendar months or quarters split at contract-year boundaries and
-//! clipped to the term, contract years, or the whole term (SPEC §3); and segments, the
+//! clipped to the term, contract years, or the whole term (docs/ARITHMETIC.md); and segments, the
 //! pieces of settlement periods that lie in one contract year each — the unit billing is
 //! summed in, so a `term` settlement can still be tiered per contract year.
 

@@ -1,5 +1,5 @@
 //! Finding columns by header name: case, white space and underscores do not matter, and
-//! every column may have Chinese aliases (SPEC §2).
+//! every column may have Chinese aliases (docs/INPUTS.md).
 
 use super::cell::Cell;
 use crate::ruleset::normalize_header;

@@ -1,4 +1,4 @@
-//! Reads the payout ledger (SPEC §2.3): one row per payout received. Rows that cannot be
+//! Reads the payout ledger (docs/INPUTS.md): one row per payout received. Rows that cannot be
 //! read are rejected with their location; payouts are few, so they are kept in memory.
 
 use super::cell::Cell;

@@ -1,4 +1,4 @@
-//! Matching payouts to installments (SPEC §4, "Matching").
+//! Matching payouts to installments (docs/ARITHMETIC.md, "Matching").
 //!
 //! Period-referenced payouts go first, then the rest, each group in (`paid_on`,
 //! `payout_id`) order. A payout fills open installments; what is left over is excess on

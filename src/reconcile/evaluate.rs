@@ -1,4 +1,4 @@
-//! Judging one installment once payouts are allocated (SPEC §4): at most one payment
+//! Judging one installment once payouts are allocated (docs/ARITHMETIC.md): at most one payment
 //! finding — overpaid, unpaid/underpaid, or late — plus `clawback` when E < 0.
 
 use super::allocate::Slot;

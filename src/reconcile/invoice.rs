@@ -1,4 +1,4 @@
-//! Invoice checks on cash payouts (SPEC §4): one problem per reason — `missing`, `amount`,
+//! Invoice checks on cash payouts (docs/ARITHMETIC.md): one problem per reason — `missing`, `amount`,
 //! `tax_rate`, `type`, `issuer`, `late_invoice`, `duplicate` — and, for the evidence, every
 //! field checked with what was expected and what was found, passed or not.
 //!

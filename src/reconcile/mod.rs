@@ -1,5 +1,5 @@
 //! Reconciliation: match each contract's payouts to its expected installments, judge
-//! every installment, and check every cash payout's invoice (SPEC §4). One contract at a
+//! every installment, and check every cash payout's invoice (docs/ARITHMETIC.md). One contract at a
 //! time, with no shared state, so the pipeline can run contracts in parallel. Findings
 //! come out as typed facts ([`About`], reasons, likely causes); `report::i18n` words them.
 

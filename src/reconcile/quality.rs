@@ -1,4 +1,4 @@
-//! Data-quality findings (SPEC §4): inputs that could not be read, were empty or hid
+//! Data-quality findings (docs/ARITHMETIC.md): inputs that could not be read, were empty or hid
 //! sheets, rejected rows, spend no contract covers, currency mismatches, overlapping
 //! contracts and unknown products. Built from what ingest and attribution recorded.
 

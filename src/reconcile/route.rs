@@ -1,4 +1,4 @@
-//! Routing payouts to their contracts (SPEC §4): a payout naming an unknown contract is
+//! Routing payouts to their contracts (docs/ARITHMETIC.md): a payout naming an unknown contract is
 //! `unmatched_payout` (reason `contract`); one in another currency than its contract is a
 //! `currency_mismatch` and is not matched. Also indexes invoice numbers across all
 //! payouts, for the `duplicate` invoice check.

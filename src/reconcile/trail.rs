@@ -1,7 +1,7 @@
 //! The computation trail of every settlement period: the numbers a finance person needs
 //! to redo E_p by hand — the weighted base per product, the tier scope before and after
 //! the period, the bracket(s), the catch-up, the cap, Earned before and after, and the
-//! split into installments with their due dates (SPEC §3).
+//! split into installments with their due dates (docs/ARITHMETIC.md).
 //!
 //! Built from what the compute stage worked out (nothing is computed twice except the
 //! catch-up, which only the trail and the likely causes need, from [`catch_up`]); one

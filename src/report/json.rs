@@ -1,4 +1,4 @@
-//! `findings.json`, schema `rebate-audit/findings/v1` (SPEC §5). Money is a string with
+//! `findings.json`, schema `rebate-audit/findings/v1` (docs/USAGE.md). Money is a string with
 //! exactly two decimals, dates are ISO, and a field that does not apply is `null`.
 
 use super::i18n;

@@ -1,6 +1,6 @@
 //! The normalised billing fields every billing format maps its columns to.
 
-/// A normalised billing field (SPEC §2.2).
+/// A normalised billing field (docs/INPUTS.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum BillingField {
     /// Billing account id.

@@ -83,7 +83,7 @@ fn headers_match_ignoring_case_spaces_and_underscores() {
     );
 }
 
-/// Header rows of real exports (research/billing-formats.md), abridged where the
+/// Header rows of real exports (the providers' documented layouts (docs/INPUTS.md)), abridged where the
 /// research abridges them, and the format each must be taken for.
 const REAL_HEADERS: &[(&str, &str)] = &[
     (

@@ -313,7 +313,7 @@ fn overlapping_tier_brackets_are_rejected() {
 
 #[test]
 fn overlapping_tier_brackets_name_the_tiers_row_and_column() {
-    // SPEC §2.1: invalid contracts are errors that name workbook, sheet, row and column.
+    // docs/INPUTS.md: invalid contracts are errors that name workbook, sheet, row and column.
     // The offending cell is tiers row 3, column `from` (50000 starts inside [0, 100000)).
     let book = Book::default()
         .contract(contract("C1"))
@@ -372,7 +372,7 @@ fn a_schedule_with_two_rests_is_rejected_xlsx_and_csv() {
 
 #[test]
 fn a_schedule_with_two_rests_names_the_portion_column() {
-    // SPEC §2.1: errors name workbook, sheet, row and column; the cell is schedule!portion.
+    // docs/INPUTS.md: errors name workbook, sheet, row and column; the cell is schedule!portion.
     let book = Book::standard()
         .schedule("C1", "1", "settlement", "rest")
         .schedule("C1", "2", "renewal", "rest");
@@ -474,7 +474,7 @@ fn bad_arguments_are_exit_2() {
 }
 
 // ---------------------------------------------------------------------------------------
-// 4. Value formats (SPEC §2) through real files
+// 4. Value formats (docs/INPUTS.md) through real files
 // ---------------------------------------------------------------------------------------
 
 #[test]

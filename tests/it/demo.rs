@@ -1,7 +1,7 @@
 //! End-to-end check of the demo audit in `samples/`.
 //!
 //! Runs the real `rebate-audit` binary on the demo data and compares its `findings.json` with
-//! `samples/expected.json`, which `tools/make-samples` computes independently from SPEC §3/§4
+//! `samples/expected.json`, which `tools/make-samples` computes independently from docs/ARITHMETIC.md
 //! (never from the auditor's code). Nothing here recomputes anything: a difference means the
 //! auditor and the independent computation disagree, and the message says where and how.
 

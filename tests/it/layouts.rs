@@ -1,6 +1,6 @@
 //! Every layout's list amount, voucher and charge date, read through the real binary
 //! (issue 14): one real-layout bill per format — the header as the provider writes it
-//! (`research/billing-formats.md`), rows of invented amounts — audited under a contract on
+//! (`the providers' documented layouts (docs/INPUTS.md)`), rows of invented amounts — audited under a contract on
 //! a `list` base and one on a `cash` base, each expected base worked out here from the
 //! rows written, not by the code under test. `inspect --json` confirms the column each
 //! field is read from: the table in docs/INPUTS.md, "Billing exports".

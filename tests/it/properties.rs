@@ -480,7 +480,7 @@ proptest! {
     #![proptest_config(config(16))]
 
     /// A billed amount reaches findings.json, findings.csv and report.xlsx exactly as the
-    /// decimal it is, rounded half away from zero to cents (SPEC §3): a contract with one
+    /// decimal it is, rounded half away from zero to cents (docs/ARITHMETIC.md): a contract with one
     /// 100% bracket expects the whole amount, and nothing is paid, so it is the finding's
     /// `expected` and minus its `difference`.
     #[test]

@@ -2,7 +2,7 @@
 //! files: `rebate-audit inspect FILE --json`, `rebate-audit formats` and `rebate-audit run`.
 //!
 //! The fixtures are in `tests/fixtures/providers/` (accounts and names are fictitious), one
-//! per layout of `research/billing-formats.md`:
+//! per layout of `the providers' documented layouts (docs/INPUTS.md)`:
 //!
 //! | fixture | layout |
 //! |---|---|
@@ -16,7 +16,7 @@
 //! | (built at test time) | Azure EA 2024-08-01 header (§4.1) as an XLSX workbook with number and date cells |
 //! | `azure-mca-actual-cost-202510.csv` | Azure MCA 65 columns (§4.2), `paygCostInBillingCurrency`, a Refund row |
 //! | `focus-1.0-sample.csv` | FOCUS 1.0 official sample header (§6 #1): `Id`, `NULL`, `2024-09-01 00:00:00`, a Credit, Huawei's `2024-12-31T16:00:00Z` period start |
-//! | `generic-template.csv` | the generic template (SPEC §2.2) |
+//! | `generic-template.csv` | the generic template (docs/INPUTS.md) |
 //! | `unknown-layout.csv`, `aliyun-zh-without-net-amount.csv` | layouts no format accepts (the second comes close to Alibaba's: an audit stops on it) |
 //! | `aliyun-huawei-ambiguous.csv` | a header both Alibaba and Huawei accept |
 //! | `aliyun-zh-net-amount-yuan.csv` | Alibaba with `应付金额(元)` (a unit suffix, read built in); as `应付金额(含税)`, accepted only through a user ruleset |
@@ -947,7 +947,7 @@ fn one_audit_reads_every_layout_and_records_each_files_format() {
     let fixture_dir = Fixture::new();
     let (billing, files) = mixed_billing(fixture_dir.dir.path());
     let contracts = mixed_contracts(fixture_dir.dir.path());
-    // Expected rebates, from the lines above (SPEC §3: round(R(W)) on the exact base):
+    // Expected rebates, from the lines above (docs/ARITHMETIC.md: round(R(W)) on the exact base):
     // ALI-2025 March  W = 960 + 321.10 + 1920 − 320 + 88 + 500 × 0 (marketplace) = 2969.10
     //                 E = 296.91
     //          April  no line of this account: W = 0, E = 0

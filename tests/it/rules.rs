@@ -1677,7 +1677,7 @@ fn a_hidden_billing_sheet_is_not_read() {
 
 #[test]
 fn a_hidden_billing_sheet_is_listed_in_the_reports() {
-    // docs/DECISIONS.md: "hidden sheets are skipped and listed". SPEC §4: every input row
+    // docs/DECISIONS.md: "hidden sheets are skipped and listed". docs/ARITHMETIC.md: every input row
     // is accounted for. The hidden sheet's name should appear in findings.json or the
     // summary so a reader knows rows were left out.
     let fixture = Fixture::new();

@@ -38,7 +38,7 @@ pub enum About {
         /// The audit date.
         as_of: NaiveDate,
         /// Whether the contract has a late-interest rate: without one the sentence does
-        /// not speak of interest (the finding's `interest` stays 0.00, as SPEC §5 asks).
+        /// not speak of interest (the finding's `interest` stays 0.00, as docs/USAGE.md asks).
         charges_interest: bool,
     },
     /// A payout whose period reference is no settlement period of its contract.

@@ -1,7 +1,7 @@
-//! The kinds of finding and how much each matters (SPEC §4).
+//! The kinds of finding and how much each matters (docs/ARITHMETIC.md).
 
 crate::domain::contract::word_enum! {
-    /// The kinds of finding (SPEC §4).
+    /// The kinds of finding (docs/ARITHMETIC.md).
     FindingType {
         /// An installment that is due and received nothing.
         Unpaid => "unpaid",

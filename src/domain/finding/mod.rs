@@ -1,5 +1,5 @@
 //! Findings: what the audit reports. One struct for every type so the JSON, CSV and XLSX
-//! reports share one schema (SPEC §5); a field that does not apply is `None`.
+//! reports share one schema (docs/USAGE.md); a field that does not apply is `None`.
 //!
 //! A finding is facts only: its kind, its [`Reason`], the contract, period, installment
 //! and payout it is about, the amounts and dates, and [`About`] — the values its sentence

@@ -434,7 +434,7 @@ fn a_header_close_to_a_format_that_lacks_a_column_stops_the_audit_naming_it() {
     assert_eq!(problems[0].location.to_string(), "bill.xlsx:Bill:1");
     assert!(
         problems[0].message.starts_with(
-            "this header row comes close to the billing format `generic` (Generic billing template (SPEC §2.2: account_id, billing_month, product, net_amount, currency)), with 4 of its 5 required columns, but lacks a column for net_amount (did you mean `amount`?)."
+            "this header row comes close to the billing format `generic` (Generic billing template (account_id, billing_month, product, net_amount, currency)), with 4 of its 5 required columns, but lacks a column for net_amount (did you mean `amount`?)."
         ),
         "{}",
         problems[0].message

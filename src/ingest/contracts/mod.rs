@@ -1,4 +1,4 @@
-//! Loads the contract workbook (SPEC §2.1): sheets `contracts`, `tiers`, `products` and
+//! Loads the contract workbook (docs/INPUTS.md): sheets `contracts`, `tiers`, `products` and
 //! `schedule`, from one workbook or a folder of CSVs named after the sheets.
 //!
 //! Every problem is collected with its file, sheet, row and column; if there is any, no

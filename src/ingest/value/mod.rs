@@ -2,7 +2,7 @@
 //! dates, months, period references and whole numbers.
 //!
 //! Every number the auditor reports must be traceable to a cell, so these parsers are
-//! strict on purpose: a cell that is not clearly one of the documented forms (SPEC §2) is
+//! strict on purpose: a cell that is not clearly one of the documented forms (docs/INPUTS.md) is
 //! an error naming what was expected and quoting what was found, never a guess. Money is
 //! exact: text goes through `Decimal::from_str_exact` (scientific notation through
 //! `Decimal::from_scientific`, which only moves the point) after validation, and number

@@ -2,7 +2,7 @@
 //! doubles), FOCUS 1.2 as AWS Data Exports write it (snappy, decimals, a `Tags` map), AWS
 //! CUR 2.0 (zstd, net unblended costs, several row groups), the generic template, and
 //! FOCUS 1.3 in a folder partitioned by billing period. Headers and row shapes are the
-//! exports' (research/billing-formats.md §5, §7); amounts are invented, and every expected
+//! exports' (the providers' documented layouts (docs/INPUTS.md), §7); amounts are invented, and every expected
 //! total is worked out in the comments from the rows written here.
 
 mod writer;

@@ -1,5 +1,5 @@
 //! A contract without a late-interest rate: its payment findings say nothing of interest
-//! (findings.json keeps `"interest": "0.00"`, as SPEC §5 asks; only the sentence changes).
+//! (findings.json keeps `"interest": "0.00"`, as docs/USAGE.md asks; only the sentence changes).
 
 use super::*;
 

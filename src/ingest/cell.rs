@@ -46,6 +46,13 @@ impl Cell {
         }
     }
 
+    /// True for a number cell of 16 digits or more: a spreadsheet keeps 15 significant
+    /// digits, so an id typed as a number (an account, a 20-digit invoice number) has
+    /// already lost its last ones.
+    pub fn digits_lost(&self) -> bool {
+        matches!(self, Cell::Number(number) if number.abs() >= 1e15)
+    }
+
     /// The cell's content as text without copying when it already is text.
     pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
@@ -94,4 +101,18 @@ pub(crate) fn texts(values: &[&str]) -> Vec<Cell> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_of_sixteen_digits_or_more_have_lost_some() {
+        assert!(!Cell::Number(999_999_999_999_999.0).digits_lost());
+        assert!(Cell::Number(1e15).digits_lost());
+        assert!(Cell::Number(-12_345_678_901_234_567_890.0).digits_lost());
+        assert!(!Cell::Text("12345678901234567890".into()).digits_lost());
+        assert!(!Cell::Empty.digits_lost());
+    }
 }

@@ -472,12 +472,14 @@ fn parse_payout(
     let issuer = optionals.read(PayoutField::InvoiceIssuer, |cell| Ok(cell.to_text()));
     // A 20-digit number (全电发票) typed into a number cell keeps 15 digits: the number is
     // still shown, and the cell reported so it is not matched against other invoices.
-    optionals.read(PayoutField::InvoiceNumber, |cell| match cell {
-        Cell::Number(number) if number.abs() >= 1e15 => Err(format!(
-            "the invoice number {} is a number of more than 15 digits, so the spreadsheet has already lost its last digits; store invoice numbers as text",
-            cell.to_text()
-        )),
-        _ => Ok(()),
+    optionals.read(PayoutField::InvoiceNumber, |cell| {
+        if cell.digits_lost() {
+            return Err(format!(
+                "the invoice number {} is a number of more than 15 digits, so the spreadsheet has already lost its last digits; store invoice numbers as text",
+                cell.to_text()
+            ));
+        }
+        Ok(())
     });
     let unread = optionals.unread;
     let invoice = Invoice {

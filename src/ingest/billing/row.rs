@@ -140,9 +140,7 @@ impl<'c> Row<'c> {
         let account_id = self
             .text(columns, BillingField::AccountId)
             .ok_or_else(|| missing(BillingField::AccountId, "a billing account id"))?;
-        if let Cell::Number(number) = self.get(columns, BillingField::AccountId)
-            && number.abs() >= 1e15
-        {
+        if self.get(columns, BillingField::AccountId).digits_lost() {
             return Err(Failure {
                 field: BillingField::AccountId,
                 column: Row::column(columns, BillingField::AccountId),

@@ -6,14 +6,16 @@
 //! numbers (reliability research R3), the rendered page holds no element, script or event
 //! handler that the report did not write.
 //!
-//! Without Chromium the browser tests fail and say how to install it; with
-//! `REBATE_AUDIT_SKIP_BROWSER=1` they check the page's bytes only.
+//! The browser (`crate::browser`: Chromium or Chrome on `PATH`, or `REBATE_AUDIT_BROWSER`)
+//! is probed when the tests are built (`build.rs`): without one, the tests that need it are
+//! listed by libtest as ignored with the reason, and the checks of the page's bytes still
+//! run; with `REBATE_AUDIT_REQUIRE_BROWSER=1` (`.ci/run`) or `CI=true` they run anyway and
+//! fail with how to install one.
 
+use crate::browser::{browser, chromium, chromium_with};
 use crate::common::{Book, Fixture, Run, billing_csv, contract, payouts_csv, simple_payouts};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const AS_OF: &str = "2026-06-30";
 
@@ -50,77 +52,6 @@ fn demo(fixture: &Fixture, out: &str, threads: &str) -> Run {
 
 fn page(run: &Run) -> String {
     String::from_utf8(run.read("report.html")).expect("report.html is UTF-8")
-}
-
-const INSTALL: &str = "headless Chromium is needed to check report.html, and `chromium` is not on PATH. Install it with `apt-get install -y --no-install-recommends chromium` (Debian; .ci/run does this), or set REBATE_AUDIT_SKIP_BROWSER=1 to skip the browser checks.";
-
-/// Chromium, or `None` when REBATE_AUDIT_SKIP_BROWSER=1. Missing Chromium fails the test.
-fn browser() -> Option<PathBuf> {
-    if std::env::var("REBATE_AUDIT_SKIP_BROWSER").is_ok_and(|value| value == "1") {
-        eprintln!("REBATE_AUDIT_SKIP_BROWSER=1: the browser checks are skipped");
-        return None;
-    }
-    let found = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join("chromium"))
-            .find(|candidate| candidate.is_file())
-    });
-    Some(found.unwrap_or_else(|| panic!("{INSTALL}")))
-}
-
-/// Runs headless Chromium on `report.html` (with `fragment` after `#`, if any) plus the
-/// `action` flags, with its own profile; returns its standard output. Fails after two
-/// minutes or on a non-zero exit.
-fn chromium(browser: &Path, report: &Path, fragment: &str, action: &[String]) -> String {
-    let scratch = tempfile::tempdir().unwrap();
-    let stdout = scratch.path().join("stdout");
-    let stderr = scratch.path().join("stderr");
-    let mut address = format!("file://{}", report.display()).replace(' ', "%20");
-    if !fragment.is_empty() {
-        address = format!("{address}#{fragment}");
-    }
-    let mut child = Command::new(browser)
-        .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-extensions",
-            "--no-first-run",
-            "--no-default-browser-check",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            scratch.path().join("profile").display()
-        ))
-        .args(action)
-        .arg(&address)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout).unwrap())
-        .stderr(std::fs::File::create(&stderr).unwrap())
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot start {}: {error}", browser.display()));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "chromium did not finish within 2 minutes on {address}; stderr:\n{}",
-                std::fs::read_to_string(&stderr).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(
-        status.success(),
-        "chromium failed ({status}) on {address}; stderr:\n{}",
-        std::fs::read_to_string(&stderr).unwrap_or_default()
-    );
-    std::fs::read_to_string(&stdout).unwrap()
 }
 
 /// The DOM after the page's script ran, as Chromium serialises it.
@@ -366,11 +297,15 @@ fn finding_rows(tags: &[Tag]) -> Vec<&Tag> {
 // ---------------------------------------------------------------------------------------
 
 #[test]
+#[cfg_attr(
+    not(browser),
+    ignore = "no headless browser found: install chromium or set REBATE_AUDIT_BROWSER (docs/USAGE.md, The test suite)"
+)]
 fn chromium_renders_the_totals_and_rows_of_findings_json() {
     let fixture = Fixture::new();
     let run = demo(&fixture, "out", "2");
     let json = run.json();
-    let Some(browser) = browser() else { return };
+    let browser = browser();
     let dom = rendered(&browser, &run.out.join("report.html"), "");
     let tags = tags(&dom);
 
@@ -501,11 +436,15 @@ fn chromium_renders_the_totals_and_rows_of_findings_json() {
 type Keep = fn(&Value) -> bool;
 
 #[test]
+#[cfg_attr(
+    not(browser),
+    ignore = "no headless browser found: install chromium or set REBATE_AUDIT_BROWSER (docs/USAGE.md, The test suite)"
+)]
 fn chromium_applies_the_filters_named_in_the_address() {
     let fixture = Fixture::new();
     let run = demo(&fixture, "out", "2");
     let findings = run.findings();
-    let Some(browser) = browser() else { return };
+    let browser = browser();
     let report = run.out.join("report.html");
     let cases: [(&str, Keep); 3] = [
         ("severity=error", |finding| finding["severity"] == "error"),
@@ -548,10 +487,14 @@ fn chromium_applies_the_filters_named_in_the_address() {
 }
 
 #[test]
+#[cfg_attr(
+    not(browser),
+    ignore = "no headless browser found: install chromium or set REBATE_AUDIT_BROWSER (docs/USAGE.md, The test suite)"
+)]
 fn chromium_prints_the_report_to_a_pdf() {
     let fixture = Fixture::new();
     let run = demo(&fixture, "out", "2");
-    let Some(browser) = browser() else { return };
+    let browser = browser();
     let pdf = run.out.join("report.pdf");
     chromium(
         &browser,
@@ -595,9 +538,7 @@ fn chromium_prints_the_report_to_a_pdf() {
     );
 }
 
-#[test]
-fn a_clean_audit_renders_a_page_without_finding_rows() {
-    let fixture = Fixture::new();
+fn clean_run(fixture: &Fixture) -> Run {
     let run = fixture.standard_audit(
         &simple_payouts(&[("P1", "C1", "2025-02-15", "2000.00")]),
         "2025-04-01",
@@ -605,8 +546,25 @@ fn a_clean_audit_renders_a_page_without_finding_rows() {
     );
     run.expect_status(0);
     assert!(run.findings().is_empty());
+    run
+}
+
+#[test]
+fn a_clean_audit_writes_a_page_without_finding_rows() {
+    let fixture = Fixture::new();
+    let run = clean_run(&fixture);
     assert!(page(&run).contains("<p>No findings.</p>"));
-    let Some(browser) = browser() else { return };
+}
+
+#[test]
+#[cfg_attr(
+    not(browser),
+    ignore = "no headless browser found: install chromium or set REBATE_AUDIT_BROWSER (docs/USAGE.md, The test suite)"
+)]
+fn a_clean_audit_renders_a_page_without_finding_rows() {
+    let fixture = Fixture::new();
+    let run = clean_run(&fixture);
+    let browser = browser();
     let tags = tags(&rendered(&browser, &run.out.join("report.html"), ""));
     assert!(finding_rows(&tags).is_empty());
     let findings = tags
@@ -829,7 +787,17 @@ fn markup_in_the_inputs_stays_text_in_report_html() {
     }
     let html = page(&run);
     assert_inert(&html, "report.html as written");
-    let Some(browser) = browser() else { return };
+}
+
+#[test]
+#[cfg_attr(
+    not(browser),
+    ignore = "no headless browser found: install chromium or set REBATE_AUDIT_BROWSER (docs/USAGE.md, The test suite)"
+)]
+fn markup_in_the_inputs_stays_text_once_rendered() {
+    let fixture = Fixture::new();
+    let run = hostile_run(&fixture);
+    let browser = browser();
     let dom = rendered(&browser, &run.out.join("report.html"), "");
     assert_inert(&dom, "report.html as Chromium rendered it");
     let body = tags(&dom)
@@ -837,4 +805,32 @@ fn markup_in_the_inputs_stays_text_in_report_html() {
         .find(|tag| tag.name == "body")
         .unwrap();
     assert_eq!(body.attribute("data-ready"), Some("filters"));
+}
+
+#[test]
+#[cfg_attr(
+    not(browser),
+    ignore = "no headless browser found: install chromium or set REBATE_AUDIT_BROWSER (docs/USAGE.md, The test suite)"
+)]
+fn the_browser_leaves_home_untouched() {
+    let fixture = Fixture::new();
+    let run = clean_run(&fixture);
+    let browser = browser();
+    let home = tempfile::tempdir().unwrap();
+    let pdf = run.out.join("report.pdf");
+    chromium_with(
+        &browser,
+        &run.out.join("report.html"),
+        "",
+        &[format!("--print-to-pdf={}", pdf.display())],
+        |command| {
+            command.env("HOME", home.path());
+        },
+    );
+    assert!(pdf.is_file(), "the browser printed the page");
+    let left: Vec<PathBuf> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "the browser wrote into HOME: {left:?}");
 }

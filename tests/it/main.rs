@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 mod architecture;
+mod browser;
 mod catalogs;
 mod cli;
 mod common;

@@ -43,8 +43,9 @@ impl LogFormat {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run an audit and write findings.json, findings.csv, findings.xlsx, summary.md,
-    /// summary.html and per-contract evidence into --out.
+    /// Run an audit and write its reports into --out (the files are named by
+    /// [`run_about`]).
+    #[command(about = run_about())]
     Run(RunArgs),
     /// List the billing formats (built-in and from --rulesets) with the columns that
     /// identify each.
@@ -57,6 +58,20 @@ pub enum Command {
     /// one contract: every settlement period (or those overlapping --period) from the
     /// weighted base per product to each installment, its payouts and its findings.
     Explain(ExplainArgs),
+}
+
+/// What `run --help` says `run` does, naming every report file from the list the writer
+/// is held to ([`crate::report::FILES`]), so the help cannot drift from what is written.
+pub fn run_about() -> String {
+    let (last, first) = crate::report::FILES
+        .split_last()
+        .expect("there are report files");
+    format!(
+        "Run an audit and write its reports into --out: {}, {last}, and {} per contract \
+         (with --evidence, also an evidence pack per contract with findings)",
+        first.join(", "),
+        crate::report::TRAILS
+    )
 }
 
 /// Arguments of `rebate-audit formats`.
@@ -161,6 +176,11 @@ pub struct RunArgs {
 /// Arguments of `rebate-audit explain`.
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
+    /// A configuration file (`audit.toml`), the one `run` reads: its inputs, --as-of,
+    /// rulesets, format and language, with the same rules (relative paths are relative to
+    /// its folder; options given on the command line win). Its report settings are unused.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The contract whose trail to print.
     #[arg(long, value_name = "ID")]
     pub contract: String,
@@ -171,12 +191,12 @@ pub struct ExplainArgs {
     /// The contract workbook (.xlsx/.xls/.xlsb/.ods) or a folder with contracts.csv,
     /// tiers.csv, products.csv and schedule.csv.
     #[arg(long, value_name = "PATH")]
-    pub contracts: PathBuf,
+    pub contracts: Option<PathBuf>,
     /// Billing exports: files or folders (searched recursively), CSV or spreadsheets.
-    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    #[arg(long, value_name = "PATH", num_args = 1..)]
     pub billing: Vec<PathBuf>,
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
-    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    #[arg(long, value_name = "PATH", num_args = 1..)]
     pub payouts: Vec<PathBuf>,
     /// The audit date: a date (YYYY-MM-DD), `today` (the default), `yesterday` or
     /// `last-month-end`.
@@ -188,22 +208,23 @@ pub struct ExplainArgs {
     /// Read every billing file as this format instead of recognising it by its header.
     #[arg(long, value_name = "NAME")]
     pub format: Option<String>,
-    /// The language of the trail and of the findings' sentences.
-    #[arg(long, value_enum, default_value_t = LangArg::En)]
-    pub lang: LangArg,
+    /// The language of the trail and of the findings' sentences (default: English).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 impl ExplainArgs {
     /// The audit `explain` runs: the same inputs as `run`, quietly, writing nothing.
     pub fn run_args(&self) -> RunArgs {
         RunArgs {
-            contracts: Some(self.contracts.clone()),
+            config: self.config.clone(),
+            contracts: self.contracts.clone(),
             billing: self.billing.clone(),
             payouts: self.payouts.clone(),
             as_of: self.as_of.clone(),
             rulesets: self.rulesets.clone(),
             format: self.format.clone(),
-            lang: Some(self.lang),
+            lang: self.lang,
             quiet: true,
             ..RunArgs::default()
         }

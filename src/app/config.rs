@@ -84,14 +84,17 @@ pub enum ConfigError {
         "--as-of: expected a date such as 2026-06-30, or `today`, `yesterday` or `last-month-end`, found `{0}`"
     )]
     AsOf(String),
-    /// A required input is given neither on the command line nor in `--config`.
-    #[error("{option}: required (on the command line, or as `{key}` in a --config file)")]
-    Required {
-        /// The option.
-        option: &'static str,
-        /// Its key in `audit.toml`.
-        key: &'static str,
-    },
+    /// Required inputs given neither on the command line nor in `--config`: all of them
+    /// at once, so one try tells everything that is missing.
+    #[error(
+        "{}: required (on the command line, or as {} in a --config file)",
+        .0.iter().map(|(option, _)| *option).collect::<Vec<_>>().join(", "),
+        .0.iter().map(|(_, key)| format!("`{key}`")).collect::<Vec<_>>().join(", ")
+    )]
+    Required(
+        /// Each missing option and its key in `audit.toml`, in the order of `--help`.
+        Vec<(&'static str, &'static str)>,
+    ),
     /// `--fail-on-new` without a baseline to tell new findings from old ones.
     #[error("--fail-on-new: needs --baseline (or `baseline` in the --config file)")]
     FailOnNewWithoutBaseline,
@@ -122,14 +125,8 @@ impl Config {
                 .resolve(today),
         };
         let contracts = match (&args.contracts, file.contracts) {
-            (Some(path), _) => InputSpec::given(path.clone()),
-            (None, Some(written)) => InputSpec::from_file(written),
-            (None, None) => {
-                return Err(ConfigError::Required {
-                    option: "--contracts",
-                    key: "contracts",
-                });
-            }
+            (Some(path), _) => Some(InputSpec::given(path.clone())),
+            (None, written) => written.map(InputSpec::from_file),
         };
         let inputs = |given: &[PathBuf], written: Vec<Written>| -> Vec<InputSpec> {
             if given.is_empty() {
@@ -139,19 +136,18 @@ impl Config {
             }
         };
         let billing = inputs(&args.billing, file.billing);
-        if billing.is_empty() {
-            return Err(ConfigError::Required {
-                option: "--billing",
-                key: "billing",
-            });
-        }
         let payouts = inputs(&args.payouts, file.payouts);
-        if payouts.is_empty() {
-            return Err(ConfigError::Required {
-                option: "--payouts",
-                key: "payouts",
-            });
-        }
+        let missing: Vec<(&'static str, &'static str)> = [
+            (contracts.is_none(), ("--contracts", "contracts")),
+            (billing.is_empty(), ("--billing", "billing")),
+            (payouts.is_empty(), ("--payouts", "payouts")),
+        ]
+        .into_iter()
+        .filter_map(|(missing, names)| missing.then_some(names))
+        .collect();
+        let Some(contracts) = contracts.filter(|_| missing.is_empty()) else {
+            return Err(ConfigError::Required(missing));
+        };
         let threads = args.threads.or(file.threads);
         if threads == Some(0) {
             return Err(ConfigError::Threads);
@@ -276,11 +272,18 @@ mod tests {
                 .to_string()
         };
         let mut args = RunArgs::default();
-        assert!(message(&args).starts_with("--contracts: required"));
+        assert_eq!(
+            message(&args),
+            "--contracts, --billing, --payouts: required (on the command line, or as \
+             `contracts`, `billing`, `payouts` in a --config file)"
+        );
         args.contracts = Some("c.xlsx".into());
-        assert!(message(&args).starts_with("--billing: required"));
+        assert!(message(&args).starts_with("--billing, --payouts: required"));
         args.billing = vec!["b".into()];
-        assert!(message(&args).starts_with("--payouts: required"));
+        assert_eq!(
+            message(&args),
+            "--payouts: required (on the command line, or as `payouts` in a --config file)"
+        );
         args.payouts = vec!["p".into()];
         args.threads = Some(0);
         assert_eq!(message(&args), "--threads: expected 1 or more");

@@ -100,12 +100,14 @@ pub enum RunError {
 /// choose the log format), logging and the panic hook set up, the command run, and the
 /// result mapped to the exit status (0 clean, 1 findings, 2 could not run, 3 interrupted).
 pub fn main(args: Args) -> ExitCode {
-    let settings = match &args.command {
-        Command::Run(run) => match run.config.as_deref().map(settings::load).transpose() {
-            Ok(settings) => settings,
-            Err(error) => return fail(&error),
-        },
+    let config = match &args.command {
+        Command::Run(run) => run.config.as_deref(),
+        Command::Explain(explain) => explain.config.as_deref(),
         _ => None,
+    };
+    let settings = match config.map(settings::load).transpose() {
+        Ok(settings) => settings,
+        Err(error) => return fail(&error),
     };
     let format = args
         .log_format
@@ -117,7 +119,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Run(run) => commands::run::run(run, settings.as_ref()),
         Command::Formats(formats) => commands::formats::formats(formats),
         Command::Inspect(inspect) => commands::inspect::inspect(inspect),
-        Command::Explain(explain) => commands::explain::explain(explain),
+        Command::Explain(explain) => commands::explain::explain(explain, settings.as_ref()),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

@@ -2,7 +2,7 @@
 //! formats in force, and what the reader made of one export (text or JSON).
 
 use crate::domain::inspect::{FileReport, FormatInfo};
-use crate::domain::money::format_money_grouped;
+use crate::domain::money::group_thousands;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -88,10 +88,7 @@ pub fn text(report: &FileReport) -> String {
             out,
             "  {} line(s), net total {}; {} row(s) rejected",
             table.line_count,
-            table
-                .net_total
-                .parse::<Decimal>()
-                .map_or_else(|_| table.net_total.clone(), format_money_grouped),
+            money(&table.net_total),
             table.rejected_count
         );
         if !table.lines.is_empty() {
@@ -125,10 +122,12 @@ pub fn text(report: &FileReport) -> String {
                     line.date.as_deref().unwrap_or("-"),
                     product,
                     line.order_type.as_deref().unwrap_or("-"),
-                    line.list_amount.as_deref().unwrap_or("-"),
-                    line.discount,
-                    line.voucher,
-                    line.net_amount,
+                    line.list_amount
+                        .as_deref()
+                        .map_or_else(|| "-".into(), money),
+                    money(&line.discount),
+                    money(&line.voucher),
+                    money(&line.net_amount),
                     line.currency
                 );
             }
@@ -147,14 +146,17 @@ pub fn text(report: &FileReport) -> String {
                 {
                     "agrees with the lines above it".to_string()
                 }
-                Some(_) => format!("but the lines above it add up to {}", totals.rows_above),
+                Some(_) => format!(
+                    "but the lines above it add up to {}",
+                    money(&totals.rows_above)
+                ),
                 None => "with no readable amount".to_string(),
             };
             let _ = writeln!(
                 out,
                 "  totals row {}: {} {verdict}",
                 totals.row,
-                totals.stated.as_deref().unwrap_or("-")
+                totals.stated.as_deref().map_or_else(|| "-".into(), money)
             );
         }
         if !table.rejected.is_empty() {
@@ -167,7 +169,47 @@ pub fn text(report: &FileReport) -> String {
     out
 }
 
+/// An amount for a person, as the other reports print money: thousands grouped and at
+/// least two decimals (`1576000` → `1,576,000.00`), but never rounded, since `inspect`
+/// shows what the reader took from the file (`0.125` stays `0.125`). Text that is not a
+/// number is shown as it is.
+fn money(text: &str) -> String {
+    let Ok(amount) = text.trim().parse::<Decimal>() else {
+        return text.to_string();
+    };
+    let mut amount = amount.normalize();
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
+    if amount.is_zero() {
+        // `-0.00` would confuse a reader.
+        return "0.00".to_string();
+    }
+    group_thousands(&amount.to_string())
+}
+
 /// The report as pretty JSON, for scripts.
 pub fn json(report: &FileReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_is_grouped_with_two_decimals_and_never_rounded() {
+        for (read, shown) in [
+            ("1576000", "1,576,000.00"),
+            ("3469.1", "3,469.10"),
+            ("-1234.5", "-1,234.50"),
+            ("0.125", "0.125"),
+            ("12.3400", "12.34"),
+            ("-0", "0.00"),
+            ("0", "0.00"),
+            ("-", "-"),
+        ] {
+            assert_eq!(money(read), shown, "{read}");
+        }
+    }
 }

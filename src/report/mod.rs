@@ -29,6 +29,21 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use totals::Totals;
 
+/// The report files of a run, in the order a reader opens them (`run --help` names them
+/// from this list; a test holds it to [`reports`]), and the trail written per contract.
+pub const FILES: [&str; 7] = [
+    "summary.md",
+    "summary.html",
+    "report.html",
+    "report.xlsx",
+    "findings.json",
+    "findings.csv",
+    "findings.xlsx",
+];
+
+/// The per-contract trail among the reports, as `run --help` names it.
+pub const TRAILS: &str = "evidence/<contract>.md";
+
 /// A report file: its path relative to the output folder, and how to render it.
 type Renderer<'a> = (
     PathBuf,
@@ -158,4 +173,37 @@ fn baseline_line(audit: &Audit) -> String {
         counts.persisting,
         counts.resolved
     )
+}
+
+#[cfg(test)]
+mod files_tests {
+    use super::{FILES, TRAILS, reports};
+    use crate::domain::audit::Audit;
+    use crate::domain::lang::Lang;
+
+    /// `FILES` is what `reports` writes, so `run --help` cannot name too few or too many.
+    #[test]
+    fn the_files_named_are_the_files_written() {
+        let audit = Audit {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            rulesets: Vec::new(),
+            inputs: Vec::new(),
+            billing_controls: Vec::new(),
+            payout_controls: Vec::new(),
+            contracts: Vec::new(),
+            installments: Vec::new(),
+            findings: Vec::new(),
+            payouts: Vec::new(),
+            changes: None,
+        };
+        let mut written: Vec<String> = reports(&audit, Lang::En)
+            .iter()
+            .map(|(path, _)| path.display().to_string())
+            .collect();
+        written.sort();
+        let mut named: Vec<String> = FILES.iter().map(|name| name.to_string()).collect();
+        named.sort();
+        assert_eq!(written, named);
+        assert!(TRAILS.starts_with("evidence/") && TRAILS.ends_with(".md"));
+    }
 }

@@ -122,19 +122,47 @@ impl BillingFormat {
     }
 
     /// The headers that identify the format, for listings: each required field's names and
-    /// the signature columns.
+    /// the signature columns, each condition once. A signature group whose names are all
+    /// names of a required field (Alibaba's `产品Code` among the product's names, Tencent's
+    /// payer account) is the narrower condition and implies the field's: it is shown in
+    /// the field's place, not as a second line that reads as a duplicate.
     pub fn signature_columns(&self) -> Vec<String> {
-        let mut shown: Vec<String> = BillingField::ALL
+        let mut groups: Vec<Option<(&Vec<String>, &Vec<String>)>> = self
+            .signature
+            .iter()
+            .zip(&self.signature_normalized)
+            .map(Some)
+            .collect();
+        let mut shown: Vec<String> = Vec::new();
+        for field in BillingField::ALL
             .iter()
             .filter(|field| self.requires(**field))
-            .filter_map(|field| self.columns.get(field))
-            .map(FieldColumns::describe)
-            .collect();
-        shown.extend(
-            self.signature
-                .iter()
-                .map(|alternatives| alternatives.join(" / ")),
-        );
+        {
+            let Some(columns) = self.columns.get(field) else {
+                continue;
+            };
+            let narrower = match columns.normalized.as_slice() {
+                [names] => groups.iter_mut().find(|group| {
+                    group.is_some_and(|(_, normalized)| {
+                        normalized.iter().all(|name| names.contains(name))
+                    })
+                }),
+                _ => None,
+            };
+            let line = match narrower.and_then(Option::take) {
+                Some((group, _)) => group.join(" / "),
+                None => columns.describe(),
+            };
+            if !shown.contains(&line) {
+                shown.push(line);
+            }
+        }
+        for (group, _) in groups.into_iter().flatten() {
+            let line = group.join(" / ");
+            if !shown.contains(&line) {
+                shown.push(line);
+            }
+        }
         shown
     }
 

@@ -118,7 +118,9 @@ mod run {
     /// The headless browser, or a failure saying how to install one: `cfg(browser)` is set
     /// when the build found one or a browser is required.
     pub fn browser() -> PathBuf {
-        super::from_environment().unwrap_or_else(|missing| panic!("no headless browser found ({missing}). {}", super::INSTALL))
+        super::from_environment().unwrap_or_else(|missing| {
+            panic!("no headless browser found ({missing}). {}", super::INSTALL)
+        })
     }
 
     /// The browser's command, sandbox-safe and leaving nothing behind: `--no-sandbox` because

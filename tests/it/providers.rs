@@ -622,7 +622,7 @@ fn alibaba_chinese_bill_with_titles_and_a_totals_row() {
             "header on row 3",
             "2 title or note row(s) above the header",
             "6 line(s), net total 3,469.10; 0 row(s) rejected",
-            "totals row 10: 3469.1 agrees with the lines above it",
+            "totals row 10: 3,469.10 agrees with the lines above it",
         ],
     );
 }

@@ -13,7 +13,7 @@ use crate::app::{Outcome, RunError, stages, thread_pool, write};
 use crate::domain::audit::Audit;
 use crate::store::{Cleanup, Output};
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 /// Runs the audit of `args` (over its `--config` file's `settings`) and writes its
 /// reports; prints one summary line on standard output unless `--quiet`.
@@ -82,7 +82,7 @@ fn audit_and_write(
         // After the commit: a closed pipe here leaves the reports in place.
         crate::app::stdout::print(&format!(
             "{}\n",
-            crate::report::run_line(&audit, &config.out)
+            crate::report::run_line(&audit, &shown_path(&config.out))
         ))?;
     }
     Ok(if audit.fails(config.fail_on, config.fail_on_new) {
@@ -98,4 +98,67 @@ fn packs_folder(config: &Config) -> PathBuf {
         .evidence
         .clone()
         .unwrap_or_else(|| config.out.join("packs"))
+}
+
+/// The report folder as the summary line names it: as given, unless it holds a `..`
+/// (`samples/../audit-out`, from an `audit.toml` in `samples/`), which hides where it is.
+/// Then the path with each `..` taken against the component before it (`audit-out`) when
+/// that names the same folder, else (a symlink before the `..`) the real absolute path.
+fn shown_path(out: &Path) -> PathBuf {
+    if !out.components().any(|part| part == Component::ParentDir) {
+        return out.to_path_buf();
+    }
+    let lexical = lexically_normal(out);
+    let real = |path: &Path| std::fs::canonicalize(path).ok();
+    match real(out) {
+        Some(real_out) if real(&lexical).as_ref() != Some(&real_out) => real_out,
+        _ => lexical,
+    }
+}
+
+/// `out` with `.` dropped and each `..` removing the normal component before it (a `..`
+/// at the start of a relative path stays; at the root it goes). An empty result is `.`.
+fn lexically_normal(out: &Path) -> PathBuf {
+    let mut parts: Vec<Component> = Vec::new();
+    for part in out.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => parts.push(part),
+            },
+            _ => parts.push(part),
+        }
+    }
+    if parts.is_empty() {
+        return PathBuf::from(".");
+    }
+    parts.iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexically_normal;
+    use std::path::Path;
+
+    #[test]
+    fn a_dot_dot_is_taken_against_the_folder_before_it() {
+        for (given, shown) in [
+            ("samples/../audit-out", "audit-out"),
+            ("a/b/../../c/./d", "c/d"),
+            ("../x/../y", "../y"),
+            ("../../z", "../../z"),
+            ("/../srv/out", "/srv/out"),
+            ("a/..", "."),
+        ] {
+            assert_eq!(
+                lexically_normal(Path::new(given)),
+                Path::new(shown),
+                "{given}"
+            );
+        }
+    }
 }

@@ -8,6 +8,7 @@ mod architecture;
 mod browser;
 mod catalogs;
 mod cli;
+mod commands;
 mod common;
 mod containers;
 mod demo;

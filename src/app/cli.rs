@@ -63,13 +63,10 @@ pub enum Command {
 /// What `run --help` says `run` does, naming every report file from the list the writer
 /// is held to ([`crate::report::FILES`]), so the help cannot drift from what is written.
 pub fn run_about() -> String {
-    let (last, first) = crate::report::FILES
-        .split_last()
-        .expect("there are report files");
     format!(
-        "Run an audit and write its reports into --out: {}, {last}, and {} per contract \
-         (with --evidence, also an evidence pack per contract with findings)",
-        first.join(", "),
+        "Run an audit and write its reports into --out: {}, and {} per contract (with \
+         --evidence, also an evidence pack per contract with findings)",
+        crate::report::FILES.join(", "),
         crate::report::TRAILS
     )
 }

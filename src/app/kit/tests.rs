@@ -1,0 +1,1 @@
+//! The kit's plan against the readers' lists.

@@ -42,13 +42,19 @@ fn reads_as(column: &str, word: &str) -> Option<String> {
         }
         "payout_kind" | "kind" => PayoutKind::from_word(word).map(|value| value.word().to_string()),
         "trigger" => Trigger::from_word(word).map(|value| value.word().to_string()),
-        "currency" => crate::domain::currency::normalize_currency(word).map(|code| code.into_owned()),
+        "currency" => {
+            crate::domain::currency::normalize_currency(word).map(|code| code.into_owned())
+        }
         "provider" => vocabulary
             .providers
             .iter()
             .find(|known| crate::domain::words::same_word(known, word))
             .cloned(),
-        "ruleset" => vocabulary.rulesets.iter().find(|known| *known == word).cloned(),
+        "ruleset" => vocabulary
+            .rulesets
+            .iter()
+            .find(|known| *known == word)
+            .cloned(),
         other => panic!("no reader known for the word column `{other}`"),
     }
 }
@@ -99,7 +105,12 @@ fn every_dropdown_word_is_read_back_as_its_own_value() {
                 let count = values.len();
                 values.sort();
                 values.dedup();
-                assert_eq!(values.len(), count, "{}: two words of one value", column.spec.name);
+                assert_eq!(
+                    values.len(),
+                    count,
+                    "{}: two words of one value",
+                    column.spec.name
+                );
                 if !column.help.example.is_empty() {
                     assert!(
                         reads_as(column.spec.name, column.help.example).is_some(),
@@ -144,7 +155,13 @@ fn every_header_of_the_kit_is_found_by_the_reader() {
             let specs: Vec<ColumnSpec> = sheet.columns.iter().map(|column| column.spec).collect();
             let map = ColumnMap::new(&header, &specs).expect("every required column found");
             for index in 0..specs.len() {
-                assert!(map.has(index), "{:?} {}: {}", plan.lang, sheet.key, specs[index].name);
+                assert!(
+                    map.has(index),
+                    "{:?} {}: {}",
+                    plan.lang,
+                    sheet.key,
+                    specs[index].name
+                );
             }
         }
     }
@@ -166,11 +183,15 @@ fn uncommented(text: &str) -> String {
     text.lines()
         .map(|line| match line.strip_prefix("# ") {
             Some(rest)
-                if rest
-                    .split_once(" = ")
-                    .is_some_and(|(key, _)| key.chars().all(|c| c.is_ascii_lowercase() || c == '_')) =>
+                if rest.split_once(" = ").is_some_and(|(key, _)| {
+                    key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                }) =>
             {
-                rest.split('#').next().unwrap_or(rest).trim_end().to_string()
+                rest.split('#')
+                    .next()
+                    .unwrap_or(rest)
+                    .trim_end()
+                    .to_string()
             }
             _ => line.to_string(),
         })
@@ -184,7 +205,10 @@ fn the_audit_toml_holds_every_key_and_parses_as_a_valid_configuration() {
         let text = audit_toml(lang);
         let file = Path::new("/kit/audit.toml");
         let read = settings::parse(file, &text).unwrap_or_else(|error| panic!("{error}\n{text}"));
-        assert_eq!(read.contracts.unwrap().path, Path::new("/kit/contracts.xlsx"));
+        assert_eq!(
+            read.contracts.unwrap().path,
+            Path::new("/kit/contracts.xlsx")
+        );
         assert_eq!(read.limits, Some(Limits::DEFAULT));
         for key in KEYS {
             let line = if *key == "limits" {
@@ -193,7 +217,10 @@ fn the_audit_toml_holds_every_key_and_parses_as_a_valid_configuration() {
                 format!("{key} = ")
             };
             assert!(text.contains(&line), "{lang:?}: `{key}` missing:\n{text}");
-            assert!(kit(lang).toml_key(key).is_some(), "{lang:?}: `{key}` has no comment");
+            assert!(
+                kit(lang).toml_key(key).is_some(),
+                "{lang:?}: `{key}` has no comment"
+            );
         }
         for key in LIMIT_KEYS {
             assert!(text.contains(&format!("# {} = ", key.name)), "{}", key.name);
@@ -215,5 +242,8 @@ fn the_kit_files_are_the_listed_ones() {
     let paths: Vec<&str> = files.iter().map(|file| file.path).collect();
     assert_eq!(paths, FILES);
     assert!(files[0].bytes.starts_with(b"PK"));
-    assert!(files[2].bytes.ends_with(b"\n"), "a CSV's last row ends with a line break");
+    assert!(
+        files[2].bytes.ends_with(b"\n"),
+        "a CSV's last row ends with a line break"
+    );
 }

@@ -38,7 +38,8 @@ impl KitSentences for English {
             "2026-Q1: ECS 125,000.00 + RDS 20,000.00 weighted 0.5 = 135,000.00, over 100,000 so 3% on the whole (retroactive): 4,050.00, due 2026-04-30 (30 days after the quarter).",
             "2026-Q2: ECS 80,000.00 + RDS 8,000.00 × 0.5 = 84,000.00, under 100,000 so 2%: 1,680.00, due 2026-07-30.",
             "payouts.xlsx is empty, so both are reported unpaid: 2 errors, 5,730.00 short (exit status 1).",
-            "Type a row into payouts.xlsx (DEMO-2026-001, paid 2026-05-06, 4050) and run again: 2026-Q1 is paid, only 2026-Q2 remains.",
+            "Type this row into payouts.xlsx and run again: PAY-0001 | DEMO-2026-001 | 2026-04-28 | 4050 | CNY | cash | 2026-Q1 | (blank) | 26312000000012345678 | 2026-04-28 | 4050 | 6% | vat_special | 91310000MA1K000000. 2026-Q1 is paid: only 2026-Q2 remains.",
+            "Leave the invoice columns blank and the payout is reported mis_invoiced (the contract requires a VAT special invoice at 6%); date it after 2026-04-30 and it is late.",
             "Then replace the example rows with your contracts, put your billing exports in billing/ (delete sample.csv), set as_of in audit.toml to \"last-month-end\" and run the same command.",
         ]
     }

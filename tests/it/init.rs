@@ -333,7 +333,7 @@ fn part(path: &Path, name: &str) -> String {
 
 /// The `<dataValidation>`s of a sheet part: the first column's letter, the type, and the
 /// list's words for a list.
-fn validations(xml: &str) -> BTreeMap<String, (String, Vec<String>)> {
+fn validations(xml: &str) -> BTreeMap<String, Validation> {
     let mut found = BTreeMap::new();
     for chunk in xml.split("<dataValidation ").skip(1) {
         let attribute = |name: &str| {
@@ -372,11 +372,14 @@ fn letter(index: usize) -> String {
     char::from(b'A' + index as u8).to_string()
 }
 
+/// A validation: its type and, for a list, its words.
+type Validation = (String, Vec<String>);
+
+/// A data sheet of a kit workbook: its name, headers and the validation per header.
+type DataSheet = (String, Vec<String>, BTreeMap<String, Validation>);
+
 /// Per data sheet of a kit workbook: its name, headers and the validation per header.
-fn dropdowns(
-    path: &Path,
-    first_sheet: usize,
-) -> Vec<(String, Vec<String>, BTreeMap<String, (String, Vec<String>)>)> {
+fn dropdowns(path: &Path, first_sheet: usize) -> Vec<DataSheet> {
     sheets(path)
         .into_iter()
         .enumerate()
@@ -412,8 +415,7 @@ fn the_workbooks_carry_dropdowns_every_word_of_which_the_audit_reads() {
                 zh.to_string()
             }
         };
-        let lists = |sheet: &(String, Vec<String>, BTreeMap<String, (String, Vec<String>)>),
-                     names: &[(&str, &str)]| {
+        let lists = |sheet: &DataSheet, names: &[(&str, &str)]| {
             for (en, zh) in names {
                 let (kind, words) = sheet
                     .2
@@ -482,9 +484,7 @@ fn the_workbooks_carry_dropdowns_every_word_of_which_the_audit_reads() {
             .flat_map(|sheet| sheet.2.values())
             .filter(|(kind, _)| kind == "list");
         let count = all_lists.map(|(_, words)| words.len()).max().unwrap();
-        let pick = |sheet: &(String, Vec<String>, BTreeMap<String, (String, Vec<String>)>),
-                    column: &str,
-                    k: usize| {
+        let pick = |sheet: &DataSheet, column: &str, k: usize| {
             sheet
                 .2
                 .get(column)

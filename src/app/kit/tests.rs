@@ -154,13 +154,13 @@ fn every_header_of_the_kit_is_found_by_the_reader() {
                 .collect();
             let specs: Vec<ColumnSpec> = sheet.columns.iter().map(|column| column.spec).collect();
             let map = ColumnMap::new(&header, &specs).expect("every required column found");
-            for index in 0..specs.len() {
+            for (index, spec) in specs.iter().enumerate() {
                 assert!(
                     map.has(index),
                     "{:?} {}: {}",
                     plan.lang,
                     sheet.key,
-                    specs[index].name
+                    spec.name
                 );
             }
         }

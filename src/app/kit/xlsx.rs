@@ -79,6 +79,29 @@ fn validation(column: &Column) -> Result<Option<DataValidation>, XlsxError> {
     ))
 }
 
+/// How wide text shows: a Chinese character takes two columns of a Latin one.
+fn shown_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// A column wide enough for its header, its dropdown's words and its example.
+fn width(column: &Column) -> usize {
+    let words = match &column.kind {
+        Kind::Words(words) => words.choices.iter().map(|word| shown_width(word)).max(),
+        _ => None,
+    };
+    let widest = [
+        shown_width(column.header),
+        shown_width(column.help.example),
+        words.unwrap_or(0),
+        8,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(8);
+    widest.min(40) + 4
+}
+
 /// One data sheet: header, formats, validations, the example's rows.
 fn data_sheet(sheet: &mut Worksheet, plan: &SheetPlan) -> Result<(), XlsxError> {
     sheet.set_name(plan.name)?;
@@ -88,8 +111,7 @@ fn data_sheet(sheet: &mut Worksheet, plan: &SheetPlan) -> Result<(), XlsxError> 
         let format = Format::new().set_num_format(number_format(&column.kind));
         sheet.write_string_with_format(0, col, column.header, &bold)?;
         sheet.set_column_format(col, &format)?;
-        let width = column.header.chars().count().max(8) + 6;
-        sheet.set_column_width(col, u32::try_from(width).unwrap_or(20))?;
+        sheet.set_column_width(col, u32::try_from(width(column)).unwrap_or(20))?;
         if let Some(validation) = validation(column)? {
             sheet.add_data_validation(1, col, ROWS, col, &validation)?;
         }

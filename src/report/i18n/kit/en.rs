@@ -25,7 +25,7 @@ impl KitSentences for English {
     fn readme_intro(&self) -> &'static [&'static str] {
         &[
             "This workbook holds your rebate contracts: one row per contract on the contracts sheet, its rebate brackets on tiers, optional product weights on products and optional installments on schedule. Other sheets (like this one) are not read.",
-            "Keep the sheet names and the header row as they are; the columns may be in any order, and a column of your own (notes) is ignored. Cells with a dropdown only take the listed words; dates, amounts and percentages are formatted already.",
+            "Keep the sheet names and the header row as they are; the columns may be in any order, and a column of your own (notes) is ignored. Cells with a dropdown list the words the auditor reads; dates, amounts and percentages are formatted already.",
             "payouts.xlsx is the ledger of rebates received (one row per payment); billing/ holds the cloud bills (here a small sample); audit.toml says where everything is.",
             "To run the audit: rebate-audit run --config audit.toml (in this folder), then open audit-out/report.html.",
             "Any cell the auditor cannot read stops the run and names the file, sheet, row and column, what was expected and what was found: nothing is guessed.",

@@ -58,6 +58,24 @@ pub enum Command {
     /// one contract: every settlement period (or those overlapping --period) from the
     /// weighted base per product to each installment, its payouts and its findings.
     Explain(ExplainArgs),
+    /// Write a starter kit into DIR: contracts.xlsx (one worked example, dropdowns, a
+    /// README sheet explaining every column), an empty payouts.xlsx, a sample bill and a
+    /// commented audit.toml; then `rebate-audit run --config DIR/audit.toml` audits it.
+    Init(InitArgs),
+}
+
+/// Arguments of `rebate-audit init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to write the kit into (created if missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The language of the kit's headers, dropdown words, README sheet and comments.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+    /// Replace the kit's files when they exist (other files in DIR are left alone).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// What `run --help` says `run` does, naming every report file from the list the writer

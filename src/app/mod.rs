@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod custody;
 pub mod discover;
+pub mod kit;
 pub mod logging;
 pub mod packs;
 pub mod period_arg;
@@ -77,6 +78,9 @@ pub enum RunError {
         /// Why.
         message: String,
     },
+    /// `init` could not write the starter kit.
+    #[error(transparent)]
+    Init(#[from] commands::init::InitError),
     /// `inspect` could not read its file.
     #[error(transparent)]
     Inspect(#[from] commands::inspect::InspectError),
@@ -120,6 +124,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Formats(formats) => commands::formats::formats(formats),
         Command::Inspect(inspect) => commands::inspect::inspect(inspect),
         Command::Explain(explain) => commands::explain::explain(explain, settings.as_ref()),
+        Command::Init(init) => commands::init::init(init),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

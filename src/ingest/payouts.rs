@@ -15,7 +15,8 @@ use crate::ruleset::normalize_header;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
-const COLUMNS: [ColumnSpec; 14] = [
+/// The ledger's columns, by name and Chinese alias (the starter kit writes these headers).
+pub const COLUMNS: [ColumnSpec; 14] = [
     required("payout_id", &["流水号"]),
     required("contract_id", &["合同编号"]),
     required("paid_on", &["到账日期"]),

@@ -17,6 +17,7 @@ mod fuzz_regressions;
 mod headlines;
 mod hostile_folders;
 mod html;
+mod init;
 mod kill;
 mod layouts;
 mod ledgers_and_bills;

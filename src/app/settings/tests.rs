@@ -188,3 +188,27 @@ fn a_syntax_error_names_the_file() {
         "{message}"
     );
 }
+
+/// The fields serde's derive lists for an unknown key of `T`: the struct's own fields.
+fn fields_of<T: serde::de::DeserializeOwned>(text: &str) -> Vec<String> {
+    let Err(error) = toml::from_str::<T>(text) else {
+        panic!("`{text}` was read")
+    };
+    let message = error.message().to_string();
+    let list = message
+        .split("expected one of ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{message}"));
+    list.split(", ")
+        .map(|field| field.trim().trim_matches('`').to_string())
+        .collect()
+}
+
+#[test]
+fn the_key_lists_are_the_fields_the_file_is_read_into() {
+    // KEYS is what the starter kit's audit.toml and the did-you-mean hints are built from:
+    // it must be every field of the file, and nothing else.
+    assert_eq!(fields_of::<super::SettingsFile>("not_a_key = 1\n"), KEYS);
+    let limits: Vec<&str> = LIMIT_KEYS.iter().map(|key| key.name).collect();
+    assert_eq!(fields_of::<super::LimitsFields>("not_a_key = 1\n"), limits);
+}

@@ -4,7 +4,7 @@ use crate::domain::location::Location;
 use crate::ingest::cell::Cell;
 use crate::ingest::header::{ColumnMap, ColumnSpec, optional, required};
 
-pub(super) const CONTRACT_COLUMNS: [ColumnSpec; 22] = [
+pub(crate) const CONTRACT_COLUMNS: [ColumnSpec; 22] = [
     required("contract_id", &["合同编号"]),
     optional("customer", &["客户"]),
     optional("agent", &["代理商"]),
@@ -54,20 +54,20 @@ pub(super) mod column {
     pub const PAYOUT_KIND: usize = 21;
 }
 
-pub(super) const TIER_COLUMNS: [ColumnSpec; 4] = [
+pub(crate) const TIER_COLUMNS: [ColumnSpec; 4] = [
     required("contract_id", &["合同编号"]),
     required("from", &["下限"]),
     optional("to", &["上限"]),
     required("rate", &["返点比例", "比例"]),
 ];
 
-pub(super) const PRODUCT_COLUMNS: [ColumnSpec; 3] = [
+pub(crate) const PRODUCT_COLUMNS: [ColumnSpec; 3] = [
     required("contract_id", &["合同编号"]),
     required("product", &["产品"]),
     required("coefficient", &["系数"]),
 ];
 
-pub(super) const SCHEDULE_COLUMNS: [ColumnSpec; 4] = [
+pub(crate) const SCHEDULE_COLUMNS: [ColumnSpec; 4] = [
     required("contract_id", &["合同编号"]),
     required("installment", &["期次"]),
     required("trigger", &["触发条件", "触发"]),

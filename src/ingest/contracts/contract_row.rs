@@ -11,6 +11,7 @@ use crate::domain::contract::{
 use crate::domain::currency::normalize_currency;
 use crate::domain::words::{closest, did_you_mean, fold, same_word};
 use crate::ingest::value;
+use crate::ruleset::Rulesets;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
 
@@ -18,20 +19,26 @@ use std::collections::{BTreeMap, HashSet};
 /// clauses run from 万分之三 to 千分之五 a day.
 const MAX_DAILY_INTEREST: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 
+/// The words the `provider` column takes as a ruleset's: every ruleset's name and
+/// provider, sorted, once each (the starter kit's dropdown is this list).
+pub fn known_providers(rulesets: &Rulesets) -> Vec<&str> {
+    let mut known: Vec<&str> = rulesets
+        .names()
+        .filter_map(|name| rulesets.get(name))
+        .flat_map(|ruleset| [ruleset.name.as_str(), ruleset.provider.as_str()])
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    known
+}
+
 impl Builder<'_> {
     pub(super) fn contract(&mut self, row: &RowContext<'_>, id: String) -> Option<Contract> {
         use column as c;
         let failures_before = self.failures;
         // Providers and ruleset names match as typed (case, width, spaces); a provider
         // no ruleset serves takes the generic ruleset, unless it is a typo of one.
-        let mut known_providers: Vec<&str> = self
-            .rulesets
-            .names()
-            .filter_map(|name| self.rulesets.get(name))
-            .flat_map(|ruleset| [ruleset.name.as_str(), ruleset.provider.as_str()])
-            .collect();
-        known_providers.sort_unstable();
-        known_providers.dedup();
+        let known_providers = known_providers(self.rulesets);
         let provider = match row.text(c::PROVIDER) {
             None => "generic".to_string(),
             Some(text) => match known_providers.iter().find(|known| same_word(known, &text)) {

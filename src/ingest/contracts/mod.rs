@@ -30,6 +30,8 @@ mod tiers;
 #[cfg(test)]
 mod tests;
 
+pub use contract_row::known_providers;
 pub use error::{ContractError, ContractErrors};
 pub use load::{ContractBook, ContractFile, UnmatchedProduct, load};
+pub use sheets::SheetKind;
 pub use term::{MAX_TERM_YEARS, last_day_of_longest_term};

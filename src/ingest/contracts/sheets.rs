@@ -1,26 +1,31 @@
 //! The tables of a contract workbook sorted into its four sheets, by name or alias (case,
 //! width, spaces and underscores do not matter).
 
+use super::columns::{CONTRACT_COLUMNS, PRODUCT_COLUMNS, SCHEDULE_COLUMNS, TIER_COLUMNS};
 use super::error::ContractError;
 use crate::domain::location::Location;
 use crate::domain::words::same_word;
 use crate::ingest::cell::Cell;
-use crate::ingest::header::is_blank;
+use crate::ingest::header::{ColumnSpec, is_blank};
 use crate::ingest::table::TableVisitor;
 use std::sync::Arc;
 
 /// The four sheets, by their names and aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum SheetKind {
+pub enum SheetKind {
+    /// `contracts`: one row per contract.
     Contracts,
+    /// `tiers`: one row per bracket.
     Tiers,
+    /// `products`: one row per weighted product.
     Products,
+    /// `schedule`: one row per installment.
     Schedule,
 }
 
 impl SheetKind {
     /// Every sheet, in the order they are read.
-    pub(super) const ALL: [SheetKind; 4] = [
+    pub const ALL: [SheetKind; 4] = [
         SheetKind::Contracts,
         SheetKind::Tiers,
         SheetKind::Products,
@@ -28,7 +33,7 @@ impl SheetKind {
     ];
 
     /// Every name the sheet (or a folder's CSV file, by its name) may have.
-    pub(super) fn names(self) -> &'static [&'static str] {
+    pub fn names(self) -> &'static [&'static str] {
         match self {
             SheetKind::Contracts => &["contracts", "contract", "合同", "合同清单"],
             SheetKind::Tiers => &["tiers", "tier", "阶梯", "返点阶梯"],
@@ -44,8 +49,20 @@ impl SheetKind {
             .find(|kind| kind.names().iter().any(|known| same_word(known, name)))
     }
 
-    pub(super) fn name(self) -> &'static str {
+    /// The sheet's English name, as messages name it.
+    pub fn name(self) -> &'static str {
         self.names()[0]
+    }
+
+    /// The sheet's columns, in the order the starter kit writes them (`rebate-audit
+    /// init`): the reader's own list, so the kit cannot drift from what is read.
+    pub fn columns(self) -> &'static [ColumnSpec] {
+        match self {
+            SheetKind::Contracts => &CONTRACT_COLUMNS,
+            SheetKind::Tiers => &TIER_COLUMNS,
+            SheetKind::Products => &PRODUCT_COLUMNS,
+            SheetKind::Schedule => &SCHEDULE_COLUMNS,
+        }
     }
 }
 

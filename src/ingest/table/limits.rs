@@ -308,6 +308,28 @@ pub const KEYS: &[LimitKey] = &[
 ];
 
 impl Limits {
+    /// The limit of `key` (one of [`KEYS`]); `None` for a key that is not one of them.
+    /// The starter kit's `audit.toml` shows each default through it.
+    pub fn get(&self, key: &str) -> Option<u64> {
+        Some(match key {
+            "whole_workbook_size" => self.whole_workbook_bytes,
+            "streamed_workbook_size" => self.streamed_workbook_bytes,
+            "workbook_part_size" => self.workbook_part_bytes,
+            "sheet_part_size" => self.sheet_part_bytes,
+            "shared_strings_size" => self.shared_strings_bytes,
+            "xml_token_size" => self.xml_token_bytes,
+            "zip_member_size" => self.zip_member_bytes,
+            "parquet_metadata_size" => self.parquet_metadata_bytes,
+            "parquet_row_group_size" => self.parquet_row_group_bytes,
+            "csv_record_size" => self.csv_record_bytes,
+            "sheet_cells" => self.sheet_cells,
+            "inflation_ratio" => self.inflation_ratio,
+            "inflation_floor_size" => self.inflation_floor_bytes,
+            "sheet_columns" => u64::from(self.sheet_columns),
+            _ => return None,
+        })
+    }
+
     /// Sets the limit of `key` (one of [`KEYS`]) to `value`, already checked against
     /// its kind; `false` for a key that is not one of them.
     pub fn set(&mut self, key: &str, value: u64) -> bool {

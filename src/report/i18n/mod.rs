@@ -12,6 +12,7 @@ mod en;
 mod finding;
 mod format;
 mod formula;
+pub mod kit;
 mod table;
 #[cfg(test)]
 mod tests;

@@ -26,6 +26,8 @@ pub(crate) struct Limited {
     pub(crate) stderr: String,
     /// Peak resident memory, KiB.
     pub(crate) peak_kb: u64,
+    /// How long the run took (it is killed past [`under_limit::TIMEOUT`]).
+    pub(crate) took: std::time::Duration,
     pub(crate) out: PathBuf,
 }
 
@@ -57,12 +59,13 @@ pub(crate) fn run_limited(fixture: &Fixture, args: &[OsString]) -> Limited {
     let out = fixture.path("out");
     let mut all = args.to_vec();
     all.extend([OsString::from("--out"), out.clone().into_os_string()]);
-    let (status, stderr, peak_kb) = under_limit::run(&all);
+    let (status, stderr, peak_kb, took) = under_limit::timed(&all);
     assert!(!stderr.contains("panicked"), "{stderr}");
     Limited {
         status,
         stderr,
         peak_kb,
+        took,
         out,
     }
 }

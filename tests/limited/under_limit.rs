@@ -1,7 +1,9 @@
-//! One run of the binary under an address-space limit, with its peak memory.
+//! One run of the binary under an address-space limit and a timeout, with its peak
+//! memory and its time.
 
 use std::ffi::OsStr;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The address-space limit of every run, in KiB: about seven times what a normal run of
 /// the test build needs.
@@ -10,11 +12,22 @@ pub const ADDRESS_SPACE_KB: u64 = 1_000_000;
 /// Peak resident memory a refusal may take, in KiB (research H1–H3: 256 MiB).
 pub const REFUSAL_RSS_KB: u64 = 256 * 1024;
 
-/// Runs the binary with `args` under `ulimit -v`: its exit status (0–3, or the test
-/// fails: anything else is a crash), stderr, and peak resident memory in KiB from `wait4`
-/// on the process (the shell `exec`s the binary), which also reaps it.
-#[allow(clippy::zombie_processes)]
+/// How long a run may take before it is killed and the test fails: a hang is a failure,
+/// never a stuck test suite.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Runs the binary with `args` under `ulimit -v` and [`TIMEOUT`]: its exit status (0–3,
+/// or the test fails: anything else is a crash), stderr, and peak resident memory in KiB
+/// from `wait4` on the process (the shell `exec`s the binary), which also reaps it.
 pub fn run(args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> (i32, String, u64) {
+    let (status, stderr, peak, _) = timed(args);
+    (status, stderr, peak)
+}
+
+/// [`run`], and how long the run took.
+#[allow(clippy::zombie_processes)]
+pub fn timed(args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> (i32, String, u64, Duration) {
+    let started = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -v {ADDRESS_SPACE_KB}; exec \"$@\""))
@@ -27,15 +40,35 @@ pub fn run(args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> (i32, String, u
         .stderr(Stdio::piped())
         .spawn()
         .expect("sh runs");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let mut pipe = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut stderr = String::new();
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+        stderr
+    });
     let mut status = 0;
     // SAFETY: plain structs filled in by the kernel for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let pid = libc::pid_t::try_from(child.id()).unwrap();
-    // SAFETY: waits for our own child, writing into the two values above.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
+    loop {
+        // SAFETY: polls our own child, writing into the two values above.
+        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if waited == pid {
+            break;
+        }
+        assert_eq!(waited, 0, "wait4");
+        if started.elapsed() > TIMEOUT {
+            // SAFETY: signals our own child, not yet reaped.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            // SAFETY: reaps it.
+            unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+            let stderr = reader.join().unwrap_or_default();
+            panic!("still running after {TIMEOUT:?}: killed; stderr:\n{stderr}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let took = started.elapsed();
+    let stderr = reader.join().unwrap_or_default();
     assert!(
         libc::WIFEXITED(status),
         "killed by signal {}; stderr:\n{stderr}",
@@ -46,5 +79,10 @@ pub fn run(args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> (i32, String, u
         matches!(status, 0..=3),
         "exit status {status} is a crash; stderr:\n{stderr}"
     );
-    (status, stderr, u64::try_from(usage.ru_maxrss).unwrap())
+    (
+        status,
+        stderr,
+        u64::try_from(usage.ru_maxrss).unwrap(),
+        took,
+    )
 }

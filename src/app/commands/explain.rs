@@ -23,7 +23,7 @@ pub fn explain(args: &ExplainArgs) -> Result<Outcome, RunError> {
         .transpose()?;
     let config = Config::new(&args.run_args(), None, today)?;
     let audit = thread_pool(config.threads)?.install(|| -> Result<_, RunError> {
-        let inputs = discover(&config)?;
+        let inputs = discover(&config, &Cancel::never())?;
         let services = Services {
             cancel: &Cancel::never(),
             progress: &Progress::hidden(),

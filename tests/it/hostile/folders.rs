@@ -83,7 +83,7 @@ fn links_to_dev_zero_are_findings_not_hangs() {
         std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
         let run = audit(&fixture, &fixture.path("bills"));
         run.expect_status(1);
-            expect_refused(&run, &link, "a link to a device");
+        expect_refused(&run, &link, "a link to a device");
         assert_eq!(run.installments()[0]["expected"], "2000.00");
     }
 }

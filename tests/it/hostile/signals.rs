@@ -209,8 +209,9 @@ fn the_refused_run_of_a_stale_lock_race_names_the_live_holder_never_the_dead_run
         assert_eq!(refused.len() + done.len(), 2, "round {round}: {runs:#?}");
         // Whoever came first took the stale lock over and said whose it was.
         assert!(
-            done.iter().any(|run| run.2.contains("taking over the stale lock")
-                && run.2.contains(&format!("pid {dead}"))),
+            done.iter()
+                .any(|run| run.2.contains("taking over the stale lock")
+                    && run.2.contains(&format!("pid {dead}"))),
             "round {round}: {runs:#?}"
         );
         if let [refused] = refused.as_slice() {

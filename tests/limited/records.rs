@@ -14,6 +14,7 @@ const HEADER: &str = "account_id,billing_month,product,net_amount,currency\n";
 
 #[test]
 fn a_csv_of_one_700_mb_line_rejects_that_row_and_reads_on_in_bounded_memory() {
+    crate::under_limit::strict();
     let fixture = Fixture::new();
     let path = fixture.path("huge.csv");
     let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());

@@ -45,7 +45,7 @@ pub(crate) fn limited(fixture: &Fixture, args: &[OsString]) -> Run {
     let out = fixture.path("out");
     let mut all = args.to_vec();
     all.extend([OsString::from("--out"), out.clone().into_os_string()]);
-    let (status, stderr, _, took) = under_limit::timed(&all);
+    let (status, stderr, _, took) = under_limit::timed(&all, under_limit::TIMEOUT);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(took < Duration::from_secs(10), "took {took:?}: {stderr}");
     Run {

@@ -130,7 +130,11 @@ fn main() {
     let progress = rebate_audit::app::progress::Progress::hidden();
     let audit = pool
         .install(|| {
-            let inputs = rebate_audit::app::discover::discover(&config).expect("the inputs exist");
+            let inputs = rebate_audit::app::discover::discover(
+                &config,
+                &rebate_audit::app::cancel::Cancel::never(),
+            )
+            .expect("the inputs exist");
             let services = rebate_audit::app::services::Services {
                 cancel: &cancel,
                 progress: &progress,

@@ -9,6 +9,7 @@
 //! its bytes, so a bill subscription's object with no extension is read, and a file that
 //! is no table is a finding, never skipped. Payouts take the files named as tables.
 
+use crate::app::cancel::{Cancel, Interrupted};
 use crate::app::config::{Config, InputSpec};
 use crate::app::settings::{SettingsError, Written};
 use crate::ingest::table::is_table_file;
@@ -51,6 +52,9 @@ pub enum DiscoverError {
         /// The path.
         path: String,
     },
+    /// SIGTERM or SIGINT came while the folders were walked.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
     /// A folder cannot be listed.
     #[error("{option}: cannot read `{path}`: {source}")]
     Io {
@@ -63,18 +67,42 @@ pub enum DiscoverError {
     },
 }
 
-/// Finds the files `config` names.
+/// Finds the files `config` names. `cancel` is checked at every folder entry, so a
+/// signal stops even the walk of a huge or deep folder at once.
 ///
 /// # Errors
 /// When a path does not exist, a pattern matches nothing (or, for `contracts`, more than
-/// one path), a folder holds no input file or cannot be listed.
-pub fn discover(config: &Config) -> Result<Inputs, DiscoverError> {
+/// one path), a folder holds no input file or cannot be listed, or the run is stopped.
+pub fn discover(config: &Config, cancel: &Cancel) -> Result<Inputs, DiscoverError> {
+    let span = tracing::info_span!(
+        "stage",
+        stage = "discover inputs",
+        billing = tracing::field::Empty,
+        payouts = tracing::field::Empty
+    )
+    .entered();
     let contracts = contracts(&config.contracts)?;
     let rulesets = config.rulesets.as_ref().map(rulesets).transpose()?;
+    let billing = files(
+        "--billing",
+        &config.billing,
+        &config.out,
+        Take::EveryFile,
+        cancel,
+    )?;
+    let payouts = files(
+        "--payouts",
+        &config.payouts,
+        &config.out,
+        Take::Tables,
+        cancel,
+    )?;
+    span.record("billing", billing.len());
+    span.record("payouts", payouts.len());
     Ok(Inputs {
         contracts,
-        billing: files("--billing", &config.billing, &config.out, Take::EveryFile)?,
-        payouts: files("--payouts", &config.payouts, &config.out, Take::Tables)?,
+        billing,
+        payouts,
         rulesets,
     })
 }
@@ -255,6 +283,7 @@ fn files(
     specs: &[InputSpec],
     out: &Path,
     take: Take,
+    cancel: &Cancel,
 ) -> Result<Vec<PathBuf>, DiscoverError> {
     let given = given(specs, take)?;
     let out = out.canonicalize().ok();
@@ -267,6 +296,7 @@ fn files(
                 root: path.canonicalize().unwrap_or_else(|_| path.clone()),
                 out: out.as_deref(),
                 take,
+                cancel,
             };
             root.walk(&path, &mut std::collections::HashSet::new(), &mut files)?;
             if files.len() == before {
@@ -328,6 +358,7 @@ struct Walk<'a> {
     root: PathBuf,
     out: Option<&'a Path>,
     take: Take,
+    cancel: &'a Cancel,
 }
 
 impl Walk<'_> {
@@ -350,6 +381,8 @@ impl Walk<'_> {
         if !walked.insert(identity(folder)) {
             return Ok(());
         }
+        // One line per folder at `trace` level: which folder a slow walk is in.
+        tracing::trace!(folder = %folder.display(), "discovery: walking");
         let io = |source| DiscoverError::Io {
             option: self.option,
             path: folder.display().to_string(),
@@ -362,6 +395,7 @@ impl Walk<'_> {
             .collect();
         entries.sort();
         for entry in entries {
+            self.cancel.check()?;
             let name = entry
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
@@ -522,6 +556,7 @@ mod tests {
             &[spec],
             &folder.path().join("out"),
             Take::EveryFile,
+            &Cancel::never(),
         )
         .unwrap();
         let names: Vec<String> = found

@@ -82,33 +82,60 @@ impl Planner {
     /// Feeds `block`, which starts at file offset `offset`. Returns the first cut at or
     /// after `from` — the offset just after a `\n` that ends a record (outside quotes) —
     /// with the line ends before it.
+    ///
+    /// Inside a field only a few bytes change anything (a quote, a line end, the
+    /// delimiter), so the bytes between them are skipped with `memchr`: a 700 MB line
+    /// is planned at memory speed, not byte by byte.
     fn feed(&mut self, block: &[u8], offset: u64, from: u64) -> Option<(u64, usize)> {
-        for (index, &byte) in block.iter().enumerate() {
-            let after_cr = std::mem::replace(&mut self.after_cr, byte == b'\r');
-            let line_end = match byte {
-                b'\n' if after_cr => false,
-                b'\n' | b'\r' => true,
-                _ => false,
+        let mut index = 0;
+        while index < block.len() {
+            let rest = &block[index..];
+            let skip = match self.quoting {
+                Quoting::Quoted => memchr::memchr3(b'"', b'\n', b'\r', rest),
+                Quoting::Unquoted => memchr::memchr3(self.delimiter, b'\n', b'\r', rest),
+                Quoting::FieldStart | Quoting::QuoteInQuoted => Some(0),
             };
-            self.quoting = match (self.quoting, byte) {
-                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
-                (Quoting::Quoted, _) => Quoting::Quoted,
-                (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
-                (Quoting::FieldStart, b'"') => Quoting::Quoted,
-                (_, b'\n' | b'\r') => Quoting::FieldStart,
-                (_, byte) if byte == self.delimiter => Quoting::FieldStart,
-                _ => Quoting::Unquoted,
+            let Some(skip) = skip else {
+                // No byte of the rest changes the state: it stays, and none is a `\r`.
+                self.after_cr = false;
+                return None;
             };
-            if line_end {
-                self.lines += 1;
+            if skip > 0 {
+                self.after_cr = false;
+                index += skip;
             }
+            let byte = block[index];
+            self.step(byte);
             let cut = offset + index as u64 + 1;
             if byte == b'\n' && self.quoting == Quoting::FieldStart && cut >= from {
                 // Stop here: the caller feeds the rest of the block after recording the cut.
                 return Some((cut, self.lines));
             }
+            index += 1;
         }
         None
+    }
+
+    /// One byte through the quoting rules and the line count.
+    fn step(&mut self, byte: u8) {
+        let after_cr = std::mem::replace(&mut self.after_cr, byte == b'\r');
+        let line_end = match byte {
+            b'\n' if after_cr => false,
+            b'\n' | b'\r' => true,
+            _ => false,
+        };
+        self.quoting = match (self.quoting, byte) {
+            (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+            (Quoting::Quoted, _) => Quoting::Quoted,
+            (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+            (Quoting::FieldStart, b'"') => Quoting::Quoted,
+            (_, b'\n' | b'\r') => Quoting::FieldStart,
+            (_, byte) if byte == self.delimiter => Quoting::FieldStart,
+            _ => Quoting::Unquoted,
+        };
+        if line_end {
+            self.lines += 1;
+        }
     }
 }
 
@@ -312,6 +339,53 @@ mod tests {
             }
         }
         found
+    }
+
+    /// [`cuts`] with the text fed in blocks of `block` bytes, as [`plan_with`] feeds it:
+    /// the bytes between quotes, line ends and delimiters are skipped, not stepped.
+    fn cuts_in_blocks(text: &[u8], every: u64, block: usize) -> Vec<(u64, usize)> {
+        let mut planner = Planner {
+            delimiter: b',',
+            quoting: Quoting::FieldStart,
+            lines: 0,
+            after_cr: false,
+        };
+        let mut found = Vec::new();
+        let mut from = every;
+        for (number, chunk) in text.chunks(block).enumerate() {
+            let offset = (number * block) as u64;
+            let mut position = 0;
+            while let Some(cut) = planner.feed(&chunk[position..], offset + position as u64, from) {
+                found.push(cut);
+                from = cut.0 + every;
+                position = usize::try_from(cut.0 - offset).unwrap();
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn skipping_inside_fields_cuts_where_stepping_byte_by_byte_does() {
+        let texts: [&[u8]; 5] = [
+            b"a,b\n1,\"x\ny\"\"z\"\n2,c\n3,d\"e\n4,f\n",
+            b"long field without end,xxxxxxxxxxxxxxxxxxxxxxxxx\r\nnext,\"q\rq\",r\rlast\n",
+            b"a\r\nb\rc\nd\n\"open\nquote,never\ncloses\n",
+            b"\"\"\"x\"\"\",y\n\"a\"b,c\nplain\"quote\",d\r\r\n\n",
+            b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nA1,2\n",
+        ];
+        for text in texts {
+            for every in [1, 7, 20] {
+                let stepped = cuts(text, every);
+                for block in [1, 3, 8, 64, 4096] {
+                    assert_eq!(
+                        cuts_in_blocks(text, every, block),
+                        stepped,
+                        "{:?}, every {every}, blocks of {block}",
+                        String::from_utf8_lossy(text)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -31,10 +31,11 @@
 ///   leading spaces would start a code block);
 /// - bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are
 ///   written as `{U+202E}` ([`super::bidi`]), so no renderer reorders the text;
-/// - nothing can become an autolink: the `:` of `://` becomes `&#58;` (`https&#58;//x`)
-///   and the `.` of a `www.` starting a word becomes `&#46;`, which renders as the same
-///   characters but no longer matches GFM's extended autolinks (`<…>` and `[x](y)` are
-///   already broken by the escapes above).
+/// - nothing can become an autolink: the `:` of `://` becomes `&#58;` (`https&#58;//x`),
+///   the `.` of a `www.` starting a word becomes `&#46;`, the `@` of an e-mail address
+///   (`user@example.com`) becomes `&#64;` and the `:` of `mailto:` and `xmpp:` becomes
+///   `&#58;`, which render as the same characters but no longer match GFM's extended
+///   autolinks (`<…>` and `[x](y)` are already broken by the escapes above).
 ///
 /// The raw text stays in `findings.json` and the CSVs; this is only how Markdown shows it.
 pub fn escape(text: &str) -> String {
@@ -67,6 +68,18 @@ fn escape_characters(text: &str) -> String {
             }
             ':' if characters[index + 1..].starts_with(&['/', '/']) => out.push_str("&#58;"),
             '.' if starts_www(&characters[..index]) => out.push_str("&#46;"),
+            '@' if previous.is_some_and(|previous| {
+                previous.is_ascii_alphanumeric() || matches!(previous, '.' | '-' | '_' | '+')
+            }) && next
+                .is_some_and(|next| next.is_ascii_alphanumeric() || matches!(next, '-' | '_')) =>
+            {
+                out.push_str("&#64;");
+            }
+            ':' if ends_word(&characters[..index], "mailto")
+                || ends_word(&characters[..index], "xmpp") =>
+            {
+                out.push_str("&#58;");
+            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' if next.is_some_and(|next| next.is_ascii_alphanumeric() || next == '#') => {
@@ -106,6 +119,21 @@ fn starts_www(before: &[char]) -> bool {
             .is_none_or(|previous| !before[previous].is_alphanumeric())
 }
 
+/// Whether `before` ends in the word `word` (any case): `mailto` before its `:`.
+fn ends_word(before: &[char], word: &str) -> bool {
+    let length = word.chars().count();
+    let Some(start) = before.len().checked_sub(length) else {
+        return false;
+    };
+    before[start..]
+        .iter()
+        .zip(word.chars())
+        .all(|(character, letter)| character.eq_ignore_ascii_case(&letter))
+        && start
+            .checked_sub(1)
+            .is_none_or(|previous| !before[previous].is_alphanumeric())
+}
+
 /// Whether `text` reads the same escaped: printable ASCII without any character
 /// [`escape`] rewrites, not starting with one that could open a block (`#`, `-`, `+`, `=`,
 /// a digit) and without white space at either end. Most ids, paths and product names are;
@@ -116,7 +144,11 @@ fn is_plain(text: &str) -> bool {
         return true;
     };
     let lower = text.to_ascii_lowercase();
-    if lower.contains("://") || lower.contains("www.") {
+    if lower.contains("://")
+        || lower.contains("www.")
+        || lower.contains("mailto:")
+        || lower.contains("xmpp:")
+    {
         return false;
     }
     !(first.is_ascii_whitespace()
@@ -137,6 +169,7 @@ fn is_plain(text: &str) -> bool {
                         | b'$'
                         | b'|'
                         | b'_'
+                        | b'@'
                 )
         })
 }
@@ -289,6 +322,30 @@ mod tests {
         }
         // Not autolinks: left alone.
         assert_eq!(escape("awww.x C:/data"), "awww.x C:/data");
+    }
+
+    #[test]
+    fn e_mail_addresses_never_become_links() {
+        for (text, shown) in [
+            ("user@example.com", "user&#64;example.com"),
+            ("<user@example.com>", "&lt;user&#64;example.com&gt;"),
+            ("mailto:user@example.com", "mailto&#58;user&#64;example.com"),
+            ("MAILTO:a.b+c@x-y.cn", "MAILTO&#58;a.b+c&#64;x-y.cn"),
+            (
+                "xmpp:me@chat.example/home",
+                "xmpp&#58;me&#64;chat.example/home",
+            ),
+            (
+                "pay to ops_team@corp.example.",
+                "pay to ops_team&#64;corp.example.",
+            ),
+        ] {
+            assert_eq!(escape(text), shown, "{text:?}");
+        }
+        // An `@` no address can hold, and a `mailto` inside a word: left alone.
+        assert_eq!(escape("a @ b"), "a @ b");
+        assert_eq!(escape("@home"), "@home");
+        assert_eq!(escape("notmailto:x"), "notmailto:x");
     }
 
     #[test]

@@ -658,6 +658,7 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
     assert_eq!(
         names,
         [
+            "discover inputs",
             "load rulesets",
             "load contracts",
             "read billing",
@@ -680,6 +681,8 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
             .find(|line| line["span"]["stage"] == name)
             .unwrap()["span"]
     };
+    assert_eq!(stage("discover inputs")["billing"], 9);
+    assert_eq!(stage("discover inputs")["payouts"], 1);
     assert_eq!(stage("load contracts")["files"], 1);
     assert_eq!(stage("load contracts")["contracts"], 6);
     assert!(stage("load contracts")["rows"].as_u64().unwrap() > 0);

@@ -26,6 +26,8 @@ pub(crate) struct Limited {
     pub(crate) stderr: String,
     /// Peak resident memory, KiB.
     pub(crate) peak_kb: u64,
+    /// How long the run took (it is killed past its timeout, [`under_limit::strict`]).
+    pub(crate) took: std::time::Duration,
     pub(crate) out: PathBuf,
 }
 
@@ -57,12 +59,13 @@ pub(crate) fn run_limited(fixture: &Fixture, args: &[OsString]) -> Limited {
     let out = fixture.path("out");
     let mut all = args.to_vec();
     all.extend([OsString::from("--out"), out.clone().into_os_string()]);
-    let (status, stderr, peak_kb) = under_limit::run(&all);
+    let (status, stderr, peak_kb, took) = under_limit::timed(&all, under_limit::current_timeout());
     assert!(!stderr.contains("panicked"), "{stderr}");
     Limited {
         status,
         stderr,
         peak_kb,
+        took,
         out,
     }
 }
@@ -332,6 +335,7 @@ fn text_bomb(text: u64, declared: Option<u64>) -> Vec<u8> {
 
 #[test]
 fn a_workbook_whose_sheet_of_empty_rows_inflates_to_gigabytes_is_refused_at_once() {
+    under_limit::strict();
     // A few MB of empty rows that inflate to 2.4 GB: read to the end, it took 19 s and
     // handed over 16 million blank rows without a word.
     let head = format!(r#"<?xml version="1.0"?><worksheet {MAIN}><sheetData>"#);
@@ -1251,6 +1255,7 @@ fn injection_payloads_are_inert_in_the_markdown_reports() {
 
 #[test]
 fn a_sparse_three_gigabyte_file_of_zero_bytes_named_csv_is_refused_from_its_first_bytes() {
+    under_limit::strict();
     // It aborted the process: zero bytes are no text, and the file is refused before a
     // line of it is looked for.
     let fixture = Fixture::new();

@@ -25,7 +25,7 @@ pub fn explain(args: &ExplainArgs, settings: Option<&Settings>) -> Result<Outcom
         .transpose()?;
     let config = Config::new(&args.run_args(), settings, today)?;
     let audit = thread_pool(config.threads)?.install(|| -> Result<_, RunError> {
-        let inputs = discover(&config)?;
+        let inputs = discover(&config, &Cancel::never())?;
         let services = Services {
             cancel: &Cancel::never(),
             progress: &Progress::hidden(),

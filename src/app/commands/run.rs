@@ -50,7 +50,7 @@ fn audit_and_write(
     cleanup: &Cleanup,
     cancel: &Cancel,
 ) -> Result<Outcome, RunError> {
-    let inputs = discover(config)?;
+    let inputs = discover(config, cancel)?;
     // Read before anything is written: the baseline may be last night's findings.json in
     // this very output folder.
     let baseline = config

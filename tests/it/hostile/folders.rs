@@ -1,58 +1,35 @@
 //! Hostile folders through the real binary: FIFOs, devices, links out of the folder and
-//! link loops under `--billing`. Only regular files are read, each once; nothing hangs.
+//! link loops under `--billing`. Only regular files are read, each once; nothing hangs:
+//! every run is under the suite's limits ([`limited`]).
 #![cfg(unix)]
 
+use super::limited;
 use crate::common::{Book, Fixture, Run, simple_payouts, standard_billing};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-/// Runs the usual audit with `billing` under a 20 s timeout: a hang is a failure, not a
-/// stuck test. Returns the run and how long it took.
-fn audit(fixture: &Fixture, billing: &Path) -> (Run, Duration) {
+/// Runs the usual audit with `billing` under the hostile suite's limits ([`limited`]:
+/// 1 GB of address space, 20 s, status 0–3 in under 10 s).
+fn audit(fixture: &Fixture, billing: &Path) -> Run {
     let contracts = Book::standard().write_csv_folder(&fixture.path(""), "contracts");
     let payouts = fixture.write(
         "payouts.csv",
         simple_payouts(&[("P1", "C1", "2025-02-15", "2000.00")]),
     );
-    let out = fixture.path("out");
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rebate-audit"))
-        .arg("run")
-        .arg("--contracts")
-        .arg(&contracts)
-        .arg("--billing")
-        .arg(billing)
-        .arg("--payouts")
-        .arg(&payouts)
-        .args(["--as-of", "2025-06-30", "--out"])
-        .arg(&out)
-        .env_remove("REBATE_AUDIT_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("the run hung past 20 s on {}", billing.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let took = started.elapsed();
-    let output = child.wait_with_output().unwrap();
-    let run = Run {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        out,
-    };
-    (run, took)
+    limited(
+        fixture,
+        &[
+            "run".into(),
+            "--contracts".into(),
+            contracts.into(),
+            "--billing".into(),
+            billing.into(),
+            "--payouts".into(),
+            payouts.into(),
+            "--as-of".into(),
+            "2025-06-30".into(),
+        ],
+    )
 }
 
 /// The `file` findings about `path`.
@@ -85,16 +62,14 @@ fn a_fifo_in_the_folder_or_given_is_a_finding_and_never_opened() {
     fixture.write("bills/billing.csv", standard_billing());
     let fifo = fixture.path("bills/pipe.csv");
     mkfifo(&fifo);
-    let (run, took) = audit(&fixture, &fixture.path("bills"));
+    let run = audit(&fixture, &fixture.path("bills"));
     run.expect_status(1);
-    assert!(took < Duration::from_secs(10), "{took:?}");
     expect_refused(&run, &fifo, "a FIFO");
     // The real bill beside it is read: C1 earns 2,000.00.
     assert_eq!(run.installments()[0]["expected"], "2000.00");
 
-    let (run, took) = audit(&fixture, &fifo);
+    let run = audit(&fixture, &fifo);
     run.expect_status(1);
-    assert!(took < Duration::from_secs(10), "{took:?}");
     expect_refused(&run, &fifo, "a FIFO");
 }
 
@@ -106,9 +81,8 @@ fn links_to_dev_zero_are_findings_not_hangs() {
         fixture.write("bills/billing.csv", standard_billing());
         let link = fixture.path(&format!("bills/{name}"));
         std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
-        let (run, took) = audit(&fixture, &fixture.path("bills"));
+        let run = audit(&fixture, &fixture.path("bills"));
         run.expect_status(1);
-        assert!(took < Duration::from_secs(10), "{took:?}");
         expect_refused(&run, &link, "a link to a device");
         assert_eq!(run.installments()[0]["expected"], "2000.00");
     }
@@ -123,7 +97,7 @@ fn a_link_inside_the_folder_is_read_and_one_outside_refused() {
     std::os::unix::fs::symlink(fixture.path("bills/real/billing.csv"), &inside).unwrap();
     let outside = fixture.path("bills/passwd.csv");
     std::os::unix::fs::symlink(fixture.path("secret.csv"), &outside).unwrap();
-    let (run, _) = audit(&fixture, &fixture.path("bills"));
+    let run = audit(&fixture, &fixture.path("bills"));
     run.expect_status(1);
     expect_refused(&run, &outside, "a link to a file outside the folder");
     // The link inside and its target are one file, read once: no duplicate finding, and
@@ -145,7 +119,7 @@ fn a_link_inside_the_folder_is_read_and_one_outside_refused() {
 
     // Named on the command line, the same link is the user's choice: followed, and read
     // under its target's path.
-    let (run, _) = audit(&fixture, &outside);
+    let run = audit(&fixture, &outside);
     run.expect_status(0);
     assert_eq!(run.installments()[0]["expected"], "2000.00");
     let target = fixture.path("secret.csv").canonicalize().unwrap();
@@ -166,8 +140,7 @@ fn link_loops_are_never_walked_and_each_bill_is_read_once() {
     std::os::unix::fs::symlink(".", fixture.path("bills/more")).unwrap();
     std::fs::create_dir_all(fixture.path("bills/sub")).unwrap();
     std::os::unix::fs::symlink("..", fixture.path("bills/sub/back")).unwrap();
-    let (run, took) = audit(&fixture, &fixture.path("bills"));
-    assert!(took < Duration::from_secs(10), "{took:?}");
+    let run = audit(&fixture, &fixture.path("bills"));
     run.expect_status(0);
     assert!(run.findings().is_empty(), "{:#?}", run.findings());
     assert_eq!(run.installments()[0]["expected"], "2000.00");

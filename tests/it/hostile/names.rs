@@ -25,12 +25,21 @@ fn long_and_unsafe_contract_ids_get_capped_safe_file_names() {
     );
     // No payouts: each contract's installment is missing, so each gets a pack.
     let payouts = fixture.write("payouts.csv", simple_payouts(&[]));
-    let run = fixture.audit(
-        &contracts,
-        &billing,
-        &payouts,
-        "2025-06-30",
-        &["--evidence", "--quiet"],
+    let run = super::limited(
+        &fixture,
+        &[
+            "run".into(),
+            "--contracts".into(),
+            contracts.into(),
+            "--billing".into(),
+            billing.into(),
+            "--payouts".into(),
+            payouts.into(),
+            "--as-of".into(),
+            "2025-06-30".into(),
+            "--evidence".into(),
+            "--quiet".into(),
+        ],
     );
     assert!(
         matches!(run.status, Some(0 | 1)),

@@ -171,9 +171,10 @@ mod tests {
             "{}",
             errors[0]
         );
+        // `ess` (Alibaba's Auto Scaling code, in the complete catalog) is one edit away too.
         assert_eq!(
             errors[0].message,
-            "expected a product of ruleset aliyun or one billed to ALI-2024-001, found `ecss`; did you mean `ecs`?"
+            "expected a product of ruleset aliyun or one billed to ALI-2024-001, found `ecss`; did you mean `ecs` or `ess`?"
         );
         // Billed as listed (`widget`) or named alike (`Quantum Annealer`): no error; and
         // the attribution weighs them by the listed coefficient.

@@ -294,7 +294,7 @@ fn files(
             let root = Walk {
                 option,
                 root: path.canonicalize().unwrap_or_else(|_| path.clone()),
-                out: out.as_deref(),
+                out: out.as_deref().map(identity),
                 take,
                 cancel,
             };
@@ -356,7 +356,8 @@ struct Walk<'a> {
     option: &'static str,
     /// The folder given, resolved: a linked folder is entered only inside it.
     root: PathBuf,
-    out: Option<&'a Path>,
+    /// The output folder's identity: never walked.
+    out: Option<Identity>,
     take: Take,
     cancel: &'a Cancel,
 }
@@ -372,13 +373,13 @@ impl Walk<'_> {
         walked: &mut std::collections::HashSet<Identity>,
         files: &mut Vec<PathBuf>,
     ) -> Result<(), DiscoverError> {
-        if self
-            .out
-            .is_some_and(|out| folder.canonicalize().is_ok_and(|folder| folder == out))
-        {
+        // Folders are told apart by device and inode, not by resolving their paths: a
+        // path resolved component by component makes a deep tree's walk quadratic.
+        let this = identity(folder);
+        if self.out.as_ref() == Some(&this) {
             return Ok(());
         }
-        if !walked.insert(identity(folder)) {
+        if !walked.insert(this) {
             return Ok(());
         }
         // One line per folder at `trace` level: which folder a slow walk is in.
@@ -388,13 +389,17 @@ impl Walk<'_> {
             path: folder.display().to_string(),
             source,
         };
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
+        // Whether each entry is a link comes with the listing: only links need resolving.
+        let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(folder)
             .map_err(io)?
             .filter_map(Result::ok)
-            .map(|entry| entry.path())
+            .map(|entry| {
+                let link = entry.file_type().is_ok_and(|kind| kind.is_symlink());
+                (entry.path(), link)
+            })
             .collect();
         entries.sort();
-        for entry in entries {
+        for (entry, link) in entries {
             self.cancel.check()?;
             let name = entry
                 .file_name()
@@ -409,9 +414,12 @@ impl Walk<'_> {
                 if crate::app::write::LAYOUT.is_pack(&entry) {
                     continue;
                 }
-                let inside = entry
-                    .canonicalize()
-                    .is_ok_and(|target| target.starts_with(&self.root));
+                // A real subfolder of a folder inside the root is inside; a link is inside
+                // only when its target is.
+                let inside = !link
+                    || entry
+                        .canonicalize()
+                        .is_ok_and(|target| target.starts_with(&self.root));
                 if inside {
                     self.walk(&entry, walked, files)?;
                 } else {

@@ -1,12 +1,15 @@
-//! `summary.md` and `summary.html`: what a person reads in a minute — totals, findings
-//! by type and amount, per-contract expected against paid, the findings that matter most,
-//! and the control totals. With `--baseline` it leads with what changed since: the new
-//! findings (errors first), then the resolved ones.
+//! `summary.md` and `summary.html`: what a person reads in a minute, what matters first —
+//! the headline (due by now, paid against it, short, late interest), the errors by amount,
+//! with `--baseline` what changed since (the new findings, errors first, then the resolved
+//! ones), findings by type, per-contract due against paid, the warnings by amount, and
+//! last the control totals and the input files with their hashes (docs/REPORTS.md).
 
 use super::html_parts;
+use super::i18n::{Labels, labels};
 use super::markdown;
 use super::table::{
-    CONTROLS_NOTE, Table, contracts_table, control_tables, inputs_table, types_table,
+    Table, by_amount_table, contracts_table, control_tables, errors_table, inputs_table,
+    types_table,
 };
 use super::totals::{Headline, Totals};
 use crate::domain::audit::Audit;
@@ -282,70 +285,107 @@ fn headline_paragraph(totals: &Totals) -> String {
     text
 }
 
+/// The headline as a table, a line per currency: due by now, paid against it, short, and
+/// late interest where a contract charges it.
+fn headline_table(totals: &Totals, words: &Labels) -> Table {
+    let headlines = totals.headlines();
+    let currencies = headlines.iter().any(|(currency, _)| currency.is_some());
+    let interest = headlines
+        .iter()
+        .any(|(_, headline)| headline.charges_interest);
+    let mut header = vec![
+        words.col_due_by_now,
+        words.col_paid_against_due,
+        words.col_short,
+    ];
+    if currencies {
+        header.insert(0, words.col_currency);
+    }
+    if interest {
+        header.push(words.col_interest);
+    }
+    let rows = headlines
+        .iter()
+        .map(|(currency, headline)| {
+            let mut row = vec![
+                group(&headline.due_by_now),
+                group(&headline.paid_against_due),
+                group(&headline.shortfall),
+            ];
+            if currencies {
+                row.insert(0, currency.unwrap_or_default().to_string());
+            }
+            if interest {
+                row.push(if headline.charges_interest {
+                    group(&headline.interest)
+                } else {
+                    String::new()
+                });
+            }
+            row
+        })
+        .collect();
+    Table { header, rows }
+}
+
+/// The findings of one severity by amount, or a line saying there are none; a line
+/// after a cut list says where the rest are.
+fn by_amount_blocks(
+    blocks: &mut Vec<Block>,
+    (table, more): (Table, usize),
+    none: &str,
+    words: &Labels,
+) {
+    if table.rows.is_empty() {
+        blocks.push(Block::Paragraph(Prose::ours(none)));
+        return;
+    }
+    blocks.push(Block::Table(table));
+    if more > 0 {
+        blocks.push(Block::Paragraph(Prose::ours(words.more_findings(more))));
+    }
+}
+
+/// The summary, what matters first: the headline (due by now, paid against it, short,
+/// late interest), the errors by amount; with a baseline what changed since; then
+/// findings by type, the contracts, the warnings by amount, and last the control totals
+/// and the input files.
 fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
-    let mut blocks = vec![Block::Heading(Prose::ours(format!(
-        "Rebate audit as of {}",
-        audit.as_of
-    )))];
+    let words = labels(lang);
+    let mut blocks = vec![
+        Block::Heading(Prose::ours(words.title(&audit.as_of.to_string()))),
+        Block::Heading(Prose::ours(words.due_and_paid)),
+        Block::Table(headline_table(totals, words)),
+        Block::Paragraph(Prose::ours(headline_paragraph(totals))),
+        Block::Heading(Prose::ours(words.errors_by_amount)),
+    ];
+    by_amount_blocks(
+        &mut blocks,
+        errors_table(audit, totals, lang, words, LISTED),
+        words.no_errors,
+        words,
+    );
     if let Some(changes) = &audit.changes {
         changes_blocks(audit, totals, changes, &mut blocks, lang);
-        blocks.push(Block::Heading(Prose::ours("Totals")));
     }
-    blocks.push(Block::Paragraph(Prose::ours(headline_paragraph(totals))));
-    blocks.push(Block::Heading(Prose::ours("Findings by type")));
-    blocks.push(Block::Table(types_table(totals)));
-    blocks.push(Block::Heading(Prose::ours("Contracts")));
-    blocks.push(Block::Table(contracts_table(totals)));
-    let important: Vec<(&Finding, Decimal)> = totals
-        .ranked(&audit.findings)
-        .into_iter()
-        .filter(|(finding, _)| finding.severity >= Severity::Warning)
-        .collect();
-    blocks.push(Block::Heading(Prose::ours(
-        "Errors and warnings, largest first",
-    )));
-    if important.is_empty() {
-        blocks.push(Block::Paragraph(Prose::ours("None.")));
-    } else {
-        let shown = important.len().min(LISTED);
-        let mut header = vec!["severity", "type", "contract", "at stake", "detail", "id"];
-        if audit.changes.is_some() {
-            header.insert(2, "change");
-        }
-        blocks.push(Block::Table(Table {
-            header,
-            rows: important[..shown]
-                .iter()
-                .map(|(finding, stake)| {
-                    let mut row: Vec<String> = vec![
-                        finding.severity.word().into(),
-                        finding.finding_type.word().into(),
-                        finding.contract_id.clone().unwrap_or_default(),
-                        format_money(*stake),
-                        super::i18n::detail(finding, lang),
-                        finding.id.clone(),
-                    ];
-                    if let Some(changes) = &audit.changes {
-                        row.insert(2, changes.change(finding).word().into());
-                    }
-                    row
-                })
-                .collect(),
-        }));
-        if important.len() > shown {
-            blocks.push(Block::Paragraph(Prose::ours(format!(
-                "… and {} more; every finding is in findings.csv, findings.xlsx and findings.json.",
-                important.len() - shown
-            ))));
-        }
-    }
-    blocks.push(Block::Heading(Prose::ours("Control totals")));
-    blocks.push(Block::Paragraph(Prose::ours(CONTROLS_NOTE)));
-    let [billing, payouts] = control_tables(audit);
+    blocks.push(Block::Heading(Prose::ours(words.findings_by_type)));
+    blocks.push(Block::Table(types_table(totals, words)));
+    blocks.push(Block::Heading(Prose::ours(words.contracts)));
+    blocks.push(Block::Table(contracts_table(totals, words)));
+    blocks.push(Block::Heading(Prose::ours(words.warnings_by_amount)));
+    by_amount_blocks(
+        &mut blocks,
+        by_amount_table(audit, totals, Severity::Warning, lang, words, LISTED),
+        words.none,
+        words,
+    );
+    blocks.push(Block::Heading(Prose::ours(words.controls)));
+    blocks.push(Block::Paragraph(Prose::ours(words.controls_note)));
+    let [billing, payouts] = control_tables(audit, words);
     blocks.push(Block::Table(billing));
     blocks.push(Block::Table(payouts));
-    blocks.push(Block::Heading(Prose::ours("Inputs")));
-    blocks.push(Block::Table(inputs_table(audit)));
+    blocks.push(Block::Heading(Prose::ours(words.inputs)));
+    blocks.push(Block::Table(inputs_table(audit, words)));
     blocks
 }
 
@@ -385,8 +425,11 @@ pub fn markdown(audit: &Audit, totals: &Totals, lang: Lang) -> String {
 
 /// The summary as a self-contained HTML page (no scripts, no external resources).
 pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
+    let words = labels(lang);
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\n{}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n",
+        words.html_lang,
+        html_parts::escape(&words.title(&audit.as_of.to_string())),
         html_parts::BASE_CSS
     );
     let mut first = true;

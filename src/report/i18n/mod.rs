@@ -12,6 +12,7 @@ mod en;
 mod finding;
 mod format;
 mod formula;
+mod labels;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ use crate::domain::lang::Lang;
 use chrono::NaiveDate;
 
 pub use formula::formula;
+pub use labels::{Labels, labels};
 pub use table::Sentences;
 
 /// The table of `lang`.

@@ -279,19 +279,29 @@ fn the_headline_leads_with_what_is_due_and_shows_what_is_not_yet_due_apart() {
         "{summary}"
     );
     assert!(summary.contains("| type | count | at stake |"), "{summary}");
-    // Errors first, largest first: the unpaid 2,400.00, the underpaid 500.00, then the
-    // two invoice findings in report order.
-    let listed: Vec<&str> = summary
-        .lines()
-        .skip_while(|line| !line.starts_with("## Errors and warnings"))
-        .filter(|line| line.starts_with("| error") || line.starts_with("| warning"))
-        .collect();
-    let amounts: Vec<(&str, &str)> = listed
+    // The errors by amount right after the headline, largest first: the unpaid 2,400.00,
+    // the underpaid 500.00; the warnings later: the two invoice findings in report order.
+    let section = |heading: &str| -> Vec<(String, String)> {
+        summary
+            .split("\n## ")
+            .find(|section| section.starts_with(heading))
+            .unwrap_or_else(|| panic!("no section {heading}: {summary}"))
+            .lines()
+            .filter(|line| line.starts_with("| C"))
+            .map(|line| {
+                let cells: Vec<&str> = line.split(" | ").collect();
+                (cells[2].to_string(), cells[3].to_string())
+            })
+            .collect()
+    };
+    let errors_at = summary.find("\n## Errors, largest first").unwrap();
+    assert!(summary.find("\n## Due and paid").unwrap() < errors_at);
+    assert!(errors_at < summary.find("\n## Findings by type").unwrap());
+    let mut amounts = section("Errors, largest first");
+    amounts.extend(section("Warnings, largest first"));
+    let amounts: Vec<(&str, &str)> = amounts
         .iter()
-        .map(|line| {
-            let cells: Vec<&str> = line.split(" | ").collect();
-            (cells[1], cells[3])
-        })
+        .map(|(kind, amount)| (kind.as_str(), amount.as_str()))
         .collect();
     assert_eq!(
         amounts,

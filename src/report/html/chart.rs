@@ -215,6 +215,95 @@ pub(super) fn write_chart(out: &mut String, totals: &Totals, words: &Labels) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::lang::Lang;
+    use crate::report::i18n::labels;
+    use crate::report::totals::{ContractTotal, Headline};
+
+    /// Totals of contracts given as (id, expected, due by now, paid, short).
+    fn totals(contracts: &[(&str, &str, &str, &str, &str)]) -> Totals {
+        Totals {
+            contracts: contracts.len(),
+            installments: 0,
+            expected: String::new(),
+            paid: String::new(),
+            headline: Headline::default(),
+            by_currency: Default::default(),
+            findings: 0,
+            by_severity: Default::default(),
+            by_type: Default::default(),
+            per_contract: contracts
+                .iter()
+                .map(|(id, expected, due, paid, short)| ContractTotal {
+                    contract_id: (*id).into(),
+                    customer: String::new(),
+                    agent: String::new(),
+                    weighted_base: String::new(),
+                    expected: (*expected).into(),
+                    due: (*due).into(),
+                    paid: (*paid).into(),
+                    shortfall: (*short).into(),
+                    paid_against_due: (*paid).into(),
+                    not_yet_due: "0.00".into(),
+                    conditional: "0.00".into(),
+                    excess: "0.00".into(),
+                    currency: "CNY".into(),
+                    findings: 0,
+                })
+                .collect(),
+            stakes: Vec::new(),
+        }
+    }
+
+    /// The marks of `class` in an SVG: (x, width), in order.
+    fn marks(svg: &str, class: &str) -> Vec<(f64, f64)> {
+        svg.split(&format!("<rect class=\"{class}\" "))
+            .skip(1)
+            .map(|rest| {
+                let value = |name: &str| -> f64 {
+                    let at = rest.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    rest[at..at + rest[at..].find('"').unwrap()]
+                        .parse()
+                        .unwrap()
+                };
+                (value("x"), value("width"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_small_shortfall_is_its_own_mark_at_the_scale_of_the_others() {
+        // Short by 3,600 of 100,000: the axis runs 0 to 100,000 over 450 units, so the
+        // shortfall is 16.2 units wide beside a paid bar of 433.8.
+        let totals = totals(&[
+            ("C1", "100000.00", "100000.00", "96400.00", "3600.00"),
+            ("C2", "50000.00", "20000.00", "20000.00", "0.00"),
+        ]);
+        let mut svg = String::new();
+        write_chart(&mut svg, &totals, labels(Lang::En));
+        assert_eq!(marks(&svg, "expected"), [(190.0, 450.0), (190.0, 225.0)]);
+        assert_eq!(marks(&svg, "due"), [(190.0, 450.0), (190.0, 90.0)]);
+        assert_eq!(marks(&svg, "paid"), [(190.0, 433.8), (190.0, 90.0)]);
+        // C2 is short of nothing: no shortfall mark.
+        assert_eq!(marks(&svg, "short"), [(190.0, 16.2)]);
+        assert!(svg.contains(">3,600.00</text>"), "{svg}");
+        // A legend naming the four marks, and names a screen reader reads.
+        for (key, label) in [
+            ("expected", "expected"),
+            ("due", "due by now"),
+            ("paid", "paid"),
+            ("short", "short"),
+        ] {
+            let at = svg.find(&format!("<rect class=\"key {key}\"")).unwrap();
+            assert!(svg[at..].contains(&format!(">{label}</text>")), "{key}");
+        }
+        assert!(svg.contains("role=\"img\" aria-label=\"Expected, due by now, paid and short per contract, at one scale; contracts 1 to 2 of 2\""));
+        assert!(svg.contains(
+            "<title>C1: expected 100,000.00, due by now 100,000.00, paid 96,400.00, short 3,600.00</title>"
+        ));
+        let mut chinese = String::new();
+        write_chart(&mut chinese, &totals, labels(Lang::Zh));
+        assert!(chinese.contains(">短缺</text>") && chinese.contains("<title>C1：应付 100,000.00"));
+    }
 
     #[test]
     fn the_axis_steps_by_round_amounts() {

@@ -209,6 +209,8 @@ fn with_lang_zh_the_headings_and_headers_are_chinese() {
         "## 错误（按金额从大到小）",
         "## 警告（按金额从大到小）",
         "## 输入文件",
+        "6 个合同，52 个分期。截至目前应付（已过期限）1,350,075.00，其中已付 1,334,475.00：短缺 15,600.00，另有逾期利息 2,293.80。",
+        "审计发现 18 项：错误 3 项，警告 12 项，提示 3 项。",
     ] {
         assert!(summary.contains(expected), "summary.md has no `{expected}`");
     }

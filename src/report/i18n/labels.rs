@@ -5,6 +5,8 @@
 //! words in `data-*` attributes, ids, file names) stay English.
 
 use crate::domain::lang::Lang;
+use crate::report::totals::{Headline, Totals};
+use std::fmt::Write;
 
 /// The labels of one language.
 #[derive(Debug)]
@@ -177,6 +179,18 @@ pub struct Labels {
     pub findings_intro: &'static str,
     /// The page's footer.
     pub footer: &'static str,
+    /// Between a period's first and last day: `2025-01-01 to 2025-01-31`.
+    pub to: &'static str,
+    /// Heading: the new findings since the baseline.
+    pub new_heading: &'static str,
+    /// Heading: the baseline's findings that are gone.
+    pub resolved_heading: &'static str,
+    /// No new findings.
+    pub no_new: &'static str,
+    /// No resolved findings.
+    pub none_resolved: &'static str,
+    /// Column: a resolved finding's sentence, as the baseline wrote it.
+    pub col_detail_baseline: &'static str,
 }
 
 /// English.
@@ -265,6 +279,12 @@ pub const EN: Labels = Labels {
     none: "None.",
     findings_intro: "Every finding: errors first, then warnings, then info, each by the money at stake, largest first. Click a column header (severity, contract, period, at stake) to sort by it; click again to reverse. Open a finding's trail to see what it rests on: the computation, the billing rows behind the weighted base, the installments, the payouts allocated and the facts checked. Printed, every trail is open.",
     footer: "Every finding is also in findings.json, findings.csv and findings.xlsx; per-contract evidence is in evidence/.",
+    to: " to ",
+    new_heading: "New",
+    resolved_heading: "Resolved",
+    no_new: "No new findings.",
+    none_resolved: "No finding of the baseline is resolved.",
+    col_detail_baseline: "detail (as in the baseline)",
 };
 
 /// Simplified Chinese.
@@ -353,6 +373,12 @@ pub const ZH: Labels = Labels {
     none: "无。",
     findings_intro: "全部审计发现：先错误，再警告，最后提示，同级按涉及金额从大到小排列。点击列标题（严重程度、合同、期间、涉及金额）按该列排序，再点一次反向排序。展开某项发现的依据，可查看其计算过程、构成加权基数的账单行、分期、已分配的付款以及核对过的事实。打印时所有依据均展开。",
     footer: "每项审计发现也在 findings.json、findings.csv 和 findings.xlsx 中；各合同的证据在 evidence/ 目录。",
+    to: " 至 ",
+    new_heading: "新增",
+    resolved_heading: "已解决",
+    no_new: "没有新增的审计发现。",
+    none_resolved: "基线中没有已解决的审计发现。",
+    col_detail_baseline: "说明（基线原文）",
 };
 
 /// The labels of `lang`.
@@ -436,6 +462,193 @@ impl Labels {
             ),
             Lang::Zh => format!(
                 "{contract}：应付 {expected}，截至目前应付 {due}，已付 {paid}，短缺 {short}"
+            ),
+        }
+    }
+
+    /// A change since the baseline as people read it (`new`, `persisting`).
+    pub fn change(&self, word: &str) -> String {
+        match (self.lang, word) {
+            (Lang::Zh, "new") => "新增".into(),
+            (Lang::Zh, "persisting") => "持续".into(),
+            (Lang::Zh, "resolved") => "已解决".into(),
+            _ => word.into(),
+        }
+    }
+
+    /// The heading of the changes, before and after the baseline's as-of date (text from
+    /// the baseline, escaped by each format), or whole when the baseline has none.
+    pub fn changes_heading(&self, dated: bool) -> (&'static str, &'static str) {
+        match (self.lang, dated) {
+            (Lang::En, true) => ("Changes since the baseline as of ", ""),
+            (Lang::En, false) => ("Changes since the baseline", ""),
+            (Lang::Zh, true) => ("相对基线（截至 ", "）的变化"),
+            (Lang::Zh, false) => ("相对基线的变化", ""),
+        }
+    }
+
+    /// The counts of the changes (`[new, errors, warnings, info, persisting, resolved]`),
+    /// then the words before the baseline's path, between it and its hash, and after.
+    pub fn changes_counts(&self, counts: [usize; 6]) -> (String, [&'static str; 3]) {
+        let [new, errors, warnings, info, persisting, resolved] = counts;
+        match self.lang {
+            Lang::En => {
+                let plural = |count: usize, one: &str, many: &str| {
+                    format!("{count} {}", if count == 1 { one } else { many })
+                };
+                (
+                    format!(
+                        "{} ({}, {}, {info} info), {persisting} persisting, {resolved} resolved",
+                        plural(new, "new finding", "new findings"),
+                        plural(errors, "error", "errors"),
+                        plural(warnings, "warning", "warnings"),
+                    ),
+                    [". Baseline: ", " (sha256 ", ")."],
+                )
+            }
+            Lang::Zh => (
+                format!(
+                    "新增 {new} 项审计发现（{errors} 项错误，{warnings} 项警告，{info} 项提示），{persisting} 项持续，{resolved} 项已解决"
+                ),
+                ["。基线：", "（sha256 ", "）。"],
+            ),
+        }
+    }
+
+    /// Below a cut list of new findings.
+    pub fn more_new(&self, more: usize) -> String {
+        match self.lang {
+            Lang::En => {
+                format!("… and {more} more new; findings.json marks each finding's `change`.")
+            }
+            Lang::Zh => format!(
+                "……另有 {more} 项新增；findings.json 中每项审计发现的 `change` 注明其变化。"
+            ),
+        }
+    }
+
+    /// Below a cut list of resolved findings.
+    pub fn more_resolved(&self, more: usize) -> String {
+        match self.lang {
+            Lang::En => format!(
+                "… and {more} more resolved; all are in findings.json under `resolved` and in report.xlsx on the `Resolved` sheet."
+            ),
+            Lang::Zh => format!(
+                "……另有 {more} 项已解决；全部见 findings.json 的 `resolved` 和 report.xlsx 的 `Resolved` 工作表。"
+            ),
+        }
+    }
+
+    /// One currency's headline as a sentence: due by now, paid against it, short and
+    /// (where a contract charges it) late interest; then, apart, what is not yet due, what
+    /// is due only after a renewal, and what was paid beyond the installments — each only
+    /// when there is some. The currency leads it when the contracts have several.
+    pub fn headline(&self, currency: Option<&str>, headline: &Headline) -> String {
+        let group = crate::domain::money::group_thousands;
+        let nonzero = |amount: &str| {
+            amount
+                .parse::<rust_decimal::Decimal>()
+                .is_ok_and(|amount| !amount.is_zero())
+        };
+        let (due, paid, short) = (
+            group(&headline.due_by_now),
+            group(&headline.paid_against_due),
+            group(&headline.shortfall),
+        );
+        let (interest, not_yet_due, paid_early, conditional, paid_conditional, excess) = (
+            group(&headline.interest),
+            group(&headline.not_yet_due),
+            group(&headline.paid_not_yet_due),
+            group(&headline.conditional),
+            group(&headline.paid_conditional),
+            group(&headline.excess),
+        );
+        let early = nonzero(&headline.not_yet_due) || nonzero(&headline.paid_not_yet_due);
+        let renewal = nonzero(&headline.conditional) || nonzero(&headline.paid_conditional);
+        let mut text = String::new();
+        match self.lang {
+            Lang::En => {
+                text.push_str(&match currency {
+                    Some(currency) => format!("In {currency}: due by now"),
+                    None => "Due by now".to_string(),
+                });
+                let _ = write!(
+                    text,
+                    " (past the deadline) {due}, paid against it {paid}: short {short}"
+                );
+                if headline.charges_interest {
+                    let _ = write!(text, " plus {interest} late interest");
+                }
+                text.push('.');
+                if early {
+                    let _ = write!(
+                        text,
+                        " Not yet due: {not_yet_due} ({paid_early} paid early)."
+                    );
+                }
+                if renewal {
+                    let _ = write!(
+                        text,
+                        " Due only after a renewal that has not happened: {conditional} ({paid_conditional} paid)."
+                    );
+                }
+                if nonzero(&headline.excess) {
+                    let _ = write!(text, " Paid beyond what the installments expect: {excess}.");
+                }
+            }
+            Lang::Zh => {
+                if let Some(currency) = currency {
+                    let _ = write!(text, "{currency}：");
+                }
+                let _ = write!(
+                    text,
+                    "截至目前应付（已过期限）{due}，其中已付 {paid}：短缺 {short}"
+                );
+                if headline.charges_interest {
+                    let _ = write!(text, "，另有逾期利息 {interest}");
+                }
+                text.push('。');
+                if early {
+                    let _ = write!(text, "尚未到期：{not_yet_due}（提前支付 {paid_early}）。");
+                }
+                if renewal {
+                    let _ = write!(
+                        text,
+                        "须待尚未发生的续约后才应付：{conditional}（已付 {paid_conditional}）。"
+                    );
+                }
+                if nonzero(&headline.excess) {
+                    let _ = write!(text, "超出分期应付的支付：{excess}。");
+                }
+            }
+        }
+        text
+    }
+
+    /// The summary's totals sentence: counts, each currency's headline, the findings by
+    /// severity.
+    pub fn totals_sentence(&self, totals: &Totals) -> String {
+        let severity = |word: &str| totals.by_severity.get(word).copied().unwrap_or(0);
+        let headlines: Vec<String> = totals
+            .headlines()
+            .into_iter()
+            .map(|(currency, headline)| self.headline(currency, headline))
+            .collect();
+        let (errors, warnings, info) = (severity("error"), severity("warning"), severity("info"));
+        match self.lang {
+            Lang::En => format!(
+                "{} contracts, {} installments. {} {} findings: {errors} errors, {warnings} warnings, {info} info.",
+                totals.contracts,
+                totals.installments,
+                headlines.join(" "),
+                totals.findings,
+            ),
+            Lang::Zh => format!(
+                "{} 个合同，{} 个分期。{}审计发现 {} 项：错误 {errors} 项，警告 {warnings} 项，提示 {info} 项。",
+                totals.contracts,
+                totals.installments,
+                headlines.concat(),
+                totals.findings,
             ),
         }
     }

@@ -92,10 +92,12 @@ fn write_header(out: &mut String, audit: &Audit, words: &Labels) {
         .collect();
     let _ = writeln!(
         out,
-        "<p class=\"meta\"><span id=\"tool\">{} {}</span> · findings schema {} · rulesets: {}</p>",
+        "<p class=\"meta\"><span id=\"tool\">{} {}</span> · {} {} · {}: {}</p>",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
+        escape(words.schema),
         escape(super::json::SCHEMA),
+        escape(words.rulesets),
         escape(&rulesets.join(", "))
     );
     out.push_str("<nav>");

@@ -191,6 +191,10 @@ pub struct Labels {
     pub none_resolved: &'static str,
     /// Column: a resolved finding's sentence, as the baseline wrote it.
     pub col_detail_baseline: &'static str,
+    /// Below the title: the findings.json schema.
+    pub schema: &'static str,
+    /// Below the title: the rulesets used.
+    pub rulesets: &'static str,
 }
 
 /// English.
@@ -277,7 +281,7 @@ pub const EN: Labels = Labels {
     no_findings: "No findings.",
     no_errors: "No errors.",
     none: "None.",
-    findings_intro: "Every finding: errors first, then warnings, then info, each by the money at stake, largest first. Click a column header (severity, contract, period, at stake) to sort by it; click again to reverse. Open a finding's trail to see what it rests on: the computation, the billing rows behind the weighted base, the installments, the payouts allocated and the facts checked. Printed, every trail is open.",
+    findings_intro: "Every finding: errors first, then warnings, then info, each by the money at stake, largest first. Click a column header (severity, type, contract, period, at stake) to sort by it; click again to reverse. Open a finding's trail to see what it rests on: the computation, the billing rows behind the weighted base, the installments, the payouts allocated and the facts checked. Printed, every trail is open.",
     footer: "Every finding is also in findings.json, findings.csv and findings.xlsx; per-contract evidence is in evidence/.",
     to: " to ",
     new_heading: "New",
@@ -285,6 +289,8 @@ pub const EN: Labels = Labels {
     no_new: "No new findings.",
     none_resolved: "No finding of the baseline is resolved.",
     col_detail_baseline: "detail (as in the baseline)",
+    schema: "findings schema",
+    rulesets: "rulesets",
 };
 
 /// Simplified Chinese.
@@ -371,7 +377,7 @@ pub const ZH: Labels = Labels {
     no_findings: "没有审计发现。",
     no_errors: "没有错误。",
     none: "无。",
-    findings_intro: "全部审计发现：先错误，再警告，最后提示，同级按涉及金额从大到小排列。点击列标题（严重程度、合同、期间、涉及金额）按该列排序，再点一次反向排序。展开某项发现的依据，可查看其计算过程、构成加权基数的账单行、分期、已分配的付款以及核对过的事实。打印时所有依据均展开。",
+    findings_intro: "全部审计发现：先错误，再警告，最后提示，同级按涉及金额从大到小排列。点击列标题（严重程度、类型、合同、期间、涉及金额）按该列排序，再点一次反向排序。展开某项发现的依据，可查看其计算过程、构成加权基数的账单行、分期、已分配的付款以及核对过的事实。打印时所有依据均展开。",
     footer: "每项审计发现也在 findings.json、findings.csv 和 findings.xlsx 中；各合同的证据在 evidence/ 目录。",
     to: " 至 ",
     new_heading: "新增",
@@ -379,6 +385,8 @@ pub const ZH: Labels = Labels {
     no_new: "没有新增的审计发现。",
     none_resolved: "基线中没有已解决的审计发现。",
     col_detail_baseline: "说明（基线原文）",
+    schema: "审计发现格式",
+    rulesets: "规则集",
 };
 
 /// The labels of `lang`.

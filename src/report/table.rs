@@ -242,7 +242,7 @@ pub(super) fn by_amount_table(
                 i18n::detail(finding, lang),
             ];
             if let Some(changes) = &audit.changes {
-                row.push(changes.change(finding).word().into());
+                row.push(words.change(changes.change(finding).word()));
             }
             row
         })

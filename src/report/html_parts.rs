@@ -24,8 +24,10 @@ pub fn escape(text: &str) -> String {
     escaped
 }
 
-/// The table styles both HTML reports use.
-pub(super) const BASE_CSS: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:80em}\ntable{border-collapse:collapse;margin:1em 0}\nth,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\nth{background:#f3f3f3}\ntd.number{text-align:right;white-space:nowrap}\ntd.word{white-space:nowrap}\n";
+/// The styles both HTML reports use. The font stack names the usual Chinese system fonts
+/// (macOS, Windows, Noto/Source Han on Linux, WenQuanYi) after the system font, so Chinese
+/// names print wherever any of them is installed (docs/REPORTS.md, "Fonts").
+pub(super) const BASE_CSS: &str = "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",sans-serif;margin:2em;max-width:80em}\ntable{border-collapse:collapse;margin:1em 0}\nth,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}\nth{background:#f3f3f3}\ntd.number{text-align:right;white-space:nowrap}\ntd.word{white-space:nowrap}\n";
 
 /// Numbers align right; short single words (ids, dates, types) do not wrap.
 fn cell_class(text: &str) -> &'static str {

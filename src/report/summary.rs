@@ -1,14 +1,17 @@
-//! `summary.md` and `summary.html`: what a person reads in a minute — totals, findings
-//! by type and amount, per-contract expected against paid, the findings that matter most,
-//! and the control totals. With `--baseline` it leads with what changed since: the new
-//! findings (errors first), then the resolved ones.
+//! `summary.md` and `summary.html`: what a person reads in a minute, what matters first —
+//! the headline (due by now, paid against it, short, late interest), the errors by amount,
+//! with `--baseline` what changed since (the new findings, errors first, then the resolved
+//! ones), findings by type, per-contract due against paid, the warnings by amount, and
+//! last the control totals and the input files with their hashes (docs/REPORTS.md).
 
 use super::html_parts;
+use super::i18n::{Labels, labels};
 use super::markdown;
 use super::table::{
-    CONTROLS_NOTE, Table, contracts_table, control_tables, inputs_table, types_table,
+    Table, by_amount_table, contracts_table, control_tables, errors_table, inputs_table,
+    types_table,
 };
-use super::totals::{Headline, Totals};
+use super::totals::Totals;
 use crate::domain::audit::Audit;
 use crate::domain::baseline::{Change, Changes};
 use crate::domain::finding::{Finding, Severity};
@@ -79,16 +82,12 @@ enum Block {
 }
 
 /// A period as `2026-04-01 to 2026-04-30`, or its start alone.
-fn period_text(start: Option<String>, end: Option<String>) -> String {
+fn period_text(start: Option<String>, end: Option<String>, words: &Labels) -> String {
     match (start, end) {
-        (Some(start), Some(end)) => format!("{start} to {end}"),
+        (Some(start), Some(end)) => format!("{start}{}{end}", words.to),
         (Some(start), None) => start,
         _ => String::new(),
     }
-}
-
-fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// What changed since the baseline: counts, the new findings (errors first, then by
@@ -100,6 +99,7 @@ fn changes_blocks(
     blocks: &mut Vec<Block>,
     lang: Lang,
 ) {
+    let words = labels(lang);
     let counts = changes.counts(&audit.findings);
     let by = |severity: Severity| {
         counts
@@ -108,49 +108,58 @@ fn changes_blocks(
             .copied()
             .unwrap_or(0)
     };
+    let (before, after) = words.changes_heading(counts.baseline_as_of.is_some());
     blocks.push(Block::Heading(match &counts.baseline_as_of {
-        Some(as_of) => Prose::ours("Changes since the baseline as of ").input(as_of),
-        None => Prose::ours("Changes since the baseline"),
+        Some(as_of) => Prose::ours(before).input(as_of).then(after),
+        None => Prose::ours(before),
     }));
+    let (sentence, [baseline, sha, end]) = words.changes_counts([
+        counts.new,
+        by(Severity::Error),
+        by(Severity::Warning),
+        by(Severity::Info),
+        counts.persisting,
+        counts.resolved,
+    ]);
     blocks.push(Block::Paragraph(
-        Prose::ours(format!(
-            "{} ({}, {}, {} info), {}, {}. Baseline: ",
-            plural(counts.new, "new finding", "new findings"),
-            plural(by(Severity::Error), "error", "errors"),
-            plural(by(Severity::Warning), "warning", "warnings"),
-            by(Severity::Info),
-            plural(counts.persisting, "persisting", "persisting"),
-            plural(counts.resolved, "resolved", "resolved"),
-        ))
-        .input(&counts.baseline)
-        .then(" (sha256 ")
-        .input(&counts.baseline_sha256)
-        .then(")."),
+        Prose::ours(sentence)
+            .then(baseline)
+            .input(&counts.baseline)
+            .then(sha)
+            .input(&counts.baseline_sha256)
+            .then(end),
     ));
     let new: Vec<(&Finding, Decimal)> = totals
         .ranked(&audit.findings)
         .into_iter()
         .filter(|(finding, _)| changes.change(finding) == Change::New)
         .collect();
-    blocks.push(Block::Subheading(Prose::ours("New")));
+    blocks.push(Block::Subheading(Prose::ours(words.new_heading)));
     if new.is_empty() {
-        blocks.push(Block::Paragraph(Prose::ours("No new findings.")));
+        blocks.push(Block::Paragraph(Prose::ours(words.no_new)));
     } else {
         let shown = new.len().min(LISTED);
         blocks.push(Block::Table(Table {
             header: vec![
-                "severity", "type", "contract", "period", "at stake", "detail", "id",
+                words.col_severity,
+                words.col_type,
+                words.col_contract,
+                words.col_period,
+                words.col_at_stake,
+                words.col_detail,
+                words.col_id,
             ],
             rows: new[..shown]
                 .iter()
                 .map(|(finding, stake)| {
                     vec![
-                        finding.severity.word().into(),
+                        words.severity(finding.severity.word()),
                         finding.finding_type.word().into(),
                         finding.contract_id.clone().unwrap_or_default(),
                         period_text(
                             finding.period_start.map(|day| day.to_string()),
                             finding.period_end.map(|day| day.to_string()),
+                            words,
                         ),
                         format_money(*stake),
                         super::i18n::detail(finding, lang),
@@ -160,38 +169,39 @@ fn changes_blocks(
                 .collect(),
         }));
         if new.len() > shown {
-            blocks.push(Block::Paragraph(Prose::ours(format!(
-                "… and {} more new; findings.json marks each finding's `change`.",
-                new.len() - shown
-            ))));
+            blocks.push(Block::Paragraph(Prose::ours(
+                words.more_new(new.len() - shown),
+            )));
         }
     }
-    blocks.push(Block::Subheading(Prose::ours("Resolved")));
+    blocks.push(Block::Subheading(Prose::ours(words.resolved_heading)));
     if changes.resolved.is_empty() {
-        blocks.push(Block::Paragraph(Prose::ours(
-            "No finding of the baseline is resolved.",
-        )));
+        blocks.push(Block::Paragraph(Prose::ours(words.none_resolved)));
     } else {
         let mut resolved: Vec<_> = changes.resolved.iter().enumerate().collect();
         resolved.sort_by_key(|(index, finding)| (std::cmp::Reverse(finding.severity()), *index));
         let shown = resolved.len().min(LISTED);
         blocks.push(Block::Table(Table {
             header: vec![
-                "severity",
-                "type",
-                "contract",
-                "period",
-                "detail (as in the baseline)",
-                "id",
+                words.col_severity,
+                words.col_type,
+                words.col_contract,
+                words.col_period,
+                words.col_detail_baseline,
+                words.col_id,
             ],
             rows: resolved[..shown]
                 .iter()
                 .map(|(_, finding)| {
                     vec![
-                        finding.severity.clone().unwrap_or_default(),
+                        words.severity(finding.severity.as_deref().unwrap_or_default()),
                         finding.finding_type.clone(),
                         finding.contract_id.clone().unwrap_or_default(),
-                        period_text(finding.period_start.clone(), finding.period_end.clone()),
+                        period_text(
+                            finding.period_start.clone(),
+                            finding.period_end.clone(),
+                            words,
+                        ),
                         finding.detail.clone(),
                         finding.id.clone(),
                     ]
@@ -199,153 +209,114 @@ fn changes_blocks(
                 .collect(),
         }));
         if resolved.len() > shown {
-            blocks.push(Block::Paragraph(Prose::ours(format!(
-                "… and {} more resolved; all are in findings.json under `resolved` and in report.xlsx on the `Resolved` sheet.",
-                resolved.len() - shown
-            ))));
+            blocks.push(Block::Paragraph(Prose::ours(
+                words.more_resolved(resolved.len() - shown),
+            )));
         }
     }
 }
 
-/// Whether a two-decimal amount is not zero.
-fn nonzero(amount: &str) -> bool {
-    amount
-        .parse::<Decimal>()
-        .is_ok_and(|amount| !amount.is_zero())
+/// The headline as a table, a line per currency: due by now, paid against it, short, and
+/// late interest where a contract charges it.
+fn headline_table(totals: &Totals, words: &Labels) -> Table {
+    let headlines = totals.headlines();
+    let currencies = headlines.iter().any(|(currency, _)| currency.is_some());
+    let interest = headlines
+        .iter()
+        .any(|(_, headline)| headline.charges_interest);
+    let mut header = vec![
+        words.col_due_by_now,
+        words.col_paid_against_due,
+        words.col_short,
+    ];
+    if currencies {
+        header.insert(0, words.col_currency);
+    }
+    if interest {
+        header.push(words.col_interest);
+    }
+    let rows = headlines
+        .iter()
+        .map(|(currency, headline)| {
+            let mut row = vec![
+                group(&headline.due_by_now),
+                group(&headline.paid_against_due),
+                group(&headline.shortfall),
+            ];
+            if currencies {
+                row.insert(0, currency.unwrap_or_default().to_string());
+            }
+            if interest {
+                row.push(if headline.charges_interest {
+                    group(&headline.interest)
+                } else {
+                    String::new()
+                });
+            }
+            row
+        })
+        .collect();
+    Table { header, rows }
 }
 
-/// One currency's headline: due by now, paid against it, short and (where a contract
-/// charges it) late interest; then, apart, what is not yet due, what is due only after a
-/// renewal, and what was paid beyond the installments — each only when there is some.
-/// `In USD:` leads it when the contracts have several currencies.
-fn headline_text(currency: Option<&str>, headline: &Headline) -> String {
-    let mut text = match currency {
-        Some(currency) => format!("In {currency}: due by now"),
-        None => "Due by now".to_string(),
-    };
-    let _ = write!(
-        text,
-        " (past the deadline) {}, paid against it {}: short {}",
-        group(&headline.due_by_now),
-        group(&headline.paid_against_due),
-        group(&headline.shortfall)
-    );
-    if headline.charges_interest {
-        let _ = write!(text, " plus {} late interest", group(&headline.interest));
+/// The findings of one severity by amount, or a line saying there are none; a line
+/// after a cut list says where the rest are.
+fn by_amount_blocks(
+    blocks: &mut Vec<Block>,
+    (table, more): (Table, usize),
+    none: &str,
+    words: &Labels,
+) {
+    if table.rows.is_empty() {
+        blocks.push(Block::Paragraph(Prose::ours(none)));
+        return;
     }
-    text.push('.');
-    if nonzero(&headline.not_yet_due) || nonzero(&headline.paid_not_yet_due) {
-        let _ = write!(
-            text,
-            " Not yet due: {} ({} paid early).",
-            group(&headline.not_yet_due),
-            group(&headline.paid_not_yet_due)
-        );
+    blocks.push(Block::Table(table));
+    if more > 0 {
+        blocks.push(Block::Paragraph(Prose::ours(words.more_findings(more))));
     }
-    if nonzero(&headline.conditional) || nonzero(&headline.paid_conditional) {
-        let _ = write!(
-            text,
-            " Due only after a renewal that has not happened: {} ({} paid).",
-            group(&headline.conditional),
-            group(&headline.paid_conditional)
-        );
-    }
-    if nonzero(&headline.excess) {
-        let _ = write!(
-            text,
-            " Paid beyond what the installments expect: {}.",
-            group(&headline.excess)
-        );
-    }
-    text
 }
 
-/// The totals paragraph: counts, each currency's headline, the findings by severity.
-fn headline_paragraph(totals: &Totals) -> String {
-    let severity = |word: &str| totals.by_severity.get(word).copied().unwrap_or(0);
-    let mut text = format!(
-        "{} contracts, {} installments.",
-        totals.contracts, totals.installments
-    );
-    for (currency, headline) in totals.headlines() {
-        text.push(' ');
-        text.push_str(&headline_text(currency, headline));
-    }
-    let _ = write!(
-        text,
-        " {} findings: {} errors, {} warnings, {} info.",
-        totals.findings,
-        severity("error"),
-        severity("warning"),
-        severity("info")
-    );
-    text
-}
-
+/// The summary, what matters first: the headline (due by now, paid against it, short,
+/// late interest), the errors by amount; with a baseline what changed since; then
+/// findings by type, the contracts, the warnings by amount, and last the control totals
+/// and the input files.
 fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
-    let mut blocks = vec![Block::Heading(Prose::ours(format!(
-        "Rebate audit as of {}",
-        audit.as_of
-    )))];
+    let words = labels(lang);
+    let mut blocks = vec![
+        Block::Heading(Prose::ours(words.title(&audit.as_of.to_string()))),
+        Block::Heading(Prose::ours(words.due_and_paid)),
+        Block::Table(headline_table(totals, words)),
+        Block::Paragraph(Prose::ours(words.totals_sentence(totals))),
+        Block::Heading(Prose::ours(words.errors_by_amount)),
+    ];
+    by_amount_blocks(
+        &mut blocks,
+        errors_table(audit, totals, lang, words, LISTED),
+        words.no_errors,
+        words,
+    );
     if let Some(changes) = &audit.changes {
         changes_blocks(audit, totals, changes, &mut blocks, lang);
-        blocks.push(Block::Heading(Prose::ours("Totals")));
     }
-    blocks.push(Block::Paragraph(Prose::ours(headline_paragraph(totals))));
-    blocks.push(Block::Heading(Prose::ours("Findings by type")));
-    blocks.push(Block::Table(types_table(totals)));
-    blocks.push(Block::Heading(Prose::ours("Contracts")));
-    blocks.push(Block::Table(contracts_table(totals)));
-    let important: Vec<(&Finding, Decimal)> = totals
-        .ranked(&audit.findings)
-        .into_iter()
-        .filter(|(finding, _)| finding.severity >= Severity::Warning)
-        .collect();
-    blocks.push(Block::Heading(Prose::ours(
-        "Errors and warnings, largest first",
-    )));
-    if important.is_empty() {
-        blocks.push(Block::Paragraph(Prose::ours("None.")));
-    } else {
-        let shown = important.len().min(LISTED);
-        let mut header = vec!["severity", "type", "contract", "at stake", "detail", "id"];
-        if audit.changes.is_some() {
-            header.insert(2, "change");
-        }
-        blocks.push(Block::Table(Table {
-            header,
-            rows: important[..shown]
-                .iter()
-                .map(|(finding, stake)| {
-                    let mut row: Vec<String> = vec![
-                        finding.severity.word().into(),
-                        finding.finding_type.word().into(),
-                        finding.contract_id.clone().unwrap_or_default(),
-                        format_money(*stake),
-                        super::i18n::detail(finding, lang),
-                        finding.id.clone(),
-                    ];
-                    if let Some(changes) = &audit.changes {
-                        row.insert(2, changes.change(finding).word().into());
-                    }
-                    row
-                })
-                .collect(),
-        }));
-        if important.len() > shown {
-            blocks.push(Block::Paragraph(Prose::ours(format!(
-                "… and {} more; every finding is in findings.csv, findings.xlsx and findings.json.",
-                important.len() - shown
-            ))));
-        }
-    }
-    blocks.push(Block::Heading(Prose::ours("Control totals")));
-    blocks.push(Block::Paragraph(Prose::ours(CONTROLS_NOTE)));
-    let [billing, payouts] = control_tables(audit);
+    blocks.push(Block::Heading(Prose::ours(words.findings_by_type)));
+    blocks.push(Block::Table(types_table(totals, words)));
+    blocks.push(Block::Heading(Prose::ours(words.contracts)));
+    blocks.push(Block::Table(contracts_table(totals, words)));
+    blocks.push(Block::Heading(Prose::ours(words.warnings_by_amount)));
+    by_amount_blocks(
+        &mut blocks,
+        by_amount_table(audit, totals, Severity::Warning, lang, words, LISTED),
+        words.none,
+        words,
+    );
+    blocks.push(Block::Heading(Prose::ours(words.controls)));
+    blocks.push(Block::Paragraph(Prose::ours(words.controls_note)));
+    let [billing, payouts] = control_tables(audit, words);
     blocks.push(Block::Table(billing));
     blocks.push(Block::Table(payouts));
-    blocks.push(Block::Heading(Prose::ours("Inputs")));
-    blocks.push(Block::Table(inputs_table(audit)));
+    blocks.push(Block::Heading(Prose::ours(words.inputs)));
+    blocks.push(Block::Table(inputs_table(audit, words)));
     blocks
 }
 
@@ -385,8 +356,11 @@ pub fn markdown(audit: &Audit, totals: &Totals, lang: Lang) -> String {
 
 /// The summary as a self-contained HTML page (no scripts, no external resources).
 pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
+    let words = labels(lang);
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\n{}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n",
+        words.html_lang,
+        html_parts::escape(&words.title(&audit.as_of.to_string())),
         html_parts::BASE_CSS
     );
     let mut first = true;
@@ -413,6 +387,7 @@ pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::totals::Headline;
 
     fn headline(amounts: [&str; 9], charges_interest: bool) -> Headline {
         let [
@@ -450,7 +425,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            headline_text(None, &due),
+            labels(Lang::En).headline(None, &due),
             "Due by now (past the deadline) 3,600.00, paid against it 3,400.00: short 200.00 plus 1.50 late interest. Not yet due: 32,400.00 (0.00 paid early)."
         );
         // No late-interest rate: no interest; a renewal not made and an excess, apart.
@@ -461,7 +436,7 @@ mod tests {
             false,
         );
         assert_eq!(
-            headline_text(Some("USD"), &apart),
+            labels(Lang::En).headline(Some("USD"), &apart),
             "In USD: due by now (past the deadline) 0.00, paid against it 0.00: short 0.00. Due only after a renewal that has not happened: 21,600.00 (600.00 paid). Paid beyond what the installments expect: 1,800.00."
         );
         // Paid early on nothing due yet still shows.
@@ -471,8 +446,15 @@ mod tests {
             ],
             false,
         );
-        assert!(headline_text(None, &early).ends_with(" Not yet due: 0.00 (5.00 paid early)."));
-        assert!(!nonzero("0.00") && !nonzero("-0.00") && nonzero("-0.01"));
+        assert!(
+            labels(Lang::En)
+                .headline(None, &early)
+                .ends_with(" Not yet due: 0.00 (5.00 paid early).")
+        );
+        assert_eq!(
+            labels(Lang::Zh).headline(None, &due),
+            "截至目前应付（已过期限）3,600.00，其中已付 3,400.00：短缺 200.00，另有逾期利息 1.50。尚未到期：32,400.00（提前支付 0.00）。"
+        );
     }
 
     #[test]

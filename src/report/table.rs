@@ -1,13 +1,13 @@
 //! The tables of text both summaries and `report.html` show: findings by type, the
 //! contracts, the control totals and the inputs.
 
+use super::i18n::{self, Labels};
 use super::json::{billing_balanced, payout_balanced};
 use super::totals::Totals;
 use crate::domain::audit::Audit;
+use crate::domain::finding::{Finding, Severity};
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
-
-/// What the control totals show, said above them.
-pub(super) const CONTROLS_NOTE: &str = "Every input row is attributed to a contract, excluded with a reason, or rejected; amounts are net amounts.";
 
 /// A simple table: header and rows of text.
 pub(super) struct Table {
@@ -20,9 +20,9 @@ pub(super) struct Table {
 /// Findings by type: count and the money at stake — the shortfall (unpaid, underpaid),
 /// the excess (overpaid), the interest (late), the clawback, each invoice once
 /// (mis_invoiced), the money named (the others).
-pub(super) fn types_table(totals: &Totals) -> Table {
+pub(super) fn types_table(totals: &Totals, words: &Labels) -> Table {
     Table {
-        header: vec!["type", "count", "at stake"],
+        header: vec![words.col_type, words.col_count, words.col_at_stake],
         rows: totals
             .by_type
             .iter()
@@ -40,23 +40,23 @@ pub(super) fn types_table(totals: &Totals) -> Table {
 /// Per contract: weighted base; due by now, paid against it and short; apart, what is not
 /// yet due, due only after a renewal, and paid beyond the installments; findings. With
 /// contracts in several currencies, each line says its currency.
-pub(super) fn contracts_table(totals: &Totals) -> Table {
+pub(super) fn contracts_table(totals: &Totals, words: &Labels) -> Table {
     let currencies = totals.by_currency.len() > 1;
     let mut header = vec![
-        "contract",
-        "customer",
-        "agent",
-        "weighted base",
-        "due by now",
-        "paid against it",
-        "short",
-        "not yet due",
-        "after renewal",
-        "paid beyond",
-        "findings",
+        words.col_contract,
+        words.col_customer,
+        words.col_agent,
+        words.col_weighted_base,
+        words.col_due_by_now,
+        words.col_paid_against_due,
+        words.col_short,
+        words.col_not_yet_due,
+        words.col_conditional,
+        words.col_excess,
+        words.col_findings,
     ];
     if currencies {
-        header.insert(3, "currency");
+        header.insert(3, words.col_currency);
     }
     Table {
         header,
@@ -87,17 +87,17 @@ pub(super) fn contracts_table(totals: &Totals) -> Table {
 }
 
 /// The control totals of the billing tables, then of the payout tables.
-pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
+pub(super) fn control_tables(audit: &Audit, words: &Labels) -> [Table; 2] {
     [
         Table {
             header: vec![
-                "billing table",
-                "rows read",
-                "amount read",
-                "attributed",
-                "excluded",
-                "rejected",
-                "balanced",
+                words.col_billing_table,
+                words.col_rows_read,
+                words.col_amount_read,
+                words.col_attributed,
+                words.col_excluded,
+                words.col_rejected,
+                words.col_balanced,
             ],
             rows: audit
                 .billing_controls
@@ -127,9 +127,9 @@ pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
                             format_money(control.rejected.amount)
                         ),
                         if billing_balanced(control) {
-                            "yes".into()
+                            words.yes.into()
                         } else {
-                            "NO".into()
+                            words.no.into()
                         },
                     ]
                 })
@@ -137,12 +137,12 @@ pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
         },
         Table {
             header: vec![
-                "payout table",
-                "rows read",
-                "amount read",
-                "used",
-                "rejected",
-                "balanced",
+                words.col_payout_table,
+                words.col_rows_read,
+                words.col_amount_read,
+                words.col_used,
+                words.col_rejected,
+                words.col_balanced,
             ],
             rows: audit
                 .payout_controls
@@ -155,9 +155,9 @@ pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
                         format!("{} / {}", control.used, format_money(control.used_amount)),
                         control.rejected.to_string(),
                         if payout_balanced(control) {
-                            "yes".into()
+                            words.yes.into()
                         } else {
-                            "NO".into()
+                            words.no.into()
                         },
                     ]
                 })
@@ -167,9 +167,15 @@ pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
 }
 
 /// The input files: role, path, format, rows and SHA-256.
-pub(super) fn inputs_table(audit: &Audit) -> Table {
+pub(super) fn inputs_table(audit: &Audit, words: &Labels) -> Table {
     Table {
-        header: vec!["role", "file", "format", "rows", "sha256"],
+        header: vec![
+            words.col_role,
+            words.col_file,
+            words.col_format,
+            words.col_rows,
+            words.col_sha256,
+        ],
         rows: audit
             .inputs
             .iter()
@@ -192,4 +198,65 @@ pub(super) fn inputs_table(audit: &Audit) -> Table {
             })
             .collect(),
     }
+}
+
+/// The findings of `severity`, largest amount at stake first (then in report order), at
+/// most `listed` of them: contract, period, type, amount and the finding's sentence; with
+/// how many more there are.
+pub(super) fn by_amount_table(
+    audit: &Audit,
+    totals: &Totals,
+    severity: Severity,
+    lang: Lang,
+    words: &Labels,
+    listed: usize,
+) -> (Table, usize) {
+    let findings: Vec<(&Finding, rust_decimal::Decimal)> = totals
+        .ranked(&audit.findings)
+        .into_iter()
+        .filter(|(finding, _)| finding.severity == severity)
+        .collect();
+    let shown = findings.len().min(listed);
+    let mut header = vec![
+        words.col_contract,
+        words.col_period,
+        words.col_type,
+        words.col_at_stake,
+        words.col_detail,
+    ];
+    if audit.changes.is_some() {
+        header.push(words.col_change);
+    }
+    let rows = findings[..shown]
+        .iter()
+        .map(|(finding, stake)| {
+            let mut row = vec![
+                finding.contract_id.clone().unwrap_or_default(),
+                match (finding.period_start, finding.period_end) {
+                    (Some(first), Some(last)) => i18n::period(first, last, lang),
+                    (Some(first), None) => first.to_string(),
+                    _ => String::new(),
+                },
+                finding.finding_type.word().into(),
+                format_money(*stake),
+                i18n::detail(finding, lang),
+            ];
+            if let Some(changes) = &audit.changes {
+                row.push(words.change(changes.change(finding).word()));
+            }
+            row
+        })
+        .collect();
+    (Table { header, rows }, findings.len() - shown)
+}
+
+/// The errors by amount: what both summaries and report.html list after the headline.
+pub(super) fn errors_table(
+    audit: &Audit,
+    totals: &Totals,
+    lang: Lang,
+    words: &Labels,
+    listed: usize,
+) -> (Table, usize) {
+    by_amount_table(audit, totals, Severity::Error, lang, words, listed)
 }

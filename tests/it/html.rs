@@ -426,9 +426,17 @@ fn chromium_renders_the_totals_and_rows_of_findings_json() {
             .count(),
         contracts
     );
+    // Four legend keys; expected, due by now and paid for every contract, and a
+    // shortfall mark for each contract short of something.
+    let short = json["totals"]["per_contract"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|total| total["shortfall"] != "0.00")
+        .count();
     assert_eq!(
         tags.iter().filter(|tag| tag.name == "rect").count(),
-        3 + 2 * contracts
+        4 + 3 * contracts + short
     );
 }
 
@@ -633,10 +641,15 @@ fn the_page_is_self_contained_and_the_same_bytes_every_run() {
         assert!(style.text.contains("@page{size:A4"), "print CSS for A4");
     }
     let header = html.split("</header>").next().unwrap();
+    let inputs = html.split("id=\"inputs\"").nth(1).expect("an inputs table");
     let json = one.json();
     for input in json["inputs"].as_array().unwrap() {
         let sha = input["sha256"].as_str().unwrap();
-        assert!(header.contains(sha), "the header shows input hash {sha}");
+        assert!(!header.contains(sha), "the header shows input hash {sha}");
+        assert!(
+            inputs.contains(sha),
+            "the inputs at the end show hash {sha}"
+        );
     }
     assert!(header.contains(&format!("rebate-audit {}", env!("CARGO_PKG_VERSION"))));
     assert!(header.contains(AS_OF));
@@ -733,7 +746,7 @@ fn assert_inert(html: &str, what: &str) {
         "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "p",
         "span", "time", "nav", "a", "section", "div", "data", "table", "thead", "tbody", "tr",
         "th", "td", "svg", "g", "rect", "line", "text", "label", "select", "option", "output",
-        "details", "summary", "footer", "script",
+        "details", "summary", "footer", "script", "button",
     ];
     let Document { tags, text } = parse(html);
     for tag in &tags {
@@ -834,3 +847,6 @@ fn the_browser_leaves_home_untouched() {
         .collect();
     assert!(left.is_empty(), "the browser wrote into HOME: {left:?}");
 }
+// The reports' layout (what leads, sorting, the chart, report.xlsx), with this file's helpers.
+#[path = "report_layout.rs"]
+mod report_layout;

@@ -518,12 +518,16 @@ fn a_baseline_run_marks_new_persisting_and_resolved_findings() {
     assert_eq!(changes["baseline"], baseline.to_str().unwrap());
     assert_eq!(changes["baseline_as_of"], AS_OF);
 
-    // The summary leads with the changes: new first, then resolved.
+    // After the headline and the errors, the summary shows the changes: new first, then
+    // resolved.
     let summary = text(&night2, "summary.md");
-    let first = summary
-        .split("\n## ")
-        .nth(1)
-        .expect("a first section after the title");
+    let sections: Vec<&str> = summary.split("\n## ").collect();
+    assert!(sections[1].starts_with("Due and paid"), "{summary}");
+    assert!(
+        sections[2].starts_with("Errors, largest first"),
+        "{summary}"
+    );
+    let first = sections[3];
     assert!(
         first.starts_with("Changes since the baseline as of 2026-06-30"),
         "{summary}"
@@ -537,7 +541,7 @@ fn a_baseline_run_marks_new_persisting_and_resolved_findings() {
     let resolved_at = first.find(FIXED).expect("the resolved finding is listed");
     assert!(new_at < resolved_at, "new before resolved:\n{first}");
     let html = text(&night2, "summary.html");
-    let h2 = html.find("<h2>").unwrap();
+    let h2 = html.match_indices("<h2>").nth(2).unwrap().0;
     assert!(
         html[h2..].starts_with("<h2>Changes since the baseline"),
         "{html}"

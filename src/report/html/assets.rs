@@ -21,8 +21,15 @@ header td:last-child{word-break:break-all}
 .figure.error data{color:#b3261e}
 .figure.warning data{color:#8a5300}
 .figure.info data{color:#1f5fa8}
+.figures.headline{grid-template-columns:repeat(auto-fill,minmax(14em,1fr))}
+.figures.headline .figure data{font-size:1.7em}
+.figure.short data{color:#b3261e}
+button.sort{all:unset;cursor:pointer;font-weight:bold}
+button.sort:focus-visible{outline:2px solid #1f5fa8}
+th[aria-sort=ascending] button.sort::after{content:" \25B2"}
+th[aria-sort=descending] button.sort::after{content:" \25BC"}
 svg.chart{display:block;width:100%;max-width:60em;height:auto;margin:1em 0}
-svg.chart text{font:11px system-ui,sans-serif;fill:#1b1b1b}
+svg.chart text{font-size:11px;font-family:inherit;fill:#1b1b1b}
 .filters{display:flex;flex-wrap:wrap;gap:1em;align-items:center;margin:1em 0;padding:.5em .7em;background:#f6f6f6;border:1px solid #ddd}
 [hidden]{display:none!important}
 table.findings{width:100%}
@@ -61,20 +68,32 @@ table.findings thead th{position:static}
 }
 "#;
 
-/// The page's one script: shows the filter bar, hides the rows a filter leaves out, reads
-/// and writes the filters in the address (`#severity=error&contract=C1`), opens every trail
-/// before printing, and marks the page `data-ready` when it has run. It reads no data but
-/// the rows' `data-*` attributes and never writes markup.
+/// The page's one script: shows the filter bar, hides the rows a filter leaves out, sorts
+/// the findings by the column whose header is clicked (again: the other way), keeps the
+/// filters and the sort in the address (`#severity=error&contract=C1&sort=-amount`: a
+/// `sort` there clicks that header, twice for `-`), opens every trail before printing,
+/// and marks the page `data-ready` when it has run. It reads no data but the rows'
+/// `data-*` attributes and never writes markup; it only moves the rows it found.
 pub(super) const SCRIPT: &str = r#"(function () {
-  var doc = document, bar = doc.getElementById('filters'), opened = [];
+  var doc = document, bar = doc.getElementById('filters'), opened = [], wanted = Object.create(null);
+  var table = doc.getElementById('findings-table'), sortKey = '', reversed = false;
+  location.hash.slice(1).split('&').forEach(function (pair) {
+    var at = pair.indexOf('=');
+    try { if (at > 0) wanted[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1)); } catch (error) {}
+  });
+  var selects = bar ? bar.querySelectorAll('select') : [];
+  var save = function () {
+    var address = [];
+    selects.forEach(function (select) {
+      if (select.selectedIndex > 0) address.push(select.name + '=' + encodeURIComponent(select.value));
+    });
+    if (sortKey) address.push('sort=' + (reversed ? '-' : '') + sortKey);
+    try { history.replaceState(null, '', address.length ? '#' + address.join('&') : location.pathname); } catch (error) {}
+  };
   if (bar) {
-    var selects = bar.querySelectorAll('select'), rows = doc.querySelectorAll('tbody.finding');
-    var shown = doc.getElementById('shown'), wanted = Object.create(null);
+    var rows = doc.querySelectorAll('tbody.finding'), shown = doc.getElementById('shown');
     var apply = function () {
-      var count = 0, address = [];
-      selects.forEach(function (select) {
-        if (select.selectedIndex > 0) address.push(select.name + '=' + encodeURIComponent(select.value));
-      });
+      var count = 0;
       rows.forEach(function (row) {
         var keep = true;
         selects.forEach(function (select) {
@@ -84,23 +103,59 @@ pub(super) const SCRIPT: &str = r#"(function () {
         if (keep) count++;
       });
       shown.textContent = count;
-      return address.join('&');
     };
-    location.hash.slice(1).split('&').forEach(function (pair) {
-      var at = pair.indexOf('=');
-      try { if (at > 0) wanted[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1)); } catch (error) {}
-    });
     selects.forEach(function (select) {
       for (var index = 1; index < select.options.length; index++) {
         if (select.name in wanted && select.options[index].value === wanted[select.name]) select.selectedIndex = index;
       }
-      select.addEventListener('change', function () {
-        var address = apply();
-        try { history.replaceState(null, '', address ? '#' + address : location.pathname); } catch (error) {}
-      });
+      select.addEventListener('change', function () { apply(); save(); });
     });
     apply();
     bar.hidden = false;
+  }
+  if (table) {
+    var order = Array.prototype.slice.call(table.querySelectorAll('tbody.finding'));
+    var headers = table.querySelectorAll('th[data-sort]'), rank = { error: 0, warning: 1, info: 2 };
+    var last = function (text) { return text ? '0' + text : '1'; };
+    var keys = {
+      severity: [function (row) { var at = rank[row.getAttribute('data-severity')]; return at === undefined ? 3 : at; }, 'descending'],
+      type: [function (row) { return row.getAttribute('data-type'); }, 'ascending'],
+      contract: [function (row) { return last(row.getAttribute('data-contract')); }, 'ascending'],
+      date: [function (row) { return last(row.getAttribute('data-date')); }, 'ascending'],
+      amount: [function (row) { return -(parseFloat(row.getAttribute('data-amount')) || 0); }, 'descending']
+    };
+    var sort = function (key, backwards) {
+      var of = keys[key][0], ranked = order.map(function (row, index) { return [of(row), index, row]; });
+      ranked.sort(function (a, b) {
+        var side = a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+        return (backwards ? -side : side) || a[1] - b[1];
+      });
+      ranked.forEach(function (entry) { table.appendChild(entry[2]); });
+      sortKey = key;
+      reversed = backwards;
+      headers.forEach(function (header) {
+        var natural = keys[header.getAttribute('data-sort')][1];
+        if (header.getAttribute('data-sort') !== key) header.removeAttribute('aria-sort');
+        else header.setAttribute('aria-sort', backwards ? (natural === 'ascending' ? 'descending' : 'ascending') : natural);
+      });
+    };
+    headers.forEach(function (header) {
+      var key = header.getAttribute('data-sort'), button = header.querySelector('button');
+      if (!button || !Object.prototype.hasOwnProperty.call(keys, key)) return;
+      button.addEventListener('click', function () {
+        sort(key, key === sortKey ? !reversed : false);
+        save();
+      });
+    });
+    var asked = wanted.sort || '', backwards = asked.charAt(0) === '-';
+    if (backwards) asked = asked.slice(1);
+    headers.forEach(function (header) {
+      var button = header.querySelector('button');
+      if (button && asked && header.getAttribute('data-sort') === asked) {
+        button.click();
+        if (backwards) button.click();
+      }
+    });
   }
   addEventListener('beforeprint', function () {
     doc.querySelectorAll('details:not([open])').forEach(function (details) { details.open = true; opened.push(details); });

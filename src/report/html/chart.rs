@@ -1,7 +1,9 @@
-//! The expected-against-paid chart of report.html: inline SVG, one bar pair per contract.
+//! The per-contract chart of report.html: inline SVG, four bars per contract (expected,
+//! due by now, paid, short) at one scale.
 
 use crate::domain::money::{format_money_grouped, group_thousands};
 use crate::report::html_parts::escape;
+use crate::report::i18n::Labels;
 use crate::report::totals::Totals;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -9,18 +11,21 @@ use std::fmt::Write;
 use std::str::FromStr;
 
 /// Contracts per SVG: one chart of this many fits an A4 page.
-const CHART_ROWS: usize = 24;
+const CHART_ROWS: usize = 16;
 /// Geometry of a chart, in SVG units.
 const WIDTH: u32 = 760;
 const PLOT_LEFT: f64 = 190.0;
 const PLOT_RIGHT: f64 = 640.0;
 const TOP: u32 = 30;
-const ROW: u32 = 36;
-const BAR: u32 = 13;
+const ROW: u32 = 50;
+const BAR: u32 = 9;
+const GAP: u32 = 2;
+/// Room for each entry of the legend.
+const LEGEND_STEP: f64 = 112.0;
 const EXPECTED_COLOUR: &str = "#9db4d3";
+const DUE_COLOUR: &str = "#3f6fa8";
 const PAID_COLOUR: &str = "#2e6b3a";
 const SHORT_COLOUR: &str = "#b3261e";
-const DUE_COLOUR: &str = "#1b1b1b";
 
 /// A money string as a number; what is not a number counts as zero.
 fn amount(text: &str) -> Decimal {
@@ -88,10 +93,21 @@ fn short_label(text: &str) -> String {
     }
 }
 
-/// Horizontal bars, expected above paid, one pair per contract, with a mark where the
-/// expected amount due by now ends; every chart shares one scale so bars compare across
-/// pages. Coordinates are rounded to a tenth of a unit.
-pub(super) fn write_chart(out: &mut String, totals: &Totals) {
+/// The four marks of a contract, top to bottom: class, colour, and which of the amounts.
+const MARKS: [(&str, &str); 4] = [
+    ("expected", EXPECTED_COLOUR),
+    ("due", DUE_COLOUR),
+    ("paid", PAID_COLOUR),
+    ("short", SHORT_COLOUR),
+];
+
+/// Horizontal bars, four per contract from the zero line: expected (every installment),
+/// due by now, paid, and the shortfall — each its own mark at the one scale all charts
+/// share, so a small shortfall shows at its size beside a large payment and bars compare
+/// across pages. A contract short of nothing has no shortfall mark. Each contract's group
+/// has a title naming its amounts (what a screen reader says); coordinates are rounded to
+/// a tenth of a unit.
+pub(super) fn write_chart(out: &mut String, totals: &Totals, words: &Labels) {
     let amounts: Vec<[Decimal; 4]> = totals
         .per_contract
         .iter()
@@ -104,11 +120,7 @@ pub(super) fn write_chart(out: &mut String, totals: &Totals) {
             ]
         })
         .collect();
-    let shown = || {
-        amounts
-            .iter()
-            .flat_map(|[expected, due, paid, _]| [*expected, *due, *paid])
-    };
+    let shown = || amounts.iter().flatten().copied();
     let low = shown().fold(Decimal::ZERO, Decimal::min);
     let high = shown().fold(Decimal::ZERO, Decimal::max);
     let (start, end, step) = axis(low, high);
@@ -120,24 +132,26 @@ pub(super) fn write_chart(out: &mut String, totals: &Totals) {
         let height = bottom + 24;
         let _ = writeln!(
             out,
-            "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"Expected and paid per contract, contracts {} to {} of {count}\">",
-            first + 1,
-            first + contracts.len()
+            "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+            escape(&words.chart_label(first + 1, first + contracts.len(), count))
         );
-        let legend = PLOT_LEFT;
-        let _ = writeln!(
-            out,
-            "<g class=\"legend\"><rect x=\"{legend}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{EXPECTED_COLOUR}\"/><text x=\"{}\" y=\"16\">expected</text><rect x=\"{}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{PAID_COLOUR}\"/><text x=\"{}\" y=\"16\">paid</text><rect x=\"{}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{SHORT_COLOUR}\"/><text x=\"{}\" y=\"16\">paid, contract short</text><line x1=\"{}\" y1=\"4\" x2=\"{}\" y2=\"20\" stroke=\"{DUE_COLOUR}\" stroke-width=\"2\"/><text x=\"{}\" y=\"16\">due by now</text></g>",
-            legend + 16.0,
-            legend + 80.0,
-            legend + 96.0,
-            legend + 140.0,
-            legend + 156.0,
-            legend + 286.0,
-            legend + 286.0,
-            legend + 292.0
-        );
-        out.push_str("<g class=\"axis\">");
+        out.push_str("<g class=\"legend\">");
+        let legend = [
+            words.legend_expected,
+            words.legend_due,
+            words.legend_paid,
+            words.legend_short,
+        ];
+        for (index, ((class, colour), label)) in MARKS.iter().zip(legend).enumerate() {
+            let x = PLOT_LEFT + LEGEND_STEP * index as f64;
+            let _ = write!(
+                out,
+                "<rect class=\"key {class}\" x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{}\" y=\"16\">{}</text>",
+                x + 16.0,
+                escape(label)
+            );
+        }
+        out.push_str("</g>\n<g class=\"axis\">");
         let mut tick = start;
         while tick <= end {
             let x = x_of(tick, start, end);
@@ -155,53 +169,41 @@ pub(super) fn write_chart(out: &mut String, totals: &Totals) {
             }
         }
         out.push_str("</g>\n");
-        for (index, (total, [expected, due, paid, shortfall])) in contracts
+        for (index, (total, values)) in contracts
             .iter()
             .zip(&amounts[first..first + contracts.len()])
             .enumerate()
         {
-            let top = TOP + ROW * index as u32 + 4;
-            let short = *shortfall > Decimal::ZERO;
+            let top = TOP + ROW * index as u32 + 3;
+            let texts = [&total.expected, &total.due, &total.paid, &total.shortfall];
+            let shown: [String; 4] = texts.map(|text| group_thousands(text));
             let _ = write!(
                 out,
-                "<g class=\"contract\"><title>{}: expected {}, due by now {}, paid {}, short {}</title><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                escape(&total.contract_id),
-                escape(&group_thousands(&total.expected)),
-                escape(&group_thousands(&total.due)),
-                escape(&group_thousands(&total.paid)),
-                escape(&group_thousands(&total.shortfall)),
+                "<g class=\"contract\"><title>{}</title><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+                escape(&words.chart_contract(
+                    &total.contract_id,
+                    [&shown[0], &shown[1], &shown[2], &shown[3]]
+                )),
                 PLOT_LEFT - 8.0,
-                top + BAR + 5,
+                top + 2 * (BAR + GAP) + 2,
                 escape(&short_label(&total.contract_id))
             );
-            for (offset, value, colour, text) in [
-                (0, *expected, EXPECTED_COLOUR, &total.expected),
-                (
-                    BAR + 2,
-                    *paid,
-                    if short { SHORT_COLOUR } else { PAID_COLOUR },
-                    &total.paid,
-                ),
-            ] {
-                let x = x_of(value, start, end);
+            for (mark, ((class, colour), (value, text))) in
+                MARKS.iter().zip(values.iter().zip(&shown)).enumerate()
+            {
+                if *class == "short" && *value <= Decimal::ZERO {
+                    continue;
+                }
+                let x = x_of(*value, start, end);
                 let (left, right) = if x < zero { (x, zero) } else { (zero, x) };
-                let y = top + offset;
+                let y = top + (BAR + GAP) * mark as u32;
                 let _ = write!(
                     out,
-                    "<rect x=\"{left}\" y=\"{y}\" width=\"{:.1}\" height=\"{BAR}\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
+                    "<rect class=\"{class}\" x=\"{left}\" y=\"{y}\" width=\"{:.1}\" height=\"{BAR}\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
                     right - left,
                     right + 4.0,
-                    y + BAR - 3,
-                    escape(&group_thousands(text))
-                );
-            }
-            if due != expected {
-                let x = x_of(*due, start, end);
-                let _ = write!(
-                    out,
-                    "<line class=\"due\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{DUE_COLOUR}\" stroke-width=\"2\"/>",
-                    top - 2,
-                    top + BAR + 1
+                    y + BAR - 1,
+                    escape(text)
                 );
             }
             out.push_str("</g>\n");
@@ -213,6 +215,95 @@ pub(super) fn write_chart(out: &mut String, totals: &Totals) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::lang::Lang;
+    use crate::report::i18n::labels;
+    use crate::report::totals::{ContractTotal, Headline};
+
+    /// Totals of contracts given as (id, expected, due by now, paid, short).
+    fn totals(contracts: &[(&str, &str, &str, &str, &str)]) -> Totals {
+        Totals {
+            contracts: contracts.len(),
+            installments: 0,
+            expected: String::new(),
+            paid: String::new(),
+            headline: Headline::default(),
+            by_currency: Default::default(),
+            findings: 0,
+            by_severity: Default::default(),
+            by_type: Default::default(),
+            per_contract: contracts
+                .iter()
+                .map(|(id, expected, due, paid, short)| ContractTotal {
+                    contract_id: (*id).into(),
+                    customer: String::new(),
+                    agent: String::new(),
+                    weighted_base: String::new(),
+                    expected: (*expected).into(),
+                    due: (*due).into(),
+                    paid: (*paid).into(),
+                    shortfall: (*short).into(),
+                    paid_against_due: (*paid).into(),
+                    not_yet_due: "0.00".into(),
+                    conditional: "0.00".into(),
+                    excess: "0.00".into(),
+                    currency: "CNY".into(),
+                    findings: 0,
+                })
+                .collect(),
+            stakes: Vec::new(),
+        }
+    }
+
+    /// The marks of `class` in an SVG: (x, width), in order.
+    fn marks(svg: &str, class: &str) -> Vec<(f64, f64)> {
+        svg.split(&format!("<rect class=\"{class}\" "))
+            .skip(1)
+            .map(|rest| {
+                let value = |name: &str| -> f64 {
+                    let at = rest.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    rest[at..at + rest[at..].find('"').unwrap()]
+                        .parse()
+                        .unwrap()
+                };
+                (value("x"), value("width"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_small_shortfall_is_its_own_mark_at_the_scale_of_the_others() {
+        // Short by 3,600 of 100,000: the axis runs 0 to 100,000 over 450 units, so the
+        // shortfall is 16.2 units wide beside a paid bar of 433.8.
+        let totals = totals(&[
+            ("C1", "100000.00", "100000.00", "96400.00", "3600.00"),
+            ("C2", "50000.00", "20000.00", "20000.00", "0.00"),
+        ]);
+        let mut svg = String::new();
+        write_chart(&mut svg, &totals, labels(Lang::En));
+        assert_eq!(marks(&svg, "expected"), [(190.0, 450.0), (190.0, 225.0)]);
+        assert_eq!(marks(&svg, "due"), [(190.0, 450.0), (190.0, 90.0)]);
+        assert_eq!(marks(&svg, "paid"), [(190.0, 433.8), (190.0, 90.0)]);
+        // C2 is short of nothing: no shortfall mark.
+        assert_eq!(marks(&svg, "short"), [(190.0, 16.2)]);
+        assert!(svg.contains(">3,600.00</text>"), "{svg}");
+        // A legend naming the four marks, and names a screen reader reads.
+        for (key, label) in [
+            ("expected", "expected"),
+            ("due", "due by now"),
+            ("paid", "paid"),
+            ("short", "short"),
+        ] {
+            let at = svg.find(&format!("<rect class=\"key {key}\"")).unwrap();
+            assert!(svg[at..].contains(&format!(">{label}</text>")), "{key}");
+        }
+        assert!(svg.contains("role=\"img\" aria-label=\"Expected, due by now, paid and short per contract, at one scale; contracts 1 to 2 of 2\""));
+        assert!(svg.contains(
+            "<title>C1: expected 100,000.00, due by now 100,000.00, paid 96,400.00, short 3,600.00</title>"
+        ));
+        let mut chinese = String::new();
+        write_chart(&mut chinese, &totals, labels(Lang::Zh));
+        assert!(chinese.contains(">短缺</text>") && chinese.contains("<title>C1：应付 100,000.00"));
+    }
 
     #[test]
     fn the_axis_steps_by_round_amounts() {

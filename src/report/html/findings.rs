@@ -1,5 +1,6 @@
 //! The findings table of report.html: a filter bar, then one row per finding with its
-//! trail below it.
+//! trail below it, in the default order (severity, then amount at stake, largest first);
+//! the page's script sorts by a column when its header is clicked.
 
 use super::node::Node;
 use super::serialize::{NodeError, to_node};
@@ -9,18 +10,26 @@ use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
 use crate::domain::money::format_money_grouped;
 use crate::report::html_parts::escape;
+use crate::report::i18n::Labels;
 use crate::report::json;
 use crate::report::totals::Totals;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
 /// The filter bar's select for one attribute: "all", then each value with its count.
-fn write_select(out: &mut String, name: &str, label: &str, options: &[(String, String, usize)]) {
+fn write_select(
+    out: &mut String,
+    name: &str,
+    label: &str,
+    all: &str,
+    options: &[(String, String, usize)],
+) {
     let _ = write!(
         out,
-        "<label>{} <select name=\"{}\"><option>all</option>",
+        "<label>{} <select name=\"{}\"><option value=\"\">{}</option>",
         escape(label),
-        escape(name)
+        escape(name),
+        escape(all)
     );
     for (value, shown, count) in options {
         let _ = write!(
@@ -43,13 +52,16 @@ pub(super) fn write_findings(
     audit: &Audit,
     totals: &Totals,
     lang: Lang,
+    words: &Labels,
 ) -> Result<(), String> {
     let _ = writeln!(
         out,
-        "<section id=\"findings\" class=\"page\">\n<h2>Findings</h2>\n<p>Every finding: errors first, then warnings, then info, each by the money at stake, largest first. Open a finding's trail to see what it rests on: the computation, the billing rows behind the weighted base, the installments, the payouts allocated and the facts checked. Printed, every trail is open.</p>"
+        "<section id=\"findings\" class=\"page\">\n<h2>{}</h2>\n<p>{}</p>",
+        escape(words.findings),
+        escape(words.findings_intro)
     );
     if audit.findings.is_empty() {
-        out.push_str("<p>No findings.</p>\n</section>\n");
+        let _ = writeln!(out, "<p>{}</p>\n</section>", escape(words.no_findings));
         return Ok(());
     }
     out.push_str("<div id=\"filters\" class=\"filters\" role=\"search\" hidden>\n");
@@ -58,16 +70,16 @@ pub(super) fn write_findings(
         .iter()
         .map(|(name, total)| ((*name).into(), (*name).into(), total.count))
         .collect();
-    write_select(out, "type", "Type", &types);
+    write_select(out, "type", words.col_type, words.all, &types);
     let severities: Vec<(String, String, usize)> = ["error", "warning", "info"]
         .iter()
         .map(|word| {
             let count = totals.by_severity.get(word).copied().unwrap_or(0);
-            ((*word).into(), (*word).into(), count)
+            ((*word).into(), words.severity(word), count)
         })
         .filter(|(_, _, count)| *count > 0)
         .collect();
-    write_select(out, "severity", "Severity", &severities);
+    write_select(out, "severity", words.col_severity, words.all, &severities);
     let mut contracts: std::collections::BTreeMap<&str, usize> = Default::default();
     for finding in &audit.findings {
         *contracts
@@ -77,17 +89,20 @@ pub(super) fn write_findings(
     let contracts: Vec<(String, String, usize)> = contracts
         .into_iter()
         .map(|(id, count)| {
-            let shown = if id.is_empty() { "(none)" } else { id };
+            let shown = if id.is_empty() { words.none_named } else { id };
             (id.into(), shown.into(), count)
         })
         .collect();
-    write_select(out, "contract", "Contract", &contracts);
+    write_select(out, "contract", words.col_contract, words.all, &contracts);
+    let (before, after) = words.shown(audit.findings.len());
     let _ = writeln!(
         out,
-        "<span><output id=\"shown\">{0}</output> of {0} shown</span>\n</div>",
-        audit.findings.len()
+        "<span>{}<output id=\"shown\">{}</output>{}</span>\n</div>",
+        escape(&before),
+        audit.findings.len(),
+        escape(&after)
     );
-    out.push_str("<table class=\"findings\" id=\"findings-table\">\n<thead><tr><th>severity</th><th>type</th><th>contract</th><th>period</th><th>inst.</th><th>payout</th><th>at stake</th><th>detail</th></tr></thead>\n");
+    write_head(out, words);
     let unreadable = |error: NodeError| format!("a finding's trail: {error}");
     let installments = audit
         .installments
@@ -99,10 +114,47 @@ pub(super) fn write_findings(
     for (finding, stake) in totals.ranked(&audit.findings) {
         let node =
             to_node(&json::finding(finding, audit.changes.as_ref(), lang)).map_err(unreadable)?;
-        write_finding(out, finding, stake, &node, &periods, lang);
+        write_finding(out, finding, stake, &node, &periods, lang, words);
     }
     out.push_str("</table>\n</section>\n");
     Ok(())
+}
+
+/// The table's header row: the columns the script sorts by have a button (`data-sort`
+/// names the key), the default order is marked on severity.
+fn write_head(out: &mut String, words: &Labels) {
+    out.push_str("<table class=\"findings\" id=\"findings-table\">\n<thead><tr>");
+    for (label, key) in [
+        (words.col_severity, "severity"),
+        (words.col_type, "type"),
+        (words.col_contract, "contract"),
+        (words.col_period, "date"),
+        (words.col_installment, ""),
+        (words.col_payout, ""),
+        (words.col_at_stake, "amount"),
+        (words.col_detail, ""),
+    ] {
+        match key {
+            "" => {
+                let _ = write!(out, "<th>{}</th>", escape(label));
+            }
+            "severity" => {
+                let _ = write!(
+                    out,
+                    "<th data-sort=\"severity\" aria-sort=\"descending\"><button type=\"button\" class=\"sort\">{}</button></th>",
+                    escape(label)
+                );
+            }
+            key => {
+                let _ = write!(
+                    out,
+                    "<th data-sort=\"{key}\"><button type=\"button\" class=\"sort\">{}</button></th>",
+                    escape(label)
+                );
+            }
+        }
+    }
+    out.push_str("</tr></thead>\n");
 }
 
 /// Ids do not wrap unless they are long (a long one breaks anywhere rather than widen the
@@ -122,20 +174,27 @@ fn write_finding(
     node: &Node,
     periods: &PeriodIndex<'_>,
     lang: Lang,
+    words: &Labels,
 ) {
     let severity = finding.severity.word();
     let contract = finding.contract_id.as_deref().unwrap_or("");
     let payout = finding.payout_id.as_deref().unwrap_or("");
     let period = match (finding.period_start, finding.period_end) {
-        (Some(start), Some(end)) => format!("{start} to {end}"),
+        (Some(start), Some(end)) => crate::report::i18n::range(start, end, lang),
         _ => String::new(),
     };
+    let date = finding
+        .period_start
+        .map_or(String::new(), |start| start.to_string());
     let _ = writeln!(
         out,
-        "<tbody class=\"finding\" id=\"{}\" data-type=\"{}\" data-severity=\"{severity}\" data-contract=\"{}\">\n<tr><td><span class=\"badge {severity}\">{severity}</span></td><td class=\"word\">{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"number\">{}</td><td class=\"{}\">{}</td><td class=\"number\">{}</td><td>{}</td></tr>",
+        "<tbody class=\"finding\" id=\"{}\" data-type=\"{}\" data-severity=\"{severity}\" data-contract=\"{}\" data-amount=\"{}\" data-date=\"{}\">\n<tr><td><span class=\"badge {severity}\">{}</span></td><td class=\"word\">{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"number\">{}</td><td class=\"{}\">{}</td><td class=\"number\">{}</td><td>{}</td></tr>",
         escape(&finding.id),
         escape(finding.finding_type.word()),
         escape(contract),
+        stake.round_dp(2),
+        escape(&date),
+        escape(&words.severity(severity)),
         escape(finding.finding_type.word()),
         id_class(contract),
         escape(contract),

@@ -1,12 +1,14 @@
 //! `report.html`: the whole audit as one self-contained page to read on screen or print on
-//! A4 — a header (as-of, tool version, rulesets, input hashes), the totals, a per-contract
-//! expected-against-paid chart (inline SVG), the findings table with filters and each
-//! finding's trail, and the control totals.
+//! A4, what matters first — what is due by now, paid against it, short and the late
+//! interest; the errors by amount; the counts; a per-contract chart of expected, due by
+//! now, paid and short at one scale (inline SVG); the findings table, sortable and with
+//! filters, each finding's trail below it; and last the control totals and the input
+//! files with their hashes (docs/REPORTS.md).
 //!
 //! The page loads nothing. Its Content-Security-Policy allows inline styles and the one
 //! inline script (by its SHA-256), nothing else; every value is escaped, in text and in
-//! attributes. The script only hides rows and opens the trails for printing: without it the
-//! page is complete. The bytes depend on the audit alone (no clock, no randomness).
+//! attributes. The script only hides and reorders rows and opens the trails for printing: without
+//! it the page is complete, its findings in their default order. The bytes depend on the audit alone (no clock, no randomness).
 //!
 //! Trails are rendered from each finding as `findings.json` writes it, field by field in
 //! the schema's order, so a field added to the JSON (a new part of the computation, a new
@@ -23,7 +25,9 @@ mod serialize;
 mod trail;
 
 use super::html_parts::{BASE_CSS, escape, write_table};
-use super::table;
+use super::i18n::{Labels, labels};
+use super::table::{self, errors_table};
+use super::totals::Headline;
 use super::totals::Totals;
 use crate::domain::audit::Audit;
 use crate::domain::lang::Lang;
@@ -31,38 +35,55 @@ use crate::domain::money::group_thousands;
 use assets::{REPORT_CSS, SCRIPT, content_security_policy};
 use std::fmt::Write;
 
-/// The audit as `report.html`.
+/// How many errors the page lists by amount above the findings table (every error is in
+/// the table).
+const ERRORS_LISTED: usize = 40;
+
+/// The audit as `report.html`: what is due and paid, the errors by amount, the counts,
+/// the chart, the findings, and last the control totals and the inputs.
 ///
 /// # Errors
 /// When a finding's or installment's record cannot be turned into a tree of values (a
 /// bug: they are the records findings.json is written from).
 pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<String, String> {
+    let words = labels(lang);
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{} {}\">\n<title>Rebate audit as of {}</title>\n<style>\n{BASE_CSS}{REPORT_CSS}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>\n{BASE_CSS}{REPORT_CSS}</style>\n</head>\n<body>\n",
+        words.html_lang,
         escape(&content_security_policy()),
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
-        escape(&audit.as_of.to_string()),
+        escape(&words.title(&audit.as_of.to_string())),
     );
-    write_header(&mut out, audit);
-    write_totals(&mut out, totals);
-    write_chart_section(&mut out, totals);
-    findings::write_findings(&mut out, audit, totals, lang)?;
-    write_controls(&mut out, audit);
+    write_header(&mut out, audit, words);
+    write_headline(&mut out, totals, words);
+    write_errors(&mut out, audit, totals, lang, words);
+    write_counts(&mut out, totals, words);
+    write_chart_section(&mut out, totals, words);
+    findings::write_findings(&mut out, audit, totals, lang, words)?;
+    write_controls(&mut out, audit, words);
     let _ = write!(
         out,
-        "<footer><p class=\"meta\">Every finding is also in findings.json, findings.csv and findings.xlsx; per-contract evidence is in evidence/.</p></footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        "<footer><p class=\"meta\">{}</p></footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
+        escape(words.footer)
     );
     Ok(out)
 }
 
-fn write_header(out: &mut String, audit: &Audit) {
+/// The title, what wrote the page, and the links to its sections; the input files and
+/// their hashes are at the end ([`write_controls`]).
+fn write_header(out: &mut String, audit: &Audit, words: &Labels) {
+    let as_of = escape(&audit.as_of.to_string());
+    let title = escape(&words.title("\u{0}"));
     let _ = writeln!(
         out,
-        "<header>\n<h1>Rebate audit as of <time id=\"as-of\" datetime=\"{0}\">{0}</time></h1>",
-        escape(&audit.as_of.to_string())
+        "<header>\n<h1>{}</h1>",
+        title.replace(
+            '\u{0}',
+            &format!("<time id=\"as-of\" datetime=\"{as_of}\">{as_of}</time>")
+        )
     );
     let rulesets: Vec<String> = audit
         .rulesets
@@ -71,154 +92,238 @@ fn write_header(out: &mut String, audit: &Audit) {
         .collect();
     let _ = writeln!(
         out,
-        "<p class=\"meta\"><span id=\"tool\">{} {}</span> · findings schema {} · rulesets: {}</p>",
+        "<p class=\"meta\"><span id=\"tool\">{} {}</span> · {} {} · {}: {}</p>",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
+        escape(words.schema),
         escape(super::json::SCHEMA),
+        escape(words.rulesets),
         escape(&rulesets.join(", "))
     );
-    out.push_str("<nav><a href=\"#totals\">Totals</a><a href=\"#chart\">Expected and paid</a><a href=\"#findings\">Findings</a><a href=\"#controls\">Control totals</a></nav>\n<h3>Inputs</h3>\n");
-    write_table(out, &table::inputs_table(audit));
-    out.push_str("</header>\n");
+    out.push_str("<nav>");
+    for (anchor, label) in [
+        ("headline", words.due_and_paid),
+        ("errors", words.errors_by_amount),
+        ("counts", words.counts),
+        ("chart", words.chart_link),
+        ("findings", words.findings),
+        ("controls", words.controls_link),
+    ] {
+        let _ = write!(out, "<a href=\"#{anchor}\">{}</a>", escape(label));
+    }
+    out.push_str("</nav>\n</header>\n");
 }
 
-/// The totals: each currency's headline first — due by now, paid against it, short, late
-/// interest (where a contract charges it), then apart what is not yet due, conditional on
-/// a renewal, and paid beyond the installments — then the counts, and last what every
-/// installment expects and was paid, due or not. Each figure is a `data-total` element
-/// whose key is findings.json's (`by_currency.USD.due_by_now` with several currencies).
-fn write_totals(out: &mut String, totals: &Totals) {
-    let severity = |word: &str| totals.by_severity.get(word).copied().unwrap_or(0);
-    let money = |amount: &str| (amount.to_string(), group_thousands(amount));
-    let count = |number: usize| (number.to_string(), number.to_string());
-    let mut figures: Vec<(String, String, &str, (String, String))> = Vec::new();
-    for (currency, headline) in totals.headlines() {
+/// One figure: a label and a `data-total` element whose key is findings.json's.
+fn write_figure(out: &mut String, key: &str, label: &str, class: &str, value: &str, shown: &str) {
+    let _ = writeln!(
+        out,
+        "<div class=\"figure{class}\"><span class=\"label\">{}</span><data id=\"total-{}\" data-total=\"{}\" value=\"{}\">{}</data></div>",
+        escape(label),
+        escape(&key.replace('.', "-")),
+        escape(key),
+        escape(value),
+        escape(shown)
+    );
+}
+
+/// The headline, each currency's: due by now, paid against it, short, late interest
+/// (where a contract charges it); then apart what is not yet due, conditional on a renewal,
+/// and paid beyond the installments (docs/DECISIONS.md, "Honest headlines"). Each figure's
+/// key is findings.json's (`by_currency.USD.due_by_now` with several currencies).
+fn write_headline(out: &mut String, totals: &Totals, words: &Labels) {
+    let _ = writeln!(
+        out,
+        "<section id=\"headline\">\n<h2>{}</h2>",
+        escape(words.due_and_paid)
+    );
+    let headlines = totals.headlines();
+    let figures = |currency: Option<&str>,
+                   names: &[(&str, &str, &str)],
+                   amounts: &dyn Fn(&str) -> String,
+                   out: &mut String| {
         let (key, unit) = currency.map_or((String::new(), String::new()), |currency| {
             (format!("by_currency.{currency}."), format!(" ({currency})"))
         });
-        let mut figure = |name: &str, label: &str, amount: &str| {
-            figures.push((
-                format!("{key}{name}"),
-                format!("{label}{unit}"),
-                "",
-                money(amount),
-            ));
-        };
-        figure(
-            "due_by_now",
-            "Due by now (past the deadline)",
-            &headline.due_by_now,
-        );
-        figure(
-            "paid_against_due",
-            "Paid against it",
-            &headline.paid_against_due,
-        );
-        figure(
-            "shortfall",
-            "Short (unpaid, underpaid)",
-            &headline.shortfall,
-        );
-        if headline.charges_interest {
-            figure("interest", "Late interest", &headline.interest);
+        for (name, label, class) in names {
+            let amount = amounts(name);
+            write_figure(
+                out,
+                &format!("{key}{name}"),
+                &format!("{label}{unit}"),
+                class,
+                &amount,
+                &group_thousands(&amount),
+            );
         }
-        figure("not_yet_due", "Not yet due", &headline.not_yet_due);
-        figure(
-            "paid_not_yet_due",
-            "Paid early against it",
-            &headline.paid_not_yet_due,
+    };
+    out.push_str("<div class=\"figures headline\">\n");
+    for (currency, headline) in &headlines {
+        let short = if nonzero(&headline.shortfall) {
+            " short"
+        } else {
+            ""
+        };
+        let mut names = vec![
+            ("due_by_now", words.figure_due_by_now, ""),
+            ("paid_against_due", words.figure_paid_against_due, ""),
+            ("shortfall", words.figure_shortfall, short),
+        ];
+        if headline.charges_interest {
+            names.push(("interest", words.figure_interest, short));
+        }
+        figures(
+            *currency,
+            &names,
+            &|name| amount_of(headline, name).to_string(),
+            out,
         );
-        figure(
-            "conditional",
-            "Due only after a renewal not yet made",
-            &headline.conditional,
-        );
-        figure(
-            "paid_conditional",
-            "Paid against that",
-            &headline.paid_conditional,
-        );
-        figure("excess", "Paid beyond the installments", &headline.excess);
     }
-    let counts = [
-        ("findings", "Findings", "", count(totals.findings)),
+    let _ = writeln!(
+        out,
+        "</div>\n<h3>{}</h3>\n<div class=\"figures\">",
+        escape(words.apart)
+    );
+    for (currency, headline) in &headlines {
+        let names = [
+            ("not_yet_due", words.figure_not_yet_due, ""),
+            ("paid_not_yet_due", words.figure_paid_not_yet_due, ""),
+            ("conditional", words.figure_conditional, ""),
+            ("paid_conditional", words.figure_paid_conditional, ""),
+            ("excess", words.figure_excess, ""),
+        ];
+        figures(
+            *currency,
+            &names,
+            &|name| amount_of(headline, name).to_string(),
+            out,
+        );
+    }
+    out.push_str("</div>\n</section>\n");
+}
+
+/// A headline's amount by its findings.json key.
+fn amount_of<'a>(headline: &'a Headline, name: &str) -> &'a str {
+    match name {
+        "due_by_now" => &headline.due_by_now,
+        "paid_against_due" => &headline.paid_against_due,
+        "shortfall" => &headline.shortfall,
+        "interest" => &headline.interest,
+        "not_yet_due" => &headline.not_yet_due,
+        "paid_not_yet_due" => &headline.paid_not_yet_due,
+        "conditional" => &headline.conditional,
+        "paid_conditional" => &headline.paid_conditional,
+        _ => &headline.excess,
+    }
+}
+
+/// Whether a two-decimal amount is not zero.
+fn nonzero(amount: &str) -> bool {
+    amount
+        .parse::<rust_decimal::Decimal>()
+        .is_ok_and(|amount| !amount.is_zero())
+}
+
+/// The errors, largest amount at stake first: contract, period, type, amount and the
+/// finding's sentence.
+fn write_errors(out: &mut String, audit: &Audit, totals: &Totals, lang: Lang, words: &Labels) {
+    let _ = writeln!(
+        out,
+        "<section id=\"errors\">\n<h2>{}</h2>",
+        escape(words.errors_by_amount)
+    );
+    let (table, more) = errors_table(audit, totals, lang, words, ERRORS_LISTED);
+    if table.rows.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", escape(words.no_errors));
+    } else {
+        write_table(out, &table);
+        if more > 0 {
+            let _ = writeln!(out, "<p>{}</p>", escape(&words.more_errors(more)));
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+/// The counts (findings, by severity, contracts, installments) and the totals over every
+/// installment, then findings by type.
+fn write_counts(out: &mut String, totals: &Totals, words: &Labels) {
+    let severity = |word: &str| totals.by_severity.get(word).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "<section id=\"counts\">\n<h2>{}</h2>\n<div class=\"figures\">",
+        escape(words.counts)
+    );
+    for (key, label, class, number) in [
+        ("findings", words.count_findings, "", totals.findings),
         (
             "by_severity.error",
-            "Errors",
+            words.count_errors,
             " error",
-            count(severity("error")),
+            severity("error"),
         ),
         (
             "by_severity.warning",
-            "Warnings",
+            words.count_warnings,
             " warning",
-            count(severity("warning")),
+            severity("warning"),
         ),
-        ("by_severity.info", "Info", " info", count(severity("info"))),
-        ("contracts", "Contracts", "", count(totals.contracts)),
+        (
+            "by_severity.info",
+            words.count_info,
+            " info",
+            severity("info"),
+        ),
+        ("contracts", words.count_contracts, "", totals.contracts),
         (
             "installments",
-            "Installments",
+            words.count_installments,
             "",
-            count(totals.installments),
+            totals.installments,
         ),
-        (
-            "expected",
-            "Expected, every installment (due or not)",
-            "",
-            money(&totals.expected),
-        ),
-        (
-            "paid",
-            "Paid, every installment (excess included)",
-            "",
-            money(&totals.paid),
-        ),
-    ];
-    figures.extend(
-        counts
-            .into_iter()
-            .map(|(key, label, class, value)| (key.to_string(), label.to_string(), class, value)),
-    );
-    out.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<div class=\"figures\">\n");
-    for (key, label, class, (value, shown)) in figures {
-        let _ = writeln!(
-            out,
-            "<div class=\"figure{class}\"><span class=\"label\">{}</span><data id=\"total-{}\" data-total=\"{}\" value=\"{}\">{}</data></div>",
-            escape(&label),
-            escape(&key.replace('.', "-")),
-            escape(&key),
-            escape(&value),
-            escape(&shown)
-        );
+    ] {
+        let number = number.to_string();
+        write_figure(out, key, label, class, &number, &number);
     }
-    out.push_str("</div>\n<h3>Findings by type</h3>\n");
-    write_table(out, &table::types_table(totals));
+    for (key, label, amount) in [
+        ("expected", words.figure_expected_all, &totals.expected),
+        ("paid", words.figure_paid_all, &totals.paid),
+    ] {
+        write_figure(out, key, label, "", amount, &group_thousands(amount));
+    }
+    let _ = writeln!(out, "</div>\n<h3>{}</h3>", escape(words.findings_by_type));
+    write_table(out, &table::types_table(totals, words));
     out.push_str("</section>\n");
 }
 
-fn write_chart_section(out: &mut String, totals: &Totals) {
-    out.push_str(
-        "<section id=\"chart\" class=\"page\">\n<h2>Expected and paid per contract</h2>\n",
-    );
-    if totals.per_contract.is_empty() {
-        out.push_str("<p>No contracts.</p>\n");
-    } else {
-        chart::write_chart(out, totals);
-    }
-    out.push_str("<h3>Contracts</h3>\n");
-    write_table(out, &table::contracts_table(totals));
-    out.push_str("</section>\n");
-}
-
-fn write_controls(out: &mut String, audit: &Audit) {
+fn write_chart_section(out: &mut String, totals: &Totals, words: &Labels) {
     let _ = writeln!(
         out,
-        "<section id=\"controls\" class=\"page\">\n<h2>Control totals</h2>\n<p>{}</p>",
-        escape(table::CONTROLS_NOTE)
+        "<section id=\"chart\" class=\"page\">\n<h2>{}</h2>",
+        escape(words.chart_heading)
     );
-    for table in table::control_tables(audit) {
+    if totals.per_contract.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", escape(words.no_contracts));
+    } else {
+        chart::write_chart(out, totals, words);
+    }
+    let _ = writeln!(out, "<h3>{}</h3>", escape(words.contracts));
+    write_table(out, &table::contracts_table(totals, words));
+    out.push_str("</section>\n");
+}
+
+/// The control totals, then the input files with their SHA-256: what the audit rests on,
+/// for whoever checks it, at the end.
+fn write_controls(out: &mut String, audit: &Audit, words: &Labels) {
+    let _ = writeln!(
+        out,
+        "<section id=\"controls\" class=\"page\">\n<h2>{}</h2>\n<p>{}</p>",
+        escape(words.controls),
+        escape(words.controls_note)
+    );
+    for table in table::control_tables(audit, words) {
         write_table(out, &table);
     }
+    let _ = writeln!(out, "<h3 id=\"inputs\">{}</h3>", escape(words.inputs));
+    write_table(out, &table::inputs_table(audit, words));
     out.push_str("</section>\n");
 }

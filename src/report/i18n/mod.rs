@@ -13,6 +13,7 @@ mod finding;
 mod format;
 mod formula;
 pub mod kit;
+mod labels;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ use crate::domain::lang::Lang;
 use chrono::NaiveDate;
 
 pub use formula::formula;
+pub use labels::{Labels, labels};
 pub use table::Sentences;
 
 /// The table of `lang`.

@@ -5,8 +5,10 @@
 //! `findings.csv`), a [`RESOLVED_SHEET`] after it lists the baseline's findings that are
 //! gone, as the baseline states them, and the `Summary` counts the three.
 //!
-//! Every table sheet has a bold, frozen header row, an autofilter over the table and fixed
-//! column widths. Money is a number cell formatted `#,##0.00` holding the amount rounded to
+//! Every table sheet has a bold header row, frozen with the first column, an autofilter
+//! over the table and fixed column widths; severity words are coloured (error red, warning
+//! amber, info blue). Rows keep findings.csv's order (docs/DECISIONS.md: "Reports lead
+//! with what matters"); the autofilter sorts them. Money is a number cell formatted `#,##0.00` holding the amount rounded to
 //! cents exactly as `findings.json` shows it; an amount of more than 15 significant digits,
 //! which an Excel number cannot hold exactly, is written as its exact text with a cell note
 //! instead (research R2) — our own digits, so without the neutraliser's `'`

@@ -28,9 +28,21 @@ enum CellKind {
     Rate,
 }
 
+/// The colours of a severity cell: fill, then font (the badges of report.html, lightened
+/// so the word stays readable in print).
+const SEVERITY_COLOURS: [(&str, u32, u32); 3] = [
+    ("error", 0x00F9_D6D5, 0x008C_1D18),
+    ("warning", 0x00FC_E8C3, 0x006B_4100),
+    ("info", 0x00D6_E4F5, 0x0017_4A85),
+];
+
 /// Cell formats, and what had to be written differently from the rules.
 pub(super) struct Writer {
     header: Format,
+    /// The format of a severity word, one per [`SEVERITY_COLOURS`].
+    severities: Vec<(&'static str, Format)>,
+    /// The column of the table being written that holds severity words, if any.
+    severity_column: Option<u16>,
     money: Format,
     date: Format,
     rate: Format,
@@ -52,6 +64,19 @@ impl Writer {
     pub(super) fn new() -> Writer {
         Writer {
             header: Format::new().set_bold(),
+            severities: SEVERITY_COLOURS
+                .iter()
+                .map(|(word, fill, font)| {
+                    (
+                        *word,
+                        Format::new()
+                            .set_background_color(*fill)
+                            .set_font_color(*font)
+                            .set_bold(),
+                    )
+                })
+                .collect(),
+            severity_column: None,
             money: Format::new().set_num_format("#,##0.00"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             rate: Format::new().set_num_format("0.00%"),
@@ -88,6 +113,14 @@ impl Writer {
     ) -> Result<(), XlsxError> {
         match value {
             Value::Empty => {}
+            Value::Text(text) if self.severity_column == Some(column) => {
+                match self.severities.iter().find(|(word, _)| word == text) {
+                    Some((_, format)) => {
+                        sheet.write_string_with_format(row, column, text, format)?;
+                    }
+                    None => self.text(sheet, row, column, text)?,
+                }
+            }
             Value::Text(text) => self.text(sheet, row, column, text)?,
             Value::Money(amount) => match money_cell(*amount) {
                 MoneyCell::Number(number) if self.column_is(column, CellKind::Money) => {
@@ -213,7 +246,11 @@ impl Writer {
         Ok(())
     }
 
-    /// A table sheet: bold frozen header, one row per item, autofilter over it all.
+    /// A table sheet: bold header, one row per item, autofilter over it all; the header row
+    /// and the first column (the row's id, contract or table) stay in view when scrolling,
+    /// and a `severity` column's words are coloured like report.html's badges. The colour
+    /// is the cell's own format, so it moves with the row when the table is sorted or
+    /// filtered.
     pub(super) fn table<S: AsRef<str>>(
         &mut self,
         name: &'static str,
@@ -226,6 +263,11 @@ impl Writer {
         self.header_row(&mut sheet, 0, &names)?;
         let mut rows = rows.into_iter().peekable();
         self.set_column_formats(&mut sheet, rows.peek())?;
+        self.severity_column = names
+            .iter()
+            .position(|name| *name == "severity")
+            .map(column_number)
+            .transpose()?;
         for (column, (_, width)) in columns.iter().enumerate() {
             sheet.set_column_width(column_number(column)?, *width)?;
         }
@@ -239,10 +281,11 @@ impl Writer {
             self.cells(&mut sheet, row_number(written)?, &cells)?;
         }
         self.column_formats.clear();
+        self.severity_column = None;
         if left_out > 0 {
             self.rows_left_out.push((name, left_out));
         }
-        sheet.set_freeze_panes(1, 0)?;
+        sheet.set_freeze_panes(1, 1)?;
         sheet.autofilter(
             0,
             0,

@@ -4,9 +4,11 @@
 //! findings (errors first), then the resolved ones.
 
 use super::html_parts;
+use super::i18n::lines::{self, Against, More, Severities};
+use super::i18n::{Word, words};
 use super::markdown;
 use super::table::{
-    CONTROLS_NOTE, Table, contracts_table, control_tables, inputs_table, types_table,
+    Table, contracts_table, control_tables, controls_note, inputs_table, types_table, words_of,
 };
 use super::totals::{Headline, Totals};
 use crate::domain::audit::Audit;
@@ -78,17 +80,16 @@ enum Block {
     Table(Table),
 }
 
-/// A period as `2026-04-01 to 2026-04-30`, or its start alone.
-fn period_text(start: Option<String>, end: Option<String>) -> String {
+/// A period as `2026-04-01 to 2026-04-30` (`2026-04-01 至 2026-04-30`), or its start alone.
+fn period_text(start: Option<String>, end: Option<String>, lang: Lang) -> String {
     match (start, end) {
-        (Some(start), Some(end)) => format!("{start} to {end}"),
+        (Some(start), Some(end)) => match lang {
+            Lang::En => format!("{start} to {end}"),
+            Lang::Zh => format!("{start} 至 {end}"),
+        },
         (Some(start), None) => start,
         _ => String::new(),
     }
-}
-
-fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// What changed since the baseline: counts, the new findings (errors first, then by
@@ -109,48 +110,61 @@ fn changes_blocks(
             .unwrap_or(0)
     };
     blocks.push(Block::Heading(match &counts.baseline_as_of {
-        Some(as_of) => Prose::ours("Changes since the baseline as of ").input(as_of),
-        None => Prose::ours("Changes since the baseline"),
+        Some(as_of) => Prose::ours(lines::changes_heading(lang, true)).input(as_of),
+        None => Prose::ours(lines::changes_heading(lang, false)),
     }));
+    let (before_hash, after_hash) = lines::sha256_around(lang);
     blocks.push(Block::Paragraph(
-        Prose::ours(format!(
-            "{} ({}, {}, {} info), {}, {}. Baseline: ",
-            plural(counts.new, "new finding", "new findings"),
-            plural(by(Severity::Error), "error", "errors"),
-            plural(by(Severity::Warning), "warning", "warnings"),
-            by(Severity::Info),
-            plural(counts.persisting, "persisting", "persisting"),
-            plural(counts.resolved, "resolved", "resolved"),
+        Prose::ours(lines::changes_counts(
+            lang,
+            Against {
+                new: counts.new,
+                new_errors: by(Severity::Error),
+                new_warnings: by(Severity::Warning),
+                new_info: by(Severity::Info),
+                persisting: counts.persisting,
+                resolved: counts.resolved,
+            },
         ))
         .input(&counts.baseline)
-        .then(" (sha256 ")
+        .then(before_hash)
         .input(&counts.baseline_sha256)
-        .then(")."),
+        .then(after_hash),
     ));
     let new: Vec<(&Finding, Decimal)> = totals
         .ranked(&audit.findings)
         .into_iter()
         .filter(|(finding, _)| changes.change(finding) == Change::New)
         .collect();
-    blocks.push(Block::Subheading(Prose::ours("New")));
+    blocks.push(Block::Subheading(Prose::ours(Word::New.of(lang))));
     if new.is_empty() {
-        blocks.push(Block::Paragraph(Prose::ours("No new findings.")));
+        blocks.push(Block::Paragraph(Prose::ours(Word::NoNewFindings.of(lang))));
     } else {
         let shown = new.len().min(LISTED);
         blocks.push(Block::Table(Table {
-            header: vec![
-                "severity", "type", "contract", "period", "at stake", "detail", "id",
-            ],
+            header: words_of(
+                &[
+                    Word::Severity,
+                    Word::Type,
+                    Word::Contract,
+                    Word::Period,
+                    Word::AtStake,
+                    Word::Detail,
+                    Word::Id,
+                ],
+                lang,
+            ),
             rows: new[..shown]
                 .iter()
                 .map(|(finding, stake)| {
                     vec![
-                        finding.severity.word().into(),
-                        finding.finding_type.word().into(),
+                        words::severity(finding.severity, lang).into(),
+                        words::finding_type(finding.finding_type, lang).into(),
                         finding.contract_id.clone().unwrap_or_default(),
                         period_text(
                             finding.period_start.map(|day| day.to_string()),
                             finding.period_end.map(|day| day.to_string()),
+                            lang,
                         ),
                         format_money(*stake),
                         super::i18n::detail(finding, lang),
@@ -160,38 +174,46 @@ fn changes_blocks(
                 .collect(),
         }));
         if new.len() > shown {
-            blocks.push(Block::Paragraph(Prose::ours(format!(
-                "… and {} more new; findings.json marks each finding's `change`.",
-                new.len() - shown
+            blocks.push(Block::Paragraph(Prose::ours(lines::more(
+                lang,
+                More::New,
+                new.len() - shown,
             ))));
         }
     }
-    blocks.push(Block::Subheading(Prose::ours("Resolved")));
+    blocks.push(Block::Subheading(Prose::ours(Word::Resolved.of(lang))));
     if changes.resolved.is_empty() {
         blocks.push(Block::Paragraph(Prose::ours(
-            "No finding of the baseline is resolved.",
+            Word::NothingResolved.of(lang),
         )));
     } else {
         let mut resolved: Vec<_> = changes.resolved.iter().enumerate().collect();
         resolved.sort_by_key(|(index, finding)| (std::cmp::Reverse(finding.severity()), *index));
         let shown = resolved.len().min(LISTED);
         blocks.push(Block::Table(Table {
-            header: vec![
-                "severity",
-                "type",
-                "contract",
-                "period",
-                "detail (as in the baseline)",
-                "id",
-            ],
+            header: words_of(
+                &[
+                    Word::Severity,
+                    Word::Type,
+                    Word::Contract,
+                    Word::Period,
+                    Word::DetailInBaseline,
+                    Word::Id,
+                ],
+                lang,
+            ),
             rows: resolved[..shown]
                 .iter()
                 .map(|(_, finding)| {
                     vec![
-                        finding.severity.clone().unwrap_or_default(),
-                        finding.finding_type.clone(),
+                        words::severity_word(&finding.severity.clone().unwrap_or_default(), lang),
+                        words::finding_type_code(&finding.finding_type, lang),
                         finding.contract_id.clone().unwrap_or_default(),
-                        period_text(finding.period_start.clone(), finding.period_end.clone()),
+                        period_text(
+                            finding.period_start.clone(),
+                            finding.period_end.clone(),
+                            lang,
+                        ),
                         finding.detail.clone(),
                         finding.id.clone(),
                     ]
@@ -199,9 +221,10 @@ fn changes_blocks(
                 .collect(),
         }));
         if resolved.len() > shown {
-            blocks.push(Block::Paragraph(Prose::ours(format!(
-                "… and {} more resolved; all are in findings.json under `resolved` and in report.xlsx on the `Resolved` sheet.",
-                resolved.len() - shown
+            blocks.push(Block::Paragraph(Prose::ours(lines::more(
+                lang,
+                More::Resolved,
+                resolved.len() - shown,
             ))));
         }
     }
@@ -214,103 +237,112 @@ fn nonzero(amount: &str) -> bool {
         .is_ok_and(|amount| !amount.is_zero())
 }
 
-/// One currency's headline: due by now, paid against it, short and (where a contract
-/// charges it) late interest; then, apart, what is not yet due, what is due only after a
-/// renewal, and what was paid beyond the installments — each only when there is some.
-/// `In USD:` leads it when the contracts have several currencies.
-fn headline_text(currency: Option<&str>, headline: &Headline) -> String {
-    let mut text = match currency {
-        Some(currency) => format!("In {currency}: due by now"),
-        None => "Due by now".to_string(),
-    };
-    let _ = write!(
-        text,
-        " (past the deadline) {}, paid against it {}: short {}",
-        group(&headline.due_by_now),
-        group(&headline.paid_against_due),
-        group(&headline.shortfall)
-    );
-    if headline.charges_interest {
-        let _ = write!(text, " plus {} late interest", group(&headline.interest));
-    }
-    text.push('.');
-    if nonzero(&headline.not_yet_due) || nonzero(&headline.paid_not_yet_due) {
-        let _ = write!(
-            text,
-            " Not yet due: {} ({} paid early).",
-            group(&headline.not_yet_due),
-            group(&headline.paid_not_yet_due)
-        );
-    }
-    if nonzero(&headline.conditional) || nonzero(&headline.paid_conditional) {
-        let _ = write!(
-            text,
-            " Due only after a renewal that has not happened: {} ({} paid).",
-            group(&headline.conditional),
-            group(&headline.paid_conditional)
-        );
-    }
-    if nonzero(&headline.excess) {
-        let _ = write!(
-            text,
-            " Paid beyond what the installments expect: {}.",
-            group(&headline.excess)
-        );
-    }
-    text
+/// One currency's headline in `lang` (see [`lines::headline`]); `In USD:` leads it when
+/// the contracts have several currencies.
+fn headline_text(currency: Option<&str>, headline: &Headline, lang: Lang) -> String {
+    let amounts = [
+        &headline.due_by_now,
+        &headline.paid_against_due,
+        &headline.shortfall,
+        &headline.interest,
+        &headline.not_yet_due,
+        &headline.paid_not_yet_due,
+        &headline.conditional,
+        &headline.paid_conditional,
+        &headline.excess,
+    ]
+    .map(|amount| group(amount));
+    let [
+        due,
+        paid,
+        short,
+        interest,
+        not_yet,
+        paid_early,
+        conditional,
+        paid_conditional,
+        excess,
+    ] = &amounts;
+    lines::headline(
+        lang,
+        &lines::Headline {
+            currency,
+            due_by_now: due,
+            paid,
+            short,
+            interest: headline.charges_interest.then_some(interest.as_str()),
+            not_yet_due: (nonzero(&headline.not_yet_due) || nonzero(&headline.paid_not_yet_due))
+                .then_some((not_yet.as_str(), paid_early.as_str())),
+            conditional: (nonzero(&headline.conditional) || nonzero(&headline.paid_conditional))
+                .then_some((conditional.as_str(), paid_conditional.as_str())),
+            excess: nonzero(&headline.excess).then_some(excess.as_str()),
+        },
+    )
 }
 
 /// The totals paragraph: counts, each currency's headline, the findings by severity.
-fn headline_paragraph(totals: &Totals) -> String {
+fn headline_paragraph(totals: &Totals, lang: Lang) -> String {
     let severity = |word: &str| totals.by_severity.get(word).copied().unwrap_or(0);
-    let mut text = format!(
-        "{} contracts, {} installments.",
-        totals.contracts, totals.installments
-    );
+    let mut text = lines::contracts_and_installments(lang, totals.contracts, totals.installments);
     for (currency, headline) in totals.headlines() {
-        text.push(' ');
-        text.push_str(&headline_text(currency, headline));
+        if lang == Lang::En {
+            text.push(' ');
+        }
+        text.push_str(&headline_text(currency, headline, lang));
     }
-    let _ = write!(
-        text,
-        " {} findings: {} errors, {} warnings, {} info.",
-        totals.findings,
-        severity("error"),
-        severity("warning"),
-        severity("info")
-    );
+    text.push_str(&lines::findings_by_severity(
+        lang,
+        Severities {
+            findings: totals.findings,
+            errors: severity("error"),
+            warnings: severity("warning"),
+            info: severity("info"),
+        },
+    ));
     text
 }
 
 fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
-    let mut blocks = vec![Block::Heading(Prose::ours(format!(
-        "Rebate audit as of {}",
-        audit.as_of
+    let mut blocks = vec![Block::Heading(Prose::ours(lines::title(
+        lang,
+        &audit.as_of.to_string(),
     )))];
     if let Some(changes) = &audit.changes {
         changes_blocks(audit, totals, changes, &mut blocks, lang);
-        blocks.push(Block::Heading(Prose::ours("Totals")));
+        blocks.push(Block::Heading(Prose::ours(Word::Totals.of(lang))));
     }
-    blocks.push(Block::Paragraph(Prose::ours(headline_paragraph(totals))));
-    blocks.push(Block::Heading(Prose::ours("Findings by type")));
-    blocks.push(Block::Table(types_table(totals)));
-    blocks.push(Block::Heading(Prose::ours("Contracts")));
-    blocks.push(Block::Table(contracts_table(totals)));
+    blocks.push(Block::Paragraph(Prose::ours(headline_paragraph(
+        totals, lang,
+    ))));
+    blocks.push(Block::Heading(Prose::ours(Word::FindingsByType.of(lang))));
+    blocks.push(Block::Table(types_table(totals, lang)));
+    blocks.push(Block::Heading(Prose::ours(Word::Contracts.of(lang))));
+    blocks.push(Block::Table(contracts_table(totals, lang)));
     let important: Vec<(&Finding, Decimal)> = totals
         .ranked(&audit.findings)
         .into_iter()
         .filter(|(finding, _)| finding.severity >= Severity::Warning)
         .collect();
     blocks.push(Block::Heading(Prose::ours(
-        "Errors and warnings, largest first",
+        Word::ErrorsAndWarnings.of(lang),
     )));
     if important.is_empty() {
-        blocks.push(Block::Paragraph(Prose::ours("None.")));
+        blocks.push(Block::Paragraph(Prose::ours(Word::NoneAtAll.of(lang))));
     } else {
         let shown = important.len().min(LISTED);
-        let mut header = vec!["severity", "type", "contract", "at stake", "detail", "id"];
+        let mut header = words_of(
+            &[
+                Word::Severity,
+                Word::Type,
+                Word::Contract,
+                Word::AtStake,
+                Word::Detail,
+                Word::Id,
+            ],
+            lang,
+        );
         if audit.changes.is_some() {
-            header.insert(2, "change");
+            header.insert(2, Word::Change.of(lang));
         }
         blocks.push(Block::Table(Table {
             header,
@@ -318,34 +350,35 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
                 .iter()
                 .map(|(finding, stake)| {
                     let mut row: Vec<String> = vec![
-                        finding.severity.word().into(),
-                        finding.finding_type.word().into(),
+                        words::severity(finding.severity, lang).into(),
+                        words::finding_type(finding.finding_type, lang).into(),
                         finding.contract_id.clone().unwrap_or_default(),
                         format_money(*stake),
                         super::i18n::detail(finding, lang),
                         finding.id.clone(),
                     ];
                     if let Some(changes) = &audit.changes {
-                        row.insert(2, changes.change(finding).word().into());
+                        row.insert(2, words::change(changes.change(finding), lang).into());
                     }
                     row
                 })
                 .collect(),
         }));
         if important.len() > shown {
-            blocks.push(Block::Paragraph(Prose::ours(format!(
-                "… and {} more; every finding is in findings.csv, findings.xlsx and findings.json.",
-                important.len() - shown
+            blocks.push(Block::Paragraph(Prose::ours(lines::more(
+                lang,
+                More::Important,
+                important.len() - shown,
             ))));
         }
     }
-    blocks.push(Block::Heading(Prose::ours("Control totals")));
-    blocks.push(Block::Paragraph(Prose::ours(CONTROLS_NOTE)));
-    let [billing, payouts] = control_tables(audit);
+    blocks.push(Block::Heading(Prose::ours(Word::ControlTotals.of(lang))));
+    blocks.push(Block::Paragraph(Prose::ours(controls_note(lang))));
+    let [billing, payouts] = control_tables(audit, lang);
     blocks.push(Block::Table(billing));
     blocks.push(Block::Table(payouts));
-    blocks.push(Block::Heading(Prose::ours("Inputs")));
-    blocks.push(Block::Table(inputs_table(audit)));
+    blocks.push(Block::Heading(Prose::ours(Word::Inputs.of(lang))));
+    blocks.push(Block::Table(inputs_table(audit, lang)));
     blocks
 }
 
@@ -386,7 +419,12 @@ pub fn markdown(audit: &Audit, totals: &Totals, lang: Lang) -> String {
 /// The summary as a self-contained HTML page (no scripts, no external resources).
 pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Rebate audit</title>\n<style>\n{}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n",
+        match lang {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        },
+        lines::page_title(lang),
         html_parts::BASE_CSS
     );
     let mut first = true;
@@ -450,7 +488,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            headline_text(None, &due),
+            headline_text(None, &due, Lang::En),
             "Due by now (past the deadline) 3,600.00, paid against it 3,400.00: short 200.00 plus 1.50 late interest. Not yet due: 32,400.00 (0.00 paid early)."
         );
         // No late-interest rate: no interest; a renewal not made and an excess, apart.
@@ -461,7 +499,7 @@ mod tests {
             false,
         );
         assert_eq!(
-            headline_text(Some("USD"), &apart),
+            headline_text(Some("USD"), &apart, Lang::En),
             "In USD: due by now (past the deadline) 0.00, paid against it 0.00: short 0.00. Due only after a renewal that has not happened: 21,600.00 (600.00 paid). Paid beyond what the installments expect: 1,800.00."
         );
         // Paid early on nothing due yet still shows.
@@ -471,7 +509,10 @@ mod tests {
             ],
             false,
         );
-        assert!(headline_text(None, &early).ends_with(" Not yet due: 0.00 (5.00 paid early)."));
+        assert!(
+            headline_text(None, &early, Lang::En)
+                .ends_with(" Not yet due: 0.00 (5.00 paid early).")
+        );
         assert!(!nonzero("0.00") && !nonzero("-0.00") && nonzero("-0.01"));
     }
 

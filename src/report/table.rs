@@ -1,13 +1,18 @@
 //! The tables of text both summaries and `report.html` show: findings by type, the
 //! contracts, the control totals and the inputs.
 
+use super::i18n::Word;
+use super::i18n::words;
 use super::json::{billing_balanced, payout_balanced};
 use super::totals::Totals;
 use crate::domain::audit::Audit;
+use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
 
 /// What the control totals show, said above them.
-pub(super) const CONTROLS_NOTE: &str = "Every input row is attributed to a contract, excluded with a reason, or rejected; amounts are net amounts.";
+pub(super) fn controls_note(lang: Lang) -> &'static str {
+    Word::ControlsNote.of(lang)
+}
 
 /// A simple table: header and rows of text.
 pub(super) struct Table {
@@ -20,15 +25,15 @@ pub(super) struct Table {
 /// Findings by type: count and the money at stake — the shortfall (unpaid, underpaid),
 /// the excess (overpaid), the interest (late), the clawback, each invoice once
 /// (mis_invoiced), the money named (the others).
-pub(super) fn types_table(totals: &Totals) -> Table {
+pub(super) fn types_table(totals: &Totals, lang: Lang) -> Table {
     Table {
-        header: vec!["type", "count", "at stake"],
+        header: words_of(&[Word::Type, Word::Count, Word::AtStake], lang),
         rows: totals
             .by_type
             .iter()
             .map(|(name, total)| {
                 vec![
-                    (*name).to_string(),
+                    words::finding_type_code(name, lang),
                     total.count.to_string(),
                     group(&total.amount),
                 ]
@@ -40,23 +45,26 @@ pub(super) fn types_table(totals: &Totals) -> Table {
 /// Per contract: weighted base; due by now, paid against it and short; apart, what is not
 /// yet due, due only after a renewal, and paid beyond the installments; findings. With
 /// contracts in several currencies, each line says its currency.
-pub(super) fn contracts_table(totals: &Totals) -> Table {
+pub(super) fn contracts_table(totals: &Totals, lang: Lang) -> Table {
     let currencies = totals.by_currency.len() > 1;
-    let mut header = vec![
-        "contract",
-        "customer",
-        "agent",
-        "weighted base",
-        "due by now",
-        "paid against it",
-        "short",
-        "not yet due",
-        "after renewal",
-        "paid beyond",
-        "findings",
-    ];
+    let mut header = words_of(
+        &[
+            Word::Contract,
+            Word::Customer,
+            Word::Agent,
+            Word::WeightedBase,
+            Word::DueByNow,
+            Word::PaidAgainstIt,
+            Word::Short,
+            Word::NotYetDue,
+            Word::AfterRenewal,
+            Word::PaidBeyond,
+            Word::Findings,
+        ],
+        lang,
+    );
     if currencies {
-        header.insert(3, "currency");
+        header.insert(3, Word::Currency.of(lang));
     }
     Table {
         header,
@@ -87,18 +95,21 @@ pub(super) fn contracts_table(totals: &Totals) -> Table {
 }
 
 /// The control totals of the billing tables, then of the payout tables.
-pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
+pub(super) fn control_tables(audit: &Audit, lang: Lang) -> [Table; 2] {
     [
         Table {
-            header: vec![
-                "billing table",
-                "rows read",
-                "amount read",
-                "attributed",
-                "excluded",
-                "rejected",
-                "balanced",
-            ],
+            header: words_of(
+                &[
+                    Word::BillingTable,
+                    Word::RowsRead,
+                    Word::AmountRead,
+                    Word::Attributed,
+                    Word::Excluded,
+                    Word::Rejected,
+                    Word::Balanced,
+                ],
+                lang,
+            ),
             rows: audit
                 .billing_controls
                 .iter()
@@ -127,23 +138,26 @@ pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
                             format_money(control.rejected.amount)
                         ),
                         if billing_balanced(control) {
-                            "yes".into()
+                            Word::Yes.of(lang).into()
                         } else {
-                            "NO".into()
+                            Word::No.of(lang).into()
                         },
                     ]
                 })
                 .collect(),
         },
         Table {
-            header: vec![
-                "payout table",
-                "rows read",
-                "amount read",
-                "used",
-                "rejected",
-                "balanced",
-            ],
+            header: words_of(
+                &[
+                    Word::PayoutTable,
+                    Word::RowsRead,
+                    Word::AmountRead,
+                    Word::Used,
+                    Word::Rejected,
+                    Word::Balanced,
+                ],
+                lang,
+            ),
             rows: audit
                 .payout_controls
                 .iter()
@@ -155,9 +169,9 @@ pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
                         format!("{} / {}", control.used, format_money(control.used_amount)),
                         control.rejected.to_string(),
                         if payout_balanced(control) {
-                            "yes".into()
+                            Word::Yes.of(lang).into()
                         } else {
-                            "NO".into()
+                            Word::No.of(lang).into()
                         },
                     ]
                 })
@@ -167,19 +181,23 @@ pub(super) fn control_tables(audit: &Audit) -> [Table; 2] {
 }
 
 /// The input files: role, path, format, rows and SHA-256.
-pub(super) fn inputs_table(audit: &Audit) -> Table {
+pub(super) fn inputs_table(audit: &Audit, lang: Lang) -> Table {
     Table {
-        header: vec!["role", "file", "format", "rows", "sha256"],
+        header: {
+            let mut header = words_of(&[Word::Role, Word::File, Word::Format, Word::Rows], lang);
+            header.push("sha256");
+            header
+        },
         rows: audit
             .inputs
             .iter()
             .map(|input| {
                 vec![
-                    input.role.word().into(),
+                    words::input_role(input.role, lang).into(),
                     input.path.clone(),
                     match input.role {
                         crate::domain::audit::InputRole::Billing if input.formats.is_empty() => {
-                            "(none recognised)".into()
+                            Word::NoneRecognised.of(lang).into()
                         }
                         _ => input.formats.join(", "),
                     },
@@ -187,9 +205,14 @@ pub(super) fn inputs_table(audit: &Audit) -> Table {
                     input
                         .sha256
                         .clone()
-                        .unwrap_or_else(|| "(unreadable)".into()),
+                        .unwrap_or_else(|| Word::Unreadable.of(lang).into()),
                 ]
             })
             .collect(),
     }
+}
+
+/// The headers of a table in `lang`.
+pub(super) fn words_of(words: &[Word], lang: Lang) -> Vec<&'static str> {
+    words.iter().map(|word| word.of(lang)).collect()
 }

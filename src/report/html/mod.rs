@@ -46,11 +46,11 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<String, Stri
         env!("CARGO_PKG_VERSION"),
         escape(&audit.as_of.to_string()),
     );
-    write_header(&mut out, audit);
-    write_totals(&mut out, totals);
-    write_chart_section(&mut out, totals);
+    write_header(&mut out, audit, lang);
+    write_totals(&mut out, totals, lang);
+    write_chart_section(&mut out, totals, lang);
     findings::write_findings(&mut out, audit, totals, lang)?;
-    write_controls(&mut out, audit);
+    write_controls(&mut out, audit, lang);
     let _ = write!(
         out,
         "<footer><p class=\"meta\">Every finding is also in findings.json, findings.csv and findings.xlsx; per-contract evidence is in evidence/.</p></footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
@@ -58,7 +58,7 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<String, Stri
     Ok(out)
 }
 
-fn write_header(out: &mut String, audit: &Audit) {
+fn write_header(out: &mut String, audit: &Audit, lang: Lang) {
     let _ = writeln!(
         out,
         "<header>\n<h1>Rebate audit as of <time id=\"as-of\" datetime=\"{0}\">{0}</time></h1>",
@@ -78,7 +78,7 @@ fn write_header(out: &mut String, audit: &Audit) {
         escape(&rulesets.join(", "))
     );
     out.push_str("<nav><a href=\"#totals\">Totals</a><a href=\"#chart\">Expected and paid</a><a href=\"#findings\">Findings</a><a href=\"#controls\">Control totals</a></nav>\n<h3>Inputs</h3>\n");
-    write_table(out, &table::inputs_table(audit));
+    write_table(out, &table::inputs_table(audit, lang));
     out.push_str("</header>\n");
 }
 
@@ -87,7 +87,7 @@ fn write_header(out: &mut String, audit: &Audit) {
 /// a renewal, and paid beyond the installments — then the counts, and last what every
 /// installment expects and was paid, due or not. Each figure is a `data-total` element
 /// whose key is findings.json's (`by_currency.USD.due_by_now` with several currencies).
-fn write_totals(out: &mut String, totals: &Totals) {
+fn write_totals(out: &mut String, totals: &Totals, lang: Lang) {
     let severity = |word: &str| totals.by_severity.get(word).copied().unwrap_or(0);
     let money = |amount: &str| (amount.to_string(), group_thousands(amount));
     let count = |number: usize| (number.to_string(), number.to_string());
@@ -193,11 +193,11 @@ fn write_totals(out: &mut String, totals: &Totals) {
         );
     }
     out.push_str("</div>\n<h3>Findings by type</h3>\n");
-    write_table(out, &table::types_table(totals));
+    write_table(out, &table::types_table(totals, lang));
     out.push_str("</section>\n");
 }
 
-fn write_chart_section(out: &mut String, totals: &Totals) {
+fn write_chart_section(out: &mut String, totals: &Totals, lang: Lang) {
     out.push_str(
         "<section id=\"chart\" class=\"page\">\n<h2>Expected and paid per contract</h2>\n",
     );
@@ -207,17 +207,17 @@ fn write_chart_section(out: &mut String, totals: &Totals) {
         chart::write_chart(out, totals);
     }
     out.push_str("<h3>Contracts</h3>\n");
-    write_table(out, &table::contracts_table(totals));
+    write_table(out, &table::contracts_table(totals, lang));
     out.push_str("</section>\n");
 }
 
-fn write_controls(out: &mut String, audit: &Audit) {
+fn write_controls(out: &mut String, audit: &Audit, lang: Lang) {
     let _ = writeln!(
         out,
         "<section id=\"controls\" class=\"page\">\n<h2>Control totals</h2>\n<p>{}</p>",
-        escape(table::CONTROLS_NOTE)
+        escape(table::controls_note(lang))
     );
-    for table in table::control_tables(audit) {
+    for table in table::control_tables(audit, lang) {
         write_table(out, &table);
     }
     out.push_str("</section>\n");

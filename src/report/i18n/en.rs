@@ -14,6 +14,11 @@ use rust_decimal::Decimal;
 /// The English table.
 pub struct English;
 
+/// A count with its noun, singular for one: `1 contract`, `0 contracts`, `2 contracts`.
+pub fn count(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 impl English {
     /// `, late interest 2,100.00`; nothing when the contract has no late-interest rate.
     fn interest_clause(&self, facts: &InstallmentFacts<'_>) -> String {

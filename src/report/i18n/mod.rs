@@ -12,11 +12,13 @@ mod en;
 mod finding;
 mod format;
 mod formula;
+pub mod lines;
 mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod unread_tests;
+pub mod words;
 mod zh;
 
 use crate::domain::computation::DueRule;
@@ -25,8 +27,10 @@ use crate::domain::finding::{Finding, LikelyCause};
 use crate::domain::lang::Lang;
 use chrono::NaiveDate;
 
+pub use en::count;
 pub use formula::formula;
 pub use table::Sentences;
+pub use words::Word;
 
 /// The table of `lang`.
 pub fn sentences(lang: Lang) -> &'static dyn Sentences {

@@ -8,6 +8,7 @@
 //! as one JSON object. Rows the selector passes over cost nothing beyond normalising them,
 //! so the pass streams like the audit's.
 
+use crate::domain::expected::RowReason;
 use super::billing::{BillingReader, BillingSink, MAX_ROWS_ABOVE_HEADER, Recognised};
 use super::cell::Cell;
 use super::header::is_blank;
@@ -77,7 +78,7 @@ impl<S: Select> BillingSink for Tap<S> {
         }
     }
 
-    fn reject(&mut self, _location: Location, _reason: String, _net_amount: Option<Decimal>) {}
+    fn reject(&mut self, _location: Location, _reason: RowReason, _net_amount: Option<Decimal>) {}
 
     fn blank(&mut self, _row: usize) {}
 

@@ -1,6 +1,7 @@
 //! Reads the payout ledger (docs/INPUTS.md): one row per payout received. Rows that cannot be
 //! read are rejected with their location; payouts are few, so they are kept in memory.
 
+use crate::domain::expected::{EMPTY, Expected, Kind, RowReason};
 use super::cell::Cell;
 use super::header::{ColumnMap, ColumnSpec, is_blank, optional, required};
 use super::missing_columns::{TableProblem, comes_close, did_you_mean, hint};
@@ -55,7 +56,7 @@ pub struct RejectedPayout {
     /// File, sheet, row and column.
     pub location: Location,
     /// Why.
-    pub reason: String,
+    pub reason: RowReason,
     /// Its amount, when it could be read.
     pub amount: Option<Decimal>,
 }
@@ -86,7 +87,7 @@ impl LedgerReader {
         self.tables.last_mut()
     }
 
-    fn reject(&mut self, location: Location, reason: String, amount: Option<Decimal>) {
+    fn reject(&mut self, location: Location, reason: RowReason, amount: Option<Decimal>) {
         if let Some(table) = self.current() {
             table.rejected += 1;
         }
@@ -141,7 +142,7 @@ impl TableVisitor for LedgerReader {
                             format!(
                                 "this header row has no column {}; a payout ledger needs payout_id (流水号), contract_id (合同编号), paid_on (到账日期) and amount (金额)",
                                 missing.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
-                            ),
+                            ).into(),
                             None,
                         );
                     }
@@ -182,7 +183,8 @@ impl TableVisitor for LedgerReader {
                     format!(
                         "payout id `{}` is already used at {first}; ids must be unique",
                         map.cell(cells, column::PAYOUT_ID).to_text()
-                    ),
+                    )
+                    .into(),
                     amount,
                 );
             }
@@ -214,7 +216,7 @@ impl TableVisitor for LedgerReader {
             table.rows += 1;
             table.amount = table.amount.saturating_add(amount.unwrap_or_default());
         }
-        self.reject(location, CUT_OFF_ROW.to_string(), amount);
+        self.reject(location, CUT_OFF_ROW.into(), amount);
     }
 
     fn unreadable_row(&mut self, number: usize, why: String) {
@@ -225,7 +227,7 @@ impl TableVisitor for LedgerReader {
         if let Some(table) = self.current() {
             table.rows += 1;
         }
-        self.reject(location, why, None);
+        self.reject(location, why.into(), None);
     }
 }
 
@@ -311,7 +313,8 @@ impl Ledgers {
                     reason: format!(
                         "payout id `{}` is already used at {first}; ids must be unique",
                         payout.id
-                    ),
+                    )
+                    .into(),
                     amount: Some(payout.amount),
                 });
                 continue;
@@ -390,19 +393,30 @@ fn parse_payout(
     map: &ColumnMap,
     cells: &[Cell],
     source: Location,
-) -> Result<Payout, (usize, String)> {
+) -> Result<Payout, (usize, RowReason)> {
     use column as c;
-    let fail = |spec: usize| move |error: ValueError| (spec, error.to_string());
+    let fail = |spec: usize| move |error: ValueError| (spec, RowReason::from(error));
     let text = |spec: usize| {
         let text = map.cell(cells, spec).to_text();
         (!text.is_empty()).then_some(text)
     };
-    let required_text = |spec: usize, what: &str| {
-        text(spec).ok_or_else(|| (spec, format!("expected {what}, found (empty)")))
+    let required_text = |spec: usize, what: Expected| {
+        text(spec).ok_or_else(|| {
+            (
+                spec,
+                RowReason::Cell {
+                    expected: what,
+                    found: EMPTY.to_string(),
+                },
+            )
+        })
     };
     let optional = |spec: usize| !map.cell(cells, spec).is_empty();
-    let id = required_text(c::PAYOUT_ID, "a payout id")?;
-    let contract_id = required_text(c::CONTRACT_ID, "a contract id")?;
+    let id = required_text(c::PAYOUT_ID, Expected::new(Kind::PayoutId, "a payout id"))?;
+    let contract_id = required_text(
+        c::CONTRACT_ID,
+        Expected::new(Kind::ContractId, "a contract id"),
+    )?;
     let paid_on = value::parse_date(map.cell(cells, c::PAID_ON)).map_err(fail(c::PAID_ON))?;
     let amount = value::parse_money(map.cell(cells, c::AMOUNT)).map_err(fail(c::AMOUNT))?;
     let currency = match text(c::CURRENCY) {
@@ -413,7 +427,13 @@ fn parse_payout(
                 .ok_or_else(|| {
                     (
                         c::CURRENCY,
-                        format!("expected an ISO currency code such as CNY or USD, found `{code}`"),
+                        RowReason::Cell {
+                            expected: Expected::new(
+                                Kind::Currency,
+                                "an ISO currency code such as CNY or USD",
+                            ),
+                            found: format!("`{code}`"),
+                        },
                     )
                 })?,
         ),
@@ -433,7 +453,13 @@ fn parse_payout(
                 .ok_or_else(|| {
                     (
                         c::INSTALLMENT,
-                        format!("expected an installment number of 1 or more, found `{number}`"),
+                        RowReason::Cell {
+                            expected: Expected::new(
+                                Kind::Installment,
+                                "an installment number of 1 or more",
+                            ),
+                            found: format!("`{number}`"),
+                        },
                     )
                 })?,
         )

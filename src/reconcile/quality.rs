@@ -2,6 +2,7 @@
 //! sheets, rejected rows, spend no contract covers, currency mismatches, overlapping
 //! contracts and unknown products. Built from what ingest and attribution recorded.
 
+use crate::domain::expected::RowReason;
 use crate::attribute::{BillingTotals, ContractPlan};
 use crate::domain::contract::Contract;
 use crate::domain::contract::DateRange;
@@ -160,12 +161,16 @@ fn empty_file(path: &Path) -> Finding {
 
 /// A `rejected_row` finding for one input row. `reason` says why, as the reader wrote it
 /// (it names the column and the value found).
-pub fn rejected_row_finding(location: &Location, reason: &str, amount: Option<Decimal>) -> Finding {
+pub fn rejected_row_finding(
+    location: &Location,
+    reason: &RowReason,
+    amount: Option<Decimal>,
+) -> Finding {
     let mut finding = Finding::new(
         FindingType::RejectedRow,
         fact(&subject(location), Some(Reason::Row)),
         About::RejectedRow {
-            message: reason.to_string(),
+            message: reason.clone(),
         },
     );
     finding.evidence.location = Some(location.clone());

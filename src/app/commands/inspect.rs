@@ -4,6 +4,7 @@
 //! exactly what the audit would see. Exit status 0 when every table is recognised and no
 //! row rejected, else 1.
 
+use crate::domain::expected::RowReason;
 use crate::app::cli::InspectArgs;
 use crate::app::services::StageError;
 use crate::app::{Outcome, RunError, stages, stdout};
@@ -162,14 +163,14 @@ impl BillingSink for &mut Collector {
         }
     }
 
-    fn reject(&mut self, location: Location, reason: String, _net_amount: Option<Decimal>) {
+    fn reject(&mut self, location: Location, reason: RowReason, _net_amount: Option<Decimal>) {
         let limit = self.limit;
         let table = self.current();
         table.rejected_count += 1;
         if table.rejected.len() < limit {
             table.rejected.push(RejectionReport {
                 location: location.to_string(),
-                reason,
+                reason: reason.to_string(),
             });
         }
     }

@@ -115,8 +115,9 @@ pub enum About {
     },
     /// An input row that could not be read; the finding's location names it.
     RejectedRow {
-        /// Why, as the reader wrote it (it names the column and the value found).
-        message: String,
+        /// Why, as the reader said it: what the cell should hold and what it holds, or a
+        /// sentence.
+        message: crate::domain::expected::RowReason,
     },
     /// An optional cell of a payout's row that could not be read, whose payout is kept
     /// without it; the finding's location names the cell, its payout the payout.

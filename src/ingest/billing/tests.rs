@@ -1,5 +1,6 @@
 //! The billing reader on real and hostile tables, and its fast path against the long way.
 
+use crate::domain::expected::RowReason;
 use super::*;
 use crate::domain::billing::BillingLine;
 use crate::domain::location::Location;
@@ -50,7 +51,7 @@ impl BillingSink for &mut Recorder {
         };
         self.lines.push((row, owned));
     }
-    fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>) {
+    fn reject(&mut self, location: Location, reason: RowReason, net_amount: Option<Decimal>) {
         self.rejected
             .push((location.to_string(), reason, net_amount));
     }

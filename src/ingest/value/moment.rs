@@ -2,6 +2,7 @@
 //! them: the date is always the one written, never converted between zones.
 
 use super::error::ValueError;
+use crate::domain::expected::{Expected, Kind};
 use super::number::digits_of;
 use super::period::{MAX_SERIAL, date_from_parts, excel_serial_to_date, period_of, written_date};
 use crate::domain::period::PeriodRef;
@@ -83,10 +84,12 @@ pub(super) enum DateProblem {
 }
 
 impl DateProblem {
-    pub(super) fn error(self, expected: &str, cell: &Cell) -> ValueError {
+    pub(super) fn error(self, expected: Expected, cell: &Cell) -> ValueError {
         match self {
             DateProblem::NotADate => ValueError::new(expected, cell),
-            DateProblem::ReversedRange => ValueError::new(RANGE_ORDER, cell),
+            DateProblem::ReversedRange => {
+                ValueError::new(Expected::new(Kind::RangeOrder, RANGE_ORDER), cell)
+            }
         }
     }
 }

@@ -22,7 +22,11 @@ pub fn tier_lines(out: &mut String, computation: &Computation, lang: Lang) {
     let volume = money(computation.scope_weighted_base);
     let _ = match lang {
         Lang::En => write!(out, "**3. Tier ({}):** ", computation.tier_mode),
-        Lang::Zh => write!(out, "**3. 阶梯（{}）：**", computation.tier_mode),
+        Lang::Zh => write!(
+            out,
+            "**3. 阶梯（{}）：**",
+            crate::report::i18n::words::tier_mode_code(&computation.tier_mode, lang)
+        ),
     };
     if computation.slices.is_empty() {
         let _ = match lang {

@@ -3,6 +3,7 @@
 use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
 use crate::domain::computation::CatchUp;
+use crate::domain::expected::RowReason;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::money::format_rate;
@@ -416,7 +417,7 @@ impl Sentences for English {
         )
     }
 
-    fn rejected_row(&self, place: &str, message: &str) -> String {
+    fn rejected_row(&self, place: &str, message: &RowReason) -> String {
         format!("{place}: {message}")
     }
 

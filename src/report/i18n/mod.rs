@@ -12,6 +12,7 @@ mod en;
 mod finding;
 mod format;
 mod formula;
+pub mod reasons;
 pub mod lines;
 mod table;
 #[cfg(test)]

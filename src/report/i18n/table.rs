@@ -7,6 +7,7 @@
 
 use super::format::period_label;
 use crate::domain::computation::CatchUp;
+use crate::domain::expected::RowReason;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::payout::PayoutField;
@@ -232,7 +233,7 @@ pub trait Sentences {
     /// A member of a tar archive not read, and what it is.
     fn refused_member(&self, place: &str, why: MemberRefusal) -> String;
     /// A row that could not be read, and the reader's message.
-    fn rejected_row(&self, place: &str, message: &str) -> String;
+    fn rejected_row(&self, place: &str, message: &RowReason) -> String;
     /// More rejected rows of a file than are listed one by one.
     fn more_rejections(&self, file: &str, count: u64, listed: usize) -> String;
     /// A billing file that copies an earlier one.

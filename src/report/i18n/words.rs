@@ -5,7 +5,8 @@
 
 use crate::domain::audit::InputRole;
 use crate::domain::baseline::Change;
-use crate::domain::finding::{FindingType, Severity};
+use crate::domain::contract::{InvoiceKind, Portion, Settlement, TierBasis, TierMode, Trigger};
+use crate::domain::finding::{Check, CheckWords, FindingType, Severity};
 use crate::domain::installment::Status;
 use crate::domain::lang::Lang;
 
@@ -237,5 +238,187 @@ pub fn change(change: Change, lang: Lang) -> &'static str {
             Change::New => "新增",
             Change::Persisting => "仍存在",
         },
+    }
+}
+
+/// An installment's portion: `40%`, `10pt`, and the rest (`rest`, 剩余部分).
+pub fn portion(portion: Portion, lang: Lang) -> String {
+    match (portion, lang) {
+        (Portion::Rest, Lang::Zh) => "剩余部分".to_string(),
+        _ => portion.to_string(),
+    }
+}
+
+/// A line of a contract's terms in the evidence file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // Each variant is its English text, given in `of`.
+pub enum Term {
+    Customer,
+    Agent,
+    AgentTaxId,
+    ProviderRuleset,
+    Accounts,
+    Term,
+    Currency,
+    Base,
+    Tiers,
+    Cap,
+    Settlement,
+    RenewedOn,
+    Invoice,
+    LateInterest,
+    PayoutKind,
+}
+
+impl Term {
+    /// Its name in `lang`.
+    pub fn of(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            Term::Customer => ("customer", "客户"),
+            Term::Agent => ("agent", "代理商"),
+            Term::AgentTaxId => ("agent tax id", "代理商税号"),
+            Term::ProviderRuleset => ("provider / ruleset", "云厂商 / 规则集"),
+            Term::Accounts => ("accounts", "账号"),
+            Term::Term => ("term", "合同期"),
+            Term::Currency => ("currency", "币种"),
+            Term::Base => ("base", "返点基数"),
+            Term::Tiers => ("tiers", "阶梯"),
+            Term::Cap => ("cap", "封顶"),
+            Term::Settlement => ("settlement", "结算"),
+            Term::RenewedOn => ("renewed on", "续约日期"),
+            Term::Invoice => ("invoice", "发票"),
+            Term::LateInterest => ("late interest", "逾期利率"),
+            Term::PayoutKind => ("payout kind", "返点方式"),
+        };
+        match lang {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}
+
+/// A contract word kept as its code (a computation's `trigger`), in `lang`: the code in
+/// English, its Chinese name in Chinese; an unknown code as it is.
+fn code_in<T: Copy>(
+    code: &str,
+    lang: Lang,
+    read: fn(&str) -> Option<T>,
+    chinese: fn(T) -> &'static str,
+) -> String {
+    match (lang, read(code)) {
+        (Lang::Zh, Some(value)) => chinese(value).to_string(),
+        _ => code.to_string(),
+    }
+}
+
+/// An installment's trigger (`settlement`, 结算).
+pub fn trigger_code(code: &str, lang: Lang) -> String {
+    code_in(code, lang, Trigger::from_word, Trigger::chinese)
+}
+
+/// A tier mode (`marginal`, 累进).
+pub fn tier_mode_code(code: &str, lang: Lang) -> String {
+    code_in(code, lang, TierMode::from_word, TierMode::chinese)
+}
+
+/// A tier basis (`contract_year`, 合同年度).
+pub fn tier_basis_code(code: &str, lang: Lang) -> String {
+    code_in(code, lang, TierBasis::from_word, TierBasis::chinese)
+}
+
+/// A settlement cadence (`monthly`, 月度).
+pub fn settlement_code(code: &str, lang: Lang) -> String {
+    code_in(code, lang, Settlement::from_word, Settlement::chinese)
+}
+
+/// A portion as a computation keeps it (`40%`, `10pt`, `rest`).
+pub fn portion_code(code: &str, lang: Lang) -> String {
+    match (lang, code) {
+        (Lang::Zh, "rest") => "剩余部分".to_string(),
+        _ => code.to_string(),
+    }
+}
+
+/// A checked invoice field's name: its column in English (`invoice_no`), its Chinese name.
+pub fn check_field(field: &str, lang: Lang) -> String {
+    let chinese = match field {
+        "invoice_no" => "发票号码",
+        "invoice_amount" => "发票金额",
+        "invoice_tax_rate" => "发票税率",
+        "invoice_type" => "发票类型",
+        "invoice_issuer" => "开票方税号",
+        "invoice_date" => "开票日期",
+        _ => return field.to_string(),
+    };
+    match lang {
+        Lang::En => field.to_string(),
+        Lang::Zh => format!("{chinese}（{field}）"),
+    }
+}
+
+/// What a check expected, in `lang` (English: findings.json's text).
+pub fn check_expected(check: &Check, lang: Lang) -> String {
+    match (lang, &check.words) {
+        (Lang::En, _) | (Lang::Zh, CheckWords::Values) => {
+            match InvoiceKind::from_word(&check.expected) {
+                Some(kind) if lang == Lang::Zh => kind.chinese().to_string(),
+                _ => check.expected.clone(),
+            }
+        }
+        (Lang::Zh, CheckWords::Kind(kind)) => format!("一张{}", kind.chinese()),
+        (Lang::Zh, CheckWords::UsedOnce { .. }) => "仅用于本笔付款的发票号码".to_string(),
+        (Lang::Zh, CheckWords::Within { latest, days, paid_on }) => match latest {
+            Some(latest) => format!("{latest} 或之前（到账日 {paid_on} 后 {days} 天内开票）"),
+            None => format!("到账日 {paid_on} 后 {days} 天内开票"),
+        },
+    }
+}
+
+/// What a check found, in `lang` (English: findings.json's text); `None` for an empty
+/// field.
+pub fn check_found(check: &Check, lang: Lang) -> Option<String> {
+    match (lang, &check.words) {
+        (Lang::Zh, CheckWords::UsedOnce { others }) if others.is_empty() => {
+            Some("没有其他付款使用".to_string())
+        }
+        (Lang::Zh, CheckWords::UsedOnce { others }) => {
+            Some(format!("付款 {} 也使用了该号码", others.join("、")))
+        }
+        (Lang::Zh, _) => check.found.as_ref().map(|found| {
+            InvoiceKind::from_word(found).map_or_else(|| found.clone(), |kind| kind.chinese().into())
+        }),
+        (Lang::En, _) => check.found.clone(),
+    }
+}
+
+/// A fact's name in a finding's evidence: its key in English (`net_amount`), its Chinese
+/// name in Chinese (an unknown key as it is).
+pub fn fact_name(name: &str, lang: Lang) -> &str {
+    if lang == Lang::En {
+        return name;
+    }
+    match name {
+        "account_id" => "账号",
+        "also_covered_by" => "同时覆盖该账号的合同",
+        "attributed_to" => "归属合同",
+        "billing_month" => "账单月份",
+        "coefficient" => "系数",
+        "contract_id" => "合同",
+        "currency" => "币种",
+        "expected" => "应为",
+        "field" => "字段",
+        "files" => "文件",
+        "first_date" => "首日",
+        "found" => "实际",
+        "last_date" => "末日",
+        "net_amount" => "应付金额",
+        "payout_amount" => "付款金额",
+        "product" => "产品",
+        "rows" => "行数",
+        "rows_above" => "上方各行",
+        "rows_above_amount" => "上方各行金额合计",
+        "stated" => "合计行金额",
+        "weighted_products" => "计入加权的产品",
+        _ => name,
     }
 }

@@ -4,6 +4,7 @@ use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::PayoutKind;
+use crate::domain::expected::RowReason;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::money::format_rate;
@@ -419,8 +420,8 @@ impl Sentences for Chinese {
         )
     }
 
-    fn rejected_row(&self, place: &str, message: &str) -> String {
-        format!("{place}：该行未能读取：{message}")
+    fn rejected_row(&self, place: &str, message: &RowReason) -> String {
+        format!("{place}：该行未能读取：{}", super::reasons::reason_zh(message))
     }
 
     fn more_rejections(&self, file: &str, count: u64, listed: usize) -> String {
@@ -720,7 +721,7 @@ impl Sentences for Chinese {
         renewed_on: NaiveDate,
         due_days: i64,
     ) -> String {
-        format!("max(期末 {period_end}, 续约日 {renewed_on}) + {due_days} 天")
+        format!("期末 {period_end} 与续约日 {renewed_on} 中较晚者 + {due_days} 天")
     }
 
     fn not_renewed(&self) -> String {

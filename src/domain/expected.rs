@@ -1,0 +1,139 @@
+//! Why an input row could not be read, as facts: what a cell should have held (a kind of
+//! value the reports can name in each language) and what it held. The English text of
+//! each expectation travels with it, unchanged, for logs and findings.json; a report in
+//! another language words the kind itself.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// The kinds of value a column accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An amount of money (`1,234.50`, `(1,234.50)`).
+    Amount,
+    /// A number (`1.2`).
+    Number,
+    /// A whole number (`30`).
+    WholeNumber,
+    /// A date.
+    Date,
+    /// A month.
+    Month,
+    /// A settlement period (month, quarter, year or date).
+    Period,
+    /// A time range whose end is not before its start.
+    RangeOrder,
+    /// A rate (`22%`, `0.22`).
+    Rate,
+    /// A rate or points (`10pt`).
+    RateOrPoints,
+    /// A rate that is not negative.
+    NonNegativeRate,
+    /// An installment's portion (`40%`, `10pt`, `rest`).
+    Portion,
+    /// A portion above 0% and at most 100%.
+    PortionRange,
+    /// A positive number of points.
+    Points,
+    /// An ISO currency code.
+    Currency,
+    /// A billing account id.
+    AccountId,
+    /// A product name.
+    Product,
+    /// A charge date, when the export has no billing-month column.
+    ChargeDate,
+    /// A payout id.
+    PayoutId,
+    /// A contract id.
+    ContractId,
+    /// An installment number of 1 or more.
+    Installment,
+    /// Anything else: only its English text says it.
+    Other,
+}
+
+/// What a cell should have held: its kind, and the English text that says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// The kind of value.
+    pub kind: Kind,
+    /// The English text (`an amount such as 1,234.50 or (1,234.50)`).
+    pub english: Cow<'static, str>,
+}
+
+impl Expected {
+    /// A kind with its English text.
+    pub const fn new(kind: Kind, english: &'static str) -> Expected {
+        Expected {
+            kind,
+            english: Cow::Borrowed(english),
+        }
+    }
+}
+
+impl From<&'static str> for Expected {
+    fn from(english: &'static str) -> Expected {
+        Expected::new(Kind::Other, english)
+    }
+}
+
+impl From<String> for Expected {
+    fn from(english: String) -> Expected {
+        Expected {
+            kind: Kind::Other,
+            english: Cow::Owned(english),
+        }
+    }
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.english)
+    }
+}
+
+/// Why a row (or a cell) could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowReason {
+    /// A cell that does not hold what its column needs.
+    Cell {
+        /// What it should hold.
+        expected: Expected,
+        /// What it holds, quoted (`` `abc` ``) or `(empty)`.
+        found: String,
+    },
+    /// A reason said in English only.
+    Text(String),
+}
+
+impl RowReason {
+    /// Whether the cell was empty.
+    pub fn found_empty(&self) -> bool {
+        matches!(self, RowReason::Cell { found, .. } if found == EMPTY)
+    }
+}
+
+/// How an empty cell is quoted.
+pub const EMPTY: &str = "(empty)";
+
+impl From<String> for RowReason {
+    fn from(text: String) -> RowReason {
+        RowReason::Text(text)
+    }
+}
+
+impl From<&str> for RowReason {
+    fn from(text: &str) -> RowReason {
+        RowReason::Text(text.to_string())
+    }
+}
+
+impl fmt::Display for RowReason {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RowReason::Cell { expected, found } => write!(formatter, "expected {expected}, found {found}"),
+            RowReason::Text(text) => formatter.write_str(text),
+        }
+    }
+}

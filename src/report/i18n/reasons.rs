@@ -1,0 +1,47 @@
+//! Why a row could not be read, in Chinese: what its cell should have held (by the kind
+//! of value) and what it held. English keeps the reader's own text (`expected …, found
+//! …`), which findings.json and the logs show too. A reason only said in English (a
+//! rare, long-tail message) stays English, after a Chinese lead-in.
+
+use crate::domain::expected::{EMPTY, Kind, RowReason};
+
+/// What a column accepts, in Chinese; `None` for a kind only its English text says.
+pub fn expected_zh(kind: Kind) -> Option<&'static str> {
+    Some(match kind {
+        Kind::Amount => "金额，如 1,234.50 或 (1,234.50)",
+        Kind::Number => "数字，如 1.2 或 0",
+        Kind::WholeNumber => "整数，如 30",
+        Kind::Date => "日期，如 2025-03-31、2025/3/31、2025年3月31日 或 Excel 日期",
+        Kind::Month => "月份，如 2025-03、202503 或 2025年3月",
+        Kind::Period => "结算期，如 2025-03（月）、2025-Q1（季度）、2025（年）或 2025-03-31（日）",
+        Kind::RangeOrder => "结束时间不早于开始时间的时间范围",
+        Kind::Rate => "比例，如 22% 或 0.22",
+        Kind::RateOrPoints => "比例，如 22%、0.22 或 10pt（点数）",
+        Kind::NonNegativeRate => "不为负数的比例，如 22% 或 0.22",
+        Kind::Portion => "分期比例，如 40%、0.4、10pt（点数）或 剩余",
+        Kind::PortionRange => "大于 0% 且不超过 100% 的比例，如 40%",
+        Kind::Points => "正的点数，如 10pt",
+        Kind::Currency => "币种代码，如 CNY 或 USD",
+        Kind::AccountId => "账单账号",
+        Kind::Product => "产品名称",
+        Kind::ChargeDate => "消费日期（该导出没有账单月份列，月份取自消费日期）",
+        Kind::PayoutId => "付款流水号",
+        Kind::ContractId => "合同编号",
+        Kind::Installment => "不小于 1 的期次",
+        Kind::Other => return None,
+    })
+}
+
+/// A row's reason in Chinese: `应为金额，如 1,234.50 或 (1,234.50)，实际为 `12,34.5x``.
+pub fn reason_zh(reason: &RowReason) -> String {
+    match reason {
+        RowReason::Cell { expected, found } => {
+            let found = if found == EMPTY { "空白" } else { found.as_str() };
+            match expected_zh(expected.kind) {
+                Some(what) => format!("应为{what}；实际为 {found}"),
+                None => format!("应为 {expected}；实际为 {found}"),
+            }
+        }
+        RowReason::Text(text) => format!("（原文）{text}"),
+    }
+}

@@ -3,7 +3,6 @@
 //! time), and adds it to running sums; [`Attributor::finish`] turns them into the file's
 //! [`FileLedger`].
 
-use crate::domain::expected::RowReason;
 use super::bucket::OpenGroup;
 use super::interner::Interner;
 use super::ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
@@ -12,6 +11,7 @@ use super::route::Route;
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::Base;
 use crate::domain::controls::{Exclusion, TableControl, Tally, TotalsRow};
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow, RunningSum};
 use crate::domain::period::YearMonth;

@@ -103,6 +103,17 @@ pub enum RowReason {
         /// What it holds, quoted (`` `abc` ``) or `(empty)`.
         found: String,
     },
+    /// A contract workbook (or folder) without its contracts or tiers sheet.
+    NoSheet {
+        /// Which: `contracts` or `tiers`.
+        sheet: &'static str,
+        /// Its Chinese name (`合同`, `阶梯`), when it has one.
+        alias: Option<&'static str>,
+        /// Whether the contracts are a folder of CSV files.
+        folder: bool,
+        /// The sheets or files there are instead.
+        others: Vec<String>,
+    },
     /// A reason said in English only.
     Text(String),
 }
@@ -132,8 +143,104 @@ impl From<&str> for RowReason {
 impl fmt::Display for RowReason {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RowReason::Cell { expected, found } => write!(formatter, "expected {expected}, found {found}"),
+            RowReason::Cell { expected, found } => {
+                write!(formatter, "expected {expected}, found {found}")
+            }
+            RowReason::NoSheet {
+                sheet,
+                alias,
+                folder,
+                others,
+            } => {
+                let aliases = alias.map_or(String::new(), |alias| format!(" (or `{alias}`)"));
+                match (*sheet, folder) {
+                    ("contracts", true) => write!(
+                        formatter,
+                        "no contracts found: expected a file `contracts.csv`"
+                    )?,
+                    ("contracts", false) => write!(
+                        formatter,
+                        "no contracts found: expected a sheet named `contracts`{aliases}"
+                    )?,
+                    _ => write!(
+                        formatter,
+                        "no tier table found: expected a sheet (or CSV) named `{sheet}`{aliases}"
+                    )?,
+                }
+                if !others.is_empty() {
+                    let listed: Vec<String> =
+                        others.iter().map(|other| format!("`{other}`")).collect();
+                    write!(
+                        formatter,
+                        "; {} {}",
+                        if *folder {
+                            "the folder has"
+                        } else {
+                            "the workbook has the sheets"
+                        },
+                        listed.join(", ")
+                    )?;
+                }
+                Ok(())
+            }
             RowReason::Text(text) => formatter.write_str(text),
         }
     }
+}
+
+/// Why a command could not run (exit status 2), as facts a report words in its language.
+/// Only the refusals people meet most are typed; the rest keep their English sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A required input is given neither on the command line nor in `--config`.
+    Required {
+        /// The option.
+        option: &'static str,
+        /// Its key in `audit.toml`.
+        key: &'static str,
+    },
+    /// A path does not exist.
+    Missing {
+        /// The option.
+        option: &'static str,
+        /// The path.
+        path: String,
+    },
+    /// A folder holds no readable file.
+    Empty {
+        /// The option.
+        option: &'static str,
+        /// The path.
+        path: String,
+    },
+    /// `--as-of` is not a date or a rule.
+    AsOf {
+        /// What was given.
+        found: String,
+    },
+    /// `--fail-on-new` without a baseline.
+    FailOnNewWithoutBaseline,
+    /// `--threads 0`.
+    Threads,
+    /// The contract workbook's problems: each place and why.
+    Contracts(Vec<(String, RowReason)>),
+    /// Payout ledgers or billing tables that lack a required column: each header row and
+    /// its English sentence.
+    Tables {
+        /// Payout ledgers (else billing exports).
+        ledgers: bool,
+        /// The problems.
+        problems: Vec<(String, String)>,
+    },
+    /// The output folder is in use by another run.
+    Locked {
+        /// The lock file.
+        lock: String,
+        /// The folder it guards.
+        folder: String,
+        /// `pid N, started …` as the lock file says.
+        holder: String,
+    },
+    /// Anything else, in English.
+    Other(String),
 }

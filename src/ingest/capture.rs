@@ -8,12 +8,12 @@
 //! as one JSON object. Rows the selector passes over cost nothing beyond normalising them,
 //! so the pass streams like the audit's.
 
-use crate::domain::expected::RowReason;
 use super::billing::{BillingReader, BillingSink, MAX_ROWS_ABOVE_HEADER, Recognised};
 use super::cell::Cell;
 use super::header::is_blank;
 use super::table::TableVisitor;
 use crate::domain::billing::BillingLine;
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::ruleset::Ruleset;
 use rust_decimal::Decimal;

@@ -1,7 +1,6 @@
 //! Reads the payout ledger (docs/INPUTS.md): one row per payout received. Rows that cannot be
 //! read are rejected with their location; payouts are few, so they are kept in memory.
 
-use crate::domain::expected::{EMPTY, Expected, Kind, RowReason};
 use super::cell::Cell;
 use super::header::{ColumnMap, ColumnSpec, is_blank, optional, required};
 use super::missing_columns::{TableProblem, comes_close, did_you_mean, hint};
@@ -10,6 +9,7 @@ use super::value::{self, ValueError};
 use crate::domain::contract::{InvoiceKind, PayoutKind};
 use crate::domain::controls::LedgerTable;
 use crate::domain::currency::normalize_currency;
+use crate::domain::expected::{EMPTY, Expected, Kind, RowReason};
 use crate::domain::location::Location;
 use crate::domain::payout::{Invoice, Payout, PayoutField, UnreadCell};
 use crate::ruleset::normalize_header;

@@ -11,7 +11,8 @@
 use crate::domain::calendar::{add_days, days_between};
 use crate::domain::contract::{Contract, InvoiceKind, PayoutKind};
 use crate::domain::finding::{
-    About, Check, CheckWords, Evidence, Fact, Finding, FindingType, InvoiceIssue, Reason, Severity, Unread,
+    About, Check, CheckWords, Evidence, Fact, Finding, FindingType, InvoiceIssue, Reason, Severity,
+    Unread,
 };
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_rate};

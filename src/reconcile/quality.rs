@@ -2,11 +2,11 @@
 //! sheets, rejected rows, spend no contract covers, currency mismatches, overlapping
 //! contracts and unknown products. Built from what ingest and attribution recorded.
 
-use crate::domain::expected::RowReason;
 use crate::attribute::{BillingTotals, ContractPlan};
 use crate::domain::contract::Contract;
 use crate::domain::contract::DateRange;
 use crate::domain::controls::Tally;
+use crate::domain::expected::RowReason;
 use crate::domain::finding::{About, Fact, Finding, FindingType, Reason, Severity};
 use crate::domain::location::Location;
 use crate::domain::money::format_money;

@@ -329,10 +329,7 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
             format!("{} / {}", contract.provider, result.ruleset),
         ),
         (Term::Accounts, contract.accounts.join(", ")),
-        (
-            Term::Term,
-            i18n::range(contract.start, contract.end, lang),
-        ),
+        (Term::Term, i18n::range(contract.start, contract.end, lang)),
         (Term::Currency, contract.currency.clone()),
         (
             Term::Base,
@@ -351,9 +348,7 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
         ),
         (
             Term::Cap,
-            contract
-                .cap
-                .map_or(word("none", "无"), format_money),
+            contract.cap.map_or(word("none", "无"), format_money),
         ),
         (
             Term::Settlement,

@@ -170,7 +170,10 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                 "{} per contract year (per term with term basis)",
                 money(cap)
             ),
-            Lang::Zh => format!("每合同年度 {}（阶梯按整个合同期累计时为整个合同期）", money(cap)),
+            Lang::Zh => format!(
+                "每合同年度 {}（阶梯按整个合同期累计时为整个合同期）",
+                money(cap)
+            ),
         },
     );
     let lines: Vec<(&str, String)> = match lang {
@@ -616,8 +619,10 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
             .iter()
             .filter(|check| Some(check.reason) == finding.reason)
         {
-            let found = i18n::words::check_found(check, lang)
-                .map_or_else(|| lang.pick("(empty)", "（空）").to_string(), |found| escape(&found));
+            let found = i18n::words::check_found(check, lang).map_or_else(
+                || lang.pick("(empty)", "（空）").to_string(),
+                |found| escape(&found),
+            );
             let (field, expected) = (
                 escape(&i18n::words::check_field(&check.field, lang)),
                 escape(&i18n::words::check_expected(check, lang)),

@@ -4,11 +4,11 @@
 //! exactly what the audit would see. Exit status 0 when every table is recognised and no
 //! row rejected, else 1.
 
-use crate::domain::expected::RowReason;
 use crate::app::cli::InspectArgs;
 use crate::app::services::StageError;
 use crate::app::{Outcome, RunError, stages, stdout};
 use crate::domain::billing::BillingLine;
+use crate::domain::expected::RowReason;
 use crate::domain::inspect::{
     ColumnReport, FileReport, FormatInfo, LineReport, RejectionReport, TableReport, TotalsReport,
 };

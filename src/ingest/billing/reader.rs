@@ -488,7 +488,8 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
             Header::Searching { .. } => self.search(number, cells),
             Header::Unrecognised { row } => {
                 let reason = format!("the table's header (row {row}) matches no billing format");
-                self.sink.reject(self.table().at_row(number), reason.into(), None);
+                self.sink
+                    .reject(self.table().at_row(number), reason.into(), None);
             }
             Header::Recognised {
                 layout,
@@ -641,11 +642,8 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         };
         let format = self.format(*layout);
         let net_amount = Row { format, cells }.net_amount(columns);
-        self.sink.reject(
-            self.table().at_row(number),
-            CUT_OFF_ROW.into(),
-            net_amount,
-        );
+        self.sink
+            .reject(self.table().at_row(number), CUT_OFF_ROW.into(), net_amount);
     }
 
     fn unreadable_row(&mut self, number: usize, why: String) {

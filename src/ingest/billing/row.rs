@@ -4,8 +4,8 @@
 use super::totals::is_totals_word;
 use crate::domain::billing::BillingLine;
 use crate::domain::currency::normalize_currency;
-use crate::ingest::cell::Cell;
 use crate::domain::expected::{EMPTY, Expected, Kind, RowReason};
+use crate::ingest::cell::Cell;
 use crate::ingest::value::{self, ValueError};
 use crate::ruleset::{BillingField, BillingFormat, ColumnIndex, MonthSource};
 use rust_decimal::Decimal;
@@ -141,12 +141,12 @@ impl<'c> Row<'c> {
                 found: EMPTY.to_string(),
             },
         };
-        let account_id = self
-            .text(columns, BillingField::AccountId)
-            .ok_or_else(|| missing(
-                    BillingField::AccountId,
-                    Expected::new(Kind::AccountId, "a billing account id"),
-                ))?;
+        let account_id = self.text(columns, BillingField::AccountId).ok_or_else(|| {
+            missing(
+                BillingField::AccountId,
+                Expected::new(Kind::AccountId, "a billing account id"),
+            )
+        })?;
         if self.get(columns, BillingField::AccountId).digits_lost() {
             return Err(Failure {
                 field: BillingField::AccountId,
@@ -221,11 +221,12 @@ impl<'c> Row<'c> {
             })?;
             value::YearMonth::of(date)
         };
-        let (product, product_known, product_number) =
-            product.ok_or_else(|| missing(
+        let (product, product_known, product_number) = product.ok_or_else(|| {
+            missing(
                 BillingField::Product,
                 Expected::new(Kind::Product, "a product name"),
-            ))?;
+            )
+        })?;
         let order_type = self.text(columns, BillingField::OrderType);
         let refund = order_type
             .as_deref()
@@ -250,13 +251,14 @@ impl<'c> Row<'c> {
             self.amount(columns, BillingField::Voucher)?
                 .unwrap_or_default(),
         );
-        let net_amount = signed(
-            self.amount(columns, BillingField::NetAmount)?
-                .ok_or_else(|| missing(
+        let net_amount = signed(self.amount(columns, BillingField::NetAmount)?.ok_or_else(
+            || {
+                missing(
                     BillingField::NetAmount,
                     Expected::new(Kind::Amount, "an amount such as 1,234.50"),
-                ))?,
-        );
+                )
+            },
+        )?);
         let currency = match (self.text(columns, BillingField::Currency), &format.currency) {
             (Some(text), _) => match &text {
                 // Borrow from the row when the cell already holds the code (the usual case).

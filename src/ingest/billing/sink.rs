@@ -1,7 +1,7 @@
 //! What a billing reader hands its rows to, and what it says about each table.
 
-use crate::domain::expected::RowReason;
 use crate::domain::billing::BillingLine;
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::ruleset::{BillingField, Ruleset};
 use rust_decimal::Decimal;

@@ -1,8 +1,8 @@
 //! The billing reader on real and hostile tables, and its fast path against the long way.
 
-use crate::domain::expected::RowReason;
 use super::*;
 use crate::domain::billing::BillingLine;
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::ingest::cell::texts;
 use crate::ingest::table::{Fields, TableVisitor};

@@ -27,7 +27,7 @@ pub(super) fn validate_schedule(
                 message: format!(
                     "installment {} is out of sequence; installments must be numbered 1, 2, … without gaps or repeats (expected {expected})",
                     row.rule.number
-                ),
+                ).into(),
             });
         }
         if row.rule.portion == Portion::Rest && index + 1 != rows.len() {
@@ -36,7 +36,7 @@ pub(super) fn validate_schedule(
                 message: format!(
                     "installment {} is `rest` but is not the last; only the last installment may take the rest",
                     row.rule.number
-                ),
+                ).into(),
             });
         }
     }
@@ -58,7 +58,7 @@ pub(super) fn validate_schedule(
                 message: format!(
                     "without a `rest` installment the percentages must add up to 100%, but they add up to {}",
                     crate::domain::money::format_rate(total)
-                ),
+                ).into(),
             });
         }
     }

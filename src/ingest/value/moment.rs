@@ -2,9 +2,9 @@
 //! them: the date is always the one written, never converted between zones.
 
 use super::error::ValueError;
-use crate::domain::expected::{Expected, Kind};
 use super::number::digits_of;
 use super::period::{MAX_SERIAL, date_from_parts, excel_serial_to_date, period_of, written_date};
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::period::PeriodRef;
 use crate::ingest::cell::Cell;
 use crate::ruleset::DateOrder;

@@ -3,9 +3,9 @@
 
 use super::error::ValueError;
 use super::number::digits_of;
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::period::{PeriodRef, YearMonth};
 use crate::ingest::cell::Cell;
-use crate::domain::expected::{Expected, Kind};
 use chrono::{Days, NaiveDate, NaiveTime};
 
 pub(super) const DATE: Expected = Expected::new(

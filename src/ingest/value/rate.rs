@@ -2,9 +2,9 @@
 //! 万分之/千分之 forms, each read exactly.
 
 use super::error::ValueError;
-use crate::domain::expected::{Expected, Kind};
 use super::number::{plain_number, unsigned_number};
 use crate::domain::contract::Portion;
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::number::decimal_from_f64;
 use crate::ingest::cell::Cell;
 use rust_decimal::Decimal;

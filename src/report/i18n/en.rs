@@ -3,8 +3,8 @@
 use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
 use crate::domain::computation::CatchUp;
-use crate::domain::expected::RowReason;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
+use crate::domain::expected::RowReason;
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::money::format_rate;
 use crate::domain::payout::PayoutField;

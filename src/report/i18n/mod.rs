@@ -12,8 +12,8 @@ mod en;
 mod finding;
 mod format;
 mod formula;
-pub mod reasons;
 pub mod lines;
+pub mod reasons;
 mod table;
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 //! …`), which findings.json and the logs show too. A reason only said in English (a
 //! rare, long-tail message) stays English, after a Chinese lead-in.
 
-use crate::domain::expected::{EMPTY, Kind, RowReason};
+use crate::domain::expected::{EMPTY, Kind, Refusal, RowReason};
 
 /// What a column accepts, in Chinese; `None` for a kind only its English text says.
 pub fn expected_zh(kind: Kind) -> Option<&'static str> {
@@ -36,12 +36,94 @@ pub fn expected_zh(kind: Kind) -> Option<&'static str> {
 pub fn reason_zh(reason: &RowReason) -> String {
     match reason {
         RowReason::Cell { expected, found } => {
-            let found = if found == EMPTY { "空白" } else { found.as_str() };
+            let found = if found == EMPTY {
+                "空白"
+            } else {
+                found.as_str()
+            };
             match expected_zh(expected.kind) {
                 Some(what) => format!("应为{what}；实际为 {found}"),
                 None => format!("应为 {expected}；实际为 {found}"),
             }
         }
+        RowReason::NoSheet {
+            sheet,
+            alias,
+            folder,
+            others,
+        } => {
+            let what = if *sheet == "contracts" {
+                "合同表"
+            } else {
+                "阶梯表"
+            };
+            let named = match alias {
+                Some(alias) => format!("`{sheet}`（或 `{alias}`）"),
+                None => format!("`{sheet}`"),
+            };
+            let wanted = if *folder {
+                format!("名为 {named} 的 CSV 文件")
+            } else {
+                format!("名为 {named} 的工作表")
+            };
+            let listed: Vec<String> = others.iter().map(|other| format!("`{other}`")).collect();
+            let there = match (listed.is_empty(), folder) {
+                (true, _) => String::new(),
+                (false, true) => format!("；该文件夹中只有 {}", listed.join("、")),
+                (false, false) => format!("；该工作簿只有工作表 {}", listed.join("、")),
+            };
+            format!("找不到{what}：应有{wanted}{there}")
+        }
         RowReason::Text(text) => format!("（原文）{text}"),
+    }
+}
+
+/// Why a command could not run, in Chinese (English keeps each error's own sentence).
+pub fn refusal_zh(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Required { option, key } => {
+            format!("{option}：必须提供（在命令行中给出，或在 --config 文件中写 `{key}`）")
+        }
+        Refusal::Missing { option, path } => format!("{option}：`{path}` 不存在"),
+        Refusal::Empty { option, path } => format!(
+            "{option}：`{path}` 中没有 .csv、.tsv、.zip、.gz、.tar、.xlsx、.xls、.xlsb 或 .ods 文件"
+        ),
+        Refusal::AsOf { found } => format!(
+            "--as-of：应为日期（如 2026-06-30），或 `today`、`yesterday`、`last-month-end`；实际为 `{found}`"
+        ),
+        Refusal::FailOnNewWithoutBaseline => {
+            "--fail-on-new：需要 --baseline（或 --config 文件中的 `baseline`）".to_string()
+        }
+        Refusal::Threads => "--threads：应为 1 或更大的数".to_string(),
+        Refusal::Contracts(problems) => {
+            let mut text = format!("合同工作簿无法使用（{} 个问题）：", problems.len());
+            for (place, reason) in problems {
+                text.push_str(&format!("\n  {place}：{}", reason_zh(reason)));
+            }
+            text
+        }
+        Refusal::Tables { ledgers, problems } => {
+            let what = if *ledgers {
+                "付款台账"
+            } else {
+                "账单导出"
+            };
+            let mut text = format!(
+                "{what}无法使用（{} 个问题，缺少必需的列；以下为原文）：",
+                problems.len()
+            );
+            for (place, message) in problems {
+                text.push_str(&format!("\n  {place}：{message}"));
+            }
+            text
+        }
+        Refusal::Locked {
+            lock,
+            folder,
+            holder,
+        } => format!(
+            "`{lock}` 正被另一次 rebate-audit 运行持有（{holder}），它正在写入 `{folder}`；请等它结束（无人持有的锁会由下一次运行接管）"
+        ),
+        Refusal::Other(english) => format!("无法运行（原文）：{english}"),
     }
 }

@@ -7,8 +7,8 @@
 
 use super::format::period_label;
 use crate::domain::computation::CatchUp;
-use crate::domain::expected::RowReason;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
+use crate::domain::expected::RowReason;
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::payout::PayoutField;
 use crate::domain::period::{PeriodRef, YearMonth};

@@ -367,7 +367,14 @@ pub fn check_expected(check: &Check, lang: Lang) -> String {
         }
         (Lang::Zh, CheckWords::Kind(kind)) => format!("一张{}", kind.chinese()),
         (Lang::Zh, CheckWords::UsedOnce { .. }) => "仅用于本笔付款的发票号码".to_string(),
-        (Lang::Zh, CheckWords::Within { latest, days, paid_on }) => match latest {
+        (
+            Lang::Zh,
+            CheckWords::Within {
+                latest,
+                days,
+                paid_on,
+            },
+        ) => match latest {
             Some(latest) => format!("{latest} 或之前（到账日 {paid_on} 后 {days} 天内开票）"),
             None => format!("到账日 {paid_on} 后 {days} 天内开票"),
         },
@@ -385,7 +392,8 @@ pub fn check_found(check: &Check, lang: Lang) -> Option<String> {
             Some(format!("付款 {} 也使用了该号码", others.join("、")))
         }
         (Lang::Zh, _) => check.found.as_ref().map(|found| {
-            InvoiceKind::from_word(found).map_or_else(|| found.clone(), |kind| kind.chinese().into())
+            InvoiceKind::from_word(found)
+                .map_or_else(|| found.clone(), |kind| kind.chinese().into())
         }),
         (Lang::En, _) => check.found.clone(),
     }

@@ -4,8 +4,8 @@ use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::PayoutKind;
-use crate::domain::expected::RowReason;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
+use crate::domain::expected::RowReason;
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::money::format_rate;
 use crate::domain::payout::PayoutField;
@@ -421,7 +421,10 @@ impl Sentences for Chinese {
     }
 
     fn rejected_row(&self, place: &str, message: &RowReason) -> String {
-        format!("{place}：该行未能读取：{}", super::reasons::reason_zh(message))
+        format!(
+            "{place}：该行未能读取：{}",
+            super::reasons::reason_zh(message)
+        )
     }
 
     fn more_rejections(&self, file: &str, count: u64, listed: usize) -> String {

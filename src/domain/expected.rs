@@ -244,3 +244,48 @@ pub enum Refusal {
     /// Anything else, in English.
     Other(String),
 }
+
+impl std::ops::Deref for Expected {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.english
+    }
+}
+
+impl PartialEq<&str> for Expected {
+    fn eq(&self, other: &&str) -> bool {
+        self.english == *other
+    }
+}
+
+impl PartialEq<str> for Expected {
+    fn eq(&self, other: &str) -> bool {
+        self.english == other
+    }
+}
+
+impl PartialEq<&str> for RowReason {
+    fn eq(&self, other: &&str) -> bool {
+        self.to_string() == *other
+    }
+}
+
+impl RowReason {
+    /// Whether its English text contains `part` (for tests and logs).
+    pub fn contains(&self, part: &str) -> bool {
+        self.to_string().contains(part)
+    }
+}
+
+impl PartialEq<String> for Expected {
+    fn eq(&self, other: &String) -> bool {
+        self.english == other.as_str()
+    }
+}
+
+impl PartialEq<String> for RowReason {
+    fn eq(&self, other: &String) -> bool {
+        self.to_string() == *other
+    }
+}

@@ -441,7 +441,7 @@ mod tests {
             .at_row(7)
             .at_column("amount");
         assert_eq!(subject(&here), "bill.xlsx:Sheet1:7:amount");
-        let reason = "amount: expected money, found `x`";
+        let reason = &"amount: expected money, found `x`".into();
         let a = rejected_row_finding(&here, reason, None);
         let b = rejected_row_finding(&there, reason, None);
         assert_eq!(a.id, b.id);
@@ -449,7 +449,7 @@ mod tests {
         assert_eq!(
             b.about,
             About::RejectedRow {
-                message: reason.into()
+                message: reason.clone()
             }
         );
         assert_eq!(b.evidence.location, Some(there));

@@ -32,3 +32,4 @@ mod text_safety;
 mod trails;
 mod typed_inputs;
 mod workbook;
+mod zh_everywhere;

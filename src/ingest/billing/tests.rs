@@ -53,7 +53,7 @@ impl BillingSink for &mut Recorder {
     }
     fn reject(&mut self, location: Location, reason: RowReason, net_amount: Option<Decimal>) {
         self.rejected
-            .push((location.to_string(), reason, net_amount));
+            .push((location.to_string(), reason.to_string(), net_amount));
     }
     fn blank(&mut self, row: usize) {
         self.blank.push(row);

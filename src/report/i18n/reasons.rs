@@ -59,12 +59,12 @@ pub fn reason_zh(reason: &RowReason) -> String {
             };
             let named = match alias {
                 Some(alias) => format!("`{sheet}`（或 `{alias}`）"),
-                None => format!("`{sheet}`"),
+                None => format!("`{sheet}` "),
             };
             let wanted = if *folder {
-                format!("名为 {named} 的 CSV 文件")
+                format!("名为 {named}的 CSV 文件")
             } else {
-                format!("名为 {named} 的工作表")
+                format!("名为 {named}的工作表")
             };
             let listed: Vec<String> = others.iter().map(|other| format!("`{other}`")).collect();
             let there = match (listed.is_empty(), folder) {

@@ -333,7 +333,7 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
         (Term::Currency, contract.currency.clone()),
         (
             Term::Base,
-            word(contract.base.word(), contract.base.chinese()),
+            word(contract.base.word(), i18n::words::base_zh(contract.base)),
         ),
         (
             Term::Tiers,
@@ -342,7 +342,7 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
                 Lang::Zh => format!(
                     "按{}累计，{}",
                     contract.tier_basis.chinese(),
-                    contract.tier_mode.chinese()
+                    i18n::words::tier_mode_zh(contract.tier_mode)
                 ),
             },
         ),
@@ -375,7 +375,10 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
             Term::Invoice,
             format!(
                 "{}{}",
-                lang.pick(contract.invoice.word(), contract.invoice.chinese()),
+                lang.pick(
+                    contract.invoice.word(),
+                    i18n::words::invoice_zh(contract.invoice)
+                ),
                 contract.tax_rate.map_or(String::new(), |rate| match lang {
                     Lang::En => format!(" at {}", format_rate(rate)),
                     Lang::Zh => format!("，税率 {}", format_rate(rate)),

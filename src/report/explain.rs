@@ -226,14 +226,17 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
             ("币种", escape(&contract.currency)),
             (
                 "返点基数",
-                format!("{}（每行基数 × 产品系数）", contract.base.chinese()),
+                format!(
+                    "{}（每行基数 × 产品系数）",
+                    i18n::words::base_zh(contract.base)
+                ),
             ),
             (
                 "阶梯",
                 format!(
                     "按{}累计，{}：{brackets}",
                     contract.tier_basis.chinese(),
-                    contract.tier_mode.chinese()
+                    i18n::words::tier_mode_zh(contract.tier_mode)
                 ),
             ),
             ("封顶", cap),

@@ -5,7 +5,9 @@
 
 use crate::domain::audit::InputRole;
 use crate::domain::baseline::Change;
-use crate::domain::contract::{InvoiceKind, Portion, Settlement, TierBasis, TierMode, Trigger};
+use crate::domain::contract::{
+    Base, InvoiceKind, Portion, Settlement, TierBasis, TierMode, Trigger,
+};
 use crate::domain::finding::{Check, CheckWords, FindingType, Severity};
 use crate::domain::installment::Status;
 use crate::domain::lang::Lang;
@@ -318,7 +320,7 @@ pub fn trigger_code(code: &str, lang: Lang) -> String {
 
 /// A tier mode (`marginal`, 累进).
 pub fn tier_mode_code(code: &str, lang: Lang) -> String {
-    code_in(code, lang, TierMode::from_word, TierMode::chinese)
+    code_in(code, lang, TierMode::from_word, tier_mode_zh)
 }
 
 /// A tier basis (`contract_year`, 合同年度).
@@ -361,11 +363,11 @@ pub fn check_expected(check: &Check, lang: Lang) -> String {
     match (lang, &check.words) {
         (Lang::En, _) | (Lang::Zh, CheckWords::Values) => {
             match InvoiceKind::from_word(&check.expected) {
-                Some(kind) if lang == Lang::Zh => kind.chinese().to_string(),
+                Some(kind) if lang == Lang::Zh => invoice_zh(kind).to_string(),
                 _ => check.expected.clone(),
             }
         }
-        (Lang::Zh, CheckWords::Kind(kind)) => format!("一张{}", kind.chinese()),
+        (Lang::Zh, CheckWords::Kind(kind)) => format!("一张{}", invoice_zh(*kind)),
         (Lang::Zh, CheckWords::UsedOnce { .. }) => "仅用于本笔付款的发票号码".to_string(),
         (
             Lang::Zh,
@@ -393,7 +395,7 @@ pub fn check_found(check: &Check, lang: Lang) -> Option<String> {
         }
         (Lang::Zh, _) => check.found.as_ref().map(|found| {
             InvoiceKind::from_word(found)
-                .map_or_else(|| found.clone(), |kind| kind.chinese().into())
+                .map_or_else(|| found.clone(), |kind| invoice_zh(kind).into())
         }),
         (Lang::En, _) => check.found.clone(),
     }
@@ -428,5 +430,32 @@ pub fn fact_name(name: &str, lang: Lang) -> &str {
         "stated" => "合计行金额",
         "weighted_products" => "计入加权的产品",
         _ => name,
+    }
+}
+
+/// A rebate base in Chinese, as the Chinese sentences name it.
+pub fn base_zh(base: Base) -> &'static str {
+    match base {
+        Base::Net => "应付金额",
+        Base::List => "原价",
+        Base::Cash => "现金支付",
+    }
+}
+
+/// A tier mode in Chinese.
+pub fn tier_mode_zh(mode: TierMode) -> &'static str {
+    match mode {
+        TierMode::Retroactive => "全额累进",
+        TierMode::Marginal => "超额累进",
+    }
+}
+
+/// An invoice type in Chinese, as the findings' sentences name it.
+pub fn invoice_zh(kind: InvoiceKind) -> &'static str {
+    match kind {
+        InvoiceKind::None => "无需发票",
+        InvoiceKind::VatSpecial => "增值税专用发票",
+        InvoiceKind::VatGeneral => "增值税普通发票",
+        InvoiceKind::CreditNote => "红字发票",
     }
 }

@@ -359,7 +359,7 @@ impl OptionalCells<'_> {
     fn read<T>(
         &mut self,
         field: PayoutField,
-        read: impl FnOnce(&Cell) -> Result<T, String>,
+        read: impl FnOnce(&Cell) -> Result<T, RowReason>,
     ) -> Option<T> {
         let spec = spec_of(field);
         let cell = self.map.cell(self.cells, spec);
@@ -367,7 +367,9 @@ impl OptionalCells<'_> {
             return None;
         }
         let result = match cell {
-            Cell::Error(error) => Err(format!("expected a value, found error cell `{error}`")),
+            Cell::Error(error) => {
+                Err(format!("expected a value, found error cell `{error}`").into())
+            }
             cell => read(cell),
         };
         result
@@ -475,25 +477,28 @@ fn parse_payout(
     let kind = optionals.read(PayoutField::Kind, |cell| {
         let word = cell.to_text();
         PayoutKind::from_word(&word).ok_or_else(|| {
-            format!(
+            RowReason::from(format!(
                 "expected one of {}, found `{word}`",
                 PayoutKind::WORDS.join(", ")
-            )
+            ))
         })
     });
     let date = optionals.read(PayoutField::InvoiceDate, |cell| {
-        value::parse_date(cell).map_err(|error| error.to_string())
+        value::parse_date(cell).map_err(RowReason::from)
     });
     let invoice_amount = optionals.read(PayoutField::InvoiceAmount, |cell| {
-        value::parse_money(cell).map_err(|error| error.to_string())
+        value::parse_money(cell).map_err(RowReason::from)
     });
     let tax_rate = optionals.read(PayoutField::InvoiceTaxRate, |cell| {
-        value::parse_rate(cell, false).map_err(|error| error.to_string())
+        value::parse_rate(cell, false).map_err(RowReason::from)
     });
     let invoice_kind = optionals.read(PayoutField::InvoiceType, |cell| {
         let word = cell.to_text();
-        InvoiceKind::from_word(&word)
-            .ok_or_else(|| format!("expected an invoice type: {INVOICE_TYPES}; found `{word}`"))
+        InvoiceKind::from_word(&word).ok_or_else(|| {
+            RowReason::from(format!(
+                "expected an invoice type: {INVOICE_TYPES}; found `{word}`"
+            ))
+        })
     });
     let issuer = optionals.read(PayoutField::InvoiceIssuer, |cell| Ok(cell.to_text()));
     // A 20-digit number (全电发票) typed into a number cell keeps 15 digits: the number is
@@ -503,7 +508,8 @@ fn parse_payout(
             return Err(format!(
                 "the invoice number {} is a number of more than 15 digits, so the spreadsheet has already lost its last digits; store invoice numbers as text",
                 cell.to_text()
-            ));
+            )
+            .into());
         }
         Ok(())
     });

@@ -125,7 +125,7 @@ pub enum About {
         /// Which field.
         field: PayoutField,
         /// The reader's message: what was expected, what was found.
-        problem: String,
+        problem: crate::domain::expected::RowReason,
         /// What the payout was taken as without the cell.
         outcome: Unread,
     },
@@ -306,6 +306,6 @@ pub enum InvoiceIssue {
         /// The field whose cell could not be read.
         field: PayoutField,
         /// The reader's message: what was expected, what was found.
-        problem: String,
+        problem: crate::domain::expected::RowReason,
     },
 }

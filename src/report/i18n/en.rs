@@ -351,7 +351,7 @@ impl Sentences for English {
         payout: &PayoutFacts<'_>,
         number: &str,
         field: PayoutField,
-        problem: &str,
+        problem: &RowReason,
     ) -> String {
         format!(
             "Invoice {number} on payout {}: its {} could not be checked against contract {}, because its cell could not be read ({problem}).",
@@ -361,7 +361,13 @@ impl Sentences for English {
         )
     }
 
-    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String {
+    fn unread_cell(
+        &self,
+        place: &str,
+        payout: &str,
+        problem: &RowReason,
+        outcome: &Unread,
+    ) -> String {
         let tail = match outcome {
             Unread::ContractKind { contract, kind } => {
                 format!(", taken as contract {contract}'s payout kind, {kind}.")

@@ -216,11 +216,17 @@ pub trait Sentences {
         payout: &PayoutFacts<'_>,
         number: &str,
         field: PayoutField,
-        problem: &str,
+        problem: &RowReason,
     ) -> String;
     /// An optional cell of payout `payout` at `place` could not be read (`problem`); the
     /// payout is kept, and `outcome` says why nothing else depended on the cell.
-    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String;
+    fn unread_cell(
+        &self,
+        place: &str,
+        payout: &str,
+        problem: &RowReason,
+        outcome: &Unread,
+    ) -> String;
 
     // Input files and rows; `place` is where in the input (file, sheet, row, column).
 

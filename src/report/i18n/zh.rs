@@ -347,17 +347,24 @@ impl Sentences for Chinese {
         payout: &PayoutFacts<'_>,
         number: &str,
         field: PayoutField,
-        problem: &str,
+        problem: &RowReason,
     ) -> String {
         format!(
-            "付款 {} 的发票 {number}：单元格未能读取（{problem}），无法按合同 {} 核对其{}。",
+            "付款 {} 的发票 {number}：单元格未能读取（{}），无法按合同 {} 核对其{}。",
             payout.id,
+            super::reasons::reason_zh(problem),
             payout.contract,
             self.payout_field(field)
         )
     }
 
-    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String {
+    fn unread_cell(
+        &self,
+        place: &str,
+        payout: &str,
+        problem: &RowReason,
+        outcome: &Unread,
+    ) -> String {
         let kind_word = |kind: &PayoutKind| match kind {
             PayoutKind::Cash => "现金",
             PayoutKind::Offset => "抵扣",
@@ -390,7 +397,10 @@ impl Sentences for Chinese {
                 "；其发票照常核对，但无法核对是否有其他付款使用同一张发票。".to_string()
             }
         };
-        format!("{place}：未读取该单元格（{problem}）；付款 {payout} 仍保留，金额照常计入{tail}")
+        format!(
+            "{place}：未读取该单元格（{}）；付款 {payout} 仍保留，金额照常计入{tail}",
+            super::reasons::reason_zh(problem)
+        )
     }
 
     fn unreadable_file(&self, error: &str) -> String {

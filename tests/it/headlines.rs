@@ -137,9 +137,10 @@ fn an_overpayment_names_the_ignored_cap_and_the_portion_it_pays() {
     // What every installment expects, due or not, and everything paid, as before.
     assert_eq!(totals["expected"], "10000.00");
     assert_eq!(totals["paid"], "4800.00");
+    // The Chinese run wrote the folder last: its summary says the same in Chinese.
     let summary = text(&run, "summary.md");
     assert!(
-        summary.contains("\n1 contract, 8 installments. Due by now (past the deadline) 4,000.00, paid against it 4,000.00: short 0.00 plus 0.00 late interest. Due only after a renewal that has not happened: 6,000.00 (0.00 paid). Paid beyond what the installments expect: 800.00. 1 finding: 0 errors, 1 warning, 0 info.\n"),
+        summary.contains("\n合同 1 份，分期 8 笔。已到期应付（已过付款期限）4,000.00，已付 4,000.00：少付 0.00，另有滞纳金 0.00。尚未续约、续约后才应付：6,000.00（已付 0.00）。超出各期应付的付款：800.00。发现 1 项：错误 0 项，警告 1 项，提示 0 项。\n"),
         "{summary}"
     );
     assert!(
@@ -147,7 +148,7 @@ fn an_overpayment_names_the_ignored_cap_and_the_portion_it_pays() {
         "{summary}"
     );
     assert!(
-        run.stdout.starts_with("rebate-audit as of 2025-12-31: due by now 4,000.00, paid against it 4,000.00, short 0.00, late interest 0.00; 1 contracts, 8 installments, 1 findings (0 error, 1 warning, 0 info); reports in "),
+        run.stdout.starts_with("rebate-audit as of 2025-12-31: due by now 4,000.00, paid against it 4,000.00, short 0.00, late interest 0.00; 1 contract, 8 installments, 1 finding (0 errors, 1 warning, 0 info); reports in "),
         "{}",
         run.stdout
     );
@@ -249,7 +250,7 @@ fn the_headline_leads_with_what_is_due_and_shows_what_is_not_yet_due_apart() {
     assert!(!summary.contains("interest"), "{summary}");
     assert!(
         run.stdout.starts_with(
-            "rebate-audit as of 2025-04-01: due by now 4,400.00, paid against it 1,500.00, short 2,900.00; 1 contracts"
+            "rebate-audit as of 2025-04-01: due by now 4,400.00, paid against it 1,500.00, short 2,900.00; 1 contract,"
         ),
         "{}",
         run.stdout

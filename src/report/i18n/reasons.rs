@@ -74,7 +74,7 @@ pub fn reason_zh(reason: &RowReason) -> String {
             };
             format!("找不到{what}：应有{wanted}{there}")
         }
-        RowReason::Text(text) => format!("（原文）{text}"),
+        RowReason::Text(text) => format!("原文：{text}"),
     }
 }
 
@@ -109,7 +109,7 @@ pub fn refusal_zh(refusal: &Refusal) -> String {
                 "账单导出"
             };
             let mut text = format!(
-                "{what}无法使用（{} 个问题，缺少必需的列；以下为原文）：",
+                "{what}无法使用（{} 个问题：表头缺少必需的列，或无法确定是哪种格式；以下为原文）：",
                 problems.len()
             );
             for (place, message) in problems {

@@ -409,7 +409,7 @@ fn input_files_and_rows_in_both_languages() {
             },
         ),
         "bills/bill.csv:5:amount: amount: expected money, found `x`",
-        "bills/bill.csv:5:amount：该行未能读取：（原文）amount: expected money, found `x`",
+        "bills/bill.csv:5:amount：该行未能读取：原文：amount: expected money, found `x`",
     );
     assert_said(
         &rejected(

@@ -100,7 +100,7 @@ fn words_have_both_languages() {
     assert_eq!(words::finding_type_code("unpaid", Lang::En), "unpaid");
     assert_eq!(words::finding_type_code("no_such", Lang::Zh), "no_such");
     assert_eq!(words::trigger_code("renewal", Lang::Zh), "续约");
-    assert_eq!(words::tier_mode_code("marginal", Lang::Zh), "累进");
+    assert_eq!(words::tier_mode_code("marginal", Lang::Zh), "超额累进");
     assert_eq!(words::portion_code("rest", Lang::Zh), "剩余部分");
     assert_eq!(words::portion_code("40%", Lang::Zh), "40%");
 }
@@ -127,7 +127,7 @@ fn a_cell_reason_is_worded_by_its_kind_and_english_stays_as_it_was() {
     let other = RowReason::Text("the sum of the amount columns is too large".into());
     assert_eq!(
         reason_zh(&other),
-        "（原文）the sum of the amount columns is too large"
+        "原文：the sum of the amount columns is too large"
     );
     let sheet = RowReason::NoSheet {
         sheet: "tiers",

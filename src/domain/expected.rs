@@ -265,6 +265,8 @@ impl PartialEq<str> for Expected {
     }
 }
 
+// Tests compare a reason with its English text; nothing else compares reasons.
+#[allow(clippy::cmp_owned)]
 impl PartialEq<&str> for RowReason {
     fn eq(&self, other: &&str) -> bool {
         self.to_string() == *other
@@ -284,6 +286,7 @@ impl PartialEq<String> for Expected {
     }
 }
 
+#[allow(clippy::cmp_owned)]
 impl PartialEq<String> for RowReason {
     fn eq(&self, other: &String) -> bool {
         self.to_string() == *other

@@ -151,17 +151,19 @@ pub fn run_line(audit: &Audit, out: &Path, lang: Lang) -> String {
     });
     i18n::lines::run_line(
         lang,
-        &audit.as_of.to_string(),
-        &money,
-        audit.contracts.len(),
-        audit.installments.len(),
-        i18n::lines::Severities {
-            findings: audit.findings.len(),
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            info: count(Severity::Info),
+        i18n::lines::RunFacts {
+            as_of: &audit.as_of.to_string(),
+            money: &money,
+            contracts: audit.contracts.len(),
+            installments: audit.installments.len(),
+            severities: i18n::lines::Severities {
+                findings: audit.findings.len(),
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+                info: count(Severity::Info),
+            },
+            against,
+            out: &out.display().to_string(),
         },
-        against,
-        &out.display().to_string(),
     )
 }

@@ -58,19 +58,38 @@ pub struct Against {
     pub resolved: usize,
 }
 
+/// What a run's standard-output line says.
+#[derive(Debug, Clone, Copy)]
+pub struct RunFacts<'a> {
+    /// The audit date.
+    pub as_of: &'a str,
+    /// One [`run_money`] per currency.
+    pub money: &'a [String],
+    /// How many contracts.
+    pub contracts: usize,
+    /// How many installments.
+    pub installments: usize,
+    /// The findings by severity.
+    pub severities: Severities,
+    /// The counts against the baseline, with one.
+    pub against: Option<Against>,
+    /// Where the reports are.
+    pub out: &'a str,
+}
+
 /// The standard-output line of a run: `rebate-audit as of 2026-06-30: due by now …; 6
 /// contracts, 52 installments, 18 findings (3 errors, 12 warnings, 3 info); reports in
-/// audit-out`. `money` is one [`run_money`] per currency, `against` the baseline's counts.
-pub fn run_line(
-    lang: Lang,
-    as_of: &str,
-    money: &[String],
-    contracts: usize,
-    installments: usize,
-    severities: Severities,
-    against: Option<Against>,
-    out: &str,
-) -> String {
+/// audit-out`.
+pub fn run_line(lang: Lang, facts: RunFacts<'_>) -> String {
+    let RunFacts {
+        as_of,
+        money,
+        contracts,
+        installments,
+        severities,
+        against,
+        out,
+    } = facts;
     let baseline = against.map_or(String::new(), |against| match lang {
         Lang::En => format!(
             "; against the baseline: {} new ({}), {} persisting, {} resolved",

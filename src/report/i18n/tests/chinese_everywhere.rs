@@ -3,7 +3,7 @@
 
 use crate::domain::expected::{EMPTY, Expected, Kind, Refusal, RowReason};
 use crate::domain::lang::Lang;
-use crate::report::i18n::lines::{self, Against, Headline, Severities};
+use crate::report::i18n::lines::{self, Against, Headline, RunFacts, Severities};
 use crate::report::i18n::reasons::{reason_zh, refusal_zh};
 use crate::report::i18n::{Word, count, words};
 
@@ -66,13 +66,15 @@ fn the_run_line_in_both_languages() {
     assert_eq!(
         lines::run_line(
             Lang::En,
-            "2025-06-30",
-            &money,
-            1,
-            1,
-            severities,
-            Some(against),
-            "out"
+            RunFacts {
+                as_of: "2025-06-30",
+                money: &money,
+                contracts: 1,
+                installments: 1,
+                severities,
+                against: Some(against),
+                out: "out",
+            }
         ),
         "rebate-audit as of 2025-06-30: due by now 3,600.00, paid against it 3,400.00, short 200.00, late interest 1.50; 1 contract, 1 installment, 1 finding (1 error, 0 warnings, 0 info); against the baseline: 1 new (1 error), 0 persisting, 2 resolved; reports in out"
     );
@@ -80,13 +82,15 @@ fn the_run_line_in_both_languages() {
     assert_eq!(
         lines::run_line(
             Lang::Zh,
-            "2025-06-30",
-            &money,
-            1,
-            1,
-            severities,
-            None,
-            "out"
+            RunFacts {
+                as_of: "2025-06-30",
+                money: &money,
+                contracts: 1,
+                installments: 1,
+                severities,
+                against: None,
+                out: "out",
+            }
         ),
         "rebate-audit 审计基准日 2025-06-30：已到期应付 3,600.00，已付 3,400.00，少付 200.00，滞纳金 1.50；合同 1 份，分期 1 笔，发现 1 项（错误 1、警告 0、提示 0）；报告已写入 out"
     );

@@ -6,6 +6,7 @@ use crate::app::config::ConfigError;
 use crate::app::discover::DiscoverError;
 use crate::app::services::StageError;
 use crate::domain::expected::Refusal;
+use crate::report::explain::ExplainError;
 use crate::store::OutputError;
 
 /// `error` as facts.
@@ -52,6 +53,25 @@ pub fn refusal(error: &RunError) -> Refusal {
             lock: lock.clone(),
             folder: folder.clone(),
             holder: holder.clone(),
+        },
+        RunError::Explain(ExplainError::UnknownContract { id, known }) => {
+            Refusal::UnknownContract {
+                id: id.clone(),
+                known: known.clone(),
+            }
+        }
+        RunError::Explain(ExplainError::Period(found)) => Refusal::Period {
+            found: found.clone(),
+        },
+        RunError::Explain(ExplainError::NoPeriod {
+            id,
+            period,
+            first,
+            last,
+        }) => Refusal::NoPeriod {
+            id: id.clone(),
+            period: period.clone(),
+            term: (*first, *last),
         },
         other => Refusal::Other(other.to_string()),
     }

@@ -241,6 +241,27 @@ pub enum Refusal {
         /// `pid N, started …` as the lock file says.
         holder: String,
     },
+    /// `explain --contract` names no contract of the workbook.
+    UnknownContract {
+        /// The id asked for.
+        id: String,
+        /// The ids the workbook has, comma-separated.
+        known: String,
+    },
+    /// `explain --period` is not a month, quarter or year.
+    Period {
+        /// What was given.
+        found: String,
+    },
+    /// No settlement period of the contract overlaps `explain --period`.
+    NoPeriod {
+        /// The contract.
+        id: String,
+        /// The period asked for.
+        period: String,
+        /// The contract's first and last day.
+        term: (chrono::NaiveDate, chrono::NaiveDate),
+    },
     /// Anything else, in English.
     Other(String),
 }

@@ -290,6 +290,30 @@ fn the_demo_in_chinese_has_no_english_words_where_people_read() {
         texts.push((format!("explain {contract}"), stdout));
         texts.push((format!("explain {contract} stderr"), stderr));
     }
+    // `explain` refusing a contract or a period it does not have.
+    for (contract, period) in [("NO-SUCH", "2025"), ("ALI-2025-005", "2024-Q4")] {
+        let (status, stdout, stderr) = run_in_repo(&[
+            "explain",
+            "--contracts",
+            "samples/contracts.xlsx",
+            "--billing",
+            "samples/billing",
+            "--payouts",
+            "samples/payouts.xlsx",
+            "--as-of",
+            "2026-06-30",
+            "--lang",
+            "zh",
+            "--contract",
+            contract,
+            "--period",
+            period,
+        ]);
+        assert_eq!(status, Some(2), "{stderr}");
+        assert!(stderr.starts_with("rebate-audit：错误：--"), "{stderr}");
+        texts.push((format!("explain {contract} {period} stdout"), stdout));
+        texts.push((format!("explain {contract} {period} stderr"), stderr));
+    }
     assert_chinese(&texts);
 }
 

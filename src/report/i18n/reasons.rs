@@ -124,6 +124,17 @@ pub fn refusal_zh(refusal: &Refusal) -> String {
         } => format!(
             "`{lock}` 正被另一次 rebate-audit 运行持有（{holder}），它正在写入 `{folder}`；请等它结束（无人持有的锁会由下一次运行接管）"
         ),
+        Refusal::UnknownContract { id, known } => {
+            format!("--contract {id}：没有这个编号的合同；合同有：{known}")
+        }
+        Refusal::Period { found } => {
+            format!("--period：应为月份、季度或年份，如 2025-06、2024-Q4 或 2025；实际为 `{found}`")
+        }
+        Refusal::NoPeriod {
+            id,
+            period,
+            term: (first, last),
+        } => format!("--period {period}：合同 {id}（{first} 至 {last}）没有与之重叠的结算期"),
         Refusal::Other(english) => format!("无法运行（原文）：{english}"),
     }
 }

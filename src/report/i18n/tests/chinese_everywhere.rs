@@ -170,3 +170,17 @@ fn refusals_in_chinese() {
         "无法运行（原文）：cannot start 4 worker threads: x"
     );
 }
+
+#[test]
+fn explain_refusals_in_chinese() {
+    let first = chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+    let last = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+    assert_eq!(
+        refusal_zh(&Refusal::NoPeriod {
+            id: "ALI-2025-005".into(),
+            period: "2024-Q4".into(),
+            term: (first, last),
+        }),
+        "--period 2024-Q4：合同 ALI-2025-005（2025-04-01 至 2026-03-31）没有与之重叠的结算期"
+    );
+}

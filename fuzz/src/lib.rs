@@ -406,7 +406,12 @@ impl BillingSink for SinkLog {
         let _ = line.effective_date();
         self.0.push(format!("line {row} {line:?}"));
     }
-    fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>) {
+    fn reject(
+        &mut self,
+        location: Location,
+        reason: rebate_audit::domain::expected::RowReason,
+        net_amount: Option<Decimal>,
+    ) {
         self.0
             .push(format!("reject {location} {reason} {net_amount:?}"));
     }

@@ -16,13 +16,15 @@ pub mod logging;
 pub mod packs;
 pub mod period_arg;
 pub mod progress;
+pub mod refusal;
 pub mod services;
 pub mod settings;
 pub mod stages;
 pub mod stdout;
 pub mod write;
 
-use cli::{Args, Command, LogFormat};
+use crate::domain::lang::Lang;
+use cli::{Args, Command, LangArg, LogFormat};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -104,15 +106,23 @@ pub enum RunError {
 /// choose the log format), logging and the panic hook set up, the command run, and the
 /// result mapped to the exit status (0 clean, 1 findings, 2 could not run, 3 interrupted).
 pub fn main(args: Args) -> ExitCode {
-    let config = match &args.command {
-        Command::Run(run) => run.config.as_deref(),
-        Command::Explain(explain) => explain.config.as_deref(),
-        _ => None,
+    // The language of an error is the one asked for on the command line, else in the
+    // `--config` file once it is read.
+    let (config, asked) = match &args.command {
+        Command::Run(run) => (run.config.as_deref(), run.lang),
+        Command::Explain(explain) => (explain.config.as_deref(), explain.lang),
+        _ => (None, None),
     };
+    let mut lang = asked.map_or(Lang::En, LangArg::lang);
     let settings = match config.map(settings::load).transpose() {
         Ok(settings) => settings,
-        Err(error) => return fail(&error),
+        Err(error) => return fail(&RunError::Settings(error), lang),
     };
+    if asked.is_none()
+        && let Some(written) = settings.as_ref().and_then(|settings| settings.lang)
+    {
+        lang = written.lang();
+    }
     let format = args
         .log_format
         .or(settings.as_ref().and_then(|settings| settings.log_format))
@@ -128,13 +138,21 @@ pub fn main(args: Args) -> ExitCode {
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
-        Err(error) => fail(&error),
+        Err(error) => fail(&error, lang),
     }
 }
 
-fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+/// Prints why the command could not run, in `lang`, and gives exit status 2.
+fn fail(error: &RunError, lang: Lang) -> ExitCode {
+    let text = match lang {
+        Lang::En => format!("rebate-audit: error: {error}"),
+        Lang::Zh => format!(
+            "rebate-audit：错误：{}",
+            crate::report::i18n::reasons::refusal_zh(&refusal::refusal(error))
+        ),
+    };
     // Not `eprintln!`, which panics when standard error is closed: the status says it.
-    let _ = writeln!(std::io::stderr(), "rebate-audit: error: {error}");
+    let _ = writeln!(std::io::stderr(), "{text}");
     ExitCode::from(2)
 }
 

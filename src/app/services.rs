@@ -51,8 +51,11 @@ impl std::fmt::Display for UncalculatedFormulas {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             formatter,
-            "the payout ledger cannot be used ({} problem(s)):",
-            self.0.len()
+            "the payout ledger cannot be used ({}):",
+            match self.0.len() {
+                1 => "1 problem".to_string(),
+                count => format!("{count} problems"),
+            }
         )?;
         for formula in &self.0 {
             write!(formatter, "\n  {formula}")?;

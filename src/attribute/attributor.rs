@@ -11,6 +11,7 @@ use super::route::Route;
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::Base;
 use crate::domain::controls::{Exclusion, TableControl, Tally, TotalsRow};
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow, RunningSum};
 use crate::domain::period::YearMonth;
@@ -207,7 +208,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         result
     }
 
-    fn reject_row(&mut self, location: Location, reason: String, amount: Option<Decimal>) {
+    fn reject_row(&mut self, location: Location, reason: RowReason, amount: Option<Decimal>) {
         let table = self.table();
         table.read.rows += 1;
         table.rejected.rows += 1;
@@ -478,7 +479,7 @@ impl BillingSink for Attributor<'_, '_> {
             }
             Ok(Some(reason)) => {
                 let location = self.table().table.at_row(row);
-                self.reject_row(location, reason, Some(line.net_amount));
+                self.reject_row(location, reason.into(), Some(line.net_amount));
             }
             Err(Overflow) => {
                 let location = self.table().table.at_row(row).at_column("net_amount");
@@ -491,7 +492,7 @@ impl BillingSink for Attributor<'_, '_> {
         }
     }
 
-    fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>) {
+    fn reject(&mut self, location: Location, reason: RowReason, net_amount: Option<Decimal>) {
         self.reject_row(location, reason, net_amount);
     }
 

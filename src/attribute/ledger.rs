@@ -16,7 +16,7 @@ pub struct Rejection {
     /// Where.
     pub location: Location,
     /// Why.
-    pub reason: String,
+    pub reason: crate::domain::expected::RowReason,
     /// Net amount, when readable.
     pub amount: Option<Decimal>,
 }

@@ -81,7 +81,8 @@ pub fn check_listed_products(
                 listed.contract,
                 listed.product,
                 did_you_mean(&closest(&listed.product, known))
-            ),
+            )
+            .into(),
         });
     }
     if errors.is_empty() {

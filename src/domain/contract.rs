@@ -48,6 +48,15 @@ macro_rules! word_enum {
             pub fn word(self) -> &'static str {
                 match self { $($name::$variant => $canonical),+ }
             }
+
+            /// Its first Chinese spelling, as the Chinese reports name it (the canonical
+            /// word when it has none).
+            pub fn chinese(self) -> &'static str {
+                Self::SPELLINGS
+                    .iter()
+                    .find(|(spelling, value)| *value == self && !spelling.is_ascii())
+                    .map_or(self.word(), |(spelling, _)| *spelling)
+            }
         }
 
         impl std::fmt::Display for $name {

@@ -10,6 +10,7 @@ pub mod contract;
 pub mod controls;
 pub mod currency;
 pub mod digest;
+pub mod expected;
 pub mod finding;
 pub mod inspect;
 pub mod installment;

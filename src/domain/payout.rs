@@ -70,7 +70,7 @@ pub struct UnreadCell {
     /// What the cell holds, as text.
     pub text: String,
     /// The reader's message: what was expected and what was found.
-    pub problem: String,
+    pub problem: crate::domain::expected::RowReason,
 }
 
 /// One payout row.

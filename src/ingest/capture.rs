@@ -13,6 +13,7 @@ use super::cell::Cell;
 use super::header::is_blank;
 use super::table::TableVisitor;
 use crate::domain::billing::BillingLine;
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::ruleset::Ruleset;
 use rust_decimal::Decimal;
@@ -77,7 +78,7 @@ impl<S: Select> BillingSink for Tap<S> {
         }
     }
 
-    fn reject(&mut self, _location: Location, _reason: String, _net_amount: Option<Decimal>) {}
+    fn reject(&mut self, _location: Location, _reason: RowReason, _net_amount: Option<Decimal>) {}
 
     fn blank(&mut self, _row: usize) {}
 

@@ -47,9 +47,12 @@ impl fmt::Display for TableProblems {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             formatter,
-            "the {} cannot be used ({} problem(s)):",
+            "the {} cannot be used ({}):",
             self.what,
-            self.problems.len()
+            match self.problems.len() {
+                1 => "1 problem".to_string(),
+                count => format!("{count} problems"),
+            }
         )?;
         for problem in &self.problems {
             write!(formatter, "\n  {problem}")?;
@@ -231,7 +234,7 @@ mod tests {
         };
         assert_eq!(
             problems.to_string(),
-            "the payout ledgers cannot be used (1 problem(s)):\n  payouts.csv:1: expected a column `paid_on`"
+            "the payout ledgers cannot be used (1 problem):\n  payouts.csv:1: expected a column `paid_on`"
         );
     }
 }

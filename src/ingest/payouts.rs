@@ -9,6 +9,7 @@ use super::value::{self, ValueError};
 use crate::domain::contract::{InvoiceKind, PayoutKind};
 use crate::domain::controls::LedgerTable;
 use crate::domain::currency::normalize_currency;
+use crate::domain::expected::{EMPTY, Expected, Kind, RowReason};
 use crate::domain::location::Location;
 use crate::domain::payout::{Invoice, Payout, PayoutField, UnreadCell};
 use crate::ruleset::normalize_header;
@@ -56,7 +57,7 @@ pub struct RejectedPayout {
     /// File, sheet, row and column.
     pub location: Location,
     /// Why.
-    pub reason: String,
+    pub reason: RowReason,
     /// Its amount, when it could be read.
     pub amount: Option<Decimal>,
 }
@@ -87,7 +88,7 @@ impl LedgerReader {
         self.tables.last_mut()
     }
 
-    fn reject(&mut self, location: Location, reason: String, amount: Option<Decimal>) {
+    fn reject(&mut self, location: Location, reason: RowReason, amount: Option<Decimal>) {
         if let Some(table) = self.current() {
             table.rejected += 1;
         }
@@ -142,7 +143,7 @@ impl TableVisitor for LedgerReader {
                             format!(
                                 "this header row has no column {}; a payout ledger needs payout_id (流水号), contract_id (合同编号), paid_on (到账日期) and amount (金额)",
                                 missing.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
-                            ),
+                            ).into(),
                             None,
                         );
                     }
@@ -183,7 +184,8 @@ impl TableVisitor for LedgerReader {
                     format!(
                         "payout id `{}` is already used at {first}; ids must be unique",
                         map.cell(cells, column::PAYOUT_ID).to_text()
-                    ),
+                    )
+                    .into(),
                     amount,
                 );
             }
@@ -215,7 +217,7 @@ impl TableVisitor for LedgerReader {
             table.rows += 1;
             table.amount = table.amount.saturating_add(amount.unwrap_or_default());
         }
-        self.reject(location, CUT_OFF_ROW.to_string(), amount);
+        self.reject(location, CUT_OFF_ROW.into(), amount);
     }
 
     fn unreadable_row(&mut self, number: usize, why: String) {
@@ -226,7 +228,7 @@ impl TableVisitor for LedgerReader {
         if let Some(table) = self.current() {
             table.rows += 1;
         }
-        self.reject(location, why, None);
+        self.reject(location, why.into(), None);
     }
 }
 
@@ -312,7 +314,8 @@ impl Ledgers {
                     reason: format!(
                         "payout id `{}` is already used at {first}; ids must be unique",
                         payout.id
-                    ),
+                    )
+                    .into(),
                     amount: Some(payout.amount),
                 });
                 continue;
@@ -357,7 +360,7 @@ impl OptionalCells<'_> {
     fn read<T>(
         &mut self,
         field: PayoutField,
-        read: impl FnOnce(&Cell) -> Result<T, String>,
+        read: impl FnOnce(&Cell) -> Result<T, RowReason>,
     ) -> Option<T> {
         let spec = spec_of(field);
         let cell = self.map.cell(self.cells, spec);
@@ -365,7 +368,9 @@ impl OptionalCells<'_> {
             return None;
         }
         let result = match cell {
-            Cell::Error(error) => Err(format!("expected a value, found error cell `{error}`")),
+            Cell::Error(error) => {
+                Err(format!("expected a value, found error cell `{error}`").into())
+            }
             cell => read(cell),
         };
         result
@@ -391,19 +396,30 @@ fn parse_payout(
     map: &ColumnMap,
     cells: &[Cell],
     source: Location,
-) -> Result<Payout, (usize, String)> {
+) -> Result<Payout, (usize, RowReason)> {
     use column as c;
-    let fail = |spec: usize| move |error: ValueError| (spec, error.to_string());
+    let fail = |spec: usize| move |error: ValueError| (spec, RowReason::from(error));
     let text = |spec: usize| {
         let text = map.cell(cells, spec).to_text();
         (!text.is_empty()).then_some(text)
     };
-    let required_text = |spec: usize, what: &str| {
-        text(spec).ok_or_else(|| (spec, format!("expected {what}, found (empty)")))
+    let required_text = |spec: usize, what: Expected| {
+        text(spec).ok_or_else(|| {
+            (
+                spec,
+                RowReason::Cell {
+                    expected: what,
+                    found: EMPTY.to_string(),
+                },
+            )
+        })
     };
     let optional = |spec: usize| !map.cell(cells, spec).is_empty();
-    let id = required_text(c::PAYOUT_ID, "a payout id")?;
-    let contract_id = required_text(c::CONTRACT_ID, "a contract id")?;
+    let id = required_text(c::PAYOUT_ID, Expected::new(Kind::PayoutId, "a payout id"))?;
+    let contract_id = required_text(
+        c::CONTRACT_ID,
+        Expected::new(Kind::ContractId, "a contract id"),
+    )?;
     let paid_on = value::parse_date(map.cell(cells, c::PAID_ON)).map_err(fail(c::PAID_ON))?;
     let amount = value::parse_money(map.cell(cells, c::AMOUNT)).map_err(fail(c::AMOUNT))?;
     let currency = match text(c::CURRENCY) {
@@ -414,7 +430,13 @@ fn parse_payout(
                 .ok_or_else(|| {
                     (
                         c::CURRENCY,
-                        format!("expected an ISO currency code such as CNY or USD, found `{code}`"),
+                        RowReason::Cell {
+                            expected: Expected::new(
+                                Kind::Currency,
+                                "an ISO currency code such as CNY or USD",
+                            ),
+                            found: format!("`{code}`"),
+                        },
                     )
                 })?,
         ),
@@ -434,7 +456,13 @@ fn parse_payout(
                 .ok_or_else(|| {
                     (
                         c::INSTALLMENT,
-                        format!("expected an installment number of 1 or more, found `{number}`"),
+                        RowReason::Cell {
+                            expected: Expected::new(
+                                Kind::Installment,
+                                "an installment number of 1 or more",
+                            ),
+                            found: format!("`{number}`"),
+                        },
                     )
                 })?,
         )
@@ -450,25 +478,28 @@ fn parse_payout(
     let kind = optionals.read(PayoutField::Kind, |cell| {
         let word = cell.to_text();
         PayoutKind::from_word(&word).ok_or_else(|| {
-            format!(
+            RowReason::from(format!(
                 "expected one of {}, found `{word}`",
                 PayoutKind::WORDS.join(", ")
-            )
+            ))
         })
     });
     let date = optionals.read(PayoutField::InvoiceDate, |cell| {
-        value::parse_date(cell).map_err(|error| error.to_string())
+        value::parse_date(cell).map_err(RowReason::from)
     });
     let invoice_amount = optionals.read(PayoutField::InvoiceAmount, |cell| {
-        value::parse_money(cell).map_err(|error| error.to_string())
+        value::parse_money(cell).map_err(RowReason::from)
     });
     let tax_rate = optionals.read(PayoutField::InvoiceTaxRate, |cell| {
-        value::parse_rate(cell, false).map_err(|error| error.to_string())
+        value::parse_rate(cell, false).map_err(RowReason::from)
     });
     let invoice_kind = optionals.read(PayoutField::InvoiceType, |cell| {
         let word = cell.to_text();
-        InvoiceKind::from_word(&word)
-            .ok_or_else(|| format!("expected an invoice type: {INVOICE_TYPES}; found `{word}`"))
+        InvoiceKind::from_word(&word).ok_or_else(|| {
+            RowReason::from(format!(
+                "expected an invoice type: {INVOICE_TYPES}; found `{word}`"
+            ))
+        })
     });
     let issuer = optionals.read(PayoutField::InvoiceIssuer, |cell| Ok(cell.to_text()));
     // A 20-digit number (全电发票) typed into a number cell keeps 15 digits: the number is
@@ -478,7 +509,8 @@ fn parse_payout(
             return Err(format!(
                 "the invoice number {} is a number of more than 15 digits, so the spreadsheet has already lost its last digits; store invoice numbers as text",
                 cell.to_text()
-            ));
+            )
+            .into());
         }
         Ok(())
     });

@@ -11,7 +11,8 @@
 use crate::domain::calendar::{add_days, days_between};
 use crate::domain::contract::{Contract, InvoiceKind, PayoutKind};
 use crate::domain::finding::{
-    About, Check, Evidence, Fact, Finding, FindingType, InvoiceIssue, Reason, Severity, Unread,
+    About, Check, CheckWords, Evidence, Fact, Finding, FindingType, InvoiceIssue, Reason, Severity,
+    Unread,
 };
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_rate};
@@ -60,6 +61,7 @@ impl InvoiceReview {
             expected: expected.clone(),
             found,
             ok: failure.is_none(),
+            words: CheckWords::Values,
         });
         if let Some((found, issue)) = failure {
             self.problems.push(InvoiceProblem {
@@ -81,6 +83,7 @@ impl InvoiceReview {
             expected: expected.clone(),
             found: Some(cell.text.clone()),
             ok: false,
+            words: CheckWords::Values,
         });
         self.problems.push(InvoiceProblem {
             reason,
@@ -94,6 +97,13 @@ impl InvoiceReview {
             cell: Some(cell.location.clone()),
         });
         self.unread_checked.push(cell.field);
+    }
+
+    /// Says what the last check recorded expects and found, as facts.
+    fn words(&mut self, words: CheckWords) {
+        if let Some(check) = self.checks.last_mut() {
+            check.words = words;
+        }
     }
 }
 
@@ -124,6 +134,7 @@ pub fn check(
                 },
             )),
         );
+        review.words(CheckWords::Kind(contract.invoice));
         return review;
     };
     review.record(
@@ -133,6 +144,7 @@ pub fn check(
         Some(number.clone()),
         None,
     );
+    review.words(CheckWords::Kind(contract.invoice));
 
     if let Some(cell) = payout.unread(PayoutField::InvoiceAmount) {
         review.unreadable(Reason::Amount, format_money(payout.amount), number, cell);
@@ -173,6 +185,11 @@ pub fn check(
     } else {
         check_date(&mut review, payout, number, expected_date, window_days);
     }
+    review.words(CheckWords::Within {
+        latest: add_days(payout.paid_on, window_days),
+        days: window_days,
+        paid_on: payout.paid_on,
+    });
 
     // A number whose last digits are lost could equal another invoice's by accident.
     if payout.unread(PayoutField::InvoiceNumber).is_none() {
@@ -324,6 +341,12 @@ fn check_duplicate(review: &mut InvoiceReview, number: &str, others_with_same_nu
             )
         }),
     );
+    review.words(CheckWords::UsedOnce {
+        others: others_with_same_number
+            .iter()
+            .map(|other| other.to_string())
+            .collect(),
+    });
 }
 
 /// The invoice terms of one contract's ruleset.

@@ -6,6 +6,7 @@ use crate::attribute::{BillingTotals, ContractPlan};
 use crate::domain::contract::Contract;
 use crate::domain::contract::DateRange;
 use crate::domain::controls::Tally;
+use crate::domain::expected::RowReason;
 use crate::domain::finding::{About, Fact, Finding, FindingType, Reason, Severity};
 use crate::domain::location::Location;
 use crate::domain::money::format_money;
@@ -160,12 +161,16 @@ fn empty_file(path: &Path) -> Finding {
 
 /// A `rejected_row` finding for one input row. `reason` says why, as the reader wrote it
 /// (it names the column and the value found).
-pub fn rejected_row_finding(location: &Location, reason: &str, amount: Option<Decimal>) -> Finding {
+pub fn rejected_row_finding(
+    location: &Location,
+    reason: &RowReason,
+    amount: Option<Decimal>,
+) -> Finding {
     let mut finding = Finding::new(
         FindingType::RejectedRow,
         fact(&subject(location), Some(Reason::Row)),
         About::RejectedRow {
-            message: reason.to_string(),
+            message: reason.clone(),
         },
     );
     finding.evidence.location = Some(location.clone());
@@ -436,7 +441,7 @@ mod tests {
             .at_row(7)
             .at_column("amount");
         assert_eq!(subject(&here), "bill.xlsx:Sheet1:7:amount");
-        let reason = "amount: expected money, found `x`";
+        let reason = &"amount: expected money, found `x`".into();
         let a = rejected_row_finding(&here, reason, None);
         let b = rejected_row_finding(&there, reason, None);
         assert_eq!(a.id, b.id);
@@ -444,7 +449,7 @@ mod tests {
         assert_eq!(
             b.about,
             About::RejectedRow {
-                message: reason.into()
+                message: reason.clone()
             }
         );
         assert_eq!(b.evidence.location, Some(there));

@@ -79,62 +79,14 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
         ),
     };
     let _ = writeln!(out, "## {}\n", lang.pick("Terms", "合同条款"));
-    let terms = [
-        ("customer", contract.customer.clone()),
-        ("agent", contract.agent.clone()),
-        (
-            "agent tax id",
-            contract.agent_tax_id.clone().unwrap_or_default(),
-        ),
-        (
-            "provider / ruleset",
-            format!("{} / {}", contract.provider, result.ruleset),
-        ),
-        ("accounts", contract.accounts.join(", ")),
-        ("term", format!("{} to {}", contract.start, contract.end)),
-        ("currency", contract.currency.clone()),
-        ("base", contract.base.to_string()),
-        (
-            "tiers",
-            format!("{} basis, {}", contract.tier_basis, contract.tier_mode),
-        ),
-        ("cap", contract.cap.map_or("none".into(), format_money)),
-        (
-            "settlement",
-            format!(
-                "{}, due {} days after the trigger, {} grace days",
-                contract.settlement, contract.due_days, contract.grace_days
-            ),
-        ),
-        (
-            "renewed on",
-            contract
-                .renewed_on
-                .map_or("not renewed".into(), |date| date.to_string()),
-        ),
-        (
-            "invoice",
-            format!(
-                "{}{}",
-                contract.invoice,
-                contract
-                    .tax_rate
-                    .map_or(String::new(), |rate| format!(" at {}", format_rate(rate)))
-            ),
-        ),
-        (
-            "late interest",
-            format!("{} per day", format_rate(contract.late_interest)),
-        ),
-        ("payout kind", contract.payout_kind.to_string()),
-    ];
+    let terms = evidence_terms(result, lang);
     let _ = writeln!(
         out,
         "| {} |\n|---|---|",
         lang.pick("term | value", "条款 | 内容")
     );
     for (name, value) in terms {
-        let _ = writeln!(out, "| {name} | {} |", escape(&value));
+        let _ = writeln!(out, "| {} | {} |", name.of(lang), escape(&value));
     }
     let _ = writeln!(
         out,
@@ -171,7 +123,9 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",
-            rule.number, rule.trigger, rule.portion
+            rule.number,
+            lang.pick(rule.trigger.word(), rule.trigger.chinese()),
+            i18n::words::portion(rule.portion, lang)
         );
     }
 
@@ -188,12 +142,10 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
     for (period, rebate) in computation.periods.iter().zip(&computation.rebates) {
         let _ = writeln!(
             out,
-            "| {} to {} | {} | {} to {} | {} | {} | {} | {} | {} | {} | {} |",
-            period.range.first,
-            period.range.last,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            i18n::range(period.range.first, period.range.last, lang),
             format_money(rebate.weighted_base),
-            rebate.scope.first,
-            rebate.scope.last,
+            i18n::range(rebate.scope.first, rebate.scope.last, lang),
             format_money(rebate.scope_volume),
             format_rate(rebate.bracket_rate),
             format_money(rebate.scope_rebate),
@@ -220,18 +172,17 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
     for record in audit.installments_of(result) {
         let _ = writeln!(
             out,
-            "| {} to {} | {} | {} | {} | {} | {} | {} |",
-            record.period_start,
-            record.period_end,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            i18n::range(record.period_start, record.period_end, lang),
             record.installment,
-            record.trigger,
+            lang.pick(record.trigger.word(), record.trigger.chinese()),
             format_money(record.expected),
             record
                 .due_on
                 .map_or(lang.pick("not due", "未到期").into(), |date| date
                     .to_string()),
             format_money(record.paid),
-            record.status.word()
+            i18n::words::status(record.status, lang)
         );
     }
 
@@ -250,19 +201,27 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
         let _ = writeln!(out, "{}", lang.pick("None.", "无。"));
     }
     for finding in findings {
-        let _ = writeln!(
-            out,
-            "### {} ({}, {})\n",
-            finding.id, finding.finding_type, finding.severity
-        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "### {} ({}, {})\n",
+                finding.id, finding.finding_type, finding.severity
+            ),
+            Lang::Zh => writeln!(
+                out,
+                "### {}（{}，{}）\n",
+                finding.id,
+                i18n::words::finding_type(finding.finding_type, lang),
+                i18n::words::severity(finding.severity, lang)
+            ),
+        };
         let _ = writeln!(out, "{}\n", escape(&i18n::detail(finding, lang)));
         if let Some(computation) = &finding.evidence.computation {
-            let _ = writeln!(
-                out,
-                "- {}{colon}{}",
-                lang.pick("computation", "计算"),
-                i18n::formula(computation)
-            );
+            // The one-line formula is findings.json's, in English; the Chinese file
+            // points to the period's trail above, which says the same in Chinese.
+            if lang == Lang::En {
+                let _ = writeln!(out, "- computation{colon}{}", i18n::formula(computation));
+            }
             let _ = match lang {
                 Lang::En => writeln!(
                     out,
@@ -310,7 +269,19 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
             );
         }
         for (name, value) in &finding.evidence.facts {
-            let _ = writeln!(out, "- {}: {}", escape(name), escape(value));
+            // An invoice's expected and found facts repeat its failed check, which the
+            // table below says in the reader's language.
+            let repeated = !finding.evidence.checks.is_empty()
+                && matches!(name.as_str(), "expected" | "found");
+            if lang == Lang::Zh && repeated {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "- {}{colon}{}",
+                escape(i18n::words::fact_name(name, lang)),
+                escape(value)
+            );
         }
         if !finding.evidence.checks.is_empty() {
             let _ = writeln!(
@@ -325,9 +296,9 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} |",
-                    escape(&check.field),
-                    escape(&check.expected),
-                    escape(check.found.as_deref().unwrap_or("")),
+                    escape(&i18n::words::check_field(&check.field, lang)),
+                    escape(&i18n::words::check_expected(check, lang)),
+                    escape(&i18n::words::check_found(check, lang).unwrap_or_default()),
                     if check.ok {
                         lang.pick("yes", "通过")
                     } else {
@@ -339,6 +310,93 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The contract's terms, named and in words of `lang`.
+fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term, String)> {
+    use i18n::words::Term;
+    let contract = &result.contract;
+    let word = |en: &'static str, zh: &'static str| lang.pick(en, zh).to_string();
+    vec![
+        (Term::Customer, contract.customer.clone()),
+        (Term::Agent, contract.agent.clone()),
+        (
+            Term::AgentTaxId,
+            contract.agent_tax_id.clone().unwrap_or_default(),
+        ),
+        (
+            Term::ProviderRuleset,
+            format!("{} / {}", contract.provider, result.ruleset),
+        ),
+        (Term::Accounts, contract.accounts.join(", ")),
+        (Term::Term, i18n::range(contract.start, contract.end, lang)),
+        (Term::Currency, contract.currency.clone()),
+        (
+            Term::Base,
+            word(contract.base.word(), i18n::words::base_zh(contract.base)),
+        ),
+        (
+            Term::Tiers,
+            match lang {
+                Lang::En => format!("{} basis, {}", contract.tier_basis, contract.tier_mode),
+                Lang::Zh => format!(
+                    "按{}累计，{}",
+                    contract.tier_basis.chinese(),
+                    i18n::words::tier_mode_zh(contract.tier_mode)
+                ),
+            },
+        ),
+        (
+            Term::Cap,
+            contract.cap.map_or(word("none", "无"), format_money),
+        ),
+        (
+            Term::Settlement,
+            match lang {
+                Lang::En => format!(
+                    "{}, due {} days after the trigger, {} grace days",
+                    contract.settlement, contract.due_days, contract.grace_days
+                ),
+                Lang::Zh => format!(
+                    "{}，触发日后 {} 天到期，宽限 {} 天",
+                    contract.settlement.chinese(),
+                    contract.due_days,
+                    contract.grace_days
+                ),
+            },
+        ),
+        (
+            Term::RenewedOn,
+            contract
+                .renewed_on
+                .map_or(word("not renewed", "未续约"), |date| date.to_string()),
+        ),
+        (
+            Term::Invoice,
+            format!(
+                "{}{}",
+                lang.pick(
+                    contract.invoice.word(),
+                    i18n::words::invoice_zh(contract.invoice)
+                ),
+                contract.tax_rate.map_or(String::new(), |rate| match lang {
+                    Lang::En => format!(" at {}", format_rate(rate)),
+                    Lang::Zh => format!("，税率 {}", format_rate(rate)),
+                })
+            ),
+        ),
+        (
+            Term::LateInterest,
+            match lang {
+                Lang::En => format!("{} per day", format_rate(contract.late_interest)),
+                Lang::Zh => format!("每日 {}", format_rate(contract.late_interest)),
+            },
+        ),
+        (
+            Term::PayoutKind,
+            word(contract.payout_kind.word(), contract.payout_kind.chinese()),
+        ),
+    ]
 }
 
 #[cfg(test)]

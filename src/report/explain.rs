@@ -170,7 +170,10 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                 "{} per contract year (per term with term basis)",
                 money(cap)
             ),
-            Lang::Zh => format!("每合同年度 {}（term 口径为整个合同期）", money(cap)),
+            Lang::Zh => format!(
+                "每合同年度 {}（阶梯按整个合同期累计时为整个合同期）",
+                money(cap)
+            ),
         },
     );
     let lines: Vec<(&str, String)> = match lang {
@@ -223,13 +226,17 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
             ("币种", escape(&contract.currency)),
             (
                 "返点基数",
-                format!("{}（每行基数 × 产品系数）", contract.base),
+                format!(
+                    "{}（每行基数 × 产品系数）",
+                    i18n::words::base_zh(contract.base)
+                ),
             ),
             (
                 "阶梯",
                 format!(
-                    "{} 口径，{}：{brackets}",
-                    contract.tier_basis, contract.tier_mode
+                    "按{}累计，{}：{brackets}",
+                    contract.tier_basis.chinese(),
+                    i18n::words::tier_mode_zh(contract.tier_mode)
                 ),
             ),
             ("封顶", cap),
@@ -237,7 +244,9 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                 "结算",
                 format!(
                     "{}，触发日后 {} 天到期，宽限 {} 天",
-                    contract.settlement, contract.due_days, contract.grace_days
+                    contract.settlement.chinese(),
+                    contract.due_days,
+                    contract.grace_days
                 ),
             ),
             ("逾期利率", format!("每日 {}", rate(contract.late_interest))),
@@ -419,9 +428,9 @@ pub fn period_trail<'a>(
         ("period", Lang::En) => format!("the settlement period itself, {scope} (period basis)"),
         ("contract_year", Lang::En) => format!("the contract year {scope} (contract_year basis)"),
         (_, Lang::En) => format!("the whole term {scope} (term basis)"),
-        ("period", Lang::Zh) => format!("结算期本身 {scope}（period 口径）"),
-        ("contract_year", Lang::Zh) => format!("合同年度 {scope}（contract_year 口径）"),
-        (_, Lang::Zh) => format!("整个合同期 {scope}（term 口径）"),
+        ("period", Lang::Zh) => format!("结算期本身 {scope}"),
+        ("contract_year", Lang::Zh) => format!("合同年度 {scope}"),
+        (_, Lang::Zh) => format!("整个合同期 {scope}"),
     };
     let _ = match lang {
         Lang::En => writeln!(
@@ -501,8 +510,8 @@ pub fn period_trail<'a>(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             split.installment,
-            split.trigger,
-            split.portion,
+            i18n::words::trigger_code(&split.trigger, lang),
+            i18n::words::portion_code(&split.portion, lang),
             portion_text(computation, position, lang),
             money(split.expected),
             split.due_on.map_or_else(not_due, |date| date.to_string()),
@@ -588,14 +597,24 @@ pub fn period_trail<'a>(
 /// One finding as a list item: id, type, severity, its sentence and, for an invoice,
 /// the checks that failed.
 pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
-    let _ = writeln!(
-        out,
-        "- `{}` {} ({}): {}",
-        finding.id,
-        finding.finding_type,
-        finding.severity,
-        escape(&i18n::detail(finding, lang))
-    );
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "- `{}` {} ({}): {}",
+            finding.id,
+            finding.finding_type,
+            finding.severity,
+            escape(&i18n::detail(finding, lang))
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "- `{}` {}（{}）：{}",
+            finding.id,
+            i18n::words::finding_type(finding.finding_type, lang),
+            i18n::words::severity(finding.severity, lang),
+            escape(&i18n::detail(finding, lang))
+        ),
+    };
     if finding.finding_type == FindingType::MisInvoiced {
         for check in finding
             .evidence
@@ -603,11 +622,14 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
             .iter()
             .filter(|check| Some(check.reason) == finding.reason)
         {
-            let found = check
-                .found
-                .as_deref()
-                .map_or_else(|| lang.pick("(empty)", "（空）").to_string(), escape);
-            let (field, expected) = (escape(&check.field), escape(&check.expected));
+            let found = i18n::words::check_found(check, lang).map_or_else(
+                || lang.pick("(empty)", "（空）").to_string(),
+                |found| escape(&found),
+            );
+            let (field, expected) = (
+                escape(&i18n::words::check_field(&check.field, lang)),
+                escape(&i18n::words::check_expected(check, lang)),
+            );
             let _ = match lang {
                 Lang::En => writeln!(out, "  - {field}: expected {expected}, found {found}"),
                 Lang::Zh => writeln!(out, "  - {field}：应为 {expected}，实际为 {found}"),

@@ -113,11 +113,11 @@ pub fn reports(audit: &Audit, lang: Lang) -> Vec<Renderer<'_>> {
     files
 }
 
-/// The line a run prints on standard output: what is due by now, paid against it, short
-/// and the late interest (per currency when the contracts have several; the interest
-/// only where a contract charges it), the counts, the changes since the baseline, and
-/// where the reports are.
-pub fn run_line(audit: &Audit, out: &Path) -> String {
+/// The line a run prints on standard output, in `lang`: what is due by now, paid against
+/// it, short and the late interest (per currency when the contracts have several; the
+/// interest only where a contract charges it), the counts, the changes since the
+/// baseline, and where the reports are.
+pub fn run_line(audit: &Audit, out: &Path, lang: Lang) -> String {
     let count = |severity: Severity| {
         audit
             .findings
@@ -126,52 +126,60 @@ pub fn run_line(audit: &Audit, out: &Path) -> String {
             .count()
     };
     let totals = Totals::of(audit);
+    let group = crate::domain::money::group_thousands;
     let money: Vec<String> = totals
         .headlines()
         .into_iter()
         .map(|(currency, headline)| {
-            let group = crate::domain::money::group_thousands;
-            let mut text = format!(
-                "{}due by now {}, paid against it {}, short {}",
-                currency.map_or(String::new(), |currency| format!("{currency} ")),
+            let (due, paid, short, interest) = (
                 group(&headline.due_by_now),
                 group(&headline.paid_against_due),
-                group(&headline.shortfall)
+                group(&headline.shortfall),
+                group(&headline.interest),
             );
-            if headline.charges_interest {
-                text.push_str(&format!(", late interest {}", group(&headline.interest)));
-            }
-            text
+            i18n::lines::run_money(
+                lang,
+                &i18n::lines::Headline {
+                    currency,
+                    due_by_now: &due,
+                    paid: &paid,
+                    short: &short,
+                    interest: headline.charges_interest.then_some(interest.as_str()),
+                    not_yet_due: None,
+                    conditional: None,
+                    excess: None,
+                },
+            )
         })
         .collect();
-    format!(
-        "rebate-audit as of {}: {}; {} contracts, {} installments, {} findings ({} error, {} warning, {} info){}; reports in {}",
-        audit.as_of,
-        money.join("; "),
-        audit.contracts.len(),
-        audit.installments.len(),
-        audit.findings.len(),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-        baseline_line(audit),
-        out.display()
-    )
-}
-
-/// `; against the baseline: 2 new (1 error), 15 persisting, 1 resolved`; empty without a
-/// baseline.
-fn baseline_line(audit: &Audit) -> String {
-    let Some(changes) = &audit.changes else {
-        return String::new();
-    };
-    let counts = changes.counts(&audit.findings);
-    format!(
-        "; against the baseline: {} new ({} error), {} persisting, {} resolved",
-        counts.new,
-        counts.new_by_severity.get("error").copied().unwrap_or(0),
-        counts.persisting,
-        counts.resolved
+    let against = audit.changes.as_ref().map(|changes| {
+        let counts = changes.counts(&audit.findings);
+        let by = |word: &str| counts.new_by_severity.get(word).copied().unwrap_or(0);
+        i18n::lines::Against {
+            new: counts.new,
+            new_errors: by("error"),
+            new_warnings: by("warning"),
+            new_info: by("info"),
+            persisting: counts.persisting,
+            resolved: counts.resolved,
+        }
+    });
+    i18n::lines::run_line(
+        lang,
+        i18n::lines::RunFacts {
+            as_of: &audit.as_of.to_string(),
+            money: &money,
+            contracts: audit.contracts.len(),
+            installments: audit.installments.len(),
+            severities: i18n::lines::Severities {
+                findings: audit.findings.len(),
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+                info: count(Severity::Info),
+            },
+            against,
+            out: &out.display().to_string(),
+        },
     )
 }
 

@@ -28,7 +28,7 @@ pub(super) fn types_table(totals: &Totals, words: &Labels) -> Table {
             .iter()
             .map(|(name, total)| {
                 vec![
-                    (*name).to_string(),
+                    i18n::words::finding_type_code(name, words.lang),
                     total.count.to_string(),
                     group(&total.amount),
                 ]
@@ -181,7 +181,7 @@ pub(super) fn inputs_table(audit: &Audit, words: &Labels) -> Table {
             .iter()
             .map(|input| {
                 vec![
-                    input.role.word().into(),
+                    i18n::words::input_role(input.role, words.lang).into(),
                     input.path.clone(),
                     match input.role {
                         crate::domain::audit::InputRole::Billing if input.formats.is_empty() => {
@@ -237,7 +237,7 @@ pub(super) fn by_amount_table(
                     (Some(first), None) => first.to_string(),
                     _ => String::new(),
                 },
-                finding.finding_type.word().into(),
+                i18n::words::finding_type(finding.finding_type, words.lang).into(),
                 format_money(*stake),
                 i18n::detail(finding, lang),
             ];

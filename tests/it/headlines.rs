@@ -140,7 +140,7 @@ fn an_overpayment_names_the_ignored_cap_and_the_portion_it_pays() {
     assert_eq!(totals["expected"], "10000.00");
     assert_eq!(totals["paid"], "4800.00");
     assert!(
-        summary.contains("\n1 contracts, 8 installments. Due by now (past the deadline) 4,000.00, paid against it 4,000.00: short 0.00 plus 0.00 late interest. Due only after a renewal that has not happened: 6,000.00 (0.00 paid). Paid beyond what the installments expect: 800.00. 1 findings: 0 errors, 1 warnings, 0 info.\n"),
+        summary.contains("\n1 contract, 8 installments. Due by now (past the deadline) 4,000.00, paid against it 4,000.00: short 0.00 plus 0.00 late interest. Due only after a renewal that has not happened: 6,000.00 (0.00 paid). Paid beyond what the installments expect: 800.00. 1 finding: 0 errors, 1 warning, 0 info.\n"),
         "{summary}"
     );
     assert!(
@@ -148,7 +148,7 @@ fn an_overpayment_names_the_ignored_cap_and_the_portion_it_pays() {
         "{summary}"
     );
     assert!(
-        run.stdout.starts_with("rebate-audit as of 2025-12-31: due by now 4,000.00, paid against it 4,000.00, short 0.00, late interest 0.00; 1 contracts, 8 installments, 1 findings (0 error, 1 warning, 0 info); reports in "),
+        run.stdout.starts_with("rebate-audit as of 2025-12-31: due by now 4,000.00, paid against it 4,000.00, short 0.00, late interest 0.00; 1 contract, 8 installments, 1 finding (0 errors, 1 warning, 0 info); reports in "),
         "{}",
         run.stdout
     );
@@ -244,13 +244,13 @@ fn the_headline_leads_with_what_is_due_and_shows_what_is_not_yet_due_apart() {
     // Not "Expected 6,200.00, paid 3,300.00".
     let summary = text(&run, "summary.md");
     assert!(
-        summary.contains("\n1 contracts, 3 installments. Due by now (past the deadline) 4,400.00, paid against it 1,500.00: short 2,900.00. Not yet due: 1,800.00 (1,800.00 paid early). 4 findings: 2 errors, 2 warnings, 0 info.\n"),
+        summary.contains("\n1 contract, 3 installments. Due by now (past the deadline) 4,400.00, paid against it 1,500.00: short 2,900.00. Not yet due: 1,800.00 (1,800.00 paid early). 4 findings: 2 errors, 2 warnings, 0 info.\n"),
         "{summary}"
     );
     assert!(!summary.contains("interest"), "{summary}");
     assert!(
         run.stdout.starts_with(
-            "rebate-audit as of 2025-04-01: due by now 4,400.00, paid against it 1,500.00, short 2,900.00; 1 contracts"
+            "rebate-audit as of 2025-04-01: due by now 4,400.00, paid against it 1,500.00, short 2,900.00; 1 contract,"
         ),
         "{}",
         run.stdout
@@ -374,7 +374,7 @@ fn contracts_in_two_currencies_get_a_headline_each() {
     assert_eq!(totals["by_currency"]["USD"]["interest"], "30.00");
     let summary = text(&run, "summary.md");
     assert!(
-        summary.contains("\n2 contracts, 2 installments. In CNY: due by now (past the deadline) 2,000.00, paid against it 2,000.00: short 0.00 plus 0.00 late interest. In USD: due by now (past the deadline) 2,000.00, paid against it 0.00: short 2,000.00 plus 30.00 late interest. 1 findings:"),
+        summary.contains("\n2 contracts, 2 installments. In CNY: due by now (past the deadline) 2,000.00, paid against it 2,000.00: short 0.00 plus 0.00 late interest. In USD: due by now (past the deadline) 2,000.00, paid against it 0.00: short 2,000.00 plus 30.00 late interest. 1 finding:"),
         "{summary}"
     );
     assert!(

@@ -288,7 +288,7 @@ fn a_ledger_lacking_a_required_column_stops_the_run_naming_it() {
     assert_mentions(
         &run.stderr,
         &[
-            "the payout ledgers cannot be used (1 problem(s))",
+            "the payout ledgers cannot be used (1 problem)",
             "payouts.csv:1: expected a column `paid_on` (到账日期) in the payout ledger's header row, found none (did you mean `paid_date`?)",
         ],
     );
@@ -353,7 +353,7 @@ fn a_bill_lacking_a_required_column_stops_the_run_and_a_notes_sheet_does_not() {
     assert_mentions(
         &run.stderr,
         &[
-            "the billing exports cannot be used (1 problem(s))",
+            "the billing exports cannot be used (1 problem)",
             "billing.csv:1: this header row comes close to the billing format `generic`",
             "with 4 of its 5 required columns, but lacks a column for net_amount (did you mean `amount`?)",
         ],

@@ -32,3 +32,4 @@ mod rules;
 mod trails;
 mod typed_inputs;
 mod workbook;
+mod zh_everywhere;

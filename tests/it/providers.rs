@@ -1279,7 +1279,7 @@ fn an_almost_alibaba_bill_in_an_audit_stops_it_naming_the_missing_column() {
     assert_mentions(
         &run.stderr,
         &[
-            "the billing exports cannot be used (1 problem(s))",
+            "the billing exports cannot be used (1 problem)",
             &format!("{}:1: ", file.display()),
             "comes close to the billing format `aliyun`",
             "with 4 of its 5 required columns",

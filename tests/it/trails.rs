@@ -521,7 +521,20 @@ fn an_invoice_finding_lists_every_field_checked_expected_against_found() {
     // The evidence file shows the same checks as a table.
     let evidence = String::from_utf8(run.read("evidence/C1.md")).unwrap();
     assert!(
-        evidence.contains("| invoice_amount | 2000.00 | 1900.00 | **不符** |"),
+        evidence.contains("| 发票金额（invoice_amount） | 2000.00 | 1900.00 | **不符** |"),
+        "{evidence}"
+    );
+    // Every check in Chinese, with the field's code beside its name (issue 16).
+    assert!(
+        evidence.contains(
+            "| 开票日期（invoice_date） | 2025-03-17 或之前（到账日 2025-02-15 后 30 天内开票） | 2025-03-20 | **不符** |"
+        ),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains(
+            "| 发票号码（invoice_no） | 仅用于本笔付款的发票号码 | 没有其他付款使用 | 通过 |"
+        ),
         "{evidence}"
     );
 }

@@ -89,7 +89,11 @@ fn stopped(run: &Run, problems: usize) -> String {
         "no report may be written when the audit cannot run"
     );
     assert!(
-        run.stderr.contains(&format!("({problems} problem(s))")),
+        run.stderr.contains(&if problems == 1 {
+            "(1 problem)".to_string()
+        } else {
+            format!("({problems} problems)")
+        }),
         "expected {problems} problem(s):\n{}",
         run.stderr
     );

@@ -8,6 +8,7 @@ use crate::app::cli::InspectArgs;
 use crate::app::services::StageError;
 use crate::app::{Outcome, RunError, stages, stdout};
 use crate::domain::billing::BillingLine;
+use crate::domain::expected::RowReason;
 use crate::domain::inspect::{
     ColumnReport, FileReport, FormatInfo, LineReport, RejectionReport, TableReport, TotalsReport,
 };
@@ -162,14 +163,14 @@ impl BillingSink for &mut Collector {
         }
     }
 
-    fn reject(&mut self, location: Location, reason: String, _net_amount: Option<Decimal>) {
+    fn reject(&mut self, location: Location, reason: RowReason, _net_amount: Option<Decimal>) {
         let limit = self.limit;
         let table = self.current();
         table.rejected_count += 1;
         if table.rejected.len() < limit {
             table.rejected.push(RejectionReport {
                 location: location.to_string(),
-                reason,
+                reason: reason.to_string(),
             });
         }
     }

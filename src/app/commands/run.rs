@@ -82,7 +82,7 @@ fn audit_and_write(
         // After the commit: a closed pipe here leaves the reports in place.
         crate::app::stdout::print(&format!(
             "{}\n",
-            crate::report::run_line(&audit, &shown_path(&config.out))
+            crate::report::run_line(&audit, &shown_path(&config.out), config.lang)
         ))?;
     }
     Ok(if audit.fails(config.fail_on, config.fail_on_new) {

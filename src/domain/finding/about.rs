@@ -115,8 +115,9 @@ pub enum About {
     },
     /// An input row that could not be read; the finding's location names it.
     RejectedRow {
-        /// Why, as the reader wrote it (it names the column and the value found).
-        message: String,
+        /// Why, as the reader said it: what the cell should hold and what it holds, or a
+        /// sentence.
+        message: crate::domain::expected::RowReason,
     },
     /// An optional cell of a payout's row that could not be read, whose payout is kept
     /// without it; the finding's location names the cell, its payout the payout.
@@ -124,7 +125,7 @@ pub enum About {
         /// Which field.
         field: PayoutField,
         /// The reader's message: what was expected, what was found.
-        problem: String,
+        problem: crate::domain::expected::RowReason,
         /// What the payout was taken as without the cell.
         outcome: Unread,
     },
@@ -305,6 +306,6 @@ pub enum InvoiceIssue {
         /// The field whose cell could not be read.
         field: PayoutField,
         /// The reader's message: what was expected, what was found.
-        problem: String,
+        problem: crate::domain::expected::RowReason,
     },
 }

@@ -76,4 +76,33 @@ pub struct Check {
     pub found: Option<String>,
     /// Whether the check passed.
     pub ok: bool,
+    /// What `expected` and `found` say, as facts, for a report to word in its language
+    /// (findings.json keeps the English text above).
+    pub words: CheckWords,
+}
+
+/// What a check's `expected` and `found` say.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CheckWords {
+    /// Both are values (an amount, a rate, a tax id, a date), shown as they are.
+    #[default]
+    Values,
+    /// An invoice of the kind the contract requires; `found` is a value.
+    Kind(crate::domain::contract::InvoiceKind),
+    /// An invoice number carried by this payout alone; `others` are the other payouts
+    /// carrying it.
+    UsedOnce {
+        /// The other payouts with the same number.
+        others: Vec<String>,
+    },
+    /// An invoice dated within `days` of the payment (on or before `latest` when that
+    /// date exists); `found` is a value.
+    Within {
+        /// The last day allowed.
+        latest: Option<chrono::NaiveDate>,
+        /// The window.
+        days: i64,
+        /// When the payout was received.
+        paid_on: chrono::NaiveDate,
+    },
 }

@@ -14,7 +14,7 @@ mod reason;
 
 pub use about::{About, InvoiceIssue, MemberRefusal, Unread};
 pub use cause::{CauseCode, LikelyCause, Mistake, Neighbour};
-pub use evidence::{Allocation, Check, Evidence, SourceRows};
+pub use evidence::{Allocation, Check, CheckWords, Evidence, SourceRows};
 pub use kind::{FindingType, Severity};
 pub use reason::Reason;
 

@@ -240,7 +240,7 @@ impl<'a, S: BillingSink> BillingReader<'a, S> {
             } else {
                 format!("the table has no recognised header (see row {header_row})")
             };
-            self.sink.reject(table.at_row(row), reason, None);
+            self.sink.reject(table.at_row(row), reason.into(), None);
         }
         self.header = Header::Unrecognised { row: header_row };
     }
@@ -488,7 +488,8 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
             Header::Searching { .. } => self.search(number, cells),
             Header::Unrecognised { row } => {
                 let reason = format!("the table's header (row {row}) matches no billing format");
-                self.sink.reject(self.table().at_row(number), reason, None);
+                self.sink
+                    .reject(self.table().at_row(number), reason.into(), None);
             }
             Header::Recognised {
                 layout,
@@ -522,7 +523,8 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                         format!(
                             "the row has a value in column {extra}, past the header's {} columns: a shifted or merged row",
                             headers.len()
-                        ),
+                        )
+                        .into(),
                         net_amount,
                     );
                     return;
@@ -553,7 +555,7 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                             None => self.sink.line(number, line),
                             Some((header, reason, net_amount)) => {
                                 let location = self.table().at_row(number).at_column(header);
-                                self.sink.reject(location, reason, Some(net_amount));
+                                self.sink.reject(location, reason.into(), Some(net_amount));
                             }
                         }
                     }
@@ -640,11 +642,8 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
         };
         let format = self.format(*layout);
         let net_amount = Row { format, cells }.net_amount(columns);
-        self.sink.reject(
-            self.table().at_row(number),
-            CUT_OFF_ROW.to_string(),
-            net_amount,
-        );
+        self.sink
+            .reject(self.table().at_row(number), CUT_OFF_ROW.into(), net_amount);
     }
 
     fn unreadable_row(&mut self, number: usize, why: String) {
@@ -661,7 +660,7 @@ impl<S: BillingSink> TableVisitor for BillingReader<'_, S> {
                 self.give_up(None);
             }
         }
-        self.sink.reject(table.at_row(number), why, None);
+        self.sink.reject(table.at_row(number), why.into(), None);
     }
 }
 

@@ -4,6 +4,7 @@
 use super::totals::is_totals_word;
 use crate::domain::billing::BillingLine;
 use crate::domain::currency::normalize_currency;
+use crate::domain::expected::{EMPTY, Expected, Kind, RowReason};
 use crate::ingest::cell::Cell;
 use crate::ingest::value::{self, ValueError};
 use crate::ruleset::{BillingField, BillingFormat, ColumnIndex, MonthSource};
@@ -15,7 +16,7 @@ pub(super) struct Failure {
     pub(super) field: BillingField,
     /// The column at fault, when known.
     pub(super) column: Option<usize>,
-    pub(super) message: String,
+    pub(super) message: RowReason,
 }
 
 /// One data row seen through its format: blank words read as empty cells.
@@ -90,7 +91,7 @@ impl<'c> Row<'c> {
             let amount = value::parse_optional_money(cell).map_err(|error| Failure {
                 field,
                 column: Some(*index),
-                message: error.to_string(),
+                message: error.into(),
             })?;
             if let Some(amount) = amount {
                 total = Some(
@@ -129,24 +130,30 @@ impl<'c> Row<'c> {
             move |error: ValueError| Failure {
                 field,
                 column: Row::column(columns, field),
-                message: error.to_string(),
+                message: error.into(),
             }
         };
-        let missing = |field: BillingField, what: &str| Failure {
+        let missing = |field: BillingField, what: Expected| Failure {
             field,
             column: Row::column(columns, field),
-            message: format!("expected {what}, found (empty)"),
+            message: RowReason::Cell {
+                expected: what,
+                found: EMPTY.to_string(),
+            },
         };
-        let account_id = self
-            .text(columns, BillingField::AccountId)
-            .ok_or_else(|| missing(BillingField::AccountId, "a billing account id"))?;
+        let account_id = self.text(columns, BillingField::AccountId).ok_or_else(|| {
+            missing(
+                BillingField::AccountId,
+                Expected::new(Kind::AccountId, "a billing account id"),
+            )
+        })?;
         if self.get(columns, BillingField::AccountId).digits_lost() {
             return Err(Failure {
                 field: BillingField::AccountId,
                 column: Row::column(columns, BillingField::AccountId),
                 message: format!(
                     "account id {account_id} is a number of more than 15 digits, so Excel has already lost its last digits; store account ids as text"
-                ),
+                ).into(),
             });
         }
         if in_scientific_notation(&account_id) {
@@ -155,7 +162,7 @@ impl<'c> Row<'c> {
                 column: Row::column(columns, BillingField::AccountId),
                 message: format!(
                     "expected a billing account id, found `{account_id}`: a long number as Excel shows it in scientific notation, its last digits lost; export the bill again without opening and saving it in Excel, or format the column as text"
-                ),
+                ).into(),
             });
         }
         // A period start written in another zone than the bill's (FOCUS in UTC for a
@@ -206,13 +213,20 @@ impl<'c> Row<'c> {
             let date = date.ok_or_else(|| {
                 missing(
                     BillingField::Date,
-                    "a charge date (the export has no billing-month column, so the month is the date's)",
+                    Expected::new(
+                        Kind::ChargeDate,
+                        "a charge date (the export has no billing-month column, so the month is the date's)",
+                    ),
                 )
             })?;
             value::YearMonth::of(date)
         };
-        let (product, product_known, product_number) =
-            product.ok_or_else(|| missing(BillingField::Product, "a product name"))?;
+        let (product, product_known, product_number) = product.ok_or_else(|| {
+            missing(
+                BillingField::Product,
+                Expected::new(Kind::Product, "a product name"),
+            )
+        })?;
         let order_type = self.text(columns, BillingField::OrderType);
         let refund = order_type
             .as_deref()
@@ -237,10 +251,14 @@ impl<'c> Row<'c> {
             self.amount(columns, BillingField::Voucher)?
                 .unwrap_or_default(),
         );
-        let net_amount = signed(
-            self.amount(columns, BillingField::NetAmount)?
-                .ok_or_else(|| missing(BillingField::NetAmount, "an amount such as 1,234.50"))?,
-        );
+        let net_amount = signed(self.amount(columns, BillingField::NetAmount)?.ok_or_else(
+            || {
+                missing(
+                    BillingField::NetAmount,
+                    Expected::new(Kind::Amount, "an amount such as 1,234.50"),
+                )
+            },
+        )?);
         let currency = match (self.text(columns, BillingField::Currency), &format.currency) {
             (Some(text), _) => match &text {
                 // Borrow from the row when the cell already holds the code (the usual case).
@@ -252,15 +270,19 @@ impl<'c> Row<'c> {
             .ok_or_else(|| Failure {
                 field: BillingField::Currency,
                 column: Row::column(columns, BillingField::Currency),
-                message: format!(
-                    "expected an ISO currency code such as CNY or USD, found `{text}`"
-                ),
+                message: RowReason::Cell {
+                    expected: Expected::new(
+                        Kind::Currency,
+                        "an ISO currency code such as CNY or USD",
+                    ),
+                    found: format!("`{text}`"),
+                },
             })?,
             (None, Some(default)) => Cow::Borrowed(default.as_str()),
             (None, None) => {
                 return Err(missing(
                     BillingField::Currency,
-                    "a currency code such as CNY",
+                    Expected::new(Kind::Currency, "a currency code such as CNY"),
                 ));
             }
         };

@@ -1,6 +1,7 @@
 //! What a billing reader hands its rows to, and what it says about each table.
 
 use crate::domain::billing::BillingLine;
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::ruleset::{BillingField, Ruleset};
 use rust_decimal::Decimal;
@@ -24,7 +25,7 @@ pub trait BillingSink {
     fn line(&mut self, row: usize, line: BillingLine<'_>);
     /// A row that cannot be used: where (with column when known), why, and its net amount
     /// when that could still be read (for the control totals).
-    fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>);
+    fn reject(&mut self, location: Location, reason: RowReason, net_amount: Option<Decimal>);
     /// A row with nothing in it.
     fn blank(&mut self, row: usize);
     /// A title or note row above the header.

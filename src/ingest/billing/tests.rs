@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::billing::BillingLine;
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::ingest::cell::texts;
 use crate::ingest::table::{Fields, TableVisitor};
@@ -50,9 +51,9 @@ impl BillingSink for &mut Recorder {
         };
         self.lines.push((row, owned));
     }
-    fn reject(&mut self, location: Location, reason: String, net_amount: Option<Decimal>) {
+    fn reject(&mut self, location: Location, reason: RowReason, net_amount: Option<Decimal>) {
         self.rejected
-            .push((location.to_string(), reason, net_amount));
+            .push((location.to_string(), reason.to_string(), net_amount));
     }
     fn blank(&mut self, row: usize) {
         self.blank.push(row);

@@ -19,6 +19,7 @@ use super::schedule::{ScheduleRow, validate_schedule};
 use super::sheets::{Sheet, SheetKind};
 use super::tiers::{BracketRow, build_tier_table};
 use crate::domain::contract::{Bracket, Contract, InstallmentRule, Trigger};
+use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::domain::words::{closest, fold, same_word};
 use crate::ingest::header::ColumnMap;
@@ -241,7 +242,7 @@ impl Builder<'_> {
                     Ok(table) => contract.tiers = table,
                     Err((location, error)) => self.errors.push(ContractError {
                         location: location.unwrap_or_else(|| contract.source.clone()),
-                        message: format!("contract `{id}`: {error}"),
+                        message: format!("contract `{id}`: {error}").into(),
                     }),
                 }
             }
@@ -310,47 +311,20 @@ impl Builder<'_> {
             );
             return;
         }
-        let aliases = kind
-            .names()
-            .get(2)
-            .map_or(String::new(), |alias| format!(" (or `{alias}`)"));
-        let there = if others.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; {} {}",
-                if folder {
-                    "the folder has"
-                } else {
-                    "the workbook has the sheets"
-                },
-                others
-                    .iter()
-                    .map(|other| format!("`{other}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        let sheet = match kind {
+            SheetKind::Contracts => "contracts",
+            SheetKind::Tiers => "tiers",
+            SheetKind::Products | SheetKind::Schedule => return,
         };
-        match kind {
-            SheetKind::Contracts => {
-                let expected = if folder {
-                    "a file `contracts.csv`".to_string()
-                } else {
-                    format!("a sheet named `contracts`{aliases}")
-                };
-                self.error(
-                    location,
-                    format!("no contracts found: expected {expected}{there}"),
-                );
-            }
-            SheetKind::Tiers => self.error(
-                location,
-                format!(
-                    "no tier table found: expected a sheet (or CSV) named `tiers`{aliases}{there}"
-                ),
-            ),
-            SheetKind::Products | SheetKind::Schedule => {}
-        }
+        self.error(
+            location,
+            RowReason::NoSheet {
+                sheet,
+                alias: kind.names().get(2).copied(),
+                folder,
+                others: others.to_vec(),
+            },
+        );
     }
 }
 

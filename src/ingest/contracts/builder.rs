@@ -42,7 +42,11 @@ impl<'a> Builder<'a> {
 
 impl Builder<'_> {
     /// Records a problem; one in a cell that already has one is not reported again.
-    pub(super) fn error(&mut self, location: Location, message: impl Into<String>) {
+    pub(super) fn error(
+        &mut self,
+        location: Location,
+        message: impl Into<crate::domain::expected::RowReason>,
+    ) {
         self.failures += 1;
         if location.column.is_some() && !self.reported.insert(location.clone()) {
             return;
@@ -68,7 +72,7 @@ impl Builder<'_> {
         match parse(row.cell(spec)) {
             Ok(value) => Some(value),
             Err(error) => {
-                self.error(row.at(spec), error.to_string());
+                self.error(row.at(spec), error);
                 None
             }
         }

@@ -9,8 +9,8 @@ use std::fmt;
 pub struct ContractError {
     /// Where.
     pub location: Location,
-    /// What is wrong, in one sentence.
-    pub message: String,
+    /// What is wrong: what a cell should hold and holds, or one sentence.
+    pub message: crate::domain::expected::RowReason,
 }
 
 impl fmt::Display for ContractError {
@@ -27,8 +27,11 @@ impl fmt::Display for ContractErrors {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             formatter,
-            "the contract workbook cannot be used ({} problem(s)):",
-            self.0.len()
+            "the contract workbook cannot be used ({}):",
+            match self.0.len() {
+                1 => "1 problem".to_string(),
+                count => format!("{count} problems"),
+            }
         )?;
         for (index, error) in self.0.iter().enumerate() {
             if index > 0 {

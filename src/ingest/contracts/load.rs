@@ -71,7 +71,7 @@ pub fn load(
     let fail = |message: String| {
         ContractErrors(vec![ContractError {
             location: Location::file(Arc::from(shown.as_str())),
-            message,
+            message: message.into(),
         }])
     };
     if path.is_dir() {
@@ -145,7 +145,7 @@ pub fn load(
                     message: format!(
                         "the `{}` sheet is hidden; unhide it so the contracts audited are the ones a reader sees",
                         kind.name()
-                    ),
+                    ).into(),
                 });
             }
         }
@@ -168,7 +168,7 @@ pub fn load(
         if by_kind.contains_key(&kind) {
             errors.push(ContractError {
                 location: sheet.location.clone(),
-                message: format!("a second `{}` sheet; keep one", kind.name()),
+                message: format!("a second `{}` sheet; keep one", kind.name()).into(),
             });
             continue;
         }

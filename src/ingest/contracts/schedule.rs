@@ -15,6 +15,9 @@ pub(super) struct ScheduleRow {
 
 /// Checks a contract's schedule: numbers 1..n once each, at most one `rest` and it is the
 /// last, and without `rest` the percentages add up to 100%.
+// The error names its place and a typed reason; it is built once per bad schedule, so
+// its size does not matter.
+#[allow(clippy::result_large_err)]
 pub(super) fn validate_schedule(
     mut rows: Vec<ScheduleRow>,
 ) -> Result<Vec<InstallmentRule>, ContractError> {
@@ -27,7 +30,7 @@ pub(super) fn validate_schedule(
                 message: format!(
                     "installment {} is out of sequence; installments must be numbered 1, 2, … without gaps or repeats (expected {expected})",
                     row.rule.number
-                ),
+                ).into(),
             });
         }
         if row.rule.portion == Portion::Rest && index + 1 != rows.len() {
@@ -36,7 +39,7 @@ pub(super) fn validate_schedule(
                 message: format!(
                     "installment {} is `rest` but is not the last; only the last installment may take the rest",
                     row.rule.number
-                ),
+                ).into(),
             });
         }
     }
@@ -58,7 +61,7 @@ pub(super) fn validate_schedule(
                 message: format!(
                     "without a `rest` installment the percentages must add up to 100%, but they add up to {}",
                     crate::domain::money::format_rate(total)
-                ),
+                ).into(),
             });
         }
     }

@@ -122,7 +122,7 @@ impl TableVisitor for CollectSheets {
         );
         self.errors.push(ContractError {
             location,
-            message: why,
+            message: why.into(),
         });
     }
 }

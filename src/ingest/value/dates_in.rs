@@ -6,6 +6,7 @@ use super::error::ValueError;
 use super::iso::{iso_date, iso_month};
 use super::moment::{Moment, moment_of};
 use super::period::period_of;
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::period::{PeriodRef, YearMonth};
 use crate::ingest::cell::{Cell, trimmed};
 use crate::ruleset::DateOrder;
@@ -91,7 +92,7 @@ pub fn parse_month_in(
         return Ok(month);
     }
     let expected = month_expected(order);
-    let moment = moment_of(cell, order).map_err(|problem| problem.error(expected, cell))?;
+    let moment = moment_of(cell, order).map_err(|problem| problem.error(expected.clone(), cell))?;
     let date = if period_start {
         moment.nearest_midnight()
     } else {
@@ -149,18 +150,24 @@ pub fn parse_optional_date_shifted(
     }
 }
 
-fn date_expected(order: DateOrder) -> &'static str {
-    match order {
-        DateOrder::YearFirst => DATE_YEAR_FIRST,
-        DateOrder::MonthFirst => DATE_MONTH_FIRST,
-        DateOrder::DayFirst => DATE_DAY_FIRST,
-    }
+fn date_expected(order: DateOrder) -> Expected {
+    Expected::new(
+        Kind::Date,
+        match order {
+            DateOrder::YearFirst => DATE_YEAR_FIRST,
+            DateOrder::MonthFirst => DATE_MONTH_FIRST,
+            DateOrder::DayFirst => DATE_DAY_FIRST,
+        },
+    )
 }
 
-fn month_expected(order: DateOrder) -> &'static str {
-    match order {
-        DateOrder::YearFirst => MONTH_YEAR_FIRST,
-        DateOrder::MonthFirst => MONTH_MONTH_FIRST,
-        DateOrder::DayFirst => MONTH_DAY_FIRST,
-    }
+fn month_expected(order: DateOrder) -> Expected {
+    Expected::new(
+        Kind::Month,
+        match order {
+            DateOrder::YearFirst => MONTH_YEAR_FIRST,
+            DateOrder::MonthFirst => MONTH_MONTH_FIRST,
+            DateOrder::DayFirst => MONTH_DAY_FIRST,
+        },
+    )
 }

@@ -4,6 +4,7 @@
 use super::error::ValueError;
 use super::number::digits_of;
 use super::period::{MAX_SERIAL, date_from_parts, excel_serial_to_date, period_of, written_date};
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::period::PeriodRef;
 use crate::ingest::cell::Cell;
 use crate::ruleset::DateOrder;
@@ -83,10 +84,12 @@ pub(super) enum DateProblem {
 }
 
 impl DateProblem {
-    pub(super) fn error(self, expected: &str, cell: &Cell) -> ValueError {
+    pub(super) fn error(self, expected: Expected, cell: &Cell) -> ValueError {
         match self {
             DateProblem::NotADate => ValueError::new(expected, cell),
-            DateProblem::ReversedRange => ValueError::new(RANGE_ORDER, cell),
+            DateProblem::ReversedRange => {
+                ValueError::new(Expected::new(Kind::RangeOrder, RANGE_ORDER), cell)
+            }
         }
     }
 }

@@ -4,11 +4,13 @@
 use super::error::ValueError;
 use super::number::{digits_of, normalise, unsigned_number};
 use super::plain_amount::plain_amount;
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::number::decimal_from_f64;
 use crate::ingest::cell::{Cell, trimmed};
 use rust_decimal::Decimal;
 
-pub(super) const MONEY: &str = "an amount such as 1,234.50 or (1,234.50)";
+pub(super) const MONEY: Expected =
+    Expected::new(Kind::Amount, "an amount such as 1,234.50 or (1,234.50)");
 
 /// The finest precision any provider bills in; a float cell's digits beyond it are noise
 /// from binary floating point (a formula's `0.1 + 0.2` is stored as 0.30000000000000004).

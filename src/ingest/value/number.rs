@@ -1,13 +1,14 @@
 //! Plain numbers and whole numbers, and the digit rules every other value builds on.
 
 use super::error::ValueError;
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::number::decimal_from_f64;
 use crate::ingest::cell::Cell;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-pub(super) const NUMBER: &str = "a number such as 1.2 or 0";
-pub(super) const WHOLE: &str = "a whole number such as 30";
+pub(super) const NUMBER: Expected = Expected::new(Kind::Number, "a number such as 1.2 or 0");
+pub(super) const WHOLE: Expected = Expected::new(Kind::WholeNumber, "a whole number such as 30");
 
 /// A plain number such as a coefficient: `1.2`, `0`, `-3`, or a number cell.
 /// No thousands separators, currency symbols or exponents.

@@ -3,15 +3,21 @@
 
 use super::error::ValueError;
 use super::number::digits_of;
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::period::{PeriodRef, YearMonth};
 use crate::ingest::cell::Cell;
 use chrono::{Days, NaiveDate, NaiveTime};
 
-pub(super) const DATE: &str =
-    "a date such as 2025-03-31, 2025/3/31, 2025年3月31日 or an Excel date";
-pub(super) const MONTH: &str = "a month such as 2025-03, 202503 or 2025年3月";
-pub(super) const PERIOD: &str =
-    "a period such as 2025-03 (month), 2025-Q1 (quarter), 2025 (year) or 2025-03-31 (date)";
+pub(super) const DATE: Expected = Expected::new(
+    Kind::Date,
+    "a date such as 2025-03-31, 2025/3/31, 2025年3月31日 or an Excel date",
+);
+pub(super) const MONTH: Expected =
+    Expected::new(Kind::Month, "a month such as 2025-03, 202503 or 2025年3月");
+pub(super) const PERIOD: Expected = Expected::new(
+    Kind::Period,
+    "a period such as 2025-03 (month), 2025-Q1 (quarter), 2025 (year) or 2025-03-31 (date)",
+);
 /// Largest Excel serial date: 9999-12-31.
 pub(super) const MAX_SERIAL: f64 = 2_958_465.0;
 

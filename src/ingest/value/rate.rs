@@ -4,14 +4,18 @@
 use super::error::ValueError;
 use super::number::{plain_number, unsigned_number};
 use crate::domain::contract::Portion;
+use crate::domain::expected::{Expected, Kind};
 use crate::domain::number::decimal_from_f64;
 use crate::ingest::cell::Cell;
 use rust_decimal::Decimal;
 
-pub(super) const RATE: &str = "a rate such as 22% or 0.22";
-pub(super) const RATE_OR_POINTS: &str = "a rate such as 22%, 0.22 or 10pt";
-pub(super) const NO_POINTS: &str =
-    "a rate such as 22% or 0.22 (points such as 10pt are not accepted here)";
+pub(super) const RATE: Expected = Expected::new(Kind::Rate, "a rate such as 22% or 0.22");
+pub(super) const RATE_OR_POINTS: Expected =
+    Expected::new(Kind::RateOrPoints, "a rate such as 22%, 0.22 or 10pt");
+pub(super) const NO_POINTS: Expected = Expected::new(
+    Kind::Rate,
+    "a rate such as 22% or 0.22 (points such as 10pt are not accepted here)",
+);
 /// What a plain number above 1 should have been written as: `15` is either `15%` or
 /// `0.15`, and which one is not for the auditor to guess.
 pub(super) fn ambiguous(value: Decimal) -> String {
@@ -20,10 +24,18 @@ pub(super) fn ambiguous(value: Decimal) -> String {
         shift(value, 2).map_or_else(|| percent.to_string(), |f| f.normalize().to_string());
     format!("a rate written as a percentage or a fraction, `{percent}%` or `{fraction}`")
 }
-pub(super) const NEGATIVE_RATE: &str = "a rate that is not negative, such as 22% or 0.22";
-pub(super) const PORTION: &str = "a portion such as 40%, 0.4, 10pt or rest";
-pub(super) const PORTION_RANGE: &str = "a portion above 0% and at most 100%, such as 40%";
-pub(super) const POINTS_RANGE: &str = "a positive number of points such as 10pt";
+pub(super) const NEGATIVE_RATE: Expected = Expected::new(
+    Kind::NonNegativeRate,
+    "a rate that is not negative, such as 22% or 0.22",
+);
+pub(super) const PORTION: Expected =
+    Expected::new(Kind::Portion, "a portion such as 40%, 0.4, 10pt or rest");
+pub(super) const PORTION_RANGE: Expected = Expected::new(
+    Kind::PortionRange,
+    "a portion above 0% and at most 100%, such as 40%",
+);
+pub(super) const POINTS_RANGE: Expected =
+    Expected::new(Kind::Points, "a positive number of points such as 10pt");
 
 /// A rate as a fraction: `22%` → 0.22, `0.05%` → 0.0005, `万分之五` → 0.0005,
 /// `千分之三` → 0.003, `0.22` or a number cell 0.22 → 0.22, and `22pt` → 0.22 when

@@ -205,7 +205,7 @@ fn unread(field: PayoutField, text: &str) -> UnreadCell {
             .at_row(5)
             .at_column(field.column()),
         text: text.into(),
-        problem: format!("expected something else, found `{text}`"),
+        problem: format!("expected something else, found `{text}`").into(),
     }
 }
 

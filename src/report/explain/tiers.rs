@@ -22,7 +22,11 @@ pub fn tier_lines(out: &mut String, computation: &Computation, lang: Lang) {
     let volume = money(computation.scope_weighted_base);
     let _ = match lang {
         Lang::En => write!(out, "**3. Tier ({}):** ", computation.tier_mode),
-        Lang::Zh => write!(out, "**3. 阶梯（{}）：**", computation.tier_mode),
+        Lang::Zh => write!(
+            out,
+            "**3. 阶梯（{}）：**",
+            crate::report::i18n::words::tier_mode_code(&computation.tier_mode, lang)
+        ),
     };
     if computation.slices.is_empty() {
         let _ = match lang {
@@ -61,10 +65,7 @@ pub fn tier_lines(out: &mut String, computation: &Computation, lang: Lang) {
         let _ = writeln!(
             out,
             "{}",
-            lang.pick(
-                "Each bracket at its own rate:",
-                "各档按各自比例（超额累进）："
-            )
+            lang.pick("Each bracket at its own rate:", "各档按各自比例：")
         );
         out.push('\n');
         for slice in &computation.slices {
@@ -107,7 +108,7 @@ pub fn tier_lines(out: &mut String, computation: &Computation, lang: Lang) {
             ),
             Lang::Zh => writeln!(
                 out,
-                "{volume} 落在 {} 档，比例 {}；全额按该比例计算（全额累进）：{volume} × {} = **{}**；本期之前 R = {}。",
+                "{volume} 落在 {} 档，比例 {}；全额按该比例计算：{volume} × {} = **{}**；本期之前 R = {}。",
                 range_text(&slice.bracket),
                 rate(slice.bracket.rate),
                 rate(slice.bracket.rate),

@@ -4,6 +4,7 @@ use super::format::grouped;
 use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
+use crate::domain::expected::RowReason;
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::money::format_rate;
 use crate::domain::payout::PayoutField;
@@ -13,6 +14,11 @@ use rust_decimal::Decimal;
 
 /// The English table.
 pub struct English;
+
+/// A count with its noun, singular for one: `1 contract`, `0 contracts`, `2 contracts`.
+pub fn count(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
 
 impl English {
     /// `, late interest 2,100.00`; nothing when the contract has no late-interest rate.
@@ -345,7 +351,7 @@ impl Sentences for English {
         payout: &PayoutFacts<'_>,
         number: &str,
         field: PayoutField,
-        problem: &str,
+        problem: &RowReason,
     ) -> String {
         format!(
             "Invoice {number} on payout {}: its {} could not be checked against contract {}, because its cell could not be read ({problem}).",
@@ -355,7 +361,13 @@ impl Sentences for English {
         )
     }
 
-    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String {
+    fn unread_cell(
+        &self,
+        place: &str,
+        payout: &str,
+        problem: &RowReason,
+        outcome: &Unread,
+    ) -> String {
         let tail = match outcome {
             Unread::ContractKind { contract, kind } => {
                 format!(", taken as contract {contract}'s payout kind, {kind}.")
@@ -411,7 +423,7 @@ impl Sentences for English {
         )
     }
 
-    fn rejected_row(&self, place: &str, message: &str) -> String {
+    fn rejected_row(&self, place: &str, message: &RowReason) -> String {
         format!("{place}: {message}")
     }
 

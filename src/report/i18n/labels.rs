@@ -311,14 +311,14 @@ pub const ZH: Labels = Labels {
     controls_link: "控制合计与输入文件",
     inputs: "输入文件",
     controls_note: "每一行输入都已归属某个合同、按注明的原因排除或被拒绝；金额均为净额。",
-    figure_due_by_now: "截至目前应付（已过期限）",
-    figure_paid_against_due: "其中已付",
-    figure_shortfall: "短缺（未付、少付）",
-    figure_interest: "逾期利息",
+    figure_due_by_now: "已到期应付（已过期限）",
+    figure_paid_against_due: "已付",
+    figure_shortfall: "少付（未付与少付合计）",
+    figure_interest: "滞纳金",
     figure_not_yet_due: "尚未到期",
     figure_paid_not_yet_due: "其中提前支付",
-    figure_conditional: "须待尚未发生的续约后才应付",
-    figure_paid_conditional: "其中已付",
+    figure_conditional: "续约后应付（待续约）",
+    figure_paid_conditional: "已付",
     figure_excess: "超出分期的支付",
     count_findings: "审计发现",
     count_errors: "错误",
@@ -343,10 +343,10 @@ pub const ZH: Labels = Labels {
     col_customer: "客户",
     col_agent: "代理商",
     col_weighted_base: "加权基数",
-    col_due_by_now: "截至目前应付",
-    col_paid_against_due: "其中已付",
-    col_short: "短缺",
-    col_interest: "逾期利息",
+    col_due_by_now: "已到期应付",
+    col_paid_against_due: "已付",
+    col_short: "少付",
+    col_interest: "滞纳金",
     col_not_yet_due: "尚未到期",
     col_conditional: "续约后应付",
     col_excess: "超付",
@@ -370,9 +370,9 @@ pub const ZH: Labels = Labels {
     all: "全部",
     none_named: "（无）",
     legend_expected: "应付",
-    legend_due: "截至目前应付",
+    legend_due: "已到期应付",
     legend_paid: "已付",
-    legend_short: "短缺",
+    legend_short: "少付",
     no_contracts: "没有合同。",
     no_findings: "没有审计发现。",
     no_errors: "没有错误。",
@@ -453,7 +453,7 @@ impl Labels {
                 "Expected, due by now, paid and short per contract, at one scale; contracts {first} to {last} of {count}"
             ),
             Lang::Zh => format!(
-                "各合同的应付、截至目前应付、已付与短缺，同一比例尺；第 {first} 至 {last} 个合同，共 {count} 个"
+                "各合同的应付、已到期应付、已付与少付，同一比例尺；第 {first} 至 {last} 个合同，共 {count} 个"
             ),
         }
     }
@@ -468,9 +468,9 @@ impl Labels {
             Lang::En => format!(
                 "{contract}: expected {expected}, due by now {due}, paid {paid}, short {short}"
             ),
-            Lang::Zh => format!(
-                "{contract}：应付 {expected}，截至目前应付 {due}，已付 {paid}，短缺 {short}"
-            ),
+            Lang::Zh => {
+                format!("{contract}：应付 {expected}，已到期应付 {due}，已付 {paid}，少付 {short}")
+            }
         }
     }
 
@@ -610,10 +610,10 @@ impl Labels {
                 }
                 let _ = write!(
                     text,
-                    "截至目前应付（已过期限）{due}，其中已付 {paid}：短缺 {short}"
+                    "已到期应付（已过期限）{due}，已付 {paid}：少付 {short}"
                 );
                 if headline.charges_interest {
-                    let _ = write!(text, "，另有逾期利息 {interest}");
+                    let _ = write!(text, "，另有滞纳金 {interest}");
                 }
                 text.push('。');
                 if early {
@@ -622,7 +622,7 @@ impl Labels {
                 if renewal {
                     let _ = write!(
                         text,
-                        "须待尚未发生的续约后才应付：{conditional}（已付 {paid_conditional}）。"
+                        "续约后应付（待续约）：{conditional}（已付 {paid_conditional}）。"
                     );
                 }
                 if nonzero(&headline.excess) {
@@ -644,13 +644,18 @@ impl Labels {
             .collect();
         let (errors, warnings, info) = (severity("error"), severity("warning"), severity("info"));
         match self.lang {
-            Lang::En => format!(
-                "{} contracts, {} installments. {} {} findings: {errors} errors, {warnings} warnings, {info} info.",
-                totals.contracts,
-                totals.installments,
-                headlines.join(" "),
-                totals.findings,
-            ),
+            Lang::En => {
+                use super::en::count;
+                format!(
+                    "{}, {}. {} {}: {}, {}, {info} info.",
+                    count(totals.contracts, "contract", "contracts"),
+                    count(totals.installments, "installment", "installments"),
+                    headlines.join(" "),
+                    count(totals.findings, "finding", "findings"),
+                    count(errors, "error", "errors"),
+                    count(warnings, "warning", "warnings"),
+                )
+            }
             Lang::Zh => format!(
                 "{} 个合同，{} 个分期。{}审计发现 {} 项：错误 {errors} 项，警告 {warnings} 项，提示 {info} 项。",
                 totals.contracts,

@@ -14,11 +14,14 @@ mod format;
 mod formula;
 pub mod kit;
 mod labels;
+pub mod lines;
+pub mod reasons;
 mod table;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod unread_tests;
+pub mod words;
 mod zh;
 
 use crate::domain::computation::DueRule;
@@ -27,9 +30,11 @@ use crate::domain::finding::{Finding, LikelyCause};
 use crate::domain::lang::Lang;
 use chrono::NaiveDate;
 
+pub use en::count;
 pub use formula::formula;
 pub use labels::{Labels, labels};
 pub use table::Sentences;
+pub use words::Word;
 
 /// The table of `lang`.
 pub fn sentences(lang: Lang) -> &'static dyn Sentences {

@@ -8,6 +8,7 @@
 use super::format::period_label;
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
+use crate::domain::expected::RowReason;
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::payout::PayoutField;
 use crate::domain::period::{PeriodRef, YearMonth};
@@ -215,11 +216,17 @@ pub trait Sentences {
         payout: &PayoutFacts<'_>,
         number: &str,
         field: PayoutField,
-        problem: &str,
+        problem: &RowReason,
     ) -> String;
     /// An optional cell of payout `payout` at `place` could not be read (`problem`); the
     /// payout is kept, and `outcome` says why nothing else depended on the cell.
-    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String;
+    fn unread_cell(
+        &self,
+        place: &str,
+        payout: &str,
+        problem: &RowReason,
+        outcome: &Unread,
+    ) -> String;
 
     // Input files and rows; `place` is where in the input (file, sheet, row, column).
 
@@ -232,7 +239,7 @@ pub trait Sentences {
     /// A member of a tar archive not read, and what it is.
     fn refused_member(&self, place: &str, why: MemberRefusal) -> String;
     /// A row that could not be read, and the reader's message.
-    fn rejected_row(&self, place: &str, message: &str) -> String;
+    fn rejected_row(&self, place: &str, message: &RowReason) -> String;
     /// More rejected rows of a file than are listed one by one.
     fn more_rejections(&self, file: &str, count: u64, listed: usize) -> String;
     /// A billing file that copies an earlier one.

@@ -13,6 +13,7 @@ use crate::domain::period::{PeriodRef, YearMonth};
 use crate::domain::test_support::{d, day};
 
 mod causes;
+mod chinese_everywhere;
 mod interest;
 mod shortfall_causes;
 
@@ -408,7 +409,7 @@ fn input_files_and_rows_in_both_languages() {
             },
         ),
         "bills/bill.csv:5:amount: amount: expected money, found `x`",
-        "bills/bill.csv:5:amount：该行未能读取：amount: expected money, found `x`",
+        "bills/bill.csv:5:amount：该行未能读取：原文：amount: expected money, found `x`",
     );
     assert_said(
         &rejected(
@@ -574,7 +575,7 @@ fn due_date_rules_in_both_languages() {
         }),
         pair(
             "max(period end 2025-12-31, renewed on 2026-02-10) + 30 due days",
-            "max(期末 2025-12-31, 续约日 2026-02-10) + 30 天"
+            "期末 2025-12-31 与续约日 2026-02-10 中较晚者 + 30 天"
         )
     );
     assert_eq!(

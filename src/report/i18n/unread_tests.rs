@@ -45,7 +45,7 @@ fn an_unreadable_invoice_cell_in_both_languages() {
         said(&finding),
         (
             "Invoice 0451 on payout P1: its type could not be checked against contract C1, because its cell could not be read (expected an invoice type: vat_special (专票), found `VAT specail`).".to_string(),
-            "付款 P1 的发票 0451：单元格未能读取（expected an invoice type: vat_special (专票), found `VAT specail`），无法按合同 C1 核对其发票类型。".to_string()
+            "付款 P1 的发票 0451：单元格未能读取（原文：expected an invoice type: vat_special (专票), found `VAT specail`），无法按合同 C1 核对其发票类型。".to_string()
         )
     );
     let fields = [
@@ -89,7 +89,7 @@ fn an_unread_cell_warning_in_both_languages() {
                 kind: PayoutKind::Cash,
             },
             "ledger/payouts.csv:5:kind: the cell was not read (expected a rate, found `six`); payout P1 is kept and its amount counts, taken as contract C1's payout kind, cash.",
-            "ledger/payouts.csv:5:kind：未读取该单元格（expected a rate, found `six`）；付款 P1 仍保留，金额照常计入，按合同 C1 的返点方式（现金）处理。",
+            "ledger/payouts.csv:5:kind：未读取该单元格（原文：expected a rate, found `six`）；付款 P1 仍保留，金额照常计入，按合同 C1 的返点方式（现金）处理。",
         ),
         (
             PayoutField::InvoiceTaxRate,
@@ -97,7 +97,7 @@ fn an_unread_cell_warning_in_both_languages() {
                 contract: "C1".into(),
             },
             "ledger/payouts.csv:5:invoice_tax_rate: the cell was not read (expected a rate, found `six`); payout P1 is kept and its amount counts; contract C1 requires no invoice, so no check needed the cell.",
-            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；合同 C1 不要求发票，无需核对该单元格。",
+            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（原文：expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；合同 C1 不要求发票，无需核对该单元格。",
         ),
         (
             PayoutField::InvoiceTaxRate,
@@ -105,13 +105,13 @@ fn an_unread_cell_warning_in_both_languages() {
                 kind: PayoutKind::Offset,
             },
             "ledger/payouts.csv:5:invoice_tax_rate: the cell was not read (expected a rate, found `six`); payout P1 is kept and its amount counts; it is paid as offset, not cash, so its invoice is not checked.",
-            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；该付款以抵扣方式支付，不是现金，不核对发票。",
+            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（原文：expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；该付款以抵扣方式支付，不是现金，不核对发票。",
         ),
         (
             PayoutField::InvoiceTaxRate,
             Unread::NoInvoiceNumber,
             "ledger/payouts.csv:5:invoice_tax_rate: the cell was not read (expected a rate, found `six`); payout P1 is kept and its amount counts; it has no invoice number, so its invoice is reported as missing and not checked further.",
-            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；该付款没有发票号码，已按缺少发票报告，不再进一步核对。",
+            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（原文：expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；该付款没有发票号码，已按缺少发票报告，不再进一步核对。",
         ),
         (
             PayoutField::InvoiceTaxRate,
@@ -119,13 +119,13 @@ fn an_unread_cell_warning_in_both_languages() {
                 contract: "C1".into(),
             },
             "ledger/payouts.csv:5:invoice_tax_rate: the cell was not read (expected a rate, found `six`); payout P1 is kept and its amount counts; contract C1 states nothing to check the cell against.",
-            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；合同 C1 未约定可核对该单元格的内容。",
+            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（原文：expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；合同 C1 未约定可核对该单元格的内容。",
         ),
         (
             PayoutField::InvoiceTaxRate,
             Unread::NoContract,
             "ledger/payouts.csv:5:invoice_tax_rate: the cell was not read (expected a rate, found `six`); payout P1 is kept and its amount counts; it was matched to no contract, so no check needed the cell.",
-            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；该付款未匹配到任何合同，无需核对该单元格。",
+            "ledger/payouts.csv:5:invoice_tax_rate：未读取该单元格（原文：expected a rate, found `six`）；付款 P1 仍保留，金额照常计入；该付款未匹配到任何合同，无需核对该单元格。",
         ),
     ];
     for (field, outcome, en, zh) in cases {

@@ -5,6 +5,7 @@ use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, 
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::PayoutKind;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
+use crate::domain::expected::RowReason;
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::money::format_rate;
 use crate::domain::payout::PayoutField;
@@ -346,17 +347,24 @@ impl Sentences for Chinese {
         payout: &PayoutFacts<'_>,
         number: &str,
         field: PayoutField,
-        problem: &str,
+        problem: &RowReason,
     ) -> String {
         format!(
-            "付款 {} 的发票 {number}：单元格未能读取（{problem}），无法按合同 {} 核对其{}。",
+            "付款 {} 的发票 {number}：单元格未能读取（{}），无法按合同 {} 核对其{}。",
             payout.id,
+            super::reasons::reason_zh(problem),
             payout.contract,
             self.payout_field(field)
         )
     }
 
-    fn unread_cell(&self, place: &str, payout: &str, problem: &str, outcome: &Unread) -> String {
+    fn unread_cell(
+        &self,
+        place: &str,
+        payout: &str,
+        problem: &RowReason,
+        outcome: &Unread,
+    ) -> String {
         let kind_word = |kind: &PayoutKind| match kind {
             PayoutKind::Cash => "现金",
             PayoutKind::Offset => "抵扣",
@@ -389,7 +397,10 @@ impl Sentences for Chinese {
                 "；其发票照常核对，但无法核对是否有其他付款使用同一张发票。".to_string()
             }
         };
-        format!("{place}：未读取该单元格（{problem}）；付款 {payout} 仍保留，金额照常计入{tail}")
+        format!(
+            "{place}：未读取该单元格（{}）；付款 {payout} 仍保留，金额照常计入{tail}",
+            super::reasons::reason_zh(problem)
+        )
     }
 
     fn unreadable_file(&self, error: &str) -> String {
@@ -419,8 +430,11 @@ impl Sentences for Chinese {
         )
     }
 
-    fn rejected_row(&self, place: &str, message: &str) -> String {
-        format!("{place}：该行未能读取：{message}")
+    fn rejected_row(&self, place: &str, message: &RowReason) -> String {
+        format!(
+            "{place}：该行未能读取：{}",
+            super::reasons::reason_zh(message)
+        )
     }
 
     fn more_rejections(&self, file: &str, count: u64, listed: usize) -> String {
@@ -720,7 +734,7 @@ impl Sentences for Chinese {
         renewed_on: NaiveDate,
         due_days: i64,
     ) -> String {
-        format!("max(期末 {period_end}, 续约日 {renewed_on}) + {due_days} 天")
+        format!("期末 {period_end} 与续约日 {renewed_on} 中较晚者 + {due_days} 天")
     }
 
     fn not_renewed(&self) -> String {

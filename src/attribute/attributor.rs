@@ -31,8 +31,10 @@ pub struct Attributor<'i, 'a> {
     /// flat by numbers on the hot path; named, weighted and nested into
     /// [`Bucket`](super::bucket::Bucket)s when the file ends.
     groups: Vec<((usize, usize, usize, u32), OpenGroup)>,
-    /// Where each group's key is in `groups`.
-    group_index: FastMap<(usize, usize, usize, u32), usize>,
+    /// Where each group's key is in `groups`, and whether anyone named its product: a
+    /// line whose route is new (every line, when accounts come in random order) finds
+    /// its group with this one lookup; the coefficient is looked up only for a new group.
+    group_index: FastMap<(usize, usize, usize, u32), (usize, bool)>,
     /// The reader's product numbers ([`BillingLine::product_number`]) → `names` numbers.
     product_numbers: Vec<u32>,
     /// Where the last attributed line went, to skip the search for the next line of the
@@ -277,15 +279,15 @@ impl<'i, 'a> Attributor<'i, 'a> {
         {
             Some(&(_, group, known)) => (group, known),
             None => {
-                let segment = self.route.segment;
-                let (coefficient, known) = self.coefficient(chosen, product, line);
-                let key = (chosen, segment, table_number, product);
-                let group = match self.group_index.get(&key) {
-                    Some(&group) => group,
+                let key = (chosen, self.route.segment, table_number, product);
+                let (group, known) = match self.group_index.get(&key) {
+                    Some(&found) => found,
                     None => {
+                        let (coefficient, known) = self.coefficient(chosen, product, line);
                         self.groups.push((key, OpenGroup::new(coefficient)));
-                        self.group_index.insert(key, self.groups.len() - 1);
-                        self.groups.len() - 1
+                        let found = (self.groups.len() - 1, known);
+                        self.group_index.insert(key, found);
+                        found
                     }
                 };
                 self.route.groups.push((product, group, known));

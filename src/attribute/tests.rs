@@ -1,3 +1,4 @@
+use super::rows::OpenRows;
 use super::*;
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::Base;
@@ -211,4 +212,42 @@ fn row_ranges_compress_and_stay_bounded() {
         many.push(row);
     }
     assert!(many.to_string().ends_with(", …"));
+}
+
+/// Pushes `rows` through [`OpenRows`] and through [`RowRanges::push`] one by one.
+fn both_ways(rows: &[usize]) -> (RowRanges, RowRanges) {
+    let mut open = OpenRows::default();
+    let mut reference = RowRanges::default();
+    for &row in rows {
+        open.push(row);
+        reference.push(row);
+    }
+    (open.close(), reference)
+}
+
+#[test]
+fn open_rows_close_into_the_ranges_pushing_each_row_gives() {
+    // A worked table: rows as read → ranges shown.
+    let table: [(&[usize], &str); 6] = [
+        (&[], ""),
+        (&[5], "5"),
+        (&[5, 5, 6, 7], "5-7"),
+        (&[2, 3, 4, 7, 9, 10], "2-4, 7, 9-10"),
+        // Random account order: every row of a group starts a range of its own.
+        (&[3, 17, 40], "3, 17, 40"),
+        // Eleven ranges closed and the twelfth open: the twelfth still grows.
+        (
+            &[0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 23, 24, 30, 31],
+            "0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22-24, …",
+        ),
+    ];
+    for (rows, shown) in table {
+        let (open, reference) = both_ways(rows);
+        assert_eq!(open.to_string(), shown, "rows {rows:?}");
+        assert_eq!(open, reference, "rows {rows:?}");
+    }
+    let spread: Vec<usize> = (0..200).map(|row| row * 3 % 101).collect();
+    let (open, reference) = both_ways(&spread);
+    assert_eq!(open, reference);
+    assert!(open.to_string().ends_with(", …"));
 }

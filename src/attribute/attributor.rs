@@ -14,7 +14,6 @@ use crate::domain::controls::{Exclusion, TableControl, Tally, TotalsRow};
 use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow, RunningSum};
 use crate::domain::period::YearMonth;
-use crate::domain::settlement::segment_index;
 use crate::ingest::billing::{BillingSink, Recognised};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -255,8 +254,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             }
         }
         let chosen = self.route.contract;
-        let plan = &self.index.plans[chosen];
-        let line_base = match plan.contract.base {
+        let line_base = match self.index.facts[chosen].base {
             Base::Net => line.net_amount,
             Base::Cash => money::sub(line.net_amount, line.voucher)?,
             Base::List => match line.list_amount {
@@ -264,7 +262,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 None => {
                     return Ok(Some(format!(
                         "contract {} computes its rebate on list amounts (base `list`), but this row has no list_amount",
-                        plan.contract.id
+                        self.index.plans[chosen].contract.id
                     )));
                 }
             },
@@ -357,11 +355,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         {
             return candidates;
         }
-        let candidates = self
-            .index
-            .by_account
-            .get(account)
-            .map_or(&[][..], Vec::as_slice);
+        let candidates = self.index.candidates(account);
         match &mut self.last_account {
             Some((last, cached)) => {
                 last.clear();
@@ -382,11 +376,13 @@ impl<'i, 'a> Attributor<'i, 'a> {
         date: NaiveDate,
         table_number: usize,
     ) -> Result<Option<Option<String>>, Overflow> {
-        let plans = self.index.plans;
+        let index = self.index;
+        let plans = index.plans;
         let candidates = self.candidates(&line.account_id);
-        let covers = |candidate: &usize| plans[*candidate].contract.term().contains(date);
+        let currency = index.currency_number(&line.currency);
+        let covers = |candidate: &usize| index.facts[*candidate].term.contains(date);
         let in_currency = |candidate: &usize| {
-            covers(candidate) && plans[*candidate].contract.currency == line.currency
+            covers(candidate) && Some(index.facts[*candidate].currency) == currency
         };
         let Some(&chosen) = candidates.iter().find(|candidate| in_currency(candidate)) else {
             let exclusion = match candidates.iter().find(|candidate| covers(candidate)) {
@@ -418,7 +414,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             return Ok(Some(None));
         };
         let plan = &plans[chosen];
-        let Some(segment) = segment_index(&plan.segments, date) else {
+        let Some(segment) = index.segment(chosen, date) else {
             // The base is checked first, as for a routed line.
             if plan.contract.base == Base::Cash {
                 money::sub(line.net_amount, line.voucher)?;

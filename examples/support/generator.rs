@@ -1245,7 +1245,7 @@ fn write_billing(
                 })
                 .collect();
             for _ in 0..count {
-                let draw = u128::from(random.next_u64()) * total >> 64;
+                let draw = (u128::from(random.next_u64()) * total) >> 64;
                 let index = running.partition_point(|&upto| upto <= draw);
                 let (from, to) = overlaps[index];
                 let seconds = from + random.below((to - from).max(1));

@@ -71,6 +71,7 @@ fn main() {
         xlsx: false,
         parquet: false,
         contracts_csv: false,
+        group: false,
         seed: 1,
     };
     let (contracts, billing, payouts) = if folder.join("payouts.csv").exists() {

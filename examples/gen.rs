@@ -5,6 +5,7 @@
 //! cargo run --release --example gen -- --out target/bench-data/10m --lines 10000000 --files 8 --contracts 400
 //! cargo run --release --example gen -- --out target/bench-data/10m-parquet --lines 10000000 --files 8 --contracts 400 --parquet
 //! cargo run --release --example gen -- --out target/bench-data/aliyun --lines 1000000 --contracts 400 --layout aliyun --xlsx
+//! cargo run --release --example gen -- --out target/bench-data/group-4000 --lines 1000000 --files 2 --contracts 4000 --group
 //! ```
 //!
 //! Writes `OUT/contracts.xlsx` (or `OUT/contracts/*.csv` with `--contracts-csv`),
@@ -55,6 +56,11 @@ struct Args {
     /// Write the contract workbook as a folder of CSVs instead of contracts.xlsx.
     #[arg(long)]
     contracts_csv: bool,
+    /// A group-wide audit's shape (issue 17): two accounts per contract, every contract
+    /// settled quarterly over 2024–2025, lines in random account order, one payout of a
+    /// random amount per contract-quarter.
+    #[arg(long)]
+    group: bool,
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -79,6 +85,7 @@ fn main() {
         xlsx: args.xlsx,
         parquet: args.parquet,
         contracts_csv: args.contracts_csv,
+        group: args.group,
         seed: args.seed,
     };
     let started = Instant::now();

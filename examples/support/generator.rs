@@ -5,7 +5,8 @@
 //! Realism, as far as it matters to an auditor's speed and memory:
 //! - billing covers January 2024 to December 2025; the files split that span into equal
 //!   slices of time (like monthly or quarterly exports), and within a file the lines are
-//!   sorted by account, then by time;
+//!   sorted by account, then by time (`group`: in random order of account and time, as
+//!   a group's merged or re-sorted exports can be);
 //! - accounts weigh very differently (a few big spenders, many small), each has its own
 //!   fleet of instances (ECS, RDS, OSS, SLB, CDN) and its own contract discount; most
 //!   lines are small pay-as-you-go charges, about 1% are subscription orders, 0.5% are
@@ -53,6 +54,11 @@ pub struct Spec {
     pub parquet: bool,
     /// The contract workbook as a folder of CSVs instead of `contracts.xlsx`.
     pub contracts_csv: bool,
+    /// A group-wide audit's shape (issue 17): every contract settles quarterly over
+    /// 2024–2025 with two accounts and one installment, no account is uncovered, the lines
+    /// of a file come in random account order, and the ledger pays each contract-quarter
+    /// once with a random amount.
+    pub group: bool,
     pub seed: u64,
 }
 
@@ -411,7 +417,11 @@ fn new_account(
 
 fn build_world(spec: &Spec) -> World {
     let mut random = Rng::new(spec.seed);
-    let uncovered = (spec.contracts / 40).max(1);
+    let uncovered = if spec.group {
+        0
+    } else {
+        (spec.contracts / 40).max(1)
+    };
     let mut accounts: Vec<Account> = Vec::new();
     let mut contracts: Vec<Contract> = Vec::new();
     // Mean list amount of a line, for scaling tiers to each contract's spend.
@@ -428,7 +438,7 @@ fn build_world(spec: &Spec) -> World {
         total as f64 / draws as f64 / 200.0 / 100.0
     };
     for number in 0..spec.contracts {
-        let (basis, mode, settlement, due_days) = match number % 8 {
+        let (basis, mode, mut settlement, due_days) = match number % 8 {
             0 => (
                 Basis::ContractYear,
                 Mode::Retroactive,
@@ -456,10 +466,14 @@ fn build_world(spec: &Spec) -> World {
         // Most terms are 2024–2025; some start mid-2024 and run into 2026, some start in
         // April (contract years across calendar quarters, the last one clipped).
         let (start_month, months) = match number % 10 {
+            _ if spec.group => (0, 24),
             9 => (6, 24),
             8 => (3, 21),
             _ => (0, 24),
         };
+        if spec.group {
+            settlement = Settlement::Quarterly;
+        }
         let start = rebate::month_start(start_month);
         let from = (start - rebate::month_start(0)).num_days() as u64 * DAY;
         let to = ((rebate::month_start(start_month + months) - rebate::month_start(0)).num_days()
@@ -467,7 +481,8 @@ fn build_world(spec: &Spec) -> World {
             * DAY)
             .min(DATA_SECONDS);
         let first_account = accounts.len();
-        for _ in 0..1 + number % 4 {
+        let own_accounts = if spec.group { 2 } else { 1 + number % 4 };
+        for _ in 0..own_accounts {
             new_account(
                 &mut accounts,
                 spec.seed,
@@ -486,7 +501,9 @@ fn build_world(spec: &Spec) -> World {
         if number % 5 == 2 {
             coefficients[4] = 80;
         }
-        let schedule = if number % 6 == 5 {
+        let schedule = if spec.group {
+            vec![Portion::Rest]
+        } else if number % 6 == 5 {
             vec![Portion::Percent(60), Portion::Rest]
         } else if number % 11 == 7 {
             vec![Portion::Points(2), Portion::Rest]
@@ -1217,7 +1234,33 @@ fn write_billing(
         let total: u128 = shares.iter().sum::<u128>().max(1);
         let mut cumulative = 0u128;
         let mut dealt = 0u64;
-        for (index, account) in world.accounts.iter().enumerate() {
+        if spec.group {
+            // Random account order: each line draws its account by weight (its share of
+            // the file) and its time anywhere in the account's part of the slice.
+            let running: Vec<u128> = shares
+                .iter()
+                .scan(0u128, |sum, share| {
+                    *sum += share;
+                    Some(*sum)
+                })
+                .collect();
+            for _ in 0..count {
+                let draw = (u128::from(random.next_u64()) * total) >> 64;
+                let index = running.partition_point(|&upto| upto <= draw);
+                let (from, to) = overlaps[index];
+                let seconds = from + random.below((to - from).max(1));
+                let emit = Emit {
+                    spec,
+                    calendar: &calendar,
+                    world,
+                    account: index,
+                    seconds,
+                };
+                emit.line(sink, &mut random, weighted, &mut scratch)?;
+            }
+            dealt = count;
+        }
+        for index in 0..if spec.group { 0 } else { world.accounts.len() } {
             cumulative += shares[index];
             let upto = (cumulative * u128::from(count) / total) as u64;
             let lines = upto - dealt;
@@ -1229,46 +1272,14 @@ fn write_billing(
             let step = (to - from) / lines;
             for number in 0..lines {
                 let seconds = from + (to - from) * number / lines + random.below(step.max(1));
-                let instance = random.below(account.instances.len() as u64) as usize;
-                let product = &PRODUCTS[account.instances[instance].product];
-                let (kind, list) = draw_amount(&mut random, product);
-                let discount = if kind == Kind::Refund {
-                    list / 10
-                } else {
-                    list * account.discount / 1000
-                };
-                let net = list - discount;
-                let voucher = if kind == Kind::PayAsYouGo && random.chance(30) {
-                    net * random.between(10, 100) as i64 / 100
-                } else {
-                    0
-                };
-                let line = Line {
+                let emit = Emit {
+                    spec,
+                    calendar: &calendar,
+                    world,
+                    account: index,
                     seconds,
-                    instance,
-                    kind,
-                    list,
-                    discount,
-                    voucher,
-                    net,
                 };
-                let month = calendar.month_of_day[(seconds / DAY) as usize];
-                if let Some(contract_index) = account.contract {
-                    let contract = &world.contracts[contract_index];
-                    let base = match contract.base {
-                        Base::Net => net,
-                        Base::List => list,
-                        Base::Cash => net - voucher,
-                    };
-                    weighted[contract_index][month - contract.start_month] += i128::from(base)
-                        * i128::from(contract.coefficients[account.instances[instance].product]);
-                }
-                match spec.layout {
-                    Layout::Generic => generic_row(sink, &calendar, account, &line, month)?,
-                    Layout::Aliyun => {
-                        aliyun_row(sink, &calendar, account, &line, month, &mut scratch)?
-                    }
-                }
+                emit.line(sink, &mut random, weighted, &mut scratch)?;
             }
         }
         debug_assert_eq!(dealt, count);
@@ -1284,6 +1295,69 @@ fn write_billing(
         workbook.save(&paths[0]).map_err(xlsx_error)?;
     }
     Ok(paths)
+}
+
+/// One billing line to write: whose, and when.
+struct Emit<'w> {
+    spec: &'w Spec,
+    calendar: &'w Calendar,
+    world: &'w World,
+    account: usize,
+    seconds: u64,
+}
+
+impl Emit<'_> {
+    /// Draws the line's instance and amounts, adds its weighted base to its contract's
+    /// month, and writes it.
+    fn line(
+        &self,
+        sink: &mut dyn RowSink,
+        random: &mut Rng,
+        weighted: &mut [Vec<i128>],
+        scratch: &mut String,
+    ) -> io::Result<()> {
+        let (spec, calendar, world, seconds) = (self.spec, self.calendar, self.world, self.seconds);
+        let account = &world.accounts[self.account];
+        let instance = random.below(account.instances.len() as u64) as usize;
+        let product = &PRODUCTS[account.instances[instance].product];
+        let (kind, list) = draw_amount(random, product);
+        let discount = if kind == Kind::Refund {
+            list / 10
+        } else {
+            list * account.discount / 1000
+        };
+        let net = list - discount;
+        let voucher = if kind == Kind::PayAsYouGo && random.chance(30) {
+            net * random.between(10, 100) as i64 / 100
+        } else {
+            0
+        };
+        let line = Line {
+            seconds,
+            instance,
+            kind,
+            list,
+            discount,
+            voucher,
+            net,
+        };
+        let month = calendar.month_of_day[(seconds / DAY) as usize];
+        if let Some(contract_index) = account.contract {
+            let contract = &world.contracts[contract_index];
+            let base = match contract.base {
+                Base::Net => net,
+                Base::List => list,
+                Base::Cash => net - voucher,
+            };
+            weighted[contract_index][month - contract.start_month] += i128::from(base)
+                * i128::from(contract.coefficients[account.instances[instance].product]);
+        }
+        match spec.layout {
+            Layout::Generic => generic_row(sink, calendar, account, &line, month)?,
+            Layout::Aliyun => aliyun_row(sink, calendar, account, &line, month, scratch)?,
+        }
+        Ok(())
+    }
 }
 
 fn generic_row(
@@ -1477,11 +1551,13 @@ fn write_payouts(
             };
             let split = period.installments.len() > 1;
             for (number, &expected) in period.installments.iter().enumerate() {
-                if expected < Decimal::new(1, 2) {
+                if expected < Decimal::new(1, 2) && !spec.group {
                     continue;
                 }
                 installments += 1;
-                let fate = random.below(1000);
+                // A group-wide audit pays each contract-quarter once, a random amount
+                // (most of them wrong), on time.
+                let fate = if spec.group { 1000 } else { random.below(1000) };
                 let mut amount = expected;
                 let mut paid_on = period
                     .due
@@ -1498,6 +1574,9 @@ fn write_payouts(
                                 .max(Decimal::ONE)
                     }
                     100..140 => paid_on = period.due + Days::new(random.between(5, 60)),
+                    _ if spec.group => {
+                        amount = Decimal::new(random.between(100, 10_000_000) as i64, 2);
+                    }
                     _ => {}
                 }
                 if paid_on > as_of {
@@ -1525,7 +1604,7 @@ fn write_payouts(
                     paid_on,
                     contract: index,
                     amount,
-                    period: (split || !random.chance(100)).then(|| label.clone()),
+                    period: (split || spec.group || !random.chance(100)).then(|| label.clone()),
                     installment: split.then_some(number + 1),
                     invoice,
                 });

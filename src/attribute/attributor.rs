@@ -15,7 +15,6 @@ use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow, RunningSum};
 use crate::domain::period::YearMonth;
-use crate::domain::settlement::segment_index;
 use crate::ingest::billing::{BillingSink, Recognised};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -32,8 +31,10 @@ pub struct Attributor<'i, 'a> {
     /// flat by numbers on the hot path; named, weighted and nested into
     /// [`Bucket`](super::bucket::Bucket)s when the file ends.
     groups: Vec<((usize, usize, usize, u32), OpenGroup)>,
-    /// Where each group's key is in `groups`.
-    group_index: FastMap<(usize, usize, usize, u32), usize>,
+    /// Where each group's key is in `groups`, and whether anyone named its product: a
+    /// line whose route is new (every line, when accounts come in random order) finds
+    /// its group with this one lookup; the coefficient is looked up only for a new group.
+    group_index: FastMap<(usize, usize, usize, u32), (usize, bool)>,
     /// The reader's product numbers ([`BillingLine::product_number`]) → `names` numbers.
     product_numbers: Vec<u32>,
     /// Where the last attributed line went, to skip the search for the next line of the
@@ -254,8 +255,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             }
         }
         let chosen = self.route.contract;
-        let plan = &self.index.plans[chosen];
-        let line_base = match plan.contract.base {
+        let line_base = match self.index.facts[chosen].base {
             Base::Net => line.net_amount,
             Base::Cash => money::sub(line.net_amount, line.voucher)?,
             Base::List => match line.list_amount {
@@ -263,7 +263,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 None => {
                     return Ok(Some(format!(
                         "contract {} computes its rebate on list amounts (base `list`), but this row has no list_amount",
-                        plan.contract.id
+                        self.index.plans[chosen].contract.id
                     )));
                 }
             },
@@ -278,15 +278,15 @@ impl<'i, 'a> Attributor<'i, 'a> {
         {
             Some(&(_, group, known)) => (group, known),
             None => {
-                let segment = self.route.segment;
-                let (coefficient, known) = self.coefficient(chosen, product, line);
-                let key = (chosen, segment, table_number, product);
-                let group = match self.group_index.get(&key) {
-                    Some(&group) => group,
+                let key = (chosen, self.route.segment, table_number, product);
+                let (group, known) = match self.group_index.get(&key) {
+                    Some(&found) => found,
                     None => {
+                        let (coefficient, known) = self.coefficient(chosen, product, line);
                         self.groups.push((key, OpenGroup::new(coefficient)));
-                        self.group_index.insert(key, self.groups.len() - 1);
-                        self.groups.len() - 1
+                        let found = (self.groups.len() - 1, known);
+                        self.group_index.insert(key, found);
+                        found
                     }
                 };
                 self.route.groups.push((product, group, known));
@@ -356,11 +356,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         {
             return candidates;
         }
-        let candidates = self
-            .index
-            .by_account
-            .get(account)
-            .map_or(&[][..], Vec::as_slice);
+        let candidates = self.index.candidates(account);
         match &mut self.last_account {
             Some((last, cached)) => {
                 last.clear();
@@ -381,11 +377,13 @@ impl<'i, 'a> Attributor<'i, 'a> {
         date: NaiveDate,
         table_number: usize,
     ) -> Result<Option<Option<String>>, Overflow> {
-        let plans = self.index.plans;
+        let index = self.index;
+        let plans = index.plans;
         let candidates = self.candidates(&line.account_id);
-        let covers = |candidate: &usize| plans[*candidate].contract.term().contains(date);
+        let currency = index.currency_number(&line.currency);
+        let covers = |candidate: &usize| index.facts[*candidate].term.contains(date);
         let in_currency = |candidate: &usize| {
-            covers(candidate) && plans[*candidate].contract.currency == line.currency
+            covers(candidate) && Some(index.facts[*candidate].currency) == currency
         };
         let Some(&chosen) = candidates.iter().find(|candidate| in_currency(candidate)) else {
             let exclusion = match candidates.iter().find(|candidate| covers(candidate)) {
@@ -417,7 +415,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             return Ok(Some(None));
         };
         let plan = &plans[chosen];
-        let Some(segment) = segment_index(&plan.segments, date) else {
+        let Some(segment) = index.segment(chosen, date) else {
             // The base is checked first, as for a routed line.
             if plan.contract.base == Base::Cash {
                 money::sub(line.net_amount, line.voucher)?;

@@ -3,7 +3,7 @@
 //! an [`OpenGroup`] of running sums while its file streams, closed into a [`SourceGroup`]
 //! when the file ends.
 
-use super::rows::RowRanges;
+use super::rows::{OpenRows, RowRanges};
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::Base;
 use crate::domain::controls::Tally;
@@ -76,7 +76,7 @@ pub(super) struct OpenGroup {
     coefficient: Decimal,
     rows: u64,
     base: RunningSum,
-    ranges: RowRanges,
+    ranges: OpenRows,
     net: RunningSum,
     list: RunningSum,
     without_list: u64,
@@ -89,7 +89,7 @@ impl OpenGroup {
             coefficient,
             rows: 0,
             base: RunningSum::default(),
-            ranges: RowRanges::default(),
+            ranges: OpenRows::default(),
             net: RunningSum::default(),
             list: RunningSum::default(),
             without_list: 0,
@@ -127,7 +127,7 @@ impl OpenGroup {
                 amount: base,
             },
             weighted_base: money::mul(base, self.coefficient)?,
-            rows: self.ranges,
+            rows: self.ranges.close(),
             amounts: LineAmounts {
                 net: self.net.total()?,
                 list: self.list.total()?,

@@ -1,9 +1,10 @@
 //! The contracts billing lines are attributed to: each with its settlement periods and
 //! segments ([`ContractPlan`]), indexed by account ([`ContractIndex`]).
 
-use crate::domain::contract::Contract;
+use crate::domain::contract::{Base, Contract, DateRange};
 use crate::domain::settlement::{Segment, SettlementPeriod, segments};
 use crate::ruleset::{Ruleset, Rulesets};
+use chrono::NaiveDate;
 use rustc_hash::FxHashMap as FastMap;
 
 /// A contract with the settlement periods billing lines are sorted into.
@@ -34,30 +35,126 @@ impl ContractPlan {
 pub struct ContractIndex<'a> {
     pub(super) plans: &'a [ContractPlan],
     rulesets: &'a Rulesets,
-    /// Account → contracts covering it, earliest start first, then lowest id.
-    pub(super) by_account: FastMap<&'a str, Vec<usize>>,
+    /// Account → where its contracts are in `candidates`. The keys are copied once, one
+    /// after the other, and the lists are ranges of one vector: with thousands of
+    /// accounts in random order, finding a line's contracts then reads memory that stays
+    /// in the cache instead of following a pointer into each contract.
+    by_account: FastMap<Box<str>, (u32, u32)>,
+    /// The contracts covering each account, earliest start first, then lowest id.
+    candidates: Vec<usize>,
+    /// What routing a line reads of each contract, by contract: small and side by side,
+    /// so a line of any of thousands of contracts finds its segment without touching the
+    /// contract itself (see docs/BENCHMARK.md, many contracts).
+    pub(super) facts: Vec<RouteFacts>,
+    /// Every contract's segments as first and last day, contract after contract.
+    segment_days: Vec<DateRange>,
+    /// The contracts' currencies, each once.
+    currencies: Vec<Box<str>>,
+}
+
+/// What routing a line to a contract needs of it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RouteFacts {
+    /// The term.
+    pub(super) term: DateRange,
+    /// Its currency's number in the index's currencies.
+    pub(super) currency: u32,
+    /// The rebate base.
+    pub(super) base: Base,
+    /// Where its segments are in the index's `segment_days`.
+    segments: (u32, u32),
 }
 
 impl<'a> ContractIndex<'a> {
     /// Indexes contracts by account.
     pub fn new(plans: &'a [ContractPlan], rulesets: &'a Rulesets) -> Self {
-        let mut by_account: FastMap<&str, Vec<usize>> = FastMap::default();
+        let mut lists: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
         for (index, plan) in plans.iter().enumerate() {
             for account in &plan.contract.accounts {
-                by_account.entry(account.as_str()).or_default().push(index);
+                lists.entry(account.as_str()).or_default().push(index);
             }
         }
-        for candidates in by_account.values_mut() {
-            candidates.sort_by(|&a, &b| {
+        let mut by_account = FastMap::default();
+        let mut candidates = Vec::new();
+        for (account, mut list) in lists {
+            list.sort_by(|&a, &b| {
                 let (a, b) = (&plans[a].contract, &plans[b].contract);
                 (a.start, &a.id).cmp(&(b.start, &b.id))
             });
+            let start = u32::try_from(candidates.len()).expect("fewer than 2^32 accounts");
+            let count = u32::try_from(list.len()).expect("fewer than 2^32 contracts");
+            candidates.extend(list);
+            by_account.insert(Box::from(account), (start, count));
         }
+        let mut currencies: Vec<Box<str>> = Vec::new();
+        let mut segment_days = Vec::new();
+        let facts = plans
+            .iter()
+            .map(|plan| {
+                let currency = match currencies
+                    .iter()
+                    .position(|known| **known == *plan.contract.currency)
+                {
+                    Some(number) => number,
+                    None => {
+                        currencies.push(Box::from(plan.contract.currency.as_str()));
+                        currencies.len() - 1
+                    }
+                };
+                let start = segment_days.len();
+                segment_days.extend(plan.segments.iter().map(|segment| segment.range));
+                RouteFacts {
+                    term: plan.contract.term(),
+                    currency: u32::try_from(currency).expect("fewer than 2^32 currencies"),
+                    base: plan.contract.base,
+                    segments: (
+                        u32::try_from(start).expect("fewer than 2^32 segments"),
+                        u32::try_from(plan.segments.len()).expect("fewer than 2^32 segments"),
+                    ),
+                }
+            })
+            .collect();
         ContractIndex {
             plans,
             rulesets,
             by_account,
+            candidates,
+            facts,
+            segment_days,
+            currencies,
         }
+    }
+
+    /// The number of a currency among the contracts' currencies; `None` when no contract
+    /// is in it.
+    #[inline]
+    pub(super) fn currency_number(&self, currency: &str) -> Option<u32> {
+        self.currencies
+            .iter()
+            .position(|known| **known == *currency)
+            .map(|number| number as u32)
+    }
+
+    /// The index of the segment of `contract` containing `date`, as
+    /// [`segment_index`](crate::domain::settlement::segment_index) finds it in the plan.
+    #[inline]
+    pub(super) fn segment(&self, contract: usize, date: NaiveDate) -> Option<usize> {
+        let (start, count) = self.facts[contract].segments;
+        let days = &self.segment_days[start as usize..(start + count) as usize];
+        let index = days.partition_point(|range| range.last < date);
+        days.get(index)
+            .filter(|range| range.contains(date))
+            .map(|_| index)
+    }
+
+    /// The contracts that name `account`, earliest start first, then lowest id.
+    #[inline]
+    pub(super) fn candidates(&self, account: &str) -> &[usize] {
+        self.by_account
+            .get(account)
+            .map_or(&[][..], |&(start, count)| {
+                &self.candidates[start as usize..(start + count) as usize]
+            })
     }
 
     /// The contracts, in index order.

@@ -12,6 +12,8 @@ pub struct RowRanges {
 const MAX_RANGES: usize = 12;
 
 impl RowRanges {
+    /// Adds a row number: the reference [`OpenRows::push`] is checked against.
+    #[cfg(test)]
     pub(super) fn push(&mut self, row: usize) {
         let row = u32::try_from(row).unwrap_or(u32::MAX);
         if let Some(last) = self.ranges.last_mut()
@@ -44,6 +46,44 @@ impl RowRanges {
             }
         }
         self.truncated |= other.truncated;
+    }
+}
+
+/// A streaming group's rows: the range still growing is kept inline, so a line of a
+/// group that has gone cold (accounts in random order) costs a store into the ranges list
+/// at most, not a load from it. [`OpenRows::close`] gives exactly the [`RowRanges`] that
+/// pushing each row into one would.
+#[derive(Debug, Clone, Default)]
+pub(super) struct OpenRows {
+    open: Option<(u32, u32)>,
+    closed: RowRanges,
+}
+
+impl OpenRows {
+    /// Adds a row number, as [`RowRanges::push`] does.
+    #[inline]
+    pub(super) fn push(&mut self, row: usize) {
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        match &mut self.open {
+            Some(open) if open.1 == row || open.1.checked_add(1) == Some(row) => open.1 = row,
+            Some(open) => {
+                if self.closed.ranges.len() + 1 < MAX_RANGES {
+                    self.closed.ranges.push(*open);
+                    *open = (row, row);
+                } else {
+                    self.closed.truncated = true;
+                }
+            }
+            None => self.open = Some((row, row)),
+        }
+    }
+
+    /// The rows as ranges.
+    pub(super) fn close(mut self) -> RowRanges {
+        if let Some(open) = self.open {
+            self.closed.ranges.push(open);
+        }
+        self.closed
     }
 }
 

@@ -1,3 +1,4 @@
+use super::rows::OpenRows;
 use super::*;
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::Base;
@@ -211,4 +212,81 @@ fn row_ranges_compress_and_stay_bounded() {
         many.push(row);
     }
     assert!(many.to_string().ends_with(", …"));
+}
+
+/// Pushes `rows` through [`OpenRows`] and through [`RowRanges::push`] one by one.
+fn both_ways(rows: &[usize]) -> (RowRanges, RowRanges) {
+    let mut open = OpenRows::default();
+    let mut reference = RowRanges::default();
+    for &row in rows {
+        open.push(row);
+        reference.push(row);
+    }
+    (open.close(), reference)
+}
+
+#[test]
+fn open_rows_close_into_the_ranges_pushing_each_row_gives() {
+    // A worked table: rows as read → ranges shown.
+    let table: [(&[usize], &str); 6] = [
+        (&[], ""),
+        (&[5], "5"),
+        (&[5, 5, 6, 7], "5-7"),
+        (&[2, 3, 4, 7, 9, 10], "2-4, 7, 9-10"),
+        // Random account order: every row of a group starts a range of its own.
+        (&[3, 17, 40], "3, 17, 40"),
+        // Eleven ranges closed and the twelfth open: the twelfth still grows.
+        (
+            &[0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 23, 24, 30, 31],
+            "0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22-24, …",
+        ),
+    ];
+    for (rows, shown) in table {
+        let (open, reference) = both_ways(rows);
+        assert_eq!(open.to_string(), shown, "rows {rows:?}");
+        assert_eq!(open, reference, "rows {rows:?}");
+    }
+    let spread: Vec<usize> = (0..200).map(|row| row * 3 % 101).collect();
+    let (open, reference) = both_ways(&spread);
+    assert_eq!(open, reference);
+    assert!(open.to_string().ends_with(", …"));
+}
+
+#[test]
+fn the_index_finds_the_segment_the_plan_does_on_every_edge_day() {
+    let plans = plans();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    // A worked table for the quarterly contract (2025): day → segment.
+    let table = [
+        ("2024-12-31", None),
+        ("2025-01-01", Some(0)),
+        ("2025-03-31", Some(0)),
+        ("2025-04-01", Some(1)),
+        ("2025-06-30", Some(1)),
+        ("2025-12-31", Some(3)),
+        ("2026-01-01", None),
+    ];
+    for (date, expected) in table {
+        assert_eq!(index.segment(0, day(date)), expected, "{date}");
+    }
+    // Every day of both contracts' terms and around them, as the plan's own search gives it.
+    for (contract, plan) in plans.iter().enumerate() {
+        let mut date = day("2024-12-25");
+        while date <= day("2026-06-05") {
+            assert_eq!(
+                index.segment(contract, date),
+                crate::domain::settlement::segment_index(&plan.segments, date),
+                "contract {contract}, {date}"
+            );
+            date = date.succ_opt().unwrap();
+        }
+    }
+    // A line on a quarter's last day is summed in that quarter.
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    attributor.line(2, line("A1", "2025-03-31", "ECS", "100", "CNY"));
+    let ledger = attributor.finish().unwrap();
+    assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("100"));
+    assert!(ledger.rejections.is_empty());
 }

@@ -46,6 +46,7 @@ pub(crate) fn data(lines: u64) -> &'static Data {
             xlsx: false,
             parquet: false,
             contracts_csv: true,
+            group: false,
             seed: 6,
         };
         // payouts.csv is written last: its presence means a complete data set.

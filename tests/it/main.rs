@@ -22,6 +22,7 @@ mod kill;
 mod layouts;
 mod ledgers_and_bills;
 mod long_terms;
+mod many_contracts;
 mod mutations;
 mod nightly;
 mod packs;

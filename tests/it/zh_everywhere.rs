@@ -38,6 +38,8 @@ const ALLOWED: &[(&str, &str)] = &[
     ("tencent", "a provider and ruleset name"),
     ("huawei", "a provider and ruleset name"),
     ("azure", "a provider and ruleset name"),
+    ("aws", "a provider and ruleset name"),
+    ("generic", "a ruleset name (the generic billing format)"),
     ("focus", "a billing format name (FOCUS)"),
     ("mca", "a billing format name (azure-mca)"),
     (
@@ -57,6 +59,7 @@ fn english_words(text: &str) -> Vec<(String, String)> {
         let mut kept = String::new();
         // Backticked spans quote what a person types or what an input holds.
         let mut quoted = false;
+        let line = &without_codes(line);
         for character in line.chars() {
             if character == '`' {
                 quoted = !quoted;
@@ -84,6 +87,38 @@ fn english_words(text: &str) -> Vec<(String, String)> {
         }
     }
     left
+}
+
+/// `line` without the codes shown in full-width parentheses right after their Chinese
+/// name (`已付清（paid）`, `开票过晚（late_invoice）`): a code is what a reader looks up in
+/// findings.json. Only lower-case codes directly after a Chinese character are dropped, so
+/// an English sentence in parentheses is still scanned.
+fn without_codes(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(open) = rest.find('（') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        let inner = &after['（'.len_utf8()..];
+        let after_chinese = before.chars().last().is_some_and(|c| !c.is_ascii());
+        match inner.find('）') {
+            Some(close)
+                if after_chinese
+                    && close > 0
+                    && inner[..close]
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+            {
+                rest = &inner[close + '）'.len_utf8()..];
+            }
+            _ => {
+                out.push('（');
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether a whole token may stay as it is: a path or file name, a `file:sheet:row`

@@ -1,0 +1,250 @@
+//! The names of findings.json's keys and code values in Chinese, for the reports that
+//! show the records themselves (report.html's trails, report.xlsx's columns). The JSON
+//! keeps its English keys and codes; a Chinese page names each key in Chinese (the key
+//! stays in the markup for machines) and shows a code beside its Chinese name,
+//! `已付清（paid）`, so a reader can find it in findings.json.
+
+use crate::domain::contract::{InvoiceKind, Settlement, TierBasis, TierMode, Trigger};
+use crate::domain::finding::{FindingType, Severity};
+use crate::domain::installment::Status;
+
+use super::words::{base_zh, finding_type, invoice_zh, severity, status_zh, tier_mode_zh};
+use crate::domain::contract::Base;
+use crate::domain::lang::Lang;
+
+/// A findings.json key in Chinese; `None` for a key not named here (the caller shows it
+/// as it is, which the Chinese scan test catches).
+pub fn key_zh(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "id" => "编号",
+        "type" => "类型",
+        "severity" => "严重程度",
+        "change" => "变化",
+        "contract_id" => "合同",
+        "period_start" => "结算期开始",
+        "period_end" => "结算期结束",
+        "installment" => "分期",
+        "installments" => "各期分期",
+        "payout_id" => "付款",
+        "reason" => "原因",
+        "expected" => "应为",
+        "paid" => "已付",
+        "difference" => "差额",
+        "due_on" => "到期日",
+        "paid_on" => "付款日",
+        "days_late" => "逾期天数",
+        "interest" => "滞纳金",
+        "amount" => "金额",
+        "detail" => "说明",
+        "evidence" => "证据",
+        "location" => "输入中的位置",
+        "computation" => "计算过程",
+        "source_rows" => "各产品加权基数（账单行）",
+        "allocations" => "分配的付款",
+        "facts" => "核对的事实",
+        "checks" => "逐项核对",
+        "likely_causes" => "可能原因",
+        "file" => "文件",
+        "files" => "文件",
+        "sheet" => "工作表",
+        "row" => "行",
+        "column" => "列",
+        "formula" => "公式",
+        "base" => "返点基数",
+        "tier_basis" => "阶梯口径",
+        "tier_mode" => "阶梯方式",
+        "period_weighted_base" => "本期加权基数",
+        "scope_start" => "阶梯范围开始",
+        "scope_end" => "阶梯范围结束",
+        "scope_weighted_base" => "阶梯范围加权基数",
+        "bracket_rate" => "档位比例",
+        "scope_rebate" => "阶梯范围返点",
+        "cap" => "封顶",
+        "cap_applied" => "是否封顶",
+        "earned_before" => "此前已挣得",
+        "earned_through" => "截至本期已挣得",
+        "period_expected" => "本期应得",
+        "portion" => "分期比例",
+        "installment_expected" => "本期次应付",
+        "due_rule" => "到期规则",
+        "weighted_base_by_product" => "各产品加权基数",
+        "scope_weighted_base_before" => "此前阶梯范围加权基数",
+        "scope_rebate_before" => "此前阶梯范围返点",
+        "bracket" => "档位",
+        "bracket_slices" => "各档切片",
+        "catch_up" => "追溯补差",
+        "earlier_weighted_base" => "此前加权基数",
+        "rate_before" => "原比例",
+        "rate_after" => "新比例",
+        "cap_scope_start" => "封顶范围开始",
+        "cap_scope_end" => "封顶范围结束",
+        "rebate_before_cap" => "封顶前返点",
+        "cap_cut" => "封顶扣减",
+        "grace_days" => "宽限天数",
+        "trigger" => "触发条件",
+        "product" => "产品",
+        "coefficient" => "系数",
+        "weighted_base" => "加权基数",
+        "rows" => "行数",
+        "row_ranges" => "行号",
+        "from" => "起",
+        "to" => "止",
+        "rate" => "比例",
+        "volume" => "档内基数",
+        "rebate" => "返点",
+        "excess" => "超额部分",
+        "source" => "来源",
+        "field" => "字段",
+        "found" => "实际",
+        "ok" => "通过",
+        "code" => "代码",
+        "expected_under_mistake" => "按此错误计算的金额",
+        "explanation" => "解释",
+        "status" => "状态",
+        "account_id" => "账号",
+        "billing_month" => "账单月份",
+        "currency" => "币种",
+        "net_amount" => "应付金额",
+        _ => return None,
+    })
+}
+
+/// A code value of findings.json in Chinese with the code beside it (`已付清（paid）`),
+/// by the key it is under; `None` when the key holds no code or the code is unknown.
+pub fn value_zh(key: &str, code: &str) -> Option<String> {
+    // Only a code is named: a value already in Chinese (a check's wording) stays.
+    if !code.is_ascii() {
+        return None;
+    }
+    let chinese: &str = match key {
+        "status" => status_zh(status_of(code)?),
+        "type" => match FindingType::from_word(code) {
+            Some(kind) => finding_type(kind, Lang::Zh),
+            None => invoice_zh(InvoiceKind::from_word(code)?),
+        },
+        "expected" | "found" => invoice_zh(InvoiceKind::from_word(code)?),
+        "severity" => severity(Severity::from_word(code)?, Lang::Zh),
+        "trigger" => Trigger::from_word(code)?.chinese(),
+        "settlement" => Settlement::from_word(code)?.chinese(),
+        "tier_basis" => TierBasis::from_word(code)?.chinese(),
+        "tier_mode" => tier_mode_zh(TierMode::from_word(code)?),
+        "base" => base_zh(Base::from_word(code)?),
+        "portion" if code == "rest" => "剩余部分",
+        "reason" => reason_zh(code)?,
+        "code" => cause_zh(code)?,
+        "field" => field_zh(code)?,
+        _ => return None,
+    };
+    Some(format!("{chinese}（{code}）"))
+}
+
+/// An installment status by its word (report code, not domain: the domain reads none).
+fn status_of(code: &str) -> Option<Status> {
+    use Status::*;
+    [
+        Paid,
+        Late,
+        Overpaid,
+        Unpaid,
+        Underpaid,
+        Open,
+        Conditional,
+        Clawback,
+        NothingDue,
+    ]
+    .into_iter()
+    .find(|status| status.word() == code)
+}
+
+/// A finding's reason code in Chinese.
+fn reason_zh(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "missing" => "缺少发票",
+        "amount" => "金额",
+        "tax_rate" => "税率",
+        "type" => "发票类型",
+        "issuer" => "开票方",
+        "late_invoice" => "开票过晚",
+        "duplicate" => "重复发票号码",
+        "invoice_date" => "开票日期",
+        "contract" => "合同",
+        "period" => "结算期",
+        "installment" => "分期",
+        "payout" => "付款",
+        "billing" => "账单",
+        "file" => "文件",
+        "hidden_sheet" => "隐藏工作表",
+        "empty" => "空文件",
+        "row" => "行",
+        "totals_mismatch" => "合计行不符",
+        "duplicate_file" => "重复文件",
+        "unread_cell" => "未能读取的单元格",
+        _ => return None,
+    })
+}
+
+/// A likely cause's code in Chinese.
+fn cause_zh(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "previous_tier_rate" => "按上一档比例",
+        "next_tier_rate" => "按下一档比例",
+        "no_retroactive_catch_up" => "未做追溯补差",
+        "catch_up_paid_twice" => "追溯补差付了两次",
+        "marginal_instead_of_retroactive" => "按超额累进而非全额累进",
+        "retroactive_instead_of_marginal" => "按全额累进而非超额累进",
+        "cap_ignored" => "忽略封顶",
+        "list_instead_of_net" => "按原价而非应付金额",
+        "net_instead_of_list" => "按应付金额而非原价",
+        "net_instead_of_cash" => "按应付金额而非现金支付",
+        "cash_instead_of_net" => "按现金支付而非应付金额",
+        "list_instead_of_cash" => "按原价而非现金支付",
+        "cash_instead_of_list" => "按现金支付而非原价",
+        "coefficient_ignored" => "忽略产品系数",
+        "coefficients_ignored" => "忽略全部产品系数",
+        "product_excluded" => "产品被排除",
+        "wrong_period_previous" => "付了上一期",
+        "wrong_period_next" => "付了下一期",
+        _ => return None,
+    })
+}
+
+/// A checked invoice field in Chinese.
+fn field_zh(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "invoice_no" => "发票号码",
+        "invoice_amount" => "发票金额",
+        "invoice_tax_rate" => "发票税率",
+        "invoice_type" => "发票类型",
+        "invoice_issuer" => "开票方税号",
+        "invoice_date" => "开票日期",
+        _ => return None,
+    })
+}
+
+/// The words of a trail around the records: its summary and headings, yes and no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // Each variant is its English text, given in `of`.
+pub enum TrailWord {
+    Trail,
+    Finding,
+    InstallmentsOfPeriod,
+    Yes,
+    No,
+}
+
+impl TrailWord {
+    /// The word in `lang`.
+    pub fn of(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            TrailWord::Trail => ("Trail", "追溯"),
+            TrailWord::Finding => ("finding", "发现"),
+            TrailWord::InstallmentsOfPeriod => ("installments of the period", "本期各期次"),
+            TrailWord::Yes => ("yes", "是"),
+            TrailWord::No => ("no", "否"),
+        };
+        match lang {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}

@@ -4,7 +4,7 @@
 //! stays in the markup for machines) and shows a code beside its Chinese name,
 //! `已付清（paid）`, so a reader can find it in findings.json.
 
-use crate::domain::contract::{InvoiceKind, Settlement, TierBasis, TierMode, Trigger};
+use crate::domain::contract::{InvoiceKind, PayoutKind, Settlement, TierBasis, TierMode, Trigger};
 use crate::domain::finding::{FindingType, Severity};
 use crate::domain::installment::Status;
 
@@ -105,6 +105,50 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "billing_month" => "账单月份",
         "currency" => "币种",
         "net_amount" => "应付金额",
+        // report.xlsx's columns beyond findings.json's keys.
+        "kind" => "返点方式",
+        "period" => "结算期",
+        "invoice_no" => "发票号码",
+        "invoice_date" => "开票日期",
+        "invoice_amount" => "发票金额",
+        "invoice_tax_rate" => "发票税率",
+        "invoice_type" => "发票类型",
+        "invoice_issuer" => "开票方税号",
+        "role" => "用途",
+        "format" => "格式",
+        "rows_read" => "读取行数",
+        "amount_read" => "读取金额",
+        "rows_attributed_or_used" => "已归属或已使用行数",
+        "amount_attributed_or_used" => "已归属或已使用金额",
+        "rows_excluded_uncovered" => "排除行数：无合同覆盖",
+        "amount_excluded_uncovered" => "排除金额：无合同覆盖",
+        "rows_excluded_currency_mismatch" => "排除行数：币种不符",
+        "amount_excluded_currency_mismatch" => "排除金额：币种不符",
+        "rows_rejected" => "拒绝行数",
+        "amount_rejected" => "拒绝金额",
+        "blank_rows" => "空行数",
+        "rows_above_header" => "表头上方行数",
+        "totals_rows" => "合计行数",
+        "totals_rows_agree" => "合计行是否相符",
+        "totals_check" => "合计行核对",
+        "balanced" => "是否平衡",
+        "customer" => "客户",
+        "agent" => "代理商",
+        "due" => "已到期应付",
+        "shortfall" => "少付",
+        "paid_against_due" => "已付（针对已到期）",
+        "not_yet_due" => "未到期",
+        "conditional" => "续约后应付",
+        "findings" => "发现",
+        "path" => "路径",
+        "sha256" => "SHA-256",
+        "bytes" => "字节数",
+        "encoding" => "编码",
+        "formats" => "账单格式",
+        "item" => "项目",
+        "value" => "值",
+        "note" => "备注",
+        "count" => "数量",
         _ => return None,
     })
 }
@@ -115,6 +159,11 @@ pub fn value_zh(key: &str, code: &str) -> Option<String> {
     // Only a code is named: a value already in Chinese (a check's wording) stays.
     if !code.is_ascii() {
         return None;
+    }
+    if key == "encoding" {
+        return code
+            .strip_suffix(" with BOM")
+            .map(|name| format!("{name}（带 BOM）"));
     }
     let chinese: &str = match key {
         "status" => status_zh(status_of(code)?),
@@ -133,6 +182,19 @@ pub fn value_zh(key: &str, code: &str) -> Option<String> {
         "reason" => reason_zh(code)?,
         "code" => cause_zh(code)?,
         "field" => field_zh(code)?,
+        "kind" => PayoutKind::from_word(code)?.chinese(),
+        "invoice_type" => invoice_zh(InvoiceKind::from_word(code)?),
+        "role" => match code {
+            "billing" => "账单",
+            "payouts" => "付款台账",
+            "contracts" => "合同",
+            _ => return None,
+        },
+        "change" => match code {
+            "new" => "新增",
+            "persisting" => "仍存在",
+            _ => return None,
+        },
         _ => return None,
     };
     Some(format!("{chinese}（{code}）"))
@@ -247,4 +309,76 @@ impl TrailWord {
             Lang::Zh => zh,
         }
     }
+}
+
+/// A report.xlsx column header in Chinese with its key beside it (`合同（contract_id）`),
+/// so a reader or a script can still find the column by findings.json's key; the key
+/// itself in English.
+pub fn column(key: &str, lang: Lang) -> String {
+    match (lang, key_zh(key)) {
+        (Lang::Zh, Some(chinese)) => format!("{chinese}（{key}）"),
+        _ => key.to_string(),
+    }
+}
+
+/// A report.xlsx sheet name in `lang` (the English names are the sheets' names in code).
+pub fn sheet(english: &'static str, lang: Lang) -> &'static str {
+    if lang == Lang::En {
+        return english;
+    }
+    match english {
+        "Summary" => "摘要",
+        "Findings" => "发现",
+        "Installments" => "分期",
+        "Payouts" => "付款",
+        "Allocations" => "付款分配",
+        "Rejected rows" => "未能读取的行",
+        "Controls" => "控制合计",
+        "Resolved" => "已解决",
+        _ => english,
+    }
+}
+
+/// An item of report.xlsx's Summary sheet in `lang`, by its English text; the finding
+/// counts (`findings: error`, `findings: unpaid`) name the severity or type in Chinese.
+pub fn summary_item(english: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return english.to_string();
+    }
+    let chinese = match english {
+        "as of" => "审计基准日",
+        "tool" => "工具",
+        "contracts" => "合同数",
+        "due by now (past the deadline)" => "已到期应付（已过期限）",
+        "paid against it" => "已付",
+        "shortfall (unpaid and underpaid)" => "少付（未付和少付）",
+        "late interest" => "滞纳金",
+        "not yet due" => "未到期",
+        "paid early against it" => "提前支付",
+        "due only after a renewal not yet made" => "续约后才应付（尚未续约）",
+        "paid against that" => "已就此支付",
+        "paid beyond the installments" => "超出各期次的付款",
+        "installments expected" => "应付期次",
+        "paid (allocated to installments)" => "已付（已分配到期次）",
+        "payouts read" => "读取的付款",
+        "findings" => "发现",
+        "baseline" => "基线",
+        "baseline as of" => "基线基准日",
+        "baseline sha256" => "基线 SHA-256",
+        "findings: new since the baseline" => "发现：基线后新增",
+        "findings: persisting" => "发现：仍存在",
+        "baseline findings resolved (sheet Resolved)" => "基线中已解决的发现（见“已解决”表）",
+        _ => {
+            return match english.strip_prefix("findings: ") {
+                Some(code) => format!(
+                    "发现：{}",
+                    value_zh("severity", code)
+                        .or_else(|| value_zh("type", code))
+                        .unwrap_or_else(|| code.to_string())
+                ),
+                None => english.to_string(),
+            };
+        }
+    };
+    chinese.to_string()
 }

@@ -32,7 +32,7 @@ use crate::domain::lang::Lang;
 use chrono::NaiveDate;
 
 pub use en::count;
-pub use formula::formula;
+pub use formula::{formula, formula_zh};
 pub use labels::{Labels, labels};
 pub use table::Sentences;
 pub use words::Word;

@@ -339,4 +339,48 @@ mod tests {
             "{out}"
         );
     }
+
+    #[test]
+    fn a_chinese_trail_names_keys_in_chinese_and_keeps_them_in_the_markup() {
+        let finding = Node::parse(
+            r#"{"id": "underpaid-1", "contract_id": "C1", "period_start": "2025-01-01", "installment": 1,
+                "expected": "1234.50",
+                "evidence": {"computation": {"tier_mode": "marginal", "cap_applied": false},
+                  "checks": [{"field": "invoice_no", "reason": "missing", "ok": true}]}}"#,
+        );
+        let installments = [Node::parse(
+            r#"{"contract_id": "C1", "period_start": "2025-01-01", "installment": 1, "status": "underpaid"}"#,
+        )];
+        let mut out = String::new();
+        write_trail(
+            &mut out,
+            &finding,
+            &PeriodIndex::new(&installments),
+            Lang::Zh,
+        );
+        assert!(
+            out.starts_with(
+                "<details><summary>追溯：计算过程 · 逐项核对 (1) · 本期各期次 (1)</summary>"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("<th data-key=\"expected\" title=\"expected\">应为</th>"),
+            "{out}"
+        );
+        assert!(out.contains("<td>超额累进（marginal）</td>"), "{out}");
+        assert!(
+            out.contains("<td>否</td>") && out.contains("<td>是</td>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<td>发票号码（invoice_no）</td><td>缺少发票（missing）</td>"),
+            "{out}"
+        );
+        assert!(out.contains("<td>少付（underpaid）</td>"), "{out}");
+        assert!(
+            out.contains("<h4 data-key=\"checks\" title=\"checks\">逐项核对</h4>"),
+            "{out}"
+        );
+    }
 }

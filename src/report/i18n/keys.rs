@@ -50,7 +50,7 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "row" => "行",
         "column" => "列",
         "formula" => "公式",
-        "base" => "返点基数",
+        "base" => "基数",
         "tier_basis" => "阶梯口径",
         "tier_mode" => "阶梯方式",
         "period_weighted_base" => "本期加权基数",
@@ -381,4 +381,73 @@ pub fn summary_item(english: &str, lang: Lang) -> String {
         }
     };
     chinese.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_named_in_chinese_and_unknown_keys_are_not_guessed() {
+        assert_eq!(key_zh("weighted_base"), Some("加权基数"));
+        assert_eq!(key_zh("interest"), Some("滞纳金"));
+        assert_eq!(key_zh("cap"), Some("封顶"));
+        assert_eq!(key_zh("a_new_field"), None);
+        assert_eq!(column("contract_id", Lang::Zh), "合同（contract_id）");
+        assert_eq!(column("contract_id", Lang::En), "contract_id");
+        assert_eq!(column("a_new_field", Lang::Zh), "a_new_field");
+    }
+
+    #[test]
+    fn codes_are_named_with_the_code_beside_them() {
+        assert_eq!(
+            value_zh("status", "paid").as_deref(),
+            Some("已付清（paid）")
+        );
+        assert_eq!(
+            value_zh("type", "unpaid").as_deref(),
+            Some("未付（unpaid）")
+        );
+        assert_eq!(
+            value_zh("type", "vat_special").as_deref(),
+            Some("增值税专用发票（vat_special）")
+        );
+        assert_eq!(
+            value_zh("severity", "error").as_deref(),
+            Some("错误（error）")
+        );
+        assert_eq!(
+            value_zh("reason", "late_invoice").as_deref(),
+            Some("开票过晚（late_invoice）")
+        );
+        assert_eq!(
+            value_zh("portion", "rest").as_deref(),
+            Some("剩余部分（rest）")
+        );
+        assert_eq!(value_zh("portion", "40%"), None);
+        // A value that is not a code, or already Chinese, stays as it is.
+        assert_eq!(value_zh("status", "someday"), None);
+        assert_eq!(value_zh("expected", "增值税专用发票"), None);
+        assert_eq!(value_zh("product", "ecs"), None);
+        assert_eq!(
+            value_zh("encoding", "UTF-8 with BOM").as_deref(),
+            Some("UTF-8（带 BOM）")
+        );
+    }
+
+    #[test]
+    fn sheets_and_summary_items_follow_the_language() {
+        assert_eq!(sheet("Findings", Lang::Zh), "发现");
+        assert_eq!(sheet("Findings", Lang::En), "Findings");
+        assert_eq!(summary_item("late interest", Lang::Zh), "滞纳金");
+        assert_eq!(
+            summary_item("findings: error", Lang::Zh),
+            "发现：错误（error）"
+        );
+        assert_eq!(
+            summary_item("findings: unpaid", Lang::Zh),
+            "发现：未付（unpaid）"
+        );
+        assert_eq!(summary_item("late interest", Lang::En), "late interest");
+    }
 }

@@ -383,6 +383,50 @@ pub fn summary_item(english: &str, lang: Lang) -> String {
     chinese.to_string()
 }
 
+/// A note report.xlsx writes where a value could not follow the cell rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Note<'a> {
+    /// A cell's note: this amount has more significant digits than an Excel number holds.
+    AmountAsText(&'a str, u32),
+    /// Summary: how many amounts were written as text.
+    AmountsAsText(u32),
+    /// Summary: how many texts were cut to one cell's length.
+    TextsCut,
+    /// Summary: rows of this sheet left out at Excel's row limit.
+    RowsLeftOut(&'a str),
+}
+
+/// A note of report.xlsx in `lang`.
+pub fn workbook_note(note: Note<'_>, lang: Lang) -> String {
+    match (note, lang) {
+        (Note::AmountAsText(shown, digits), Lang::En) => format!(
+            "{shown} has more than {digits} significant digits, more than an Excel number \
+             holds exactly, so it is written as text."
+        ),
+        (Note::AmountAsText(shown, digits), Lang::Zh) => {
+            format!("{shown} 的有效数字超过 {digits} 位，Excel 数字无法精确保存，因此以文本写入。")
+        }
+        (Note::AmountsAsText(digits), Lang::En) => format!(
+            "amounts written as text (more than {digits} significant digits; see the cell notes)"
+        ),
+        (Note::AmountsAsText(digits), Lang::Zh) => {
+            format!("以文本写入的金额（有效数字超过 {digits} 位；见单元格批注）")
+        }
+        (Note::TextsCut, Lang::En) => {
+            "texts cut to one cell's 32,767 characters (ending in …)".to_string()
+        }
+        (Note::TextsCut, Lang::Zh) => {
+            "截断到单元格上限 32,767 个字符的文本（以 … 结尾）".to_string()
+        }
+        (Note::RowsLeftOut(sheet), Lang::En) => {
+            format!("{sheet}: rows left out at Excel's row limit (see findings.json)")
+        }
+        (Note::RowsLeftOut(sheet), Lang::Zh) => {
+            format!("{sheet}：超出 Excel 行数上限而未写入的行（见 findings.json）")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,6 +476,22 @@ mod tests {
         assert_eq!(
             value_zh("encoding", "UTF-8 with BOM").as_deref(),
             Some("UTF-8（带 BOM）")
+        );
+    }
+
+    #[test]
+    fn workbook_notes_keep_their_english_text() {
+        assert_eq!(
+            workbook_note(Note::AmountAsText("1", 15), Lang::En),
+            "1 has more than 15 significant digits, more than an Excel number holds exactly, so it is written as text."
+        );
+        assert_eq!(
+            workbook_note(Note::RowsLeftOut("Findings"), Lang::En),
+            "Findings: rows left out at Excel's row limit (see findings.json)"
+        );
+        assert_eq!(
+            workbook_note(Note::RowsLeftOut("发现"), Lang::Zh),
+            "发现：超出 Excel 行数上限而未写入的行（见 findings.json）"
         );
     }
 

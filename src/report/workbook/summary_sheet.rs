@@ -214,21 +214,22 @@ impl Writer {
         let mut notes = Vec::new();
         if self.amounts_as_text > 0 {
             notes.push((
-                format!(
-                    "amounts written as text (more than {EXACT_DIGITS} significant digits; see the cell notes)"
-                ),
+                keys::workbook_note(keys::Note::AmountsAsText(EXACT_DIGITS), self.lang),
                 self.amounts_as_text,
             ));
         }
         if self.texts_cut > 0 {
             notes.push((
-                "texts cut to one cell's 32,767 characters (ending in …)".to_string(),
+                keys::workbook_note(keys::Note::TextsCut, self.lang),
                 self.texts_cut,
             ));
         }
         for (name, left_out) in &self.rows_left_out {
             notes.push((
-                format!("{name}: rows left out at Excel's row limit (see findings.json)"),
+                keys::workbook_note(
+                    keys::Note::RowsLeftOut(keys::sheet(name, self.lang)),
+                    self.lang,
+                ),
                 *left_out,
             ));
         }

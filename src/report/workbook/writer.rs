@@ -144,9 +144,9 @@ impl Writer {
                 }
                 MoneyCell::Text(shown) => {
                     sheet.write_string(row, column, &shown)?;
-                    let note = Note::new(format!(
-                        "{shown} has more than {EXACT_DIGITS} significant digits, more than an \
-                         Excel number holds exactly, so it is written as text."
+                    let note = Note::new(keys::workbook_note(
+                        keys::Note::AmountAsText(&shown, EXACT_DIGITS),
+                        self.lang,
                     ))
                     .set_author("rebate-audit")
                     .add_author_prefix(false);

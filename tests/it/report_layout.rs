@@ -195,7 +195,7 @@ fn with_lang_zh_the_headings_and_headers_are_chinese() {
         "<span class=\"badge error\">错误</span>",
         "<h2>控制合计</h2>",
         "<h3 id=\"inputs\">输入文件</h3>",
-        ">短缺</text>",
+        ">少付</text>",
     ] {
         assert!(html.contains(expected), "report.html has no `{expected}`");
     }
@@ -205,11 +205,11 @@ fn with_lang_zh_the_headings_and_headers_are_chinese() {
     for expected in [
         "# 返利审计（截至 2026-06-30）",
         "## 应付与已付",
-        "| 截至目前应付 | 其中已付 | 短缺 | 逾期利息 |",
+        "| 已到期应付 | 已付 | 少付 | 滞纳金 |",
         "## 错误（按金额从大到小）",
         "## 警告（按金额从大到小）",
         "## 输入文件",
-        "6 个合同，52 个分期。截至目前应付（已过期限）1,350,075.00，其中已付 1,334,475.00：短缺 15,600.00，另有逾期利息 2,293.80。",
+        "6 个合同，52 个分期。已到期应付（已过期限）1,350,075.00，已付 1,334,475.00：少付 15,600.00，另有滞纳金 2,293.80。",
         "审计发现 18 项：错误 3 项，警告 12 项，提示 3 项。",
     ] {
         assert!(summary.contains(expected), "summary.md has no `{expected}`");

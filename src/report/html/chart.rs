@@ -302,7 +302,7 @@ mod tests {
         ));
         let mut chinese = String::new();
         write_chart(&mut chinese, &totals, labels(Lang::Zh));
-        assert!(chinese.contains(">短缺</text>") && chinese.contains("<title>C1：应付 100,000.00"));
+        assert!(chinese.contains(">少付</text>") && chinese.contains("<title>C1：应付 100,000.00"));
     }
 
     #[test]

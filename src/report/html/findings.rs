@@ -11,6 +11,7 @@ use crate::domain::lang::Lang;
 use crate::domain::money::format_money_grouped;
 use crate::report::html_parts::escape;
 use crate::report::i18n::Labels;
+use crate::report::i18n::words::{self, check_found, finding_type_code};
 use crate::report::json;
 use crate::report::totals::Totals;
 use rust_decimal::Decimal;
@@ -68,7 +69,7 @@ pub(super) fn write_findings(
     let types: Vec<(String, String, usize)> = totals
         .by_type
         .iter()
-        .map(|(name, total)| ((*name).into(), (*name).into(), total.count))
+        .map(|(name, total)| ((*name).into(), type_shown(name, lang), total.count))
         .collect();
     write_select(out, "type", words.col_type, words.all, &types);
     let severities: Vec<(String, String, usize)> = ["error", "warning", "info"]
@@ -112,8 +113,11 @@ pub(super) fn write_findings(
         .map_err(unreadable)?;
     let periods = PeriodIndex::new(&installments);
     for (finding, stake) in totals.ranked(&audit.findings) {
-        let node =
+        let mut node =
             to_node(&json::finding(finding, audit.changes.as_ref(), lang)).map_err(unreadable)?;
+        if lang == Lang::Zh {
+            in_chinese(&mut node, finding);
+        }
         write_finding(out, finding, stake, &node, &periods, lang, words);
     }
     out.push_str("</table>\n</section>\n");
@@ -157,6 +161,71 @@ fn write_head(out: &mut String, words: &Labels) {
     out.push_str("</tr></thead>\n");
 }
 
+/// A finding type as the table shows it: its code in English, its Chinese name with the
+/// code beside it in Chinese (`未付（unpaid）`).
+fn type_shown(code: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => code.to_string(),
+        Lang::Zh => format!("{}（{code}）", finding_type_code(code, lang)),
+    }
+}
+
+/// The parts of a finding's record findings.json keeps in English, in Chinese for the
+/// Chinese trail: each check's expected and found, the due-date rules; the one-line
+/// formula is left out (each of its numbers is a field beside it).
+fn in_chinese(node: &mut Node, finding: &Finding) {
+    let Some(evidence) = field_mut(node, "evidence") else {
+        return;
+    };
+    // An invoice's expected and found facts repeat its failed check, which the checks
+    // below say in Chinese (as the evidence file does).
+    if !finding.evidence.checks.is_empty()
+        && let Some(Node::Map(facts)) = field_mut(evidence, "facts")
+    {
+        facts.retain(|(name, _)| !matches!(name.as_str(), "expected" | "found"));
+    }
+    if let Some(Node::List(checks)) = field_mut(evidence, "checks") {
+        for (record, check) in checks.iter_mut().zip(&finding.evidence.checks) {
+            if let Some(expected) = field_mut(record, "expected") {
+                *expected = Node::Text(words::check_expected(check, Lang::Zh));
+            }
+            if let Some(found) = field_mut(record, "found") {
+                *found = check_found(check, Lang::Zh).map_or(Node::Null, Node::Text);
+            }
+        }
+    }
+    let Some(computation) = finding.evidence.computation.as_ref() else {
+        return;
+    };
+    let Some(record) = field_mut(evidence, "computation") else {
+        return;
+    };
+    if let Node::Map(fields) = record {
+        fields.retain(|(key, _)| key != "formula");
+    }
+    if let (Some(rule), Some(shown)) = (&computation.due_rule, field_mut(record, "due_rule")) {
+        *shown = Node::Text(crate::report::i18n::due_rule(rule, Lang::Zh));
+    }
+    if let Some(Node::List(splits)) = field_mut(record, "installments") {
+        for (shown, split) in splits.iter_mut().zip(&computation.installments) {
+            if let Some(rule) = field_mut(shown, "due_rule") {
+                *rule = Node::Text(crate::report::i18n::due_rule(&split.due_rule, Lang::Zh));
+            }
+        }
+    }
+}
+
+/// A field of a record, to change.
+fn field_mut<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> {
+    match node {
+        Node::Map(fields) => fields
+            .iter_mut()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value),
+        _ => None,
+    }
+}
+
 /// Ids do not wrap unless they are long (a long one breaks anywhere rather than widen the
 /// table past the page).
 fn id_class(id: &str) -> &'static str {
@@ -195,7 +264,7 @@ fn write_finding(
         stake.round_dp(2),
         escape(&date),
         escape(&words.severity(severity)),
-        escape(finding.finding_type.word()),
+        escape(&type_shown(finding.finding_type.word(), lang)),
         id_class(contract),
         escape(contract),
         escape(&period),
@@ -212,6 +281,6 @@ fn write_finding(
         escape(&crate::report::i18n::detail(finding, lang))
     );
     out.push_str("<tr class=\"trail\"><td colspan=\"8\">");
-    write_trail(out, node, periods);
+    write_trail(out, node, periods, lang);
     out.push_str("</td></tr>\n</tbody>\n");
 }

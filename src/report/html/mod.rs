@@ -88,7 +88,10 @@ fn write_header(out: &mut String, audit: &Audit, words: &Labels) {
     let rulesets: Vec<String> = audit
         .rulesets
         .iter()
-        .map(|(name, origin, _)| format!("{name} ({origin})"))
+        .map(|(name, origin, _)| match origin.strip_prefix("built-in ") {
+            Some(file) if words.html_lang != "en" => format!("{name}（内置 {file}）"),
+            _ => format!("{name} ({origin})"),
+        })
         .collect();
     let _ = writeln!(
         out,

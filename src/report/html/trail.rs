@@ -2,7 +2,10 @@
 //! period, rendered generically from the finding as findings.json writes it.
 
 use super::node::Node;
+use crate::domain::lang::Lang;
 use crate::report::html_parts::escape;
+use crate::report::i18n::keys::{TrailWord, key_zh, value_zh};
+use crate::report::i18n::words::fact_name;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -62,7 +65,7 @@ const ROW_KEYS: [&str; 9] = [
 
 /// A finding's trail: its own fields, each part of its evidence in the JSON's order, and
 /// the installments of its period.
-pub(super) fn write_trail(out: &mut String, finding: &Node, periods: &PeriodIndex<'_>) {
+pub(super) fn write_trail(out: &mut String, finding: &Node, periods: &PeriodIndex<'_>, lang: Lang) {
     let evidence = finding
         .get("evidence")
         .and_then(Node::fields)
@@ -72,17 +75,23 @@ pub(super) fn write_trail(out: &mut String, finding: &Node, periods: &PeriodInde
         .iter()
         .filter(|(_, value)| !value.is_empty())
         .map(|(key, value)| match value {
-            Node::List(items) => format!("{} ({})", label(key), items.len()),
-            _ => label(key),
+            Node::List(items) => format!("{} ({})", label(key, lang), items.len()),
+            _ => label(key, lang),
         })
         .collect();
+    let in_period = TrailWord::InstallmentsOfPeriod.of(lang);
     if !of_period.is_empty() {
-        parts.push(format!("installments of the period ({})", of_period.len()));
+        parts.push(format!("{in_period} ({})", of_period.len()));
     }
     let _ = write!(
         out,
-        "<details><summary>Trail{}{}</summary><div class=\"trail\">",
-        if parts.is_empty() { "" } else { ": " },
+        "<details><summary>{}{}{}</summary><div class=\"trail\">",
+        TrailWord::Trail.of(lang),
+        match (parts.is_empty(), lang) {
+            (true, _) => "",
+            (false, Lang::En) => ": ",
+            (false, Lang::Zh) => "：",
+        },
         escape(&parts.join(" · "))
     );
     let own: Vec<(String, Node)> = finding
@@ -92,16 +101,21 @@ pub(super) fn write_trail(out: &mut String, finding: &Node, periods: &PeriodInde
         .filter(|(key, _)| !ROW_KEYS.contains(&key.as_str()))
         .cloned()
         .collect();
-    out.push_str("<h4>finding</h4>");
-    write_node(out, &Node::Map(own));
+    let _ = write!(out, "<h4>{}</h4>", TrailWord::Finding.of(lang));
+    write_node(out, &Node::Map(own), lang);
     for (key, value) in evidence {
         if !value.is_empty() {
-            let _ = write!(out, "<h4>{}</h4>", escape(&label(key)));
-            write_node(out, value);
+            let _ = write!(
+                out,
+                "<h4{}>{}</h4>",
+                key_attribute(key, lang),
+                escape(&label(key, lang))
+            );
+            write_node(out, value, lang);
         }
     }
     if !of_period.is_empty() {
-        out.push_str("<h4>installments of the period</h4>");
+        let _ = write!(out, "<h4>{in_period}</h4>");
         let this = finding.get("installment");
         let records: Vec<Node> = of_period
             .iter()
@@ -121,7 +135,7 @@ pub(super) fn write_trail(out: &mut String, finding: &Node, periods: &PeriodInde
             .iter()
             .map(|record| this.is_some() && record.get("installment") == this)
             .collect();
-        write_grid(out, &records, &marked);
+        write_grid(out, &records, &marked, lang);
     }
     out.push_str("</div></details>");
 }
@@ -142,7 +156,12 @@ const LABELS: &[(&str, &str)] = &[
     ("row_ranges", "row numbers"),
 ];
 
-fn label(key: &str) -> String {
+/// A key as a reader sees it: in Chinese its Chinese name (a key not named yet as it
+/// is), in English by [`LABELS`].
+fn label(key: &str, lang: Lang) -> String {
+    if lang == Lang::Zh {
+        return key_zh(key).map_or_else(|| fact_name(key, lang).to_string(), str::to_string);
+    }
     LABELS
         .iter()
         .find(|(name, _)| *name == key)
@@ -151,28 +170,42 @@ fn label(key: &str) -> String {
 
 /// A value as block markup: an object as a two-column table (empty fields left out), a
 /// list of objects as a table with a column per key, anything else as one line.
-fn write_node(out: &mut String, node: &Node) {
+/// The JSON key beside its Chinese label, for machines and for a reader who looks it up
+/// in findings.json (nothing in English, whose labels are the keys).
+fn key_attribute(key: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => String::new(),
+        Lang::Zh => format!(" data-key=\"{}\" title=\"{}\"", escape(key), escape(key)),
+    }
+}
+
+fn write_node(out: &mut String, node: &Node, lang: Lang) {
     match node {
         Node::Map(fields) if node.inline().is_none() => {
             out.push_str("<table class=\"fields\">");
             for (key, value) in fields.iter().filter(|(_, value)| !value.is_empty()) {
-                let _ = write!(out, "<tr><th>{}</th>", escape(&label(key)));
-                write_cell(out, value);
+                let _ = write!(
+                    out,
+                    "<tr><th{}>{}</th>",
+                    key_attribute(key, lang),
+                    escape(&label(key, lang))
+                );
+                write_cell(out, key, value, lang);
                 out.push_str("</tr>");
             }
             out.push_str("</table>");
         }
         Node::List(items) if items.iter().any(|item| item.inline().is_none()) => {
             if items.iter().all(|item| matches!(item, Node::Map(_))) {
-                write_grid(out, items, &[]);
+                write_grid(out, items, &[], lang);
             } else {
                 for item in items {
-                    write_node(out, item);
+                    write_node(out, item, lang);
                 }
             }
         }
         _ => {
-            let (text, _) = node.inline().unwrap_or_default();
+            let (text, _) = shown(node, "", lang).unwrap_or_default();
             let _ = write!(out, "<p>{}</p>", escape(&text));
         }
     }
@@ -180,8 +213,8 @@ fn write_node(out: &mut String, node: &Node) {
 
 /// A value as a table cell; a number aligns right, and only a word too long for a column
 /// (a path, a long id) may break anywhere.
-fn write_cell(out: &mut String, value: &Node) {
-    match value.inline() {
+fn write_cell(out: &mut String, key: &str, value: &Node, lang: Lang) {
+    match shown(value, key, lang) {
         Some((text, number)) => {
             let class = if number {
                 " class=\"number\""
@@ -197,15 +230,33 @@ fn write_cell(out: &mut String, value: &Node) {
         }
         None => {
             out.push_str("<td>");
-            write_node(out, value);
+            write_node(out, value, lang);
             out.push_str("</td>");
         }
     }
 }
 
+/// A value on one line as a reader sees it: in Chinese yes and no are 是 and 否 and a
+/// code under a key that holds codes is its Chinese name with the code beside it.
+fn shown(value: &Node, key: &str, lang: Lang) -> Option<(String, bool)> {
+    match (lang, value) {
+        (Lang::Zh, Node::Bool(yes)) => Some((
+            if *yes { TrailWord::Yes } else { TrailWord::No }
+                .of(lang)
+                .to_string(),
+            false,
+        )),
+        (Lang::Zh, Node::Text(code)) => match value_zh(key, code) {
+            Some(named) => Some((named, false)),
+            None => value.inline(),
+        },
+        _ => value.inline(),
+    }
+}
+
 /// Objects as a table: one column per key (in the order keys first appear, columns empty
 /// in every row left out), one row per object; rows `marked` are highlighted.
-fn write_grid(out: &mut String, rows: &[Node], marked: &[bool]) {
+fn write_grid(out: &mut String, rows: &[Node], marked: &[bool], lang: Lang) {
     let mut columns: Vec<&str> = Vec::new();
     for row in rows {
         for (key, value) in row.fields().unwrap_or(&[]) {
@@ -216,7 +267,12 @@ fn write_grid(out: &mut String, rows: &[Node], marked: &[bool]) {
     }
     out.push_str("<table class=\"grid\"><tr>");
     for column in &columns {
-        let _ = write!(out, "<th>{}</th>", escape(&label(column)));
+        let _ = write!(
+            out,
+            "<th{}>{}</th>",
+            key_attribute(column, lang),
+            escape(&label(column, lang))
+        );
     }
     out.push_str("</tr>");
     for (index, row) in rows.iter().enumerate() {
@@ -226,7 +282,7 @@ fn write_grid(out: &mut String, rows: &[Node], marked: &[bool]) {
             "<tr>"
         });
         for column in &columns {
-            write_cell(out, row.get(column).unwrap_or(&Node::Null));
+            write_cell(out, column, row.get(column).unwrap_or(&Node::Null), lang);
         }
         out.push_str("</tr>");
     }
@@ -260,7 +316,12 @@ mod tests {
             ),
         ];
         let mut out = String::new();
-        write_trail(&mut out, &finding, &PeriodIndex::new(&installments));
+        write_trail(
+            &mut out,
+            &finding,
+            &PeriodIndex::new(&installments),
+            Lang::En,
+        );
         assert!(out.starts_with("<details><summary>Trail: computation · payouts allocated (1) · installments of the period (2)</summary>"), "{out}");
         assert!(
             out.contains("<tr><th>a new field</th><td>&lt;b&gt;new&lt;/b&gt;</td></tr>"),
@@ -275,6 +336,50 @@ mod tests {
         );
         assert!(
             !out.contains("skipped") && !out.contains(">cap<") && !out.contains("facts"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_chinese_trail_names_keys_in_chinese_and_keeps_them_in_the_markup() {
+        let finding = Node::parse(
+            r#"{"id": "underpaid-1", "contract_id": "C1", "period_start": "2025-01-01", "installment": 1,
+                "expected": "1234.50",
+                "evidence": {"computation": {"tier_mode": "marginal", "cap_applied": false},
+                  "checks": [{"field": "invoice_no", "reason": "missing", "ok": true}]}}"#,
+        );
+        let installments = [Node::parse(
+            r#"{"contract_id": "C1", "period_start": "2025-01-01", "installment": 1, "status": "underpaid"}"#,
+        )];
+        let mut out = String::new();
+        write_trail(
+            &mut out,
+            &finding,
+            &PeriodIndex::new(&installments),
+            Lang::Zh,
+        );
+        assert!(
+            out.starts_with(
+                "<details><summary>追溯：计算过程 · 逐项核对 (1) · 本期各期次 (1)</summary>"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("<th data-key=\"expected\" title=\"expected\">应为</th>"),
+            "{out}"
+        );
+        assert!(out.contains("<td>超额累进（marginal）</td>"), "{out}");
+        assert!(
+            out.contains("<td>否</td>") && out.contains("<td>是</td>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<td>发票号码（invoice_no）</td><td>缺少发票（missing）</td>"),
+            "{out}"
+        );
+        assert!(out.contains("<td>少付（underpaid）</td>"), "{out}");
+        assert!(
+            out.contains("<h4 data-key=\"checks\" title=\"checks\">逐项核对</h4>"),
             "{out}"
         );
     }

@@ -42,3 +42,48 @@ pub fn formula(computation: &Computation) -> String {
         format_money(computation.installment_expected),
     )
 }
+
+/// The formula behind a computation in Chinese, for report.xlsx's Chinese `formula`
+/// column: the same steps and numbers as [`formula`], named in the glossary's words.
+pub fn formula_zh(computation: &Computation) -> String {
+    let basis = crate::report::i18n::words::tier_basis_code(
+        &computation.tier_basis,
+        crate::domain::lang::Lang::Zh,
+    );
+    let rate = match computation.tier_mode.as_str() {
+        "marginal" => format!(
+            "按超额累进各档（最高 {}）",
+            format_rate(computation.bracket_rate)
+        ),
+        _ => format!("× {}", format_rate(computation.bracket_rate)),
+    };
+    format!(
+        "阶梯范围 {} 至 {}（{basis}口径）：加权基数 {} {rate} = {}{}{}；截至本期已挣得 {} − 此前已挣得 {} = 本期返点 {}；本期次 {} = {}",
+        computation.scope_start,
+        computation.scope_end,
+        format_money(computation.scope_weighted_base),
+        format_money(computation.scope_rebate),
+        match &computation.catch_up {
+            Some(catch_up) => format!(
+                "（追溯补差 {}：此前的 {} 由 {} 改按 {} 计）",
+                format_money(catch_up.amount),
+                format_money(catch_up.earlier_weighted_base),
+                format_rate(catch_up.rate_before),
+                format_rate(catch_up.rate_after)
+            ),
+            None => String::new(),
+        },
+        match (computation.cap, computation.cap_applied) {
+            (Some(cap), true) => format!("（封顶 {}）", format_money(cap)),
+            _ => String::new(),
+        },
+        format_money(computation.earned_through),
+        format_money(computation.earned_before),
+        format_money(computation.period_expected),
+        crate::report::i18n::words::portion_code(
+            &computation.portion,
+            crate::domain::lang::Lang::Zh
+        ),
+        format_money(computation.installment_expected),
+    )
+}

@@ -12,6 +12,7 @@ mod en;
 mod finding;
 mod format;
 mod formula;
+pub mod keys;
 pub mod kit;
 mod labels;
 pub mod lines;
@@ -31,7 +32,7 @@ use crate::domain::lang::Lang;
 use chrono::NaiveDate;
 
 pub use en::count;
-pub use formula::formula;
+pub use formula::{formula, formula_zh};
 pub use labels::{Labels, labels};
 pub use table::Sentences;
 pub use words::Word;

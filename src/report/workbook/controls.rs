@@ -3,6 +3,7 @@
 
 use super::values::{count, optional_money, optional_text, text};
 use crate::domain::controls::{Exclusion, LedgerTable, TableControl};
+use crate::domain::lang::Lang;
 use crate::domain::money::format_money_grouped;
 use crate::report::json::{billing_balanced, payout_balanced};
 use crate::report::tables::Value;
@@ -59,6 +60,7 @@ pub(super) fn control_columns(exclusions: &[&'static str]) -> Vec<(String, f64)>
 pub(super) fn billing_control_row(
     control: &TableControl,
     exclusions: &[&'static str],
+    lang: Lang,
 ) -> Vec<Value> {
     let mut cells = vec![
         text("billing"),
@@ -86,6 +88,22 @@ pub(super) fn billing_control_row(
         .iter()
         .map(|totals| {
             let above = format_money_grouped(totals.above.amount);
+            if lang == Lang::Zh {
+                return match totals.stated {
+                    Some(stated) if stated == totals.above.amount => {
+                        format!("第 {} 行：合计 {above}，与上方各行之和相符", totals.row)
+                    }
+                    Some(stated) => format!(
+                        "第 {} 行：合计 {}，上方各行之和为 {above}",
+                        totals.row,
+                        format_money_grouped(stated)
+                    ),
+                    None => format!(
+                        "第 {} 行：合计金额无法读取，上方各行之和为 {above}",
+                        totals.row
+                    ),
+                };
+            }
             match totals.stated {
                 Some(stated) if stated == totals.above.amount => {
                     format!(

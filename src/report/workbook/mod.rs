@@ -62,7 +62,7 @@ fn properties(as_of: NaiveDate) -> Result<DocProperties, XlsxError> {
 /// # Errors
 /// When the workbook cannot be assembled.
 pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let mut writer = Writer::new();
+    let mut writer = Writer::new(lang);
     let changes = audit.changes.as_ref();
     let finding_columns = finding_columns(changes);
     let findings = writer.table(
@@ -113,7 +113,7 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, Xls
         audit
             .billing_controls
             .iter()
-            .map(|control| billing_control_row(control, &exclusions))
+            .map(|control| billing_control_row(control, &exclusions, lang))
             .chain(
                 audit
                     .payout_controls

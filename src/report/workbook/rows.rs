@@ -8,35 +8,64 @@ use crate::domain::lang::Lang;
 use crate::domain::location::Location;
 use crate::domain::money::format_money_grouped;
 use crate::domain::payout::Payout;
+use crate::report::i18n::formula_zh;
+use crate::report::i18n::keys;
+use crate::report::i18n::words;
 use crate::report::tables::{self, Value};
 
 /// `allocations`: each payout that went to the finding's installment.
-fn allocations_text(finding: &Finding) -> String {
+fn allocations_text(finding: &Finding, lang: Lang) -> String {
     finding
         .evidence
         .allocations
         .iter()
-        .map(|allocation| {
-            format!(
+        .map(|allocation| match lang {
+            Lang::En => format!(
                 "{} {} on {}{}",
                 allocation.payout_id,
                 format_money_grouped(allocation.amount),
                 allocation.paid_on,
                 if allocation.excess { " (excess)" } else { "" }
-            )
+            ),
+            Lang::Zh => format!(
+                "{} {}，{} 付款{}",
+                allocation.payout_id,
+                format_money_grouped(allocation.amount),
+                allocation.paid_on,
+                if allocation.excess {
+                    "（超额）"
+                } else {
+                    ""
+                }
+            ),
         })
         .collect::<Vec<_>>()
         .join("; ")
 }
 
 /// `checks`: each field checked, what was expected and what was found.
-fn checks_text(finding: &Finding) -> String {
+fn checks_text(finding: &Finding, lang: Lang) -> String {
     finding
         .evidence
         .checks
         .iter()
-        .map(|check| {
-            format!(
+        .map(|check| match lang {
+            Lang::Zh => format!(
+                "{}：应为 {}，实际 {}（{}）",
+                words::check_field(&check.field, lang),
+                words::check_expected(check, lang),
+                words::check_found(check, lang).unwrap_or_else(|| "空白".to_string()),
+                if check.ok {
+                    "通过".to_string()
+                } else {
+                    format!(
+                        "不符：{}",
+                        keys::value_zh("reason", check.reason.word())
+                            .unwrap_or_else(|| check.reason.word().to_string())
+                    )
+                }
+            ),
+            Lang::En => format!(
                 "{}: expected {}, found {} ({})",
                 check.field,
                 check.expected,
@@ -46,31 +75,50 @@ fn checks_text(finding: &Finding) -> String {
                 } else {
                     format!("fails: {}", check.reason)
                 }
-            )
+            ),
         })
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-/// `facts`: the finding's other facts as `name: value` pairs.
-fn facts_text(finding: &Finding) -> String {
+/// `facts`: the finding's other facts as `name: value` pairs. In Chinese an invoice's
+/// expected and found facts are left out: they repeat its failed check, which `checks`
+/// says in Chinese (as the evidence file does).
+fn facts_text(finding: &Finding, lang: Lang) -> String {
+    let checked = !finding.evidence.checks.is_empty();
     finding
         .evidence
         .facts
         .iter()
-        .map(|(name, value)| format!("{name}: {value}"))
+        .filter(|(name, _)| {
+            lang == Lang::En || !(checked && matches!(name.as_str(), "expected" | "found"))
+        })
+        .map(|(name, value)| match lang {
+            Lang::En => format!("{name}: {value}"),
+            Lang::Zh => format!("{}：{value}", words::fact_name(name, lang)),
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
 
 /// `source_rows`: the billing rows behind the computation, per table and product.
-fn source_rows_text(finding: &Finding) -> String {
+fn source_rows_text(finding: &Finding, lang: Lang) -> String {
     finding
         .evidence
         .source_rows
         .iter()
-        .map(|rows| {
-            format!(
+        .map(|rows| match lang {
+            Lang::Zh => format!(
+                "{} {} × {}：{} 行（{}），基数 {}，加权 {}",
+                rows.table,
+                rows.product,
+                rows.coefficient.normalize(),
+                rows.rows,
+                rows.row_ranges,
+                format_money_grouped(rows.base),
+                format_money_grouped(rows.weighted_base)
+            ),
+            Lang::En => format!(
                 "{} {} × {}: {} {} ({}), base {}, weighted {}",
                 rows.table,
                 rows.product,
@@ -80,7 +128,7 @@ fn source_rows_text(finding: &Finding) -> String {
                 rows.row_ranges,
                 format_money_grouped(rows.base),
                 format_money_grouped(rows.weighted_base)
-            )
+            ),
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -90,11 +138,20 @@ fn source_rows_text(finding: &Finding) -> String {
 /// then the rest of its evidence.
 pub(super) fn finding_row(finding: &Finding, changes: Option<&Changes>, lang: Lang) -> Vec<Value> {
     let mut cells = tables::row_with_change(finding, changes, lang);
+    // The formula column: findings.csv keeps it English; the Chinese workbook says it in
+    // Chinese.
+    if lang == Lang::Zh
+        && let Some(computation) = &finding.evidence.computation
+        && let Some(at) = tables::COLUMNS.iter().position(|name| *name == "formula")
+        && let Some(cell) = cells.get_mut(at)
+    {
+        *cell = Value::Text(formula_zh(computation));
+    }
     for joined in [
-        allocations_text(finding),
-        checks_text(finding),
-        facts_text(finding),
-        source_rows_text(finding),
+        allocations_text(finding, lang),
+        checks_text(finding, lang),
+        facts_text(finding, lang),
+        source_rows_text(finding, lang),
     ] {
         cells.push(if joined.is_empty() {
             Value::Empty

@@ -6,6 +6,7 @@ use super::writer::{Writer, column_number};
 use crate::domain::audit::Audit;
 use crate::domain::finding::Severity;
 use crate::report::excel::EXACT_DIGITS;
+use crate::report::i18n::keys;
 use crate::report::tables::Value;
 use crate::report::totals::Totals;
 use rust_decimal::Decimal;
@@ -48,7 +49,7 @@ impl Writer {
         totals: &Totals,
     ) -> Result<Worksheet, XlsxError> {
         let mut sheet = Worksheet::new();
-        sheet.set_name(SHEETS[0])?;
+        sheet.set_name(keys::sheet(SHEETS[0], self.lang))?;
         for (column, width) in SUMMARY_WIDTHS.iter().enumerate() {
             sheet.set_column_width(column_number(column)?, *width)?;
         }
@@ -145,7 +146,10 @@ impl Writer {
             ]);
         }
         let mut row = 1;
-        for line in &lines {
+        for line in &mut lines {
+            if let Some(Value::Text(item)) = line.first_mut() {
+                *item = keys::summary_item(item, self.lang);
+            }
             self.cells(&mut sheet, row, line)?;
             row += 1;
         }
@@ -184,6 +188,8 @@ impl Writer {
         // Chain of custody.
         row += 2;
         self.header_row(&mut sheet, row, &INPUT_COLUMNS)?;
+        // The role column names its code in the reader's language.
+        self.set_keys(&INPUT_COLUMNS);
         for input in &audit.inputs {
             row += 1;
             let cells = [
@@ -202,25 +208,28 @@ impl Writer {
             self.cells(&mut sheet, row, &cells)?;
         }
 
+        self.set_keys(&[]);
+
         // What could not follow the cell rules, so a reader knows where to look.
         let mut notes = Vec::new();
         if self.amounts_as_text > 0 {
             notes.push((
-                format!(
-                    "amounts written as text (more than {EXACT_DIGITS} significant digits; see the cell notes)"
-                ),
+                keys::workbook_note(keys::Note::AmountsAsText(EXACT_DIGITS), self.lang),
                 self.amounts_as_text,
             ));
         }
         if self.texts_cut > 0 {
             notes.push((
-                "texts cut to one cell's 32,767 characters (ending in …)".to_string(),
+                keys::workbook_note(keys::Note::TextsCut, self.lang),
                 self.texts_cut,
             ));
         }
         for (name, left_out) in &self.rows_left_out {
             notes.push((
-                format!("{name}: rows left out at Excel's row limit (see findings.json)"),
+                keys::workbook_note(
+                    keys::Note::RowsLeftOut(keys::sheet(name, self.lang)),
+                    self.lang,
+                ),
                 *left_out,
             ));
         }

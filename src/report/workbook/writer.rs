@@ -1,10 +1,13 @@
 //! Writes values into sheets by report.xlsx's cell rules, and counts what had to be
 //! written otherwise (amounts as text, texts cut, rows beyond Excel's limit).
 
+use crate::domain::lang::Lang;
 use crate::domain::money::format_rate;
 use crate::report::excel::{EXACT_DIGITS, MoneyCell, exact_number, excel_date, money_cell};
+use crate::report::i18n::keys::{self, value_zh};
 use crate::report::tables::{Value, cell_text};
 use rust_xlsxwriter::{Format, Note, Worksheet, XlsxError};
+use std::borrow::Cow;
 
 /// Data rows a sheet holds below its header (Excel's limit is 1,048,576 rows).
 const MAX_DATA_ROWS: usize = 1_048_575;
@@ -58,10 +61,14 @@ pub(super) struct Writer {
     pub(super) texts_cut: usize,
     /// Sheets that reached Excel's row limit, and how many rows did not fit.
     pub(super) rows_left_out: Vec<(&'static str, usize)>,
+    /// The reader's language: headers, sheet names and code values follow it.
+    pub(super) lang: Lang,
+    /// The keys of the current table's columns, to name a code value by its column.
+    keys: Vec<String>,
 }
 
 impl Writer {
-    pub(super) fn new() -> Writer {
+    pub(super) fn new(lang: Lang) -> Writer {
         Writer {
             header: Format::new().set_bold(),
             severities: SEVERITY_COLOURS
@@ -85,6 +92,8 @@ impl Writer {
             amounts_as_text: 0,
             texts_cut: 0,
             rows_left_out: Vec::new(),
+            lang,
+            keys: Vec::new(),
         }
     }
 
@@ -114,14 +123,18 @@ impl Writer {
         match value {
             Value::Empty => {}
             Value::Text(text) if self.severity_column == Some(column) => {
+                let shown = self.shown(column, text);
                 match self.severities.iter().find(|(word, _)| word == text) {
                     Some((_, format)) => {
-                        sheet.write_string_with_format(row, column, text, format)?;
+                        sheet.write_string_with_format(row, column, &*shown, format)?;
                     }
-                    None => self.text(sheet, row, column, text)?,
+                    None => self.text(sheet, row, column, &shown)?,
                 }
             }
-            Value::Text(text) => self.text(sheet, row, column, text)?,
+            Value::Text(text) => {
+                let shown = self.shown(column, text);
+                self.text(sheet, row, column, &shown)?;
+            }
             Value::Money(amount) => match money_cell(*amount) {
                 MoneyCell::Number(number) if self.column_is(column, CellKind::Money) => {
                     sheet.write_number(row, column, number)?;
@@ -131,9 +144,9 @@ impl Writer {
                 }
                 MoneyCell::Text(shown) => {
                     sheet.write_string(row, column, &shown)?;
-                    let note = Note::new(format!(
-                        "{shown} has more than {EXACT_DIGITS} significant digits, more than an \
-                         Excel number holds exactly, so it is written as text."
+                    let note = Note::new(keys::workbook_note(
+                        keys::Note::AmountAsText(&shown, EXACT_DIGITS),
+                        self.lang,
                     ))
                     .set_author("rebate-audit")
                     .add_author_prefix(false);
@@ -185,6 +198,23 @@ impl Writer {
     }
 
     /// Whether `column` of the table being written has `kind`'s format as its column format.
+    /// The keys of the columns written next, to name their code values.
+    pub(super) fn set_keys(&mut self, keys: &[&str]) {
+        self.keys = keys.iter().map(|key| (*key).to_string()).collect();
+    }
+
+    /// A text as the reader sees it: in Chinese a code under a column that holds codes is
+    /// its Chinese name with the code beside it (`已付清（paid）`).
+    fn shown<'t>(&self, column: u16, text: &'t str) -> Cow<'t, str> {
+        if self.lang == Lang::En {
+            return Cow::Borrowed(text);
+        }
+        self.keys
+            .get(usize::from(column))
+            .and_then(|key| value_zh(key, text))
+            .map_or(Cow::Borrowed(text), Cow::Owned)
+    }
+
     fn column_is(&self, column: u16, kind: CellKind) -> bool {
         self.column_formats.get(usize::from(column)) == Some(&Some(kind))
     }
@@ -229,7 +259,12 @@ impl Writer {
         names: &[&str],
     ) -> Result<(), XlsxError> {
         for (column, name) in names.iter().enumerate() {
-            sheet.write_string_with_format(row, column_number(column)?, *name, &self.header)?;
+            sheet.write_string_with_format(
+                row,
+                column_number(column)?,
+                keys::column(name, self.lang),
+                &self.header,
+            )?;
         }
         Ok(())
     }
@@ -258,9 +293,10 @@ impl Writer {
         rows: impl IntoIterator<Item = Vec<Value>>,
     ) -> Result<Worksheet, XlsxError> {
         let mut sheet = Worksheet::new();
-        sheet.set_name(name)?;
+        sheet.set_name(keys::sheet(name, self.lang))?;
         let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_ref()).collect();
         self.header_row(&mut sheet, 0, &names)?;
+        self.keys = names.iter().map(|name| (*name).to_string()).collect();
         let mut rows = rows.into_iter().peekable();
         self.set_column_formats(&mut sheet, rows.peek())?;
         self.severity_column = names
@@ -281,6 +317,7 @@ impl Writer {
             self.cells(&mut sheet, row_number(written)?, &cells)?;
         }
         self.column_formats.clear();
+        self.keys.clear();
         self.severity_column = None;
         if left_out > 0 {
             self.rows_left_out.push((name, left_out));

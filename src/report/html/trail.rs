@@ -4,6 +4,7 @@
 use super::node::Node;
 use crate::domain::lang::Lang;
 use crate::report::html_parts::escape;
+use crate::report::i18n::Word;
 use crate::report::i18n::keys::{TrailWord, key_zh, value_zh};
 use crate::report::i18n::words::fact_name;
 use std::collections::HashMap;
@@ -241,9 +242,7 @@ fn write_cell(out: &mut String, key: &str, value: &Node, lang: Lang) {
 fn shown(value: &Node, key: &str, lang: Lang) -> Option<(String, bool)> {
     match (lang, value) {
         (Lang::Zh, Node::Bool(yes)) => Some((
-            if *yes { TrailWord::Yes } else { TrailWord::No }
-                .of(lang)
-                .to_string(),
+            if *yes { Word::Yes } else { Word::No }.of(lang).to_string(),
             false,
         )),
         (Lang::Zh, Node::Text(code)) => match value_zh(key, code) {

@@ -283,15 +283,13 @@ fn field_zh(code: &str) -> Option<&'static str> {
     })
 }
 
-/// The words of a trail around the records: its summary and headings, yes and no.
+/// The words of a trail around the records: its summary and headings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)] // Each variant is its English text, given in `of`.
 pub enum TrailWord {
     Trail,
     Finding,
     InstallmentsOfPeriod,
-    Yes,
-    No,
 }
 
 impl TrailWord {
@@ -301,8 +299,6 @@ impl TrailWord {
             TrailWord::Trail => ("Trail", "追溯"),
             TrailWord::Finding => ("finding", "发现"),
             TrailWord::InstallmentsOfPeriod => ("installments of the period", "本期各期次"),
-            TrailWord::Yes => ("yes", "是"),
-            TrailWord::No => ("no", "否"),
         };
         match lang {
             Lang::En => en,

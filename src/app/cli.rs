@@ -62,6 +62,34 @@ pub enum Command {
     /// README sheet explaining every column), an empty payouts.xlsx, a sample bill and a
     /// commented audit.toml; then `rebate-audit run --config DIR/audit.toml` audits it.
     Init(InitArgs),
+    /// Write what a SQL engine needs to build the billing aggregate (docs/AGGREGATE.md)
+    /// into --out: the coverage (account → contract, with validity dates), slices
+    /// (half-open period slices) and products (alias) tables, each as CSV and Parquet,
+    /// and plan.json with the plan's digest.
+    Plan(PlanArgs),
+}
+
+/// Arguments of `rebate-audit plan`: the contract and ruleset options of `run`.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct PlanArgs {
+    /// A configuration file (`audit.toml`): its `contracts`, `rulesets` and `as_of` are
+    /// used (relative paths are relative to its folder); options given here win.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The contract workbook (.xlsx/.xls/.xlsb/.ods) or a folder with contracts.csv,
+    /// tiers.csv, products.csv and schedule.csv.
+    #[arg(long, value_name = "PATH")]
+    pub contracts: Option<PathBuf>,
+    /// A folder of ruleset TOML files that add to (and override) the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub rulesets: Option<PathBuf>,
+    /// The audit date written into plan.json: a date (YYYY-MM-DD), `today` (the
+    /// default), `yesterday` or `last-month-end`. The tables do not depend on it.
+    #[arg(long, value_name = "YYYY-MM-DD|RULE")]
+    pub as_of: Option<String>,
+    /// The folder to write the plan into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// Arguments of `rebate-audit init`.
@@ -132,6 +160,12 @@ pub struct RunArgs {
     /// Billing exports: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub billing: Vec<PathBuf>,
+    /// Audit from a billing aggregate instead of billing exports: a folder with
+    /// manifest.json and the aggregate as CSV or Parquet files (partition folders
+    /// `billing_month=YYYY-MM` allowed), made by a SQL engine from `rebate-audit plan`'s
+    /// tables (docs/AGGREGATE.md). The --config file's `billing` is then unused.
+    #[arg(long, value_name = "PATH", conflicts_with = "billing")]
+    pub aggregate: Option<PathBuf>,
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub payouts: Vec<PathBuf>,

@@ -47,6 +47,8 @@ pub struct Config {
     pub billing: Vec<InputSpec>,
     /// Payout ledger files and folders, as given.
     pub payouts: Vec<InputSpec>,
+    /// The billing aggregate's folder (`--aggregate`): read instead of billing exports.
+    pub aggregate: Option<PathBuf>,
     /// User rulesets folder.
     pub rulesets: Option<InputSpec>,
     /// The audit date.
@@ -135,11 +137,19 @@ impl Config {
                 given.iter().cloned().map(InputSpec::given).collect()
             }
         };
-        let billing = inputs(&args.billing, file.billing);
+        // An aggregate stands in for the bills: the file's billing list is then unused.
+        let billing = if args.aggregate.is_some() {
+            Vec::new()
+        } else {
+            inputs(&args.billing, file.billing)
+        };
         let payouts = inputs(&args.payouts, file.payouts);
         let missing: Vec<(&'static str, &'static str)> = [
             (contracts.is_none(), ("--contracts", "contracts")),
-            (billing.is_empty(), ("--billing", "billing")),
+            (
+                billing.is_empty() && args.aggregate.is_none(),
+                ("--billing", "billing"),
+            ),
             (payouts.is_empty(), ("--payouts", "payouts")),
         ]
         .into_iter()
@@ -178,6 +188,7 @@ impl Config {
             contracts,
             billing,
             payouts,
+            aggregate: args.aggregate.clone(),
             rulesets: match (&args.rulesets, file.rulesets) {
                 (Some(path), _) => Some(InputSpec::given(path.clone())),
                 (None, written) => written.map(InputSpec::from_file),

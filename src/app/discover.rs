@@ -82,6 +82,14 @@ pub fn discover(config: &Config, cancel: &Cancel) -> Result<Inputs, DiscoverErro
     )
     .entered();
     let contracts = contracts(&config.contracts)?;
+    if let Some(folder) = &config.aggregate
+        && !folder.is_dir()
+    {
+        return Err(DiscoverError::Missing {
+            option: "--aggregate",
+            path: folder.display().to_string(),
+        });
+    }
     let rulesets = config.rulesets.as_ref().map(rulesets).transpose()?;
     let billing = files(
         "--billing",

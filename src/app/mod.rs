@@ -3,6 +3,7 @@
 //! packs → commit), owns the thread pool, the cancellation of a run, the input limits and
 //! the configuration. The only layer that imports every other one.
 
+pub mod aggregate;
 pub mod as_of;
 pub mod billing;
 pub mod cancel;
@@ -21,6 +22,7 @@ pub mod services;
 pub mod settings;
 pub mod stages;
 pub mod stdout;
+pub mod table_files;
 pub mod write;
 
 use crate::domain::lang::Lang;
@@ -111,6 +113,7 @@ pub fn main(args: Args) -> ExitCode {
     let (config, asked) = match &args.command {
         Command::Run(run) => (run.config.as_deref(), run.lang),
         Command::Explain(explain) => (explain.config.as_deref(), explain.lang),
+        Command::Plan(plan) => (plan.config.as_deref(), None),
         _ => (None, None),
     };
     let mut lang = asked.map_or(Lang::En, LangArg::lang);
@@ -135,6 +138,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Inspect(inspect) => commands::inspect::inspect(inspect),
         Command::Explain(explain) => commands::explain::explain(explain, settings.as_ref()),
         Command::Init(init) => commands::init::init(init),
+        Command::Plan(plan) => commands::plan::plan(plan, settings.as_ref()),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

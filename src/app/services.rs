@@ -34,6 +34,9 @@ pub enum StageError {
         /// The names that exist.
         known: String,
     },
+    /// The billing aggregate (`run --aggregate`) cannot be used.
+    #[error(transparent)]
+    Aggregate(#[from] crate::app::aggregate::AggregateProblems),
     /// A computation overflowed.
     #[error("contract {0}: amounts are out of range (more than 28 significant digits)")]
     Overflow(String),

@@ -430,7 +430,11 @@ pub fn audit(
         totals: billing,
         inputs: billing_inputs,
         findings: billing_findings,
-    } = billing::read_billing(&inputs.billing, &layouts, &plans, &rulesets, services)?;
+    } = match &config.aggregate {
+        // The aggregate stands in for the bills: the same totals, summed by an engine.
+        Some(folder) => crate::app::aggregate::read_aggregate(folder, &plans, &rulesets, services)?,
+        None => billing::read_billing(&inputs.billing, &layouts, &plans, &rulesets, services)?,
+    };
     services.cancel.check()?;
     check_products(&book.unmatched_products, &plans, &billing, &rulesets)?;
     let payouts = read_payouts(&inputs.payouts, services)?;

@@ -8,6 +8,7 @@
 //! gathers; `ledger` is one file's part and `totals` all files merged; `listed_products`
 //! checks the contracts' listed products against the products billed to them.
 
+pub mod aggregate;
 mod attributor;
 mod bucket;
 mod interner;

@@ -24,6 +24,8 @@ pub enum InputRole {
     Billing,
     /// A payout ledger.
     Payouts,
+    /// A billing aggregate's file or manifest (`run --aggregate`, docs/AGGREGATE.md).
+    Aggregate,
 }
 
 impl InputRole {
@@ -33,6 +35,7 @@ impl InputRole {
             InputRole::Contracts => "contracts",
             InputRole::Billing => "billing",
             InputRole::Payouts => "payouts",
+            InputRole::Aggregate => "aggregate",
         }
     }
 }

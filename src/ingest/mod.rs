@@ -2,6 +2,7 @@
 //! into rows of cells; `value` parses one cell; the loaders (`contracts`, `billing`,
 //! `payouts`) map columns by header name and report every bad cell by location.
 
+pub mod aggregate;
 pub mod billing;
 pub mod capture;
 pub mod cell;

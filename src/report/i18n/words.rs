@@ -228,6 +228,7 @@ pub fn input_role(role: InputRole, lang: Lang) -> &'static str {
             InputRole::Contracts => "合同",
             InputRole::Billing => "账单",
             InputRole::Payouts => "付款台账",
+            InputRole::Aggregate => "账单汇总",
         },
     }
 }

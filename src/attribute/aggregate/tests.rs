@@ -1,0 +1,1 @@
+//! Worked tables for the plan and the aggregate ledger.

@@ -1,0 +1,1 @@
+//! Aggregate files read cell by cell.

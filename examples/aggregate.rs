@@ -18,6 +18,7 @@
 //! coverage row matches keep an empty contract and slice. A file whose bytes repeat an
 //! earlier one is skipped, as the line route skips it.
 
+use chrono::NaiveDate;
 use clap::Parser;
 use rebate_audit::app::table_files::{Column, Kind, Value, csv_text, write_parquet};
 use rebate_audit::domain::billing::BillingLine;
@@ -26,29 +27,28 @@ use rebate_audit::domain::location::Location;
 use rebate_audit::ingest::billing::{BillingReader, BillingSink, Recognised};
 use rebate_audit::ingest::table::{self, Limits};
 use rebate_audit::ruleset::Rulesets;
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Build the billing aggregate from a plan and billing files, as the shipped SQL does.
 #[derive(Debug, Parser)]
-struct Args {
+pub struct Args {
     /// The folder `rebate-audit plan` wrote.
     #[arg(long)]
-    plan: PathBuf,
+    pub plan: PathBuf,
     /// Billing files or folders (searched recursively, in path order).
     #[arg(long, num_args = 1..)]
-    billing: Vec<PathBuf>,
+    pub billing: Vec<PathBuf>,
     /// A folder of ruleset TOML files, as for `run`.
     #[arg(long)]
-    rulesets: Option<PathBuf>,
+    pub rulesets: Option<PathBuf>,
     /// The folder to write the aggregate and manifest.json into.
     #[arg(long)]
-    out: PathBuf,
+    pub out: PathBuf,
     /// Parquet files partitioned by `billing_month=YYYY-MM` folders instead of one CSV.
     #[arg(long)]
-    parquet: bool,
+    pub parquet: bool,
 }
 
 /// The aggregate's columns, in the documented order.
@@ -95,7 +95,13 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
     });
     reader
         .records()
-        .map(|record| record.expect("a plan row").iter().map(str::to_string).collect())
+        .map(|record| {
+            record
+                .expect("a plan row")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
         .collect()
 }
 
@@ -105,10 +111,9 @@ fn day(text: &str) -> NaiveDate {
 
 impl Plan {
     fn load(folder: &Path) -> Plan {
-        let json: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(folder.join("plan.json")).expect("plan.json"),
-        )
-        .expect("plan.json is JSON");
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(folder.join("plan.json")).expect("plan.json"))
+                .expect("plan.json is JSON");
         let mut coverage: HashMap<_, Vec<_>> = HashMap::new();
         for row in read_csv(&folder.join("coverage.csv")) {
             coverage
@@ -128,7 +133,10 @@ impl Plan {
             .map(|row| ((row[0].clone(), row[1].clone()), row[2].clone()))
             .collect();
         Plan {
-            digest: json["digest"].as_str().expect("plan.json has a digest").to_string(),
+            digest: json["digest"]
+                .as_str()
+                .expect("plan.json has a digest")
+                .to_string(),
             coverage,
             slices,
             products,
@@ -243,7 +251,12 @@ fn files_of(path: &Path, into: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let args = Args::parse();
+    println!("{}", build(&Args::parse()));
+}
+
+/// Builds the aggregate `args` asks for; says what it wrote. (The integration tests call
+/// it directly: tests/it/aggregate.rs.)
+pub fn build(args: &Args) -> String {
     let plan = Plan::load(&args.plan);
     let rulesets = Rulesets::load(args.rulesets.as_deref()).expect("rulesets");
     let layouts: Vec<_> = rulesets.billing_layouts().collect();
@@ -292,7 +305,7 @@ fn main() {
             "rows": lines,
         }));
     }
-    write(&args, &plan, groups, sources, rows_in);
+    write(args, &plan, groups, sources, rows_in)
 }
 
 fn write(
@@ -301,7 +314,7 @@ fn write(
     groups: BTreeMap<Key, Sums>,
     sources: Vec<serde_json::Value>,
     rows_in: u64,
-) {
+) -> String {
     std::fs::create_dir_all(&args.out).expect("the output folder");
     let mut by_month: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
     let mut by_currency: BTreeMap<String, (u64, Decimal, Decimal, Decimal)> = BTreeMap::new();
@@ -315,7 +328,11 @@ fn write(
         rows += 1;
         let text = Value::Text;
         by_month.entry(month.clone()).or_default().push(vec![
-            if contract.is_empty() { Value::Null } else { text(contract) },
+            if contract.is_empty() {
+                Value::Null
+            } else {
+                text(contract)
+            },
             text(account),
             slice.map_or(Value::Null, |slice| Value::Date(slice.0)),
             slice.map_or(Value::Null, |slice| Value::Date(slice.1)),
@@ -366,5 +383,8 @@ fn write(
     let mut text = serde_json::to_string_pretty(&manifest).expect("JSON");
     text.push('\n');
     std::fs::write(args.out.join("manifest.json"), text).expect("manifest.json");
-    println!("{rows} aggregate rows from {rows_in} lines written to {}", args.out.display());
+    format!(
+        "{rows} aggregate rows from {rows_in} lines written to {}",
+        args.out.display()
+    )
 }

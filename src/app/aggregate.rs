@@ -112,7 +112,13 @@ impl PlanFiles {
         let products: Vec<Vec<Value>> = tables
             .products
             .iter()
-            .map(|row| vec![text(&row.ruleset), text(&row.name_folded), text(&row.product)])
+            .map(|row| {
+                vec![
+                    text(&row.ruleset),
+                    text(&row.name_folded),
+                    text(&row.product),
+                ]
+            })
             .collect();
         let mut files = Vec::new();
         let mut all = String::new();
@@ -156,12 +162,17 @@ pub fn read_aggregate(
     rulesets: &Rulesets,
     services: Services<'_>,
 ) -> Result<BillingStage, StageError> {
-    let span = tracing::info_span!("stage", stage = "read aggregate", files = Empty, rows = Empty)
-        .entered();
+    let span = tracing::info_span!(
+        "stage",
+        stage = "read aggregate",
+        files = Empty,
+        rows = Empty
+    )
+    .entered();
     let manifest_path = folder.join("manifest.json");
     let manifest_shown = shown(&manifest_path);
-    let (manifest, manifest_bytes) =
-        aggregate::manifest(&manifest_path, &manifest_shown).map_err(|problem| stop(vec![problem]))?;
+    let (manifest, manifest_bytes) = aggregate::manifest(&manifest_path, &manifest_shown)
+        .map_err(|problem| stop(vec![problem]))?;
     let at_manifest = |key: &str| Location::file(manifest_shown.clone()).at_column(key);
     let digest = plan_digest(plans, rulesets).map_err(|error| {
         stop(vec![Problem {
@@ -204,12 +215,13 @@ pub fn read_aggregate(
     }
     check_totals(&manifest, &tables, at_manifest)?;
     let attributor = AggregateAttributor::new(plans, rulesets);
+    let manifest_sha = sha256_hex(&manifest_bytes);
     let mut stage = BillingStage {
         totals: BillingTotals::new(plans),
         inputs: vec![InputFile {
             role: InputRole::Aggregate,
             path: manifest_shown.to_string(),
-            sha256: Some(sha256_hex(&manifest_bytes)),
+            sha256: Some(manifest_sha.clone()),
             bytes: manifest_bytes.len() as u64,
             encoding: None,
             rows: 0,
@@ -219,8 +231,11 @@ pub fn read_aggregate(
         findings: Vec::new(),
     };
     let overflow = |Overflow| StageError::Overflow("(billing aggregate)".into());
+    // The trail names aggregate rows, not billing rows, and the manifest they answer to.
+    let label: std::sync::Arc<str> =
+        format!("aggregate rows, manifest {}", &manifest_sha[..12]).into();
     for (file, read) in files.iter().zip(&tables) {
-        let location = Location::sheet(shown(&file.path), Some(AGGREGATE_FORMAT.into()));
+        let location = Location::sheet(shown(&file.path), Some(label.clone()));
         let ledger = attributor
             .ledger(&location, &read.rows, MAX_PROBLEMS)
             .map_err(|found| {
@@ -335,7 +350,9 @@ fn check_totals(
         let Some(stated) = stated else {
             problems.push(Problem {
                 location: at(&format!("totals.by_currency.{currency}")),
-                message: format!("the rows hold {currency} amounts, the manifest has no totals for {currency}"),
+                message: format!(
+                    "the rows hold {currency} amounts, the manifest has no totals for {currency}"
+                ),
             });
             continue;
         };

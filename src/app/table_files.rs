@@ -99,7 +99,9 @@ pub fn csv_text(columns: &[Column], rows: &[Vec<Value>]) -> io::Result<String> {
             .collect::<io::Result<Vec<String>>>()?;
         writer.write_record(&fields)?;
     }
-    let bytes = writer.into_inner().map_err(|error| io::Error::other(error.to_string()))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| io::Error::other(error.to_string()))?;
     String::from_utf8(bytes).map_err(io::Error::other)
 }
 
@@ -119,7 +121,11 @@ pub fn write_parquet(
     let fields: Vec<String> = columns
         .iter()
         .map(|column| {
-            let repetition = if column.optional { "OPTIONAL" } else { "REQUIRED" };
+            let repetition = if column.optional {
+                "OPTIONAL"
+            } else {
+                "REQUIRED"
+            };
             let physical = match column.kind {
                 Kind::Text => "BYTE_ARRAY",
                 Kind::Date => "INT32",
@@ -145,7 +151,10 @@ pub fn write_parquet(
     let file = std::fs::File::create(path)?;
     let mut writer =
         SerializedFileWriter::new(file, schema, properties).map_err(io::Error::other)?;
-    for group in rows.chunks(GROUP_ROWS).chain((rows.is_empty()).then_some(&[][..])) {
+    for group in rows
+        .chunks(GROUP_ROWS)
+        .chain((rows.is_empty()).then_some(&[][..]))
+    {
         let mut group_writer = writer.next_row_group().map_err(io::Error::other)?;
         let mut index = 0;
         while let Some(mut column_writer) = group_writer.next_column().map_err(io::Error::other)? {
@@ -155,8 +164,16 @@ pub fn write_parquet(
                 .map(|row| i16::from(row[index] != Value::Null))
                 .collect();
             let levels = column.optional.then_some(levels.as_slice());
-            let present = group.iter().map(|row| &row[index]).filter(|value| **value != Value::Null);
-            let mismatch = || io::Error::other(format!("a value of column {} is not of its type", column.name));
+            let present = group
+                .iter()
+                .map(|row| &row[index])
+                .filter(|value| **value != Value::Null);
+            let mismatch = || {
+                io::Error::other(format!(
+                    "a value of column {} is not of its type",
+                    column.name
+                ))
+            };
             match column.kind {
                 Kind::Text => {
                     let values = present
@@ -173,8 +190,9 @@ pub fn write_parquet(
                 Kind::Date => {
                     let values = present
                         .map(|value| match value {
-                            Value::Date(date) => i32::try_from((*date - epoch()).num_days())
-                                .map_err(|_| mismatch()),
+                            Value::Date(date) => {
+                                i32::try_from((*date - epoch()).num_days()).map_err(|_| mismatch())
+                            }
                             _ => Err(mismatch()),
                         })
                         .collect::<io::Result<Vec<_>>>()?;

@@ -56,7 +56,12 @@ pub fn plan(args: &PlanArgs, settings: Option<&Settings>) -> Result<Outcome, Run
     let mut written = Vec::new();
     for (name, columns, rows, csv) in &files.tables {
         std::fs::write(args.out.join(format!("{name}.csv")), csv)?;
-        write_parquet(&args.out.join(format!("{name}.parquet")), name, columns, rows)?;
+        write_parquet(
+            &args.out.join(format!("{name}.parquet")),
+            name,
+            columns,
+            rows,
+        )?;
         written.push(serde_json::json!({
             "name": name,
             "rows": rows.len(),

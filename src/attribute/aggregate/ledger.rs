@@ -224,7 +224,11 @@ impl<'a> AggregateAttributor<'a> {
             match exclusion {
                 None => ledger
                     .uncovered
-                    .entry((row.account_id.clone(), row.billing_month, row.currency.clone()))
+                    .entry((
+                        row.account_id.clone(),
+                        row.billing_month,
+                        row.currency.clone(),
+                    ))
                     .or_default()
                     .merge(&tally)?,
                 Some(contract) => ledger
@@ -289,7 +293,11 @@ impl<'a> AggregateAttributor<'a> {
             )));
         }
         let key = (row.account_id.clone(), row.currency.clone());
-        let candidates = self.routes.by_account.get(&key).map_or(&[][..], Vec::as_slice);
+        let candidates = self
+            .routes
+            .by_account
+            .get(&key)
+            .map_or(&[][..], Vec::as_slice);
         if self.routes.chosen(candidates, slice.start) != Some(contract) {
             let chosen = self
                 .routes
@@ -321,17 +329,17 @@ impl<'a> AggregateAttributor<'a> {
         };
         // Within a slice the contracts covering an account do not change (the plan cuts
         // slices where they do): the others of its first day are those of every line.
-        for other in candidates
-            .iter()
-            .copied()
-            .filter(|&other| {
-                other != contract && self.routes.chosen(&[other], slice.start).is_some()
-            })
-        {
+        for other in candidates.iter().copied().filter(|&other| {
+            other != contract && self.routes.chosen(&[other], slice.start).is_some()
+        }) {
             let entry = ledger
                 .overlaps
                 .entry((row.account_id.clone(), contract, other))
-                .or_insert((Tally::default(), row.first_charge_date, row.last_charge_date));
+                .or_insert((
+                    Tally::default(),
+                    row.first_charge_date,
+                    row.last_charge_date,
+                ));
             entry.0.merge(&tally)?;
             entry.1 = entry.1.min(row.first_charge_date);
             entry.2 = entry.2.max(row.last_charge_date);
@@ -436,7 +444,10 @@ impl<'a> AggregateAttributor<'a> {
             .map_or(&[][..], Vec::as_slice);
         let days = self.routes.changes(any, row.first_charge_date, end);
         let first = self.routes.chosen(any, row.first_charge_date);
-        if days.iter().any(|&day| self.routes.chosen(any, day) != first) {
+        if days
+            .iter()
+            .any(|&day| self.routes.chosen(any, day) != first)
+        {
             return Err((
                 "first_charge_date",
                 format!(

@@ -120,7 +120,12 @@ impl Routes {
 
     /// The days in `[from, to)` where the choice among `candidates` may change, `from`
     /// first.
-    pub(super) fn changes(&self, candidates: &[usize], from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    pub(super) fn changes(
+        &self,
+        candidates: &[usize],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<NaiveDate> {
         let mut days: BTreeSet<NaiveDate> = candidates
             .iter()
             .flat_map(|&candidate| [self.terms[candidate].0, self.terms[candidate].1])
@@ -190,7 +195,9 @@ pub fn products(plans: &[ContractPlan], rulesets: &Rulesets) -> Vec<ProductRow> 
         for pass in 0..2 {
             for (alias, canonical) in ruleset.product_names() {
                 if let Some(spelling) = spellings(alias).into_iter().nth(pass) {
-                    table.entry(spelling).or_insert_with(|| canonical.to_string());
+                    table
+                        .entry(spelling)
+                        .or_insert_with(|| canonical.to_string());
                 }
             }
         }

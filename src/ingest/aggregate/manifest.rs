@@ -102,7 +102,9 @@ pub struct CurrencyTotals {
 fn exact<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
     let text = String::deserialize(deserializer)?;
     Decimal::from_str_exact(text.trim()).map_err(|_| {
-        serde::de::Error::custom(format!("expected an exact decimal as a string, found `{text}`"))
+        serde::de::Error::custom(format!(
+            "expected an exact decimal as a string, found `{text}`"
+        ))
     })
 }
 
@@ -119,7 +121,11 @@ pub fn manifest(path: &Path, shown: &str) -> Result<(Manifest, Vec<u8>), Problem
     })?;
     let schema: Option<String> = serde_json::from_slice::<serde_json::Value>(&bytes)
         .ok()
-        .and_then(|value| value.get("schema").and_then(|schema| schema.as_str().map(str::to_string)));
+        .and_then(|value| {
+            value
+                .get("schema")
+                .and_then(|schema| schema.as_str().map(str::to_string))
+        });
     if let Some(schema) = &schema
         && schema != AGGREGATE_SCHEMA
     {

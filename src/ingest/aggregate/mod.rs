@@ -7,7 +7,7 @@ mod manifest;
 #[cfg(test)]
 mod tests;
 
-pub use manifest::{Manifest, ManifestSource, ManifestTotals, CurrencyTotals, manifest};
+pub use manifest::{CurrencyTotals, Manifest, ManifestSource, ManifestTotals, manifest};
 
 use crate::domain::aggregate::{AGGREGATE_COLUMNS, AggregateRow, Slice};
 use crate::domain::location::Location;
@@ -81,7 +81,9 @@ fn walk(
             let month = match name.strip_prefix("billing_month=") {
                 Some(month) => Some(parse_month(month).ok_or_else(|| Problem {
                     location: Location::file(path.display().to_string().into()),
-                    message: format!("expected a partition folder billing_month=YYYY-MM, found `{name}`"),
+                    message: format!(
+                        "expected a partition folder billing_month=YYYY-MM, found `{name}`"
+                    ),
                 })?),
                 None => partition,
             };
@@ -132,12 +134,13 @@ pub fn read_rows(
         problems: Vec::new(),
         tables: 0,
     };
-    let digest = table::read_file(&file.path, shown.clone(), &mut reader, limits).map_err(|error| {
-        vec![Problem {
-            location: Location::file(shown.clone()),
-            message: error.to_string(),
-        }]
-    })?;
+    let digest =
+        table::read_file(&file.path, shown.clone(), &mut reader, limits).map_err(|error| {
+            vec![Problem {
+                location: Location::file(shown.clone()),
+                message: error.to_string(),
+            }]
+        })?;
     if reader.columns.is_none() && reader.problems.is_empty() {
         reader.problems.push(Problem {
             location: Location::file(shown),
@@ -182,10 +185,12 @@ impl TableVisitor for Reader {
         }
         match self.columns {
             None => self.header(number, cells),
-            Some(columns) => match typed(&self.file.at_row(number), &columns, cells, self.partition) {
-                Ok(row) => self.rows.push((number, row)),
-                Err(problem) => self.problems.push(problem),
-            },
+            Some(columns) => {
+                match typed(&self.file.at_row(number), &columns, cells, self.partition) {
+                    Ok(row) => self.rows.push((number, row)),
+                    Err(problem) => self.problems.push(problem),
+                }
+            }
         }
     }
 
@@ -280,7 +285,10 @@ impl Cells<'_> {
                     .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
                     .flatten();
                 date.map(Some).ok_or_else(|| {
-                    self.problem(column, format!("expected a date YYYY-MM-DD, found `{text}`"))
+                    self.problem(
+                        column,
+                        format!("expected a date YYYY-MM-DD, found `{text}`"),
+                    )
                 })
             }
             other => Err(self.problem(
@@ -292,7 +300,10 @@ impl Cells<'_> {
 
     fn required_date(&self, column: usize) -> Result<NaiveDate, Problem> {
         self.date(column)?.ok_or_else(|| {
-            self.problem(column, "expected a date YYYY-MM-DD, found an empty cell".into())
+            self.problem(
+                column,
+                "expected a date YYYY-MM-DD, found an empty cell".into(),
+            )
         })
     }
 
@@ -310,7 +321,10 @@ impl Cells<'_> {
                 ));
             }
             Cell::Empty => {
-                return Err(self.problem(column, "expected an exact decimal, found an empty cell".into()));
+                return Err(self.problem(
+                    column,
+                    "expected an exact decimal, found an empty cell".into(),
+                ));
             }
             other => {
                 return Err(self.problem(
@@ -349,9 +363,8 @@ impl Cells<'_> {
                 ));
             }
         };
-        text.parse::<u64>().map_err(|_| {
-            self.problem(column, format!("expected a whole number, found `{text}`"))
-        })
+        text.parse::<u64>()
+            .map_err(|_| self.problem(column, format!("expected a whole number, found `{text}`")))
     }
 }
 

@@ -180,7 +180,8 @@ impl TableVisitor for Reader {
     }
 
     fn row(&mut self, number: usize, cells: &[Cell]) {
-        if self.problems.len() >= MAX_PROBLEMS {
+        // A blank line (a CSV's last one, say) is no row.
+        if self.problems.len() >= MAX_PROBLEMS || cells.iter().all(|cell| *cell == Cell::Empty) {
             return;
         }
         match self.columns {

@@ -4,7 +4,7 @@
 //! manifest's totals and every row against the plan checked before any row is used.
 
 use crate::app::billing::BillingStage;
-use crate::app::services::{Services, StageError};
+use crate::app::services::{AggregateProblems, Services, StageError};
 use crate::app::table_files::{Column, Kind, Value, csv_text};
 use crate::attribute::aggregate::{AggregateAttributor, plan_tables};
 use crate::attribute::{BillingTotals, ContractPlan};
@@ -21,27 +21,6 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::Path;
 use tracing::field::Empty;
-
-/// Why an aggregate cannot be used: each problem with its file, row and column.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct AggregateProblems(pub Vec<Problem>);
-
-impl std::fmt::Display for AggregateProblems {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            formatter,
-            "the billing aggregate cannot be used ({}):",
-            match self.0.len() {
-                1 => "1 problem".to_string(),
-                count => format!("{count} problems"),
-            }
-        )?;
-        for problem in &self.0 {
-            write!(formatter, "\n  {problem}")?;
-        }
-        Ok(())
-    }
-}
 
 /// The plan's three tables as CSV texts, their rows for Parquet, and the plan's digest.
 #[derive(Debug, Clone)]

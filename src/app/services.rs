@@ -36,7 +36,7 @@ pub enum StageError {
     },
     /// The billing aggregate (`run --aggregate`) cannot be used.
     #[error(transparent)]
-    Aggregate(#[from] crate::app::aggregate::AggregateProblems),
+    Aggregate(#[from] AggregateProblems),
     /// A computation overflowed.
     #[error("contract {0}: amounts are out of range (more than 28 significant digits)")]
     Overflow(String),
@@ -62,6 +62,27 @@ impl std::fmt::Display for UncalculatedFormulas {
         )?;
         for formula in &self.0 {
             write!(formatter, "\n  {formula}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why an aggregate cannot be used: each problem with its file, row and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct AggregateProblems(pub Vec<crate::ingest::aggregate::Problem>);
+
+impl std::fmt::Display for AggregateProblems {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "the billing aggregate cannot be used ({}):",
+            match self.0.len() {
+                1 => "1 problem".to_string(),
+                count => format!("{count} problems"),
+            }
+        )?;
+        for problem in &self.0 {
+            write!(formatter, "\n  {problem}")?;
         }
         Ok(())
     }

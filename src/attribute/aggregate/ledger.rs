@@ -3,7 +3,7 @@
 //! mismatches, overlapping contracts and unknown products — each row checked against
 //! the plan first, so a row the line route would have summed differently stops the run.
 
-use super::Routes;
+use super::tables::{Routes, products};
 use crate::attribute::bucket::{LineAmounts, SourceGroup};
 use crate::attribute::ledger::FileLedger;
 use crate::attribute::plan::ContractPlan;
@@ -92,7 +92,7 @@ impl<'a> AggregateAttributor<'a> {
             list.dedup();
         }
         let mut mapped: HashMap<String, BTreeSet<String>> = HashMap::new();
-        for row in super::products(plans, rulesets) {
+        for row in products(plans, rulesets) {
             mapped.entry(row.ruleset).or_default().insert(row.product);
         }
         AggregateAttributor {

@@ -3,8 +3,10 @@
 //! same lines attributed by the line route and from their aggregate.
 
 use super::*;
+use crate::attribute::plan::ContractPlan;
 use crate::attribute::{Attributor, ContractIndex, FileLedger};
 use crate::domain::aggregate::AggregateRow;
+use crate::domain::aggregate::Slice;
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::{Base, Settlement};
 use crate::domain::location::Location;
@@ -12,6 +14,8 @@ use crate::domain::period::YearMonth;
 use crate::domain::settlement::tests::contract;
 use crate::domain::test_support::{d, day};
 use crate::ingest::billing::BillingSink;
+use crate::ruleset::Rulesets;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 fn plans() -> Vec<ContractPlan> {

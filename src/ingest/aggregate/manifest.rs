@@ -1,7 +1,7 @@
 //! The aggregate's `manifest.json`: what made it (engine, query), from what (sources with
 //! sizes, hashes and rows), and the totals its rows must add up to.
 
-use super::Problem;
+use super::problem::Problem;
 use crate::domain::aggregate::AGGREGATE_SCHEMA;
 use crate::domain::location::Location;
 use rust_decimal::Decimal;

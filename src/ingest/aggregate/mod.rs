@@ -4,10 +4,12 @@
 //! file, row and column — and its `manifest.json` ([`manifest`]).
 
 mod manifest;
+mod problem;
 #[cfg(test)]
 mod tests;
 
 pub use manifest::{CurrencyTotals, Manifest, ManifestSource, ManifestTotals, manifest};
+pub use problem::Problem;
 
 use crate::domain::aggregate::{AGGREGATE_COLUMNS, AggregateRow, Slice};
 use crate::domain::location::Location;
@@ -18,21 +20,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// A problem with the aggregate: where (file, row, column) and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The cell, row or file.
-    pub location: Location,
-    /// One sentence: expected, found.
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(formatter, "{}: {}", self.location, self.message)
-    }
-}
 
 /// Problems reported per file before the reading stops.
 pub const MAX_PROBLEMS: usize = 20;

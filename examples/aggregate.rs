@@ -78,11 +78,14 @@ const fn col(name: &'static str, kind: Kind, optional: bool) -> Column {
     }
 }
 
+/// A coverage row: valid from, valid to (exclusive), contract, ruleset.
+type Covering = (NaiveDate, NaiveDate, String, String);
+
 /// The plan's tables, indexed as the SQL's joins use them.
 struct Plan {
     digest: String,
     /// (account, currency) → (valid_from, valid_to, contract, ruleset).
-    coverage: HashMap<(String, String), Vec<(NaiveDate, NaiveDate, String, String)>>,
+    coverage: HashMap<(String, String), Vec<Covering>>,
     /// contract → (start, end).
     slices: HashMap<String, Vec<(NaiveDate, NaiveDate)>>,
     /// (ruleset, name_folded) → product.

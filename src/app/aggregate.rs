@@ -22,11 +22,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tracing::field::Empty;
 
+/// One table of the plan: its name, columns, rows and CSV text.
+pub type PlanFile = (&'static str, &'static [Column], Vec<Vec<Value>>, String);
+
 /// The plan's three tables as CSV texts, their rows for Parquet, and the plan's digest.
 #[derive(Debug, Clone)]
 pub struct PlanFiles {
     /// (name, columns, rows, CSV text), in the order `coverage`, `slices`, `products`.
-    pub tables: Vec<(&'static str, &'static [Column], Vec<Vec<Value>>, String)>,
+    pub tables: Vec<PlanFile>,
     /// SHA-256 of the three CSV texts one after the other: what an aggregate's manifest
     /// names as its `plan`.
     pub digest: String,

@@ -7,11 +7,8 @@
 #[allow(dead_code)]
 mod reference;
 
-#[path = "../../examples/support/mod.rs"]
-#[allow(dead_code)]
-mod support;
-
 use crate::common::Fixture;
+use crate::kill::support;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

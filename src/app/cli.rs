@@ -244,6 +244,9 @@ pub struct ExplainArgs {
     /// Billing exports: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub billing: Vec<PathBuf>,
+    /// A billing aggregate's folder instead of billing exports, as for `run`.
+    #[arg(long, value_name = "PATH", conflicts_with = "billing")]
+    pub aggregate: Option<PathBuf>,
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub payouts: Vec<PathBuf>,
@@ -269,6 +272,7 @@ impl ExplainArgs {
             config: self.config.clone(),
             contracts: self.contracts.clone(),
             billing: self.billing.clone(),
+            aggregate: self.aggregate.clone(),
             payouts: self.payouts.clone(),
             as_of: self.as_of.clone(),
             rulesets: self.rulesets.clone(),

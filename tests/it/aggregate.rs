@@ -195,6 +195,33 @@ fn the_demo_audited_from_its_aggregate_has_the_line_routes_installments_and_find
             && input["path"].as_str().unwrap().ends_with("manifest.json")));
         let trail = String::from_utf8(run.read("evidence/ALI-2024-001.md")).unwrap();
         assert!(trail.contains(":aggregate rows, manifest "), "{trail}");
+        // explain reads the aggregate as run does: June 2025 of TX-2025-002, W = 120,000.
+        let explain = std::process::Command::new(env!("CARGO_BIN_EXE_rebate-audit"))
+            .args([
+                "explain",
+                "--contract",
+                "TX-2025-002",
+                "--period",
+                "2025-06",
+                "--config",
+            ])
+            .arg(&config)
+            .arg("--aggregate")
+            .arg(&aggregate)
+            .env_remove("REBATE_AUDIT_LOG")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&explain.stdout);
+        assert_eq!(
+            explain.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&explain.stderr)
+        );
+        assert!(
+            stdout.contains("**1. Weighted base W_p = 120,000.00**"),
+            "{stdout}"
+        );
     }
 }
 

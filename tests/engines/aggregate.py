@@ -199,13 +199,24 @@ class DataFusion:
         import datafusion
 
         self.version = datafusion.__version__
-        config = datafusion.SessionConfig()
+        # DataFusion folds unquoted names to lower case, as PostgreSQL does; FOCUS columns are
+        # mixed case (BillingAccountId), and the portable SQL quotes no name (a quoted name
+        # is a string in Spark): names are matched as written instead (docs/ENGINES.md).
+        config = datafusion.SessionConfig().set(
+            "datafusion.sql_parser.enable_ident_normalization", "false"
+        )
         threads = os.environ.get("REBATE_AUDIT_ENGINE_THREADS")
         if threads:
             config = config.with_target_partitions(int(threads))
         self.ctx = datafusion.SessionContext(config)
 
+    def fresh(self, name):
+        """Forgets `name` from an earlier job: DataFusion does not replace a table."""
+        if self.ctx.table_exist(name):
+            self.ctx.deregister_table(name)
+
     def table(self, name, files):
+        self.fresh(name)
         folders = {f.parent for f in files}
         if len(files) == 1:
             self.ctx.register_parquet(name, str(files[0]))
@@ -217,6 +228,7 @@ class DataFusion:
     def plan_table(self, name, path, kind):
         import pyarrow as pa
 
+        self.fresh(f"{name}_raw")
         if kind == "parquet":
             self.ctx.register_parquet(f"{name}_raw", str(path))
         else:
@@ -226,6 +238,7 @@ class DataFusion:
         self.view(name, typed_plan_view(name))
 
     def view(self, name, query):
+        self.fresh(name)
         self.ctx.register_view(name, self.ctx.sql(query))
 
     def write(self, query, out, fmt):
@@ -253,6 +266,7 @@ def read_back(engine, out, fmt):
             import pyarrow as pa
 
             schema = pa.schema([(column, pa.string()) for column in COLUMNS])
+            engine.fresh("aggregate")
             engine.ctx.register_csv("aggregate", str(csv), schema=schema)
         return
     files = parquet_files(out)
@@ -266,6 +280,7 @@ def read_back(engine, out, fmt):
     elif engine.name == "spark":
         engine.session.read.parquet(str(out)).createOrReplaceTempView("aggregate")
     else:
+        engine.fresh("aggregate")
         engine.ctx.register_parquet("aggregate", str(files[0]))
 
 

@@ -151,7 +151,10 @@ mod tests {
     #[test]
     fn a_missing_interpreter_or_package_is_named() {
         let reason = missing("/nonexistent/python3", &ENGINES[0]).unwrap();
-        assert!(reason.starts_with("cannot run /nonexistent/python3"), "{reason}");
+        assert!(
+            reason.starts_with("cannot run /nonexistent/python3"),
+            "{reason}"
+        );
         // `false` runs and exits 1: the package is "not found", with the install line.
         let reason = missing("false", &ENGINES[0]).unwrap();
         assert!(

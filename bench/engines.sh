@@ -5,7 +5,7 @@
 #   2. through the aggregate: `rebate-audit plan`, then sql/billing_aggregate.sql on
 #      DuckDB and on Spark (local[2]) via tests/engines/aggregate.py, then
 #      `rebate-audit run --aggregate`, whose findings.json must equal the direct route's
-#      apart from inputs, controls and evidence.
+#      apart from inputs, controls and where the evidence's lines are (source_rows).
 #
 #   bench/engines.sh                     # 10M lines, 8 Parquet files, 400 contracts
 #   LINES=2000000 bench/engines.sh       # a quicker run
@@ -82,7 +82,9 @@ findings = json.load(open(sys.argv[1], encoding="utf-8"))
 for key in ("inputs", "controls"):
     findings.pop(key, None)
 for finding in findings["findings"]:
-    finding.pop("evidence", None)
+    evidence = finding.get("evidence") or {}
+    evidence.pop("source_rows", None)
+    (evidence.get("facts") or {}).pop("files", None)
 print(json.dumps(findings, sort_keys=True))
 EOF
 }

@@ -1,8 +1,9 @@
 //! From a generated Parquet lake to findings, both ways: `rebate-audit plan`, the shipped
 //! SQL on a real engine, `rebate-audit run --aggregate` — against `rebate-audit run` on
 //! the same lake's billing lines. The findings must be the same: same ids, same amounts,
-//! same installments; only the inputs, the controls (billing files against one aggregate)
-//! and each finding's evidence (billing rows against aggregate rows) may differ.
+//! same installments, same evidence; only the inputs, the controls (billing files against
+//! one aggregate) and where each finding's lines are (`source_rows`, the files among the
+//! evidence's facts: billing rows against aggregate rows) may differ.
 //!
 //! Two lakes, both from `examples/gen` (20,000 lines, 12 contracts): its generic template
 //! as Parquet with DECIMAL amounts, and the same lines as FOCUS Parquet (timestamps, DOUBLE
@@ -221,7 +222,14 @@ fn comparable(out: &Path) -> Value {
     object.remove("inputs");
     object.remove("controls");
     for finding in object["findings"].as_array_mut().unwrap() {
-        finding.as_object_mut().unwrap().remove("evidence");
+        // The evidence stays, but for where its lines are: billing rows on one route,
+        // aggregate rows on the other (and the files they are in).
+        if let Some(evidence) = finding["evidence"].as_object_mut() {
+            evidence.remove("source_rows");
+            if let Some(facts) = evidence.get_mut("facts").and_then(Value::as_object_mut) {
+                facts.remove("files");
+            }
+        }
     }
     findings
 }

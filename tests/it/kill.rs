@@ -10,7 +10,7 @@
 //! reader gone, a stale-lock race) share these helpers and the same [`serial`] lock.
 
 #[path = "../../examples/support/mod.rs"]
-mod support;
+pub(crate) mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -10,11 +10,9 @@
 
 pub mod probe;
 
-#[path = "../../../examples/support/mod.rs"]
-mod support;
-
-#[path = "../parquet/writer.rs"]
-mod writer;
+// The benchmark generator and the Parquet test writer, shared with the other tests.
+use crate::kill::support;
+use crate::parquet::writer;
 
 mod worked;
 

@@ -48,11 +48,24 @@ fn double(value: Option<f64>) -> V {
     value.map_or(V::Null, V::F)
 }
 
+/// account, billing month, date (`NULL`: none), product, list, net and voucher in cents,
+/// currency.
+type GenericLine = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<f64>,
+    Option<i128>,
+    Option<i128>,
+    &'static str,
+);
+
 /// The generic template's lines: list amounts as DOUBLE (summed through ROUND(…, 8), so
 /// 0.1 + 0.2 is 0.3), net and voucher as DECIMAL(18,2).
 fn write_generic(path: &Path) {
     #[rustfmt::skip]
-    let rows: [(&str, &str, &str, &str, Option<f64>, Option<i128>, Option<i128>, &str); 9] = [
+    let rows: [GenericLine; 9] = [
         // Two lines of one group: C-001's first slice, ecs (two spellings), CNY (case).
         ("1001", "2024-03", "2024-03-31", "ECS", Some(0.1), Some(9005), Some(0), "cny"),
         ("1001", "2024-03", "2024-03-01", "ecs", Some(0.2), Some(995), Some(100), "CNY"),

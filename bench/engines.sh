@@ -11,8 +11,9 @@
 #   LINES=2000000 bench/engines.sh       # a quicker run
 #   ENGINES="duckdb spark datafusion" bench/engines.sh
 #
-# Each step runs under /usr/bin/time -v; the table gives its wall time and peak RSS (an
-# engine's includes its start: the JVM's for Spark, whose own start is also shown apart),
+# Each step runs under /usr/bin/time -v; the table gives its wall time (an engine's
+# includes its start: the JVM's for Spark, also shown apart), CPU time and peak RSS (for
+# Spark, of the Python driver only: the JVM is not a child that time(1) waits for),
 # the aggregate's rows and bytes against the lake's lines and bytes. A build without
 # `plan` or `run --aggregate` (before issue 18's merge) gets a stand-in plan (coverage
 # from contracts.csv, one slice per month of each term: as many or more slices than the
@@ -67,6 +68,9 @@ wall_seconds() {
         for (i = 1; i <= n; i++) s = s * 60 + part[i]
         printf "%.1f", s
     }' "$1"
+}
+cpu_seconds() {
+    awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$1"
 }
 peak_mib() {
     awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"
@@ -148,7 +152,7 @@ if "$AUDIT" run --help 2>/dev/null | grep -q -- --aggregate; then aggregate_rout
 lake_mb=$(megabytes "$lake/billing")
 lines_seconds=$(wall_seconds "$run/lines.time")
 lines_mib=$(peak_mib "$run/lines.time")
-ROWS=("| direct line route: \`run --billing\` | $lines_seconds s | $lines_mib MiB | $LINES lines, $lake_mb MB | — |")
+ROWS=("| direct line route: \`run --billing\` | $lines_seconds s | $(cpu_seconds "$run/lines.time") s | $lines_mib MiB | $LINES lines, $lake_mb MB | — |")
 for engine in $ENGINES; do
     out="$run/aggregate-$engine"
     echo "== $engine: sql/billing_aggregate.sql (load $(cut -d' ' -f1 /proc/loadavg))" >&2
@@ -168,15 +172,15 @@ for engine in $ENGINES; do
         if [[ $(comparable "$run/lines-out/findings.json") == $(comparable "$run/from-$engine/findings.json") ]]; then
             same="same findings"
         fi
-        audit_cell="$(wall_seconds "$run/audit-$engine.time") s, $(peak_mib "$run/audit-$engine.time") MiB, $same"
+        audit_cell="$(wall_seconds "$run/audit-$engine.time") s, CPU $(cpu_seconds "$run/audit-$engine.time") s, $(peak_mib "$run/audit-$engine.time") MiB, $same"
     fi
-    ROWS+=("| $engine ($(sed -n 1p "$run/$engine.out" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["version"])')): aggregate | $seconds s (start $startup s) | $(peak_mib "$run/$engine.time") MiB | $rows rows, $agg_mb MB | $audit_cell |")
+    ROWS+=("| $engine ($(sed -n 1p "$run/$engine.out" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["version"])')): aggregate | $seconds s (start $startup s) | $(cpu_seconds "$run/$engine.time") s | $(peak_mib "$run/$engine.time") MiB | $rows rows, $agg_mb MB | $audit_cell |")
 done
 
 {
     echo "lake: $LINES lines in $FILES Parquet files ($lake_mb MB), $CONTRACTS contracts; threads $THREADS; plan: $([[ $real_plan == yes ]] && echo "rebate-audit plan" || echo "stand-in (monthly slices)")"
     echo
-    echo "| step | wall | peak RSS | output | audit from the aggregate |"
-    echo "|---|---:|---:|---|---|"
+    echo "| step | wall | CPU | peak RSS | output | audit from the aggregate |"
+    echo "|---|---:|---:|---:|---|---|"
     printf '%s\n' "${ROWS[@]}"
 } | tee "$run/table.md"

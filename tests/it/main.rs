@@ -13,6 +13,7 @@ mod commands;
 mod common;
 mod containers;
 mod demo;
+mod engines;
 mod formats;
 mod fuzz_regressions;
 mod headlines;

@@ -5,7 +5,7 @@
 //! exports' (the providers' documented layouts (docs/INPUTS.md), §7); amounts are invented, and every expected
 //! total is worked out in the comments from the rows written here.
 
-mod writer;
+pub(crate) mod writer;
 
 use crate::common::{Book, Fixture, Run, contract, installment, simple_payouts};
 use serde_json::Value;

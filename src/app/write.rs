@@ -94,12 +94,16 @@ const BUFFER: usize = 256 * 1024;
 /// Errors name the path.
 fn write_flushed(path: &Path, render: &crate::report::Render<'_>) -> io::Result<()> {
     use std::io::Write;
-    let named = |error: io::Error| io::Error::new(error.kind(), format!("{}: {error}", path.display()));
+    let named =
+        |error: io::Error| io::Error::new(error.kind(), format!("{}: {error}", path.display()));
     let file = std::fs::File::create(path).map_err(named)?;
     let mut out = io::BufWriter::with_capacity(BUFFER, file);
-    render(&mut out).map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
+    render(&mut out)
+        .map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
     out.flush().map_err(named)?;
-    let file = out.into_inner().map_err(|error| named(error.into_error()))?;
+    let file = out
+        .into_inner()
+        .map_err(|error| named(error.into_error()))?;
     file.sync_all().map_err(named)
 }
 

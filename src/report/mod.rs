@@ -62,6 +62,41 @@ fn whole(out: &mut Sink<'_>, bytes: &[u8]) -> Result<(), String> {
     out.write_all(bytes).map_err(|error| error.to_string())
 }
 
+thread_local! {
+    /// Whether this thread is writing a workbook, inside [`contained`]: a panic then is
+    /// caught and becomes the report's error.
+    static WRITING_WORKBOOK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `write` — a workbook being written — so that a panic inside becomes the report's
+/// error rather than the end of the run. rust_xlsxwriter panics when a constant-memory
+/// sheet's row cannot be written to its temporary file (a full disk, a file-size limit);
+/// the run must then fail like any other failed write (exit 2, the file named, the
+/// previous report left in place).
+fn contained(write: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    let outer = WRITING_WORKBOOK.with(|writing| writing.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(write));
+    WRITING_WORKBOOK.with(|writing| writing.set(outer));
+    result.unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(format!(
+            "the workbook's rows could not be written to its temporary file (is the disk full?): {message}"
+        ))
+    })
+}
+
+/// For the application's panic hook: whether this thread is writing a workbook, whose
+/// panic [`contained`] turns into the report's error (so the raw panic need not print).
+pub fn writing_workbook() -> bool {
+    WRITING_WORKBOOK
+        .try_with(std::cell::Cell::get)
+        .unwrap_or(false)
+}
+
 /// Every report of an audit, not yet rendered, with its sentences in `lang`: each is
 /// rendered as it is written, so memory holds a few reports being written at a time (one
 /// per worker), never all of them. The workbooks keep their rows in anonymous temporary
@@ -77,8 +112,10 @@ pub fn reports<'a>(audit: &'a Audit, lang: Lang, scratch: &'a Path) -> Vec<Rende
         (
             PathBuf::from("report.xlsx"),
             Box::new(move |out: &mut Sink<'_>| {
-                workbook::write(out, audit, &for_workbook, lang, scratch)
-                    .map_err(|error| error.to_string())
+                contained(|| {
+                    workbook::write(out, audit, &for_workbook, lang, scratch)
+                        .map_err(|error| error.to_string())
+                })
             }),
         ),
         (
@@ -96,14 +133,10 @@ pub fn reports<'a>(audit: &'a Audit, lang: Lang, scratch: &'a Path) -> Vec<Rende
         (
             PathBuf::from("findings.xlsx"),
             Box::new(move |out: &mut Sink<'_>| {
-                tables::write_xlsx(
-                    out,
-                    &audit.findings,
-                    audit.changes.as_ref(),
-                    lang,
-                    scratch,
-                )
-                .map_err(|error| error.to_string())
+                contained(|| {
+                    tables::write_xlsx(out, &audit.findings, audit.changes.as_ref(), lang, scratch)
+                        .map_err(|error| error.to_string())
+                })
             }),
         ),
         (
@@ -245,5 +278,21 @@ mod files_tests {
         named.sort();
         assert_eq!(written, named);
         assert!(TRAILS.starts_with("evidence/") && TRAILS.ends_with(".md"));
+    }
+
+    /// A panic while a workbook is written (rust_xlsxwriter's, on a full disk) is the
+    /// report's error, marked for the panic hook only while it is written.
+    #[test]
+    fn a_panic_while_a_workbook_is_written_is_the_reports_error() {
+        assert!(!super::writing_workbook());
+        let result = super::contained(|| {
+            assert!(super::writing_workbook());
+            panic!("Couldn't write to xml file: Os {{ code: 28 }}")
+        });
+        let message = result.unwrap_err();
+        assert!(message.contains("temporary file"), "{message}");
+        assert!(message.contains("Couldn't write to xml file"), "{message}");
+        assert!(!super::writing_workbook());
+        assert_eq!(super::contained(|| Ok(())), Ok(()));
     }
 }

@@ -101,8 +101,8 @@ fn control_blocks(blocks: &mut Vec<Block>, audit: &Audit, words: &Labels) {
         .map(|&index| index - split)
         .collect();
     let not_balanced = |rows: &[usize]| rows.iter().filter(|&&index| !balanced[index]).count();
-    let unlisted_not_balanced = not_balanced(&(0..balanced.len()).collect::<Vec<_>>())
-        - not_balanced(&chosen);
+    let unlisted_not_balanced =
+        not_balanced(&(0..balanced.len()).collect::<Vec<_>>()) - not_balanced(&chosen);
     blocks.push(Block::Table(only_rows(billing, &billing_rows)));
     blocks.push(Block::Table(only_rows(payouts, &payout_rows)));
     if more > 0 {
@@ -596,7 +596,10 @@ mod tests {
             rows: (0..5).map(|n| vec![n.to_string()]).collect(),
         };
         let kept = only_rows(table, &[3, 0]);
-        assert_eq!(kept.rows, vec![vec!["3".to_string()], vec!["0".to_string()]]);
+        assert_eq!(
+            kept.rows,
+            vec![vec!["3".to_string()], vec!["0".to_string()]]
+        );
     }
 
     #[test]

@@ -215,19 +215,17 @@ pub fn write_csv(
     let mut cells: Vec<String> = Vec::new();
     for finding in findings {
         cells.clear();
-        cells.extend(
-            row_with_change(finding, changes, lang)
-                .into_iter()
-                .map(|value| match value {
-                    Value::Empty => String::new(),
-                    Value::Text(text) => neutralise(&text),
-                    Value::Money(amount) => format_money(amount),
-                    Value::Integer(number) => number.to_string(),
-                    Value::Date(day) => day.to_string(),
-                    Value::Rate(rate) => format_rate(rate),
-                    Value::Flag(flag) => flag.to_string(),
-                }),
-        );
+        cells.extend(row_with_change(finding, changes, lang).into_iter().map(
+            |value| match value {
+                Value::Empty => String::new(),
+                Value::Text(text) => neutralise(&text),
+                Value::Money(amount) => format_money(amount),
+                Value::Integer(number) => number.to_string(),
+                Value::Date(day) => day.to_string(),
+                Value::Rate(rate) => format_rate(rate),
+                Value::Flag(flag) => flag.to_string(),
+            },
+        ));
         writer.write_record(&cells)?;
     }
     writer.flush()?;

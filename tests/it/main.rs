@@ -30,7 +30,7 @@ mod parquet;
 mod properties;
 mod providers;
 mod rules;
-mod summary_top;
+mod streamed;
 mod trails;
 mod typed_inputs;
 mod workbook;

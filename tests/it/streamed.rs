@@ -1,8 +1,9 @@
-//! summary.md stays a one-minute read for a large audit (issue 17): it lists the largest
-//! findings and the contracts most short, and counts the rest, so its size does not grow
-//! with the audit while its counts still add up to findings.json's. 300 contracts, each
-//! with four quarterly payouts of a wrong amount, so most of the 1,200 installments raise
-//! a finding.
+//! Reports streamed (issue 17). summary.md stays a one-minute read for a large audit: it
+//! lists the largest findings and the contracts most short, and counts the rest, so its
+//! size does not grow with the audit while its counts still add up to findings.json's. A
+//! workbook written row by row through a temporary file fails the run cleanly when that
+//! file cannot be written. The set: 300 contracts, each with four quarterly payouts of a
+//! wrong amount, so most of the 1,200 installments raise a finding.
 
 use crate::common::*;
 use serde_json::Value;
@@ -78,16 +79,14 @@ fn payouts() -> String {
 
 /// The number in a "… and N more" line of `text` that contains `marker`, if any.
 fn more(text: &str, marker: &str) -> Option<usize> {
-    text.lines()
-        .find(|line| line.contains(marker))
-        .map(|line| {
-            line.chars()
-                .skip_while(|character| !character.is_ascii_digit())
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-                .parse()
-                .unwrap()
-        })
+    text.lines().find(|line| line.contains(marker)).map(|line| {
+        line.chars()
+            .skip_while(|character| !character.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    })
 }
 
 /// The rows of the Markdown table right after the heading `## {heading}` (and any
@@ -123,12 +122,19 @@ fn a_large_audits_summary_lists_the_top_and_counts_the_rest() {
     };
     let (errors, warnings) = (count("error"), count("warning"));
     // The set is the one meant: far more errors, warnings and contracts than listed.
-    assert!(errors > 200 && warnings > 100, "{errors} errors, {warnings} warnings");
+    assert!(
+        errors > 200 && warnings > 100,
+        "{errors} errors, {warnings} warnings"
+    );
 
     let summary = String::from_utf8(run.read("summary.md")).unwrap();
     // Bounded: 300 contracts and 1,000 findings listed in full would take several
     // times this.
-    assert!(summary.len() < 40_000, "summary.md is {} bytes", summary.len());
+    assert!(
+        summary.len() < 40_000,
+        "summary.md is {} bytes",
+        summary.len()
+    );
 
     // Listed and counted add up to findings.json's counts.
     let listed_errors = table_rows(&summary, "Errors, largest first");
@@ -137,7 +143,10 @@ fn a_large_audits_summary_lists_the_top_and_counts_the_rest() {
         listed_errors + more(&summary, "more; every finding is in").unwrap(),
         errors
     );
-    let warnings_part = summary.split("## Warnings, largest first\n").nth(1).unwrap();
+    let warnings_part = summary
+        .split("## Warnings, largest first\n")
+        .nth(1)
+        .unwrap();
     assert_eq!(table_rows(&summary, "Warnings, largest first"), 40);
     assert_eq!(
         40 + more(warnings_part, "more; every finding is in").unwrap(),
@@ -199,7 +208,59 @@ fn a_large_audits_summary_lists_the_top_and_counts_the_rest() {
         ],
     );
     let summary = String::from_utf8(zh.read("summary.md")).unwrap();
-    assert!(summary.len() < 40_000, "summary.md (zh) is {} bytes", summary.len());
+    assert!(
+        summary.len() < 40_000,
+        "summary.md (zh) is {} bytes",
+        summary.len()
+    );
     assert!(summary.contains(&format!("共 {CONTRACTS} 个合同，列出少付最多的 20 个")));
     assert!(summary.contains(&format!("……另有 {} 个合同", CONTRACTS - 20)));
+}
+
+/// report.xlsx is written first with one thread; its rows go to a temporary file in the
+/// staging folder, which a file-size limit of 32 KB stops: the run fails as any failed
+/// write does (exit 2, the file named, no raw panic), and leaves nothing behind.
+#[test]
+fn a_workbook_whose_rows_cannot_be_written_fails_the_run_cleanly() {
+    let fixture = Fixture::new();
+    let contracts = book().write_csv_folder(fixture.dir.path(), "contracts");
+    let billing = fixture.write("billing.csv", billing());
+    let payouts = fixture.write("payouts.csv", payouts());
+    let out = fixture.path("out");
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 64; exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_rebate-audit"))
+        .args([
+            "run",
+            "--threads",
+            "1",
+            "--as-of",
+            "2025-06-30",
+            "--contracts",
+        ])
+        .arg(&contracts)
+        .arg("--billing")
+        .arg(&billing)
+        .arg("--payouts")
+        .arg(&payouts)
+        .arg("--out")
+        .arg(&out)
+        .env_remove("REBATE_AUDIT_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write the reports"), "{stderr}");
+    assert!(stderr.contains("report.xlsx"), "names the file: {stderr}");
+    assert!(stderr.contains("temporary file"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists(), "no report folder left");
+    let left: Vec<_> = std::fs::read_dir(fixture.dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("partial"))
+        .collect();
+    assert!(left.is_empty(), "staging left behind: {left:?}");
 }

@@ -112,9 +112,14 @@ fn control_blocks(blocks: &mut Vec<Block>, audit: &Audit, words: &Labels) {
     }
 }
 
-/// The input files, in order, at most [`ROWS_LISTED`], and a line counting the rest.
+/// The input files, at most [`ROWS_LISTED`], and a line counting the rest: when they do
+/// not all fit, the contract workbooks and payout ledgers first (they are few, and the
+/// audit rests on each), then the billing files, each in order.
 fn inputs_blocks(blocks: &mut Vec<Block>, audit: &Audit, words: &Labels) {
-    let (chosen, more) = top(audit.inputs.len(), ROWS_LISTED, |_| ());
+    use crate::domain::audit::InputRole;
+    let (chosen, more) = top(audit.inputs.len(), ROWS_LISTED, |index| {
+        audit.inputs[index].role != InputRole::Billing
+    });
     blocks.push(Block::Table(only_rows(inputs_table(audit, words), &chosen)));
     if more > 0 {
         blocks.push(Block::Paragraph(Prose::ours(words.more_inputs(more))));

@@ -117,7 +117,7 @@ fn a_large_audits_summary_lists_the_top_and_counts_the_rest() {
     let count = |severity: &str| {
         findings
             .iter()
-            .filter(|finding| finding["severity"] == Value::from(severity))
+            .filter(|finding| finding["severity"] == severity)
             .count()
     };
     let (errors, warnings) = (count("error"), count("warning"));

@@ -43,15 +43,21 @@ pub fn init(format: LogFormat) {
 
 /// A panic while a file is read (calamine on a malformed workbook) is caught by the reader
 /// and reported as that file's error, and the audit goes on: it is logged as one warning
-/// line instead of Rust's raw panic message. Every other panic prints as usual.
+/// line instead of Rust's raw panic message. A panic while a report workbook is written is
+/// caught by the report module and reported as that file's failed write, so it prints
+/// nothing here. Every other panic prints as usual.
 pub fn contain_reader_panics() {
     let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(
-        move |panic| match crate::ingest::table::contained_panic_warning(panic) {
+    std::panic::set_hook(Box::new(move |panic| {
+        // A workbook's panic is caught and reported as the failed write of that report.
+        if crate::report::writing_workbook() {
+            return;
+        }
+        match crate::ingest::table::contained_panic_warning(panic) {
             Some(line) => tracing::warn!("{line}"),
             None => default(panic),
-        },
-    ));
+        }
+    }));
 }
 
 /// A timer that writes nothing.

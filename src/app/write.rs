@@ -1,6 +1,7 @@
 //! Writing what a run produced: the reports rendered and written by the workers, each file
-//! flushed as it is written, then the output folders committed. The report module renders
-//! (audit in, bytes out) and the store swaps folders; the threads are this module's.
+//! streamed into its staging file as it is rendered and flushed to disk, then the output
+//! folders committed. The report module renders (audit in, bytes into a writer) and the
+//! store swaps folders; the threads and the files are this module's.
 
 use crate::app::cancel::Cancel;
 use crate::domain::audit::Audit;
@@ -27,8 +28,8 @@ pub const LAYOUT: Layout = Layout {
 /// rendered and written by whichever worker is free next, taking the files in the
 /// report module's order (the big ones first, so no worker is left with one at the end):
 /// each file's bytes depend only on the audit, never on which worker wrote it or when.
-/// Only one rendered file per worker is held in memory at a time. Stops between files once
-/// the run is stopped.
+/// No report is held whole in memory: each is written through a buffer into its file as
+/// it is rendered. Stops between files once the run is stopped.
 ///
 /// # Errors
 /// On a rendering or I/O failure, naming the path, or when stopped.
@@ -46,7 +47,7 @@ pub fn write_reports(audit: &Audit, lang: Lang, folder: &Path, cancel: &Cancel) 
     };
     let evidence = folder.join("evidence");
     std::fs::create_dir_all(&evidence).map_err(|error| context(&evidence, error))?;
-    let files = crate::report::reports(audit, lang);
+    let files = crate::report::reports(audit, lang, folder);
     span.record("files", files.len());
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<io::Error>> = Mutex::new(None);
@@ -57,12 +58,10 @@ pub fn write_reports(audit: &Audit, lang: Lang, folder: &Path, cancel: &Cancel) 
                 return;
             };
             let path = folder.join(relative);
-            let result = cancel.check().map_err(io::Error::other).and_then(|()| {
-                let bytes = render().map_err(|message| {
-                    io::Error::other(format!("{}: {message}", path.display()))
-                })?;
-                write_flushed(&path, &bytes).map_err(|error| context(&path, error))
-            });
+            let result = cancel
+                .check()
+                .map_err(io::Error::other)
+                .and_then(|()| write_flushed(&path, render));
             if let Err(error) = result {
                 // The first failure met is reported, and the other workers stop.
                 let mut failure = failure.lock().unwrap_or_else(|poison| poison.into_inner());
@@ -86,13 +85,26 @@ pub fn write_reports(audit: &Audit, lang: Lang, folder: &Path, cancel: &Cancel) 
     }
 }
 
-/// Writes a report and flushes it to disk (`fsync`) while the other reports are being
-/// rendered, so the commit finds it already there.
-fn write_flushed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Size of the buffer between a renderer and its file: small writes (a CSV field, an XML
+/// tag) reach the disk in blocks of this size.
+const BUFFER: usize = 256 * 1024;
+
+/// Renders a report into its file through a buffer, then flushes it to disk (`fsync`)
+/// while the other reports are being rendered, so the commit finds it already there.
+/// Errors name the path.
+fn write_flushed(path: &Path, render: &crate::report::Render<'_>) -> io::Result<()> {
     use std::io::Write;
-    let mut file = std::fs::File::create(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    let named =
+        |error: io::Error| io::Error::new(error.kind(), format!("{}: {error}", path.display()));
+    let file = std::fs::File::create(path).map_err(named)?;
+    let mut out = io::BufWriter::with_capacity(BUFFER, file);
+    render(&mut out)
+        .map_err(|message| io::Error::other(format!("{}: {message}", path.display())))?;
+    out.flush().map_err(named)?;
+    let file = out
+        .into_inner()
+        .map_err(|error| named(error.into_error()))?;
+    file.sync_all().map_err(named)
 }
 
 /// Commit: the output folders flushed and swapped into place, their flushes and removals

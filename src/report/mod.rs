@@ -1,5 +1,6 @@
 //! Reports: `findings.json`, `findings.csv`, `findings.xlsx`, `summary.md`, `summary.html`,
-//! `report.html` and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out).
+//! `report.html` and `evidence/<contract>.md`. Rendering is pure (audit in, bytes out),
+//! each report written into a [`Sink`] as it is rendered.
 //! Text from the inputs reaches the Markdown reports only through [`markdown::escape`].
 //! The application writes them into a staging folder that replaces `--out` as a whole
 //! once every file is written, so a crash never leaves half a report, nor a mix of two
@@ -44,16 +45,64 @@ pub const FILES: [&str; 7] = [
 /// The per-contract trail among the reports, as `run --help` names it.
 pub const TRAILS: &str = "evidence/<contract>.md";
 
+/// Where a renderer writes a report: the output file, buffered (`Send`, because a
+/// workbook's zip writer may be handed to another thread).
+pub type Sink<'w> = dyn std::io::Write + Send + 'w;
+
+/// How a report is rendered: written into the [`Sink`] as it is rendered, so no report is
+/// held whole in memory; the error names what failed (the caller adds the path).
+pub type Render<'a> = Box<dyn Fn(&mut Sink<'_>) -> Result<(), String> + Send + Sync + 'a>;
+
 /// A report file: its path relative to the output folder, and how to render it.
-type Renderer<'a> = (
-    PathBuf,
-    Box<dyn Fn() -> Result<Vec<u8>, String> + Send + Sync + 'a>,
-);
+type Renderer<'a> = (PathBuf, Render<'a>);
+
+/// A report rendered whole into memory, then written: for the reports not yet streamed
+/// (findings.json, report.html, the trails), so their bytes stay what they were.
+fn whole(out: &mut Sink<'_>, bytes: &[u8]) -> Result<(), String> {
+    out.write_all(bytes).map_err(|error| error.to_string())
+}
+
+thread_local! {
+    /// Whether this thread is writing a workbook, inside [`contained`]: a panic then is
+    /// caught and becomes the report's error.
+    static WRITING_WORKBOOK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `write` — a workbook being written — so that a panic inside becomes the report's
+/// error rather than the end of the run. rust_xlsxwriter panics when a constant-memory
+/// sheet's row cannot be written to its temporary file (a full disk, a file-size limit);
+/// the run must then fail like any other failed write (exit 2, the file named, the
+/// previous report left in place).
+fn contained(write: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    let outer = WRITING_WORKBOOK.with(|writing| writing.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(write));
+    WRITING_WORKBOOK.with(|writing| writing.set(outer));
+    result.unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(format!(
+            "the workbook's rows could not be written to its temporary file (is the disk full?): {message}"
+        ))
+    })
+}
+
+/// For the application's panic hook: whether this thread is writing a workbook, whose
+/// panic [`contained`] turns into the report's error (so the raw panic need not print).
+pub fn writing_workbook() -> bool {
+    WRITING_WORKBOOK
+        .try_with(std::cell::Cell::get)
+        .unwrap_or(false)
+}
 
 /// Every report of an audit, not yet rendered, with its sentences in `lang`: each is
-/// rendered just before it is written, so memory holds a few reports at a time (one per
-/// worker), never all of them.
-pub fn reports(audit: &Audit, lang: Lang) -> Vec<Renderer<'_>> {
+/// rendered as it is written, so memory holds a few reports being written at a time (one
+/// per worker), never all of them. The workbooks keep their rows in anonymous temporary
+/// files in `scratch` (the staging folder, so they count against the disk the reports go
+/// to, never against memory or a small `/tmp`).
+pub fn reports<'a>(audit: &'a Audit, lang: Lang, scratch: &'a Path) -> Vec<Renderer<'a>> {
     let totals = std::sync::Arc::new(Totals::of(audit));
     let for_workbook = totals.clone();
     let for_report = std::sync::Arc::clone(&totals);
@@ -62,39 +111,53 @@ pub fn reports(audit: &Audit, lang: Lang) -> Vec<Renderer<'_>> {
     let mut files: Vec<Renderer<'_>> = vec![
         (
             PathBuf::from("report.xlsx"),
-            Box::new(move || {
-                workbook::render(audit, &for_workbook, lang).map_err(|error| error.to_string())
+            Box::new(move |out: &mut Sink<'_>| {
+                contained(|| {
+                    workbook::write(out, audit, &for_workbook, lang, scratch)
+                        .map_err(|error| error.to_string())
+                })
             }),
         ),
         (
             PathBuf::from("findings.json"),
-            Box::new(move || Ok(json::render(audit, &for_json, lang).into_bytes())),
+            Box::new(move |out: &mut Sink<'_>| {
+                whole(out, json::render(audit, &for_json, lang).as_bytes())
+            }),
         ),
         (
             PathBuf::from("report.html"),
-            Box::new(move || html::render(audit, &for_report, lang).map(String::into_bytes)),
+            Box::new(move |out: &mut Sink<'_>| {
+                whole(out, html::render(audit, &for_report, lang)?.as_bytes())
+            }),
         ),
         (
             PathBuf::from("findings.xlsx"),
-            Box::new(move || {
-                tables::xlsx(&audit.findings, audit.changes.as_ref(), lang)
-                    .map_err(|error| error.to_string())
+            Box::new(move |out: &mut Sink<'_>| {
+                contained(|| {
+                    tables::write_xlsx(out, &audit.findings, audit.changes.as_ref(), lang, scratch)
+                        .map_err(|error| error.to_string())
+                })
             }),
         ),
         (
             PathBuf::from("findings.csv"),
-            Box::new(move || {
-                tables::csv(&audit.findings, audit.changes.as_ref(), lang)
+            Box::new(move |out: &mut Sink<'_>| {
+                tables::write_csv(out, &audit.findings, audit.changes.as_ref(), lang)
                     .map_err(|error| error.to_string())
             }),
         ),
         (
             PathBuf::from("summary.html"),
-            Box::new(move || Ok(summary::html(audit, &for_html, lang).into_bytes())),
+            Box::new(move |out: &mut Sink<'_>| {
+                summary::write_html(out, audit, &for_html, lang).map_err(|error| error.to_string())
+            }),
         ),
         (
             PathBuf::from("summary.md"),
-            Box::new(move || Ok(summary::markdown(audit, &for_markdown, lang).into_bytes())),
+            Box::new(move |out: &mut Sink<'_>| {
+                summary::write_markdown(out, audit, &for_markdown, lang)
+                    .map_err(|error| error.to_string())
+            }),
         ),
     ];
     let mut names = BTreeSet::new();
@@ -107,7 +170,9 @@ pub fn reports(audit: &Audit, lang: Lang) -> Vec<Renderer<'_>> {
         }
         files.push((
             Path::new("evidence").join(format!("{name}.md")),
-            Box::new(move || Ok(evidence::render(audit, result, lang).into_bytes())),
+            Box::new(move |out: &mut Sink<'_>| {
+                whole(out, evidence::render(audit, result, lang).as_bytes())
+            }),
         ));
     }
     files
@@ -204,7 +269,7 @@ mod files_tests {
             payouts: Vec::new(),
             changes: None,
         };
-        let mut written: Vec<String> = reports(&audit, Lang::En)
+        let mut written: Vec<String> = reports(&audit, Lang::En, std::path::Path::new("."))
             .iter()
             .map(|(path, _)| path.display().to_string())
             .collect();
@@ -213,5 +278,21 @@ mod files_tests {
         named.sort();
         assert_eq!(written, named);
         assert!(TRAILS.starts_with("evidence/") && TRAILS.ends_with(".md"));
+    }
+
+    /// A panic while a workbook is written (rust_xlsxwriter's, on a full disk) is the
+    /// report's error, marked for the panic hook only while it is written.
+    #[test]
+    fn a_panic_while_a_workbook_is_written_is_the_reports_error() {
+        assert!(!super::writing_workbook());
+        let result = super::contained(|| {
+            assert!(super::writing_workbook());
+            panic!("Couldn't write to xml file: Os {{ code: 28 }}")
+        });
+        let message = result.unwrap_err();
+        assert!(message.contains("temporary file"), "{message}");
+        assert!(message.contains("Couldn't write to xml file"), "{message}");
+        assert!(!super::writing_workbook());
+        assert_eq!(super::contained(|| Ok(())), Ok(()));
     }
 }

@@ -18,10 +18,113 @@ use crate::domain::finding::{Finding, Severity};
 use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped as format_money, group_thousands as group};
 use rust_decimal::Decimal;
-use std::fmt::Write;
+use std::io;
 
 /// How many findings the summary lists one by one (all are in findings.csv/json).
 const LISTED: usize = 40;
+
+/// How many contracts, billing or payout tables and input files the summary lists; the
+/// rest are counted (every one is in report.xlsx, report.html and findings.json), so the
+/// summary stays a one-minute read whatever the audit's size.
+const ROWS_LISTED: usize = 20;
+
+/// Which of `count` items a summary lists: every one, in order, when they fit in
+/// `listed`; else the `listed` with the largest `key`, largest first (ties keep their
+/// order). Returns their indices and how many are left out.
+fn top<K: Ord>(count: usize, listed: usize, key: impl Fn(usize) -> K) -> (Vec<usize>, usize) {
+    let mut chosen: Vec<usize> = (0..count).collect();
+    if count <= listed {
+        return (chosen, 0);
+    }
+    // A stable sort on the key alone: ties stay in the items' order.
+    chosen.sort_by_key(|&index| std::cmp::Reverse(key(index)));
+    chosen.truncate(listed);
+    (chosen, count - listed)
+}
+
+/// `table` with only the rows at `chosen`, in that order.
+fn only_rows(mut table: Table, chosen: &[usize]) -> Table {
+    let mut rows: Vec<Option<Vec<String>>> = table.rows.into_iter().map(Some).collect();
+    table.rows = chosen
+        .iter()
+        .filter_map(|&index| rows.get_mut(index).and_then(Option::take))
+        .collect();
+    table
+}
+
+/// The contracts: every one when they fit in [`ROWS_LISTED`], else those most short
+/// (then paid beyond the installments, then with the most findings), a line above saying
+/// which and one below counting the rest.
+fn contracts_blocks(blocks: &mut Vec<Block>, totals: &Totals, words: &Labels) {
+    let amount = |text: &str| text.parse::<Decimal>().unwrap_or(Decimal::ZERO);
+    let contracts = &totals.per_contract;
+    let (chosen, more) = top(contracts.len(), ROWS_LISTED, |index| {
+        let total = &contracts[index];
+        (
+            amount(&total.shortfall),
+            amount(&total.excess),
+            total.findings,
+        )
+    });
+    if more > 0 {
+        blocks.push(Block::Paragraph(Prose::ours(
+            words.contracts_listed(chosen.len(), contracts.len()),
+        )));
+    }
+    blocks.push(Block::Table(only_rows(
+        contracts_table(totals, words),
+        &chosen,
+    )));
+    if more > 0 {
+        blocks.push(Block::Paragraph(Prose::ours(words.more_contracts(more))));
+    }
+}
+
+/// The control totals: every table when they fit in [`ROWS_LISTED`] (billing and payout
+/// tables counted together), else those not balanced first, in order, and a line counting
+/// the rest.
+fn control_blocks(blocks: &mut Vec<Block>, audit: &Audit, words: &Labels) {
+    use super::json::{billing_balanced, payout_balanced};
+    let balanced: Vec<bool> = audit
+        .billing_controls
+        .iter()
+        .map(billing_balanced)
+        .chain(audit.payout_controls.iter().map(payout_balanced))
+        .collect();
+    let (chosen, more) = top(balanced.len(), ROWS_LISTED, |index| !balanced[index]);
+    let split = audit.billing_controls.len();
+    let [billing, payouts] = control_tables(audit, words);
+    let billing_rows: Vec<usize> = chosen.iter().copied().filter(|&i| i < split).collect();
+    let payout_rows: Vec<usize> = chosen
+        .iter()
+        .filter(|&&index| index >= split)
+        .map(|&index| index - split)
+        .collect();
+    let not_balanced = |rows: &[usize]| rows.iter().filter(|&&index| !balanced[index]).count();
+    let unlisted_not_balanced =
+        not_balanced(&(0..balanced.len()).collect::<Vec<_>>()) - not_balanced(&chosen);
+    blocks.push(Block::Table(only_rows(billing, &billing_rows)));
+    blocks.push(Block::Table(only_rows(payouts, &payout_rows)));
+    if more > 0 {
+        blocks.push(Block::Paragraph(Prose::ours(
+            words.more_tables(more, unlisted_not_balanced),
+        )));
+    }
+}
+
+/// The input files, at most [`ROWS_LISTED`], and a line counting the rest: when they do
+/// not all fit, the contract workbooks and payout ledgers first (they are few, and the
+/// audit rests on each), then the billing files, each in order.
+fn inputs_blocks(blocks: &mut Vec<Block>, audit: &Audit, words: &Labels) {
+    use crate::domain::audit::InputRole;
+    let (chosen, more) = top(audit.inputs.len(), ROWS_LISTED, |index| {
+        audit.inputs[index].role != InputRole::Billing
+    });
+    blocks.push(Block::Table(only_rows(inputs_table(audit, words), &chosen)));
+    if more > 0 {
+        blocks.push(Block::Paragraph(Prose::ours(words.more_inputs(more))));
+    }
+}
 
 /// A piece of a heading or paragraph: our own words, or text from an input (a baseline's
 /// path or date) that each format makes inert its own way.
@@ -302,7 +405,7 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     blocks.push(Block::Heading(Prose::ours(words.findings_by_type)));
     blocks.push(Block::Table(types_table(totals, words)));
     blocks.push(Block::Heading(Prose::ours(words.contracts)));
-    blocks.push(Block::Table(contracts_table(totals, words)));
+    contracts_blocks(&mut blocks, totals, words);
     blocks.push(Block::Heading(Prose::ours(words.warnings_by_amount)));
     by_amount_blocks(
         &mut blocks,
@@ -312,76 +415,96 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     );
     blocks.push(Block::Heading(Prose::ours(words.controls)));
     blocks.push(Block::Paragraph(Prose::ours(words.controls_note)));
-    let [billing, payouts] = control_tables(audit, words);
-    blocks.push(Block::Table(billing));
-    blocks.push(Block::Table(payouts));
+    control_blocks(&mut blocks, audit, words);
     blocks.push(Block::Heading(Prose::ours(words.inputs)));
-    blocks.push(Block::Table(inputs_table(audit, words)));
+    inputs_blocks(&mut blocks, audit, words);
     blocks
 }
 
-/// The summary as Markdown.
-pub fn markdown(audit: &Audit, totals: &Totals, lang: Lang) -> String {
-    let mut out = String::new();
+/// Writes the summary as Markdown into `out`, a block at a time.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_markdown(
+    out: &mut dyn io::Write,
+    audit: &Audit,
+    totals: &Totals,
+    lang: Lang,
+) -> io::Result<()> {
+    let mut first = true;
     for block in blocks(audit, totals, lang) {
         match block {
-            Block::Heading(text) if out.is_empty() => {
-                let _ = writeln!(out, "# {}\n", text.markdown());
+            Block::Heading(text) if first => {
+                writeln!(out, "# {}\n", text.markdown())?;
             }
             Block::Heading(text) => {
-                let _ = writeln!(out, "## {}\n", text.markdown());
+                writeln!(out, "## {}\n", text.markdown())?;
             }
             Block::Subheading(text) => {
-                let _ = writeln!(out, "### {}\n", text.markdown());
+                writeln!(out, "### {}\n", text.markdown())?;
             }
             Block::Paragraph(text) => {
-                let _ = writeln!(out, "{}\n", text.markdown());
+                writeln!(out, "{}\n", text.markdown())?;
             }
             // Every cell is escaped: most hold input (ids, names, paths, sentences quoting
             // cells), and the escaping leaves our own words and numbers as they are.
             Block::Table(table) => {
-                let _ = writeln!(out, "| {} |", table.header.join(" | "));
-                let _ = writeln!(out, "|{}", "---|".repeat(table.header.len()));
+                writeln!(out, "| {} |", table.header.join(" | "))?;
+                writeln!(out, "|{}", "---|".repeat(table.header.len()))?;
                 for row in table.rows {
                     let cells: Vec<String> =
                         row.iter().map(|cell| markdown::escape(cell)).collect();
-                    let _ = writeln!(out, "| {} |", cells.join(" | "));
+                    writeln!(out, "| {} |", cells.join(" | "))?;
                 }
-                out.push('\n');
+                writeln!(out)?;
             }
         }
+        first = false;
     }
-    out
+    Ok(())
 }
 
-/// The summary as a self-contained HTML page (no scripts, no external resources).
-pub fn html(audit: &Audit, totals: &Totals, lang: Lang) -> String {
+/// Writes the summary as a self-contained HTML page (no scripts, no external resources)
+/// into `out`, a block at a time.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_html(
+    out: &mut dyn io::Write,
+    audit: &Audit,
+    totals: &Totals,
+    lang: Lang,
+) -> io::Result<()> {
     let words = labels(lang);
-    let mut out = format!(
+    write!(
+        out,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}</style>\n</head>\n<body>\n",
         words.html_lang,
         html_parts::escape(&words.title(&audit.as_of.to_string())),
         html_parts::BASE_CSS
-    );
+    )?;
     let mut first = true;
     for block in blocks(audit, totals, lang) {
         match block {
             Block::Heading(text) => {
                 let tag = if first { "h1" } else { "h2" };
                 first = false;
-                let _ = writeln!(out, "<{tag}>{}</{tag}>", html_parts::escape(&text.text()));
+                writeln!(out, "<{tag}>{}</{tag}>", html_parts::escape(&text.text()))?;
             }
             Block::Subheading(text) => {
-                let _ = writeln!(out, "<h3>{}</h3>", html_parts::escape(&text.text()));
+                writeln!(out, "<h3>{}</h3>", html_parts::escape(&text.text()))?;
             }
             Block::Paragraph(text) => {
-                let _ = writeln!(out, "<p>{}</p>", html_parts::escape(&text.text()));
+                writeln!(out, "<p>{}</p>", html_parts::escape(&text.text()))?;
             }
-            Block::Table(table) => html_parts::write_table(&mut out, &table),
+            Block::Table(table) => {
+                let mut html = String::new();
+                html_parts::write_table(&mut html, &table);
+                out.write_all(html.as_bytes())?;
+            }
         }
     }
-    out.push_str("</body>\n</html>\n");
-    out
+    out.write_all(b"</body>\n</html>\n")
 }
 
 #[cfg(test)]
@@ -454,6 +577,33 @@ mod tests {
         assert_eq!(
             labels(Lang::Zh).headline(None, &due),
             "已到期应付（已过期限）3,600.00，已付 3,400.00：少付 200.00，另有滞纳金 1.50。尚未到期：32,400.00（提前支付 0.00）。"
+        );
+    }
+
+    /// A worked table: five contracts' shortfalls, three listed.
+    #[test]
+    fn top_lists_everything_in_order_when_it_fits_else_the_largest_first() {
+        let short = [300, 900, 100, 900, 500];
+        // Fits: every item, in the items' order, none left out.
+        assert_eq!(top(5, 5, |index| short[index]), (vec![0, 1, 2, 3, 4], 0));
+        assert_eq!(top(5, 40, |index| short[index]), (vec![0, 1, 2, 3, 4], 0));
+        // Cut: the three largest (900, 900, 500), the tie in the items' order; two left out.
+        assert_eq!(top(5, 3, |index| short[index]), (vec![1, 3, 4], 2));
+        // A key of `()` keeps the first ones.
+        assert_eq!(top(5, 2, |_| ()), (vec![0, 1], 3));
+        assert_eq!(top(0, 2, |_| ()), (vec![], 0));
+    }
+
+    #[test]
+    fn only_rows_keeps_the_chosen_rows_in_the_order_chosen() {
+        let table = Table {
+            header: vec!["n"],
+            rows: (0..5).map(|n| vec![n.to_string()]).collect(),
+        };
+        let kept = only_rows(table, &[3, 0]);
+        assert_eq!(
+            kept.rows,
+            vec![vec!["3".to_string()], vec!["0".to_string()]]
         );
     }
 

@@ -180,7 +180,7 @@ fn header(changes: Option<&Changes>) -> Vec<&'static str> {
 }
 
 /// The findings as CSV (UTF-8 with a BOM so Excel reads Chinese text correctly), with a
-/// `change` column when the run has a baseline.
+/// `change` column when the run has a baseline, in memory: [`write_csv`] into a buffer.
 ///
 /// # Errors
 /// Only if writing to memory fails.
@@ -189,16 +189,34 @@ pub fn csv(
     changes: Option<&Changes>,
     lang: Lang,
 ) -> Result<Vec<u8>, csv::Error> {
+    let mut bytes = Vec::new();
+    write_csv(&mut bytes, findings, changes, lang)?;
+    Ok(bytes)
+}
+
+/// Writes the findings as CSV into `out`, row by row as each is rendered: UTF-8 with a BOM
+/// so Excel reads Chinese text correctly, a `change` column when the run has a baseline.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_csv(
+    out: &mut dyn std::io::Write,
+    findings: &[Finding],
+    changes: Option<&Changes>,
+    lang: Lang,
+) -> Result<(), csv::Error> {
+    out.write_all(&[0xEF, 0xBB, 0xBF])?;
     // Every field that is not a number is quoted (OWASP): a separator inside a text, `,`
     // or the `;` of a locale whose list separator it is, can then never start a cell.
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::NonNumeric)
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+        .from_writer(out);
     writer.write_record(header(changes))?;
+    let mut cells: Vec<String> = Vec::new();
     for finding in findings {
-        let cells: Vec<String> = row_with_change(finding, changes, lang)
-            .into_iter()
-            .map(|value| match value {
+        cells.clear();
+        cells.extend(row_with_change(finding, changes, lang).into_iter().map(
+            |value| match value {
                 Value::Empty => String::new(),
                 Value::Text(text) => neutralise(&text),
                 Value::Money(amount) => format_money(amount),
@@ -206,30 +224,38 @@ pub fn csv(
                 Value::Date(day) => day.to_string(),
                 Value::Rate(rate) => format_rate(rate),
                 Value::Flag(flag) => flag.to_string(),
-            })
-            .collect();
+            },
+        ));
         writer.write_record(&cells)?;
     }
-    writer
-        .into_inner()
-        .map_err(|error| csv::Error::from(error.into_error()))
+    writer.flush()?;
+    Ok(())
 }
 
-/// The findings as an XLSX workbook with a fixed creation time, so the same findings give
-/// the same bytes; a `change` column when the run has a baseline. Money follows
-/// report.xlsx's rule ([`super::excel::money_cell`]): a number cell when a double holds
-/// the amount exactly, else its exact text.
+/// Writes the findings as an XLSX workbook into `out`, with a fixed creation time, so the
+/// same findings give the same bytes; a `change` column when the run has a baseline. Money
+/// follows report.xlsx's rule ([`super::excel::money_cell`]): a number cell when a double
+/// holds the amount exactly, else its exact text.
+///
+/// The sheet is written in rust_xlsxwriter's constant-memory mode: each row goes to an
+/// anonymous temporary file in `scratch` as soon as the next begins, and strings are
+/// written inline in their cells rather than in a shared table (docs/DECISIONS.md,
+/// "Reports streamed").
 ///
 /// # Errors
-/// When the workbook cannot be assembled.
-pub fn xlsx(
+/// When the workbook cannot be assembled, the temporary file cannot be made in `scratch`,
+/// or `out` fails.
+pub fn write_xlsx(
+    out: &mut (dyn std::io::Write + Send),
     findings: &[Finding],
     changes: Option<&Changes>,
     lang: Lang,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    scratch: &std::path::Path,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     use super::excel::{MoneyCell, XLSX_COMPRESSION, money_cell};
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let mut workbook = Workbook::new();
+    workbook.set_tempdir(scratch)?;
     workbook.set_zip_compression_level(XLSX_COMPRESSION);
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(
@@ -239,8 +265,21 @@ pub fn xlsx(
     );
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
-    let sheet = workbook.add_worksheet();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("findings")?;
+    // Column widths and the frozen header first: a constant-memory sheet writes its
+    // column settings before its first row.
+    sheet.set_freeze_panes(1, 0)?;
+    for (column, width) in [
+        (0u16, 26.0),
+        (1, 16.0),
+        (3, 16.0),
+        (16, 90.0),
+        (17, 40.0),
+        (18, 90.0),
+    ] {
+        sheet.set_column_width(column, width)?;
+    }
     for (column, name) in header(changes).into_iter().enumerate() {
         sheet.write_string_with_format(0, column as u16, name, &bold)?;
     }
@@ -282,18 +321,7 @@ pub fn xlsx(
             }
         }
     }
-    sheet.set_freeze_panes(1, 0)?;
-    for (column, width) in [
-        (0u16, 26.0),
-        (1, 16.0),
-        (3, 16.0),
-        (16, 90.0),
-        (17, 40.0),
-        (18, 90.0),
-    ] {
-        sheet.set_column_width(column, width)?;
-    }
-    workbook.save_to_buffer()
+    workbook.save_to_writer(out)
 }
 
 #[cfg(test)]

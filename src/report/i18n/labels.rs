@@ -665,4 +665,59 @@ impl Labels {
             ),
         }
     }
+
+    /// Above the summary's contracts when there are more than it lists: which it lists.
+    pub fn contracts_listed(&self, listed: usize, total: usize) -> String {
+        match self.lang {
+            Lang::En => format!(
+                "The {listed} contracts most short of {total}, largest shortfall first (then paid beyond the installments, then findings)."
+            ),
+            Lang::Zh => format!(
+                "共 {total} 个合同，列出少付最多的 {listed} 个，按少付金额从大到小（其次按超额支付，再按审计发现数）。"
+            ),
+        }
+    }
+
+    /// Below the summary's cut list of contracts: where the rest are.
+    pub fn more_contracts(&self, more: usize) -> String {
+        match self.lang {
+            Lang::En => format!(
+                "… and {more} more contracts; every contract is in report.xlsx (sheet Summary) and report.html."
+            ),
+            Lang::Zh => format!(
+                "……另有 {more} 个合同；全部合同见 report.xlsx（摘要工作表）和 report.html。"
+            ),
+        }
+    }
+
+    /// Below the summary's cut control totals (the tables not balanced are listed first):
+    /// how many more tables, and how many of them are not balanced.
+    pub fn more_tables(&self, more: usize, not_balanced: usize) -> String {
+        match (self.lang, not_balanced) {
+            (Lang::En, 0) => format!(
+                "… and {more} more tables, all balanced; every table's control totals are in report.xlsx (sheet Controls) and findings.json."
+            ),
+            (Lang::En, _) => format!(
+                "… and {more} more tables, {not_balanced} of them not balanced; every table's control totals are in report.xlsx (sheet Controls) and findings.json."
+            ),
+            (Lang::Zh, 0) => format!(
+                "……另有 {more} 个表，均已平衡；全部表的控制合计见 report.xlsx（控制合计工作表）和 findings.json。"
+            ),
+            (Lang::Zh, _) => format!(
+                "……另有 {more} 个表，其中 {not_balanced} 个未平衡；全部表的控制合计见 report.xlsx（控制合计工作表）和 findings.json。"
+            ),
+        }
+    }
+
+    /// Below the summary's cut list of input files: where the rest are.
+    pub fn more_inputs(&self, more: usize) -> String {
+        match self.lang {
+            Lang::En => format!(
+                "… and {more} more input files; every file with its SHA-256 is in report.xlsx (sheet Summary) and findings.json."
+            ),
+            Lang::Zh => format!(
+                "……另有 {more} 个输入文件；全部文件及其 SHA-256 见 report.xlsx（摘要工作表）和 findings.json。"
+            ),
+        }
+    }
 }

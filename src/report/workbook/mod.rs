@@ -57,15 +57,29 @@ fn properties(as_of: NaiveDate) -> Result<DocProperties, XlsxError> {
         .set_author(env!("CARGO_PKG_NAME")))
 }
 
-/// Renders `report.xlsx`.
+/// Writes `report.xlsx` into `out`. Every sheet is written in rust_xlsxwriter's
+/// constant-memory mode: its rows go to an anonymous temporary file in `scratch` as they
+/// are written, its strings inline in their cells, so memory holds a row at a time
+/// whatever the audit's size (docs/DECISIONS.md, "Reports streamed").
 ///
 /// # Errors
-/// When the workbook cannot be assembled.
-pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+/// When the workbook cannot be assembled, a temporary file cannot be made in `scratch`,
+/// or `out` fails.
+pub fn write(
+    out: &mut (dyn std::io::Write + Send),
+    audit: &Audit,
+    totals: &Totals,
+    lang: Lang,
+    scratch: &std::path::Path,
+) -> Result<(), XlsxError> {
+    let mut workbook = Workbook::new();
+    workbook.set_tempdir(scratch)?;
+    let book = &mut workbook;
     let mut writer = Writer::new(lang);
     let changes = audit.changes.as_ref();
     let finding_columns = finding_columns(changes);
     let findings = writer.table(
+        book,
         SHEETS[1],
         &finding_columns,
         audit
@@ -76,6 +90,7 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, Xls
     let resolved = changes
         .map(|changes| {
             writer.table(
+                book,
                 RESOLVED_SHEET,
                 &RESOLVED_COLUMNS,
                 changes.resolved.iter().map(resolved_row),
@@ -83,21 +98,25 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, Xls
         })
         .transpose()?;
     let installments = writer.table(
+        book,
         SHEETS[2],
         &INSTALLMENT_COLUMNS,
         audit.installments.iter().map(installment_row),
     )?;
     let payouts = writer.table(
+        book,
         SHEETS[3],
         &PAYOUT_COLUMNS,
         audit.payouts.iter().map(payout_row),
     )?;
     let allocations = writer.table(
+        book,
         SHEETS[4],
         &ALLOCATION_COLUMNS,
         allocation_rows(&audit.installments),
     )?;
     let rejected = writer.table(
+        book,
         SHEETS[5],
         &REJECTED_COLUMNS,
         audit
@@ -108,6 +127,7 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, Xls
     )?;
     let exclusions = exclusion_words(&audit.billing_controls);
     let controls = writer.table(
+        book,
         SHEETS[6],
         &control_columns(&exclusions),
         audit
@@ -121,8 +141,7 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, Xls
                     .map(|control| payout_control_row(control, &exclusions)),
             ),
     )?;
-    let summary = writer.summary(audit, totals)?;
-    let mut workbook = Workbook::new();
+    let summary = writer.summary(book, audit, totals)?;
     workbook.set_properties(&properties(audit.as_of)?);
     workbook.set_zip_compression_level(XLSX_COMPRESSION);
     for sheet in [Some(summary), Some(findings), resolved]
@@ -132,5 +151,5 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, Xls
     {
         workbook.push_worksheet(sheet);
     }
-    workbook.save_to_buffer()
+    workbook.save_to_writer(out)
 }

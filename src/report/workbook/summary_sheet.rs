@@ -10,7 +10,7 @@ use crate::report::i18n::keys;
 use crate::report::tables::Value;
 use crate::report::totals::Totals;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 /// Summary column widths: the item/value block, the per-contract and the inputs table
 /// share them.
@@ -45,10 +45,12 @@ impl Writer {
     /// could not be written by the rules. Built last, so the notes count every sheet.
     pub(super) fn summary(
         &mut self,
+        workbook: &mut Workbook,
         audit: &Audit,
         totals: &Totals,
     ) -> Result<Worksheet, XlsxError> {
-        let mut sheet = Worksheet::new();
+        // Constant memory like the tables: a row per contract and input.
+        let mut sheet = workbook.new_worksheet_with_constant_memory()?;
         sheet.set_name(keys::sheet(SHEETS[0], self.lang))?;
         for (column, width) in SUMMARY_WIDTHS.iter().enumerate() {
             sheet.set_column_width(column_number(column)?, *width)?;

@@ -6,7 +6,7 @@ use crate::domain::money::format_rate;
 use crate::report::excel::{EXACT_DIGITS, MoneyCell, exact_number, excel_date, money_cell};
 use crate::report::i18n::keys::{self, value_zh};
 use crate::report::tables::{Value, cell_text};
-use rust_xlsxwriter::{Format, Note, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Note, Workbook, Worksheet, XlsxError};
 use std::borrow::Cow;
 
 /// Data rows a sheet holds below its header (Excel's limit is 1,048,576 rows).
@@ -288,11 +288,12 @@ impl Writer {
     /// filtered.
     pub(super) fn table<S: AsRef<str>>(
         &mut self,
+        workbook: &mut Workbook,
         name: &'static str,
         columns: &[(S, f64)],
         rows: impl IntoIterator<Item = Vec<Value>>,
     ) -> Result<Worksheet, XlsxError> {
-        let mut sheet = Worksheet::new();
+        let mut sheet = workbook.new_worksheet_with_constant_memory()?;
         sheet.set_name(keys::sheet(name, self.lang))?;
         let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_ref()).collect();
         self.header_row(&mut sheet, 0, &names)?;

@@ -1,5 +1,10 @@
 //! `findings.json`, schema `rebate-audit/findings/v1` (docs/USAGE.md). Money is a string with
 //! exactly two decimals, dates are ISO, and a field that does not apply is `null`.
+//!
+//! Each settlement period's computation and billing rows are written once, under
+//! `periods`; a finding on an installment names its period by key (`evidence.period`,
+//! `<contract_id>/<period_start>`). The report is serialised straight into a writer, record
+//! by record, never held whole ([`write`]).
 
 use super::i18n;
 use super::totals::Totals;
@@ -10,15 +15,16 @@ use crate::domain::computation::{
 };
 use crate::domain::controls::LedgerTable;
 use crate::domain::controls::TableControl;
-use crate::domain::finding::{Allocation, Check, Evidence, Finding, SourceRows};
+use crate::domain::finding::{Allocation, Check, Evidence, Finding, PeriodTrail, SourceRows};
 use crate::domain::installment::InstallmentRecord;
 use crate::domain::lang::Lang;
 use crate::domain::location::Location;
 use crate::domain::money::{format_money, format_rate};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::io;
 
 /// The schema name written into every report.
 pub const SCHEMA: &str = crate::domain::audit::FINDINGS_SCHEMA;
@@ -35,8 +41,23 @@ fn date(day: Option<NaiveDate>) -> Option<String> {
     day.map(|day| day.to_string())
 }
 
+/// A list serialised from an iterator made when it is written: the records of a long list
+/// are made one at a time, never collected.
+struct Lazy<F>(F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
 #[derive(Serialize)]
-struct Report<'a> {
+struct Report<'a, E, P, F> {
     schema: &'static str,
     tool: Tool,
     as_of: String,
@@ -46,8 +67,10 @@ struct Report<'a> {
     inputs: Vec<InputJson<'a>>,
     controls: Controls,
     totals: TotalsJson<'a>,
-    expected: Vec<ExpectedJson<'a>>,
-    findings: Vec<FindingJson<'a>>,
+    expected: E,
+    /// Every settlement period's trail, once (added to schema v1, issue 17).
+    periods: P,
+    findings: F,
     /// With `--baseline`: the baseline's findings this run no longer has (added to
     /// schema v1; absent without a baseline).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,9 +208,13 @@ impl<'a> From<&'a Location> for LocationJson<'a> {
     }
 }
 
+/// A computation: an installment's (every field) or, under `periods`, its period's (without
+/// `formula`, `portion`, `installment_expected`, `due_rule` and `installment`, which are
+/// each installment's own and stated in `installments`).
 #[derive(Serialize)]
 struct ComputationJson<'a> {
-    formula: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    formula: Option<String>,
     base: &'a str,
     tier_basis: &'a str,
     tier_mode: &'a str,
@@ -202,9 +229,12 @@ struct ComputationJson<'a> {
     earned_before: String,
     earned_through: String,
     period_expected: String,
-    portion: &'a str,
-    installment_expected: String,
-    due_rule: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    portion: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    installment_expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_rule: Option<String>,
     // The full trail (issue 5); every field below was added to schema v1.
     period_start: String,
     period_end: String,
@@ -219,8 +249,21 @@ struct ComputationJson<'a> {
     rebate_before_cap: String,
     cap_cut: Option<String>,
     grace_days: i64,
-    installment: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    installment: Option<u32>,
     installments: Vec<SplitJson<'a>>,
+}
+
+/// A settlement period under `periods`: its key, its computation and the billing rows
+/// behind its weighted base, written once however many findings name it.
+#[derive(Serialize)]
+struct PeriodJson<'a> {
+    key: String,
+    contract_id: &'a str,
+    period_start: String,
+    period_end: String,
+    computation: ComputationJson<'a>,
+    source_rows: Vec<SourceRowsJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -296,11 +339,17 @@ struct AllocationJson<'a> {
     source: LocationJson<'a>,
 }
 
+/// A finding's evidence. findings.json names the period (`period`); report.html's trail
+/// ([`finding_with_trail`]) shows the computation and source rows in the finding instead.
 #[derive(Serialize)]
 struct EvidenceJson<'a> {
     location: Option<LocationJson<'a>>,
-    computation: Option<ComputationJson<'a>>,
-    source_rows: Vec<SourceRowsJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    computation: Option<Option<ComputationJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_rows: Option<Vec<SourceRowsJson<'a>>>,
     allocations: Vec<AllocationJson<'a>>,
     facts: BTreeMap<&'a str, &'a str>,
     checks: Vec<CheckJson<'a>>,
@@ -428,9 +477,27 @@ fn check(check: &Check) -> CheckJson<'_> {
     }
 }
 
+/// An installment's computation, every field.
 fn computation(computation: &Computation) -> ComputationJson<'_> {
     ComputationJson {
-        formula: i18n::formula(computation),
+        formula: Some(i18n::formula(computation)),
+        portion: Some(&computation.portion),
+        installment_expected: Some(money(computation.installment_expected)),
+        due_rule: Some(
+            computation
+                .due_rule
+                .as_ref()
+                .map_or_else(String::new, due_rule),
+        ),
+        installment: Some(computation.installment),
+        ..period_computation(computation)
+    }
+}
+
+/// A period's computation: what all its installments share.
+fn period_computation(computation: &Computation) -> ComputationJson<'_> {
+    ComputationJson {
+        formula: None,
         base: &computation.base,
         tier_basis: &computation.tier_basis,
         tier_mode: &computation.tier_mode,
@@ -445,12 +512,9 @@ fn computation(computation: &Computation) -> ComputationJson<'_> {
         earned_before: money(computation.earned_before),
         earned_through: money(computation.earned_through),
         period_expected: money(computation.period_expected),
-        portion: &computation.portion,
-        installment_expected: money(computation.installment_expected),
-        due_rule: computation
-            .due_rule
-            .as_ref()
-            .map_or_else(String::new, due_rule),
+        portion: None,
+        installment_expected: None,
+        due_rule: None,
         period_start: computation.period_start.to_string(),
         period_end: computation.period_end.to_string(),
         weighted_base_by_product: computation.products.iter().map(product_base).collect(),
@@ -469,7 +533,7 @@ fn computation(computation: &Computation) -> ComputationJson<'_> {
             _ => None,
         },
         grace_days: computation.grace_days,
-        installment: computation.installment,
+        installment: None,
         installments: computation.installments.iter().map(split).collect(),
     }
 }
@@ -497,11 +561,28 @@ fn allocation(allocation: &Allocation) -> AllocationJson<'_> {
     }
 }
 
+fn period(trail: &PeriodTrail) -> PeriodJson<'_> {
+    PeriodJson {
+        key: trail.key.to_string(),
+        contract_id: &trail.key.contract_id,
+        period_start: trail.computation.period_start.to_string(),
+        period_end: trail.computation.period_end.to_string(),
+        computation: period_computation(&trail.computation),
+        source_rows: trail.source_rows.iter().map(source_rows).collect(),
+    }
+}
+
 fn evidence(evidence: &Evidence, lang: Lang) -> EvidenceJson<'_> {
     EvidenceJson {
         location: evidence.location.as_ref().map(Into::into),
-        computation: evidence.computation.as_ref().map(computation),
-        source_rows: evidence.source_rows.iter().map(source_rows).collect(),
+        period: Some(
+            evidence
+                .period
+                .as_ref()
+                .map(|period| period.key().to_string()),
+        ),
+        computation: None,
+        source_rows: None,
         allocations: evidence.allocations.iter().map(allocation).collect(),
         facts: evidence
             .facts
@@ -551,6 +632,30 @@ pub(super) fn finding<'a>(
     }
 }
 
+/// A finding's record as report.html's trail shows it: its period's computation (as its
+/// installment sees it) and source rows in its evidence, where findings.json names the
+/// period instead; handed to `then`, as the computation may be made for the call.
+pub(super) fn finding_with_trail<R>(
+    finding: &Finding,
+    changes: Option<&Changes>,
+    lang: Lang,
+    then: impl FnOnce(&FindingJson<'_>) -> R,
+) -> R {
+    let installment = finding.evidence.computation();
+    let mut record = self::finding(finding, changes, lang);
+    record.evidence.period = None;
+    record.evidence.computation = Some(installment.as_deref().map(computation));
+    record.evidence.source_rows = Some(
+        finding
+            .evidence
+            .source_rows()
+            .iter()
+            .map(source_rows)
+            .collect(),
+    );
+    then(&record)
+}
+
 fn resolved(finding: &BaselineFinding) -> ResolvedJson<'_> {
     ResolvedJson {
         id: &finding.id,
@@ -596,8 +701,27 @@ pub(super) fn expected(record: &InstallmentRecord) -> ExpectedJson<'_> {
 }
 
 /// Renders the whole report as pretty JSON with a trailing newline, every `detail` and
-/// likely cause's `explanation` in `lang`.
+/// likely cause's `explanation` in `lang` ([`write`] into memory).
 pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> String {
+    let mut bytes = Vec::new();
+    match write(audit, totals, lang, &mut bytes) {
+        // serde_json writes UTF-8 only.
+        Ok(()) => String::from_utf8(bytes).unwrap_or_default(),
+        Err(error) => format!("{{\"error\": \"{error}\"}}\n"),
+    }
+}
+
+/// Writes the whole report as pretty JSON with a trailing newline into `out`, record by
+/// record (buffered): every `detail` and likely cause's `explanation` in `lang`.
+///
+/// # Errors
+/// When writing to `out` fails.
+pub fn write(
+    audit: &Audit,
+    totals: &Totals,
+    lang: Lang,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let report = Report {
         schema: SCHEMA,
         tool: Tool {
@@ -668,19 +792,21 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> String {
                 .as_ref()
                 .map(|changes| changes.counts(&audit.findings)),
         },
-        expected: audit.installments.iter().map(expected).collect(),
-        findings: audit
-            .findings
-            .iter()
-            .map(|one| finding(one, audit.changes.as_ref(), lang))
-            .collect(),
+        expected: Lazy(|| audit.installments.iter().map(expected)),
+        periods: Lazy(|| audit.periods().map(period)),
+        findings: Lazy(|| {
+            audit
+                .findings
+                .iter()
+                .map(|one| finding(one, audit.changes.as_ref(), lang))
+        }),
         resolved: audit
             .changes
             .as_ref()
             .map(|changes| changes.resolved.iter().map(resolved).collect()),
     };
-    let mut text = serde_json::to_string_pretty(&report)
-        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"));
-    text.push('\n');
-    text
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from)?;
+    io::Write::write_all(&mut out, b"\n")?;
+    io::Write::flush(&mut out)
 }

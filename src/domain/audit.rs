@@ -146,11 +146,30 @@ impl Audit {
         result.periods.get(at).map(Arc::as_ref)
     }
 
-    /// Every period's trail, by contract and period: findings.json's `periods`.
+    /// Every period's trail, by contract and period.
     pub fn periods(&self) -> impl Iterator<Item = &PeriodTrail> {
         self.contracts
             .iter()
             .flat_map(|result| result.periods.iter().map(Arc::as_ref))
+    }
+
+    /// The trail of every period a finding names, once, by contract and period:
+    /// findings.json's `periods` (a period without findings is in `explain` and the
+    /// evidence files, not there).
+    pub fn named_periods(&self) -> impl Iterator<Item = &PeriodTrail> {
+        self.contracts.iter().flat_map(|result| {
+            let named: std::collections::BTreeSet<NaiveDate> = self
+                .findings_of(&result.contract.id)
+                .iter()
+                .filter_map(|finding| finding.evidence.period.as_ref())
+                .map(|period| period.key().period_start)
+                .collect();
+            result
+                .periods
+                .iter()
+                .map(Arc::as_ref)
+                .filter(move |trail| named.contains(&trail.key.period_start))
+        })
     }
 
     /// The trail of the period a finding is on (a finding on an installment), resolved

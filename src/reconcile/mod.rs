@@ -14,8 +14,8 @@ pub mod trail;
 use crate::domain::computation::ContractComputation;
 use crate::domain::contract::{Contract, DateRange};
 use crate::domain::finding::{
-    About, Evidence, Fact, Finding, FindingType, LikelyCause, PeriodKey, PeriodRef, PeriodTrail,
-    Reason, SourceRows,
+    About, Evidence, Fact, Finding, FindingType, LikelyCause, PeriodKey, PeriodTrail, Reason,
+    SourceRows, TrailRef,
 };
 use crate::domain::installment::{InstallmentRecord, Status};
 use crate::domain::money::Overflow;
@@ -137,7 +137,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             _ => None,
         };
         let evidence = || Evidence {
-            period: Some(PeriodRef {
+            period: Some(TrailRef {
                 trail: Arc::clone(period_trail),
                 installment: slot.number,
             }),
@@ -301,3 +301,6 @@ fn leftover_finding(contract: &Contract, payout: &Payout, leftover: &Leftover) -
     finding.evidence.location = Some(payout.source.clone());
     finding
 }
+
+#[cfg(test)]
+mod tests;

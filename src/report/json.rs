@@ -68,7 +68,8 @@ struct Report<'a, E, P, F> {
     controls: Controls,
     totals: TotalsJson<'a>,
     expected: E,
-    /// Every settlement period's trail, once (added to schema v1, issue 17).
+    /// The trail of every settlement period a finding names, once (added to schema v1,
+    /// issue 17).
     periods: P,
     findings: F,
     /// With `--baseline`: the baseline's findings this run no longer has (added to
@@ -793,7 +794,7 @@ pub fn write(
                 .map(|changes| changes.counts(&audit.findings)),
         },
         expected: Lazy(|| audit.installments.iter().map(expected)),
-        periods: Lazy(|| audit.periods().map(period)),
+        periods: Lazy(|| audit.named_periods().map(period)),
         findings: Lazy(|| {
             audit
                 .findings

@@ -405,7 +405,29 @@ fn the_many_contracts_set_keeps_every_finding_amount_and_trail() {
     // text quotes them.
     let root = serde_json::to_string(&fixture.dir.path().join("x")).unwrap();
     let root = root.trim_matches('"').trim_end_matches('x');
-    let actual = nothing_lost_lines(&run.json(), root);
+    let json = run.json();
+    let actual = nothing_lost_lines(&json, root);
+    // Each period a finding names is written once, and no other.
+    let keys: Vec<&str> = json["periods"]
+        .as_array()
+        .expect("periods")
+        .iter()
+        .map(|period| period["key"].as_str().unwrap())
+        .collect();
+    let named: std::collections::BTreeSet<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|finding| finding["evidence"]["period"].as_str())
+        .collect();
+    assert_eq!(keys.len(), named.len(), "a period written twice");
+    assert_eq!(
+        keys.iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        named
+    );
+
     let expected: Vec<String> = std::fs::read_to_string(NOTHING_LOST)
         .unwrap()
         .lines()

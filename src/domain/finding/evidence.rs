@@ -3,7 +3,7 @@
 //!
 //! A settlement period's computation and billing rows are stored once, in a
 //! [`PeriodTrail`] its contract's result holds; its installments and the findings on them
-//! refer to it ([`PeriodRef`]) rather than each carrying a copy (issue 17: a copy per
+//! refer to it ([`TrailRef`]) rather than each carrying a copy (issue 17: a copy per
 //! finding made a group-wide audit's evidence grow with findings × trail size).
 
 use super::cause::LikelyCause;
@@ -77,14 +77,14 @@ impl PeriodTrail {
 /// A reference to an installment's period trail: the period's key (through the trail)
 /// and the installment's number. The trail is shared, never copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PeriodRef {
+pub struct TrailRef {
     /// The trail of the period, shared with its contract's result.
     pub trail: Arc<PeriodTrail>,
     /// The installment.
     pub installment: u32,
 }
 
-impl PeriodRef {
+impl TrailRef {
     /// The period's key.
     pub fn key(&self) -> &PeriodKey {
         &self.trail.key
@@ -137,7 +137,7 @@ pub struct Evidence {
     pub location: Option<Location>,
     /// For a finding on an installment: its period's trail (the rebate computation and
     /// the billing rows behind it), by reference.
-    pub period: Option<PeriodRef>,
+    pub period: Option<TrailRef>,
     /// The payouts that went to the installment.
     pub allocations: Vec<Allocation>,
     /// Other facts as `(name, value)` pairs: the expected and found invoice fields, the
@@ -154,7 +154,7 @@ impl Evidence {
     /// The rebate computation as the finding's installment sees it, for a finding on an
     /// installment.
     pub fn computation(&self) -> Option<Cow<'_, Computation>> {
-        self.period.as_ref().map(PeriodRef::computation)
+        self.period.as_ref().map(TrailRef::computation)
     }
 
     /// The billing rows behind the computation (none for a finding on no installment).

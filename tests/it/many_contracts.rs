@@ -367,7 +367,7 @@ fn nothing_lost_lines(json: &Value, root: &str) -> Vec<String> {
             }
             digest(&period)
         }));
-        fields.push(rows.map_or("-".to_string(), |rows| digest(rows)));
+        fields.push(rows.map_or("-".to_string(), &digest));
         lines.push(fields.join("\t"));
     }
     lines

@@ -24,7 +24,9 @@ use std::collections::BTreeMap;
 use std::io;
 
 mod trail;
-use trail::{ComputationJson, SourceRowsJson, computation, period, source_rows};
+use trail::period;
+// report.html shows an installment's computation and a period's rows from these records.
+pub(super) use trail::{ComputationJson, SourceRowsJson, computation, source_rows};
 
 /// The schema name written into every report.
 pub const SCHEMA: &str = crate::domain::audit::FINDINGS_SCHEMA;

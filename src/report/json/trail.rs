@@ -15,7 +15,7 @@ use serde::Serialize;
 /// `formula`, `portion`, `installment_expected`, `due_rule` and `installment`, which are
 /// each installment's own and stated in `installments`).
 #[derive(Serialize)]
-pub(super) struct ComputationJson<'a> {
+pub(in crate::report) struct ComputationJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     formula: Option<String>,
     base: &'a str,
@@ -113,7 +113,7 @@ struct SplitJson<'a> {
 }
 
 #[derive(Serialize)]
-pub(super) struct SourceRowsJson<'a> {
+pub(in crate::report) struct SourceRowsJson<'a> {
     file: &'a str,
     sheet: Option<&'a str>,
     product: &'a str,
@@ -178,7 +178,7 @@ fn split(split: &InstallmentSplit) -> SplitJson<'_> {
 }
 
 /// An installment's computation, every field.
-pub(super) fn computation(computation: &Computation) -> ComputationJson<'_> {
+pub(in crate::report) fn computation(computation: &Computation) -> ComputationJson<'_> {
     ComputationJson {
         formula: Some(i18n::formula(computation)),
         portion: Some(&computation.portion),
@@ -238,7 +238,7 @@ pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'
     }
 }
 
-pub(super) fn source_rows(rows: &SourceRows) -> SourceRowsJson<'_> {
+pub(in crate::report) fn source_rows(rows: &SourceRows) -> SourceRowsJson<'_> {
     SourceRowsJson {
         file: &rows.table.file,
         sheet: rows.table.sheet.as_deref(),

@@ -44,7 +44,7 @@ def main(path):
         key = evidence.get("period")
         if key is not None:
             computation = periods[key]["computation"]
-            rows = periods[key]["source_rows"]
+            rows = periods[key]["source_rows"] or None
         else:
             computation = evidence.get("computation")
             rows = evidence.get("source_rows") or None

@@ -16,32 +16,18 @@ use crate::domain::finding::{Allocation, Check, Evidence, Finding};
 use crate::domain::installment::InstallmentRecord;
 use crate::domain::lang::Lang;
 use crate::domain::location::Location;
-use crate::domain::money::format_money;
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::io;
 
 mod trail;
-use trail::period;
+use trail::{date, money, optional_money, period};
 // report.html shows an installment's computation and a period's rows from these records.
 pub(super) use trail::{ComputationJson, SourceRowsJson, computation, source_rows};
 
 /// The schema name written into every report.
 pub const SCHEMA: &str = crate::domain::audit::FINDINGS_SCHEMA;
-
-fn money(amount: Decimal) -> String {
-    format_money(amount)
-}
-
-fn optional_money(amount: Option<Decimal>) -> Option<String> {
-    amount.map(format_money)
-}
-
-fn date(day: Option<NaiveDate>) -> Option<String> {
-    day.map(|day| day.to_string())
-}
 
 /// A list serialised from an iterator made when it is written: the records of a long list
 /// are made one at a time, never collected.

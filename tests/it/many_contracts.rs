@@ -250,6 +250,11 @@ fn digest(value: &Value, root: &str) -> String {
         .collect()
 }
 
+/// Source rows, `None` when there are none (a period without billing lines).
+fn some_rows(rows: &Value) -> Option<&Value> {
+    Some(rows).filter(|rows| rows.as_array().is_some_and(|rows| !rows.is_empty()))
+}
+
 /// A finding's period computation and source rows, wherever findings.json keeps them:
 /// copied into the finding (`evidence.computation`, `evidence.source_rows`, before issue
 /// 17) or once per period in `periods`, named by `evidence.period`.
@@ -260,12 +265,13 @@ fn trail_of<'a>(json: &'a Value, finding: &'a Value) -> (Option<&'a Value>, Opti
             .as_array()
             .and_then(|periods| periods.iter().find(|period| period["key"] == key))
             .unwrap_or_else(|| panic!("{}: period {key} is not in `periods`", finding["id"]));
-        return (Some(&period["computation"]), Some(&period["source_rows"]));
+        return (
+            Some(&period["computation"]),
+            some_rows(&period["source_rows"]),
+        );
     }
     let computation = Some(&evidence["computation"]).filter(|value| !value.is_null());
-    let rows = Some(&evidence["source_rows"])
-        .filter(|rows| rows.as_array().is_some_and(|rows| !rows.is_empty()));
-    (computation, rows)
+    (computation, some_rows(&evidence["source_rows"]))
 }
 
 /// One line per finding: its fields as written, digests of its sentence and of the rest of

@@ -1,15 +1,31 @@
 //! findings.json's records of a computation trail: a period's (under `periods`, once) and an
-//! installment's (report.html's trails, [`super::finding_with_trail`]).
+//! installment's (report.html's trails), and how findings.json writes money and dates.
 
-use super::{date, money, optional_money};
 use crate::domain::computation::{
     BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
 };
 use crate::domain::finding::{PeriodTrail, SourceRows};
 use crate::domain::lang::Lang;
-use crate::domain::money::format_rate;
+use crate::domain::money::{format_money, format_rate};
 use crate::report::i18n;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::Serialize;
+
+/// Money: a string with exactly two decimals.
+pub(super) fn money(amount: Decimal) -> String {
+    format_money(amount)
+}
+
+/// Money, or null.
+pub(super) fn optional_money(amount: Option<Decimal>) -> Option<String> {
+    amount.map(format_money)
+}
+
+/// An ISO date, or null.
+pub(super) fn date(day: Option<NaiveDate>) -> Option<String> {
+    day.map(|day| day.to_string())
+}
 
 /// A computation: an installment's (every field) or, under `periods`, its period's (without
 /// `formula`, `portion`, `installment_expected`, `due_rule` and `installment`, which are

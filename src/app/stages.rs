@@ -380,12 +380,16 @@ pub fn reconcile(
                 )),
             })
             .map_err(|Overflow| StageError::Overflow(plan.contract.id.clone()))?;
+            // The period trails (with their billing rows) are kept once, in the result;
+            // the computed source rows they were copied from go.
+            let mut outcome = outcome;
+            let periods = std::mem::take(&mut outcome.periods);
             Ok((
                 ContractResult {
                     contract: plan.contract.clone(),
                     ruleset: ruleset.name.clone(),
                     computation: computed.computation,
-                    source_rows: computed.source_rows,
+                    periods,
                     installments: 0..0,
                 },
                 outcome,

@@ -7,10 +7,11 @@ use super::baseline::{Change, Changes};
 use super::computation::ContractComputation;
 use super::contract::Contract;
 use super::controls::{LedgerTable, TableControl};
-use super::finding::{Finding, Severity, SourceRows};
+use super::finding::{Finding, PeriodKey, PeriodTrail, Severity};
 use super::installment::InstallmentRecord;
 use super::payout::Payout;
 use chrono::NaiveDate;
+use std::sync::Arc;
 
 /// The schema name findings.json carries (docs/USAGE.md); a baseline must carry it too.
 pub const FINDINGS_SCHEMA: &str = "rebate-audit/findings/v1";
@@ -70,8 +71,9 @@ pub struct ContractResult {
     pub ruleset: String,
     /// Periods, rebates and installments.
     pub computation: ContractComputation,
-    /// The billing rows behind each period.
-    pub source_rows: Vec<Vec<SourceRows>>,
+    /// Each period's trail (computation and billing rows), in period order: stored here
+    /// once, shared by the period's installments and findings.
+    pub periods: Vec<Arc<PeriodTrail>>,
     /// Where its installments are in [`Audit::installments`] (they are contiguous).
     pub installments: std::ops::Range<usize>,
 }
@@ -120,6 +122,75 @@ impl Audit {
         self.installments
             .get(result.installments.clone())
             .unwrap_or_default()
+    }
+
+    /// A contract's result: found by binary search, as contracts are in id order, and
+    /// by a scan should an audit put them in another.
+    pub fn contract(&self, contract_id: &str) -> Option<&ContractResult> {
+        match self
+            .contracts
+            .binary_search_by(|result| result.contract.id.as_str().cmp(contract_id))
+        {
+            Ok(at) => self.contracts.get(at),
+            Err(_) => self
+                .contracts
+                .iter()
+                .find(|result| result.contract.id == contract_id),
+        }
+    }
+
+    /// The trail of the period `key` names, when the audit has that period.
+    pub fn period(&self, key: &PeriodKey) -> Option<&PeriodTrail> {
+        let result = self.contract(&key.contract_id)?;
+        let at = result
+            .periods
+            .binary_search_by(|trail| trail.key.period_start.cmp(&key.period_start))
+            .ok()?;
+        result.periods.get(at).map(Arc::as_ref)
+    }
+
+    /// Every period's trail, by contract and period.
+    pub fn periods(&self) -> impl Iterator<Item = &PeriodTrail> {
+        self.contracts
+            .iter()
+            .flat_map(|result| result.periods.iter().map(Arc::as_ref))
+    }
+
+    /// The trail of every period a finding names, once, by contract and period:
+    /// findings.json's `periods` (a period without findings is in `explain` and the
+    /// evidence files, not there).
+    pub fn named_periods(&self) -> impl Iterator<Item = &PeriodTrail> {
+        self.contracts.iter().flat_map(|result| {
+            let named: std::collections::BTreeSet<NaiveDate> = self
+                .findings_of(&result.contract.id)
+                .iter()
+                .filter_map(|finding| finding.evidence.period.as_ref())
+                .map(|period| period.key().period_start)
+                .collect();
+            result
+                .periods
+                .iter()
+                .map(Arc::as_ref)
+                .filter(move |trail| named.contains(&trail.key.period_start))
+        })
+    }
+
+    /// The trail of the period a finding is on (a finding on an installment), resolved
+    /// through the audit by its key.
+    pub fn trail_of(&self, finding: &Finding) -> Option<&PeriodTrail> {
+        self.period(finding.evidence.period.as_ref()?.key())
+    }
+
+    /// The installment a finding is on, with its split of the period and what it received.
+    pub fn installment_of(&self, finding: &Finding) -> Option<&InstallmentRecord> {
+        let reference = finding.evidence.period.as_ref()?;
+        let key = reference.key();
+        self.installments_of(self.contract(&key.contract_id)?)
+            .iter()
+            .find(|record| {
+                record.period_start == key.period_start
+                    && record.installment == reference.installment
+            })
     }
 
     /// A contract's findings, in report order: a slice, found by binary search, because

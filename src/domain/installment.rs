@@ -3,9 +3,11 @@
 
 use super::computation::Computation;
 use super::contract::Trigger;
-use super::finding::Allocation;
+use super::finding::{Allocation, PeriodTrail};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// One row of the report's `expected` list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +34,17 @@ pub struct InstallmentRecord {
     pub status: Status,
     /// The payouts allocated to it, in allocation order.
     pub allocations: Vec<Allocation>,
-    /// How its expectation was computed: the full trail of its period.
-    pub computation: Computation,
+    /// How its expectation was computed: the full trail of its period, shared with the
+    /// period's other installments, its findings and its contract's result.
+    pub trail: Arc<PeriodTrail>,
+}
+
+impl InstallmentRecord {
+    /// The computation as this installment sees it: its period's trail with its own
+    /// portion, expectation and due-date rule ([`PeriodTrail::for_installment`]).
+    pub fn computation(&self) -> Cow<'_, Computation> {
+        self.trail.for_installment(self.installment)
+    }
 }
 
 /// The state an installment is in after matching.

@@ -14,7 +14,8 @@ pub mod trail;
 use crate::domain::computation::ContractComputation;
 use crate::domain::contract::{Contract, DateRange};
 use crate::domain::finding::{
-    About, Evidence, Fact, Finding, FindingType, LikelyCause, Reason, SourceRows,
+    About, Evidence, Fact, Finding, FindingType, LikelyCause, PeriodKey, PeriodTrail, Reason,
+    SourceRows, TrailRef,
 };
 use crate::domain::installment::{InstallmentRecord, Status};
 use crate::domain::money::Overflow;
@@ -25,6 +26,7 @@ use chrono::NaiveDate;
 use evaluate::Terms;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Everything the reconciliation of one contract reads.
 pub struct ContractInput<'a> {
@@ -50,6 +52,9 @@ pub struct ContractInput<'a> {
 /// The result for one contract.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ContractOutcome {
+    /// Each period's trail, in period order: stored once, shared by the period's
+    /// installments and findings.
+    pub periods: Vec<Arc<PeriodTrail>>,
     /// Every installment.
     pub installments: Vec<InstallmentRecord>,
     /// Every finding about the contract, its installments and its payouts.
@@ -88,12 +93,25 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         late_interest: contract.late_interest,
         rounding: input.ruleset.rounding,
     };
-    let trails = trail::period_trails(
+    let trails: Vec<Arc<PeriodTrail>> = trail::period_trails(
         contract,
         computation,
         input.source_rows,
         input.ruleset.rounding,
-    )?;
+    )?
+    .into_iter()
+    .zip(input.source_rows)
+    .map(|(trail, rows)| {
+        Arc::new(PeriodTrail {
+            key: PeriodKey {
+                contract_id: contract.id.clone(),
+                period_start: trail.period_start,
+            },
+            computation: trail,
+            source_rows: rows.clone(),
+        })
+    })
+    .collect();
     let mut outcome = ContractOutcome::default();
     let share_of = |slot: &Slot| {
         computation.shares[slot.period]
@@ -110,7 +128,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         let share = share_of(slot);
         let rebate = &computation.rebates[slot.period];
         let verdict = evaluate::judge(slot, &terms)?;
-        let installment_computation = trail::for_installment(&trails[slot.period], share);
+        let period_trail = &trails[slot.period];
         let finding_type = match verdict.status {
             Status::Overpaid => Some(FindingType::Overpaid),
             Status::Unpaid => Some(FindingType::Unpaid),
@@ -119,8 +137,10 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             _ => None,
         };
         let evidence = || Evidence {
-            computation: Some(installment_computation.clone()),
-            source_rows: input.source_rows[slot.period].clone(),
+            period: Some(TrailRef {
+                trail: Arc::clone(period_trail),
+                installment: slot.number,
+            }),
             allocations: slot.allocations.clone(),
             ..Evidence::default()
         };
@@ -178,9 +198,10 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             paid: verdict.paid,
             status: verdict.status,
             allocations: slot.allocations.clone(),
-            computation: installment_computation,
+            trail: Arc::clone(period_trail),
         });
     }
+    outcome.periods = trails;
     for (payout, leftover) in leftovers {
         outcome
             .findings
@@ -280,3 +301,6 @@ fn leftover_finding(contract: &Contract, payout: &Payout, leftover: &Leftover) -
     finding.evidence.location = Some(payout.source.clone());
     finding
 }
+
+#[cfg(test)]
+mod tests;

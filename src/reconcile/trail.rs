@@ -5,15 +5,15 @@
 //!
 //! Built from what the compute stage worked out (nothing is computed twice except the
 //! catch-up, which only the trail and the likely causes need, from [`catch_up`]); one
-//! trail per period, copied onto each of the period's installments with that
-//! installment's own share.
+//! trail per period, stored once and shared by the period's installments and findings
+//! (each sees its own share through `PeriodTrail::for_installment`).
 
 use crate::compute::rebate::whole_term_scope;
 use crate::domain::computation::ContractComputation;
+use crate::domain::computation::PeriodRebate;
 use crate::domain::computation::{
     BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
 };
-use crate::domain::computation::{InstallmentShare, PeriodRebate};
 use crate::domain::contract::{Bracket, Contract, TierBasis, TierMode};
 use crate::domain::finding::SourceRows;
 use crate::domain::money::{self, Overflow, Rounding};
@@ -123,8 +123,8 @@ pub fn catch_up(
 }
 
 /// The trail of every settlement period, in period order. Each carries the split of the
-/// whole period; the installment fields are those of its first installment until
-/// [`for_installment`] sets them.
+/// whole period; the installment fields are those of its first installment
+/// (`PeriodTrail::for_installment` gives another's).
 ///
 /// # Errors
 /// Only on arithmetic overflow.
@@ -213,17 +213,6 @@ pub fn period_trails(
         });
     }
     Ok(trails)
-}
-
-/// The period's trail as one installment's computation.
-pub fn for_installment(trail: &Computation, share: &InstallmentShare) -> Computation {
-    Computation {
-        installment: share.number,
-        portion: share.portion.to_string(),
-        installment_expected: share.expected,
-        due_rule: Some(share.due_rule),
-        ..trail.clone()
-    }
 }
 
 #[cfg(test)]
@@ -369,22 +358,35 @@ mod tests {
                 portion: Portion::Rest,
             },
         ];
-        let trail = &trails(&staged, &["100000"])[0];
-        let shares = split(
-            &staged,
-            trail.period_end,
-            trail.period_expected,
-            trail.period_weighted_base,
-            Rounding::HalfUp,
-        )
-        .unwrap();
-        let second = for_installment(trail, &shares[1]);
+        let computation = trails(&staged, &["100000"]).remove(0);
+        let trail = crate::domain::finding::PeriodTrail {
+            key: crate::domain::finding::PeriodKey {
+                contract_id: staged.id.clone(),
+                period_start: computation.period_start,
+            },
+            computation,
+            source_rows: Vec::new(),
+        };
+        assert_eq!(trail.key.to_string(), format!("{}/2025-01-01", staged.id));
+        let second = trail.for_installment(2);
         assert_eq!(second.installment, 2);
         assert_eq!(second.portion, "rest");
         assert_eq!(second.installment_expected, d("12000.00"));
         assert_eq!(second.due_rule, Some(DueRule::NotRenewed));
-        let first = for_installment(trail, &shares[0]);
+        let first = trail.for_installment(1);
+        assert!(
+            matches!(first, std::borrow::Cow::Borrowed(_)),
+            "the first installment is the trail itself"
+        );
+        assert_eq!(first.installment, 1);
+        assert_eq!(first.portion, "40%");
         assert_eq!(first.installment_expected, d("8000.00"));
+        assert_ne!(first.due_rule, Some(DueRule::NotRenewed));
         assert_eq!(first.period_expected, second.period_expected);
+        assert_eq!(
+            trail.for_installment(3).installment,
+            1,
+            "a number the period does not have gives the trail"
+        );
     }
 }

@@ -216,11 +216,11 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
             ),
         };
         let _ = writeln!(out, "{}\n", escape(&i18n::detail(finding, lang)));
-        if let Some(computation) = &finding.evidence.computation {
+        if let Some(computation) = finding.evidence.computation() {
             // The one-line formula is findings.json's, in English; the Chinese file
             // points to the period's trail above, which says the same in Chinese.
             if lang == Lang::En {
-                let _ = writeln!(out, "- computation{colon}{}", i18n::formula(computation));
+                let _ = writeln!(out, "- computation{colon}{}", i18n::formula(&computation));
             }
             let _ = match lang {
                 Lang::En => writeln!(

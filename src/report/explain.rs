@@ -352,10 +352,12 @@ pub fn period_trail<'a>(
         Lang::Zh => format!("{label}（{full}）"),
     };
     let _ = writeln!(out, "{heading} {} {title}\n", lang.pick("Period", "结算期"));
-    let Some(computation) = records.first().map(|record| &record.computation) else {
+    let Some(trail) = records.first().map(|record| &record.trail) else {
         let _ = writeln!(out, "{}\n", lang.pick("No installment.", "没有分期。"));
         return Vec::new();
     };
+    // The period's trail, stored once; its installments' own shares are in its split.
+    let computation = &trail.computation;
 
     // 1. Weighted base per product, and the rows behind it.
     let _ = writeln!(
@@ -399,7 +401,7 @@ pub fn period_trail<'a>(
             lang.pick("W_p", "W_p"),
             money(computation.period_weighted_base)
         );
-        let sources = &result.source_rows[index];
+        let sources = &trail.source_rows;
         let _ = writeln!(
             out,
             "{}\n\n| {} |\n|---|---|---:|---|",

@@ -1,42 +1,51 @@
 //! `findings.json`, schema `rebate-audit/findings/v1` (docs/USAGE.md). Money is a string with
 //! exactly two decimals, dates are ISO, and a field that does not apply is `null`.
+//!
+//! Each settlement period's computation and billing rows are written once, under
+//! `periods`; a finding on an installment names its period by key (`evidence.period`,
+//! `<contract_id>/<period_start>`). The report is serialised straight into a writer, record
+//! by record, never held whole ([`write`]).
 
 use super::i18n;
 use super::totals::Totals;
 use crate::domain::audit::{Audit, InputFile};
 use crate::domain::baseline::{BaselineFinding, ChangeCounts, Changes};
-use crate::domain::computation::{
-    BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
-};
 use crate::domain::controls::LedgerTable;
 use crate::domain::controls::TableControl;
-use crate::domain::finding::{Allocation, Check, Evidence, Finding, SourceRows};
+use crate::domain::finding::{Allocation, Check, Evidence, Finding};
 use crate::domain::installment::InstallmentRecord;
 use crate::domain::lang::Lang;
 use crate::domain::location::Location;
-use crate::domain::money::{format_money, format_rate};
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::io;
+
+mod trail;
+use trail::{date, money, optional_money, period};
+// report.html shows an installment's computation and a period's rows from these records.
+pub(super) use trail::{ComputationJson, SourceRowsJson, computation, source_rows};
 
 /// The schema name written into every report.
 pub const SCHEMA: &str = crate::domain::audit::FINDINGS_SCHEMA;
 
-fn money(amount: Decimal) -> String {
-    format_money(amount)
-}
+/// A list serialised from an iterator made when it is written: the records of a long list
+/// are made one at a time, never collected.
+struct Lazy<F>(F);
 
-fn optional_money(amount: Option<Decimal>) -> Option<String> {
-    amount.map(format_money)
-}
-
-fn date(day: Option<NaiveDate>) -> Option<String> {
-    day.map(|day| day.to_string())
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Report<'a, E, P, F> {
     schema: &'static str,
     tool: Tool,
     as_of: String,
@@ -46,8 +55,11 @@ struct Report<'a> {
     inputs: Vec<InputJson<'a>>,
     controls: Controls,
     totals: TotalsJson<'a>,
-    expected: Vec<ExpectedJson<'a>>,
-    findings: Vec<FindingJson<'a>>,
+    expected: E,
+    /// The trail of every settlement period a finding names, once (added to schema v1,
+    /// issue 17).
+    periods: P,
+    findings: F,
     /// With `--baseline`: the baseline's findings this run no longer has (added to
     /// schema v1; absent without a baseline).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,105 +198,12 @@ impl<'a> From<&'a Location> for LocationJson<'a> {
 }
 
 #[derive(Serialize)]
-struct ComputationJson<'a> {
-    formula: String,
-    base: &'a str,
-    tier_basis: &'a str,
-    tier_mode: &'a str,
-    period_weighted_base: String,
-    scope_start: String,
-    scope_end: String,
-    scope_weighted_base: String,
-    bracket_rate: String,
-    scope_rebate: String,
-    cap: Option<String>,
-    cap_applied: bool,
-    earned_before: String,
-    earned_through: String,
-    period_expected: String,
-    portion: &'a str,
-    installment_expected: String,
-    due_rule: String,
-    // The full trail (issue 5); every field below was added to schema v1.
-    period_start: String,
-    period_end: String,
-    weighted_base_by_product: Vec<ProductBaseJson<'a>>,
-    scope_weighted_base_before: String,
-    scope_rebate_before: String,
-    bracket: Option<BracketJson>,
-    bracket_slices: Vec<SliceJson>,
-    catch_up: Option<CatchUpJson>,
-    cap_scope_start: String,
-    cap_scope_end: String,
-    rebate_before_cap: String,
-    cap_cut: Option<String>,
-    grace_days: i64,
-    installment: u32,
-    installments: Vec<SplitJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct ProductBaseJson<'a> {
-    product: &'a str,
-    base: String,
-    coefficient: String,
-    weighted_base: String,
-    rows: u64,
-}
-
-#[derive(Serialize)]
-struct BracketJson {
-    from: String,
-    to: Option<String>,
-    rate: String,
-}
-
-#[derive(Serialize)]
-struct SliceJson {
-    from: String,
-    to: Option<String>,
-    rate: String,
-    volume: String,
-    rebate: String,
-}
-
-#[derive(Serialize)]
-struct CatchUpJson {
-    earlier_weighted_base: String,
-    rate_before: String,
-    rate_after: String,
-    amount: String,
-}
-
-#[derive(Serialize)]
-struct SplitJson<'a> {
-    installment: u32,
-    trigger: &'a str,
-    portion: &'a str,
-    expected: String,
-    due_on: Option<String>,
-    due_rule: String,
-}
-
-#[derive(Serialize)]
 struct CheckJson<'a> {
     field: &'a str,
     reason: &'a str,
     expected: &'a str,
     found: Option<&'a str>,
     ok: bool,
-}
-
-#[derive(Serialize)]
-struct SourceRowsJson<'a> {
-    file: &'a str,
-    sheet: Option<&'a str>,
-    product: &'a str,
-    coefficient: String,
-    rows: u64,
-    row_ranges: &'a str,
-    base: String,
-    weighted_base: String,
 }
 
 #[derive(Serialize)]
@@ -296,11 +215,17 @@ struct AllocationJson<'a> {
     source: LocationJson<'a>,
 }
 
+/// A finding's evidence. findings.json names the period (`period`); report.html's trail
+/// ([`finding_with_trail`]) shows the computation and source rows in the finding instead.
 #[derive(Serialize)]
 struct EvidenceJson<'a> {
     location: Option<LocationJson<'a>>,
-    computation: Option<ComputationJson<'a>>,
-    source_rows: Vec<SourceRowsJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    computation: Option<Option<ComputationJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_rows: Option<Vec<SourceRowsJson<'a>>>,
     allocations: Vec<AllocationJson<'a>>,
     facts: BTreeMap<&'a str, &'a str>,
     checks: Vec<CheckJson<'a>>,
@@ -365,59 +290,6 @@ pub fn payout_balanced(control: &LedgerTable) -> bool {
     control.rows == control.used + control.rejected
 }
 
-fn bracket(bracket: &TierBracket) -> BracketJson {
-    BracketJson {
-        from: money(bracket.from),
-        to: optional_money(bracket.to),
-        rate: format_rate(bracket.rate),
-    }
-}
-
-fn product_base(product: &ProductBase) -> ProductBaseJson<'_> {
-    ProductBaseJson {
-        product: &product.product,
-        base: money(product.base),
-        coefficient: product.coefficient.normalize().to_string(),
-        weighted_base: money(product.weighted_base),
-        rows: product.rows,
-    }
-}
-
-fn slice(slice: &BracketSlice) -> SliceJson {
-    SliceJson {
-        from: money(slice.bracket.from),
-        to: optional_money(slice.bracket.to),
-        rate: format_rate(slice.bracket.rate),
-        volume: money(slice.volume),
-        rebate: money(slice.rebate),
-    }
-}
-
-fn catch_up(catch_up: &CatchUp) -> CatchUpJson {
-    CatchUpJson {
-        earlier_weighted_base: money(catch_up.earlier_weighted_base),
-        rate_before: format_rate(catch_up.rate_before),
-        rate_after: format_rate(catch_up.rate_after),
-        amount: money(catch_up.amount),
-    }
-}
-
-/// A due-date rule as findings.json shows it: in English, whatever the language.
-fn due_rule(rule: &crate::domain::computation::DueRule) -> String {
-    i18n::due_rule(rule, Lang::En)
-}
-
-fn split(split: &InstallmentSplit) -> SplitJson<'_> {
-    SplitJson {
-        installment: split.installment,
-        trigger: &split.trigger,
-        portion: &split.portion,
-        expected: money(split.expected),
-        due_on: date(split.due_on),
-        due_rule: due_rule(&split.due_rule),
-    }
-}
-
 fn check(check: &Check) -> CheckJson<'_> {
     CheckJson {
         field: &check.field,
@@ -425,65 +297,6 @@ fn check(check: &Check) -> CheckJson<'_> {
         expected: &check.expected,
         found: check.found.as_deref(),
         ok: check.ok,
-    }
-}
-
-fn computation(computation: &Computation) -> ComputationJson<'_> {
-    ComputationJson {
-        formula: i18n::formula(computation),
-        base: &computation.base,
-        tier_basis: &computation.tier_basis,
-        tier_mode: &computation.tier_mode,
-        period_weighted_base: money(computation.period_weighted_base),
-        scope_start: computation.scope_start.to_string(),
-        scope_end: computation.scope_end.to_string(),
-        scope_weighted_base: money(computation.scope_weighted_base),
-        bracket_rate: format_rate(computation.bracket_rate),
-        scope_rebate: money(computation.scope_rebate),
-        cap: optional_money(computation.cap),
-        cap_applied: computation.cap_applied,
-        earned_before: money(computation.earned_before),
-        earned_through: money(computation.earned_through),
-        period_expected: money(computation.period_expected),
-        portion: &computation.portion,
-        installment_expected: money(computation.installment_expected),
-        due_rule: computation
-            .due_rule
-            .as_ref()
-            .map_or_else(String::new, due_rule),
-        period_start: computation.period_start.to_string(),
-        period_end: computation.period_end.to_string(),
-        weighted_base_by_product: computation.products.iter().map(product_base).collect(),
-        scope_weighted_base_before: money(computation.scope_weighted_base_before),
-        scope_rebate_before: money(computation.scope_rebate_before),
-        bracket: computation.bracket.as_ref().map(bracket),
-        bracket_slices: computation.slices.iter().map(slice).collect(),
-        catch_up: computation.catch_up.as_ref().map(catch_up),
-        cap_scope_start: computation.cap_scope_start.to_string(),
-        cap_scope_end: computation.cap_scope_end.to_string(),
-        rebate_before_cap: money(computation.rebate_before_cap),
-        cap_cut: match computation.cap {
-            Some(cap) if computation.cap_applied => {
-                computation.rebate_before_cap.checked_sub(cap).map(money)
-            }
-            _ => None,
-        },
-        grace_days: computation.grace_days,
-        installment: computation.installment,
-        installments: computation.installments.iter().map(split).collect(),
-    }
-}
-
-fn source_rows(rows: &SourceRows) -> SourceRowsJson<'_> {
-    SourceRowsJson {
-        file: &rows.table.file,
-        sheet: rows.table.sheet.as_deref(),
-        product: &rows.product,
-        coefficient: rows.coefficient.normalize().to_string(),
-        rows: rows.rows,
-        row_ranges: &rows.row_ranges,
-        base: money(rows.base),
-        weighted_base: money(rows.weighted_base),
     }
 }
 
@@ -500,8 +313,14 @@ fn allocation(allocation: &Allocation) -> AllocationJson<'_> {
 fn evidence(evidence: &Evidence, lang: Lang) -> EvidenceJson<'_> {
     EvidenceJson {
         location: evidence.location.as_ref().map(Into::into),
-        computation: evidence.computation.as_ref().map(computation),
-        source_rows: evidence.source_rows.iter().map(source_rows).collect(),
+        period: Some(
+            evidence
+                .period
+                .as_ref()
+                .map(|period| period.key().to_string()),
+        ),
+        computation: None,
+        source_rows: None,
         allocations: evidence.allocations.iter().map(allocation).collect(),
         facts: evidence
             .facts
@@ -551,6 +370,30 @@ pub(super) fn finding<'a>(
     }
 }
 
+/// A finding's record as report.html's trail shows it: its period's computation (as its
+/// installment sees it) and source rows in its evidence, where findings.json names the
+/// period instead; handed to `then`, as the computation may be made for the call.
+pub(super) fn finding_with_trail<R>(
+    finding: &Finding,
+    changes: Option<&Changes>,
+    lang: Lang,
+    then: impl FnOnce(&FindingJson<'_>) -> R,
+) -> R {
+    let installment = finding.evidence.computation();
+    let mut record = self::finding(finding, changes, lang);
+    record.evidence.period = None;
+    record.evidence.computation = Some(installment.as_deref().map(computation));
+    record.evidence.source_rows = Some(
+        finding
+            .evidence
+            .source_rows()
+            .iter()
+            .map(source_rows)
+            .collect(),
+    );
+    then(&record)
+}
+
 fn resolved(finding: &BaselineFinding) -> ResolvedJson<'_> {
     ResolvedJson {
         id: &finding.id,
@@ -596,8 +439,27 @@ pub(super) fn expected(record: &InstallmentRecord) -> ExpectedJson<'_> {
 }
 
 /// Renders the whole report as pretty JSON with a trailing newline, every `detail` and
-/// likely cause's `explanation` in `lang`.
+/// likely cause's `explanation` in `lang` ([`write`] into memory).
 pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> String {
+    let mut bytes = Vec::new();
+    match write(audit, totals, lang, &mut bytes) {
+        // serde_json writes UTF-8 only.
+        Ok(()) => String::from_utf8(bytes).unwrap_or_default(),
+        Err(error) => format!("{{\"error\": \"{error}\"}}\n"),
+    }
+}
+
+/// Writes the whole report as pretty JSON with a trailing newline into `out`, record by
+/// record (buffered): every `detail` and likely cause's `explanation` in `lang`.
+///
+/// # Errors
+/// When writing to `out` fails.
+pub fn write(
+    audit: &Audit,
+    totals: &Totals,
+    lang: Lang,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let report = Report {
         schema: SCHEMA,
         tool: Tool {
@@ -668,19 +530,21 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> String {
                 .as_ref()
                 .map(|changes| changes.counts(&audit.findings)),
         },
-        expected: audit.installments.iter().map(expected).collect(),
-        findings: audit
-            .findings
-            .iter()
-            .map(|one| finding(one, audit.changes.as_ref(), lang))
-            .collect(),
+        expected: Lazy(|| audit.installments.iter().map(expected)),
+        periods: Lazy(|| audit.named_periods().map(period)),
+        findings: Lazy(|| {
+            audit
+                .findings
+                .iter()
+                .map(|one| finding(one, audit.changes.as_ref(), lang))
+        }),
         resolved: audit
             .changes
             .as_ref()
             .map(|changes| changes.resolved.iter().map(resolved).collect()),
     };
-    let mut text = serde_json::to_string_pretty(&report)
-        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"));
-    text.push('\n');
-    text
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from)?;
+    io::Write::write_all(&mut out, b"\n")?;
+    io::Write::flush(&mut out)
 }

@@ -57,7 +57,7 @@ pub type Render<'a> = Box<dyn Fn(&mut Sink<'_>) -> Result<(), String> + Send + S
 type Renderer<'a> = (PathBuf, Render<'a>);
 
 /// A report rendered whole into memory, then written: for the reports not yet streamed
-/// (findings.json, report.html, the trails), so their bytes stay what they were.
+/// (report.html, the trails), so their bytes stay what they were.
 fn whole(out: &mut Sink<'_>, bytes: &[u8]) -> Result<(), String> {
     out.write_all(bytes).map_err(|error| error.to_string())
 }
@@ -121,7 +121,7 @@ pub fn reports<'a>(audit: &'a Audit, lang: Lang, scratch: &'a Path) -> Vec<Rende
         (
             PathBuf::from("findings.json"),
             Box::new(move |out: &mut Sink<'_>| {
-                whole(out, json::render(audit, &for_json, lang).as_bytes())
+                json::write(audit, &for_json, lang, out).map_err(|error| error.to_string())
             }),
         ),
         (

@@ -153,10 +153,9 @@ pub fn row(finding: &Finding, lang: Lang) -> Vec<Value> {
             .map_or(Value::Empty, |location| Value::Text(location.to_string())),
         finding
             .evidence
-            .computation
-            .as_ref()
+            .computation()
             .map_or(Value::Empty, |computation| {
-                Value::Text(i18n::formula(computation))
+                Value::Text(i18n::formula(&computation))
             }),
     ]
 }

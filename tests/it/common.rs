@@ -575,3 +575,16 @@ pub fn installment(run: &Run, id: &str, period_start: &str, number: u64) -> Valu
             )
         })
 }
+
+/// The period record (under findings.json's `periods`) a finding names in
+/// `evidence.period`: its computation and source rows, stored once per period.
+pub fn period_of<'a>(report: &'a Value, finding: &Value) -> Option<&'a Value> {
+    let key = finding["evidence"]["period"].as_str()?;
+    let period = report["periods"]
+        .as_array()
+        .expect("findings.json has periods")
+        .iter()
+        .find(|period| period["key"] == key);
+    assert!(period.is_some(), "period {key} is not in `periods`");
+    period
+}

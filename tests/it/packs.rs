@@ -4,7 +4,7 @@
 //! manifest's hashes are the files' real SHA-256, that `--evidence DIR` moves them, that
 //! stale packs go, and that the bytes do not depend on the thread count.
 
-use crate::common::{Book, Fixture, contract, simple_payouts};
+use crate::common::{Book, Fixture, contract, period_of, simple_payouts};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -275,11 +275,12 @@ fn the_demo_has_a_pack_exactly_for_each_contract_with_findings() {
 fn the_source_rows_of_each_period_sum_to_its_weighted_base() {
     let out = demo();
     let mut checked = 0;
-    for finding in findings_json(out)["findings"].as_array().unwrap() {
-        let computation = &finding["evidence"]["computation"];
-        if computation.is_null() {
+    let report = findings_json(out);
+    for finding in report["findings"].as_array().unwrap() {
+        let Some(trail) = period_of(&report, finding) else {
             continue;
-        }
+        };
+        let computation = &trail["computation"];
         let id = finding["contract_id"].as_str().unwrap();
         let start = finding["period_start"].as_str().unwrap();
         let rows = pack_csv(&out.join("packs").join(id).join("source-rows.csv"));
@@ -298,7 +299,7 @@ fn the_source_rows_of_each_period_sum_to_its_weighted_base() {
             expected,
             "{id} {start}: the listed rows sum to {sum}"
         );
-        let counted: u64 = finding["evidence"]["source_rows"]
+        let counted: u64 = trail["source_rows"]
             .as_array()
             .unwrap()
             .iter()

@@ -193,9 +193,9 @@ fn fixture() -> Fixture {
 /// `findings.json` without what names the billing files and the rows inside them — the
 /// only things a reordering or a split of the bill may change: the billing `inputs`
 /// (path, hash, size, rows per file), the per-file billing control rows (compared by
-/// [`assert_same_controls`] instead), each finding's `source_rows` (file and row ranges)
-/// and the `files` fact. Everything else — totals, every installment, every finding with
-/// its id, amounts, detail and computation — is compared as it is.
+/// [`assert_same_controls`] instead), each period's `source_rows` (file and row ranges)
+/// and the `files` fact. Everything else — totals, every installment, every period's
+/// computation, every finding with its id, amounts and detail — is compared as it is.
 fn layout_free(report: &Value) -> Value {
     let mut report = report.clone();
     let object = report.as_object_mut().expect("findings.json is an object");
@@ -211,11 +211,16 @@ fn layout_free(report: &Value) -> Value {
         .as_object_mut()
         .expect("controls")
         .remove("billing");
+    for period in object["periods"].as_array_mut().expect("periods") {
+        period
+            .as_object_mut()
+            .expect("a period is an object")
+            .shift_remove("source_rows");
+    }
     for finding in object["findings"].as_array_mut().expect("findings") {
         let evidence = finding["evidence"]
             .as_object_mut()
             .expect("every finding has evidence");
-        evidence.remove("source_rows");
         if let Some(facts) = evidence.get_mut("facts").and_then(Value::as_object_mut) {
             facts.remove("files");
         }

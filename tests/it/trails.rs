@@ -12,7 +12,7 @@
 //! - Invoice findings carry every field checked, expected against found.
 
 use crate::common;
-use crate::common::{Book, Fixture, billing_csv, contract, payouts_csv, simple_payouts};
+use crate::common::{Book, Fixture, billing_csv, contract, payouts_csv, period_of, simple_payouts};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -205,13 +205,29 @@ fn the_evidence_file_carries_the_explain_trail_and_the_json_its_numbers() {
         evidence.contains(&format!("#{period}")),
         "evidence/ALI-2024-001.md lacks the explain trail:\n{period}"
     );
-    // The underpaid installment of the demo, with its whole computation in findings.json.
+    // The underpaid installment of the demo, with its period's whole computation in
+    // findings.json (under `periods`, which the finding names).
     let findings = report["findings"].as_array().unwrap();
     let underpaid = findings
         .iter()
         .find(|finding| finding["type"] == "underpaid")
         .expect("the demo's underpaid finding");
-    let computation = &underpaid["evidence"]["computation"];
+    let computation = &period_of(&report, underpaid).expect("a period")["computation"];
+    // Only the periods findings name are under `periods`; every period is in `expected`.
+    let periods = report["periods"].as_array().unwrap();
+    let mut all: Vec<(&Value, &Value)> = report["expected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|installment| (&installment["contract_id"], &installment["period_start"]))
+        .collect();
+    all.dedup();
+    assert!(
+        !periods.is_empty() && periods.len() < all.len(),
+        "{} periods of {}",
+        periods.len(),
+        all.len()
+    );
     assert_eq!(computation["period_start"], "2026-04-01");
     assert_eq!(computation["scope_weighted_base_before"], "1280000.00");
     assert_eq!(computation["scope_rebate_before"], "230400.00");
@@ -234,7 +250,7 @@ fn the_evidence_file_carries_the_explain_trail_and_the_json_its_numbers() {
         .iter()
         .find(|finding| finding["type"] == "late")
         .expect("the demo's late finding");
-    let computation = &late["evidence"]["computation"];
+    let computation = &period_of(&report, late).expect("a period")["computation"];
     assert_eq!(computation["tier_mode"], "marginal");
     assert_eq!(computation["bracket_slices"].as_array().unwrap().len(), 3);
     assert_eq!(computation["bracket_slices"][2]["volume"], "10000.00");

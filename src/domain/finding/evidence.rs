@@ -1,12 +1,100 @@
 //! What a finding rests on: the input place, the computation, the billing rows behind
 //! it, the payouts allocated, the invoice checks and the likely causes.
+//!
+//! A settlement period's computation and billing rows are stored once, in a
+//! [`PeriodTrail`] its contract's result holds; its installments and the findings on them
+//! refer to it ([`TrailRef`]) rather than each carrying a copy (issue 17: a copy per
+//! finding made a group-wide audit's evidence grow with findings × trail size).
 
 use super::cause::LikelyCause;
 use super::reason::Reason;
-use crate::domain::computation::Computation;
+use crate::domain::computation::{Computation, InstallmentSplit};
 use crate::domain::location::Location;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+/// A settlement period's stable key, `<contract_id>/<period_start>` (e.g.
+/// `C-001/2024-01-01`): how findings.json's findings name their period in `periods`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PeriodKey {
+    /// The contract.
+    pub contract_id: String,
+    /// The period's first day.
+    pub period_start: NaiveDate,
+}
+
+impl fmt::Display for PeriodKey {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}/{}", self.contract_id, self.period_start)
+    }
+}
+
+/// One settlement period's computation trail and the billing rows behind it, stored once
+/// per period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodTrail {
+    /// The period's key.
+    pub key: PeriodKey,
+    /// The trail of the whole period: its split into installments is
+    /// `computation.installments`; the installment fields (`installment`, `portion`,
+    /// `installment_expected`, `due_rule`) are those of its first installment — ask
+    /// [`PeriodTrail::for_installment`] for another's.
+    pub computation: Computation,
+    /// The billing rows behind the period's weighted base.
+    pub source_rows: Vec<SourceRows>,
+}
+
+impl PeriodTrail {
+    /// Installment `number`'s share of the period, from its split.
+    pub fn split(&self, number: u32) -> Option<&InstallmentSplit> {
+        self.computation
+            .installments
+            .iter()
+            .find(|split| split.installment == number)
+    }
+
+    /// The computation as installment `number` sees it: the period's trail with that
+    /// installment's number, portion, expectation and due-date rule. Borrowed when it is
+    /// the installment the trail already names (a period paid at once), a copy otherwise;
+    /// the trail itself for a number the period does not have.
+    pub fn for_installment(&self, number: u32) -> Cow<'_, Computation> {
+        match self.split(number) {
+            Some(split) if number != self.computation.installment => Cow::Owned(Computation {
+                installment: split.installment,
+                portion: split.portion.clone(),
+                installment_expected: split.expected,
+                due_rule: Some(split.due_rule),
+                ..self.computation.clone()
+            }),
+            _ => Cow::Borrowed(&self.computation),
+        }
+    }
+}
+
+/// A reference to an installment's period trail: the period's key (through the trail)
+/// and the installment's number. The trail is shared, never copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailRef {
+    /// The trail of the period, shared with its contract's result.
+    pub trail: Arc<PeriodTrail>,
+    /// The installment.
+    pub installment: u32,
+}
+
+impl TrailRef {
+    /// The period's key.
+    pub fn key(&self) -> &PeriodKey {
+        &self.trail.key
+    }
+
+    /// The computation as the installment sees it ([`PeriodTrail::for_installment`]).
+    pub fn computation(&self) -> Cow<'_, Computation> {
+        self.trail.for_installment(self.installment)
+    }
+}
 
 /// Billing rows that make up part of a weighted base, grouped by file and product.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,10 +135,9 @@ pub struct Allocation {
 pub struct Evidence {
     /// The input cell or row the finding is about.
     pub location: Option<Location>,
-    /// The rebate computation, for payment findings.
-    pub computation: Option<Computation>,
-    /// The billing rows behind the computation.
-    pub source_rows: Vec<SourceRows>,
+    /// For a finding on an installment: its period's trail (the rebate computation and
+    /// the billing rows behind it), by reference.
+    pub period: Option<TrailRef>,
     /// The payouts that went to the installment.
     pub allocations: Vec<Allocation>,
     /// Other facts as `(name, value)` pairs: the expected and found invoice fields, the
@@ -61,6 +148,21 @@ pub struct Evidence {
     /// For a short payment: the usual mistakes that reproduce the amount paid to the cent,
     /// most likely first.
     pub likely_causes: Vec<LikelyCause>,
+}
+
+impl Evidence {
+    /// The rebate computation as the finding's installment sees it, for a finding on an
+    /// installment.
+    pub fn computation(&self) -> Option<Cow<'_, Computation>> {
+        self.period.as_ref().map(TrailRef::computation)
+    }
+
+    /// The billing rows behind the computation (none for a finding on no installment).
+    pub fn source_rows(&self) -> &[SourceRows] {
+        self.period
+            .as_ref()
+            .map_or(&[], |period| period.trail.source_rows.as_slice())
+    }
 }
 
 /// One checked field: what the contract or payout calls for and what the input shows.

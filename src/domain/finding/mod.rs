@@ -14,7 +14,9 @@ mod reason;
 
 pub use about::{About, InvoiceIssue, MemberRefusal, Unread};
 pub use cause::{CauseCode, LikelyCause, Mistake, Neighbour};
-pub use evidence::{Allocation, Check, CheckWords, Evidence, SourceRows};
+pub use evidence::{
+    Allocation, Check, CheckWords, Evidence, PeriodKey, PeriodTrail, SourceRows, TrailRef,
+};
 pub use kind::{FindingType, Severity};
 pub use reason::Reason;
 

@@ -113,8 +113,10 @@ pub(super) fn write_findings(
         .map_err(unreadable)?;
     let periods = PeriodIndex::new(&installments);
     for (finding, stake) in totals.ranked(&audit.findings) {
-        let mut node =
-            to_node(&json::finding(finding, audit.changes.as_ref(), lang)).map_err(unreadable)?;
+        let mut node = json::finding_with_trail(finding, audit.changes.as_ref(), lang, |record| {
+            to_node(record)
+        })
+        .map_err(unreadable)?;
         if lang == Lang::Zh {
             in_chinese(&mut node, finding);
         }
@@ -194,7 +196,7 @@ fn in_chinese(node: &mut Node, finding: &Finding) {
             }
         }
     }
-    let Some(computation) = finding.evidence.computation.as_ref() else {
+    let Some(computation) = finding.evidence.computation() else {
         return;
     };
     let Some(record) = field_mut(evidence, "computation") else {

@@ -105,7 +105,7 @@ fn facts_text(finding: &Finding, lang: Lang) -> String {
 fn source_rows_text(finding: &Finding, lang: Lang) -> String {
     finding
         .evidence
-        .source_rows
+        .source_rows()
         .iter()
         .map(|rows| match lang {
             Lang::Zh => format!(
@@ -141,11 +141,11 @@ pub(super) fn finding_row(finding: &Finding, changes: Option<&Changes>, lang: La
     // The formula column: findings.csv keeps it English; the Chinese workbook says it in
     // Chinese.
     if lang == Lang::Zh
-        && let Some(computation) = &finding.evidence.computation
+        && let Some(computation) = finding.evidence.computation()
         && let Some(at) = tables::COLUMNS.iter().position(|name| *name == "formula")
         && let Some(cell) = cells.get_mut(at)
     {
-        *cell = Value::Text(formula_zh(computation));
+        *cell = Value::Text(formula_zh(&computation));
     }
     for joined in [
         allocations_text(finding, lang),

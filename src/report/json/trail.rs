@@ -1,0 +1,279 @@
+//! findings.json's records of a computation trail: a period's (under `periods`, once) and an
+//! installment's (report.html's trails), and how findings.json writes money and dates.
+
+use crate::domain::computation::{
+    BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
+};
+use crate::domain::finding::{PeriodTrail, SourceRows};
+use crate::domain::lang::Lang;
+use crate::domain::money::{format_money, format_rate};
+use crate::report::i18n;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Money: a string with exactly two decimals.
+pub(super) fn money(amount: Decimal) -> String {
+    format_money(amount)
+}
+
+/// Money, or null.
+pub(super) fn optional_money(amount: Option<Decimal>) -> Option<String> {
+    amount.map(format_money)
+}
+
+/// An ISO date, or null.
+pub(super) fn date(day: Option<NaiveDate>) -> Option<String> {
+    day.map(|day| day.to_string())
+}
+
+/// A computation: an installment's (every field) or, under `periods`, its period's (without
+/// `formula`, `portion`, `installment_expected`, `due_rule` and `installment`, which are
+/// each installment's own and stated in `installments`).
+#[derive(Serialize)]
+pub(in crate::report) struct ComputationJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    formula: Option<String>,
+    base: &'a str,
+    tier_basis: &'a str,
+    tier_mode: &'a str,
+    period_weighted_base: String,
+    scope_start: String,
+    scope_end: String,
+    scope_weighted_base: String,
+    bracket_rate: String,
+    scope_rebate: String,
+    cap: Option<String>,
+    cap_applied: bool,
+    earned_before: String,
+    earned_through: String,
+    period_expected: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    portion: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    installment_expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_rule: Option<String>,
+    // The full trail (issue 5); every field below was added to schema v1.
+    period_start: String,
+    period_end: String,
+    weighted_base_by_product: Vec<ProductBaseJson<'a>>,
+    scope_weighted_base_before: String,
+    scope_rebate_before: String,
+    bracket: Option<BracketJson>,
+    bracket_slices: Vec<SliceJson>,
+    catch_up: Option<CatchUpJson>,
+    cap_scope_start: String,
+    cap_scope_end: String,
+    rebate_before_cap: String,
+    cap_cut: Option<String>,
+    grace_days: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    installment: Option<u32>,
+    installments: Vec<SplitJson<'a>>,
+}
+
+/// A settlement period under `periods`: its key, its computation and the billing rows
+/// behind its weighted base, written once however many findings name it.
+#[derive(Serialize)]
+pub(super) struct PeriodJson<'a> {
+    key: String,
+    contract_id: &'a str,
+    period_start: String,
+    period_end: String,
+    computation: ComputationJson<'a>,
+    source_rows: Vec<SourceRowsJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProductBaseJson<'a> {
+    product: &'a str,
+    base: String,
+    coefficient: String,
+    weighted_base: String,
+    rows: u64,
+}
+
+#[derive(Serialize)]
+struct BracketJson {
+    from: String,
+    to: Option<String>,
+    rate: String,
+}
+
+#[derive(Serialize)]
+struct SliceJson {
+    from: String,
+    to: Option<String>,
+    rate: String,
+    volume: String,
+    rebate: String,
+}
+
+#[derive(Serialize)]
+struct CatchUpJson {
+    earlier_weighted_base: String,
+    rate_before: String,
+    rate_after: String,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct SplitJson<'a> {
+    installment: u32,
+    trigger: &'a str,
+    portion: &'a str,
+    expected: String,
+    due_on: Option<String>,
+    due_rule: String,
+}
+
+#[derive(Serialize)]
+pub(in crate::report) struct SourceRowsJson<'a> {
+    file: &'a str,
+    sheet: Option<&'a str>,
+    product: &'a str,
+    coefficient: String,
+    rows: u64,
+    row_ranges: &'a str,
+    base: String,
+    weighted_base: String,
+}
+
+fn bracket(bracket: &TierBracket) -> BracketJson {
+    BracketJson {
+        from: money(bracket.from),
+        to: optional_money(bracket.to),
+        rate: format_rate(bracket.rate),
+    }
+}
+
+fn product_base(product: &ProductBase) -> ProductBaseJson<'_> {
+    ProductBaseJson {
+        product: &product.product,
+        base: money(product.base),
+        coefficient: product.coefficient.normalize().to_string(),
+        weighted_base: money(product.weighted_base),
+        rows: product.rows,
+    }
+}
+
+fn slice(slice: &BracketSlice) -> SliceJson {
+    SliceJson {
+        from: money(slice.bracket.from),
+        to: optional_money(slice.bracket.to),
+        rate: format_rate(slice.bracket.rate),
+        volume: money(slice.volume),
+        rebate: money(slice.rebate),
+    }
+}
+
+fn catch_up(catch_up: &CatchUp) -> CatchUpJson {
+    CatchUpJson {
+        earlier_weighted_base: money(catch_up.earlier_weighted_base),
+        rate_before: format_rate(catch_up.rate_before),
+        rate_after: format_rate(catch_up.rate_after),
+        amount: money(catch_up.amount),
+    }
+}
+
+/// A due-date rule as findings.json shows it: in English, whatever the language.
+fn due_rule(rule: &crate::domain::computation::DueRule) -> String {
+    i18n::due_rule(rule, Lang::En)
+}
+
+fn split(split: &InstallmentSplit) -> SplitJson<'_> {
+    SplitJson {
+        installment: split.installment,
+        trigger: &split.trigger,
+        portion: &split.portion,
+        expected: money(split.expected),
+        due_on: date(split.due_on),
+        due_rule: due_rule(&split.due_rule),
+    }
+}
+
+/// An installment's computation, every field.
+pub(in crate::report) fn computation(computation: &Computation) -> ComputationJson<'_> {
+    ComputationJson {
+        formula: Some(i18n::formula(computation)),
+        portion: Some(&computation.portion),
+        installment_expected: Some(money(computation.installment_expected)),
+        due_rule: Some(
+            computation
+                .due_rule
+                .as_ref()
+                .map_or_else(String::new, due_rule),
+        ),
+        installment: Some(computation.installment),
+        ..period_computation(computation)
+    }
+}
+
+/// A period's computation: what all its installments share.
+pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'_> {
+    ComputationJson {
+        formula: None,
+        base: &computation.base,
+        tier_basis: &computation.tier_basis,
+        tier_mode: &computation.tier_mode,
+        period_weighted_base: money(computation.period_weighted_base),
+        scope_start: computation.scope_start.to_string(),
+        scope_end: computation.scope_end.to_string(),
+        scope_weighted_base: money(computation.scope_weighted_base),
+        bracket_rate: format_rate(computation.bracket_rate),
+        scope_rebate: money(computation.scope_rebate),
+        cap: optional_money(computation.cap),
+        cap_applied: computation.cap_applied,
+        earned_before: money(computation.earned_before),
+        earned_through: money(computation.earned_through),
+        period_expected: money(computation.period_expected),
+        portion: None,
+        installment_expected: None,
+        due_rule: None,
+        period_start: computation.period_start.to_string(),
+        period_end: computation.period_end.to_string(),
+        weighted_base_by_product: computation.products.iter().map(product_base).collect(),
+        scope_weighted_base_before: money(computation.scope_weighted_base_before),
+        scope_rebate_before: money(computation.scope_rebate_before),
+        bracket: computation.bracket.as_ref().map(bracket),
+        bracket_slices: computation.slices.iter().map(slice).collect(),
+        catch_up: computation.catch_up.as_ref().map(catch_up),
+        cap_scope_start: computation.cap_scope_start.to_string(),
+        cap_scope_end: computation.cap_scope_end.to_string(),
+        rebate_before_cap: money(computation.rebate_before_cap),
+        cap_cut: match computation.cap {
+            Some(cap) if computation.cap_applied => {
+                computation.rebate_before_cap.checked_sub(cap).map(money)
+            }
+            _ => None,
+        },
+        grace_days: computation.grace_days,
+        installment: None,
+        installments: computation.installments.iter().map(split).collect(),
+    }
+}
+
+pub(in crate::report) fn source_rows(rows: &SourceRows) -> SourceRowsJson<'_> {
+    SourceRowsJson {
+        file: &rows.table.file,
+        sheet: rows.table.sheet.as_deref(),
+        product: &rows.product,
+        coefficient: rows.coefficient.normalize().to_string(),
+        rows: rows.rows,
+        row_ranges: &rows.row_ranges,
+        base: money(rows.base),
+        weighted_base: money(rows.weighted_base),
+    }
+}
+
+pub(super) fn period(trail: &PeriodTrail) -> PeriodJson<'_> {
+    PeriodJson {
+        key: trail.key.to_string(),
+        contract_id: &trail.key.contract_id,
+        period_start: trail.computation.period_start.to_string(),
+        period_end: trail.computation.period_end.to_string(),
+        computation: period_computation(&trail.computation),
+        source_rows: trail.source_rows.iter().map(source_rows).collect(),
+    }
+}

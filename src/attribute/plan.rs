@@ -147,6 +147,13 @@ impl<'a> ContractIndex<'a> {
             .map(|_| index)
     }
 
+    /// A number for segment `segment` of `contract`, distinct across all contracts (its
+    /// place in the flat list of every contract's segments).
+    #[inline]
+    pub(super) fn segment_number(&self, contract: usize, segment: usize) -> u32 {
+        self.facts[contract].segments.0 + u32::try_from(segment).unwrap_or(u32::MAX)
+    }
+
     /// The contracts that name `account`, earliest start first, then lowest id.
     #[inline]
     pub(super) fn candidates(&self, account: &str) -> &[usize] {

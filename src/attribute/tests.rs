@@ -412,3 +412,30 @@ fn a_compact_group_overflows_where_an_open_group_does() {
     assert_eq!(added, [true, true, false, true]);
     assert_eq!(ours, theirs);
 }
+
+#[test]
+fn the_account_index_finds_short_and_long_account_ids() {
+    // Ids of 21, 22 (the longest kept inside the entry) and 23 bytes, and a Chinese one.
+    let accounts = [
+        "123456789012345678901",
+        "1234567890123456789012",
+        "12345678901234567890123",
+        "集团子公司账户",
+    ];
+    let mut first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    first.accounts = accounts.iter().map(|account| account.to_string()).collect();
+    let mut second = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    second.id = "C2".into();
+    second.accounts = vec![accounts[2].to_string()];
+    let plans: Vec<ContractPlan> = [first, second].into_iter().map(ContractPlan::new).collect();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    assert_eq!(index.candidates(accounts[0]), [0]);
+    assert_eq!(index.candidates(accounts[1]), [0]);
+    assert_eq!(index.candidates(accounts[2]), [0, 1]);
+    assert_eq!(index.candidates(accounts[3]), [0]);
+    // A prefix or an extension of a known id is another account.
+    assert!(index.candidates("12345678901234567890").is_empty());
+    assert!(index.candidates("123456789012345678901234").is_empty());
+    assert!(index.candidates("").is_empty());
+}

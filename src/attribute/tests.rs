@@ -294,10 +294,13 @@ fn the_index_finds_the_segment_the_plan_does_on_every_edge_day() {
     assert!(ledger.rejections.is_empty());
 }
 
+/// A billing line as the group tests give it: row, net, list and voucher amounts.
+type GroupLine<'a> = (usize, &'a str, Option<&'a str>, &'a str);
+
 /// Sums `lines` (row, net, list, voucher) into [`groups::Groups`] and, the reference, one
 /// by one into an [`OpenGroup`]; both closed.
 fn groups_both_ways(
-    lines: &[(usize, &str, Option<&str>, &str)],
+    lines: &[GroupLine<'_>],
 ) -> (
     Result<SourceGroup, Overflow>,
     Result<SourceGroup, Overflow>,
@@ -331,7 +334,7 @@ fn groups_both_ways(
 #[test]
 fn compact_groups_sum_exactly_what_an_open_group_sums() {
     // Worked tables: (row, net, list, voucher) → the group both ways, field for field.
-    let tables: [&[(usize, &str, Option<&str>, &str)]; 6] = [
+    let tables: [&[GroupLine<'_>]; 6] = [
         &[],
         // Two decimals, a zero voucher whose decimals do not count, a row without list.
         &[

@@ -148,6 +148,12 @@ impl Groups {
         }
     }
 
+    /// How many groups left the small form.
+    #[cfg(test)]
+    pub(super) fn spilled(&self) -> usize {
+        self.spilled.len()
+    }
+
     /// Closes group `group` (once, when the file ends).
     ///
     /// # Errors

@@ -381,7 +381,8 @@ fn compact_groups_sum_exactly_what_an_open_group_sums() {
     ];
     for lines in tables {
         let (ours, theirs, _) = groups_both_ways(lines);
-        assert_eq!(ours, theirs, "{lines:?}");
+        // Debug shows each amount's decimals too (`5.250` is not `5.25` there).
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{lines:?}");
     }
     let (ours, _, _) = groups_both_ways(tables[1]);
     let ours = ours.unwrap();
@@ -441,4 +442,32 @@ fn the_account_index_finds_short_and_long_account_ids() {
     assert!(index.candidates("12345678901234567890").is_empty());
     assert!(index.candidates("123456789012345678901234").is_empty());
     assert!(index.candidates("").is_empty());
+}
+
+#[test]
+fn compact_groups_stay_small_until_an_amount_does_not_fit_and_keep_apart() {
+    let mut groups = Groups::default();
+    let (first, second) = (groups.open(d("1")), groups.open(d("0.5")));
+    assert_ne!(first, second);
+    let mut billed = line("A1", "2025-02-10", "ECS", "0.12345678", "CNY");
+    billed.voucher = Decimal::ZERO;
+    // Eight decimals still fit the small form; lines of two groups interleaved.
+    for row in [2, 3, 5] {
+        groups.add(first, row, billed.net_amount, &billed).unwrap();
+        groups.add(second, row + 10, d("2"), &billed).unwrap();
+    }
+    assert_eq!(groups.spilled(), 0);
+    billed.net_amount = d("0.123456789");
+    groups.add(second, 20, billed.net_amount, &billed).unwrap();
+    assert_eq!(
+        groups.spilled(),
+        1,
+        "nine decimals move the group to the full form"
+    );
+    let (first, second) = (groups.close(first).unwrap(), groups.close(second).unwrap());
+    assert_eq!(first.base.amount.to_string(), "0.37037034");
+    assert_eq!(first.rows.to_string(), "2-3, 5");
+    assert_eq!(second.base.amount.to_string(), "6.123456789");
+    assert_eq!(second.weighted_base.to_string(), "3.0617283945");
+    assert_eq!(second.rows.to_string(), "12-13, 15, 20");
 }

@@ -3,7 +3,8 @@
 //! time), and adds it to running sums; [`Attributor::finish`] turns them into the file's
 //! [`FileLedger`].
 
-use super::bucket::OpenGroup;
+use super::bucket::Bucket;
+use super::groups::Groups;
 use super::interner::Interner;
 use super::ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
 use super::plan::ContractIndex;
@@ -21,20 +22,26 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as FastMap;
 use std::collections::BTreeMap;
 
+/// The bit of a `group_index` value saying that someone named the group's product.
+const KNOWN: u32 = 1 << 31;
+
 /// Fills a [`FileLedger`] from one file's lines.
 pub struct Attributor<'i, 'a> {
     index: &'i ContractIndex<'a>,
     ledger: FileLedger,
     /// (contract, product number) → (coefficient, known).
     coefficients: FastMap<(usize, u32), (Decimal, bool)>,
-    /// The source groups, each with its (contract, segment, table, product number). Kept
-    /// flat by numbers on the hot path; named, weighted and nested into
-    /// [`Bucket`](super::bucket::Bucket)s when the file ends.
-    groups: Vec<((usize, usize, usize, u32), OpenGroup)>,
-    /// Where each group's key is in `groups`, and whether anyone named its product: a
-    /// line whose route is new (every line, when accounts come in random order) finds
-    /// its group with this one lookup; the coefficient is looked up only for a new group.
-    group_index: FastMap<(usize, usize, usize, u32), (usize, bool)>,
+    /// The source groups' running sums, by group number, in a compact form (see
+    /// `groups`); named, weighted and nested into [`Bucket`]s when the file ends.
+    groups: Groups,
+    /// Each group's (contract, segment, table, product number), by group number: read
+    /// only when the file ends, so kept apart from the sums.
+    group_keys: Vec<(usize, usize, usize, u32)>,
+    /// (segment number across contracts, table, product number) → the group's number,
+    /// with [`KNOWN`] set when anyone named its product: a line whose route is new (every
+    /// line, when accounts come in random order) finds its group with this one lookup
+    /// into 16-byte entries; the coefficient is looked up only for a new group.
+    group_index: FastMap<(u32, u32, u32), u32>,
     /// The reader's product numbers ([`BillingLine::product_number`]) → `names` numbers.
     product_numbers: Vec<u32>,
     /// Where the last attributed line went, to skip the search for the next line of the
@@ -63,7 +70,8 @@ impl<'i, 'a> Attributor<'i, 'a> {
             index,
             ledger: FileLedger::default(),
             coefficients: FastMap::default(),
-            groups: Vec::new(),
+            groups: Groups::default(),
+            group_keys: Vec::new(),
             group_index: FastMap::default(),
             product_numbers: Vec::new(),
             route: Route::nowhere(),
@@ -87,24 +95,46 @@ impl<'i, 'a> Attributor<'i, 'a> {
         let Attributor {
             mut ledger,
             names,
-            groups,
+            mut groups,
+            group_keys,
             uncovered,
             currency_mismatches,
             overlaps,
             unknown_products,
             ..
         } = self;
-        for ((contract, segment, table, product), group) in groups {
-            let group = group.close()?;
-            let bucket = ledger.buckets.entry((contract, segment)).or_default();
+        // Bucket by bucket, each bucket's groups in the order they were opened (the order
+        // the weighted base was always summed in): a bucket is built whole, then stored.
+        let mut order: Vec<(usize, usize, usize)> = group_keys
+            .iter()
+            .enumerate()
+            .map(|(group, &(contract, segment, _, _))| (contract, segment, group))
+            .collect();
+        order.sort_unstable();
+        let mut open: Option<((usize, usize), Bucket)> = None;
+        for (contract, segment, group) in order {
+            let (_, _, table, product) = group_keys[group];
+            let closed = groups.close(group)?;
+            let bucket = match &mut open {
+                Some((key, bucket)) if *key == (contract, segment) => bucket,
+                _ => {
+                    if let Some((key, bucket)) = open.take() {
+                        ledger.buckets.insert(key, bucket);
+                    }
+                    &mut open.insert(((contract, segment), Bucket::default())).1
+                }
+            };
             // W_p = Σ base × coefficient = Σ over groups of coefficient × Σ base: exact
             // either way, so the multiplication happens once per group, not per line.
-            bucket.weighted_base = money::add(bucket.weighted_base, group.weighted_base)?;
+            bucket.weighted_base = money::add(bucket.weighted_base, closed.weighted_base)?;
             bucket
                 .sources
                 .entry(table)
                 .or_default()
-                .insert(names.name(product), group);
+                .insert(names.name(product), closed);
+        }
+        if let Some((key, bucket)) = open {
+            ledger.buckets.insert(key, bucket);
         }
         ledger.uncovered = uncovered
             .into_iter()
@@ -278,17 +308,24 @@ impl<'i, 'a> Attributor<'i, 'a> {
         {
             Some(&(_, group, known)) => (group, known),
             None => {
-                let key = (chosen, self.route.segment, table_number, product);
-                let (group, known) = match self.group_index.get(&key) {
+                let table = u32::try_from(table_number).unwrap_or(u32::MAX);
+                let key = (self.route.segment_number, table, product);
+                let found = match self.group_index.get(&key) {
                     Some(&found) => found,
                     None => {
                         let (coefficient, known) = self.coefficient(chosen, product, line);
-                        self.groups.push((key, OpenGroup::new(coefficient)));
-                        let found = (self.groups.len() - 1, known);
+                        let group = u32::try_from(self.groups.open(coefficient))
+                            .ok()
+                            .filter(|group| group & KNOWN == 0)
+                            .ok_or(Overflow)?;
+                        self.group_keys
+                            .push((chosen, self.route.segment, table_number, product));
+                        let found = if known { group | KNOWN } else { group };
                         self.group_index.insert(key, found);
                         found
                     }
                 };
+                let (group, known) = ((found & !KNOWN) as usize, found & KNOWN != 0);
                 self.route.groups.push((product, group, known));
                 (group, known)
             }
@@ -299,7 +336,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 .or_default()
                 .add(line.net_amount)?;
         }
-        self.groups[group].1.add(row, line_base, line)?;
+        self.groups.add(group, row, line_base, line)?;
         self.attributed.add(line.net_amount)?;
         self.table().attributed.rows += 1;
         Ok(None)
@@ -448,6 +485,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         route.table = table_number;
         route.contract = chosen;
         route.segment = segment;
+        route.segment_number = index.segment_number(chosen, segment);
         Ok(None)
     }
 }

@@ -70,33 +70,21 @@ impl LineAmounts {
 
 /// A source group while its file streams: the same sums as a [`SourceGroup`], kept as
 /// [`RunningSum`]s so a line costs integer additions; the weighted base is worked out
-/// once when the file ends ([`OpenGroup::close`]).
+/// once when the file ends ([`OpenGroup::close`]). Groups start in the smaller form of
+/// `groups::Groups` and become one of these only when an amount does not fit it.
 #[derive(Debug, Clone)]
 pub(super) struct OpenGroup {
-    coefficient: Decimal,
-    rows: u64,
-    base: RunningSum,
-    ranges: OpenRows,
-    net: RunningSum,
-    list: RunningSum,
-    without_list: u64,
-    voucher: RunningSum,
+    pub(super) coefficient: Decimal,
+    pub(super) rows: u64,
+    pub(super) base: RunningSum,
+    pub(super) ranges: OpenRows,
+    pub(super) net: RunningSum,
+    pub(super) list: RunningSum,
+    pub(super) without_list: u64,
+    pub(super) voucher: RunningSum,
 }
 
 impl OpenGroup {
-    pub(super) fn new(coefficient: Decimal) -> OpenGroup {
-        OpenGroup {
-            coefficient,
-            rows: 0,
-            base: RunningSum::default(),
-            ranges: OpenRows::default(),
-            net: RunningSum::default(),
-            list: RunningSum::default(),
-            without_list: 0,
-            voucher: RunningSum::default(),
-        }
-    }
-
     #[inline]
     pub(super) fn add(
         &mut self,
@@ -157,6 +145,12 @@ impl Bucket {
         self.weighted_base = money::add(self.weighted_base, other.weighted_base)?;
         for (table, products) in other.sources {
             let into = self.sources.entry(table + table_offset).or_default();
+            // Files number their tables apart (`table_offset`), so a file's table is new
+            // here: take its groups whole instead of re-inserting one by one (the same map).
+            if into.is_empty() {
+                *into = products;
+                continue;
+            }
             for (product, group) in products {
                 match into.get_mut(&product) {
                     Some(existing) => {

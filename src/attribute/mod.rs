@@ -4,13 +4,14 @@
 //! ledgers are merged in file order, so totals never depend on thread scheduling.
 //!
 //! `plan` indexes the contracts by account; `attributor` is the per-file hot path, with its
-//! `route` cache and `interner`; `bucket` and `rows` are what a contract's segment
+//! `route` cache and `interner`, and `groups`, its compact running sums; `bucket` and `rows` are what a contract's segment
 //! gathers; `ledger` is one file's part and `totals` all files merged; `listed_products`
 //! checks the contracts' listed products against the products billed to them.
 
 pub mod aggregate;
 mod attributor;
 mod bucket;
+mod groups;
 mod interner;
 mod ledger;
 mod listed_products;

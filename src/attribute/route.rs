@@ -14,6 +14,10 @@ pub(super) struct Route {
     pub(super) table: usize,
     pub(super) contract: usize,
     pub(super) segment: usize,
+    /// The segment's number across contracts ([`ContractIndex::segment_number`]).
+    ///
+    /// [`ContractIndex::segment_number`]: super::plan::ContractIndex::segment_number
+    pub(super) segment_number: u32,
     /// The other contracts that cover the same account, date and currency
     /// (`overlapping_contracts`).
     pub(super) others: Vec<usize>,
@@ -31,6 +35,7 @@ impl Route {
             table: usize::MAX,
             contract: 0,
             segment: 0,
+            segment_number: 0,
             others: Vec::new(),
             groups: Vec::new(),
         }

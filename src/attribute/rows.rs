@@ -9,7 +9,7 @@ pub struct RowRanges {
 
 /// Enough to point a reader at the rows; a billing export sorted by account and date
 /// (as providers write them) needs one or two ranges per file and product.
-const MAX_RANGES: usize = 12;
+pub(super) const MAX_RANGES: usize = 12;
 
 impl RowRanges {
     /// Adds a row number: the reference [`OpenRows::push`] is checked against.
@@ -27,6 +27,11 @@ impl RowRanges {
         } else {
             self.truncated = true;
         }
+    }
+
+    /// Ranges as [`RowRanges::push`] would have left them: at most [`MAX_RANGES`].
+    pub(super) fn from_parts(ranges: Vec<(u32, u32)>, truncated: bool) -> RowRanges {
+        RowRanges { ranges, truncated }
     }
 
     pub(crate) fn merge(&mut self, other: &RowRanges) {
@@ -76,6 +81,11 @@ impl OpenRows {
             }
             None => self.open = Some((row, row)),
         }
+    }
+
+    /// The state pushing rows leaves: the range still growing and those closed before it.
+    pub(super) fn from_parts(open: Option<(u32, u32)>, closed: RowRanges) -> OpenRows {
+        OpenRows { open, closed }
     }
 
     /// The rows as ranges.

@@ -1,3 +1,5 @@
+use super::bucket::OpenGroup;
+use super::groups::Groups;
 use super::rows::OpenRows;
 use super::*;
 use crate::domain::billing::BillingLine;
@@ -5,6 +7,7 @@ use crate::domain::contract::Base;
 use crate::domain::contract::Settlement;
 use crate::domain::controls::{Exclusion, Tally};
 use crate::domain::location::Location;
+use crate::domain::money::{Overflow, RunningSum};
 use crate::domain::period::YearMonth;
 use crate::domain::settlement::tests::contract;
 use crate::domain::test_support::{d, day};
@@ -289,4 +292,182 @@ fn the_index_finds_the_segment_the_plan_does_on_every_edge_day() {
     let ledger = attributor.finish().unwrap();
     assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("100"));
     assert!(ledger.rejections.is_empty());
+}
+
+/// A billing line as the group tests give it: row, net, list and voucher amounts.
+type GroupLine<'a> = (usize, &'a str, Option<&'a str>, &'a str);
+
+/// Sums `lines` (row, net, list, voucher) into [`groups::Groups`] and, the reference, one
+/// by one into an [`OpenGroup`]; both closed.
+fn groups_both_ways(
+    lines: &[GroupLine<'_>],
+) -> (
+    Result<SourceGroup, Overflow>,
+    Result<SourceGroup, Overflow>,
+    Vec<bool>,
+) {
+    let mut groups = Groups::default();
+    let group = groups.open(d("0.5"));
+    let mut reference = OpenGroup {
+        coefficient: d("0.5"),
+        rows: 0,
+        base: RunningSum::default(),
+        ranges: OpenRows::default(),
+        net: RunningSum::default(),
+        list: RunningSum::default(),
+        without_list: 0,
+        voucher: RunningSum::default(),
+    };
+    let mut added = Vec::new();
+    for &(row, net, list, voucher) in lines {
+        let mut billed = line("A1", "2025-02-10", "ECS", net, "CNY");
+        billed.list_amount = list.map(d);
+        billed.voucher = d(voucher);
+        let ours = groups.add(group, row, billed.net_amount, &billed);
+        let theirs = reference.add(row, billed.net_amount, &billed);
+        assert_eq!(ours, theirs, "line {row}");
+        added.push(ours.is_ok());
+    }
+    (groups.close(group), reference.close(), added)
+}
+
+#[test]
+fn compact_groups_sum_exactly_what_an_open_group_sums() {
+    // Worked tables: (row, net, list, voucher) → the group both ways, field for field.
+    let tables: [&[GroupLine<'_>]; 6] = [
+        &[],
+        // Two decimals, a zero voucher whose decimals do not count, a row without list.
+        &[
+            (2, "100.00", Some("120.00"), "0.000"),
+            (3, "-20.5", None, "5"),
+            (9, "0.005", Some("0.01"), "0.25"),
+        ],
+        // Finer than eight decimals: the group leaves its small form at the second line
+        // and keeps the rows and sums it had.
+        &[
+            (4, "1.10", Some("2"), "0"),
+            (5, "0.000000001", Some("1"), "0"),
+            (7, "3", None, "0.5"),
+        ],
+        // Past the i64 range of 10^-8 units (92 billion): same move, exact sums.
+        &[
+            (2, "90000000000.00", Some("1"), "0"),
+            (3, "90000000000.00", Some("1"), "0"),
+            (4, "-1.25", None, "0"),
+        ],
+        // Negative and positive sums cancelling to zero keep their decimals.
+        &[
+            (1, "-40.41", Some("-40.41"), "0"),
+            (2, "40.41", Some("40.41"), "0"),
+        ],
+        // Random rows: eleven ranges closed, then truncated while the twelfth grows.
+        &[
+            (0, "1", None, "0"),
+            (2, "1", None, "0"),
+            (4, "1", None, "0"),
+            (6, "1", None, "0"),
+            (8, "1", None, "0"),
+            (10, "1", None, "0"),
+            (12, "1", None, "0"),
+            (14, "1", None, "0"),
+            (16, "1", None, "0"),
+            (18, "1", None, "0"),
+            (20, "1", None, "0"),
+            (22, "1", None, "0"),
+            (23, "1", None, "0"),
+            (30, "1", None, "0"),
+            (31, "1", None, "0"),
+        ],
+    ];
+    for lines in tables {
+        let (ours, theirs, _) = groups_both_ways(lines);
+        // Debug shows each amount's decimals too (`5.250` is not `5.25` there).
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{lines:?}");
+    }
+    let (ours, _, _) = groups_both_ways(tables[1]);
+    let ours = ours.unwrap();
+    assert_eq!(ours.base.amount.to_string(), "79.505");
+    assert_eq!(ours.amounts.voucher.to_string(), "5.25");
+    assert_eq!(ours.amounts.list.to_string(), "120.01");
+    assert_eq!(ours.rows.to_string(), "2-3, 9");
+    let (ours, _, _) = groups_both_ways(tables[3]);
+    assert_eq!(ours.unwrap().base.amount.to_string(), "179999999998.75");
+    let (ours, _, _) = groups_both_ways(tables[4]);
+    assert_eq!(ours.unwrap().base.amount.to_string(), "0.00");
+    let (ours, _, _) = groups_both_ways(tables[5]);
+    assert_eq!(
+        ours.unwrap().rows.to_string(),
+        "0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22-23, …"
+    );
+}
+
+#[test]
+fn a_compact_group_overflows_where_an_open_group_does() {
+    let max = Decimal::MAX.to_string();
+    // The third line takes the sum past the Decimal range: rejected both ways, the
+    // sums left as they were.
+    let lines = [
+        (2, max.as_str(), None, "0"),
+        (3, "-1", None, "0"),
+        (4, "2", None, "0"),
+        (5, "1", None, "0"),
+    ];
+    let (ours, theirs, added) = groups_both_ways(&lines);
+    assert_eq!(added, [true, true, false, true]);
+    assert_eq!(ours, theirs);
+}
+
+#[test]
+fn the_account_index_finds_short_and_long_account_ids() {
+    // Ids of 21, 22 (the longest kept inside the entry) and 23 bytes, and a Chinese one.
+    let accounts = [
+        "123456789012345678901",
+        "1234567890123456789012",
+        "12345678901234567890123",
+        "集团子公司账户",
+    ];
+    let mut first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    first.accounts = accounts.iter().map(|account| account.to_string()).collect();
+    let mut second = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    second.id = "C2".into();
+    second.accounts = vec![accounts[2].to_string()];
+    let plans: Vec<ContractPlan> = [first, second].into_iter().map(ContractPlan::new).collect();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    assert_eq!(index.candidates(accounts[0]), [0]);
+    assert_eq!(index.candidates(accounts[1]), [0]);
+    assert_eq!(index.candidates(accounts[2]), [0, 1]);
+    assert_eq!(index.candidates(accounts[3]), [0]);
+    // A prefix or an extension of a known id is another account.
+    assert!(index.candidates("12345678901234567890").is_empty());
+    assert!(index.candidates("123456789012345678901234").is_empty());
+    assert!(index.candidates("").is_empty());
+}
+
+#[test]
+fn compact_groups_stay_small_until_an_amount_does_not_fit_and_keep_apart() {
+    let mut groups = Groups::default();
+    let (first, second) = (groups.open(d("1")), groups.open(d("0.5")));
+    assert_ne!(first, second);
+    let mut billed = line("A1", "2025-02-10", "ECS", "0.12345678", "CNY");
+    billed.voucher = Decimal::ZERO;
+    // Eight decimals still fit the small form; lines of two groups interleaved.
+    for row in [2, 3, 5] {
+        groups.add(first, row, billed.net_amount, &billed).unwrap();
+        groups.add(second, row + 10, d("2"), &billed).unwrap();
+    }
+    assert_eq!(groups.spilled(), 0);
+    billed.net_amount = d("0.123456789");
+    groups.add(second, 20, billed.net_amount, &billed).unwrap();
+    assert_eq!(
+        groups.spilled(),
+        1,
+        "nine decimals move the group to the full form"
+    );
+    let (first, second) = (groups.close(first).unwrap(), groups.close(second).unwrap());
+    assert_eq!(first.base.amount.to_string(), "0.37037034");
+    assert_eq!(first.rows.to_string(), "2-3, 5");
+    assert_eq!(second.base.amount.to_string(), "6.123456789");
+    assert_eq!(second.weighted_base.to_string(), "3.0617283945");
+    assert_eq!(second.rows.to_string(), "12-13, 15, 20");
 }

@@ -186,7 +186,7 @@ impl<'a> From<&'a Location> for LocationJson<'a> {
 }
 
 #[derive(Serialize)]
-struct ComputationJson<'a> {
+pub(super) struct ComputationJson<'a> {
     formula: String,
     base: &'a str,
     tier_basis: &'a str,
@@ -276,7 +276,7 @@ struct CheckJson<'a> {
 }
 
 #[derive(Serialize)]
-struct SourceRowsJson<'a> {
+pub(super) struct SourceRowsJson<'a> {
     file: &'a str,
     sheet: Option<&'a str>,
     product: &'a str,
@@ -428,7 +428,7 @@ fn check(check: &Check) -> CheckJson<'_> {
     }
 }
 
-fn computation(computation: &Computation) -> ComputationJson<'_> {
+pub(super) fn computation(computation: &Computation) -> ComputationJson<'_> {
     ComputationJson {
         formula: i18n::formula(computation),
         base: &computation.base,
@@ -474,7 +474,7 @@ fn computation(computation: &Computation) -> ComputationJson<'_> {
     }
 }
 
-fn source_rows(rows: &SourceRows) -> SourceRowsJson<'_> {
+pub(super) fn source_rows(rows: &SourceRows) -> SourceRowsJson<'_> {
     SourceRowsJson {
         file: &rows.table.file,
         sheet: rows.table.sheet.as_deref(),

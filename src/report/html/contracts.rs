@@ -1,0 +1,359 @@
+//! The contract index of a large audit's report.html: one row per contract (contract,
+//! customer, agent, due by now, paid against it, short, findings, trail), and each
+//! contract's trail carried compactly in the page — rendered here once, deflated (zlib)
+//! and base64-encoded in a data block (`<script type="application/octet-stream">`, which
+//! never runs) — that the page's trail script inflates with the browser's own
+//! `DecompressionStream` when the contract is chosen. Nothing is fetched; the page stays
+//! one file. A trail holds each settlement period's computation once (weighted base per
+//! product, billing rows, brackets, catch-up, cap, Earned, installments), then the
+//! findings about the period, each with its own evidence; findings about no period's
+//! installment come last. Without JavaScript each trail link opens the contract's
+//! evidence file beside the page (docs/REPORTS.md).
+
+use super::findings::{field_mut, finding_node, type_shown};
+use super::node::Node;
+use super::period::{Period, Periods, periods_of};
+use super::serialize::{NodeError, to_node};
+use super::trail::{PeriodIndex, label, write_node, write_trail};
+use super::{Sink, assets::base64};
+use crate::domain::audit::{Audit, ContractResult};
+use crate::domain::finding::Finding;
+use crate::domain::lang::Lang;
+use crate::domain::money::{format_money_grouped, group_thousands};
+use crate::report::html_parts::escape;
+use crate::report::i18n::index::index_words;
+use crate::report::i18n::keys::TrailWord;
+use crate::report::i18n::{Labels, due_rule};
+use crate::report::{evidence, json};
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// The computation fields that belong to one installment, not to its period: a period's
+/// trail leaves them out (its `installments` list has each installment's).
+const INSTALLMENT_KEYS: [&str; 5] = [
+    "formula",
+    "installment",
+    "portion",
+    "installment_expected",
+    "due_rule",
+];
+
+/// The installment-record fields that only say which period a record is of.
+const PERIOD_KEYS: [&str; 3] = ["contract_id", "period_start", "period_end"];
+
+/// How deflated the trails are: level 6, zlib's default, is within a few per cent of the
+/// smallest at a fraction of level 9's time.
+const LEVEL: u32 = 6;
+
+/// Where each contract's trail is: its position among the audit's contracts (the data
+/// block's number) and its evidence file's name, as the run writes it.
+pub(crate) struct ContractIndex {
+    names: Vec<String>,
+    position: HashMap<String, usize>,
+}
+
+impl ContractIndex {
+    /// The index of an audit's contracts; evidence file names as [`crate::report::reports`]
+    /// gives them (a case-insensitive clash gets `-2`, `-3`, …).
+    pub(super) fn new(audit: &Audit) -> Self {
+        let mut taken = BTreeSet::new();
+        let mut names = Vec::with_capacity(audit.contracts.len());
+        let mut position = HashMap::with_capacity(audit.contracts.len());
+        for (at, result) in audit.contracts.iter().enumerate() {
+            let mut name = evidence::file_name(&result.contract.id);
+            let mut suffix = 2;
+            while !taken.insert(name.to_lowercase()) {
+                name = format!("{}-{suffix}", evidence::file_name(&result.contract.id));
+                suffix += 1;
+            }
+            names.push(name);
+            position.entry(result.contract.id.clone()).or_insert(at);
+        }
+        ContractIndex { names, position }
+    }
+
+    /// A link to a contract's trail showing its id: the script opens the trail in the
+    /// page; without it the link opens the evidence file.
+    pub(super) fn link(&self, contract: &str, _lang: Lang) -> Option<String> {
+        let at = *self.position.get(contract)?;
+        Some(self.anchor(at, &escape(contract)))
+    }
+
+    fn anchor(&self, at: usize, text: &str) -> String {
+        format!(
+            "<a class=\"trail-link\" href=\"evidence/{}.md\" data-trail=\"{at}\">{text}</a>",
+            escape(&self.names[at])
+        )
+    }
+}
+
+/// The contract index, the row that will show a trail, and every contract's trail as a
+/// data block.
+///
+/// # Errors
+/// When a record cannot be turned into a tree of values (a bug), or writing fails.
+pub(super) fn write_index(
+    sink: &mut Sink<'_>,
+    audit: &Audit,
+    totals: &crate::report::totals::Totals,
+    lang: Lang,
+    words: &Labels,
+    index: &ContractIndex,
+) -> std::io::Result<()> {
+    let say = index_words(lang);
+    let currencies = totals.by_currency.len() > 1;
+    let out = &mut sink.out;
+    let _ = writeln!(
+        out,
+        "<section id=\"contracts\" class=\"page\">\n<h2>{}</h2>\n<p>{}</p>\n<noscript><p class=\"noscript\">{}</p></noscript>",
+        escape(&say.heading()),
+        escape(&say.intro()),
+        escape(&say.without_script())
+    );
+    let _ = write!(
+        out,
+        "<table class=\"index\" id=\"contract-index\" data-opening=\"{}\" data-failed=\"{}\">\n<thead><tr>",
+        escape(&say.opening()),
+        escape(&say.cannot_open())
+    );
+    let mut header = vec![
+        words.col_contract,
+        words.col_customer,
+        words.col_agent,
+        words.col_due_by_now,
+        words.col_paid_against_due,
+        words.col_short,
+        words.col_findings,
+    ];
+    if currencies {
+        header.insert(3, words.col_currency);
+    }
+    for name in header {
+        let _ = write!(out, "<th>{}</th>", escape(name));
+    }
+    let _ = writeln!(out, "<th>{}</th></tr></thead>", escape(&say.trail_column()));
+    for (at, total) in totals.per_contract.iter().enumerate() {
+        let out = &mut sink.out;
+        let _ = write!(
+            out,
+            "<tr id=\"contract-{at}\"><td class=\"id\">{}</td><td>{}</td><td>{}</td>",
+            escape(&total.contract_id),
+            escape(&total.customer),
+            escape(&total.agent)
+        );
+        if currencies {
+            let _ = write!(out, "<td class=\"word\">{}</td>", escape(&total.currency));
+        }
+        for amount in [&total.due, &total.paid_against_due, &total.shortfall] {
+            let _ = write!(
+                out,
+                "<td class=\"number\">{}</td>",
+                escape(&group_thousands(amount))
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<td class=\"number\">{}</td><td>{}</td></tr>",
+            total.findings,
+            index.anchor(at, &escape(TrailWord::Trail.of(lang)))
+        );
+        sink.spill()?;
+    }
+    sink.out.push_str("</table>\n");
+    let unreadable =
+        |error: NodeError| std::io::Error::other(format!("a contract's trail: {error}"));
+    let periods = Periods::new(audit);
+    let mut html = String::new();
+    for (at, result) in audit.contracts.iter().enumerate() {
+        html.clear();
+        contract_trail(&mut html, audit, result, &periods, lang).map_err(unreadable)?;
+        let _ = write!(
+            sink.out,
+            "<script type=\"application/octet-stream\" id=\"trail-data-{at}\">"
+        );
+        sink.out.push_str(&base64(&deflate(html.as_bytes())?));
+        sink.out.push_str("</script>\n");
+        sink.spill()?;
+    }
+    sink.out.push_str("</section>\n");
+    Ok(())
+}
+
+/// The bytes deflated, with zlib's header and checksum (what `DecompressionStream`
+/// calls `deflate`).
+fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = ZlibEncoder::new(
+        Vec::with_capacity(bytes.len() / 8),
+        Compression::new(LEVEL),
+    );
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+/// A contract's trail as markup: its heading, each period's computation once with the
+/// findings about it, then the contract's other findings.
+///
+/// # Errors
+/// When a record cannot be turned into a tree of values (a bug).
+pub(super) fn contract_trail(
+    out: &mut String,
+    audit: &Audit,
+    result: &ContractResult,
+    periods: &Periods<'_>,
+    lang: Lang,
+) -> Result<(), NodeError> {
+    let say = index_words(lang);
+    let contract = &result.contract;
+    let _ = write!(
+        out,
+        "<h3>{}</h3><p class=\"meta\">{}</p>",
+        escape(&say.trail_of(&contract.id)),
+        escape(
+            &[contract.customer.as_str(), contract.agent.as_str()]
+                .iter()
+                .filter(|text| !text.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · ")
+        )
+    );
+    let findings = audit.findings_of(&contract.id);
+    let mut told = vec![false; findings.len()];
+    for period in periods_of(audit, result) {
+        let about: Vec<usize> = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, finding)| finding.period_start == Some(period.start))
+            .map(|(at, _)| at)
+            .collect();
+        write_period(out, &period, lang)?;
+        let _ = write!(
+            out,
+            "<h5>{}</h5>",
+            escape(&say.findings_of_period(about.len()))
+        );
+        for at in about {
+            told[at] = true;
+            write_finding(out, &findings[at], audit, periods, lang)?;
+        }
+        out.push_str("</section>");
+    }
+    let others: Vec<&Finding> = findings
+        .iter()
+        .zip(&told)
+        .filter(|(_, told)| !**told)
+        .map(|(finding, _)| finding)
+        .collect();
+    if !others.is_empty() {
+        let _ = write!(
+            out,
+            "<section class=\"period\"><h4>{}</h4>",
+            escape(&say.other_findings(others.len()))
+        );
+        for finding in others {
+            write_finding(out, finding, audit, periods, lang)?;
+        }
+        out.push_str("</section>");
+    }
+    Ok(())
+}
+
+/// A period's heading, its computation (the installment's own fields aside), its billing
+/// rows and its installments.
+fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(), NodeError> {
+    let key = period.key();
+    let _ = write!(
+        out,
+        "<section class=\"period\" data-period=\"{}\"><h4>{}</h4>",
+        escape(&key),
+        escape(
+            &index_words(lang).period(&crate::report::i18n::range(period.start, period.end, lang), &key)
+        )
+    );
+    let record = &period.records[0];
+    let mut computation = to_node(&json::computation(&record.computation))?;
+    if let Node::Map(fields) = &mut computation {
+        fields.retain(|(key, _)| !INSTALLMENT_KEYS.contains(&key.as_str()));
+    }
+    if lang == Lang::Zh
+        && let Some(Node::List(splits)) = field_mut(&mut computation, "installments")
+    {
+        for (shown, split) in splits.iter_mut().zip(&record.computation.installments) {
+            if let Some(rule) = field_mut(shown, "due_rule") {
+                *rule = Node::Text(due_rule(&split.due_rule, Lang::Zh));
+            }
+        }
+    }
+    let rows: Vec<_> = period.source_rows.iter().map(json::source_rows).collect();
+    let records = period
+        .records
+        .iter()
+        .map(|record| {
+            to_node(&json::expected(record)).map(|node| match node {
+                Node::Map(fields) => Node::Map(
+                    fields
+                        .into_iter()
+                        .filter(|(key, _)| !PERIOD_KEYS.contains(&key.as_str()))
+                        .collect(),
+                ),
+                other => other,
+            })
+        })
+        .collect::<Result<Vec<Node>, _>>()?;
+    for (key, heading, node) in [
+        ("computation", label("computation", lang), computation),
+        ("source_rows", label("source_rows", lang), to_node(&rows)?),
+        (
+            "installments",
+            TrailWord::InstallmentsOfPeriod.of(lang).to_string(),
+            Node::List(records),
+        ),
+    ] {
+        if !node.is_empty() {
+            let _ = write!(
+                out,
+                "<h5 data-key=\"{key}\">{}</h5>",
+                escape(&heading)
+            );
+            write_node(out, &node, lang);
+        }
+    }
+    Ok(())
+}
+
+/// One finding in a contract's trail: its line (severity, type, installment, amount at
+/// stake, sentence) and its own trail, the period's computation left to the period.
+fn write_finding(
+    out: &mut String,
+    finding: &Finding,
+    audit: &Audit,
+    periods: &Periods<'_>,
+    lang: Lang,
+) -> Result<(), NodeError> {
+    let node = finding_node(finding, audit, periods, lang, false)?;
+    let words = crate::report::i18n::labels(lang);
+    let severity = finding.severity.word();
+    let stake = finding.amount_at_stake();
+    let _ = write!(
+        out,
+        "<div class=\"finding\" data-finding=\"{}\"><p><span class=\"badge {severity}\">{}</span> <b>{}</b>{}{} — {}</p>",
+        escape(&finding.id),
+        escape(&words.severity(severity)),
+        escape(&type_shown(finding.finding_type.word(), lang)),
+        finding
+            .installment
+            .map_or(String::new(), |number| format!(" · #{number}")),
+        if stake.is_zero() {
+            String::new()
+        } else {
+            format!(" · {}", escape(&format_money_grouped(stake)))
+        },
+        escape(&crate::report::i18n::detail(finding, lang))
+    );
+    write_trail(out, &node, &PeriodIndex::new(&[]), lang);
+    out.push_str("</div>");
+    Ok(())
+}

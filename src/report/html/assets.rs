@@ -184,8 +184,8 @@ td.trail table.fields>tbody>tr>td.number{text-align:left}
 
 /// The trail script of a large audit's page, beside [`SCRIPT`]: when a trail link (the
 /// contract index, a contract in the findings table) is chosen, it inflates that
-/// contract's data block with the browser's `DecompressionStream` and shows the trail in a
-/// row below the contract's line in the index. `#trail=<contract id>` in the address opens
+/// contract's data block with the browser's `DecompressionStream`, takes the trail out of the
+/// block's list and shows it in a row below the contract's line in the index. `#trail=<contract id>` in the address opens
 /// that contract's trail as a click on its link would. The trail's markup is the report's
 /// own, every input value escaped when the page was written; nothing is fetched. Where the
 /// browser has no `DecompressionStream` the link opens the evidence file instead.
@@ -193,7 +193,8 @@ pub(super) const TRAIL_SCRIPT: &str = r#"(function () {
   var doc = document, index = doc.getElementById('contract-index'), row = null;
   if (!index) return;
   var open = function (number) {
-    var data = doc.getElementById('trail-data-' + number), line = doc.getElementById('contract-' + number);
+    var per = +index.getAttribute('data-per-block');
+    var data = doc.getElementById('trail-data-' + Math.floor(number / per)), line = doc.getElementById('contract-' + number);
     if (!data || !line || typeof DecompressionStream === 'undefined' || typeof Response === 'undefined') return false;
     if (!row) {
       row = doc.createElement('tr');
@@ -209,9 +210,9 @@ pub(super) const TRAIL_SCRIPT: &str = r#"(function () {
     var text = atob(data.textContent.trim()), bytes = new Uint8Array(text.length);
     for (var at = 0; at < text.length; at++) bytes[at] = text.charCodeAt(at);
     var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
-    new Response(inflated).text().then(function (markup) {
+    new Response(inflated).text().then(function (block) {
       if (row.getAttribute('data-contract') !== String(number)) return;
-      cell.innerHTML = markup;
+      cell.innerHTML = JSON.parse(block)[number % per];
       row.scrollIntoView();
       doc.body.setAttribute('data-trail', number);
     }, function () {

@@ -1,8 +1,8 @@
 //! The contract index of a large audit's report.html: one row per contract (contract,
 //! customer, agent, due by now, paid against it, short, findings, trail), and each
-//! contract's trail carried compactly in the page — rendered here once, deflated (zlib)
-//! and base64-encoded in a data block (`<script type="application/octet-stream">`, which
-//! never runs) — that the page's trail script inflates with the browser's own
+//! contract's trail carried compactly in the page — rendered here once, sixteen trails to a
+//! JSON list, deflated (zlib) and base64-encoded in a data block (`<script
+//! type="application/octet-stream">`, which never runs) — that the page's trail script inflates with the browser's own
 //! `DecompressionStream` when the contract is chosen. Nothing is fetched; the page stays
 //! one file. A trail holds each settlement period's computation once (weighted base per
 //! product, billing rows, brackets, catch-up, cap, Earned, installments), then the
@@ -41,12 +41,16 @@ const INSTALLMENT_KEYS: [&str; 5] = [
     "due_rule",
 ];
 
-/// The installment-record fields that only say which period a record is of.
+/// The installment-record fields that only say which period a record is of (the heading
+/// says it).
 const PERIOD_KEYS: [&str; 3] = ["contract_id", "period_start", "period_end"];
 
-/// How deflated the trails are: level 6, zlib's default, is within a few per cent of the
-/// smallest at a fraction of level 9's time.
-const LEVEL: u32 = 6;
+/// How deflated the trails are.
+const LEVEL: u32 = 9;
+
+/// Trails per data block: deflated together, trails of similar contracts share their
+/// words (a fifth smaller than one block each), and opening one inflates only its block.
+const PER_BLOCK: usize = 16;
 
 /// Where each contract's trail is: its position among the audit's contracts (the data
 /// block's number) and its evidence file's name, as the run writes it.
@@ -115,7 +119,7 @@ pub(super) fn write_index(
     );
     let _ = write!(
         out,
-        "<table class=\"index\" id=\"contract-index\" data-opening=\"{}\" data-failed=\"{}\">\n<thead><tr>",
+        "<table class=\"index\" id=\"contract-index\" data-per-block=\"{PER_BLOCK}\" data-opening=\"{}\" data-failed=\"{}\">\n<thead><tr>",
         escape(&say.opening()),
         escape(&say.cannot_open())
     );
@@ -166,15 +170,20 @@ pub(super) fn write_index(
     let unreadable =
         |error: NodeError| std::io::Error::other(format!("a contract's trail: {error}"));
     let periods = Periods::new(audit);
-    let mut html = String::new();
-    for (at, result) in audit.contracts.iter().enumerate() {
-        html.clear();
-        contract_trail(&mut html, audit, result, &periods, lang).map_err(unreadable)?;
+    let mut trails: Vec<String> = Vec::with_capacity(PER_BLOCK);
+    for (block, results) in audit.contracts.chunks(PER_BLOCK).enumerate() {
+        trails.clear();
+        for result in results {
+            let mut html = String::new();
+            contract_trail(&mut html, audit, result, &periods, lang).map_err(unreadable)?;
+            trails.push(html);
+        }
+        let text = serde_json::to_string(&trails).map_err(std::io::Error::other)?;
         let _ = write!(
             sink.out,
-            "<script type=\"application/octet-stream\" id=\"trail-data-{at}\">"
+            "<script type=\"application/octet-stream\" id=\"trail-data-{block}\">"
         );
-        sink.out.push_str(&base64(&deflate(html.as_bytes())?));
+        sink.out.push_str(&base64(&deflate(text.as_bytes())?));
         sink.out.push_str("</script>\n");
         sink.spill()?;
     }
@@ -275,12 +284,16 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
     );
     let record = &period.records[0];
     let mut computation = to_node(&json::computation(&record.computation))?;
+    let mut splits = Vec::new();
     if let Node::Map(fields) = &mut computation {
         fields.retain(|(key, _)| !INSTALLMENT_KEYS.contains(&key.as_str()));
+        if let Some(at) = fields.iter().position(|(key, _)| key == "installments") {
+            if let (_, Node::List(list)) = fields.remove(at) {
+                splits = list;
+            }
+        }
     }
-    if lang == Lang::Zh
-        && let Some(Node::List(splits)) = field_mut(&mut computation, "installments")
-    {
+    if lang == Lang::Zh {
         for (shown, split) in splits.iter_mut().zip(&record.computation.installments) {
             if let Some(rule) = field_mut(shown, "due_rule") {
                 *rule = Node::Text(due_rule(&split.due_rule, Lang::Zh));
@@ -291,17 +304,7 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
     let records = period
         .records
         .iter()
-        .map(|record| {
-            to_node(&json::expected(record)).map(|node| match node {
-                Node::Map(fields) => Node::Map(
-                    fields
-                        .into_iter()
-                        .filter(|(key, _)| !PERIOD_KEYS.contains(&key.as_str()))
-                        .collect(),
-                ),
-                other => other,
-            })
-        })
+        .map(|record| to_node(&json::expected(record)).map(|node| installment(node, &splits)))
         .collect::<Result<Vec<Node>, _>>()?;
     for (key, heading, node) in [
         ("computation", label("computation", lang), computation),
@@ -322,6 +325,34 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// An installment as the period's trail lists it: its record (the period's key and
+/// weighted base aside, which the heading and the computation show) with its split's
+/// portion after the trigger and its due rule after the due date.
+fn installment(record: Node, splits: &[Node]) -> Node {
+    let Node::Map(fields) = record else {
+        return record;
+    };
+    let split = splits
+        .iter()
+        .find(|split| split.get("installment") == fields.iter().find(|(key, _)| key == "installment").map(|(_, value)| value));
+    let mut shown = Vec::with_capacity(fields.len() + 2);
+    for (key, value) in fields {
+        if PERIOD_KEYS.contains(&key.as_str()) || key == "weighted_base" {
+            continue;
+        }
+        let after = match key.as_str() {
+            "trigger" => "portion",
+            "due_on" => "due_rule",
+            _ => "",
+        };
+        shown.push((key, value));
+        if let Some(value) = split.and_then(|split| split.get(after)) {
+            shown.push((after.to_string(), value.clone()));
+        }
+    }
+    Node::Map(shown)
 }
 
 /// One finding in a contract's trail: its line (severity, type, installment, amount at

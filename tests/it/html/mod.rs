@@ -848,5 +848,7 @@ fn the_browser_leaves_home_untouched() {
     assert!(left.is_empty(), "the browser wrote into HOME: {left:?}");
 }
 // The reports' layout (what leads, sorting, the chart, report.xlsx), with this file's helpers.
-#[path = "report_layout.rs"]
+#[path = "../report_layout.rs"]
 mod report_layout;
+// A large audit's page: the largest findings, the contract index, trails on demand.
+mod large;

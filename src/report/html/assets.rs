@@ -308,7 +308,10 @@ mod tests {
         assert!(!policy.contains("unsafe-eval") && !policy.contains("http"));
         let with_trails = content_security_policy(true);
         assert_eq!(with_trails.matches("sha256-").count(), 2);
-        assert!(with_trails.contains(&policy["default-src 'none'; style-src 'unsafe-inline'; script-src ".len()..policy.find("; base-uri").unwrap()]));
+        assert!(with_trails.contains(
+            &policy["default-src 'none'; style-src 'unsafe-inline'; script-src ".len()
+                ..policy.find("; base-uri").unwrap()]
+        ));
         assert!(!with_trails.contains("unsafe-eval") && !with_trails.contains("http"));
     }
 }

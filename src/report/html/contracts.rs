@@ -194,10 +194,8 @@ pub(super) fn write_index(
 /// The bytes deflated, with zlib's header and checksum (what `DecompressionStream`
 /// calls `deflate`).
 fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = ZlibEncoder::new(
-        Vec::with_capacity(bytes.len() / 8),
-        Compression::new(LEVEL),
-    );
+    let mut encoder =
+        ZlibEncoder::new(Vec::with_capacity(bytes.len() / 8), Compression::new(LEVEL));
     encoder.write_all(bytes)?;
     encoder.finish()
 }
@@ -239,11 +237,13 @@ pub(super) fn contract_trail(
             .map(|(at, _)| at)
             .collect();
         write_period(out, &period, lang)?;
-        let _ = write!(
-            out,
-            "<h5>{}</h5>",
-            escape(&say.findings_of_period(about.len()))
-        );
+        if !about.is_empty() {
+            let _ = write!(
+                out,
+                "<h5>{}</h5>",
+                escape(&say.findings_of_period(about.len()))
+            );
+        }
         for at in about {
             told[at] = true;
             write_finding(out, &findings[at], audit, periods, lang)?;
@@ -278,9 +278,10 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
         out,
         "<section class=\"period\" data-period=\"{}\"><h4>{}</h4>",
         escape(&key),
-        escape(
-            &index_words(lang).period(&crate::report::i18n::range(period.start, period.end, lang), &key)
-        )
+        escape(&index_words(lang).period(
+            &crate::report::i18n::range(period.start, period.end, lang),
+            &key
+        ))
     );
     let record = &period.records[0];
     let mut computation = to_node(&json::computation(&record.computation))?;
@@ -316,11 +317,7 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
         ),
     ] {
         if !node.is_empty() {
-            let _ = write!(
-                out,
-                "<h5 data-key=\"{key}\">{}</h5>",
-                escape(&heading)
-            );
+            let _ = write!(out, "<h5 data-key=\"{key}\">{}</h5>", escape(&heading));
             write_node(out, &node, lang);
         }
     }
@@ -334,9 +331,13 @@ fn installment(record: Node, splits: &[Node]) -> Node {
     let Node::Map(fields) = record else {
         return record;
     };
-    let split = splits
-        .iter()
-        .find(|split| split.get("installment") == fields.iter().find(|(key, _)| key == "installment").map(|(_, value)| value));
+    let split = splits.iter().find(|split| {
+        split.get("installment")
+            == fields
+                .iter()
+                .find(|(key, _)| key == "installment")
+                .map(|(_, value)| value)
+    });
     let mut shown = Vec::with_capacity(fields.len() + 2);
     for (key, value) in fields {
         if PERIOD_KEYS.contains(&key.as_str()) || key == "weighted_base" {
@@ -387,4 +388,59 @@ fn write_finding(
     write_trail(out, &node, &PeriodIndex::new(&[]), lang);
     out.push_str("</div>");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_installment_shows_its_split_beside_its_record() {
+        let record = Node::parse(
+            r#"{"contract_id": "C1", "period_start": "2025-01-01", "period_end": "2025-03-31",
+                "installment": 2, "trigger": "settlement", "weighted_base": "100.00",
+                "expected": "6.00", "due_on": "2025-04-30", "paid": "0.00", "status": "unpaid"}"#,
+        );
+        let splits = [
+            Node::parse(r#"{"installment": 1, "portion": "40%", "due_rule": "a"}"#),
+            Node::parse(r#"{"installment": 2, "portion": "rest", "due_rule": "b"}"#),
+        ];
+        let shown = installment(record, &splits);
+        let keys: Vec<&str> = shown
+            .fields()
+            .unwrap()
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "installment",
+                "trigger",
+                "portion",
+                "expected",
+                "due_on",
+                "due_rule",
+                "paid",
+                "status"
+            ]
+        );
+        assert_eq!(shown.get("portion"), Some(&Node::Text("rest".into())));
+        assert_eq!(shown.get("due_rule"), Some(&Node::Text("b".into())));
+    }
+
+    #[test]
+    fn a_block_inflates_to_what_was_deflated() {
+        use std::io::Read;
+        let text = "<td>&lt;/script&gt;</td>".repeat(1000);
+        let deflated = deflate(text.as_bytes()).unwrap();
+        assert!(deflated.len() < text.len() / 10);
+        let mut back = String::new();
+        flate2::read::ZlibDecoder::new(deflated.as_slice())
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+        // Base64 holds no `<`: a block cannot end its script element early.
+        assert!(!base64(&deflated).contains('<'));
+    }
 }

@@ -145,10 +145,7 @@ pub(super) const LARGEST_LISTED: usize = 500;
 
 /// The `count` findings with the most at stake, in the order given (severity, then
 /// stake).
-fn largest<'a>(
-    ranked: Vec<(&'a Finding, Decimal)>,
-    count: usize,
-) -> Vec<(&'a Finding, Decimal)> {
+fn largest<T: Copy>(ranked: Vec<(T, Decimal)>, count: usize) -> Vec<(T, Decimal)> {
     let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by(|a, b| ranked[*b].1.abs().cmp(&ranked[*a].1.abs()));
     order.truncate(count);
@@ -178,8 +175,7 @@ fn write_inline(
     for (finding, stake) in listed {
         let node = finding_node(finding, audit, &of_period, lang, true).map_err(unreadable)?;
         write_row(&mut sink.out, finding, *stake, None, lang, words);
-        sink.out
-            .push_str("<tr class=\"trail\"><td colspan=\"8\">");
+        sink.out.push_str("<tr class=\"trail\"><td colspan=\"8\">");
         write_trail(&mut sink.out, &node, &periods, lang);
         sink.out.push_str("</td></tr>\n</tbody>\n");
         sink.spill()?;
@@ -394,5 +390,34 @@ fn write_row(
     );
     if index.is_some() {
         out.push_str("</tbody>\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn the_largest_are_chosen_by_amount_and_keep_the_order_given() {
+        let ranked: Vec<(&str, Decimal)> = [
+            ("error small", "10.00"),
+            ("error large", "900.00"),
+            ("warning negative", "-500.00"),
+            ("warning tie", "900.00"),
+            ("info", "0.00"),
+        ]
+        .iter()
+        .map(|(name, amount)| (*name, amount.parse().unwrap()))
+        .collect();
+        let names = |count| -> Vec<&str> {
+            largest(ranked.clone(), count)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect()
+        };
+        assert_eq!(names(2), ["error large", "warning tie"]);
+        assert_eq!(names(3), ["error large", "warning negative", "warning tie"]);
+        assert_eq!(names(10).len(), 5);
     }
 }

@@ -173,7 +173,9 @@ fn trails(tags: &[Tag]) -> Vec<String> {
     let mut trails = Vec::new();
     for (number, block) in tags
         .iter()
-        .filter(|tag| tag.name == "script" && tag.attribute("type") == Some("application/octet-stream"))
+        .filter(|tag| {
+            tag.name == "script" && tag.attribute("type") == Some("application/octet-stream")
+        })
         .enumerate()
     {
         assert_eq!(
@@ -208,10 +210,9 @@ fn base64(text: &str) -> Vec<u8> {
             .filter(|byte| **byte != b'=')
             .map(|byte| value(*byte))
             .collect();
-        let word = digits
-            .iter()
-            .enumerate()
-            .fold(0u32, |word, (at, digit)| word | u32::from(*digit) << (18 - 6 * at));
+        let word = digits.iter().enumerate().fold(0u32, |word, (at, digit)| {
+            word | u32::from(*digit) << (18 - 6 * at)
+        });
         for at in 0..digits.len().saturating_sub(1) {
             bytes.push((word >> (16 - 8 * at)) as u8);
         }
@@ -237,7 +238,11 @@ fn a_large_audit_page_is_small_and_carries_every_trail_once() {
     let html = String::from_utf8(run.read("report.html")).unwrap();
     let json = run.json();
     let findings = json["findings"].as_array().unwrap();
-    assert!(findings.len() > 2000, "most payouts are wrong: {}", findings.len());
+    assert!(
+        findings.len() > 2000,
+        "most payouts are wrong: {}",
+        findings.len()
+    );
 
     // Under 5,000 bytes a contract: 20 MB at 4,000 contracts.
     assert!(
@@ -262,7 +267,13 @@ fn a_large_audit_page_is_small_and_carries_every_trail_once() {
     stakes.sort_by(|a, b| b.partial_cmp(a).unwrap());
     let smallest_listed = rows
         .iter()
-        .map(|row| row.attribute("data-amount").unwrap().parse::<f64>().unwrap().abs())
+        .map(|row| {
+            row.attribute("data-amount")
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+                .abs()
+        })
         .fold(f64::MAX, f64::min);
     assert!(
         smallest_listed >= stakes[499] - 0.005,
@@ -279,15 +290,23 @@ fn a_large_audit_page_is_small_and_carries_every_trail_once() {
         })
         .collect();
     assert_eq!(index_rows.len(), CONTRACTS);
-    assert!(html.contains("<noscript>"), "a line for a reader without JavaScript");
+    assert!(
+        html.contains("<noscript>"),
+        "a line for a reader without JavaScript"
+    );
 
     // The data blocks hold nothing but base64: no markup can end them early.
     for block in tags
         .iter()
         .filter(|tag| tag.attribute("type") == Some("application/octet-stream"))
     {
-        assert!(block.text.trim().bytes().all(|byte| byte.is_ascii_alphanumeric()
-            || matches!(byte, b'+' | b'/' | b'=')));
+        assert!(
+            block
+                .text
+                .trim()
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'='))
+        );
     }
     // The only scripts the page runs are its two own.
     assert_eq!(
@@ -305,10 +324,13 @@ fn a_large_audit_page_is_small_and_carries_every_trail_once() {
     let mut periods: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for record in installments {
         let contract = record["contract_id"].as_str().unwrap();
-        periods.entry(contract.to_string()).or_default().insert(format!(
-            "{contract}/{}",
-            record["period_start"].as_str().unwrap()
-        ));
+        periods
+            .entry(contract.to_string())
+            .or_default()
+            .insert(format!(
+                "{contract}/{}",
+                record["period_start"].as_str().unwrap()
+            ));
     }
     let mut of_contract: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for finding in findings {
@@ -341,7 +363,10 @@ fn a_large_audit_page_is_small_and_carries_every_trail_once() {
             shown.len()
         );
     }
-    assert!(of_contract.is_empty(), "findings in no trail: {of_contract:?}");
+    assert!(
+        of_contract.is_empty(),
+        "findings in no trail: {of_contract:?}"
+    );
 
     // Markup in a contract id and a product stays text, in the page and in the trail.
     assert!(!html.contains(MARKUP_CONTRACT) && !html.contains(MARKUP_PRODUCT));
@@ -368,7 +393,10 @@ fn without_javascript_the_summary_the_findings_and_the_index_are_there() {
         rest = &rest[at + rest[at..].find("</script>").unwrap() + "</script>".len()..];
     }
     inert.push_str(rest);
-    assert_eq!(inert.matches("<script").count(), html.matches("<script").count() - 2);
+    assert_eq!(
+        inert.matches("<script").count(),
+        html.matches("<script").count() - 2
+    );
     let page = run.out.join("report-inert.html");
     std::fs::write(&page, &inert).unwrap();
     let dom = chromium(&browser(), &page, "", &["--dump-dom".to_string()]);
@@ -387,7 +415,10 @@ fn without_javascript_the_summary_the_findings_and_the_index_are_there() {
         .iter()
         .find(|tag| tag.attribute("data-total") == Some("due_by_now"))
         .unwrap();
-    assert_eq!(due.attribute("value"), json["totals"]["due_by_now"].as_str());
+    assert_eq!(
+        due.attribute("value"),
+        json["totals"]["due_by_now"].as_str()
+    );
     assert_eq!(finding_rows(&tags).len(), 500);
     assert!(
         tags.iter()
@@ -402,7 +433,10 @@ fn without_javascript_the_summary_the_findings_and_the_index_are_there() {
     assert!(links.len() >= CONTRACTS);
     for link in links {
         let target = link.attribute("href").unwrap();
-        assert!(target.starts_with("evidence/") && target.ends_with(".md"), "{target}");
+        assert!(
+            target.starts_with("evidence/") && target.ends_with(".md"),
+            "{target}"
+        );
         assert!(run.out.join(target).is_file(), "{target} is written");
     }
 }
@@ -468,7 +502,10 @@ fn choosing_a_contract_shows_its_trail() {
             .map(|record| format!("{contract}/{}", record["period_start"].as_str().unwrap()))
             .collect();
         assert_eq!(
-            shown.iter().map(|key| key.to_string()).collect::<BTreeSet<_>>(),
+            shown
+                .iter()
+                .map(|key| key.to_string())
+                .collect::<BTreeSet<_>>(),
             expected
         );
         let mut ids: Vec<&str> = trail
@@ -487,9 +524,8 @@ fn choosing_a_contract_shows_its_trail() {
         assert_eq!(ids, wanted, "the findings of {contract} in its trail");
         // Markup stayed text once the trail was shown: no element the report did not write.
         assert!(
-            !trail
-                .iter()
-                .any(|tag| tag.name == "img" || (tag.name == "script" && tag.attribute("type").is_none())),
+            !trail.iter().any(|tag| tag.name == "img"
+                || (tag.name == "script" && tag.attribute("type").is_none())),
             "markup in the trail became elements"
         );
     }

@@ -166,16 +166,44 @@ pub(super) fn write_index(
         );
         sink.spill()?;
     }
+    // Findings about no contract audited (a payout naming none, or one not in the
+    // contracts) get a line and a trail of their own, after the contracts'.
+    let orphans: Vec<&Finding> = audit
+        .findings
+        .iter()
+        .filter(|finding| {
+            finding
+                .contract_id
+                .as_ref()
+                .is_none_or(|id| !index.position.contains_key(id))
+        })
+        .collect();
+    let orphan_line = audit.contracts.len();
+    if !orphans.is_empty() {
+        let _ = writeln!(
+            sink.out,
+            "<tr id=\"contract-{orphan_line}\"><td colspan=\"{}\">{}</td><td class=\"number\">{}</td><td><a class=\"trail-link\" href=\"findings.json\" data-trail=\"{orphan_line}\">{}</a></td></tr>",
+            if currencies { 7 } else { 6 },
+            escape(&say.no_contract()),
+            orphans.len(),
+            escape(TrailWord::Trail.of(lang))
+        );
+    }
     sink.out.push_str("</table>\n");
     let unreadable =
         |error: NodeError| std::io::Error::other(format!("a contract's trail: {error}"));
     let periods = Periods::new(audit);
+    let units = audit.contracts.len() + usize::from(!orphans.is_empty());
     let mut trails: Vec<String> = Vec::with_capacity(PER_BLOCK);
-    for (block, results) in audit.contracts.chunks(PER_BLOCK).enumerate() {
+    for block in 0..units.div_ceil(PER_BLOCK) {
         trails.clear();
-        for result in results {
+        for at in block * PER_BLOCK..units.min((block + 1) * PER_BLOCK) {
             let mut html = String::new();
-            contract_trail(&mut html, audit, result, &periods, lang).map_err(unreadable)?;
+            match audit.contracts.get(at) {
+                Some(result) => contract_trail(&mut html, audit, result, &periods, lang),
+                None => orphans_trail(&mut html, &orphans, audit, &periods, lang),
+            }
+            .map_err(unreadable)?;
             trails.push(html);
         }
         let text = serde_json::to_string(&trails).map_err(std::io::Error::other)?;
@@ -320,6 +348,21 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
             let _ = write!(out, "<h5 data-key=\"{key}\">{}</h5>", escape(&heading));
             write_node(out, &node, lang);
         }
+    }
+    Ok(())
+}
+
+/// The trail of the findings about no contract audited.
+fn orphans_trail(
+    out: &mut String,
+    orphans: &[&Finding],
+    audit: &Audit,
+    periods: &Periods<'_>,
+    lang: Lang,
+) -> Result<(), NodeError> {
+    let _ = write!(out, "<h3>{}</h3>", escape(&index_words(lang).no_contract()));
+    for finding in orphans {
+        write_finding(out, finding, audit, periods, lang)?;
     }
     Ok(())
 }

@@ -77,6 +77,14 @@ impl IndexWords {
         )
     }
 
+    /// The index line of the findings about no contract audited.
+    pub fn no_contract(self) -> String {
+        self.pick(
+            "Findings about no contract audited".into(),
+            "不属于任何已审计合同的发现".into(),
+        )
+    }
+
     /// The findings table of a large audit: which findings it lists.
     pub fn largest(self, shown: usize, all: usize) -> String {
         self.pick(

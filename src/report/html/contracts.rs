@@ -316,10 +316,10 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
     let mut splits = Vec::new();
     if let Node::Map(fields) = &mut computation {
         fields.retain(|(key, _)| !INSTALLMENT_KEYS.contains(&key.as_str()));
-        if let Some(at) = fields.iter().position(|(key, _)| key == "installments") {
-            if let (_, Node::List(list)) = fields.remove(at) {
-                splits = list;
-            }
+        if let Some(at) = fields.iter().position(|(key, _)| key == "installments")
+            && let (_, Node::List(list)) = fields.remove(at)
+        {
+            splits = list;
         }
     }
     if lang == Lang::Zh {

@@ -184,8 +184,8 @@ td.trail table.fields>tbody>tr>td.number{text-align:left}
 
 /// The trail script of a large audit's page, beside [`SCRIPT`]: when a trail link (the
 /// contract index, a contract in the findings table) is chosen, it inflates that
-/// contract's data block with the browser's `DecompressionStream`, takes the trail out of the
-/// block's list and shows it in a row below the contract's line in the index. `#trail=<contract id>` in the address opens
+/// contract's data block (base 85, digits in the index's `data-digits`) with the browser's
+/// `DecompressionStream`, takes the trail out of the block's list and shows it in a row below the contract's line in the index. `#trail=<contract id>` in the address opens
 /// that contract's trail as a click on its link would. The trail's markup is the report's
 /// own, every input value escaped when the page was written; nothing is fetched. Where the
 /// browser has no `DecompressionStream` the link opens the evidence file instead.
@@ -207,8 +207,14 @@ pub(super) const TRAIL_SCRIPT: &str = r#"(function () {
     line.parentNode.insertBefore(row, line.nextSibling);
     row.setAttribute('data-contract', number);
     cell.textContent = index.getAttribute('data-opening');
-    var text = atob(data.textContent.trim()), bytes = new Uint8Array(text.length);
-    for (var at = 0; at < text.length; at++) bytes[at] = text.charCodeAt(at);
+    var text = data.textContent.trim(), digits = index.getAttribute('data-digits'), value = {};
+    for (var digit = 0; digit < 85; digit++) value[digits.charAt(digit)] = digit;
+    var bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(text.length % 5 - 1, 0)), at = 0;
+    for (var start = 0; start < text.length; start += 5) {
+      var group = text.slice(start, start + 5), word = 0;
+      for (var place = 0; place < 5; place++) word = word * 85 + (place < group.length ? value[group.charAt(place)] : 84);
+      for (var byte = 0; byte < group.length - 1; byte++) bytes[at++] = Math.floor(word / Math.pow(256, 3 - byte)) % 256;
+    }
     var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
     new Response(inflated).text().then(function (block) {
       if (row.getAttribute('data-contract') !== String(number)) return;

@@ -189,7 +189,7 @@ fn trails(tags: &[Tag]) -> Vec<String> {
             block.attribute("id"),
             Some(format!("trail-data-{number}").as_str())
         );
-        let bytes = base64(block.text.trim());
+        let bytes = base85(block.text.trim(), index.attribute("data-digits").unwrap());
         let mut text = String::new();
         ZlibDecoder::new(bytes.as_slice())
             .read_to_string(&mut text)
@@ -201,28 +201,22 @@ fn trails(tags: &[Tag]) -> Vec<String> {
     trails
 }
 
-fn base64(text: &str) -> Vec<u8> {
-    let value = |byte: u8| match byte {
-        b'A'..=b'Z' => byte - b'A',
-        b'a'..=b'z' => byte - b'a' + 26,
-        b'0'..=b'9' => byte - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        other => panic!("not base64: {other}"),
-    };
-    let mut bytes = Vec::with_capacity(text.len() / 4 * 3);
-    for chunk in text.as_bytes().chunks(4) {
-        let digits: Vec<u8> = chunk
-            .iter()
-            .filter(|byte| **byte != b'=')
-            .map(|byte| value(*byte))
-            .collect();
-        let word = digits.iter().enumerate().fold(0u32, |word, (at, digit)| {
-            word | u32::from(*digit) << (18 - 6 * at)
-        });
-        for at in 0..digits.len().saturating_sub(1) {
-            bytes.push((word >> (16 - 8 * at)) as u8);
+/// The page's base-85 text back into bytes, with the digits the index names.
+fn base85(text: &str, digits: &str) -> Vec<u8> {
+    let digits = digits.as_bytes();
+    let mut bytes = Vec::with_capacity(text.len() / 5 * 4 + 4);
+    for group in text.as_bytes().chunks(5) {
+        let mut word: u64 = 0;
+        for place in 0..5 {
+            let digit = group.get(place).map_or(84, |digit| {
+                digits
+                    .iter()
+                    .position(|known| known == digit)
+                    .unwrap_or_else(|| panic!("not a digit: {}", *digit as char))
+            });
+            word = word * 85 + digit as u64;
         }
+        bytes.extend_from_slice(&(word as u32).to_be_bytes()[..group.len() - 1]);
     }
     bytes
 }

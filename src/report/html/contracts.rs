@@ -1,6 +1,6 @@
 //! The contract index of a large audit's report.html: one row per contract (contract,
 //! customer, agent, due by now, paid against it, short, findings, trail), and each
-//! contract's trail carried compactly in the page — rendered here once, sixteen trails to a
+//! contract's trail carried compactly in the page — rendered here once, 32 trails to a
 //! JSON list, deflated (zlib) and base-85-encoded in a data block (`<script
 //! type="application/octet-stream">`, which never runs) — that the page's trail script inflates with the browser's own
 //! `DecompressionStream` when the contract is chosen. Nothing is fetched; the page stays

@@ -10,11 +10,12 @@
 //! installment come last. Without JavaScript each trail link opens the contract's
 //! evidence file beside the page (docs/REPORTS.md).
 
-use super::Sink;
 use super::findings::{field_mut, finding_node, type_shown};
+use super::index::ContractIndex;
 use super::node::Node;
 use super::period::{Period, Periods, periods_of};
 use super::serialize::{NodeError, to_node};
+use super::sink::Sink;
 use super::trail::{PeriodIndex, label, write_node, write_trail};
 use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::finding::Finding;
@@ -24,11 +25,10 @@ use crate::report::html_parts::escape;
 use crate::report::i18n::index::index_words;
 use crate::report::i18n::keys::TrailWord;
 use crate::report::i18n::{Labels, due_rule};
-use crate::report::{evidence, json};
+use crate::report::json;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -86,48 +86,6 @@ pub(super) fn base85(bytes: &[u8]) -> String {
         }
     }
     text
-}
-
-/// Where each contract's trail is: its position among the audit's contracts (the data
-/// block's number) and its evidence file's name, as the run writes it.
-pub(crate) struct ContractIndex {
-    names: Vec<String>,
-    position: HashMap<String, usize>,
-}
-
-impl ContractIndex {
-    /// The index of an audit's contracts; evidence file names as [`crate::report::reports`]
-    /// gives them (a case-insensitive clash gets `-2`, `-3`, …).
-    pub(super) fn new(audit: &Audit) -> Self {
-        let mut taken = BTreeSet::new();
-        let mut names = Vec::with_capacity(audit.contracts.len());
-        let mut position = HashMap::with_capacity(audit.contracts.len());
-        for (at, result) in audit.contracts.iter().enumerate() {
-            let mut name = evidence::file_name(&result.contract.id);
-            let mut suffix = 2;
-            while !taken.insert(name.to_lowercase()) {
-                name = format!("{}-{suffix}", evidence::file_name(&result.contract.id));
-                suffix += 1;
-            }
-            names.push(name);
-            position.entry(result.contract.id.clone()).or_insert(at);
-        }
-        ContractIndex { names, position }
-    }
-
-    /// A link to a contract's trail showing its id: the script opens the trail in the
-    /// page; without it the link opens the evidence file.
-    pub(super) fn link(&self, contract: &str, _lang: Lang) -> Option<String> {
-        let at = *self.position.get(contract)?;
-        Some(self.anchor(at, &escape(contract)))
-    }
-
-    fn anchor(&self, at: usize, text: &str) -> String {
-        format!(
-            "<a class=\"trail-link\" href=\"evidence/{}.md\" data-trail=\"{at}\">{text}</a>",
-            escape(&self.names[at])
-        )
-    }
 }
 
 /// The contract index, the row that will show a trail, and every contract's trail as a

@@ -2,12 +2,12 @@
 //! trail below it, in the default order (severity, then amount at stake, largest first);
 //! the page's script sorts by a column when its header is clicked.
 
-use super::contracts::ContractIndex;
+use super::index::{ContractIndex, Layout};
 use super::node::Node;
 use super::period::{Periods, record_of};
 use super::serialize::{NodeError, to_node};
+use super::sink::Sink;
 use super::trail::{PeriodIndex, write_trail};
-use super::{Layout, Sink};
 use crate::domain::audit::Audit;
 use crate::domain::computation::Computation;
 use crate::domain::finding::Finding;

@@ -21,9 +21,11 @@ mod assets;
 mod chart;
 mod contracts;
 mod findings;
+mod index;
 mod node;
 mod period;
 mod serialize;
+mod sink;
 mod trail;
 
 use super::html_parts::{BASE_CSS, escape, write_table};
@@ -35,66 +37,16 @@ use crate::domain::audit::Audit;
 use crate::domain::lang::Lang;
 use crate::domain::money::group_thousands;
 use assets::{INDEX_CSS, REPORT_CSS, SCRIPT, TRAIL_SCRIPT, content_security_policy};
-use contracts::ContractIndex;
+use index::Layout;
+use sink::Sink;
 use std::fmt::Write;
 
 /// How many errors the page lists by amount above the findings table (every error is in
 /// the table).
 const ERRORS_LISTED: usize = 40;
 
-/// Above this many findings or contracts the page is a large audit's: the findings with
-/// the most at stake, a chart of the contracts short the most and the contract index,
-/// each contract's trail on demand ([`contracts`]); up to it, every finding with its trail
-/// inline, as a small audit always had it.
-const INLINE_FINDINGS: usize = 500;
-const INLINE_CONTRACTS: usize = 200;
-
 /// Contracts the chart of a large audit draws: those short the most (three A4 pages).
 const CHART_LARGEST: usize = 48;
-
-/// How the page lists findings and trails.
-pub(super) enum Layout {
-    /// Every finding with its trail below it.
-    Inline,
-    /// The largest findings, and the contract index with each contract's trail carried
-    /// compactly and opened on demand.
-    Index(ContractIndex),
-}
-
-impl Layout {
-    fn of(audit: &Audit) -> Layout {
-        if audit.findings.len() > INLINE_FINDINGS || audit.contracts.len() > INLINE_CONTRACTS {
-            Layout::Index(ContractIndex::new(audit))
-        } else {
-            Layout::Inline
-        }
-    }
-}
-
-/// The page as it is written: markup gathers in `out` and goes to the writer every
-/// [`Sink::SPILL`] bytes, so a large audit's page is never held whole.
-pub(super) struct Sink<'w> {
-    pub(super) out: String,
-    writer: &'w mut dyn std::io::Write,
-}
-
-impl Sink<'_> {
-    const SPILL: usize = 1 << 16;
-
-    /// Writes what has gathered once it is [`Sink::SPILL`] bytes or more.
-    pub(super) fn spill(&mut self) -> std::io::Result<()> {
-        if self.out.len() >= Self::SPILL {
-            self.writer.write_all(self.out.as_bytes())?;
-            self.out.clear();
-        }
-        Ok(())
-    }
-
-    fn finish(self) -> std::io::Result<()> {
-        self.writer.write_all(self.out.as_bytes())?;
-        self.writer.flush()
-    }
-}
 
 /// The audit as `report.html`, in memory: [`write`] into a buffer.
 ///

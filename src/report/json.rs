@@ -24,7 +24,7 @@ use std::io;
 mod trail;
 use trail::{date, money, optional_money, period};
 // report.html shows an installment's computation and a period's rows from these records.
-pub(super) use trail::{ComputationJson, SourceRowsJson, computation, source_rows};
+pub(super) use trail::{computation, source_rows};
 
 /// The schema name written into every report.
 pub const SCHEMA: &str = crate::domain::audit::FINDINGS_SCHEMA;
@@ -215,17 +215,12 @@ struct AllocationJson<'a> {
     source: LocationJson<'a>,
 }
 
-/// A finding's evidence. findings.json names the period (`period`); report.html's trail
-/// ([`finding_with_trail`]) shows the computation and source rows in the finding instead.
+/// A finding's evidence: its period is named by key (`period`, null for a finding on no
+/// installment); the period's computation and rows are in the report's `periods`.
 #[derive(Serialize)]
 struct EvidenceJson<'a> {
     location: Option<LocationJson<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    computation: Option<Option<ComputationJson<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source_rows: Option<Vec<SourceRowsJson<'a>>>,
+    period: Option<String>,
     allocations: Vec<AllocationJson<'a>>,
     facts: BTreeMap<&'a str, &'a str>,
     checks: Vec<CheckJson<'a>>,
@@ -313,14 +308,10 @@ fn allocation(allocation: &Allocation) -> AllocationJson<'_> {
 fn evidence(evidence: &Evidence, lang: Lang) -> EvidenceJson<'_> {
     EvidenceJson {
         location: evidence.location.as_ref().map(Into::into),
-        period: Some(
-            evidence
-                .period
-                .as_ref()
-                .map(|period| period.key().to_string()),
-        ),
-        computation: None,
-        source_rows: None,
+        period: evidence
+            .period
+            .as_ref()
+            .map(|period| period.key().to_string()),
         allocations: evidence.allocations.iter().map(allocation).collect(),
         facts: evidence
             .facts
@@ -368,30 +359,6 @@ pub(super) fn finding<'a>(
         detail: i18n::detail(finding, lang),
         evidence: evidence(&finding.evidence, lang),
     }
-}
-
-/// A finding's record as report.html's trail shows it: its period's computation (as its
-/// installment sees it) and source rows in its evidence, where findings.json names the
-/// period instead; handed to `then`, as the computation may be made for the call.
-pub(super) fn finding_with_trail<R>(
-    finding: &Finding,
-    changes: Option<&Changes>,
-    lang: Lang,
-    then: impl FnOnce(&FindingJson<'_>) -> R,
-) -> R {
-    let installment = finding.evidence.computation();
-    let mut record = self::finding(finding, changes, lang);
-    record.evidence.period = None;
-    record.evidence.computation = Some(installment.as_deref().map(computation));
-    record.evidence.source_rows = Some(
-        finding
-            .evidence
-            .source_rows()
-            .iter()
-            .map(source_rows)
-            .collect(),
-    );
-    then(&record)
 }
 
 fn resolved(finding: &BaselineFinding) -> ResolvedJson<'_> {

@@ -57,7 +57,7 @@ pub type Render<'a> = Box<dyn Fn(&mut Sink<'_>) -> Result<(), String> + Send + S
 type Renderer<'a> = (PathBuf, Render<'a>);
 
 /// A report rendered whole into memory, then written: for the reports not yet streamed
-/// (report.html, the trails), so their bytes stay what they were.
+/// (the trails, one small file per contract), so their bytes stay what they were.
 fn whole(out: &mut Sink<'_>, bytes: &[u8]) -> Result<(), String> {
     out.write_all(bytes).map_err(|error| error.to_string())
 }
@@ -127,7 +127,7 @@ pub fn reports<'a>(audit: &'a Audit, lang: Lang, scratch: &'a Path) -> Vec<Rende
         (
             PathBuf::from("report.html"),
             Box::new(move |out: &mut Sink<'_>| {
-                whole(out, html::render(audit, &for_report, lang)?.as_bytes())
+                html::write(audit, &for_report, lang, out).map_err(|error| error.to_string())
             }),
         ),
         (

@@ -168,8 +168,88 @@ pub(super) const SCRIPT: &str = r#"(function () {
 })();
 "#;
 
+/// Styles a large audit's page adds: the contract index and the trail opened in it.
+pub(super) const INDEX_CSS: &str = r#"table.index{width:100%}
+table.index thead th{position:sticky;top:0}
+tr.trail-open>td{background:#fafafa;border-top:2px solid #999}
+td.trail section.period{border-left:3px solid #ddd;padding-left:.8em;margin:.8em 0}
+td.trail h5{margin:.6em 0 .2em;font-size:.95em}
+td.trail div.finding{margin:.4em 0 .8em}
+td.trail table{width:auto;margin:.3em 0}
+td.trail td{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+td.trail table.fields>tbody>tr>td.number{text-align:left}
+.noscript{border:1px solid #8a5300;padding:.4em .7em}
+@media print{tr.trail-open>td{break-inside:auto}}
+"#;
+
+/// The trail script of a large audit's page, beside [`SCRIPT`]: when a trail link (the
+/// contract index, a contract in the findings table) is chosen, it inflates that
+/// contract's data block (base 85, digits in the index's `data-digits`) with the browser's
+/// `DecompressionStream`, takes the trail out of the block's list and shows it in a row below the contract's line in the index. `#trail=<contract id>` in the address opens
+/// that contract's trail as a click on its link would. The trail's markup is the report's
+/// own, every input value escaped when the page was written; nothing is fetched. Where the
+/// browser has no `DecompressionStream` the link opens the evidence file instead.
+pub(super) const TRAIL_SCRIPT: &str = r#"(function () {
+  var doc = document, index = doc.getElementById('contract-index'), row = null;
+  if (!index) return;
+  var open = function (number) {
+    var per = +index.getAttribute('data-per-block');
+    var data = doc.getElementById('trail-data-' + Math.floor(number / per)), line = doc.getElementById('contract-' + number);
+    if (!data || !line || typeof DecompressionStream === 'undefined' || typeof Response === 'undefined') return false;
+    if (!row) {
+      row = doc.createElement('tr');
+      row.id = 'trail-row';
+      row.className = 'trail-open';
+      row.appendChild(doc.createElement('td')).className = 'trail';
+    }
+    var cell = row.firstChild;
+    cell.colSpan = line.cells.length;
+    line.parentNode.insertBefore(row, line.nextSibling);
+    row.setAttribute('data-contract', number);
+    cell.textContent = index.getAttribute('data-opening');
+    var text = data.textContent.trim(), digits = index.getAttribute('data-digits'), value = {};
+    for (var digit = 0; digit < 85; digit++) value[digits.charAt(digit)] = digit;
+    var bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(text.length % 5 - 1, 0)), at = 0;
+    for (var start = 0; start < text.length; start += 5) {
+      var group = text.slice(start, start + 5), word = 0;
+      for (var place = 0; place < 5; place++) word = word * 85 + (place < group.length ? value[group.charAt(place)] : 84);
+      for (var byte = 0; byte < group.length - 1; byte++) bytes[at++] = Math.floor(word / Math.pow(256, 3 - byte)) % 256;
+    }
+    var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    new Response(inflated).text().then(function (block) {
+      if (row.getAttribute('data-contract') !== String(number)) return;
+      cell.innerHTML = JSON.parse(block)[number % per];
+      row.scrollIntoView();
+      doc.body.setAttribute('data-trail', number);
+    }, function () {
+      cell.textContent = index.getAttribute('data-failed');
+    });
+    return true;
+  };
+  doc.addEventListener('click', function (event) {
+    var link = event.target && event.target.closest ? event.target.closest('a[data-trail]') : null;
+    if (link && open(link.getAttribute('data-trail'))) event.preventDefault();
+  });
+  var wanted = null;
+  location.hash.slice(1).split('&').forEach(function (pair) {
+    try { if (pair.indexOf('trail=') === 0) wanted = decodeURIComponent(pair.slice(6)); } catch (error) {}
+  });
+  if (wanted !== null) {
+    var lines = index.querySelectorAll('tr[id^="contract-"]');
+    for (var at = 0; at < lines.length; at++) {
+      if (lines[at].cells[0].textContent === wanted) {
+        var link = lines[at].querySelector('a[data-trail]');
+        if (link) link.click();
+        break;
+      }
+    }
+  }
+  doc.body.setAttribute('data-trails', 'ready');
+})();
+"#;
+
 /// Standard base64 (RFC 4648, padded), for the script's hash in the CSP.
-fn base64(bytes: &[u8]) -> String {
+pub(super) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -189,12 +269,17 @@ fn base64(bytes: &[u8]) -> String {
     text
 }
 
-/// The page's Content-Security-Policy: nothing may load; inline styles and the one script
-/// (by hash) may run.
-pub(super) fn content_security_policy() -> String {
+/// The page's Content-Security-Policy: nothing may load; inline styles and the page's
+/// script (by hash) may run, and on a large audit's page the trail script (by hash).
+pub(super) fn content_security_policy(trails: bool) -> String {
+    let hash = |script: &str| format!("'sha256-{}'", base64(&Sha256::digest(script.as_bytes())));
+    let scripts = if trails {
+        format!("{} {}", hash(SCRIPT), hash(TRAIL_SCRIPT))
+    } else {
+        hash(SCRIPT)
+    };
     format!(
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{}'; base-uri 'none'; form-action 'none'",
-        base64(&Sha256::digest(SCRIPT.as_bytes()))
+        "default-src 'none'; style-src 'unsafe-inline'; script-src {scripts}; base-uri 'none'; form-action 'none'"
     )
 }
 
@@ -220,12 +305,19 @@ mod tests {
 
     #[test]
     fn the_policy_allows_exactly_the_page_script() {
-        let policy = content_security_policy();
+        let policy = content_security_policy(false);
         assert!(
             policy
                 .starts_with("default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-")
         );
         assert_eq!(policy.matches("sha256-").count(), 1);
         assert!(!policy.contains("unsafe-eval") && !policy.contains("http"));
+        let with_trails = content_security_policy(true);
+        assert_eq!(with_trails.matches("sha256-").count(), 2);
+        assert!(with_trails.contains(
+            &policy["default-src 'none'; style-src 'unsafe-inline'; script-src ".len()
+                ..policy.find("; base-uri").unwrap()]
+        ));
+        assert!(!with_trails.contains("unsafe-eval") && !with_trails.contains("http"));
     }
 }

@@ -4,7 +4,7 @@
 use crate::domain::money::{format_money_grouped, group_thousands};
 use crate::report::html_parts::escape;
 use crate::report::i18n::Labels;
-use crate::report::totals::Totals;
+use crate::report::totals::ContractTotal;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write;
@@ -107,9 +107,8 @@ const MARKS: [(&str, &str); 4] = [
 /// across pages. A contract short of nothing has no shortfall mark. Each contract's group
 /// has a title naming its amounts (what a screen reader says); coordinates are rounded to
 /// a tenth of a unit.
-pub(super) fn write_chart(out: &mut String, totals: &Totals, words: &Labels) {
-    let amounts: Vec<[Decimal; 4]> = totals
-        .per_contract
+pub(super) fn write_chart(out: &mut String, per_contract: &[ContractTotal], words: &Labels) {
+    let amounts: Vec<[Decimal; 4]> = per_contract
         .iter()
         .map(|total| {
             [
@@ -125,8 +124,8 @@ pub(super) fn write_chart(out: &mut String, totals: &Totals, words: &Labels) {
     let high = shown().fold(Decimal::ZERO, Decimal::max);
     let (start, end, step) = axis(low, high);
     let zero = x_of(Decimal::ZERO, start, end);
-    let count = totals.per_contract.len();
-    for (chunk, contracts) in totals.per_contract.chunks(CHART_ROWS).enumerate() {
+    let count = per_contract.len();
+    for (chunk, contracts) in per_contract.chunks(CHART_ROWS).enumerate() {
         let first = chunk * CHART_ROWS;
         let bottom = TOP + ROW * contracts.len() as u32;
         let height = bottom + 24;
@@ -217,7 +216,7 @@ mod tests {
     use super::*;
     use crate::domain::lang::Lang;
     use crate::report::i18n::labels;
-    use crate::report::totals::{ContractTotal, Headline};
+    use crate::report::totals::{Headline, Totals};
 
     /// Totals of contracts given as (id, expected, due by now, paid, short).
     fn totals(contracts: &[(&str, &str, &str, &str, &str)]) -> Totals {
@@ -279,7 +278,7 @@ mod tests {
             ("C2", "50000.00", "20000.00", "20000.00", "0.00"),
         ]);
         let mut svg = String::new();
-        write_chart(&mut svg, &totals, labels(Lang::En));
+        write_chart(&mut svg, &totals.per_contract, labels(Lang::En));
         assert_eq!(marks(&svg, "expected"), [(190.0, 450.0), (190.0, 225.0)]);
         assert_eq!(marks(&svg, "due"), [(190.0, 450.0), (190.0, 90.0)]);
         assert_eq!(marks(&svg, "paid"), [(190.0, 433.8), (190.0, 90.0)]);
@@ -301,7 +300,7 @@ mod tests {
             "<title>C1: expected 100,000.00, due by now 100,000.00, paid 96,400.00, short 3,600.00</title>"
         ));
         let mut chinese = String::new();
-        write_chart(&mut chinese, &totals, labels(Lang::Zh));
+        write_chart(&mut chinese, &totals.per_contract, labels(Lang::Zh));
         assert!(chinese.contains(">少付</text>") && chinese.contains("<title>C1：应付 100,000.00"));
     }
 

@@ -2,19 +2,25 @@
 //! trail below it, in the default order (severity, then amount at stake, largest first);
 //! the page's script sorts by a column when its header is clicked.
 
+use super::index::{ContractIndex, Layout};
 use super::node::Node;
+use super::period::{Periods, record_of};
 use super::serialize::{NodeError, to_node};
+use super::sink::Sink;
 use super::trail::{PeriodIndex, write_trail};
 use crate::domain::audit::Audit;
+use crate::domain::computation::Computation;
 use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
 use crate::domain::money::format_money_grouped;
 use crate::report::html_parts::escape;
 use crate::report::i18n::Labels;
+use crate::report::i18n::index::index_words;
 use crate::report::i18n::words::{self, check_found, finding_type_code};
 use crate::report::json;
 use crate::report::totals::Totals;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The filter bar's select for one attribute: "all", then each value with its count.
@@ -43,51 +49,68 @@ fn write_select(
     out.push_str("</select></label>\n");
 }
 
-/// The findings section: the filter bar and the table, each finding's trail built from
-/// the records findings.json is written from ([`json::finding`], [`json::expected`]).
+/// The findings section: the filter bar and the table. Inline (a small audit), every
+/// finding with its trail below it, its period's computation taken from the installments
+/// ([`super::period`]); as an index (a large audit), the findings with the most at stake
+/// without trails, each contract cell opening the contract's trail.
 ///
 /// # Errors
-/// When a record cannot be turned into a tree of values (a bug).
+/// When a record cannot be turned into a tree of values (a bug), or writing fails.
 pub(super) fn write_findings(
-    out: &mut String,
+    sink: &mut Sink<'_>,
     audit: &Audit,
     totals: &Totals,
     lang: Lang,
     words: &Labels,
-) -> Result<(), String> {
+    layout: &Layout,
+) -> std::io::Result<()> {
+    let ranked = totals.ranked(&audit.findings);
+    let listed = match layout {
+        Layout::Inline => ranked,
+        Layout::Index(_) => largest(ranked, LARGEST_LISTED),
+    };
+    let intro = match layout {
+        Layout::Inline => words.findings_intro.to_string(),
+        Layout::Index(_) => index_words(lang).largest(listed.len(), audit.findings.len()),
+    };
+    let out = &mut sink.out;
     let _ = writeln!(
         out,
         "<section id=\"findings\" class=\"page\">\n<h2>{}</h2>\n<p>{}</p>",
         escape(words.findings),
-        escape(words.findings_intro)
+        escape(&intro)
     );
     if audit.findings.is_empty() {
         let _ = writeln!(out, "<p>{}</p>\n</section>", escape(words.no_findings));
         return Ok(());
     }
     out.push_str("<div id=\"filters\" class=\"filters\" role=\"search\" hidden>\n");
-    let types: Vec<(String, String, usize)> = totals
-        .by_type
-        .iter()
-        .map(|(name, total)| ((*name).into(), type_shown(name, lang), total.count))
+    let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_contract: BTreeMap<&str, usize> = BTreeMap::new();
+    for (finding, _) in &listed {
+        *by_type.entry(finding.finding_type.word()).or_default() += 1;
+        *by_contract
+            .entry(finding.contract_id.as_deref().unwrap_or(""))
+            .or_default() += 1;
+    }
+    let types: Vec<(String, String, usize)> = by_type
+        .into_iter()
+        .map(|(name, count)| (name.into(), type_shown(name, lang), count))
         .collect();
     write_select(out, "type", words.col_type, words.all, &types);
     let severities: Vec<(String, String, usize)> = ["error", "warning", "info"]
         .iter()
         .map(|word| {
-            let count = totals.by_severity.get(word).copied().unwrap_or(0);
+            let count = listed
+                .iter()
+                .filter(|(finding, _)| finding.severity.word() == *word)
+                .count();
             ((*word).into(), words.severity(word), count)
         })
         .filter(|(_, _, count)| *count > 0)
         .collect();
     write_select(out, "severity", words.col_severity, words.all, &severities);
-    let mut contracts: std::collections::BTreeMap<&str, usize> = Default::default();
-    for finding in &audit.findings {
-        *contracts
-            .entry(finding.contract_id.as_deref().unwrap_or(""))
-            .or_default() += 1;
-    }
-    let contracts: Vec<(String, String, usize)> = contracts
+    let contracts: Vec<(String, String, usize)> = by_contract
         .into_iter()
         .map(|(id, count)| {
             let shown = if id.is_empty() { words.none_named } else { id };
@@ -95,16 +118,52 @@ pub(super) fn write_findings(
         })
         .collect();
     write_select(out, "contract", words.col_contract, words.all, &contracts);
-    let (before, after) = words.shown(audit.findings.len());
+    let (before, after) = words.shown(listed.len());
     let _ = writeln!(
         out,
         "<span>{}<output id=\"shown\">{}</output>{}</span>\n</div>",
         escape(&before),
-        audit.findings.len(),
+        listed.len(),
         escape(&after)
     );
     write_head(out, words);
-    let unreadable = |error: NodeError| format!("a finding's trail: {error}");
+    match layout {
+        Layout::Inline => write_inline(sink, audit, &listed, lang, words)?,
+        Layout::Index(index) => {
+            for (finding, stake) in &listed {
+                write_row(&mut sink.out, finding, *stake, Some(index), lang, words);
+                sink.spill()?;
+            }
+        }
+    }
+    sink.out.push_str("</table>\n</section>\n");
+    Ok(())
+}
+
+/// How many findings a large audit's table lists: those with the most at stake.
+pub(super) const LARGEST_LISTED: usize = 500;
+
+/// The `count` findings with the most at stake, in the order given (severity, then
+/// stake).
+fn largest<T: Copy>(ranked: Vec<(T, Decimal)>, count: usize) -> Vec<(T, Decimal)> {
+    let mut order: Vec<usize> = (0..ranked.len()).collect();
+    order.sort_by(|a, b| ranked[*b].1.abs().cmp(&ranked[*a].1.abs()));
+    order.truncate(count);
+    order.sort_unstable();
+    order.into_iter().map(|index| ranked[index]).collect()
+}
+
+/// Every finding with its trail: the finding's record as findings.json writes it, its
+/// computation and billing rows those of its period.
+fn write_inline(
+    sink: &mut Sink<'_>,
+    audit: &Audit,
+    listed: &[(&Finding, Decimal)],
+    lang: Lang,
+    words: &Labels,
+) -> std::io::Result<()> {
+    let unreadable =
+        |error: NodeError| std::io::Error::other(format!("a finding's trail: {error}"));
     let installments = audit
         .installments
         .iter()
@@ -112,18 +171,58 @@ pub(super) fn write_findings(
         .collect::<Result<Vec<Node>, _>>()
         .map_err(unreadable)?;
     let periods = PeriodIndex::new(&installments);
-    for (finding, stake) in totals.ranked(&audit.findings) {
-        let mut node = json::finding_with_trail(finding, audit.changes.as_ref(), lang, |record| {
-            to_node(record)
-        })
-        .map_err(unreadable)?;
-        if lang == Lang::Zh {
-            in_chinese(&mut node, finding);
-        }
-        write_finding(out, finding, stake, &node, &periods, lang, words);
+    let of_period = Periods::new(audit);
+    for (finding, stake) in listed {
+        let node = finding_node(finding, audit, &of_period, lang, true).map_err(unreadable)?;
+        write_row(&mut sink.out, finding, *stake, None, lang, words);
+        sink.out.push_str("<tr class=\"trail\"><td colspan=\"8\">");
+        write_trail(&mut sink.out, &node, &periods, lang);
+        sink.out.push_str("</td></tr>\n</tbody>\n");
+        sink.spill()?;
     }
-    out.push_str("</table>\n</section>\n");
     Ok(())
+}
+
+/// A finding's record as its trail shows it: as findings.json writes it, its evidence's
+/// computation and billing rows those of its installment's period (`with_period`), or
+/// left out (the contract trail shows them once, above the period's findings).
+///
+/// # Errors
+/// When a record cannot be turned into a tree of values (a bug).
+pub(super) fn finding_node(
+    finding: &Finding,
+    audit: &Audit,
+    periods: &Periods<'_>,
+    lang: Lang,
+    with_period: bool,
+) -> Result<Node, NodeError> {
+    let mut node = to_node(&json::finding(finding, audit.changes.as_ref(), lang))?;
+    let record = periods
+        .of(finding)
+        .and_then(|period| record_of(period, finding).map(|record| (period, record)));
+    if let Some(Node::Map(evidence)) = field_mut(&mut node, "evidence") {
+        evidence.retain(|(key, _)| key != "computation" && key != "source_rows");
+        if with_period && let Some((period, record)) = record {
+            let at = evidence
+                .iter()
+                .position(|(key, _)| key == "location")
+                .map_or(0, |at| at + 1);
+            let rows: Vec<_> = period.source_rows.iter().map(json::source_rows).collect();
+            evidence.insert(at, ("source_rows".into(), to_node(&rows)?));
+            evidence.insert(
+                at,
+                (
+                    "computation".into(),
+                    to_node(&json::computation(&record.computation()))?,
+                ),
+            );
+        }
+    }
+    if lang == Lang::Zh {
+        let computation = record.map(|(_, record)| record.computation());
+        in_chinese(&mut node, finding, computation.as_deref());
+    }
+    Ok(node)
 }
 
 /// The table's header row: the columns the script sorts by have a button (`data-sort`
@@ -165,7 +264,7 @@ fn write_head(out: &mut String, words: &Labels) {
 
 /// A finding type as the table shows it: its code in English, its Chinese name with the
 /// code beside it in Chinese (`未付（unpaid）`).
-fn type_shown(code: &str, lang: Lang) -> String {
+pub(super) fn type_shown(code: &str, lang: Lang) -> String {
     match lang {
         Lang::En => code.to_string(),
         Lang::Zh => format!("{}（{code}）", finding_type_code(code, lang)),
@@ -175,7 +274,7 @@ fn type_shown(code: &str, lang: Lang) -> String {
 /// The parts of a finding's record findings.json keeps in English, in Chinese for the
 /// Chinese trail: each check's expected and found, the due-date rules; the one-line
 /// formula is left out (each of its numbers is a field beside it).
-fn in_chinese(node: &mut Node, finding: &Finding) {
+fn in_chinese(node: &mut Node, finding: &Finding, computation: Option<&Computation>) {
     let Some(evidence) = field_mut(node, "evidence") else {
         return;
     };
@@ -196,7 +295,7 @@ fn in_chinese(node: &mut Node, finding: &Finding) {
             }
         }
     }
-    let Some(computation) = finding.evidence.computation() else {
+    let Some(computation) = computation else {
         return;
     };
     let Some(record) = field_mut(evidence, "computation") else {
@@ -218,7 +317,7 @@ fn in_chinese(node: &mut Node, finding: &Finding) {
 }
 
 /// A field of a record, to change.
-fn field_mut<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> {
+pub(super) fn field_mut<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> {
     match node {
         Node::Map(fields) => fields
             .iter_mut()
@@ -238,12 +337,13 @@ fn id_class(id: &str) -> &'static str {
     }
 }
 
-fn write_finding(
+/// A finding's row, its `<tbody>` left open for its trail when inline; in the index the
+/// contract cell links to the contract's trail and the `<tbody>` is closed.
+fn write_row(
     out: &mut String,
     finding: &Finding,
     stake: Decimal,
-    node: &Node,
-    periods: &PeriodIndex<'_>,
+    index: Option<&ContractIndex>,
     lang: Lang,
     words: &Labels,
 ) {
@@ -257,9 +357,13 @@ fn write_finding(
     let date = finding
         .period_start
         .map_or(String::new(), |start| start.to_string());
+    let contract_cell = match index.and_then(|index| index.link(contract, lang)) {
+        Some(link) => link,
+        None => escape(contract),
+    };
     let _ = writeln!(
         out,
-        "<tbody class=\"finding\" id=\"{}\" data-type=\"{}\" data-severity=\"{severity}\" data-contract=\"{}\" data-amount=\"{}\" data-date=\"{}\">\n<tr><td><span class=\"badge {severity}\">{}</span></td><td class=\"word\">{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"number\">{}</td><td class=\"{}\">{}</td><td class=\"number\">{}</td><td>{}</td></tr>",
+        "<tbody class=\"finding\" id=\"{}\" data-type=\"{}\" data-severity=\"{severity}\" data-contract=\"{}\" data-amount=\"{}\" data-date=\"{}\">\n<tr><td><span class=\"badge {severity}\">{}</span></td><td class=\"word\">{}</td><td class=\"{}\">{contract_cell}</td><td>{}</td><td class=\"number\">{}</td><td class=\"{}\">{}</td><td class=\"number\">{}</td><td>{}</td></tr>",
         escape(&finding.id),
         escape(finding.finding_type.word()),
         escape(contract),
@@ -268,7 +372,6 @@ fn write_finding(
         escape(&words.severity(severity)),
         escape(&type_shown(finding.finding_type.word(), lang)),
         id_class(contract),
-        escape(contract),
         escape(&period),
         finding
             .installment
@@ -282,7 +385,36 @@ fn write_finding(
         },
         escape(&crate::report::i18n::detail(finding, lang))
     );
-    out.push_str("<tr class=\"trail\"><td colspan=\"8\">");
-    write_trail(out, node, periods, lang);
-    out.push_str("</td></tr>\n</tbody>\n");
+    if index.is_some() {
+        out.push_str("</tbody>\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn the_largest_are_chosen_by_amount_and_keep_the_order_given() {
+        let ranked: Vec<(&str, Decimal)> = [
+            ("error small", "10.00"),
+            ("error large", "900.00"),
+            ("warning negative", "-500.00"),
+            ("warning tie", "900.00"),
+            ("info", "0.00"),
+        ]
+        .iter()
+        .map(|(name, amount)| (*name, amount.parse().unwrap()))
+        .collect();
+        let names = |count| -> Vec<&str> {
+            largest(ranked.clone(), count)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect()
+        };
+        assert_eq!(names(2), ["error large", "warning tie"]);
+        assert_eq!(names(3), ["error large", "warning negative", "warning tie"]);
+        assert_eq!(names(10).len(), 5);
+    }
 }

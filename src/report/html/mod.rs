@@ -19,9 +19,13 @@
 
 mod assets;
 mod chart;
+mod contracts;
 mod findings;
+mod index;
 mod node;
+mod period;
 mod serialize;
+mod sink;
 mod trail;
 
 use super::html_parts::{BASE_CSS, escape, write_table};
@@ -32,49 +36,86 @@ use super::totals::Totals;
 use crate::domain::audit::Audit;
 use crate::domain::lang::Lang;
 use crate::domain::money::group_thousands;
-use assets::{REPORT_CSS, SCRIPT, content_security_policy};
+use assets::{INDEX_CSS, REPORT_CSS, SCRIPT, TRAIL_SCRIPT, content_security_policy};
+use index::Layout;
+use sink::Sink;
 use std::fmt::Write;
 
 /// How many errors the page lists by amount above the findings table (every error is in
 /// the table).
 const ERRORS_LISTED: usize = 40;
 
-/// The audit as `report.html`: what is due and paid, the errors by amount, the counts,
-/// the chart, the findings, and last the control totals and the inputs.
+/// Contracts the chart of a large audit draws: those short the most (three A4 pages).
+const CHART_LARGEST: usize = 48;
+
+/// The audit as `report.html`, in memory: [`write`] into a buffer.
 ///
 /// # Errors
-/// When a finding's or installment's record cannot be turned into a tree of values (a
-/// bug: they are the records findings.json is written from).
+/// As [`write`]'s, as text.
 pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<String, String> {
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    write(audit, totals, lang, &mut bytes).map_err(|error| error.to_string())?;
+    String::from_utf8(bytes).map_err(|error| error.to_string())
+}
+
+/// The audit as `report.html`, written as it is rendered: what is due and paid, the
+/// errors by amount, the counts, the chart, the findings, for a large audit the contract
+/// index with the trails, and last the control totals and the inputs.
+///
+/// # Errors
+/// When writing fails, or a finding's or installment's record cannot be turned into a
+/// tree of values (a bug: they are the records findings.json is written from).
+pub fn write(
+    audit: &Audit,
+    totals: &Totals,
+    lang: Lang,
+    writer: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let words = labels(lang);
-    let mut out = String::with_capacity(64 * 1024);
+    let layout = Layout::of(audit);
+    let index = matches!(layout, Layout::Index(_));
+    let mut sink = Sink {
+        out: String::with_capacity(2 * Sink::SPILL),
+        writer,
+    };
+    let out = &mut sink.out;
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>\n{BASE_CSS}{REPORT_CSS}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>\n{BASE_CSS}{REPORT_CSS}{}</style>\n</head>\n<body>\n",
         words.html_lang,
-        escape(&content_security_policy()),
+        escape(&content_security_policy(index)),
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
         escape(&words.title(&audit.as_of.to_string())),
+        if index { INDEX_CSS } else { "" },
     );
-    write_header(&mut out, audit, words);
-    write_headline(&mut out, totals, words);
-    write_errors(&mut out, audit, totals, lang, words);
-    write_counts(&mut out, totals, words);
-    write_chart_section(&mut out, totals, words);
-    findings::write_findings(&mut out, audit, totals, lang, words)?;
-    write_controls(&mut out, audit, words);
+    write_header(out, audit, words, index, lang);
+    write_headline(out, totals, words);
+    write_errors(out, audit, totals, lang, words);
+    write_counts(out, totals, words);
+    write_chart_section(out, totals, words, index, lang);
+    sink.spill()?;
+    findings::write_findings(&mut sink, audit, totals, lang, words, &layout)?;
+    if let Layout::Index(contracts) = &layout {
+        contracts::write_index(&mut sink, audit, totals, lang, words, contracts)?;
+    }
+    write_controls(&mut sink.out, audit, words);
     let _ = write!(
-        out,
-        "<footer><p class=\"meta\">{}</p></footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
-        escape(words.footer)
+        sink.out,
+        "<footer><p class=\"meta\">{}</p></footer>\n<script>{SCRIPT}</script>\n{}</body>\n</html>\n",
+        escape(words.footer),
+        if index {
+            format!("<script>{TRAIL_SCRIPT}</script>\n")
+        } else {
+            String::new()
+        }
     );
-    Ok(out)
+    sink.finish()
 }
 
 /// The title, what wrote the page, and the links to its sections; the input files and
 /// their hashes are at the end ([`write_controls`]).
-fn write_header(out: &mut String, audit: &Audit, words: &Labels) {
+fn write_header(out: &mut String, audit: &Audit, words: &Labels, index: bool, lang: Lang) {
     let as_of = escape(&audit.as_of.to_string());
     let title = escape(&words.title("\u{0}"));
     let _ = writeln!(
@@ -104,14 +145,19 @@ fn write_header(out: &mut String, audit: &Audit, words: &Labels) {
         escape(&rulesets.join(", "))
     );
     out.push_str("<nav>");
-    for (anchor, label) in [
+    let contracts = super::i18n::index::index_words(lang).heading();
+    let mut links = vec![
         ("headline", words.due_and_paid),
         ("errors", words.errors_by_amount),
         ("counts", words.counts),
         ("chart", words.chart_link),
         ("findings", words.findings),
         ("controls", words.controls_link),
-    ] {
+    ];
+    if index {
+        links.insert(5, ("contracts", &contracts));
+    }
+    for (anchor, label) in links {
         let _ = write!(out, "<a href=\"#{anchor}\">{}</a>", escape(label));
     }
     out.push_str("</nav>\n</header>\n");
@@ -298,7 +344,9 @@ fn write_counts(out: &mut String, totals: &Totals, words: &Labels) {
     out.push_str("</section>\n");
 }
 
-fn write_chart_section(out: &mut String, totals: &Totals, words: &Labels) {
+/// The chart and the contracts table; for a large audit the chart of the contracts short
+/// the most, the contracts being in the index.
+fn write_chart_section(out: &mut String, totals: &Totals, words: &Labels, index: bool, lang: Lang) {
     let _ = writeln!(
         out,
         "<section id=\"chart\" class=\"page\">\n<h2>{}</h2>",
@@ -306,11 +354,34 @@ fn write_chart_section(out: &mut String, totals: &Totals, words: &Labels) {
     );
     if totals.per_contract.is_empty() {
         let _ = writeln!(out, "<p>{}</p>", escape(words.no_contracts));
+    } else if index {
+        let mut short: Vec<&super::totals::ContractTotal> = totals.per_contract.iter().collect();
+        short.sort_by_key(|total| {
+            std::cmp::Reverse(
+                total
+                    .shortfall
+                    .parse::<rust_decimal::Decimal>()
+                    .unwrap_or_default(),
+            )
+        });
+        let shown: Vec<super::totals::ContractTotal> =
+            short.into_iter().take(CHART_LARGEST).cloned().collect();
+        let _ = writeln!(
+            out,
+            "<p>{}</p>",
+            escape(
+                &super::i18n::index::index_words(lang)
+                    .chart_of(shown.len(), totals.per_contract.len())
+            )
+        );
+        chart::write_chart(out, &shown, words);
     } else {
-        chart::write_chart(out, totals, words);
+        chart::write_chart(out, &totals.per_contract, words);
     }
-    let _ = writeln!(out, "<h3>{}</h3>", escape(words.contracts));
-    write_table(out, &table::contracts_table(totals, words));
+    if !index {
+        let _ = writeln!(out, "<h3>{}</h3>", escape(words.contracts));
+        write_table(out, &table::contracts_table(totals, words));
+    }
     out.push_str("</section>\n");
 }
 

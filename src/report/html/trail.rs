@@ -159,7 +159,7 @@ const LABELS: &[(&str, &str)] = &[
 
 /// A key as a reader sees it: in Chinese its Chinese name (a key not named yet as it
 /// is), in English by [`LABELS`].
-fn label(key: &str, lang: Lang) -> String {
+pub(super) fn label(key: &str, lang: Lang) -> String {
     if lang == Lang::Zh {
         return key_zh(key).map_or_else(|| fact_name(key, lang).to_string(), str::to_string);
     }
@@ -180,7 +180,7 @@ fn key_attribute(key: &str, lang: Lang) -> String {
     }
 }
 
-fn write_node(out: &mut String, node: &Node, lang: Lang) {
+pub(super) fn write_node(out: &mut String, node: &Node, lang: Lang) {
     match node {
         Node::Map(fields) if node.inline().is_none() => {
             out.push_str("<table class=\"fields\">");

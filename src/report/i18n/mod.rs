@@ -12,6 +12,7 @@ mod en;
 mod finding;
 mod format;
 mod formula;
+pub mod index;
 pub mod keys;
 pub mod kit;
 mod labels;

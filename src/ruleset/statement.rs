@@ -101,7 +101,11 @@ impl StatementLayout {
             label: file.label.clone(),
             columns,
             amount_divisor,
-            blank: file.blank.iter().map(|text| text.trim().to_lowercase()).collect(),
+            blank: file
+                .blank
+                .iter()
+                .map(|text| text.trim().to_lowercase())
+                .collect(),
         })
     }
 }

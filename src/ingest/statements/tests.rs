@@ -32,14 +32,40 @@ fn reads_the_template_in_chinese_and_rejects_bad_cells_by_column() {
     reader.begin_table(&Location::file("st.csv".into()));
     reader.row(
         1,
-        &texts(&["合同编号", "结算期间", "计算基数", "返点比例", "返点金额", "扣减金额", "扣减原因", "应付金额", "结算单号"]),
+        &texts(&[
+            "合同编号",
+            "结算期间",
+            "计算基数",
+            "返点比例",
+            "返点金额",
+            "扣减金额",
+            "扣减原因",
+            "应付金额",
+            "结算单号",
+        ]),
     );
     reader.row(
         2,
-        &texts(&["C1", "2025-Q1", "90,000.00", "3%", "2,700.00", "100", "服务费", "2,600.00", "ST-1"]),
+        &texts(&[
+            "C1",
+            "2025-Q1",
+            "90,000.00",
+            "3%",
+            "2,700.00",
+            "100",
+            "服务费",
+            "2,600.00",
+            "ST-1",
+        ]),
     );
-    reader.row(3, &texts(&["C1", "2025-Q5", "1", "3%", "1", "", "", "1", ""]));
-    reader.row(4, &texts(&["C1", "2025-Q2", "1", "x", "1", "", "", "7", ""]));
+    reader.row(
+        3,
+        &texts(&["C1", "2025-Q5", "1", "3%", "1", "", "", "1", ""]),
+    );
+    reader.row(
+        4,
+        &texts(&["C1", "2025-Q2", "1", "x", "1", "", "", "7", ""]),
+    );
     reader.row(5, &texts(&["", "2025-Q2", "1", "3%", "1", "", "", "1", ""]));
     reader.row(6, &texts(&["C1", "2025-Q2", "1", "3%", "", "", "", "", ""]));
     assert_eq!(reader.rows.len(), 1);
@@ -62,7 +88,12 @@ fn reads_the_template_in_chinese_and_rejects_bad_cells_by_column() {
         .collect();
     assert_eq!(
         places,
-        ["st.csv:3:结算期间", "st.csv:4:返点比例", "st.csv:5:合同编号", "st.csv:6:应付金额"]
+        [
+            "st.csv:3:结算期间",
+            "st.csv:4:返点比例",
+            "st.csv:5:合同编号",
+            "st.csv:6:应付金额"
+        ]
     );
     // The rejected row's payable still counts in what was read.
     assert_eq!(reader.rejected[1].amount, Some(Decimal::new(7, 0)));
@@ -78,12 +109,31 @@ fn reads_a_provider_layout_in_fen_with_its_blank_words() {
     reader.begin_table(&Location::file("rebates.csv".into()));
     reader.row(
         1,
-        &texts(&["Uin", "RebateMonth", "Amt", "MonthSales", "QuarterSales", "ExceptionFlag"]),
+        &texts(&[
+            "Uin",
+            "RebateMonth",
+            "Amt",
+            "MonthSales",
+            "QuarterSales",
+            "ExceptionFlag",
+        ]),
     );
-    reader.row(2, &texts(&["100001", "2025-02", "150000", "5000000", "9000000", "NORMAL"]));
+    reader.row(
+        2,
+        &texts(&[
+            "100001", "2025-02", "150000", "5000000", "9000000", "NORMAL",
+        ]),
+    );
     reader.row(
         3,
-        &texts(&["100001", "2025-03", "0", "4000000", "9000000", "HAS_OVERDUE_BILL"]),
+        &texts(&[
+            "100001",
+            "2025-03",
+            "0",
+            "4000000",
+            "9000000",
+            "HAS_OVERDUE_BILL",
+        ]),
     );
     assert_eq!(reader.rows.len(), 2);
     let row = &reader.rows[0];
@@ -122,9 +172,15 @@ fn a_header_with_statement_columns_but_not_enough_stops_the_run() {
 fn period_start_and_end_must_be_in_order() {
     let mut reader = reader();
     reader.begin_table(&Location::file("st.csv".into()));
-    reader.row(1, &texts(&["contract_id", "period_start", "period_end", "payable"]));
+    reader.row(
+        1,
+        &texts(&["contract_id", "period_start", "period_end", "payable"]),
+    );
     reader.row(2, &texts(&["C1", "2025-04-01", "2025-06-30", "10"]));
     reader.row(3, &texts(&["C1", "2025-06-30", "2025-04-01", "10"]));
     assert_eq!(reader.rows.len(), 1);
-    assert_eq!(reader.rejected[0].location.to_string(), "st.csv:3:period_end");
+    assert_eq!(
+        reader.rejected[0].location.to_string(),
+        "st.csv:3:period_end"
+    );
 }

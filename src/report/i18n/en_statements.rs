@@ -1,9 +1,9 @@
 //! English: the sentences about the agent's statements (kept beside `en.rs`, which
 //! holds every other sentence of the language).
 
+use super::en::English;
 use super::format::grouped;
 use super::table::{Sentences, StatementFacts, StatementSentences};
-use super::en::English;
 use crate::domain::money::format_rate;
 use crate::domain::statement::{StatementCause, StatementField};
 use rust_decimal::Decimal;

@@ -192,12 +192,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
                 .iter()
                 .filter(|figure| figure.differs)
                 .map(|figure| {
-                    words.statement_figure(
-                        figure.field,
-                        figure.stated,
-                        figure.recomputed,
-                        currency,
-                    )
+                    words.statement_figure(figure.field, figure.stated, figure.recomputed, currency)
                 })
                 .collect();
             let causes: Vec<String> = causes

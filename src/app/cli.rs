@@ -135,6 +135,10 @@ pub struct RunArgs {
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub payouts: Vec<PathBuf>,
+    /// The agent's statements (结算单, 返点明细, 激励明细): files or folders (searched
+    /// recursively), CSV or spreadsheets, compared with the recomputation. Optional.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub statements: Vec<PathBuf>,
     /// The audit date: what is due is judged as of this day. A date (YYYY-MM-DD) or a
     /// rule: `today` (the default), `yesterday` or `last-month-end` (the last day of the
     /// month before this one).

@@ -47,6 +47,8 @@ pub struct Config {
     pub billing: Vec<InputSpec>,
     /// Payout ledger files and folders, as given.
     pub payouts: Vec<InputSpec>,
+    /// The agent's statements, as given (optional).
+    pub statements: Vec<InputSpec>,
     /// User rulesets folder.
     pub rulesets: Option<InputSpec>,
     /// The audit date.
@@ -137,6 +139,7 @@ impl Config {
         };
         let billing = inputs(&args.billing, file.billing);
         let payouts = inputs(&args.payouts, file.payouts);
+        let statements = inputs(&args.statements, file.statements);
         let missing: Vec<(&'static str, &'static str)> = [
             (contracts.is_none(), ("--contracts", "contracts")),
             (billing.is_empty(), ("--billing", "billing")),
@@ -178,6 +181,7 @@ impl Config {
             contracts,
             billing,
             payouts,
+            statements,
             rulesets: match (&args.rulesets, file.rulesets) {
                 (Some(path), _) => Some(InputSpec::given(path.clone())),
                 (None, written) => written.map(InputSpec::from_file),

@@ -24,6 +24,8 @@ pub enum InputRole {
     Billing,
     /// A payout ledger.
     Payouts,
+    /// An agent's statement.
+    Statements,
 }
 
 impl InputRole {
@@ -33,6 +35,7 @@ impl InputRole {
             InputRole::Contracts => "contracts",
             InputRole::Billing => "billing",
             InputRole::Payouts => "payouts",
+            InputRole::Statements => "statements",
         }
     }
 }
@@ -86,6 +89,8 @@ pub struct Audit {
     pub billing_controls: Vec<TableControl>,
     /// Ledger control totals, per table.
     pub payout_controls: Vec<LedgerTable>,
+    /// Agent-statement control totals, per table (amounts: what is payable).
+    pub statement_controls: Vec<LedgerTable>,
     /// Per contract, in id order.
     pub contracts: Vec<ContractResult>,
     /// Every installment, by contract, period and number.

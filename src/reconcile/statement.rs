@@ -267,14 +267,27 @@ fn mismatch(input: &StatementInput<'_>, period: usize, rows: &[&StatementRow]) -
         location: rows.first().map(|row| row.source.clone()),
         computation: input.trails.get(period).cloned(),
         source_rows: input.source_rows.get(period).cloned().unwrap_or_default(),
-        facts: facts(&figures, rows),
+        facts: facts(&figures, rows, &causes_of(&finding)),
         ..Evidence::default()
     };
     Some(finding)
 }
 
-/// The agent's numbers beside the recomputed ones, and where the rows are.
-fn facts(figures: &[StatedFigure], rows: &[&StatementRow]) -> Vec<(String, String)> {
+/// The likely causes' codes, for the evidence facts.
+fn causes_of(finding: &Finding) -> String {
+    match &finding.about {
+        About::StatementMismatch { causes, .. } => causes
+            .iter()
+            .map(StatementCause::code)
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    }
+}
+
+/// The agent's numbers beside the recomputed ones, the likely causes' codes and where the
+/// rows are.
+fn facts(figures: &[StatedFigure], rows: &[&StatementRow], causes: &str) -> Vec<(String, String)> {
     let mut facts = Vec::new();
     for figure in figures {
         let word = figure.field.word();

@@ -230,6 +230,7 @@ pub fn input_role(role: InputRole, lang: Lang) -> &'static str {
             InputRole::Contracts => "合同",
             InputRole::Billing => "账单",
             InputRole::Payouts => "付款台账",
+            InputRole::Statements => "代理商结算单",
         },
     }
 }

@@ -301,6 +301,9 @@ fn facts(figures: &[StatedFigure], rows: &[&StatementRow], causes: &str) -> Vec<
             .collect::<Vec<_>>()
             .join(", "),
     ));
+    if !causes.is_empty() {
+        facts.push(("likely_causes".into(), causes.to_string()));
+    }
     facts.push((
         "statement_layout".into(),
         rows.first()

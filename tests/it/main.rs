@@ -30,6 +30,7 @@ mod parquet;
 mod properties;
 mod providers;
 mod rules;
+mod statements;
 mod trails;
 mod typed_inputs;
 mod workbook;

@@ -118,6 +118,7 @@ pub fn render(audit: &Audit, totals: &Totals, lang: Lang) -> Result<Vec<u8>, Xls
                 audit
                     .payout_controls
                     .iter()
+                    .chain(&audit.statement_controls)
                     .map(|control| payout_control_row(control, &exclusions)),
             ),
     )?;

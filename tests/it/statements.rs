@@ -5,6 +5,7 @@
 
 use crate::common::*;
 use rust_xlsxwriter::Workbook;
+use serde_json::Value;
 use std::path::PathBuf;
 
 /// C1 (January 2025, 20%) billed ECS 8,000 and OSS 2,000: W = 10,000, E = 2,000.
@@ -252,4 +253,56 @@ fn an_unreadable_statement_row_is_rejected_and_counted() {
     let run = audit(&fixture, "2000", &statement, &[]);
     run.expect_status(2);
     assert_mentions(&run.stderr, &["short.csv:1", "month (月份)"]);
+}
+
+#[test]
+fn the_demo_statement_under_counts_rds_and_adds_exactly_one_finding() {
+    let fixture = Fixture::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sample = |name: &str| root.join("samples").join(name);
+    let (contracts, billing, payouts, statements) = (
+        sample("contracts.xlsx"),
+        sample("billing"),
+        sample("payouts.xlsx"),
+        sample("statements.xlsx"),
+    );
+    let base: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+        &"run",
+        &"--contracts",
+        &contracts,
+        &"--billing",
+        &billing,
+        &"--payouts",
+        &payouts,
+        &"--as-of",
+        &"2026-06-30",
+    ];
+    let without = fixture.run_into("without", &base);
+    let mut args = base.clone();
+    args.push(&"--statements");
+    args.push(&statements);
+    let with = fixture.run_into("with", &args);
+    with.expect_status(1);
+    let finding = only(&with, "statement_mismatch");
+    assert_eq!(finding["contract_id"], "ALI-2024-001");
+    assert_eq!(finding["period_start"], "2026-04-01");
+    assert_eq!(finding["expected"], "25200.00");
+    assert_eq!(finding["paid"], "21600.00");
+    assert_eq!(
+        finding["evidence"]["facts"]["likely_causes"],
+        "product_left_out"
+    );
+    assert!(
+        finding["detail"]
+            .as_str()
+            .unwrap()
+            .contains("exactly rds's weighted base of 20,000.00")
+    );
+    assert!(with.of_type("statement_unpaid").is_empty());
+    let others: Vec<Value> = with
+        .findings()
+        .into_iter()
+        .filter(|finding| finding["type"] != "statement_mismatch")
+        .collect();
+    assert_eq!(others, without.findings());
 }

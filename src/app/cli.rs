@@ -217,6 +217,10 @@ pub struct ExplainArgs {
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub payouts: Vec<PathBuf>,
+    /// The agent's statements: files or folders (optional); their findings show with
+    /// the period's.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub statements: Vec<PathBuf>,
     /// The audit date: a date (YYYY-MM-DD), `today` (the default), `yesterday` or
     /// `last-month-end`.
     #[arg(long, value_name = "YYYY-MM-DD|RULE")]
@@ -240,6 +244,7 @@ impl ExplainArgs {
             contracts: self.contracts.clone(),
             billing: self.billing.clone(),
             payouts: self.payouts.clone(),
+            statements: self.statements.clone(),
             as_of: self.as_of.clone(),
             rulesets: self.rulesets.clone(),
             format: self.format.clone(),

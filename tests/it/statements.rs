@@ -306,3 +306,40 @@ fn the_demo_statement_under_counts_rds_and_adds_exactly_one_finding() {
         .collect();
     assert_eq!(others, without.findings());
 }
+
+#[test]
+fn explain_shows_the_statement_finding_with_the_period() {
+    let fixture = Fixture::new();
+    let statement = fixture.write(
+        "statement.csv",
+        "contract_id,month,base,payable\nC1,2025-01,8000,1600\n",
+    );
+    let (contracts, billing, payouts) = inputs(&fixture, "1600");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rebate-audit"))
+        .args([
+            "explain",
+            "--contract",
+            "C1",
+            "--period",
+            "2025-01",
+            "--as-of",
+            "2025-06-30",
+        ])
+        .arg("--contracts")
+        .arg(&contracts)
+        .arg("--billing")
+        .arg(&billing)
+        .arg("--payouts")
+        .arg(&payouts)
+        .arg("--statements")
+        .arg(&statement)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("statement_mismatch"), "{text}");
+    assert!(
+        text.contains("base 8,000.00 stated, 10,000.00 recomputed"),
+        "{text}"
+    );
+}

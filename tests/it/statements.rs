@@ -6,7 +6,7 @@
 use crate::common::*;
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// C1 (January 2025, 20%) billed ECS 8,000 and OSS 2,000: W = 10,000, E = 2,000.
 fn inputs(fixture: &Fixture, paid: &str) -> (PathBuf, PathBuf, PathBuf) {
@@ -47,7 +47,7 @@ fn statement_xlsx(fixture: &Fixture, row: &[&str]) -> PathBuf {
     }
     for (column, value) in row.iter().enumerate() {
         match value.parse::<f64>() {
-            Ok(number) if column >= 2 && column <= 6 => {
+            Ok(number) if (2..=6).contains(&column) => {
                 sheet.write_number(1, column as u16, number).unwrap();
             }
             _ => {
@@ -59,7 +59,7 @@ fn statement_xlsx(fixture: &Fixture, row: &[&str]) -> PathBuf {
     path
 }
 
-fn audit(fixture: &Fixture, paid: &str, statement: &PathBuf, extra: &[&str]) -> Run {
+fn audit(fixture: &Fixture, paid: &str, statement: &Path, extra: &[&str]) -> Run {
     let (contracts, billing, payouts) = inputs(fixture, paid);
     let statement = statement.display().to_string();
     let mut args = vec!["--statements", statement.as_str()];

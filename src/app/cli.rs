@@ -169,6 +169,10 @@ pub struct RunArgs {
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub payouts: Vec<PathBuf>,
+    /// The agent's statements (结算单, 返点明细, 激励明细): files or folders (searched
+    /// recursively), CSV or spreadsheets, compared with the recomputation. Optional.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub statements: Vec<PathBuf>,
     /// The audit date: what is due is judged as of this day. A date (YYYY-MM-DD) or a
     /// rule: `today` (the default), `yesterday` or `last-month-end` (the last day of the
     /// month before this one).
@@ -250,6 +254,10 @@ pub struct ExplainArgs {
     /// Payout ledgers: files or folders (searched recursively), CSV or spreadsheets.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub payouts: Vec<PathBuf>,
+    /// The agent's statements: files or folders (optional); their findings show with
+    /// the period's.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub statements: Vec<PathBuf>,
     /// The audit date: a date (YYYY-MM-DD), `today` (the default), `yesterday` or
     /// `last-month-end`.
     #[arg(long, value_name = "YYYY-MM-DD|RULE")]
@@ -274,6 +282,7 @@ impl ExplainArgs {
             billing: self.billing.clone(),
             aggregate: self.aggregate.clone(),
             payouts: self.payouts.clone(),
+            statements: self.statements.clone(),
             as_of: self.as_of.clone(),
             rulesets: self.rulesets.clone(),
             format: self.format.clone(),

@@ -49,6 +49,8 @@ pub struct Config {
     pub payouts: Vec<InputSpec>,
     /// The billing aggregate's folder (`--aggregate`): read instead of billing exports.
     pub aggregate: Option<PathBuf>,
+    /// The agent's statements, as given (optional).
+    pub statements: Vec<InputSpec>,
     /// User rulesets folder.
     pub rulesets: Option<InputSpec>,
     /// The audit date.
@@ -144,6 +146,7 @@ impl Config {
             inputs(&args.billing, file.billing)
         };
         let payouts = inputs(&args.payouts, file.payouts);
+        let statements = inputs(&args.statements, file.statements);
         let missing: Vec<(&'static str, &'static str)> = [
             (contracts.is_none(), ("--contracts", "contracts")),
             (
@@ -189,6 +192,7 @@ impl Config {
             billing,
             payouts,
             aggregate: args.aggregate.clone(),
+            statements,
             rulesets: match (&args.rulesets, file.rulesets) {
                 (Some(path), _) => Some(InputSpec::given(path.clone())),
                 (None, written) => written.map(InputSpec::from_file),

@@ -24,6 +24,8 @@ pub struct Inputs {
     pub billing: Vec<PathBuf>,
     /// Payout ledger files, in a fixed order.
     pub payouts: Vec<PathBuf>,
+    /// The agent's statement files, in a fixed order (none when not given).
+    pub statements: Vec<PathBuf>,
     /// The user rulesets folder.
     pub rulesets: Option<PathBuf>,
 }
@@ -105,12 +107,20 @@ pub fn discover(config: &Config, cancel: &Cancel) -> Result<Inputs, DiscoverErro
         Take::Tables,
         cancel,
     )?;
+    let statements = files(
+        "--statements",
+        &config.statements,
+        &config.out,
+        Take::Tables,
+        cancel,
+    )?;
     span.record("billing", billing.len());
     span.record("payouts", payouts.len());
     Ok(Inputs {
         contracts,
         billing,
         payouts,
+        statements,
         rulesets,
     })
 }

@@ -25,6 +25,7 @@ pub const KEYS: &[&str] = &[
     "contracts",
     "billing",
     "payouts",
+    "statements",
     "as_of",
     "out",
     "rulesets",
@@ -132,6 +133,8 @@ pub struct Settings {
     pub billing: Vec<Written>,
     /// `payouts`: paths and patterns.
     pub payouts: Vec<Written>,
+    /// `statements`: paths and patterns (optional).
+    pub statements: Vec<Written>,
     /// `as_of`, as written (checked to be a date or a rule).
     pub as_of: Option<String>,
     /// `out`.
@@ -167,6 +170,7 @@ struct SettingsFile {
     contracts: Option<toml::Spanned<OneInput>>,
     billing: Option<toml::Spanned<InputList>>,
     payouts: Option<toml::Spanned<InputList>>,
+    statements: Option<toml::Spanned<InputList>>,
     as_of: Option<AsOfText>,
     out: Option<PathText>,
     rulesets: Option<toml::Spanned<PathText>>,
@@ -342,6 +346,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Settings, SettingsError> {
         }),
         billing: inputs(read.billing, "billing"),
         payouts: inputs(read.payouts, "payouts"),
+        statements: inputs(read.statements, "statements"),
         as_of: read.as_of.map(|as_of| as_of.0),
         out: read.out.map(|path| anchored(folder, &path.0)),
         rulesets: read.rulesets.map(|path| {

@@ -25,11 +25,13 @@ use crate::domain::computation::ContractComputation;
 use crate::domain::finding::{Finding, SourceRows};
 use crate::domain::money::Overflow;
 use crate::domain::payout::Payout;
+use crate::domain::statement::StatementRow;
 use crate::ingest::contracts::{self, ContractBook, UnmatchedProduct};
 use crate::ingest::payouts::{LedgerReader, Ledgers};
+use crate::ingest::statements::{Layout, StatementReader, Statements};
 use crate::ingest::table::{self, FileDigest, FormulaCells, Limits, ReadOptions};
 use crate::reconcile::quality::{self, shown};
-use crate::reconcile::{ContractInput, ContractOutcome, reconcile_contract, route};
+use crate::reconcile::{ContractInput, ContractOutcome, reconcile_contract, route, statement};
 use crate::ruleset::{Ruleset, Rulesets};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -214,6 +216,154 @@ pub fn read_payouts(
         .into());
     }
     Ok(stage)
+}
+
+/// Read statements: every agent statement, in parallel, merged in file order.
+#[derive(Debug, Default)]
+pub struct StatementStage {
+    /// The rows and the statements' control counts.
+    pub statements: Statements,
+    /// The statement files, for chain of custody.
+    pub inputs: Vec<InputFile>,
+    /// Unreadable files and rejected rows.
+    pub findings: Vec<Finding>,
+}
+
+/// Read statements, as typed like ledgers: the template's columns or a ruleset's
+/// `[statement]` layout, recognised by the header.
+///
+/// # Errors
+/// [`StageError::Formulas`]: every formula cell without a computed value, named;
+/// [`StageError::Tables`]: a table with statement columns but not enough of them.
+pub fn read_statements(
+    files: &[std::path::PathBuf],
+    rulesets: &Rulesets,
+    services: Services<'_>,
+) -> Result<StatementStage, StageError> {
+    // No statements, no stage: a run without them logs what it always did.
+    if files.is_empty() {
+        return Ok(StatementStage::default());
+    }
+    let span = tracing::info_span!(
+        "stage",
+        stage = "read statements",
+        files = files.len(),
+        rows = Empty
+    )
+    .entered();
+    let layouts = Layout::all(rulesets.statement_layouts());
+    let read: Vec<(
+        Result<FileDigest, table::TableError>,
+        StatementReader,
+        Vec<_>,
+    )> = files
+        .par_iter()
+        .map(|path| {
+            let mut reader = StatementReader::new(layouts.clone());
+            let mut watch = FormulaCells::new(&mut reader);
+            let digest = table::read_file_with(
+                path,
+                shown(path),
+                &mut watch,
+                services.limits,
+                ReadOptions::AS_TYPED,
+            );
+            let formulas = std::mem::take(&mut watch.found);
+            (digest, reader, formulas)
+        })
+        .collect();
+    let mut stage = StatementStage::default();
+    let mut formulas = Vec::new();
+    for (path, (digest, reader, found)) in files.iter().zip(read) {
+        formulas.extend(found);
+        let rows = reader.tables.iter().map(|table| table.rows).sum();
+        stage
+            .inputs
+            .push(input_file(InputRole::Statements, path, &digest, rows));
+        stage
+            .findings
+            .extend(quality::file_findings(path, &digest, reader.saw_header()));
+        stage.statements.absorb(reader);
+    }
+    if !formulas.is_empty() {
+        return Err(StageError::Formulas(UncalculatedFormulas(formulas)));
+    }
+    for rejected in &stage.statements.rejected {
+        stage.findings.push(quality::rejected_row_finding(
+            &rejected.location,
+            &rejected.reason,
+            rejected.amount,
+        ));
+    }
+    span.record("rows", stage.statements.rows.len());
+    if !stage.statements.problems.is_empty() {
+        return Err(crate::ingest::missing_columns::TableProblems {
+            what: "agent statements",
+            problems: std::mem::take(&mut stage.statements.problems),
+        }
+        .into());
+    }
+    Ok(stage)
+}
+
+/// Compare statements: every statement row placed on its contract and settlement period
+/// and compared with the recomputation (docs/ARITHMETIC.md, "Agent statements").
+///
+/// # Errors
+/// [`StageError::Tables`]: rows naming an unknown contract or account, another currency,
+/// or dates in no single settlement period, each named by its cell; an overflow.
+pub fn compare_statements(
+    rulesets: &Rulesets,
+    contracts: &[ContractResult],
+    rows: &[StatementRow],
+    payouts: &[Payout],
+) -> Result<Vec<Finding>, StageError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let _span =
+        tracing::info_span!("stage", stage = "compare statements", rows = rows.len()).entered();
+    let list: Vec<&crate::domain::contract::Contract> =
+        contracts.iter().map(|result| &result.contract).collect();
+    let periods: Vec<&[crate::domain::settlement::SettlementPeriod]> = contracts
+        .iter()
+        .map(|result| result.computation.periods.as_slice())
+        .collect();
+    let placed = statement::place(&list, &periods, rows).map_err(|problems| {
+        crate::ingest::missing_columns::TableProblems {
+            what: "agent statements",
+            problems,
+        }
+    })?;
+    let routed = route::route(&list, payouts);
+    let mut per_contract: Vec<Vec<(usize, &StatementRow)>> = vec![Vec::new(); contracts.len()];
+    for one in placed {
+        per_contract[one.contract].push((one.period, &rows[one.row]));
+    }
+    let mut findings = Vec::new();
+    for (index, (result, rows)) in contracts.iter().zip(per_contract).enumerate() {
+        if rows.is_empty() {
+            continue;
+        }
+        let ruleset = rulesets
+            .get(&result.ruleset)
+            .unwrap_or_else(|| rulesets.default_for_provider(&result.contract.provider));
+        let source_rows: Vec<&[SourceRows]> = result
+            .periods
+            .iter()
+            .map(|period| period.source_rows.as_slice())
+            .collect();
+        findings.extend(statement::compare(&statement::StatementInput {
+            contract: &result.contract,
+            computation: &result.computation,
+            periods: &result.periods,
+            source_rows: &source_rows,
+            rows,
+            payouts: &routed.per_contract[index],
+            tolerance: ruleset.tolerance,
+        }));
+    }
+    Ok(findings)
 }
 
 /// One contract's computation: its periods' rebates and installments, and the billing
@@ -443,6 +593,8 @@ pub fn audit(
     check_products(&book.unmatched_products, &plans, &billing, &rulesets)?;
     let payouts = read_payouts(&inputs.payouts, services)?;
     services.cancel.check()?;
+    let statements = read_statements(&inputs.statements, &rulesets, services)?;
+    services.cancel.check()?;
     let computed = compute(&plans, &rulesets, &billing)?;
     let reconciled = reconcile(
         &plans,
@@ -453,9 +605,17 @@ pub fn audit(
         config,
     )?;
     services.cancel.check()?;
+    let statement_findings = compare_statements(
+        &rulesets,
+        &reconciled.contracts,
+        &statements.statements.rows,
+        &payouts.ledgers.payouts,
+    )?;
     let mut findings = billing_findings;
     findings.extend(payouts.findings);
+    findings.extend(statements.findings);
     findings.extend(reconciled.findings);
+    findings.extend(statement_findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     crate::domain::finding::make_ids_unique(&mut findings);
     let mut files: Vec<InputFile> = book
@@ -474,6 +634,7 @@ pub fn audit(
         .collect();
     files.extend(billing_inputs);
     files.extend(payouts.inputs);
+    files.extend(statements.inputs);
     files.sort_by_key(|input| input.role);
     Ok(Audit {
         as_of: config.as_of,
@@ -491,6 +652,7 @@ pub fn audit(
         inputs: files,
         billing_controls: billing.tables,
         payout_controls: payouts.ledgers.tables,
+        statement_controls: statements.statements.tables,
         contracts: reconciled.contracts,
         installments: reconciled.installments,
         findings,

@@ -27,6 +27,8 @@ pub enum InputRole {
     Payouts,
     /// A billing aggregate's file or manifest (`run --aggregate`, docs/AGGREGATE.md).
     Aggregate,
+    /// An agent's statement.
+    Statements,
 }
 
 impl InputRole {
@@ -37,6 +39,7 @@ impl InputRole {
             InputRole::Billing => "billing",
             InputRole::Payouts => "payouts",
             InputRole::Aggregate => "aggregate",
+            InputRole::Statements => "statements",
         }
     }
 }
@@ -91,6 +94,8 @@ pub struct Audit {
     pub billing_controls: Vec<TableControl>,
     /// Ledger control totals, per table.
     pub payout_controls: Vec<LedgerTable>,
+    /// Agent-statement control totals, per table (amounts: what is payable).
+    pub statement_controls: Vec<LedgerTable>,
     /// Per contract, in id order.
     pub contracts: Vec<ContractResult>,
     /// Every installment, by contract, period and number.

@@ -24,6 +24,7 @@ pub mod payout;
 pub mod period;
 pub mod settlement;
 pub mod stake;
+pub mod statement;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod words;

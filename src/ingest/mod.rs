@@ -11,5 +11,6 @@ pub mod header;
 pub mod missing_columns;
 pub mod payouts;
 pub mod split;
+pub mod statements;
 pub mod table;
 pub mod value;

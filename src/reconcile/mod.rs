@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod invoice;
 pub mod quality;
 pub mod route;
+pub mod statement;
 pub mod trail;
 
 use crate::domain::computation::ContractComputation;

@@ -140,6 +140,7 @@ fn a_periods_installments_and_findings_share_its_one_trail() {
         inputs: Vec::new(),
         billing_controls: Vec::new(),
         payout_controls: Vec::new(),
+        statement_controls: Vec::new(),
         contracts: vec![ContractResult {
             contract: staged.clone(),
             ruleset: ruleset.name.clone(),

@@ -156,10 +156,26 @@ struct PayoutControl {
     balanced: bool,
 }
 
+/// A ledger's (or a statement's) control totals as findings.json lists them.
+fn payout_control(control: &crate::domain::controls::LedgerTable) -> PayoutControl {
+    PayoutControl {
+        file: control.table.file.to_string(),
+        sheet: control.table.sheet.as_deref().map(str::to_string),
+        read: tally(control.rows, control.amount),
+        used: tally(control.used, control.used_amount),
+        rejected_rows: control.rejected,
+        blank_rows: control.blank,
+        balanced: payout_balanced(control),
+    }
+}
+
 #[derive(Serialize)]
 struct Controls {
     billing: Vec<BillingControl>,
     payouts: Vec<PayoutControl>,
+    /// The agent statements' tables (amounts: what is payable); absent without statements.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    statements: Vec<PayoutControl>,
 }
 
 /// An expected installment as findings.json lists it under `expected` (report.html's
@@ -475,6 +491,11 @@ pub fn write(
                         .collect(),
                     balanced: billing_balanced(control),
                 })
+                .collect(),
+            statements: audit
+                .statement_controls
+                .iter()
+                .map(payout_control)
                 .collect(),
             payouts: audit
                 .payout_controls

@@ -263,6 +263,7 @@ mod files_tests {
             inputs: Vec::new(),
             billing_controls: Vec::new(),
             payout_controls: Vec::new(),
+            statement_controls: Vec::new(),
             contracts: Vec::new(),
             installments: Vec::new(),
             findings: Vec::new(),

@@ -144,9 +144,11 @@ pub(super) fn control_tables(audit: &Audit, words: &Labels) -> [Table; 2] {
                 words.col_rejected,
                 words.col_balanced,
             ],
+            // Statement tables follow the ledgers': the same counts, amounts payable.
             rows: audit
                 .payout_controls
                 .iter()
+                .chain(&audit.statement_controls)
                 .map(|control| {
                     vec![
                         control.table.to_string(),

@@ -8,7 +8,7 @@
 //!
 //! One file per concern: `field` names the normalised billing fields, `header` how header
 //! names compare, `dates` how a format writes dates, `format` a billing-export layout and
-//! how a header row fits it, `rules` a validated ruleset, `toml_file` the TOML as written
+//! how a header row fits it, `statement` an agent-statement layout, `rules` a validated ruleset, `toml_file` the TOML as written
 //! and `parse` its validation, `built_in` the shipped files and `rulesets` every ruleset
 //! in force. The layer imports only `domain`.
 
@@ -21,6 +21,7 @@ mod header;
 mod parse;
 mod rules;
 mod rulesets;
+mod statement;
 mod toml_file;
 
 #[cfg(test)]
@@ -35,3 +36,4 @@ pub use format::{BillingFormat, ColumnIndex, FieldColumns, HeaderFit, unit_free_
 pub use header::{normalize_header, split_unit};
 pub use rules::{ProductName, Ruleset};
 pub use rulesets::{GENERIC, Rulesets};
+pub use statement::{STATEMENT_FIELDS, StatementLayout};

@@ -6,6 +6,7 @@ use super::field::BillingField;
 use super::format::{BillingFormat, FieldColumns};
 use super::header::normalize_header;
 use super::rules::Ruleset;
+use super::statement::StatementLayout;
 use super::toml_file::{Alternatives, ColumnsFile, RulesetFile};
 use crate::domain::currency::normalize_currency;
 use crate::domain::digest::sha256_hex;
@@ -98,6 +99,12 @@ impl Ruleset {
                 })?;
             coefficients.insert(product.trim().to_lowercase(), coefficient);
         }
+        let statement = file
+            .statement
+            .as_ref()
+            .map(StatementLayout::parse)
+            .transpose()
+            .map_err(|(key, message)| invalid(&key, message))?;
         Ok(Ruleset {
             name: name.to_string(),
             provider: file.provider.trim().to_lowercase(),
@@ -110,6 +117,7 @@ impl Ruleset {
             product_aliases,
             folded_aliases,
             coefficients,
+            statement,
             origin: origin.to_string(),
             sha256: sha256_hex(text.as_bytes()),
         })

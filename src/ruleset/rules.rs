@@ -35,6 +35,8 @@ pub struct Ruleset {
     pub(super) folded_aliases: HashMap<String, String>,
     /// Lower-case canonical product name → default coefficient.
     pub(super) coefficients: BTreeMap<String, Decimal>,
+    /// The agent-statement export this ruleset recognises, if it has one.
+    pub statement: Option<super::statement::StatementLayout>,
     /// Where it was loaded from (`built-in` or a path).
     pub origin: String,
     /// SHA-256 of the exact TOML text parsed, for chains of custody (a file changed after

@@ -116,6 +116,14 @@ impl Rulesets {
             )
     }
 
+    /// Rulesets with an agent-statement layout, by name: the layouts a statement's
+    /// header is tried against after the template's.
+    pub fn statement_layouts(&self) -> impl Iterator<Item = &Ruleset> {
+        self.by_name
+            .values()
+            .filter(|ruleset| ruleset.statement.is_some())
+    }
+
     /// All names, sorted.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)

@@ -22,6 +22,18 @@ pub(super) struct RulesetFile {
     pub(super) billing: BTreeMap<String, ColumnsFile>,
     #[serde(default)]
     pub(super) products: ProductsFile,
+    pub(super) statement: Option<StatementFile>,
+}
+
+/// A `[statement]` table: an agent-statement export's layout.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StatementFile {
+    pub(super) label: String,
+    pub(super) amount_unit: Option<String>,
+    #[serde(default)]
+    pub(super) blank: Vec<String>,
+    pub(super) columns: BTreeMap<String, Alternatives>,
 }
 
 #[derive(Deserialize, Default)]

@@ -32,6 +32,7 @@ mod parquet;
 mod properties;
 mod providers;
 mod rules;
+mod statements;
 mod streamed;
 mod trails;
 mod typed_inputs;

@@ -88,7 +88,12 @@ fn text(run: &Run, name: &str) -> String {
 #[test]
 fn the_sample_config_runs_the_demo_with_the_same_findings_as_the_flags() {
     let fixture = Fixture::new();
-    let by_flags = demo_by_flags(&fixture, "flags", Path::new("samples/payouts.xlsx"), &[]);
+    let by_flags = demo_by_flags(
+        &fixture,
+        "flags",
+        Path::new("samples/payouts.xlsx"),
+        &["--statements", "samples/statements.xlsx"],
+    );
     by_flags.expect_status(1);
     let by_file = run_in_repo(
         &fixture,

@@ -14,6 +14,7 @@ fn value(key: &str, lang: Lang) -> Option<(bool, String)> {
         "contracts" => (true, "\"contracts.xlsx\"".into()),
         "billing" => (true, "[\"billing\"]".into()),
         "payouts" => (true, "\"payouts.xlsx\"".into()),
+        "statements" => (false, "\"statements\"".into()),
         "as_of" => (true, "\"2026-08-31\"".into()),
         "out" => (true, "\"audit-out\"".into()),
         "rulesets" => (false, "\"rulesets\"".into()),

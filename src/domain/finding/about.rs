@@ -7,6 +7,7 @@
 use crate::domain::contract::{DateRange, InvoiceKind, PayoutKind};
 use crate::domain::payout::PayoutField;
 use crate::domain::period::{PeriodRef, YearMonth};
+use crate::domain::statement::{StatedFigure, StatementCause};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -197,6 +198,32 @@ pub enum About {
         ruleset: String,
         /// The contract's `products` rows whose coefficient is not 1, by product.
         weighted: Vec<(String, Decimal)>,
+    },
+    /// The agent's statement for a settlement period differs from the recomputation;
+    /// the finding's `expected` is the recomputed payable, `paid` the stated one,
+    /// `difference` stated − recomputed, `amount` its size.
+    StatementMismatch {
+        /// The contract's currency.
+        currency: String,
+        /// Every compared field: the agent's number beside the recomputed one.
+        figures: Vec<StatedFigure>,
+        /// The likely reasons, most telling first.
+        causes: Vec<StatementCause>,
+        /// How many statement rows were rolled up into the period.
+        rows: u64,
+        /// The statement numbers of those rows.
+        statements: Vec<String>,
+    },
+    /// A statement's payable total that no payout of its contract matches; the
+    /// finding's `amount` is the total.
+    StatementUnpaid {
+        /// The contract's currency.
+        currency: String,
+        /// The statement number (empty when the rows have none: the total is then the
+        /// settlement period's).
+        statement: String,
+        /// How many rows make the total.
+        rows: u64,
     },
 }
 

@@ -27,6 +27,11 @@ crate::domain::contract::word_enum! {
         UncoveredBilling => "uncovered_billing",
         /// A product no alias matched; its coefficient fell back.
         UnknownProduct => "unknown_product",
+        /// The agent's statement differs from the recomputation (base, rate, rebate or
+        /// payable).
+        StatementMismatch => "statement_mismatch",
+        /// A statement's payable total that no payout matches.
+        StatementUnpaid => "statement_unpaid",
     }
 }
 
@@ -54,7 +59,9 @@ impl FindingType {
             | FindingType::MisInvoiced
             | FindingType::UnmatchedPayout
             | FindingType::CurrencyMismatch
-            | FindingType::OverlappingContracts => Severity::Warning,
+            | FindingType::OverlappingContracts
+            | FindingType::StatementMismatch
+            | FindingType::StatementUnpaid => Severity::Warning,
             FindingType::Clawback | FindingType::UncoveredBilling | FindingType::UnknownProduct => {
                 Severity::Info
             }

@@ -2,7 +2,9 @@
 //! its [`About`], and asks a language's [`Sentences`] for the words. The one place that
 //! knows which field holds which number; the languages only word them.
 
-use super::table::{Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, Tally};
+use super::table::{
+    Bases, CauseFacts, InstallmentFacts, PayoutFacts, Sentences, Spend, StatementFacts, Tally,
+};
 use crate::domain::calendar::days_between;
 use crate::domain::computation::DueRule;
 use crate::domain::contract::DateRange;
@@ -179,6 +181,57 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
             contract,
             weighted,
         ),
+        About::StatementMismatch {
+            currency,
+            figures,
+            causes,
+            rows,
+            statements,
+        } => {
+            let figures: Vec<String> = figures
+                .iter()
+                .filter(|figure| figure.differs)
+                .map(|figure| {
+                    words.statement_figure(figure.field, figure.stated, figure.recomputed, currency)
+                })
+                .collect();
+            let causes: Vec<String> = causes
+                .iter()
+                .map(|cause| words.statement_cause(cause, currency))
+                .collect();
+            words.statement_mismatch(
+                &statement_facts(finding, currency, *rows, &statements.join(", ")),
+                &figures,
+                &causes,
+            )
+        }
+        About::StatementUnpaid {
+            currency,
+            statement,
+            rows,
+        } => words.statement_unpaid(
+            &statement_facts(finding, currency, *rows, statement),
+            amount,
+        ),
+    }
+}
+
+/// The statement rows a statement finding is about.
+fn statement_facts<'a>(
+    finding: &'a Finding,
+    currency: &'a str,
+    rows: u64,
+    statements: &'a str,
+) -> StatementFacts<'a> {
+    StatementFacts {
+        contract: finding.contract_id.as_deref().unwrap_or(""),
+        period: DateRange {
+            first: finding.period_start.unwrap_or_default(),
+            last: finding.period_end.unwrap_or_default(),
+        },
+        currency,
+        rows,
+        statements,
     }
 }
 

@@ -9,6 +9,7 @@
 //! [`formula`] — stay English whatever the language.
 
 mod en;
+mod en_statements;
 mod finding;
 mod format;
 mod formula;
@@ -25,6 +26,7 @@ mod tests;
 mod unread_tests;
 pub mod words;
 mod zh;
+mod zh_statements;
 
 use crate::domain::computation::DueRule;
 use crate::domain::contract::DateRange;

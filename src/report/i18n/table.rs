@@ -12,6 +12,7 @@ use crate::domain::expected::RowReason;
 use crate::domain::finding::{MemberRefusal, Neighbour, Unread};
 use crate::domain::payout::PayoutField;
 use crate::domain::period::{PeriodRef, YearMonth};
+use crate::domain::statement::{StatementCause, StatementField};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -106,8 +107,49 @@ pub struct Bases {
     pub period: Decimal,
 }
 
+/// The statement rows a statement sentence is about.
+#[derive(Debug, Clone, Copy)]
+pub struct StatementFacts<'a> {
+    /// The contract.
+    pub contract: &'a str,
+    /// Its settlement period.
+    pub period: DateRange,
+    /// The contract's currency.
+    pub currency: &'a str,
+    /// How many statement rows.
+    pub rows: u64,
+    /// Their statement numbers, joined (empty when they have none).
+    pub statements: &'a str,
+}
+
+/// The sentences about the agent's statements, in one language (a part of
+/// [`Sentences`], kept in `en_statements.rs` and `zh_statements.rs`).
+pub trait StatementSentences {
+    /// The agent's statement for a period differs from the recomputation: `figures` are
+    /// the differing fields ([`Sentences::statement_figure`]), `causes` the likely
+    /// reasons ([`Sentences::statement_cause`]).
+    fn statement_mismatch(
+        &self,
+        statement: &StatementFacts<'_>,
+        figures: &[String],
+        causes: &[String],
+    ) -> String;
+    /// One field of a statement beside the recomputation; `currency` empty for a rate.
+    fn statement_figure(
+        &self,
+        field: StatementField,
+        stated: Decimal,
+        recomputed: Decimal,
+        currency: &str,
+    ) -> String;
+    /// A likely reason a statement differs.
+    fn statement_cause(&self, cause: &StatementCause, currency: &str) -> String;
+    /// A statement total no payout matches; `amount` is the total.
+    fn statement_unpaid(&self, statement: &StatementFacts<'_>, amount: Decimal) -> String;
+}
+
 /// Every sentence, in one language.
-pub trait Sentences {
+pub trait Sentences: StatementSentences {
     // The pieces sentences share.
 
     /// Money in a sentence, grouped in thousands, with its unit where the language shows one.

@@ -177,6 +177,8 @@ pub fn finding_type(kind: FindingType, lang: Lang) -> &'static str {
             FindingType::OverlappingContracts => "合同重叠",
             FindingType::UncoveredBilling => "无合同覆盖的账单",
             FindingType::UnknownProduct => "未知产品",
+            FindingType::StatementMismatch => "结算单不符",
+            FindingType::StatementUnpaid => "结算单未付",
         },
     }
 }
@@ -229,6 +231,7 @@ pub fn input_role(role: InputRole, lang: Lang) -> &'static str {
             InputRole::Billing => "账单",
             InputRole::Payouts => "付款台账",
             InputRole::Aggregate => "账单汇总",
+            InputRole::Statements => "代理商结算单",
         },
     }
 }

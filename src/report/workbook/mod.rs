@@ -138,6 +138,7 @@ pub fn write(
                 audit
                     .payout_controls
                     .iter()
+                    .chain(&audit.statement_controls)
                     .map(|control| payout_control_row(control, &exclusions)),
             ),
     )?;

@@ -320,6 +320,9 @@ impl KitSentences for English {
                 "The billing exports: a path or a list; folders are searched recursively; glob patterns\n(*, ?, **) are expanded. Delete billing/sample.csv once your own exports are there."
             }
             "payouts" => "The payout ledgers: a path or a list, as for billing.",
+            "statements" => {
+                "Optional: the agent's own statements (结算单), a path or a list, as for billing; each is\ncompared with the recomputation."
+            }
             "as_of" => {
                 "The audit date: what is due is judged as of this day. A date, or \"today\", \"yesterday\",\n\"last-month-end\". The example's result is as of 2026-08-31; use \"last-month-end\" for your own."
             }

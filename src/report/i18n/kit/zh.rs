@@ -271,6 +271,9 @@ impl KitSentences for Chinese {
                 "云账单：一个路径或路径列表；文件夹会递归查找；支持通配符（*、?、**）。\n放入您自己的账单后请删除 billing/sample.csv。"
             }
             "payouts" => "返点台账：一个路径或路径列表，同 billing。",
+            "statements" => {
+                "可选：代理商结算单，一个路径或路径列表，同 billing；逐期与重算结果核对。"
+            }
             "as_of" => {
                 "审计日期：按这一天判断哪些返点已到期。日期，或 \"today\"、\"yesterday\"、\"last-month-end\"。\n示例的结果以 2026-08-31 为准；审计您自己的数据时请用 \"last-month-end\"。"
             }

@@ -22,6 +22,17 @@ pub(super) struct RulesetFile {
     pub(super) billing: BTreeMap<String, ColumnsFile>,
     #[serde(default)]
     pub(super) products: ProductsFile,
+    pub(super) limitation: Option<LimitationFile>,
+}
+
+/// `[limitation]`: the limitation period of claims (docs/INPUTS.md, "Rulesets").
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LimitationFile {
+    pub(super) rule: Option<String>,
+    pub(super) years: Option<i64>,
+    pub(super) window_days: Option<i64>,
+    pub(super) expired_severity: Option<String>,
 }
 
 #[derive(Deserialize, Default)]

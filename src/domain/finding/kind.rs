@@ -27,6 +27,12 @@ crate::domain::contract::word_enum! {
         UncoveredBilling => "uncovered_billing",
         /// A product no alias matched; its coefficient fell back.
         UnknownProduct => "unknown_product",
+        /// A payout that books again money another payout already booked (the same
+        /// transfer twice, or cash and a credit for the same installment).
+        DuplicatePayout => "duplicate_payout",
+        /// When the claim for an unpaid or short installment expires (or has expired)
+        /// under the ruleset's limitation period.
+        Limitation => "limitation",
     }
 }
 
@@ -54,10 +60,12 @@ impl FindingType {
             | FindingType::MisInvoiced
             | FindingType::UnmatchedPayout
             | FindingType::CurrencyMismatch
-            | FindingType::OverlappingContracts => Severity::Warning,
-            FindingType::Clawback | FindingType::UncoveredBilling | FindingType::UnknownProduct => {
-                Severity::Info
-            }
+            | FindingType::OverlappingContracts
+            | FindingType::DuplicatePayout => Severity::Warning,
+            FindingType::Clawback
+            | FindingType::UncoveredBilling
+            | FindingType::UnknownProduct
+            | FindingType::Limitation => Severity::Info,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! Machine fields — types, reasons, ids, JSON keys, status words, the one-line
 //! [`formula`] — stay English whatever the language.
 
+mod claims;
 mod en;
 mod finding;
 mod format;

@@ -280,6 +280,13 @@ pub trait Sentences {
         weighted: &[(String, Decimal)],
     ) -> String;
 
+    // Duplicate payouts and limitation periods (`claims.rs`).
+
+    /// A payout that books money again, and how the audit changes without it.
+    fn duplicate_payout(&self, facts: &super::claims::DuplicateFacts<'_>) -> String;
+    /// An unpaid or short installment's claim and its expiry date.
+    fn limitation(&self, facts: &super::claims::LimitationFacts<'_>) -> String;
+
     // Likely causes of a short payment.
 
     /// The reached bracket paid at the previous bracket's rate.

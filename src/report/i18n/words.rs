@@ -177,6 +177,8 @@ pub fn finding_type(kind: FindingType, lang: Lang) -> &'static str {
             FindingType::OverlappingContracts => "合同重叠",
             FindingType::UncoveredBilling => "无合同覆盖的账单",
             FindingType::UnknownProduct => "未知产品",
+            FindingType::DuplicatePayout => "重复付款",
+            FindingType::Limitation => "诉讼时效",
         },
     }
 }

@@ -91,9 +91,9 @@ fn the_same_transfer_in_two_ledgers_shows_as_an_overpayment_of_its_amount() {
     // overpaid by 1,000.00. Without the second booking: paid, nothing overpaid.
     let first = payout("P1", "2025-04-20", "1000.00", Some("R-7"));
     let second = payout("P2", "2025-04-20", "1000.00", Some("R-7"));
-    let found = found("1000.00", &[&second, &first]);
-    assert_eq!(found.len(), 1);
-    let (duplicate, original, reason, effect) = &found[0];
+    let all = found("1000.00", &[&second, &first]);
+    assert_eq!(all.len(), 1);
+    let (duplicate, original, reason, effect) = &all[0];
     assert_eq!((duplicate.as_str(), original.as_str()), ("P2", "P1"));
     assert_eq!(*reason, Reason::SameBooking);
     assert_eq!(effect.overpayment, d("1000.00"));

@@ -170,7 +170,8 @@ pub fn effect(
     Ok(DuplicateEffect {
         overpayment: money::sub(with.overpaid, without.overpaid)?.max(Decimal::ZERO),
         shortfall: money::sub(without.short, with.short)?.max(Decimal::ZERO),
-        installment: reached.map(|index| (with_slots[index].period_start, with_slots[index].number)),
+        installment: reached
+            .map(|index| (with_slots[index].period_start, with_slots[index].number)),
         status_with: reached.map_or(Status::NothingDue, |index| with_statuses[index]),
         status_without: reached.map_or(Status::NothingDue, |index| without_statuses[index]),
     })

@@ -7,10 +7,10 @@ use super::format::{BillingFormat, FieldColumns};
 use super::header::normalize_header;
 use super::rules::Ruleset;
 use super::toml_file::{Alternatives, ColumnsFile, LimitationFile, RulesetFile};
-use crate::domain::finding::Severity;
-use crate::domain::limitation::{LimitationRule, RULES};
 use crate::domain::currency::normalize_currency;
 use crate::domain::digest::sha256_hex;
+use crate::domain::finding::Severity;
+use crate::domain::limitation::{LimitationRule, RULES};
 use crate::domain::words::fold;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -131,11 +131,7 @@ fn parse_limitation(
     table: &LimitationFile,
     invalid: &dyn Fn(&str, String) -> RulesetError,
 ) -> Result<LimitationRule, RulesetError> {
-    let rule = table
-        .rule
-        .as_deref()
-        .unwrap_or("prc_civil_code_188")
-        .trim();
+    let rule = table.rule.as_deref().unwrap_or("prc_civil_code_188").trim();
     let Some(&(rule, rule_years)) = RULES.iter().find(|(name, _)| *name == rule) else {
         let known: Vec<String> = RULES.iter().map(|(name, _)| format!("`{name}`")).collect();
         return Err(invalid(

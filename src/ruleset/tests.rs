@@ -376,22 +376,36 @@ fn the_limitation_table_is_validated_and_names_file_and_key() {
         (rule.rule.as_str(), rule.years, rule.window_days),
         ("prc_civil_code_188", 3, 180)
     );
-    assert_eq!(rule.expired_severity, crate::domain::finding::Severity::Error);
+    assert_eq!(
+        rule.expired_severity,
+        crate::domain::finding::Severity::Error
+    );
     let rule = parse("years = 2\nwindow_days = 90\nexpired_severity = \"warning\"\n")
         .unwrap()
         .limitation
         .unwrap();
     assert_eq!((rule.years, rule.window_days), (2, 90));
-    assert_eq!(rule.expired_severity, crate::domain::finding::Severity::Warning);
+    assert_eq!(
+        rule.expired_severity,
+        crate::domain::finding::Severity::Warning
+    );
     // No table: no limitation periods.
     let none = Ruleset::parse("x", "x.toml", "provider = \"x\"\n").unwrap();
     assert_eq!(none.limitation, None);
     for (table, key, says) in [
-        ("rule = \"roman_law\"\n", "limitation.rule", "unknown rule `roman_law`"),
+        (
+            "rule = \"roman_law\"\n",
+            "limitation.rule",
+            "unknown rule `roman_law`",
+        ),
         ("years = -3\n", "limitation.years", "found -3"),
         ("years = 0\n", "limitation.years", "from 1 to 30"),
         ("window_days = -1\n", "limitation.window_days", "found -1"),
-        ("expired_severity = \"fatal\"\n", "limitation.expired_severity", "`fatal`"),
+        (
+            "expired_severity = \"fatal\"\n",
+            "limitation.expired_severity",
+            "`fatal`",
+        ),
     ] {
         let error = parse(table).unwrap_err().to_string();
         assert!(error.starts_with(&format!("x.toml: {key}: ")), "{error}");

@@ -191,10 +191,16 @@ fn a_credit_note_and_cash_for_one_installment_are_a_duplicate_when_they_overpay_
     assert_eq!(effect.overpayment, d("1000.00"));
     let mut note = for_q1("P2", "1000.00", PayoutKind::Cash);
     note.invoice.kind = Some(InvoiceKind::CreditNote);
-    assert_eq!(found("1000.00", &[&cash, &note])[0].2, Reason::CreditAndCash);
+    assert_eq!(
+        found("1000.00", &[&cash, &note])[0].2,
+        Reason::CreditAndCash
+    );
     // A rebate offset on the bill and paid in cash too.
     let offset = for_q1("P2", "1000.00", PayoutKind::Offset);
-    assert_eq!(found("1000.00", &[&cash, &offset])[0].2, Reason::OffsetAndCash);
+    assert_eq!(
+        found("1000.00", &[&cash, &offset])[0].2,
+        Reason::OffsetAndCash
+    );
 }
 
 #[test]

@@ -69,9 +69,9 @@ fn rule_name(rule: &str, chinese: bool) -> String {
 pub fn duplicate_en(words: &dyn Sentences, facts: &DuplicateFacts<'_>) -> String {
     let payout = &facts.payout;
     let money = |amount| words.money(amount, payout.currency);
-    let installment = facts.installment.map(|(period, number)| {
-        format!("installment {number} for {}", words.period(period))
-    });
+    let installment = facts
+        .installment
+        .map(|(period, number)| format!("installment {number} for {}", words.period(period)));
     let head = format!(
         "Payout {} of {} on {} ({})",
         payout.id,
@@ -230,17 +230,12 @@ pub fn limitation_zh(words: &dyn Sentences, facts: &LimitationFacts<'_>) -> Stri
     match facts.state {
         Some(Reason::Expired) => format!(
             "{claim}的诉讼时效已于 {} 届满（{rule}），早于审计日 {} {} 天。",
-            facts.expires_on,
-            facts.as_of,
-            -days
+            facts.expires_on, facts.as_of, -days
         ),
         Some(Reason::Expiring) => format!(
             "{claim}的诉讼时效将于 {} 届满（{rule}），距审计日 {} 仅 {days} 天：请在此之前主张。",
             facts.expires_on, facts.as_of
         ),
-        _ => format!(
-            "{claim}的诉讼时效至 {} 届满（{rule}）。",
-            facts.expires_on
-        ),
+        _ => format!("{claim}的诉讼时效至 {} 届满（{rule}）。", facts.expires_on),
     }
 }

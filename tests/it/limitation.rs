@@ -57,6 +57,19 @@ fn a_claim_within_the_window_is_a_warning_and_an_expired_one_an_error() {
             .unwrap()
             .contains("expires on 2028-03-02 under PRC Civil Code art. 188 (3 years from the due date), 180 days after the audit date 2027-09-04")
     );
+    // The summary lists it before everything else.
+    let summary = String::from_utf8(inside.read("summary.md")).unwrap();
+    let claims = summary
+        .find("## Claims expiring soon or expired (limitation periods)")
+        .expect("the claims section");
+    assert!(
+        claims < summary.find("## Errors, largest first").unwrap(),
+        "{summary}"
+    );
+    assert!(summary[claims..].contains("2028-03-02"));
+    // Outside the window the summary has no such section.
+    let summary = String::from_utf8(outside.read("summary.md")).unwrap();
+    assert!(!summary.contains("Claims expiring soon"));
     // The last day itself is still inside; the next day it has expired.
     assert_eq!(
         only(&standard("2028-03-02", &[]).1, "limitation")["reason"],

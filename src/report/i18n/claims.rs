@@ -56,6 +56,15 @@ pub struct LimitationFacts<'a> {
     pub state: Option<Reason>,
 }
 
+/// The summary's heading over the claims that expire within the ruleset's window or have
+/// expired, listed before everything else a claim needs.
+pub fn claims_heading(lang: crate::domain::lang::Lang) -> &'static str {
+    match lang {
+        crate::domain::lang::Lang::En => "Claims expiring soon or expired (limitation periods)",
+        crate::domain::lang::Lang::Zh => "即将或已经届满诉讼时效的请求",
+    }
+}
+
 /// A limitation rule as a reader names it; a rule the project does not know, as written.
 fn rule_name(rule: &str, chinese: bool) -> String {
     match (rule, chinese) {

@@ -19,4 +19,7 @@ pub struct LimitationRule {
     pub window_days: i64,
     /// The severity of a claim that has expired.
     pub expired_severity: Severity,
+    /// Whether claims outside the window (still running) are reported too, as `info`:
+    /// every unpaid or short installment then has its expiry date in the reports.
+    pub all_claims: bool,
 }

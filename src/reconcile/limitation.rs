@@ -29,7 +29,8 @@ pub fn state(as_of: NaiveDate, expires_on: NaiveDate, window_days: i64) -> Reaso
 }
 
 /// The `limitation` finding for a payment finding, when it is an unpaid or underpaid
-/// installment with a due date: the same contract, period and installment and the same
+/// installment with a due date whose claim has expired or expires within the window (or
+/// any such claim, with the rule's `all_claims`): the same contract, period and installment and the same
 /// amounts, the state as its reason (not part of its id, so a claim keeps its id as it
 /// nears expiry), and its severity — `info` while running, `warning` within the window,
 /// the rule's `expired_severity` once expired.
@@ -48,6 +49,9 @@ pub fn finding(
     let known_on = payment.due_on?;
     let expires_on = expires_on(known_on, rule.years)?;
     let reason = state(as_of, expires_on, rule.window_days);
+    if reason == Reason::Running && !rule.all_claims {
+        return None;
+    }
     let mut finding = Finding::new(
         FindingType::Limitation,
         Fact {

@@ -126,7 +126,8 @@ impl Ruleset {
 
 /// Validates `[limitation]`: a rule the auditor knows by name, a whole number of years
 /// from 1 to 30 (the rule's own when not given), a window of 0 or more days (180 when not
-/// given), and a severity word for expired claims (`error` when not given).
+/// given), a severity word for expired claims (`error` when not given), and whether
+/// running claims are reported too (not when not given).
 fn parse_limitation(
     table: &LimitationFile,
     invalid: &dyn Fn(&str, String) -> RulesetError,
@@ -175,6 +176,7 @@ fn parse_limitation(
         years,
         window_days,
         expired_severity,
+        all_claims: table.all_claims.unwrap_or(false),
     })
 }
 

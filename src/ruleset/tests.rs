@@ -380,11 +380,14 @@ fn the_limitation_table_is_validated_and_names_file_and_key() {
         rule.expired_severity,
         crate::domain::finding::Severity::Error
     );
-    let rule = parse("years = 2\nwindow_days = 90\nexpired_severity = \"warning\"\n")
-        .unwrap()
-        .limitation
-        .unwrap();
+    assert!(!rule.all_claims);
+    let rule =
+        parse("years = 2\nwindow_days = 90\nexpired_severity = \"warning\"\nall_claims = true\n")
+            .unwrap()
+            .limitation
+            .unwrap();
     assert_eq!((rule.years, rule.window_days), (2, 90));
+    assert!(rule.all_claims);
     assert_eq!(
         rule.expired_severity,
         crate::domain::finding::Severity::Warning

@@ -33,6 +33,7 @@ pub(super) struct LimitationFile {
     pub(super) years: Option<i64>,
     pub(super) window_days: Option<i64>,
     pub(super) expired_severity: Option<String>,
+    pub(super) all_claims: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

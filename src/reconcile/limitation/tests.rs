@@ -9,6 +9,7 @@ fn prc(window_days: i64) -> LimitationRule {
         years: 3,
         window_days,
         expired_severity: Severity::Error,
+        all_claims: true,
     }
 }
 
@@ -90,6 +91,18 @@ fn an_unpaid_installment_gets_its_expiry_date_severity_and_amounts() {
     assert_eq!(running.id, expiring.id);
     assert_eq!(running.id, expired.id);
     assert!(running.id.starts_with("limitation-"));
+}
+
+#[test]
+fn running_claims_are_reported_only_with_all_claims() {
+    let payment = unpaid("2024-04-30");
+    let mut rule = prc(180);
+    rule.all_claims = false;
+    assert!(finding(&payment, &rule, day("2026-06-30"), "CNY").is_none());
+    // Inside the window (2027-04-30 − 180 days = 2026-11-01) it is reported all the same.
+    assert!(finding(&payment, &rule, day("2026-10-31"), "CNY").is_none());
+    assert!(finding(&payment, &rule, day("2026-11-01"), "CNY").is_some());
+    assert!(finding(&payment, &rule, day("2027-05-01"), "CNY").is_some());
 }
 
 #[test]

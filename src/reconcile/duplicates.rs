@@ -172,8 +172,12 @@ pub fn effect(
         shortfall: money::sub(without.short, with.short)?.max(Decimal::ZERO),
         installment: reached
             .map(|index| (with_slots[index].period_start, with_slots[index].number)),
-        status_with: reached.map_or(Status::NothingDue, |index| with_statuses[index]),
-        status_without: reached.map_or(Status::NothingDue, |index| without_statuses[index]),
+        status_with: reached
+            .map_or(Status::NothingDue, |index| with_statuses[index])
+            .word(),
+        status_without: reached
+            .map_or(Status::NothingDue, |index| without_statuses[index])
+            .word(),
     })
 }
 

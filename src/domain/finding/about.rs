@@ -238,10 +238,12 @@ pub struct DuplicateEffect {
     pub shortfall: Decimal,
     /// The installment it landed on first (period start, number), if any.
     pub installment: Option<(NaiveDate, u32)>,
-    /// That installment's status with the duplicate (`overpaid`, `paid`, …).
-    pub status_with: crate::domain::installment::Status,
-    /// Its status without it.
-    pub status_without: crate::domain::installment::Status,
+    /// That installment's status with the duplicate, as its word (`overpaid`, `paid`, …;
+    /// `nothing_due` when it reached none). A word, not the status type: installments
+    /// already refer to findings, and the two modules must not import each other.
+    pub status_with: &'static str,
+    /// Its status without it, as its word.
+    pub status_without: &'static str,
 }
 
 /// Why an unread payout cell needed no invoice check, or what stood in for it.

@@ -117,8 +117,8 @@ fn the_same_transfer_in_two_ledgers_shows_as_an_overpayment_of_its_amount() {
     let (_, _, _, effect) = found("1000.00", &[&first, &second]).remove(0);
     assert_eq!(effect.overpayment, d("1000.00"));
     assert_eq!(effect.installment, Some((day("2025-01-01"), 1)));
-    assert_eq!(effect.status_with, Status::Overpaid);
-    assert_eq!(effect.status_without, Status::Paid);
+    assert_eq!(effect.status_with, Status::Overpaid.word());
+    assert_eq!(effect.status_without, Status::Paid.word());
 }
 
 #[test]
@@ -132,7 +132,7 @@ fn a_double_booking_can_hide_a_shortfall() {
     assert_eq!(effect.shortfall, d("500.00"));
     assert_eq!(
         (effect.status_with, effect.status_without),
-        (Status::Paid, Status::Underpaid)
+        (Status::Paid.word(), Status::Underpaid.word())
     );
 }
 
@@ -244,7 +244,7 @@ fn a_duplicate_that_found_nothing_open_counts_as_contract_excess() {
     let effect = effect(&[], &[&first, &second], &second, &TERMS).unwrap();
     assert_eq!(effect.overpayment, d("1000.00"));
     assert_eq!(effect.installment, None);
-    assert_eq!(effect.status_with, Status::NothingDue);
+    assert_eq!(effect.status_with, Status::NothingDue.word());
 }
 
 #[test]
@@ -276,4 +276,26 @@ fn the_finding_names_the_duplicate_row_and_its_amount() {
         panic!()
     };
     assert_eq!(first_place, first.source.to_string());
+}
+
+#[test]
+fn cash_and_a_credit_that_name_no_period_are_not_paired() {
+    // Without a named period nothing says they pay the same installment.
+    let cash = Payout {
+        kind: Some(PayoutKind::Cash),
+        ..payout("P1", "2025-04-20", "1000.00", None)
+    };
+    let credit = Payout {
+        kind: Some(PayoutKind::Credit),
+        ..payout("P2", "2025-05-20", "1000.00", None)
+    };
+    assert!(pairs(&[&cash, &credit], PayoutKind::Cash).is_empty());
+    // The contract's payout kind stands in for a blank `kind`.
+    let blank = Payout {
+        kind: None,
+        ..for_q1("P1", "1000.00", PayoutKind::Cash)
+    };
+    let credit = for_q1("P2", "1000.00", PayoutKind::Credit);
+    assert_eq!(pairs(&[&blank, &credit], PayoutKind::Cash).len(), 1);
+    assert!(pairs(&[&blank, &credit], PayoutKind::Credit).is_empty());
 }

@@ -5,6 +5,7 @@ use super::table::{PayoutFacts, Sentences};
 use super::words::status_zh;
 use crate::domain::contract::DateRange;
 use crate::domain::finding::{DuplicateEffect, Reason};
+use crate::domain::installment::Status;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -63,6 +64,25 @@ pub fn claims_heading(lang: crate::domain::lang::Lang) -> &'static str {
         crate::domain::lang::Lang::En => "Claims expiring soon or expired (limitation periods)",
         crate::domain::lang::Lang::Zh => "即将或已经届满诉讼时效的请求",
     }
+}
+
+/// An installment status named by its word, in Chinese; an unknown word as it is.
+fn status_word_zh(word: &'static str) -> &'static str {
+    use Status::*;
+    [
+        Paid,
+        Late,
+        Overpaid,
+        Unpaid,
+        Underpaid,
+        Open,
+        Conditional,
+        Clawback,
+        NothingDue,
+    ]
+    .into_iter()
+    .find(|status| status.word() == word)
+    .map_or(word, status_zh)
 }
 
 /// A limitation rule as a reader names it; a rule the project does not know, as written.
@@ -125,8 +145,7 @@ pub fn duplicate_en(words: &dyn Sentences, facts: &DuplicateFacts<'_>) -> String
     match installment {
         Some(installment) => format!(
             "{what} {counted}; without it {installment} is {} instead of {}.",
-            effect.status_without.word(),
-            effect.status_with.word()
+            effect.status_without, effect.status_with
         ),
         None => format!("{what} {counted}."),
     }
@@ -177,8 +196,8 @@ pub fn duplicate_zh(words: &dyn Sentences, facts: &DuplicateFacts<'_>) -> String
     match installment {
         Some(installment) => format!(
             "{what}{counted}；去掉它，{installment}为“{}”而非“{}”。",
-            status_zh(effect.status_without),
-            status_zh(effect.status_with)
+            status_word_zh(effect.status_without),
+            status_word_zh(effect.status_with)
         ),
         None => format!("{what}{counted}。"),
     }

@@ -1,61 +1,10 @@
 //! The sentences of duplicate payouts and limitation periods, in both languages: kept
 //! beside the tables (`en.rs`, `zh.rs`), whose `Sentences` methods call these.
 
-use super::table::{PayoutFacts, Sentences};
+use super::table::{DuplicateFacts, LimitationFacts, Sentences};
 use super::words::status_zh;
-use crate::domain::contract::DateRange;
-use crate::domain::finding::{DuplicateEffect, Reason};
+use crate::domain::finding::Reason;
 use crate::domain::installment::Status;
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-
-/// A payout that books money again, for its sentence.
-#[derive(Debug, Clone, Copy)]
-pub struct DuplicateFacts<'a> {
-    /// The duplicate (the second booking).
-    pub payout: PayoutFacts<'a>,
-    /// Its row.
-    pub place: &'a str,
-    /// `same_booking`, `credit_and_cash` or `offset_and_cash`.
-    pub reason: Option<Reason>,
-    /// The payout it repeats.
-    pub first: &'a str,
-    /// That payout's row.
-    pub first_place: &'a str,
-    /// The installment it reached first (its period and number), if any.
-    pub installment: Option<(DateRange, u32)>,
-    /// How the audit changes without it.
-    pub effect: &'a DuplicateEffect,
-}
-
-/// An unpaid or short installment's claim and when it expires, for its sentence.
-#[derive(Debug, Clone, Copy)]
-pub struct LimitationFacts<'a> {
-    /// The contract.
-    pub contract: &'a str,
-    /// The settlement period.
-    pub period: DateRange,
-    /// The installment's number.
-    pub number: u32,
-    /// The contract's currency.
-    pub currency: &'a str,
-    /// What it expects.
-    pub expected: Decimal,
-    /// What is still owed (expected − paid).
-    pub owed: Decimal,
-    /// Its due date: the day the limitation period runs from.
-    pub known_on: NaiveDate,
-    /// The claim's last day.
-    pub expires_on: NaiveDate,
-    /// The audit date.
-    pub as_of: NaiveDate,
-    /// The limitation period in years.
-    pub years: u32,
-    /// The rule's name in the ruleset.
-    pub rule: &'a str,
-    /// `expired`, `expiring` or `running`.
-    pub state: Option<Reason>,
-}
 
 /// The summary's heading over the claims that expire within the ruleset's window or have
 /// expired, listed before everything else a claim needs.

@@ -87,11 +87,11 @@ fn base_words(base: Base) -> &'static str {
 }
 
 impl Sentences for English {
-    fn duplicate_payout(&self, facts: &super::claims::DuplicateFacts<'_>) -> String {
+    fn duplicate_payout(&self, facts: &super::table::DuplicateFacts<'_>) -> String {
         super::claims::duplicate_en(self, facts)
     }
 
-    fn limitation(&self, facts: &super::claims::LimitationFacts<'_>) -> String {
+    fn limitation(&self, facts: &super::table::LimitationFacts<'_>) -> String {
         super::claims::limitation_en(self, facts)
     }
 

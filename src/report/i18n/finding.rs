@@ -117,7 +117,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
             first,
             first_place,
             effect,
-        } => words.duplicate_payout(&super::claims::DuplicateFacts {
+        } => words.duplicate_payout(&super::table::DuplicateFacts {
             payout: payout_of(currency, paid),
             place: &place,
             reason: finding.reason,
@@ -136,7 +136,7 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
             expires_on,
             years,
             rule,
-        } => words.limitation(&super::claims::LimitationFacts {
+        } => words.limitation(&super::table::LimitationFacts {
             contract,
             period: DateRange {
                 first: finding.period_start.unwrap_or_default(),

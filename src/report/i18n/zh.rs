@@ -79,11 +79,11 @@ fn base_words(base: Base) -> &'static str {
 }
 
 impl Sentences for Chinese {
-    fn duplicate_payout(&self, facts: &super::claims::DuplicateFacts<'_>) -> String {
+    fn duplicate_payout(&self, facts: &super::table::DuplicateFacts<'_>) -> String {
         super::claims::duplicate_zh(self, facts)
     }
 
-    fn limitation(&self, facts: &super::claims::LimitationFacts<'_>) -> String {
+    fn limitation(&self, facts: &super::table::LimitationFacts<'_>) -> String {
         super::claims::limitation_zh(self, facts)
     }
 

@@ -16,6 +16,7 @@ pub mod finding;
 pub mod inspect;
 pub mod installment;
 pub mod lang;
+pub mod limitation;
 pub mod location;
 pub mod money;
 pub mod number;

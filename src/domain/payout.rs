@@ -94,6 +94,9 @@ pub struct Payout {
     pub installment: Option<u32>,
     /// Its invoice.
     pub invoice: Invoice,
+    /// The bank's or the agent's reference for the transfer (参考号), when the ledger
+    /// gives one: what tells two payouts of the same amount on the same day apart.
+    pub reference: Option<String>,
     /// Its row in the ledger.
     pub source: Location,
     /// Optional cells that could not be read, in column order; the fields above hold

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 /// The ledger's columns, by name and Chinese alias (the starter kit writes these headers).
-pub const COLUMNS: [ColumnSpec; 14] = [
+pub const COLUMNS: [ColumnSpec; 15] = [
     required("payout_id", &["流水号"]),
     required("contract_id", &["合同编号"]),
     required("paid_on", &["到账日期"]),
@@ -32,6 +32,7 @@ pub const COLUMNS: [ColumnSpec; 14] = [
     optional("invoice_tax_rate", &["发票税率"]),
     optional("invoice_type", &["发票类型"]),
     optional("invoice_issuer", &["开票方税号"]),
+    optional("reference", &["参考号", "付款参考号", "银行参考号"]),
 ];
 
 mod column {
@@ -49,6 +50,7 @@ mod column {
     pub const INVOICE_TAX_RATE: usize = 11;
     pub const INVOICE_TYPE: usize = 12;
     pub const INVOICE_ISSUER: usize = 13;
+    pub const REFERENCE: usize = 14;
 }
 
 /// A ledger row that was not used.
@@ -533,6 +535,7 @@ fn parse_payout(
         period,
         installment,
         invoice,
+        reference: text(c::REFERENCE),
         source,
         unread,
     })

@@ -227,6 +227,7 @@ mod tests {
             period: None,
             installment: None,
             invoice: Invoice::default(),
+            reference: None,
             source: Location::file("payouts.csv".into()),
             unread: Vec::new(),
         }

@@ -5,8 +5,10 @@
 
 pub mod allocate;
 pub mod cause;
+pub mod duplicates;
 pub mod evaluate;
 pub mod invoice;
+pub mod limitation;
 pub mod quality;
 pub mod route;
 pub mod statement;
@@ -86,6 +88,8 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
             ));
         }
     }
+    // The slots before matching: duplicates are matched again without each duplicate.
+    let fresh = slots.clone();
     let leftovers = allocate::allocate(&mut slots, input.payouts);
     let terms = Terms {
         as_of: input.as_of,
@@ -203,6 +207,22 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         });
     }
     outcome.periods = trails;
+    if let Some(rule) = &input.ruleset.limitation {
+        let claims: Vec<Finding> = outcome
+            .findings
+            .iter()
+            .filter_map(|payment| {
+                limitation::finding(payment, rule, input.as_of, &contract.currency)
+            })
+            .collect();
+        outcome.findings.extend(claims);
+    }
+    outcome.findings.extend(duplicates::findings(
+        contract,
+        &fresh,
+        input.payouts,
+        &terms,
+    )?);
     for (payout, leftover) in leftovers {
         outcome
             .findings

@@ -63,6 +63,7 @@ fn two_installments() -> (Contract, ContractComputation, Vec<Vec<SourceRows>>, P
         period: None,
         installment: None,
         invoice: Default::default(),
+        reference: None,
         source: Location::file("payouts.csv".into()),
         unread: Vec::new(),
     };

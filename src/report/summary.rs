@@ -391,8 +391,15 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
         Block::Heading(Prose::ours(words.due_and_paid)),
         Block::Table(headline_table(totals, words)),
         Block::Paragraph(Prose::ours(words.totals_sentence(totals))),
-        Block::Heading(Prose::ours(words.errors_by_amount)),
     ];
+    // Claims about to expire come first: they are the one thing that cannot wait.
+    if let Some(claims) = super::table::claims_table(audit, lang, words) {
+        blocks.push(Block::Heading(Prose::ours(super::i18n::claims_heading(
+            lang,
+        ))));
+        blocks.push(Block::Table(claims));
+    }
+    blocks.push(Block::Heading(Prose::ours(words.errors_by_amount)));
     by_amount_blocks(
         &mut blocks,
         errors_table(audit, totals, lang, words, LISTED),

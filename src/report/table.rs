@@ -262,3 +262,56 @@ pub(super) fn errors_table(
 ) -> (Table, usize) {
     by_amount_table(audit, totals, Severity::Error, lang, words, listed)
 }
+
+/// The claims whose limitation period ends within the ruleset's window, soonest first,
+/// then those already expired, most recently first; `None` when there are none (the
+/// summary then has no such section).
+pub(super) fn claims_table(audit: &Audit, lang: Lang, words: &Labels) -> Option<Table> {
+    use crate::domain::finding::{About, FindingType, Reason};
+    let epoch = chrono::NaiveDate::default();
+    let mut claims: Vec<(bool, i64, &Finding)> = audit
+        .findings
+        .iter()
+        .filter(|finding| finding.finding_type == FindingType::Limitation)
+        .filter_map(|finding| {
+            let About::Limitation { expires_on, .. } = &finding.about else {
+                return None;
+            };
+            let days = (*expires_on - epoch).num_days();
+            match finding.reason {
+                Some(Reason::Expiring) => Some((false, days, finding)),
+                Some(Reason::Expired) => Some((true, -days, finding)),
+                _ => None,
+            }
+        })
+        .collect();
+    if claims.is_empty() {
+        return None;
+    }
+    claims.sort_by_key(|(expired, days, finding)| (*expired, *days, finding.sort_key()));
+    let rows = claims
+        .iter()
+        .map(|(_, _, finding)| {
+            vec![
+                finding.contract_id.clone().unwrap_or_default(),
+                match (finding.period_start, finding.period_end) {
+                    (Some(first), Some(last)) => i18n::period(first, last, lang),
+                    _ => String::new(),
+                },
+                i18n::words::severity(finding.severity, lang).into(),
+                format_money(-finding.difference.unwrap_or_default()),
+                i18n::detail(finding, lang),
+            ]
+        })
+        .collect();
+    Some(Table {
+        header: vec![
+            words.col_contract,
+            words.col_period,
+            words.col_severity,
+            words.col_at_stake,
+            words.col_detail,
+        ],
+        rows,
+    })
+}

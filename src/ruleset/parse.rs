@@ -7,9 +7,11 @@ use super::format::{BillingFormat, FieldColumns};
 use super::header::normalize_header;
 use super::rules::Ruleset;
 use super::statement::StatementLayout;
-use super::toml_file::{Alternatives, ColumnsFile, RulesetFile};
+use super::toml_file::{Alternatives, ColumnsFile, LimitationFile, RulesetFile};
 use crate::domain::currency::normalize_currency;
 use crate::domain::digest::sha256_hex;
+use crate::domain::finding::Severity;
+use crate::domain::limitation::{LimitationRule, RULES};
 use crate::domain::words::fold;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -56,6 +58,11 @@ impl Ruleset {
                 "expected 0 or more days".into(),
             ));
         }
+        let limitation = file
+            .limitation
+            .as_ref()
+            .map(|table| parse_limitation(table, &invalid))
+            .transpose()?;
         let format = if file.billing.is_empty() {
             None
         } else {
@@ -113,6 +120,7 @@ impl Ruleset {
             grace_days,
             invoice_window_days,
             rounding: file.defaults.rounding.unwrap_or_default(),
+            limitation,
             format,
             product_aliases,
             folded_aliases,
@@ -122,6 +130,62 @@ impl Ruleset {
             sha256: sha256_hex(text.as_bytes()),
         })
     }
+}
+
+/// Validates `[limitation]`: a rule the auditor knows by name, a whole number of years
+/// from 1 to 30 (the rule's own when not given), a window of 0 or more days (180 when not
+/// given), a severity word for expired claims (`error` when not given), and whether
+/// running claims are reported too (not when not given).
+fn parse_limitation(
+    table: &LimitationFile,
+    invalid: &dyn Fn(&str, String) -> RulesetError,
+) -> Result<LimitationRule, RulesetError> {
+    let rule = table.rule.as_deref().unwrap_or("prc_civil_code_188").trim();
+    let Some(&(rule, rule_years)) = RULES.iter().find(|(name, _)| *name == rule) else {
+        let known: Vec<String> = RULES.iter().map(|(name, _)| format!("`{name}`")).collect();
+        return Err(invalid(
+            "limitation.rule",
+            format!(
+                "unknown rule `{rule}`; expected one of {}",
+                known.join(", ")
+            ),
+        ));
+    };
+    let years = match table.years {
+        None => rule_years,
+        Some(years) => u32::try_from(years)
+            .ok()
+            .filter(|years| (1..=30).contains(years))
+            .ok_or_else(|| {
+                invalid(
+                    "limitation.years",
+                    format!("expected a whole number of years from 1 to 30, found {years}"),
+                )
+            })?,
+    };
+    let window_days = table.window_days.unwrap_or(180);
+    if !(0..=3660).contains(&window_days) {
+        return Err(invalid(
+            "limitation.window_days",
+            format!("expected 0 to 3660 days, found {window_days}"),
+        ));
+    }
+    let expired_severity = match table.expired_severity.as_deref() {
+        None => Severity::Error,
+        Some(word) => Severity::from_word(word).ok_or_else(|| {
+            invalid(
+                "limitation.expired_severity",
+                format!("expected `info`, `warning` or `error`, found `{word}`"),
+            )
+        })?,
+    };
+    Ok(LimitationRule {
+        rule: rule.to_string(),
+        years,
+        window_days,
+        expired_severity,
+        all_claims: table.all_claims.unwrap_or(false),
+    })
 }
 
 /// Validates the `[billing]` and `[format]` tables.

@@ -24,6 +24,8 @@ pub struct Ruleset {
     pub invoice_window_days: i64,
     /// Rounding rule for every amount.
     pub rounding: Rounding,
+    /// The limitation period of claims, when the ruleset has a `[limitation]` table.
+    pub limitation: Option<crate::domain::limitation::LimitationRule>,
     /// The billing-export layout this ruleset recognises, if it has one.
     pub format: Option<BillingFormat>,
     /// Lower-case alias (and canonical name) as written → canonical product name: the

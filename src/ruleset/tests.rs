@@ -361,3 +361,65 @@ fn open_months_need_a_charge_date_and_unit_suffixes_fit_a_format() {
     assert!(!columns.contains_key(&BillingField::ListAmount));
     assert_eq!(columns[&BillingField::NetAmount], vec![5]);
 }
+
+#[test]
+fn the_limitation_table_is_validated_and_names_file_and_key() {
+    let parse = |table: &str| {
+        Ruleset::parse(
+            "x",
+            "x.toml",
+            &format!("provider = \"x\"\n[limitation]\n{table}"),
+        )
+    };
+    let rule = parse("").unwrap().limitation.unwrap();
+    assert_eq!(
+        (rule.rule.as_str(), rule.years, rule.window_days),
+        ("prc_civil_code_188", 3, 180)
+    );
+    assert_eq!(
+        rule.expired_severity,
+        crate::domain::finding::Severity::Error
+    );
+    assert!(!rule.all_claims);
+    let rule =
+        parse("years = 2\nwindow_days = 90\nexpired_severity = \"warning\"\nall_claims = true\n")
+            .unwrap()
+            .limitation
+            .unwrap();
+    assert_eq!((rule.years, rule.window_days), (2, 90));
+    assert!(rule.all_claims);
+    assert_eq!(
+        rule.expired_severity,
+        crate::domain::finding::Severity::Warning
+    );
+    // No table: no limitation periods.
+    let none = Ruleset::parse("x", "x.toml", "provider = \"x\"\n").unwrap();
+    assert_eq!(none.limitation, None);
+    for (table, key, says) in [
+        (
+            "rule = \"roman_law\"\n",
+            "limitation.rule",
+            "unknown rule `roman_law`",
+        ),
+        ("years = -3\n", "limitation.years", "found -3"),
+        ("years = 0\n", "limitation.years", "from 1 to 30"),
+        ("window_days = -1\n", "limitation.window_days", "found -1"),
+        (
+            "expired_severity = \"fatal\"\n",
+            "limitation.expired_severity",
+            "`fatal`",
+        ),
+    ] {
+        let error = parse(table).unwrap_err().to_string();
+        assert!(error.starts_with(&format!("x.toml: {key}: ")), "{error}");
+        assert!(error.contains(says), "{error}");
+    }
+    let error = parse("month = 3\n").unwrap_err().to_string();
+    assert!(error.contains("unknown field"), "{error}");
+    // The shipped rulesets for Chinese clouds carry the PRC rule.
+    let rulesets = crate::ruleset::Rulesets::load(None).unwrap();
+    for name in ["generic", "aliyun", "tencent", "huawei"] {
+        let rule = rulesets.get(name).unwrap().limitation.as_ref().unwrap();
+        assert_eq!(rule.years, 3, "{name}");
+    }
+}

@@ -23,6 +23,7 @@ pub(super) struct RulesetFile {
     #[serde(default)]
     pub(super) products: ProductsFile,
     pub(super) statement: Option<StatementFile>,
+    pub(super) limitation: Option<LimitationFile>,
 }
 
 /// A `[statement]` table: an agent-statement export's layout.
@@ -34,6 +35,17 @@ pub(super) struct StatementFile {
     #[serde(default)]
     pub(super) blank: Vec<String>,
     pub(super) columns: BTreeMap<String, Alternatives>,
+}
+
+/// `[limitation]`: the limitation period of claims (docs/INPUTS.md, "Rulesets").
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LimitationFile {
+    pub(super) rule: Option<String>,
+    pub(super) years: Option<i64>,
+    pub(super) window_days: Option<i64>,
+    pub(super) expired_severity: Option<String>,
+    pub(super) all_claims: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

@@ -698,7 +698,7 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
     assert_eq!(stage("read billing")["files"], 9);
     assert_eq!(stage("read billing")["rows"], 2559);
     assert_eq!(stage("read payouts")["files"], 1);
-    assert_eq!(stage("read payouts")["rows"], 43);
+    assert_eq!(stage("read payouts")["rows"], 44);
     assert_eq!(stage("compute")["contracts"], 6);
     let findings = run.findings().len();
     assert_eq!(stage("write reports")["findings"], findings);

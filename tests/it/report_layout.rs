@@ -210,7 +210,7 @@ fn with_lang_zh_the_headings_and_headers_are_chinese() {
         "## 警告（按金额从大到小）",
         "## 输入文件",
         "6 个合同，52 个分期。已到期应付（已过期限）1,350,075.00，已付 1,334,475.00：少付 15,600.00，另有滞纳金 2,293.80。",
-        "审计发现 18 项：错误 3 项，警告 12 项，提示 3 项。",
+        "审计发现 22 项：错误 3 项，警告 16 项，提示 3 项。",
     ] {
         assert!(summary.contains(expected), "summary.md has no `{expected}`");
     }

@@ -224,7 +224,7 @@ fn kind(sheet: &str, column: &str, lang: Lang, vocabulary: &Vocabulary) -> Kind 
     };
     match (sheet, column) {
         (_, "contract_id" | "accounts" | "agent_tax_id" | "payout_id" | "period")
-        | (_, "invoice_no" | "invoice_issuer") => Kind::Id,
+        | (_, "invoice_no" | "invoice_issuer" | "reference") => Kind::Id,
         (_, "start" | "end" | "renewed_on" | "paid_on" | "invoice_date") => Kind::Date,
         (_, "cap" | "from" | "to") => money,
         ("payouts", "amount" | "invoice_amount") => Kind::Money { signed: true },

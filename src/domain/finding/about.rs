@@ -225,6 +225,52 @@ pub enum About {
         /// How many rows make the total.
         rows: u64,
     },
+    /// A payout that books money again; the finding's payout is the second booking, its
+    /// `paid` its amount, its reason what makes it a duplicate, its location its row.
+    DuplicatePayout {
+        /// The contract's currency.
+        currency: String,
+        /// The payout it repeats (the first booking).
+        first: String,
+        /// The first booking's row.
+        first_place: String,
+        /// What the audit would say without the second booking.
+        effect: DuplicateEffect,
+    },
+    /// An unpaid or short installment's claim and when it expires; the finding's
+    /// `expected`, `paid`, `difference` and `due_on` are the installment's.
+    Limitation {
+        /// The contract's currency.
+        currency: String,
+        /// The audit date.
+        as_of: NaiveDate,
+        /// The day the limitation period starts from (the installment's due date).
+        known_on: NaiveDate,
+        /// The last day the claim can be brought.
+        expires_on: NaiveDate,
+        /// The limitation period in years.
+        years: u32,
+        /// The rule's name in the ruleset (`prc_civil_code_188`).
+        rule: String,
+    },
+}
+
+/// How the audit changes when a duplicate payout is taken out: the matching is run again
+/// without it (docs/ARITHMETIC.md, "Duplicate payouts").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateEffect {
+    /// The overpayment that goes away (the duplicate shows as this much overpaid).
+    pub overpayment: Decimal,
+    /// The shortfall that appears (the duplicate hides this much unpaid).
+    pub shortfall: Decimal,
+    /// The installment it landed on first (period start, number), if any.
+    pub installment: Option<(NaiveDate, u32)>,
+    /// That installment's status with the duplicate, as its word (`overpaid`, `paid`, …;
+    /// `nothing_due` when it reached none). A word, not the status type: installments
+    /// already refer to findings, and the two modules must not import each other.
+    pub status_with: &'static str,
+    /// Its status without it, as its word.
+    pub status_without: &'static str,
 }
 
 /// Why an unread payout cell needed no invoice check, or what stood in for it.

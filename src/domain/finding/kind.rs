@@ -32,6 +32,12 @@ crate::domain::contract::word_enum! {
         StatementMismatch => "statement_mismatch",
         /// A statement's payable total that no payout matches.
         StatementUnpaid => "statement_unpaid",
+        /// A payout that books again money another payout already booked (the same
+        /// transfer twice, or cash and a credit for the same installment).
+        DuplicatePayout => "duplicate_payout",
+        /// When the claim for an unpaid or short installment expires (or has expired)
+        /// under the ruleset's limitation period.
+        Limitation => "limitation",
     }
 }
 
@@ -61,10 +67,12 @@ impl FindingType {
             | FindingType::CurrencyMismatch
             | FindingType::OverlappingContracts
             | FindingType::StatementMismatch
-            | FindingType::StatementUnpaid => Severity::Warning,
-            FindingType::Clawback | FindingType::UncoveredBilling | FindingType::UnknownProduct => {
-                Severity::Info
-            }
+            | FindingType::StatementUnpaid
+            | FindingType::DuplicatePayout => Severity::Warning,
+            FindingType::Clawback
+            | FindingType::UncoveredBilling
+            | FindingType::UnknownProduct
+            | FindingType::Limitation => Severity::Info,
         }
     }
 }

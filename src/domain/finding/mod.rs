@@ -12,7 +12,7 @@ mod evidence;
 mod kind;
 mod reason;
 
-pub use about::{About, InvoiceIssue, MemberRefusal, Unread};
+pub use about::{About, DuplicateEffect, InvoiceIssue, MemberRefusal, Unread};
 pub use cause::{CauseCode, LikelyCause, Mistake, Neighbour};
 pub use evidence::{
     Allocation, Check, CheckWords, Evidence, PeriodKey, PeriodTrail, SourceRows, TrailRef,
@@ -127,6 +127,9 @@ impl Finding {
             FindingType::Unpaid | FindingType::Underpaid | FindingType::Overpaid => self.difference,
             FindingType::Late => self.interest,
             FindingType::Clawback => self.expected,
+            // The claim's money is the unpaid or underpaid finding's; counting it again
+            // would double the summary's totals.
+            FindingType::Limitation => None,
             _ => self.amount.or(self.paid),
         };
         stake.map(|amount| amount.abs()).unwrap_or_default()

@@ -47,5 +47,17 @@ crate::domain::contract::word_enum! {
         /// `rejected_row` (a warning): one optional cell of a payout that could not be
         /// read; the payout is kept without it.
         UnreadCell => "unread_cell",
+        /// `duplicate_payout`: the same amount, date and reference booked again.
+        SameBooking => "same_booking",
+        /// `duplicate_payout`: a credit (or credit note) and cash for the same installment.
+        CreditAndCash => "credit_and_cash",
+        /// `duplicate_payout`: an offset on the bill and cash for the same installment.
+        OffsetAndCash => "offset_and_cash",
+        /// `limitation`: the claim's limitation period has run out.
+        Expired => "expired",
+        /// `limitation`: the claim expires within the ruleset's window.
+        Expiring => "expiring",
+        /// `limitation`: the claim expires later than the window.
+        Running => "running",
     }
 }

@@ -31,6 +31,7 @@ fn payout(
             amount: stated.map(d),
             ..Invoice::default()
         },
+        reference: None,
         source: Location::file("payouts.csv".into()),
         unread: Vec::new(),
     }

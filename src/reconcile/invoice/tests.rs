@@ -25,6 +25,7 @@ fn payout(invoice: Invoice) -> Payout {
         period: None,
         installment: None,
         invoice,
+        reference: None,
         source: Location::file("payouts.csv".into()),
         unread: Vec::new(),
     }

@@ -126,6 +126,7 @@ fn payout(id: &str, amount: &str) -> Payout {
         period: None,
         installment: None,
         invoice: Invoice::default(),
+        reference: None,
         source: Location::file("payouts.csv".into()),
         unread: Vec::new(),
     }

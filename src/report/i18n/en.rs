@@ -87,6 +87,14 @@ fn base_words(base: Base) -> &'static str {
 }
 
 impl Sentences for English {
+    fn duplicate_payout(&self, facts: &super::table::DuplicateFacts<'_>) -> String {
+        super::claims::duplicate_en(self, facts)
+    }
+
+    fn limitation(&self, facts: &super::table::LimitationFacts<'_>) -> String {
+        super::claims::limitation_en(self, facts)
+    }
+
     /// English shows the amount alone, as every report always has.
     fn money(&self, amount: Decimal, _currency: &str) -> String {
         grouped(amount)

@@ -114,6 +114,47 @@ fn sentence(words: &dyn Sentences, finding: &Finding) -> String {
             listed,
         } => words.more_rejections(file, *count, *listed),
         About::DuplicateFile { first } => words.duplicate_file(&place, first),
+        About::DuplicatePayout {
+            currency,
+            first,
+            first_place,
+            effect,
+        } => words.duplicate_payout(&super::table::DuplicateFacts {
+            payout: payout_of(currency, paid),
+            place: &place,
+            reason: finding.reason,
+            first,
+            first_place,
+            installment: effect.installment.map(|(first, number)| {
+                let last = finding.period_end.unwrap_or(first);
+                (DateRange { first, last }, number)
+            }),
+            effect,
+        }),
+        About::Limitation {
+            currency,
+            as_of,
+            known_on,
+            expires_on,
+            years,
+            rule,
+        } => words.limitation(&super::table::LimitationFacts {
+            contract,
+            period: DateRange {
+                first: finding.period_start.unwrap_or_default(),
+                last: finding.period_end.unwrap_or_default(),
+            },
+            number: finding.installment.unwrap_or_default(),
+            currency,
+            expected: finding.expected.unwrap_or_default(),
+            owed: -finding.difference.unwrap_or_default(),
+            known_on: *known_on,
+            expires_on: *expires_on,
+            as_of: *as_of,
+            years: *years,
+            rule,
+            state: finding.reason,
+        }),
         About::Uncovered {
             account,
             month,

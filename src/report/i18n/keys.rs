@@ -241,6 +241,12 @@ fn reason_zh(code: &str) -> Option<&'static str> {
         "totals_mismatch" => "合计行不符",
         "duplicate_file" => "重复文件",
         "unread_cell" => "未能读取的单元格",
+        "same_booking" => "同一笔款项记了两次",
+        "credit_and_cash" => "代金券与现金重复",
+        "offset_and_cash" => "抵扣与现金重复",
+        "expired" => "时效已届满",
+        "expiring" => "时效即将届满",
+        "running" => "时效未届满",
         _ => return None,
     })
 }

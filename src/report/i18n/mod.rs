@@ -8,6 +8,7 @@
 //! Machine fields — types, reasons, ids, JSON keys, status words, the one-line
 //! [`formula`] — stay English whatever the language.
 
+mod claims;
 mod en;
 mod en_statements;
 mod finding;
@@ -34,6 +35,7 @@ use crate::domain::finding::{Finding, LikelyCause};
 use crate::domain::lang::Lang;
 use chrono::NaiveDate;
 
+pub use claims::claims_heading;
 pub use en::count;
 pub use formula::{formula, formula_zh};
 pub use labels::{Labels, labels};

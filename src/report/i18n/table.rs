@@ -148,6 +148,54 @@ pub trait StatementSentences {
     fn statement_unpaid(&self, statement: &StatementFacts<'_>, amount: Decimal) -> String;
 }
 
+/// A payout that books money again, for its sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct DuplicateFacts<'a> {
+    /// The duplicate (the second booking).
+    pub payout: PayoutFacts<'a>,
+    /// Its row.
+    pub place: &'a str,
+    /// `same_booking`, `credit_and_cash` or `offset_and_cash`.
+    pub reason: Option<crate::domain::finding::Reason>,
+    /// The payout it repeats.
+    pub first: &'a str,
+    /// That payout's row.
+    pub first_place: &'a str,
+    /// The installment it reached first (its period and number), if any.
+    pub installment: Option<(DateRange, u32)>,
+    /// How the audit changes without it.
+    pub effect: &'a crate::domain::finding::DuplicateEffect,
+}
+
+/// An unpaid or short installment's claim and when it expires, for its sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct LimitationFacts<'a> {
+    /// The contract.
+    pub contract: &'a str,
+    /// The settlement period.
+    pub period: DateRange,
+    /// The installment's number.
+    pub number: u32,
+    /// The contract's currency.
+    pub currency: &'a str,
+    /// What it expects.
+    pub expected: Decimal,
+    /// What is still owed (expected − paid).
+    pub owed: Decimal,
+    /// Its due date: the day the limitation period runs from.
+    pub known_on: NaiveDate,
+    /// The claim's last day.
+    pub expires_on: NaiveDate,
+    /// The audit date.
+    pub as_of: NaiveDate,
+    /// The limitation period in years.
+    pub years: u32,
+    /// The rule's name in the ruleset.
+    pub rule: &'a str,
+    /// `expired`, `expiring` or `running`.
+    pub state: Option<crate::domain::finding::Reason>,
+}
+
 /// Every sentence, in one language.
 pub trait Sentences: StatementSentences {
     // The pieces sentences share.
@@ -321,6 +369,13 @@ pub trait Sentences: StatementSentences {
         contract: &str,
         weighted: &[(String, Decimal)],
     ) -> String;
+
+    // Duplicate payouts and limitation periods (worded in `claims.rs`).
+
+    /// A payout that books money again, and how the audit changes without it.
+    fn duplicate_payout(&self, facts: &DuplicateFacts<'_>) -> String;
+    /// An unpaid or short installment's claim and its expiry date.
+    fn limitation(&self, facts: &LimitationFacts<'_>) -> String;
 
     // Likely causes of a short payment.
 

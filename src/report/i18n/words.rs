@@ -179,6 +179,8 @@ pub fn finding_type(kind: FindingType, lang: Lang) -> &'static str {
             FindingType::UnknownProduct => "未知产品",
             FindingType::StatementMismatch => "结算单不符",
             FindingType::StatementUnpaid => "结算单未付",
+            FindingType::DuplicatePayout => "重复付款",
+            FindingType::Limitation => "诉讼时效",
         },
     }
 }

@@ -79,6 +79,14 @@ fn base_words(base: Base) -> &'static str {
 }
 
 impl Sentences for Chinese {
+    fn duplicate_payout(&self, facts: &super::table::DuplicateFacts<'_>) -> String {
+        super::claims::duplicate_zh(self, facts)
+    }
+
+    fn limitation(&self, facts: &super::table::LimitationFacts<'_>) -> String {
+        super::claims::limitation_zh(self, facts)
+    }
+
     /// With its unit: `12,000.00 元` for CNY, `1,250.00 USD` for any other currency,
     /// nothing when the currency is unknown (`""`).
     fn money(&self, amount: Decimal, currency: &str) -> String {

@@ -1816,6 +1816,8 @@ struct Payout {
     inv_tax: Option<Decimal>,
     inv_type: Option<&'static str>,
     inv_issuer: Option<String>,
+    /// the bank's reference of the transfer (only the demo's double booking has one)
+    reference: Option<String>,
     /// (contract index, period start, installment) the payout was written for
     target: Option<(usize, Date, u32)>,
     /// deliberate mistake, if any
@@ -1950,6 +1952,7 @@ fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
             inv_tax: None,
             inv_type: None,
             inv_issuer: None,
+            reference: None,
             target: Some((i.contract, i.pstart, i.no)),
             mistake: None,
         };
@@ -2035,6 +2038,7 @@ fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
         inv_tax: Some(dec("0.06")),
         inv_type: Some("vat_special"),
         inv_issuer: Some(a.tax_id.clone()),
+        reference: None,
         target: None,
         mistake: Some("UnknownContract".into()),
     });
@@ -2042,6 +2046,24 @@ fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
     for (n, p) in out.iter_mut().enumerate() {
         p.id = format!("RB-{:04}", n + 1);
     }
+    // The double booking: TX-2025-002's March 2025 payout, booked again from the finance
+    // ledger under its own id (same amount, date, reference and invoice), so matching
+    // counts it twice (an overpayment, and its invoice number on two payouts).
+    let tx = cs
+        .iter()
+        .position(|c| c.id == "TX-2025-002")
+        .expect("TX contract");
+    let first = out
+        .iter_mut()
+        .find(|p| p.target == Some((tx, Date::ymd(2025, 3, 1), 1)))
+        .expect("TX March payout");
+    first.reference = Some("CMB-20250412-7731".into());
+    first.mistake = Some("BookedTwiceFirst".into());
+    let mut again = first.clone();
+    again.id = "ZZ-0001".into();
+    again.target = None;
+    again.mistake = Some("BookedTwice".into());
+    out.push(again);
     out
 }
 
@@ -2065,6 +2087,7 @@ fn write_payouts(root: &Path, ps: &[Payout]) -> Res<()> {
         "invoice_tax_rate",
         "invoice_type",
         "invoice_issuer",
+        "reference",
     ];
     write_header(ws, &f, &names)?;
     ws.set_column_width(8, 24)?;
@@ -2100,6 +2123,9 @@ fn write_payouts(root: &Path, ps: &[Payout]) -> Res<()> {
         }
         if let Some(s) = &p.inv_issuer {
             ws.write_string(r, 13, s)?;
+        }
+        if let Some(s) = &p.reference {
+            ws.write_string(r, 14, s)?;
         }
     }
     save(&mut wb, &root.join("payouts.xlsx"))
@@ -2283,6 +2309,7 @@ struct Finding {
     paid_on: Option<Date>,
     days_late: Option<i64>,
     interest: Option<Decimal>,
+    amount: Option<Decimal>,
 }
 
 fn ref_range(s: &str) -> Option<(Date, Date)> {
@@ -2502,7 +2529,90 @@ fn reconcile(cs: &[Contract], insts: &mut [Inst], payouts: &[Payout], as_of: Dat
             findings.push(mk("duplicate"));
         }
     }
+    findings.extend(duplicate_payouts(cs, insts, payouts));
+    let claims: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.ftype == "unpaid" || f.ftype == "underpaid")
+        .filter(|f| {
+            limitation_years(&cs[cs.iter().position(|c| c.id == f.contract).unwrap()]).is_some()
+        })
+        .map(|f| {
+            let due = f.due_on.expect("a due payment");
+            let expires = plus_years(due, 3);
+            let left = expires.0 - as_of.0;
+            Finding {
+                ftype: "limitation",
+                reason: Some(if left < 0 {
+                    "expired"
+                } else if left <= 180 {
+                    "expiring"
+                } else {
+                    "running"
+                }),
+                paid_on: None,
+                days_late: None,
+                interest: None,
+                ..f.clone()
+            }
+        })
+        // the shipped rulesets report running claims only with `all_claims = true`
+        .filter(|f| f.reason != Some("running"))
+        .collect();
+    findings.extend(claims);
     findings
+}
+
+/// The shipped rulesets with a `[limitation]` table (PRC Civil Code art. 188, 3 years):
+/// those of the Chinese clouds; Azure's has none.
+fn limitation_years(c: &Contract) -> Option<i64> {
+    matches!(c.provider, "aliyun" | "tencent" | "huawei").then_some(3)
+}
+
+/// The same month and day `years` later, or that month's last day (29 February).
+fn plus_years(d: Date, years: i64) -> Date {
+    let (y, m, day) = d.parts();
+    Date::ymd(y + years, m, day.min(days_in_month(y + years, m)))
+}
+
+/// docs/ARITHMETIC.md, "Duplicate payouts": a later payout (by date, then id) with the same
+/// contract, amount, date and reference as an earlier one. The demo's one double booking
+/// names its installment and finds it paid, so without it the installment is paid and the
+/// whole amount is the overpayment.
+fn duplicate_payouts(cs: &[Contract], insts: &[Inst], payouts: &[Payout]) -> Vec<Finding> {
+    let mut order: Vec<&Payout> = payouts.iter().collect();
+    order.sort_by(|a, b| (a.paid_on, &a.id).cmp(&(b.paid_on, &b.id)));
+    let mut found = Vec::new();
+    for (k, p) in order.iter().enumerate() {
+        let Some(reference) = &p.reference else {
+            continue;
+        };
+        let repeats = order[..k].iter().any(|q| {
+            q.contract == p.contract
+                && q.amount == p.amount
+                && q.paid_on == p.paid_on
+                && q.reference.as_ref() == Some(reference)
+        });
+        if !repeats || !cs.iter().any(|c| c.id == p.contract) {
+            continue;
+        }
+        let reached = insts
+            .iter()
+            .find(|i| i.allocs.iter().any(|a| a.1 == p.id))
+            .expect("the double booking lands on its installment");
+        found.push(Finding {
+            ftype: "duplicate_payout",
+            reason: Some("same_booking"),
+            contract: p.contract.clone(),
+            period: Some((reached.pstart, reached.pend)),
+            installment: Some(reached.no),
+            payout: Some(p.id.clone()),
+            paid: Some(p.amount),
+            paid_on: Some(p.paid_on),
+            amount: Some(p.amount),
+            ..Default::default()
+        });
+    }
+    found
 }
 
 // ---------------------------------------------------------------------------------------
@@ -3180,7 +3290,32 @@ fn explain(f: &Finding, payouts: &[Payout], cs: &[Contract]) -> String {
     match (f.ftype, f.reason) {
         ("unpaid", _) => "installment never paid".into(),
         ("underpaid", _) => "paid short".into(),
+        ("overpaid", _)
+            if f.payout
+                .as_deref()
+                .is_some_and(|ids| ids.contains("ZZ-0001")) =>
+        {
+            "booked twice: the same transfer in both ledgers".into()
+        }
         ("overpaid", _) => "paid too much".into(),
+        ("duplicate_payout", _) => {
+            let reference = p.and_then(|p| p.reference.clone()).unwrap_or_default();
+            let first = payouts
+                .iter()
+                .find(|q| {
+                    q.reference.as_deref() == Some(&reference) && Some(&q.id) != f.payout.as_ref()
+                })
+                .map(|q| q.id.clone())
+                .unwrap_or_default();
+            format!(
+                "same amount, paid_on and reference `{reference}` as {first}: booked twice; without it the installment is paid (overpayment {} goes away)",
+                opt_money(f.amount)
+            )
+        }
+        ("limitation", _) => format!(
+            "claim expires {} (3 years from due_on, PRC Civil Code art. 188)",
+            f.due_on.map(|d| plus_years(d, 3).iso()).unwrap_or_default()
+        ),
         ("late", _) => "paid after due_on + grace_days".into(),
         ("unmatched_payout", _) => format!(
             "names contract `{}`, which does not exist (typo of ALI-2024-001)",
@@ -3384,7 +3519,7 @@ fn write_expected(
                 paid_on: f.paid_on.map(Date::iso),
                 days_late: f.days_late,
                 interest: opt_m2(f.interest),
-                amount: None,
+                amount: opt_m2(f.amount),
                 subject: None,
             }
         })
@@ -3593,6 +3728,15 @@ fn main() -> Res<()> {
         ("ALI-2024-001".into(), "mis_invoiced", Some("duplicate")),
         ("HW-2024-003".into(), "mis_invoiced", Some("late_invoice")),
         ("ALI-2024-010".into(), "unmatched_payout", Some("contract")),
+        // the double booking: the installment overpaid, its invoice number twice
+        ("TX-2025-002".into(), "overpaid", None),
+        (
+            "TX-2025-002".into(),
+            "duplicate_payout",
+            Some("same_booking"),
+        ),
+        ("TX-2025-002".into(), "mis_invoiced", Some("duplicate")),
+        ("TX-2025-002".into(), "mis_invoiced", Some("duplicate")),
     ];
     want.sort();
     assert_eq!(

@@ -292,6 +292,11 @@ impl KitSentences for English {
                 "Any text; may be blank.",
                 "91310000MA1K000000",
             ),
+            ("payouts", "reference") => help(
+                "The bank's or agent's reference for the transfer: two rows with the same amount, date and reference are one transfer booked twice (duplicate_payout).",
+                "Any text; may be blank.",
+                "RB-2025-0042",
+            ),
             _ => return None,
         })
     }

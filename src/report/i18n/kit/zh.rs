@@ -245,6 +245,11 @@ impl KitSentences for Chinese {
             ("payouts", "invoice_issuer") => {
                 help("开票方的税号。", "任意文字；可留空。", "91310000MA1K000000")
             }
+            ("payouts", "reference") => help(
+                "银行或代理商给这笔转账的参考号：金额、日期和参考号都相同的两行是同一笔款项记了两次（重复付款）。",
+                "任意文字；可留空。",
+                "RB-2025-0042",
+            ),
             _ => return None,
         })
     }

@@ -299,8 +299,12 @@ fn facts(figures: &[StatedFigure], rows: &[&StatementRow], causes: &str) -> Vec<
     let mut facts = Vec::new();
     for figure in figures {
         let word = figure.field.word();
-        facts.push((format!("statement_{word}"), figure.stated.to_string()));
-        facts.push((format!("recomputed_{word}"), figure.recomputed.to_string()));
+        let text = |value: Decimal| match figure.field {
+            StatementField::Rate => value.normalize().to_string(),
+            _ => amount_text(value),
+        };
+        facts.push((format!("statement_{word}"), text(figure.stated)));
+        facts.push((format!("recomputed_{word}"), text(figure.recomputed)));
     }
     facts.push((
         "statement_rows".into(),
@@ -319,6 +323,17 @@ fn facts(figures: &[StatedFigure], rows: &[&StatementRow], causes: &str) -> Vec<
             .unwrap_or_default(),
     ));
     facts
+}
+
+/// An amount as the evidence shows money: at least two decimals, never a digit dropped
+/// (a weighted base keeps its exact decimals), whatever scale the arithmetic left it at —
+/// so the line route and the aggregate route write the same text for the same number.
+fn amount_text(value: Decimal) -> String {
+    let mut value = value.normalize();
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    value.to_string()
 }
 
 /// The usual mistakes whose numbers reproduce the difference, most telling first.
@@ -484,7 +499,7 @@ fn unpaid(input: &StatementInput<'_>) -> Vec<Finding> {
         finding.evidence = Evidence {
             location: rows.first().map(|row| row.source.clone()),
             facts: vec![
-                ("statement_payable".into(), total.to_string()),
+                ("statement_payable".into(), amount_text(total)),
                 (
                     "statement_rows".into(),
                     rows.iter()

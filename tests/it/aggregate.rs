@@ -48,9 +48,50 @@ fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-/// The findings by id, with the fields that name inputs taken out: the evidence's source
-/// rows (aggregate rows instead of billing rows) and the `files` fact (the aggregate's file
-/// instead of the bills). What is left must be equal on both routes.
+/// Per product, its line count and base: what a period's source rows say whichever route
+/// made them. Where the rows are (and, with an aggregate in several files, how many files
+/// list them) changes. (Each file's weighted base is shown rounded, so their sum is not
+/// compared: the computation's weighted base by product is.)
+pub(crate) fn source_sums(sources: &Value) -> Value {
+    let mut sums: BTreeMap<String, (u64, rust_decimal::Decimal)> = BTreeMap::new();
+    for source in sources.as_array().unwrap() {
+        let entry = sums
+            .entry(source["product"].as_str().unwrap().to_string())
+            .or_default();
+        entry.0 += source["rows"].as_u64().unwrap();
+        entry.1 += source["base"]
+            .as_str()
+            .unwrap()
+            .parse::<rust_decimal::Decimal>()
+            .unwrap();
+    }
+    sums.into_iter()
+        .map(|(product, (rows, base))| {
+            serde_json::json!([product, rows, base.normalize().to_string()])
+        })
+        .collect()
+}
+
+/// The periods findings.json stores once, by key, their source rows as [`source_sums`].
+pub(crate) fn comparable_periods(findings: &Value) -> BTreeMap<String, Value> {
+    findings["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|period| {
+            let mut period = period.clone();
+            let sums = source_sums(&period["source_rows"]);
+            let record = period.as_object_mut().unwrap();
+            record.remove("source_rows");
+            record.insert("source_sums".into(), sums);
+            (period["key"].as_str().unwrap().to_string(), period)
+        })
+        .collect()
+}
+
+/// The findings by id, with the fields that name inputs taken out: the `files` fact (the
+/// aggregate's file instead of the bills). Their periods' rows are compared apart
+/// ([`comparable_periods`]). What is left must be equal on both routes.
 fn comparable(findings: &Value) -> BTreeMap<String, Value> {
     findings["findings"]
         .as_array()
@@ -59,29 +100,6 @@ fn comparable(findings: &Value) -> BTreeMap<String, Value> {
         .map(|finding| {
             let mut finding = finding.clone();
             let evidence = finding["evidence"].as_object_mut().unwrap();
-            let sources = evidence.remove("source_rows").unwrap();
-            // Per product, its line count and base stay; where the rows are (and, with an
-            // aggregate in several files, how many files list them) changes. (Each file's
-            // weighted base is shown rounded, so their sum is not compared: the computation's
-            // weighted base by product is.)
-            let mut sums: BTreeMap<String, (u64, rust_decimal::Decimal)> = BTreeMap::new();
-            for source in sources.as_array().unwrap() {
-                let amount = |key: &str| -> rust_decimal::Decimal {
-                    source[key].as_str().unwrap().parse().unwrap()
-                };
-                let entry = sums
-                    .entry(source["product"].as_str().unwrap().to_string())
-                    .or_default();
-                entry.0 += source["rows"].as_u64().unwrap();
-                entry.1 += amount("base");
-            }
-            let sums: Vec<Value> = sums
-                .into_iter()
-                .map(|(product, (rows, base))| {
-                    serde_json::json!([product, rows, base.normalize().to_string()])
-                })
-                .collect();
-            evidence.insert("source_sums".into(), Value::from(sums));
             if let Some(facts) = evidence.get_mut("facts").and_then(Value::as_object_mut) {
                 facts.remove("files");
             }
@@ -94,7 +112,8 @@ fn comparable(findings: &Value) -> BTreeMap<String, Value> {
 /// (rejected rows, unreadable or duplicate files, totals rows).
 const INPUT_FINDINGS: [&str; 1] = ["rejected_row"];
 
-fn assert_same_audit(line: &Value, aggregate: &Value) {
+fn assert_same_audit(line_json: &Value, aggregate_json: &Value) {
+    let (line, aggregate) = (line_json, aggregate_json);
     assert_eq!(
         line["expected"], aggregate["expected"],
         "installments differ"
@@ -109,6 +128,19 @@ fn assert_same_audit(line: &Value, aggregate: &Value) {
     );
     for (id, finding) in &line {
         assert_eq!(finding, &aggregate[id], "finding {id} differs");
+    }
+    let (line_periods, aggregate_periods) = (
+        comparable_periods(line_json),
+        comparable_periods(aggregate_json),
+    );
+    // A period only input findings name (rejected rows) is not on the aggregate route.
+    for (key, period) in &aggregate_periods {
+        assert_eq!(Some(period), line_periods.get(key), "period {key} differs");
+    }
+    for finding in line.values() {
+        if let Some(key) = finding["evidence"]["period"].as_str() {
+            assert!(aggregate_periods.contains_key(key), "period {key} missing");
+        }
     }
 }
 

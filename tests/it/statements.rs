@@ -97,7 +97,7 @@ fn a_statement_that_leaves_out_a_product_is_a_mismatch_with_its_cause_in_every_r
         "{detail}"
     );
     let facts = &finding["evidence"]["facts"];
-    assert_eq!(facts["statement_base"], "8000", "{facts}");
+    assert_eq!(facts["statement_base"], "8000.00", "{facts}");
     assert_eq!(facts["recomputed_base"], "10000.00", "{facts}");
     assert_eq!(facts["likely_causes"], "product_left_out");
     // Paid what the statement says: the statement total is matched, the shortfall is the

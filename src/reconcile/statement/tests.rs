@@ -229,8 +229,8 @@ fn a_product_left_out_is_named_by_its_weighted_base() {
     assert_eq!(finding.period_end, Some(day("2025-03-31")));
     // The agent's numbers beside the recomputed ones.
     let facts = &finding.evidence.facts;
-    assert!(facts.contains(&("statement_base".into(), "70000".into())));
-    assert!(facts.contains(&("recomputed_base".into(), "120000".into())));
+    assert!(facts.contains(&("statement_base".into(), "70000.00".into())));
+    assert!(facts.contains(&("recomputed_base".into(), "120000.00".into())));
     assert!(facts.contains(&("likely_causes".into(), "product_left_out".into())));
     // Paid what the statement says: no statement_unpaid.
     assert_eq!(found.len(), 1);

@@ -225,11 +225,17 @@ fn comparable(out: &Path) -> Value {
         // The evidence stays, but for where its lines are: billing rows on one route,
         // aggregate rows on the other (and the files they are in).
         if let Some(evidence) = finding["evidence"].as_object_mut() {
-            evidence.remove("source_rows");
             if let Some(facts) = evidence.get_mut("facts").and_then(Value::as_object_mut) {
                 facts.remove("files");
             }
         }
+    }
+    // Each period's rows: per product, the line count and base
+    // (`crate::aggregate::source_sums`), not where the rows are.
+    for period in object["periods"].as_array_mut().unwrap() {
+        let record = period.as_object_mut().unwrap();
+        let sums = crate::aggregate::source_sums(&record["source_rows"]);
+        record.insert("source_rows".into(), sums);
     }
     findings
 }

@@ -224,10 +224,12 @@ fn comparable(out: &Path) -> Value {
     for finding in object["findings"].as_array_mut().unwrap() {
         // The evidence stays, but for where its lines are: billing rows on one route,
         // aggregate rows on the other (and the files they are in).
-        if let Some(evidence) = finding["evidence"].as_object_mut() {
-            if let Some(facts) = evidence.get_mut("facts").and_then(Value::as_object_mut) {
-                facts.remove("files");
-            }
+        if let Some(facts) = finding["evidence"]
+            .as_object_mut()
+            .and_then(|evidence| evidence.get_mut("facts"))
+            .and_then(Value::as_object_mut)
+        {
+            facts.remove("files");
         }
     }
     // Each period's rows: per product, the line count and base

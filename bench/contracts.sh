@@ -23,7 +23,9 @@
 #
 # With BEFORE, the earlier build audits each set too (interleaved, into the same output
 # path, so nothing a report quotes differs) and the script checks that both wrote the same
-# findings.json byte for byte — the "nothing lost" check on the big sets; exit 1 if not.
+# findings — every field, sentence, installment split and period trail, compared line by
+# line through bench/findings-lines.py whatever shape each build's findings.json has — the
+# "nothing lost" check on the big sets; exit 1 if not.
 #
 # Environment: LINES (1000000), FILES (2), BIG_LINES (10000000), BIG_FILES (8), THREADS
 # (2), REPEAT (1: best of REPEAT for the times), DATA (target/bench-data), RESULTS
@@ -148,11 +150,14 @@ for set in "${SETS[@]}"; do
             mv "$run/out" "$run/out-$tag"
         done
         if [[ -n $BEFORE ]] && ((attempt == 1)); then
-            if cmp -s "$run/out-before/findings.json" "$run/out-after/findings.json"; then
-                NOTES+=("$name: findings.json byte-identical with BEFORE")
+            # One line per finding, wherever each build's findings.json keeps the period's
+            # computation (bench/findings-lines.py): the same lines when nothing was lost.
+            if cmp -s <(python3 bench/findings-lines.py "$run/out-before/findings.json") \
+                <(python3 bench/findings-lines.py "$run/out-after/findings.json"); then
+                NOTES+=("$name: every finding, amount, id and trail the same as BEFORE ($(findings "$run/out-after/findings.json") findings)")
             else
                 FAILED=yes
-                NOTES+=("$name: findings.json DIFFERS from BEFORE ($run/out-before, $run/out-after)")
+                NOTES+=("$name: findings DIFFER from BEFORE ($run/out-before, $run/out-after)")
             fi
         fi
     done

@@ -55,7 +55,7 @@ echo "== build" >&2
 cargo build --release --quiet --bin rebate-audit --example gen --example read_billing
 AUDIT=$PWD/target/release/rebate-audit
 GEN=target/release/examples/gen
-READ=target/release/examples/read_billing
+READER=target/release/examples/read_billing
 if [[ -n $BEFORE ]]; then BEFORE=$(realpath "$BEFORE"); fi
 
 # contracts lines files
@@ -188,7 +188,7 @@ throughput() {
 # The read-billing stage alone, in CPU seconds (this build only).
 declare -A CPU=()
 for contracts in 40 4000; do
-    CPU[$contracts]=$(RAYON_NUM_THREADS=$THREADS "$READ" "$DATA/group-$LINES-$contracts" "$REPEAT" |
+    CPU[$contracts]=$(RAYON_NUM_THREADS=$THREADS "$READER" "$DATA/group-$LINES-$contracts" "$REPEAT" |
         sed -n 's/.*best of [0-9]*: \([0-9.]*\) s CPU.*/\1/p')
 done
 

@@ -82,6 +82,7 @@ megabytes() {
 comparable() {
     "$PYTHON" - "$1" <<'EOF'
 import json, sys
+from decimal import Decimal
 findings = json.load(open(sys.argv[1], encoding="utf-8"))
 for key in ("inputs", "controls"):
     findings.pop(key, None)
@@ -89,6 +90,14 @@ for finding in findings["findings"]:
     evidence = finding.get("evidence") or {}
     evidence.pop("source_rows", None)
     (evidence.get("facts") or {}).pop("files", None)
+# Each period's rows (stored once, `periods`): per product its line count and base, not
+# where the rows are (billing rows on one route, aggregate rows on the other).
+for period in findings.get("periods", []):
+    sums = {}
+    for source in period.pop("source_rows", []):
+        rows, base = sums.get(source["product"], (0, 0))
+        sums[source["product"]] = (rows + source["rows"], base + Decimal(source["base"]))
+    period["source_sums"] = {p: [r, str(b.normalize())] for p, (r, b) in sorted(sums.items())}
 print(json.dumps(findings, sort_keys=True))
 EOF
 }

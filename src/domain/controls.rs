@@ -135,3 +135,18 @@ pub struct LedgerTable {
     /// Sum of the used payouts' amounts.
     pub used_amount: Decimal,
 }
+
+impl LedgerTable {
+    /// A table about to be read: nothing counted yet.
+    pub fn empty(table: Location) -> LedgerTable {
+        LedgerTable {
+            table,
+            rows: 0,
+            used: 0,
+            rejected: 0,
+            blank: 0,
+            amount: Decimal::ZERO,
+            used_amount: Decimal::ZERO,
+        }
+    }
+}

@@ -104,15 +104,7 @@ impl LedgerReader {
 
 impl TableVisitor for LedgerReader {
     fn begin_table(&mut self, table: &Location) {
-        self.tables.push(LedgerTable {
-            table: table.clone(),
-            rows: 0,
-            used: 0,
-            rejected: 0,
-            blank: 0,
-            amount: Decimal::ZERO,
-            used_amount: Decimal::ZERO,
-        });
+        self.tables.push(LedgerTable::empty(table.clone()));
         self.map = None;
     }
 

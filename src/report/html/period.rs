@@ -4,7 +4,7 @@
 //! `<contract_id>/<period_start>` (`C-001/2024-01-01`), the same key the other reports use.
 
 use crate::domain::audit::{Audit, ContractResult};
-use crate::domain::finding::{Finding, FindingType, SourceRows};
+use crate::domain::finding::{Finding, SourceRows};
 use crate::domain::installment::InstallmentRecord;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -65,19 +65,6 @@ pub(super) fn periods_of<'a>(audit: &'a Audit, result: &'a ContractResult) -> Ve
     periods
 }
 
-/// Whether a finding is about an installment's payment, so its trail is its period's
-/// computation (the others rest on a cell, a payout or an invoice).
-pub(super) fn about_installment(finding: &Finding) -> bool {
-    matches!(
-        finding.finding_type,
-        FindingType::Unpaid
-            | FindingType::Underpaid
-            | FindingType::Overpaid
-            | FindingType::Late
-            | FindingType::Clawback
-    )
-}
-
 /// Every period of the audit by contract and start, to find a finding's period.
 pub(super) struct Periods<'a> {
     by_key: HashMap<&'a str, HashMap<NaiveDate, Period<'a>>>,
@@ -95,14 +82,13 @@ impl<'a> Periods<'a> {
         Periods { by_key }
     }
 
-    /// A finding's period, when the finding is about an installment of one.
+    /// A finding's period: the one its evidence refers to (an installment's, or the period
+    /// an agent's statement is about), found by the same key findings.json writes.
     pub(super) fn of(&self, finding: &Finding) -> Option<&Period<'a>> {
-        if !about_installment(finding) {
-            return None;
-        }
+        let key = finding.evidence.period.as_ref()?.key();
         self.by_key
-            .get(finding.contract_id.as_deref()?)?
-            .get(&finding.period_start?)
+            .get(key.contract_id.as_str())?
+            .get(&key.period_start)
     }
 }
 

@@ -159,18 +159,13 @@ fn fail_on_error_ignores_an_overpaid_warning() {
 #[test]
 fn fail_on_info_fails_on_uncovered_billing_only() {
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
     // Z9 is in no contract: 500.00 of uncovered spend (info).
-    let billing = fixture.write(
-        "billing.csv",
-        billing_csv(&[
+    let (contracts, billing, payouts) = fixture.standard_inputs(
+        &[
             ("A1", "2025-01", "ECS", "10000.00", "CNY"),
             ("Z9", "2025-01", "ECS", "500.00", "CNY"),
-        ]),
-    );
-    let payouts = fixture.write(
-        "payouts.csv",
-        simple_payouts(&[("P1", "C1", "2025-02-15", "2000.00")]),
+        ],
+        &[("P1", "C1", "2025-02-15", "2000.00")],
     );
     let run = fixture.audit(&contracts, &billing, &payouts, "2025-06-30", &[]);
     run.expect_status(0);
@@ -433,9 +428,7 @@ fn a_missing_contracts_path_is_exit_2() {
 #[test]
 fn an_impossible_as_of_date_is_exit_2() {
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
-    let billing = fixture.write("billing.csv", standard_billing());
-    let payouts = fixture.write("payouts.csv", simple_payouts(&[]));
+    let (contracts, billing, payouts) = fixture.standard_inputs(&[STANDARD_BILL], &[]);
     let run = fixture.audit(&contracts, &billing, &payouts, "2026-13-01", &[]);
     run.expect_status(2);
     assert_mentions(
@@ -447,9 +440,7 @@ fn an_impossible_as_of_date_is_exit_2() {
 #[test]
 fn bad_arguments_are_exit_2() {
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
-    let billing = fixture.write("billing.csv", standard_billing());
-    let payouts = fixture.write("payouts.csv", simple_payouts(&[]));
+    let (contracts, billing, payouts) = fixture.standard_inputs(&[STANDARD_BILL], &[]);
     // An unknown --fail-on level.
     let run = fixture.audit(
         &contracts,
@@ -786,18 +777,13 @@ fn a_utf8_bom_billing_csv_is_read() {
 #[test]
 fn a_bad_billing_row_is_rejected_with_its_location_and_counted() {
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
     // Row 3 (header = row 1) has `12,34.5x` in net_amount: not money.
-    let billing = fixture.write(
-        "billing.csv",
-        billing_csv(&[
+    let (contracts, billing, payouts) = fixture.standard_inputs(
+        &[
             ("A1", "2025-01", "ECS", "10000.00", "CNY"),
             ("A1", "2025-01", "ECS", "12,34.5x", "CNY"),
-        ]),
-    );
-    let payouts = fixture.write(
-        "payouts.csv",
-        simple_payouts(&[("P1", "C1", "2025-02-15", "2000.00")]),
+        ],
+        &[("P1", "C1", "2025-02-15", "2000.00")],
     );
     let run = fixture.audit(&contracts, &billing, &payouts, "2025-06-30", &[]);
     run.expect_status(1);
@@ -825,21 +811,16 @@ fn a_bad_billing_row_is_rejected_with_its_location_and_counted() {
 #[test]
 fn spend_on_an_account_no_contract_covers_is_uncovered_billing() {
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
     // Z9: 300.00 + 200.00 in January 2025 → one finding of 500.00 (2 rows);
     // A1 in February is outside C1's term → uncovered too.
-    let billing = fixture.write(
-        "billing.csv",
-        billing_csv(&[
+    let (contracts, billing, payouts) = fixture.standard_inputs(
+        &[
             ("A1", "2025-01", "ECS", "10000.00", "CNY"),
             ("Z9", "2025-01", "ECS", "300.00", "CNY"),
             ("Z9", "2025-01", "OSS", "200.00", "CNY"),
             ("A1", "2025-02", "ECS", "70.00", "CNY"),
-        ]),
-    );
-    let payouts = fixture.write(
-        "payouts.csv",
-        simple_payouts(&[("P1", "C1", "2025-02-15", "2000.00")]),
+        ],
+        &[("P1", "C1", "2025-02-15", "2000.00")],
     );
     let run = fixture.audit(&contracts, &billing, &payouts, "2025-06-30", &[]);
     run.expect_status(0);
@@ -870,18 +851,13 @@ fn spend_on_an_account_no_contract_covers_is_uncovered_billing() {
 #[test]
 fn usd_billing_on_a_cny_contract_is_a_currency_mismatch_left_out_of_the_base() {
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
     // 1,000.00 USD on A1 is left out: W stays 10,000.00, E stays 2,000.00.
-    let billing = fixture.write(
-        "billing.csv",
-        billing_csv(&[
+    let (contracts, billing, payouts) = fixture.standard_inputs(
+        &[
             ("A1", "2025-01", "ECS", "10000.00", "CNY"),
             ("A1", "2025-01", "ECS", "1000.00", "USD"),
-        ]),
-    );
-    let payouts = fixture.write(
-        "payouts.csv",
-        simple_payouts(&[("P1", "C1", "2025-02-15", "2000.00")]),
+        ],
+        &[("P1", "C1", "2025-02-15", "2000.00")],
     );
     let run = fixture.audit(&contracts, &billing, &payouts, "2025-06-30", &[]);
     run.expect_status(1);
@@ -1242,21 +1218,13 @@ fn thread_count_does_not_change_a_byte_of_the_reports() {
     );
     let billing = fixture.path("billing");
     let run_with = |threads: &str, out: &str| {
-        fixture.run_into(
+        fixture.audit_into(
             out,
-            &[
-                &"run",
-                &"--contracts",
-                &contracts,
-                &"--billing",
-                &billing,
-                &"--payouts",
-                &payouts,
-                &"--as-of",
-                &"2025-12-31",
-                &"--threads",
-                &threads,
-            ],
+            &contracts,
+            &billing,
+            &payouts,
+            "2025-12-31",
+            &[&"--threads", &threads],
         )
     };
     let one = run_with("1", "out-1");

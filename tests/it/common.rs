@@ -116,6 +116,19 @@ pub fn contract(id: &str) -> ContractRow {
     )
 }
 
+/// Contract `id` on `accounts`, settled quarterly over 2024 (the generated sets' shape).
+pub fn quarterly_2024(id: &str, accounts: impl Into<Val>) -> ContractRow {
+    contract(id)
+        .set("accounts", accounts)
+        .set("start", "2024-01-01")
+        .set("end", "2024-12-31")
+        .set("settlement", "quarterly")
+}
+
+/// When the generated sets pay each quarter of 2024, in order.
+pub const QUARTERLY_2024_PAID_ON: [&str; 4] =
+    ["2024-04-20", "2024-07-20", "2024-10-20", "2025-01-20"];
+
 impl ContractRow {
     pub fn set(mut self, column: &str, value: impl Into<Val>) -> Self {
         let value = value.into();
@@ -339,9 +352,37 @@ pub fn billing_csv(lines: &[(&str, &str, &str, &str, &str)]) -> String {
     )
 }
 
-/// The standard bill: account A1 spends 10,000.00 CNY on ECS in January 2025.
+/// [`billing_csv`] of lines held as owned strings (generated sets).
+pub fn owned_billing_csv(lines: &[(String, String, String, String, String)]) -> String {
+    let borrowed: Vec<(&str, &str, &str, &str, &str)> = lines
+        .iter()
+        .map(|(a, m, p, n, c)| (a.as_str(), m.as_str(), p.as_str(), n.as_str(), c.as_str()))
+        .collect();
+    billing_csv(&borrowed)
+}
+
+/// A small deterministic random source (SplitMix64), so a generated set is the same
+/// every run.
+pub struct Random(pub u64);
+
+impl Random {
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+/// The standard bill's one line: account A1 spends 10,000.00 CNY on ECS in January 2025.
+pub const STANDARD_BILL: (&str, &str, &str, &str, &str) =
+    ("A1", "2025-01", "ECS", "10000.00", "CNY");
+
+/// The standard bill (see [`STANDARD_BILL`]) as a billing CSV.
 pub fn standard_billing() -> String {
-    billing_csv(&[("A1", "2025-01", "ECS", "10000.00", "CNY")])
+    billing_csv(&[STANDARD_BILL])
 }
 
 /// A payout ledger CSV with the given header and rows.
@@ -457,21 +498,51 @@ impl Fixture {
         as_of: &str,
         extra: &[&str],
     ) -> Run {
+        let extra: Vec<&dyn AsRef<std::ffi::OsStr>> = extra
+            .iter()
+            .map(|arg| arg as &dyn AsRef<std::ffi::OsStr>)
+            .collect();
+        self.audit_into("out", &contracts, &billing, &payouts, as_of, &extra)
+    }
+
+    /// `rebate-audit run --contracts … --billing … --payouts … --as-of … <extra>` into
+    /// `<tmp>/<out>`: the usual audit when the output folder, a path among the extras or
+    /// an input that is not a `Path` (a sample, a folder name) matters.
+    pub fn audit_into(
+        &self,
+        out: &str,
+        contracts: &dyn AsRef<std::ffi::OsStr>,
+        billing: &dyn AsRef<std::ffi::OsStr>,
+        payouts: &dyn AsRef<std::ffi::OsStr>,
+        as_of: &str,
+        extra: &[&dyn AsRef<std::ffi::OsStr>],
+    ) -> Run {
         let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
             &"run",
             &"--contracts",
-            &contracts,
+            contracts,
             &"--billing",
-            &billing,
+            billing,
             &"--payouts",
-            &payouts,
+            payouts,
             &"--as-of",
             &as_of,
         ];
-        for arg in extra {
-            args.push(arg);
-        }
-        self.run(&args)
+        args.extend_from_slice(extra);
+        self.run_into(out, &args)
+    }
+
+    /// The standard book (as the CSV folder `contracts`), `billing` as `billing.csv` and
+    /// `payouts` as `payouts.csv`: the inputs most tests of one contract start from.
+    pub fn standard_inputs(
+        &self,
+        billing: &[(&str, &str, &str, &str, &str)],
+        payouts: &[(&str, &str, &str, &str)],
+    ) -> (PathBuf, PathBuf, PathBuf) {
+        let contracts = Book::standard().write_csv_folder(self.dir.path(), "contracts");
+        let billing = self.write("billing.csv", billing_csv(billing));
+        let payouts = self.write("payouts.csv", simple_payouts(payouts));
+        (contracts, billing, payouts)
     }
 
     /// The standard book (as a CSV folder), the standard bill, and `payouts` as the ledger.

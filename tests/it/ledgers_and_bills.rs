@@ -542,20 +542,7 @@ fn a_broken_character_in_row_3000_rejects_that_row_with_its_real_offset() {
         bytes[..end].to_vec()
     };
     let billing = fixture.write("cut.csv", &cut);
-    let run = fixture.run_into(
-        "cut",
-        &[
-            &"run",
-            &"--contracts",
-            &contracts,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"2025-06-30",
-        ],
-    );
+    let run = fixture.audit_into("cut", &contracts, &billing, &payouts, "2025-06-30", &[]);
     run.expect_status(1);
     let rejected = only(&run, "rejected_row");
     assert_eq!(rejected["evidence"]["location"]["row"], 3_001);

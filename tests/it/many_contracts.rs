@@ -6,19 +6,6 @@
 use crate::common::*;
 use serde_json::Value;
 
-/// A small deterministic random source (SplitMix64), so the test is the same every run.
-struct Random(u64);
-
-impl Random {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
-    }
-}
-
 const CONTRACTS: usize = 200;
 const LINES: usize = 20_000;
 
@@ -30,14 +17,7 @@ fn book() -> Book {
         let id = format!("C{number:04}");
         book = book
             .contract(
-                contract(&id)
-                    .set(
-                        "accounts",
-                        format!("A{:04},A{:04}", 2 * number, 2 * number + 1),
-                    )
-                    .set("start", "2024-01-01")
-                    .set("end", "2024-12-31")
-                    .set("settlement", "quarterly")
+                quarterly_2024(&id, format!("A{:04},A{:04}", 2 * number, 2 * number + 1))
                     .set(
                         "tier_basis",
                         if number % 2 == 0 {
@@ -107,23 +87,12 @@ fn lines() -> Vec<(String, String, String, String, String)> {
         .collect()
 }
 
-fn billing(lines: &[(String, String, String, String, String)]) -> String {
-    let borrowed: Vec<(&str, &str, &str, &str, &str)> = lines
-        .iter()
-        .map(|(a, m, p, n, c)| (a.as_str(), m.as_str(), p.as_str(), n.as_str(), c.as_str()))
-        .collect();
-    billing_csv(&borrowed)
-}
-
 /// One payout of a random amount per contract and quarter.
 fn payouts() -> String {
     let mut random = Random(71);
     let mut rows: Vec<Vec<String>> = Vec::new();
     for number in 0..CONTRACTS {
-        for (quarter, paid_on) in ["2024-04-20", "2024-07-20", "2024-10-20", "2025-01-20"]
-            .iter()
-            .enumerate()
-        {
+        for (quarter, paid_on) in QUARTERLY_2024_PAID_ON.iter().enumerate() {
             let cents = random.below(1_000_000);
             rows.push(vec![
                 format!("P{number:04}-{quarter}"),
@@ -134,12 +103,7 @@ fn payouts() -> String {
             ]);
         }
     }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|row| row.iter().map(String::as_str).collect())
-        .collect();
-    let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
-    payouts_csv(
+    csv_text(
         &["payout_id", "contract_id", "paid_on", "amount", "period"],
         &rows,
     )
@@ -173,21 +137,8 @@ fn shuffled_lines_give_the_findings_sorted_lines_give() {
     sorted.sort();
     // The same file name both times, so every location a report quotes is the same.
     let audit = |out: &str, lines: &[(String, String, String, String, String)]| {
-        let billing = fixture.write("billing.csv", billing(lines));
-        fixture.run_into(
-            out,
-            &[
-                &"run",
-                &"--contracts",
-                &contracts,
-                &"--billing",
-                &billing,
-                &"--payouts",
-                &payouts,
-                &"--as-of",
-                &"2025-06-30",
-            ],
-        )
+        let billing = fixture.write("billing.csv", owned_billing_csv(lines));
+        fixture.audit_into(out, &contracts, &billing, &payouts, "2025-06-30", &[])
     };
     let in_order = audit("sorted", &sorted);
     let at_random = audit("shuffled", &shuffled);
@@ -388,8 +339,8 @@ fn the_many_contracts_set_keeps_every_finding_amount_and_trail() {
     let payouts = fixture.write("payouts.csv", payouts());
     let lines = lines();
     let (first, second) = lines.split_at(LINES / 2);
-    let first = fixture.write("billing-1.csv", billing(first));
-    let second = fixture.write("billing-2.csv", billing(second));
+    let first = fixture.write("billing-1.csv", owned_billing_csv(first));
+    let second = fixture.write("billing-2.csv", owned_billing_csv(second));
     let run = fixture.run_into(
         "out",
         &[

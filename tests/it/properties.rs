@@ -157,21 +157,13 @@ fn write_payouts(fixture: &Fixture) -> PathBuf {
 fn audit(fixture: &Fixture, billing: &Path, out: &str, threads: &str) -> Run {
     let contracts = fixture.path("contracts");
     let payouts = fixture.path("payouts.csv");
-    let run = fixture.run_into(
+    let run = fixture.audit_into(
         out,
-        &[
-            &"run",
-            &"--contracts",
-            &contracts,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"2026-03-31",
-            &"--threads",
-            &threads,
-        ],
+        &contracts,
+        &billing,
+        &payouts,
+        "2026-03-31",
+        &[&"--threads", &threads],
     );
     assert!(
         matches!(run.status, Some(0 | 1)),

@@ -1052,21 +1052,13 @@ fn one_audit_reads_every_layout_and_records_each_files_format() {
     wanted.sort();
     assert_eq!(uncovered, wanted);
     // With --fail-on info the same audit fails.
-    let strict = fixture_dir.run_into(
+    let strict = fixture_dir.audit_into(
         "strict",
-        &[
-            &"run",
-            &"--contracts",
-            &contracts,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"2025-12-31",
-            &"--fail-on",
-            &"info",
-        ],
+        &contracts,
+        &billing,
+        &payouts,
+        "2025-12-31",
+        &[&"--fail-on", &"info"],
     );
     strict.expect_status(1);
 
@@ -1594,20 +1586,7 @@ fn a_user_ruleset_adds_a_column_name_to_a_built_in_format() {
     );
     // Without the user ruleset the same audit stops (exit 2): the file comes close to
     // Alibaba's layout, and the message names the column it lacks and the header meant.
-    let run = fixture_dir.run_into(
-        "built-in",
-        &[
-            &"run",
-            &"--contracts",
-            &contracts,
-            &"--billing",
-            &file,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"2025-12-31",
-        ],
-    );
+    let run = fixture_dir.audit_into("built-in", &contracts, &file, &payouts, "2025-12-31", &[]);
     run.expect_status(2);
     assert_mentions(
         &run.stderr,

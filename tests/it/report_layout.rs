@@ -167,21 +167,13 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
 fn with_lang_zh_the_headings_and_headers_are_chinese() {
     let fixture = Fixture::new();
     let samples = repo().join("samples");
-    let run = fixture.run_into(
+    let run = fixture.audit_into(
         "zh",
-        &[
-            &"run",
-            &"--contracts",
-            &samples.join("contracts.xlsx"),
-            &"--billing",
-            &samples.join("billing"),
-            &"--payouts",
-            &samples.join("payouts.xlsx"),
-            &"--as-of",
-            &AS_OF,
-            &"--lang",
-            &"zh",
-        ],
+        &samples.join("contracts.xlsx"),
+        &samples.join("billing"),
+        &samples.join("payouts.xlsx"),
+        AS_OF,
+        &[&"--lang", &"zh"],
     );
     run.expect_status(1);
     let html = page(&run);

@@ -10,19 +10,13 @@ use std::path::{Path, PathBuf};
 
 /// C1 (January 2025, 20%) billed ECS 8,000 and OSS 2,000: W = 10,000, E = 2,000.
 fn inputs(fixture: &Fixture, paid: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
-    let billing = fixture.write(
-        "billing.csv",
-        billing_csv(&[
+    fixture.standard_inputs(
+        &[
             ("A1", "2025-01", "ECS", "8000.00", "CNY"),
             ("A1", "2025-01", "OSS", "2000.00", "CNY"),
-        ]),
-    );
-    let payouts = fixture.write(
-        "payouts.csv",
-        simple_payouts(&[("P1", "C1", "2025-02-10", paid)]),
-    );
-    (contracts, billing, payouts)
+        ],
+        &[("P1", "C1", "2025-02-10", paid)],
+    )
 }
 
 /// A statement workbook with the template's Chinese headers and one row.
@@ -59,12 +53,22 @@ fn statement_xlsx(fixture: &Fixture, row: &[&str]) -> PathBuf {
     path
 }
 
-fn audit(fixture: &Fixture, paid: &str, statement: &Path, extra: &[&str]) -> Run {
+fn audit(fixture: &Fixture, paid: &str, statement: &Path) -> Run {
+    audit_into(fixture, "out", paid, statement, &[])
+}
+
+/// [`audit`] into `out`, with `extra` arguments after the statement.
+fn audit_into(
+    fixture: &Fixture,
+    out: &str,
+    paid: &str,
+    statement: &Path,
+    extra: &[&dyn AsRef<std::ffi::OsStr>],
+) -> Run {
     let (contracts, billing, payouts) = inputs(fixture, paid);
-    let statement = statement.display().to_string();
-    let mut args = vec!["--statements", statement.as_str()];
+    let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"--statements", &statement];
     args.extend_from_slice(extra);
-    fixture.audit(&contracts, &billing, &payouts, "2025-06-30", &args)
+    fixture.audit_into(out, &contracts, &billing, &payouts, "2025-06-30", &args)
 }
 
 #[test]
@@ -76,7 +80,7 @@ fn a_statement_that_leaves_out_a_product_is_a_mismatch_with_its_cause_in_every_r
             "C1", "2025-01", "8000", "0.2", "1600", "", "1600", "CNY", "JS-001",
         ],
     );
-    let run = audit(&fixture, "1600", &statement, &[]);
+    let run = audit(&fixture, "1600", &statement);
     run.expect_status(1);
     let finding = only(&run, "statement_mismatch");
     assert_eq!(finding["severity"], "warning");
@@ -125,26 +129,7 @@ fn a_statement_that_leaves_out_a_product_is_a_mismatch_with_its_cause_in_every_r
     assert_eq!(controls["read"]["rows"], 1, "{controls}");
     assert_eq!(controls["used"]["rows"], 1, "{controls}");
     // In Chinese.
-    let zh = {
-        let (contracts, billing, payouts) = inputs(&fixture, "1600");
-        let statement = statement.display().to_string();
-        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
-            &"run",
-            &"--contracts",
-            &contracts,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"2025-06-30",
-            &"--lang",
-            &"zh",
-            &"--statements",
-        ];
-        args.push(&statement);
-        fixture.run_into("zh", &args)
-    };
+    let zh = audit_into(&fixture, "zh", "1600", &statement, &[&"--lang", &"zh"]);
     let detail = only(&zh, "statement_mismatch")["detail"]
         .as_str()
         .unwrap()
@@ -164,7 +149,7 @@ fn a_csv_statement_that_agrees_but_is_not_what_was_paid_is_unpaid() {
         "statement.csv",
         "contract_id,month,base,rate,rebate,payable,statement_no\nC1,2025-01,10000,20%,2000,2000,JS-9\n",
     );
-    let run = audit(&fixture, "1500", &statement, &[]);
+    let run = audit(&fixture, "1500", &statement);
     run.expect_status(1);
     assert!(run.of_type("statement_mismatch").is_empty());
     let unpaid = only(&run, "statement_unpaid");
@@ -180,7 +165,7 @@ fn a_csv_statement_that_agrees_but_is_not_what_was_paid_is_unpaid() {
         "statement.csv",
         "contract_id,month,base,rate,rebate,payable,statement_no\nC1,2025-01,10000,20%,2000,2000,JS-9\n",
     );
-    let run = audit(&paid, "2000", &statement, &[]);
+    let run = audit(&paid, "2000", &statement);
     run.expect_status(0);
 }
 
@@ -192,7 +177,7 @@ fn a_provider_layout_in_fen_is_read_by_its_ruleset() {
         "rebates.csv",
         "Uin,RebateMonth,Amt,MonthSales,QuarterSales,ExceptionFlag\nA1,2025-01,160000,800000,800000,NORMAL\n",
     );
-    let run = audit(&fixture, "1600", &statement, &[]);
+    let run = audit(&fixture, "1600", &statement);
     let finding = only(&run, "statement_mismatch");
     assert_eq!(finding["paid"], "1600.00");
     assert_eq!(finding["evidence"]["facts"]["statement_layout"], "tencent");
@@ -209,7 +194,7 @@ fn a_statement_for_an_unknown_contract_stops_the_run_naming_the_cell() {
         "statement.csv",
         "contract_id,period,payable\nC2,2025-01,2000\n",
     );
-    let run = audit(&fixture, "2000", &statement, &[]);
+    let run = audit(&fixture, "2000", &statement);
     run.expect_status(2);
     assert_mentions(
         &run.stderr,
@@ -223,7 +208,7 @@ fn a_statement_for_an_unknown_contract_stops_the_run_naming_the_cell() {
         "outside.csv",
         "contract_id,period,payable\nC1,2025-Q1,2000\n",
     );
-    let run = audit(&fixture, "2000", &statement, &[]);
+    let run = audit(&fixture, "2000", &statement);
     run.expect_status(2);
     assert_mentions(
         &run.stderr,
@@ -238,7 +223,7 @@ fn an_unreadable_statement_row_is_rejected_and_counted() {
         "statement.csv",
         "contract_id,month,rate,payable\nC1,2025-01,20%,2000\nC1,2025-01,twenty,5\n",
     );
-    let run = audit(&fixture, "2000", &statement, &[]);
+    let run = audit(&fixture, "2000", &statement);
     run.expect_status(1);
     let rejected = only(&run, "rejected_row");
     assert_eq!(rejected["evidence"]["location"]["row"], 3);
@@ -250,7 +235,7 @@ fn an_unreadable_statement_row_is_rejected_and_counted() {
     assert!(run.of_type("statement_mismatch").is_empty());
     // A header with statement columns but without a period column stops the run.
     let statement = fixture.write("short.csv", "contract_id,base,payable\nC1,1,2\n");
-    let run = audit(&fixture, "2000", &statement, &[]);
+    let run = audit(&fixture, "2000", &statement);
     run.expect_status(2);
     assert_mentions(&run.stderr, &["short.csv:1", "month (月份)"]);
 }
@@ -266,22 +251,11 @@ fn the_demo_statement_under_counts_rds_and_adds_exactly_one_finding() {
         sample("payouts.xlsx"),
         sample("statements.xlsx"),
     );
-    let base: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
-        &"run",
-        &"--contracts",
-        &contracts,
-        &"--billing",
-        &billing,
-        &"--payouts",
-        &payouts,
-        &"--as-of",
-        &"2026-06-30",
-    ];
-    let without = fixture.run_into("without", &base);
-    let mut args = base.clone();
-    args.push(&"--statements");
-    args.push(&statements);
-    let with = fixture.run_into("with", &args);
+    let audit = |out: &str, extra: &[&dyn AsRef<std::ffi::OsStr>]| {
+        fixture.audit_into(out, &contracts, &billing, &payouts, "2026-06-30", extra)
+    };
+    let without = audit("without", &[]);
+    let with = audit("with", &[&"--statements", &statements]);
     with.expect_status(1);
     let finding = only(&with, "statement_mismatch");
     assert_eq!(finding["contract_id"], "ALI-2024-001");

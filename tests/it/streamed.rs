@@ -16,13 +16,7 @@ fn book() -> Book {
     for number in 0..CONTRACTS {
         let id = format!("C{number:04}");
         book = book
-            .contract(
-                contract(&id)
-                    .set("accounts", format!("A{number:04}"))
-                    .set("start", "2024-01-01")
-                    .set("end", "2024-12-31")
-                    .set("settlement", "quarterly"),
-            )
+            .contract(quarterly_2024(&id, format!("A{number:04}")))
             .tier(&id, "0", "", "2%");
     }
     book
@@ -42,21 +36,14 @@ fn billing() -> String {
             ));
         }
     }
-    let borrowed: Vec<(&str, &str, &str, &str, &str)> = lines
-        .iter()
-        .map(|(a, m, p, n, c)| (a.as_str(), m.as_str(), p.as_str(), n.as_str(), c.as_str()))
-        .collect();
-    billing_csv(&borrowed)
+    owned_billing_csv(&lines)
 }
 
 /// One payout per contract and quarter, of an amount that is rarely right.
 fn payouts() -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for number in 0..CONTRACTS {
-        for (quarter, paid_on) in ["2024-04-20", "2024-07-20", "2024-10-20", "2025-01-20"]
-            .iter()
-            .enumerate()
-        {
+        for (quarter, paid_on) in QUARTERLY_2024_PAID_ON.iter().enumerate() {
             rows.push(vec![
                 format!("P{number:04}-{quarter}"),
                 format!("C{number:04}"),
@@ -66,12 +53,7 @@ fn payouts() -> String {
             ]);
         }
     }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|row| row.iter().map(String::as_str).collect())
-        .collect();
-    let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
-    payouts_csv(
+    csv_text(
         &["payout_id", "contract_id", "paid_on", "amount", "period"],
         &rows,
     )
@@ -191,21 +173,13 @@ fn a_large_audits_summary_lists_the_top_and_counts_the_rest() {
     assert_eq!(shown, all[..20].to_vec());
 
     // Chinese reads the same way.
-    let zh = fixture.run_into(
+    let zh = fixture.audit_into(
         "zh",
-        &[
-            &"run",
-            &"--contracts",
-            &contracts,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"2025-06-30",
-            &"--lang",
-            &"zh",
-        ],
+        &contracts,
+        &billing,
+        &payouts,
+        "2025-06-30",
+        &[&"--lang", &"zh"],
     );
     let summary = String::from_utf8(zh.read("summary.md")).unwrap();
     assert!(

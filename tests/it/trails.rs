@@ -340,21 +340,13 @@ fn installment_types_run(fixture: &Fixture, lang: &str) -> common::Run {
             ("P5", "C5", "2025-02-10", "2000.00"),
         ]),
     );
-    fixture.run_into(
+    fixture.audit_into(
         lang,
-        &[
-            &"run",
-            &"--contracts",
-            &contracts,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"2025-04-01",
-            &"--lang",
-            &lang,
-        ],
+        &contracts,
+        &billing,
+        &payouts,
+        "2025-04-01",
+        &[&"--lang", &lang],
     )
 }
 

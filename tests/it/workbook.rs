@@ -174,21 +174,13 @@ fn varied_run(fixture: &Fixture, out: &str, threads: &str) -> Run {
             ],
         ),
     );
-    let run = fixture.run_into(
+    let run = fixture.audit_into(
         out,
-        &[
-            &"run",
-            &"--contracts",
-            &contracts,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"2025-04-01",
-            &"--threads",
-            &threads,
-        ],
+        &contracts,
+        &billing,
+        &payouts,
+        "2025-04-01",
+        &[&"--threads", &threads],
     );
     run.expect_status(1);
     run
@@ -761,16 +753,11 @@ fn report_xlsx_is_byte_identical_across_runs_and_thread_counts() {
 #[test]
 fn an_amount_beyond_15_significant_digits_is_exact_text_and_noted() {
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
     // 123,456,789,012,345.60 has 16 significant digits; so has its 20%,
     // 24,691,357,802,469.12.
-    let billing = fixture.write(
-        "billing.csv",
-        billing_csv(&[("A1", "2025-01", "ECS", "123456789012345.60", "CNY")]),
-    );
-    let payouts = fixture.write(
-        "payouts.csv",
-        simple_payouts(&[("-P1", "C1", "2025-02-15", "1000.00")]),
+    let (contracts, billing, payouts) = fixture.standard_inputs(
+        &[("A1", "2025-01", "ECS", "123456789012345.60", "CNY")],
+        &[("-P1", "C1", "2025-02-15", "1000.00")],
     );
     let run = fixture.audit(&contracts, &billing, &payouts, "2025-04-01", &[]);
     run.expect_status(1);

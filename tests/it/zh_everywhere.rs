@@ -242,24 +242,32 @@ fn run_in_repo(args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+/// The demo's inputs, date and language, as `run` and `explain` take them.
+const DEMO_IN_CHINESE: [&str; 10] = [
+    "--contracts",
+    "samples/contracts.xlsx",
+    "--billing",
+    "samples/billing",
+    "--payouts",
+    "samples/payouts.xlsx",
+    "--as-of",
+    "2026-06-30",
+    "--lang",
+    "zh",
+];
+
+/// `command` on the demo in Chinese, then `more`.
+fn demo_args<'a>(command: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![command];
+    args.extend(DEMO_IN_CHINESE);
+    args.extend_from_slice(more);
+    args
+}
+
 /// The demo audit in Chinese into `out`: its stdout and stderr.
 fn demo_in_chinese(out: &Path) -> (String, String) {
     let out = out.to_str().unwrap();
-    let (status, stdout, stderr) = run_in_repo(&[
-        "run",
-        "--contracts",
-        "samples/contracts.xlsx",
-        "--billing",
-        "samples/billing",
-        "--payouts",
-        "samples/payouts.xlsx",
-        "--as-of",
-        "2026-06-30",
-        "--lang",
-        "zh",
-        "--out",
-        out,
-    ]);
+    let (status, stdout, stderr) = run_in_repo(&demo_args("run", &["--out", out]));
     assert_eq!(status, Some(1), "{stderr}");
     (stdout, stderr)
 }
@@ -302,21 +310,7 @@ fn the_demo_in_chinese_has_no_english_words_where_people_read() {
         ));
     }
     for (contract, period) in [("ALI-2024-001", None), ("TX-2025-002", Some("2025-06"))] {
-        let mut args = vec![
-            "explain",
-            "--contracts",
-            "samples/contracts.xlsx",
-            "--billing",
-            "samples/billing",
-            "--payouts",
-            "samples/payouts.xlsx",
-            "--as-of",
-            "2026-06-30",
-            "--lang",
-            "zh",
-            "--contract",
-            contract,
-        ];
+        let mut args = demo_args("explain", &["--contract", contract]);
         if let Some(period) = period {
             args.extend(["--period", period]);
         }
@@ -327,23 +321,10 @@ fn the_demo_in_chinese_has_no_english_words_where_people_read() {
     }
     // `explain` refusing a contract or a period it does not have.
     for (contract, period) in [("NO-SUCH", "2025"), ("ALI-2025-005", "2024-Q4")] {
-        let (status, stdout, stderr) = run_in_repo(&[
+        let (status, stdout, stderr) = run_in_repo(&demo_args(
             "explain",
-            "--contracts",
-            "samples/contracts.xlsx",
-            "--billing",
-            "samples/billing",
-            "--payouts",
-            "samples/payouts.xlsx",
-            "--as-of",
-            "2026-06-30",
-            "--lang",
-            "zh",
-            "--contract",
-            contract,
-            "--period",
-            period,
-        ]);
+            &["--contract", contract, "--period", period],
+        ));
         assert_eq!(status, Some(2), "{stderr}");
         assert!(stderr.starts_with("rebate-audit：错误：--"), "{stderr}");
         texts.push((format!("explain {contract} {period} stdout"), stdout));
@@ -375,57 +356,27 @@ fn bad_inputs_are_refused_in_chinese() {
         texts.push((format!("{name} stdout"), run.stdout));
     };
     refused("no-arguments", &[&"run"]);
+    // The rest refuse one input of an otherwise whole command line.
+    let mut refused_with = |name: &str,
+                            contracts: &dyn AsRef<std::ffi::OsStr>,
+                            extra: &[&dyn AsRef<std::ffi::OsStr>]| {
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+            &"run",
+            &"--contracts",
+            contracts,
+            &"--billing",
+            &billing,
+            &"--payouts",
+            &payouts,
+        ];
+        args.extend_from_slice(extra);
+        refused(name, &args);
+    };
     let missing = fixture.path("nowhere.xlsx");
-    refused(
-        "missing-file",
-        &[
-            &"run",
-            &"--contracts",
-            &missing,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-        ],
-    );
-    refused(
-        "ledger-as-contracts",
-        &[
-            &"run",
-            &"--contracts",
-            &payouts,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-        ],
-    );
-    refused(
-        "bad-cell",
-        &[
-            &"run",
-            &"--contracts",
-            &bad_rate,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-        ],
-    );
-    refused(
-        "bad-as-of",
-        &[
-            &"run",
-            &"--contracts",
-            &good,
-            &"--billing",
-            &billing,
-            &"--payouts",
-            &payouts,
-            &"--as-of",
-            &"someday",
-        ],
-    );
+    refused_with("missing-file", &missing, &[]);
+    refused_with("ledger-as-contracts", &payouts, &[]);
+    refused_with("bad-cell", &bad_rate, &[]);
+    refused_with("bad-as-of", &good, &[&"--as-of", &"someday"]);
     assert_chinese(&texts);
 }
 
@@ -441,19 +392,14 @@ fn a_rejected_billing_row_says_why_in_chinese() {
         ]),
     );
     let payouts = fixture.write("payouts.csv", "payout_id,contract_id,paid_on,amount\n");
-    let run = fixture.run(&[
-        &"run",
-        &"--contracts",
+    let run = fixture.audit_into(
+        "out",
         &contracts,
-        &"--billing",
         &billing,
-        &"--payouts",
         &payouts,
-        &"--as-of",
-        &"2025-06-30",
-        &"--lang",
-        &"zh",
-    ]);
+        "2025-06-30",
+        &[&"--lang", &"zh"],
+    );
     let summary = std::fs::read_to_string(run.out.join("summary.md")).unwrap();
     let rejected: Vec<&str> = summary
         .lines()

@@ -27,12 +27,8 @@ fn with_closed_stdout<S: AsRef<OsStr>>(args: &[S]) -> (Option<i32>, String) {
 #[test]
 fn inspect_formats_explain_and_run_end_quietly_on_a_closed_pipe() {
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
-    let billing = fixture.write("billing.csv", standard_billing());
-    let payouts = fixture.write(
-        "payouts.csv",
-        simple_payouts(&[("P1", "C1", "2025-02-15", "1500.00")]),
-    );
+    let (contracts, billing, payouts) =
+        fixture.standard_inputs(&[STANDARD_BILL], &[("P1", "C1", "2025-02-15", "1500.00")]);
     let out = fixture.path("out");
     let path = |path: &std::path::Path| path.display().to_string();
     let audit = [

@@ -3,7 +3,7 @@
 //! to take over a stale lock. They share the kill suite's generated audit and helpers and
 //! run one at a time with it ([`serial`]).
 
-use crate::common::{Book, Fixture, simple_payouts, standard_billing};
+use crate::common::{Fixture, STANDARD_BILL};
 use crate::kill::{
     NEW, command, data, names, prepared, serial, stderr_of, tree, wait_at_most, which,
 };
@@ -154,12 +154,8 @@ fn the_refused_run_of_a_stale_lock_race_names_the_live_holder_never_the_dead_run
     let _serial = serial();
     // The standard audit: a run holds the lock for a few tens of milliseconds.
     let fixture = Fixture::new();
-    let contracts = Book::standard().write_csv_folder(fixture.dir.path(), "contracts");
-    let billing = fixture.write("billing.csv", standard_billing());
-    let payouts = fixture.write(
-        "payouts.csv",
-        simple_payouts(&[("P1", "C1", "2025-02-15", "2000.00")]),
-    );
+    let (contracts, billing, payouts) =
+        fixture.standard_inputs(&[STANDARD_BILL], &[("P1", "C1", "2025-02-15", "2000.00")]);
     let out = fixture.path("audit-out");
     let lock = fixture.path("audit-out.lock");
     let run = || {

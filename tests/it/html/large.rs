@@ -9,7 +9,9 @@
 //! page and in the trails. A child module of `html`, whose helpers it uses.
 
 use super::{AS_OF, Tag, browser, chromium, finding_rows, tags};
-use crate::common::{Book, Fixture, Run, billing_csv, contract, payouts_csv};
+use crate::common::{
+    Book, Fixture, QUARTERLY_2024_PAID_ON, Random, Run, csv_text, owned_billing_csv, quarterly_2024,
+};
 use flate2::read::ZlibDecoder;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -20,19 +22,6 @@ const CONTRACTS: usize = 1024;
 /// The first contract's id and a product it bills: markup.
 const MARKUP_CONTRACT: &str = "C0000</script><script>alert('trail')</script>";
 const MARKUP_PRODUCT: &str = "\"><img src=x onerror=alert('product')>";
-
-/// A small deterministic random source (SplitMix64), so the set is the same every run.
-struct Random(u64);
-
-impl Random {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
-    }
-}
 
 fn id(number: usize) -> String {
     if number == 0 {
@@ -54,16 +43,10 @@ fn large() -> &'static (PathBuf, Run) {
         for number in 0..CONTRACTS {
             let id = id(number);
             book = book
-                .contract(
-                    contract(&id)
-                        .set(
-                            "accounts",
-                            format!("A{:04},A{:04}", 2 * number, 2 * number + 1),
-                        )
-                        .set("start", "2024-01-01")
-                        .set("end", "2024-12-31")
-                        .set("settlement", "quarterly"),
-                )
+                .contract(quarterly_2024(
+                    &id,
+                    format!("A{:04},A{:04}", 2 * number, 2 * number + 1),
+                ))
                 .tier(&id, "0", "5000", "1%")
                 .tier(&id, "5000", "", "3%");
         }
@@ -87,18 +70,11 @@ fn large() -> &'static (PathBuf, Run) {
                 ));
             }
         }
-        let borrowed: Vec<(&str, &str, &str, &str, &str)> = lines
-            .iter()
-            .map(|(a, m, p, n, c)| (a.as_str(), m.as_str(), p.as_str(), n.as_str(), c.as_str()))
-            .collect();
         let billing = folder.join("billing.csv");
-        std::fs::write(&billing, billing_csv(&borrowed)).unwrap();
+        std::fs::write(&billing, owned_billing_csv(&lines)).unwrap();
         let mut rows: Vec<Vec<String>> = Vec::new();
         for number in 0..CONTRACTS {
-            for (quarter, paid_on) in ["2024-04-20", "2024-07-20", "2024-10-20", "2025-01-20"]
-                .iter()
-                .enumerate()
-            {
+            for (quarter, paid_on) in QUARTERLY_2024_PAID_ON.iter().enumerate() {
                 let cents = random.below(200_000);
                 rows.push(vec![
                     format!("P{number:04}-{quarter}"),
@@ -115,33 +91,20 @@ fn large() -> &'static (PathBuf, Run) {
             "2024-05-01".to_string(),
             "100.00".to_string(),
         ]);
-        let rows: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|row| row.iter().map(String::as_str).collect())
-            .collect();
-        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
         let payouts = folder.join("payouts.csv");
         std::fs::write(
             &payouts,
-            payouts_csv(&["payout_id", "contract_id", "paid_on", "amount"], &rows),
+            csv_text(&["payout_id", "contract_id", "paid_on", "amount"], &rows),
         )
         .unwrap();
         let fixture = Fixture::new();
-        let run = fixture.run_into(
+        let run = fixture.audit_into(
             "out",
-            &[
-                &"run",
-                &"--contracts",
-                &contracts,
-                &"--billing",
-                &billing,
-                &"--payouts",
-                &payouts,
-                &"--as-of",
-                &AS_OF,
-                &"--threads",
-                &"2",
-            ],
+            &contracts,
+            &billing,
+            &payouts,
+            AS_OF,
+            &[&"--threads", &"2"],
         );
         run.expect_status(1);
         // Keep the reports past the fixture, in the scratch folder.

@@ -30,21 +30,13 @@ fn repo() -> PathBuf {
 /// The demo audit of `samples/` into `<fixture>/<out>`, with `threads` worker threads.
 fn demo(fixture: &Fixture, out: &str, threads: &str) -> Run {
     let samples = repo().join("samples");
-    let run = fixture.run_into(
+    let run = fixture.audit_into(
         out,
-        &[
-            &"run",
-            &"--contracts",
-            &samples.join("contracts.xlsx"),
-            &"--billing",
-            &samples.join("billing"),
-            &"--payouts",
-            &samples.join("payouts.xlsx"),
-            &"--as-of",
-            &AS_OF,
-            &"--threads",
-            &threads,
-        ],
+        &samples.join("contracts.xlsx"),
+        &samples.join("billing"),
+        &samples.join("payouts.xlsx"),
+        AS_OF,
+        &[&"--threads", &threads],
     );
     run.expect_status(1);
     run

@@ -189,13 +189,9 @@ impl Audit {
     /// The installment a finding is on, with its split of the period and what it received.
     pub fn installment_of(&self, finding: &Finding) -> Option<&InstallmentRecord> {
         let reference = finding.evidence.period.as_ref()?;
-        let key = reference.key();
-        self.installments_of(self.contract(&key.contract_id)?)
+        self.installments_in(reference.key())
             .iter()
-            .find(|record| {
-                record.period_start == key.period_start
-                    && record.installment == reference.installment
-            })
+            .find(|record| record.installment == reference.installment)
     }
 
     /// A contract's findings, in report order: a slice, found by binary search, because
@@ -215,5 +211,18 @@ impl Audit {
         let end =
             first + self.findings[first..].partition_point(|finding| key(finding) == contract_id);
         &self.findings[first..end]
+    }
+
+    /// The installment records of the period `key` names, by number: a slice of its
+    /// contract's (they are in period order), empty when the audit has no such period.
+    pub fn installments_in(&self, key: &PeriodKey) -> &[InstallmentRecord] {
+        let Some(result) = self.contract(&key.contract_id) else {
+            return &[];
+        };
+        let records = self.installments_of(result);
+        let first = records.partition_point(|record| record.period_start < key.period_start);
+        let end = first
+            + records[first..].partition_point(|record| record.period_start == key.period_start);
+        &records[first..end]
     }
 }

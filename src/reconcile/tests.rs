@@ -178,4 +178,19 @@ fn a_periods_installments_and_findings_share_its_one_trail() {
         period_start: day("2025-01-01"),
     };
     assert!(audit.period(&unknown).is_none());
+    // A period's installments: both of its records, by number; none for a period or a
+    // contract the audit does not have.
+    let numbers: Vec<u32> = audit
+        .installments_in(&resolved.key)
+        .iter()
+        .map(|record| record.installment)
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    assert!(audit.installments_in(&elsewhere).is_empty());
+    assert!(audit.installments_in(&unknown).is_empty());
+    let later = PeriodKey {
+        contract_id: "C1".into(),
+        period_start: day("2027-01-01"),
+    };
+    assert!(audit.installments_in(&later).is_empty());
 }

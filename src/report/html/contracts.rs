@@ -13,10 +13,10 @@
 use super::findings::{field_mut, finding_node, type_shown};
 use super::index::ContractIndex;
 use super::node::Node;
-use super::period::{Period, Periods, periods_of};
+use super::period::{Period, periods_of};
 use super::serialize::{NodeError, to_node};
 use super::sink::Sink;
-use super::trail::{PeriodIndex, label, write_node, write_trail};
+use super::trail::{label, write_node, write_trail};
 use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
@@ -187,7 +187,6 @@ pub(super) fn write_index(
     sink.out.push_str("</table>\n");
     let unreadable =
         |error: NodeError| std::io::Error::other(format!("a contract's trail: {error}"));
-    let periods = Periods::new(audit);
     let units = audit.contracts.len() + usize::from(!orphans.is_empty());
     // A block's trails rendered, listed, deflated and encoded: the costly part, so blocks
     // are made a batch at a time on the run's worker threads, and written in order.
@@ -196,8 +195,8 @@ pub(super) fn write_index(
         for at in block * PER_BLOCK..units.min((block + 1) * PER_BLOCK) {
             let mut html = String::new();
             match audit.contracts.get(at) {
-                Some(result) => contract_trail(&mut html, audit, result, &periods, lang),
-                None => orphans_trail(&mut html, &orphans, audit, &periods, lang),
+                Some(result) => contract_trail(&mut html, audit, result, lang),
+                None => orphans_trail(&mut html, &orphans, audit, lang),
             }
             .map_err(unreadable)?;
             trails.push(html);
@@ -241,7 +240,6 @@ pub(super) fn contract_trail(
     out: &mut String,
     audit: &Audit,
     result: &ContractResult,
-    periods: &Periods<'_>,
     lang: Lang,
 ) -> Result<(), NodeError> {
     let say = index_words(lang);
@@ -278,7 +276,7 @@ pub(super) fn contract_trail(
         }
         for at in about {
             told[at] = true;
-            write_finding(out, &findings[at], audit, periods, lang)?;
+            write_finding(out, &findings[at], audit, lang)?;
         }
         out.push_str("</section>");
     }
@@ -295,7 +293,7 @@ pub(super) fn contract_trail(
             escape(&say.other_findings(others.len()))
         );
         for finding in others {
-            write_finding(out, finding, audit, periods, lang)?;
+            write_finding(out, finding, audit, lang)?;
         }
         out.push_str("</section>");
     }
@@ -362,12 +360,11 @@ fn orphans_trail(
     out: &mut String,
     orphans: &[&Finding],
     audit: &Audit,
-    periods: &Periods<'_>,
     lang: Lang,
 ) -> Result<(), NodeError> {
     let _ = write!(out, "<h3>{}</h3>", escape(&index_words(lang).no_contract()));
     for finding in orphans {
-        write_finding(out, finding, audit, periods, lang)?;
+        write_finding(out, finding, audit, lang)?;
     }
     Ok(())
 }
@@ -410,10 +407,9 @@ fn write_finding(
     out: &mut String,
     finding: &Finding,
     audit: &Audit,
-    periods: &Periods<'_>,
     lang: Lang,
 ) -> Result<(), NodeError> {
-    let node = finding_node(finding, audit, periods, lang, false)?;
+    let node = finding_node(finding, audit, lang, false)?;
     let words = crate::report::i18n::labels(lang);
     let severity = finding.severity.word();
     let stake = finding.amount_at_stake();
@@ -433,7 +429,7 @@ fn write_finding(
         },
         escape(&crate::report::i18n::detail(finding, lang))
     );
-    write_trail(out, &node, &PeriodIndex::new(&[]), lang);
+    write_trail(out, &node, &[], lang);
     out.push_str("</div>");
     Ok(())
 }

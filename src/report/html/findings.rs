@@ -4,13 +4,12 @@
 
 use super::index::{ContractIndex, Layout};
 use super::node::Node;
-use super::period::{Periods, record_of};
 use super::serialize::{NodeError, to_node};
 use super::sink::Sink;
-use super::trail::{PeriodIndex, write_trail};
+use super::trail::write_trail;
 use crate::domain::audit::Audit;
 use crate::domain::computation::Computation;
-use crate::domain::finding::Finding;
+use crate::domain::finding::{Finding, PeriodKey};
 use crate::domain::lang::Lang;
 use crate::domain::money::format_money_grouped;
 use crate::report::html_parts::escape;
@@ -164,23 +163,34 @@ fn write_inline(
 ) -> std::io::Result<()> {
     let unreadable =
         |error: NodeError| std::io::Error::other(format!("a finding's trail: {error}"));
-    let installments = audit
-        .installments
-        .iter()
-        .map(|record| to_node(&json::expected(record)))
-        .collect::<Result<Vec<Node>, _>>()
-        .map_err(unreadable)?;
-    let periods = PeriodIndex::new(&installments);
-    let of_period = Periods::new(audit);
     for (finding, stake) in listed {
-        let node = finding_node(finding, audit, &of_period, lang, true).map_err(unreadable)?;
+        let node = finding_node(finding, audit, lang, true).map_err(unreadable)?;
+        let of_period = period_records(audit, finding).map_err(unreadable)?;
         write_row(&mut sink.out, finding, *stake, None, lang, words);
         sink.out.push_str("<tr class=\"trail\"><td colspan=\"8\">");
-        write_trail(&mut sink.out, &node, &periods, lang);
+        write_trail(&mut sink.out, &node, &of_period, lang);
         sink.out.push_str("</td></tr>\n</tbody>\n");
         sink.spill()?;
     }
     Ok(())
+}
+
+/// The installment records of the period a finding's row names (its contract and period
+/// start), as findings.json writes them; none for a finding on no period.
+fn period_records(audit: &Audit, finding: &Finding) -> Result<Vec<Node>, NodeError> {
+    let (Some(contract_id), Some(period_start)) = (&finding.contract_id, finding.period_start)
+    else {
+        return Ok(Vec::new());
+    };
+    let key = PeriodKey {
+        contract_id: contract_id.clone(),
+        period_start,
+    };
+    audit
+        .installments_in(&key)
+        .iter()
+        .map(|record| to_node(&json::expected(record)))
+        .collect()
 }
 
 /// A finding's record as its trail shows it: as findings.json writes it, its evidence's
@@ -192,22 +202,25 @@ fn write_inline(
 pub(super) fn finding_node(
     finding: &Finding,
     audit: &Audit,
-    periods: &Periods<'_>,
     lang: Lang,
     with_period: bool,
 ) -> Result<Node, NodeError> {
     let mut node = to_node(&json::finding(finding, audit.changes.as_ref(), lang))?;
-    let record = periods
-        .of(finding)
-        .and_then(|period| record_of(period, finding).map(|record| (period, record)));
+    // The period's trail and the installment's record, as the audit resolves the
+    // finding's reference; only for a finding on an installment (a statement's is about
+    // the whole period, which its contract's trail shows).
+    let record = audit
+        .trail_of(finding)
+        .zip(audit.installment_of(finding))
+        .filter(|(_, record)| finding.installment == Some(record.installment));
     if let Some(Node::Map(evidence)) = field_mut(&mut node, "evidence") {
         evidence.retain(|(key, _)| key != "computation" && key != "source_rows");
-        if with_period && let Some((period, record)) = record {
+        if with_period && let Some((trail, record)) = record {
             let at = evidence
                 .iter()
                 .position(|(key, _)| key == "location")
                 .map_or(0, |at| at + 1);
-            let rows: Vec<_> = period.source_rows.iter().map(json::source_rows).collect();
+            let rows: Vec<_> = trail.source_rows.iter().map(json::source_rows).collect();
             evidence.insert(at, ("source_rows".into(), to_node(&rows)?));
             evidence.insert(
                 at,

@@ -7,46 +7,7 @@ use crate::report::html_parts::escape;
 use crate::report::i18n::Word;
 use crate::report::i18n::keys::{TrailWord, key_zh, value_zh};
 use crate::report::i18n::words::fact_name;
-use std::collections::HashMap;
 use std::fmt::Write;
-
-/// The installment records of each (contract, period start), so a finding's trail finds
-/// its period's records without scanning every installment of the audit.
-pub(super) struct PeriodIndex<'a> {
-    /// Contract id → period start → records.
-    records: HashMap<&'a str, HashMap<&'a str, Vec<&'a Node>>>,
-}
-
-impl<'a> PeriodIndex<'a> {
-    pub(super) fn new(installments: &'a [Node]) -> Self {
-        let mut records: HashMap<&str, HashMap<&str, Vec<&Node>>> = HashMap::new();
-        for record in installments {
-            if let (Some(Node::Text(contract)), Some(Node::Text(start))) =
-                (record.get("contract_id"), record.get("period_start"))
-            {
-                records
-                    .entry(contract.as_str())
-                    .or_default()
-                    .entry(start.as_str())
-                    .or_default()
-                    .push(record);
-            }
-        }
-        PeriodIndex { records }
-    }
-
-    /// The records of a finding's period, in the JSON's order.
-    pub(super) fn of<'s>(&'s self, finding: &Node) -> &'s [&'a Node] {
-        match (finding.get("contract_id"), finding.get("period_start")) {
-            (Some(Node::Text(contract)), Some(Node::Text(start))) => self
-                .records
-                .get(contract.as_str())
-                .and_then(|periods| periods.get(start.as_str()))
-                .map_or(&[], Vec::as_slice),
-            _ => &[],
-        }
-    }
-}
 
 /// The installment-record fields that only say which period a record is of.
 const PERIOD_KEYS: [&str; 3] = ["contract_id", "period_start", "period_end"];
@@ -65,13 +26,12 @@ const ROW_KEYS: [&str; 9] = [
 ];
 
 /// A finding's trail: its own fields, each part of its evidence in the JSON's order, and
-/// the installments of its period.
-pub(super) fn write_trail(out: &mut String, finding: &Node, periods: &PeriodIndex<'_>, lang: Lang) {
+/// the installments of its period (`of_period`, as the caller found them in the audit).
+pub(super) fn write_trail(out: &mut String, finding: &Node, of_period: &[Node], lang: Lang) {
     let evidence = finding
         .get("evidence")
         .and_then(Node::fields)
         .unwrap_or(&[]);
-    let of_period = periods.of(finding);
     let mut parts: Vec<String> = evidence
         .iter()
         .filter(|(_, value)| !value.is_empty())
@@ -310,17 +270,9 @@ mod tests {
             Node::parse(
                 r#"{"contract_id": "C1", "period_start": "2025-01-01", "installment": 2, "status": "unpaid"}"#,
             ),
-            Node::parse(
-                r#"{"contract_id": "C2", "period_start": "2025-01-01", "installment": 2, "status": "paid"}"#,
-            ),
         ];
         let mut out = String::new();
-        write_trail(
-            &mut out,
-            &finding,
-            &PeriodIndex::new(&installments),
-            Lang::En,
-        );
+        write_trail(&mut out, &finding, &installments, Lang::En);
         assert!(out.starts_with("<details><summary>Trail: computation · payouts allocated (1) · installments of the period (2)</summary>"), "{out}");
         assert!(
             out.contains("<tr><th>a new field</th><td>&lt;b&gt;new&lt;/b&gt;</td></tr>"),
@@ -351,12 +303,7 @@ mod tests {
             r#"{"contract_id": "C1", "period_start": "2025-01-01", "installment": 1, "status": "underpaid"}"#,
         )];
         let mut out = String::new();
-        write_trail(
-            &mut out,
-            &finding,
-            &PeriodIndex::new(&installments),
-            Lang::Zh,
-        );
+        write_trail(&mut out, &finding, &installments, Lang::Zh);
         assert!(
             out.starts_with(
                 "<details><summary>追溯：计算过程 · 逐项核对 (1) · 本期各期次 (1)</summary>"

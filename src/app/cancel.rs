@@ -102,6 +102,14 @@ impl Cancel {
     pub fn stopped(&self) -> Option<&'static str> {
         self.is_set().then(|| self.signal_name())
     }
+
+    /// Sets the token as SIGINT would, without a signal: for the stages' unit tests.
+    #[cfg(test)]
+    pub(crate) fn set_for_test(&self) {
+        self.signal
+            .store(signal_hook::consts::SIGINT, Ordering::SeqCst);
+        self.flag.store(true, Ordering::SeqCst);
+    }
 }
 
 /// What a stopped run says on stderr.

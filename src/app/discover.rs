@@ -14,6 +14,8 @@ use crate::app::config::{Config, InputSpec};
 use crate::app::settings::{SettingsError, Written};
 use crate::ingest::table::is_table_file;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// The files a run reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,8 +71,9 @@ pub enum DiscoverError {
     },
 }
 
-/// Finds the files `config` names. `cancel` is checked at every folder entry, so a
-/// signal stops even the walk of a huge or deep folder at once.
+/// Finds the files `config` names. `cancel` is checked at every folder entry and while a
+/// `--config` pattern is expanded, so a signal stops even the walk of a huge or deep
+/// folder, or a `**` over one, at once.
 ///
 /// # Errors
 /// When a path does not exist, a pattern matches nothing (or, for `contracts`, more than
@@ -83,7 +86,7 @@ pub fn discover(config: &Config, cancel: &Cancel) -> Result<Inputs, DiscoverErro
         payouts = tracing::field::Empty
     )
     .entered();
-    let contracts = contracts(&config.contracts)?;
+    let contracts = contracts(&config.contracts, cancel)?;
     if let Some(folder) = &config.aggregate
         && !folder.is_dir()
     {
@@ -135,7 +138,7 @@ fn wrong(written: &Written, expected: &str, found: String) -> DiscoverError {
     })
 }
 
-fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
+fn contracts(spec: &InputSpec, cancel: &Cancel) -> Result<PathBuf, DiscoverError> {
     use crate::app::settings::CONTRACTS_EXPECTED as EXPECTED;
     match &spec.written {
         None if spec.path.exists() => Ok(named(spec.path.clone())),
@@ -145,7 +148,7 @@ fn contracts(spec: &InputSpec) -> Result<PathBuf, DiscoverError> {
         }),
         Some(written) => match &written.pattern {
             Some(pattern) => {
-                let matches = matches(written, pattern, None)?;
+                let matches = matches(written, pattern, None, cancel)?;
                 match matches.as_slice() {
                     [one] => Ok(named(one.clone())),
                     [] => Err(wrong(
@@ -214,6 +217,7 @@ fn matches(
     written: &Written,
     pattern: &str,
     take: Option<Take>,
+    cancel: &Cancel,
 ) -> Result<Vec<PathBuf>, DiscoverError> {
     let options = glob::MatchOptions {
         case_sensitive: true,
@@ -227,8 +231,10 @@ fn matches(
             format!("`{}` ({error})", written.text),
         )
     })?;
+    // One line per pattern at `trace` level: which pattern a slow expansion is on.
+    tracing::trace!(pattern = %written.text, "discovery: expanding");
     let mut paths = Vec::new();
-    for entry in entries {
+    for entry in expand(written, entries, cancel)? {
         let path = entry.map_err(|error| {
             wrong(
                 written,
@@ -255,17 +261,66 @@ fn matches(
     Ok(paths)
 }
 
+/// How often a pattern's expansion looks at the run's token while no match comes.
+const POLL: Duration = Duration::from_millis(20);
+
+/// What a pattern matches, in the glob crate's order, stopped by a signal like a folder's
+/// walk. The crate walks every folder between two matches without coming back (a `**` over
+/// a huge tree can take minutes for a few matches), so it runs on a thread of its own and
+/// hands each match over while this one checks `cancel`. Stopped, the thread is left to
+/// end at its next match: the run is ending.
+///
+/// # Errors
+/// When SIGTERM or SIGINT arrives before the pattern is expanded, or no thread can be
+/// started.
+fn expand(
+    written: &Written,
+    entries: glob::Paths,
+    cancel: &Cancel,
+) -> Result<Vec<glob::GlobResult>, DiscoverError> {
+    let (send, receive) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("glob".into())
+        .spawn(move || {
+            for entry in entries {
+                if send.send(entry).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|error| {
+            wrong(
+                written,
+                "a pattern the system can expand",
+                format!("`{}`: {error}", written.text),
+            )
+        })?;
+    let mut matched = Vec::new();
+    loop {
+        cancel.check()?;
+        match receive.recv_timeout(POLL) {
+            Ok(entry) => matched.push(entry),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(matched),
+        }
+    }
+}
+
 /// The paths a list of inputs stands for before folders are walked: a pattern of the
 /// configuration file by what it matches (at least one), a plain path as it is (it must
 /// exist).
-fn given(specs: &[InputSpec], take: Take) -> Result<Vec<(PathBuf, bool)>, DiscoverError> {
+fn given(
+    specs: &[InputSpec],
+    take: Take,
+    cancel: &Cancel,
+) -> Result<Vec<(PathBuf, bool)>, DiscoverError> {
     use crate::app::settings::INPUTS_EXPECTED as EXPECTED;
     let mut paths = Vec::new();
     for spec in specs {
         match &spec.written {
             Some(written) => match &written.pattern {
                 Some(pattern) => {
-                    let matched = matches(written, pattern, Some(take))?;
+                    let matched = matches(written, pattern, Some(take), cancel)?;
                     if matched.is_empty() {
                         return Err(wrong(
                             written,
@@ -303,7 +358,7 @@ fn files(
     take: Take,
     cancel: &Cancel,
 ) -> Result<Vec<PathBuf>, DiscoverError> {
-    let given = given(specs, take)?;
+    let given = given(specs, take, cancel)?;
     let out = out.canonicalize().ok();
     let mut files = Vec::new();
     for (path, checked) in given {
@@ -496,6 +551,7 @@ mod tests {
                 })
                 .collect::<Vec<_>>(),
             Take::EveryFile,
+            &Cancel::never(),
         )
         .unwrap();
         let names: Vec<String> = billing
@@ -515,6 +571,7 @@ mod tests {
                 written: Some(settings.payouts[0].clone()),
             }],
             Take::Tables,
+            &Cancel::never(),
         )
         .unwrap();
         let names: Vec<String> = payouts
@@ -532,6 +589,7 @@ mod tests {
                 written: Some(written),
             }],
             Take::EveryFile,
+            &Cancel::never(),
         )
         .unwrap();
         let names: Vec<String> = billing
@@ -550,6 +608,7 @@ mod tests {
                 written: Some(written),
             }],
             Take::EveryFile,
+            &Cancel::never(),
         )
         .unwrap_err()
         .to_string();
@@ -558,6 +617,43 @@ mod tests {
             message.contains("audit.toml:1: billing: expected a path or glob"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_signal_stops_a_pattern_before_its_matches_are_taken() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(folder.path().join("sub")).unwrap();
+        std::fs::write(folder.path().join("sub/a.csv"), "x").unwrap();
+        let settings = parse(
+            &folder.path().join("audit.toml"),
+            "billing = \"**/*.csv\"\n",
+        )
+        .unwrap();
+        let written = settings.billing[0].clone();
+        let specs = [InputSpec {
+            path: written.path.clone(),
+            written: Some(written),
+        }];
+        let found = given(&specs, Take::EveryFile, &Cancel::never()).unwrap();
+        assert_eq!(found.len(), 1);
+        let stopped = Cancel::never();
+        stopped.set_for_test();
+        let error = given(&specs, Take::EveryFile, &stopped).unwrap_err();
+        assert!(matches!(error, DiscoverError::Interrupted(_)), "{error}");
+        // The contract workbook's pattern too.
+        let settings = parse(
+            &folder.path().join("audit.toml"),
+            "contracts = \"**/*.csv\"\n",
+        )
+        .unwrap();
+        let written = settings.contracts.clone().expect("a contracts path");
+        let spec = InputSpec {
+            path: written.path.clone(),
+            written: Some(written),
+        };
+        assert!(contracts(&spec, &Cancel::never()).is_ok());
+        let error = contracts(&spec, &stopped).unwrap_err();
+        assert!(matches!(error, DiscoverError::Interrupted(_)), "{error}");
     }
 
     #[cfg(unix)]

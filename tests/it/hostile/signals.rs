@@ -5,7 +5,7 @@
 
 use crate::common::{Fixture, STANDARD_BILL};
 use crate::kill::{
-    NEW, command, data, names, prepared, serial, stderr_of, tree, wait_at_most, which,
+    Data, NEW, command, data, names, prepared, serial, stderr_of, tree, wait_at_most, which,
 };
 use std::io::BufRead;
 use std::path::Path;
@@ -34,26 +34,85 @@ fn sigterm_or_sigint_during_input_discovery_ends_with_status_3_and_leaves_out_un
     let _serial = serial();
     let data = data(20_000);
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("audit-out");
-    let (old, _, _) = prepared(data, &out);
     let bills = dir.path().join("bills");
-    let bill = std::fs::read_dir(&data.billing)
+    slow_folder(&bills, &first_bill(data));
+    interrupt_discovery(
+        data,
+        dir.path(),
+        "discovery: walking",
+        &["audit-out", "bills"],
+        |run| {
+            run.args(["run", "--contracts"])
+                .arg(&data.contracts)
+                .arg("--billing")
+                .arg(&bills)
+                .arg("--payouts")
+                .arg(&data.payouts);
+        },
+    );
+}
+
+/// A `--config` pattern over the same slow folder: `**` follows each link down its 200
+/// folders, so the expansion takes seconds between two matches; the signal still stops it
+/// from inside the stage.
+#[test]
+fn sigterm_or_sigint_while_a_config_pattern_is_expanded_ends_with_status_3() {
+    let _serial = serial();
+    let data = data(20_000);
+    let dir = tempfile::tempdir().unwrap();
+    slow_folder(&dir.path().join("bills"), &first_bill(data));
+    let config = dir.path().join("audit.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "contracts = {:?}\nbilling = \"bills/**/*.csv\"\npayouts = {:?}\n",
+            data.contracts.display().to_string(),
+            data.payouts.display().to_string()
+        ),
+    )
+    .unwrap();
+    interrupt_discovery(
+        data,
+        dir.path(),
+        "discovery: expanding",
+        &["audit-out", "audit.toml", "bills"],
+        |run| {
+            run.args(["run", "--config"]).arg(&config);
+        },
+    );
+}
+
+/// The first bill of the generated audit.
+fn first_bill(data: &Data) -> std::path::PathBuf {
+    std::fs::read_dir(&data.billing)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .min()
-        .unwrap();
-    slow_folder(&bills, &bill);
+        .unwrap()
+}
+
+/// Runs the audit `inputs` names into `<dir>/audit-out` (holding a previous report) once
+/// per signal, sends the signal when stderr shows `marker` (a `trace` line of discovery),
+/// and checks the run stopped itself inside discovery: status 3 within two seconds, the
+/// discovery stage closed and no other begun, `--out` untouched, and `dir` holding only
+/// `names`.
+fn interrupt_discovery(
+    data: &'static Data,
+    dir: &Path,
+    marker: &str,
+    names_left: &[&str],
+    inputs: impl Fn(&mut Command),
+) {
+    let out = dir.join("audit-out");
+    let (old, _, _) = prepared(data, &out);
     for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGINT, "SIGINT")] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rebate-audit"))
-            .args(["run", "--contracts"])
-            .arg(&data.contracts)
-            .arg("--billing")
-            .arg(&bills)
-            .arg("--payouts")
-            .arg(&data.payouts)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rebate-audit"));
+        inputs(&mut command);
+        let mut child = command
             .args(["--as-of", NEW, "--quiet", "--out"])
             .arg(&out)
-            // A line per folder entered (`trace`) and one per stage as it ends (`info`).
+            // A line per folder entered or pattern expanded (`trace`) and one per stage as
+            // it ends (`info`).
             .env("REBATE_AUDIT_LOG", "rebate_audit=trace")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -70,18 +129,15 @@ fn sigterm_or_sigint_during_input_discovery_ends_with_status_3_and_leaves_out_un
                 }
             }
         });
-        // The signal goes once the walk has entered its first folder.
+        // The signal goes once discovery has begun its slow part.
         let mut seen = Vec::new();
         let started = Instant::now();
-        while !seen
-            .iter()
-            .any(|line: &String| line.contains("discovery: walking"))
-        {
+        while !seen.iter().any(|line: &String| line.contains(marker)) {
             match received.recv_timeout(Duration::from_secs(10)) {
                 Ok(line) => seen.push(line),
                 Err(_) => {
                     let _ = child.kill();
-                    panic!("no discovery line in {:?}: {seen:#?}", started.elapsed());
+                    panic!("no `{marker}` line in {:?}: {seen:#?}", started.elapsed());
                 }
             }
         }
@@ -103,23 +159,23 @@ fn sigterm_or_sigint_during_input_discovery_ends_with_status_3_and_leaves_out_un
             .filter(|line| line.contains("stage{") && line.contains(": close"))
             .collect();
         // A handler installed after discovery would leave the run to the signal (143 or
-        // 130); a walk that did not check the token would be ended by the signal thread
-        // half a second later, without closing the stage.
+        // 130); a walk or an expansion that did not check the token would be ended by the
+        // signal thread half a second later, without closing the stage.
         assert_eq!(status.code(), Some(3), "{name}: {status}\n{log}");
         assert!(ended <= Duration::from_secs(2), "{name}: ended {ended:?}");
         assert!(
             log.contains(&format!("interrupted by {name}")),
             "{name}:\n{log}"
         );
-        // The discovery stage closed without its counts: the walk stopped itself, inside
-        // the folder, and no later stage began.
+        // The discovery stage closed without its counts: discovery stopped itself, and
+        // no later stage began.
         assert_eq!(stages.len(), 1, "{name}: {stages:#?}");
         assert!(
             stages[0].contains("stage{stage=\"discover inputs\"}: close"),
             "{name}: {stages:#?}"
         );
         assert_eq!(tree(&out), old, "{name}: --out changed");
-        assert_eq!(names(dir.path()), ["audit-out", "bills"], "{name}");
+        assert_eq!(names(dir), names_left, "{name}");
     }
 }
 

@@ -5,8 +5,8 @@
 //! Each engine's tests run when `build.rs` found its Python package (`probe.rs`), or when
 //! the engines are required (`REBATE_AUDIT_REQUIRE_ENGINES=1`, or `CI=true`: `.ci/run`
 //! installs them); otherwise libtest lists them as ignored with the reason, never as
-//! passed. Spark starts once per test (about 20 s), so each Spark test runs all its cases
-//! in one session.
+//! passed. Spark takes about 20 s to start, so its one test runs the worked example and
+//! the audits' aggregates in one session.
 
 pub mod probe;
 
@@ -185,8 +185,18 @@ fn datafusion_sums_the_worked_example() {
     not(engine_spark),
     ignore = "pyspark python package or java not found: pip install pyspark pyarrow, Java 17+ (docs/ENGINES.md, Tests)"
 )]
-fn spark_sums_the_worked_example() {
-    worked::check("spark", &["parquet"]);
+fn spark_sums_the_worked_example_and_aggregates_audit_like_the_lines() {
+    // Spark takes about 20 s to start: one session runs the worked example and both
+    // lakes' aggregates, and each is checked as its own test checks it on the other
+    // engines.
+    let worked = worked::Worked::new(&["parquet"]);
+    let audits = audit::Audits::new(&[("generic", "parquet"), ("focus", "parquet")]);
+    let jobs: Vec<Value> = worked.jobs.iter().chain(&audits.jobs).cloned().collect();
+    let said = run_engine("spark", &jobs);
+    assert_eq!(said.len(), jobs.len());
+    let (of_worked, of_audits) = said.split_at(worked.jobs.len());
+    worked.verify("spark", of_worked);
+    audits.verify("spark", of_audits);
 }
 
 mod audit;

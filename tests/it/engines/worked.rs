@@ -190,55 +190,80 @@ const FOCUS: [[&str; 15]; 3] = [
 /// Runs both layouts in each of `formats` on `engine` (one session) and checks every row
 /// and the manifest's totals.
 pub fn check(engine: &str, formats: &[&str]) {
-    let folder = tempfile::tempdir().unwrap();
-    let plan = folder.path().join("plan");
-    write_plan(&plan);
-    let generic = folder.path().join("generic");
-    write_generic(&generic.join("part-0.parquet"));
-    let focus = folder.path().join("focus");
-    write_focus(&focus.join("focus-2024.parquet"));
-    let mut jobs = Vec::new();
-    for format in formats {
-        let out = folder.path().join(format!("generic-{format}"));
-        jobs.push(job(&plan, &generic, "generic", &out, format));
-        let out = folder.path().join(format!("focus-{format}"));
-        jobs.push(job(&plan, &focus, "focus", &out, format));
+    let worked = Worked::new(formats);
+    worked.verify(engine, &run_engine(engine, &worked.jobs));
+}
+
+/// The worked example's inputs and the driver's jobs for it, written in a folder of its
+/// own, to run in an engine session alone or beside other jobs.
+pub struct Worked {
+    folder: tempfile::TempDir,
+    formats: Vec<String>,
+    /// Both layouts in each format.
+    pub jobs: Vec<serde_json::Value>,
+}
+
+impl Worked {
+    pub fn new(formats: &[&str]) -> Worked {
+        let folder = tempfile::tempdir().unwrap();
+        let plan = folder.path().join("plan");
+        write_plan(&plan);
+        let generic = folder.path().join("generic");
+        write_generic(&generic.join("part-0.parquet"));
+        let focus = folder.path().join("focus");
+        write_focus(&focus.join("focus-2024.parquet"));
+        let mut jobs = Vec::new();
+        for format in formats {
+            let out = folder.path().join(format!("generic-{format}"));
+            jobs.push(job(&plan, &generic, "generic", &out, format));
+            let out = folder.path().join(format!("focus-{format}"));
+            jobs.push(job(&plan, &focus, "focus", &out, format));
+        }
+        Worked {
+            folder,
+            formats: formats.iter().map(ToString::to_string).collect(),
+            jobs,
+        }
     }
-    let said = run_engine(engine, &jobs);
-    assert_eq!(said.len(), jobs.len());
-    for format in formats {
-        let out = folder.path().join(format!("generic-{format}"));
-        assert_eq!(dumped(&out), rows(&GENERIC), "{engine} {format} generic");
-        let written = manifest(&out);
-        assert_eq!(written["schema"], "rebate-audit/aggregate/v1");
-        assert_eq!(written["engine"]["name"], engine);
-        assert_eq!(written["rows"], 7);
-        // Nine rows in, eight summed: the line without a net amount shows as the gap.
-        assert_eq!(written["totals"]["rows_in"], 9);
-        assert_eq!(written["totals"]["lines"], 8);
-        assert_eq!(
-            written["totals"]["by_currency"],
-            json!({
-                "CNY": {"lines": 7, "net_amount": "116.5000000000", "list_amount": "7.2000000000", "voucher_amount": "1.0000000000"},
-                "USD": {"lines": 1, "net_amount": "2.0000000000", "list_amount": "1.0000000000", "voucher_amount": "0.0000000000"},
-            }),
-            "{engine} {format}"
-        );
-        let source = &written["sources"][0];
-        assert_eq!(source["rows"], 9);
-        assert_eq!(
-            source["bytes"],
-            std::fs::metadata(generic.join("part-0.parquet"))
-                .unwrap()
-                .len()
-        );
-        assert_eq!(source["sha256"].as_str().unwrap().len(), 64);
-        let out = folder.path().join(format!("focus-{format}"));
-        assert_eq!(dumped(&out), rows(&FOCUS), "{engine} {format} focus");
-        assert_eq!(manifest(&out)["totals"]["lines"], 3);
-        if *format == "parquet" && engine != "datafusion" {
-            // Partitioned by billing month, as the aggregate's format allows.
-            assert!(out.join("billing_month=2024-05").is_dir(), "{engine}");
+
+    /// Checks every row and the manifest's totals; `said` is the driver's line per job.
+    pub fn verify(&self, engine: &str, said: &[serde_json::Value]) {
+        assert_eq!(said.len(), self.jobs.len());
+        let generic = self.folder.path().join("generic");
+        for format in &self.formats {
+            let out = self.folder.path().join(format!("generic-{format}"));
+            assert_eq!(dumped(&out), rows(&GENERIC), "{engine} {format} generic");
+            let written = manifest(&out);
+            assert_eq!(written["schema"], "rebate-audit/aggregate/v1");
+            assert_eq!(written["engine"]["name"], engine);
+            assert_eq!(written["rows"], 7);
+            // Nine rows in, eight summed: the line without a net amount shows as the gap.
+            assert_eq!(written["totals"]["rows_in"], 9);
+            assert_eq!(written["totals"]["lines"], 8);
+            assert_eq!(
+                written["totals"]["by_currency"],
+                json!({
+                    "CNY": {"lines": 7, "net_amount": "116.5000000000", "list_amount": "7.2000000000", "voucher_amount": "1.0000000000"},
+                    "USD": {"lines": 1, "net_amount": "2.0000000000", "list_amount": "1.0000000000", "voucher_amount": "0.0000000000"},
+                }),
+                "{engine} {format}"
+            );
+            let source = &written["sources"][0];
+            assert_eq!(source["rows"], 9);
+            assert_eq!(
+                source["bytes"],
+                std::fs::metadata(generic.join("part-0.parquet"))
+                    .unwrap()
+                    .len()
+            );
+            assert_eq!(source["sha256"].as_str().unwrap().len(), 64);
+            let out = self.folder.path().join(format!("focus-{format}"));
+            assert_eq!(dumped(&out), rows(&FOCUS), "{engine} {format} focus");
+            assert_eq!(manifest(&out)["totals"]["lines"], 3);
+            if format == "parquet" && engine != "datafusion" {
+                // Partitioned by billing month, as the aggregate's format allows.
+                assert!(out.join("billing_month=2024-05").is_dir(), "{engine}");
+            }
         }
     }
 }

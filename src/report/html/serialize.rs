@@ -665,9 +665,18 @@ mod tests {
     }
 
     /// A float map key (serde_json writes its text).
-    #[derive(PartialEq, PartialOrd)]
     struct OrderedKey(f64);
+    impl PartialEq for OrderedKey {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other).is_eq()
+        }
+    }
     impl Eq for OrderedKey {}
+    impl PartialOrd for OrderedKey {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
     impl Ord for OrderedKey {
         fn cmp(&self, other: &Self) -> std::cmp::Ordering {
             self.0.total_cmp(&other.0)

@@ -28,7 +28,8 @@
 # "nothing lost" check on the big sets; exit 1 if not.
 #
 # Environment: LINES (1000000), FILES (2), BIG_LINES (10000000), BIG_FILES (8), THREADS
-# (2), REPEAT (1: best of REPEAT for the times), DATA (target/bench-data), RESULTS
+# (2), REPEAT (1: best of REPEAT for the times), STAT (best, or median: the run of median
+# wall time out of REPEAT, its stages with it — on a shared machine), DATA (target/bench-data), RESULTS
 # (target/bench-results/contracts), BEFORE, BIG=1. MB = 10^6 bytes, MiB = 2^20 bytes.
 set -euo pipefail
 
@@ -44,6 +45,7 @@ DATA=${DATA:-target/bench-data}
 RESULTS=${RESULTS:-target/bench-results/contracts}
 BEFORE=${BEFORE:-}
 BIG=${BIG:-0}
+STAT=${STAT:-best}
 AS_OF=2026-06-30
 
 if [[ ! -x /usr/bin/time ]]; then
@@ -70,6 +72,10 @@ wall_seconds() {
         for (i = 1; i <= n; i++) s = s * 60 + part[i]
         printf "%.2f", s
     }' "$1"
+}
+# User + system CPU seconds of the whole process.
+cpu_seconds() {
+    awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"
 }
 peak_mib() {
     awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"
@@ -111,7 +117,7 @@ audit() {
     fi
 }
 
-FORMAT='%-8s %-6s %9s %7s %8s %8s %8s %8s %8s %8s %9s %9s %9s %9s\n'
+FORMAT='%-8s %-6s %9s %7s %7s %8s %8s %8s %8s %8s %8s %9s %9s %9s %9s\n'
 ROWS=()
 NOTES=()
 FAILED=no
@@ -131,17 +137,14 @@ for set in "${SETS[@]}"; do
     mkdir -p "$run"
     builds=("after $AUDIT")
     if [[ -n $BEFORE ]]; then builds=("before $BEFORE" "after $AUDIT"); fi
-    declare -A best=() peak=() stage_line=() found=() sizes=()
+    declare -A best=() peak=() stage_line=() found=() sizes=() runs=()
     for ((attempt = 1; attempt <= REPEAT; attempt++)); do
         for build in "${builds[@]}"; do
             read -r tag binary <<<"$build"
             echo "== $name: $tag (load $(cut -d' ' -f1 /proc/loadavg))" >&2
             audit "$binary" "$dir" "$run" "$tag-$attempt"
             seconds=$(wall_seconds "$run/$tag-$attempt.time")
-            if [[ -z ${best[$tag]:-} ]] || awk -v a="$seconds" -v b="${best[$tag]}" 'BEGIN { exit !(a < b) }'; then
-                best[$tag]=$seconds
-                stage_line[$tag]=$(stages "$run/$tag-$attempt.log" | tr '\n' ' ')
-            fi
+            runs[$tag]+="$seconds|$(cpu_seconds "$run/$tag-$attempt.time")|$(stages "$run/$tag-$attempt.log" | tr '\n' ' ')"$'\n'
             mib=$(peak_mib "$run/$tag-$attempt.time")
             if ((mib > ${peak[$tag]:-0})); then peak[$tag]=$mib; fi
             found[$tag]=$(findings "$run/out/findings.json")
@@ -159,20 +162,36 @@ for set in "${SETS[@]}"; do
                 FAILED=yes
                 NOTES+=("$name: findings DIFFER from BEFORE ($run/out-before, $run/out-after)")
             fi
+            # Every report file byte for byte (not a failure: a build may change a format
+            # on purpose).
+            differing=$(diff -rq "$run/out-before" "$run/out-after" | wc -l || true)
+            if ((differing == 0)); then
+                NOTES+=("$name: every report file byte-identical to BEFORE's")
+            else
+                NOTES+=("$name: $differing report files differ from BEFORE's (diff -rq $run/out-before $run/out-after)")
+            fi
         fi
     done
     for build in "${builds[@]}"; do
         read -r tag _ <<<"$build"
+        # The best run, or the run of median wall time (the upper middle one of an even
+        # number), with its CPU time and its stages.
+        pick=1
+        if [[ $STAT == median ]]; then pick=$((REPEAT / 2 + 1)); fi
+        chosen=$(printf '%s' "${runs[$tag]}" | sort -t'|' -k1,1g | sed -n "${pick}p")
+        IFS='|' read -r seconds cpu stages_of_run <<<"$chosen"
+        stage_line[$tag]=$stages_of_run
+        best[$tag]=$seconds
         declare -A stage=()
         for pair in ${stage_line[$tag]}; do stage[${pair%%=*}]=${pair#*=}; done
         READ[$tag-$contracts]=${stage[read_billing]:-}
         read -r json html evidence <<<"${sizes[$tag]}"
         # shellcheck disable=SC2059
-        ROWS+=("$(printf "$FORMAT" "$contracts" "$tag" "$lines" "${best[$tag]}" "${peak[$tag]}" \
+        ROWS+=("$(printf "$FORMAT" "$contracts" "$tag" "$lines" "${best[$tag]}" "$cpu" "${peak[$tag]}" \
             "${stage[read_billing]:-?}" "${stage[compute]:-?}" "${stage[reconcile]:-?}" \
             "${stage[write_reports]:-?}" "${stage[commit]:-?}" "${found[$tag]}" "$json" "$html" "$evidence")")
     done
-    unset best peak stage_line found sizes
+    unset best peak stage_line found sizes runs
 done
 
 throughput() {
@@ -194,11 +213,11 @@ done
 
 {
     echo "rebate-audit: many contracts, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet -- src 2>/dev/null || echo ' + uncommitted src changes')"
-    echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load $(cut -d' ' -f1-3 /proc/loadavg); --threads $THREADS; best of $REPEAT"
+    echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load $(cut -d' ' -f1-3 /proc/loadavg); --threads $THREADS; $STAT of $REPEAT"
     if [[ -n $BEFORE ]]; then echo "before: $BEFORE"; fi
     echo
     # shellcheck disable=SC2059
-    printf "$FORMAT" contracts build lines wall_s RSS_MiB read_s compute_s recon_s reports_s commit_s findings json_MB html_MB evid_MB
+    printf "$FORMAT" contracts build lines wall_s cpu_s RSS_MiB read_s compute_s recon_s reports_s commit_s findings json_MB html_MB evid_MB
     printf '%s\n' "${ROWS[@]}"
     echo
     if [[ -n $BEFORE ]]; then throughput before; fi
@@ -207,7 +226,8 @@ done
         if (a > 0 && b > 0) printf "attribution (CPU, read billing alone): over 80 accounts %.2f s, over 8,000 accounts %.2f s: %.0f%% of the throughput (target: 67%% or more)\n", a, b, 100 * a / b
     }'
     echo "read_s … commit_s: the stages' busy time from the JSON log (read billing, compute, reconcile,"
-    echo "write reports, commit); wall_s and RSS_MiB: the whole process, from /usr/bin/time -v."
+    echo "write reports, commit); wall_s, cpu_s (user + system) and RSS_MiB: the whole process, from"
+    echo "/usr/bin/time -v; with STAT=median the times are one run's, the one of median wall time."
     printf '%s\n' "${NOTES[@]}"
 } | tee "$RESULTS/summary.txt"
 

@@ -144,6 +144,19 @@ fn shuffled_lines_give_the_findings_sorted_lines_give() {
     let at_random = audit("shuffled", &shuffled);
     assert_eq!(in_order.status, Some(1), "{}", in_order.stderr);
     assert_eq!(at_random.status, Some(1), "{}", at_random.stderr);
+    // Every contract's trail is written and flushed, though there are far more of them
+    // than the queue of written files waiting for a flusher holds (32).
+    let trails: Vec<_> = std::fs::read_dir(fixture.path("sorted").join("evidence"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|suffix| suffix == "md"))
+        .collect();
+    assert_eq!(trails.len(), CONTRACTS);
+    assert!(
+        trails
+            .iter()
+            .all(|path| std::fs::metadata(path).unwrap().len() > 0)
+    );
     let (in_order, at_random) = (in_order.json(), at_random.json());
     // The set is the one meant: every contract's payouts judged, uncovered spend and
     // currency mismatches among the findings, source groups with rows.

@@ -324,7 +324,13 @@ fn groups_both_ways(
         billed.list_amount = list.map(d);
         billed.voucher = d(voucher);
         let ours = groups.add(group, row, billed.net_amount, &billed);
-        let theirs = reference.add(row, billed.net_amount, &billed);
+        let theirs = reference.add(
+            row,
+            billed.net_amount,
+            billed.net_amount,
+            billed.list_amount,
+            billed.voucher,
+        );
         assert_eq!(ours, theirs, "line {row}");
         added.push(ours.is_ok());
     }

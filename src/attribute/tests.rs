@@ -584,12 +584,15 @@ fn a_window_of_lines_sums_what_summing_line_by_line_gives() {
     }
     assert_eq!(found, expected);
     // Zebra is named by no one: its lines are tallied as an unknown product, all of them.
-    let oss: Decimal = lines
+    let zebra: Decimal = lines
         .iter()
         .filter(|(_, billed)| billed.product == "Zebra")
         .map(|(_, billed)| billed.net_amount)
         .sum();
-    assert_eq!(ledger.unknown_products[&(0, "Zebra".to_string())].amount, oss);
+    assert_eq!(
+        ledger.unknown_products[&(0, "Zebra".to_string())].amount,
+        zebra
+    );
     assert_eq!(ledger.tables[0].attributed.rows, lines.len() as u64);
 }
 

@@ -4,11 +4,13 @@
 //! [`FileLedger`].
 
 use super::bucket::Bucket;
-use super::groups::Groups;
+use super::groups::{Groups, LineUnits};
 use super::interner::Interner;
 use super::ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
 use super::plan::ContractIndex;
 use super::route::Route;
+use super::slots::Slots;
+use super::window::{Pending, WINDOW, Window};
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::Base;
 use crate::domain::controls::{Exclusion, TableControl, Tally, TotalsRow};
@@ -25,6 +27,9 @@ use std::collections::BTreeMap;
 /// The bit of a `group_index` value saying that someone named the group's product.
 const KNOWN: u32 = 1 << 31;
 
+/// Group numbers stay below this, so a `group_index` value is never `slots::EMPTY`.
+const MAX_GROUPS: usize = (KNOWN - 1) as usize;
+
 /// Fills a [`FileLedger`] from one file's lines.
 pub struct Attributor<'i, 'a> {
     index: &'i ContractIndex<'a>,
@@ -38,10 +43,20 @@ pub struct Attributor<'i, 'a> {
     /// only when the file ends, so kept apart from the sums.
     group_keys: Vec<(usize, usize, usize, u32)>,
     /// (segment number across contracts, table, product number) → the group's number,
-    /// with [`KNOWN`] set when anyone named its product: a line whose route is new (every
-    /// line, when accounts come in random order) finds its group with this one lookup
-    /// into 16-byte entries; the coefficient is looked up only for a new group.
-    group_index: FastMap<(u32, u32, u32), u32>,
+    /// with [`KNOWN`] set when anyone named its product: a line finds its group with this
+    /// one lookup into 16-byte entries, read ahead for a window of lines at a time
+    /// ([`Slots::touch`]); the coefficient is looked up only for a new group.
+    group_index: Slots,
+    /// The last place a group was looked up for, (segment number, table), and the
+    /// `group_index` values found there by product number, in the order met: lines of
+    /// one account and day (exports are sorted that way) find their group here.
+    memo_place: (u32, u32),
+    memo: Vec<(u32, u32)>,
+    /// Routed lines waiting to be summed (see `window`).
+    window: Window,
+    /// Set when summing a window overflowed, which no line of a file can make happen
+    /// (see [`Attributor::flush`]); [`Attributor::finish`] then fails.
+    window_overflow: bool,
     /// The reader's product numbers ([`BillingLine::product_number`]) → `names` numbers.
     product_numbers: Vec<u32>,
     /// Where the last attributed line went, to skip the search for the next line of the
@@ -72,7 +87,11 @@ impl<'i, 'a> Attributor<'i, 'a> {
             coefficients: FastMap::default(),
             groups: Groups::default(),
             group_keys: Vec::new(),
-            group_index: FastMap::default(),
+            group_index: Slots::default(),
+            memo_place: (u32::MAX, u32::MAX),
+            memo: Vec::new(),
+            window: Window::default(),
+            window_overflow: false,
             product_numbers: Vec::new(),
             route: Route::nowhere(),
             read: RunningSum::default(),
@@ -91,6 +110,10 @@ impl<'i, 'a> Attributor<'i, 'a> {
     /// # Errors
     /// When a group's sums leave the `Decimal` range.
     pub fn finish(mut self) -> Result<FileLedger, Overflow> {
+        self.flush();
+        if self.window_overflow {
+            return Err(Overflow);
+        }
         self.settle_table();
         let Attributor {
             mut ledger,
@@ -112,26 +135,38 @@ impl<'i, 'a> Attributor<'i, 'a> {
             .collect();
         order.sort_unstable();
         let mut open: Option<((usize, usize), Bucket)> = None;
-        for (contract, segment, group) in order {
-            let (_, _, table, product) = group_keys[group];
-            let closed = groups.close(group)?;
-            let bucket = match &mut open {
-                Some((key, bucket)) if *key == (contract, segment) => bucket,
-                _ => {
-                    if let Some((key, bucket)) = open.take() {
-                        ledger.buckets.insert(key, bucket);
+        // Closing reads each group's sums and its newest closed rows, in an order unrelated
+        // to where they lie: asked for a chunk of groups at a time, their misses overlap.
+        for chunk in order.chunks(WINDOW) {
+            let mut touched = 0;
+            for &(_, _, group) in chunk {
+                touched ^= groups.touch(group);
+            }
+            for &(_, _, group) in chunk {
+                touched ^= groups.touch_closed(group);
+            }
+            std::hint::black_box(touched);
+            for &(contract, segment, group) in chunk {
+                let (_, _, table, product) = group_keys[group];
+                let closed = groups.close(group)?;
+                let bucket = match &mut open {
+                    Some((key, bucket)) if *key == (contract, segment) => bucket,
+                    _ => {
+                        if let Some((key, bucket)) = open.take() {
+                            ledger.buckets.insert(key, bucket);
+                        }
+                        &mut open.insert(((contract, segment), Bucket::default())).1
                     }
-                    &mut open.insert(((contract, segment), Bucket::default())).1
-                }
-            };
-            // W_p = Σ base × coefficient = Σ over groups of coefficient × Σ base: exact
-            // either way, so the multiplication happens once per group, not per line.
-            bucket.weighted_base = money::add(bucket.weighted_base, closed.weighted_base)?;
-            bucket
-                .sources
-                .entry(table)
-                .or_default()
-                .insert(names.name(product), closed);
+                };
+                // W_p = Σ base × coefficient = Σ over groups of coefficient × Σ base: exact
+                // either way, so the multiplication happens once per group, not per line.
+                bucket.weighted_base = money::add(bucket.weighted_base, closed.weighted_base)?;
+                bucket
+                    .sources
+                    .entry(table)
+                    .or_default()
+                    .insert(names.name(product), closed);
+            }
         }
         if let Some((key, bucket)) = open {
             ledger.buckets.insert(key, bucket);
@@ -213,21 +248,22 @@ impl<'i, 'a> Attributor<'i, 'a> {
         &mut self,
         contract: usize,
         product: u32,
-        line: &BillingLine<'_>,
+        product_known: bool,
     ) -> (Decimal, bool) {
         if let Some(known) = self.coefficients.get(&(contract, product)) {
             return *known;
         }
         let plan = &self.index.plans[contract];
         let ruleset = self.index.ruleset_of(contract);
+        let name = self.names.get(product);
         // Aliases of the contract's ruleset may know a name the file's ruleset did not.
-        let resolved = ruleset.map(|ruleset| ruleset.product(line.product));
+        let resolved = ruleset.map(|ruleset| ruleset.product(name));
         let canonical = resolved
             .as_ref()
-            .map_or(line.product, |product| product.name.as_str());
+            .map_or(name, |product| product.name.as_str());
         let from_contract = plan.contract.product_coefficient(canonical);
         let from_ruleset = ruleset.and_then(|ruleset| ruleset.coefficient(canonical));
-        let known = line.product_known
+        let known = product_known
             || resolved.as_ref().is_some_and(|product| product.known)
             || from_contract.is_some()
             || from_ruleset.is_some();
@@ -300,46 +336,150 @@ impl<'i, 'a> Attributor<'i, 'a> {
         };
         self.tally_overlaps(line, date)?;
         let product = self.product_number(line);
-        let (group, known) = match self
-            .route
-            .groups
-            .iter()
-            .find(|(number, _, _)| *number == product)
-        {
-            Some(&(_, group, known)) => (group, known),
-            None => {
-                let table = u32::try_from(table_number).unwrap_or(u32::MAX);
-                let key = (self.route.segment_number, table, product);
-                let found = match self.group_index.get(&key) {
-                    Some(&found) => found,
-                    None => {
-                        let (coefficient, known) = self.coefficient(chosen, product, line);
-                        let group = u32::try_from(self.groups.open(coefficient))
-                            .ok()
-                            .filter(|group| group & KNOWN == 0)
-                            .ok_or(Overflow)?;
-                        self.group_keys
-                            .push((chosen, self.route.segment, table_number, product));
-                        let found = if known { group | KNOWN } else { group };
-                        self.group_index.insert(key, found);
-                        found
-                    }
+        let key = [
+            self.route.segment_number,
+            u32::try_from(table_number).unwrap_or(u32::MAX),
+            product,
+        ];
+        // A line waits in the window when summing it later cannot fail (see `flush`):
+        // its amounts fit the small form and its group, if new, gets a number.
+        let waits = LineUnits::of(line_base, line)
+            .filter(|_| self.groups.len() + self.window.len() < MAX_GROUPS);
+        match waits {
+            Some(units) => {
+                let pending = Pending {
+                    key,
+                    contract: chosen,
+                    segment: self.route.segment,
+                    row,
+                    product_known: line.product_known,
+                    net: line.net_amount,
+                    units,
                 };
-                let (group, known) = ((found & !KNOWN) as usize, found & KNOWN != 0);
-                self.route.groups.push((product, group, known));
-                (group, known)
+                if self.window.push(pending) {
+                    self.flush();
+                }
             }
-        };
-        if !known {
-            self.unknown_products
-                .entry((chosen, product))
-                .or_default()
-                .add(line.net_amount)?;
+            None => {
+                // After the lines before it, so each group takes its rows in order.
+                self.flush();
+                let found = self.group(key, chosen, self.route.segment, line.product_known)?;
+                if found & KNOWN == 0 {
+                    self.unknown_products
+                        .entry((chosen, product))
+                        .or_default()
+                        .add(line.net_amount)?;
+                }
+                self.groups
+                    .add((found & !KNOWN) as usize, row, line_base, line)?;
+            }
         }
-        self.groups.add(group, row, line_base, line)?;
         self.attributed.add(line.net_amount)?;
         self.table().attributed.rows += 1;
         Ok(None)
+    }
+
+    /// The `group_index` value of `key` (group number, with [`KNOWN`] when anyone named
+    /// the product), opening the group in `contract`'s segment `segment` when new.
+    ///
+    /// # Errors
+    /// When there are 2^31 groups already.
+    #[inline]
+    fn group(
+        &mut self,
+        key: [u32; 3],
+        contract: usize,
+        segment: usize,
+        product_known: bool,
+    ) -> Result<u32, Overflow> {
+        let [segment_number, table, product] = key;
+        if self.memo_place != (segment_number, table) {
+            self.memo_place = (segment_number, table);
+            self.memo.clear();
+        } else if let Some(&(_, found)) = self.memo.iter().find(|(known, _)| *known == product) {
+            return Ok(found);
+        }
+        let found = match self.group_index.get(key) {
+            Some(found) => found,
+            None => {
+                let (coefficient, known) = self.coefficient(contract, product, product_known);
+                let group = Some(self.groups.open(coefficient))
+                    .filter(|&group| group < MAX_GROUPS)
+                    .ok_or(Overflow)? as u32;
+                self.group_keys
+                    .push((contract, segment, table as usize, product));
+                let found = if known { group | KNOWN } else { group };
+                self.group_index.insert(key, found);
+                found
+            }
+        };
+        self.memo.push((product, found));
+        Ok(found)
+    }
+
+    /// Sums the lines waiting in the window, in line order (see `window`): first every
+    /// line's group is found (opening new groups in the order their first line came),
+    /// then every group's cache line is read, then every line is added — three short
+    /// loops whose cache misses overlap, instead of one long loop that waits for each.
+    ///
+    /// Nothing here fails for a line that waits: it has a group number (at most
+    /// [`MAX_GROUPS`] groups), its amounts fit an `i64` in units of 10^-8, so a group's
+    /// sums (`i128` once they leave the small form) and the unknown-product tally stay
+    /// inside the `Decimal` range for fewer than 2^33 lines. Should one fail all the
+    /// same, the file's ledger is refused ([`Attributor::finish`]), never short of a line.
+    fn flush(&mut self) {
+        if self.window.len() == 0 {
+            return;
+        }
+        let mut window = std::mem::take(&mut self.window);
+        window.found.clear();
+        let mut touched = 0;
+        for pending in &window.lines {
+            touched ^= self.group_index.touch(pending.key);
+        }
+        std::hint::black_box(touched);
+        for pending in &window.lines {
+            match self.group(
+                pending.key,
+                pending.contract,
+                pending.segment,
+                pending.product_known,
+            ) {
+                Ok(found) => window.found.push(Some(found)),
+                Err(Overflow) => {
+                    self.window_overflow = true;
+                    window.found.push(None);
+                }
+            }
+        }
+        // Ask for every group's cache line before adding to any: the loads are
+        // independent, so their misses overlap.
+        touched = 0;
+        for &found in window.found.iter().flatten() {
+            touched ^= self.groups.touch((found & !KNOWN) as usize);
+        }
+        std::hint::black_box(touched);
+        for (pending, &found) in window.lines.iter().zip(&window.found) {
+            let Some(found) = found else { continue };
+            let product = pending.key[2];
+            let summed = if found & KNOWN == 0 {
+                self.unknown_products
+                    .entry((pending.contract, product))
+                    .or_default()
+                    .add(pending.net)
+            } else {
+                Ok(())
+            }
+            .and_then(|()| {
+                self.groups
+                    .add_units((found & !KNOWN) as usize, pending.row, &pending.units)
+            });
+            if summed.is_err() {
+                self.window_overflow = true;
+            }
+        }
+        window.lines.clear();
+        self.window = window;
     }
 
     /// The `names` number of the line's product: through the reader's number when it
@@ -472,9 +612,6 @@ impl<'i, 'a> Attributor<'i, 'a> {
         // The route is set again in place (a new day of an account is a new route, and days
         // come by the thousand): its groups stay while they are the same place's.
         let route = &mut self.route;
-        if (route.contract, route.segment, route.table) != (chosen, segment, table_number) {
-            route.groups.clear();
-        }
         route.account.clear();
         route.account.push_str(&line.account_id);
         route.currency.clear();

@@ -4,7 +4,6 @@
 //! when the file ends.
 
 use super::rows::{OpenRows, RowRanges};
-use crate::domain::billing::BillingLine;
 use crate::domain::contract::Base;
 use crate::domain::controls::Tally;
 use crate::domain::money::{self, Overflow, RunningSum};
@@ -85,21 +84,25 @@ pub(super) struct OpenGroup {
 }
 
 impl OpenGroup {
+    /// Adds a line's base, net, list and voucher amounts (`list` is `None` when the line
+    /// has no list amount).
     #[inline]
     pub(super) fn add(
         &mut self,
         row: usize,
         line_base: Decimal,
-        line: &BillingLine<'_>,
+        net: Decimal,
+        list: Option<Decimal>,
+        voucher: Decimal,
     ) -> Result<(), Overflow> {
         self.base.add(line_base)?;
-        self.net.add(line.net_amount)?;
-        match line.list_amount {
+        self.net.add(net)?;
+        match list {
             Some(list) => self.list.add(list)?,
             None => self.without_list += 1,
         }
-        if !line.voucher.is_zero() {
-            self.voucher.add(line.voucher)?;
+        if !voucher.is_zero() {
+            self.voucher.add(voucher)?;
         }
         self.rows += 1;
         self.ranges.push(row);

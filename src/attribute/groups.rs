@@ -88,6 +88,63 @@ fn units(amount: Decimal) -> Option<(i64, u8)> {
     Some((i64::try_from(units).ok()?, decimals as u8))
 }
 
+/// The amount `units` stands for, with its decimals: the mantissa and scale it was made
+/// from, so a `RunningSum` adds it exactly as it added the original.
+fn amount(units: i64, decimals: u8) -> Decimal {
+    let mantissa =
+        i128::from(units) / POWERS_OF_TEN[(UNIT_DECIMALS - u32::from(decimals)) as usize];
+    Decimal::from_i128_with_scale(mantissa, u32::from(decimals))
+}
+
+/// A line's base, net, list and voucher amounts in units of 10^-8, worked out when the
+/// line is read so it can wait in the attributor's window (see `window`) without the
+/// line: only for lines whose every amount has at most eight decimals and fits an `i64`
+/// there — the lines a group's small form takes, as long as its sums fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct LineUnits {
+    units: [i64; 4],
+    decimals: [u8; 4],
+    /// Whether the line has a list amount (one without counts in `without_list`).
+    list: bool,
+    /// Whether the voucher is not zero (a zero voucher is not added, as in
+    /// [`OpenGroup::add`]).
+    voucher: bool,
+}
+
+impl LineUnits {
+    /// The line's amounts with `line_base`; `None` when one has more than eight decimals
+    /// or does not fit an `i64` in units of 10^-8.
+    #[inline]
+    pub(super) fn of(line_base: Decimal, line: &BillingLine<'_>) -> Option<LineUnits> {
+        let (base, base_decimals) = units(line_base)?;
+        let (net, net_decimals) = units(line.net_amount)?;
+        let (list, list_decimals) = match line.list_amount {
+            Some(list) => units(list)?,
+            None => (0, 0),
+        };
+        let voucher = !line.voucher.is_zero();
+        let (voucher_units, voucher_decimals) = if voucher {
+            units(line.voucher)?
+        } else {
+            (0, 0)
+        };
+        Some(LineUnits {
+            units: [base, net, list, voucher_units],
+            decimals: [base_decimals, net_decimals, list_decimals, voucher_decimals],
+            list: line.list_amount.is_some(),
+            voucher,
+        })
+    }
+
+    /// Adds the line to `group`, in its full form.
+    fn add_to(&self, group: &mut OpenGroup, row: usize) -> Result<(), Overflow> {
+        let at = |which: usize| amount(self.units[which], self.decimals[which]);
+        let list = self.list.then(|| at(LIST));
+        // A zero voucher is not added: any zero stands for it.
+        group.add(row, at(BASE), at(NET), list, at(VOUCHER))
+    }
+}
+
 /// The `RunningSum` holding `units` with `decimals`: what adding the same amounts one by
 /// one to a `RunningSum` gives (every amount had at most `decimals` decimals, so the
 /// units are a whole number of 10^-`decimals`).
@@ -123,7 +180,6 @@ impl Groups {
     ///
     /// # Errors
     /// When a sum leaves the `Decimal` range (as [`OpenGroup::add`]).
-    #[inline]
     pub(super) fn add(
         &mut self,
         group: usize,
@@ -131,20 +187,71 @@ impl Groups {
         line_base: Decimal,
         line: &BillingLine<'_>,
     ) -> Result<(), Overflow> {
+        match LineUnits::of(line_base, line) {
+            Some(units) => self.add_units(group, row, &units),
+            None => self.whole(group)?.add(
+                row,
+                line_base,
+                line.net_amount,
+                line.list_amount,
+                line.voucher,
+            ),
+        }
+    }
+
+    /// Adds a line's amounts, worked out beforehand, to group `group`, as
+    /// [`Groups::add`] does with the line.
+    ///
+    /// # Errors
+    /// When a sum leaves the `Decimal` range (as [`OpenGroup::add`]).
+    #[inline]
+    pub(super) fn add_units(
+        &mut self,
+        group: usize,
+        row: usize,
+        units: &LineUnits,
+    ) -> Result<(), Overflow> {
         let hot = &mut self.hot[group];
-        if hot.spilled == NONE {
-            if add_hot(hot, &mut self.closed, row, line_base, line).is_some() {
-                return Ok(());
-            }
+        if hot.spilled == NONE && add_hot(hot, &mut self.closed, row, units).is_some() {
+            return Ok(());
+        }
+        units.add_to(self.whole(group)?, row)
+    }
+
+    /// Group `group` in its full form, moved there (as it stands) if it was small.
+    fn whole(&mut self, group: usize) -> Result<&mut OpenGroup, Overflow> {
+        if self.hot[group].spilled == NONE {
             let whole = self.open_group(group)?;
-            let place = u32::try_from(self.spilled.len()).map_err(|_| Overflow)?;
+            let place = u32::try_from(self.spilled.len())
+                .ok()
+                .filter(|&place| place != NONE)
+                .ok_or(Overflow)?;
             self.spilled.push(Some(whole));
             self.hot[group].spilled = place;
         }
         let place = self.hot[group].spilled as usize;
-        match &mut self.spilled[place] {
-            Some(whole) => whole.add(row, line_base, line),
-            None => Err(Overflow),
+        self.spilled[place].as_mut().ok_or(Overflow)
+    }
+
+    /// How many groups are open.
+    pub(super) fn len(&self) -> usize {
+        self.hot.len()
+    }
+
+    /// Reads group `group`'s cache line, so the line is on its way into the cache before
+    /// [`Groups::add_units`] or [`Groups::close`] needs it (see `window`).
+    #[inline]
+    pub(super) fn touch(&self, group: usize) -> u32 {
+        self.hot[group].rows
+    }
+
+    /// Reads group `group`'s newest closed row range, which [`Groups::close`] starts
+    /// from (after [`Groups::touch`], so its place is in the cache).
+    #[inline]
+    pub(super) fn touch_closed(&self, group: usize) -> u32 {
+        match self.closed.get(self.hot[group].closed as usize) {
+            Some(&(first, _, _)) => first,
+            None => 0,
         }
     }
 
@@ -194,37 +301,31 @@ impl Groups {
 }
 
 /// Adds a line to a group in its small form, as [`OpenGroup::add`] would; `None` (and the
-/// group unchanged) when an amount or a sum does not fit it.
+/// group unchanged) when a sum or a count does not fit it.
 #[inline]
 fn add_hot(
     hot: &mut Hot,
     closed: &mut Vec<(u32, u32, u32)>,
     row: usize,
-    line_base: Decimal,
-    line: &BillingLine<'_>,
+    line: &LineUnits,
 ) -> Option<()> {
-    let (base, base_decimals) = units(line_base)?;
-    let (net, net_decimals) = units(line.net_amount)?;
     let mut sums = hot.units;
     let mut decimals = hot.decimals;
     let mut without_list = hot.without_list;
-    sums[BASE] = sums[BASE].checked_add(base)?;
-    decimals[BASE] = decimals[BASE].max(base_decimals);
-    sums[NET] = sums[NET].checked_add(net)?;
-    decimals[NET] = decimals[NET].max(net_decimals);
-    match line.list_amount {
-        Some(list) => {
-            let (list, list_decimals) = units(list)?;
-            sums[LIST] = sums[LIST].checked_add(list)?;
-            decimals[LIST] = decimals[LIST].max(list_decimals);
-        }
-        None => without_list = without_list.checked_add(1)?,
+    sums[BASE] = sums[BASE].checked_add(line.units[BASE])?;
+    decimals[BASE] = decimals[BASE].max(line.decimals[BASE]);
+    sums[NET] = sums[NET].checked_add(line.units[NET])?;
+    decimals[NET] = decimals[NET].max(line.decimals[NET]);
+    if line.list {
+        sums[LIST] = sums[LIST].checked_add(line.units[LIST])?;
+        decimals[LIST] = decimals[LIST].max(line.decimals[LIST]);
+    } else {
+        without_list = without_list.checked_add(1)?;
     }
     // A zero voucher is not added, as in `OpenGroup::add` (its decimals do not count).
-    if !line.voucher.is_zero() {
-        let (voucher, voucher_decimals) = units(line.voucher)?;
-        sums[VOUCHER] = sums[VOUCHER].checked_add(voucher)?;
-        decimals[VOUCHER] = decimals[VOUCHER].max(voucher_decimals);
+    if line.voucher {
+        sums[VOUCHER] = sums[VOUCHER].checked_add(line.units[VOUCHER])?;
+        decimals[VOUCHER] = decimals[VOUCHER].max(line.decimals[VOUCHER]);
     }
     let rows = hot.rows.checked_add(1)?;
     // The row, as `OpenRows::push` takes it.

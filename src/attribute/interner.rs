@@ -22,6 +22,11 @@ impl Interner {
     }
 
     pub(super) fn name(&self, number: u32) -> String {
-        self.names.get(number as usize).cloned().unwrap_or_default()
+        self.get(number).to_string()
+    }
+
+    /// The string numbered `number` (empty for a number never given).
+    pub(super) fn get(&self, number: u32) -> &str {
+        self.names.get(number as usize).map_or("", String::as_str)
     }
 }

@@ -4,7 +4,8 @@
 //! ledgers are merged in file order, so totals never depend on thread scheduling.
 //!
 //! `plan` indexes the contracts by account; `attributor` is the per-file hot path, with its
-//! `route` cache and `interner`, and `groups`, its compact running sums; `bucket` and `rows` are what a contract's segment
+//! `route` cache and `interner`, `groups`, its compact running sums, and `window`, the
+//! routed lines waiting to be summed; `bucket` and `rows` are what a contract's segment
 //! gathers; `ledger` is one file's part and `totals` all files merged; `listed_products`
 //! checks the contracts' listed products against the products billed to them.
 
@@ -18,7 +19,9 @@ mod listed_products;
 mod plan;
 mod route;
 mod rows;
+mod slots;
 mod totals;
+mod window;
 
 #[cfg(test)]
 mod tests;

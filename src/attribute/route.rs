@@ -3,9 +3,7 @@
 
 use chrono::NaiveDate;
 
-/// Where a line went: the key it was found by, the contract and segment it went to, and
-/// the groups of that place by product, in the order met (a day of an account has a
-/// handful of products).
+/// Where a line went: the key it was found by and the contract and segment it went to.
 #[derive(Debug)]
 pub(super) struct Route {
     pub(super) account: String,
@@ -21,8 +19,6 @@ pub(super) struct Route {
     /// The other contracts that cover the same account, date and currency
     /// (`overlapping_contracts`).
     pub(super) others: Vec<usize>,
-    /// (product number, index in `groups`, whether anyone named the product).
-    pub(super) groups: Vec<(u32, usize, bool)>,
 }
 
 impl Route {
@@ -37,7 +33,6 @@ impl Route {
             segment: 0,
             segment_number: 0,
             others: Vec::new(),
-            groups: Vec::new(),
         }
     }
 

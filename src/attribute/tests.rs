@@ -14,6 +14,7 @@ use crate::domain::test_support::{d, day};
 use crate::ingest::billing::BillingSink;
 use crate::ruleset::Rulesets;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 fn line<'a>(
     account: &'a str,
@@ -324,7 +325,13 @@ fn groups_both_ways(
         billed.list_amount = list.map(d);
         billed.voucher = d(voucher);
         let ours = groups.add(group, row, billed.net_amount, &billed);
-        let theirs = reference.add(row, billed.net_amount, &billed);
+        let theirs = reference.add(
+            row,
+            billed.net_amount,
+            billed.net_amount,
+            billed.list_amount,
+            billed.voucher,
+        );
         assert_eq!(ours, theirs, "line {row}");
         added.push(ours.is_ok());
     }
@@ -470,4 +477,185 @@ fn compact_groups_stay_small_until_an_amount_does_not_fit_and_keep_apart() {
     assert_eq!(second.base.amount.to_string(), "6.123456789");
     assert_eq!(second.weighted_base.to_string(), "3.0617283945");
     assert_eq!(second.rows.to_string(), "12-13, 15, 20");
+}
+
+#[test]
+fn slots_find_every_key_and_mostly_at_its_first_slot() {
+    use super::slots::{EMPTY, Slots};
+    let mut slots = Slots::default();
+    // Empty: nothing found, nothing read.
+    assert_eq!(slots.get([0, 0, 0]), None);
+    assert_eq!(slots.touch([0, 0, 0]), EMPTY);
+    // Keys differing in one part only (segment, table or product), across several growths.
+    let key = |number: u32| [number / 6, number % 2, number % 3];
+    for number in 0..1000 {
+        assert_eq!(slots.get(key(number)), None, "{number} before");
+        slots.insert(key(number), number);
+    }
+    assert_eq!(slots.len(), 1000);
+    // At most half full, in a power of two: 1,000 keys take 2,048 entries.
+    assert_eq!(slots.capacity(), 2048);
+    let mut at_home = 0;
+    for number in 0..1000 {
+        assert_eq!(slots.get(key(number)), Some(number), "{number}");
+        if slots.touch(key(number)) == number {
+            at_home += 1;
+        }
+    }
+    // A lookup reads the slot read ahead for most keys (the hash spreads them).
+    assert!(at_home > 700, "{at_home} of 1000 keys at their first slot");
+    for number in 1000..1100 {
+        assert_eq!(slots.get(key(number)), None, "{number} never inserted");
+    }
+    assert_eq!(slots.get([7, 7, 7]), None);
+}
+
+/// Lines of A1 in the first half of 2025 (C1, quarterly: Q1 and Q2), three products
+/// interleaved in a scrambled order, more than two windows of them; (row, line).
+fn scrambled_lines() -> Vec<(usize, BillingLine<'static>)> {
+    let count = 2 * super::window::WINDOW + 7;
+    (0..count)
+        .map(|row| {
+            let scrambled = (row * 37) % 101;
+            let product = ["ECS", "RDS", "Zebra"][scrambled % 3];
+            let date = format!("2025-0{}-{:02}", 1 + scrambled % 6, 1 + scrambled % 28);
+            let net = format!("{}.{:02}", scrambled, row % 100);
+            let mut billed = line("A1", &date, product, &net, "CNY");
+            billed.voucher = if row % 5 == 0 { d("0") } else { d("0.5") };
+            billed.list_amount = (row % 4 != 0).then(|| d(&format!("{scrambled}")));
+            (row + 2, billed)
+        })
+        .collect()
+}
+
+/// What summing each line into its group at once gives: (quarter, product) → (Σ net,
+/// rows pushed one by one).
+fn line_by_line(
+    lines: &[(usize, BillingLine<'_>)],
+) -> BTreeMap<(usize, String), (Decimal, RowRanges)> {
+    let mut sums: BTreeMap<(usize, String), (Decimal, RowRanges)> = BTreeMap::new();
+    for (row, billed) in lines {
+        let quarter = (billed
+            .effective_date()
+            .format("%m")
+            .to_string()
+            .parse::<usize>()
+            .unwrap()
+            - 1)
+            / 3;
+        let entry = sums
+            .entry((quarter, billed.product.to_string()))
+            .or_default();
+        entry.0 += billed.net_amount;
+        entry.1.push(*row);
+    }
+    sums
+}
+
+#[test]
+fn a_window_of_lines_sums_what_summing_line_by_line_gives() {
+    let plans = plans();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut lines = scrambled_lines();
+    // A line that cannot wait (nine decimals) in the middle of the second window, and one
+    // whose amount leaves the i64 range: summed after the lines before them.
+    lines[300].1.net_amount = d("1.000000001");
+    lines[301].1.net_amount = d("100000000000.00");
+    let expected = line_by_line(&lines);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    for (row, billed) in lines.iter().cloned() {
+        attributor.line(row, billed);
+    }
+    let ledger = attributor.finish().unwrap();
+    let mut found = BTreeMap::new();
+    for (&(contract, quarter), bucket) in &ledger.buckets {
+        assert_eq!(contract, 0);
+        for (product, group) in &bucket.sources[&0] {
+            found.insert(
+                (quarter, product.clone()),
+                (group.amounts.net, group.rows.clone()),
+            );
+            let coefficient = if product == "RDS" { d("0.5") } else { d("1") };
+            assert_eq!(group.coefficient, coefficient);
+            assert_eq!(group.base.amount, group.amounts.net, "base net");
+        }
+    }
+    assert_eq!(found, expected);
+    // Zebra is named by no one: its lines are tallied as an unknown product, all of them.
+    let zebra: Decimal = lines
+        .iter()
+        .filter(|(_, billed)| billed.product == "Zebra")
+        .map(|(_, billed)| billed.net_amount)
+        .sum();
+    assert_eq!(
+        ledger.unknown_products[&(0, "Zebra".to_string())].amount,
+        zebra
+    );
+    assert_eq!(ledger.tables[0].attributed.rows, lines.len() as u64);
+}
+
+#[test]
+fn a_window_ends_at_its_last_line_and_an_empty_one_changes_nothing() {
+    let plans = plans();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    // No line at all: an empty ledger.
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    let empty = attributor.finish().unwrap();
+    assert!(empty.buckets.is_empty());
+    // Exactly one window, then one window and one line: each line counted once, in its
+    // group, whether it was summed when the window filled or when the file ended.
+    let all = scrambled_lines();
+    for count in [
+        super::window::WINDOW - 1,
+        super::window::WINDOW,
+        super::window::WINDOW + 1,
+    ] {
+        let lines = &all[..count];
+        let mut attributor = Attributor::new(&index);
+        attributor.begin_table(&Location::file("bill.csv".into()), None);
+        for (row, billed) in lines.iter().cloned() {
+            attributor.line(row, billed);
+        }
+        let ledger = attributor.finish().unwrap();
+        let rows: u64 = ledger
+            .buckets
+            .values()
+            .flat_map(|bucket| bucket.sources[&0].values())
+            .map(|group| group.base.rows)
+            .sum();
+        assert_eq!(rows, count as u64, "{count} lines");
+        let net: Decimal = ledger
+            .buckets
+            .values()
+            .flat_map(|bucket| bucket.sources[&0].values())
+            .map(|group| group.amounts.net)
+            .sum();
+        let expected: Decimal = lines.iter().map(|(_, billed)| billed.net_amount).sum();
+        assert_eq!(net, expected, "{count} lines");
+    }
+}
+
+#[test]
+fn lines_of_one_group_with_equal_keys_in_two_tables_stay_apart() {
+    // The same account, day and product in two tables of a file: two groups (the key
+    // holds the table), each with its own rows.
+    let plans = plans();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    attributor.line(2, line("A1", "2025-02-10", "ECS", "1", "CNY"));
+    attributor.line(3, line("A1", "2025-02-10", "ECS", "2", "CNY"));
+    attributor.begin_table(&Location::file("bill2.csv".into()), None);
+    attributor.line(2, line("A1", "2025-02-10", "ECS", "4", "CNY"));
+    let ledger = attributor.finish().unwrap();
+    let q1 = &ledger.buckets[&(0, 0)];
+    assert_eq!(q1.sources[&0]["ECS"].amounts.net, d("3"));
+    assert_eq!(q1.sources[&0]["ECS"].rows.to_string(), "2-3");
+    assert_eq!(q1.sources[&1]["ECS"].amounts.net, d("4"));
+    assert_eq!(q1.weighted_base, d("7"));
 }

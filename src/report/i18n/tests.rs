@@ -13,8 +13,8 @@ use crate::domain::period::{PeriodRef, YearMonth};
 use crate::domain::test_support::{d, day};
 
 mod causes;
-mod claim_expiry;
 mod chinese_everywhere;
+mod claim_expiry;
 mod interest;
 mod shortfall_causes;
 

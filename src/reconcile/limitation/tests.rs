@@ -124,6 +124,7 @@ fn every_unpaid_or_short_installment_gets_its_expiry_date_running_or_not() {
     // | finding   | due on     | expires_on | state    | limitation finding |
     // | unpaid    | 2024-04-30 | 2027-04-30 | running  | none               |
     // | underpaid | 2023-10-30 | 2026-10-30 | expiring | warning            |
+    // | unpaid    | 2023-05-31 | 2026-05-31 | expired  | error              |
     // | late      | 2023-01-31 | —          | —        | none               |
     // | unpaid, no due date | — | —          | —        | none               |
     let mut rule = prc(180);
@@ -136,7 +137,9 @@ fn every_unpaid_or_short_installment_gets_its_expiry_date_running_or_not() {
     late.finding_type = FindingType::Late;
     let mut undated = unpaid("2024-04-30");
     undated.due_on = None;
-    let mut findings = vec![running, expiring, late, undated];
+    let mut expired = unpaid("2023-05-31");
+    expired.installment = Some(3);
+    let mut findings = vec![running, expiring, expired, late, undated];
     date_claims(&mut findings, &rule, day("2026-06-30"), "CNY");
     let dates: Vec<Option<NaiveDate>> = findings.iter().map(|f| f.expires_on).collect();
     assert_eq!(
@@ -144,16 +147,23 @@ fn every_unpaid_or_short_installment_gets_its_expiry_date_running_or_not() {
         [
             Some(day("2027-04-30")),
             Some(day("2026-10-30")),
+            Some(day("2026-05-31")),
             None,
             None,
-            // the expiring claim's own `limitation` finding, appended after the payments
+            // the `limitation` findings, appended after the payments in their order
             Some(day("2026-10-30")),
+            Some(day("2026-05-31")),
         ]
     );
-    let claim = &findings[4];
+    let claim = &findings[5];
     assert_eq!(claim.finding_type, FindingType::Limitation);
     assert_eq!(claim.reason, Some(Reason::Expiring));
+    assert_eq!(claim.severity, Severity::Warning);
     assert_eq!(claim.installment, Some(2));
+    let gone = &findings[6];
+    assert_eq!(gone.reason, Some(Reason::Expired));
+    assert_eq!(gone.severity, Severity::Error);
+    assert_eq!(gone.installment, Some(3));
     // 2026-10-30 − 2026-06-30 = 122 days left.
     assert_eq!((day("2026-10-30") - day("2026-06-30")).num_days(), 122);
 }

@@ -157,6 +157,9 @@ fn every_unpaid_or_short_installment_gets_its_expiry_date_running_or_not() {
     );
     let claim = &findings[5];
     assert_eq!(claim.finding_type, FindingType::Limitation);
+    // The same contract, period and installment as its payment finding.
+    assert_eq!(claim.contract_id.as_deref(), Some("C1"));
+    assert_eq!(claim.period_start, Some(day("2024-01-01")));
     assert_eq!(claim.reason, Some(Reason::Expiring));
     assert_eq!(claim.severity, Severity::Warning);
     assert_eq!(claim.installment, Some(2));

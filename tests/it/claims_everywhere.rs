@@ -77,7 +77,10 @@ fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
 /// Chinese name).
 fn row_of<'a>(rows: &'a [Vec<String>], code: &str) -> &'a [String] {
     rows.iter()
-        .find(|row| row.iter().any(|cell| cell.contains(code)))
+        .find(|row| {
+            row.iter()
+                .any(|cell| cell == code || cell.ends_with(&format!("（{code}）")))
+        })
         .unwrap_or_else(|| panic!("no `{code}` row in {rows:?}"))
 }
 

@@ -454,8 +454,7 @@ fn bad_aggregates_stop_the_run_naming_file_row_column_and_what_is_wrong() {
     std::fs::write(&csv, with_cell(&text, at, "net_amount", "5.0e4")).unwrap();
     let stderr = refused(&fixture, &folder);
     assert!(
-        stderr.contains(&cell("net_amount"))
-            && stderr.contains("expected an exact decimal"),
+        stderr.contains(&cell("net_amount")) && stderr.contains("expected an exact decimal"),
         "{stderr}"
     );
     restore();

@@ -217,8 +217,8 @@ fn the_demo_has_a_pack_exactly_for_each_contract_with_findings() {
             "TX-2025-002"
         ]
         .map(String::from)
-            .into_iter()
-            .collect(),
+        .into_iter()
+        .collect(),
         "the demo's contracts with findings"
     );
     let evidence = out.join("packs");

@@ -137,11 +137,11 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
     );
     assert!(
         summary.contains(
-            "| due by now | paid against it | short | late interest |\n|---|---|---|---|\n| 1,350,075.00 | 1,334,475.00 | 15,600.00 | 2,293.80 |"
+            "| due by now | paid against it | short | late interest |\n|---|---|---|---|\n| 1,429,415.00 | 1,410,815.00 | 18,600.00 | 3,170.40 |"
         ),
         "{summary}"
     );
-    let errors = summary.split("\n## ").nth(2).unwrap();
+    let errors = summary.split("\n## ").nth(3).unwrap();
     assert!(
         errors.contains(
             "| TX-2025-002 | 2025-06 | unpaid | 12,000.00 | Installment 1 of contract TX-2025-002"

@@ -2249,7 +2249,7 @@ fn statement_section(
     rds: Decimal,
 ) -> Res<String> {
     let april = &rows[1];
-    readme.push_str(&format!(
+    readme.push_str(
         "\n## The agent's statement\n\n\
          `statements.xlsx` is the agent's own statement (结算单) for ALI-2024-001's last two \
          periods, in the template of docs/INPUTS.md with its Chinese headers. It is not read \
@@ -2260,8 +2260,8 @@ fn statement_section(
          --payouts samples/payouts.xlsx --statements samples/statements.xlsx --as-of 2026-06-30 --out audit-out\n\
          ```\n\n\
          | statement no. | period | base | rate | rebate | payable |\n\
-         |---|---|---:|---:|---:|---:|\n"
-    ));
+         |---|---|---:|---:|---:|---:|\n",
+    );
     for row in rows {
         readme.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",

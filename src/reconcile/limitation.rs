@@ -1,8 +1,10 @@
 //! Limitation periods (docs/ARITHMETIC.md, "Limitation periods"): every unpaid or
 //! underpaid installment is a claim that can be brought until its expiry date — the
 //! ruleset's years counted from the installment's due date, the day the creditor knew
-//! (or should have known) the money had not come. A `limitation` finding states that
-//! date beside each payment finding, which keeps its own amounts. Pure.
+//! (or should have known) the money had not come. Each such payment finding carries that
+//! date (`expires_on`); a `limitation` finding states it again for a claim that expires
+//! within the window or has expired (every claim with `all_claims`), so the summary can
+//! list them first. The payment finding keeps its own amounts. Pure.
 
 use crate::domain::finding::{About, Fact, Finding, FindingType, Reason, Severity};
 use crate::domain::limitation::LimitationRule;
@@ -28,6 +30,35 @@ pub fn state(as_of: NaiveDate, expires_on: NaiveDate, window_days: i64) -> Reaso
     }
 }
 
+/// The last day the claim of `payment` can be brought: for an `unpaid` or `underpaid`
+/// installment with a due date, the rule's years from it; `None` for anything else.
+pub fn claim_expiry(payment: &Finding, rule: &LimitationRule) -> Option<NaiveDate> {
+    if !matches!(
+        payment.finding_type,
+        FindingType::Unpaid | FindingType::Underpaid
+    ) {
+        return None;
+    }
+    expires_on(payment.due_on?, rule.years)
+}
+
+/// Gives every unpaid or underpaid installment among `findings` its claim's expiry date
+/// ([`claim_expiry`]) and appends the `limitation` findings of those claims ([`finding`]),
+/// in the order of their payment findings.
+pub fn date_claims(
+    findings: &mut Vec<Finding>,
+    rule: &LimitationRule,
+    as_of: NaiveDate,
+    currency: &str,
+) {
+    let mut claims = Vec::new();
+    for payment in findings.iter_mut() {
+        payment.expires_on = claim_expiry(payment, rule);
+        claims.extend(finding(payment, rule, as_of, currency));
+    }
+    findings.extend(claims);
+}
+
 /// The `limitation` finding for a payment finding, when it is an unpaid or underpaid
 /// installment with a due date whose claim has expired or expires within the window (or
 /// any such claim, with the rule's `all_claims`): the same contract, period and installment and the same
@@ -40,14 +71,8 @@ pub fn finding(
     as_of: NaiveDate,
     currency: &str,
 ) -> Option<Finding> {
-    if !matches!(
-        payment.finding_type,
-        FindingType::Unpaid | FindingType::Underpaid
-    ) {
-        return None;
-    }
+    let expires_on = claim_expiry(payment, rule)?;
     let known_on = payment.due_on?;
-    let expires_on = expires_on(known_on, rule.years)?;
     let reason = state(as_of, expires_on, rule.window_days);
     if reason == Reason::Running && !rule.all_claims {
         return None;
@@ -80,6 +105,7 @@ pub fn finding(
     finding.paid = payment.paid;
     finding.difference = payment.difference;
     finding.due_on = payment.due_on;
+    finding.expires_on = Some(expires_on);
     // The computation and billing rows stay with the payment finding (stored once); the
     // payouts received are what a claim's amount rests on.
     finding.evidence.allocations = payment.evidence.allocations.clone();

@@ -208,14 +208,7 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
     }
     outcome.periods = trails;
     if let Some(rule) = &input.ruleset.limitation {
-        let claims: Vec<Finding> = outcome
-            .findings
-            .iter()
-            .filter_map(|payment| {
-                limitation::finding(payment, rule, input.as_of, &contract.currency)
-            })
-            .collect();
-        outcome.findings.extend(claims);
+        limitation::date_claims(&mut outcome.findings, rule, input.as_of, &contract.currency);
     }
     outcome.findings.extend(duplicates::findings(
         contract,

@@ -243,6 +243,9 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
                     .map_or_else(String::new, |rule| i18n::due_rule(&rule, lang))
             );
         }
+        if let Some(line) = i18n::claim_expiry_line(finding, lang) {
+            let _ = writeln!(out, "- {line}");
+        }
         for allocation in &finding.evidence.allocations {
             let _ = writeln!(
                 out,

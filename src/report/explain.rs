@@ -617,6 +617,9 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
             escape(&i18n::detail(finding, lang))
         ),
     };
+    if let Some(line) = i18n::claim_expiry_line(finding, lang) {
+        let _ = writeln!(out, "  - {line}");
+    }
     if finding.finding_type == FindingType::MisInvoiced {
         for check in finding
             .evidence

@@ -271,6 +271,9 @@ pub(super) struct FindingJson<'a> {
     paid: Option<String>,
     difference: Option<String>,
     due_on: Option<String>,
+    /// The last day an unpaid or short installment's claim can be brought (issue 19;
+    /// null without the ruleset's `[limitation]` and for other findings).
+    expires_on: Option<String>,
     paid_on: Option<String>,
     days_late: Option<i64>,
     interest: Option<String>,
@@ -368,6 +371,7 @@ pub(super) fn finding<'a>(
         paid: optional_money(finding.paid),
         difference: optional_money(finding.difference),
         due_on: date(finding.due_on),
+        expires_on: date(finding.expires_on),
         paid_on: date(finding.paid_on),
         days_late: finding.days_late,
         interest: optional_money(finding.interest),

@@ -10,7 +10,7 @@ use crate::report::i18n;
 use rust_decimal::Decimal;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 21] = [
     "id",
     "type",
     "severity",
@@ -31,6 +31,8 @@ pub const COLUMNS: [&str; 20] = [
     "detail",
     "location",
     "formula",
+    // Last, so scripts reading the earlier columns by position keep working (issue 19).
+    "expires_on",
 ];
 
 /// The column a run with `--baseline` adds after [`COLUMNS`]: `new` or `persisting`.
@@ -157,6 +159,7 @@ pub fn row(finding: &Finding, lang: Lang) -> Vec<Value> {
             .map_or(Value::Empty, |computation| {
                 Value::Text(i18n::formula(&computation))
             }),
+        date(finding.expires_on),
     ]
 }
 
@@ -340,6 +343,19 @@ mod tests {
     }
 
     #[test]
+    fn the_last_column_is_the_claims_expiry_date() {
+        use crate::domain::finding::{About, Fact, FindingType};
+        let mut finding = Finding::new(FindingType::Unpaid, Fact::default(), About::EmptyFile);
+        assert_eq!(COLUMNS[COLUMNS.len() - 1], "expires_on");
+        assert_eq!(row(&finding, Lang::En).last(), Some(&Value::Empty));
+        let day = chrono::NaiveDate::from_ymd_opt(2028, 7, 15).unwrap();
+        finding.expires_on = Some(day);
+        let cells = row(&finding, Lang::En);
+        assert_eq!(cells.len(), COLUMNS.len());
+        assert_eq!(cells.last(), Some(&Value::Date(day)));
+    }
+
+    #[test]
     fn formula_starters_are_neutralised() {
         assert_eq!(
             neutralise("=HYPERLINK(\"http://x\")"),
@@ -457,8 +473,15 @@ mod tests {
         assert!(lines[0].ends_with(",\"change\""), "{}", lines[0]);
         assert!(lines[1].ends_with(",\"persisting\""), "{}", lines[1]);
         assert!(lines[2].ends_with(",\"new\""), "{}", lines[2]);
-        // Without a baseline the columns are those of before.
+        // Without a baseline the columns are those of before: the last one is
+        // `expires_on` (issue 19).
         let plain = String::from_utf8(csv(&findings, None, Lang::En).unwrap()).unwrap();
-        assert!(plain.lines().next().unwrap().ends_with(",\"formula\""));
+        assert!(
+            plain
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with(",\"formula\",\"expires_on\"")
+        );
     }
 }

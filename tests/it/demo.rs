@@ -257,6 +257,7 @@ fn compare_findings(actual: &[Value], expected: &[Value]) -> Vec<String> {
         "days_late",
         "interest",
         "amount",
+        "expires_on",
     ];
     let mut problems = Vec::new();
     let mut got: BTreeMap<String, Vec<&Value>> = BTreeMap::new();

@@ -186,3 +186,93 @@ fn an_unknown_rule_or_negative_years_stop_the_run_naming_the_file_and_key() {
         assert_mentions(&run.stderr, &["generic.toml", key, says]);
     }
 }
+
+#[test]
+fn a_running_claim_carries_its_expiry_date_in_every_report_without_all_claims() {
+    // The shipped `generic` ruleset (all_claims = false), audited 2026-01-15: the claim
+    // for C1's January 2025 installment (due 2025-03-02) runs until 2028-03-02, far
+    // outside the window, so there is no `limitation` finding — but the `unpaid` finding
+    // carries the date.
+    for lang in ["en", "zh"] {
+        let fixture = Fixture::new();
+        let contracts = Book::standard().write_xlsx(fixture.dir.path(), "contracts.xlsx");
+        let billing = fixture.write("billing.csv", standard_billing());
+        let payouts = fixture.write("payouts.csv", simple_payouts(&[]));
+        let run = fixture.audit(
+            &contracts,
+            &billing,
+            &payouts,
+            "2026-01-15",
+            &["--lang", lang],
+        );
+        assert!(run.of_type("limitation").is_empty());
+        let unpaid = only(&run, "unpaid");
+        assert_eq!(unpaid["expires_on"], "2028-03-02");
+        // findings.csv: the last column.
+        let csv = String::from_utf8(run.read("findings.csv")).unwrap();
+        let mut lines = csv.lines();
+        assert!(lines.next().unwrap().ends_with(",\"expires_on\""));
+        let row = lines.find(|line| line.contains("unpaid")).unwrap();
+        assert!(row.ends_with(",\"2028-03-02\""), "{row}");
+        // report.html shows the record, the key named in Chinese on a Chinese page.
+        let html = String::from_utf8(run.read("report.html")).unwrap();
+        assert!(html.contains("2028-03-02"));
+        if lang == "zh" {
+            assert!(html.contains("诉讼时效届满日"));
+        }
+        // The evidence file and `explain`.
+        let evidence = String::from_utf8(run.read("evidence/C1.md")).unwrap();
+        let line = match lang {
+            "en" => "claim expires on 2028-03-02 (limitation period counted from the due date)",
+            _ => "诉讼时效届满日：2028-03-02（自到期日起算）",
+        };
+        assert!(evidence.contains(line), "{evidence}");
+        let explain = std::process::Command::new(env!("CARGO_BIN_EXE_rebate-audit"))
+            .args(["explain", "--contract", "C1", "--contracts"])
+            .arg(&contracts)
+            .arg("--billing")
+            .arg(&billing)
+            .arg("--payouts")
+            .arg(&payouts)
+            .args(["--as-of", "2026-01-15", "--lang", lang])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(explain.stdout).unwrap();
+        assert_eq!(explain.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains(line), "{stdout}");
+    }
+}
+
+#[test]
+fn a_paid_installment_and_a_ruleset_without_limitation_have_no_expiry_date() {
+    // Paid in full: no claim, no date.
+    let fixture = Fixture::new();
+    let run = fixture.standard_audit(
+        &simple_payouts(&[("P1", "C1", "2025-02-20", "2000.00")]),
+        "2026-01-15",
+        &[],
+    );
+    assert!(
+        run.findings()
+            .iter()
+            .all(|finding| finding["expires_on"].is_null()),
+        "{:#?}",
+        run.findings()
+    );
+    // No `[limitation]` table: the unpaid installment has no expiry date either.
+    let fixture = Fixture::new();
+    let shipped = include_str!("../../rulesets/generic.toml");
+    let start = shipped.find("[limitation]").unwrap();
+    let end = shipped[start..].find("\n\n").unwrap() + start;
+    let text = format!("{}{}", &shipped[..start], &shipped[end..]);
+    fixture.write("rulesets/generic.toml", text);
+    let folder = fixture.path("rulesets").display().to_string();
+    let run = audit(
+        &fixture,
+        &Book::standard(),
+        &standard_billing(),
+        "2026-01-15",
+        &["--rulesets", &folder],
+    );
+    assert_eq!(only(&run, "unpaid")["expires_on"], serde_json::Value::Null);
+}

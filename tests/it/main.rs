@@ -8,6 +8,7 @@ mod aggregate;
 mod architecture;
 mod browser;
 mod catalogs;
+mod claims_everywhere;
 mod cli;
 mod commands;
 mod common;

@@ -528,11 +528,16 @@ fn a_baseline_run_marks_new_persisting_and_resolved_findings() {
     let summary = text(&night2, "summary.md");
     let sections: Vec<&str> = summary.split("\n## ").collect();
     assert!(sections[1].starts_with("Due and paid"), "{summary}");
+    // The demo's claim near expiry (HW-2023-007) leads, before the errors.
     assert!(
-        sections[2].starts_with("Errors, largest first"),
+        sections[2].starts_with("Claims expiring soon or expired"),
         "{summary}"
     );
-    let first = sections[3];
+    assert!(
+        sections[3].starts_with("Errors, largest first"),
+        "{summary}"
+    );
+    let first = sections[4];
     assert!(
         first.starts_with("Changes since the baseline as of 2026-06-30"),
         "{summary}"
@@ -546,7 +551,7 @@ fn a_baseline_run_marks_new_persisting_and_resolved_findings() {
     let resolved_at = first.find(FIXED).expect("the resolved finding is listed");
     assert!(new_at < resolved_at, "new before resolved:\n{first}");
     let html = text(&night2, "summary.html");
-    let h2 = html.match_indices("<h2>").nth(2).unwrap().0;
+    let h2 = html.match_indices("<h2>").nth(3).unwrap().0;
     assert!(
         html[h2..].starts_with("<h2>Changes since the baseline"),
         "{html}"
@@ -690,16 +695,18 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
             .find(|line| line["span"]["stage"] == name)
             .unwrap()["span"]
     };
-    assert_eq!(stage("discover inputs")["billing"], 9);
+    // The demo's 7th contract, HW-2023-007 (a claim near expiry), brought its own bill
+    // (203 rows) and 4 payouts.
+    assert_eq!(stage("discover inputs")["billing"], 10);
     assert_eq!(stage("discover inputs")["payouts"], 1);
     assert_eq!(stage("load contracts")["files"], 1);
-    assert_eq!(stage("load contracts")["contracts"], 6);
+    assert_eq!(stage("load contracts")["contracts"], 7);
     assert!(stage("load contracts")["rows"].as_u64().unwrap() > 0);
-    assert_eq!(stage("read billing")["files"], 9);
-    assert_eq!(stage("read billing")["rows"], 2559);
+    assert_eq!(stage("read billing")["files"], 10);
+    assert_eq!(stage("read billing")["rows"], 2762);
     assert_eq!(stage("read payouts")["files"], 1);
-    assert_eq!(stage("read payouts")["rows"], 44);
-    assert_eq!(stage("compute")["contracts"], 6);
+    assert_eq!(stage("read payouts")["rows"], 48);
+    assert_eq!(stage("compute")["contracts"], 7);
     let findings = run.findings().len();
     assert_eq!(stage("write reports")["findings"], findings);
 
@@ -720,7 +727,7 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
     human.expect_status(1);
     assert_mentions(
         &human.stderr,
-        &["stage=\"read billing\"", "rows=2559", "time.busy="],
+        &["stage=\"read billing\"", "rows=2762", "time.busy="],
     );
     assert!(
         !human.stderr.contains('\u{1b}'),

@@ -125,6 +125,8 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
         sections[1..],
         [
             "Due and paid",
+            // The demo's HW-2023-007 claim expires 122 days after the audit date.
+            "Claims expiring soon or expired (limitation periods)",
             "Errors, largest first",
             "Findings by type",
             "Contracts",
@@ -135,11 +137,11 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
     );
     assert!(
         summary.contains(
-            "| due by now | paid against it | short | late interest |\n|---|---|---|---|\n| 1,350,075.00 | 1,334,475.00 | 15,600.00 | 2,293.80 |"
+            "| due by now | paid against it | short | late interest |\n|---|---|---|---|\n| 1,429,415.00 | 1,410,815.00 | 18,600.00 | 3,170.40 |"
         ),
         "{summary}"
     );
-    let errors = summary.split("\n## ").nth(2).unwrap();
+    let errors = summary.split("\n## ").nth(3).unwrap();
     assert!(
         errors.contains(
             "| TX-2025-002 | 2025-06 | unpaid | 12,000.00 | Installment 1 of contract TX-2025-002"
@@ -201,8 +203,11 @@ fn with_lang_zh_the_headings_and_headers_are_chinese() {
         "## 错误（按金额从大到小）",
         "## 警告（按金额从大到小）",
         "## 输入文件",
-        "6 个合同，52 个分期。已到期应付（已过期限）1,350,075.00，已付 1,334,475.00：少付 15,600.00，另有滞纳金 2,293.80。",
-        "审计发现 22 项：错误 3 项，警告 16 项，提示 3 项。",
+        // HW-2023-007 (the demo's claim near expiry) adds 4 installments, 79,340.00 due,
+        // 76,340.00 paid, 3,000.00 short with 876.60 interest, an error and a warning.
+        "## 即将或已经届满诉讼时效的请求",
+        "7 个合同，56 个分期。已到期应付（已过期限）1,429,415.00，已付 1,410,815.00：少付 18,600.00，另有滞纳金 3,170.40。",
+        "审计发现 24 项：错误 4 项，警告 17 项，提示 3 项。",
     ] {
         assert!(summary.contains(expected), "summary.md has no `{expected}`");
     }

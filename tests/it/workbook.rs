@@ -219,6 +219,8 @@ fn report_xlsx_has_every_sheet_with_its_header_and_the_jsons_counts() {
                 "detail",
                 "location",
                 "formula",
+                // issue 19: the claim's expiry date, last of findings.csv's columns
+                "expires_on",
                 "allocations",
                 "checks",
                 "facts",
@@ -914,7 +916,8 @@ fn a_baseline_run_marks_each_finding_new_or_persisting_in_every_table_and_lists_
 
     // Without a baseline the tables are as they always were: no `change`, no Resolved.
     let (header, _) = findings_csv(&night1);
-    assert_eq!(header.len(), 20, "{header:?}");
+    // 21 columns since issue 19 added `expires_on` last.
+    assert_eq!(header.len(), 21, "{header:?}");
     assert!(!header.contains(&"change".to_string()), "{header:?}");
     let (names, sheets) = read_sheets(&night1.out.join("report.xlsx"));
     assert_eq!(names, SHEETS.map(String::from).to_vec());
@@ -952,11 +955,11 @@ fn a_baseline_run_marks_each_finding_new_or_persisting_in_every_table_and_lists_
 
     // findings.csv: the columns of before, then `change`, as findings.json says.
     let (header, records) = findings_csv(&night2);
-    assert_eq!(header.len(), 21);
+    assert_eq!(header.len(), 22);
     assert_eq!(header.last().map(String::as_str), Some("change"));
     let csv_changes: BTreeMap<String, String> = records
         .iter()
-        .map(|record| (record[0].to_string(), record[20].to_string()))
+        .map(|record| (record[0].to_string(), record[21].to_string()))
         .collect();
     assert_eq!(csv_changes, changes);
 
@@ -971,8 +974,8 @@ fn a_baseline_run_marks_each_finding_new_or_persisting_in_every_table_and_lists_
     with_resolved.insert(2, "Resolved".into());
     assert_eq!(names, with_resolved);
     let rows = &sheets["Findings"];
-    assert_eq!(header_of(rows)[..21], header[..]);
-    assert_eq!(header_of(rows)[21], "allocations");
+    assert_eq!(header_of(rows)[..22], header[..]);
+    assert_eq!(header_of(rows)[22], "allocations");
     assert_eq!(sheet_changes(rows), changes);
 
     // The Resolved sheet: the baseline's findings that are gone, as it states them.

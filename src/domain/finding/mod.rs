@@ -66,6 +66,10 @@ pub struct Finding {
     pub about: About,
     /// What it rests on.
     pub evidence: Evidence,
+    /// The last day the claim of an `unpaid` or `underpaid` installment (and of its
+    /// `limitation` finding) can be brought, under the ruleset's limitation period;
+    /// `None` without a `[limitation]` table, and for every other finding.
+    pub expires_on: Option<NaiveDate>,
 }
 
 /// What a finding is about: everything its id is made of, and nothing else. Contract,
@@ -114,6 +118,7 @@ impl Finding {
             amount: None,
             about,
             evidence: Evidence::default(),
+            expires_on: None,
         }
     }
 

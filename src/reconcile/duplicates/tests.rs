@@ -262,6 +262,8 @@ fn the_finding_names_the_duplicate_row_and_its_amount() {
         .unwrap()
         .remove(0);
     assert_eq!(finding.finding_type, FindingType::DuplicatePayout);
+    assert_eq!(finding.contract_id.as_deref(), Some("C1"));
+    assert_eq!(finding.payout_id.as_deref(), Some("P2"));
     assert_eq!(finding.severity, crate::domain::finding::Severity::Warning);
     assert_eq!(finding.amount_at_stake(), d("1000.00"));
     assert_eq!(finding.paid_on, Some(day("2025-04-20")));

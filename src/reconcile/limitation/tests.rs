@@ -117,3 +117,79 @@ fn only_unpaid_and_underpaid_installments_are_claims() {
     short.finding_type = FindingType::Underpaid;
     assert!(finding(&short, &prc(180), day("2027-05-01"), "CNY").is_some());
 }
+
+#[test]
+fn every_unpaid_or_short_installment_gets_its_expiry_date_running_or_not() {
+    // Worked table (3 years, window 180 days, audited 2026-06-30, all_claims off):
+    // | finding   | due on     | expires_on | state    | limitation finding |
+    // | unpaid    | 2024-04-30 | 2027-04-30 | running  | none               |
+    // | underpaid | 2023-10-30 | 2026-10-30 | expiring | warning            |
+    // | unpaid    | 2023-05-31 | 2026-05-31 | expired  | error              |
+    // | late      | 2023-01-31 | —          | —        | none               |
+    // | unpaid, no due date | — | —          | —        | none               |
+    let mut rule = prc(180);
+    rule.all_claims = false;
+    let running = unpaid("2024-04-30");
+    let mut expiring = unpaid("2023-10-30");
+    expiring.finding_type = FindingType::Underpaid;
+    expiring.installment = Some(2);
+    let mut late = unpaid("2023-01-31");
+    late.finding_type = FindingType::Late;
+    let mut undated = unpaid("2024-04-30");
+    undated.due_on = None;
+    let mut expired = unpaid("2023-05-31");
+    expired.installment = Some(3);
+    let mut findings = vec![running, expiring, expired, late, undated];
+    date_claims(&mut findings, &rule, day("2026-06-30"), "CNY");
+    let dates: Vec<Option<NaiveDate>> = findings.iter().map(|f| f.expires_on).collect();
+    assert_eq!(
+        dates,
+        [
+            Some(day("2027-04-30")),
+            Some(day("2026-10-30")),
+            Some(day("2026-05-31")),
+            None,
+            None,
+            // the `limitation` findings, appended after the payments in their order
+            Some(day("2026-10-30")),
+            Some(day("2026-05-31")),
+        ]
+    );
+    let claim = &findings[5];
+    assert_eq!(claim.finding_type, FindingType::Limitation);
+    // The same contract, period and installment as its payment finding.
+    assert_eq!(claim.contract_id.as_deref(), Some("C1"));
+    assert_eq!(claim.period_start, Some(day("2024-01-01")));
+    assert_eq!(claim.reason, Some(Reason::Expiring));
+    assert_eq!(claim.severity, Severity::Warning);
+    assert_eq!(claim.installment, Some(2));
+    let gone = &findings[6];
+    assert_eq!(gone.reason, Some(Reason::Expired));
+    assert_eq!(gone.severity, Severity::Error);
+    assert_eq!(gone.installment, Some(3));
+    // 2026-10-30 − 2026-06-30 = 122 days left.
+    assert_eq!((day("2026-10-30") - day("2026-06-30")).num_days(), 122);
+}
+
+#[test]
+fn with_all_claims_the_running_claim_gets_a_limitation_finding_too() {
+    let mut findings = vec![unpaid("2024-04-30")];
+    date_claims(&mut findings, &prc(180), day("2026-06-30"), "CNY");
+    assert_eq!(findings.len(), 2);
+    assert_eq!(findings[1].reason, Some(Reason::Running));
+    assert_eq!(findings[1].expires_on, Some(day("2027-04-30")));
+    assert_eq!(findings[0].expires_on, findings[1].expires_on);
+}
+
+#[test]
+fn claim_expiry_is_the_due_date_plus_the_rule_years() {
+    let mut rule = prc(180);
+    rule.years = 2;
+    assert_eq!(
+        claim_expiry(&unpaid("2024-02-29"), &rule),
+        Some(day("2026-02-28"))
+    );
+    let mut overpaid = unpaid("2024-02-29");
+    overpaid.finding_type = FindingType::Overpaid;
+    assert_eq!(claim_expiry(&overpaid, &rule), None);
+}

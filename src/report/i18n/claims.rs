@@ -216,3 +216,22 @@ pub fn limitation_zh(words: &dyn Sentences, facts: &LimitationFacts<'_>) -> Stri
         _ => format!("{claim}的诉讼时效至 {} 届满（{rule}）。", facts.expires_on),
     }
 }
+
+/// The line an unpaid or underpaid installment's finding gets in `explain` and the
+/// evidence file: the last day its claim can be brought (issue 19). `None` for a finding
+/// without one, and for the `limitation` finding, whose sentence says it already.
+pub fn claim_expiry_line(
+    finding: &crate::domain::finding::Finding,
+    lang: crate::domain::lang::Lang,
+) -> Option<String> {
+    if finding.finding_type == crate::domain::finding::FindingType::Limitation {
+        return None;
+    }
+    let day = finding.expires_on?;
+    Some(match lang {
+        crate::domain::lang::Lang::En => {
+            format!("claim expires on {day} (limitation period counted from the due date)")
+        }
+        crate::domain::lang::Lang::Zh => format!("诉讼时效届满日：{day}（自到期日起算）"),
+    })
+}

@@ -31,6 +31,7 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "paid" => "已付",
         "difference" => "差额",
         "due_on" => "到期日",
+        "expires_on" => "诉讼时效届满日",
         "paid_on" => "付款日",
         "days_late" => "逾期天数",
         "interest" => "滞纳金",

@@ -35,7 +35,7 @@ use crate::domain::finding::{Finding, LikelyCause};
 use crate::domain::lang::Lang;
 use chrono::NaiveDate;
 
-pub use claims::claims_heading;
+pub use claims::{claim_expiry_line, claims_heading};
 pub use en::count;
 pub use formula::{formula, formula_zh};
 pub use labels::{Labels, labels};

@@ -14,6 +14,7 @@ use crate::domain::test_support::{d, day};
 
 mod causes;
 mod chinese_everywhere;
+mod claim_expiry;
 mod interest;
 mod shortfall_causes;
 

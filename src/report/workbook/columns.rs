@@ -81,9 +81,9 @@ pub(super) const FINDING_EVIDENCE_COLUMNS: [&str; 4] =
     ["allocations", "checks", "facts", "source_rows"];
 
 /// Widths of the findings columns: [`tables::COLUMNS`]…
-pub(super) const FINDING_WIDTHS: [f64; 20] = [
+pub(super) const FINDING_WIDTHS: [f64; 21] = [
     26.0, 18.0, 9.0, 18.0, 12.0, 12.0, 11.0, 18.0, 16.0, 14.0, 14.0, 14.0, 12.0, 12.0, 10.0, 12.0,
-    14.0, 90.0, 45.0, 60.0,
+    14.0, 90.0, 45.0, 60.0, 12.0,
 ];
 
 /// … `change` …

@@ -23,6 +23,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet}
 use serde::Serialize;
 
 mod layouts;
+mod limitation;
 mod zipfile;
 
 use layouts::{Cv, Layout};
@@ -1018,6 +1019,7 @@ fn file_for(contract: &str, (y, m): (i64, i64), account_index: usize) -> usize {
         "AZ-2025-004" if account_index == 0 => F_AZURE_MCA,
         "AZ-2025-004" => F_AZURE_EA,
         "ALI-2025-006" => F_FOCUS,
+        limitation::CONTRACT => limitation::FILE,
         _ => unreachable!(),
     }
 }
@@ -1908,7 +1910,8 @@ fn period_ref(c: &Contract, i: &Inst) -> Option<String> {
 
 fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
     let mut rng = Lcg(0x00c0_ffee_0001);
-    let ms = mistakes();
+    let mut ms = mistakes();
+    ms.extend(limitation::mistakes());
     let mut out: Vec<Payout> = Vec::new();
     for i in insts {
         let c = &cs[i.contract];
@@ -2246,7 +2249,7 @@ fn statement_section(
     rds: Decimal,
 ) -> Res<String> {
     let april = &rows[1];
-    readme.push_str(&format!(
+    readme.push_str(
         "\n## The agent's statement\n\n\
          `statements.xlsx` is the agent's own statement (结算单) for ALI-2024-001's last two \
          periods, in the template of docs/INPUTS.md with its Chinese headers. It is not read \
@@ -2257,8 +2260,8 @@ fn statement_section(
          --payouts samples/payouts.xlsx --statements samples/statements.xlsx --as-of 2026-06-30 --out audit-out\n\
          ```\n\n\
          | statement no. | period | base | rate | rebate | payable |\n\
-         |---|---|---:|---:|---:|---:|\n"
-    ));
+         |---|---|---:|---:|---:|---:|\n",
+    );
     for row in rows {
         readme.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
@@ -3409,6 +3412,9 @@ struct ExpFinding {
     /// the samples folder), `row`, `column`; `currency_mismatch` / `uncovered_billing`:
     /// `account_id`, `billing_month`, `rows`, `net_amount`.
     subject: Option<BTreeMap<&'static str, String>>,
+    /// `unpaid`, `underpaid` and `limitation` findings under a ruleset with a
+    /// `[limitation]` table: due_on + 3 years (docs/ARITHMETIC.md, "Limitation periods")
+    expires_on: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -3521,6 +3527,7 @@ fn write_expected(
                 interest: opt_m2(f.interest),
                 amount: opt_m2(f.amount),
                 subject: None,
+                expires_on: limitation::expires_on(f, cs),
             }
         })
         .collect();
@@ -3545,6 +3552,7 @@ fn write_expected(
         interest: None,
         amount: opt_m2(amount),
         subject: Some(subject),
+        expires_on: None,
     };
     // docs/ARITHMETIC.md names no `reason` for data-quality findings; the auditor labels a rejected row
     // `row` and a billing-side currency mismatch `billing` — labels only, no numbers.
@@ -3682,8 +3690,11 @@ fn main() -> Res<()> {
     }
     let as_of = Date::ymd(2026, 6, 30);
 
-    let cs = contracts();
-    let files = billing_files();
+    let mut cs = contracts();
+    cs.push(limitation::contract());
+    let mut files = billing_files();
+    files.push(limitation::billing_file());
+    assert_eq!(files.len() - 1, limitation::FILE);
     let lines = generate_lines(&cs, &files);
     for f in files.iter().filter(|f| f.totals_row) {
         // the auditor compares a totals row with the rows' signed sum, refunds negative
@@ -3705,7 +3716,8 @@ fn main() -> Res<()> {
     for (ci, c) in cs.iter().enumerate() {
         insts.extend(installments(ci, c, &audit.weighted[ci]));
     }
-    let payouts = make_payouts(&cs, &insts);
+    let mut payouts = make_payouts(&cs, &insts);
+    limitation::ledger_2023(&mut payouts);
     let findings = reconcile(&cs, &mut insts, &payouts, as_of);
 
     // exactly the intended findings
@@ -3738,6 +3750,7 @@ fn main() -> Res<()> {
         ("TX-2025-002".into(), "mis_invoiced", Some("duplicate")),
         ("TX-2025-002".into(), "mis_invoiced", Some("duplicate")),
     ];
+    want.extend(limitation::intended());
     want.sort();
     assert_eq!(
         got, want,

@@ -15,6 +15,7 @@
 //! ([`UnmatchedProduct`]): only the bills can tell whether it names a billed product,
 //! which `attribute::check_listed_products` checks once they are read.
 
+mod amendments;
 mod assemble;
 mod builder;
 mod columns;

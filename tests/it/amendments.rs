@@ -347,10 +347,7 @@ fn contradictory_or_impossible_amendments_stop_the_run_with_their_cell() {
         (
             vec![],
             vec![vec!["C1", "A-1", "2025-07-01", "tierz", "", ""]],
-            vec![
-                "contracts.xlsx:amendments:2:change",
-                "did you mean `tiers`",
-            ],
+            vec!["contracts.xlsx:amendments:2:change", "did you mean `tiers`"],
         ),
         (
             vec![["C1", "0", "", "12%", "A-7"]],

@@ -22,6 +22,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 use serde::Serialize;
 
+mod amendments;
 mod layouts;
 mod zipfile;
 
@@ -1544,7 +1545,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
     {
         let ws = wb.add_worksheet();
         ws.set_name("tiers")?;
-        write_header(ws, &f, &["contract_id", "from", "to", "rate"])?;
+        write_header(ws, &f, &["contract_id", "from", "to", "rate", "amendment"])?;
         let mut r = 1u32;
         for c in cs {
             for t in &c.tiers {
@@ -1557,6 +1558,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
                 r += 1;
             }
         }
+        amendments::write_tier_rows(ws, &f, r)?;
     }
     {
         let ws = wb.add_worksheet();
@@ -1593,6 +1595,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
             }
         }
     }
+    amendments::write_sheet(&mut wb, &f)?;
     save(&mut wb, &root.join("contracts.xlsx"))
 }
 
@@ -1699,6 +1702,9 @@ fn scope_base(lines: &[Weighted], s: &Span, t: Date) -> Decimal {
 }
 
 fn earned(c: &Contract, lines: &[Weighted], t: Date) -> Decimal {
+    if let Some(amended) = amendments::earned(c, lines, t) {
+        return amended;
+    }
     let capped = |x: Decimal| c.cap.map_or(x, |cap| x.min(cap));
     let term = Span {
         start: c.start,
@@ -1908,7 +1914,8 @@ fn period_ref(c: &Contract, i: &Inst) -> Option<String> {
 
 fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
     let mut rng = Lcg(0x00c0_ffee_0001);
-    let ms = mistakes();
+    let mut ms = mistakes();
+    ms.extend(amendments::mistakes());
     let mut out: Vec<Payout> = Vec::new();
     for i in insts {
         let c = &cs[i.contract];
@@ -2900,6 +2907,7 @@ fn write_readme(
         writeln!(w, "## {} — {}", c.id, c.customer)?;
         writeln!(w)?;
         writeln!(w, "{}", c.mechanics)?;
+        amendments::readme(w, c)?;
         writeln!(w)?;
         writeln!(w, "| term | value |")?;
         writeln!(w, "|---|---|")?;
@@ -3716,6 +3724,7 @@ fn main() -> Res<()> {
     got.sort();
     let mut want: Vec<(String, &str, Option<&str>)> = vec![
         ("TX-2025-002".into(), "unpaid", None),
+        ("ALI-2025-005".into(), "underpaid", None),
         ("ALI-2024-001".into(), "underpaid", None),
         ("HW-2024-003".into(), "overpaid", None),
         ("TX-2025-002".into(), "late", None),

@@ -1,7 +1,6 @@
 //! Demo data for contract amendments: ALI-2025-005's supplementary agreement raises its
-//! monthly tier rates from 2025-10-01 (not retroactive), and the agent's last offset,
-//! for 2026-03, still used the old rates — an underpayment whose trail names the
-//! amendment.
+//! monthly tier rates from 2025-10-01 (not retroactive); the agent's offsets follow it,
+//! and every period trail from October names the amendment.
 //!
 //! The generator's own arithmetic follows docs/ARITHMETIC.md ("Amendments") for the
 //! `period` basis, the only one the demo amends: each month is priced under the table in
@@ -25,19 +24,6 @@ pub(crate) fn amendments() -> Vec<Amendment> {
         effective: Date::ymd(2025, 10, 1),
         tiers: tiers(&[(0, Some(50_000), "0.11"), (50_000, None, "0.13")]),
     }]
-}
-
-/// The agent offset 2026-03 at the old 12% (59,876.54 × 12% = 7,185.18) instead of the
-/// amended 13% (7,783.95). (The contract's payouts name no period, so they fill the
-/// oldest installment first: the short one is the last, or every later month would be
-/// late as well.)
-pub(crate) fn mistakes() -> Vec<(&'static str, Date, u32, Mistake)> {
-    vec![(
-        "ALI-2025-005",
-        Date::ymd(2026, 3, 1),
-        1,
-        Mistake::Underpaid("598.77"),
-    )]
 }
 
 /// Earned(t) for an amended contract (`None` for any other): every period priced under
@@ -132,8 +118,8 @@ pub(crate) fn readme(w: &mut String, c: &Contract) -> Res<()> {
             "**Amendment {}** (sheet `变更`): from {} the tier table is {} (from 50,000), not \
              retroactive — months before keep the contract's own table, each month from October \
              is priced under the new one, and every period trail from then on names the \
-             amendment. The agent's offset for 2026-03 still used the old 12% (7,185.18 instead \
-             of 7,783.95 on 59,876.54): the `underpaid` finding of 598.77.",
+             amendment: 2026-03 (59,876.54) is due 59,876.54 × 13% = 7,783.95, not the 7,185.18 \
+             of the old 12%, and the agent's offset RB-0042 pays it.",
             a.id,
             a.effective.iso(),
             rates.join(" / ")

@@ -354,7 +354,7 @@ impl KitSentences for English {
     fn toml_key(&self, key: &str) -> Option<&'static str> {
         Some(match key {
             "contracts" => {
-                "The contract workbook (or a folder of contracts.csv, tiers.csv, products.csv, schedule.csv)."
+                "The contract workbook (or a folder of contracts.csv, tiers.csv, products.csv, schedule.csv, amendments.csv)."
             }
             "billing" => {
                 "The billing exports: a path or a list; folders are searched recursively; glob patterns\n(*, ?, **) are expanded. Delete billing/sample.csv once your own exports are there."

@@ -305,7 +305,7 @@ impl KitSentences for Chinese {
     fn toml_key(&self, key: &str) -> Option<&'static str> {
         Some(match key {
             "contracts" => {
-                "合同工作簿（或包含 contracts.csv、tiers.csv、products.csv、schedule.csv 的文件夹）。"
+                "合同工作簿（或包含 contracts.csv、tiers.csv、products.csv、schedule.csv、amendments.csv 的文件夹）。"
             }
             "billing" => {
                 "云账单：一个路径或路径列表；文件夹会递归查找；支持通配符（*、?、**）。\n放入您自己的账单后请删除 billing/sample.csv。"

@@ -1,5 +1,5 @@
-//! The contracts from the four sheets: each contract row, then its tiers, product
-//! coefficients and installment schedule.
+//! The contracts from the five sheets: each contract row, then its tiers, product
+//! coefficients, installment schedule and amendments.
 //!
 //! One error per cause: a check that depends on something already reported is not made.
 //! A `tiers` row that could not be read leaves its contract's tier table incomplete, so

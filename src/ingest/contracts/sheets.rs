@@ -1,4 +1,4 @@
-//! The tables of a contract workbook sorted into its four sheets, by name or alias (case,
+//! The tables of a contract workbook sorted into its five sheets, by name or alias (case,
 //! width, spaces and underscores do not matter).
 
 use super::columns::{
@@ -12,7 +12,7 @@ use crate::ingest::header::{ColumnSpec, is_blank};
 use crate::ingest::table::TableVisitor;
 use std::sync::Arc;
 
-/// The four sheets, by their names and aliases.
+/// The five sheets, by their names and aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SheetKind {
     /// `contracts`: one row per contract.

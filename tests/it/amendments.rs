@@ -381,3 +381,46 @@ fn contradictory_or_impossible_amendments_stop_the_run_with_their_cell() {
         }
     }
 }
+
+/// A folder of CSVs takes `amendments.csv` like the workbook's sheet.
+#[test]
+fn a_folder_of_csvs_takes_amendments_csv() {
+    let fixture = Fixture::new();
+    let folder = book().write_csv_folder(fixture.dir.path(), "contracts");
+    let tiers = std::fs::read_to_string(folder.join("tiers.csv")).unwrap();
+    let mut lines: Vec<String> = tiers.lines().map(str::to_string).collect();
+    lines[0].push_str(",amendment");
+    for line in lines.iter_mut().skip(1) {
+        line.push(',');
+    }
+    for row in A1_TIERS {
+        lines.push(row.join(","));
+    }
+    std::fs::write(folder.join("tiers.csv"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(
+        folder.join("amendments.csv"),
+        "contract_id,amendment,effective_from,change,value,retroactive\nC1,A-1,2025-08-15,tiers,,contract_year\n",
+    )
+    .unwrap();
+    let billing = quarterly_bill(&fixture);
+    let payouts = fixture.write("payouts.csv", simple_payouts(&[]));
+    let run = fixture.audit(&folder, &billing, &payouts, "2026-06-30", &[]);
+    run.expect_status(1);
+    assert_eq!(
+        installment(&run, "C1", "2025-07-01", 1)["expected"],
+        "48000.00"
+    );
+    // Not retroactive, the same day inside Q3 stops the run at its cell.
+    std::fs::write(
+        folder.join("amendments.csv"),
+        "contract_id,amendment,effective_from,change,value,retroactive\nC1,A-1,2025-08-15,tiers,,no\n",
+    )
+    .unwrap();
+    let run = fixture.audit(&folder, &billing, &payouts, "2026-06-30", &[]);
+    assert_eq!(run.status, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("amendments.csv:2:effective_from"),
+        "{}",
+        run.stderr
+    );
+}

@@ -267,11 +267,18 @@ fn chinese_headers_and_a_term_extended_to_a_new_end() {
     );
 }
 
+/// A bad case: the amended `tiers` rows, the `amendments` rows, and what stderr must say.
+type Case = (
+    Vec<[&'static str; 5]>,
+    Vec<Vec<&'static str>>,
+    Vec<&'static str>,
+);
+
 /// Each bad amendment stops the run with exit 2 naming file:sheet:row:column and what
 /// was expected.
 #[test]
 fn contradictory_or_impossible_amendments_stop_the_run_with_their_cell() {
-    let cases: Vec<(Vec<[&str; 5]>, Vec<Vec<&str>>, Vec<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             A1_TIERS.to_vec(),
             vec![vec!["C1", "A-1", "2024-12-01", "tiers", "", ""]],

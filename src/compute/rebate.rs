@@ -17,7 +17,8 @@ pub fn whole_term_scope(contract: &Contract) -> bool {
         || (contract.tier_basis == TierBasis::Period && contract.settlement == Settlement::Term)
 }
 
-fn capped(cap: Option<Decimal>, amount: Decimal, rounding: Rounding) -> (Decimal, bool) {
+/// The cap applied to a year's (or term's) rebate, and whether it bound.
+pub(crate) fn capped(cap: Option<Decimal>, amount: Decimal, rounding: Rounding) -> (Decimal, bool) {
     match cap {
         Some(cap) if amount > cap => (rounding.round(cap), true),
         _ => (amount, false),
@@ -49,6 +50,17 @@ pub fn period_rebates(
     rounding: Rounding,
 ) -> Result<Vec<PeriodRebate>, Overflow> {
     debug_assert_eq!(segments.len(), segment_bases.len());
+    // A contract whose tier table an amendment changed is priced under the terms in force
+    // period by period; every other keeps this single-table arithmetic.
+    if contract.has_tier_amendments() {
+        return super::amended::period_rebates(
+            contract,
+            periods,
+            segments,
+            segment_bases,
+            rounding,
+        );
+    }
     debug_assert!(
         segments
             .windows(2)
@@ -197,6 +209,7 @@ pub fn period_rebates(
             earned_before,
             earned_through,
             expected: money::sub(earned_through, earned_before)?,
+            amendment: None,
         });
         earned_before = earned_through;
     }
@@ -236,6 +249,7 @@ fn whole_term_rebates(
             earned_before,
             earned_through,
             expected: money::sub(earned_through, earned_before)?,
+            amendment: None,
         });
         earned_before = earned_through;
     }

@@ -28,6 +28,9 @@ pub struct PeriodRebate {
     pub earned_through: Decimal,
     /// E_p.
     pub expected: Decimal,
+    /// The tier amendment whose table priced the period (its place in the contract's
+    /// `amendments`); `None` under the contract's own table.
+    pub amendment: Option<usize>,
 }
 
 /// One installment's share of a period's rebate.
@@ -158,6 +161,8 @@ pub struct Computation {
     pub installment_expected: Decimal,
     /// The due-date rule applied; `None` only for a period with no installment.
     pub due_rule: Option<DueRule>,
+    /// The amendment whose tier table priced the period; `None` under the contract's own.
+    pub amendment: Option<super::amendment::AmendmentNote>,
 }
 
 /// One product's part of a period's weighted base.

@@ -391,6 +391,8 @@ pub struct Contract {
     pub schedule: Vec<InstallmentRule>,
     /// The contract's row in the workbook.
     pub source: Location,
+    /// Its amendments from the `amendments` sheet, by effective date (empty without one).
+    pub amendments: Vec<super::amendment::Amendment>,
 }
 
 /// One contract year or other closed date range `[first, last]`.

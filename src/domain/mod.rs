@@ -2,6 +2,7 @@
 //! rules they obey. Nothing here does I/O; everything can be tested with a five-row table.
 
 pub mod aggregate;
+pub mod amendment;
 pub mod audit;
 pub mod baseline;
 pub mod billing;

@@ -14,7 +14,7 @@ use crate::domain::computation::PeriodRebate;
 use crate::domain::computation::{
     BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
 };
-use crate::domain::contract::{Bracket, Contract, TierBasis, TierMode};
+use crate::domain::contract::{Bracket, Contract, TierBasis, TierMode, TierTable};
 use crate::domain::finding::SourceRows;
 use crate::domain::money::{self, Overflow, Rounding};
 use rust_decimal::Decimal;
@@ -50,14 +50,18 @@ fn products(sources: &[SourceRows]) -> Result<Vec<ProductBase>, Overflow> {
 
 /// How R(B) is made up: the reached bracket for a retroactive table, each bracket's
 /// slice for a marginal one; nothing when B ≤ 0 (R = 0).
-fn slices(contract: &Contract, volume: Decimal) -> Result<Vec<BracketSlice>, Overflow> {
+fn slices(
+    contract: &Contract,
+    tiers: &TierTable,
+    volume: Decimal,
+) -> Result<Vec<BracketSlice>, Overflow> {
     if volume <= Decimal::ZERO {
         return Ok(Vec::new());
     }
     let mut slices = Vec::new();
     match contract.tier_mode {
         TierMode::Retroactive => {
-            if let Some(bracket) = contract.tiers.bracket_for(volume) {
+            if let Some(bracket) = tiers.bracket_for(volume) {
                 slices.push(BracketSlice {
                     bracket: tier_bracket(bracket),
                     volume,
@@ -66,7 +70,7 @@ fn slices(contract: &Contract, volume: Decimal) -> Result<Vec<BracketSlice>, Ove
             }
         }
         TierMode::Marginal => {
-            for bracket in contract.tiers.brackets() {
+            for bracket in tiers.brackets() {
                 let top = bracket.to.map_or(volume, |to| to.min(volume));
                 let width = money::sub(top, bracket.from)?;
                 if width > Decimal::ZERO {
@@ -107,7 +111,10 @@ pub fn catch_up(
     else {
         return Ok(None);
     };
+    // A new table from an amendment is not a bracket crossed: the trail names the
+    // amendment instead, and its re-pricing is in the scope's rebate before and after.
     if contract.tier_mode != TierMode::Retroactive
+        || before.amendment != rebate.amendment
         || before.scope_volume <= Decimal::ZERO
         || before.bracket_rate == rebate.bracket_rate
     {
@@ -178,11 +185,15 @@ pub fn period_trails(
             scope_weighted_base_before: volume_before,
             scope_weighted_base: rebate.scope_volume,
             bracket: contract
-                .tiers
+                .tier_table(rebate.amendment)
                 .bracket_for(rebate.scope_volume.max(Decimal::ZERO))
                 .map(tier_bracket),
             bracket_rate: rebate.bracket_rate,
-            slices: slices(contract, rebate.scope_volume)?,
+            slices: slices(
+                contract,
+                contract.tier_table(rebate.amendment),
+                rebate.scope_volume,
+            )?,
             scope_rebate_before: rebate_before,
             scope_rebate: rebate.scope_rebate,
             catch_up,
@@ -210,6 +221,10 @@ pub fn period_trails(
             portion: first.map_or_else(String::new, |share| share.portion.to_string()),
             installment_expected: first.map_or(Decimal::ZERO, |share| share.expected),
             due_rule: first.map(|share| share.due_rule),
+            amendment: rebate
+                .amendment
+                .and_then(|index| contract.amendments.get(index))
+                .map(|amendment| amendment.note()),
         });
     }
     Ok(trails)

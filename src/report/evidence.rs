@@ -320,7 +320,7 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
     use i18n::words::Term;
     let contract = &result.contract;
     let word = |en: &'static str, zh: &'static str| lang.pick(en, zh).to_string();
-    vec![
+    let mut terms = vec![
         (Term::Customer, contract.customer.clone()),
         (Term::Agent, contract.agent.clone()),
         (
@@ -399,7 +399,12 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
             Term::PayoutKind,
             word(contract.payout_kind.word(), contract.payout_kind.chinese()),
         ),
-    ]
+    ];
+    if !contract.amendments.is_empty() {
+        let (_, items) = i18n::amendment_items(&contract.amendments, lang);
+        terms.push((Term::Amendments, items.join(lang.pick("; ", "；"))));
+    }
+    terms
 }
 
 #[cfg(test)]

@@ -256,6 +256,15 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
     for (name, value) in lines {
         let _ = writeln!(out, "- {name}{}{value}", lang.pick(": ", "："));
     }
+    if !contract.amendments.is_empty() {
+        let (heading, items) = i18n::amendment_items(&contract.amendments, lang);
+        let _ = writeln!(
+            out,
+            "- {heading}{}{}",
+            lang.pick(": ", "："),
+            escape(&items.join(lang.pick("; ", "；")))
+        );
+    }
     out.push('\n');
 }
 
@@ -453,6 +462,13 @@ pub fn period_trail<'a>(
 
     // 3. The bracket(s).
     tier_lines(out, computation, lang);
+    if let Some(note) = &computation.amendment {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            i18n::amendment_terms(note, &money(computation.scope_rebate), lang)
+        );
+    }
 
     // 4. Catch-up.
     catch_up_line(out, computation, lang);

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 mod aggregate;
+mod amendments;
 mod architecture;
 mod browser;
 mod catalogs;

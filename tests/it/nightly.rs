@@ -464,7 +464,8 @@ fn a_baseline_run_marks_new_persisting_and_resolved_findings() {
     same.expect_status(1);
 
     // The ledger changes: RB-0043 is topped up to the full 25,200.00 (its invoice too),
-    // and the offset RB-0042 of ALI-2025-005's March 2026 (7,185.18) drops to 7,000.00.
+    // and the offset RB-0042 of ALI-2025-005's March 2026 (7,783.95, under its amendment's
+    // 13%) drops to 7,000.00.
     let mut rows = demo_ledger();
     set(&mut rows, "RB-0043", "amount", "25200");
     set(&mut rows, "RB-0043", "invoice_amount", "25200");
@@ -487,7 +488,7 @@ fn a_baseline_run_marks_new_persisting_and_resolved_findings() {
     assert_eq!(new[0]["type"], "underpaid");
     assert_eq!(new[0]["contract_id"], "ALI-2025-005");
     assert_eq!(new[0]["period_start"], "2026-03-01");
-    assert_eq!(new[0]["difference"], "-185.18");
+    assert_eq!(new[0]["difference"], "-783.95");
     let new_id = new[0]["id"].as_str().unwrap().to_string();
     assert!(!ids(&before).contains(&new_id));
     // Every other finding of tonight was there last night, and nothing else was.

@@ -669,6 +669,7 @@ fn pure_contract(
         products: Default::default(),
         schedule: InstallmentRule::single(),
         source: Location::file("properties".into()),
+        amendments: Vec::new(),
     }
 }
 

@@ -250,6 +250,11 @@ fn kind(sheet: &str, column: &str, lang: Lang, vocabulary: &Vocabulary) -> Kind 
         (_, "invoice" | "invoice_type") => words(InvoiceKind::SPELLINGS, lang),
         (_, "payout_kind" | "kind") => words(PayoutKind::SPELLINGS, lang),
         (_, "trigger") => words(Trigger::SPELLINGS, lang),
+        ("amendments", "effective_from") => Kind::Date,
+        ("amendments", "change") => words(crate::domain::amendment::Change::SPELLINGS, lang),
+        ("amendments", "retroactive") => {
+            words(crate::domain::amendment::Retroactive::SPELLINGS, lang)
+        }
         _ => Kind::Text,
     }
 }

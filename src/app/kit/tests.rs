@@ -55,6 +55,11 @@ fn reads_as(column: &str, word: &str) -> Option<String> {
             .iter()
             .find(|known| *known == word)
             .cloned(),
+        "change" => {
+            crate::domain::amendment::Change::from_word(word).map(|value| value.word().to_string())
+        }
+        "retroactive" => crate::domain::amendment::Retroactive::from_word(word)
+            .map(|value| value.word().to_string()),
         other => panic!("no reader known for the word column `{other}`"),
     }
 }

@@ -107,6 +107,7 @@ fn reference(
             earned_before,
             earned_through,
             expected: money::sub(earned_through, earned_before)?,
+            amendment: None,
         });
         earned_before = earned_through;
     }

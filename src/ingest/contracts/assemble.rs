@@ -1,5 +1,5 @@
-//! The contracts from the four sheets: each contract row, then its tiers, product
-//! coefficients and installment schedule.
+//! The contracts from the five sheets: each contract row, then its tiers, product
+//! coefficients, installment schedule and amendments.
 //!
 //! One error per cause: a check that depends on something already reported is not made.
 //! A `tiers` row that could not be read leaves its contract's tier table incomplete, so
@@ -9,6 +9,7 @@
 //! `contracts` sheet's ids cannot be read, no other sheet's row is reported as naming an
 //! unknown contract.
 
+use super::amendments::AmendedTierRows;
 use super::builder::Builder;
 use super::columns::{
     CONTRACT_COLUMNS, PRODUCT_COLUMNS, RowContext, SCHEDULE_COLUMNS, TIER_COLUMNS, column,
@@ -101,6 +102,7 @@ impl Builder<'_> {
         let mut tiers_read = false;
         let mut tier_rows_failed: HashSet<String> = HashSet::new();
         let mut tiers: BTreeMap<String, Vec<BracketRow>> = BTreeMap::new();
+        let mut amended_tiers = AmendedTierRows::default();
         if let Some(sheet) = sheets.get(&SheetKind::Tiers)
             && let Some((map, data)) = self.rows(sheet, &TIER_COLUMNS)
         {
@@ -122,6 +124,24 @@ impl Builder<'_> {
                 let from = self.parse(&row, 1, value::parse_money);
                 let to = self.parse_optional(&row, 2, value::parse_money);
                 let rate = self.parse(&row, 3, |cell| value::parse_rate(cell, true));
+                // A row carrying an amendment id is that amendment's new table.
+                if let Some(amendment) = row.text(4) {
+                    let key = (id, amendment);
+                    amended_tiers
+                        .places
+                        .entry(key.clone())
+                        .or_insert_with(|| row.at(4));
+                    if let (Some(from), Some(to), Some(rate)) = (from, to, rate) {
+                        amended_tiers.rows.entry(key).or_default().push(BracketRow {
+                            bracket: Bracket { from, to, rate },
+                            from: row.at(1),
+                            to: row.at(2),
+                        });
+                    } else {
+                        amended_tiers.failed.insert(key);
+                    }
+                    continue;
+                }
                 if let (Some(from), Some(to), Some(rate)) = (from, to, rate) {
                     tiers.entry(id).or_default().push(BracketRow {
                         bracket: Bracket { from, to, rate },
@@ -261,6 +281,12 @@ impl Builder<'_> {
                 }
             }
         }
+        self.amendments(
+            sheets.get(&SheetKind::Amendments),
+            &mut contracts,
+            (&ids_seen, contracts_read),
+            amended_tiers,
+        );
         Built {
             contracts: contracts.into_values().collect(),
             unmatched_products,
@@ -314,7 +340,7 @@ impl Builder<'_> {
         let sheet = match kind {
             SheetKind::Contracts => "contracts",
             SheetKind::Tiers => "tiers",
-            SheetKind::Products | SheetKind::Schedule => return,
+            SheetKind::Products | SheetKind::Schedule | SheetKind::Amendments => return,
         };
         self.error(
             location,

@@ -54,11 +54,13 @@ pub(super) mod column {
     pub const PAYOUT_KIND: usize = 21;
 }
 
-pub(crate) const TIER_COLUMNS: [ColumnSpec; 4] = [
+pub(crate) const TIER_COLUMNS: [ColumnSpec; 5] = [
     required("contract_id", &["合同编号"]),
     required("from", &["下限"]),
     optional("to", &["上限"]),
     required("rate", &["返点比例", "比例"]),
+    // Empty: the contract's own table; an amendment id: that amendment's new table.
+    optional("amendment", &["变更编号"]),
 ];
 
 pub(crate) const PRODUCT_COLUMNS: [ColumnSpec; 3] = [
@@ -72,6 +74,16 @@ pub(crate) const SCHEDULE_COLUMNS: [ColumnSpec; 4] = [
     required("installment", &["期次"]),
     required("trigger", &["触发条件", "触发"]),
     required("portion", &["比例", "分期比例"]),
+];
+
+/// The `amendments` sheet (`变更`): one row per change of a contract's terms.
+pub(crate) const AMENDMENT_COLUMNS: [ColumnSpec; 6] = [
+    required("contract_id", &["合同编号"]),
+    required("amendment", &["变更编号"]),
+    required("effective_from", &["生效日期"]),
+    required("change", &["变更内容", "变更项"]),
+    optional("value", &["新值", "变更值"]),
+    optional("retroactive", &["追溯", "是否追溯"]),
 ];
 
 /// A parsed sheet row: the map, the row and where it is.

@@ -1,5 +1,5 @@
-//! Loads the contract workbook (docs/INPUTS.md): sheets `contracts`, `tiers`, `products` and
-//! `schedule`, from one workbook or a folder of CSVs named after the sheets.
+//! Loads the contract workbook (docs/INPUTS.md): sheets `contracts`, `tiers`, `products`,
+//! `schedule` and `amendments`, from one workbook or a folder of CSVs named after the sheets.
 //!
 //! Every problem is collected with its file, sheet, row and column; if there is any, no
 //! contract is returned, because no audit may run on a contract it could not read.
@@ -9,12 +9,14 @@
 //! four sheets; `columns` names each sheet's columns and `header` finds them in a header
 //! row; `builder` collects every problem, each cause once, while `assemble` builds the
 //! contracts from the sheets, `contract_row` one contract from its row, `tiers` a tier
-//! table and `schedule` an installment schedule; `term` bounds a contract's length.
+//! table and `schedule` an installment schedule; `term` bounds a contract's length;
+//! `amendments` reads the changes of terms and gives each contract its own.
 //!
 //! A `products` row naming no product of its contract's ruleset is kept aside
 //! ([`UnmatchedProduct`]): only the bills can tell whether it names a billed product,
 //! which `attribute::check_listed_products` checks once they are read.
 
+mod amendments;
 mod assemble;
 mod builder;
 mod columns;

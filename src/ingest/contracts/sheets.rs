@@ -1,7 +1,9 @@
-//! The tables of a contract workbook sorted into its four sheets, by name or alias (case,
+//! The tables of a contract workbook sorted into its five sheets, by name or alias (case,
 //! width, spaces and underscores do not matter).
 
-use super::columns::{CONTRACT_COLUMNS, PRODUCT_COLUMNS, SCHEDULE_COLUMNS, TIER_COLUMNS};
+use super::columns::{
+    AMENDMENT_COLUMNS, CONTRACT_COLUMNS, PRODUCT_COLUMNS, SCHEDULE_COLUMNS, TIER_COLUMNS,
+};
 use super::error::ContractError;
 use crate::domain::location::Location;
 use crate::domain::words::same_word;
@@ -10,7 +12,7 @@ use crate::ingest::header::{ColumnSpec, is_blank};
 use crate::ingest::table::TableVisitor;
 use std::sync::Arc;
 
-/// The four sheets, by their names and aliases.
+/// The five sheets, by their names and aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SheetKind {
     /// `contracts`: one row per contract.
@@ -21,15 +23,18 @@ pub enum SheetKind {
     Products,
     /// `schedule`: one row per installment.
     Schedule,
+    /// `amendments`: one row per change of a contract's terms.
+    Amendments,
 }
 
 impl SheetKind {
     /// Every sheet, in the order they are read.
-    pub const ALL: [SheetKind; 4] = [
+    pub const ALL: [SheetKind; 5] = [
         SheetKind::Contracts,
         SheetKind::Tiers,
         SheetKind::Products,
         SheetKind::Schedule,
+        SheetKind::Amendments,
     ];
 
     /// Every name the sheet (or a folder's CSV file, by its name) may have.
@@ -39,6 +44,7 @@ impl SheetKind {
             SheetKind::Tiers => &["tiers", "tier", "阶梯", "返点阶梯"],
             SheetKind::Products => &["products", "product", "产品系数", "产品"],
             SheetKind::Schedule => &["schedule", "分期", "付款计划"],
+            SheetKind::Amendments => &["amendments", "amendment", "变更", "合同变更"],
         }
     }
 
@@ -62,6 +68,7 @@ impl SheetKind {
             SheetKind::Tiers => &TIER_COLUMNS,
             SheetKind::Products => &PRODUCT_COLUMNS,
             SheetKind::Schedule => &SCHEDULE_COLUMNS,
+            SheetKind::Amendments => &AMENDMENT_COLUMNS,
         }
     }
 }

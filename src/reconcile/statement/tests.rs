@@ -55,6 +55,7 @@ fn computation() -> ContractComputation {
         earned_before: d("0"),
         earned_through: d(expected),
         expected: d(expected),
+        amendment: None,
     };
     ContractComputation {
         rebates: vec![

@@ -150,6 +150,10 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "value" => "值",
         "note" => "备注",
         "count" => "数量",
+        "amendment" => "合同变更",
+        "effective_from" => "生效日期",
+        "applies_from" => "适用起始日",
+        "retroactive" => "追溯",
         _ => return None,
     })
 }

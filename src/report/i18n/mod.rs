@@ -10,6 +10,7 @@
 
 mod claims;
 mod en;
+mod en_amendments;
 mod en_statements;
 mod finding;
 mod format;
@@ -27,6 +28,7 @@ mod tests;
 mod unread_tests;
 pub mod words;
 mod zh;
+mod zh_amendments;
 mod zh_statements;
 
 use crate::domain::computation::DueRule;
@@ -89,4 +91,49 @@ impl Pick for Lang {
             Lang::Zh => zh,
         }
     }
+}
+
+/// The trail's line naming the amendment whose tier table priced a period, in `lang`;
+/// `rebate` is the scope's rebate, formatted.
+pub fn amendment_terms(
+    note: &crate::domain::amendment::AmendmentNote,
+    rebate: &str,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::En => en_amendments::terms_in_force(note, rebate),
+        Lang::Zh => zh_amendments::terms_in_force(note, rebate),
+    }
+}
+
+/// A contract's amendments as list items (what changed, from when, how far back), and
+/// their heading, in `lang`.
+pub fn amendment_items(
+    amendments: &[crate::domain::amendment::Amendment],
+    lang: Lang,
+) -> (&'static str, Vec<String>) {
+    use crate::domain::amendment::AmendedTerms;
+    let items = amendments
+        .iter()
+        .map(|amendment| {
+            let end = match amendment.terms {
+                AmendedTerms::End(end) => Some(end),
+                AmendedTerms::Tiers(_) => None,
+            };
+            let note = amendment.note();
+            match lang {
+                Lang::En => {
+                    en_amendments::amendment_item(&note, &en_amendments::change(end.is_none(), end))
+                }
+                Lang::Zh => {
+                    zh_amendments::amendment_item(&note, &zh_amendments::change(end.is_none(), end))
+                }
+            }
+        })
+        .collect();
+    let heading = match lang {
+        Lang::En => en_amendments::amendments_heading(),
+        Lang::Zh => zh_amendments::amendments_heading(),
+    };
+    (heading, items)
 }

@@ -276,6 +276,7 @@ pub enum Term {
     Invoice,
     LateInterest,
     PayoutKind,
+    Amendments,
 }
 
 impl Term {
@@ -297,6 +298,7 @@ impl Term {
             Term::Invoice => ("invoice", "发票"),
             Term::LateInterest => ("late interest", "逾期利率"),
             Term::PayoutKind => ("payout kind", "返点方式"),
+            Term::Amendments => ("amendments", "合同变更"),
         };
         match lang {
             Lang::En => en,

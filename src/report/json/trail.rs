@@ -71,6 +71,19 @@ pub(in crate::report) struct ComputationJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     installment: Option<u32>,
     installments: Vec<SplitJson<'a>>,
+    /// The amendment whose tier table priced the period; absent under the contract's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amendment: Option<AmendmentJson<'a>>,
+}
+
+/// An amendment a period's trail names.
+#[derive(Serialize)]
+struct AmendmentJson<'a> {
+    id: &'a str,
+    effective_from: String,
+    applies_from: String,
+    retroactive: bool,
+    source: &'a str,
 }
 
 /// A settlement period under `periods`: its key, its computation and the billing rows
@@ -251,6 +264,13 @@ pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'
         grace_days: computation.grace_days,
         installment: None,
         installments: computation.installments.iter().map(split).collect(),
+        amendment: computation.amendment.as_ref().map(|note| AmendmentJson {
+            id: &note.id,
+            effective_from: note.effective_from.to_string(),
+            applies_from: note.applies_from.to_string(),
+            retroactive: note.retroactive,
+            source: &note.source,
+        }),
     }
 }
 

@@ -22,6 +22,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 use serde::Serialize;
 
+mod amendments;
 mod layouts;
 mod limitation;
 mod zipfile;
@@ -1546,7 +1547,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
     {
         let ws = wb.add_worksheet();
         ws.set_name("tiers")?;
-        write_header(ws, &f, &["contract_id", "from", "to", "rate"])?;
+        write_header(ws, &f, &["contract_id", "from", "to", "rate", "amendment"])?;
         let mut r = 1u32;
         for c in cs {
             for t in &c.tiers {
@@ -1559,6 +1560,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
                 r += 1;
             }
         }
+        amendments::write_tier_rows(ws, &f, r)?;
     }
     {
         let ws = wb.add_worksheet();
@@ -1595,6 +1597,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
             }
         }
     }
+    amendments::write_sheet(&mut wb, &f)?;
     save(&mut wb, &root.join("contracts.xlsx"))
 }
 
@@ -1701,6 +1704,9 @@ fn scope_base(lines: &[Weighted], s: &Span, t: Date) -> Decimal {
 }
 
 fn earned(c: &Contract, lines: &[Weighted], t: Date) -> Decimal {
+    if let Some(amended) = amendments::earned(c, lines, t) {
+        return amended;
+    }
     let capped = |x: Decimal| c.cap.map_or(x, |cap| x.min(cap));
     let term = Span {
         start: c.start,
@@ -2903,6 +2909,7 @@ fn write_readme(
         writeln!(w, "## {} — {}", c.id, c.customer)?;
         writeln!(w)?;
         writeln!(w, "{}", c.mechanics)?;
+        amendments::readme(w, c)?;
         writeln!(w)?;
         writeln!(w, "| term | value |")?;
         writeln!(w, "|---|---|")?;

@@ -24,7 +24,7 @@ impl KitSentences for English {
 
     fn readme_intro(&self) -> &'static [&'static str] {
         &[
-            "This workbook holds your rebate contracts: one row per contract on the contracts sheet, its rebate brackets on tiers, optional product weights on products and optional installments on schedule. Other sheets (like this one) are not read.",
+            "This workbook holds your rebate contracts: one row per contract on the contracts sheet, its rebate brackets on tiers, optional product weights on products, optional installments on schedule and optional mid-term changes (a new tier table, a new end) on amendments. Other sheets (like this one) are not read.",
             "Keep the sheet names and the header row as they are; the columns may be in any order, and a column of your own (notes) is ignored. Cells with a dropdown list the words the auditor reads; dates, amounts and percentages are formatted already.",
             "payouts.xlsx is the ledger of rebates received (one row per payment); billing/ holds the cloud bills (here a small sample); audit.toml says where everything is.",
             "To run the audit: rebate-audit run --config audit.toml (in this folder), then open audit-out/report.html.",
@@ -232,6 +232,41 @@ impl KitSentences for English {
                 "A percentage such as 40%, or rest (the last one only); without rest the percentages add up to 100%.",
                 "40%",
             ),
+            ("tiers", "amendment") => help(
+                "Empty for the contract's own brackets; an amendment id makes the row a bracket of that amendment's new tier table.",
+                "Empty, or an id of the amendments sheet whose change is tiers.",
+                "",
+            ),
+            ("amendments", "contract_id") => help(
+                "The contract the amendment (supplementary agreement) changes.",
+                "An id of the contracts sheet.",
+                "DEMO-2026-001",
+            ),
+            ("amendments", "amendment") => help(
+                "The amendment's id, named in every period computed under it.",
+                "Any text; one row per change, several rows may share an id.",
+                "A-1",
+            ),
+            ("amendments", "effective_from") => help(
+                "The day the change takes effect.",
+                "A date within the term; a new tier table that is not retroactive starts a settlement period.",
+                "2026-07-01",
+            ),
+            ("amendments", "change") => help(
+                "What changes: tiers (a new tier table, its brackets on the tiers sheet with this amendment id) or end (a new last day of the term).",
+                "Required.",
+                "tiers",
+            ),
+            ("amendments", "value") => help(
+                "The new value: for end, the new last day; empty for tiers.",
+                "A date for end; empty for tiers.",
+                "",
+            ),
+            ("amendments", "retroactive") => help(
+                "Whether a new tier table also re-prices the contract year's earlier volume (the difference is paid in the period it takes effect).",
+                "Empty means no.",
+                "no",
+            ),
             ("payouts", "payout_id") => help(
                 "The payment's id (bank reference), unique across ledgers.",
                 "Any text.",
@@ -319,7 +354,7 @@ impl KitSentences for English {
     fn toml_key(&self, key: &str) -> Option<&'static str> {
         Some(match key {
             "contracts" => {
-                "The contract workbook (or a folder of contracts.csv, tiers.csv, products.csv, schedule.csv)."
+                "The contract workbook (or a folder of contracts.csv, tiers.csv, products.csv, schedule.csv, amendments.csv)."
             }
             "billing" => {
                 "The billing exports: a path or a list; folders are searched recursively; glob patterns\n(*, ?, **) are expanded. Delete billing/sample.csv once your own exports are there."

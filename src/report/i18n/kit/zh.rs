@@ -24,7 +24,7 @@ impl KitSentences for Chinese {
 
     fn readme_intro(&self) -> &'static [&'static str] {
         &[
-            "本工作簿记录返点合同：「合同」表每行一份合同，「阶梯」表是返点阶梯，「产品系数」表（可选）是产品权重，「分期」表（可选）是分期付款。其他工作表（例如本表）不会被读取。",
+            "本工作簿记录返点合同：「合同」表每行一份合同，「阶梯」表是返点阶梯，「产品系数」表（可选）是产品权重，「分期」表（可选）是分期付款，「变更」表（可选）是合同期中的变更（新阶梯表、新结束日期）。其他工作表（例如本表）不会被读取。",
             "请保留工作表名称和表头行；列的顺序不限，自己加的列（如备注）会被忽略。带下拉框的单元格列出了可填的词；日期、金额和百分比的格式已设置好。",
             "payouts.xlsx 是已收返点的台账（每笔到账一行）；billing/ 文件夹放云账单（这里是一个小样例）；audit.toml 写明各文件的位置。",
             "运行审计：在本文件夹执行 rebate-audit run --config audit.toml，然后打开 audit-out/report.html。",
@@ -207,6 +207,41 @@ impl KitSentences for Chinese {
                 "百分比，如 40%，或「剩余」（仅最后一期）；没有「剩余」时各期比例之和为 100%。",
                 "40%",
             ),
+            ("tiers", "amendment") => help(
+                "合同本身的阶梯留空；填写变更编号表示该行属于该变更的新阶梯表。",
+                "留空，或「变更」表中变更内容为阶梯的变更编号。",
+                "",
+            ),
+            ("amendments", "contract_id") => help(
+                "变更（补充协议）所修改的合同。",
+                "「合同」表中的合同编号。",
+                "DEMO-2026-001",
+            ),
+            ("amendments", "amendment") => help(
+                "变更编号，按该变更计算的每个结算期都会注明。",
+                "任意文字；每行一项变更，多行可共用一个编号。",
+                "A-1",
+            ),
+            ("amendments", "effective_from") => help(
+                "变更生效的日期。",
+                "合同期内的日期；不追溯的新阶梯表须从某个结算期的第一天生效。",
+                "2026-07-01",
+            ),
+            ("amendments", "change") => help(
+                "变更内容：阶梯（新阶梯表，其各档写在「阶梯」表中并填本变更编号）或结束日期（新的合同结束日）。",
+                "必填。",
+                "阶梯",
+            ),
+            ("amendments", "value") => help(
+                "新值：结束日期变更填新的结束日；阶梯变更留空。",
+                "结束日期变更填日期；阶梯变更留空。",
+                "",
+            ),
+            ("amendments", "retroactive") => help(
+                "新阶梯表是否同时重算本合同年度此前的基数（差额在生效的结算期支付）。",
+                "留空表示不追溯。",
+                "不追溯",
+            ),
             ("payouts", "payout_id") => help(
                 "这笔到账的流水号，在所有台账中唯一。",
                 "任意文字。",
@@ -270,7 +305,7 @@ impl KitSentences for Chinese {
     fn toml_key(&self, key: &str) -> Option<&'static str> {
         Some(match key {
             "contracts" => {
-                "合同工作簿（或包含 contracts.csv、tiers.csv、products.csv、schedule.csv 的文件夹）。"
+                "合同工作簿（或包含 contracts.csv、tiers.csv、products.csv、schedule.csv、amendments.csv 的文件夹）。"
             }
             "billing" => {
                 "云账单：一个路径或路径列表；文件夹会递归查找；支持通配符（*、?、**）。\n放入您自己的账单后请删除 billing/sample.csv。"

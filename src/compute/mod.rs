@@ -2,5 +2,6 @@
 //! scopes from a contract, Earned(t) and each period's expectation from weighted bases,
 //! and the split of each period's rebate into installments with due dates.
 
+pub mod clawback;
 pub mod installments;
 pub mod rebate;

@@ -85,6 +85,9 @@ pub struct ContractComputation {
     pub rebates: Vec<PeriodRebate>,
     /// Each period's installments.
     pub shares: Vec<Vec<InstallmentShare>>,
+    /// Each period's clawback step when the contract names a clawback rule; empty when it
+    /// names none.
+    pub clawback: Vec<super::clawback::ClawbackStep>,
 }
 
 /// How one settlement period's rebate and one installment were computed: the full trail
@@ -158,6 +161,9 @@ pub struct Computation {
     pub installment_expected: Decimal,
     /// The due-date rule applied; `None` only for a period with no installment.
     pub due_rule: Option<DueRule>,
+    /// What the contract's clawback rule made of E_p before the split; `None` when the
+    /// contract names no rule.
+    pub clawback: Option<super::clawback::ClawbackStep>,
 }
 
 /// One product's part of a period's weighted base.

@@ -391,6 +391,10 @@ pub struct Contract {
     pub schedule: Vec<InstallmentRule>,
     /// The contract's row in the workbook.
     pub source: Location,
+    /// What a negative period rebate does (column `clawback`); `None` when the cell is
+    /// blank: reckoned as `net`, and a payout that looks like a clawback says the rule is
+    /// missing.
+    pub clawback: Option<super::clawback::ClawbackRule>,
 }
 
 /// One contract year or other closed date range `[first, last]`.

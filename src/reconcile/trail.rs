@@ -210,6 +210,7 @@ pub fn period_trails(
             portion: first.map_or_else(String::new, |share| share.portion.to_string()),
             installment_expected: first.map_or(Decimal::ZERO, |share| share.expected),
             due_rule: first.map(|share| share.due_rule),
+            clawback: computation.clawback.get(index).cloned(),
         });
     }
     Ok(trails)
@@ -249,6 +250,7 @@ mod tests {
             periods,
             rebates,
             shares,
+            clawback: Vec::new(),
         };
         let sources = vec![Vec::new(); computation.periods.len()];
         period_trails(contract, &computation, &sources, Rounding::HalfUp).unwrap()

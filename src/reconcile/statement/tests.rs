@@ -65,6 +65,7 @@ fn computation() -> ContractComputation {
         ],
         periods,
         shares: vec![Vec::new(); 4],
+        clawback: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod claims;
 mod en;
+mod en_clawbacks;
 mod en_statements;
 mod finding;
 mod format;
@@ -27,6 +28,7 @@ mod tests;
 mod unread_tests;
 pub mod words;
 mod zh;
+mod zh_clawbacks;
 mod zh_statements;
 
 use crate::domain::computation::DueRule;
@@ -89,4 +91,9 @@ impl Pick for Lang {
             Lang::Zh => zh,
         }
     }
+}
+
+/// What a contract's clawback rule made of a period's rebate, in `lang` (the trails).
+pub fn clawback_step(step: &crate::domain::clawback::ClawbackStep, lang: Lang) -> String {
+    sentences(lang).clawback_step(step)
 }

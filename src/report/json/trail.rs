@@ -1,6 +1,7 @@
 //! findings.json's records of a computation trail: a period's (under `periods`, once) and an
 //! installment's (report.html's trails), and how findings.json writes money and dates.
 
+use crate::domain::clawback::ClawbackStep;
 use crate::domain::computation::{
     BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
 };
@@ -71,6 +72,33 @@ pub(in crate::report) struct ComputationJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     installment: Option<u32>,
     installments: Vec<SplitJson<'a>>,
+    // Only when the contract names a clawback rule (issue 19).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clawback: Option<ClawbackJson>,
+}
+
+/// What the contract's clawback rule made of E_p (docs/ARITHMETIC.md, "Clawbacks").
+#[derive(Serialize)]
+struct ClawbackJson {
+    rule: &'static str,
+    period_rebate: String,
+    carried_in: String,
+    deducted: String,
+    payable: String,
+    carried_out: String,
+    lapsed: String,
+}
+
+fn clawback(step: &ClawbackStep) -> ClawbackJson {
+    ClawbackJson {
+        rule: step.rule.word(),
+        period_rebate: money(step.period_rebate),
+        carried_in: money(step.carried_in),
+        deducted: money(step.deducted),
+        payable: money(step.payable),
+        carried_out: money(step.carried_out),
+        lapsed: money(step.lapsed),
+    }
 }
 
 /// A settlement period under `periods`: its key, its computation and the billing rows
@@ -251,6 +279,7 @@ pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'
         grace_days: computation.grace_days,
         installment: None,
         installments: computation.installments.iter().map(split).collect(),
+        clawback: computation.clawback.as_ref().map(clawback),
     }
 }
 

@@ -317,7 +317,7 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
     use i18n::words::Term;
     let contract = &result.contract;
     let word = |en: &'static str, zh: &'static str| lang.pick(en, zh).to_string();
-    vec![
+    let mut terms = vec![
         (Term::Customer, contract.customer.clone()),
         (Term::Agent, contract.agent.clone()),
         (
@@ -396,7 +396,12 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
             Term::PayoutKind,
             word(contract.payout_kind.word(), contract.payout_kind.chinese()),
         ),
-    ]
+    ];
+    // Only a contract that names a clawback rule shows it (issue 19).
+    if let Some(rule) = contract.clawback {
+        terms.push((Term::Clawback, word(rule.word(), rule.chinese())));
+    }
+    terms
 }
 
 #[cfg(test)]

@@ -305,11 +305,7 @@ fn portion_text(computation: &Computation, index: usize, lang: Lang) -> String {
         if others.is_empty() {
             return format!("E_p {}", money(shared));
         }
-        return format!(
-            "{} − {}",
-            money(shared),
-            others.join(" − ")
-        );
+        return format!("{} − {}", money(shared), others.join(" − "));
     }
     if let Some(points) = portion
         .strip_suffix("pt")

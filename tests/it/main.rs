@@ -8,6 +8,7 @@ mod aggregate;
 mod architecture;
 mod browser;
 mod catalogs;
+mod clawbacks;
 mod cli;
 mod commands;
 mod common;

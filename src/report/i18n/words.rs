@@ -276,6 +276,7 @@ pub enum Term {
     Invoice,
     LateInterest,
     PayoutKind,
+    Clawback,
 }
 
 impl Term {
@@ -297,6 +298,7 @@ impl Term {
             Term::Invoice => ("invoice", "发票"),
             Term::LateInterest => ("late interest", "逾期利率"),
             Term::PayoutKind => ("payout kind", "返点方式"),
+            Term::Clawback => ("clawback", "返点追回"),
         };
         match lang {
             Lang::En => en,

@@ -250,6 +250,7 @@ fn kind(sheet: &str, column: &str, lang: Lang, vocabulary: &Vocabulary) -> Kind 
         (_, "invoice" | "invoice_type") => words(InvoiceKind::SPELLINGS, lang),
         (_, "payout_kind" | "kind") => words(PayoutKind::SPELLINGS, lang),
         (_, "trigger") => words(Trigger::SPELLINGS, lang),
+        ("contracts", "clawback") => words(crate::domain::clawback::ClawbackRule::SPELLINGS, lang),
         _ => Kind::Text,
     }
 }

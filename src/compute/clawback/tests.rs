@@ -127,3 +127,20 @@ fn no_rule_pays_each_period_its_own_rebate() {
     assert_eq!(payable(&carry, 1, d("100")), d("30"));
     assert_eq!(payable(&carry, 5, d("9")), d("9"));
 }
+
+#[test]
+fn steps_reads_each_periods_rebate() {
+    let mut staged = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    staged.tier_basis = TierBasis::ContractYear;
+    let periods = settlement_periods(&staged);
+    let segments = segments(&staged, &periods);
+    // 20%: 1,000 then a refund of 1,500: E = 200, −300, 0, 0.
+    let bases = [d("1000"), d("-1500"), d("0"), d("0")];
+    let rebates = period_rebates(&staged, &periods, &segments, &bases, Rounding::HalfUp).unwrap();
+    let carry = steps(Some(ClawbackRule::CarryForward), &rebates).unwrap();
+    assert_eq!(
+        column(&carry, |step| step.period_rebate),
+        ["200", "-200", "0", "0"]
+    );
+    assert_eq!(carry[3].lapsed, d("200"));
+}

@@ -225,3 +225,87 @@ fn carries_from_two_negative_periods_name_both() {
     assert!(origins(&steps, &computation, 0).is_empty());
     assert_eq!(origins(&steps, &computation, 1).len(), 1);
 }
+
+/// A flat 10% on the contract year, quarterly, under `rule`, with these quarters' bases.
+fn flat(rule: ClawbackRule, bases: [&str; 4]) -> (Contract, ContractComputation) {
+    let mut staged = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    staged.tier_basis = TierBasis::ContractYear;
+    staged.tiers = TierTable::new(vec![Bracket {
+        from: d("0"),
+        to: None,
+        rate: d("0.10"),
+    }])
+    .unwrap();
+    staged.clawback = Some(rule);
+    let periods = settlement_periods(&staged);
+    let segments = segments(&staged, &periods);
+    let bases = bases.map(d);
+    let rebates = period_rebates(&staged, &periods, &segments, &bases, Rounding::HalfUp).unwrap();
+    let steps = clawback::steps(Some(rule), &rebates).unwrap();
+    let shares = periods
+        .iter()
+        .zip(&rebates)
+        .enumerate()
+        .map(|(index, (period, rebate))| {
+            installments::split(
+                &staged,
+                period.range.last,
+                clawback::payable(&steps, index, rebate.expected),
+                rebate.weighted_base,
+                Rounding::HalfUp,
+            )
+            .unwrap()
+        })
+        .collect();
+    let computation = ContractComputation {
+        periods,
+        rebates,
+        shares,
+        clawback: steps,
+    };
+    (staged, computation)
+}
+
+#[test]
+fn a_carry_no_larger_than_the_tolerance_names_nothing() {
+    // E = 10.00, −0.01, 100.00: `none` expects 100.00 in Q3; a carry of 0.01 gives 99.99,
+    // which is within the tolerance of the expectation: no cause.
+    let (contract, computation) = flat(ClawbackRule::None, ["100", "-0.1", "1000", "0"]);
+    assert_eq!(computation.rebates[1].expected, d("-0.01"));
+    let input = ClawbackInput {
+        contract: &contract,
+        computation: &computation,
+        rounding: Rounding::HalfUp,
+        tolerance: d("0.01"),
+    };
+    assert!(likely_causes(&input, 2, 1, d("99.99")).unwrap().is_empty());
+    // A carry of 0.02 is beyond it.
+    let (contract, computation) = flat(ClawbackRule::None, ["100", "-0.2", "1000", "0"]);
+    let input = ClawbackInput {
+        contract: &contract,
+        computation: &computation,
+        rounding: Rounding::HalfUp,
+        tolerance: d("0.01"),
+    };
+    assert_eq!(likely_causes(&input, 2, 1, d("99.98")).unwrap().len(), 1);
+}
+
+#[test]
+fn a_period_of_nothing_between_passes_the_carry_on_but_is_no_origin() {
+    let steps =
+        clawback::steps_of(ClawbackRule::CarryForward, &[d("-10"), d("0"), d("20")]).unwrap();
+    let staged = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    let computation = ContractComputation {
+        periods: settlement_periods(&staged),
+        rebates: Vec::new(),
+        shares: Vec::new(),
+        clawback: steps.clone(),
+    };
+    assert_eq!(
+        origins(&steps, &computation, 2)
+            .iter()
+            .map(|range| range.first)
+            .collect::<Vec<_>>(),
+        [day("2025-01-01")]
+    );
+}

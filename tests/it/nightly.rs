@@ -690,16 +690,16 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
             .find(|line| line["span"]["stage"] == name)
             .unwrap()["span"]
     };
-    assert_eq!(stage("discover inputs")["billing"], 9);
+    assert_eq!(stage("discover inputs")["billing"], 10);
     assert_eq!(stage("discover inputs")["payouts"], 1);
     assert_eq!(stage("load contracts")["files"], 1);
-    assert_eq!(stage("load contracts")["contracts"], 6);
+    assert_eq!(stage("load contracts")["contracts"], 7);
     assert!(stage("load contracts")["rows"].as_u64().unwrap() > 0);
-    assert_eq!(stage("read billing")["files"], 9);
-    assert_eq!(stage("read billing")["rows"], 2559);
+    assert_eq!(stage("read billing")["files"], 10);
+    assert_eq!(stage("read billing")["rows"], 2607);
     assert_eq!(stage("read payouts")["files"], 1);
-    assert_eq!(stage("read payouts")["rows"], 44);
-    assert_eq!(stage("compute")["contracts"], 6);
+    assert_eq!(stage("read payouts")["rows"], 47);
+    assert_eq!(stage("compute")["contracts"], 7);
     let findings = run.findings().len();
     assert_eq!(stage("write reports")["findings"], findings);
 
@@ -720,7 +720,7 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
     human.expect_status(1);
     assert_mentions(
         &human.stderr,
-        &["stage=\"read billing\"", "rows=2559", "time.busy="],
+        &["stage=\"read billing\"", "rows=2607", "time.busy="],
     );
     assert!(
         !human.stderr.contains('\u{1b}'),

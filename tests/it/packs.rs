@@ -209,10 +209,16 @@ fn the_demo_has_a_pack_exactly_for_each_contract_with_findings() {
     let expected = contracts_with_findings(out);
     assert_eq!(
         expected,
-        ["ALI-2024-001", "AZ-2025-004", "HW-2024-003", "TX-2025-002"]
-            .map(String::from)
-            .into_iter()
-            .collect(),
+        [
+            "ALI-2024-001",
+            "AZ-2025-004",
+            "HW-2024-003",
+            "TX-2025-002",
+            "TX-2025-007"
+        ]
+        .map(String::from)
+        .into_iter()
+        .collect(),
         "the demo's contracts with findings"
     );
     let evidence = out.join("packs");

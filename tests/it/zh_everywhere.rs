@@ -286,7 +286,7 @@ fn the_demo_in_chinese_has_no_english_words_where_people_read() {
         .map(|entry| entry.unwrap().path())
         .collect();
     evidence.sort();
-    assert_eq!(evidence.len(), 6);
+    assert_eq!(evidence.len(), 7);
     for path in evidence {
         texts.push((
             path.file_name().unwrap().to_string_lossy().into_owned(),

@@ -42,10 +42,10 @@ impl ClawbackSentences for Chinese {
                 "{amount}为从本期返点{rebate}中扣减 {from} 负返点（{carried}）后的{installment}金额；合同的返点追回规则为“冲减”（net），该负返点本应作为应退回的期次：可能是以抵扣方式收回合同允许的追回款，本期短付与该追回款相互抵销。"
             ),
             Some(ClawbackRule::None) => format!(
-                "{amount}为将 {from} 负返点（{carried}）结转抵扣本期返点{rebate}后的{installment}金额：可能扣减了合同不允许的追回款（合同规定“不追回”，none），该期次应为{expected}。"
+                "{amount}为将 {from} 负返点（{carried}）结转抵扣本期返点{rebate}后的{installment}金额：可能扣减了合同不允许的追回款（合同规定“不追回”（none）），该期次应为{expected}。"
             ),
             None => format!(
-                "{amount}为从本期返点{rebate}中扣减 {from} 负返点（{carried}）后的{installment}金额：可能扣减了追回款，但合同未约定返点追回规则（“返点追回”列为空，审计按“冲减”（net）计算：负返点单独应退回，该期次应为{expected}）；请在“返点追回”列填写合同的规则。"
+                "{amount}为从本期返点{rebate}中扣减 {from} 负返点（{carried}）后的{installment}金额：可能扣减了追回款，但合同未约定返点追回规则（“返点追回”列为空，审计按“冲减”（net）计算，负返点单独应退回，该期次应为{expected}）；请在“返点追回”列填写合同的规则。"
             ),
         }
     }

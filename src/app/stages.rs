@@ -438,15 +438,17 @@ fn compute_contract(
         &weighted,
         ruleset.rounding,
     )?;
+    let clawback = crate::compute::clawback::steps(contract.clawback, &rebates)?;
     let shares = plan
         .periods
         .iter()
         .zip(&rebates)
-        .map(|(period, rebate)| {
+        .enumerate()
+        .map(|(index, (period, rebate))| {
             installments::split(
                 contract,
                 period.range.last,
-                rebate.expected,
+                crate::compute::clawback::payable(&clawback, index, rebate.expected),
                 rebate.weighted_base,
                 ruleset.rounding,
             )
@@ -462,6 +464,7 @@ fn compute_contract(
             periods: plan.periods.clone(),
             rebates,
             shares,
+            clawback,
         },
         source_rows: period_buckets
             .iter()

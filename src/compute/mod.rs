@@ -3,5 +3,6 @@
 //! and the split of each period's rebate into installments with due dates.
 
 pub mod amended;
+pub mod clawback;
 pub mod installments;
 pub mod rebate;

@@ -88,6 +88,9 @@ pub struct ContractComputation {
     pub rebates: Vec<PeriodRebate>,
     /// Each period's installments.
     pub shares: Vec<Vec<InstallmentShare>>,
+    /// Each period's clawback step when the contract names a clawback rule; empty when it
+    /// names none.
+    pub clawback: Vec<super::clawback::ClawbackStep>,
 }
 
 /// How one settlement period's rebate and one installment were computed: the full trail
@@ -163,6 +166,9 @@ pub struct Computation {
     pub due_rule: Option<DueRule>,
     /// The amendment whose tier table priced the period; `None` under the contract's own.
     pub amendment: Option<super::amendment::AmendmentNote>,
+    /// What the contract's clawback rule made of E_p before the split; `None` when the
+    /// contract names no rule.
+    pub clawback: Option<super::clawback::ClawbackStep>,
 }
 
 /// One product's part of a period's weighted base.

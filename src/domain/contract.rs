@@ -393,6 +393,10 @@ pub struct Contract {
     pub source: Location,
     /// Its amendments from the `amendments` sheet, by effective date (empty without one).
     pub amendments: Vec<super::amendment::Amendment>,
+    /// What a negative period rebate does (column `clawback`); `None` when the cell is
+    /// blank: reckoned as `net`, and a payout that looks like a clawback says the rule is
+    /// missing.
+    pub clawback: Option<super::clawback::ClawbackRule>,
 }
 
 /// One contract year or other closed date range `[first, last]`.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod baseline;
 pub mod billing;
 pub mod calendar;
+pub mod clawback;
 pub mod computation;
 pub mod contract;
 pub mod controls;

@@ -146,6 +146,7 @@ pub(crate) mod tests {
             schedule: InstallmentRule::single(),
             source: Location::file("contracts.xlsx".into()),
             amendments: Vec::new(),
+            clawback: None,
         }
     }
 

@@ -541,7 +541,7 @@ impl Replay<'_, '_> {
 }
 /// The installment's portion when it is only part of its period's rebate: `None` when the
 /// schedule has this one installment and it takes the whole (`rest` or `100%`).
-fn partial(contract: &Contract, portion: Portion) -> Option<Portion> {
+pub(super) fn partial(contract: &Contract, portion: Portion) -> Option<Portion> {
     let whole = match portion {
         Portion::Rest => contract.schedule.len() == 1,
         Portion::Percent(fraction) => contract.schedule.len() == 1 && fraction == Decimal::ONE,

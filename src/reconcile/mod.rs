@@ -5,6 +5,7 @@
 
 pub mod allocate;
 pub mod cause;
+pub mod clawback;
 pub mod duplicates;
 pub mod evaluate;
 pub mod invoice;
@@ -117,6 +118,12 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         })
     })
     .collect();
+    let clawback_input = clawback::ClawbackInput {
+        contract,
+        computation,
+        rounding: input.ruleset.rounding,
+        tolerance: input.ruleset.tolerance,
+    };
     let mut outcome = ContractOutcome::default();
     let share_of = |slot: &Slot| {
         computation.shares[slot.period]
@@ -157,12 +164,23 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         };
         // A payment short or too much: the usual mistakes that reproduce what was paid,
         // to the cent.
-        let likely_causes: Vec<LikelyCause> = match (finding_type, &input.causes) {
+        let mut likely_causes: Vec<LikelyCause> = match (finding_type, &input.causes) {
             (Some(FindingType::Underpaid | FindingType::Overpaid), Some(causes)) => {
                 cause::likely_causes(causes, slot.period, slot.number, verdict.paid)
             }
             _ => Vec::new(),
         };
+        // A payment that follows another clawback rule than the contract's.
+        if let Some(FindingType::Underpaid | FindingType::Overpaid | FindingType::Unpaid) =
+            finding_type
+        {
+            likely_causes.extend(clawback::likely_causes(
+                &clawback_input,
+                slot.period,
+                slot.number,
+                verdict.paid,
+            )?);
+        }
         if let Some(finding_type) = finding_type {
             let interest = verdict.interest.unwrap_or(Decimal::ZERO);
             let mut finding = installment_finding(finding_type, fact, about(), slot, &verdict)?;

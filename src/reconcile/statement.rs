@@ -238,7 +238,10 @@ fn mismatch(input: &StatementInput<'_>, period: usize, rows: &[&StatementRow]) -
         figures.push(figure(StatementField::Rebate, stated, rebate.expected));
     }
     let payable = sum_all(rows, StatementRow::stated_payable)?;
-    figures.push(figure(StatementField::Payable, payable, rebate.expected));
+    // What is payable: E_p after the contract's clawback rule (E_p when it names none).
+    let due =
+        crate::compute::clawback::payable(&input.computation.clawback, period, rebate.expected);
+    figures.push(figure(StatementField::Payable, payable, due));
     if !figures.iter().any(|figure| figure.differs) {
         return None;
     }
@@ -263,10 +266,10 @@ fn mismatch(input: &StatementInput<'_>, period: usize, rows: &[&StatementRow]) -
         },
     );
     finding.period_end = Some(range.last);
-    finding.expected = Some(rebate.expected);
+    finding.expected = Some(due);
     finding.paid = Some(payable);
-    finding.difference = Some(payable - rebate.expected);
-    finding.amount = Some((payable - rebate.expected).abs());
+    finding.difference = Some(payable - due);
+    finding.amount = Some((payable - due).abs());
     finding.evidence = Evidence {
         location: rows.first().map(|row| row.source.clone()),
         // The period's trail as its first installment sees it: a statement is about

@@ -71,6 +71,7 @@ fn two_installments() -> (Contract, ContractComputation, Vec<Vec<SourceRows>>, P
         periods,
         rebates,
         shares,
+        clawback: Vec::new(),
     };
     (staged, computation, rows, payout)
 }

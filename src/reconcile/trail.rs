@@ -225,6 +225,7 @@ pub fn period_trails(
                 .amendment
                 .and_then(|index| contract.amendments.get(index))
                 .map(|amendment| amendment.note()),
+            clawback: computation.clawback.get(index).cloned(),
         });
     }
     Ok(trails)
@@ -264,6 +265,7 @@ mod tests {
             periods,
             rebates,
             shares,
+            clawback: Vec::new(),
         };
         let sources = vec![Vec::new(); computation.periods.len()];
         period_trails(contract, &computation, &sources, Rounding::HalfUp).unwrap()

@@ -404,6 +404,10 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
         let (_, items) = i18n::amendment_items(&contract.amendments, lang);
         terms.push((Term::Amendments, items.join(lang.pick("; ", "；"))));
     }
+    // Only a contract that names a clawback rule shows it (issue 19).
+    if let Some(rule) = contract.clawback {
+        terms.push((Term::Clawback, word(rule.word(), rule.chinese())));
+    }
     terms
 }
 

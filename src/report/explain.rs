@@ -265,6 +265,15 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
             escape(&items.join(lang.pick("; ", "；")))
         );
     }
+    // Only a contract that names a clawback rule shows it (issue 19).
+    if let Some(rule) = contract.clawback {
+        let _ = writeln!(
+            out,
+            "- {}{}",
+            lang.pick("clawback: ", "返点追回："),
+            lang.pick(rule.word(), rule.chinese())
+        );
+    }
     out.push('\n');
 }
 
@@ -291,6 +300,11 @@ fn status_text(status: Status, lang: Lang) -> String {
 /// How one installment's amount follows from its portion.
 fn portion_text(computation: &Computation, index: usize, lang: Lang) -> String {
     let split = &computation.installments[index];
+    // What the installments share: E_p, or E_p after the contract's clawback rule.
+    let shared = computation
+        .clawback
+        .as_ref()
+        .map_or(computation.period_expected, |step| step.payable);
     let portion = split.portion.as_str();
     if portion == "rest" {
         let others: Vec<String> = computation.installments[..index]
@@ -298,13 +312,9 @@ fn portion_text(computation: &Computation, index: usize, lang: Lang) -> String {
             .map(|other| money(other.expected))
             .collect();
         if others.is_empty() {
-            return format!("E_p {}", money(computation.period_expected));
+            return format!("E_p {}", money(shared));
         }
-        return format!(
-            "{} − {}",
-            money(computation.period_expected),
-            others.join(" − ")
-        );
+        return format!("{} − {}", money(shared), others.join(" − "));
     }
     if let Some(points) = portion
         .strip_suffix("pt")
@@ -332,7 +342,7 @@ fn portion_text(computation: &Computation, index: usize, lang: Lang) -> String {
             ),
         };
     }
-    format!("{portion} × {}", money(computation.period_expected))
+    format!("{portion} × {}", money(shared))
 }
 
 /// Writes the trail of period `index` of a contract under a heading of `depth` `#`s;
@@ -497,6 +507,16 @@ pub fn period_trail<'a>(
             money(computation.period_expected)
         ),
     };
+
+    // 6a. The contract's clawback rule, when it names one.
+    if let Some(step) = &computation.clawback {
+        let _ = writeln!(
+            out,
+            "**6a. {}** {}\n",
+            lang.pick("Clawback:", "返点追回："),
+            escape(&i18n::clawback_step(step, lang))
+        );
+    }
 
     // 7. Installments, their due dates and payouts.
     let _ = match lang {

@@ -10,6 +10,7 @@ mod architecture;
 mod browser;
 mod catalogs;
 mod claims_everywhere;
+mod clawbacks;
 mod cli;
 mod commands;
 mod common;

@@ -214,7 +214,8 @@ fn the_demo_has_a_pack_exactly_for_each_contract_with_findings() {
             "AZ-2025-004",
             "HW-2023-007",
             "HW-2024-003",
-            "TX-2025-002"
+            "TX-2025-002",
+            "TX-2025-007"
         ]
         .map(String::from)
         .into_iter()

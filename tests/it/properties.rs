@@ -670,6 +670,7 @@ fn pure_contract(
         schedule: InstallmentRule::single(),
         source: Location::file("properties".into()),
         amendments: Vec::new(),
+        clawback: None,
     }
 }
 

@@ -70,8 +70,9 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
         ["due_by_now", "paid_against_due", "shortfall", "interest"]
     );
 
-    // Then the errors, largest first: the unpaid 12,000.00, the underpaid 3,600.00, the
-    // rejected row; one table row each (and the header row).
+    // Then the errors, largest first: the clawback deducted from TX-2025-007's Q4 (underpaid
+    // 70,000.00), the unpaid 12,000.00, the underpaid 3,600.00, the rejected row; one table
+    // row each (and the header row).
     let errors = &html[order[1]..order[2]];
     assert!(
         errors.contains("<h2>Errors, largest first</h2>"),
@@ -81,9 +82,10 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
         errors.matches("<tr>").count(),
         1 + json["totals"]["by_severity"]["error"].as_u64().unwrap() as usize
     );
+    let clawback = at(errors, ">70,000.00<");
     let unpaid = at(errors, ">unpaid<");
-    let underpaid = at(errors, ">underpaid<");
-    assert!(unpaid < underpaid && underpaid < at(errors, ">rejected_row<"));
+    let underpaid = unpaid + at(&errors[unpaid..], ">underpaid<");
+    assert!(clawback < unpaid && unpaid < underpaid && underpaid < at(errors, ">rejected_row<"));
     assert!(errors.contains(">12,000.00<") && errors.contains(">TX-2025-002<"));
 
     // The findings as served (no script): severity, then amount at stake, largest first.
@@ -148,7 +150,8 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
         ),
         "{errors}"
     );
-    assert!(errors.find("| unpaid |").unwrap() < errors.find("| underpaid |").unwrap());
+    // TX-2025-007's underpaid 70,000.00 leads; the unpaid 12,000.00 comes before the 3,600.00.
+    assert!(errors.find("| unpaid |").unwrap() < errors.rfind("| underpaid |").unwrap());
     let html_summary = text(&run, "summary.html");
     assert!(
         at(&html_summary, "<h2>Due and paid</h2>")

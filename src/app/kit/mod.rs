@@ -255,6 +255,7 @@ fn kind(sheet: &str, column: &str, lang: Lang, vocabulary: &Vocabulary) -> Kind 
         ("amendments", "retroactive") => {
             words(crate::domain::amendment::Retroactive::SPELLINGS, lang)
         }
+        ("contracts", "clawback") => words(crate::domain::clawback::ClawbackRule::SPELLINGS, lang),
         _ => Kind::Text,
     }
 }

@@ -42,6 +42,8 @@ fn reads_as(column: &str, word: &str) -> Option<String> {
         }
         "payout_kind" | "kind" => PayoutKind::from_word(word).map(|value| value.word().to_string()),
         "trigger" => Trigger::from_word(word).map(|value| value.word().to_string()),
+        "clawback" => crate::domain::clawback::ClawbackRule::from_word(word)
+            .map(|value| value.word().to_string()),
         "currency" => {
             crate::domain::currency::normalize_currency(word).map(|code| code.into_owned())
         }

@@ -2,6 +2,7 @@
 //! or too much (issue 13): the usual mistake that reproduces what was paid, as a code and
 //! the numbers that argue it. The sentence is `report::i18n`'s.
 
+use crate::domain::clawback::ClawbackRule;
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::{Base, DateRange, Portion, TierMode};
 use rust_decimal::Decimal;
@@ -48,6 +49,18 @@ crate::domain::contract::word_enum! {
         WrongPeriodPrevious => "wrong_period_previous",
         /// (f) The next period's installment paid.
         WrongPeriodNext => "wrong_period_next",
+        /// (g) A negative period carried against this one, on a contract whose
+        /// `clawback` cell is blank: the rule is missing (reckoned as `net`).
+        ClawbackWithoutRule => "clawback_without_rule",
+        /// (g) A negative period (owed back under `net`) deducted from this one: the
+        /// clawback the contract allows, collected by offset.
+        ClawbackDeducted => "clawback_deducted",
+        /// (g) A negative period carried against this one though the contract's rule is
+        /// `none`: a clawback the contract does not allow.
+        ClawbackNotAllowed => "clawback_not_allowed",
+        /// (g) The carry the contract's `carry_forward` rule deducts left out: the
+        /// clawback not applied (in the customer's favour).
+        ClawbackNotApplied => "clawback_not_applied",
     }
 }
 
@@ -172,6 +185,20 @@ pub enum Mistake {
         neighbour: Neighbour,
         /// That period.
         period: DateRange,
+    },
+    /// Another clawback rule than the contract's (the contract's `None`: no rule).
+    Clawback {
+        /// The contract's rule; `None` when its cell is blank.
+        contract: Option<ClawbackRule>,
+        /// The rule the payment follows.
+        used: ClawbackRule,
+        /// E_p, the period's rebate before any rule.
+        period_rebate: Decimal,
+        /// The carry from earlier negative periods that one rule deducts and the other
+        /// does not.
+        carried: Decimal,
+        /// The negative periods it comes from, in order.
+        from: Vec<DateRange>,
     },
 }
 

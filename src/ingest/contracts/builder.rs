@@ -81,7 +81,7 @@ impl Builder<'_> {
     /// Whether an empty cell is one already reported — a formula without a value reads as
     /// empty — and so fails its row rather than read as left blank (`to` empty is "no
     /// limit", an empty optional word its default).
-    fn empty_reported(&mut self, row: &RowContext<'_>, spec: usize) -> bool {
+    pub(super) fn empty_reported(&mut self, row: &RowContext<'_>, spec: usize) -> bool {
         let reported = self.reported.contains(&row.at(spec));
         if reported {
             self.failures += 1;

@@ -4,6 +4,7 @@
 use super::builder::Builder;
 use super::columns::{RowContext, column};
 use super::term::{MAX_TERM_YEARS, last_day_of_longest_term};
+use crate::domain::clawback::ClawbackRule;
 use crate::domain::contract::{
     Base, Bracket, Contract, InstallmentRule, InvoiceKind, PayoutKind, Settlement, TierBasis,
     TierMode, TierTable,
@@ -184,6 +185,20 @@ impl Builder<'_> {
             PayoutKind::WORDS,
             Some(PayoutKind::Cash),
         );
+        // Blank is no rule (reckoned as `net`), never a default word: the reports say so.
+        let clawback = match row.text(c::CLAWBACK) {
+            None => (!self.empty_reported(row, c::CLAWBACK)).then_some(None),
+            Some(_) => self
+                .word(
+                    row,
+                    c::CLAWBACK,
+                    ClawbackRule::from_word,
+                    ClawbackRule::closest,
+                    ClawbackRule::WORDS,
+                    None,
+                )
+                .map(Some),
+        };
         let cap = self
             .parse_optional(row, c::CAP, value::parse_money)
             .flatten();
@@ -269,6 +284,7 @@ impl Builder<'_> {
             schedule: InstallmentRule::single(),
             source: row.location.clone(),
             amendments: Vec::new(),
+            clawback: clawback?,
         })
     }
 }

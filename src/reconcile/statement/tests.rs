@@ -66,6 +66,7 @@ fn computation() -> ContractComputation {
         ],
         periods,
         shares: vec![Vec::new(); 4],
+        clawback: Vec::new(),
     }
 }
 
@@ -407,4 +408,53 @@ fn a_row_that_cannot_be_placed_names_its_cell() {
     );
     assert!(messages[3].contains("found 2026-01-01 to 2026-01-31"));
     assert!(messages[4].contains("found `USD`"));
+}
+
+/// Q1's 3,600 under a `carry_forward` rule that brings 1,000 from an earlier negative
+/// period: 2,600 payable.
+fn carried_computation() -> ContractComputation {
+    let mut computation = computation();
+    computation.clawback = crate::compute::clawback::steps_of(
+        crate::domain::clawback::ClawbackRule::CarryForward,
+        &[d("3600"), d("0"), d("0"), d("0")],
+    )
+    .unwrap();
+    computation.clawback[0].carried_in = d("1000");
+    computation.clawback[0].deducted = d("1000");
+    computation.clawback[0].payable = d("2600");
+    computation
+}
+
+#[test]
+fn a_deduction_the_contracts_clawback_rule_makes_is_no_mismatch() {
+    // The agent deducts the 1,000 carried: payable 2,600, as the rule says.
+    let rows = [row(
+        "2025-01-01",
+        "2025-03-31",
+        ["120000", "0.03", "3600", "1000", "2600"],
+    )];
+    let contract = tiered();
+    let computation = carried_computation();
+    let sources = sources();
+    let sources: Vec<&[SourceRows]> = sources.iter().map(Vec::as_slice).collect();
+    let payouts = [payout("P1", "2600")];
+    let payouts: Vec<&Payout> = payouts.iter().collect();
+    let input = StatementInput {
+        contract: &contract,
+        computation: &computation,
+        periods: &[],
+        source_rows: &sources,
+        rows: rows.iter().map(|row| (0, row)).collect(),
+        payouts: &payouts,
+        tolerance: d("0.01"),
+    };
+    assert_eq!(compare(&input), Vec::new());
+    // Without a rule the same deduction is not in the contract.
+    let found = findings(&rows, &[payout("P1", "2600")]);
+    let (differs, causes) = mismatch_of(&found);
+    assert_eq!(differs, vec![(StatementField::Payable, d("-1000"))]);
+    assert!(matches!(
+        causes.as_slice(),
+        [StatementCause::DeductionNotInContract { .. }]
+    ));
 }

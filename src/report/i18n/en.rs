@@ -44,7 +44,7 @@ fn due(due_on: Option<NaiveDate>) -> String {
 
 /// `installment 1`, and which part of the period's rebate it is when it is not the whole:
 /// `installment 1 (40% of the period's rebate)`.
-fn cause_installment(cause: &CauseFacts) -> String {
+pub(super) fn cause_installment(cause: &CauseFacts) -> String {
     match cause.portion {
         None => format!("installment {}", cause.installment),
         Some(portion) => format!(

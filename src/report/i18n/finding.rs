@@ -430,6 +430,13 @@ pub fn explanation(words: &dyn Sentences, cause: &LikelyCause) -> String {
             catch_up,
         } => words.catch_up_paid_twice(&facts, *period_rebate, catch_up),
         Mistake::CapIgnored { cap, scope } => words.cap_ignored(&facts, *cap, *scope),
+        Mistake::Clawback {
+            contract,
+            used,
+            period_rebate,
+            carried,
+            from,
+        } => words.clawback_cause(&facts, *contract, *used, *period_rebate, *carried, from),
     }
 }
 

@@ -40,7 +40,37 @@ pub fn formula(computation: &Computation) -> String {
         format_money(computation.period_expected),
         computation.portion,
         format_money(computation.installment_expected),
-    )
+    ) + &clawback_en(computation)
+}
+
+/// The clawback step between E_p and the split, when the contract names a rule: appended
+/// so a formula without one reads as before.
+fn clawback_en(computation: &Computation) -> String {
+    match &computation.clawback {
+        Some(step) => format!(
+            " (clawback {}: {} carried in, period rebate {} → payable {}, {} carried out)",
+            step.rule,
+            format_money(step.carried_in),
+            format_money(step.period_rebate),
+            format_money(step.payable),
+            format_money(step.carried_out)
+        ),
+        None => String::new(),
+    }
+}
+
+fn clawback_zh(computation: &Computation) -> String {
+    match &computation.clawback {
+        Some(step) => format!(
+            "（返点追回 {}：结转转入 {}，本期返点 {} → 应付 {}，结转转出 {}）",
+            step.rule.chinese(),
+            format_money(step.carried_in),
+            format_money(step.period_rebate),
+            format_money(step.payable),
+            format_money(step.carried_out)
+        ),
+        None => String::new(),
+    }
 }
 
 /// The formula behind a computation in Chinese, for report.xlsx's Chinese `formula`
@@ -85,5 +115,5 @@ pub fn formula_zh(computation: &Computation) -> String {
             crate::domain::lang::Lang::Zh
         ),
         format_money(computation.installment_expected),
-    )
+    ) + &clawback_zh(computation)
 }

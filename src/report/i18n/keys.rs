@@ -82,6 +82,14 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "rebate_before_cap" => "封顶前返点",
         "cap_cut" => "封顶扣减",
         "grace_days" => "宽限天数",
+        "clawback" => "返点追回",
+        "carried_in" => "结转转入",
+        "deducted" => "本期扣减",
+        "payable" => "应付",
+        "carried_out" => "结转转出",
+        "lapsed" => "期末失效",
+        "rule" => "规则",
+        "period_rebate" => "本期返点",
         "trigger" => "触发条件",
         "product" => "产品",
         "coefficient" => "系数",
@@ -195,6 +203,7 @@ pub fn value_zh(key: &str, code: &str) -> Option<String> {
             "contracts" => "合同",
             _ => return None,
         },
+        "rule" => crate::domain::clawback::ClawbackRule::from_word(code)?.chinese(),
         "change" => match code {
             "new" => "新增",
             "persisting" => "仍存在",
@@ -277,6 +286,10 @@ fn cause_zh(code: &str) -> Option<&'static str> {
         "product_excluded" => "产品被排除",
         "wrong_period_previous" => "付了上一期",
         "wrong_period_next" => "付了下一期",
+        "clawback_without_rule" => "扣减追回款但合同未约定规则",
+        "clawback_deducted" => "以抵扣方式收回追回款",
+        "clawback_not_allowed" => "扣减了合同不允许的追回款",
+        "clawback_not_applied" => "未执行合同约定的追回",
         _ => return None,
     })
 }

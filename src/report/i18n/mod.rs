@@ -11,6 +11,7 @@
 mod claims;
 mod en;
 mod en_amendments;
+mod en_clawbacks;
 mod en_statements;
 mod finding;
 mod format;
@@ -29,6 +30,7 @@ mod unread_tests;
 pub mod words;
 mod zh;
 mod zh_amendments;
+mod zh_clawbacks;
 mod zh_statements;
 
 use crate::domain::computation::DueRule;
@@ -136,4 +138,9 @@ pub fn amendment_items(
         Lang::Zh => zh_amendments::amendments_heading(),
     };
     (heading, items)
+}
+
+/// What a contract's clawback rule made of a period's rebate, in `lang` (the trails).
+pub fn clawback_step(step: &crate::domain::clawback::ClawbackStep, lang: Lang) -> String {
+    sentences(lang).clawback_step(step)
 }

@@ -6,6 +6,7 @@
 //! `super::finding`; the structs below bundle the values several sentences share.
 
 use super::format::period_label;
+use crate::domain::clawback::{ClawbackRule, ClawbackStep};
 use crate::domain::computation::CatchUp;
 use crate::domain::contract::{Base, DateRange, InvoiceKind, Portion, TierMode};
 use crate::domain::expected::RowReason;
@@ -197,7 +198,7 @@ pub struct LimitationFacts<'a> {
 }
 
 /// Every sentence, in one language.
-pub trait Sentences: StatementSentences {
+pub trait Sentences: StatementSentences + ClawbackSentences {
     // The pieces sentences share.
 
     /// Money in a sentence, grouped in thousands, with its unit where the language shows one.
@@ -457,4 +458,23 @@ pub trait Sentences: StatementSentences {
     ) -> String;
     /// A renewal installment of a contract not renewed.
     fn not_renewed(&self) -> String;
+}
+
+/// The sentences about a contract's clawback rule, in one language (a part of
+/// [`Sentences`], kept in `en_clawbacks.rs` and `zh_clawbacks.rs`).
+pub trait ClawbackSentences {
+    /// A likely cause: the payment follows the rule `used`, not the contract's (`None`:
+    /// the contract names none); E_p is `period_rebate`, `carried` the carry one rule
+    /// deducts and the other does not, from the negative periods `from`.
+    fn clawback_cause(
+        &self,
+        cause: &CauseFacts,
+        contract: Option<ClawbackRule>,
+        used: ClawbackRule,
+        period_rebate: Decimal,
+        carried: Decimal,
+        from: &[DateRange],
+    ) -> String;
+    /// What the contract's clawback rule made of a period's rebate, for the trails.
+    fn clawback_step(&self, step: &ClawbackStep) -> String;
 }

@@ -277,6 +277,7 @@ pub enum Term {
     LateInterest,
     PayoutKind,
     Amendments,
+    Clawback,
 }
 
 impl Term {
@@ -299,6 +300,7 @@ impl Term {
             Term::LateInterest => ("late interest", "逾期利率"),
             Term::PayoutKind => ("payout kind", "返点方式"),
             Term::Amendments => ("amendments", "合同变更"),
+            Term::Clawback => ("clawback", "返点追回"),
         };
         match lang {
             Lang::En => en,

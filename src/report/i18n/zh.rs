@@ -42,7 +42,7 @@ fn due(due_on: Option<NaiveDate>) -> String {
 
 /// `第1期次`, and which part of the period's rebate it is when it is not the whole:
 /// `第1期次（本期返点的40%）`.
-fn cause_installment(cause: &CauseFacts) -> String {
+pub(super) fn cause_installment(cause: &CauseFacts) -> String {
     match cause.portion {
         None => format!("第{}期次", cause.installment),
         Some(portion) => format!("第{}期次（{}）", cause.installment, portion_words(portion)),

@@ -1,6 +1,7 @@
 //! findings.json's records of a computation trail: a period's (under `periods`, once) and an
 //! installment's (report.html's trails), and how findings.json writes money and dates.
 
+use crate::domain::clawback::ClawbackStep;
 use crate::domain::computation::{
     BracketSlice, CatchUp, Computation, InstallmentSplit, ProductBase, TierBracket,
 };
@@ -74,6 +75,9 @@ pub(in crate::report) struct ComputationJson<'a> {
     /// The amendment whose tier table priced the period; absent under the contract's own.
     #[serde(skip_serializing_if = "Option::is_none")]
     amendment: Option<AmendmentJson<'a>>,
+    // Only when the contract names a clawback rule (issue 19).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clawback: Option<ClawbackJson>,
 }
 
 /// An amendment a period's trail names.
@@ -84,6 +88,30 @@ struct AmendmentJson<'a> {
     applies_from: String,
     retroactive: bool,
     source: &'a str,
+}
+
+/// What the contract's clawback rule made of E_p (docs/ARITHMETIC.md, "Clawbacks").
+#[derive(Serialize)]
+struct ClawbackJson {
+    rule: &'static str,
+    period_rebate: String,
+    carried_in: String,
+    deducted: String,
+    payable: String,
+    carried_out: String,
+    lapsed: String,
+}
+
+fn clawback(step: &ClawbackStep) -> ClawbackJson {
+    ClawbackJson {
+        rule: step.rule.word(),
+        period_rebate: money(step.period_rebate),
+        carried_in: money(step.carried_in),
+        deducted: money(step.deducted),
+        payable: money(step.payable),
+        carried_out: money(step.carried_out),
+        lapsed: money(step.lapsed),
+    }
 }
 
 /// A settlement period under `periods`: its key, its computation and the billing rows
@@ -271,6 +299,7 @@ pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'
             retroactive: note.retroactive,
             source: &note.source,
         }),
+        clawback: computation.clawback.as_ref().map(clawback),
     }
 }
 

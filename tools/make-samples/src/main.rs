@@ -23,6 +23,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet}
 use serde::Serialize;
 
 mod amendments;
+mod clawbacks;
 mod layouts;
 mod limitation;
 mod zipfile;
@@ -810,6 +811,9 @@ fn contracts() -> Vec<Contract> {
                 negative `Credit` row counts with its sign.",
         },
     ]
+    .into_iter()
+    .chain([clawbacks::contract()])
+    .collect()
 }
 
 /// AZ-2025-004's billing account on the Microsoft Customer Agreement (MCA ids are
@@ -904,6 +908,7 @@ const F_HUAWEI: usize = 5;
 const F_AZURE_EA: usize = 6;
 const F_AZURE_MCA: usize = 7;
 const F_FOCUS: usize = 8;
+const F_CLAWBACK: usize = 9;
 
 fn billing_files() -> Vec<BFile> {
     let file = |path, kind, layout, note| BFile {
@@ -1006,6 +1011,12 @@ fn billing_files() -> Vec<BFile> {
              2025, China time) through 2025-08 and as local midnight (`2025-09-01 00:00:00`) \
              after; ALI-2025-006, plus spend on a sibling account no contract covers",
         ),
+        file(
+            "billing/tencent/tencent-2025-nanshan.csv",
+            FileKind::Csv(Enc::Utf8Bom),
+            Layout::Tencent,
+            "the same layout; TX-2025-007, whose August downgrade is credited as negative rows",
+        ),
     ]
 }
 
@@ -1021,6 +1032,7 @@ fn file_for(contract: &str, (y, m): (i64, i64), account_index: usize) -> usize {
         "AZ-2025-004" => F_AZURE_EA,
         "ALI-2025-006" => F_FOCUS,
         limitation::CONTRACT => limitation::FILE,
+        id if clawbacks::own(id) => F_CLAWBACK,
         _ => unreachable!(),
     }
 }
@@ -1504,6 +1516,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
             "tax_rate",
             "late_interest",
             "payout_kind",
+            "clawback",
         ];
         write_header(ws, &f, &names)?;
         ws.set_column_width(1, 30)?;
@@ -1542,6 +1555,9 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
                 ws.write_number_with_format(r, 20, f64_of(li), &f.pct2)?;
             }
             ws.write_string(r, 21, c.payout_kind)?;
+            if let Some(rule) = clawbacks::rule(c.id) {
+                ws.write_string(r, 22, rule)?;
+            }
         }
     }
     {
@@ -1765,6 +1781,7 @@ fn installments(ci: usize, c: &Contract, lines: &[Weighted]) -> Vec<Inst> {
         let e_end = earned(c, lines, p.end);
         let e_p = e_end - prev;
         prev = e_end;
+        let (e_period, e_p) = (e_p, clawbacks::payable(c.id, e_p));
         let w: Decimal = lines
             .iter()
             .filter(|(d, _)| *d >= p.start && *d <= p.end)
@@ -1794,7 +1811,7 @@ fn installments(ci: usize, c: &Contract, lines: &[Weighted]) -> Vec<Inst> {
                 portion,
                 w,
                 earned_end: e_end,
-                e_period: e_p,
+                e_period,
                 e: amount,
                 due,
                 allocs: Vec::new(),
@@ -1921,6 +1938,9 @@ fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
     let mut out: Vec<Payout> = Vec::new();
     for i in insts {
         let c = &cs[i.contract];
+        if clawbacks::own(c.id) {
+            continue;
+        }
         let Some(due) = i.due else { continue };
         if i.e <= Decimal::ZERO {
             continue;
@@ -2073,6 +2093,7 @@ fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
     again.target = None;
     again.mistake = Some("BookedTwice".into());
     out.push(again);
+    out.extend(clawbacks::payouts(cs, insts));
     out
 }
 
@@ -3758,6 +3779,7 @@ fn main() -> Res<()> {
         ("TX-2025-002".into(), "mis_invoiced", Some("duplicate")),
     ];
     want.extend(limitation::intended());
+    want.extend(clawbacks::findings());
     want.sort();
     assert_eq!(
         got, want,
@@ -3808,6 +3830,7 @@ fn main() -> Res<()> {
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;
     let readme = statement_section(&samples, readme, &statement, rds_left_out)?;
+    let readme = clawbacks::section(&samples, readme)?;
     let expected = write_expected(
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;

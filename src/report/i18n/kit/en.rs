@@ -179,6 +179,11 @@ impl KitSentences for English {
                 "",
             ),
             ("contracts", "payout_kind") => help("How the rebate is paid.", "Blank: cash.", "cash"),
+            ("contracts", "clawback") => help(
+                "What a period whose refunds make its rebate negative does: net (owed back), carry_forward (deducted from later periods, lapses at the term's end), none (no clawback).",
+                "Blank: no rule; reckoned as net, and a payout that deducts a clawback is flagged.",
+                "carry_forward",
+            ),
             ("tiers", "contract_id") => help(
                 "The contract the bracket belongs to.",
                 "An id of the contracts sheet.",

@@ -164,6 +164,11 @@ impl KitSentences for Chinese {
                 "",
             ),
             ("contracts", "payout_kind") => help("返点的支付方式。", "留空：现金。", "现金返还"),
+            ("contracts", "clawback") => help(
+                "退款使某期返点为负时的处理：冲减（应退回）、结转（从以后各期返点中扣减，合同期末失效）、不追回。",
+                "留空：未约定，按冲减计算；扣减追回款的付款会被标出。",
+                "结转",
+            ),
             ("tiers", "contract_id") => help(
                 "该阶梯所属的合同。",
                 "「合同」表中的合同编号。",

@@ -3,4 +3,5 @@
 //! and the split of each period's rebate into installments with due dates.
 
 pub mod installments;
+pub mod projection;
 pub mod rebate;

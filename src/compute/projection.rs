@@ -8,7 +8,7 @@ use super::rebate::whole_term_scope;
 use crate::domain::calendar::days_between;
 use crate::domain::contract::{Contract, DateRange, TierBasis, TierMode};
 use crate::domain::money::{self, Overflow, Rounding};
-use crate::domain::projection::{NextTier, Projection, YearEnd};
+use crate::domain::projection::{NextTier, Projection, ScopeKind, YearEnd};
 use crate::domain::settlement::{Segment, SettlementPeriod};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -73,6 +73,7 @@ pub fn project(input: &ProjectionInput<'_>) -> Result<Option<Projection>, Overfl
         let now = money::add(before, year_base)?;
         let at_end = money::add(now, run.extend(remaining)?)?;
         Standing {
+            kind: ScopeKind::Term,
             scope: contract.term(),
             volume: now,
             others: Decimal::ZERO,
@@ -83,6 +84,7 @@ pub fn project(input: &ProjectionInput<'_>) -> Result<Option<Projection>, Overfl
     } else if contract.tier_basis == TierBasis::ContractYear {
         let at_end = money::add(year_base, run.extend(remaining)?)?;
         Standing {
+            kind: ScopeKind::ContractYear,
             scope: year,
             volume: year_base,
             others: Decimal::ZERO,
@@ -138,6 +140,7 @@ pub fn project(input: &ProjectionInput<'_>) -> Result<Option<Projection>, Overfl
         as_of: input.as_of,
         days_elapsed,
         days_in_year: year.days(),
+        scope_kind: standing.kind,
         scope: standing.scope,
         scope_base: standing.volume,
         year_base,
@@ -157,6 +160,8 @@ pub fn project(input: &ProjectionInput<'_>) -> Result<Option<Projection>, Overfl
 
 /// The open year's numbers that differ by tier basis.
 struct Standing {
+    /// What the scope is.
+    kind: ScopeKind,
     /// The scope whose volume picks the next tier.
     scope: DateRange,
     /// Its weighted base so far.
@@ -214,6 +219,7 @@ fn period_standing(
     // The audit date lies in the year, and the year's periods partition it.
     let open = open.unwrap_or_default();
     Ok(Standing {
+        kind: ScopeKind::Period,
         scope: input
             .periods
             .get(open)

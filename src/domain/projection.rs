@@ -26,6 +26,8 @@ pub struct Projection {
     pub days_elapsed: i64,
     /// Days in the year, both ends counted.
     pub days_in_year: i64,
+    /// What the tier scope is.
+    pub scope_kind: ScopeKind,
     /// The tier scope whose volume picks the next tier: the open settlement period
     /// (`period` basis), the contract year, or the term.
     pub scope: DateRange,
@@ -78,4 +80,16 @@ pub struct YearEnd {
     /// Whether the projected spend reaches the next tier's threshold (within the
     /// scope); `false` without a next tier.
     pub reaches_next: bool,
+}
+
+/// What the scope of a projection's next tier is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// The open settlement period (`period` basis): the year's other periods are priced
+    /// on their own.
+    Period,
+    /// The contract year.
+    ContractYear,
+    /// The whole term (`term` basis, or `period` basis with a `term` settlement).
+    Term,
 }

@@ -149,7 +149,7 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "value" => "值",
         "note" => "备注",
         "count" => "数量",
-        _ => return None,
+        _ => return super::projections::key_zh(key),
     })
 }
 
@@ -337,6 +337,7 @@ pub fn sheet(english: &'static str, lang: Lang) -> &'static str {
         "Rejected rows" => "未能读取的行",
         "Controls" => "控制合计",
         "Resolved" => "已解决",
+        "Projections" => "预测",
         _ => english,
     }
 }

@@ -11,6 +11,7 @@
 mod claims;
 mod en;
 mod en_statements;
+mod en_projections;
 mod finding;
 mod format;
 mod formula;
@@ -28,6 +29,8 @@ mod unread_tests;
 pub mod words;
 mod zh;
 mod zh_statements;
+mod zh_projections;
+pub mod projections;
 
 use crate::domain::computation::DueRule;
 use crate::domain::contract::DateRange;

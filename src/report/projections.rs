@@ -127,7 +127,7 @@ pub(super) fn json(audit: &Audit) -> Vec<ProjectionJson<'_>> {
         .iter()
         .map(|projection| {
             let next = projection.next.as_ref();
-            let money = |amount: rust_decimal::Decimal| format_money(amount);
+            let money = format_money;
             ProjectionJson {
                 contract_id: &projection.contract_id,
                 currency: &projection.currency,

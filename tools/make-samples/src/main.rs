@@ -23,6 +23,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet}
 use serde::Serialize;
 
 mod layouts;
+mod projection;
 mod zipfile;
 
 use layouts::{Cv, Layout};
@@ -3788,6 +3789,7 @@ fn main() -> Res<()> {
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;
     let readme = statement_section(&samples, readme, &statement, rds_left_out)?;
+    let readme = projection::section(&samples, readme, &cs, &audit)?;
     let expected = write_expected(
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;

@@ -45,9 +45,9 @@ pub(crate) fn section(
     let left = year.end.0 - as_of.0;
     let year_end = spent + r2(spent * Decimal::from(left) / Decimal::from(elapsed));
     let projected = value(year_end);
-    // One step: the spend needed is less than two of the year's average months so far.
+    // One step: the spend needed is at most two of the year's average months so far.
     let months = Decimal::from(as_of.m() - year.start.m() + 1);
-    assert!(needed > Decimal::ZERO && needed < spent / months * Decimal::TWO);
+    assert!(needed > Decimal::ZERO && needed <= spent / months * Decimal::TWO);
     assert!(year_end >= next.from, "the run rate reaches the next tier");
     readme.push_str(&format!(
         "\n## A contract one step from its next tier (projection)\n\n\

@@ -53,7 +53,8 @@ pub(super) fn sheet_rows(audit: &Audit, lang: Lang) -> impl Iterator<Item = Vec<
     let words = projection_sentences(lang);
     audit.projections.iter().map(move |projection| {
         let next = projection.next.as_ref();
-        let money = |amount: Option<rust_decimal::Decimal>| amount.map_or(Value::Empty, Value::Money);
+        let money =
+            |amount: Option<rust_decimal::Decimal>| amount.map_or(Value::Empty, Value::Money);
         vec![
             Value::Text(projection.contract_id.clone()),
             Value::Text(projection.currency.clone()),
@@ -221,7 +222,9 @@ pub(super) fn section(audit: &Audit, lang: Lang, listed: usize) -> Option<Sectio
     let more = (!rest.is_empty()).then(|| {
         words.more(
             rest.len(),
-            rest.iter().filter(|projection| projection.next.is_some()).count(),
+            rest.iter()
+                .filter(|projection| projection.next.is_some())
+                .count(),
         )
     });
     Some(Section {

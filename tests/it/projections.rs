@@ -76,7 +76,10 @@ fn the_worked_example_is_in_every_report_and_is_no_finding() {
     assert_eq!(projection["cap_limited"], false);
 
     let summary = String::from_utf8(run.read("summary.md")).unwrap();
-    assert!(summary.contains("## Projections: the open contract years"), "{summary}");
+    assert!(
+        summary.contains("## Projections: the open contract years"),
+        "{summary}"
+    );
     assert!(
         summary.contains(
             "| 900,000.00 | 1,000,000.00 at 12% | 100,000.00 | 30,000.00 (incl. catch-up 18,000.00) | 217,790.06 (reaches the next tier) |"
@@ -123,8 +126,16 @@ fn the_worked_example_is_in_every_report_and_is_no_finding() {
         ],
     );
     assert!(after.json().get("projections").is_none());
-    assert!(!String::from_utf8(after.read("summary.md")).unwrap().contains("Projections"));
-    assert!(!String::from_utf8(after.read("report.html")).unwrap().contains("projections"));
+    assert!(
+        !String::from_utf8(after.read("summary.md"))
+            .unwrap()
+            .contains("Projections")
+    );
+    assert!(
+        !String::from_utf8(after.read("report.html"))
+            .unwrap()
+            .contains("projections")
+    );
     let workbook = calamine::open_workbook_auto(after.out.join("report.xlsx")).unwrap();
     assert!(!workbook.sheet_names().contains(&"Projections".to_string()));
 }
@@ -133,15 +144,33 @@ fn the_worked_example_is_in_every_report_and_is_no_finding() {
 fn chinese_reports_and_explain_show_the_projection() {
     let fixture = Fixture::new();
     let (contracts, billing, payouts) = inputs(&fixture);
-    let run = fixture.audit(&contracts, &billing, &payouts, "2026-06-30", &["--lang", "zh"]);
+    let run = fixture.audit(
+        &contracts,
+        &billing,
+        &payouts,
+        "2026-06-30",
+        &["--lang", "zh"],
+    );
     run.expect_status(0);
     let summary = String::from_utf8(run.read("summary.md")).unwrap();
     assert!(summary.contains("## 预测：进行中的合同年度"), "{summary}");
-    assert!(summary.contains("30,000.00（含追溯补差 18,000.00）"), "{summary}");
+    assert!(
+        summary.contains("30,000.00（含追溯补差 18,000.00）"),
+        "{summary}"
+    );
     let mut workbook = calamine::open_workbook_auto(run.out.join("report.xlsx")).unwrap();
     let sheet = workbook.worksheet_range("预测").unwrap();
-    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(Data::to_string).collect();
-    assert!(header.contains(&"下一档门槛（next_threshold）".to_string()), "{header:?}");
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(Data::to_string)
+        .collect();
+    assert!(
+        header.contains(&"下一档门槛（next_threshold）".to_string()),
+        "{header:?}"
+    );
 
     for (lang, expected) in [
         (
@@ -175,4 +204,40 @@ fn chinese_reports_and_explain_show_the_projection() {
             "the year end's weighted base: {stdout}"
         );
     }
+}
+
+#[test]
+fn the_demo_as_of_2025_06_30_has_tx_2025_002_one_step_from_its_next_tier() {
+    // The numbers samples/README.md gives (computed there by tools/make-samples).
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let fixture = Fixture::new();
+    let run = fixture.audit(
+        &samples.join("contracts.xlsx"),
+        &samples.join("billing"),
+        &samples.join("payouts.xlsx"),
+        "2025-06-30",
+        &[],
+    );
+    let json = run.json();
+    let projection = json["projections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|projection| projection["contract_id"] == "TX-2025-002")
+        .unwrap()
+        .clone();
+    for (key, value) in [
+        ("spend_so_far", "600000.00"),
+        ("earned_so_far", "40000.00"),
+        ("next_threshold", "800000.00"),
+        ("spend_needed", "200000.00"),
+        ("unlock", "20000.00"),
+        ("catch_up", "0.00"),
+        ("projected_year_spend", "1209944.75"),
+        ("projected_rebate", "90000.00"),
+    ] {
+        assert_eq!(projection[key], value, "{key}");
+    }
+    assert_eq!(projection["projected_cap_applied"], true);
+    assert_eq!(projection["reaches_next_tier"], true);
 }

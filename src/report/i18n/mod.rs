@@ -10,8 +10,8 @@
 
 mod claims;
 mod en;
-mod en_statements;
 mod en_projections;
+mod en_statements;
 mod finding;
 mod format;
 mod formula;
@@ -20,6 +20,7 @@ pub mod keys;
 pub mod kit;
 mod labels;
 pub mod lines;
+pub mod projections;
 pub mod reasons;
 mod table;
 #[cfg(test)]
@@ -28,9 +29,8 @@ mod tests;
 mod unread_tests;
 pub mod words;
 mod zh;
-mod zh_statements;
 mod zh_projections;
-pub mod projections;
+mod zh_statements;
 
 use crate::domain::computation::DueRule;
 use crate::domain::contract::DateRange;

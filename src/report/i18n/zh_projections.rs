@@ -45,7 +45,11 @@ impl ProjectionSentences for Chinese {
 
     fn next_tier(&self, projection: &Projection) -> String {
         match &projection.next {
-            Some(next) => format!("{}，返点率 {}", grouped(next.threshold), format_rate(next.rate)),
+            Some(next) => format!(
+                "{}，返点率 {}",
+                grouped(next.threshold),
+                format_rate(next.rate)
+            ),
             None => "无（已是最高档）".into(),
         }
     }
@@ -85,7 +89,9 @@ impl ProjectionSentences for Chinese {
     }
 
     fn more(&self, more: usize, with_next: usize) -> String {
-        format!("另有 {more} 个进行中的合同年度（其中 {with_next} 个有下一档），见 report.html 和 report.xlsx。")
+        format!(
+            "另有 {more} 个进行中的合同年度（其中 {with_next} 个有下一档），见 report.html 和 report.xlsx。"
+        )
     }
 
     fn explain(&self, projection: &Projection) -> Vec<String> {

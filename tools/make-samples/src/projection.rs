@@ -16,9 +16,16 @@ pub(crate) fn section(
 ) -> Res<String> {
     let as_of = Date::ymd(2025, 6, 30);
     let day = as_of.iso();
-    let ci = cs.iter().position(|c| c.id == CONTRACT).expect("the contract");
+    let ci = cs
+        .iter()
+        .position(|c| c.id == CONTRACT)
+        .expect("the contract");
     let c = &cs[ci];
-    assert_eq!(c.basis, Basis::ContractYear, "the projection below is for contract-year tiers");
+    assert_eq!(
+        c.basis,
+        Basis::ContractYear,
+        "the projection below is for contract-year tiers"
+    );
     let year = contract_years(c)
         .into_iter()
         .find(|y| y.start <= as_of && as_of <= y.end)

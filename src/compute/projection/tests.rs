@@ -307,3 +307,50 @@ fn lines_of_periods_after_the_audit_date_do_not_count() {
     assert_eq!(projection.currency, "CNY");
     assert_eq!(projection.contract_id, "C1");
 }
+
+#[test]
+fn on_the_first_day_of_a_period_that_period_is_the_open_one() {
+    let projection = run(&quarterly(), &["330000", "1000"], "2026-04-01").unwrap();
+    assert_eq!(projection.scope.first, day("2026-04-01"));
+    assert_eq!(projection.scope_base, d("1000"));
+    assert_eq!(projection.days_elapsed, 91);
+    // Q1 at 10% and April's first day at 8%.
+    assert_eq!(projection.earned, d("33080.00"));
+}
+
+#[test]
+fn a_bracket_with_the_same_rate_is_passed_over_too() {
+    let mut contract = worked(TierMode::Retroactive);
+    contract.tiers = tiers(&[
+        ("0", Some("100"), "0.10"),
+        ("100", Some("200"), "0.10"),
+        ("200", None, "0.20"),
+    ]);
+    let next = run(&contract, &["50"], "2026-01-31").unwrap().next.unwrap();
+    assert_eq!(next.threshold, d("200"));
+    assert_eq!(next.spend_needed, d("150"));
+}
+
+#[test]
+fn a_projection_exactly_at_the_cap_is_not_cut_by_it() {
+    let mut contract = worked(TierMode::Retroactive);
+    contract.cap = Some(d("217790.06"));
+    let projection = run(&contract, &SIX_MONTHS, "2026-06-30").unwrap();
+    assert_eq!(projection.year_end.rebate, d("217790.06"));
+    assert!(!projection.year_end.cap_applied);
+    // Earned exactly at the cap: reached, and nothing more to unlock.
+    contract.cap = Some(d("90000"));
+    let projection = run(&contract, &SIX_MONTHS, "2026-06-30").unwrap();
+    assert!(projection.cap_reached);
+    // A year end exactly on the threshold reaches it: 200,000 in 73 days, 292 more days
+    // at the same rate add 800,000.
+    let on = run(
+        &worked(TierMode::Retroactive),
+        &["100000", "100000"],
+        "2026-03-14",
+    )
+    .unwrap();
+    assert_eq!(on.days_elapsed, 73);
+    assert_eq!(on.year_end.weighted_base, d("1000000"));
+    assert!(on.year_end.reaches_next);
+}

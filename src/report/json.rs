@@ -67,7 +67,7 @@ struct Report<'a, E, P, F> {
     /// Each open contract year's projection (added to schema v1, issue 19; absent when
     /// no contract year holds the audit date). No finding.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    projections: Vec<super::projections::ProjectionJson<'a>>,
+    projections: Vec<super::projection_json::ProjectionJson<'a>>,
 }
 
 /// The totals, and with `--baseline` the `changes` block (added to schema v1).
@@ -534,7 +534,7 @@ pub fn write(
             .changes
             .as_ref()
             .map(|changes| changes.resolved.iter().map(resolved).collect()),
-        projections: super::projections::json(audit),
+        projections: super::projection_json::json(audit),
     };
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from)?;

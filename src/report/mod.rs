@@ -17,6 +17,7 @@ pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod pack;
+pub mod projection_json;
 pub mod projections;
 pub mod summary;
 pub mod table;

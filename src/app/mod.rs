@@ -17,6 +17,7 @@ pub mod logging;
 pub mod packs;
 pub mod period_arg;
 pub mod progress;
+pub mod projections;
 pub mod refusal;
 pub mod services;
 pub mod settings;

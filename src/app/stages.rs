@@ -599,6 +599,7 @@ pub fn audit(
     let statements = read_statements(&inputs.statements, &rulesets, services)?;
     services.cancel.check()?;
     let computed = compute(&plans, &rulesets, &billing)?;
+    let projections = crate::app::projections::project(&plans, &rulesets, &billing, config.as_of)?;
     let reconciled = reconcile(
         &plans,
         &rulesets,
@@ -661,6 +662,7 @@ pub fn audit(
         findings,
         payouts: payouts.ledgers.payouts,
         changes: None,
+        projections,
     })
 }
 

@@ -5,4 +5,5 @@
 pub mod amended;
 pub mod clawback;
 pub mod installments;
+pub mod projection;
 pub mod rebate;

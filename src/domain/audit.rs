@@ -106,6 +106,8 @@ pub struct Audit {
     pub payouts: Vec<Payout>,
     /// This run against `--baseline`, when one is given ([`crate::baseline::attach`]).
     pub changes: Option<Changes>,
+    /// Each open contract year's projection, in contract order (no finding).
+    pub projections: Vec<super::projection::Projection>,
 }
 
 impl Audit {

@@ -25,6 +25,7 @@ pub mod number;
 pub mod pack;
 pub mod payout;
 pub mod period;
+pub mod projection;
 pub mod settlement;
 pub mod stake;
 pub mod statement;

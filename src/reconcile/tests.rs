@@ -154,6 +154,7 @@ fn a_periods_installments_and_findings_share_its_one_trail() {
         findings,
         payouts: vec![payout.clone()],
         changes: None,
+        projections: Vec::new(),
     };
     let finding = &audit.findings[audit
         .findings

@@ -136,6 +136,7 @@ pub fn render(
             out.push('\n');
         }
     }
+    super::projections::write_explain(&mut out, audit, &contract.id, period, lang);
     Ok(out)
 }
 

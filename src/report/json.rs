@@ -64,6 +64,10 @@ struct Report<'a, E, P, F> {
     /// schema v1; absent without a baseline).
     #[serde(skip_serializing_if = "Option::is_none")]
     resolved: Option<Vec<ResolvedJson<'a>>>,
+    /// Each open contract year's projection (added to schema v1, issue 19; absent when
+    /// no contract year holds the audit date). No finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    projections: Vec<super::projection_json::ProjectionJson<'a>>,
 }
 
 /// The totals, and with `--baseline` the `changes` block (added to schema v1).
@@ -534,6 +538,7 @@ pub fn write(
             .changes
             .as_ref()
             .map(|changes| changes.resolved.iter().map(resolved).collect()),
+        projections: super::projection_json::json(audit),
     };
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from)?;

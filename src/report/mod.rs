@@ -17,6 +17,8 @@ pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod pack;
+pub mod projection_json;
+pub mod projections;
 pub mod summary;
 pub mod table;
 pub mod tables;
@@ -269,6 +271,7 @@ mod files_tests {
             findings: Vec::new(),
             payouts: Vec::new(),
             changes: None,
+            projections: Vec::new(),
         };
         let mut written: Vec<String> = reports(&audit, Lang::En, std::path::Path::new("."))
             .iter()

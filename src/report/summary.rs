@@ -413,6 +413,7 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     blocks.push(Block::Table(types_table(totals, words)));
     blocks.push(Block::Heading(Prose::ours(words.contracts)));
     contracts_blocks(&mut blocks, totals, words);
+    projection_blocks(&mut blocks, audit, lang);
     blocks.push(Block::Heading(Prose::ours(words.warnings_by_amount)));
     by_amount_blocks(
         &mut blocks,
@@ -426,6 +427,22 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     blocks.push(Block::Heading(Prose::ours(words.inputs)));
     inputs_blocks(&mut blocks, audit, words);
     blocks
+}
+
+/// How many projections the summary lists (the most rebate within reach first).
+const PROJECTIONS_LISTED: usize = 10;
+
+/// The open contract years' projections, when there are any (docs/REPORTS.md).
+fn projection_blocks(blocks: &mut Vec<Block>, audit: &Audit, lang: Lang) {
+    let Some(section) = super::projections::section(audit, lang, PROJECTIONS_LISTED) else {
+        return;
+    };
+    blocks.push(Block::Heading(Prose::ours(section.heading)));
+    blocks.push(Block::Paragraph(Prose::ours(section.note)));
+    blocks.push(Block::Table(section.table));
+    if let Some(more) = section.more {
+        blocks.push(Block::Paragraph(Prose::ours(more)));
+    }
 }
 
 /// Writes the summary as Markdown into `out`, a block at a time.

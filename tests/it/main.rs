@@ -34,6 +34,7 @@ mod mutations;
 mod nightly;
 mod packs;
 mod parquet;
+mod projections;
 mod properties;
 mod providers;
 mod rules;

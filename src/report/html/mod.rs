@@ -99,6 +99,7 @@ pub fn write(
     if let Layout::Index(contracts) = &layout {
         contracts::write_index(&mut sink, audit, totals, lang, words, contracts)?;
     }
+    super::projections::write_html(&mut sink.out, audit, lang);
     write_controls(&mut sink.out, audit, words);
     let _ = write!(
         sink.out,
@@ -156,6 +157,10 @@ fn write_header(out: &mut String, audit: &Audit, words: &Labels, index: bool, la
     ];
     if index {
         links.insert(5, ("contracts", &contracts));
+    }
+    if !audit.projections.is_empty() {
+        let heading = super::i18n::projections::projection_sentences(lang).heading();
+        links.insert(links.len() - 1, ("projections", heading));
     }
     for (anchor, label) in links {
         let _ = write!(out, "<a href=\"#{anchor}\">{}</a>", escape(label));

@@ -162,7 +162,7 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "effective_from" => "生效日期",
         "applies_from" => "适用起始日",
         "retroactive" => "追溯",
-        _ => return None,
+        _ => return super::projections::key_zh(key),
     })
 }
 
@@ -355,6 +355,7 @@ pub fn sheet(english: &'static str, lang: Lang) -> &'static str {
         "Rejected rows" => "未能读取的行",
         "Controls" => "控制合计",
         "Resolved" => "已解决",
+        "Projections" => "预测",
         _ => english,
     }
 }

@@ -12,6 +12,7 @@ mod claims;
 mod en;
 mod en_amendments;
 mod en_clawbacks;
+mod en_projections;
 mod en_statements;
 mod finding;
 mod format;
@@ -21,6 +22,7 @@ pub mod keys;
 pub mod kit;
 mod labels;
 pub mod lines;
+pub mod projections;
 pub mod reasons;
 mod table;
 #[cfg(test)]
@@ -31,6 +33,7 @@ pub mod words;
 mod zh;
 mod zh_amendments;
 mod zh_clawbacks;
+mod zh_projections;
 mod zh_statements;
 
 use crate::domain::computation::DueRule;

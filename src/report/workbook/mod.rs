@@ -142,6 +142,17 @@ pub fn write(
                     .map(|control| payout_control_row(control, &exclusions)),
             ),
     )?;
+    // Only when a contract year is open on the audit date (docs/REPORTS.md).
+    let projections = (!audit.projections.is_empty())
+        .then(|| {
+            writer.table(
+                book,
+                super::projections::SHEET,
+                &super::projections::COLUMNS,
+                super::projections::sheet_rows(audit, lang),
+            )
+        })
+        .transpose()?;
     let summary = writer.summary(book, audit, totals)?;
     workbook.set_properties(&properties(audit.as_of)?);
     workbook.set_zip_compression_level(XLSX_COMPRESSION);
@@ -149,6 +160,7 @@ pub fn write(
         .into_iter()
         .flatten()
         .chain([installments, payouts, allocations, rejected, controls])
+        .chain(projections)
     {
         workbook.push_worksheet(sheet);
     }

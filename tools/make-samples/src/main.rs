@@ -26,6 +26,7 @@ mod amendments;
 mod clawbacks;
 mod layouts;
 mod limitation;
+mod projection;
 mod zipfile;
 
 use layouts::{Cv, Layout};
@@ -3831,6 +3832,7 @@ fn main() -> Res<()> {
     )?;
     let readme = statement_section(&samples, readme, &statement, rds_left_out)?;
     let readme = clawbacks::section(&samples, readme)?;
+    let readme = projection::section(&samples, readme, &cs, &audit)?;
     let expected = write_expected(
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;

@@ -106,6 +106,8 @@ pub struct Audit {
     pub payouts: Vec<Payout>,
     /// This run against `--baseline`, when one is given ([`crate::baseline::attach`]).
     pub changes: Option<Changes>,
+    /// The accruals for the financial close, with the movement since the baseline.
+    pub accruals: super::accrual::Accruals,
 }
 
 impl Audit {

@@ -391,6 +391,9 @@ pub struct Contract {
     pub schedule: Vec<InstallmentRule>,
     /// The contract's row in the workbook.
     pub source: Location,
+    /// The group company owed the rebate (`entity`, 收款主体); `None` when blank: the
+    /// customer then stands in (docs/INPUTS.md).
+    pub entity: Option<String>,
 }
 
 /// One contract year or other closed date range `[first, last]`.

@@ -145,6 +145,7 @@ pub(crate) mod tests {
             products: Default::default(),
             schedule: InstallmentRule::single(),
             source: Location::file("contracts.xlsx".into()),
+            entity: None,
         }
     }
 

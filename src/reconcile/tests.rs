@@ -153,6 +153,7 @@ fn a_periods_installments_and_findings_share_its_one_trail() {
         findings,
         payouts: vec![payout.clone()],
         changes: None,
+        accruals: Default::default(),
     };
     let finding = &audit.findings[audit
         .findings

@@ -269,6 +269,7 @@ mod files_tests {
             findings: Vec::new(),
             payouts: Vec::new(),
             changes: None,
+            accruals: Default::default(),
         };
         let mut written: Vec<String> = reports(&audit, Lang::En, std::path::Path::new("."))
             .iter()

@@ -677,6 +677,7 @@ fn pure_contract(
         products: Default::default(),
         schedule: InstallmentRule::single(),
         source: Location::file("properties".into()),
+        entity: None,
     }
 }
 

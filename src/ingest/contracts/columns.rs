@@ -4,7 +4,7 @@ use crate::domain::location::Location;
 use crate::ingest::cell::Cell;
 use crate::ingest::header::{ColumnMap, ColumnSpec, optional, required};
 
-pub(crate) const CONTRACT_COLUMNS: [ColumnSpec; 22] = [
+pub(crate) const CONTRACT_COLUMNS: [ColumnSpec; 23] = [
     required("contract_id", &["合同编号"]),
     optional("customer", &["客户"]),
     optional("agent", &["代理商"]),
@@ -27,6 +27,7 @@ pub(crate) const CONTRACT_COLUMNS: [ColumnSpec; 22] = [
     optional("tax_rate", &["税率"]),
     optional("late_interest", &["逾期利率"]),
     optional("payout_kind", &["返点方式"]),
+    optional("entity", &["收款主体"]),
 ];
 
 pub(super) mod column {
@@ -52,6 +53,7 @@ pub(super) mod column {
     pub const TAX_RATE: usize = 19;
     pub const LATE_INTEREST: usize = 20;
     pub const PAYOUT_KIND: usize = 21;
+    pub const ENTITY: usize = 22;
 }
 
 pub(crate) const TIER_COLUMNS: [ColumnSpec; 4] = [

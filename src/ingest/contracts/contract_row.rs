@@ -268,6 +268,7 @@ impl Builder<'_> {
             products: BTreeMap::new(),
             schedule: InstallmentRule::single(),
             source: row.location.clone(),
+            entity: row.text(c::ENTITY),
         })
     }
 }

@@ -131,10 +131,11 @@ pub fn contract_row(
             payout_id: payout_id.map(str::to_string),
             amount,
         };
-        if ended {
+        // A period with nothing expected adds nothing and is left out of the trail.
+        if ended && !record.expected.is_zero() {
             amounts.earned = amounts.earned.saturating_add(record.expected);
             trail.push(item(Bucket::Earned, None, record.expected));
-        } else if record.period_start <= as_of {
+        } else if !ended && record.period_start <= as_of && !record.expected.is_zero() {
             amounts.open_period = amounts.open_period.saturating_add(record.expected);
             trail.push(item(Bucket::OpenPeriod, None, record.expected));
         }

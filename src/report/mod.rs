@@ -6,6 +6,7 @@
 //! once every file is written, so a crash never leaves half a report, nor a mix of two
 //! runs' reports.
 
+pub mod accruals;
 pub mod bidi;
 pub mod evidence;
 pub mod excel;
@@ -32,7 +33,7 @@ use totals::Totals;
 
 /// The report files of a run, in the order a reader opens them (`run --help` names them
 /// from this list; a test holds it to [`reports`]), and the trail written per contract.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 9] = [
     "summary.md",
     "summary.html",
     "report.html",
@@ -40,6 +41,8 @@ pub const FILES: [&str; 7] = [
     "findings.json",
     "findings.csv",
     "findings.xlsx",
+    accruals::FILES[0],
+    accruals::FILES[1],
 ];
 
 /// The per-contract trail among the reports, as `run --help` names it.
@@ -157,6 +160,21 @@ pub fn reports<'a>(audit: &'a Audit, lang: Lang, scratch: &'a Path) -> Vec<Rende
             Box::new(move |out: &mut Sink<'_>| {
                 summary::write_markdown(out, audit, &for_markdown, lang)
                     .map_err(|error| error.to_string())
+            }),
+        ),
+        (
+            PathBuf::from(accruals::FILES[0]),
+            Box::new(move |out: &mut Sink<'_>| {
+                contained(|| {
+                    accruals::write_xlsx(out, &audit.accruals, lang, scratch)
+                        .map_err(|error| error.to_string())
+                })
+            }),
+        ),
+        (
+            PathBuf::from(accruals::FILES[1]),
+            Box::new(move |out: &mut Sink<'_>| {
+                accruals::write_csv(out, &audit.accruals, lang).map_err(|error| error.to_string())
             }),
         ),
     ];

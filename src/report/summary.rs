@@ -413,6 +413,7 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     blocks.push(Block::Table(types_table(totals, words)));
     blocks.push(Block::Heading(Prose::ours(words.contracts)));
     contracts_blocks(&mut blocks, totals, words);
+    accrual_blocks(&mut blocks, audit, lang);
     blocks.push(Block::Heading(Prose::ours(words.warnings_by_amount)));
     by_amount_blocks(
         &mut blocks,
@@ -426,6 +427,47 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     blocks.push(Block::Heading(Prose::ours(words.inputs)));
     inputs_blocks(&mut blocks, audit, words);
     blocks
+}
+
+/// The accruals (docs/REPORTS.md, "Accruals"): per entity and currency, with the movement
+/// since the baseline when the baseline has accruals, and the named warning when it has
+/// none.
+fn accrual_blocks(blocks: &mut Vec<Block>, audit: &Audit, lang: Lang) {
+    use crate::domain::accrual::BaselineAccruals;
+    let words = super::i18n::accruals::accrual_sentences(lang);
+    let accruals = &audit.accruals;
+    blocks.push(Block::Heading(Prose::ours(
+        words.heading(&audit.as_of.to_string()),
+    )));
+    if accruals.rows.is_empty() {
+        blocks.push(Block::Paragraph(Prose::ours(words.none())));
+        return;
+    }
+    blocks.push(Block::Paragraph(Prose::ours(words.intro())));
+    match &accruals.baseline {
+        BaselineAccruals::None => {}
+        BaselineAccruals::Missing { path } => {
+            // The sentence quotes a path from the command line: escaped whole.
+            blocks.push(Block::Paragraph(Prose(vec![Piece::Input(
+                words.baseline_without_accruals(path),
+            )])));
+        }
+        BaselineAccruals::Read { .. } => {
+            let as_of = audit
+                .changes
+                .as_ref()
+                .and_then(|changes| changes.baseline_as_of.clone())
+                .unwrap_or_default();
+            blocks.push(Block::Paragraph(Prose(vec![Piece::Input(
+                words.compared(&as_of),
+            )])));
+        }
+    }
+    let (table, more) = super::accruals::summary_table(accruals, words, ROWS_LISTED);
+    blocks.push(Block::Table(table));
+    if more > 0 {
+        blocks.push(Block::Paragraph(Prose::ours(words.more(more))));
+    }
 }
 
 /// Writes the summary as Markdown into `out`, a block at a time.

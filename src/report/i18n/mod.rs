@@ -8,8 +8,10 @@
 //! Machine fields — types, reasons, ids, JSON keys, status words, the one-line
 //! [`formula`] — stay English whatever the language.
 
+pub mod accruals;
 mod claims;
 mod en;
+mod en_accruals;
 mod en_statements;
 mod finding;
 mod format;
@@ -27,6 +29,7 @@ mod tests;
 mod unread_tests;
 pub mod words;
 mod zh;
+mod zh_accruals;
 mod zh_statements;
 
 use crate::domain::computation::DueRule;

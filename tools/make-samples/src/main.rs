@@ -22,6 +22,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 use serde::Serialize;
 
+mod accruals;
 mod layouts;
 mod zipfile;
 
@@ -1501,6 +1502,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
             "tax_rate",
             "late_interest",
             "payout_kind",
+            "entity",
         ];
         write_header(ws, &f, &names)?;
         ws.set_column_width(1, 30)?;
@@ -1539,6 +1541,9 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
                 ws.write_number_with_format(r, 20, f64_of(li), &f.pct2)?;
             }
             ws.write_string(r, 21, c.payout_kind)?;
+            if let Some(entity) = accruals::entity(c.id) {
+                ws.write_string(r, 22, entity)?;
+            }
         }
     }
     {
@@ -3788,6 +3793,7 @@ fn main() -> Res<()> {
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;
     let readme = statement_section(&samples, readme, &statement, rds_left_out)?;
+    let readme = accruals::readme_section(&samples, readme)?;
     let expected = write_expected(
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;

@@ -179,6 +179,11 @@ impl KitSentences for English {
                 "",
             ),
             ("contracts", "payout_kind") => help("How the rebate is paid.", "Blank: cash.", "cash"),
+            ("contracts", "entity") => help(
+                "The group company owed the rebate, for the accruals (accruals.xlsx): rebates often flow to another subsidiary than the one billed.",
+                "A company name; blank: the customer.",
+                "",
+            ),
             ("tiers", "contract_id") => help(
                 "The contract the bracket belongs to.",
                 "An id of the contracts sheet.",

@@ -164,6 +164,11 @@ impl KitSentences for Chinese {
                 "",
             ),
             ("contracts", "payout_kind") => help("返点的支付方式。", "留空：现金。", "现金返还"),
+            ("contracts", "entity") => help(
+                "应收返点的集团公司，用于应计（accruals.xlsx）：返点常归属于被计费公司以外的子公司。",
+                "公司名称；留空：客户。",
+                "",
+            ),
             ("tiers", "contract_id") => help(
                 "该阶梯所属的合同。",
                 "「合同」表中的合同编号。",

@@ -6,8 +6,8 @@
 
 use crate::baseline::BaselineError;
 use crate::domain::accrual::{BaselineAccruals, Opening};
-use crate::report::accruals::CONTRACT_ROW;
-use crate::report::i18n::accruals::{COLUMN_COUNT, csv_headers};
+use crate::report::accruals::{CONTRACT_ROW, csv_headers};
+use crate::report::i18n::accruals::COLUMN_COUNT;
 use crate::report::tables::needs_neutralising;
 use rust_decimal::Decimal;
 use std::path::Path;

@@ -5,7 +5,8 @@
 //! payout). Text cells are neutralised against formula injection as in `findings.csv`;
 //! headers in the run's language (docs/REPORTS.md, "Accruals").
 
-use super::i18n::accruals::{AccrualSentences, accrual_sentences};
+use super::i18n::accrual_sentences;
+use super::i18n::accruals::{AccrualSentences, COLUMN_COUNT};
 use super::table::Table;
 use super::tables::{cell_text, neutralise};
 use crate::domain::accrual::{AccrualRow, Accruals, Amounts, EntityTotal, Movement, TrailItem};
@@ -21,6 +22,14 @@ pub const CONTRACT_ROW: &str = "contract";
 
 /// The `row` word of an entity's subtotal.
 pub const ENTITY_ROW: &str = "entity_total";
+
+/// Both languages' headers of `accruals.csv`: a baseline's file is read in either.
+pub fn csv_headers() -> [[&'static str; COLUMN_COUNT]; 2] {
+    [
+        accrual_sentences(Lang::En).columns(),
+        accrual_sentences(Lang::Zh).columns(),
+    ]
+}
 
 /// A cell of an accrual row.
 enum Cell {

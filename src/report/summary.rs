@@ -434,7 +434,7 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
 /// none.
 fn accrual_blocks(blocks: &mut Vec<Block>, audit: &Audit, lang: Lang) {
     use crate::domain::accrual::BaselineAccruals;
-    let words = super::i18n::accruals::accrual_sentences(lang);
+    let words = super::i18n::accrual_sentences(lang);
     let accruals = &audit.accruals;
     blocks.push(Block::Heading(Prose::ours(
         words.heading(&audit.as_of.to_string()),

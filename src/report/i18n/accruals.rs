@@ -1,7 +1,6 @@
 //! The words of the accrual files (`accruals.csv`, `accruals.xlsx`) and of the summary's
-//! accrual section, one table per language (`en_accruals.rs`, `zh_accruals.rs`).
-
-use crate::domain::lang::Lang;
+//! accrual section, one table per language (`en_accruals.rs`, `zh_accruals.rs`; the
+//! table of a language: [`super::accrual_sentences`]).
 
 /// The columns of `accruals.csv` and of the `accruals` sheet, in order.
 pub const COLUMN_COUNT: usize = 22;
@@ -29,20 +28,4 @@ pub trait AccrualSentences: Sync {
     fn summary_columns(&self, movement: bool) -> Vec<&'static str>;
     /// `… and 3 more entities`.
     fn more(&self, count: usize) -> String;
-}
-
-/// The table of `lang`.
-pub fn accrual_sentences(lang: Lang) -> &'static dyn AccrualSentences {
-    match lang {
-        Lang::En => &super::en_accruals::EnglishAccruals,
-        Lang::Zh => &super::zh_accruals::ChineseAccruals,
-    }
-}
-
-/// Both languages' headers of `accruals.csv`: a baseline's file is read in either.
-pub fn csv_headers() -> [[&'static str; COLUMN_COUNT]; 2] {
-    [
-        accrual_sentences(Lang::En).columns(),
-        accrual_sentences(Lang::Zh).columns(),
-    ]
 }

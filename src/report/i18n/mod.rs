@@ -79,6 +79,14 @@ pub fn range(first: NaiveDate, last: NaiveDate, lang: Lang) -> String {
     sentences(lang).range(DateRange { first, last })
 }
 
+/// The accrual words of `lang` (`accruals.xlsx`, `accruals.csv`, the summary's section).
+pub fn accrual_sentences(lang: Lang) -> &'static dyn accruals::AccrualSentences {
+    match lang {
+        Lang::En => &en_accruals::EnglishAccruals,
+        Lang::Zh => &zh_accruals::ChineseAccruals,
+    }
+}
+
 /// The trails' short texts, written side by side: the English or the Chinese one.
 pub trait Pick {
     /// `en` in English, `zh` in Chinese.

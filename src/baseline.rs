@@ -50,6 +50,18 @@ pub enum BaselineError {
         /// What it holds instead.
         found: String,
     },
+    /// The accruals.csv beside the baseline is not one this tool wrote.
+    #[error("--baseline's {path}, row {row}: expected {expected}, found {found}")]
+    Accruals {
+        /// The accruals.csv.
+        path: String,
+        /// The row, 1 = the header.
+        row: u64,
+        /// What was expected.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
 }
 
 /// The part of findings.json a baseline needs; everything else is skipped unread.

@@ -3,6 +3,7 @@
 //! packs → commit), owns the thread pool, the cancellation of a run, the input limits and
 //! the configuration. The only layer that imports every other one.
 
+pub mod accrual_baseline;
 pub mod aggregate;
 pub mod as_of;
 pub mod billing;

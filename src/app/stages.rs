@@ -640,6 +640,12 @@ pub fn audit(
     files.extend(payouts.inputs);
     files.extend(statements.inputs);
     files.sort_by_key(|input| input.role);
+    let accruals = accruals(
+        &reconciled.contracts,
+        &reconciled.installments,
+        &payouts.ledgers.payouts,
+        config.as_of,
+    );
     Ok(Audit {
         as_of: config.as_of,
         rulesets: rulesets
@@ -660,10 +666,22 @@ pub fn audit(
         contracts: reconciled.contracts,
         installments: reconciled.installments,
         findings,
+        accruals,
         payouts: payouts.ledgers.payouts,
         changes: None,
         projections,
     })
+}
+
+/// Accruals: each contract's earned, received and open amounts as of the audit date
+/// (docs/ARITHMETIC.md, "Accruals"); the movement is added once the baseline is read.
+fn accruals(
+    contracts: &[crate::domain::audit::ContractResult],
+    installments: &[crate::domain::installment::InstallmentRecord],
+    payouts: &[crate::domain::payout::Payout],
+    as_of: chrono::NaiveDate,
+) -> crate::domain::accrual::Accruals {
+    crate::reconcile::accruals::accruals(contracts, installments, payouts, as_of)
 }
 
 /// Read the baseline: an earlier run's findings.json.

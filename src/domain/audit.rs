@@ -108,6 +108,8 @@ pub struct Audit {
     pub changes: Option<Changes>,
     /// Each open contract year's projection, in contract order (no finding).
     pub projections: Vec<super::projection::Projection>,
+    /// The accruals for the financial close, with the movement since the baseline.
+    pub accruals: super::accrual::Accruals,
 }
 
 impl Audit {

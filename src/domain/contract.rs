@@ -397,6 +397,9 @@ pub struct Contract {
     /// blank: reckoned as `net`, and a payout that looks like a clawback says the rule is
     /// missing.
     pub clawback: Option<super::clawback::ClawbackRule>,
+    /// The group company owed the rebate (`entity`, 收款主体); `None` when blank: the
+    /// customer then stands in (docs/INPUTS.md).
+    pub entity: Option<String>,
 }
 
 /// One contract year or other closed date range `[first, last]`.

@@ -1,6 +1,7 @@
 //! Domain types: contracts, billing lines, payouts, findings and the calendar and money
 //! rules they obey. Nothing here does I/O; everything can be tested with a five-row table.
 
+pub mod accrual;
 pub mod aggregate;
 pub mod amendment;
 pub mod audit;

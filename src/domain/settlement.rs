@@ -147,6 +147,7 @@ pub(crate) mod tests {
             source: Location::file("contracts.xlsx".into()),
             amendments: Vec::new(),
             clawback: None,
+            entity: None,
         }
     }
 

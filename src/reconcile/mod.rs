@@ -3,6 +3,7 @@
 //! time, with no shared state, so the pipeline can run contracts in parallel. Findings
 //! come out as typed facts ([`About`], reasons, likely causes); `report::i18n` words them.
 
+pub mod accruals;
 pub mod allocate;
 pub mod cause;
 pub mod clawback;

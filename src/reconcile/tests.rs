@@ -155,6 +155,7 @@ fn a_periods_installments_and_findings_share_its_one_trail() {
         payouts: vec![payout.clone()],
         changes: None,
         projections: Vec::new(),
+        accruals: Default::default(),
     };
     let finding = &audit.findings[audit
         .findings

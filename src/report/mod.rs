@@ -6,6 +6,7 @@
 //! once every file is written, so a crash never leaves half a report, nor a mix of two
 //! runs' reports.
 
+pub mod accruals;
 pub mod bidi;
 pub mod evidence;
 pub mod excel;
@@ -34,7 +35,7 @@ use totals::Totals;
 
 /// The report files of a run, in the order a reader opens them (`run --help` names them
 /// from this list; a test holds it to [`reports`]), and the trail written per contract.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 9] = [
     "summary.md",
     "summary.html",
     "report.html",
@@ -42,6 +43,8 @@ pub const FILES: [&str; 7] = [
     "findings.json",
     "findings.csv",
     "findings.xlsx",
+    accruals::FILES[0],
+    accruals::FILES[1],
 ];
 
 /// The per-contract trail among the reports, as `run --help` names it.
@@ -161,6 +164,21 @@ pub fn reports<'a>(audit: &'a Audit, lang: Lang, scratch: &'a Path) -> Vec<Rende
                     .map_err(|error| error.to_string())
             }),
         ),
+        (
+            PathBuf::from(accruals::FILES[0]),
+            Box::new(move |out: &mut Sink<'_>| {
+                contained(|| {
+                    accruals::write_xlsx(out, &audit.accruals, lang, scratch)
+                        .map_err(|error| error.to_string())
+                })
+            }),
+        ),
+        (
+            PathBuf::from(accruals::FILES[1]),
+            Box::new(move |out: &mut Sink<'_>| {
+                accruals::write_csv(out, &audit.accruals, lang).map_err(|error| error.to_string())
+            }),
+        ),
     ];
     let mut names = BTreeSet::new();
     for result in &audit.contracts {
@@ -272,6 +290,7 @@ mod files_tests {
             payouts: Vec::new(),
             changes: None,
             projections: Vec::new(),
+            accruals: Default::default(),
         };
         let mut written: Vec<String> = reports(&audit, Lang::En, std::path::Path::new("."))
             .iter()

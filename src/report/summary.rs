@@ -414,6 +414,7 @@ fn blocks(audit: &Audit, totals: &Totals, lang: Lang) -> Vec<Block> {
     blocks.push(Block::Heading(Prose::ours(words.contracts)));
     contracts_blocks(&mut blocks, totals, words);
     projection_blocks(&mut blocks, audit, lang);
+    accrual_blocks(&mut blocks, audit, lang);
     blocks.push(Block::Heading(Prose::ours(words.warnings_by_amount)));
     by_amount_blocks(
         &mut blocks,
@@ -442,6 +443,47 @@ fn projection_blocks(blocks: &mut Vec<Block>, audit: &Audit, lang: Lang) {
     blocks.push(Block::Table(section.table));
     if let Some(more) = section.more {
         blocks.push(Block::Paragraph(Prose::ours(more)));
+    }
+}
+
+/// The accruals (docs/REPORTS.md, "Accruals"): per entity and currency, with the movement
+/// since the baseline when the baseline has accruals, and the named warning when it has
+/// none.
+fn accrual_blocks(blocks: &mut Vec<Block>, audit: &Audit, lang: Lang) {
+    use crate::domain::accrual::BaselineAccruals;
+    let words = super::i18n::accrual_sentences(lang);
+    let accruals = &audit.accruals;
+    blocks.push(Block::Heading(Prose::ours(
+        words.heading(&audit.as_of.to_string()),
+    )));
+    if accruals.rows.is_empty() {
+        blocks.push(Block::Paragraph(Prose::ours(words.none())));
+        return;
+    }
+    blocks.push(Block::Paragraph(Prose::ours(words.intro())));
+    match &accruals.baseline {
+        BaselineAccruals::None => {}
+        BaselineAccruals::Missing { path } => {
+            // The sentence quotes a path from the command line: escaped whole.
+            blocks.push(Block::Paragraph(Prose(vec![Piece::Input(
+                words.baseline_without_accruals(path),
+            )])));
+        }
+        BaselineAccruals::Read { .. } => {
+            let as_of = audit
+                .changes
+                .as_ref()
+                .and_then(|changes| changes.baseline_as_of.clone())
+                .unwrap_or_default();
+            blocks.push(Block::Paragraph(Prose(vec![Piece::Input(
+                words.compared(&as_of),
+            )])));
+        }
+    }
+    let (table, more) = super::accruals::summary_table(accruals, words, ROWS_LISTED);
+    blocks.push(Block::Table(table));
+    if more > 0 {
+        blocks.push(Block::Paragraph(Prose::ours(words.more(more))));
     }
 }
 

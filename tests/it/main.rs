@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+mod accruals;
 mod aggregate;
 mod amendments;
 mod architecture;

@@ -671,6 +671,7 @@ fn pure_contract(
         source: Location::file("properties".into()),
         amendments: Vec::new(),
         clawback: None,
+        entity: None,
     }
 }
 

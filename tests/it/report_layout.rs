@@ -132,6 +132,7 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
             "Errors, largest first",
             "Findings by type",
             "Contracts",
+            "Accruals as of 2026-06-30",
             "Warnings, largest first",
             "Control totals",
             "Inputs"

@@ -58,6 +58,13 @@ fn audit_and_write(
         .as_deref()
         .map(stages::load_baseline)
         .transpose()?;
+    // Its accruals too: the accruals.csv beside it (docs/NIGHTLY.md).
+    let accrual_baseline = config
+        .baseline
+        .as_deref()
+        .map(crate::app::accrual_baseline::load)
+        .transpose()?
+        .unwrap_or(crate::domain::accrual::BaselineAccruals::None);
     // Locks --out (and --evidence DIR) and stages the reports beside it: the folders are
     // swapped in whole at the end, or left untouched.
     let packs = config.packs.then(|| packs_folder(config));
@@ -72,7 +79,11 @@ fn audit_and_write(
     let changes = baseline
         .as_ref()
         .map(|baseline| stages::compare_baseline(baseline, &audit.findings));
-    let audit = Audit { changes, ..audit };
+    let mut audit = Audit { changes, ..audit };
+    audit.accruals = crate::reconcile::accruals::with_baseline(
+        std::mem::take(&mut audit.accruals),
+        accrual_baseline,
+    );
     write::write_reports(&audit, config.lang, output.reports(), cancel)?;
     if let Some(folder) = output.packs() {
         crate::app::packs::stage(&audit, config, &inputs, folder, cancel)?;

@@ -28,6 +28,7 @@ pub(crate) const CONTRACT_COLUMNS: [ColumnSpec; 23] = [
     optional("late_interest", &["逾期利率"]),
     optional("payout_kind", &["返点方式"]),
     optional("clawback", &["返点追回"]),
+    optional("entity", &["收款主体"]),
 ];
 
 pub(super) mod column {
@@ -54,6 +55,7 @@ pub(super) mod column {
     pub const LATE_INTEREST: usize = 20;
     pub const PAYOUT_KIND: usize = 21;
     pub const CLAWBACK: usize = 22;
+    pub const ENTITY: usize = 23;
 }
 
 pub(crate) const TIER_COLUMNS: [ColumnSpec; 5] = [

@@ -285,6 +285,7 @@ impl Builder<'_> {
             source: row.location.clone(),
             amendments: Vec::new(),
             clawback: clawback?,
+            entity: row.text(c::ENTITY),
         })
     }
 }

@@ -8,11 +8,13 @@
 //! Machine fields — types, reasons, ids, JSON keys, status words, the one-line
 //! [`formula`] — stay English whatever the language.
 
+pub mod accruals;
 mod claims;
 mod en;
 mod en_amendments;
 mod en_clawbacks;
 mod en_projections;
+mod en_accruals;
 mod en_statements;
 mod finding;
 mod format;
@@ -34,6 +36,7 @@ mod zh;
 mod zh_amendments;
 mod zh_clawbacks;
 mod zh_projections;
+mod zh_accruals;
 mod zh_statements;
 
 use crate::domain::computation::DueRule;
@@ -81,6 +84,14 @@ pub fn period(first: NaiveDate, last: NaiveDate, lang: Lang) -> String {
 /// `2025-05-01 to 2025-06-30`, `2025-05-01 至 2025-06-30`.
 pub fn range(first: NaiveDate, last: NaiveDate, lang: Lang) -> String {
     sentences(lang).range(DateRange { first, last })
+}
+
+/// The accrual words of `lang` (`accruals.xlsx`, `accruals.csv`, the summary's section).
+pub fn accrual_sentences(lang: Lang) -> &'static dyn accruals::AccrualSentences {
+    match lang {
+        Lang::En => &en_accruals::EnglishAccruals,
+        Lang::Zh => &zh_accruals::ChineseAccruals,
+    }
 }
 
 /// The trails' short texts, written side by side: the English or the Chinese one.

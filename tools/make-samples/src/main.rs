@@ -24,6 +24,7 @@ use serde::Serialize;
 
 mod amendments;
 mod clawbacks;
+mod accruals;
 mod layouts;
 mod limitation;
 mod projection;
@@ -1518,6 +1519,7 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
             "late_interest",
             "payout_kind",
             "clawback",
+            "entity",
         ];
         write_header(ws, &f, &names)?;
         ws.set_column_width(1, 30)?;
@@ -1558,6 +1560,9 @@ fn write_contracts(root: &Path, cs: &[Contract]) -> Res<()> {
             ws.write_string(r, 21, c.payout_kind)?;
             if let Some(rule) = clawbacks::rule(c.id) {
                 ws.write_string(r, 22, rule)?;
+            }
+            if let Some(entity) = accruals::entity(c.id) {
+                ws.write_string(r, 23, entity)?;
             }
         }
     }
@@ -3833,6 +3838,7 @@ fn main() -> Res<()> {
     let readme = statement_section(&samples, readme, &statement, rds_left_out)?;
     let readme = clawbacks::section(&samples, readme)?;
     let readme = projection::section(&samples, readme, &cs, &audit)?;
+    let readme = accruals::readme_section(&samples, readme)?;
     let expected = write_expected(
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,
     )?;

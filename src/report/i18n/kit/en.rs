@@ -184,6 +184,11 @@ impl KitSentences for English {
                 "Blank: no rule; reckoned as net, and a payout that deducts a clawback is flagged.",
                 "carry_forward",
             ),
+            ("contracts", "entity") => help(
+                "The group company owed the rebate, for the accruals (accruals.xlsx): rebates often flow to another subsidiary than the one billed.",
+                "A company name; blank: the customer.",
+                "",
+            ),
             ("tiers", "contract_id") => help(
                 "The contract the bracket belongs to.",
                 "An id of the contracts sheet.",

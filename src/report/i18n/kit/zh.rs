@@ -169,6 +169,11 @@ impl KitSentences for Chinese {
                 "留空：未约定，按冲减计算；扣减追回款的付款会被标出。",
                 "结转",
             ),
+            ("contracts", "entity") => help(
+                "应收返点的集团公司，用于应计（accruals.xlsx）：返点常归属于被计费公司以外的子公司。",
+                "公司名称；留空：客户。",
+                "",
+            ),
             ("tiers", "contract_id") => help(
                 "该阶梯所属的合同。",
                 "「合同」表中的合同编号。",

@@ -4,7 +4,7 @@ use crate::domain::location::Location;
 use crate::ingest::cell::Cell;
 use crate::ingest::header::{ColumnMap, ColumnSpec, optional, required};
 
-pub(crate) const CONTRACT_COLUMNS: [ColumnSpec; 23] = [
+pub(crate) const CONTRACT_COLUMNS: [ColumnSpec; 24] = [
     required("contract_id", &["合同编号"]),
     optional("customer", &["客户"]),
     optional("agent", &["代理商"]),

@@ -306,6 +306,7 @@ fn rows_are_sorted_by_entity_currency_and_contract() {
             periods: Vec::new(),
             rebates: Vec::new(),
             shares: Vec::new(),
+            clawback: Vec::new(),
         },
         periods: Vec::new(),
         installments: 0..0,

@@ -4,19 +4,7 @@
 
 use rust_decimal::Decimal;
 
-crate::domain::contract::word_enum! {
-    /// What happens when refunds or downgrades make a settlement period's rebate E_p
-    /// negative. A blank cell is no rule: the audit reckons as under `net` and says so.
-    ClawbackRule {
-        /// A negative E_p is an installment owed back to the reseller (冲减).
-        Net => "net" | "net_off" | "冲减" | "净额冲减" | "退回" | "追回",
-        /// A negative E_p is never paid back in cash: it is carried against the next
-        /// periods' rebates until used up; what is left at the term's end lapses (结转).
-        CarryForward => "carry_forward" | "carry" | "结转" | "后期抵扣" | "结转抵扣" | "递延抵扣",
-        /// No clawback: a negative E_p counts as 0 and reduces nothing later (不追回).
-        None => "none" | "no_clawback" | "不追回" | "无追回" | "不追溯",
-    }
-}
+pub use super::contract::ClawbackRule;
 
 /// What a contract's clawback rule made of one settlement period's rebate.
 ///

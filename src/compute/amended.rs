@@ -15,7 +15,7 @@
 //! The work is O(periods × segments) per amended contract, which is small: amended
 //! contracts are few and have tens of periods.
 
-use super::rebate::{capped, whole_term_scope};
+use super::scope::{capped, whole_term_scope};
 use crate::domain::computation::PeriodRebate;
 use crate::domain::contract::{Contract, DateRange, TierBasis};
 use crate::domain::money::{self, Overflow, Rounding};

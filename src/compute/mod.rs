@@ -7,3 +7,4 @@ pub mod clawback;
 pub mod installments;
 pub mod projection;
 pub mod rebate;
+pub mod scope;

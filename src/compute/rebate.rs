@@ -6,24 +6,13 @@
 //! year pay its catch-up in the period where it is crossed.
 
 use crate::domain::computation::PeriodRebate;
-use crate::domain::contract::{Contract, Settlement, TierBasis};
+use crate::domain::contract::{Contract, TierBasis};
 use crate::domain::money::{self, Overflow, Rounding};
 use crate::domain::settlement::{Segment, SettlementPeriod};
 use rust_decimal::Decimal;
 
-/// Whether the tier scope is the whole term, capped as one (docs/ARITHMETIC.md).
-pub fn whole_term_scope(contract: &Contract) -> bool {
-    contract.tier_basis == TierBasis::Term
-        || (contract.tier_basis == TierBasis::Period && contract.settlement == Settlement::Term)
-}
-
-/// The cap applied to a year's (or term's) rebate, and whether it bound.
-pub(crate) fn capped(cap: Option<Decimal>, amount: Decimal, rounding: Rounding) -> (Decimal, bool) {
-    match cap {
-        Some(cap) if amount > cap => (rounding.round(cap), true),
-        _ => (amount, false),
-    }
-}
+pub(crate) use super::scope::capped;
+pub use super::scope::whole_term_scope;
 
 /// Computes every period's rebate from the weighted bases of its segments (one base per
 /// segment, same order). Contract-year scopes sum segments, so even a multi-year `term`

@@ -140,7 +140,7 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
     );
     assert!(
         summary.contains(
-            "| due by now | paid against it | short | late interest |\n|---|---|---|---|\n| 1,429,415.00 | 1,410,815.00 | 18,600.00 | 3,170.40 |"
+            "| due by now | paid against it | short | late interest |\n|---|---|---|---|\n| 1,690,135.61 | 1,601,535.61 | 88,600.00 | 3,170.40 |"
         ),
         "{summary}"
     );
@@ -208,10 +208,13 @@ fn with_lang_zh_the_headings_and_headers_are_chinese() {
         "## 警告（按金额从大到小）",
         "## 输入文件",
         // HW-2023-007 (the demo's claim near expiry) adds 4 installments, 79,340.00 due,
-        // 76,340.00 paid, 3,000.00 short with 876.60 interest, an error and a warning.
+        // 76,340.00 paid, 3,000.00 short with 876.60 interest, an error and a warning;
+        // TX-2025-007 (the demo's clawback) 4 installments, 257,500.00 due, 187,500.00
+        // paid, 70,000.00 short (a clawback the contract does not allow), an error; the
+        // amended ALI-2025-005 3,220.61 more due, paid as amended.
         "## 即将或已经届满诉讼时效的请求",
-        "7 个合同，56 个分期。已到期应付（已过期限）1,429,415.00，已付 1,410,815.00：少付 18,600.00，另有滞纳金 3,170.40。",
-        "审计发现 24 项：错误 4 项，警告 17 项，提示 3 项。",
+        "8 个合同，60 个分期。已到期应付（已过期限）1,690,135.61，已付 1,601,535.61：少付 88,600.00，另有滞纳金 3,170.40。",
+        "审计发现 25 项：错误 5 项，警告 17 项，提示 3 项。",
     ] {
         assert!(summary.contains(expected), "summary.md has no `{expected}`");
     }

@@ -60,6 +60,9 @@ pub(super) struct AmendedTierRows {
     pub(super) failed: HashSet<(String, String)>,
     /// The `amendment` cell of each amendment's first row.
     pub(super) places: BTreeMap<(String, String), Location>,
+    /// Whether the `tiers` sheet itself was read: without it (reported once, as missing or
+    /// unreadable) no amendment's table can be checked, and none is blamed for it.
+    pub(super) sheet_read: bool,
 }
 
 /// One `amendments` row, read but not yet checked against its contract.
@@ -310,8 +313,8 @@ impl Builder<'_> {
                 }
                 Change::Tiers => {
                     let key = (contract_id.clone(), row.id.clone());
-                    if tier_rows.failed.contains(&key) {
-                        // A bracket could not be read (reported): the table is incomplete.
+                    if !tier_rows.sheet_read || tier_rows.failed.contains(&key) {
+                        // The sheet or a bracket could not be read (reported): the table is incomplete.
                         self.failures += 1;
                         continue;
                     }

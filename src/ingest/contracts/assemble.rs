@@ -107,6 +107,7 @@ impl Builder<'_> {
             && let Some((map, data)) = self.rows(sheet, &TIER_COLUMNS)
         {
             tiers_read = true;
+            amended_tiers.sheet_read = true;
             for (number, cells) in data {
                 let row = RowContext {
                     map: &map,

@@ -11,10 +11,10 @@
 pub mod accruals;
 mod claims;
 mod en;
+mod en_accruals;
 mod en_amendments;
 mod en_clawbacks;
 mod en_projections;
-mod en_accruals;
 mod en_statements;
 mod finding;
 mod format;
@@ -33,10 +33,10 @@ mod tests;
 mod unread_tests;
 pub mod words;
 mod zh;
+mod zh_accruals;
 mod zh_amendments;
 mod zh_clawbacks;
 mod zh_projections;
-mod zh_accruals;
 mod zh_statements;
 
 use crate::domain::computation::DueRule;

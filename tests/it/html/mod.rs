@@ -349,8 +349,8 @@ fn chromium_renders_the_totals_and_rows_of_findings_json() {
         );
     }
     assert_eq!(
-        totals["expected"], "1551815.00",
-        "the demo's totals moved (HW-2023-007 added 79,340.00)"
+        totals["expected"], "1812535.61",
+        "the demo's totals moved (HW-2023-007 added 79,340.00, TX-2025-007 257,500.00, ALI-2025-005's amendment 3,220.61)"
     );
 
     // One row per finding, errors first, then warnings, then info, each by the money at

@@ -22,9 +22,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 use serde::Serialize;
 
+mod accruals;
 mod amendments;
 mod clawbacks;
-mod accruals;
 mod layouts;
 mod limitation;
 mod projection;

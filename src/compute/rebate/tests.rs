@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::contract::{Bracket, TierMode, TierTable};
+use crate::domain::contract::{Bracket, Settlement, TierMode, TierTable};
 use crate::domain::settlement::tests::contract;
 use crate::domain::settlement::{segments, settlement_periods};
 use crate::domain::test_support::d;

@@ -270,8 +270,9 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
     if let Some(rule) = contract.clawback {
         let _ = writeln!(
             out,
-            "- {}{}",
-            lang.pick("clawback: ", "返点追回："),
+            "- {}{}{}",
+            i18n::words::Term::Clawback.of(lang),
+            lang.pick(": ", "："),
             lang.pick(rule.word(), rule.chinese())
         );
     }

@@ -32,33 +32,7 @@ fn worked(
     .unwrap();
     staged.clawback = rule;
     staged.schedule = schedule;
-    let periods = settlement_periods(&staged);
-    let segments = segments(&staged, &periods);
-    let bases = [d("600000"), d("500000"), d("-150000"), d(q4)];
-    let rebates = period_rebates(&staged, &periods, &segments, &bases, Rounding::HalfUp).unwrap();
-    let steps = clawback::steps(rule, &rebates).unwrap();
-    let shares = periods
-        .iter()
-        .zip(&rebates)
-        .enumerate()
-        .map(|(index, (period, rebate))| {
-            installments::split(
-                &staged,
-                period.range.last,
-                clawback::payable(&steps, index, rebate.expected),
-                rebate.weighted_base,
-                Rounding::HalfUp,
-            )
-            .unwrap()
-        })
-        .collect();
-    let computation = ContractComputation {
-        periods,
-        rebates,
-        shares,
-        clawback: steps,
-    };
-    (staged, computation)
+    computed(staged, &[d("600000"), d("500000"), d("-150000"), d(q4)])
 }
 
 fn causes(rule: Option<ClawbackRule>, q4: &str, paid: &str) -> Vec<LikelyCause> {
@@ -237,11 +211,16 @@ fn flat(rule: ClawbackRule, bases: [&str; 4]) -> (Contract, ContractComputation)
     }])
     .unwrap();
     staged.clawback = Some(rule);
+    computed(staged, &bases.map(d))
+}
+
+/// The contract's computation as the run makes it: E_p per quarter on these bases, the
+/// contract's clawback rule applied, then the split into installments.
+fn computed(staged: Contract, bases: &[Decimal]) -> (Contract, ContractComputation) {
     let periods = settlement_periods(&staged);
     let segments = segments(&staged, &periods);
-    let bases = bases.map(d);
-    let rebates = period_rebates(&staged, &periods, &segments, &bases, Rounding::HalfUp).unwrap();
-    let steps = clawback::steps(Some(rule), &rebates).unwrap();
+    let rebates = period_rebates(&staged, &periods, &segments, bases, Rounding::HalfUp).unwrap();
+    let steps = clawback::steps(staged.clawback, &rebates).unwrap();
     let shares = periods
         .iter()
         .zip(&rebates)

@@ -310,8 +310,8 @@ fn capture_base_rows(
     let mut accounts: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     for (position, &contract) in targets.iter().enumerate() {
         target_of[contract] = Some(position);
-        for account in &plans[contract].contract.accounts {
-            accounts.entry(account.clone()).or_default().push(contract);
+        for account in plans[contract].contract.accounts_ever() {
+            accounts.entry(account.to_string()).or_default().push(contract);
         }
     }
     let per_file: Vec<_> = inputs

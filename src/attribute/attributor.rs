@@ -275,6 +275,26 @@ impl<'i, 'a> Attributor<'i, 'a> {
         result
     }
 
+    /// The coefficient an amendment gives the product in `contract`'s segment `segment`
+    /// (docs/ARITHMETIC.md, "Amendments"); `None` for the contracts no amendment
+    /// re-weights, which skip the lookup. Asked only when a group opens: a group is one
+    /// segment's, and a new coefficient starts a segment.
+    fn amended_coefficient(&self, contract: usize, segment: usize, product: u32) -> Option<Decimal> {
+        if !self.index.coefficient_amended(contract) {
+            return None;
+        }
+        let plan = &self.index.plans[contract];
+        let name = self.names.get(product);
+        let canonical = self
+            .index
+            .ruleset_of(contract)
+            .map_or_else(|| name.to_string(), |ruleset| ruleset.product(name).name);
+        let first = plan.segments.get(segment)?.range.first;
+        plan.contract
+            .amended_coefficient(&canonical, first)
+            .map(|(coefficient, _)| coefficient)
+    }
+
     fn reject_row(&mut self, location: Location, reason: RowReason, amount: Option<Decimal>) {
         let table = self.table();
         table.read.rows += 1;
@@ -403,6 +423,9 @@ impl<'i, 'a> Attributor<'i, 'a> {
             Some(found) => found,
             None => {
                 let (coefficient, known) = self.coefficient(contract, product, product_known);
+                let coefficient = self
+                    .amended_coefficient(contract, segment, product)
+                    .unwrap_or(coefficient);
                 let group = Some(self.groups.open(coefficient))
                     .filter(|&group| group < MAX_GROUPS)
                     .ok_or(Overflow)? as u32;
@@ -558,7 +581,10 @@ impl<'i, 'a> Attributor<'i, 'a> {
         let plans = index.plans;
         let candidates = self.candidates(&line.account_id);
         let currency = index.currency_number(&line.currency);
-        let covers = |candidate: &usize| index.facts[*candidate].term.contains(date);
+        let covers = |candidate: &usize| {
+            index.facts[*candidate].term.contains(date)
+                && index.member(*candidate, &line.account_id, date)
+        };
         let in_currency = |candidate: &usize| {
             covers(candidate) && Some(index.facts[*candidate].currency) == currency
         };

@@ -50,6 +50,9 @@ pub struct ContractIndex<'a> {
     segment_days: Vec<DateRange>,
     /// The contracts' currencies, each once.
     currencies: Vec<Box<str>>,
+    /// By contract: whether amendments add or remove accounts, so that a line of its
+    /// accounts belongs to it only on the days the account does (`member`).
+    dated_accounts: Vec<bool>,
 }
 
 /// An account id as a key of the account index: its bytes inside the entry when short
@@ -123,8 +126,8 @@ impl<'a> ContractIndex<'a> {
     pub fn new(plans: &'a [ContractPlan], rulesets: &'a Rulesets) -> Self {
         let mut lists: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
         for (index, plan) in plans.iter().enumerate() {
-            for account in &plan.contract.accounts {
-                lists.entry(account.as_str()).or_default().push(index);
+            for account in plan.contract.accounts_ever() {
+                lists.entry(account).or_default().push(index);
             }
         }
         let mut by_account = FastMap::default();
@@ -175,7 +178,23 @@ impl<'a> ContractIndex<'a> {
             facts,
             segment_days,
             currencies,
+            dated_accounts: plans
+                .iter()
+                .map(|plan| plan.contract.has_account_amendments())
+                .collect(),
         }
+    }
+
+    /// Whether `account`'s lines of `date` belong to `contract`: always, unless an
+    /// amendment adds or removes one of its accounts (docs/ARITHMETIC.md, "Amendments").
+    #[inline]
+    pub(super) fn member(&self, contract: usize, account: &str, date: NaiveDate) -> bool {
+        !self.dated_accounts[contract] || self.plans[contract].contract.account_member(account, date)
+    }
+
+    /// Whether any contract has amendments that change a coefficient.
+    pub(super) fn coefficient_amended(&self, contract: usize) -> bool {
+        self.plans[contract].contract.has_coefficient_amendments()
     }
 
     /// The number of a currency among the contracts' currencies; `None` when no contract

@@ -169,6 +169,9 @@ pub struct Computation {
     /// What the contract's clawback rule made of E_p before the split; `None` when the
     /// contract names no rule.
     pub clawback: Option<super::clawback::ClawbackStep>,
+    /// The coefficient and account amendments the period was computed under (per
+    /// product and account, the last effective by the period's end); empty without any.
+    pub amended_terms: Vec<super::amendment::Amendment>,
 }
 
 /// One product's part of a period's weighted base.

@@ -491,6 +491,12 @@ word_enum! {
         Tiers => "tiers" | "tier" | "tier_table" | "阶梯" | "返点阶梯",
         /// A new last day of the term (extended or shortened).
         End => "end" | "term_end" | "结束日期" | "合同期限" | "延期",
+        /// A product's new coefficient (`value` = product and coefficient, `RDS=0.5`).
+        Coefficient => "coefficient" | "系数" | "产品系数",
+        /// An account that belongs to the contract from the effective date.
+        AccountAdd => "account_add" | "增加账号" | "新增账号",
+        /// An account that no longer belongs to the contract from the effective date.
+        AccountRemove => "account_remove" | "移除账号" | "删除账号",
     }
 }
 
@@ -511,6 +517,17 @@ pub enum AmendedTerms {
     Tiers(TierTable),
     /// The term's new last day.
     End(NaiveDate),
+    /// A product's coefficient from the effective date (the product's canonical name).
+    Coefficient {
+        /// The product, as the `products` sheet and the ruleset name it.
+        product: String,
+        /// Its new coefficient.
+        coefficient: Decimal,
+    },
+    /// An account whose lines belong to the contract from the effective date.
+    AccountAdd(String),
+    /// An account whose lines no longer belong to the contract from the effective date.
+    AccountRemove(String),
 }
 
 /// One validated amendment of a contract.
@@ -562,7 +579,7 @@ impl Amendment {
     pub fn tiers(&self) -> Option<&TierTable> {
         match &self.terms {
             AmendedTerms::Tiers(table) => Some(table),
-            AmendedTerms::End(_) => None,
+            _ => None,
         }
     }
 }

@@ -92,7 +92,7 @@ fn place_row(
                 .iter()
                 .enumerate()
                 .filter(|(_, contract)| {
-                    contract.accounts.iter().any(|listed| listed == account)
+                    contract.account_member(account, row.dates.first)
                         && contract.term().contains(row.dates.first)
                 })
                 .map(|(index, _)| index)

@@ -226,6 +226,11 @@ pub fn period_trails(
                 .and_then(|index| contract.amendments.get(index))
                 .map(|amendment| amendment.note()),
             clawback: computation.clawback.get(index).cloned(),
+            amended_terms: contract
+                .amendments_in_force(period.range.last)
+                .into_iter()
+                .cloned()
+                .collect(),
         });
     }
     Ok(trails)

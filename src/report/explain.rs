@@ -481,6 +481,9 @@ pub fn period_trail<'a>(
             i18n::amendment_terms(note, &money(computation.scope_rebate), lang)
         );
     }
+    for amendment in &computation.amended_terms {
+        let _ = writeln!(out, "{}\n", i18n::amended_terms(amendment, lang));
+    }
 
     // 4. Catch-up.
     catch_up_line(out, computation, lang);

@@ -344,7 +344,7 @@ impl<'a> AggregateAttributor<'a> {
             entry.1 = entry.1.min(row.first_charge_date);
             entry.2 = entry.2.max(row.last_charge_date);
         }
-        let (product, coefficient, known) = self.product(contract, &row.product);
+        let (product, coefficient, known) = self.product(contract, segment, &row.product);
         if !known {
             ledger
                 .unknown_products
@@ -377,8 +377,9 @@ impl<'a> AggregateAttributor<'a> {
 
     /// The product key, coefficient and whether anyone named the product, as the line
     /// route works them out for a line of this product (`Attributor::coefficient`).
-    fn product(&self, contract: usize, product: &str) -> (String, Decimal, bool) {
-        let contract = &self.plans[contract].contract;
+    fn product(&self, contract: usize, segment: usize, product: &str) -> (String, Decimal, bool) {
+        let plan = &self.plans[contract];
+        let contract = &plan.contract;
         let ruleset = self.rulesets.get(&contract.ruleset);
         let resolved = ruleset.map(|ruleset| ruleset.product(product));
         let mapped = self
@@ -394,7 +395,15 @@ impl<'a> AggregateAttributor<'a> {
         let canonical = resolved
             .as_ref()
             .map_or(product, |resolved| resolved.name.as_str());
-        let from_contract = contract.product_coefficient(canonical);
+        // A coefficient amendment re-weights the product from a segment's first day on
+        // (`Attributor::amended_coefficient`).
+        let amended = plan
+            .segments
+            .get(segment)
+            .filter(|_| contract.has_coefficient_amendments())
+            .and_then(|segment| contract.amended_coefficient(canonical, segment.range.first))
+            .map(|(coefficient, _)| coefficient);
+        let from_contract = amended.or_else(|| contract.product_coefficient(canonical));
         let from_ruleset = ruleset.and_then(|ruleset| ruleset.coefficient(canonical));
         let known = mapped
             || resolved.as_ref().is_some_and(|resolved| resolved.known)

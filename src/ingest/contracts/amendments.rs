@@ -1,29 +1,31 @@
 //! The `amendments` sheet (`变更`, docs/INPUTS.md): one row per change of a contract's
-//! terms — a new tier table (its brackets are `tiers` rows carrying the amendment's id)
-//! or a new end of term — from an effective date, optionally retroactive to the start of
-//! its contract year.
+//! terms — a new tier table (its brackets are `tiers` rows carrying the amendment's id),
+//! a new end of term, a product's new coefficient, an account added or removed — from an
+//! effective date, a tier table optionally retroactive to the start of its contract year.
 //!
 //! Everything that could make two readers compute different numbers stops the run, with
 //! the cell: an amendment before the contract starts or after it ended, two changes of
 //! the same thing on the same day, a tier table with no rows or rows naming no
-//! amendment, a new table taking effect inside a settlement period without reaching
-//! back to its contract year (its period's volume cannot be split by day), and the
-//! changes this version does not compute (a coefficient, an account), which are named
-//! rather than ignored.
+//! amendment, a new table or coefficient taking effect inside a settlement period
+//! without reaching back to its contract year (its period's volume cannot be split by
+//! day), a product no name resolves, an account added twice or removed while absent.
 
 use super::builder::Builder;
 use super::columns::{AMENDMENT_COLUMNS, RowContext};
 use super::error::ContractError;
 use super::sheets::Sheet;
 use super::term::last_day_of_longest_term;
+use super::assemble::listed_product;
 use super::tiers::{BracketRow, build_tier_table};
 use crate::domain::amendment::{AmendedTerms, Amendment, Change, Retroactive, applies_from};
 use crate::domain::contract::Contract;
 use crate::domain::location::Location;
 use crate::domain::settlement::{segments, settlement_periods};
 use crate::domain::words::same_word;
+use crate::ingest::cell::Cell;
 use crate::ingest::value;
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
 
 /// Column numbers of [`AMENDMENT_COLUMNS`].
@@ -35,21 +37,9 @@ mod column {
     pub const RETROACTIVE: usize = 5;
 }
 
-/// Changes an amendment may name that this version reads but does not compute: refused
-/// with their cell rather than ignored, so no number silently leaves them out.
-const NOT_COMPUTED: &[&str] = &[
-    "coefficient",
-    "系数",
-    "产品系数",
-    "account_add",
-    "增加账号",
-    "新增账号",
-    "account_remove",
-    "account_move",
-    "移除账号",
-    "删除账号",
-    "转移账号",
-];
+/// A move written as one change: refused with its cell, since a move is two rows (the
+/// account leaves one contract and joins another), each contract's own.
+const MOVE: &[&str] = &["account_move", "转移账号"];
 
 /// The `tiers` rows that carry an amendment id, by (contract, amendment).
 #[derive(Default)]
@@ -72,6 +62,10 @@ struct Row {
     retroactive: Retroactive,
     change: Change,
     end: Option<NaiveDate>,
+    /// A `coefficient` change's product as written and its new coefficient.
+    coefficient: Option<(String, Decimal)>,
+    /// An `account_add`/`account_remove` change's account.
+    account: Option<String>,
     location: Location,
     at_effective: Location,
     at_change: Location,
@@ -134,7 +128,7 @@ impl Builder<'_> {
                     .iter()
                     .filter_map(|amendment| match amendment.terms {
                         AmendedTerms::End(end) => Some(end),
-                        AmendedTerms::Tiers(_) => None,
+                        _ => None,
                     })
                     .next_back()
                     .unwrap_or(contract.end);
@@ -155,11 +149,11 @@ impl Builder<'_> {
         }
         let effective_from = self.parse(row, column::EFFECTIVE_FROM, value::parse_date);
         let change = match row.text(column::CHANGE) {
-            Some(text) if NOT_COMPUTED.iter().any(|word| same_word(word, &text)) => {
+            Some(text) if MOVE.iter().any(|word| same_word(word, &text)) => {
                 self.error(
                     row.at(column::CHANGE),
                     format!(
-                        "a `{text}` change is not computed by this version; expected one of {}; until it is, split the contract at the amendment's date (two contract rows) so no number leaves it out",
+                        "expected one of {}, found `{text}`: a move is two rows on the same date, `account_remove` in the contract the account leaves and `account_add` in the one it joins",
                         Change::WORDS.join(", ")
                     ),
                 );
@@ -183,6 +177,8 @@ impl Builder<'_> {
             Some(Retroactive::No),
         );
         let mut end = None;
+        let mut coefficient = None;
+        let mut account = None;
         match change {
             Some(Change::End) => {
                 end = self.parse(row, column::VALUE, value::parse_date);
@@ -204,6 +200,37 @@ impl Builder<'_> {
                     );
                 }
             }
+            Some(Change::Coefficient) => {
+                coefficient = self.coefficient_value(row);
+                if retroactive == Some(Retroactive::ContractYear) {
+                    self.error(
+                        row.at(column::RETROACTIVE),
+                        "expected `no` for a `coefficient` change, found `contract_year`: this version re-weights a product from the first day of a settlement period on, not back to the contract year; give that day as effective_from, or state the re-weighted amount as its own agreement",
+                    );
+                }
+            }
+            Some(Change::AccountAdd | Change::AccountRemove) => {
+                account = row.text(column::VALUE);
+                match &account {
+                    None => self.error(
+                        row.at(column::VALUE),
+                        "expected the billing account id the change adds or removes, found (empty)",
+                    ),
+                    Some(text) if text.contains([',', ';', '，', '；', '、', '\n']) => self.error(
+                        row.at(column::VALUE),
+                        format!(
+                            "expected one billing account id, found `{text}`; give each account its own row"
+                        ),
+                    ),
+                    Some(_) => {}
+                }
+                if retroactive == Some(Retroactive::ContractYear) {
+                    self.error(
+                        row.at(column::RETROACTIVE),
+                        "expected `no` for an account change, found `contract_year`: an account counts from its effective date; give the earlier date instead",
+                    );
+                }
+            }
             None => {}
         }
         if self.failures > failures {
@@ -215,6 +242,8 @@ impl Builder<'_> {
             retroactive: retroactive?,
             change: change?,
             end,
+            coefficient,
+            account,
             location: row.location.clone(),
             at_effective: row.at(column::EFFECTIVE_FROM),
             at_change: row.at(column::CHANGE),
@@ -233,6 +262,11 @@ impl Builder<'_> {
         let contract_id = &contract.id;
         let mut end = contract.end;
         let mut amendments = Vec::with_capacity(rows.len());
+        let subjects: Vec<Option<Option<String>>> =
+            rows.iter().map(|row| self.subject(contract, row)).collect();
+        // Whether each account belongs to the contract, as the rows so far (in date
+        // order) leave it: an account added twice or removed while absent stops the run.
+        let mut members: BTreeMap<&str, (bool, Option<&Row>)> = BTreeMap::new();
         for (index, row) in rows.iter().enumerate() {
             if row.effective_from < contract.start {
                 self.error(
@@ -254,32 +288,35 @@ impl Builder<'_> {
                 );
                 continue;
             }
-            if let Some(earlier) = rows[..index].iter().find(|earlier| {
-                earlier.change == row.change && earlier.effective_from == row.effective_from
+            let Some(subject) = &subjects[index] else {
+                continue;
+            };
+            let what = match subject {
+                Some(subject) => format!("`{}` of `{subject}`", row.change),
+                None => format!("`{}`", row.change),
+            };
+            if let Some(earlier) = rows[..index].iter().enumerate().find(|(other, earlier)| {
+                same_thing(row, subject, earlier, &subjects[*other])
+                    && earlier.effective_from == row.effective_from
             }) {
+                let earlier = earlier.1;
                 self.error(
                     row.at_effective.clone(),
                     format!(
-                        "amendment `{}` contradicts amendment `{}` ({}): both change `{}` of contract `{contract_id}` from {}; expected one `{}` change per day — keep one, or give the later agreement its own date",
-                        row.id,
-                        earlier.id,
-                        earlier.location,
-                        row.change,
-                        row.effective_from,
-                        row.change
+                        "amendment `{}` contradicts amendment `{}` ({}): both change {what} of contract `{contract_id}` from {}; expected one such change per day — keep one, or give the later agreement its own date",
+                        row.id, earlier.id, earlier.location, row.effective_from,
                     ),
                 );
                 continue;
             }
-            if let Some(earlier) = rows[..index]
-                .iter()
-                .find(|earlier| earlier.change == row.change && earlier.id == row.id)
-            {
+            if let Some((_, earlier)) = rows[..index].iter().enumerate().find(|(other, earlier)| {
+                same_thing(row, subject, earlier, &subjects[*other]) && earlier.id == row.id
+            }) {
                 self.error(
                     row.at_change.clone(),
                     format!(
-                        "amendment `{}` changes `{}` twice ({} and {}); expected one row per change — give the second change its own amendment id",
-                        row.id, row.change, earlier.location, row.location
+                        "amendment `{}` changes {what} twice ({} and {}); expected one row per change — give the second change its own amendment id",
+                        row.id, earlier.location, row.location
                     ),
                 );
                 continue;
@@ -344,6 +381,54 @@ impl Builder<'_> {
                         }
                     }
                 }
+                Change::Coefficient => {
+                    let (Some(product), Some((_, coefficient))) =
+                        (subject, &row.coefficient)
+                    else {
+                        continue;
+                    };
+                    AmendedTerms::Coefficient {
+                        product: product.clone(),
+                        coefficient: *coefficient,
+                    }
+                }
+                Change::AccountAdd | Change::AccountRemove => {
+                    let Some(account) = row.account.as_deref() else {
+                        continue;
+                    };
+                    let adds = row.change == Change::AccountAdd;
+                    let (member, by) = *members.entry(account).or_insert_with(|| {
+                        (contract.accounts.iter().any(|listed| listed == account), None)
+                    });
+                    if member == adds {
+                        let why = match (by, member) {
+                            (Some(by), true) => format!("amendment `{}` ({}) added it on {}", by.id, by.location, by.effective_from),
+                            (Some(by), false) => format!("amendment `{}` ({}) removed it on {}", by.id, by.location, by.effective_from),
+                            (None, true) => "it is listed in the contract's `accounts` cell".to_string(),
+                            (None, false) => "it is not listed in the contract's `accounts` cell".to_string(),
+                        };
+                        let expected = if adds {
+                            "an account the contract does not have on that day"
+                        } else {
+                            "an account the contract has on that day"
+                        };
+                        self.error(
+                            row.at_value.clone(),
+                            format!(
+                                "account `{account}` {} contract `{contract_id}` on {}: {why}; expected {expected}",
+                                if adds { "already belongs to" } else { "does not belong to" },
+                                row.effective_from
+                            ),
+                        );
+                        continue;
+                    }
+                    members.insert(account, (adds, Some(row)));
+                    if adds {
+                        AmendedTerms::AccountAdd(account.to_string())
+                    } else {
+                        AmendedTerms::AccountRemove(account.to_string())
+                    }
+                }
             };
             amendments.push(Amendment {
                 id: row.id.clone(),
@@ -361,9 +446,9 @@ impl Builder<'_> {
         (self.failures == failures).then_some(amendments)
     }
 
-    /// A new tier table that does not reach back to its contract year must start a
-    /// settlement period (or the part of one in a contract year): a period's volume is
-    /// billed by month or more and cannot be split by day.
+    /// A new tier table that does not reach back to its contract year, or a new
+    /// coefficient, must start a settlement period (or the part of one in a contract
+    /// year): a period's volume is billed by month or more and cannot be split by day.
     fn check_period_starts(
         &mut self,
         contract: &Contract,
@@ -376,9 +461,18 @@ impl Builder<'_> {
         let periods = settlement_periods(&amended);
         let pieces = segments(&amended, &periods);
         for amendment in amendments {
-            if amendment.tiers().is_none() || amendment.retroactive != Retroactive::No {
-                continue;
-            }
+            let what = match (amendment.tiers(), amendment.coefficient()) {
+                (Some(_), _) if amendment.retroactive == Retroactive::No => {
+                    "a new tier table".to_string()
+                }
+                (_, Some((product, _))) => format!("a new coefficient of `{product}`"),
+                _ => continue,
+            };
+            let or_retroactive = if amendment.tiers().is_some() {
+                ", or retroactive `contract_year`"
+            } else {
+                ""
+            };
             let day = amendment.effective_from;
             let Some(piece) = pieces.iter().find(|piece| piece.range.contains(day)) else {
                 continue;
@@ -398,10 +492,102 @@ impl Builder<'_> {
             self.error(
                 at,
                 format!(
-                    "amendment `{}` brings in a new tier table on {day}, inside the settlement period {} to {}, whose volume cannot be split by day; expected {}{next}, or retroactive `contract_year`",
+                    "amendment `{}` brings in {what} on {day}, inside the settlement period {} to {}, whose volume cannot be split by day; expected {}{next}{or_retroactive}",
                     amendment.id, piece.range.first, piece.range.last, piece.range.first
                 ),
             );
         }
     }
+
+    /// What a row changes, beyond its kind: a `coefficient` change's product (its
+    /// canonical name, resolved as the `products` sheet resolves names), an account
+    /// change's account, nothing else; `None` when the product resolves to nothing
+    /// (recorded).
+    fn subject(&mut self, contract: &Contract, row: &Row) -> Option<Option<String>> {
+        if let Some(account) = &row.account {
+            return Some(Some(account.clone()));
+        }
+        let Some((product, _)) = &row.coefficient else {
+            return Some(None);
+        };
+        let (canonical, known) = match self.rulesets.get(&contract.ruleset) {
+            Some(ruleset) => listed_product(ruleset, product),
+            None => (product.clone(), false),
+        };
+        if let Some(listed) = contract
+            .products
+            .keys()
+            .find(|listed| same_word(listed, &canonical) || same_word(listed, product))
+        {
+            return Some(Some(listed.clone()));
+        }
+        if known {
+            return Some(Some(canonical));
+        }
+        self.error(
+            row.at_value.clone(),
+            format!(
+                "expected a product of ruleset `{}` or of contract `{}`'s `products` rows, found `{product}`; a coefficient for a product no line is known by would weight nothing",
+                contract.ruleset, contract.id
+            ),
+        );
+        None
+    }
+
+    /// A `coefficient` change's `value`: a product and its new coefficient, `RDS=0.5`,
+    /// `RDS: 0.5` or `RDS 0.5` (the last `=`, `:` or space separates them).
+    fn coefficient_value(&mut self, row: &RowContext<'_>) -> Option<(String, Decimal)> {
+        let text = row.text(column::VALUE).unwrap_or_default();
+        let split = text
+            .rfind(['=', ':', '：', '＝'])
+            .or_else(|| text.trim().rfind(char::is_whitespace));
+        let parsed = split.and_then(|at| {
+            let (product, number) = text.split_at(at);
+            let number = number
+                .trim_start_matches(['=', ':', '：', '＝'])
+                .trim()
+                .to_string();
+            let product = product.trim();
+            let coefficient = value::parse_decimal(&Cell::Text(number)).ok()?;
+            (!product.is_empty()).then(|| (product.to_string(), coefficient))
+        });
+        match parsed {
+            Some((_, coefficient)) if coefficient < Decimal::ZERO => {
+                self.error(
+                    row.at(column::VALUE),
+                    format!("expected a coefficient of 0 or more, found `{text}`"),
+                );
+                None
+            }
+            Some(parsed) => Some(parsed),
+            None => {
+                let found = if text.is_empty() { "(empty)".to_string() } else { format!("`{text}`") };
+                self.error(
+                    row.at(column::VALUE),
+                    format!(
+                        "expected a product and its new coefficient such as `RDS=0.5`, found {found}"
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Whether two rows change the same thing: the same kind of change (adding and removing
+/// an account are one kind) of the same product or account.
+fn same_thing(row: &Row, subject: &Option<String>, other: &Row, known: &Option<Option<String>>) -> bool {
+    let kind = |change: Change| match change {
+        Change::AccountRemove => Change::AccountAdd,
+        change => change,
+    };
+    let Some(known) = known else {
+        return false;
+    };
+    kind(row.change) == kind(other.change)
+        && match (subject, known) {
+            (Some(one), Some(other)) => same_word(one, other),
+            (None, None) => true,
+            _ => false,
+        }
 }

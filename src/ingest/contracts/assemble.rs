@@ -358,7 +358,7 @@ impl Builder<'_> {
 /// A listed product's canonical name under the contract's ruleset, and whether a name of
 /// the ruleset (an alias or a canonical code, compared as typed: case, width and spaces
 /// ignored) matched it.
-fn listed_product(ruleset: &Ruleset, product: &str) -> (String, bool) {
+pub(super) fn listed_product(ruleset: &Ruleset, product: &str) -> (String, bool) {
     let resolved = ruleset.product(product);
     if resolved.known {
         return (resolved.name, true);

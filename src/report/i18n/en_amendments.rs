@@ -40,10 +40,29 @@ pub(super) fn amendment_item(note: &AmendmentNote, change: &str) -> String {
     )
 }
 
-/// What an amendment changed: a new tier table, or a new end of term.
-pub(super) fn change(tiers: bool, end: Option<chrono::NaiveDate>) -> String {
-    match (tiers, end) {
-        (_, Some(end)) => format!("term ends {end}"),
-        _ => "new tier table".to_string(),
+/// What an amendment changed, in words.
+pub(super) fn change_of(terms: &crate::domain::amendment::AmendedTerms) -> String {
+    use crate::domain::amendment::AmendedTerms;
+    match terms {
+        AmendedTerms::Tiers(_) => "new tier table".to_string(),
+        AmendedTerms::End(end) => format!("term ends {end}"),
+        AmendedTerms::Coefficient {
+            product,
+            coefficient,
+        } => format!("coefficient of {product} becomes {coefficient}"),
+        AmendedTerms::AccountAdd(account) => format!("account {account} joins the contract"),
+        AmendedTerms::AccountRemove(account) => format!("account {account} leaves the contract"),
     }
+}
+
+/// The trail's line naming a coefficient or account amendment a period was computed
+/// under.
+pub(super) fn amended_terms(amendment: &crate::domain::amendment::Amendment) -> String {
+    format!(
+        "**Terms in force:** amendment {} ({}), effective {}: {}.",
+        amendment.id,
+        amendment.source,
+        amendment.effective_from,
+        change_of(&amendment.terms)
+    )
 }

@@ -122,28 +122,34 @@ pub fn amendment_terms(
     }
 }
 
+/// The trail's line naming a coefficient or account amendment a period was computed
+/// under, in `lang`.
+pub fn amended_terms(amendment: &crate::domain::amendment::Amendment, lang: Lang) -> String {
+    match lang {
+        Lang::En => en_amendments::amended_terms(amendment),
+        Lang::Zh => zh_amendments::amended_terms(amendment),
+    }
+}
+
 /// A contract's amendments as list items (what changed, from when, how far back), and
 /// their heading, in `lang`.
 pub fn amendment_items(
     amendments: &[crate::domain::amendment::Amendment],
     lang: Lang,
 ) -> (&'static str, Vec<String>) {
-    use crate::domain::amendment::AmendedTerms;
     let items = amendments
         .iter()
         .map(|amendment| {
-            let end = match amendment.terms {
-                AmendedTerms::End(end) => Some(end),
-                AmendedTerms::Tiers(_) => None,
-            };
             let note = amendment.note();
             match lang {
-                Lang::En => {
-                    en_amendments::amendment_item(&note, &en_amendments::change(end.is_none(), end))
-                }
-                Lang::Zh => {
-                    zh_amendments::amendment_item(&note, &zh_amendments::change(end.is_none(), end))
-                }
+                Lang::En => en_amendments::amendment_item(
+                    &note,
+                    &en_amendments::change_of(&amendment.terms),
+                ),
+                Lang::Zh => zh_amendments::amendment_item(
+                    &note,
+                    &zh_amendments::change_of(&amendment.terms),
+                ),
             }
         })
         .collect();

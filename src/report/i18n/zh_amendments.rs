@@ -35,10 +35,28 @@ pub(super) fn amendment_item(note: &AmendmentNote, change: &str) -> String {
     )
 }
 
-/// 变更内容：新阶梯表，或新的合同结束日期。
-pub(super) fn change(tiers: bool, end: Option<chrono::NaiveDate>) -> String {
-    match (tiers, end) {
-        (_, Some(end)) => format!("合同期至 {end}"),
-        _ => "新阶梯表".to_string(),
+/// 变更内容（文字）。
+pub(super) fn change_of(terms: &crate::domain::amendment::AmendedTerms) -> String {
+    use crate::domain::amendment::AmendedTerms;
+    match terms {
+        AmendedTerms::Tiers(_) => "新阶梯表".to_string(),
+        AmendedTerms::End(end) => format!("合同期至 {end}"),
+        AmendedTerms::Coefficient {
+            product,
+            coefficient,
+        } => format!("产品 {product} 的系数改为 {coefficient}"),
+        AmendedTerms::AccountAdd(account) => format!("账号 {account} 加入本合同"),
+        AmendedTerms::AccountRemove(account) => format!("账号 {account} 移出本合同"),
     }
+}
+
+/// 期间计算过程中说明所用系数或账号变更的一行。
+pub(super) fn amended_terms(amendment: &crate::domain::amendment::Amendment) -> String {
+    format!(
+        "**适用条款：**变更 {}（{}），{} 生效：{}。",
+        amendment.id,
+        amendment.source,
+        amendment.effective_from,
+        change_of(&amendment.terms)
+    )
 }

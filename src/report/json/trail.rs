@@ -78,6 +78,42 @@ pub(in crate::report) struct ComputationJson<'a> {
     // Only when the contract names a clawback rule (issue 19).
     #[serde(skip_serializing_if = "Option::is_none")]
     clawback: Option<ClawbackJson>,
+    /// The coefficient and account amendments the period was computed under (issue 19).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    amended_terms: Vec<AmendedTermJson<'a>>,
+}
+
+/// A coefficient or account amendment a period's trail names.
+#[derive(Serialize)]
+struct AmendedTermJson<'a> {
+    id: &'a str,
+    effective_from: String,
+    change: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coefficient: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    source: String,
+}
+
+fn amended_term(amendment: &crate::domain::amendment::Amendment) -> AmendedTermJson<'_> {
+    let coefficient = amendment.coefficient();
+    let account = amendment.account();
+    AmendedTermJson {
+        id: &amendment.id,
+        effective_from: amendment.effective_from.to_string(),
+        change: match (coefficient, account) {
+            (Some(_), _) => "coefficient",
+            (_, Some((_, true))) => "account_add",
+            _ => "account_remove",
+        },
+        product: coefficient.map(|(product, _)| product),
+        coefficient: coefficient.map(|(_, coefficient)| coefficient.normalize().to_string()),
+        account: account.map(|(account, _)| account),
+        source: amendment.source.to_string(),
+    }
 }
 
 /// An amendment a period's trail names.
@@ -300,6 +336,7 @@ pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'
             source: &note.source,
         }),
         clawback: computation.clawback.as_ref().map(clawback),
+        amended_terms: computation.amended_terms.iter().map(amended_term).collect(),
     }
 }
 

@@ -311,7 +311,10 @@ fn capture_base_rows(
     for (position, &contract) in targets.iter().enumerate() {
         target_of[contract] = Some(position);
         for account in plans[contract].contract.accounts_ever() {
-            accounts.entry(account.to_string()).or_default().push(contract);
+            accounts
+                .entry(account.to_string())
+                .or_default()
+                .push(contract);
         }
     }
     let per_file: Vec<_> = inputs

@@ -279,7 +279,12 @@ impl<'i, 'a> Attributor<'i, 'a> {
     /// (docs/ARITHMETIC.md, "Amendments"); `None` for the contracts no amendment
     /// re-weights, which skip the lookup. Asked only when a group opens: a group is one
     /// segment's, and a new coefficient starts a segment.
-    fn amended_coefficient(&self, contract: usize, segment: usize, product: u32) -> Option<Decimal> {
+    fn amended_coefficient(
+        &self,
+        contract: usize,
+        segment: usize,
+        product: u32,
+    ) -> Option<Decimal> {
         if !self.index.coefficient_amended(contract) {
             return None;
         }

@@ -189,7 +189,8 @@ impl<'a> ContractIndex<'a> {
     /// amendment adds or removes one of its accounts (docs/ARITHMETIC.md, "Amendments").
     #[inline]
     pub(super) fn member(&self, contract: usize, account: &str, date: NaiveDate) -> bool {
-        !self.dated_accounts[contract] || self.plans[contract].contract.account_member(account, date)
+        !self.dated_accounts[contract]
+            || self.plans[contract].contract.account_member(account, date)
     }
 
     /// Whether any contract has amendments that change a coefficient.

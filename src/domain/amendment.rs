@@ -3,12 +3,12 @@
 //! and which terms are in force on a day, as known at the end of a settlement period
 //! (docs/ARITHMETIC.md, "Amendments"). Plain data, no I/O.
 
-pub use super::contract::{
-    AmendedTerms, Amendment, AmendmentNote, Change, Retroactive, applies_from, contract_year_start,
-};
 use super::contract::Contract;
 #[cfg(test)]
 use super::contract::TierTable;
+pub use super::contract::{
+    AmendedTerms, Amendment, AmendmentNote, Change, Retroactive, applies_from, contract_year_start,
+};
 #[cfg(test)]
 use super::location::Location;
 use chrono::NaiveDate;

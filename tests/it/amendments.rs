@@ -3,7 +3,7 @@
 //! or impossible amendment stopping the run with exit 2 and its cell.
 
 use crate::common::{
-    Book, Fixture, Sheet, Val, billing_csv, contract, installment, simple_payouts,
+    Book, Fixture, Sheet, Val, billing_csv, contract, installment, only, simple_payouts,
 };
 use std::path::{Path, PathBuf};
 
@@ -325,17 +325,125 @@ fn contradictory_or_impossible_amendments_stop_the_run_with_their_cell() {
         ),
         (
             vec![],
+            vec![vec!["C1", "A-1", "2025-07-01", "coefficient", "ECS", ""]],
+            vec![
+                "contracts.xlsx:amendments:2:value",
+                "expected a product and its new coefficient such as `RDS=0.5`, found `ECS`",
+            ],
+        ),
+        (
+            vec![],
+            vec![vec!["C1", "A-1", "2025-07-01", "coefficient", "ECS=-1", ""]],
+            vec![
+                "contracts.xlsx:amendments:2:value",
+                "expected a coefficient of 0 or more",
+            ],
+        ),
+        (
+            vec![],
+            vec![vec![
+                "C1",
+                "A-1",
+                "2025-07-01",
+                "coefficient",
+                "GPU-X=0.5",
+                "",
+            ]],
+            vec![
+                "contracts.xlsx:amendments:2:value",
+                "found `GPU-X`; a coefficient for a product no line is known by",
+            ],
+        ),
+        (
+            vec![],
+            vec![vec![
+                "C1",
+                "A-1",
+                "2025-08-15",
+                "coefficient",
+                "ECS=0.5",
+                "",
+            ]],
+            vec![
+                "contracts.xlsx:amendments:2:effective_from",
+                "brings in a new coefficient of `ecs` on 2025-08-15, inside the settlement period 2025-07-01 to 2025-09-30",
+            ],
+        ),
+        (
+            vec![],
             vec![vec![
                 "C1",
                 "A-1",
                 "2025-07-01",
                 "coefficient",
                 "ECS=0.5",
-                "",
+                "contract_year",
             ]],
             vec![
+                "contracts.xlsx:amendments:2:retroactive",
+                "expected `no` for a `coefficient` change",
+            ],
+        ),
+        (
+            vec![],
+            vec![
+                vec!["C1", "A-1", "2025-07-01", "coefficient", "ECS=0.5", ""],
+                vec!["C1", "A-2", "2025-07-01", "系数", "ecs 0.8", ""],
+            ],
+            vec![
+                "contracts.xlsx:amendments:3:effective_from",
+                "amendment `A-2` contradicts amendment `A-1`",
+            ],
+        ),
+        (
+            vec![],
+            vec![vec!["C1", "A-1", "2025-07-01", "account_add", "A1", ""]],
+            vec![
+                "contracts.xlsx:amendments:2:value",
+                "account `A1` already belongs to contract `C1` on 2025-07-01: it is listed in the contract's `accounts` cell",
+            ],
+        ),
+        (
+            vec![],
+            vec![
+                vec!["C1", "A-1", "2025-04-01", "account_remove", "A1", ""],
+                vec!["C1", "A-2", "2025-07-01", "account_remove", "A1", ""],
+            ],
+            vec![
+                "contracts.xlsx:amendments:3:value",
+                "account `A1` does not belong to contract `C1` on 2025-07-01: amendment `A-1` (",
+                "contracts.xlsx:amendments:2) removed it on 2025-04-01",
+            ],
+        ),
+        (
+            vec![],
+            vec![vec!["C1", "A-1", "2025-07-01", "account_remove", "Z9", ""]],
+            vec![
+                "contracts.xlsx:amendments:2:value",
+                "account `Z9` does not belong to contract `C1`",
+            ],
+        ),
+        (
+            vec![],
+            vec![vec![
+                "C1",
+                "A-1",
+                "2025-07-01",
+                "account_add",
+                "B1",
+                "contract_year",
+            ]],
+            vec![
+                "contracts.xlsx:amendments:2:retroactive",
+                "an account counts from its effective date; give the earlier date instead",
+            ],
+        ),
+        (
+            vec![],
+            vec![vec!["C1", "A-1", "2025-07-01", "account_move", "A1", ""]],
+            vec![
                 "contracts.xlsx:amendments:2:change",
-                "a `coefficient` change is not computed by this version",
+                "a move is two rows on the same date",
             ],
         ),
         (
@@ -430,4 +538,180 @@ fn a_folder_of_csvs_takes_amendments_csv() {
         "{}",
         run.stderr
     );
+}
+
+/// A coefficient amendment from 1 July (docs/ARITHMETIC.md, "Amendments", second worked
+/// example): ECS counts half from Q3 on, so the year never reaches the 12% bracket and
+/// exactly Q3 and Q4 change; the trail of Q3 names the amendment.
+#[test]
+fn a_coefficient_changed_mid_year_changes_exactly_the_later_installments() {
+    let fixture = Fixture::new();
+    let billing = quarterly_bill(&fixture);
+    let payouts = fixture.write("payouts.csv", simple_payouts(&[]));
+    for (rows, expected) in [
+        (vec![], ["30000.00", "30000.00", "30000.00", "54000.00"]),
+        (
+            vec![vec![
+                "C1",
+                "A-2",
+                "2025-07-01",
+                "coefficient",
+                "ECS=0.5",
+                "",
+            ]],
+            ["30000.00", "30000.00", "15000.00", "15000.00"],
+        ),
+    ] {
+        let contracts = write(
+            fixture.dir.path(),
+            &book(),
+            &[],
+            "amendments",
+            &HEADER,
+            &rows,
+        );
+        let run = fixture.audit(&contracts, &billing, &payouts, "2026-06-30", &[]);
+        run.expect_status(1);
+        for (start, amount) in ["2025-01-01", "2025-04-01", "2025-07-01", "2025-10-01"]
+            .iter()
+            .zip(expected)
+        {
+            assert_eq!(
+                installment(&run, "C1", start, 1)["expected"],
+                amount,
+                "{rows:?} {start}"
+            );
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        let report = run.json();
+        let periods = report["periods"].as_array().unwrap();
+        let period = |key: &str| {
+            periods
+                .iter()
+                .find(|period| period["key"] == key)
+                .unwrap()
+                .clone()
+        };
+        let q3 = period("C1/2025-07-01");
+        let named = &q3["computation"]["amended_terms"][0];
+        assert_eq!(named["id"], "A-2");
+        assert_eq!(named["change"], "coefficient");
+        assert_eq!(named["product"], "ecs");
+        assert_eq!(named["coefficient"], "0.5");
+        assert_eq!(
+            q3["computation"]["weighted_base_by_product"][0]["coefficient"], "0.5",
+            "{q3:#}"
+        );
+        assert!(
+            period("C1/2025-04-01")["computation"]
+                .get("amended_terms")
+                .is_none()
+        );
+        let evidence = String::from_utf8(run.read("evidence/C1.md")).unwrap();
+        assert!(
+            evidence.contains("A-2: coefficient of ecs becomes 0.5, effective 2025-07-01"),
+            "{evidence}"
+        );
+        let english = explain(&fixture, &contracts, &billing, &payouts, "en");
+        for part in [
+            "**Terms in force:** amendment A-2 (",
+            "contracts.xlsx:amendments:2), effective 2025-07-01: coefficient of ecs becomes 0.5.",
+        ] {
+            assert!(english.contains(part), "{english}");
+        }
+        let chinese = explain(&fixture, &contracts, &billing, &payouts, "zh");
+        for part in [
+            "**适用条款：**变更 A-2（",
+            "contracts.xlsx:amendments:2），2025-07-01 生效：产品 ecs 的系数改为 0.5。",
+        ] {
+            assert!(chinese.contains(part), "{chinese}");
+        }
+    }
+}
+
+/// Account A1 moves from C1 to C2 on 1 July: its lines before then are C1's, from then
+/// C2's; removed from C1 on 1 October with no contract taking it, its Q4 line is
+/// uncovered spend, as any account's outside every contract.
+#[test]
+fn an_account_moved_between_two_contracts_is_attributed_to_each_by_date() {
+    let fixture = Fixture::new();
+    let book = book()
+        .contract(
+            contract("C2")
+                .set("accounts", "B1")
+                .set("end", "2025-12-31")
+                .set("settlement", "quarterly")
+                .set("tier_basis", "contract_year"),
+        )
+        .tier("C2", "0", "1000000", "10%")
+        .tier("C2", "1000000", "", "12%");
+    let billing = quarterly_bill(&fixture);
+    let payouts = fixture.write("payouts.csv", simple_payouts(&[]));
+    let contracts = write(
+        fixture.dir.path(),
+        &book,
+        &[],
+        "amendments",
+        &HEADER,
+        &[
+            vec!["C1", "M-1", "2025-07-01", "account_remove", "A1", ""],
+            vec!["C2", "M-1", "2025-07-01", "增加账号", "A1", "no"],
+        ],
+    );
+    let run = fixture.audit(&contracts, &billing, &payouts, "2026-06-30", &[]);
+    run.expect_status(1);
+    for (id, start, amount) in [
+        ("C1", "2025-01-01", "30000.00"),
+        ("C1", "2025-04-01", "30000.00"),
+        ("C1", "2025-07-01", "0.00"),
+        ("C1", "2025-10-01", "0.00"),
+        ("C2", "2025-01-01", "0.00"),
+        ("C2", "2025-04-01", "0.00"),
+        ("C2", "2025-07-01", "30000.00"),
+        ("C2", "2025-10-01", "30000.00"),
+    ] {
+        assert_eq!(
+            installment(&run, id, start, 1)["expected"],
+            amount,
+            "{id} {start}"
+        );
+    }
+    assert!(run.of_type("uncovered_billing").is_empty());
+    assert!(run.of_type("overlapping_contracts").is_empty());
+    let report = run.json();
+    let q3 = report["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|period| period["key"] == "C2/2025-07-01")
+        .unwrap();
+    assert_eq!(
+        q3["computation"]["amended_terms"][0]["change"],
+        "account_add"
+    );
+    assert_eq!(q3["computation"]["amended_terms"][0]["account"], "A1");
+
+    // Removed on 1 October and taken by no contract: the Q4 line is uncovered.
+    let contracts = write(
+        fixture.dir.path(),
+        &book,
+        &[],
+        "amendments",
+        &HEADER,
+        &[vec!["C1", "M-2", "2025-10-01", "account_remove", "A1", ""]],
+    );
+    let run = fixture.audit(&contracts, &billing, &payouts, "2026-06-30", &[]);
+    assert_eq!(installment(&run, "C1", "2025-10-01", 1)["expected"], "0.00");
+    assert_eq!(
+        installment(&run, "C1", "2025-07-01", 1)["expected"],
+        "30000.00"
+    );
+    let uncovered = only(&run, "uncovered_billing");
+    assert_eq!(uncovered["amount"], "300000.00");
+    assert_eq!(uncovered["evidence"]["facts"]["billing_month"], "2025-10");
+    let control = &run.json()["controls"]["billing"][0];
+    assert_eq!(control["attributed"]["amount"], "900000.00");
+    assert_eq!(control["balanced"], true);
 }

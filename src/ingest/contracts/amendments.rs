@@ -10,12 +10,12 @@
 //! without reaching back to its contract year (its period's volume cannot be split by
 //! day), a product no name resolves, an account added twice or removed while absent.
 
+use super::assemble::listed_product;
 use super::builder::Builder;
 use super::columns::{AMENDMENT_COLUMNS, RowContext};
 use super::error::ContractError;
 use super::sheets::Sheet;
 use super::term::last_day_of_longest_term;
-use super::assemble::listed_product;
 use super::tiers::{BracketRow, build_tier_table};
 use crate::domain::amendment::{AmendedTerms, Amendment, Change, Retroactive, applies_from};
 use crate::domain::contract::Contract;
@@ -382,8 +382,7 @@ impl Builder<'_> {
                     }
                 }
                 Change::Coefficient => {
-                    let (Some(product), Some((_, coefficient))) =
-                        (subject, &row.coefficient)
+                    let (Some(product), Some((_, coefficient))) = (subject, &row.coefficient)
                     else {
                         continue;
                     };
@@ -398,14 +397,27 @@ impl Builder<'_> {
                     };
                     let adds = row.change == Change::AccountAdd;
                     let (member, by) = *members.entry(account).or_insert_with(|| {
-                        (contract.accounts.iter().any(|listed| listed == account), None)
+                        (
+                            contract.accounts.iter().any(|listed| listed == account),
+                            None,
+                        )
                     });
                     if member == adds {
                         let why = match (by, member) {
-                            (Some(by), true) => format!("amendment `{}` ({}) added it on {}", by.id, by.location, by.effective_from),
-                            (Some(by), false) => format!("amendment `{}` ({}) removed it on {}", by.id, by.location, by.effective_from),
-                            (None, true) => "it is listed in the contract's `accounts` cell".to_string(),
-                            (None, false) => "it is not listed in the contract's `accounts` cell".to_string(),
+                            (Some(by), true) => format!(
+                                "amendment `{}` ({}) added it on {}",
+                                by.id, by.location, by.effective_from
+                            ),
+                            (Some(by), false) => format!(
+                                "amendment `{}` ({}) removed it on {}",
+                                by.id, by.location, by.effective_from
+                            ),
+                            (None, true) => {
+                                "it is listed in the contract's `accounts` cell".to_string()
+                            }
+                            (None, false) => {
+                                "it is not listed in the contract's `accounts` cell".to_string()
+                            }
                         };
                         let expected = if adds {
                             "an account the contract does not have on that day"
@@ -561,7 +573,11 @@ impl Builder<'_> {
             }
             Some(parsed) => Some(parsed),
             None => {
-                let found = if text.is_empty() { "(empty)".to_string() } else { format!("`{text}`") };
+                let found = if text.is_empty() {
+                    "(empty)".to_string()
+                } else {
+                    format!("`{text}`")
+                };
                 self.error(
                     row.at(column::VALUE),
                     format!(
@@ -576,7 +592,12 @@ impl Builder<'_> {
 
 /// Whether two rows change the same thing: the same kind of change (adding and removing
 /// an account are one kind) of the same product or account.
-fn same_thing(row: &Row, subject: &Option<String>, other: &Row, known: &Option<Option<String>>) -> bool {
+fn same_thing(
+    row: &Row,
+    subject: &Option<String>,
+    other: &Row,
+    known: &Option<Option<String>>,
+) -> bool {
     let kind = |change: Change| match change {
         Change::AccountRemove => Change::AccountAdd,
         change => change,

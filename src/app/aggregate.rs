@@ -156,24 +156,6 @@ pub fn read_aggregate(
     let (manifest, manifest_bytes) = aggregate::manifest(&manifest_path, &manifest_shown)
         .map_err(|problem| stop(vec![problem]))?;
     let at_manifest = |key: &str| Location::file(manifest_shown.clone()).at_column(key);
-    // The coverage table routes an account to one contract per range of days; an
-    // account an amendment adds or removes would need its own ranges, which this
-    // route does not cut yet: such a contract is audited from the billing lines.
-    let dated: Vec<Problem> = plans
-        .iter()
-        .flat_map(|plan| plan.contract.amendments.iter())
-        .filter(|amendment| amendment.account().is_some())
-        .map(|amendment| Problem {
-            location: amendment.source.clone(),
-            message: format!(
-                "amendment `{}` adds or removes an account, which the aggregate route does not route by date; audit these contracts from the billing files (--billing) instead of --aggregate",
-                amendment.id
-            ),
-        })
-        .collect();
-    if !dated.is_empty() {
-        return Err(stop(dated));
-    }
     let digest = plan_digest(plans, rulesets).map_err(|error| {
         stop(vec![Problem {
             location: at_manifest("plan"),

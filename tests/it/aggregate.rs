@@ -5,7 +5,7 @@
 
 #[path = "../../examples/aggregate.rs"]
 #[allow(dead_code)]
-mod reference;
+pub(crate) mod reference;
 
 use crate::common::Fixture;
 use crate::kill::support;
@@ -112,7 +112,7 @@ fn comparable(findings: &Value) -> BTreeMap<String, Value> {
 /// (rejected rows, unreadable or duplicate files, totals rows).
 const INPUT_FINDINGS: [&str; 1] = ["rejected_row"];
 
-fn assert_same_audit(line_json: &Value, aggregate_json: &Value) {
+pub(crate) fn assert_same_audit(line_json: &Value, aggregate_json: &Value) {
     let (line, aggregate) = (line_json, aggregate_json);
     assert_eq!(
         line["expected"], aggregate["expected"],

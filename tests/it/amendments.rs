@@ -715,3 +715,87 @@ fn an_account_moved_between_two_contracts_is_attributed_to_each_by_date() {
     assert_eq!(control["attributed"]["amount"], "900000.00");
     assert_eq!(control["balanced"], true);
 }
+
+/// The aggregate route routes by the same dated membership and coefficients: the plan's
+/// coverage gives A1 to C1 before 1 July and to C2 from then, and the audit from the
+/// reference aggregate has the line route's installments and findings.
+#[test]
+fn the_aggregate_route_follows_a_move_and_a_coefficient_change() {
+    let fixture = Fixture::new();
+    let book = book()
+        .contract(
+            contract("C2")
+                .set("accounts", "B1")
+                .set("end", "2025-12-31")
+                .set("settlement", "quarterly")
+                .set("tier_basis", "contract_year"),
+        )
+        .tier("C2", "0", "1000000", "10%")
+        .tier("C2", "1000000", "", "12%");
+    let contracts = write(
+        fixture.dir.path(),
+        &book,
+        &[],
+        "amendments",
+        &HEADER,
+        &[
+            vec!["C1", "M-1", "2025-07-01", "account_remove", "A1", ""],
+            vec!["C2", "M-1", "2025-07-01", "account_add", "A1", ""],
+            vec!["C2", "K-1", "2025-10-01", "coefficient", "ECS=0.5", ""],
+        ],
+    );
+    let billing = fixture.write(
+        "billing.csv",
+        billing_csv(&[
+            ("A1", "2025-06", "ECS", "300000.00", "CNY"),
+            ("A1", "2025-07", "ECS", "300000.00", "CNY"),
+            ("A1", "2025-10", "ECS", "300000.00", "CNY"),
+            ("B1", "2025-10", "ECS", "100000.00", "CNY"),
+        ]),
+    );
+    let payouts = fixture.write("payouts.csv", simple_payouts(&[]));
+    let line = fixture.audit(&contracts, &billing, &payouts, "2026-06-30", &[]);
+    line.expect_status(1);
+    assert_eq!(
+        installment(&line, "C1", "2025-04-01", 1)["expected"],
+        "30000.00"
+    );
+    assert_eq!(
+        installment(&line, "C2", "2025-07-01", 1)["expected"],
+        "30000.00"
+    );
+    // Q4: (300,000 + 100,000) × 0.5 = 200,000 at 10%.
+    assert_eq!(
+        installment(&line, "C2", "2025-10-01", 1)["expected"],
+        "20000.00"
+    );
+    let plan = fixture.run_into("plan", &[&"plan", &"--contracts", &contracts]);
+    assert_eq!(plan.status, Some(0), "{}", plan.stderr);
+    let coverage = std::fs::read_to_string(plan.out.join("coverage.csv")).unwrap();
+    assert!(coverage.contains("C1,A1,"), "{coverage}");
+    assert!(coverage.contains("2025-01-01,2025-07-01"), "{coverage}");
+    assert!(coverage.contains("2025-07-01,2026-01-01"), "{coverage}");
+    let aggregate = fixture.path("aggregate");
+    crate::aggregate::reference::build(&crate::aggregate::reference::Args {
+        plan: plan.out.clone(),
+        billing: vec![billing.clone()],
+        rulesets: None,
+        out: aggregate.clone(),
+        parquet: false,
+    });
+    let args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+        &"run",
+        &"--quiet",
+        &"--contracts",
+        &contracts,
+        &"--payouts",
+        &payouts,
+        &"--as-of",
+        &"2026-06-30",
+        &"--aggregate",
+        &aggregate,
+    ];
+    let run = fixture.run_into("audit", &args);
+    assert_eq!(run.status, line.status, "{}", run.stderr);
+    crate::aggregate::assert_same_audit(&line.json(), &run.json());
+}

@@ -80,8 +80,8 @@ impl<'a> AggregateAttributor<'a> {
             .collect();
         let mut accounts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (index, plan) in plans.iter().enumerate() {
-            for account in &plan.contract.accounts {
-                accounts.entry(account.clone()).or_default().push(index);
+            for account in plan.contract.accounts_ever() {
+                accounts.entry(account.to_string()).or_default().push(index);
             }
         }
         for list in accounts.values_mut() {
@@ -298,10 +298,10 @@ impl<'a> AggregateAttributor<'a> {
             .by_account
             .get(&key)
             .map_or(&[][..], Vec::as_slice);
-        if self.routes.chosen(candidates, slice.start) != Some(contract) {
+        if self.routes.chosen(&row.account_id, candidates, slice.start) != Some(contract) {
             let chosen = self
                 .routes
-                .chosen(candidates, slice.start)
+                .chosen(&row.account_id, candidates, slice.start)
                 .map_or("no contract".to_string(), |other| {
                     format!("contract {}", self.plans[other].contract.id)
                 });
@@ -330,7 +330,11 @@ impl<'a> AggregateAttributor<'a> {
         // Within a slice the contracts covering an account do not change (the plan cuts
         // slices where they do): the others of its first day are those of every line.
         for other in candidates.iter().copied().filter(|&other| {
-            other != contract && self.routes.chosen(&[other], slice.start).is_some()
+            other != contract
+                && self
+                    .routes
+                    .chosen(&row.account_id, &[other], slice.start)
+                    .is_some()
         }) {
             let entry = ledger
                 .overlaps
@@ -436,8 +440,12 @@ impl<'a> AggregateAttributor<'a> {
             .by_account
             .get(&(row.account_id.clone(), row.currency.clone()))
             .map_or(&[][..], Vec::as_slice);
-        for day in self.routes.changes(in_currency, row.first_charge_date, end) {
-            if let Some(contract) = self.routes.chosen(in_currency, day) {
+        let account = row.account_id.as_str();
+        for day in self
+            .routes
+            .changes(account, in_currency, row.first_charge_date, end)
+        {
+            if let Some(contract) = self.routes.chosen(account, in_currency, day) {
                 return Err((
                     "contract_id",
                     format!(
@@ -451,11 +459,13 @@ impl<'a> AggregateAttributor<'a> {
             .accounts
             .get(&row.account_id)
             .map_or(&[][..], Vec::as_slice);
-        let days = self.routes.changes(any, row.first_charge_date, end);
-        let first = self.routes.chosen(any, row.first_charge_date);
+        let days = self
+            .routes
+            .changes(account, any, row.first_charge_date, end);
+        let first = self.routes.chosen(account, any, row.first_charge_date);
         if days
             .iter()
-            .any(|&day| self.routes.chosen(any, day) != first)
+            .any(|&day| self.routes.chosen(account, any, day) != first)
         {
             return Err((
                 "first_charge_date",

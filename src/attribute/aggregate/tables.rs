@@ -14,7 +14,7 @@ pub fn plan_tables(plans: &[ContractPlan], rulesets: &Rulesets) -> PlanTables {
     let routes = Routes::new(plans);
     let mut coverage = Vec::new();
     for ((account, currency), candidates) in &routes.by_account {
-        for (range, chosen) in routes.choices(candidates) {
+        for (range, chosen) in routes.choices(account, candidates) {
             let contract = &plans[chosen].contract;
             coverage.push(CoverageRow {
                 account_id: account.clone(),
@@ -57,6 +57,43 @@ pub(super) struct Routes {
     /// Per contract: the days inside its term where, for one of its accounts, the set of
     /// contracts covering the account changes.
     cuts: Vec<BTreeSet<NaiveDate>>,
+    /// Per contract whose accounts amendments add or remove: account → the days
+    /// `[from, to)` it belongs to the contract; every other account has the term.
+    dated: Vec<BTreeMap<String, Vec<(NaiveDate, NaiveDate)>>>,
+}
+
+/// The days `[from, to)` inside the contract's term `account` belongs to it, as
+/// [`Contract::account_member`](crate::domain::contract::Contract::account_member) has it
+/// day by day.
+fn membership(plan: &ContractPlan, account: &str) -> Vec<(NaiveDate, NaiveDate)> {
+    let contract = &plan.contract;
+    let end = after(contract.end);
+    let mut days: Vec<NaiveDate> = contract
+        .amendments
+        .iter()
+        .filter(|amendment| {
+            amendment
+                .account()
+                .is_some_and(|(named, _)| named == account)
+                && contract.start < amendment.effective_from
+                && amendment.effective_from < end
+        })
+        .map(|amendment| amendment.effective_from)
+        .collect();
+    days.insert(0, contract.start);
+    days.push(end);
+    days.dedup();
+    let mut ranges: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for pair in days.windows(2) {
+        if !contract.account_member(account, pair[0]) {
+            continue;
+        }
+        match ranges.last_mut() {
+            Some(range) if range.1 == pair[0] => range.1 = pair[1],
+            _ => ranges.push((pair[0], pair[1])),
+        }
+    }
+    ranges
 }
 
 impl Routes {
@@ -67,13 +104,18 @@ impl Routes {
             .collect();
         let mut by_account: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
         let mut sharing: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut dated = vec![BTreeMap::new(); plans.len()];
         for (index, plan) in plans.iter().enumerate() {
-            for account in &plan.contract.accounts {
+            let amended = plan.contract.has_account_amendments();
+            for account in plan.contract.accounts_ever() {
                 by_account
-                    .entry((account.clone(), plan.contract.currency.clone()))
+                    .entry((account.to_string(), plan.contract.currency.clone()))
                     .or_default()
                     .push(index);
-                sharing.entry(account.as_str()).or_default().push(index);
+                sharing.entry(account).or_default().push(index);
+                if amended {
+                    dated[index].insert(account.to_string(), membership(plan, account));
+                }
             }
         }
         for list in by_account.values_mut() {
@@ -83,31 +125,51 @@ impl Routes {
             });
             list.dedup();
         }
+        let mut routes = Routes {
+            by_account,
+            terms,
+            cuts: vec![BTreeSet::new(); plans.len()],
+            dated,
+        };
         let mut cuts = vec![BTreeSet::new(); plans.len()];
-        for list in sharing.values() {
+        for (account, list) in &sharing {
             for &one in list {
                 for &other in list {
-                    let (start, end) = terms[one];
-                    for day in [terms[other].0, terms[other].1] {
-                        if start < day && day < end {
-                            cuts[one].insert(day);
+                    let (start, end) = routes.terms[one];
+                    for &(from, to) in routes.windows(account, other) {
+                        for day in [from, to] {
+                            if start < day && day < end {
+                                cuts[one].insert(day);
+                            }
                         }
                     }
                 }
             }
         }
-        Routes {
-            by_account,
-            terms,
-            cuts,
-        }
+        routes.cuts = cuts;
+        routes
     }
 
-    /// The contract the line route chooses on `day` among `candidates` (in order).
-    pub(super) fn chosen(&self, candidates: &[usize], day: NaiveDate) -> Option<usize> {
+    /// The days `[from, to)` `account`'s lines belong to `candidate`: its term, or the
+    /// ranges amendments leave the account in.
+    fn windows(&self, account: &str, candidate: usize) -> &[(NaiveDate, NaiveDate)] {
+        self.dated[candidate]
+            .get(account)
+            .map_or(std::slice::from_ref(&self.terms[candidate]), Vec::as_slice)
+    }
+
+    /// The contract the line route chooses for `account` on `day` among `candidates`
+    /// (in order).
+    pub(super) fn chosen(
+        &self,
+        account: &str,
+        candidates: &[usize],
+        day: NaiveDate,
+    ) -> Option<usize> {
         candidates.iter().copied().find(|&candidate| {
-            let (start, end) = self.terms[candidate];
-            start <= day && day < end
+            self.windows(account, candidate)
+                .iter()
+                .any(|&(start, end)| start <= day && day < end)
         })
     }
 
@@ -115,13 +177,15 @@ impl Routes {
     /// first.
     pub(super) fn changes(
         &self,
+        account: &str,
         candidates: &[usize],
         from: NaiveDate,
         to: NaiveDate,
     ) -> Vec<NaiveDate> {
         let mut days: BTreeSet<NaiveDate> = candidates
             .iter()
-            .flat_map(|&candidate| [self.terms[candidate].0, self.terms[candidate].1])
+            .flat_map(|&candidate| self.windows(account, candidate))
+            .flat_map(|&(start, end)| [start, end])
             .filter(|day| from < *day && *day < to)
             .collect();
         days.insert(from);
@@ -129,16 +193,17 @@ impl Routes {
     }
 
     /// The non-overlapping ranges `[from, to)` and the contract chosen in each.
-    fn choices(&self, candidates: &[usize]) -> Vec<((NaiveDate, NaiveDate), usize)> {
+    fn choices(&self, account: &str, candidates: &[usize]) -> Vec<((NaiveDate, NaiveDate), usize)> {
         let mut days: Vec<NaiveDate> = candidates
             .iter()
-            .flat_map(|&candidate| [self.terms[candidate].0, self.terms[candidate].1])
+            .flat_map(|&candidate| self.windows(account, candidate))
+            .flat_map(|&(start, end)| [start, end])
             .collect();
         days.sort();
         days.dedup();
         let mut ranges: Vec<((NaiveDate, NaiveDate), usize)> = Vec::new();
         for pair in days.windows(2) {
-            let Some(chosen) = self.chosen(candidates, pair[0]) else {
+            let Some(chosen) = self.chosen(account, candidates, pair[0]) else {
                 continue;
             };
             match ranges.last_mut() {

@@ -659,3 +659,5 @@ fn lines_of_one_group_with_equal_keys_in_two_tables_stay_apart() {
     assert_eq!(q1.sources[&1]["ECS"].amounts.net, d("4"));
     assert_eq!(q1.weighted_base, d("7"));
 }
+
+mod amended;

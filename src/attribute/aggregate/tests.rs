@@ -329,3 +329,81 @@ fn a_list_base_row_with_lines_without_a_list_amount_is_refused() {
         .unwrap();
     assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("155.0"));
 }
+
+/// A1 leaves C1 on 15 May and joins C2 on 1 August (removed before C2 takes it: the
+/// days between are nobody's), and comes back to C1 on 1 November.
+#[test]
+fn coverage_follows_an_accounts_dated_membership_and_slices_cut_where_it_changes() {
+    use crate::domain::amendment::{AmendedTerms, Amendment, Retroactive};
+    let amendment = |id: &str, effective: &str, terms: AmendedTerms| Amendment {
+        id: id.into(),
+        effective_from: day(effective),
+        retroactive: Retroactive::No,
+        applies_from: day(effective),
+        terms,
+        source: Location::file("contracts.xlsx".into()),
+    };
+    let mut first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    first.amendments = vec![
+        amendment(
+            "M-1",
+            "2025-05-15",
+            AmendedTerms::AccountRemove("A1".into()),
+        ),
+        amendment("M-3", "2025-11-01", AmendedTerms::AccountAdd("A1".into())),
+    ];
+    let mut second = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    second.id = "C2".into();
+    second.accounts = vec!["B1".into()];
+    second.amendments = vec![amendment(
+        "M-2",
+        "2025-08-01",
+        AmendedTerms::AccountAdd("A1".into()),
+    )];
+    let plans: Vec<ContractPlan> = [first, second].into_iter().map(ContractPlan::new).collect();
+    let rulesets = Rulesets::load(None).unwrap();
+    let tables = plan_tables(&plans, &rulesets);
+    let coverage: Vec<(&str, &str, NaiveDate, NaiveDate)> = tables
+        .coverage
+        .iter()
+        .map(|row| {
+            (
+                row.account_id.as_str(),
+                row.contract_id.as_str(),
+                row.valid_from,
+                row.valid_to,
+            )
+        })
+        .collect();
+    // From 1 November both have A1: C1 (the earlier id of two equal starts) takes it.
+    assert_eq!(
+        coverage,
+        vec![
+            ("A1", "C1", day("2025-01-01"), day("2025-05-15")),
+            ("A1", "C2", day("2025-08-01"), day("2025-11-01")),
+            ("A1", "C1", day("2025-11-01"), day("2026-01-01")),
+            ("B1", "C2", day("2025-01-01"), day("2026-01-01")),
+        ]
+    );
+    let of = |id: &str| -> Vec<Slice> {
+        tables
+            .slices
+            .iter()
+            .filter(|(contract, _)| contract == id)
+            .map(|(_, slice)| *slice)
+            .collect()
+    };
+    assert_eq!(
+        of("C1"),
+        vec![
+            slice("2025-01-01", "2025-04-01"),
+            slice("2025-04-01", "2025-05-15"),
+            slice("2025-05-15", "2025-07-01"),
+            slice("2025-07-01", "2025-08-01"),
+            slice("2025-08-01", "2025-10-01"),
+            slice("2025-10-01", "2025-11-01"),
+            slice("2025-11-01", "2026-01-01"),
+        ]
+    );
+    assert_eq!(of("C2"), of("C1"));
+}

@@ -171,3 +171,6 @@ pub fn period_rebates(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod coefficient_tests;

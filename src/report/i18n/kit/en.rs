@@ -24,7 +24,7 @@ impl KitSentences for English {
 
     fn readme_intro(&self) -> &'static [&'static str] {
         &[
-            "This workbook holds your rebate contracts: one row per contract on the contracts sheet, its rebate brackets on tiers, optional product weights on products, optional installments on schedule and optional mid-term changes (a new tier table, a new end) on amendments. Other sheets (like this one) are not read.",
+            "This workbook holds your rebate contracts: one row per contract on the contracts sheet, its rebate brackets on tiers, optional product weights on products, optional installments on schedule and optional mid-term changes (a new tier table, a new end, a product's coefficient, an account added or removed) on amendments. Other sheets (like this one) are not read.",
             "Keep the sheet names and the header row as they are; the columns may be in any order, and a column of your own (notes) is ignored. Cells with a dropdown list the words the auditor reads; dates, amounts and percentages are formatted already.",
             "payouts.xlsx is the ledger of rebates received (one row per payment); billing/ holds the cloud bills (here a small sample); audit.toml says where everything is.",
             "To run the audit: rebate-audit run --config audit.toml (in this folder), then open audit-out/report.html.",
@@ -263,13 +263,13 @@ impl KitSentences for English {
                 "2026-07-01",
             ),
             ("amendments", "change") => help(
-                "What changes: tiers (a new tier table, its brackets on the tiers sheet with this amendment id) or end (a new last day of the term).",
+                "What changes: tiers (a new tier table, its brackets on the tiers sheet with this amendment id), end (a new last day of the term), coefficient (a product's new coefficient), account_add or account_remove (an account joins or leaves the contract; a move is both, on one date).",
                 "Required.",
                 "tiers",
             ),
             ("amendments", "value") => help(
-                "The new value: for end, the new last day; empty for tiers.",
-                "A date for end; empty for tiers.",
+                "The new value: for end, the new last day; empty for tiers; for coefficient, the product and its coefficient (RDS=0.5); for an account change, the account id.",
+                "A date for end; empty for tiers; RDS=0.5 for coefficient; one account id.",
                 "",
             ),
             ("amendments", "retroactive") => help(

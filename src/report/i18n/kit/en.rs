@@ -263,7 +263,7 @@ impl KitSentences for English {
                 "2026-07-01",
             ),
             ("amendments", "change") => help(
-                "What changes: tiers (a new tier table, its brackets on the tiers sheet with this amendment id), end (a new last day of the term), coefficient (a product's new coefficient), account_add or account_remove (an account joins or leaves the contract; a move is both, on one date).",
+                "What changes: tiers (new tier table, brackets on tiers with this id), end (new last day), coefficient (a product's new one), account_add / account_remove (a move is both, one date).",
                 "Required.",
                 "tiers",
             ),

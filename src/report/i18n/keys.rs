@@ -162,6 +162,8 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "effective_from" => "生效日期",
         "applies_from" => "适用起始日",
         "retroactive" => "追溯",
+        "amended_terms" => "适用的系数与账号变更",
+        "account" => "账号",
         _ => return super::projections::key_zh(key),
     })
 }

@@ -10,8 +10,7 @@
 //! without reaching back to its contract year (its period's volume cannot be split by
 //! day), a product no name resolves, an account added twice or removed while absent.
 
-use super::assemble::listed_product;
-use super::builder::Builder;
+use super::builder::{Builder, listed_product};
 use super::columns::{AMENDMENT_COLUMNS, RowContext};
 use super::error::ContractError;
 use super::sheets::Sheet;

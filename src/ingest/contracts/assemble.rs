@@ -10,7 +10,7 @@
 //! unknown contract.
 
 use super::amendments::AmendedTierRows;
-use super::builder::Builder;
+use super::builder::{Builder, listed_product};
 use super::columns::{
     CONTRACT_COLUMNS, PRODUCT_COLUMNS, RowContext, SCHEDULE_COLUMNS, TIER_COLUMNS, column,
 };
@@ -22,10 +22,9 @@ use super::tiers::{BracketRow, build_tier_table};
 use crate::domain::contract::{Bracket, Contract, InstallmentRule, Trigger};
 use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
-use crate::domain::words::{closest, fold, same_word};
+use crate::domain::words::{closest, same_word};
 use crate::ingest::header::ColumnMap;
 use crate::ingest::value;
-use crate::ruleset::Ruleset;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -352,25 +351,6 @@ impl Builder<'_> {
                 others: others.to_vec(),
             },
         );
-    }
-}
-
-/// A listed product's canonical name under the contract's ruleset, and whether a name of
-/// the ruleset (an alias or a canonical code, compared as typed: case, width and spaces
-/// ignored) matched it.
-pub(super) fn listed_product(ruleset: &Ruleset, product: &str) -> (String, bool) {
-    let resolved = ruleset.product(product);
-    if resolved.known {
-        return (resolved.name, true);
-    }
-    let folded = fold(product);
-    match ruleset
-        .product_names()
-        .into_iter()
-        .find(|(name, _)| fold(name) == folded)
-    {
-        Some((_, canonical)) => (canonical.to_string(), true),
-        None => (resolved.name, false),
     }
 }
 

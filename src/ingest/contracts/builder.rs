@@ -240,3 +240,22 @@ impl Builder<'_> {
         Ok(id)
     }
 }
+
+/// A listed product's canonical name under the contract's ruleset, and whether a name of
+/// the ruleset (an alias or a canonical code, compared as typed: case, width and spaces
+/// ignored) matched it.
+pub(super) fn listed_product(ruleset: &crate::ruleset::Ruleset, product: &str) -> (String, bool) {
+    let resolved = ruleset.product(product);
+    if resolved.known {
+        return (resolved.name, true);
+    }
+    let folded = crate::domain::words::fold(product);
+    match ruleset
+        .product_names()
+        .into_iter()
+        .find(|(name, _)| crate::domain::words::fold(name) == folded)
+    {
+        Some((_, canonical)) => (canonical.to_string(), true),
+        None => (resolved.name, false),
+    }
+}

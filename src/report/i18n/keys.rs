@@ -163,7 +163,6 @@ pub fn key_zh(key: &str) -> Option<&'static str> {
         "applies_from" => "适用起始日",
         "retroactive" => "追溯",
         "amended_terms" => "适用的系数与账号变更",
-        "account" => "账号",
         _ => return super::projections::key_zh(key),
     })
 }

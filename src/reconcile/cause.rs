@@ -27,7 +27,8 @@ use crate::compute::installments;
 use crate::compute::rebate;
 use crate::domain::computation::{InstallmentShare, PeriodRebate};
 use crate::domain::contract::{
-    Base, Bracket, Contract, DateRange, Portion, TierBasis, TierMode, TierTable,
+    AmendedTerms, Amendment, Base, Bracket, Contract, DateRange, Portion, TierBasis, TierMode,
+    TierTable,
 };
 use crate::domain::finding::{CauseCode, LikelyCause, Mistake, Neighbour};
 use crate::domain::money::{self, Overflow, Rounding};
@@ -141,12 +142,14 @@ pub fn likely_causes(
     let contract = input.contract;
     let period_base = rebate.weighted_base;
 
+    // The tier table that priced the period: the contract's own, or an amendment's. The
+    // tier mistakes are made on that table, and every replay prices the other periods
+    // under their own terms in force, as the computation does.
+    let in_force = contract.tier_table(rebate.amendment);
+
     // (a) The previous bracket's rate.
-    if let Some((reached, lower, tiers)) = previous_bracket_tiers(&contract.tiers, rebate) {
-        let mistaken = Contract {
-            tiers,
-            ..contract.clone()
-        };
+    if let Some((reached, lower, tiers)) = previous_bracket_tiers(in_force, rebate) {
+        let mistaken = with_table_in_force(contract, rebate.amendment, tiers);
         found.offer(
             CauseCode::PreviousTierRate,
             replay.installment(&mistaken, &weighted),
@@ -159,11 +162,8 @@ pub fn likely_causes(
     }
 
     // (a) The next bracket's rate: a higher tier applied before the volume reached it.
-    if let Some((reached, higher, threshold, tiers)) = next_bracket_tiers(&contract.tiers, rebate) {
-        let mistaken = Contract {
-            tiers,
-            ..contract.clone()
-        };
+    if let Some((reached, higher, threshold, tiers)) = next_bracket_tiers(in_force, rebate) {
+        let mistaken = with_table_in_force(contract, rebate.amendment, tiers);
         found.offer(
             CauseCode::NextTierRate,
             replay.installment(&mistaken, &weighted),
@@ -186,9 +186,11 @@ pub fn likely_causes(
             rate: rebate.bracket_rate,
         }])
     {
+        // One flat table everywhere: the amendments' tables go too.
         let mistaken = Contract {
             tier_basis: TierBasis::Period,
             tiers: flat,
+            amendments: without_tier_amendments(contract),
             ..contract.clone()
         };
         found.offer(
@@ -220,7 +222,7 @@ pub fn likely_causes(
 
     // (c) The tier mode swapped. One bracket prices alike in both modes, so it is not
     // tried (the test is a shortcut: such a replay never matches a short payment).
-    if contract.tiers.brackets().len() > 1 {
+    if in_force.brackets().len() > 1 {
         let (code, swapped) = match contract.tier_mode {
             TierMode::Retroactive => (CauseCode::MarginalInsteadOfRetroactive, TierMode::Marginal),
             TierMode::Marginal => (
@@ -370,7 +372,56 @@ pub fn likely_causes(
             period: range,
         });
     }
+    // (h) The amendment ignored: every period priced under the contract's own table.
+    if let Some(note) = rebate
+        .amendment
+        .and_then(|index| contract.amendments.get(index))
+        .map(Amendment::note)
+    {
+        let before = Contract {
+            amendments: without_tier_amendments(contract),
+            ..contract.clone()
+        };
+        let rate_before = contract
+            .tiers
+            .bracket_for(rebate.scope_volume.max(Decimal::ZERO))
+            .map_or(Decimal::ZERO, |bracket| bracket.rate);
+        found.offer(
+            CauseCode::AmendmentIgnored,
+            replay.installment(&before, &weighted),
+            || Mistake::AmendmentIgnored {
+                amendment: note,
+                rate_in_force: rebate.bracket_rate,
+                rate_before,
+            },
+        );
+    }
     found.causes
+}
+
+/// `contract` with the tier table of `amendment` (its own table for `None`) replaced by
+/// `table`: a tier mistake made on the terms in force, every other table kept.
+fn with_table_in_force(
+    contract: &Contract,
+    amendment: Option<usize>,
+    table: TierTable,
+) -> Contract {
+    let mut mistaken = contract.clone();
+    match amendment.and_then(|index| mistaken.amendments.get_mut(index)) {
+        Some(amended) if amended.tiers().is_some() => amended.terms = AmendedTerms::Tiers(table),
+        _ => mistaken.tiers = table,
+    }
+    mistaken
+}
+
+/// The contract's amendments without those that set a tier table.
+fn without_tier_amendments(contract: &Contract) -> Vec<Amendment> {
+    contract
+        .amendments
+        .iter()
+        .filter(|amendment| amendment.tiers().is_none())
+        .cloned()
+        .collect()
 }
 
 /// The causes found so far, and what a cause must reproduce.

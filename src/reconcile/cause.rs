@@ -92,7 +92,9 @@ impl<'a> CauseInput<'a> {
 /// follows the order of [`CauseCode`]: (a) previous or next tier rate, (b) no retroactive
 /// catch-up or the catch-up paid twice, (c) tier mode swapped or the cap ignored, (d)
 /// another base, (e) coefficients ignored or a product left out (per product, by name),
-/// (f) the previous or next period's installment. Each cause says which part of the
+/// (f) the previous or next period's installment, (h) on a period an amendment priced,
+/// the pre-amendment table (every tier mistake is made on the table in force for the
+/// period, every other period keeping its own). Each cause says which part of the
 /// period's rebate the installment is, when it is not the whole. It is empty
 /// when nothing matches, when `paid` is zero (nothing was computed), when `paid` is the
 /// expectation, when the period or installment does not exist, or when the input does not
@@ -408,8 +410,9 @@ fn with_table_in_force(
 ) -> Contract {
     let mut mistaken = contract.clone();
     match amendment.and_then(|index| mistaken.amendments.get_mut(index)) {
-        Some(amended) if amended.tiers().is_some() => amended.terms = AmendedTerms::Tiers(table),
-        _ => mistaken.tiers = table,
+        // `amendment` indexes the tier amendment in force (`PeriodRebate::amendment`).
+        Some(amended) => amended.terms = AmendedTerms::Tiers(table),
+        None => mistaken.tiers = table,
     }
     mistaken
 }

@@ -376,3 +376,16 @@ fn cash_left_over_on_the_contract_is_named_as_installment_zero() {
         .is_none()
     );
 }
+
+#[test]
+fn a_zero_row_takes_nothing_back() {
+    // A 0.00 payout lands on its period as a zero allocation: nothing was taken back.
+    let rows = [
+        allocation("P2", "2025-07-15", "105000", 3),
+        allocation("Z1", "2025-10-20", "0", 6),
+    ];
+    assert_eq!(
+        cash_taken_back(&ruled(Some(ClawbackRule::None)), 1, d("105000"), &rows).unwrap(),
+        None
+    );
+}

@@ -27,7 +27,8 @@ use crate::compute::installments;
 use crate::compute::rebate;
 use crate::domain::computation::{InstallmentShare, PeriodRebate};
 use crate::domain::contract::{
-    Base, Bracket, Contract, DateRange, Portion, TierBasis, TierMode, TierTable,
+    AmendedTerms, Amendment, Base, Bracket, Contract, DateRange, Portion, TierBasis, TierMode,
+    TierTable,
 };
 use crate::domain::finding::{CauseCode, LikelyCause, Mistake, Neighbour};
 use crate::domain::money::{self, Overflow, Rounding};
@@ -91,7 +92,9 @@ impl<'a> CauseInput<'a> {
 /// follows the order of [`CauseCode`]: (a) previous or next tier rate, (b) no retroactive
 /// catch-up or the catch-up paid twice, (c) tier mode swapped or the cap ignored, (d)
 /// another base, (e) coefficients ignored or a product left out (per product, by name),
-/// (f) the previous or next period's installment. Each cause says which part of the
+/// (f) the previous or next period's installment, (h) on a period an amendment priced,
+/// the pre-amendment table (every tier mistake is made on the table in force for the
+/// period, every other period keeping its own). Each cause says which part of the
 /// period's rebate the installment is, when it is not the whole. It is empty
 /// when nothing matches, when `paid` is zero (nothing was computed), when `paid` is the
 /// expectation, when the period or installment does not exist, or when the input does not
@@ -141,12 +144,14 @@ pub fn likely_causes(
     let contract = input.contract;
     let period_base = rebate.weighted_base;
 
+    // The tier table that priced the period: the contract's own, or an amendment's. The
+    // tier mistakes are made on that table, and every replay prices the other periods
+    // under their own terms in force, as the computation does.
+    let in_force = contract.tier_table(rebate.amendment);
+
     // (a) The previous bracket's rate.
-    if let Some((reached, lower, tiers)) = previous_bracket_tiers(&contract.tiers, rebate) {
-        let mistaken = Contract {
-            tiers,
-            ..contract.clone()
-        };
+    if let Some((reached, lower, tiers)) = previous_bracket_tiers(in_force, rebate) {
+        let mistaken = with_table_in_force(contract, rebate.amendment, tiers);
         found.offer(
             CauseCode::PreviousTierRate,
             replay.installment(&mistaken, &weighted),
@@ -159,11 +164,8 @@ pub fn likely_causes(
     }
 
     // (a) The next bracket's rate: a higher tier applied before the volume reached it.
-    if let Some((reached, higher, threshold, tiers)) = next_bracket_tiers(&contract.tiers, rebate) {
-        let mistaken = Contract {
-            tiers,
-            ..contract.clone()
-        };
+    if let Some((reached, higher, threshold, tiers)) = next_bracket_tiers(in_force, rebate) {
+        let mistaken = with_table_in_force(contract, rebate.amendment, tiers);
         found.offer(
             CauseCode::NextTierRate,
             replay.installment(&mistaken, &weighted),
@@ -186,9 +188,11 @@ pub fn likely_causes(
             rate: rebate.bracket_rate,
         }])
     {
+        // One flat table everywhere: the amendments' tables go too.
         let mistaken = Contract {
             tier_basis: TierBasis::Period,
             tiers: flat,
+            amendments: without_tier_amendments(contract),
             ..contract.clone()
         };
         found.offer(
@@ -220,7 +224,7 @@ pub fn likely_causes(
 
     // (c) The tier mode swapped. One bracket prices alike in both modes, so it is not
     // tried (the test is a shortcut: such a replay never matches a short payment).
-    if contract.tiers.brackets().len() > 1 {
+    if in_force.brackets().len() > 1 {
         let (code, swapped) = match contract.tier_mode {
             TierMode::Retroactive => (CauseCode::MarginalInsteadOfRetroactive, TierMode::Marginal),
             TierMode::Marginal => (
@@ -370,7 +374,57 @@ pub fn likely_causes(
             period: range,
         });
     }
+    // (h) The amendment ignored: every period priced under the contract's own table.
+    if let Some(note) = rebate
+        .amendment
+        .and_then(|index| contract.amendments.get(index))
+        .map(Amendment::note)
+    {
+        let before = Contract {
+            amendments: without_tier_amendments(contract),
+            ..contract.clone()
+        };
+        let rate_before = contract
+            .tiers
+            .bracket_for(rebate.scope_volume.max(Decimal::ZERO))
+            .map_or(Decimal::ZERO, |bracket| bracket.rate);
+        found.offer(
+            CauseCode::AmendmentIgnored,
+            replay.installment(&before, &weighted),
+            || Mistake::AmendmentIgnored {
+                amendment: note,
+                rate_in_force: rebate.bracket_rate,
+                rate_before,
+            },
+        );
+    }
     found.causes
+}
+
+/// `contract` with the tier table of `amendment` (its own table for `None`) replaced by
+/// `table`: a tier mistake made on the terms in force, every other table kept.
+fn with_table_in_force(
+    contract: &Contract,
+    amendment: Option<usize>,
+    table: TierTable,
+) -> Contract {
+    let mut mistaken = contract.clone();
+    match amendment.and_then(|index| mistaken.amendments.get_mut(index)) {
+        // `amendment` indexes the tier amendment in force (`PeriodRebate::amendment`).
+        Some(amended) => amended.terms = AmendedTerms::Tiers(table),
+        None => mistaken.tiers = table,
+    }
+    mistaken
+}
+
+/// The contract's amendments without those that set a tier table.
+fn without_tier_amendments(contract: &Contract) -> Vec<Amendment> {
+    contract
+        .amendments
+        .iter()
+        .filter(|amendment| amendment.tiers().is_none())
+        .cloned()
+        .collect()
 }
 
 /// The causes found so far, and what a cause must reproduce.

@@ -15,8 +15,10 @@ use crate::compute::{clawback, installments};
 use crate::domain::clawback::{ClawbackRule, ClawbackStep};
 use crate::domain::computation::ContractComputation;
 use crate::domain::contract::{Contract, DateRange};
-use crate::domain::finding::{CauseCode, LikelyCause, Mistake};
+use crate::domain::finding::{Allocation, CashRow, CauseCode, LikelyCause, Mistake};
+use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow, Rounding};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// What the replay of one contract reads.
@@ -146,6 +148,99 @@ fn origins(
     }
     from.reverse();
     from
+}
+
+/// Money taken back in cash on a contract whose rule does not allow it: the negative
+/// rows among what an installment short of its expectation holds (`installment` > 0), or a
+/// negative payout left over on the contract (`installment` 0). `None` unless the
+/// contract's rule is `none` or `carry_forward` and some row is negative. It only explains:
+/// the rows stay matched as they are, every ledger row counting as received.
+///
+/// # Errors
+/// Only on arithmetic overflow.
+pub fn cash_taken_back(
+    contract: &Contract,
+    installment: u32,
+    expected: Decimal,
+    allocations: &[Allocation],
+) -> Result<Option<LikelyCause>, Overflow> {
+    let rows: Vec<(&str, NaiveDate, Decimal, &Location)> = allocations
+        .iter()
+        .map(|allocation| {
+            (
+                allocation.payout_id.as_str(),
+                allocation.paid_on,
+                allocation.amount,
+                &allocation.source,
+            )
+        })
+        .collect();
+    cash_cause(contract, installment, expected, &rows)
+}
+
+/// [`cash_taken_back`] on plain rows `(payout, paid_on, amount, source)`.
+fn cash_cause(
+    contract: &Contract,
+    installment: u32,
+    expected: Decimal,
+    rows: &[(&str, NaiveDate, Decimal, &Location)],
+) -> Result<Option<LikelyCause>, Overflow> {
+    let rule = match contract.clawback {
+        Some(rule @ (ClawbackRule::None | ClawbackRule::CarryForward)) => rule,
+        _ => return Ok(None),
+    };
+    let mut taken = Decimal::ZERO;
+    let mut received = Decimal::ZERO;
+    let mut negative = Vec::new();
+    for &(payout_id, paid_on, amount, source) in rows {
+        if amount < Decimal::ZERO {
+            taken = money::sub(taken, amount)?;
+            negative.push(CashRow {
+                payout_id: payout_id.to_string(),
+                paid_on,
+                amount,
+                source: source.clone(),
+            });
+        } else {
+            received = money::add(received, amount)?;
+        }
+    }
+    if negative.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(LikelyCause {
+        code: CauseCode::ClawbackInCash,
+        expected_under_mistake: money::sub(received, taken)?,
+        installment,
+        expected,
+        portion: None,
+        mistake: Mistake::ClawbackInCash {
+            contract: rule,
+            rows: negative,
+            taken,
+            received,
+        },
+    }))
+}
+
+/// The cause on a negative payout left over on the contract (an `overpaid` finding with
+/// a negative amount: nothing it could be matched to).
+///
+/// # Errors
+/// Only on arithmetic overflow.
+pub fn cash_left_over(
+    contract: &Contract,
+    payout_id: &str,
+    paid_on: NaiveDate,
+    amount: Decimal,
+    source: &Location,
+) -> Result<Option<LikelyCause>, Overflow> {
+    cash_cause(
+        contract,
+        0,
+        Decimal::ZERO,
+        &[(payout_id, paid_on, amount, source)],
+    )
 }
 
 #[cfg(test)]

@@ -77,7 +77,9 @@ pub fn judge(slot: &Slot, terms: &Terms) -> Result<Verdict, Overflow> {
         verdict.status = Status::Clawback;
         return Ok(verdict);
     }
-    if expected.is_zero() {
+    // Nothing expected: nothing due, unless money was taken back (a negative ledger row
+    // on a period that owes nothing back), which leaves the customer short.
+    if expected.is_zero() && paid >= threshold {
         return Ok(verdict);
     }
     let (Some(due_on), Some(deadline)) = (slot.due_on, deadline) else {
@@ -253,5 +255,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(verdict.status, Status::Overpaid);
+    }
+
+    #[test]
+    fn money_taken_back_from_a_period_that_owes_nothing_is_a_shortfall() {
+        // E = 0; a ledger row of −3,000 on 05-01 (the agent took cash back). Due 04-30,
+        // as of 06-29: 60 days, 3,000 × 0.05% × 60 = 90.00.
+        let taken = slot("0", Some("2025-04-30"), &[("2025-05-01", "-3000")]);
+        let verdict = judge(&taken, &terms("2025-06-29", 0, "0.0005")).unwrap();
+        assert_eq!(verdict.status, Status::Underpaid);
+        assert_eq!(verdict.paid, d("-3000"));
+        assert_eq!(verdict.days_late, Some(60));
+        assert_eq!(verdict.interest, Some(d("90.00")));
+        // Before the deadline it is open; within the tolerance it is nothing.
+        let verdict = judge(&taken, &terms("2025-04-30", 0, "0")).unwrap();
+        assert_eq!(verdict.status, Status::Open);
+        let cent = slot("0", Some("2025-04-30"), &[("2025-05-01", "-0.01")]);
+        let verdict = judge(&cent, &terms("2025-06-29", 0, "0")).unwrap();
+        assert_eq!(verdict.status, Status::NothingDue);
     }
 }

@@ -182,6 +182,15 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
                 verdict.paid,
             )?);
         }
+        // Money taken back in cash, which the contract's rule does not allow.
+        if let Some(FindingType::Underpaid | FindingType::Unpaid) = finding_type {
+            likely_causes.extend(clawback::cash_taken_back(
+                contract,
+                slot.number,
+                slot.expected,
+                &slot.allocations,
+            )?);
+        }
         if let Some(finding_type) = finding_type {
             let interest = verdict.interest.unwrap_or(Decimal::ZERO);
             let mut finding = installment_finding(finding_type, fact, about(), slot, &verdict)?;
@@ -236,9 +245,20 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         &terms,
     )?);
     for (payout, leftover) in leftovers {
-        outcome
-            .findings
-            .push(leftover_finding(contract, payout, &leftover));
+        let mut finding = leftover_finding(contract, payout, &leftover);
+        if let Leftover::Overpaid(amount) = leftover {
+            finding
+                .evidence
+                .likely_causes
+                .extend(clawback::cash_left_over(
+                    contract,
+                    &payout.id,
+                    payout.paid_on,
+                    amount,
+                    &payout.source,
+                )?);
+        }
+        outcome.findings.push(finding);
     }
     let terms = invoice::InvoiceTerms {
         tolerance: input.ruleset.tolerance,

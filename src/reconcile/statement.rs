@@ -388,7 +388,8 @@ fn causes(
             day = month.last_day().succ_opt();
         }
     }
-    // The wrong tier: the base agrees (or is not stated), the rate is another bracket's.
+    // The wrong tier: the base agrees (or is not stated), the rate is another bracket's —
+    // of the table in force for the period (an amendment's, when one priced it).
     let base_agrees = figures
         .iter()
         .all(|figure| figure.field != StatementField::Base || !figure.differs);
@@ -397,7 +398,7 @@ fn causes(
         && base_agrees
         && let Some(bracket) = input
             .contract
-            .tiers
+            .tier_table(rebate.amendment)
             .brackets()
             .iter()
             .find(|bracket| bracket.rate == stated)

@@ -266,7 +266,7 @@ fn an_unknown_rule_word_stops_the_run_naming_the_cell() {
 }
 
 /// Every text cell of every sheet of a workbook, read back through calamine.
-fn xlsx_text(path: &std::path::Path) -> String {
+pub(crate) fn xlsx_text(path: &std::path::Path) -> String {
     use calamine::Reader;
     let mut workbook = calamine::open_workbook_auto(path).unwrap();
     let mut all = String::new();

@@ -11,6 +11,7 @@ mod architecture;
 mod browser;
 mod catalogs;
 mod claims_everywhere;
+mod clawback_cash;
 mod clawbacks;
 mod cli;
 mod commands;

@@ -697,17 +697,18 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
             .unwrap()["span"]
     };
     // The demo's HW-2023-007 (a claim near expiry) brought its own bill (203 rows) and 4
-    // payouts, TX-2025-007 (a clawback) its own bill and 3 payouts.
-    assert_eq!(stage("discover inputs")["billing"], 11);
+    // payouts, TX-2025-007 (a clawback) its own bill and 3 payouts, ALI-2026-008 (a year
+    // open on the audit date) its own bill (76 rows) and 1 payout.
+    assert_eq!(stage("discover inputs")["billing"], 12);
     assert_eq!(stage("discover inputs")["payouts"], 1);
     assert_eq!(stage("load contracts")["files"], 1);
-    assert_eq!(stage("load contracts")["contracts"], 8);
+    assert_eq!(stage("load contracts")["contracts"], 9);
     assert!(stage("load contracts")["rows"].as_u64().unwrap() > 0);
-    assert_eq!(stage("read billing")["files"], 11);
-    assert_eq!(stage("read billing")["rows"], 2810);
+    assert_eq!(stage("read billing")["files"], 12);
+    assert_eq!(stage("read billing")["rows"], 2886);
     assert_eq!(stage("read payouts")["files"], 1);
-    assert_eq!(stage("read payouts")["rows"], 51);
-    assert_eq!(stage("compute")["contracts"], 8);
+    assert_eq!(stage("read payouts")["rows"], 52);
+    assert_eq!(stage("compute")["contracts"], 9);
     let findings = run.findings().len();
     assert_eq!(stage("write reports")["findings"], findings);
 
@@ -728,7 +729,7 @@ fn json_logs_give_one_object_per_line_for_each_stage() {
     human.expect_status(1);
     assert_mentions(
         &human.stderr,
-        &["stage=\"read billing\"", "rows=2810", "time.busy="],
+        &["stage=\"read billing\"", "rows=2886", "time.busy="],
     );
     assert!(
         !human.stderr.contains('\u{1b}'),

@@ -132,6 +132,8 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
             "Errors, largest first",
             "Findings by type",
             "Contracts",
+            // ALI-2026-008's contract year is open on the audit date.
+            "Projections: the open contract years",
             "Accruals as of 2026-06-30",
             "Warnings, largest first",
             "Control totals",
@@ -140,7 +142,7 @@ fn report_html_opens_with_the_headline_and_the_errors_and_ends_with_the_inputs()
     );
     assert!(
         summary.contains(
-            "| due by now | paid against it | short | late interest |\n|---|---|---|---|\n| 1,690,135.61 | 1,601,535.61 | 88,600.00 | 3,170.40 |"
+            "| due by now | paid against it | short | late interest |\n|---|---|---|---|\n| 1,740,535.61 | 1,651,935.61 | 88,600.00 | 3,170.40 |"
         ),
         "{summary}"
     );
@@ -211,9 +213,11 @@ fn with_lang_zh_the_headings_and_headers_are_chinese() {
         // 76,340.00 paid, 3,000.00 short with 876.60 interest, an error and a warning;
         // TX-2025-007 (the demo's clawback) 4 installments, 257,500.00 due, 187,500.00
         // paid, 70,000.00 short (a clawback the contract does not allow), an error; the
-        // amended ALI-2025-005 3,220.61 more due, paid as amended.
+        // amended ALI-2025-005 3,220.61 more due, paid as amended; ALI-2026-008 (a year
+        // open on the audit date) 4 installments, 50,400.00 due and paid, its projection.
         "## 即将或已经届满诉讼时效的请求",
-        "8 个合同，60 个分期。已到期应付（已过期限）1,690,135.61，已付 1,601,535.61：少付 88,600.00，另有滞纳金 3,170.40。",
+        "## 预测：进行中的合同年度",
+        "9 个合同，64 个分期。已到期应付（已过期限）1,740,535.61，已付 1,651,935.61：少付 88,600.00，另有滞纳金 3,170.40。",
         "审计发现 25 项：错误 5 项，警告 17 项，提示 3 项。",
     ] {
         assert!(summary.contains(expected), "summary.md has no `{expected}`");

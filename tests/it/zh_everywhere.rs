@@ -294,8 +294,9 @@ fn the_demo_in_chinese_has_no_english_words_where_people_read() {
         .map(|entry| entry.unwrap().path())
         .collect();
     evidence.sort();
-    // One evidence file per contract of the demo (8 since HW-2023-007 and TX-2025-007).
-    assert_eq!(evidence.len(), 8);
+    // One evidence file per contract of the demo (9 since HW-2023-007, TX-2025-007 and
+    // ALI-2026-008).
+    assert_eq!(evidence.len(), 9);
     for path in evidence {
         texts.push((
             path.file_name().unwrap().to_string_lossy().into_owned(),

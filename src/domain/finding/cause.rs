@@ -4,7 +4,9 @@
 
 use crate::domain::clawback::ClawbackRule;
 use crate::domain::computation::CatchUp;
-use crate::domain::contract::{Base, DateRange, Portion, TierMode};
+use crate::domain::contract::{AmendmentNote, Base, DateRange, Portion, TierMode};
+use crate::domain::location::Location;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 crate::domain::contract::word_enum! {
@@ -61,6 +63,13 @@ crate::domain::contract::word_enum! {
         /// (g) The carry the contract's `carry_forward` rule deducts left out: the
         /// clawback not applied (in the customer's favour).
         ClawbackNotApplied => "clawback_not_applied",
+        /// (g) Money taken back in cash — a negative row of the payout ledger — though
+        /// the contract's rule is `none` (no clawback) or `carry_forward` (a negative
+        /// period is deducted from later rebates, never owed in cash).
+        ClawbackInCash => "clawback_in_cash",
+        /// (h) A period priced under the tier table an amendment replaced: the agent
+        /// kept paying the pre-amendment terms.
+        AmendmentIgnored => "amendment_ignored",
     }
 }
 
@@ -200,6 +209,27 @@ pub enum Mistake {
         /// The negative periods it comes from, in order.
         from: Vec<DateRange>,
     },
+    /// Money taken back in cash by negative ledger rows on a contract whose rule does not
+    /// allow it.
+    ClawbackInCash {
+        /// The contract's rule (`none` or `carry_forward`).
+        contract: ClawbackRule,
+        /// The negative rows allocated to the installment (or left over on the contract).
+        rows: Vec<CashRow>,
+        /// What they took back, as a positive amount.
+        taken: Decimal,
+        /// What the installment received without them.
+        received: Decimal,
+    },
+    /// The period priced under the tier tables before the contract's amendments.
+    AmendmentIgnored {
+        /// The amendment whose table prices the period (the latest one in force).
+        amendment: AmendmentNote,
+        /// The rate the scope's volume reaches under the table in force.
+        rate_in_force: Decimal,
+        /// The rate it reaches under the contract's own (pre-amendment) table.
+        rate_before: Decimal,
+    },
 }
 
 /// A settlement period next to another.
@@ -209,4 +239,17 @@ pub enum Neighbour {
     Previous,
     /// The period after.
     Next,
+}
+
+/// A negative row of the payout ledger: money the agent took back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CashRow {
+    /// The payout.
+    pub payout_id: String,
+    /// Its date.
+    pub paid_on: NaiveDate,
+    /// What of it the installment (or the contract) holds: negative.
+    pub amount: Decimal,
+    /// Its row in the ledger.
+    pub source: Location,
 }

@@ -13,7 +13,7 @@ mod kind;
 mod reason;
 
 pub use about::{About, DuplicateEffect, InvoiceIssue, MemberRefusal, Unread};
-pub use cause::{CauseCode, LikelyCause, Mistake, Neighbour};
+pub use cause::{CashRow, CauseCode, LikelyCause, Mistake, Neighbour};
 pub use evidence::{
     Allocation, Check, CheckWords, Evidence, PeriodKey, PeriodTrail, SourceRows, TrailRef,
 };

@@ -420,3 +420,99 @@ fn the_codes_are_distinct() {
     codes.dedup();
     assert_eq!(codes.len(), CauseCode::WORDS.len());
 }
+
+/// `yearly_tiers(Retroactive)` (10% / 15% from 100,000) with amendment A-1, effective
+/// 2025-04-01 and not retroactive, setting 12% / 18% from 100,000.
+///
+/// | quarter | volume | pieces | Earned | E_p | pre-amendment E_p |
+/// |---|---|---|---|---|---|
+/// | Q1 | 70,000 | own R(70k) = 7,000 | 7,000 | 7,000 | 7,000 |
+/// | Q2 | 120,000 | 7,000 + A-1 R(120k) − R(70k) = 7,000 + 21,600 − 8,400 | 20,200 | 13,200 | 11,000 |
+fn amended_yearly() -> Contract {
+    use crate::domain::amendment::{Retroactive, applies_from};
+    let mut amended = yearly_tiers(TierMode::Retroactive);
+    let table = TierTable::new(vec![
+        Bracket {
+            from: d("0"),
+            to: Some(d("100000")),
+            rate: d("0.12"),
+        },
+        Bracket {
+            from: d("100000"),
+            to: None,
+            rate: d("0.18"),
+        },
+    ])
+    .unwrap();
+    amended.amendments = vec![Amendment {
+        id: "A-1".into(),
+        effective_from: day("2025-04-01"),
+        retroactive: Retroactive::No,
+        applies_from: applies_from(day("2025-01-01"), day("2025-04-01"), Retroactive::No),
+        terms: AmendedTerms::Tiers(table),
+        source: Location::file("contracts.xlsx".into()),
+    }];
+    amended
+}
+
+#[test]
+fn a_tier_mistake_on_an_amended_period_is_made_on_the_table_in_force() {
+    let audited = Audited::new(amended_yearly(), &TIERED);
+    assert_eq!(audited.expected(0), "7000.00");
+    assert_eq!(audited.expected(1), "13200.00");
+    // A-1's 120,000 paid at its previous bracket's 12%: 7,000 + 14,400 − 8,400 − 7,000
+    // = 6,000. (Replayed on the contract's own table the mistake changes nothing, and
+    // nothing would be named.)
+    let causes = audited.causes(1, "6000");
+    assert_eq!(
+        causes.iter().map(|cause| cause.code).collect::<Vec<_>>(),
+        [CauseCode::PreviousTierRate]
+    );
+    assert_eq!(
+        causes[0].mistake,
+        Mistake::PreviousTierRate {
+            reached: d("0.18"),
+            lower: d("0.12"),
+            volume: d("120000")
+        }
+    );
+    // No catch-up at A-1's reached 18%: Q2's own 50,000 × 18% = 9,000.
+    assert_eq!(audited.codes(1, "9000"), [CauseCode::NoRetroactiveCatchUp]);
+    // Q1, before A-1 took effect, keeps the contract's own table: 70,000 at the next
+    // bracket's 15% = 10,500.
+    assert_eq!(audited.codes(0, "10500"), [CauseCode::NextTierRate]);
+}
+
+#[test]
+fn the_pre_amendment_table_is_a_likely_cause() {
+    // Q2 under the contract's own table: 120,000 × 15% − 7,000 = 11,000.
+    let audited = Audited::new(amended_yearly(), &TIERED);
+    let causes = audited.causes(1, "11000");
+    assert_eq!(
+        causes.iter().map(|cause| cause.code).collect::<Vec<_>>(),
+        [CauseCode::AmendmentIgnored]
+    );
+    let cause = &causes[0];
+    assert_eq!(cause.expected_under_mistake, d("11000.00"));
+    assert_eq!(cause.expected, d("13200.00"));
+    let Mistake::AmendmentIgnored {
+        amendment,
+        rate_in_force,
+        rate_before,
+    } = &cause.mistake
+    else {
+        panic!("{:?}", cause.mistake);
+    };
+    assert_eq!(amendment.id, "A-1");
+    assert_eq!(amendment.effective_from, day("2025-04-01"));
+    assert_eq!((*rate_in_force, *rate_before), (d("0.18"), d("0.15")));
+    // Q1 was priced before A-1: nothing to ignore, whatever was paid.
+    assert!(audited.codes(0, "6000").is_empty());
+    // Without amendments the cause is never tried.
+    let plain = Audited::new(yearly_tiers(TierMode::Retroactive), &TIERED);
+    assert!(
+        !plain
+            .codes(1, "13200")
+            .contains(&CauseCode::AmendmentIgnored)
+    );
+}

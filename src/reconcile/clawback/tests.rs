@@ -288,3 +288,104 @@ fn a_period_of_nothing_between_passes_the_carry_on_but_is_no_origin() {
         [day("2025-01-01")]
     );
 }
+
+/// An allocation of `amount` from payout `id` on `paid_on`, at ledger row `row`.
+fn allocation(id: &str, paid_on: &str, amount: &str, row: usize) -> Allocation {
+    let mut source = Location::file("payouts.csv".into());
+    source.row = Some(row);
+    Allocation {
+        payout_id: id.into(),
+        paid_on: day(paid_on),
+        amount: d(amount),
+        excess: false,
+        source,
+    }
+}
+
+fn ruled(rule: Option<ClawbackRule>) -> Contract {
+    worked(rule, "300000", InstallmentRule::single()).0
+}
+
+#[test]
+fn cash_taken_back_on_a_no_clawback_contract_is_named_with_its_rows() {
+    // Q2 expects 105,000.00: P2 paid it, N1 took 25,000.00 back in cash.
+    let rows = [
+        allocation("P2", "2025-07-15", "105000", 3),
+        allocation("N1", "2025-10-20", "-25000", 5),
+    ];
+    for rule in [ClawbackRule::None, ClawbackRule::CarryForward] {
+        let cause = cash_taken_back(&ruled(Some(rule)), 1, d("105000"), &rows)
+            .unwrap()
+            .expect("named");
+        assert_eq!(cause.code, CauseCode::ClawbackInCash);
+        assert_eq!(cause.expected_under_mistake, d("80000"));
+        assert_eq!((cause.installment, cause.expected), (1, d("105000")));
+        let Mistake::ClawbackInCash {
+            contract,
+            rows: named,
+            taken,
+            received,
+        } = &cause.mistake
+        else {
+            panic!("{:?}", cause.mistake);
+        };
+        assert_eq!(*contract, rule);
+        assert_eq!((*taken, *received), (d("25000"), d("105000")));
+        assert_eq!(named.len(), 1);
+        assert_eq!(named[0].payout_id, "N1");
+        assert_eq!(named[0].amount, d("-25000"));
+        assert_eq!(named[0].paid_on, day("2025-10-20"));
+        assert_eq!(named[0].source.row, Some(5));
+    }
+    // `net` (a clawback owed back) and a blank rule allow it; no negative row, nothing.
+    for rule in [Some(ClawbackRule::Net), None] {
+        assert_eq!(
+            cash_taken_back(&ruled(rule), 1, d("105000"), &rows).unwrap(),
+            None
+        );
+    }
+    assert_eq!(
+        cash_taken_back(&ruled(Some(ClawbackRule::None)), 1, d("105000"), &rows[..1]).unwrap(),
+        None
+    );
+}
+
+#[test]
+fn cash_left_over_on_the_contract_is_named_as_installment_zero() {
+    let source = Location::file("payouts.csv".into());
+    let cause = cash_left_over(
+        &ruled(Some(ClawbackRule::None)),
+        "N1",
+        day("2025-10-20"),
+        d("-30000"),
+        &source,
+    )
+    .unwrap()
+    .expect("named");
+    assert_eq!((cause.installment, cause.expected), (0, d("0")));
+    assert_eq!(cause.expected_under_mistake, d("-30000"));
+    assert!(
+        cash_left_over(
+            &ruled(Some(ClawbackRule::None)),
+            "P9",
+            day("2025-10-20"),
+            d("500"),
+            &source
+        )
+        .unwrap()
+        .is_none()
+    );
+}
+
+#[test]
+fn a_zero_row_takes_nothing_back() {
+    // A 0.00 payout lands on its period as a zero allocation: nothing was taken back.
+    let rows = [
+        allocation("P2", "2025-07-15", "105000", 3),
+        allocation("Z1", "2025-10-20", "0", 6),
+    ];
+    assert_eq!(
+        cash_taken_back(&ruled(Some(ClawbackRule::None)), 1, d("105000"), &rows).unwrap(),
+        None
+    );
+}

@@ -458,3 +458,65 @@ fn a_deduction_the_contracts_clawback_rule_makes_is_no_mismatch() {
         [StatementCause::DeductionNotInContract { .. }]
     ));
 }
+
+#[test]
+fn the_wrong_tier_of_an_amended_period_is_a_bracket_of_the_table_in_force() {
+    // Amendment A-1 (index 0) prices Q1 with 2.5% below 100,000 and 4% from it: E_p =
+    // 120,000 × 4% = 4,800. The statement says 2.5%, A-1's first bracket; the contract's
+    // own table has no 2.5%, so read from it nothing would be named.
+    use crate::domain::amendment::{AmendedTerms, Amendment, Retroactive};
+    let mut contract = tiered();
+    contract.amendments = vec![Amendment {
+        id: "A-1".into(),
+        effective_from: day("2025-01-01"),
+        retroactive: Retroactive::No,
+        applies_from: day("2025-01-01"),
+        terms: AmendedTerms::Tiers(
+            TierTable::new(vec![
+                Bracket {
+                    from: d("0"),
+                    to: Some(d("100000")),
+                    rate: d("0.025"),
+                },
+                Bracket {
+                    from: d("100000"),
+                    to: None,
+                    rate: d("0.04"),
+                },
+            ])
+            .unwrap(),
+        ),
+        source: Location::file("contracts.xlsx".into()),
+    }];
+    let mut computation = computation();
+    let q1 = &mut computation.rebates[0];
+    (q1.bracket_rate, q1.scope_rebate) = (d("0.04"), d("4800"));
+    (q1.earned_through, q1.expected, q1.amendment) = (d("4800"), d("4800"), Some(0));
+    let sources = sources();
+    let sources: Vec<&[SourceRows]> = sources.iter().map(Vec::as_slice).collect();
+    let rows = [row(
+        "2025-01-01",
+        "2025-03-31",
+        ["120000", "0.025", "3000", "", "3000"],
+    )];
+    let paid = [payout("P1", "3000")];
+    let payouts: Vec<&Payout> = paid.iter().collect();
+    let found = compare(&StatementInput {
+        contract: &contract,
+        computation: &computation,
+        periods: &[],
+        source_rows: &sources,
+        rows: rows.iter().map(|row| (0, row)).collect(),
+        payouts: &payouts,
+        tolerance: d("0.01"),
+    });
+    let (_, causes) = mismatch_of(&found);
+    assert_eq!(
+        causes,
+        vec![StatementCause::WrongTier {
+            stated: d("0.025"),
+            reached: d("0.04"),
+            bracket_from: d("0"),
+        }]
+    );
+}

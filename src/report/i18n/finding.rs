@@ -437,6 +437,17 @@ pub fn explanation(words: &dyn Sentences, cause: &LikelyCause) -> String {
             carried,
             from,
         } => words.clawback_cause(&facts, *contract, *used, *period_rebate, *carried, from),
+        Mistake::ClawbackInCash {
+            contract,
+            rows,
+            taken,
+            received,
+        } => words.clawback_in_cash(&facts, *contract, rows, *taken, *received),
+        Mistake::AmendmentIgnored {
+            amendment,
+            rate_in_force,
+            rate_before,
+        } => words.amendment_ignored(&facts, amendment, *rate_in_force, *rate_before),
     }
 }
 

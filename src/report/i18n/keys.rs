@@ -291,6 +291,8 @@ fn cause_zh(code: &str) -> Option<&'static str> {
         "clawback_deducted" => "以抵扣方式收回追回款",
         "clawback_not_allowed" => "扣减了合同不允许的追回款",
         "clawback_not_applied" => "未执行合同约定的追回",
+        "clawback_in_cash" => "以现金收回了合同不允许的追回款",
+        "amendment_ignored" => "仍按变更前的条款支付",
         _ => return None,
     })
 }

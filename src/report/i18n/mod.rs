@@ -14,6 +14,7 @@ mod en;
 mod en_accruals;
 mod en_amendments;
 mod en_clawbacks;
+mod en_gap_causes;
 mod en_projections;
 mod en_statements;
 mod finding;
@@ -36,6 +37,7 @@ mod zh;
 mod zh_accruals;
 mod zh_amendments;
 mod zh_clawbacks;
+mod zh_gap_causes;
 mod zh_projections;
 mod zh_statements;
 

@@ -198,7 +198,7 @@ pub struct LimitationFacts<'a> {
 }
 
 /// Every sentence, in one language.
-pub trait Sentences: StatementSentences + ClawbackSentences {
+pub trait Sentences: StatementSentences + ClawbackSentences + GapCauseSentences {
     // The pieces sentences share.
 
     /// Money in a sentence, grouped in thousands, with its unit where the language shows one.
@@ -477,4 +477,30 @@ pub trait ClawbackSentences {
     ) -> String;
     /// What the contract's clawback rule made of a period's rebate, for the trails.
     fn clawback_step(&self, step: &ClawbackStep) -> String;
+}
+
+/// The likely causes added for issue 19's gaps, in one language (a part of
+/// [`Sentences`], kept in `en_gap_causes.rs` and `zh_gap_causes.rs`).
+pub trait GapCauseSentences {
+    /// A likely cause: negative ledger rows took `taken` back in cash though the
+    /// contract's rule (`none` or `carry_forward`) does not allow it; without them the
+    /// installment received `received` (installment 0: a payout left over on the contract).
+    fn clawback_in_cash(
+        &self,
+        cause: &CauseFacts,
+        contract: crate::domain::clawback::ClawbackRule,
+        rows: &[crate::domain::finding::CashRow],
+        taken: Decimal,
+        received: Decimal,
+    ) -> String;
+    /// A likely cause: the period priced under the tier table before `amendment`, whose
+    /// table prices it; the scope's volume reaches `rate_before` there, `rate_in_force`
+    /// under the amendment.
+    fn amendment_ignored(
+        &self,
+        cause: &CauseFacts,
+        amendment: &crate::domain::contract::AmendmentNote,
+        rate_in_force: Decimal,
+        rate_before: Decimal,
+    ) -> String;
 }

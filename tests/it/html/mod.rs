@@ -339,8 +339,8 @@ fn chromium_renders_the_totals_and_rows_of_findings_json() {
         );
     }
     assert_eq!(
-        totals["expected"], "1812535.61",
-        "the demo's totals moved (HW-2023-007 added 79,340.00, TX-2025-007 257,500.00, ALI-2025-005's amendment 3,220.61)"
+        totals["expected"], "1920535.61",
+        "the demo's totals moved (HW-2023-007 added 79,340.00, TX-2025-007 257,500.00, ALI-2025-005's amendment 3,220.61, ALI-2026-008 108,000.00)"
     );
 
     // One row per finding, errors first, then warnings, then info, each by the money at

@@ -1035,6 +1035,7 @@ fn file_for(contract: &str, (y, m): (i64, i64), account_index: usize) -> usize {
         "ALI-2025-006" => F_FOCUS,
         limitation::CONTRACT => limitation::FILE,
         id if clawbacks::own(id) => F_CLAWBACK,
+        projection::CONTRACT => projection::FILE,
         _ => unreachable!(),
     }
 }
@@ -1944,7 +1945,7 @@ fn make_payouts(cs: &[Contract], insts: &[Inst]) -> Vec<Payout> {
     let mut out: Vec<Payout> = Vec::new();
     for i in insts {
         let c = &cs[i.contract];
-        if clawbacks::own(c.id) {
+        if clawbacks::own(c.id) || projection::own(c.id) {
             continue;
         }
         let Some(due) = i.due else { continue };
@@ -3729,6 +3730,9 @@ fn main() -> Res<()> {
     let mut files = billing_files();
     files.push(limitation::billing_file());
     assert_eq!(files.len() - 1, limitation::FILE);
+    cs.push(projection::contract());
+    files.push(projection::billing_file());
+    assert_eq!(files.len() - 1, projection::FILE);
     let lines = generate_lines(&cs, &files);
     for f in files.iter().filter(|f| f.totals_row) {
         // the auditor compares a totals row with the rows' signed sum, refunds negative
@@ -3752,6 +3756,7 @@ fn main() -> Res<()> {
     }
     let mut payouts = make_payouts(&cs, &insts);
     limitation::ledger_2023(&mut payouts);
+    payouts.extend(projection::payouts(&cs, &insts));
     let findings = reconcile(&cs, &mut insts, &payouts, as_of);
 
     // exactly the intended findings
@@ -3805,10 +3810,10 @@ fn main() -> Res<()> {
     let n = |ftype: &str| findings.iter().filter(|f| f.ftype == ftype).count();
     assert_eq!(n("clawback"), 0);
     assert!(
-        insts.iter().all(|i| i
-            .due
-            .is_none_or(|d| d.plus(cs[i.contract].grace_days) < as_of)),
-        "every due installment is past its deadline at as_of"
+        insts.iter().all(|i| projection::own(cs[i.contract].id)
+            || i.due
+                .is_none_or(|d| d.plus(cs[i.contract].grace_days) < as_of)),
+        "every due installment is past its deadline at as_of (but the open year's)"
     );
     // catch-up: ALI-2024-001 2025-04 carries more than the period's own volume at the top rate
     let apr = insts
@@ -3837,7 +3842,7 @@ fn main() -> Res<()> {
     )?;
     let readme = statement_section(&samples, readme, &statement, rds_left_out)?;
     let readme = clawbacks::section(&samples, readme)?;
-    let readme = projection::section(&samples, readme, &cs, &audit)?;
+    let readme = projection::section(&samples, readme, &cs, &audit, as_of)?;
     let readme = accruals::readme_section(&samples, readme)?;
     let expected = write_expected(
         &samples, &cs, &files, &lines, &audit, &insts, &payouts, &findings, as_of,

@@ -9,6 +9,7 @@
 //! gathers; `ledger` is one file's part and `totals` all files merged; `listed_products`
 //! checks the contracts' listed products against the products billed to them.
 
+mod accounts;
 pub mod aggregate;
 mod attributor;
 mod bucket;
@@ -20,6 +21,7 @@ mod plan;
 mod route;
 mod rows;
 mod slots;
+mod staged;
 mod totals;
 mod window;
 

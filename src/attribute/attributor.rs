@@ -117,6 +117,21 @@ impl<'i, 'a> Attributor<'i, 'a> {
         }
     }
 
+    /// An attributor that stages lines (see `staged`) or not, whatever the index's size.
+    #[cfg(test)]
+    pub(super) fn staging(index: &'i ContractIndex<'a>, stages: bool) -> Self {
+        Attributor {
+            stages,
+            ..Attributor::new(index)
+        }
+    }
+
+    /// Whether lines wait in `staged` before they are routed.
+    #[cfg(test)]
+    pub(super) fn stages(&self) -> bool {
+        self.stages
+    }
+
     /// The ledger once the file is read.
     ///
     /// # Errors

@@ -27,6 +27,8 @@ mod window;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_staged;
 
 pub use attributor::Attributor;
 pub use bucket::{Bucket, LineAmounts, SourceGroup};

@@ -41,9 +41,13 @@ fn mixed(row: usize) -> BillingLine<'static> {
     let scrambled = (row * 7919) % 1009;
     let account = ["A1", "A2", "A3", "A4", "Z9", "A1"][scrambled % 6];
     let month = 1 + scrambled % 12;
-    let year = if scrambled % 17 == 0 { 2024 } else { 2025 };
+    let year = if scrambled.is_multiple_of(17) {
+        2024
+    } else {
+        2025
+    };
     let date = day(&format!("{year}-{month:02}-{:02}", 1 + scrambled % 28));
-    let net = if scrambled % 53 == 0 {
+    let net = if scrambled.is_multiple_of(53) {
         format!("{scrambled}.000000001")
     } else {
         format!("{scrambled}.{:02}", row % 100)
@@ -51,18 +55,22 @@ fn mixed(row: usize) -> BillingLine<'static> {
     BillingLine {
         account_id: account.into(),
         billing_month: YearMonth::of(date),
-        date: (scrambled % 11 != 0).then_some(date),
+        date: (!scrambled.is_multiple_of(11)).then_some(date),
         product: ["ECS", "RDS", "Zebra"][scrambled % 3],
-        product_known: scrambled % 3 == 0,
+        product_known: scrambled.is_multiple_of(3),
         product_number: None,
         order_type: Some("PayAsYouGoBill".into()),
         instance_id: Some(format!("i-{row}").into()),
-        list_amount: (scrambled % 5 != 0).then(|| d(&format!("{scrambled}"))),
+        list_amount: (!scrambled.is_multiple_of(5)).then(|| d(&format!("{scrambled}"))),
         discount: Decimal::ZERO,
-        voucher: if row % 5 == 0 { d("0") } else { d("0.5") },
+        voucher: if row.is_multiple_of(5) {
+            d("0")
+        } else {
+            d("0.5")
+        },
         net_amount: d(&net),
         // A4's lines in USD, the others in CNY, and one in thirteen the other way round.
-        currency: if (account == "A4") != (scrambled % 13 == 0) {
+        currency: if (account == "A4") != scrambled.is_multiple_of(13) {
             "USD"
         } else {
             "CNY"
@@ -78,18 +86,18 @@ fn ledger(index: &ContractIndex<'_>, stages: bool) -> FileLedger {
     assert_eq!(attributor.stages(), stages);
     attributor.begin_table(&Location::file("bill.csv".into()), None);
     attributor.above_header(1);
-    for row in 2..900 {
+    for row in 2..900_usize {
         match row {
-            _ if row % 311 == 0 => {
+            _ if row.is_multiple_of(311) => {
                 attributor.begin_table(&Location::file(format!("bill-{row}.csv").into()), None)
             }
-            _ if row % 97 == 0 => attributor.reject(
+            _ if row.is_multiple_of(97) => attributor.reject(
                 Location::file("bill.csv".into()).at_row(row),
                 "a bad row".into(),
                 Some(d("1.5")),
             ),
-            _ if row % 89 == 0 => attributor.blank(row),
-            _ if row % 151 == 0 => attributor.totals(row, Some(d("100"))),
+            _ if row.is_multiple_of(89) => attributor.blank(row),
+            _ if row.is_multiple_of(151) => attributor.totals(row, Some(d("100"))),
             _ => attributor.line(row, mixed(row)),
         }
     }

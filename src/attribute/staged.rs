@@ -48,6 +48,9 @@ fn slice(all: &str, text: Text) -> &str {
 #[derive(Debug, Clone)]
 struct StagedLine {
     row: usize,
+    /// Whether the account differs from the line before's (or this is the first line),
+    /// so the line has its own place in [`Staged::probes`].
+    new_account: bool,
     account_id: Text,
     billing_month: YearMonth,
     date: Option<NaiveDate>,
@@ -71,8 +74,10 @@ pub(super) struct Staged<'i> {
     /// Each line's candidate contracts ([`ContractIndex::candidates`]), by place in
     /// `lines`, once [`Staged::prepare`] found them.
     candidates: Vec<&'i [usize]>,
-    /// Each new account's probe (scratch of [`Staged::prepare`]).
+    /// The probe of each line whose account differs from the line before's, in order.
     probes: Vec<Probe>,
+    /// Each line's first candidate (scratch of [`Staged::prepare`]).
+    firsts: Vec<usize>,
     /// Where each line's first candidate's segments are in the index (scratch of
     /// [`Staged::prepare`]).
     segments: Vec<(u32, u32)>,
@@ -82,8 +87,16 @@ impl<'i> Staged<'i> {
     /// Copies `line`, read at `row`; whether the window is now full.
     #[inline]
     pub(super) fn push(&mut self, row: usize, line: &BillingLine<'_>) -> bool {
+        let new_account = self
+            .lines
+            .last()
+            .is_none_or(|last| slice(&self.text, last.account_id) != line.account_id);
+        if new_account {
+            self.probes.push(Probe::new(&line.account_id));
+        }
         let staged = StagedLine {
             row,
+            new_account,
             account_id: self.copy(&line.account_id),
             billing_month: line.billing_month,
             date: line.date,
@@ -123,44 +136,38 @@ impl<'i> Staged<'i> {
 
     /// Finds every waiting line's candidate contracts — first reading each one's entry
     /// of the account index, then looking them up — then reads each one's first
-    /// candidate's routing facts, then its segment days: four passes whose loads do not
+    /// candidate, its routing facts, then its segment days: six passes whose loads do not
     /// depend on each other within the pass. A line of the account of the line before
     /// (exports are sorted by account) takes its candidates without a lookup.
     pub(super) fn prepare(&mut self, index: &'i ContractIndex<'_>) {
-        self.probes.clear();
+        // A loop of a few instructions per line, so many of its loads are in flight at once.
         let mut touched = 0;
-        let mut last = None;
-        for line in &self.lines {
-            let account = slice(&self.text, line.account_id);
-            if last != Some(account) {
-                let probe = Probe::new(account);
-                touched ^= index.touch_account(&probe);
-                self.probes.push(probe);
-            }
-            last = Some(account);
+        for probe in &self.probes {
+            touched ^= index.touch_account(probe);
         }
         std::hint::black_box(touched);
         self.candidates.clear();
         let mut probes = self.probes.iter();
-        let mut last: Option<(&str, &'i [usize])> = None;
+        let mut last: &'i [usize] = &[];
         for line in &self.lines {
-            let account = slice(&self.text, line.account_id);
-            let found = match last {
-                Some((previous, candidates)) if previous == account => candidates,
-                _ => match probes.next() {
+            if line.new_account {
+                let account = slice(&self.text, line.account_id);
+                last = match probes.next() {
                     Some(probe) => index.probed_candidates(account, probe),
                     None => index.candidates(account),
-                },
-            };
-            last = Some((account, found));
-            self.candidates.push(found);
-        }
-        self.segments.clear();
-        for candidates in &self.candidates {
-            if let Some(&first) = candidates.first() {
-                self.segments.push(index.segments_of(first));
+                };
             }
+            self.candidates.push(last);
         }
+        self.firsts.clear();
+        self.firsts.extend(
+            self.candidates
+                .iter()
+                .filter_map(|candidates| candidates.first()),
+        );
+        self.segments.clear();
+        self.segments
+            .extend(self.firsts.iter().map(|&first| index.segments_of(first)));
         touched = 0;
         for &segments in &self.segments {
             touched ^= index.touch_segment_days(segments);
@@ -195,6 +202,7 @@ impl<'i> Staged<'i> {
     /// Forgets the waiting lines (keeping the room they took).
     pub(super) fn clear(&mut self) {
         self.lines.clear();
+        self.probes.clear();
         self.text.clear();
         self.candidates.clear();
     }

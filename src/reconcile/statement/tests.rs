@@ -520,3 +520,218 @@ fn the_wrong_tier_of_an_amended_period_is_a_bracket_of_the_table_in_force() {
         }]
     );
 }
+
+// Worked examples that kill the mutants `cargo mutants` left alive in statement.rs (the
+// fields a finding carries, the boundaries of the likely causes).
+
+/// `compare` over Q1 `rows` with the given computation, billing rows, payouts and trails.
+fn compare_q1(
+    rows: &[StatementRow],
+    computation: &ContractComputation,
+    sources: &[Vec<SourceRows>],
+    payouts: &[Payout],
+    trails: &[Arc<PeriodTrail>],
+) -> Vec<Finding> {
+    let contract = tiered();
+    let sources: Vec<&[SourceRows]> = sources.iter().map(Vec::as_slice).collect();
+    let payouts: Vec<&Payout> = payouts.iter().collect();
+    compare(&StatementInput {
+        contract: &contract,
+        computation,
+        periods: trails,
+        source_rows: &sources,
+        rows: rows.iter().map(|row| (0, row)).collect(),
+        payouts: &payouts,
+        tolerance: d("0.01"),
+    })
+}
+
+#[test]
+fn a_mismatch_names_its_contract_period_first_row_and_the_periods_trail() {
+    // January 40,000 and February–March 70,000: 110,000 stated against W_p 120,000.
+    let mut later = row(
+        "2025-02-01",
+        "2025-03-31",
+        ["70000", "0.03", "2100", "", "2100"],
+    );
+    later.source = Location::file("st.csv".into()).at_row(3);
+    let rows = [
+        row(
+            "2025-01-01",
+            "2025-01-31",
+            ["40000", "0.03", "1200", "", "1200"],
+        ),
+        later,
+    ];
+    let contract = tiered();
+    let computation = computation();
+    let trails: Vec<Arc<PeriodTrail>> = crate::reconcile::trail::period_trails(
+        &contract,
+        &computation,
+        &sources(),
+        crate::domain::money::Rounding::HalfUp,
+    )
+    .unwrap()
+    .into_iter()
+    .map(|trail| {
+        Arc::new(PeriodTrail {
+            key: crate::domain::finding::PeriodKey {
+                contract_id: contract.id.clone(),
+                period_start: trail.period_start,
+            },
+            computation: trail,
+            source_rows: Vec::new(),
+        })
+    })
+    .collect();
+    let found = compare_q1(
+        &rows,
+        &computation,
+        &sources(),
+        &[payout("P1", "3300")],
+        &trails,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let finding = &found[0];
+    assert_eq!(finding.finding_type, FindingType::StatementMismatch);
+    assert_eq!(finding.contract_id.as_deref(), Some("C1"));
+    assert_eq!(finding.period_start, Some(day("2025-01-01")));
+    assert_eq!(finding.difference, Some(d("-300")));
+    // The first row's cell, and Q1's trail (shared, not copied).
+    assert_eq!(
+        finding.evidence.location,
+        Some(Location::file("st.csv".into()).at_row(2))
+    );
+    let trail = finding.evidence.period.as_ref().expect("Q1's trail");
+    assert!(Arc::ptr_eq(&trail.trail, &trails[0]));
+    assert_eq!(trail.installment, trails[0].computation.installment);
+    assert!(finding.evidence.facts.contains(&(
+        "statement_rows".into(),
+        format!("{}, {}", rows[0].source, rows[1].source)
+    )));
+}
+
+#[test]
+fn a_stated_rate_is_shown_as_written_and_amounts_with_two_decimals() {
+    // 10% stated (no bracket has it): the rate keeps its one decimal, money gets two.
+    let rows = [row(
+        "2025-01-01",
+        "2025-03-31",
+        ["120000", "0.1", "12000", "", "12000"],
+    )];
+    let found = findings(&rows, &[payout("P1", "12000")]);
+    let (differs, causes) = mismatch_of(&found);
+    assert_eq!(
+        differs,
+        vec![
+            (StatementField::Rate, d("0.07")),
+            (StatementField::Rebate, d("8400")),
+            (StatementField::Payable, d("8400")),
+        ]
+    );
+    assert_eq!(causes, Vec::new());
+    let facts = &found[0].evidence.facts;
+    for (name, text) in [
+        ("statement_rate", "0.1"),
+        ("recomputed_rate", "0.03"),
+        ("statement_rebate", "12000.00"),
+        ("recomputed_payable", "3600.00"),
+    ] {
+        assert!(
+            facts.contains(&(name.into(), text.into())),
+            "{name} {text}: {facts:?}"
+        );
+    }
+}
+
+#[test]
+fn a_base_short_by_just_the_tolerance_blames_no_product() {
+    // W_p 120,000 with a product of weighted base 0 (coefficient 0); the base stated
+    // 119,999.99 is short by exactly the tolerance, 0.01: it agrees, and the product
+    // whose 0 is within 0.01 of that is no product left out. The payable differs.
+    let mut sources = sources();
+    sources[0].push(SourceRows {
+        table: Location::file("bill.csv".into()),
+        product: "cdn".into(),
+        coefficient: d("0"),
+        rows: 1,
+        row_ranges: "5".into(),
+        base: d("800"),
+        weighted_base: d("0"),
+    });
+    let rows = [row(
+        "2025-01-01",
+        "2025-03-31",
+        ["119999.99", "0.03", "3500", "", "3500"],
+    )];
+    let found = compare_q1(
+        &rows,
+        &computation(),
+        &sources,
+        &[payout("P1", "3500")],
+        &[],
+    );
+    let (differs, causes) = mismatch_of(&found);
+    assert_eq!(
+        differs,
+        vec![
+            (StatementField::Rebate, d("-100")),
+            (StatementField::Payable, d("-100")),
+        ]
+    );
+    assert_eq!(causes, Vec::new());
+}
+
+#[test]
+fn a_deduction_is_no_cause_when_the_payable_agrees() {
+    // Under the carry-forward rule 2,600 is payable and the agent deducts the 1,000
+    // carried: the payable agrees. The base differs (110,000 stated, no product is
+    // 10,000), so there is a finding, but the deduction explains nothing.
+    let rows = [row(
+        "2025-01-01",
+        "2025-03-31",
+        ["110000", "0.03", "3600", "1000", "2600"],
+    )];
+    let found = compare_q1(
+        &rows,
+        &carried_computation(),
+        &sources(),
+        &[payout("P1", "2600")],
+        &[],
+    );
+    let (differs, causes) = mismatch_of(&found);
+    assert_eq!(differs, vec![(StatementField::Base, d("-10000"))]);
+    assert_eq!(causes, Vec::new());
+}
+
+#[test]
+fn each_unpaid_statement_is_its_own_finding_with_its_rows_and_the_payouts() {
+    // ST-1 (January, 1,200) and ST-2 (February–March, 2,400) in one quarter; only 3,000
+    // was paid, which matches neither total.
+    let mut january = row("2025-01-01", "2025-01-31", ["", "", "", "", "1200"]);
+    january.statement_no = Some("ST-1".into());
+    let mut rest = row("2025-02-01", "2025-03-31", ["", "", "", "", "2400"]);
+    rest.statement_no = Some("ST-2".into());
+    rest.source = Location::file("st.csv".into()).at_row(3);
+    let found = findings(&[january, rest], &[payout("P1", "3000")]);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(
+        |finding| finding.finding_type == FindingType::StatementUnpaid
+            && finding.contract_id.as_deref() == Some("C1")
+            && finding.period_start == Some(day("2025-01-01"))
+    ));
+    // Same contract and period: the statement number keeps their ids apart.
+    assert_ne!(found[0].id, found[1].id);
+    assert_eq!(
+        found[1].evidence.location,
+        Some(Location::file("st.csv".into()).at_row(3))
+    );
+    assert_eq!(
+        found[1].evidence.facts,
+        vec![
+            ("statement_payable".to_string(), "2400.00".to_string()),
+            ("statement_rows".to_string(), "st.csv:3".to_string()),
+            ("payouts_of_contract".to_string(), "P1 3000".to_string()),
+        ]
+    );
+}

@@ -269,6 +269,8 @@ fn a_period_names_for_each_product_and_account_the_last_amendment_by_its_end() {
             .collect()
     };
     assert!(names("2026-03-31").is_empty());
+    // An amendment effective on a period's last day is in force for that day.
+    assert_eq!(names("2026-04-01"), names("2026-06-30"));
     assert_eq!(
         names("2026-06-30"),
         [

@@ -208,6 +208,10 @@ pub fn value_zh(key: &str, code: &str) -> Option<String> {
         "change" => match code {
             "new" => "新增",
             "persisting" => "仍存在",
+            // The change an amendment in force made (a trail's `amended_terms`).
+            "coefficient" => "系数变更",
+            "account_add" => "增加账号",
+            "account_remove" => "移除账号",
             _ => return None,
         },
         _ => return None,
@@ -491,6 +495,10 @@ mod tests {
         assert_eq!(
             value_zh("portion", "rest").as_deref(),
             Some("剩余部分（rest）")
+        );
+        assert_eq!(
+            value_zh("change", "account_add").as_deref(),
+            Some("增加账号（account_add）")
         );
         assert_eq!(value_zh("portion", "40%"), None);
         // A value that is not a code, or already Chinese, stays as it is.

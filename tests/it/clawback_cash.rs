@@ -3,33 +3,9 @@
 //! of `clawbacks.rs` (E_p = 60,000, 105,000, −70,000, 92,500), every quarter paid in full,
 //! then the agent books −30,000.00 against a settled quarter.
 
-use crate::clawbacks::xlsx_text;
+use crate::clawbacks::{billing, book, xlsx_text};
 use crate::common::*;
 use serde_json::Value;
-
-fn book(rule: &str) -> Book {
-    Book::default()
-        .contract(
-            contract("C1")
-                .set("end", "2025-12-31")
-                .set("tier_basis", "contract_year")
-                .set("settlement", "quarterly")
-                .set("late_interest", "0")
-                .set("clawback", rule),
-        )
-        .tier("C1", "0", "1000000", "10%")
-        .tier("C1", "1000000", "", "15%")
-}
-
-fn billing() -> String {
-    billing_csv(&[
-        ("A1", "2025-01", "ECS", "600000.00", "CNY"),
-        ("A1", "2025-04", "ECS", "500000.00", "CNY"),
-        ("A1", "2025-07", "ECS", "50000.00", "CNY"),
-        ("A1", "2025-08", "ECS", "-200000.00", "CNY"),
-        ("A1", "2025-10", "ECS", "300000.00", "CNY"),
-    ])
-}
 
 /// Every quarter paid as the rule says, plus `back` (period, amount) rows.
 fn payouts(q4: &str, back: &[(&str, &str, &str)]) -> String {

@@ -7,7 +7,8 @@ use crate::common::*;
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn book(rule: &str) -> Book {
+/// The worked contract under clawback rule `rule`.
+pub(crate) fn book(rule: &str) -> Book {
     Book::default()
         .contract(
             contract("C1")
@@ -21,7 +22,8 @@ fn book(rule: &str) -> Book {
         .tier("C1", "1000000", "", "15%")
 }
 
-fn billing() -> String {
+/// The worked contract's billing: a refund of 200,000 in August.
+pub(crate) fn billing() -> String {
     billing_csv(&[
         ("A1", "2025-01", "ECS", "600000.00", "CNY"),
         ("A1", "2025-04", "ECS", "500000.00", "CNY"),

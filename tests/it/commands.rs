@@ -38,10 +38,6 @@ fn binary(folder: &Path, args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
     output
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The standard one-contract inputs, and `conf/audit.toml` naming them one level up.
 fn standard_with_config(fixture: &Fixture, config: &str) -> PathBuf {
     Book::standard().write_csv_folder(fixture.dir.path(), "contracts");

@@ -49,6 +49,11 @@ impl Val {
     }
 }
 
+/// The repository's root: the demo, the SQL and the shipped rulesets are read from there.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// Quotes one CSV field when it needs it.
 pub fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {

@@ -5,18 +5,15 @@
 //! (never from the auditor's code). Nothing here recomputes anything: a difference means the
 //! auditor and the independent computation disagree, and the message says where and how.
 
+use crate::common::repo;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 const AS_OF: &str = "2026-06-30";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Runs the demo audit from the repository root (so that reported paths start with `samples/`).
 fn run_demo(out: &Path, threads: u32) -> Output {

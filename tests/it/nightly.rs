@@ -14,10 +14,6 @@ use std::process::Command;
 
 const AS_OF: &str = "2026-06-30";
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Runs `rebate-audit <args> --out <fixture>/<out>` from the repository root, with
 /// `environment` and no `REBATE_AUDIT_LOG` or `REBATE_AUDIT_TODAY` unless given there.
 fn run_in_repo(

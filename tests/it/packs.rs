@@ -4,6 +4,7 @@
 //! manifest's hashes are the files' real SHA-256, that `--evidence DIR` moves them, that
 //! stale packs go, and that the bytes do not depend on the thread count.
 
+use crate::common::repo;
 use crate::common::{Book, Fixture, contract, period_of, simple_payouts};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -22,10 +23,6 @@ const PACK_FILES: [&str; 5] = [
     "contract.csv",
     "manifest.json",
 ];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A fresh folder under Cargo's test scratch space.
 fn scratch(name: &str) -> PathBuf {

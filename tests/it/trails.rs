@@ -12,16 +12,13 @@
 //! - Invoice findings carry every field checked, expected against found.
 
 use crate::common;
+use crate::common::repo;
 use crate::common::{Book, Fixture, billing_csv, contract, payouts_csv, period_of, simple_payouts};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 const AS_OF: &str = "2026-06-30";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `rebate-audit <args>` from the repository root, so input paths print as
 /// `samples/...` whatever machine runs the test.

@@ -8,8 +8,9 @@
 //! report.html (its text, not its markup: JSON keys stay in `data-key` and `title`) and
 //! report.xlsx (sheet names and every text cell) are checked by a test of their own.
 
+use crate::common::repo;
 use crate::common::{Book, Fixture, billing_csv, contract, standard_billing};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// ASCII words allowed in Chinese output, each with why.
 const ALLOWED: &[(&str, &str)] = &[
@@ -221,10 +222,6 @@ fn html_text(html: &str) -> String {
 /// Keeps lines short so a failure names a readable line.
 fn skip_to_is_line_break(text: &str) -> bool {
     text.len() % 200 < 2
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs the binary from the repository root with `args`.

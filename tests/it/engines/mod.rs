@@ -11,20 +11,16 @@
 pub mod probe;
 
 // The benchmark generator and the Parquet test writer, shared with the other tests.
+use crate::common::repo;
 use crate::kill::support;
 use crate::parquet::writer;
 
 mod worked;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The repository's root (the SQL and the driver are read from there).
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Runs `tests/engines/aggregate.py ENGINE JOB…` (one engine session for all jobs) and
 /// returns the JSON line it prints per job. Fails with the driver's stderr on any error,

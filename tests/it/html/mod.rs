@@ -13,6 +13,7 @@
 //! fail with how to install one.
 
 use crate::browser::{browser, chromium, chromium_with};
+use crate::common::repo;
 use crate::common::{Book, Fixture, Run, billing_csv, contract, payouts_csv, simple_payouts};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -22,10 +23,6 @@ const AS_OF: &str = "2026-06-30";
 // ---------------------------------------------------------------------------------------
 // Running the audit and the browser
 // ---------------------------------------------------------------------------------------
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The demo audit of `samples/` into `<fixture>/<out>`, with `threads` worker threads.
 fn demo(fixture: &Fixture, out: &str, threads: &str) -> Run {

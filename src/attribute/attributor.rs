@@ -10,7 +10,6 @@ use super::ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
 use super::plan::ContractIndex;
 use super::route::Route;
 use super::slots::Slots;
-use super::staged::Staged;
 use super::window::{Pending, WINDOW, Window};
 use crate::domain::billing::BillingLine;
 use crate::domain::contract::Base;
@@ -27,12 +26,6 @@ use std::collections::BTreeMap;
 
 /// The bit of a `group_index` value saying that someone named the group's product.
 const KNOWN: u32 = 1 << 31;
-
-/// The accounts from which lines are staged before routing (see `staged`): an index of
-/// 1,024 accounts takes 64 KiB of entries, about what stays in the cache beside the
-/// groups' sums. (Measured: 80 accounts cost 10% more CPU staged, 8,000 accounts less;
-/// docs/BENCHMARK.md, many contracts, fourth round.)
-const STAGE_FROM_ACCOUNTS: usize = 1024;
 
 /// Group numbers stay below this, so a `group_index` value is never `slots::EMPTY`.
 const MAX_GROUPS: usize = (KNOWN - 1) as usize;
@@ -74,12 +67,8 @@ pub struct Attributor<'i, 'a> {
     /// [`TableControl`] (see [`Attributor::settle_table`]).
     read: RunningSum,
     attributed: RunningSum,
-    /// Lines read but not yet routed (see `staged`), when [`Attributor::stages`].
-    staged: Staged<'i>,
-    /// Whether lines wait in `staged` before they are routed: only when the account
-    /// index has [`STAGE_FROM_ACCOUNTS`] accounts or more. With fewer, every lookup finds
-    /// the index in the cache and copying the lines would only cost.
-    stages: bool,
+    /// The last line's account and its candidate contracts.
+    last_account: Option<(String, &'i [usize])>,
     /// Account ids, currencies and product names seen outside the common path, numbered
     /// once, so tallying an excluded line looks up numbers instead of allocating keys.
     names: Interner,
@@ -108,8 +97,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             read: RunningSum::default(),
             attributed: RunningSum::default(),
             names: Interner::default(),
-            staged: Staged::default(),
-            stages: index.accounts() >= STAGE_FROM_ACCOUNTS,
+            last_account: None,
             uncovered: FastMap::default(),
             currency_mismatches: FastMap::default(),
             overlaps: FastMap::default(),
@@ -117,27 +105,11 @@ impl<'i, 'a> Attributor<'i, 'a> {
         }
     }
 
-    /// An attributor that stages lines (see `staged`) or not, whatever the index's size.
-    #[cfg(test)]
-    pub(super) fn staging(index: &'i ContractIndex<'a>, stages: bool) -> Self {
-        Attributor {
-            stages,
-            ..Attributor::new(index)
-        }
-    }
-
-    /// Whether lines wait in `staged` before they are routed.
-    #[cfg(test)]
-    pub(super) fn stages(&self) -> bool {
-        self.stages
-    }
-
     /// The ledger once the file is read.
     ///
     /// # Errors
     /// When a group's sums leave the `Decimal` range.
     pub fn finish(mut self) -> Result<FileLedger, Overflow> {
-        self.route_staged();
         self.flush();
         if self.window_overflow {
             return Err(Overflow);
@@ -359,7 +331,6 @@ impl<'i, 'a> Attributor<'i, 'a> {
         &mut self,
         row: usize,
         line: &BillingLine<'_>,
-        candidates: Option<&'i [usize]>,
     ) -> Result<Option<String>, Overflow> {
         let date = line.effective_date();
         let table_number = self.ledger.tables.len().saturating_sub(1);
@@ -370,7 +341,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         {
             // A line that is excluded or rejected leaves the last route as it was: it still
             // leads where it led, for lines of its own account, date, currency and table.
-            if let Some(outcome) = self.find_route(line, candidates, date, table_number)? {
+            if let Some(outcome) = self.find_route(line, date, table_number)? {
                 return Ok(outcome);
             }
         }
@@ -580,19 +551,40 @@ impl<'i, 'a> Attributor<'i, 'a> {
         Ok(())
     }
 
+    /// The contracts that name `account`, in the index's order (earliest start, then
+    /// lowest id).
+    #[inline]
+    fn candidates(&mut self, account: &str) -> &'i [usize] {
+        // Exports are sorted by account: the last line's account is usually this one's.
+        if let Some((last, candidates)) = &self.last_account
+            && last.as_str() == account
+        {
+            return candidates;
+        }
+        let candidates = self.index.candidates(account);
+        match &mut self.last_account {
+            Some((last, cached)) => {
+                last.clear();
+                last.push_str(account);
+                *cached = candidates;
+            }
+            None => self.last_account = Some((account.to_string(), candidates)),
+        }
+        candidates
+    }
+
     /// Finds where a line goes when it does not follow the last route: sets the route
     /// (`Ok(None)`), or tallies the line as excluded (`Ok(Some(None))`), or rejects it
     /// (`Ok(Some(Some(reason)))`).
     fn find_route(
         &mut self,
         line: &BillingLine<'_>,
-        candidates: Option<&'i [usize]>,
         date: NaiveDate,
         table_number: usize,
     ) -> Result<Option<Option<String>>, Overflow> {
         let index = self.index;
         let plans = index.plans;
-        let candidates = candidates.unwrap_or_else(|| index.candidates(&line.account_id));
+        let candidates = self.candidates(&line.account_id);
         let currency = index.currency_number(&line.currency);
         let covers = |candidate: &usize| {
             index.facts[*candidate].term.contains(date)
@@ -668,7 +660,6 @@ impl<'i, 'a> Attributor<'i, 'a> {
 
 impl BillingSink for Attributor<'_, '_> {
     fn begin_table(&mut self, table: &Location, recognised: Option<&Recognised<'_>>) {
-        self.route_staged();
         self.settle_table();
         self.ledger.tables.push(TableControl {
             table: table.clone(),
@@ -684,63 +675,7 @@ impl BillingSink for Attributor<'_, '_> {
     }
 
     fn line(&mut self, row: usize, line: BillingLine<'_>) {
-        if !self.stages {
-            self.take_line(row, &line, None);
-        } else if self.staged.push(row, &line) {
-            self.route_staged();
-        }
-    }
-
-    fn reject(&mut self, location: Location, reason: RowReason, net_amount: Option<Decimal>) {
-        self.route_staged();
-        self.reject_row(location, reason, net_amount);
-    }
-
-    fn blank(&mut self, _row: usize) {
-        self.route_staged();
-        self.table().blank_rows += 1;
-    }
-
-    fn above_header(&mut self, _row: usize) {
-        self.route_staged();
-        self.table().rows_above_header += 1;
-    }
-
-    fn totals(&mut self, row: usize, net_amount: Option<Decimal>) {
-        self.route_staged();
-        self.settle_table();
-        let table = self.table();
-        let above = table.read;
-        table.totals_rows.push(TotalsRow {
-            row,
-            stated: net_amount,
-            above,
-        });
-    }
-}
-
-impl<'i> Attributor<'i, '_> {
-    /// Routes and takes the lines waiting in `staged`, in the order read (see `staged`):
-    /// before any other event of the file, and when the window is full.
-    fn route_staged(&mut self) {
-        if self.staged.len() == 0 {
-            return;
-        }
-        let mut staged = std::mem::take(&mut self.staged);
-        staged.prepare(self.index);
-        for place in 0..staged.len() {
-            let (row, line, candidates) = staged.get(place);
-            self.take_line(row, &line, Some(candidates));
-        }
-        staged.clear();
-        self.staged = staged;
-    }
-
-    /// Takes one line: attributed, excluded or rejected. `candidates` are the line's
-    /// candidate contracts when already found (staged lines); else they are looked up if
-    /// the line does not follow the last route.
-    fn take_line(&mut self, row: usize, line: &BillingLine<'_>, candidates: Option<&'i [usize]>) {
-        match self.attribute(row, line, candidates) {
+        match self.attribute(row, &line) {
             Ok(None) => {
                 self.table().read.rows += 1;
                 // Out of range, it stays out of the read total, as before it was settled.
@@ -759,5 +694,28 @@ impl<'i> Attributor<'i, '_> {
                 );
             }
         }
+    }
+
+    fn reject(&mut self, location: Location, reason: RowReason, net_amount: Option<Decimal>) {
+        self.reject_row(location, reason, net_amount);
+    }
+
+    fn blank(&mut self, _row: usize) {
+        self.table().blank_rows += 1;
+    }
+
+    fn above_header(&mut self, _row: usize) {
+        self.table().rows_above_header += 1;
+    }
+
+    fn totals(&mut self, row: usize, net_amount: Option<Decimal>) {
+        self.settle_table();
+        let table = self.table();
+        let above = table.read;
+        table.totals_rows.push(TotalsRow {
+            row,
+            stated: net_amount,
+            above,
+        });
     }
 }

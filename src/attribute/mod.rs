@@ -3,14 +3,12 @@
 //! data quality). One [`FileLedger`] per billing file is filled while the file streams;
 //! ledgers are merged in file order, so totals never depend on thread scheduling.
 //!
-//! `plan` indexes the contracts by account (its table in `accounts`); `attributor` is the
-//! per-file hot path, with its `route` cache and `interner`, `staged`, the lines waiting to
-//! be routed, `groups`, its compact running sums, and `window`, the routed lines waiting to
-//! be summed; `bucket` and `rows` are what a contract's segment
+//! `plan` indexes the contracts by account; `attributor` is the per-file hot path, with its
+//! `route` cache and `interner`, `groups`, its compact running sums, and `window`, the
+//! routed lines waiting to be summed; `bucket` and `rows` are what a contract's segment
 //! gathers; `ledger` is one file's part and `totals` all files merged; `listed_products`
 //! checks the contracts' listed products against the products billed to them.
 
-mod accounts;
 pub mod aggregate;
 mod attributor;
 mod bucket;
@@ -22,14 +20,11 @@ mod plan;
 mod route;
 mod rows;
 mod slots;
-mod staged;
 mod totals;
 mod window;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_staged;
 
 pub use attributor::Attributor;
 pub use bucket::{Bucket, LineAmounts, SourceGroup};

@@ -1,11 +1,11 @@
 //! The contracts billing lines are attributed to: each with its settlement periods and
 //! segments ([`ContractPlan`]), indexed by account ([`ContractIndex`]).
 
-use super::accounts::{Accounts, Probe};
 use crate::domain::contract::{Base, Contract, DateRange};
 use crate::domain::settlement::{Segment, SettlementPeriod, segments};
 use crate::ruleset::{Ruleset, Rulesets};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap as FastMap;
 
 /// A contract with the settlement periods billing lines are sorted into.
 #[derive(Debug, Clone)]
@@ -35,11 +35,11 @@ impl ContractPlan {
 pub struct ContractIndex<'a> {
     pub(super) plans: &'a [ContractPlan],
     rulesets: &'a Rulesets,
-    /// Account → where its contracts are in `candidates`. The ids are copied once into
-    /// the table's entries, and the lists are ranges of one vector: with thousands of
-    /// accounts in random order, finding a line's contracts reads one entry, which the
-    /// attributor can ask for ahead of the lookup (see `accounts`).
-    by_account: Accounts,
+    /// Account → where its contracts are in `candidates`. The keys are copied once, one
+    /// after the other, and the lists are ranges of one vector: with thousands of
+    /// accounts in random order, finding a line's contracts then reads memory that stays
+    /// in the cache instead of following a pointer into each contract.
+    by_account: FastMap<AccountKey, (u32, u32)>,
     /// The contracts covering each account, earliest start first, then lowest id.
     candidates: Vec<usize>,
     /// What routing a line reads of each contract, by contract: small and side by side,
@@ -53,6 +53,59 @@ pub struct ContractIndex<'a> {
     /// By contract: whether amendments add or remove accounts, so that a line of its
     /// accounts belongs to it only on the days the account does (`member`).
     dated_accounts: Vec<bool>,
+}
+
+/// An account id as a key of the account index: its bytes inside the entry when short
+/// (account ids have 10–20 characters), so finding an account reads the entry and not
+/// a string it points to — one cache miss less per line when accounts come in random
+/// order. Hashed and compared as its bytes, so it is looked up by `&[u8]`.
+#[derive(Debug, Clone)]
+enum AccountKey {
+    Inline { length: u8, bytes: [u8; 22] },
+    Long(Box<[u8]>),
+}
+
+impl AccountKey {
+    fn new(account: &str) -> AccountKey {
+        let mut bytes = [0; 22];
+        match bytes.get_mut(..account.len()) {
+            Some(inline) => {
+                inline.copy_from_slice(account.as_bytes());
+                AccountKey::Inline {
+                    length: account.len() as u8,
+                    bytes,
+                }
+            }
+            None => AccountKey::Long(account.as_bytes().into()),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            AccountKey::Inline { length, bytes } => &bytes[..usize::from(*length)],
+            AccountKey::Long(bytes) => bytes,
+        }
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for AccountKey {
+    fn borrow(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+impl PartialEq for AccountKey {
+    fn eq(&self, other: &AccountKey) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for AccountKey {}
+
+impl std::hash::Hash for AccountKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes().hash(state);
+    }
 }
 
 /// What routing a line to a contract needs of it.
@@ -77,7 +130,7 @@ impl<'a> ContractIndex<'a> {
                 lists.entry(account).or_default().push(index);
             }
         }
-        let mut by_account = Accounts::default();
+        let mut by_account = FastMap::default();
         let mut candidates = Vec::new();
         for (account, mut list) in lists {
             list.sort_by(|&a, &b| {
@@ -87,7 +140,7 @@ impl<'a> ContractIndex<'a> {
             let start = u32::try_from(candidates.len()).expect("fewer than 2^32 accounts");
             let count = u32::try_from(list.len()).expect("fewer than 2^32 contracts");
             candidates.extend(list);
-            by_account.insert(account, (start, count));
+            by_account.insert(AccountKey::new(account), (start, count));
         }
         let mut currencies: Vec<Box<str>> = Vec::new();
         let mut segment_days = Vec::new();
@@ -167,24 +220,6 @@ impl<'a> ContractIndex<'a> {
             .map(|_| index)
     }
 
-    /// Where `contract`'s segments are in the index: what [`ContractIndex::segment`]
-    /// searches, for [`ContractIndex::touch_segment_days`].
-    #[inline]
-    pub(super) fn segments_of(&self, contract: usize) -> (u32, u32) {
-        self.facts[contract].segments
-    }
-
-    /// Reads the first and the last of the segment days at `segments` (from
-    /// [`ContractIndex::segments_of`]), so a search among them finds them in the cache;
-    /// returns what it read, to be passed to `std::hint::black_box` so the reads are kept.
-    #[inline]
-    pub(super) fn touch_segment_days(&self, segments: (u32, u32)) -> u32 {
-        let (start, count) = (segments.0 as usize, segments.1 as usize);
-        let first = self.segment_days.get(start);
-        let last = self.segment_days.get((start + count).saturating_sub(1));
-        first.map_or(0, |days| days.first.ordinal()) ^ last.map_or(0, |days| days.last.ordinal())
-    }
-
     /// A number for segment `segment` of `contract`, distinct across all contracts (its
     /// place in the flat list of every contract's segments).
     #[inline]
@@ -195,30 +230,11 @@ impl<'a> ContractIndex<'a> {
     /// The contracts that name `account`, earliest start first, then lowest id.
     #[inline]
     pub(super) fn candidates(&self, account: &str) -> &[usize] {
-        self.probed_candidates(account, &Probe::new(account))
-    }
-
-    /// [`ContractIndex::candidates`] of `account`, prepared as `probe` (after
-    /// [`ContractIndex::touch_account`], so its entry is in the cache).
-    #[inline]
-    pub(super) fn probed_candidates(&self, account: &str, probe: &Probe) -> &[usize] {
         self.by_account
-            .get(account, probe)
-            .map_or(&[][..], |(start, count)| {
+            .get(account.as_bytes())
+            .map_or(&[][..], |&(start, count)| {
                 &self.candidates[start as usize..(start + count) as usize]
             })
-    }
-
-    /// Reads the account index's entry where the lookup of `probe` starts; returns what it
-    /// read, to be passed to `std::hint::black_box` so the read is kept.
-    #[inline]
-    pub(super) fn touch_account(&self, probe: &Probe) -> u32 {
-        self.by_account.touch(probe)
-    }
-
-    /// How many accounts the index knows.
-    pub(super) fn accounts(&self) -> usize {
-        self.by_account.len()
     }
 
     /// The contracts, in index order.

@@ -130,7 +130,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         // the weighted base was always summed in): a bucket is built whole, then stored.
         // Each group's table and product ride along, so moving the groups reads no
         // other scattered place.
-        let mut order: Vec<((usize, usize, usize), (usize, u32))> = group_keys
+        let mut order: Vec<_> = group_keys
             .into_iter()
             .enumerate()
             .map(|(group, (contract, segment, table, product))| {

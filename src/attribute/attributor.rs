@@ -118,7 +118,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         let Attributor {
             mut ledger,
             names,
-            mut groups,
+            groups,
             group_keys,
             uncovered,
             currency_mismatches,
@@ -128,26 +128,30 @@ impl<'i, 'a> Attributor<'i, 'a> {
         } = self;
         // Bucket by bucket, each bucket's groups in the order they were opened (the order
         // the weighted base was always summed in): a bucket is built whole, then stored.
-        let mut order: Vec<(usize, usize, usize)> = group_keys
-            .iter()
+        // Each group's table and product ride along, so moving the groups reads no
+        // other scattered place.
+        let mut order: Vec<_> = group_keys
+            .into_iter()
             .enumerate()
-            .map(|(group, &(contract, segment, _, _))| (contract, segment, group))
+            .map(|(group, (contract, segment, table, product))| {
+                ((contract, segment, group), (table, product))
+            })
             .collect();
-        order.sort_unstable();
+        order.sort_unstable_by_key(|&(key, _)| key);
         let mut open: Option<((usize, usize), Bucket)> = None;
-        // Closing reads each group's sums and its newest closed rows, in an order unrelated
-        // to where they lie: asked for a chunk of groups at a time, their misses overlap.
+        // Closing reads each group's sums and its closed rows, in an order unrelated to
+        // where they lie: asked for a chunk of groups at a time, their misses overlap.
+        let mut groups = groups.closing();
         for chunk in order.chunks(WINDOW) {
             let mut touched = 0;
-            for &(_, _, group) in chunk {
+            for &((_, _, group), _) in chunk {
                 touched ^= groups.touch(group);
             }
-            for &(_, _, group) in chunk {
-                touched ^= groups.touch_closed(group);
+            for &((_, _, group), _) in chunk {
+                touched ^= groups.touch_ranges(group);
             }
             std::hint::black_box(touched);
-            for &(contract, segment, group) in chunk {
-                let (_, _, table, product) = group_keys[group];
+            for &((contract, segment, group), (table, product)) in chunk {
                 let closed = groups.close(group)?;
                 let bucket = match &mut open {
                     Some((key, bucket)) if *key == (contract, segment) => bucket,

@@ -53,7 +53,8 @@ struct Hot {
     without_list: u32,
     /// The row range still growing; meaningful once `rows > 0`.
     open: (u32, u32),
-    /// The newest closed range in [`Groups::closed`], or [`NONE`].
+    /// The newest closed range in [`Groups::closed`], or [`NONE`]: the head of the chain
+    /// a group that leaves the small form is moved along ([`Groups::open_group`]).
     closed: u32,
     closed_count: u8,
     truncated: bool,
@@ -157,13 +158,25 @@ fn running(units: i64, decimals: u8) -> Result<RunningSum, Overflow> {
     Ok(sum)
 }
 
+/// A closed row range in the shared list.
+#[derive(Debug, Clone, Copy)]
+struct Closed {
+    first: u32,
+    last: u32,
+    /// The group's previous closed range, or [`NONE`].
+    previous: u32,
+    /// The group's number, so the file's end can gather every group's ranges in one pass
+    /// over the list ([`Groups::close_all`]) instead of walking each group's chain.
+    group: u32,
+}
+
 /// The source groups of one file, numbered in the order they were opened.
 #[derive(Debug, Default)]
 pub(super) struct Groups {
     hot: Vec<Hot>,
     coefficients: Vec<Decimal>,
-    /// Closed row ranges of every group: (first, last, the group's previous closed range).
-    closed: Vec<(u32, u32, u32)>,
+    /// Closed row ranges of every group, in the order they closed.
+    closed: Vec<Closed>,
     /// Groups a line did not fit, whole.
     spilled: Vec<Option<OpenGroup>>,
 }
@@ -212,7 +225,7 @@ impl Groups {
         units: &LineUnits,
     ) -> Result<(), Overflow> {
         let hot = &mut self.hot[group];
-        if hot.spilled == NONE && add_hot(hot, &mut self.closed, row, units).is_some() {
+        if hot.spilled == NONE && add_hot(hot, &mut self.closed, group, row, units).is_some() {
             return Ok(());
         }
         units.add_to(self.whole(group)?, row)
@@ -245,26 +258,15 @@ impl Groups {
         self.hot[group].rows
     }
 
-    /// Reads group `group`'s newest closed row range, which [`Groups::close`] starts
-    /// from (after [`Groups::touch`], so its place is in the cache).
-    #[inline]
-    pub(super) fn touch_closed(&self, group: usize) -> u32 {
-        match self.closed.get(self.hot[group].closed as usize) {
-            Some(&(first, _, _)) => first,
-            None => 0,
-        }
-    }
-
     /// How many groups left the small form.
     #[cfg(test)]
     pub(super) fn spilled(&self) -> usize {
         self.spilled.len()
     }
 
-    /// Closes group `group` (once, when the file ends).
-    ///
-    /// # Errors
-    /// When a sum does not fit a `Decimal`.
+    /// Closes group `group` alone, walking its chain of closed ranges: the reference
+    /// [`Closing::close`] is checked against.
+    #[cfg(test)]
     pub(super) fn close(&mut self, group: usize) -> Result<SourceGroup, Overflow> {
         let place = self.hot[group].spilled;
         let whole = if place == NONE {
@@ -275,17 +277,53 @@ impl Groups {
         whole.close()
     }
 
-    /// The group in its full form, as summing its lines into an [`OpenGroup`] leaves it.
+    /// The groups once the file has ended, each group's closed ranges gathered beside
+    /// the others' ([`Closing`]).
+    pub(super) fn closing(self) -> Closing {
+        let mut starts = Vec::with_capacity(self.hot.len() + 1);
+        let mut total = 0u32;
+        starts.push(0);
+        for hot in &self.hot {
+            // Fewer than 2^32 ranges: each took a number in the list below `NONE`.
+            total += u32::from(hot.closed_count);
+            starts.push(total);
+        }
+        let mut next = starts.clone();
+        let mut ranges = vec![(0, 0); self.closed.len()];
+        for closed in &self.closed {
+            let at = &mut next[closed.group as usize];
+            ranges[*at as usize] = (closed.first, closed.last);
+            *at += 1;
+        }
+        Closing {
+            groups: self,
+            starts,
+            ranges,
+        }
+    }
+
+    /// The group in its full form, as summing its lines into an [`OpenGroup`] leaves it,
+    /// its closed ranges found by walking their chain (for a group leaving the small form
+    /// while the file streams, and the tests).
     fn open_group(&self, group: usize) -> Result<OpenGroup, Overflow> {
         let hot = &self.hot[group];
         let mut ranges = Vec::with_capacity(usize::from(hot.closed_count));
         let mut next = hot.closed;
         while next != NONE {
-            let (first, last, previous) = self.closed[next as usize];
-            ranges.push((first, last));
-            next = previous;
+            let closed = self.closed[next as usize];
+            ranges.push((closed.first, closed.last));
+            next = closed.previous;
         }
         ranges.reverse();
+        self.open_with(group, &ranges)
+    }
+
+    /// The group in its full form, given its closed ranges in order.
+    fn open_with(&self, group: usize, closed: &[(u32, u32)]) -> Result<OpenGroup, Overflow> {
+        let hot = &self.hot[group];
+        // Room for the growing range too, which closing the rows appends.
+        let mut ranges = Vec::with_capacity(closed.len() + 1);
+        ranges.extend_from_slice(closed);
         let closed = RowRanges::from_parts(ranges, hot.truncated);
         Ok(OpenGroup {
             coefficient: self.coefficients[group],
@@ -300,12 +338,61 @@ impl Groups {
     }
 }
 
+/// A file's groups once the file has ended, to be closed one by one in any order.
+///
+/// A group's closed ranges lie scattered through the shared list (they closed in line
+/// order, and with accounts in random order a group's lines are far apart), so walking
+/// each group's chain jumps from miss to miss. Instead one pass over the list sorts them
+/// by group — a counting sort: each group's count is known, and the pass keeps each
+/// group's ranges in the order they closed — and a group's ranges are then one slice.
+#[derive(Debug)]
+pub(super) struct Closing {
+    groups: Groups,
+    /// Group `g`'s closed ranges are `ranges[starts[g]..starts[g + 1]]`.
+    starts: Vec<u32>,
+    ranges: Vec<(u32, u32)>,
+}
+
+impl Closing {
+    /// Reads what closing group `group` reads first (its sums, coefficient and where its
+    /// ranges start), so it is on its way into the cache before [`Closing::close`]
+    /// needs it; returns what it read, for `std::hint::black_box`.
+    #[inline]
+    pub(super) fn touch(&self, group: usize) -> u32 {
+        self.groups.hot[group].rows ^ self.groups.coefficients[group].scale() ^ self.starts[group]
+    }
+
+    /// Reads group `group`'s first closed range (after [`Closing::touch`]).
+    #[inline]
+    pub(super) fn touch_ranges(&self, group: usize) -> u32 {
+        self.ranges
+            .get(self.starts[group] as usize)
+            .map_or(0, |&(first, _)| first)
+    }
+
+    /// Closes group `group` (once): what [`Groups::close`] gives.
+    ///
+    /// # Errors
+    /// When a sum does not fit a `Decimal`.
+    pub(super) fn close(&mut self, group: usize) -> Result<SourceGroup, Overflow> {
+        let place = self.groups.hot[group].spilled;
+        let whole = if place == NONE {
+            let ranges = &self.ranges[self.starts[group] as usize..self.starts[group + 1] as usize];
+            self.groups.open_with(group, ranges)?
+        } else {
+            self.groups.spilled[place as usize].take().ok_or(Overflow)?
+        };
+        whole.close()
+    }
+}
+
 /// Adds a line to a group in its small form, as [`OpenGroup::add`] would; `None` (and the
 /// group unchanged) when a sum or a count does not fit it.
 #[inline]
 fn add_hot(
     hot: &mut Hot,
-    closed: &mut Vec<(u32, u32, u32)>,
+    closed: &mut Vec<Closed>,
+    group: usize,
     row: usize,
     line: &LineUnits,
 ) -> Option<()> {
@@ -338,7 +425,13 @@ fn add_hot(
         let place = u32::try_from(closed.len())
             .ok()
             .filter(|&place| place != NONE)?;
-        closed.push((hot.open.0, hot.open.1, hot.closed));
+        let group = u32::try_from(group).ok()?;
+        closed.push(Closed {
+            first: hot.open.0,
+            last: hot.open.1,
+            previous: hot.closed,
+            group,
+        });
         hot.closed = place;
         hot.closed_count += 1;
         hot.open = (row, row);

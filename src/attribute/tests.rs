@@ -479,6 +479,64 @@ fn compact_groups_stay_small_until_an_amount_does_not_fit_and_keep_apart() {
     assert_eq!(second.rows.to_string(), "12-13, 15, 20");
 }
 
+/// Five groups whose rows interleave (row → group below), one spilled midway, one empty;
+/// the rows each group took, in order.
+fn interleaved_groups() -> (Groups, Vec<Vec<usize>>) {
+    let mut groups = Groups::default();
+    let mut taken = vec![Vec::new(); 5];
+    for _ in 0..5 {
+        groups.open(d("0.5"));
+    }
+    for row in 2..=200 {
+        let group = match row {
+            _ if row % 50 == 3 => 2,
+            _ if row % 2 == 0 && row < 60 => 1,
+            60..120 => 0,
+            _ => 4,
+        };
+        // Group 4 leaves the small form at row 151 (nine decimals).
+        let net = if row == 151 { "0.123456789" } else { "1.5" };
+        let billed = line("A1", "2025-02-10", "ECS", net, "CNY");
+        groups.add(group, row, billed.net_amount, &billed).unwrap();
+        taken[group].push(row);
+    }
+    (groups, taken)
+}
+
+#[test]
+fn closing_gathers_each_groups_ranges_as_walking_its_chain_does() {
+    let (mut walked, taken) = interleaved_groups();
+    let (groups, _) = interleaved_groups();
+    assert_eq!(groups.spilled(), 1);
+    let mut closing = groups.closing();
+    // In an order unrelated to the groups' numbers, as the buckets ask for them.
+    for group in [3, 1, 4, 0, 2] {
+        let gathered = closing.close(group).unwrap();
+        assert_eq!(gathered, walked.close(group).unwrap(), "group {group}");
+        let mut pushed = RowRanges::default();
+        for &row in &taken[group] {
+            pushed.push(row);
+        }
+        assert_eq!(gathered.rows, pushed, "group {group}");
+        assert_eq!(gathered.base.rows, taken[group].len() as u64);
+    }
+    assert_eq!(rows(0), "60-102, 104-119");
+    assert_eq!(rows(2), "3, 53, 103, 153");
+    assert_eq!(rows(3), "");
+    assert_eq!(rows(1), "2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, …");
+    assert_eq!(
+        rows(4),
+        "5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, …",
+        "odd rows, then the rows after 120"
+    );
+}
+
+/// Group `group`'s rows in [`interleaved_groups`], closed from the gathered ranges.
+fn rows(group: usize) -> String {
+    let (groups, _) = interleaved_groups();
+    groups.closing().close(group).unwrap().rows.to_string()
+}
+
 #[test]
 fn slots_find_every_key_and_mostly_at_its_first_slot() {
     use super::slots::{EMPTY, Slots};

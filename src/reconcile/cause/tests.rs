@@ -13,6 +13,7 @@ use crate::ingest::billing::BillingSink;
 use crate::ruleset::Rulesets;
 
 mod overpaid;
+mod shared;
 
 /// A billing row of a worked example: date, product, net, list (`""` = none), voucher.
 type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);

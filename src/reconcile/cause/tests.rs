@@ -219,6 +219,29 @@ fn a_missing_retroactive_catch_up_is_recognised() {
 }
 
 #[test]
+fn a_missing_catch_up_prices_each_period_on_its_own() {
+    // Cents that round apart. Q1 70,000.03 at 10% → 7,000.00; the year reaches 120,000.06,
+    // at 15% 18,000.009 → 18,000.01, so Q2 expects 11,000.01. Without the catch-up each
+    // period is priced on its own base at 15%: Q1 10,500.0045 → 10,500.00, Q2 7,500.0045 →
+    // 7,500.00, so Q2 = 7,500.00. The same flat rate on the year's volume would round the
+    // year as a whole (18,000.01 − 10,500.00 = 7,500.01): not what the agent paid.
+    let mut rows = TIERED;
+    rows[0].2 = "50000.03";
+    rows[2].2 = "30000.03";
+    let audited = Audited::new(yearly_tiers(TierMode::Retroactive), &rows);
+    assert_eq!(audited.expected(1), "11000.01");
+    assert_eq!(
+        audited.codes(1, "7500.00"),
+        [CauseCode::NoRetroactiveCatchUp]
+    );
+    assert!(
+        !audited
+            .codes(1, "7500.01")
+            .contains(&CauseCode::NoRetroactiveCatchUp)
+    );
+}
+
+#[test]
 fn a_swapped_tier_mode_is_recognised_both_ways() {
     // Retroactive contract paid marginally: 100,000 × 10% + 20,000 × 15% = 13,000,
     // minus Q1's 7,000 = 6,000.

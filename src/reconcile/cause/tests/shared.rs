@@ -2,6 +2,11 @@
 //! finding names, and replay each mistake once.
 
 use super::*;
+use crate::domain::computation::ContractComputation;
+use crate::domain::finding::FindingType;
+use crate::domain::payout::Payout;
+use crate::domain::period::PeriodRef;
+use std::collections::HashMap;
 
 /// 10% below 100,000, 15% to 200,000, 20% from 200,000.
 fn three_tiers() -> TierTable {
@@ -107,4 +112,76 @@ fn each_mistake_is_replayed_once_per_contract() {
         replays.likely_causes(*period, 1, d(paid));
     }
     assert_eq!(replays.runs.borrow().len(), runs);
+}
+
+#[test]
+fn the_reconciliation_names_each_findings_cause_from_the_contracts_replays() {
+    // Q1 paid its 7,000; Q2 and Q3 paid at the previous bracket's 10% (5,000 and 3,500,
+    // worked above): both findings name that cause, exactly as a fresh replay does.
+    let audited = audited();
+    let input = audited.input();
+    let computation = ContractComputation {
+        periods: audited.plan.periods.clone(),
+        rebates: audited.rebates.clone(),
+        shares: audited.shares.clone(),
+        clawback: Vec::new(),
+    };
+    let rows = vec![Vec::new(); computation.periods.len()];
+    let paid = |id: &str, quarter: u32, amount: &str, on: &str| Payout {
+        id: id.into(),
+        contract_id: audited.plan.contract.id.clone(),
+        paid_on: day(on),
+        amount: d(amount),
+        currency: None,
+        kind: None,
+        period: Some(PeriodRef::Quarter {
+            year: 2025,
+            quarter,
+        }),
+        installment: Some(1),
+        invoice: Default::default(),
+        reference: None,
+        source: Location::file("payouts.csv".into()),
+        unread: Vec::new(),
+    };
+    let payouts = [
+        paid("P1", 1, "7000", "2025-04-20"),
+        paid("P2", 2, "5000", "2025-07-20"),
+        paid("P3", 3, "3500", "2025-10-20"),
+    ];
+    let payouts: Vec<&Payout> = payouts.iter().collect();
+    let rulesets = Rulesets::load(None).unwrap();
+    let outcome = crate::reconcile::reconcile_contract(&crate::reconcile::ContractInput {
+        contract: &audited.plan.contract,
+        ruleset: rulesets.default_for_provider("generic"),
+        computation: &computation,
+        source_rows: &rows,
+        payouts: &payouts,
+        invoice_numbers: &HashMap::new(),
+        as_of: day("2026-06-30"),
+        causes: Some(input),
+    })
+    .unwrap();
+    let short: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|finding| finding.finding_type == FindingType::Underpaid)
+        .map(|finding| (finding.period_start, &finding.evidence.likely_causes))
+        .collect();
+    assert_eq!(
+        short,
+        [
+            (
+                Some(day("2025-04-01")),
+                &likely_causes(&input, 1, 1, d("5000"))
+            ),
+            (
+                Some(day("2025-07-01")),
+                &likely_causes(&input, 2, 1, d("3500"))
+            ),
+        ]
+    );
+    for (_, causes) in short {
+        assert_eq!(causes[0].code, CauseCode::PreviousTierRate);
+    }
 }

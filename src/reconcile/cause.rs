@@ -34,7 +34,10 @@ use crate::domain::finding::{CauseCode, LikelyCause, Mistake, Neighbour};
 use crate::domain::money::{self, Overflow, Rounding};
 use crate::domain::settlement::{Segment, SettlementPeriod};
 use rust_decimal::Decimal;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// What the cause analysis of one contract reads: everything the compute stage
 /// already holds once it has computed the contract.
@@ -99,12 +102,110 @@ impl<'a> CauseInput<'a> {
 /// when nothing matches, when `paid` is zero (nothing was computed), when `paid` is the
 /// expectation, when the period or installment does not exist, or when the input does not
 /// reproduce its own expectation.
+///
+/// Each call replays the contract afresh; the reconciliation asks [`Replays`] instead, so
+/// that a mistake replayed for one finding serves every other finding of the contract.
 pub fn likely_causes(
     input: &CauseInput<'_>,
     period: usize,
     installment: u32,
     paid: Decimal,
 ) -> Vec<LikelyCause> {
+    Replays::new(*input).likely_causes(period, installment, paid)
+}
+
+/// The replays of one contract's computation under the usual mistakes, kept for every
+/// finding of the contract.
+///
+/// A replay computes every period of the contract at once (Earned(t) at each period end),
+/// and what it replays — the contract under one mistake, with one set of per-segment
+/// bases — does not depend on the finding that asks for it: the tier mode swapped, the
+/// cap ignored, another base, a product's coefficient are the same mistake in every
+/// period. So each is replayed once per contract, on the first finding that needs it,
+/// and the other findings read their period from it. The results are the very numbers
+/// a fresh replay gives (the same pure arithmetic on the same inputs); only the count of
+/// replays changes, from one set per finding to one per contract.
+#[derive(Debug)]
+pub struct Replays<'a> {
+    input: CauseInput<'a>,
+    /// Per-segment bases, by what they are.
+    bases: RefCell<HashMap<Bases, Option<Vec<Decimal>>>>,
+    /// Every period's rebate under a contract and bases, with the contract replayed.
+    runs: RefCell<HashMap<(Terms, Bases), Run>>,
+}
+
+/// The contract a replay prices with: its own, or under one mistake. Together with the
+/// input it determines the replayed contract exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Terms {
+    /// The contract as it is.
+    Own,
+    /// The tier table in force for `amendment` (the contract's own for `None`) with the
+    /// rate of bracket `bracket` replaced by the next bracket's (`next`) or the previous'.
+    Bracket {
+        amendment: Option<usize>,
+        bracket: usize,
+        next: bool,
+    },
+    /// One flat table at this rate (its bytes, so 0.05 and 0.050 stay apart) on the
+    /// period basis, without the amendments' tables.
+    Flat([u8; 16]),
+    /// The other tier mode.
+    ModeSwapped,
+    /// No cap.
+    Uncapped,
+    /// Without the amendments that set a tier table.
+    BeforeAmendments,
+}
+
+/// Which per-segment weighted bases a replay reads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Bases {
+    /// The bases the audit used.
+    Actual,
+    /// Every line on this base, each product at its coefficient.
+    On(Base),
+    /// The product (every product for `None`) weighted at this coefficient (its bytes).
+    With(Option<String>, [u8; 16]),
+}
+
+/// One replay: the contract it ran (`None`: the input's own) and every period's rebate
+/// (`None` on overflow).
+#[derive(Debug)]
+struct Run {
+    contract: Option<Contract>,
+    rebates: Option<Vec<PeriodRebate>>,
+}
+
+impl<'a> Replays<'a> {
+    /// No replay yet for the contract of `input`.
+    pub fn new(input: CauseInput<'a>) -> Replays<'a> {
+        Replays {
+            input,
+            bases: RefCell::new(HashMap::new()),
+            runs: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// [`likely_causes`] of installment `installment` of period index `period`, paid
+    /// `paid`, from the replays made so far and those it adds.
+    pub fn likely_causes(
+        &self,
+        period: usize,
+        installment: u32,
+        paid: Decimal,
+    ) -> Vec<LikelyCause> {
+        causes_of(self, period, installment, paid)
+    }
+}
+
+fn causes_of(
+    replays: &Replays<'_>,
+    period: usize,
+    installment: u32,
+    paid: Decimal,
+) -> Vec<LikelyCause> {
+    let input = &replays.input;
     let Some(share) = input
         .shares
         .get(period)
@@ -123,13 +224,14 @@ pub fn likely_causes(
     }
     let replay = Replay {
         input,
+        replays,
         period,
         installment,
     };
-    let Some(weighted) = replay.actual_bases() else {
+    let Some(weighted) = replay.bases(&Bases::Actual) else {
         return Vec::new();
     };
-    if replay.installment(input.contract, &weighted) != Some(share.expected) {
+    if replay.installment(Terms::Own, Bases::Actual, &weighted, || None) != Some(share.expected) {
         // The input is not the computation it claims to be: name nothing.
         return Vec::new();
     }
@@ -150,11 +252,16 @@ pub fn likely_causes(
     let in_force = contract.tier_table(rebate.amendment);
 
     // (a) The previous bracket's rate.
-    if let Some((reached, lower, tiers)) = previous_bracket_tiers(in_force, rebate) {
-        let mistaken = with_table_in_force(contract, rebate.amendment, tiers);
+    if let Some((bracket, reached, lower, tiers)) = previous_bracket_tiers(in_force, rebate) {
+        let terms = Terms::Bracket {
+            amendment: rebate.amendment,
+            bracket,
+            next: false,
+        };
+        let mistaken = || Some(with_table_in_force(contract, rebate.amendment, tiers));
         found.offer(
             CauseCode::PreviousTierRate,
-            replay.installment(&mistaken, &weighted),
+            replay.installment(terms, Bases::Actual, &weighted, mistaken),
             || Mistake::PreviousTierRate {
                 reached,
                 lower,
@@ -164,11 +271,17 @@ pub fn likely_causes(
     }
 
     // (a) The next bracket's rate: a higher tier applied before the volume reached it.
-    if let Some((reached, higher, threshold, tiers)) = next_bracket_tiers(in_force, rebate) {
-        let mistaken = with_table_in_force(contract, rebate.amendment, tiers);
+    if let Some((bracket, reached, higher, threshold, tiers)) = next_bracket_tiers(in_force, rebate)
+    {
+        let terms = Terms::Bracket {
+            amendment: rebate.amendment,
+            bracket,
+            next: true,
+        };
+        let mistaken = || Some(with_table_in_force(contract, rebate.amendment, tiers));
         found.offer(
             CauseCode::NextTierRate,
-            replay.installment(&mistaken, &weighted),
+            replay.installment(terms, Bases::Actual, &weighted, mistaken),
             || Mistake::NextTierRate {
                 reached,
                 higher,
@@ -189,15 +302,18 @@ pub fn likely_causes(
         }])
     {
         // One flat table everywhere: the amendments' tables go too.
-        let mistaken = Contract {
-            tier_basis: TierBasis::Period,
-            tiers: flat,
-            amendments: without_tier_amendments(contract),
-            ..contract.clone()
+        let mistaken = || {
+            Some(Contract {
+                tier_basis: TierBasis::Period,
+                tiers: flat,
+                amendments: without_tier_amendments(contract),
+                ..contract.clone()
+            })
         };
+        let terms = Terms::Flat(rebate.bracket_rate.serialize());
         found.offer(
             CauseCode::NoRetroactiveCatchUp,
-            replay.installment(&mistaken, &weighted),
+            replay.installment(terms, Bases::Actual, &weighted, mistaken),
             || Mistake::NoRetroactiveCatchUp {
                 period_base,
                 rate: rebate.bracket_rate,
@@ -232,26 +348,29 @@ pub fn likely_causes(
                 TierMode::Retroactive,
             ),
         };
-        let mistaken = Contract {
-            tier_mode: swapped,
-            ..contract.clone()
+        let mistaken = || {
+            Some(Contract {
+                tier_mode: swapped,
+                ..contract.clone()
+            })
         };
-        found.offer(code, replay.installment(&mistaken, &weighted), || {
-            Mistake::TierMode {
-                contract: contract.tier_mode,
-            }
+        let amount = replay.installment(Terms::ModeSwapped, Bases::Actual, &weighted, mistaken);
+        found.offer(code, amount, || Mistake::TierMode {
+            contract: contract.tier_mode,
         });
     }
 
     // (c) The cap ignored.
     if let Some(cap) = contract.cap {
-        let uncapped = Contract {
-            cap: None,
-            ..contract.clone()
+        let uncapped = || {
+            Some(Contract {
+                cap: None,
+                ..contract.clone()
+            })
         };
         found.offer(
             CauseCode::CapIgnored,
-            replay.installment(&uncapped, &weighted),
+            replay.installment(Terms::Uncapped, Bases::Actual, &weighted, uncapped),
             || Mistake::CapIgnored {
                 cap,
                 scope: cap_scope(contract, settlement_period),
@@ -271,16 +390,16 @@ pub fn likely_causes(
         if contract.base != right {
             continue;
         }
-        let Some(bases) = replay.bases_on(used) else {
+        let key = Bases::On(used);
+        let Some(bases) = replay.bases(&key) else {
             continue;
         };
-        found.offer(code, replay.installment(contract, &bases), || {
-            Mistake::Base {
-                used,
-                contract: right,
-                mistaken_base: replay.period_base(&bases),
-                period_base,
-            }
+        let amount = replay.installment(Terms::Own, key, &bases, || None);
+        found.offer(code, amount, || Mistake::Base {
+            used,
+            contract: right,
+            mistaken_base: replay.period_base(&bases),
+            period_base,
         });
     }
 
@@ -292,10 +411,11 @@ pub fn likely_causes(
         .collect();
     let mut single_amounts = Vec::new();
     for (product, coefficient) in &weighted_off {
-        let Some(bases) = replay.bases_with(Some(product.as_str()), Decimal::ONE) else {
+        let key = Bases::With(Some((*product).clone()), Decimal::ONE.serialize());
+        let Some(bases) = replay.bases(&key) else {
             continue;
         };
-        let amount = replay.installment(contract, &bases);
+        let amount = replay.installment(Terms::Own, key, &bases, || None);
         single_amounts.extend(amount);
         found.offer(CauseCode::CoefficientIgnored, amount, || {
             Mistake::CoefficientIgnored {
@@ -306,10 +426,11 @@ pub fn likely_causes(
             }
         });
     }
+    let all = Bases::With(None, Decimal::ONE.serialize());
     if weighted_off.len() > 1
-        && let Some(bases) = replay.bases_with(None, Decimal::ONE)
+        && let Some(bases) = replay.bases(&all)
     {
-        let amount = replay.installment(contract, &bases);
+        let amount = replay.installment(Terms::Own, all, &bases, || None);
         // One product's cause already says it when the others change nothing.
         if !amount.is_some_and(|amount| single_amounts.contains(&amount)) {
             found.offer(CauseCode::CoefficientsIgnored, amount, || {
@@ -328,12 +449,13 @@ pub fn likely_causes(
         if coefficient.is_zero() {
             continue;
         }
-        let Some(bases) = replay.bases_with(Some(product.as_str()), Decimal::ZERO) else {
+        let key = Bases::With(Some(product.clone()), Decimal::ZERO.serialize());
+        let Some(bases) = replay.bases(&key) else {
             continue;
         };
         found.offer(
             CauseCode::ProductExcluded,
-            replay.installment(contract, &bases),
+            replay.installment(Terms::Own, key, &bases, || None),
             || Mistake::ProductExcluded {
                 product: product.clone(),
                 coefficient: *coefficient,
@@ -380,9 +502,11 @@ pub fn likely_causes(
         .and_then(|index| contract.amendments.get(index))
         .map(Amendment::note)
     {
-        let before = Contract {
-            amendments: without_tier_amendments(contract),
-            ..contract.clone()
+        let before = || {
+            Some(Contract {
+                amendments: without_tier_amendments(contract),
+                ..contract.clone()
+            })
         };
         let rate_before = contract
             .tiers
@@ -390,7 +514,7 @@ pub fn likely_causes(
             .map_or(Decimal::ZERO, |bracket| bracket.rate);
         found.offer(
             CauseCode::AmendmentIgnored,
-            replay.installment(&before, &weighted),
+            replay.installment(Terms::BeforeAmendments, Bases::Actual, &weighted, before),
             || Mistake::AmendmentIgnored {
                 amendment: note,
                 rate_in_force: rebate.bracket_rate,
@@ -464,25 +588,62 @@ impl Found {
 /// Replays one installment's computation under a mistake.
 struct Replay<'i, 'a> {
     input: &'i CauseInput<'a>,
+    replays: &'i Replays<'a>,
     period: usize,
     installment: u32,
 }
 
 impl Replay<'_, '_> {
-    /// The installment under `contract` with these per-segment weighted bases, computed
-    /// and rounded exactly as the audit computes every installment.
-    fn installment(&self, contract: &Contract, bases: &[Decimal]) -> Option<Decimal> {
+    /// The installment under the contract with `terms` (`mistaken` makes it, `None` for
+    /// the contract's own) and the per-segment weighted bases `key` names (`bases`),
+    /// computed and rounded exactly as the audit computes every installment. The
+    /// contract's periods are replayed the first time `terms` and `key` are asked for,
+    /// and read back after.
+    fn installment(
+        &self,
+        terms: Terms,
+        key: Bases,
+        bases: &[Decimal],
+        mistaken: impl FnOnce() -> Option<Contract>,
+    ) -> Option<Decimal> {
         let input = self.input;
-        let rebates = rebate::period_rebates(
-            contract,
-            input.periods,
-            input.segments,
-            bases,
-            input.rounding,
-        )
-        .ok()?;
-        let rebate = rebates.get(self.period)?;
+        let mut runs = self.replays.runs.borrow_mut();
+        let run = match runs.entry((terms, key)) {
+            Entry::Occupied(run) => run.into_mut(),
+            Entry::Vacant(slot) => {
+                let contract = mistaken();
+                let rebates = rebate::period_rebates(
+                    contract.as_ref().unwrap_or(input.contract),
+                    input.periods,
+                    input.segments,
+                    bases,
+                    input.rounding,
+                )
+                .ok();
+                slot.insert(Run { contract, rebates })
+            }
+        };
+        let rebate = run.rebates.as_ref()?.get(self.period)?;
+        let contract = run.contract.as_ref().unwrap_or(input.contract);
         self.split(contract, rebate.expected, rebate.weighted_base)
+    }
+
+    /// The per-segment weighted bases `key` names, made the first time they are asked
+    /// for; `None` when they cannot be made (see [`Replay::bases_on`]).
+    fn bases(&self, key: &Bases) -> Option<Vec<Decimal>> {
+        let mut made = self.replays.bases.borrow_mut();
+        if let Some(bases) = made.get(key) {
+            return bases.clone();
+        }
+        let bases = match key {
+            Bases::Actual => self.actual_bases(),
+            Bases::On(base) => self.bases_on(*base),
+            Bases::With(product, coefficient) => {
+                self.bases_with(product.as_deref(), Decimal::deserialize(*coefficient))
+            }
+        };
+        made.insert(key.clone(), bases.clone());
+        bases
     }
 
     /// The installment's share of a period rebate `expected` on `weighted_base`, split by
@@ -622,12 +783,12 @@ fn cap_scope(contract: &Contract, period: &SettlementPeriod) -> DateRange {
 }
 
 /// The tier table with the bracket `rebate`'s volume reached paid at the rate of the one
-/// below, with the reached and the lower rate; `None` in the first bracket or when the
+/// below, with that bracket's index, the reached and the lower rate; `None` in the first bracket or when the
 /// rates agree.
 fn previous_bracket_tiers(
     tiers: &TierTable,
     rebate: &PeriodRebate,
-) -> Option<(Decimal, Decimal, TierTable)> {
+) -> Option<(usize, Decimal, Decimal, TierTable)> {
     let reached = tiers.bracket_for(rebate.scope_volume.max(Decimal::ZERO))?;
     let index = tiers
         .brackets()
@@ -640,16 +801,17 @@ fn previous_bracket_tiers(
     let mut brackets = tiers.brackets().to_vec();
     brackets[index].rate = lower.rate;
     let table = TierTable::new(brackets).ok()?;
-    Some((reached.rate, lower.rate, table))
+    Some((index, reached.rate, lower.rate, table))
 }
 
 /// The tier table with the bracket `rebate`'s volume reached paid at the rate of the one
-/// above, with the reached and the higher rate and where the higher bracket starts;
+/// above, with that bracket's index, the reached and the higher rate and where the
+/// higher bracket starts;
 /// `None` in the last bracket or when the rates agree.
 fn next_bracket_tiers(
     tiers: &TierTable,
     rebate: &PeriodRebate,
-) -> Option<(Decimal, Decimal, Decimal, TierTable)> {
+) -> Option<(usize, Decimal, Decimal, Decimal, TierTable)> {
     let reached = tiers.bracket_for(rebate.scope_volume.max(Decimal::ZERO))?;
     let index = tiers
         .brackets()
@@ -662,7 +824,7 @@ fn next_bracket_tiers(
     let mut brackets = tiers.brackets().to_vec();
     brackets[index].rate = next.rate;
     let table = TierTable::new(brackets).ok()?;
-    Some((reached.rate, next.rate, next.from, table))
+    Some((index, reached.rate, next.rate, next.from, table))
 }
 
 #[cfg(test)]

@@ -137,6 +137,8 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         as_of: input.as_of,
         charges_interest: !contract.late_interest.is_zero(),
     };
+    // The contract replayed under each usual mistake once, for all its findings.
+    let replays = input.causes.map(cause::Replays::new);
     for slot in &slots {
         let share = share_of(slot);
         let rebate = &computation.rebates[slot.period];
@@ -165,9 +167,9 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         };
         // A payment short or too much: the usual mistakes that reproduce what was paid,
         // to the cent.
-        let mut likely_causes: Vec<LikelyCause> = match (finding_type, &input.causes) {
-            (Some(FindingType::Underpaid | FindingType::Overpaid), Some(causes)) => {
-                cause::likely_causes(causes, slot.period, slot.number, verdict.paid)
+        let mut likely_causes: Vec<LikelyCause> = match (finding_type, &replays) {
+            (Some(FindingType::Underpaid | FindingType::Overpaid), Some(replays)) => {
+                replays.likely_causes(slot.period, slot.number, verdict.paid)
             }
             _ => Vec::new(),
         };

@@ -13,6 +13,7 @@ use crate::ingest::billing::BillingSink;
 use crate::ruleset::Rulesets;
 
 mod overpaid;
+mod shared;
 
 /// A billing row of a worked example: date, product, net, list (`""` = none), voucher.
 type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
@@ -215,6 +216,29 @@ fn a_missing_retroactive_catch_up_is_recognised() {
     );
     // The first quarter of the year has nothing to catch up.
     assert!(audited.codes(0, "6000").is_empty());
+}
+
+#[test]
+fn a_missing_catch_up_prices_each_period_on_its_own() {
+    // Cents that round apart. Q1 70,000.03 at 10% → 7,000.00; the year reaches 120,000.06,
+    // at 15% 18,000.009 → 18,000.01, so Q2 expects 11,000.01. Without the catch-up each
+    // period is priced on its own base at 15%: Q1 10,500.0045 → 10,500.00, Q2 7,500.0045 →
+    // 7,500.00, so Q2 = 7,500.00. The same flat rate on the year's volume would round the
+    // year as a whole (18,000.01 − 10,500.00 = 7,500.01): not what the agent paid.
+    let mut rows = TIERED;
+    rows[0].2 = "50000.03";
+    rows[2].2 = "30000.03";
+    let audited = Audited::new(yearly_tiers(TierMode::Retroactive), &rows);
+    assert_eq!(audited.expected(1), "11000.01");
+    assert_eq!(
+        audited.codes(1, "7500.00"),
+        [CauseCode::NoRetroactiveCatchUp]
+    );
+    assert!(
+        !audited
+            .codes(1, "7500.01")
+            .contains(&CauseCode::NoRetroactiveCatchUp)
+    );
 }
 
 #[test]

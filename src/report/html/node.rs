@@ -2,6 +2,7 @@
 //! keep their keys in the order written.
 
 use crate::domain::money::group_thousands;
+use std::borrow::Cow;
 
 /// A JSON value with its object keys in the order they were written (serde_json's own
 /// `Value` sorts them), so trails list fields in the schema's order.
@@ -43,27 +44,49 @@ impl Node {
 
     /// The value as one line of text, with whether it is a number; `None` for a value that
     /// needs a table. A money string is grouped; a location reads `file:sheet:row:column`.
+    #[cfg(test)]
     pub(super) fn inline(&self) -> Option<(String, bool)> {
+        self.line()
+            .map(|(text, number)| (text.into_owned(), number))
+    }
+
+    /// [`Node::inline`], borrowing the text when it is shown as it is (nearly always).
+    pub(super) fn line(&self) -> Option<(Cow<'_, str>, bool)> {
         match self {
-            Node::Null => Some((String::new(), false)),
-            Node::Bool(value) => Some((if *value { "yes" } else { "no" }.into(), false)),
-            Node::Number(number) => Some((number.clone(), true)),
-            Node::Text(text) if is_money(text) => Some((group_thousands(text), true)),
-            Node::Text(text) => Some((text.clone(), false)),
+            Node::Null => Some((Cow::Borrowed(""), false)),
+            Node::Bool(value) => Some((Cow::Borrowed(if *value { "yes" } else { "no" }), false)),
+            Node::Number(number) => Some((Cow::Borrowed(number), true)),
+            Node::Text(text) if is_money(text) => Some((Cow::Owned(group_thousands(text)), true)),
+            Node::Text(text) => Some((Cow::Borrowed(text), false)),
             Node::List(items) => items
                 .iter()
-                .map(|item| item.inline().map(|(text, _)| text))
+                .map(|item| item.line().map(|(text, _)| text))
                 .collect::<Option<Vec<_>>>()
-                .map(|texts| (texts.join(", "), false)),
+                .map(|texts| (Cow::Owned(texts.join(", ")), false)),
             Node::Map(fields) if is_location(fields) => {
-                let parts: Option<Vec<String>> = fields
+                let parts: Option<Vec<Cow<'_, str>>> = fields
                     .iter()
                     .filter(|(_, value)| !value.is_empty())
-                    .map(|(_, value)| value.inline().map(|(text, _)| text))
+                    .map(|(_, value)| value.line().map(|(text, _)| text))
                     .collect();
-                parts.map(|parts| (parts.join(":"), false))
+                parts.map(|parts| (Cow::Owned(parts.join(":")), false))
             }
             Node::Map(_) => None,
+        }
+    }
+
+    /// Whether [`Node::line`] has a line for the value (without making it).
+    pub(super) fn is_inline(&self) -> bool {
+        match self {
+            Node::List(items) => items.iter().all(Node::is_inline),
+            Node::Map(fields) => {
+                is_location(fields)
+                    && fields
+                        .iter()
+                        .filter(|(_, value)| !value.is_empty())
+                        .all(|(_, value)| value.is_inline())
+            }
+            _ => true,
         }
     }
 }

@@ -327,7 +327,7 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
     let mut computation = to_node(&json::computation(&record.computation()))?;
     let mut splits = Vec::new();
     if let Node::Map(fields) = &mut computation {
-        fields.retain(|(key, _)| !INSTALLMENT_KEYS.contains(&key.as_str()));
+        fields.retain(|(key, _)| !INSTALLMENT_KEYS.contains(&key.as_ref()));
         if let Some(at) = fields.iter().position(|(key, _)| key == "installments")
             && let (_, Node::List(list)) = fields.remove(at)
         {
@@ -395,17 +395,17 @@ fn installment(record: Node, splits: &[Node]) -> Node {
     });
     let mut shown = Vec::with_capacity(fields.len() + 2);
     for (key, value) in fields {
-        if PERIOD_KEYS.contains(&key.as_str()) || key == "weighted_base" {
+        if PERIOD_KEYS.contains(&key.as_ref()) || key == "weighted_base" {
             continue;
         }
-        let after = match key.as_str() {
+        let after = match key.as_ref() {
             "trigger" => "portion",
             "due_on" => "due_rule",
             _ => "",
         };
         shown.push((key, value));
         if let Some(value) = split.and_then(|split| split.get(after)) {
-            shown.push((after.to_string(), value.clone()));
+            shown.push((after.into(), value.clone()));
         }
     }
     Node::Map(shown)
@@ -464,7 +464,7 @@ mod tests {
             .fields()
             .unwrap()
             .iter()
-            .map(|(key, _)| key.as_str())
+            .map(|(key, _)| key.as_ref())
             .collect();
         assert_eq!(
             keys,

@@ -4,6 +4,10 @@
 use crate::domain::money::group_thousands;
 use std::borrow::Cow;
 
+/// An object's key: borrowed when it is a struct's field name (nearly every key), so a
+/// tree of a trail's records costs no allocation per key.
+pub(super) type FieldName = Cow<'static, str>;
+
 /// A JSON value with its object keys in the order they were written (serde_json's own
 /// `Value` sorts them), so trails list fields in the schema's order.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,11 +17,11 @@ pub(super) enum Node {
     Number(String),
     Text(String),
     List(Vec<Node>),
-    Map(Vec<(String, Node)>),
+    Map(Vec<(FieldName, Node)>),
 }
 
 impl Node {
-    pub(super) fn fields(&self) -> Option<&[(String, Node)]> {
+    pub(super) fn fields(&self) -> Option<&[(FieldName, Node)]> {
         match self {
             Node::Map(fields) => Some(fields),
             _ => None,
@@ -93,11 +97,11 @@ impl Node {
 
 /// Whether an object is a place in the input: a `file` and at most its `sheet`, `row` and
 /// `column`.
-fn is_location(fields: &[(String, Node)]) -> bool {
+fn is_location(fields: &[(FieldName, Node)]) -> bool {
     fields.iter().any(|(key, _)| key == "file")
         && fields
             .iter()
-            .all(|(key, _)| matches!(key.as_str(), "file" | "sheet" | "row" | "column"))
+            .all(|(key, _)| matches!(key.as_ref(), "file" | "sheet" | "row" | "column"))
 }
 
 /// A plain amount with exactly two decimals, as findings.json writes money.
@@ -189,8 +193,8 @@ mod parse {
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
             let mut fields = Vec::new();
-            while let Some(entry) = map.next_entry::<String, Node>()? {
-                fields.push(entry);
+            while let Some((key, value)) = map.next_entry::<String, Node>()? {
+                fields.push((key.into(), value));
             }
             Ok(Node::Map(fields))
         }
@@ -208,7 +212,7 @@ mod tests {
             .fields()
             .unwrap()
             .iter()
-            .map(|(key, _)| key.as_str())
+            .map(|(key, _)| key.as_ref())
             .collect();
         assert_eq!(keys, ["formula", "base", "cap", "z"]);
         assert_eq!(

@@ -1,7 +1,7 @@
 //! A finding's trail: its fields, each part of its evidence and the installments of its
 //! period, rendered generically from the finding as findings.json writes it.
 
-use super::node::Node;
+use super::node::{FieldName, Node};
 use crate::domain::lang::Lang;
 use crate::report::html_parts::{escape, escape_to};
 use crate::report::i18n::Word;
@@ -63,7 +63,7 @@ pub(super) fn write_trail(out: &mut String, finding: &Node, of_period: &[Node], 
             .fields()
             .unwrap_or(&[])
             .iter()
-            .filter(|(key, _)| !ROW_KEYS.contains(&key.as_str())),
+            .filter(|(key, _)| !ROW_KEYS.contains(&key.as_ref())),
         lang,
     );
     for (key, value) in evidence {
@@ -88,7 +88,7 @@ pub(super) fn write_trail(out: &mut String, finding: &Node, of_period: &[Node], 
                         .fields()
                         .unwrap_or(&[])
                         .iter()
-                        .filter(|(key, _)| !PERIOD_KEYS.contains(&key.as_str()))
+                        .filter(|(key, _)| !PERIOD_KEYS.contains(&key.as_ref()))
                         .cloned()
                         .collect(),
                 )
@@ -205,7 +205,7 @@ pub(super) fn write_node(out: &mut String, node: &Node, lang: Lang) {
 /// and a number has no place to break.
 fn write_fields<'a>(
     out: &mut String,
-    fields: impl Iterator<Item = &'a (String, Node)>,
+    fields: impl Iterator<Item = &'a (FieldName, Node)>,
     lang: Lang,
 ) {
     out.push_str("<table class=fields>");
@@ -279,7 +279,7 @@ fn write_grid(out: &mut String, rows: &[Node], marked: &[bool], lang: Lang) {
     let mut columns: Vec<&str> = Vec::new();
     for row in rows {
         for (key, value) in row.fields().unwrap_or(&[]) {
-            if !value.is_empty() && !columns.contains(&key.as_str()) {
+            if !value.is_empty() && !columns.contains(&key.as_ref()) {
                 columns.push(key);
             }
         }
@@ -449,7 +449,7 @@ mod tests {
 
         let wide = Node::Map(
             (0..=CLASSED_COLUMNS)
-                .map(|at| (format!("c{at}"), Node::Number(at.to_string())))
+                .map(|at| (format!("c{at}").into(), Node::Number(at.to_string())))
                 .collect(),
         );
         let mut out = String::new();

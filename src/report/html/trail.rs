@@ -225,7 +225,7 @@ fn write_fields<'a>(
 /// anywhere.
 fn write_cell(
     out: &mut String,
-    line: Option<(Cow<'_, str>, bool)>,
+    line: Option<Line<'_>>,
     value: &Node,
     number_class: bool,
     lang: Lang,
@@ -256,9 +256,12 @@ fn write_cell(
     }
 }
 
+/// A value's text on one line and whether it is a number.
+type Line<'a> = (Cow<'a, str>, bool);
+
 /// A value on one line as a reader sees it: in Chinese yes and no are 是 and 否 and a
 /// code under a key that holds codes is its Chinese name with the code beside it.
-fn shown<'a>(value: &'a Node, key: &str, lang: Lang) -> Option<(Cow<'a, str>, bool)> {
+fn shown<'a>(value: &'a Node, key: &str, lang: Lang) -> Option<Line<'a>> {
     match (lang, value) {
         (Lang::Zh, Node::Bool(yes)) => Some((
             Cow::Borrowed(if *yes { Word::Yes } else { Word::No }.of(lang)),
@@ -284,8 +287,7 @@ fn write_grid(out: &mut String, rows: &[Node], marked: &[bool], lang: Lang) {
             }
         }
     }
-    let mut cells: Vec<(Option<(Cow<'_, str>, bool)>, &Node)> =
-        Vec::with_capacity(rows.len() * columns.len());
+    let mut cells: Vec<(Option<Line<'_>>, &Node)> = Vec::with_capacity(rows.len() * columns.len());
     for row in rows {
         for column in &columns {
             let value = row.get(column).unwrap_or(&Node::Null);

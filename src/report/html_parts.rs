@@ -7,21 +7,35 @@ use std::fmt::Write;
 /// Escapes text for HTML element content and attribute values (always double-quoted).
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
+    escape_to(&mut escaped, text);
+    escaped
+}
+
+/// [`escape`] written onto `out`: plain runs are copied whole, so a trail's thousands of
+/// cells cost no allocation each.
+pub fn escape_to(out: &mut String, text: &str) {
+    let mut plain = 0;
+    for (at, character) in text.char_indices() {
+        let replacement = match character {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
             // A right-to-left override would reorder the page around it: shown instead.
             other if super::bidi::is_bidi_control(other) => {
-                escaped.push_str(&super::bidi::shown(other));
+                out.push_str(&text[plain..at]);
+                out.push_str(&super::bidi::shown(other));
+                plain = at + other.len_utf8();
+                continue;
             }
-            other => escaped.push(other),
-        }
+            _ => continue,
+        };
+        out.push_str(&text[plain..at]);
+        out.push_str(replacement);
+        plain = at + 1;
     }
-    escaped
+    out.push_str(&text[plain..]);
 }
 
 /// The styles both HTML reports use. The font stack names the usual Chinese system fonts
@@ -72,5 +86,9 @@ mod tests {
             escape("<script>alert('x')</script> & \"y\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
+        // Plain runs, several characters to replace, non-ASCII text and a bidi control.
+        let mut out = String::from("x");
+        escape_to(&mut out, "中文 a&&b \u{202e}c'");
+        assert_eq!(out, "x中文 a&amp;&amp;b {U+202E}c&#39;");
     }
 }

@@ -50,9 +50,11 @@ const INSTALLMENT_KEYS: [&str; 7] = [
 /// says it).
 const PERIOD_KEYS: [&str; 3] = ["contract_id", "period_start", "period_end"];
 
-/// How deflated the trails are: zlib's default; level 9 is 5 % smaller and takes three
-/// times as long.
-const LEVEL: u32 = 6;
+/// How deflated the trails are. Measured on 4,000 contracts (118 MB of trail markup,
+/// docs/BENCHMARK.md): level 4 deflates them to 16.8 MB in 0.6 of level 6's time (15.3 MB);
+/// level 3 is 18.2 MB, too close to the page's 20 MB with the rest of it; level 9 is
+/// 5 % smaller than 6 and takes three times as long.
+const LEVEL: u32 = 4;
 
 /// Trails per data block: deflated together, trails of similar contracts share their
 /// words (a fifth smaller than one block each), and opening one inflates only its block.
@@ -190,19 +192,26 @@ pub(super) fn write_index(
     let units = audit.contracts.len() + usize::from(!orphans.is_empty());
     // A block's trails rendered, listed, deflated and encoded: the costly part, so blocks
     // are made a batch at a time on the run's worker threads, and written in order.
+    // Each trail goes into the deflater as JSON text as soon as it is rendered, through
+    // one buffer: a block's list is never held whole.
     let block = |block: usize| -> std::io::Result<String> {
-        let mut trails = Vec::with_capacity(PER_BLOCK);
+        let mut encoder = ZlibEncoder::new(Vec::with_capacity(1 << 20), Compression::new(LEVEL));
+        let mut html = String::with_capacity(1 << 16);
+        encoder.write_all(b"[")?;
         for at in block * PER_BLOCK..units.min((block + 1) * PER_BLOCK) {
-            let mut html = String::new();
+            html.clear();
             match audit.contracts.get(at) {
                 Some(result) => contract_trail(&mut html, audit, result, lang),
                 None => orphans_trail(&mut html, &orphans, audit, lang),
             }
             .map_err(unreadable)?;
-            trails.push(html);
+            if at > block * PER_BLOCK {
+                encoder.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut encoder, html.as_str()).map_err(std::io::Error::other)?;
         }
-        let text = serde_json::to_string(&trails).map_err(std::io::Error::other)?;
-        Ok(base85(&deflate(text.as_bytes())?))
+        encoder.write_all(b"]")?;
+        Ok(base85(&encoder.finish()?))
     };
     let blocks: Vec<usize> = (0..units.div_ceil(PER_BLOCK)).collect();
     for batch in blocks.chunks(BATCH) {
@@ -222,8 +231,9 @@ pub(super) fn write_index(
     Ok(())
 }
 
-/// The bytes deflated, with zlib's header and checksum (what `DecompressionStream`
-/// calls `deflate`).
+/// The bytes deflated as a block is, with zlib's header and checksum (what
+/// `DecompressionStream` calls `deflate`).
+#[cfg(test)]
 fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut encoder =
         ZlibEncoder::new(Vec::with_capacity(bytes.len() / 8), Compression::new(LEVEL));
@@ -317,7 +327,7 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(),
     let mut computation = to_node(&json::computation(&record.computation()))?;
     let mut splits = Vec::new();
     if let Node::Map(fields) = &mut computation {
-        fields.retain(|(key, _)| !INSTALLMENT_KEYS.contains(&key.as_str()));
+        fields.retain(|(key, _)| !INSTALLMENT_KEYS.contains(&key.as_ref()));
         if let Some(at) = fields.iter().position(|(key, _)| key == "installments")
             && let (_, Node::List(list)) = fields.remove(at)
         {
@@ -385,17 +395,17 @@ fn installment(record: Node, splits: &[Node]) -> Node {
     });
     let mut shown = Vec::with_capacity(fields.len() + 2);
     for (key, value) in fields {
-        if PERIOD_KEYS.contains(&key.as_str()) || key == "weighted_base" {
+        if PERIOD_KEYS.contains(&key.as_ref()) || key == "weighted_base" {
             continue;
         }
-        let after = match key.as_str() {
+        let after = match key.as_ref() {
             "trigger" => "portion",
             "due_on" => "due_rule",
             _ => "",
         };
         shown.push((key, value));
         if let Some(value) = split.and_then(|split| split.get(after)) {
-            shown.push((after.to_string(), value.clone()));
+            shown.push((after.into(), value.clone()));
         }
     }
     Node::Map(shown)
@@ -454,7 +464,7 @@ mod tests {
             .fields()
             .unwrap()
             .iter()
-            .map(|(key, _)| key.as_str())
+            .map(|(key, _)| key.as_ref())
             .collect();
         assert_eq!(
             keys,

@@ -296,7 +296,7 @@ fn in_chinese(node: &mut Node, finding: &Finding, computation: Option<&Computati
     if !finding.evidence.checks.is_empty()
         && let Some(Node::Map(facts)) = field_mut(evidence, "facts")
     {
-        facts.retain(|(name, _)| !matches!(name.as_str(), "expected" | "found"));
+        facts.retain(|(name, _)| !matches!(name.as_ref(), "expected" | "found"));
     }
     if let Some(Node::List(checks)) = field_mut(evidence, "checks") {
         for (record, check) in checks.iter_mut().zip(&finding.evidence.checks) {

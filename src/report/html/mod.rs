@@ -40,6 +40,7 @@ use assets::{INDEX_CSS, REPORT_CSS, SCRIPT, TRAIL_SCRIPT, content_security_polic
 use index::Layout;
 use sink::Sink;
 use std::fmt::Write;
+use trail::GRID_CSS;
 
 /// How many errors the page lists by amount above the findings table (every error is in
 /// the table).
@@ -81,7 +82,7 @@ pub fn write(
     let out = &mut sink.out;
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>\n{BASE_CSS}{REPORT_CSS}{}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n<style>\n{BASE_CSS}{REPORT_CSS}{GRID_CSS}{}</style>\n</head>\n<body>\n",
         words.html_lang,
         escape(&content_security_policy(index)),
         env!("CARGO_PKG_NAME"),

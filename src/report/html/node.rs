@@ -2,6 +2,11 @@
 //! keep their keys in the order written.
 
 use crate::domain::money::group_thousands;
+use std::borrow::Cow;
+
+/// An object's key: borrowed when it is a struct's field name (nearly every key), so a
+/// tree of a trail's records costs no allocation per key.
+pub(super) type FieldName = Cow<'static, str>;
 
 /// A JSON value with its object keys in the order they were written (serde_json's own
 /// `Value` sorts them), so trails list fields in the schema's order.
@@ -12,11 +17,11 @@ pub(super) enum Node {
     Number(String),
     Text(String),
     List(Vec<Node>),
-    Map(Vec<(String, Node)>),
+    Map(Vec<(FieldName, Node)>),
 }
 
 impl Node {
-    pub(super) fn fields(&self) -> Option<&[(String, Node)]> {
+    pub(super) fn fields(&self) -> Option<&[(FieldName, Node)]> {
         match self {
             Node::Map(fields) => Some(fields),
             _ => None,
@@ -43,38 +48,60 @@ impl Node {
 
     /// The value as one line of text, with whether it is a number; `None` for a value that
     /// needs a table. A money string is grouped; a location reads `file:sheet:row:column`.
+    #[cfg(test)]
     pub(super) fn inline(&self) -> Option<(String, bool)> {
+        self.line()
+            .map(|(text, number)| (text.into_owned(), number))
+    }
+
+    /// [`Node::inline`], borrowing the text when it is shown as it is (nearly always).
+    pub(super) fn line(&self) -> Option<(Cow<'_, str>, bool)> {
         match self {
-            Node::Null => Some((String::new(), false)),
-            Node::Bool(value) => Some((if *value { "yes" } else { "no" }.into(), false)),
-            Node::Number(number) => Some((number.clone(), true)),
-            Node::Text(text) if is_money(text) => Some((group_thousands(text), true)),
-            Node::Text(text) => Some((text.clone(), false)),
+            Node::Null => Some((Cow::Borrowed(""), false)),
+            Node::Bool(value) => Some((Cow::Borrowed(if *value { "yes" } else { "no" }), false)),
+            Node::Number(number) => Some((Cow::Borrowed(number), true)),
+            Node::Text(text) if is_money(text) => Some((Cow::Owned(group_thousands(text)), true)),
+            Node::Text(text) => Some((Cow::Borrowed(text), false)),
             Node::List(items) => items
                 .iter()
-                .map(|item| item.inline().map(|(text, _)| text))
+                .map(|item| item.line().map(|(text, _)| text))
                 .collect::<Option<Vec<_>>>()
-                .map(|texts| (texts.join(", "), false)),
+                .map(|texts| (Cow::Owned(texts.join(", ")), false)),
             Node::Map(fields) if is_location(fields) => {
-                let parts: Option<Vec<String>> = fields
+                let parts: Option<Vec<Cow<'_, str>>> = fields
                     .iter()
                     .filter(|(_, value)| !value.is_empty())
-                    .map(|(_, value)| value.inline().map(|(text, _)| text))
+                    .map(|(_, value)| value.line().map(|(text, _)| text))
                     .collect();
-                parts.map(|parts| (parts.join(":"), false))
+                parts.map(|parts| (Cow::Owned(parts.join(":")), false))
             }
             Node::Map(_) => None,
+        }
+    }
+
+    /// Whether [`Node::line`] has a line for the value (without making it).
+    pub(super) fn is_inline(&self) -> bool {
+        match self {
+            Node::List(items) => items.iter().all(Node::is_inline),
+            Node::Map(fields) => {
+                is_location(fields)
+                    && fields
+                        .iter()
+                        .filter(|(_, value)| !value.is_empty())
+                        .all(|(_, value)| value.is_inline())
+            }
+            _ => true,
         }
     }
 }
 
 /// Whether an object is a place in the input: a `file` and at most its `sheet`, `row` and
 /// `column`.
-fn is_location(fields: &[(String, Node)]) -> bool {
+fn is_location(fields: &[(FieldName, Node)]) -> bool {
     fields.iter().any(|(key, _)| key == "file")
         && fields
             .iter()
-            .all(|(key, _)| matches!(key.as_str(), "file" | "sheet" | "row" | "column"))
+            .all(|(key, _)| matches!(key.as_ref(), "file" | "sheet" | "row" | "column"))
 }
 
 /// A plain amount with exactly two decimals, as findings.json writes money.
@@ -166,8 +193,8 @@ mod parse {
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
             let mut fields = Vec::new();
-            while let Some(entry) = map.next_entry::<String, Node>()? {
-                fields.push(entry);
+            while let Some((key, value)) = map.next_entry::<String, Node>()? {
+                fields.push((key.into(), value));
             }
             Ok(Node::Map(fields))
         }
@@ -185,7 +212,7 @@ mod tests {
             .fields()
             .unwrap()
             .iter()
-            .map(|(key, _)| key.as_str())
+            .map(|(key, _)| key.as_ref())
             .collect();
         assert_eq!(keys, ["formula", "base", "cap", "z"]);
         assert_eq!(

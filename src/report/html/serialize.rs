@@ -6,7 +6,7 @@
 //! as serde_json reads it back (findings.json holds whole numbers and money as text, no
 //! float).
 
-use super::node::Node;
+use super::node::{FieldName, Node};
 use serde::{Serialize, ser};
 use std::fmt;
 
@@ -63,7 +63,7 @@ fn float(value: f64) -> Node {
 
 /// An object's field: a key already there keeps its place and takes the new value, as in
 /// serde_json's insertion-ordered map.
-fn insert(fields: &mut Vec<(String, Node)>, key: String, value: Node) {
+fn insert(fields: &mut Vec<(FieldName, Node)>, key: FieldName, value: Node) {
     match fields.iter_mut().find(|(name, _)| *name == key) {
         Some((_, old)) => *old = value,
         None => fields.push((key, value)),
@@ -176,7 +176,7 @@ impl ser::Serializer for Direct {
         value: &T,
     ) -> Result<Node, NodeError> {
         Ok(Node::Map(vec![(
-            variant.to_owned(),
+            FieldName::Borrowed(variant),
             value.serialize(self)?,
         )]))
     }
@@ -259,7 +259,7 @@ impl ser::SerializeTupleStruct for List {
 }
 
 /// An object being serialised, and the key whose value comes next.
-struct Map(Vec<(String, Node)>, Option<String>);
+struct Map(Vec<(FieldName, Node)>, Option<String>);
 
 impl ser::SerializeMap for Map {
     type Ok = Node;
@@ -271,7 +271,7 @@ impl ser::SerializeMap for Map {
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), NodeError> {
         let key = self.1.take().ok_or_else(key_must_be_a_string)?;
         let value = value.serialize(Direct)?;
-        insert(&mut self.0, key, value);
+        insert(&mut self.0, FieldName::Owned(key), value);
         Ok(())
     }
     fn end(self) -> Result<Node, NodeError> {
@@ -288,7 +288,7 @@ impl ser::SerializeStruct for Map {
         value: &T,
     ) -> Result<(), NodeError> {
         let value = value.serialize(Direct)?;
-        insert(&mut self.0, key.to_owned(), value);
+        insert(&mut self.0, FieldName::Borrowed(key), value);
         Ok(())
     }
     fn end(self) -> Result<Node, NodeError> {
@@ -306,7 +306,10 @@ impl ser::SerializeTupleVariant for Variant<List> {
         self.1.push(value)
     }
     fn end(self) -> Result<Node, NodeError> {
-        Ok(Node::Map(vec![(self.0.to_owned(), Node::List(self.1.0))]))
+        Ok(Node::Map(vec![(
+            FieldName::Borrowed(self.0),
+            Node::List(self.1.0),
+        )]))
     }
 }
 
@@ -321,7 +324,10 @@ impl ser::SerializeStructVariant for Variant<Map> {
         ser::SerializeStruct::serialize_field(&mut self.1, key, value)
     }
     fn end(self) -> Result<Node, NodeError> {
-        Ok(Node::Map(vec![(self.0.to_owned(), Node::Map(self.1.0))]))
+        Ok(Node::Map(vec![(
+            FieldName::Borrowed(self.0),
+            Node::Map(self.1.0),
+        )]))
     }
 }
 
@@ -562,7 +568,7 @@ mod tests {
             .fields()
             .unwrap()
             .iter()
-            .map(|(key, _)| key.as_str())
+            .map(|(key, _)| key.as_ref())
             .collect();
         assert_eq!(keys[..3], ["text", "negative", "positive"]);
         assert!(!keys.contains(&"skipped"));
@@ -584,7 +590,7 @@ mod tests {
                 Value::Object(fields) => Node::Map(
                     fields
                         .into_iter()
-                        .map(|(key, value)| (key, node(value)))
+                        .map(|(key, value)| (key.into(), node(value)))
                         .collect(),
                 ),
             }
@@ -651,7 +657,7 @@ mod tests {
         let first = to_node(&odd).unwrap();
         let keys: Vec<&str> = first.fields().unwrap()[..3]
             .iter()
-            .map(|(key, _)| key.as_str())
+            .map(|(key, _)| key.as_ref())
             .collect();
         assert_eq!(keys, ["a", "b", "c"]);
         assert_eq!(first.get("a"), Some(&Node::Number("3".into())));

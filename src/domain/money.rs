@@ -66,19 +66,15 @@ pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
 /// Money as JSON and CSV carry it: a string with exactly two decimals.
 /// Callers round first; this only pads (it never truncates silently because the
 /// value is already at two decimals, and if not it rounds half away from zero).
+/// (The text is [`super::money_text::money`]'s, which the reports also write without a
+/// string of its own.)
 pub fn format_money(amount: Decimal) -> String {
-    let mut shown = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    shown.rescale(2);
-    if shown.is_zero() {
-        // `-0.00` would confuse a reader.
-        return "0.00".to_string();
-    }
-    shown.to_string()
+    super::money_text::money(amount, false).as_str().to_string()
 }
 
 /// Money for people: two decimals with thousands separators, `-1,234,567.80`.
 pub fn format_money_grouped(amount: Decimal) -> String {
-    group_thousands(&format_money(amount))
+    super::money_text::money(amount, true).as_str().to_string()
 }
 
 /// Inserts thousands separators into a plain decimal string such as `-1234567.80`.

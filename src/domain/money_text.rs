@@ -34,7 +34,7 @@ impl Inline {
         self.bytes[self.start] = byte;
     }
 
-    fn from_str(text: &str) -> Inline {
+    fn of_ascii(text: &str) -> Inline {
         let mut inline = Inline::new();
         for byte in text.bytes().rev() {
             inline.push_front(byte);
@@ -144,7 +144,7 @@ pub fn money(amount: Decimal, grouped: bool) -> Shown {
     shown.rescale(2);
     if shown.is_zero() {
         // `-0.00` would confuse a reader.
-        return Shown::Inline(Inline::from_str("0.00"));
+        return Shown::Inline(Inline::of_ascii("0.00"));
     }
     if shown.scale() != 2 {
         // Too large for two decimals: `Decimal` shows it with fewer.

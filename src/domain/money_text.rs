@@ -2,7 +2,7 @@
 //! write hundreds of thousands of amounts and days, and formatting each through `Decimal`'s
 //! and `NaiveDate`'s `Display` into a fresh `String` was about a twentieth of the run's
 //! CPU (docs/BENCHMARK.md, "The other reports at 4,000 contracts"). Each function gives
-//! exactly the bytes of its `Display`-based counterpart in [`super::money`] (the tests
+//! exactly the bytes of its `Display`-based counterpart in `super::money` (the tests
 //! compare them over many values); a value the fast path does not cover (an amount
 //! beyond 96 bits at two decimals, a year outside 0–9999) takes the old path.
 
@@ -137,7 +137,7 @@ fn push_digits(inline: &mut Inline, mut value: u128, grouped: bool) {
     }
 }
 
-/// [`super::money::format_money`]'s text (`grouped`: [`super::money::format_money_grouped`]'s):
+/// `format_money`'s text (`grouped`: `format_money_grouped`'s):
 /// rounded half away from zero to two decimals, `0.00` for zero.
 pub fn money(amount: Decimal, grouped: bool) -> Shown {
     let mut shown = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
@@ -150,7 +150,7 @@ pub fn money(amount: Decimal, grouped: bool) -> Shown {
         // Too large for two decimals: `Decimal` shows it with fewer.
         let plain = shown.to_string();
         return Shown::Heap(if grouped {
-            super::money::group_thousands(&plain)
+            group_thousands(&plain)
         } else {
             plain
         });
@@ -188,6 +188,33 @@ pub fn day(day: NaiveDate) -> Shown {
     two(&mut inline, year % 100);
     two(&mut inline, year / 100);
     Shown::Inline(inline)
+}
+
+/// Inserts thousands separators into a plain decimal string such as `-1234567.80`.
+pub fn group_thousands(plain: &str) -> String {
+    let (sign, digits) = plain
+        .strip_prefix('-')
+        .map_or(("", plain), |rest| ("-", rest));
+    let (whole, fraction) = digits
+        .split_once('.')
+        .map_or((digits, None), |(whole, fraction)| (whole, Some(fraction)));
+    if !whole.bytes().all(|byte| byte.is_ascii_digit()) {
+        return plain.to_string();
+    }
+    // One string, written once: reports format tens of thousands of amounts.
+    let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
+    grouped.push_str(sign);
+    for (index, digit) in whole.char_indices() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        grouped.push('.');
+        grouped.push_str(fraction);
+    }
+    grouped
 }
 
 #[cfg(test)]

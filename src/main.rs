@@ -6,6 +6,13 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+// mimalloc: the reports allocate and free many small strings, cheaper with it (docs/
+// BENCHMARK.md, "The other reports at 4,000 contracts"). Its `no_thp` build keeps the
+// kernel from backing its pages with 2 MiB huge pages, whose zeroing cost more system
+// time than the allocator saved.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match rebate_audit::app::cli::Args::try_parse() {
         Ok(args) => rebate_audit::app::main(args),

@@ -33,3 +33,5 @@ pub mod statement;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod words;
+// Money and days as text without a heap string (the reports of a large audit).
+pub mod money_text;

@@ -66,47 +66,20 @@ pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
 /// Money as JSON and CSV carry it: a string with exactly two decimals.
 /// Callers round first; this only pads (it never truncates silently because the
 /// value is already at two decimals, and if not it rounds half away from zero).
+/// (The text is [`super::money_text::money`]'s, which the reports also write without a
+/// string of its own.)
 pub fn format_money(amount: Decimal) -> String {
-    let mut shown = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    shown.rescale(2);
-    if shown.is_zero() {
-        // `-0.00` would confuse a reader.
-        return "0.00".to_string();
-    }
-    shown.to_string()
+    super::money_text::money(amount, false).as_str().to_string()
 }
 
 /// Money for people: two decimals with thousands separators, `-1,234,567.80`.
 pub fn format_money_grouped(amount: Decimal) -> String {
-    group_thousands(&format_money(amount))
+    super::money_text::money(amount, true).as_str().to_string()
 }
 
-/// Inserts thousands separators into a plain decimal string such as `-1234567.80`.
-pub fn group_thousands(plain: &str) -> String {
-    let (sign, digits) = plain
-        .strip_prefix('-')
-        .map_or(("", plain), |rest| ("-", rest));
-    let (whole, fraction) = digits
-        .split_once('.')
-        .map_or((digits, None), |(whole, fraction)| (whole, Some(fraction)));
-    if !whole.bytes().all(|byte| byte.is_ascii_digit()) {
-        return plain.to_string();
-    }
-    // One string, written once: reports format tens of thousands of amounts.
-    let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
-    grouped.push_str(sign);
-    for (index, digit) in whole.char_indices() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if let Some(fraction) = fraction {
-        grouped.push('.');
-        grouped.push_str(fraction);
-    }
-    grouped
-}
+/// Inserts thousands separators into a plain decimal string such as `-1234567.80` (kept
+/// with the formatting it serves, in [`super::money_text`]).
+pub use super::money_text::group_thousands;
 
 /// A rate (fraction) as a person reads it: 0.22 → `22%`, 0.0005 → `0.05%`.
 pub fn format_rate(rate: Decimal) -> String {

@@ -8,11 +8,13 @@
 use super::i18n::accrual_sentences;
 use super::i18n::accruals::{AccrualSentences, COLUMN_COUNT};
 use super::table::Table;
-use super::tables::{cell_text, neutralise};
+use super::tables::{into_cell_text, neutralised};
 use crate::domain::accrual::{AccrualRow, Accruals, Amounts, EntityTotal, Movement, TrailItem};
 use crate::domain::lang::Lang;
-use crate::domain::money::{format_money, format_money_grouped};
+use crate::domain::money::format_money_grouped;
+use crate::domain::money_text;
 use rust_decimal::Decimal;
+use std::fmt::Write as _;
 
 /// The report files this module writes, in the order a reader opens them.
 pub const FILES: [&str; 2] = ["accruals.xlsx", "accruals.csv"];
@@ -41,27 +43,28 @@ enum Cell {
 
 /// The trail as one text: `earned C1/2026-01-01#1 800.00; received_cash P1 600.00; …`.
 fn trail_text(trail: &[TrailItem]) -> String {
-    trail
-        .iter()
-        .map(|item| {
-            let mut text = item.bucket.word().to_string();
-            if let Some(key) = &item.period_key {
-                text.push(' ');
-                text.push_str(key);
-                if let Some(number) = item.installment {
-                    text.push_str(&format!("#{number}"));
-                }
-            }
-            if let Some(payout) = &item.payout_id {
-                text.push(' ');
-                text.push_str(payout);
-            }
+    // One string, written in place: a large audit's trails hold a hundred thousand items.
+    let mut text = String::new();
+    for (index, item) in trail.iter().enumerate() {
+        if index > 0 {
+            text.push_str("; ");
+        }
+        text.push_str(item.bucket.word());
+        if let Some(key) = &item.period_key {
             text.push(' ');
-            text.push_str(&format_money(item.amount));
-            text
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+            text.push_str(key);
+            if let Some(number) = item.installment {
+                let _ = write!(text, "#{number}");
+            }
+        }
+        if let Some(payout) = &item.payout_id {
+            text.push(' ');
+            text.push_str(payout);
+        }
+        text.push(' ');
+        text.push_str(&money_text::money(item.amount, false));
+    }
+    text
 }
 
 /// The cells of the money columns, earned to open period.
@@ -155,17 +158,22 @@ pub fn write_csv(
         .quote_style(csv::QuoteStyle::NonNumeric)
         .from_writer(out);
     writer.write_record(accrual_sentences(lang).columns())?;
+    let mut number = String::new();
     for cells in rows(accruals) {
-        let fields: Vec<String> = cells
-            .into_iter()
-            .map(|cell| match cell {
-                Cell::Text(text) => neutralise(&text),
-                Cell::Money(amount) => format_money(amount),
-                Cell::Whole(number) => number.to_string(),
-                Cell::Empty => String::new(),
-            })
-            .collect();
-        writer.write_record(&fields)?;
+        // Each field written as it is formatted, without a string of its own.
+        for cell in cells {
+            match cell {
+                Cell::Text(text) => writer.write_field(&*neutralised(&text))?,
+                Cell::Money(amount) => writer.write_field(money_text::money(amount, false))?,
+                Cell::Whole(whole) => {
+                    number.clear();
+                    let _ = write!(number, "{whole}");
+                    writer.write_field(&number)?;
+                }
+                Cell::Empty => writer.write_field("")?,
+            }
+        }
+        writer.write_record(None::<&[u8]>)?;
     }
     writer.flush()?;
     Ok(())
@@ -199,7 +207,7 @@ pub fn write_xlsx(
     let write = |sheet: &mut Worksheet, row: u32, column: u16, cell: Cell| {
         match cell {
             Cell::Empty => Ok(sheet),
-            Cell::Text(text) => sheet.write_string(row, column, cell_text(&text).0),
+            Cell::Text(text) => sheet.write_string(row, column, into_cell_text(text).0),
             Cell::Money(amount) => match money_cell(amount) {
                 MoneyCell::Number(number) => {
                     sheet.write_number_with_format(row, column, number, &money)

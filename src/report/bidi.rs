@@ -24,7 +24,8 @@ pub fn shown(character: char) -> String {
 /// `text` with every bidirectional control written as `{U+XXXX}`; borrowed when it has
 /// none (nearly always).
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_bidi_control) {
+    // Every control is outside ASCII; checking for ASCII first is much faster.
+    if text.is_ascii() || !text.chars().any(is_bidi_control) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);

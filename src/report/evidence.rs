@@ -9,9 +9,16 @@ use super::markdown::escape;
 use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
-use crate::domain::money::{format_money_grouped as format_money, format_rate};
+use crate::domain::money::format_rate;
+use crate::domain::money_text::{self, Shown};
+
+/// Money for people (`-1,234,567.80`), formatted on the stack.
+fn format_money(amount: Decimal) -> Shown {
+    money_text::money(amount, true)
+}
 use crate::report::explain;
 use crate::report::i18n::{self, Pick};
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
@@ -100,7 +107,9 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
             format_money(bracket.from),
             bracket
                 .to
-                .map_or(lang.pick("no limit", "无上限").into(), format_money),
+                .map_or(lang.pick("no limit", "无上限").into(), |to| {
+                    format_money(to).to_string()
+                }),
             format_rate(bracket.rate)
         );
     }
@@ -351,7 +360,9 @@ fn evidence_terms(result: &ContractResult, lang: Lang) -> Vec<(i18n::words::Term
         ),
         (
             Term::Cap,
-            contract.cap.map_or(word("none", "无"), format_money),
+            contract
+                .cap
+                .map_or(word("none", "无"), |cap| format_money(cap).to_string()),
         ),
         (
             Term::Settlement,

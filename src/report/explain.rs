@@ -17,7 +17,13 @@ use crate::domain::finding::{Finding, FindingType};
 use crate::domain::installment::InstallmentRecord;
 use crate::domain::installment::Status;
 use crate::domain::lang::Lang;
-use crate::domain::money::{format_money_grouped as money, format_rate as rate};
+use crate::domain::money::format_rate as rate;
+use crate::domain::money_text::{self, Shown};
+
+/// Money for people (`-1,234,567.80`), formatted on the stack.
+fn money(amount: Decimal) -> Shown {
+    money_text::money(amount, true)
+}
 use crate::report::i18n::{self, Pick};
 use crate::report::markdown::escape;
 use chrono::NaiveDate;
@@ -311,7 +317,7 @@ fn portion_text(computation: &Computation, index: usize, lang: Lang) -> String {
     if portion == "rest" {
         let others: Vec<String> = computation.installments[..index]
             .iter()
-            .map(|other| money(other.expected))
+            .map(|other| money(other.expected).to_string())
             .collect();
         if others.is_empty() {
             return format!("E_p {}", money(shared));
@@ -563,7 +569,7 @@ pub fn period_trail<'a>(
                 .due_on
                 .and_then(|date| add_days(date, computation.grace_days))
                 .map_or_else(not_due, |date| date.to_string()),
-            record.map_or_else(String::new, |record| money(record.paid)),
+            record.map_or_else(String::new, |record| money(record.paid).to_string()),
             record.map_or_else(String::new, |record| status_text(record.status, lang)),
         );
     }

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::io;
 
 mod trail;
+use crate::domain::money_text::Shown;
 use trail::{date, money, optional_money, period};
 // report.html shows an installment's computation and a period's rows from these records.
 pub(super) use trail::{computation, source_rows};
@@ -123,7 +124,7 @@ struct InputJson<'a> {
 #[derive(Serialize)]
 struct TallyJson {
     rows: u64,
-    amount: String,
+    amount: Shown,
 }
 
 #[derive(Serialize)]
@@ -144,8 +145,8 @@ struct BillingControl {
 #[derive(Serialize)]
 struct TotalsRowJson {
     row: usize,
-    stated: Option<String>,
-    rows_above: String,
+    stated: Option<Shown>,
+    rows_above: Shown,
     agrees: bool,
 }
 
@@ -187,14 +188,14 @@ struct Controls {
 #[derive(Serialize)]
 pub(super) struct ExpectedJson<'a> {
     contract_id: &'a str,
-    period_start: String,
-    period_end: String,
+    period_start: Shown,
+    period_end: Shown,
     installment: u32,
     trigger: &'static str,
-    weighted_base: String,
-    expected: String,
-    due_on: Option<String>,
-    paid: String,
+    weighted_base: Shown,
+    expected: Shown,
+    due_on: Option<Shown>,
+    paid: Shown,
     status: &'static str,
 }
 
@@ -229,8 +230,8 @@ struct CheckJson<'a> {
 #[derive(Serialize)]
 struct AllocationJson<'a> {
     payout_id: &'a str,
-    paid_on: String,
-    amount: String,
+    paid_on: Shown,
+    amount: Shown,
     excess: bool,
     source: LocationJson<'a>,
 }
@@ -250,7 +251,7 @@ struct EvidenceJson<'a> {
 #[derive(Serialize)]
 struct LikelyCauseJson {
     code: &'static str,
-    expected_under_mistake: String,
+    expected_under_mistake: Shown,
     explanation: String,
 }
 
@@ -266,22 +267,22 @@ pub(super) struct FindingJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     change: Option<&'static str>,
     contract_id: Option<&'a str>,
-    period_start: Option<String>,
-    period_end: Option<String>,
+    period_start: Option<Shown>,
+    period_end: Option<Shown>,
     installment: Option<u32>,
     payout_id: Option<&'a str>,
     reason: Option<&'a str>,
-    expected: Option<String>,
-    paid: Option<String>,
-    difference: Option<String>,
-    due_on: Option<String>,
+    expected: Option<Shown>,
+    paid: Option<Shown>,
+    difference: Option<Shown>,
+    due_on: Option<Shown>,
     /// The last day an unpaid or short installment's claim can be brought (issue 19;
     /// null without the ruleset's `[limitation]` and for other findings).
-    expires_on: Option<String>,
-    paid_on: Option<String>,
+    expires_on: Option<Shown>,
+    paid_on: Option<Shown>,
     days_late: Option<i64>,
-    interest: Option<String>,
-    amount: Option<String>,
+    interest: Option<Shown>,
+    amount: Option<Shown>,
     detail: String,
     evidence: EvidenceJson<'a>,
 }
@@ -321,7 +322,7 @@ fn check(check: &Check) -> CheckJson<'_> {
 fn allocation(allocation: &Allocation) -> AllocationJson<'_> {
     AllocationJson {
         payout_id: &allocation.payout_id,
-        paid_on: allocation.paid_on.to_string(),
+        paid_on: trail::day(allocation.paid_on),
         amount: money(allocation.amount),
         excess: allocation.excess,
         source: (&allocation.source).into(),
@@ -417,8 +418,8 @@ fn input(input: &InputFile) -> InputJson<'_> {
 pub(super) fn expected(record: &InstallmentRecord) -> ExpectedJson<'_> {
     ExpectedJson {
         contract_id: &record.contract_id,
-        period_start: record.period_start.to_string(),
-        period_end: record.period_end.to_string(),
+        period_start: trail::day(record.period_start),
+        period_end: trail::day(record.period_end),
         installment: record.installment,
         trigger: record.trigger.word(),
         weighted_base: money(record.weighted_base),

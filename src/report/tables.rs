@@ -5,9 +5,12 @@
 use crate::domain::baseline::Changes;
 use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
-use crate::domain::money::{format_money, format_rate};
+use crate::domain::money::format_rate;
+use crate::domain::money_text;
 use crate::report::i18n;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 21] = [
@@ -91,11 +94,17 @@ pub fn needs_neutralising(text: &str) -> bool {
 /// Bidirectional controls are written as `{U+202E}` first ([`super::bidi`]), so that a
 /// spreadsheet cannot show the cell reordered.
 pub fn neutralise(text: &str) -> String {
-    let text = &*super::bidi::visible(text);
-    if needs_neutralising(text) {
-        format!("'{text}")
-    } else {
-        text.to_string()
+    neutralised(text).into_owned()
+}
+
+/// [`neutralise`], borrowing `text` when it is already safe (nearly always), so a report
+/// writing hundreds of thousands of cells copies none of them.
+pub fn neutralised(text: &str) -> Cow<'_, str> {
+    match super::bidi::visible(text) {
+        Cow::Borrowed(text) if !needs_neutralising(text) => Cow::Borrowed(text),
+        Cow::Borrowed(text) => Cow::Owned(format!("'{text}")),
+        Cow::Owned(text) if needs_neutralising(&text) => Cow::Owned(format!("'{text}")),
+        Cow::Owned(text) => Cow::Owned(text),
     }
 }
 
@@ -106,8 +115,24 @@ pub const CELL_TEXT_LIMIT: usize = 32_767;
 /// whole workbook fail): the cut text ends with `…`. Returns the text and whether it
 /// was cut.
 pub fn cell_text(text: &str) -> (String, bool) {
-    let safe = neutralise(text);
-    if safe.encode_utf16().count() <= CELL_TEXT_LIMIT {
+    let (text, cut) = cell_text_borrowed(text);
+    (text.into_owned(), cut)
+}
+
+/// [`cell_text`] of an owned text: the same string back when it is safe and fits (nearly
+/// always), so the caller hands it on without a copy.
+pub fn into_cell_text(text: String) -> (String, bool) {
+    match cell_text_borrowed(&text) {
+        (Cow::Borrowed(_), cut) => (text, cut),
+        (Cow::Owned(changed), cut) => (changed, cut),
+    }
+}
+
+/// [`cell_text`], borrowing `text` when it is safe and fits (nearly always).
+pub fn cell_text_borrowed(text: &str) -> (Cow<'_, str>, bool) {
+    let safe = neutralised(text);
+    // A UTF-16 unit takes at least one byte, so a text of no more bytes than the limit fits.
+    if safe.len() <= CELL_TEXT_LIMIT || safe.encode_utf16().count() <= CELL_TEXT_LIMIT {
         return (safe, false);
     }
     let mut units = 0;
@@ -120,7 +145,7 @@ pub fn cell_text(text: &str) -> (String, bool) {
         cut.push(character);
     }
     cut.push('…');
-    (cut, true)
+    (Cow::Owned(cut), true)
 }
 
 /// One finding as a row of [`COLUMNS`], its `detail` in `lang`.
@@ -214,21 +239,26 @@ pub fn write_csv(
         .quote_style(csv::QuoteStyle::NonNumeric)
         .from_writer(out);
     writer.write_record(header(changes))?;
-    let mut cells: Vec<String> = Vec::new();
+    // Each field is written as it is formatted: no string per field (money and days are
+    // formatted on the stack, a safe text is borrowed).
+    let mut number = String::new();
     for finding in findings {
-        cells.clear();
-        cells.extend(row_with_change(finding, changes, lang).into_iter().map(
-            |value| match value {
-                Value::Empty => String::new(),
-                Value::Text(text) => neutralise(&text),
-                Value::Money(amount) => format_money(amount),
-                Value::Integer(number) => number.to_string(),
-                Value::Date(day) => day.to_string(),
-                Value::Rate(rate) => format_rate(rate),
-                Value::Flag(flag) => flag.to_string(),
-            },
-        ));
-        writer.write_record(&cells)?;
+        for value in row_with_change(finding, changes, lang) {
+            match value {
+                Value::Empty => writer.write_field("")?,
+                Value::Text(text) => writer.write_field(&*neutralised(&text))?,
+                Value::Money(amount) => writer.write_field(money_text::money(amount, false))?,
+                Value::Integer(value) => {
+                    number.clear();
+                    let _ = write!(number, "{value}");
+                    writer.write_field(&number)?;
+                }
+                Value::Date(day) => writer.write_field(money_text::day(day))?,
+                Value::Rate(rate) => writer.write_field(format_rate(rate))?,
+                Value::Flag(flag) => writer.write_field(if flag { "true" } else { "false" })?,
+            }
+        }
+        writer.write_record(None::<&[u8]>)?;
     }
     writer.flush()?;
     Ok(())
@@ -296,10 +326,10 @@ pub fn write_xlsx(
                 Value::Empty => {}
                 // Strings are never evaluated by Excel, but a copy pasted elsewhere might be.
                 Value::Text(text) => {
-                    sheet.write_string(row, column, cell_text(&text).0)?;
+                    sheet.write_string(row, column, into_cell_text(text).0)?;
                 }
                 Value::Date(day) => {
-                    sheet.write_string(row, column, day.to_string())?;
+                    sheet.write_string(row, column, money_text::day(day).as_str())?;
                 }
                 Value::Rate(rate) => {
                     sheet.write_string(row, column, format_rate(rate))?;
@@ -353,6 +383,29 @@ mod tests {
         let cells = row(&finding, Lang::En);
         assert_eq!(cells.len(), COLUMNS.len());
         assert_eq!(cells.last(), Some(&Value::Date(day)));
+    }
+
+    /// A safe text is borrowed (or handed back) as it is; a changed one is the text
+    /// `neutralise` and `cell_text` give.
+    #[test]
+    fn safe_text_is_not_copied_and_changed_text_is_what_it_was() {
+        assert!(matches!(
+            neutralised("C-1 plain"),
+            Cow::Borrowed("C-1 plain")
+        ));
+        assert!(matches!(neutralised("合同 1"), Cow::Borrowed("合同 1")));
+        for text in ["=1+1", "TX-1\u{202e}001", "\u{200e}=1+1", "-2"] {
+            assert_eq!(neutralised(text), neutralise(text));
+            assert!(matches!(neutralised(text), Cow::Owned(_)), "{text:?}");
+        }
+        let owned = String::from("plain text");
+        let pointer = owned.as_ptr();
+        let (back, cut) = into_cell_text(owned);
+        assert_eq!((back.as_str(), cut), ("plain text", false));
+        assert_eq!(back.as_ptr(), pointer, "handed back without a copy");
+        let long = "=".repeat(CELL_TEXT_LIMIT + 10);
+        assert_eq!(into_cell_text(long.clone()), cell_text(&long));
+        assert_eq!(into_cell_text("@x".into()), ("'@x".to_string(), false));
     }
 
     #[test]

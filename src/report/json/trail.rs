@@ -7,25 +7,31 @@ use crate::domain::computation::{
 };
 use crate::domain::finding::{PeriodTrail, SourceRows};
 use crate::domain::lang::Lang;
-use crate::domain::money::{format_money, format_rate};
+use crate::domain::money::format_rate;
+use crate::domain::money_text::{self, Shown};
 use crate::report::i18n;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// Money: a string with exactly two decimals.
-pub(super) fn money(amount: Decimal) -> String {
-    format_money(amount)
+pub(super) fn money(amount: Decimal) -> Shown {
+    money_text::money(amount, false)
 }
 
 /// Money, or null.
-pub(super) fn optional_money(amount: Option<Decimal>) -> Option<String> {
-    amount.map(format_money)
+pub(super) fn optional_money(amount: Option<Decimal>) -> Option<Shown> {
+    amount.map(money)
 }
 
 /// An ISO date, or null.
-pub(super) fn date(day: Option<NaiveDate>) -> Option<String> {
-    day.map(|day| day.to_string())
+pub(super) fn date(day: Option<NaiveDate>) -> Option<Shown> {
+    day.map(money_text::day)
+}
+
+/// An ISO date.
+pub(super) fn day(day: NaiveDate) -> Shown {
+    money_text::day(day)
 }
 
 /// A computation: an installment's (every field) or, under `periods`, its period's (without
@@ -38,36 +44,36 @@ pub(in crate::report) struct ComputationJson<'a> {
     base: &'a str,
     tier_basis: &'a str,
     tier_mode: &'a str,
-    period_weighted_base: String,
-    scope_start: String,
-    scope_end: String,
-    scope_weighted_base: String,
+    period_weighted_base: Shown,
+    scope_start: Shown,
+    scope_end: Shown,
+    scope_weighted_base: Shown,
     bracket_rate: String,
-    scope_rebate: String,
-    cap: Option<String>,
+    scope_rebate: Shown,
+    cap: Option<Shown>,
     cap_applied: bool,
-    earned_before: String,
-    earned_through: String,
-    period_expected: String,
+    earned_before: Shown,
+    earned_through: Shown,
+    period_expected: Shown,
     #[serde(skip_serializing_if = "Option::is_none")]
     portion: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    installment_expected: Option<String>,
+    installment_expected: Option<Shown>,
     #[serde(skip_serializing_if = "Option::is_none")]
     due_rule: Option<String>,
     // The full trail (issue 5); every field below was added to schema v1.
-    period_start: String,
-    period_end: String,
+    period_start: Shown,
+    period_end: Shown,
     weighted_base_by_product: Vec<ProductBaseJson<'a>>,
-    scope_weighted_base_before: String,
-    scope_rebate_before: String,
+    scope_weighted_base_before: Shown,
+    scope_rebate_before: Shown,
     bracket: Option<BracketJson>,
     bracket_slices: Vec<SliceJson>,
     catch_up: Option<CatchUpJson>,
-    cap_scope_start: String,
-    cap_scope_end: String,
-    rebate_before_cap: String,
-    cap_cut: Option<String>,
+    cap_scope_start: Shown,
+    cap_scope_end: Shown,
+    rebate_before_cap: Shown,
+    cap_cut: Option<Shown>,
     grace_days: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     installment: Option<u32>,
@@ -87,7 +93,7 @@ pub(in crate::report) struct ComputationJson<'a> {
 #[derive(Serialize)]
 struct AmendedTermJson<'a> {
     id: &'a str,
-    effective_from: String,
+    effective_from: Shown,
     change: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     product: Option<&'a str>,
@@ -103,7 +109,7 @@ fn amended_term(amendment: &crate::domain::amendment::Amendment) -> AmendedTermJ
     let account = amendment.account();
     AmendedTermJson {
         id: &amendment.id,
-        effective_from: amendment.effective_from.to_string(),
+        effective_from: day(amendment.effective_from),
         change: match (coefficient, account) {
             (Some(_), _) => "coefficient",
             (_, Some((_, true))) => "account_add",
@@ -120,8 +126,8 @@ fn amended_term(amendment: &crate::domain::amendment::Amendment) -> AmendedTermJ
 #[derive(Serialize)]
 struct AmendmentJson<'a> {
     id: &'a str,
-    effective_from: String,
-    applies_from: String,
+    effective_from: Shown,
+    applies_from: Shown,
     retroactive: bool,
     source: &'a str,
 }
@@ -130,12 +136,12 @@ struct AmendmentJson<'a> {
 #[derive(Serialize)]
 struct ClawbackJson {
     rule: &'static str,
-    period_rebate: String,
-    carried_in: String,
-    deducted: String,
-    payable: String,
-    carried_out: String,
-    lapsed: String,
+    period_rebate: Shown,
+    carried_in: Shown,
+    deducted: Shown,
+    payable: Shown,
+    carried_out: Shown,
+    lapsed: Shown,
 }
 
 fn clawback(step: &ClawbackStep) -> ClawbackJson {
@@ -156,8 +162,8 @@ fn clawback(step: &ClawbackStep) -> ClawbackJson {
 pub(super) struct PeriodJson<'a> {
     key: String,
     contract_id: &'a str,
-    period_start: String,
-    period_end: String,
+    period_start: Shown,
+    period_end: Shown,
     computation: ComputationJson<'a>,
     source_rows: Vec<SourceRowsJson<'a>>,
 }
@@ -165,34 +171,34 @@ pub(super) struct PeriodJson<'a> {
 #[derive(Serialize)]
 struct ProductBaseJson<'a> {
     product: &'a str,
-    base: String,
+    base: Shown,
     coefficient: String,
-    weighted_base: String,
+    weighted_base: Shown,
     rows: u64,
 }
 
 #[derive(Serialize)]
 struct BracketJson {
-    from: String,
-    to: Option<String>,
+    from: Shown,
+    to: Option<Shown>,
     rate: String,
 }
 
 #[derive(Serialize)]
 struct SliceJson {
-    from: String,
-    to: Option<String>,
+    from: Shown,
+    to: Option<Shown>,
     rate: String,
-    volume: String,
-    rebate: String,
+    volume: Shown,
+    rebate: Shown,
 }
 
 #[derive(Serialize)]
 struct CatchUpJson {
-    earlier_weighted_base: String,
+    earlier_weighted_base: Shown,
     rate_before: String,
     rate_after: String,
-    amount: String,
+    amount: Shown,
 }
 
 #[derive(Serialize)]
@@ -200,8 +206,8 @@ struct SplitJson<'a> {
     installment: u32,
     trigger: &'a str,
     portion: &'a str,
-    expected: String,
-    due_on: Option<String>,
+    expected: Shown,
+    due_on: Option<Shown>,
     due_rule: String,
 }
 
@@ -213,8 +219,8 @@ pub(in crate::report) struct SourceRowsJson<'a> {
     coefficient: String,
     rows: u64,
     row_ranges: &'a str,
-    base: String,
-    weighted_base: String,
+    base: Shown,
+    weighted_base: Shown,
 }
 
 fn bracket(bracket: &TierBracket) -> BracketJson {
@@ -295,8 +301,8 @@ pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'
         tier_basis: &computation.tier_basis,
         tier_mode: &computation.tier_mode,
         period_weighted_base: money(computation.period_weighted_base),
-        scope_start: computation.scope_start.to_string(),
-        scope_end: computation.scope_end.to_string(),
+        scope_start: day(computation.scope_start),
+        scope_end: day(computation.scope_end),
         scope_weighted_base: money(computation.scope_weighted_base),
         bracket_rate: format_rate(computation.bracket_rate),
         scope_rebate: money(computation.scope_rebate),
@@ -308,16 +314,16 @@ pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'
         portion: None,
         installment_expected: None,
         due_rule: None,
-        period_start: computation.period_start.to_string(),
-        period_end: computation.period_end.to_string(),
+        period_start: day(computation.period_start),
+        period_end: day(computation.period_end),
         weighted_base_by_product: computation.products.iter().map(product_base).collect(),
         scope_weighted_base_before: money(computation.scope_weighted_base_before),
         scope_rebate_before: money(computation.scope_rebate_before),
         bracket: computation.bracket.as_ref().map(bracket),
         bracket_slices: computation.slices.iter().map(slice).collect(),
         catch_up: computation.catch_up.as_ref().map(catch_up),
-        cap_scope_start: computation.cap_scope_start.to_string(),
-        cap_scope_end: computation.cap_scope_end.to_string(),
+        cap_scope_start: day(computation.cap_scope_start),
+        cap_scope_end: day(computation.cap_scope_end),
         rebate_before_cap: money(computation.rebate_before_cap),
         cap_cut: match computation.cap {
             Some(cap) if computation.cap_applied => {
@@ -330,8 +336,8 @@ pub(super) fn period_computation(computation: &Computation) -> ComputationJson<'
         installments: computation.installments.iter().map(split).collect(),
         amendment: computation.amendment.as_ref().map(|note| AmendmentJson {
             id: &note.id,
-            effective_from: note.effective_from.to_string(),
-            applies_from: note.applies_from.to_string(),
+            effective_from: day(note.effective_from),
+            applies_from: day(note.applies_from),
             retroactive: note.retroactive,
             source: &note.source,
         }),
@@ -357,8 +363,8 @@ pub(super) fn period(trail: &PeriodTrail) -> PeriodJson<'_> {
     PeriodJson {
         key: trail.key.to_string(),
         contract_id: &trail.key.contract_id,
-        period_start: trail.computation.period_start.to_string(),
-        period_end: trail.computation.period_end.to_string(),
+        period_start: day(trail.computation.period_start),
+        period_end: day(trail.computation.period_end),
         computation: period_computation(&trail.computation),
         source_rows: trail.source_rows.iter().map(source_rows).collect(),
     }

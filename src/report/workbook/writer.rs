@@ -5,7 +5,7 @@ use crate::domain::lang::Lang;
 use crate::domain::money::format_rate;
 use crate::report::excel::{EXACT_DIGITS, MoneyCell, exact_number, excel_date, money_cell};
 use crate::report::i18n::keys::{self, value_zh};
-use crate::report::tables::{Value, cell_text};
+use crate::report::tables::{Value, cell_text_borrowed, into_cell_text};
 use rust_xlsxwriter::{Format, Note, Workbook, Worksheet, XlsxError};
 use std::borrow::Cow;
 
@@ -104,7 +104,7 @@ impl Writer {
         column: u16,
         text: &str,
     ) -> Result<(), XlsxError> {
-        let (text, cut) = cell_text(text);
+        let (text, cut) = cell_text_borrowed(text);
         if cut {
             self.texts_cut += 1;
         }
@@ -194,6 +194,31 @@ impl Writer {
                 sheet.write_boolean(row, column, *flag)?;
             }
         }
+        Ok(())
+    }
+
+    /// [`Writer::write`] for a value the table gives away: a text that needs no change
+    /// (nearly all) is handed to the sheet as it is, without a copy.
+    fn write_owned(
+        &mut self,
+        sheet: &mut Worksheet,
+        row: u32,
+        column: u16,
+        value: Value,
+    ) -> Result<(), XlsxError> {
+        let text = match value {
+            Value::Text(text) if self.severity_column != Some(column) => text,
+            other => return self.write(sheet, row, column, &other),
+        };
+        let text = match self.shown(column, &text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(shown) => shown,
+        };
+        let (text, cut) = into_cell_text(text);
+        if cut {
+            self.texts_cut += 1;
+        }
+        sheet.write_string(row, column, text)?;
         Ok(())
     }
 
@@ -315,7 +340,10 @@ impl Writer {
                 continue;
             }
             written += 1;
-            self.cells(&mut sheet, row_number(written)?, &cells)?;
+            let row = row_number(written)?;
+            for (column, value) in cells.into_iter().enumerate() {
+                self.write_owned(&mut sheet, row, column_number(column)?, value)?;
+            }
         }
         self.column_formats.clear();
         self.keys.clear();

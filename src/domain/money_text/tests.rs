@@ -99,3 +99,17 @@ fn a_day_is_the_display_text_byte_for_byte() {
         "2026-06-30"
     );
 }
+
+#[test]
+fn a_shown_text_reads_the_same_every_way_it_is_asked_for() {
+    let amount = Decimal::new(123_456_789, 2);
+    let shown = money(amount, true);
+    let text: &str = &shown;
+    assert_eq!(text, "1,234,567.89");
+    assert_eq!(AsRef::<str>::as_ref(&shown), "1,234,567.89");
+    assert_eq!(AsRef::<[u8]>::as_ref(&shown), b"1,234,567.89");
+    assert_eq!(format!("{shown:?}"), "\"1,234,567.89\"");
+    assert_eq!(shown, money(amount, true));
+    assert_ne!(shown, money(amount, false));
+    assert_eq!(serde_json::to_string(&shown).unwrap(), "\"1,234,567.89\"");
+}

@@ -69,12 +69,12 @@ pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
 /// (The text is [`super::money_text::money`]'s, which the reports also write without a
 /// string of its own.)
 pub fn format_money(amount: Decimal) -> String {
-    super::money_text::money(amount, false).as_str().to_string()
+    super::money_text::plain(amount).as_str().to_string()
 }
 
 /// Money for people: two decimals with thousands separators, `-1,234,567.80`.
 pub fn format_money_grouped(amount: Decimal) -> String {
-    super::money_text::money(amount, true).as_str().to_string()
+    super::money_text::grouped(amount).as_str().to_string()
 }
 
 /// Inserts thousands separators into a plain decimal string such as `-1234567.80` (kept

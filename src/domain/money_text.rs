@@ -137,9 +137,19 @@ fn push_digits(inline: &mut Inline, mut value: u128, grouped: bool) {
     }
 }
 
+/// Money as findings.json and the CSVs carry it (`-1234567.80`): `format_money`'s text.
+pub fn plain(amount: Decimal) -> Shown {
+    money(amount, false)
+}
+
+/// Money for people (`-1,234,567.80`): `format_money_grouped`'s text.
+pub fn grouped(amount: Decimal) -> Shown {
+    money(amount, true)
+}
+
 /// `format_money`'s text (`grouped`: `format_money_grouped`'s):
 /// rounded half away from zero to two decimals, `0.00` for zero.
-pub fn money(amount: Decimal, grouped: bool) -> Shown {
+fn money(amount: Decimal, grouped: bool) -> Shown {
     let mut shown = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     shown.rescale(2);
     if shown.is_zero() {

@@ -62,7 +62,7 @@ fn trail_text(trail: &[TrailItem]) -> String {
             text.push_str(payout);
         }
         text.push(' ');
-        text.push_str(&money_text::money(item.amount, false));
+        text.push_str(&money_text::plain(item.amount));
     }
     text
 }
@@ -164,7 +164,7 @@ pub fn write_csv(
         for cell in cells {
             match cell {
                 Cell::Text(text) => writer.write_field(&*neutralised(&text))?,
-                Cell::Money(amount) => writer.write_field(money_text::money(amount, false))?,
+                Cell::Money(amount) => writer.write_field(money_text::plain(amount))?,
                 Cell::Whole(whole) => {
                     number.clear();
                     let _ = write!(number, "{whole}");

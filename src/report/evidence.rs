@@ -10,15 +10,9 @@ use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
 use crate::domain::money::format_rate;
-use crate::domain::money_text::{self, Shown};
-
-/// Money for people (`-1,234,567.80`), formatted on the stack.
-fn format_money(amount: Decimal) -> Shown {
-    money_text::money(amount, true)
-}
+use crate::domain::money_text::grouped as format_money;
 use crate::report::explain;
 use crate::report::i18n::{self, Pick};
-use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 

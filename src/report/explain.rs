@@ -18,12 +18,7 @@ use crate::domain::installment::InstallmentRecord;
 use crate::domain::installment::Status;
 use crate::domain::lang::Lang;
 use crate::domain::money::format_rate as rate;
-use crate::domain::money_text::{self, Shown};
-
-/// Money for people (`-1,234,567.80`), formatted on the stack.
-fn money(amount: Decimal) -> Shown {
-    money_text::money(amount, true)
-}
+use crate::domain::money_text::grouped as money;
 use crate::report::i18n::{self, Pick};
 use crate::report::markdown::escape;
 use chrono::NaiveDate;

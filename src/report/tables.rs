@@ -247,7 +247,7 @@ pub fn write_csv(
             match value {
                 Value::Empty => writer.write_field("")?,
                 Value::Text(text) => writer.write_field(&*neutralised(&text))?,
-                Value::Money(amount) => writer.write_field(money_text::money(amount, false))?,
+                Value::Money(amount) => writer.write_field(money_text::plain(amount))?,
                 Value::Integer(value) => {
                     number.clear();
                     let _ = write!(number, "{value}");

@@ -15,9 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// Money: a string with exactly two decimals.
-pub(super) fn money(amount: Decimal) -> Shown {
-    money_text::money(amount, false)
-}
+pub(super) use crate::domain::money_text::plain as money;
 
 /// Money, or null.
 pub(super) fn optional_money(amount: Option<Decimal>) -> Option<Shown> {

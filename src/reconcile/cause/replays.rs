@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::rc::Rc;
 
 /// The replays of one contract's computation under the usual mistakes, kept for every
 /// finding of the contract (their checks: [`Replays::likely_causes`]).
@@ -28,8 +29,9 @@ use std::collections::hash_map::Entry;
 #[derive(Debug)]
 pub struct Replays<'a> {
     pub(super) input: CauseInput<'a>,
-    /// Per-segment bases, by what they are.
-    pub(super) bases: RefCell<HashMap<Bases, Option<Vec<Decimal>>>>,
+    /// Per-segment bases, by what they are (shared, not copied, with each finding that
+    /// reads them).
+    pub(super) bases: RefCell<HashMap<Bases, Option<Rc<[Decimal]>>>>,
     /// Every period's rebate under a contract and bases, with the contract replayed.
     pub(super) runs: RefCell<HashMap<(Terms, Bases), Run>>,
 }
@@ -133,7 +135,7 @@ impl Replay<'_, '_> {
 
     /// The per-segment weighted bases `key` names, made the first time they are asked
     /// for; `None` when they cannot be made (see [`Replay::bases_on`]).
-    pub(super) fn bases(&self, key: &Bases) -> Option<Vec<Decimal>> {
+    pub(super) fn bases(&self, key: &Bases) -> Option<Rc<[Decimal]>> {
         let mut made = self.replays.bases.borrow_mut();
         if let Some(bases) = made.get(key) {
             return bases.clone();
@@ -144,7 +146,8 @@ impl Replay<'_, '_> {
             Bases::With(product, coefficient) => {
                 self.bases_with(product.as_deref(), Decimal::deserialize(*coefficient))
             }
-        };
+        }
+        .map(Rc::from);
         made.insert(key.clone(), bases.clone());
         bases
     }
@@ -251,7 +254,10 @@ impl Replay<'_, '_> {
                 continue;
             }
             for (name, group) in bucket.sources.values().flat_map(BTreeMap::iter) {
-                products.entry(name.clone()).or_insert(group.coefficient);
+                // The first coefficient seen stays; a name is copied only when new.
+                if !products.contains_key(name) {
+                    products.insert(name.clone(), group.coefficient);
+                }
             }
         }
         products

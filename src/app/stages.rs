@@ -515,33 +515,39 @@ pub fn reconcile(
         .enumerate()
         .map(|(index, (plan, computed))| {
             let ruleset = ruleset_of(rulesets, plan);
-            let outcome = reconcile_contract(&ContractInput {
-                contract: &plan.contract,
-                ruleset,
-                computation: &computed.computation,
-                source_rows: &computed.source_rows,
-                payouts: &routed.per_contract[index],
-                invoice_numbers: &routed.invoice_numbers,
-                as_of: config.as_of,
-                causes: Some(crate::reconcile::cause::CauseInput::new(
-                    plan,
-                    &billing.buckets[index],
-                    &computed.computation.rebates,
-                    &computed.computation.shares,
-                    ruleset.rounding,
-                    ruleset.tolerance,
-                )),
-            })
+            let Computed {
+                computation,
+                source_rows,
+            } = computed;
+            let outcome = reconcile_contract(
+                &ContractInput {
+                    contract: &plan.contract,
+                    ruleset,
+                    computation: &computation,
+                    payouts: &routed.per_contract[index],
+                    invoice_numbers: &routed.invoice_numbers,
+                    as_of: config.as_of,
+                    causes: Some(crate::reconcile::cause::CauseInput::new(
+                        plan,
+                        &billing.buckets[index],
+                        &computation.rebates,
+                        &computation.shares,
+                        ruleset.rounding,
+                        ruleset.tolerance,
+                    )),
+                },
+                source_rows,
+            )
             .map_err(|Overflow| StageError::Overflow(plan.contract.id.clone()))?;
-            // The period trails (with their billing rows) are kept once, in the result;
-            // the computed source rows they were copied from go.
+            // The period trails (with their billing rows, moved into them) are kept once,
+            // in the result.
             let mut outcome = outcome;
             let periods = std::mem::take(&mut outcome.periods);
             Ok((
                 ContractResult {
                     contract: plan.contract.clone(),
                     ruleset: ruleset.name.clone(),
-                    computation: computed.computation,
+                    computation,
                     periods,
                     installments: 0..0,
                 },

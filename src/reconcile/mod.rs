@@ -41,8 +41,6 @@ pub struct ContractInput<'a> {
     pub ruleset: &'a Ruleset,
     /// Its computed expectations.
     pub computation: &'a ContractComputation,
-    /// The billing rows behind each period's weighted base.
-    pub source_rows: &'a [Vec<SourceRows>],
     /// Its payouts in its currency.
     pub payouts: &'a [&'a Payout],
     /// Invoice number → every payout id that carries it (all contracts).
@@ -66,11 +64,16 @@ pub struct ContractOutcome {
     pub findings: Vec<Finding>,
 }
 
-/// Reconciles one contract.
+/// Reconciles one contract, whose billing rows behind each period's weighted base are
+/// `source_rows`: they move into the period trails (kept for the reports) rather than
+/// being copied, since the caller has no further use for them.
 ///
 /// # Errors
 /// Only on arithmetic overflow.
-pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, Overflow> {
+pub fn reconcile_contract(
+    input: &ContractInput<'_>,
+    source_rows: Vec<Vec<SourceRows>>,
+) -> Result<ContractOutcome, Overflow> {
     let contract = input.contract;
     let computation = input.computation;
     let mut slots = Vec::new();
@@ -100,25 +103,21 @@ pub fn reconcile_contract(input: &ContractInput<'_>) -> Result<ContractOutcome, 
         late_interest: contract.late_interest,
         rounding: input.ruleset.rounding,
     };
-    let trails: Vec<Arc<PeriodTrail>> = trail::period_trails(
-        contract,
-        computation,
-        input.source_rows,
-        input.ruleset.rounding,
-    )?
-    .into_iter()
-    .zip(input.source_rows)
-    .map(|(trail, rows)| {
-        Arc::new(PeriodTrail {
-            key: PeriodKey {
-                contract_id: contract.id.clone(),
-                period_start: trail.period_start,
-            },
-            computation: trail,
-            source_rows: rows.clone(),
-        })
-    })
-    .collect();
+    let trails: Vec<Arc<PeriodTrail>> =
+        trail::period_trails(contract, computation, &source_rows, input.ruleset.rounding)?
+            .into_iter()
+            .zip(source_rows)
+            .map(|(trail, rows)| {
+                Arc::new(PeriodTrail {
+                    key: PeriodKey {
+                        contract_id: contract.id.clone(),
+                        period_start: trail.period_start,
+                    },
+                    computation: trail,
+                    source_rows: rows,
+                })
+            })
+            .collect();
     let clawback_input = clawback::ClawbackInput {
         contract,
         computation,

@@ -83,16 +83,18 @@ fn a_periods_installments_and_findings_share_its_one_trail() {
     let ruleset = rulesets.default_for_provider("generic");
     let payouts = [&payout];
     let invoice_numbers = HashMap::new();
-    let outcome = reconcile_contract(&ContractInput {
-        contract: &staged,
-        ruleset,
-        computation: &computation,
-        source_rows: &rows,
-        payouts: &payouts,
-        invoice_numbers: &invoice_numbers,
-        as_of: day("2026-06-30"),
-        causes: None,
-    })
+    let outcome = reconcile_contract(
+        &ContractInput {
+            contract: &staged,
+            ruleset,
+            computation: &computation,
+            payouts: &payouts,
+            invoice_numbers: &invoice_numbers,
+            as_of: day("2026-06-30"),
+            causes: None,
+        },
+        rows.clone(),
+    )
     .unwrap();
     assert_eq!(outcome.periods.len(), 1);
     let trail = &outcome.periods[0];

@@ -2,10 +2,17 @@
 //! usual way, and the mistake named with its numbers.
 
 use super::*;
-use crate::attribute::{Attributor, BillingTotals, ContractIndex};
+use crate::attribute::{Attributor, BillingTotals, Bucket, ContractIndex, ContractPlan};
+use crate::compute::{installments, rebate};
 use crate::domain::billing::BillingLine;
-use crate::domain::contract::{DateRange, Settlement};
+use crate::domain::computation::{InstallmentShare, PeriodRebate};
+use crate::domain::contract::{
+    AmendedTerms, Amendment, Base, Bracket, Contract, DateRange, Portion, Settlement, TierBasis,
+    TierMode, TierTable,
+};
+use crate::domain::finding::{CauseCode, Mistake, Neighbour};
 use crate::domain::location::Location;
+use crate::domain::money::Rounding;
 use crate::domain::period::YearMonth;
 use crate::domain::settlement::tests::contract;
 use crate::domain::test_support::{d, day};

@@ -151,16 +151,18 @@ fn the_reconciliation_names_each_findings_cause_from_the_contracts_replays() {
     ];
     let payouts: Vec<&Payout> = payouts.iter().collect();
     let rulesets = Rulesets::load(None).unwrap();
-    let outcome = crate::reconcile::reconcile_contract(&crate::reconcile::ContractInput {
-        contract: &audited.plan.contract,
-        ruleset: rulesets.default_for_provider("generic"),
-        computation: &computation,
-        source_rows: &rows,
-        payouts: &payouts,
-        invoice_numbers: &HashMap::new(),
-        as_of: day("2026-06-30"),
-        causes: Some(input),
-    })
+    let outcome = crate::reconcile::reconcile_contract(
+        &crate::reconcile::ContractInput {
+            contract: &audited.plan.contract,
+            ruleset: rulesets.default_for_provider("generic"),
+            computation: &computation,
+            payouts: &payouts,
+            invoice_numbers: &HashMap::new(),
+            as_of: day("2026-06-30"),
+            causes: Some(input),
+        },
+        rows,
+    )
     .unwrap();
     let short: Vec<_> = outcome
         .findings

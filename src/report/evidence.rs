@@ -219,11 +219,12 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
             ),
         };
         let _ = writeln!(out, "{}\n", escape(&i18n::detail(finding, lang)));
-        if let Some(computation) = finding.evidence.computation() {
+        if let Some(share) = finding.evidence.share() {
+            let computation = share.computation;
             // The one-line formula is findings.json's, in English; the Chinese file
             // points to the period's trail above, which says the same in Chinese.
             if lang == Lang::En {
-                let _ = writeln!(out, "- computation{colon}{}", i18n::formula(&computation));
+                let _ = writeln!(out, "- computation{colon}{}", i18n::formula_of(share));
             }
             let _ = match lang {
                 Lang::En => writeln!(
@@ -241,7 +242,7 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
                 out,
                 "- {}{colon}{}",
                 lang.pick("due date", "到期规则"),
-                computation
+                share
                     .due_rule
                     .map_or_else(String::new, |rule| i18n::due_rule(&rule, lang))
             );

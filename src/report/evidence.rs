@@ -5,7 +5,7 @@
 //! findings, each with its evidence. The trail is [`crate::report::explain`]'s, the one
 //! `rebate-audit explain` prints; the sentences follow `--lang`.
 
-use super::markdown::escape;
+use super::markdown::escaped as escape;
 use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
@@ -58,7 +58,9 @@ pub fn file_name(contract_id: &str) -> String {
 pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
     let colon = lang.pick(": ", "：");
     let contract = &result.contract;
-    let mut out = String::new();
+    // A contract's file is about 26 KB at 8 periods: room for it at once rather than
+    // doubling up to it.
+    let mut out = String::with_capacity(32 * 1024);
     let _ = writeln!(
         out,
         "# {} {}\n",
@@ -180,10 +182,7 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
             record.installment,
             lang.pick(record.trigger.word(), record.trigger.chinese()),
             format_money(record.expected),
-            record
-                .due_on
-                .map_or(lang.pick("not due", "未到期").into(), |date| date
-                    .to_string()),
+            explain::DayOr(record.due_on, lang.pick("not due", "未到期")),
             format_money(record.paid),
             i18n::words::status(record.status, lang)
         );
@@ -219,11 +218,12 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
             ),
         };
         let _ = writeln!(out, "{}\n", escape(&i18n::detail(finding, lang)));
-        if let Some(computation) = finding.evidence.computation() {
+        if let Some(share) = finding.evidence.share() {
+            let computation = share.computation;
             // The one-line formula is findings.json's, in English; the Chinese file
             // points to the period's trail above, which says the same in Chinese.
             if lang == Lang::En {
-                let _ = writeln!(out, "- computation{colon}{}", i18n::formula(&computation));
+                let _ = writeln!(out, "- computation{colon}{}", i18n::formula_of(share));
             }
             let _ = match lang {
                 Lang::En => writeln!(
@@ -241,7 +241,7 @@ pub fn render(audit: &Audit, result: &ContractResult, lang: Lang) -> String {
                 out,
                 "- {}{colon}{}",
                 lang.pick("due date", "到期规则"),
-                computation
+                share
                     .due_rule
                     .map_or_else(String::new, |rule| i18n::due_rule(&rule, lang))
             );

@@ -20,7 +20,7 @@ use crate::domain::lang::Lang;
 use crate::domain::money::format_rate as rate;
 use crate::domain::money_text::grouped as money;
 use crate::report::i18n::{self, Pick};
-use crate::report::markdown::escape;
+use crate::report::markdown::escaped as escape;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -189,7 +189,7 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                 ),
             ),
             ("term", i18n::range(contract.start, contract.end, lang)),
-            ("currency", escape(&contract.currency)),
+            ("currency", escape(&contract.currency).into_owned()),
             (
                 "rebate base",
                 format!("{} (line base × product coefficient)", contract.base),
@@ -225,7 +225,7 @@ fn terms(out: &mut String, audit: &Audit, result: &ContractResult, lang: Lang) {
                 ),
             ),
             ("合同期", i18n::range(contract.start, contract.end, lang)),
-            ("币种", escape(&contract.currency)),
+            ("币种", escape(&contract.currency).into_owned()),
             (
                 "返点基数",
                 format!(
@@ -549,7 +549,7 @@ pub fn period_trail<'a>(
         let record = records
             .iter()
             .find(|record| record.installment == split.installment);
-        let not_due = || lang.pick("not due", "不到期").to_string();
+        let not_due = lang.pick("not due", "不到期");
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -558,13 +558,15 @@ pub fn period_trail<'a>(
             i18n::words::portion_code(&split.portion, lang),
             portion_text(computation, position, lang),
             money(split.expected),
-            split.due_on.map_or_else(not_due, |date| date.to_string()),
+            DayOr(split.due_on, not_due),
             escape(&i18n::due_rule(&split.due_rule, lang)),
-            split
-                .due_on
-                .and_then(|date| add_days(date, computation.grace_days))
-                .map_or_else(not_due, |date| date.to_string()),
-            record.map_or_else(String::new, |record| money(record.paid).to_string()),
+            DayOr(
+                split
+                    .due_on
+                    .and_then(|date| add_days(date, computation.grace_days)),
+                not_due
+            ),
+            MoneyOr(record.map(|record| record.paid), ""),
             record.map_or_else(String::new, |record| status_text(record.status, lang)),
         );
     }
@@ -638,6 +640,31 @@ pub fn period_trail<'a>(
     findings.iter().map(|finding| finding.id.as_str()).collect()
 }
 
+/// A table cell: a day (as `NaiveDate` shows it), or a word when there is none — written
+/// straight into the trail, no string made per cell.
+pub(super) struct DayOr<'a>(pub(super) Option<NaiveDate>, pub(super) &'a str);
+
+impl std::fmt::Display for DayOr<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(day) => formatter.write_str(&crate::domain::money_text::day(day)),
+            None => formatter.write_str(self.1),
+        }
+    }
+}
+
+/// A table cell: an amount grouped in thousands, or a word when there is none.
+struct MoneyOr<'a>(Option<Decimal>, &'a str);
+
+impl std::fmt::Display for MoneyOr<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(amount) => formatter.write_str(&money(amount)),
+            None => formatter.write_str(self.1),
+        }
+    }
+}
+
 /// One finding as a list item: id, type, severity, its sentence and, for an invoice,
 /// the checks that failed.
 pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
@@ -671,11 +698,11 @@ pub fn finding_lines(out: &mut String, finding: &Finding, lang: Lang) {
         {
             let found = i18n::words::check_found(check, lang).map_or_else(
                 || lang.pick("(empty)", "（空）").to_string(),
-                |found| escape(&found),
+                |found| escape(&found).into_owned(),
             );
             let (field, expected) = (
-                escape(&i18n::words::check_field(&check.field, lang)),
-                escape(&i18n::words::check_expected(check, lang)),
+                escape(&i18n::words::check_field(&check.field, lang)).into_owned(),
+                escape(&i18n::words::check_expected(check, lang)).into_owned(),
             );
             let _ = match lang {
                 Lang::En => writeln!(out, "  - {field}: expected {expected}, found {found}"),

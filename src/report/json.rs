@@ -241,11 +241,41 @@ struct AllocationJson<'a> {
 #[derive(Serialize)]
 struct EvidenceJson<'a> {
     location: Option<LocationJson<'a>>,
-    period: Option<String>,
+    period: Option<Key<'a>>,
     allocations: Vec<AllocationJson<'a>>,
-    facts: BTreeMap<&'a str, &'a str>,
+    facts: Facts<'a>,
     checks: Vec<CheckJson<'a>>,
     likely_causes: Vec<LikelyCauseJson>,
+}
+
+/// A period's key as a JSON string, written from its `Display` (no string made).
+struct Key<'a>(&'a crate::domain::finding::PeriodKey);
+
+impl Serialize for Key<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
+/// A finding's facts as a JSON object: keys in order, a name met twice keeping its last
+/// value (what collecting them into a `BTreeMap` gave). Facts are nearly always already in
+/// order with no name twice; they are then written as they are, with no map built.
+struct Facts<'a>(&'a [(String, String)]);
+
+impl Serialize for Facts<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let facts = self.0;
+        if facts.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            serializer.collect_map(facts.iter().map(|(name, value)| (name, value)))
+        } else {
+            serializer.collect_map(
+                facts
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str()))
+                    .collect::<BTreeMap<_, _>>(),
+            )
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -332,16 +362,9 @@ fn allocation(allocation: &Allocation) -> AllocationJson<'_> {
 fn evidence(evidence: &Evidence, lang: Lang) -> EvidenceJson<'_> {
     EvidenceJson {
         location: evidence.location.as_ref().map(Into::into),
-        period: evidence
-            .period
-            .as_ref()
-            .map(|period| period.key().to_string()),
+        period: evidence.period.as_ref().map(|period| Key(period.key())),
         allocations: evidence.allocations.iter().map(allocation).collect(),
-        facts: evidence
-            .facts
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect(),
+        facts: Facts(&evidence.facts),
         checks: evidence.checks.iter().map(check).collect(),
         likely_causes: evidence
             .likely_causes
@@ -546,3 +569,6 @@ pub fn write(
     io::Write::write_all(&mut out, b"\n")?;
     io::Write::flush(&mut out)
 }
+
+#[cfg(test)]
+mod tests;

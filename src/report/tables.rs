@@ -180,10 +180,8 @@ pub fn row(finding: &Finding, lang: Lang) -> Vec<Value> {
             .map_or(Value::Empty, |location| Value::Text(location.to_string())),
         finding
             .evidence
-            .computation()
-            .map_or(Value::Empty, |computation| {
-                Value::Text(i18n::formula(&computation))
-            }),
+            .share()
+            .map_or(Value::Empty, |share| Value::Text(i18n::formula_of(share))),
         date(finding.expires_on),
     ]
 }

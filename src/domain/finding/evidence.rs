@@ -8,7 +8,7 @@
 
 use super::cause::LikelyCause;
 use super::reason::Reason;
-use crate::domain::computation::{Computation, InstallmentSplit};
+use crate::domain::computation::{Computation, DueRule, InstallmentSplit};
 use crate::domain::location::Location;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -72,6 +72,46 @@ impl PeriodTrail {
             _ => Cow::Borrowed(&self.computation),
         }
     }
+
+    /// Installment `number`'s share of the period, borrowed: what
+    /// [`PeriodTrail::for_installment`] would change in the period's trail, without copying
+    /// the trail (the reports that print one installment's formula need no more).
+    pub fn share(&self, number: u32) -> Share<'_> {
+        let computation = &self.computation;
+        match self.split(number) {
+            Some(split) if number != computation.installment => Share {
+                computation,
+                installment: split.installment,
+                portion: &split.portion,
+                expected: split.expected,
+                due_rule: Some(split.due_rule),
+            },
+            _ => Share {
+                computation,
+                installment: computation.installment,
+                portion: &computation.portion,
+                expected: computation.installment_expected,
+                due_rule: computation.due_rule,
+            },
+        }
+    }
+}
+
+/// One installment's view of its period, borrowed ([`PeriodTrail::share`]): the period's
+/// trail and the fields that are the installment's own. `for_installment(n)` is the trail
+/// with these four fields put in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share<'a> {
+    /// The period's trail (its installment fields are the first installment's).
+    pub computation: &'a Computation,
+    /// The installment's number.
+    pub installment: u32,
+    /// Its portion of the period (`40%`, `rest`, …).
+    pub portion: &'a str,
+    /// What it is expected to pay.
+    pub expected: Decimal,
+    /// How its due date is set.
+    pub due_rule: Option<DueRule>,
 }
 
 /// A reference to an installment's period trail: the period's key (through the trail)
@@ -93,6 +133,11 @@ impl TrailRef {
     /// The computation as the installment sees it ([`PeriodTrail::for_installment`]).
     pub fn computation(&self) -> Cow<'_, Computation> {
         self.trail.for_installment(self.installment)
+    }
+
+    /// The installment's share of its period, borrowed ([`PeriodTrail::share`]).
+    pub fn share(&self) -> Share<'_> {
+        self.trail.share(self.installment)
     }
 }
 
@@ -157,6 +202,12 @@ impl Evidence {
         self.period.as_ref().map(TrailRef::computation)
     }
 
+    /// The installment's share of its period, borrowed, for a finding on an installment
+    /// ([`PeriodTrail::share`]: [`Evidence::computation`] without the copy).
+    pub fn share(&self) -> Option<Share<'_>> {
+        self.period.as_ref().map(TrailRef::share)
+    }
+
     /// The billing rows behind the computation (none for a finding on no installment).
     pub fn source_rows(&self) -> &[SourceRows] {
         self.period
@@ -207,4 +258,46 @@ pub enum CheckWords {
         /// When the payout was received.
         paid_on: chrono::NaiveDate,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::test_support::{d, two_installment_trail};
+
+    /// A share is what `for_installment` puts into the trail, for every installment and
+    /// for a number the period does not have (the trail's own first installment).
+    #[test]
+    fn a_share_is_the_installments_view_without_the_copy() {
+        let trail = two_installment_trail();
+        for number in [1, 2, 3] {
+            let share = trail.share(number);
+            let view = trail.for_installment(number);
+            assert!(std::ptr::eq(share.computation, &trail.computation));
+            assert_eq!(share.installment, view.installment, "{number}");
+            assert_eq!(share.portion, view.portion, "{number}");
+            assert_eq!(share.expected, view.installment_expected, "{number}");
+            assert_eq!(share.due_rule, view.due_rule, "{number}");
+        }
+        let second = trail.share(2);
+        assert_eq!(
+            (second.installment, second.portion, second.expected),
+            (2, "rest", d("12000.00"))
+        );
+        assert_eq!(second.due_rule, Some(DueRule::NotRenewed));
+        let reference = TrailRef {
+            trail: Arc::new(trail),
+            installment: 2,
+        };
+        assert_eq!(reference.share().portion, "rest");
+        let evidence = Evidence {
+            period: Some(reference),
+            ..Evidence::default()
+        };
+        assert_eq!(
+            evidence.share().map(|share| share.expected),
+            Some(d("12000.00"))
+        );
+        assert!(Evidence::default().share().is_none());
+    }
 }

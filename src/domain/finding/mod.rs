@@ -15,7 +15,7 @@ mod reason;
 pub use about::{About, DuplicateEffect, InvoiceIssue, MemberRefusal, Unread};
 pub use cause::{CashRow, CauseCode, LikelyCause, Mistake, Neighbour};
 pub use evidence::{
-    Allocation, Check, CheckWords, Evidence, PeriodKey, PeriodTrail, SourceRows, TrailRef,
+    Allocation, Check, CheckWords, Evidence, PeriodKey, PeriodTrail, Share, SourceRows, TrailRef,
 };
 pub use kind::{FindingType, Severity};
 pub use reason::Reason;

@@ -3,60 +3,84 @@
 //! English, like the machine fields next to it.
 
 use crate::domain::computation::Computation;
-use crate::domain::money::{format_money_grouped as format_money, format_rate};
+use crate::domain::finding::Share;
+use crate::domain::money::format_rate;
+use crate::domain::money_text::grouped as format_money;
+use std::fmt::Write;
 
 /// The formula behind a computation, in one line, for the JSON report and summaries.
 pub fn formula(computation: &Computation) -> String {
-    let rate = match computation.tier_mode.as_str() {
-        "marginal" => format!(
-            "marginal brackets up to {}",
-            format_rate(computation.bracket_rate)
-        ),
-        _ => format!("× {}", format_rate(computation.bracket_rate)),
-    };
-    format!(
-        "tier scope {} to {} ({} basis): weighted base {} {rate} = {}{}{}; Earned {} − {} = period rebate {}; installment {} = {}",
+    formula_of(own_share(computation))
+}
+
+/// A computation as its own installment's share: its installment fields as they are.
+fn own_share(computation: &Computation) -> Share<'_> {
+    Share {
+        computation,
+        installment: computation.installment,
+        portion: &computation.portion,
+        expected: computation.installment_expected,
+        due_rule: computation.due_rule,
+    }
+}
+
+/// [`formula`] of an installment's share of its period, written into one string (no
+/// copy of the trail, no string per part): the findings tables and the evidence files
+/// print it for every finding.
+pub fn formula_of(share: Share<'_>) -> String {
+    let computation = share.computation;
+    let mut out = String::with_capacity(256);
+    let _ = write!(
+        out,
+        "tier scope {} to {} ({} basis): weighted base {} ",
         computation.scope_start,
         computation.scope_end,
         computation.tier_basis,
         format_money(computation.scope_weighted_base),
-        format_money(computation.scope_rebate),
-        match &computation.catch_up {
-            Some(catch_up) => format!(
-                " (catch-up {}: the earlier {} re-priced from {} to {})",
-                format_money(catch_up.amount),
-                format_money(catch_up.earlier_weighted_base),
-                format_rate(catch_up.rate_before),
-                format_rate(catch_up.rate_after)
-            ),
-            None => String::new(),
-        },
-        match (computation.cap, computation.cap_applied) {
-            (Some(cap), true) => format!(" (capped at {})", format_money(cap)),
-            _ => String::new(),
-        },
+    );
+    let _ = match computation.tier_mode.as_str() {
+        "marginal" => write!(
+            out,
+            "marginal brackets up to {}",
+            format_rate(computation.bracket_rate)
+        ),
+        _ => write!(out, "× {}", format_rate(computation.bracket_rate)),
+    };
+    let _ = write!(out, " = {}", format_money(computation.scope_rebate));
+    if let Some(catch_up) = &computation.catch_up {
+        let _ = write!(
+            out,
+            " (catch-up {}: the earlier {} re-priced from {} to {})",
+            format_money(catch_up.amount),
+            format_money(catch_up.earlier_weighted_base),
+            format_rate(catch_up.rate_before),
+            format_rate(catch_up.rate_after)
+        );
+    }
+    if let (Some(cap), true) = (computation.cap, computation.cap_applied) {
+        let _ = write!(out, " (capped at {})", format_money(cap));
+    }
+    let _ = write!(
+        out,
+        "; Earned {} − {} = period rebate {}; installment {} = {}",
         format_money(computation.earned_through),
         format_money(computation.earned_before),
         format_money(computation.period_expected),
-        computation.portion,
-        format_money(computation.installment_expected),
-    ) + &clawback_en(computation)
-}
-
-/// The clawback step between E_p and the split, when the contract names a rule: appended
-/// so a formula without one reads as before.
-fn clawback_en(computation: &Computation) -> String {
-    match &computation.clawback {
-        Some(step) => format!(
+        share.portion,
+        format_money(share.expected),
+    );
+    if let Some(step) = &computation.clawback {
+        let _ = write!(
+            out,
             " (clawback {}: {} carried in, period rebate {} → payable {}, {} carried out)",
             step.rule,
             format_money(step.carried_in),
             format_money(step.period_rebate),
             format_money(step.payable),
             format_money(step.carried_out)
-        ),
-        None => String::new(),
+        );
     }
+    out
 }
 
 fn clawback_zh(computation: &Computation) -> String {
@@ -76,44 +100,55 @@ fn clawback_zh(computation: &Computation) -> String {
 /// The formula behind a computation in Chinese, for report.xlsx's Chinese `formula`
 /// column: the same steps and numbers as [`formula`], named in the glossary's words.
 pub fn formula_zh(computation: &Computation) -> String {
+    formula_zh_of(own_share(computation))
+}
+
+/// [`formula_zh`] of an installment's share of its period ([`formula_of`]'s Chinese).
+pub fn formula_zh_of(share: Share<'_>) -> String {
+    let computation = share.computation;
     let basis = crate::report::i18n::words::tier_basis_code(
         &computation.tier_basis,
         crate::domain::lang::Lang::Zh,
     );
-    let rate = match computation.tier_mode.as_str() {
-        "marginal" => format!(
-            "按超额累进各档（最高 {}）",
-            format_rate(computation.bracket_rate)
-        ),
-        _ => format!("× {}", format_rate(computation.bracket_rate)),
-    };
-    format!(
-        "阶梯范围 {} 至 {}（{basis}口径）：加权基数 {} {rate} = {}{}{}；截至本期已挣得 {} − 此前已挣得 {} = 本期返点 {}；本期次 {} = {}",
+    let mut out = String::with_capacity(256);
+    let _ = write!(
+        out,
+        "阶梯范围 {} 至 {}（{basis}口径）：加权基数 {} ",
         computation.scope_start,
         computation.scope_end,
         format_money(computation.scope_weighted_base),
-        format_money(computation.scope_rebate),
-        match &computation.catch_up {
-            Some(catch_up) => format!(
-                "（追溯补差 {}：此前的 {} 由 {} 改按 {} 计）",
-                format_money(catch_up.amount),
-                format_money(catch_up.earlier_weighted_base),
-                format_rate(catch_up.rate_before),
-                format_rate(catch_up.rate_after)
-            ),
-            None => String::new(),
-        },
-        match (computation.cap, computation.cap_applied) {
-            (Some(cap), true) => format!("（封顶 {}）", format_money(cap)),
-            _ => String::new(),
-        },
+    );
+    let _ = match computation.tier_mode.as_str() {
+        "marginal" => write!(
+            out,
+            "按超额累进各档（最高 {}）",
+            format_rate(computation.bracket_rate)
+        ),
+        _ => write!(out, "× {}", format_rate(computation.bracket_rate)),
+    };
+    let _ = write!(out, " = {}", format_money(computation.scope_rebate));
+    if let Some(catch_up) = &computation.catch_up {
+        let _ = write!(
+            out,
+            "（追溯补差 {}：此前的 {} 由 {} 改按 {} 计）",
+            format_money(catch_up.amount),
+            format_money(catch_up.earlier_weighted_base),
+            format_rate(catch_up.rate_before),
+            format_rate(catch_up.rate_after)
+        );
+    }
+    if let (Some(cap), true) = (computation.cap, computation.cap_applied) {
+        let _ = write!(out, "（封顶 {}）", format_money(cap));
+    }
+    let _ = write!(
+        out,
+        "；截至本期已挣得 {} − 此前已挣得 {} = 本期返点 {}；本期次 {} = {}",
         format_money(computation.earned_through),
         format_money(computation.earned_before),
         format_money(computation.period_expected),
-        crate::report::i18n::words::portion_code(
-            &computation.portion,
-            crate::domain::lang::Lang::Zh
-        ),
-        format_money(computation.installment_expected),
-    ) + &clawback_zh(computation)
+        crate::report::i18n::words::portion_code(share.portion, crate::domain::lang::Lang::Zh),
+        format_money(share.expected),
+    );
+    out.push_str(&clawback_zh(computation));
+    out
 }

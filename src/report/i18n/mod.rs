@@ -49,7 +49,7 @@ use chrono::NaiveDate;
 
 pub use claims::{claim_expiry_line, claims_heading};
 pub use en::count;
-pub use formula::{formula, formula_zh};
+pub use formula::{formula, formula_of, formula_zh, formula_zh_of};
 pub use labels::{Labels, labels};
 pub use table::Sentences;
 pub use words::Word;

@@ -15,6 +15,7 @@ use crate::domain::test_support::{d, day};
 mod causes;
 mod chinese_everywhere;
 mod claim_expiry;
+mod formula_share;
 mod interest;
 mod shortfall_causes;
 

@@ -8,7 +8,7 @@ use crate::domain::lang::Lang;
 use crate::domain::location::Location;
 use crate::domain::money::format_money_grouped;
 use crate::domain::payout::Payout;
-use crate::report::i18n::formula_zh;
+use crate::report::i18n::formula_zh_of;
 use crate::report::i18n::keys;
 use crate::report::i18n::words;
 use crate::report::tables::{self, Value};
@@ -141,11 +141,11 @@ pub(super) fn finding_row(finding: &Finding, changes: Option<&Changes>, lang: La
     // The formula column: findings.csv keeps it English; the Chinese workbook says it in
     // Chinese.
     if lang == Lang::Zh
-        && let Some(computation) = finding.evidence.computation()
+        && let Some(share) = finding.evidence.share()
         && let Some(at) = tables::COLUMNS.iter().position(|name| *name == "formula")
         && let Some(cell) = cells.get_mut(at)
     {
-        *cell = Value::Text(formula_zh(&computation));
+        *cell = Value::Text(formula_zh_of(share));
     }
     for joined in [
         allocations_text(finding, lang),

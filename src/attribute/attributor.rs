@@ -169,7 +169,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                     .sources
                     .entry(table)
                     .or_default()
-                    .insert(names.name(product), closed);
+                    .insert(names.shared(product), closed);
             }
         }
         if let Some((key, bucket)) = open {

@@ -715,7 +715,7 @@ impl Replay<'_, '_> {
         let sum = |bucket: &Bucket| -> Result<Option<Decimal>, Overflow> {
             let mut total = bucket.weighted_base;
             for (name, group) in bucket.sources.values().flat_map(BTreeMap::iter) {
-                if product.is_none_or(|product| product == name) {
+                if product.is_none_or(|product| product == &**name) {
                     total = money::sub(total, group.weighted_base)?;
                     total = money::add(total, money::mul(group.base.amount, coefficient)?)?;
                 }
@@ -748,7 +748,9 @@ impl Replay<'_, '_> {
                 continue;
             }
             for (name, group) in bucket.sources.values().flat_map(BTreeMap::iter) {
-                products.entry(name.clone()).or_insert(group.coefficient);
+                products
+                    .entry(name.to_string())
+                    .or_insert(group.coefficient);
             }
         }
         products

@@ -12,6 +12,7 @@
 pub mod aggregate;
 mod attributor;
 mod bucket;
+mod coefficients;
 mod groups;
 mod interner;
 mod ledger;

@@ -723,3 +723,4 @@ fn lines_of_one_group_with_equal_keys_in_two_tables_stay_apart() {
 }
 
 mod amended;
+mod storage;

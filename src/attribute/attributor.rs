@@ -4,6 +4,7 @@
 //! [`FileLedger`].
 
 use super::bucket::Bucket;
+use super::coefficients::{Coefficient, Coefficients};
 use super::groups::{Groups, LineUnits};
 use super::interner::Interner;
 use super::ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
@@ -34,8 +35,8 @@ const MAX_GROUPS: usize = (KNOWN - 1) as usize;
 pub struct Attributor<'i, 'a> {
     index: &'i ContractIndex<'a>,
     ledger: FileLedger,
-    /// (contract, product number) → (coefficient, known).
-    coefficients: FastMap<(usize, u32), (Decimal, bool)>,
+    /// (contract, product number) → coefficient, known, amended.
+    coefficients: Coefficients,
     /// The source groups' running sums, by group number, in a compact form (see
     /// `groups`); named, weighted and nested into [`Bucket`]s when the file ends.
     groups: Groups,
@@ -84,7 +85,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
         Attributor {
             index,
             ledger: FileLedger::default(),
-            coefficients: FastMap::default(),
+            coefficients: Coefficients::new(index.plans.len()),
             groups: Groups::default(),
             group_keys: Vec::new(),
             group_index: Slots::default(),
@@ -169,7 +170,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
                     .sources
                     .entry(table)
                     .or_default()
-                    .insert(names.name(product), closed);
+                    .insert(names.shared(product), closed);
             }
         }
         if let Some((key, bucket)) = open {
@@ -245,17 +246,13 @@ impl<'i, 'a> Attributor<'i, 'a> {
         self.ledger.tables.last_mut().expect("one table at least")
     }
 
-    /// The coefficient for a product under a contract, and whether anyone named the
-    /// product (contract sheet, ruleset coefficients or aliases). Cached per contract and
-    /// product name, so the lookup allocates only the first time.
-    fn coefficient(
-        &mut self,
-        contract: usize,
-        product: u32,
-        product_known: bool,
-    ) -> (Decimal, bool) {
-        if let Some(known) = self.coefficients.get(&(contract, product)) {
-            return *known;
+    /// The coefficient for a product under a contract, whether anyone named the product
+    /// (contract sheet, ruleset coefficients or aliases), and whether an amendment of the
+    /// contract re-weights products. Cached per contract and product number, so the
+    /// lookup allocates only the first time.
+    fn coefficient(&mut self, contract: usize, product: u32, product_known: bool) -> Coefficient {
+        if let Some(known) = self.coefficients.get(contract, product) {
+            return known;
         }
         let plan = &self.index.plans[contract];
         let ruleset = self.index.ruleset_of(contract);
@@ -271,27 +268,25 @@ impl<'i, 'a> Attributor<'i, 'a> {
             || resolved.as_ref().is_some_and(|product| product.known)
             || from_contract.is_some()
             || from_ruleset.is_some();
-        let result = (
-            from_contract.or(from_ruleset).unwrap_or(Decimal::ONE),
+        let result = Coefficient {
+            value: from_contract.or(from_ruleset).unwrap_or(Decimal::ONE),
             known,
-        );
-        self.coefficients.insert((contract, product), result);
+            amended: self.index.coefficient_amended(contract),
+        };
+        self.coefficients.insert(contract, product, result);
         result
     }
 
     /// The coefficient an amendment gives the product in `contract`'s segment `segment`
-    /// (docs/ARITHMETIC.md, "Amendments"); `None` for the contracts no amendment
-    /// re-weights, which skip the lookup. Asked only when a group opens: a group is one
-    /// segment's, and a new coefficient starts a segment.
+    /// (docs/ARITHMETIC.md, "Amendments"); `None` if none does. Asked only when a group
+    /// opens, and only for contracts an amendment re-weights ([`Coefficient::amended`]):
+    /// a group is one segment's, and a new coefficient starts a segment.
     fn amended_coefficient(
         &self,
         contract: usize,
         segment: usize,
         product: u32,
     ) -> Option<Decimal> {
-        if !self.index.coefficient_amended(contract) {
-            return None;
-        }
         let plan = &self.index.plans[contract];
         let name = self.names.get(product);
         let canonical = self
@@ -431,10 +426,17 @@ impl<'i, 'a> Attributor<'i, 'a> {
         let found = match self.group_index.get(key) {
             Some(found) => found,
             None => {
-                let (coefficient, known) = self.coefficient(contract, product, product_known);
-                let coefficient = self
-                    .amended_coefficient(contract, segment, product)
-                    .unwrap_or(coefficient);
+                let Coefficient {
+                    value,
+                    known,
+                    amended,
+                } = self.coefficient(contract, product, product_known);
+                let coefficient = if amended {
+                    self.amended_coefficient(contract, segment, product)
+                        .unwrap_or(value)
+                } else {
+                    value
+                };
                 let group = Some(self.groups.open(coefficient))
                     .filter(|&group| group < MAX_GROUPS)
                     .ok_or(Overflow)? as u32;

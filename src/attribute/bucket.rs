@@ -9,6 +9,13 @@ use crate::domain::controls::Tally;
 use crate::domain::money::{self, Overflow, RunningSum};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A product's name as the source groups are keyed by: one allocation per name and
+/// file, shared by every group of the product (a `String` per group cost 250,000
+/// allocations per file with thousands of accounts; docs/BENCHMARK.md, sixth round). It
+/// orders, compares and borrows as the `str` it holds.
+pub type ProductName = Arc<str>;
 
 /// One source group inside a (contract, period) bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,7 +142,7 @@ pub struct Bucket {
     /// W_p so far.
     pub weighted_base: Decimal,
     /// By table number, then product.
-    pub sources: BTreeMap<usize, BTreeMap<String, SourceGroup>>,
+    pub sources: BTreeMap<usize, BTreeMap<ProductName, SourceGroup>>,
 }
 
 impl Bucket {

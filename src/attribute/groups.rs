@@ -321,10 +321,7 @@ impl Groups {
     /// The group in its full form, given its closed ranges in order.
     fn open_with(&self, group: usize, closed: &[(u32, u32)]) -> Result<OpenGroup, Overflow> {
         let hot = &self.hot[group];
-        // Room for the growing range too, which closing the rows appends.
-        let mut ranges = Vec::with_capacity(closed.len() + 1);
-        ranges.extend_from_slice(closed);
-        let closed = RowRanges::from_parts(ranges, hot.truncated);
+        let closed = RowRanges::from_parts(closed, hot.truncated);
         Ok(OpenGroup {
             coefficient: self.coefficients[group],
             rows: u64::from(hot.rows),

@@ -2,12 +2,15 @@
 //! of allocating a key.
 
 use rustc_hash::FxHashMap as FastMap;
+use std::sync::Arc;
 
-/// Numbers distinct strings in the order first seen.
+/// Numbers distinct strings in the order first seen. Each name is allocated once and
+/// shared ([`Interner::shared`]): a file's source groups all name their product with the
+/// same `Arc<str>` instead of a `String` each.
 #[derive(Default)]
 pub(super) struct Interner {
-    numbers: FastMap<String, u32>,
-    names: Vec<String>,
+    numbers: FastMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -16,8 +19,9 @@ impl Interner {
             return *number;
         }
         let number = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.numbers.insert(name.to_string(), number);
-        self.names.push(name.to_string());
+        let shared: Arc<str> = Arc::from(name);
+        self.numbers.insert(Arc::clone(&shared), number);
+        self.names.push(shared);
         number
     }
 
@@ -25,8 +29,15 @@ impl Interner {
         self.get(number).to_string()
     }
 
+    /// The string numbered `number`, shared (empty for a number never given).
+    pub(super) fn shared(&self, number: u32) -> Arc<str> {
+        self.names
+            .get(number as usize)
+            .map_or_else(|| Arc::from(""), Arc::clone)
+    }
+
     /// The string numbered `number` (empty for a number never given).
     pub(super) fn get(&self, number: u32) -> &str {
-        self.names.get(number as usize).map_or("", String::as_str)
+        self.names.get(number as usize).map_or("", |name| &**name)
     }
 }

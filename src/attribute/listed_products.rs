@@ -25,7 +25,7 @@ pub fn billed_products(
         let products = billed.entry(plan.contract.id.clone()).or_default();
         for bucket in buckets {
             for groups in bucket.sources.values() {
-                products.extend(groups.keys().cloned());
+                products.extend(groups.keys().map(|product| product.to_string()));
             }
         }
     }

@@ -12,6 +12,7 @@
 pub mod aggregate;
 mod attributor;
 mod bucket;
+mod coefficients;
 mod groups;
 mod interner;
 mod ledger;
@@ -27,7 +28,7 @@ mod window;
 mod tests;
 
 pub use attributor::Attributor;
-pub use bucket::{Bucket, LineAmounts, SourceGroup};
+pub use bucket::{Bucket, LineAmounts, ProductName, SourceGroup};
 pub use ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
 pub use listed_products::{billed_products, check_listed_products};
 pub use plan::{ContractIndex, ContractPlan};

@@ -632,10 +632,14 @@ fn a_window_of_lines_sums_what_summing_line_by_line_gives() {
         assert_eq!(contract, 0);
         for (product, group) in &bucket.sources[&0] {
             found.insert(
-                (quarter, product.clone()),
+                (quarter, product.to_string()),
                 (group.amounts.net, group.rows.clone()),
             );
-            let coefficient = if product == "RDS" { d("0.5") } else { d("1") };
+            let coefficient = if &**product == "RDS" {
+                d("0.5")
+            } else {
+                d("1")
+            };
             assert_eq!(group.coefficient, coefficient);
             assert_eq!(group.base.amount, group.amounts.net, "base net");
         }
@@ -719,3 +723,4 @@ fn lines_of_one_group_with_equal_keys_in_two_tables_stay_apart() {
 }
 
 mod amended;
+mod storage;

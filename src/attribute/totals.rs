@@ -111,7 +111,7 @@ impl BillingTotals {
                     || Location::file("?".into()),
                     |control| control.table.clone(),
                 ),
-                product: product.clone(),
+                product: product.to_string(),
                 coefficient: group.coefficient,
                 rows: group.base.rows,
                 row_ranges: group.rows.to_string(),

@@ -178,7 +178,7 @@ impl<'a> AggregateAttributor<'a> {
                     }]
                 })?;
             bucket.sources.entry(0).or_default().insert(
-                product,
+                product.into(),
                 SourceGroup {
                     coefficient: group.coefficient,
                     base: Tally {

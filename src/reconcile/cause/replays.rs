@@ -221,7 +221,7 @@ impl Replay<'_, '_> {
         let sum = |bucket: &Bucket| -> Result<Option<Decimal>, Overflow> {
             let mut total = bucket.weighted_base;
             for (name, group) in bucket.sources.values().flat_map(BTreeMap::iter) {
-                if product.is_none_or(|product| product == name) {
+                if product.is_none_or(|product| product == &**name) {
                     total = money::sub(total, group.weighted_base)?;
                     total = money::add(total, money::mul(group.base.amount, coefficient)?)?;
                 }
@@ -255,8 +255,8 @@ impl Replay<'_, '_> {
             }
             for (name, group) in bucket.sources.values().flat_map(BTreeMap::iter) {
                 // The first coefficient seen stays; a name is copied only when new.
-                if !products.contains_key(name) {
-                    products.insert(name.clone(), group.coefficient);
+                if !products.contains_key(&**name) {
+                    products.insert(name.to_string(), group.coefficient);
                 }
             }
         }

@@ -4,6 +4,9 @@
 use super::super::coefficients::{Coefficient, Coefficients};
 use super::*;
 
+/// Row ranges as written in a worked table.
+type Ranges<'t> = &'t [(u32, u32)];
+
 fn coefficient(value: &str, known: bool, amended: bool) -> Coefficient {
     Coefficient {
         value: d(value),
@@ -52,8 +55,8 @@ fn the_coefficient_table_keeps_its_pairs_as_it_widens_and_past_its_width() {
     let value = |contract: usize, product: u32| {
         coefficient(
             &format!("{}.{}", contract + 1, product),
-            product % 3 == 0,
-            product % 5 == 0,
+            product.is_multiple_of(3),
+            product.is_multiple_of(5),
         )
     };
     for product in 0..70u32 {
@@ -73,7 +76,7 @@ fn the_coefficient_table_keeps_its_pairs_as_it_widens_and_past_its_width() {
 #[test]
 fn row_ranges_held_in_place_read_and_compare_as_a_list() {
     // Ranges as given → shown; up to two are held in place, more in a list.
-    let table: [(&[(u32, u32)], bool, &str); 5] = [
+    let table: [(Ranges, bool, &str); 5] = [
         (&[], false, ""),
         (&[(5, 5)], false, "5"),
         (&[(2, 4), (7, 7)], false, "2-4, 7"),
@@ -107,7 +110,7 @@ fn row_ranges_held_in_place_read_and_compare_as_a_list() {
 #[test]
 fn merging_ranges_held_in_place_moves_them_to_a_list_as_needed() {
     // Two files' ranges merged in file order: (earlier, later) → shown.
-    let table: [(&[(u32, u32)], &[(u32, u32)], &str); 4] = [
+    let table: [(Ranges, Ranges, &str); 4] = [
         (&[(2, 3)], &[(4, 6)], "2-6"),
         (&[(2, 3)], &[(9, 9)], "2-3, 9"),
         (&[(2, 3), (5, 5)], &[(9, 9), (12, 14)], "2-3, 5, 9, 12-14"),

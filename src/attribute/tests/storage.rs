@@ -71,6 +71,17 @@ fn the_coefficient_table_keeps_its_pairs_as_it_widens_and_past_its_width() {
         }
     }
     assert_eq!(table.get(0, 101), None, "numbers run 0..=100");
+    // A product met early, kept for another contract once the table is wide: it goes to
+    // its old slot, and the table keeps its width and every other pair.
+    let mut table = Coefficients::new(3);
+    for product in 0..10u32 {
+        table.insert(0, product, value(0, product));
+    }
+    table.insert(2, 1, value(2, 1));
+    assert_eq!(table.get(2, 1), Some(value(2, 1)));
+    for product in 0..10u32 {
+        assert_eq!(table.get(0, product), Some(value(0, product)));
+    }
 }
 
 #[test]

@@ -410,24 +410,23 @@ pub(super) fn write_grid(
     marked: &dyn Fn(usize) -> bool,
     lang: Lang,
 ) {
+    // One pass gathers the columns (in the order keys first appear, a key empty in every
+    // row left out) and whether each holds numbers: every cell a number or empty.
     let mut columns: Vec<&'static str> = Vec::with_capacity(COLUMNS);
+    let mut numeric: Vec<bool> = Vec::with_capacity(COLUMNS);
     for at in 0..rows.count() {
         rows.fields_of(at, &mut |key, value| {
-            if !value.is_empty() && !columns.contains(&key) {
+            if value.is_empty() {
+                return;
+            }
+            let column = columns.iter().position(|known| *known == key);
+            let column = column.unwrap_or_else(|| {
                 columns.push(key);
-            }
+                numeric.push(columns.len() <= CLASSED_COLUMNS);
+                columns.len() - 1
+            });
+            numeric[column] &= line(&value).is_some_and(|line| line.number());
         });
-    }
-    // A column is of numbers when every cell has a line that is a number or empty.
-    let mut numeric: Vec<bool> = (0..columns.len()).map(|at| at < CLASSED_COLUMNS).collect();
-    for at in 0..rows.count() {
-        for (column, number) in columns.iter().zip(numeric.iter_mut()) {
-            if *number {
-                *number = cell_of(rows, at, column, &mut |value| {
-                    value.is_empty() || line(value).is_some_and(|line| line.number())
-                });
-            }
-        }
     }
     if numeric.contains(&true) {
         out.push_str("<table class=\"grid");
@@ -445,34 +444,39 @@ pub(super) fn write_grid(
         out.push('>');
         write_label(out, column, lang);
     }
+    // Each row's cells are written as its fields come, each into its column's buffer,
+    // then joined in the columns' order (a row's fields need not come in that order):
+    // a row's fields are made once.
+    let mut cells: Vec<String> = vec![String::new(); columns.len()];
+    let mut filled: Vec<bool> = vec![false; columns.len()];
     for at in 0..rows.count() {
         out.push_str(if marked(at) {
             "<tr class=this>"
         } else {
             "<tr>"
         });
-        for (column, number) in columns.iter().zip(&numeric) {
-            cell_of(rows, at, column, &mut |value| {
-                write_cell(out, shown(value, column, lang), value, !number, lang);
-                true
-            });
+        filled.fill(false);
+        rows.fields_of(at, &mut |key, value| {
+            if let Some(column) = columns.iter().position(|known| *known == key) {
+                let cell = &mut cells[column];
+                cell.clear();
+                write_cell(
+                    cell,
+                    shown(&value, key, lang),
+                    &value,
+                    !numeric[column],
+                    lang,
+                );
+                filled[column] = true;
+            }
+        });
+        for ((cell, filled), number) in cells.iter().zip(&filled).zip(&numeric) {
+            if *filled {
+                out.push_str(cell);
+            } else {
+                write_cell(out, line(&Val::Null), &Val::Null, !number, lang);
+            }
         }
     }
     out.push_str("</table>");
-}
-
-/// Hands row `at`'s value under `column` (null when the row has none) to `cell`.
-fn cell_of(
-    rows: &dyn Objects,
-    at: usize,
-    column: &str,
-    cell: &mut dyn FnMut(&Val<'_>) -> bool,
-) -> bool {
-    let mut answer = None;
-    rows.fields_of(at, &mut |key, value| {
-        if key == column && answer.is_none() {
-            answer = Some(cell(&value));
-        }
-    });
-    answer.unwrap_or_else(|| cell(&Val::Null))
 }

@@ -174,6 +174,9 @@ pub(super) fn write_index(
     let block = |block: usize| -> std::io::Result<String> {
         let mut encoder = ZlibEncoder::new(Vec::with_capacity(1 << 20), Compression::new(LEVEL));
         let mut html = String::with_capacity(1 << 16);
+        // Each trail as JSON text, written to the deflater at once: serde_json writes the
+        // text between two escapes as its own write, and the deflater runs on every write.
+        let mut json = Vec::with_capacity(1 << 16);
         encoder.write_all(b"[")?;
         for at in block * PER_BLOCK..units.min((block + 1) * PER_BLOCK) {
             html.clear();
@@ -184,7 +187,9 @@ pub(super) fn write_index(
             if at > block * PER_BLOCK {
                 encoder.write_all(b",")?;
             }
-            serde_json::to_writer(&mut encoder, html.as_str()).map_err(std::io::Error::other)?;
+            json.clear();
+            serde_json::to_writer(&mut json, html.as_str()).map_err(std::io::Error::other)?;
+            encoder.write_all(&json)?;
         }
         encoder.write_all(b"]")?;
         Ok(base85(&encoder.finish()?))

@@ -480,3 +480,102 @@ pub(super) fn write_grid(
     }
     out.push_str("</table>");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::test_support::{d, day};
+
+    /// A payout row: its id, amount, an optional sheet that comes last, a flag.
+    struct Paid(&'static str, &'static str, Option<&'static str>, bool);
+
+    impl Object for Paid {
+        fn fields(&self, field: &mut dyn FnMut(&'static str, Val<'_>)) {
+            // A row without a sheet gives its fields in another order: the sheet first.
+            if self.2.is_none() {
+                field("sheet", Val::Null);
+            }
+            field("payout_id", Val::Text(self.0));
+            field("amount", Val::Money(d(self.1)));
+            if let Some(sheet) = self.2 {
+                field("sheet", Val::Text(sheet));
+            }
+            field("excess", Val::Bool(self.3));
+        }
+    }
+
+    /// A grid: the columns in the order keys first appear (the sheet, empty in the first
+    /// row, last), a row's cells in the columns' order whatever the order of its fields,
+    /// the amount column named once in the class, the flag in words.
+    #[test]
+    fn a_grid_puts_each_cell_under_its_column() {
+        let rows = [
+            Paid("P1", "1234.5", None, false),
+            Paid("P2", "-7", Some("2024"), true),
+        ];
+        let mut out = String::new();
+        write_grid(&mut out, &Slice(&rows), &|at| at == 1, Lang::En);
+        assert_eq!(
+            out,
+            "<table class=\"grid n2\"><tr><th>payout id<th>amount<th>excess<th>sheet\
+             <tr><td>P1<td>1,234.50<td>no<td>\
+             <tr class=this><td>P2<td>-7.00<td>yes<td>2024</table>"
+        );
+        let mut chinese = String::new();
+        write_grid(&mut chinese, &Slice(&rows), &|_| false, Lang::Zh);
+        assert!(
+            chinese.contains("<th data-key=\"excess\" title=\"excess\">")
+                && chinese.contains("<td>否<td>"),
+            "{chinese}"
+        );
+    }
+
+    /// A period's dates and a code under `status`.
+    struct Record;
+
+    impl Object for Record {
+        fn fields(&self, field: &mut dyn FnMut(&'static str, Val<'_>)) {
+            field("status", Val::Text("underpaid"));
+            field("due_on", Val::Day(day("2026-01-31")));
+            field("note", Val::Text(""));
+            field("cap", Val::Null);
+            field("rows", Val::Int(12));
+            field("path", Val::Text("/a/very/long/path/to/a/billing/file.csv"));
+            field("source", Val::Object(&Place));
+        }
+    }
+
+    /// A place without a sheet or column.
+    struct Place;
+
+    impl Object for Place {
+        fn fields(&self, field: &mut dyn FnMut(&'static str, Val<'_>)) {
+            field("file", Val::Text("p.csv"));
+            field("sheet", Val::Null);
+            field("row", Val::Int(3));
+            field("column", Val::Null);
+        }
+    }
+
+    /// A field table leaves out empty fields, writes a place on one line and marks a
+    /// long word; in Chinese a code is named with the code beside it.
+    #[test]
+    fn a_field_table_leaves_out_what_is_empty() {
+        let mut out = String::new();
+        write_fields(&mut out, &Record, Lang::En);
+        assert_eq!(
+            out,
+            "<table class=fields><tr><th>status<td>underpaid<tr><th>due on<td>2026-01-31\
+             <tr><th>rows<td>12<tr><th>path<td class=long>/a/very/long/path/to/a/billing/file.csv\
+             <tr><th>source<td>p.csv:3</table>"
+        );
+        let mut out = String::new();
+        write_fields_but(&mut out, &Record, &["path", "source"], Lang::Zh);
+        assert!(out.contains("<td>少付（underpaid）<tr>"), "{out}");
+        assert!(!out.contains("path") && !out.contains("p.csv"), "{out}");
+        // A place alone is a line.
+        let mut out = String::new();
+        write_value(&mut out, &Val::Object(&Place), Lang::En);
+        assert_eq!(out, "<p>p.csv:3</p>");
+    }
+}

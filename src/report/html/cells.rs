@@ -208,14 +208,15 @@ fn line<'v>(value: &'v Val<'_>) -> Option<Line<'v>> {
         Val::Int(number) => Line::Int(*number),
         Val::Text(text) => text_line(text),
         Val::Owned(text) => text_line(text),
-        Val::Money(amount) => {
-            let plain = money_text::plain(*amount);
-            if is_money(&plain) {
-                Line::Shown(money_text::grouped(*amount), true)
-            } else {
-                Line::Shown(plain, false)
-            }
-        }
+        Val::Money(amount) => match money_text::grouped(*amount) {
+            // Formatted inline it has two decimals: findings.json's money, grouped.
+            grouped @ Shown::Inline(_) => Line::Shown(grouped, true),
+            // Too large for two decimals: findings.json's text is no money to group.
+            Shown::Heap(_) => match money_text::plain(*amount) {
+                plain if is_money(&plain) => Line::Owned(money_text::group_thousands(&plain), true),
+                plain => Line::Shown(plain, false),
+            },
+        },
         Val::Day(day) => Line::Shown(money_text::day(*day), false),
         Val::Object(object) => return place_line(*object),
         Val::Facts(facts) => {

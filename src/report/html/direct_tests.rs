@@ -440,7 +440,8 @@ fn audit() -> Audit {
                 coefficient: d("0.85"),
                 rows: 3,
                 row_ranges: "2, 5, 9-2000000000000000000000000000000000…".into(),
-                base: d("27596.22"),
+                // Too large for two decimals: findings.json writes it as it is, no money.
+                base: rust_decimal::Decimal::MAX,
                 weighted_base: d("23456.787"),
             },
         ],

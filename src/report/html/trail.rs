@@ -137,10 +137,14 @@ pub(super) fn write_label(out: &mut String, key: &str, lang: Lang) {
         escape_to(out, &label(key, lang));
     } else if let Some((_, shown)) = LABELS.iter().find(|(name, _)| *name == key) {
         escape_to(out, shown);
-    } else if key.contains('_') {
-        escape_to(out, &key.replace('_', " "));
     } else {
-        escape_to(out, key);
+        // The key with its underscores as spaces, without a string of its own.
+        for (at, part) in key.split('_').enumerate() {
+            if at > 0 {
+                out.push(' ');
+            }
+            escape_to(out, part);
+        }
     }
 }
 

@@ -5,9 +5,9 @@
 //! `file:sheet:row:column`, a grid's columns and number classes, Chinese names of codes),
 //! so both give the same bytes (the tests of `direct.rs` hold them equal).
 //!
-//! A large audit's page writes every period and finding of the audit this way: turning
-//! them into records and trees first was a quarter of report.html's CPU
-//! (docs/BENCHMARK.md, "report.html at 4,000 contracts, second round").
+//! A large audit's page writes every period and finding of the audit this way, without a
+//! record and a tree made and dropped for each (docs/BENCHMARK.md, "report.html at 4,000
+//! contracts, second round").
 
 use super::node::is_money;
 use super::trail::{CLASSED_COLUMNS, write_key_attribute, write_label};

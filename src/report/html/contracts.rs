@@ -10,24 +10,45 @@
 //! installment come last. Without JavaScript each trail link opens the contract's
 //! evidence file beside the page (docs/REPORTS.md).
 
-use super::direct;
-use super::findings::type_shown;
+use super::findings::{field_mut, finding_node, type_shown};
 use super::index::ContractIndex;
+use super::node::Node;
 use super::period::{Period, periods_of};
+use super::serialize::{NodeError, to_node};
 use super::sink::Sink;
+use super::trail::{label, write_node, write_trail};
 use crate::domain::audit::{Audit, ContractResult};
 use crate::domain::finding::Finding;
 use crate::domain::lang::Lang;
 use crate::domain::money::{format_money_grouped, group_thousands};
 use crate::report::html_parts::escape;
-use crate::report::i18n::Labels;
 use crate::report::i18n::index::index_words;
 use crate::report::i18n::keys::TrailWord;
+use crate::report::i18n::{Labels, due_rule};
+use crate::report::json;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::Write as _;
+
+/// The computation fields that belong to one installment, not to its period, and the
+/// period's dates: a period's trail leaves them out (its installments table has each
+/// installment's, its heading the dates).
+const INSTALLMENT_KEYS: [&str; 7] = [
+    "formula",
+    "installment",
+    "portion",
+    "installment_expected",
+    "due_rule",
+    // The period's heading says them.
+    "period_start",
+    "period_end",
+];
+
+/// The installment-record fields that only say which period a record is of (the heading
+/// says it).
+const PERIOD_KEYS: [&str; 3] = ["contract_id", "period_start", "period_end"];
 
 /// How deflated the trails are. Measured on 4,000 contracts (118 MB of trail markup,
 /// docs/BENCHMARK.md): level 4 deflates them to 16.8 MB in 0.6 of level 6's time (15.3 MB);
@@ -166,6 +187,8 @@ pub(super) fn write_index(
         );
     }
     sink.out.push_str("</table>\n");
+    let unreadable =
+        |error: NodeError| std::io::Error::other(format!("a contract's trail: {error}"));
     let units = audit.contracts.len() + usize::from(!orphans.is_empty());
     // A block's trails rendered, listed, deflated and encoded: the costly part, so blocks
     // are made a batch at a time on the run's worker threads, and written in order.
@@ -174,22 +197,18 @@ pub(super) fn write_index(
     let block = |block: usize| -> std::io::Result<String> {
         let mut encoder = ZlibEncoder::new(Vec::with_capacity(1 << 20), Compression::new(LEVEL));
         let mut html = String::with_capacity(1 << 16);
-        // Each trail as JSON text, written to the deflater at once: serde_json writes the
-        // text between two escapes as its own write, and the deflater runs on every write.
-        let mut json = Vec::with_capacity(1 << 16);
         encoder.write_all(b"[")?;
         for at in block * PER_BLOCK..units.min((block + 1) * PER_BLOCK) {
             html.clear();
             match audit.contracts.get(at) {
-                Some(result) => contract_trail(&mut html, audit, result, lang, &DIRECT),
-                None => orphans_trail(&mut html, &orphans, audit, lang, &DIRECT),
+                Some(result) => contract_trail(&mut html, audit, result, lang),
+                None => orphans_trail(&mut html, &orphans, audit, lang),
             }
+            .map_err(unreadable)?;
             if at > block * PER_BLOCK {
                 encoder.write_all(b",")?;
             }
-            json.clear();
-            serde_json::to_writer(&mut json, html.as_str()).map_err(std::io::Error::other)?;
-            encoder.write_all(&json)?;
+            serde_json::to_writer(&mut encoder, html.as_str()).map_err(std::io::Error::other)?;
         }
         encoder.write_all(b"]")?;
         Ok(base85(&encoder.finish()?))
@@ -222,29 +241,17 @@ fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     encoder.finish()
 }
 
-/// How a trail's parts are written: a period's computation, rows and installments, and a
-/// finding's own trail. The page writes them from the audit's data ([`DIRECT`]); the
-/// tests also from the records' trees, as the page did before, to hold the two equal.
-pub(super) struct Parts {
-    pub(super) period: fn(&mut String, &Period<'_>, Lang),
-    pub(super) finding: fn(&mut String, &Finding, &Audit, Lang),
-}
-
-/// The trail's parts written straight from the audit ([`super::direct`]).
-pub(super) const DIRECT: Parts = Parts {
-    period: direct::write_period_parts,
-    finding: direct::write_finding_trail,
-};
-
 /// A contract's trail as markup: its heading, each period's computation once with the
 /// findings about it, then the contract's other findings.
+///
+/// # Errors
+/// When a record cannot be turned into a tree of values (a bug).
 pub(super) fn contract_trail(
     out: &mut String,
     audit: &Audit,
     result: &ContractResult,
     lang: Lang,
-    parts: &Parts,
-) {
+) -> Result<(), NodeError> {
     let say = index_words(lang);
     let contract = &result.contract;
     let _ = write!(
@@ -263,40 +270,49 @@ pub(super) fn contract_trail(
     let findings = audit.findings_of(&contract.id);
     let mut told = vec![false; findings.len()];
     for period in periods_of(audit, result) {
-        let about = findings
+        let about: Vec<usize> = findings
             .iter()
-            .filter(|finding| finding.period_start == Some(period.start))
-            .count();
-        write_period(out, &period, lang, parts);
-        if about > 0 {
-            let _ = write!(out, "<h5>{}</h5>", escape(&say.findings_of_period(about)));
+            .enumerate()
+            .filter(|(_, finding)| finding.period_start == Some(period.start))
+            .map(|(at, _)| at)
+            .collect();
+        write_period(out, &period, lang)?;
+        if !about.is_empty() {
+            let _ = write!(
+                out,
+                "<h5>{}</h5>",
+                escape(&say.findings_of_period(about.len()))
+            );
         }
-        for (finding, told) in findings.iter().zip(told.iter_mut()) {
-            if finding.period_start == Some(period.start) {
-                *told = true;
-                write_finding(out, finding, audit, lang, parts);
-            }
+        for at in about {
+            told[at] = true;
+            write_finding(out, &findings[at], audit, lang)?;
         }
         out.push_str("</section>");
     }
-    let others = told.iter().filter(|told| !**told).count();
-    if others > 0 {
+    let others: Vec<&Finding> = findings
+        .iter()
+        .zip(&told)
+        .filter(|(_, told)| !**told)
+        .map(|(finding, _)| finding)
+        .collect();
+    if !others.is_empty() {
         let _ = write!(
             out,
             "<section class=\"period\"><h4>{}</h4>",
-            escape(&say.other_findings(others))
+            escape(&say.other_findings(others.len()))
         );
-        for (finding, _) in findings.iter().zip(&told).filter(|(_, told)| !**told) {
-            write_finding(out, finding, audit, lang, parts);
+        for finding in others {
+            write_finding(out, finding, audit, lang)?;
         }
         out.push_str("</section>");
     }
+    Ok(())
 }
 
 /// A period's heading, its computation (the installment's own fields aside), its billing
-/// rows and its installments (`parts`: as the audit's data or, in the tests, as the
-/// records' trees write them).
-fn write_period(out: &mut String, period: &Period<'_>, lang: Lang, parts: &Parts) {
+/// rows and its installments.
+fn write_period(out: &mut String, period: &Period<'_>, lang: Lang) -> Result<(), NodeError> {
     let key = period.key();
     let _ = write!(
         out,
@@ -307,26 +323,103 @@ fn write_period(out: &mut String, period: &Period<'_>, lang: Lang, parts: &Parts
             &key
         ))
     );
-    (parts.period)(out, period, lang);
+    let record = &period.records[0];
+    let mut computation = to_node(&json::computation(&record.computation()))?;
+    let mut splits = Vec::new();
+    if let Node::Map(fields) = &mut computation {
+        fields.retain(|(key, _)| !INSTALLMENT_KEYS.contains(&key.as_ref()));
+        if let Some(at) = fields.iter().position(|(key, _)| key == "installments")
+            && let (_, Node::List(list)) = fields.remove(at)
+        {
+            splits = list;
+        }
+    }
+    if lang == Lang::Zh {
+        let whole = record.computation();
+        for (shown, split) in splits.iter_mut().zip(&whole.installments) {
+            if let Some(rule) = field_mut(shown, "due_rule") {
+                *rule = Node::Text(due_rule(&split.due_rule, Lang::Zh));
+            }
+        }
+    }
+    let rows: Vec<_> = period.source_rows.iter().map(json::source_rows).collect();
+    let records = period
+        .records
+        .iter()
+        .map(|record| to_node(&json::expected(record)).map(|node| installment(node, &splits)))
+        .collect::<Result<Vec<Node>, _>>()?;
+    for (key, heading, node) in [
+        ("computation", label("computation", lang), computation),
+        ("source_rows", label("source_rows", lang), to_node(&rows)?),
+        (
+            "installments",
+            TrailWord::InstallmentsOfPeriod.of(lang).to_string(),
+            Node::List(records),
+        ),
+    ] {
+        if !node.is_empty() {
+            let _ = write!(out, "<h5 data-key=\"{key}\">{}</h5>", escape(&heading));
+            write_node(out, &node, lang);
+        }
+    }
+    Ok(())
 }
 
 /// The trail of the findings about no contract audited.
-pub(super) fn orphans_trail(
+fn orphans_trail(
     out: &mut String,
     orphans: &[&Finding],
     audit: &Audit,
     lang: Lang,
-    parts: &Parts,
-) {
+) -> Result<(), NodeError> {
     let _ = write!(out, "<h3>{}</h3>", escape(&index_words(lang).no_contract()));
     for finding in orphans {
-        write_finding(out, finding, audit, lang, parts);
+        write_finding(out, finding, audit, lang)?;
     }
+    Ok(())
+}
+
+/// An installment as the period's trail lists it: its record (the period's key and
+/// weighted base aside, which the heading and the computation show) with its split's
+/// portion after the trigger and its due rule after the due date.
+fn installment(record: Node, splits: &[Node]) -> Node {
+    let Node::Map(fields) = record else {
+        return record;
+    };
+    let split = splits.iter().find(|split| {
+        split.get("installment")
+            == fields
+                .iter()
+                .find(|(key, _)| key == "installment")
+                .map(|(_, value)| value)
+    });
+    let mut shown = Vec::with_capacity(fields.len() + 2);
+    for (key, value) in fields {
+        if PERIOD_KEYS.contains(&key.as_ref()) || key == "weighted_base" {
+            continue;
+        }
+        let after = match key.as_ref() {
+            "trigger" => "portion",
+            "due_on" => "due_rule",
+            _ => "",
+        };
+        shown.push((key, value));
+        if let Some(value) = split.and_then(|split| split.get(after)) {
+            shown.push((after.into(), value.clone()));
+        }
+    }
+    Node::Map(shown)
 }
 
 /// One finding in a contract's trail: its line (severity, type, installment, amount at
 /// stake, sentence) and its own trail, the period's computation left to the period.
-fn write_finding(out: &mut String, finding: &Finding, audit: &Audit, lang: Lang, parts: &Parts) {
+fn write_finding(
+    out: &mut String,
+    finding: &Finding,
+    audit: &Audit,
+    lang: Lang,
+) -> Result<(), NodeError> {
+    let node = finding_node(finding, audit, lang, false)?;
     let words = crate::report::i18n::labels(lang);
     let severity = finding.severity.word();
     let stake = finding.amount_at_stake();
@@ -346,13 +439,49 @@ fn write_finding(out: &mut String, finding: &Finding, audit: &Audit, lang: Lang,
         },
         escape(&crate::report::i18n::detail(finding, lang))
     );
-    (parts.finding)(out, finding, audit, lang);
+    write_trail(out, &node, &[], lang);
     out.push_str("</div>");
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_installment_shows_its_split_beside_its_record() {
+        let record = Node::parse(
+            r#"{"contract_id": "C1", "period_start": "2025-01-01", "period_end": "2025-03-31",
+                "installment": 2, "trigger": "settlement", "weighted_base": "100.00",
+                "expected": "6.00", "due_on": "2025-04-30", "paid": "0.00", "status": "unpaid"}"#,
+        );
+        let splits = [
+            Node::parse(r#"{"installment": 1, "portion": "40%", "due_rule": "a"}"#),
+            Node::parse(r#"{"installment": 2, "portion": "rest", "due_rule": "b"}"#),
+        ];
+        let shown = installment(record, &splits);
+        let keys: Vec<&str> = shown
+            .fields()
+            .unwrap()
+            .iter()
+            .map(|(key, _)| key.as_ref())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "installment",
+                "trigger",
+                "portion",
+                "expected",
+                "due_on",
+                "due_rule",
+                "paid",
+                "status"
+            ]
+        );
+        assert_eq!(shown.get("portion"), Some(&Node::Text("rest".into())));
+        assert_eq!(shown.get("due_rule"), Some(&Node::Text("b".into())));
+    }
 
     /// Base-85 text back into bytes, as the page's script reads it.
     fn from_base85(text: &str) -> Vec<u8> {

@@ -18,12 +18,8 @@
 //! JSON text back.
 
 mod assets;
-mod cells;
 mod chart;
 mod contracts;
-mod direct;
-#[cfg(test)]
-mod direct_tests;
 mod findings;
 mod index;
 mod node;

@@ -105,7 +105,7 @@ fn is_location(fields: &[(FieldName, Node)]) -> bool {
 }
 
 /// A plain amount with exactly two decimals, as findings.json writes money.
-pub(super) fn is_money(text: &str) -> bool {
+fn is_money(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     digits.split_once('.').is_some_and(|(whole, cents)| {
         !whole.is_empty()

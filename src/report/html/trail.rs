@@ -132,19 +132,15 @@ pub(super) fn label(key: &str, lang: Lang) -> String {
 }
 
 /// A key's label written escaped onto `out`, without a label's own allocation in English.
-pub(super) fn write_label(out: &mut String, key: &str, lang: Lang) {
+fn write_label(out: &mut String, key: &str, lang: Lang) {
     if lang == Lang::Zh {
         escape_to(out, &label(key, lang));
     } else if let Some((_, shown)) = LABELS.iter().find(|(name, _)| *name == key) {
         escape_to(out, shown);
+    } else if key.contains('_') {
+        escape_to(out, &key.replace('_', " "));
     } else {
-        // The key with its underscores as spaces, without a string of its own.
-        for (at, part) in key.split('_').enumerate() {
-            if at > 0 {
-                out.push(' ');
-            }
-            escape_to(out, part);
-        }
+        escape_to(out, key);
     }
 }
 
@@ -157,7 +153,7 @@ fn key_attribute(key: &str, lang: Lang) -> String {
 }
 
 /// [`key_attribute`] written onto `out`.
-pub(super) fn write_key_attribute(out: &mut String, key: &str, lang: Lang) {
+fn write_key_attribute(out: &mut String, key: &str, lang: Lang) {
     if lang == Lang::Zh {
         out.push_str(" data-key=\"");
         escape_to(out, key);
@@ -170,7 +166,7 @@ pub(super) fn write_key_attribute(out: &mut String, key: &str, lang: Lang) {
 /// Grids up to this many columns say which columns hold numbers in their table's class
 /// (`n1` … `n16`, right-aligned by [`GRID_CSS`]); a number in a wider grid, or in a column
 /// that also holds text, says so in its own cell.
-pub(super) const CLASSED_COLUMNS: usize = 16;
+const CLASSED_COLUMNS: usize = 16;
 
 /// Right-aligns, unbroken, the cells of a grid's number columns (as `td.number` does a
 /// cell), so a trail need not repeat `class="number"` in every cell.

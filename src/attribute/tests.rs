@@ -89,6 +89,32 @@ fn lines_go_to_the_covering_contract_and_period_with_their_coefficient() {
 }
 
 #[test]
+fn a_product_only_the_contracts_coefficient_sheet_names_is_known() {
+    // Zebra matches no alias and no ruleset coefficient; C1's sheet weights it 0.3, so it
+    // is priced 100 × 0.3 and is no unknown product (a mutant making "known" need a
+    // ruleset coefficient as well raised one).
+    let mut first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    first.products.insert("Zebra".into(), d("0.3"));
+    let plans = vec![ContractPlan::new(first)];
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    attributor.line(2, line("A1", "2025-02-10", "Zebra", "100", "CNY"));
+    let ledger = attributor.finish().unwrap();
+    assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("30"));
+    assert_eq!(
+        ledger.buckets[&(0, 0)].sources[&0]["Zebra"].coefficient,
+        d("0.3")
+    );
+    assert!(
+        ledger.unknown_products.is_empty(),
+        "{:?}",
+        ledger.unknown_products
+    );
+}
+
+#[test]
 fn a_line_without_a_date_counts_on_the_first_of_its_billing_month() {
     // Billed in 2025-04 with no charge date: dated 2025-04-01, so Q2 of C1.
     let plans = plans();

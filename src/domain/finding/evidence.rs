@@ -61,16 +61,17 @@ impl PeriodTrail {
     /// the installment the trail already names (a period paid at once), a copy otherwise;
     /// the trail itself for a number the period does not have.
     pub fn for_installment(&self, number: u32) -> Cow<'_, Computation> {
-        match self.split(number) {
-            Some(split) if number != self.computation.installment => Cow::Owned(Computation {
-                installment: split.installment,
-                portion: split.portion.clone(),
-                installment_expected: split.expected,
-                due_rule: Some(split.due_rule),
-                ..self.computation.clone()
-            }),
-            _ => Cow::Borrowed(&self.computation),
+        let share = self.share(number);
+        if share.installment == self.computation.installment {
+            return Cow::Borrowed(&self.computation);
         }
+        Cow::Owned(Computation {
+            installment: share.installment,
+            portion: share.portion.to_string(),
+            installment_expected: share.expected,
+            due_rule: share.due_rule,
+            ..self.computation.clone()
+        })
     }
 
     /// Installment `number`'s share of the period, borrowed: what
@@ -86,13 +87,7 @@ impl PeriodTrail {
                 expected: split.expected,
                 due_rule: Some(split.due_rule),
             },
-            _ => Share {
-                computation,
-                installment: computation.installment,
-                portion: &computation.portion,
-                expected: computation.installment_expected,
-                due_rule: computation.due_rule,
-            },
+            _ => Share::own(computation),
         }
     }
 }
@@ -112,6 +107,19 @@ pub struct Share<'a> {
     pub expected: Decimal,
     /// How its due date is set.
     pub due_rule: Option<DueRule>,
+}
+
+impl<'a> Share<'a> {
+    /// A computation as its own installment's share: its installment fields as they are.
+    pub fn own(computation: &'a Computation) -> Self {
+        Share {
+            computation,
+            installment: computation.installment,
+            portion: &computation.portion,
+            expected: computation.installment_expected,
+            due_rule: computation.due_rule,
+        }
+    }
 }
 
 /// A reference to an installment's period trail: the period's key (through the trail)

@@ -10,18 +10,7 @@ use std::fmt::Write;
 
 /// The formula behind a computation, in one line, for the JSON report and summaries.
 pub fn formula(computation: &Computation) -> String {
-    formula_of(own_share(computation))
-}
-
-/// A computation as its own installment's share: its installment fields as they are.
-fn own_share(computation: &Computation) -> Share<'_> {
-    Share {
-        computation,
-        installment: computation.installment,
-        portion: &computation.portion,
-        expected: computation.installment_expected,
-        due_rule: computation.due_rule,
-    }
+    formula_of(Share::own(computation))
 }
 
 /// [`formula`] of an installment's share of its period, written into one string (no
@@ -100,7 +89,7 @@ fn clawback_zh(computation: &Computation) -> String {
 /// The formula behind a computation in Chinese, for report.xlsx's Chinese `formula`
 /// column: the same steps and numbers as [`formula`], named in the glossary's words.
 pub fn formula_zh(computation: &Computation) -> String {
-    formula_zh_of(own_share(computation))
+    formula_zh_of(Share::own(computation))
 }
 
 /// [`formula_zh`] of an installment's share of its period ([`formula_of`]'s Chinese).

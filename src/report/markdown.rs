@@ -39,10 +39,7 @@
 ///
 /// The raw text stays in `findings.json` and the CSVs; this is only how Markdown shows it.
 pub fn escape(text: &str) -> String {
-    if is_plain(text) {
-        return text.to_string();
-    }
-    escape_characters(text)
+    escaped(text).into_owned()
 }
 
 /// [`escape`], borrowing a text that needs nothing escaped (nearly every id, name and

@@ -46,6 +46,9 @@ pub(super) struct Coefficients {
     table: Vec<u32>,
     /// The distinct coefficients met, exactly as found (`0.5` and `0.50` apart).
     values: Vec<Coefficient>,
+    /// 1 + each distinct coefficient's place in `values`, by its stored bytes and flags,
+    /// so a workbook of thousands of different coefficients costs no scan per pair.
+    numbers: FastMap<([u8; 16], bool, bool), u32>,
     /// Pairs whose product's slot is past [`MAX_STRIDE`].
     more: FastMap<(usize, u32), u32>,
 }
@@ -94,20 +97,17 @@ impl Coefficients {
 
     /// 1 + the place of `coefficient` among the distinct values, added if new.
     fn value_number(&mut self, coefficient: Coefficient) -> u32 {
-        // Compared as stored, so a coefficient keeps its scale (`0.50` is not `0.5`).
-        let same = |kept: &Coefficient| {
-            kept.value.serialize() == coefficient.value.serialize()
-                && kept.known == coefficient.known
-                && kept.amended == coefficient.amended
-        };
-        let place = match self.values.iter().position(same) {
-            Some(place) => place,
-            None => {
-                self.values.push(coefficient);
-                self.values.len() - 1
-            }
-        };
-        u32::try_from(place + 1).unwrap_or(u32::MAX)
+        // Keyed as stored, so a coefficient keeps its scale (`0.50` is not `0.5`).
+        let key = (
+            coefficient.value.serialize(),
+            coefficient.known,
+            coefficient.amended,
+        );
+        let values = &mut self.values;
+        *self.numbers.entry(key).or_insert_with(|| {
+            values.push(coefficient);
+            u32::try_from(values.len()).unwrap_or(u32::MAX)
+        })
     }
 
     /// The product's slot, given the next one if it has none.

@@ -10,10 +10,11 @@
 //! stands, into a full [`OpenGroup`], which takes that line and every later one; so the
 //! result is the one summing every line into an `OpenGroup` gives, by construction.
 
-use super::bucket::{OpenGroup, SourceGroup};
+use super::bucket::{LineAmounts, OpenGroup, SourceGroup};
 use super::rows::{MAX_RANGES, OpenRows, RowRanges};
 use crate::domain::billing::BillingLine;
-use crate::domain::money::{Overflow, RunningSum};
+use crate::domain::controls::Tally;
+use crate::domain::money::{self, Overflow, RunningSum};
 use rust_decimal::Decimal;
 
 /// No closed range yet, or not moved into an [`OpenGroup`].
@@ -24,6 +25,19 @@ const UNIT_DECIMALS: u32 = 8;
 
 /// 10^0 … 10^8.
 const POWERS_OF_TEN: [i128; UNIT_DECIMALS as usize + 1] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// 10^0 … 10^8, for the division back from units.
+const POWERS_OF_TEN_I64: [i64; UNIT_DECIMALS as usize + 1] = [
     1,
     10,
     100,
@@ -90,11 +104,13 @@ fn units(amount: Decimal) -> Option<(i64, u8)> {
 }
 
 /// The amount `units` stands for, with its decimals: the mantissa and scale it was made
-/// from, so a `RunningSum` adds it exactly as it added the original.
+/// from, so a `RunningSum` adds it exactly as it added the original. For a group's sum
+/// it is also what `RunningSum::total` gives for the same amounts (every amount had at
+/// most `decimals` decimals, so the division is exact); the division stays in `i64`,
+/// which closing 250,000 groups a file notices (docs/BENCHMARK.md, seventh round).
 fn amount(units: i64, decimals: u8) -> Decimal {
-    let mantissa =
-        i128::from(units) / POWERS_OF_TEN[(UNIT_DECIMALS - u32::from(decimals)) as usize];
-    Decimal::from_i128_with_scale(mantissa, u32::from(decimals))
+    let mantissa = units / POWERS_OF_TEN_I64[(UNIT_DECIMALS - u32::from(decimals)) as usize];
+    Decimal::new(mantissa, u32::from(decimals))
 }
 
 /// A line's base, net, list and voucher amounts in units of 10^-8, worked out when the
@@ -171,7 +187,7 @@ struct Closed {
 }
 
 /// The source groups of one file, numbered in the order they were opened.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Groups {
     hot: Vec<Hot>,
     coefficients: Vec<Decimal>,
@@ -372,14 +388,31 @@ impl Closing {
     /// # Errors
     /// When a sum does not fit a `Decimal`.
     pub(super) fn close(&mut self, group: usize) -> Result<SourceGroup, Overflow> {
-        let place = self.groups.hot[group].spilled;
-        let whole = if place == NONE {
-            let ranges = &self.ranges[self.starts[group] as usize..self.starts[group + 1] as usize];
-            self.groups.open_with(group, ranges)?
-        } else {
-            self.groups.spilled[place as usize].take().ok_or(Overflow)?
-        };
-        whole.close()
+        let hot = &self.groups.hot[group];
+        if hot.spilled != NONE {
+            let whole = self.groups.spilled[hot.spilled as usize].take();
+            return whole.ok_or(Overflow)?.close();
+        }
+        // Straight from the small form, without the `OpenGroup` it stands for: the same
+        // sums (`amount` is what `RunningSum::total` gives) and ranges, field for field.
+        let closed = &self.ranges[self.starts[group] as usize..self.starts[group + 1] as usize];
+        let coefficient = self.groups.coefficients[group];
+        let base = amount(hot.units[BASE], hot.decimals[BASE]);
+        Ok(SourceGroup {
+            coefficient,
+            base: Tally {
+                rows: u64::from(hot.rows),
+                amount: base,
+            },
+            weighted_base: money::mul(base, coefficient)?,
+            rows: RowRanges::closing(closed, (hot.rows > 0).then_some(hot.open), hot.truncated),
+            amounts: LineAmounts {
+                net: amount(hot.units[NET], hot.decimals[NET]),
+                list: amount(hot.units[LIST], hot.decimals[LIST]),
+                without_list: u64::from(hot.without_list),
+                voucher: amount(hot.units[VOUCHER], hot.decimals[VOUCHER]),
+            },
+        })
     }
 }
 

@@ -110,6 +110,31 @@ impl RowRanges {
         }
     }
 
+    /// The ranges a group closes with: its `closed` ranges, then the one still growing
+    /// (`open`), as [`OpenRows::close`] leaves them, built at once.
+    pub(super) fn closing(
+        closed: &[(u32, u32)],
+        open: Option<(u32, u32)>,
+        truncated: bool,
+    ) -> RowRanges {
+        let ranges = match open {
+            Some(open) if closed.len() < INLINE => {
+                let mut few = [(0, 0); INLINE];
+                few[..closed.len()].copy_from_slice(closed);
+                few[closed.len()] = open;
+                Ranges::Few(closed.len() as u8 + 1, few)
+            }
+            Some(open) => {
+                let mut many = Vec::with_capacity(closed.len() + 1);
+                many.extend_from_slice(closed);
+                many.push(open);
+                Ranges::Many(many)
+            }
+            None => Ranges::from_slice(closed),
+        };
+        RowRanges { ranges, truncated }
+    }
+
     pub(crate) fn merge(&mut self, other: &RowRanges) {
         for &(first, last) in other.ranges.as_slice() {
             // Rows that continue the last range (the next part of the same file) extend it,

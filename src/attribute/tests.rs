@@ -361,7 +361,12 @@ fn groups_both_ways(
         assert_eq!(ours, theirs, "line {row}");
         added.push(ours.is_ok());
     }
-    (groups.close(group), reference.close(), added)
+    // Closed both ways the file's end can: walking the group's chain, and straight from
+    // the small form after gathering every group's ranges (`Closing`), field for field.
+    let walked = groups.clone().close(group);
+    let gathered = groups.closing().close(group);
+    assert_eq!(format!("{walked:?}"), format!("{gathered:?}"), "{lines:?}");
+    (gathered, reference.close(), added)
 }
 
 #[test]
@@ -538,7 +543,13 @@ fn closing_gathers_each_groups_ranges_as_walking_its_chain_does() {
     // In an order unrelated to the groups' numbers, as the buckets ask for them.
     for group in [3, 1, 4, 0, 2] {
         let gathered = closing.close(group).unwrap();
-        assert_eq!(gathered, walked.close(group).unwrap(), "group {group}");
+        let walked = walked.close(group).unwrap();
+        // Debug shows each amount's decimals too.
+        assert_eq!(
+            format!("{gathered:?}"),
+            format!("{walked:?}"),
+            "group {group}"
+        );
         let mut pushed = RowRanges::default();
         for &row in &taken[group] {
             pushed.push(row);

@@ -64,7 +64,7 @@ fn main() {
         best_cpu = best_cpu.min(cpu_seconds() - cpu);
     }
     println!(
-        "{}: {} contracts, {rows} rows: read billing best of {repeat}: {best_cpu:.2} s CPU, {best_wall:.2} s wall",
+        "{}: {} contracts, {rows} rows: read billing best of {repeat}: {best_cpu:.3} s CPU, {best_wall:.3} s wall",
         dir.display(),
         plans.len()
     );

@@ -258,7 +258,7 @@ impl Select for Selector<'_, '_> {
         let ledger = attributor.finish().ok()?;
         let ((contract, segment), bucket) = ledger.buckets.into_iter().next()?;
         let target = self.target_of.get(contract).copied().flatten()?;
-        let group = bucket.sources.into_values().next()?.into_values().next()?;
+        let group = bucket.sources.into_iter().next()?.group;
         let counts = &mut self.counts[target];
         counts.0 += 1;
         if counts.1 >= MAX_SOURCE_ROWS {

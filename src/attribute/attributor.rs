@@ -3,7 +3,7 @@
 //! time), and adds it to running sums; [`Attributor::finish`] turns them into the file's
 //! [`FileLedger`].
 
-use super::bucket::Bucket;
+use super::bucket::{Bucket, Source, Sources};
 use super::coefficients::{Coefficient, Coefficients};
 use super::groups::{Groups, LineUnits};
 use super::interner::Interner;
@@ -139,11 +139,23 @@ impl<'i, 'a> Attributor<'i, 'a> {
             })
             .collect();
         order.sort_unstable_by_key(|&(key, _)| key);
-        let mut open: Option<((usize, usize), Bucket)> = None;
+        // The bucket being filled: its key, sums and groups (in the order opened, put in
+        // (table, product) order when the bucket is stored).
+        let mut open: Option<((usize, usize), Decimal, Vec<Source>)> = None;
+        let mut store = |open: Option<((usize, usize), Decimal, Vec<Source>)>| {
+            if let Some((key, weighted_base, sources)) = open {
+                let sources = Sources::from_unordered(sources);
+                let bucket = Bucket {
+                    weighted_base,
+                    sources,
+                };
+                ledger.buckets.insert(key, bucket);
+            }
+        };
         // Closing reads each group's sums and its closed rows, in an order unrelated to
         // where they lie: asked for a chunk of groups at a time, their misses overlap.
         let mut groups = groups.closing();
-        for chunk in order.chunks(WINDOW) {
+        for (chunk_number, chunk) in order.chunks(WINDOW).enumerate() {
             let mut touched = 0;
             for &((_, _, group), _) in chunk {
                 touched ^= groups.touch(group);
@@ -152,30 +164,37 @@ impl<'i, 'a> Attributor<'i, 'a> {
                 touched ^= groups.touch_ranges(group);
             }
             std::hint::black_box(touched);
-            for &((contract, segment, group), (table, product)) in chunk {
+            for (place, &((contract, segment, group), (table, product))) in chunk.iter().enumerate()
+            {
                 let closed = groups.close(group)?;
-                let bucket = match &mut open {
-                    Some((key, bucket)) if *key == (contract, segment) => bucket,
+                let (_, weighted_base, sources) = match &mut open {
+                    Some(bucket) if bucket.0 == (contract, segment) => bucket,
                     _ => {
-                        if let Some((key, bucket)) = open.take() {
-                            ledger.buckets.insert(key, bucket);
-                        }
-                        &mut open.insert(((contract, segment), Bucket::default())).1
+                        store(open.take());
+                        // Sized to the bucket's groups, which follow one another in `order`.
+                        let first = chunk_number * WINDOW + place;
+                        let count = order[first..]
+                            .iter()
+                            .take_while(|((other, at, _), _)| (*other, *at) == (contract, segment))
+                            .count();
+                        open.insert((
+                            (contract, segment),
+                            Decimal::ZERO,
+                            Vec::with_capacity(count),
+                        ))
                     }
                 };
                 // W_p = Σ base × coefficient = Σ over groups of coefficient × Σ base: exact
                 // either way, so the multiplication happens once per group, not per line.
-                bucket.weighted_base = money::add(bucket.weighted_base, closed.weighted_base)?;
-                bucket
-                    .sources
-                    .entry(table)
-                    .or_default()
-                    .insert(names.shared(product), closed);
+                *weighted_base = money::add(*weighted_base, closed.weighted_base)?;
+                sources.push(Source {
+                    table,
+                    product: names.shared(product),
+                    group: closed,
+                });
             }
         }
-        if let Some((key, bucket)) = open {
-            ledger.buckets.insert(key, bucket);
-        }
+        store(open);
         ledger.uncovered = uncovered
             .into_iter()
             .map(|((account, month, currency), tally)| {

@@ -8,7 +8,6 @@ use crate::domain::contract::Base;
 use crate::domain::controls::Tally;
 use crate::domain::money::{self, Overflow, RunningSum};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A product's name as the source groups are keyed by: one allocation per name and
@@ -142,7 +141,7 @@ pub struct Bucket {
     /// W_p so far.
     pub weighted_base: Decimal,
     /// By table number, then product.
-    pub sources: BTreeMap<usize, BTreeMap<ProductName, SourceGroup>>,
+    pub sources: Sources,
 }
 
 impl Bucket {
@@ -153,29 +152,167 @@ impl Bucket {
     /// On overflow.
     pub fn absorb(&mut self, other: Bucket, table_offset: usize) -> Result<(), Overflow> {
         self.weighted_base = money::add(self.weighted_base, other.weighted_base)?;
-        for (table, products) in other.sources {
-            let into = self.sources.entry(table + table_offset).or_default();
-            // Files number their tables apart (`table_offset`), so a file's table is new
-            // here: take its groups whole instead of re-inserting one by one (the same map).
-            if into.is_empty() {
-                *into = products;
-                continue;
-            }
-            for (product, group) in products {
-                match into.get_mut(&product) {
-                    Some(existing) => {
-                        existing.base.merge(&group.base)?;
-                        existing.weighted_base =
-                            money::add(existing.weighted_base, group.weighted_base)?;
-                        existing.rows.merge(&group.rows);
-                        existing.amounts.merge(&group.amounts)?;
-                    }
-                    None => {
-                        into.insert(product, group);
-                    }
-                }
+        self.sources.absorb(other.sources, table_offset)
+    }
+}
+
+impl SourceGroup {
+    /// Adds the same table and product's group from another part of the bills.
+    ///
+    /// # Errors
+    /// On overflow.
+    fn merge(&mut self, other: &SourceGroup) -> Result<(), Overflow> {
+        self.base.merge(&other.base)?;
+        self.weighted_base = money::add(self.weighted_base, other.weighted_base)?;
+        self.rows.merge(&other.rows);
+        self.amounts.merge(&other.amounts)
+    }
+}
+
+/// One source group with the table and product it gathers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The table's number (`BillingTotals::tables`).
+    pub table: usize,
+    /// The product's name, as the billing file spelt it.
+    pub product: ProductName,
+    /// The sums of its lines.
+    pub group: SourceGroup,
+}
+
+impl Source {
+    fn key(&self) -> (usize, &str) {
+        (self.table, &self.product)
+    }
+}
+
+/// A bucket's source groups, one per (table, product), in table order, then product
+/// order: one list sized to its groups. With thousands of accounts a file's bucket holds
+/// about eight, and a map per bucket and table took a node of 2 KB and one of 400 bytes
+/// for them (docs/BENCHMARK.md, seventh round).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sources(Vec<Source>);
+
+impl Sources {
+    /// The groups of one bucket in any order, each (table, product) once; put in order.
+    pub(super) fn from_unordered(mut sources: Vec<Source>) -> Sources {
+        sources.sort_unstable_by(|one, other| one.key().cmp(&other.key()));
+        Sources(sources)
+    }
+
+    /// The groups in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Source> {
+        self.0.iter()
+    }
+
+    /// The source groups in order, without their keys.
+    pub fn groups(&self) -> impl Iterator<Item = &SourceGroup> {
+        self.0.iter().map(|source| &source.group)
+    }
+
+    /// How many groups.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no group.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The group of `product` in table `table`.
+    pub fn get(&self, table: usize, product: &str) -> Option<&SourceGroup> {
+        let at = self.position((table, product)).ok()?;
+        Some(&self.0[at].group)
+    }
+
+    /// Puts a group in its place; the group it replaces, if the table and product had one.
+    pub fn insert(
+        &mut self,
+        table: usize,
+        product: ProductName,
+        group: SourceGroup,
+    ) -> Option<SourceGroup> {
+        match self.position((table, &product)) {
+            Ok(at) => Some(std::mem::replace(&mut self.0[at].group, group)),
+            Err(at) => {
+                self.0.insert(
+                    at,
+                    Source {
+                        table,
+                        product,
+                        group,
+                    },
+                );
+                None
             }
         }
+    }
+
+    fn position(&self, key: (usize, &str)) -> Result<usize, usize> {
+        self.0.binary_search_by(|source| source.key().cmp(&key))
+    }
+
+    /// Adds another bucket's groups, their table numbers shifted by `table_offset`: a
+    /// group of the same table and product merges into the one here, the others take
+    /// their places. Files number their tables apart, so a later file's groups all come
+    /// after these and are appended as they are.
+    fn absorb(&mut self, other: Sources, table_offset: usize) -> Result<(), Overflow> {
+        let mut other = other.0;
+        for source in &mut other {
+            source.table += table_offset;
+        }
+        let appends = match (self.0.last(), other.first()) {
+            (Some(last), Some(first)) => last.key() < first.key(),
+            _ => true,
+        };
+        if appends {
+            self.0.append(&mut other);
+            return Ok(());
+        }
+        let mut merged = Vec::with_capacity(self.0.len() + other.len());
+        let mut other = other.into_iter().peekable();
+        for mut source in std::mem::take(&mut self.0) {
+            while let Some(next) = other.next_if(|next| next.key() < source.key()) {
+                merged.push(next);
+            }
+            if let Some(same) = other.next_if(|next| next.key() == source.key()) {
+                source.group.merge(&same.group)?;
+            }
+            merged.push(source);
+        }
+        merged.extend(other);
+        self.0 = merged;
         Ok(())
+    }
+}
+
+impl<'s> IntoIterator for &'s Sources {
+    type Item = &'s Source;
+    type IntoIter = std::slice::Iter<'s, Source>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for Sources {
+    type Item = Source;
+    type IntoIter = std::vec::IntoIter<Source>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// The group of a (table, product) that is there; panics if there is none (as a map's
+/// index does): for the tests.
+#[cfg(test)]
+impl std::ops::Index<(usize, &str)> for Sources {
+    type Output = SourceGroup;
+
+    fn index(&self, (table, product): (usize, &str)) -> &SourceGroup {
+        self.get(table, product)
+            .unwrap_or_else(|| panic!("no source group of {product} in table {table}"))
     }
 }

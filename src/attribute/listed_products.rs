@@ -24,9 +24,12 @@ pub fn billed_products(
     for (plan, buckets) in plans.iter().zip(&totals.buckets) {
         let products = billed.entry(plan.contract.id.clone()).or_default();
         for bucket in buckets {
-            for groups in bucket.sources.values() {
-                products.extend(groups.keys().map(|product| product.to_string()));
-            }
+            products.extend(
+                bucket
+                    .sources
+                    .iter()
+                    .map(|source| source.product.to_string()),
+            );
         }
     }
     for (contract, product) in totals.unknown_products.keys() {

@@ -28,7 +28,7 @@ mod window;
 mod tests;
 
 pub use attributor::Attributor;
-pub use bucket::{Bucket, LineAmounts, ProductName, SourceGroup};
+pub use bucket::{Bucket, LineAmounts, ProductName, Source, SourceGroup, Sources};
 pub use ledger::{FileLedger, MAX_REJECTIONS_PER_FILE, Rejection};
 pub use listed_products::{billed_products, check_listed_products};
 pub use plan::{ContractIndex, ContractPlan};

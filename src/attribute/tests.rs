@@ -67,7 +67,7 @@ fn lines_go_to_the_covering_contract_and_period_with_their_coefficient() {
     let q1 = &ledger.buckets[&(0, 0)];
     // 100 + 100 × 0.5 − 20 = 130.
     assert_eq!(q1.weighted_base, d("130.0"));
-    assert_eq!(q1.sources[&0]["ECS"].rows.to_string(), "2, 4");
+    assert_eq!(q1.sources[(0, "ECS")].rows.to_string(), "2, 4");
     // C2 (base cash: net − voucher 5) takes the 2026 line.
     assert_eq!(ledger.buckets[&(1, 9)].weighted_base, d("35"));
     let control = &ledger.tables[0];
@@ -104,7 +104,7 @@ fn a_product_only_the_contracts_coefficient_sheet_names_is_known() {
     let ledger = attributor.finish().unwrap();
     assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("30"));
     assert_eq!(
-        ledger.buckets[&(0, 0)].sources[&0]["Zebra"].coefficient,
+        ledger.buckets[&(0, 0)].sources[(0, "Zebra")].coefficient,
         d("0.3")
     );
     assert!(
@@ -202,7 +202,7 @@ fn every_base_is_summed_and_parts_merge_to_the_whole() {
     rows(&mut whole, 0..4);
     let whole = whole.finish().unwrap();
     let q1 = &whole.buckets[&(0, 0)];
-    let ecs = &q1.sources[&0]["ECS"];
+    let ecs = &q1.sources[(0, "ECS")];
     assert_eq!(
         ecs.amounts,
         LineAmounts {
@@ -215,7 +215,7 @@ fn every_base_is_summed_and_parts_merge_to_the_whole() {
     assert_eq!(ecs.amounts.base(Base::Net), Ok(Some(d("80.005"))));
     assert_eq!(ecs.amounts.base(Base::Cash), Ok(Some(d("65.005"))));
     assert_eq!(ecs.amounts.base(Base::List), Ok(None));
-    let rds = &q1.sources[&0]["RDS"];
+    let rds = &q1.sources[(0, "RDS")];
     assert_eq!(rds.amounts.base(Base::List), Ok(Some(d("80"))));
     assert_eq!(rds.weighted_base, d("30"));
     // The same rows read in two parts and appended give the same buckets.
@@ -667,7 +667,7 @@ fn a_window_of_lines_sums_what_summing_line_by_line_gives() {
     let mut found = BTreeMap::new();
     for (&(contract, quarter), bucket) in &ledger.buckets {
         assert_eq!(contract, 0);
-        for (product, group) in &bucket.sources[&0] {
+        for Source { product, group, .. } in &bucket.sources {
             found.insert(
                 (quarter, product.to_string()),
                 (group.amounts.net, group.rows.clone()),
@@ -723,14 +723,14 @@ fn a_window_ends_at_its_last_line_and_an_empty_one_changes_nothing() {
         let rows: u64 = ledger
             .buckets
             .values()
-            .flat_map(|bucket| bucket.sources[&0].values())
+            .flat_map(|bucket| bucket.sources.groups())
             .map(|group| group.base.rows)
             .sum();
         assert_eq!(rows, count as u64, "{count} lines");
         let net: Decimal = ledger
             .buckets
             .values()
-            .flat_map(|bucket| bucket.sources[&0].values())
+            .flat_map(|bucket| bucket.sources.groups())
             .map(|group| group.amounts.net)
             .sum();
         let expected: Decimal = lines.iter().map(|(_, billed)| billed.net_amount).sum();
@@ -753,11 +753,12 @@ fn lines_of_one_group_with_equal_keys_in_two_tables_stay_apart() {
     attributor.line(2, line("A1", "2025-02-10", "ECS", "4", "CNY"));
     let ledger = attributor.finish().unwrap();
     let q1 = &ledger.buckets[&(0, 0)];
-    assert_eq!(q1.sources[&0]["ECS"].amounts.net, d("3"));
-    assert_eq!(q1.sources[&0]["ECS"].rows.to_string(), "2-3");
-    assert_eq!(q1.sources[&1]["ECS"].amounts.net, d("4"));
+    assert_eq!(q1.sources[(0, "ECS")].amounts.net, d("3"));
+    assert_eq!(q1.sources[(0, "ECS")].rows.to_string(), "2-3");
+    assert_eq!(q1.sources[(1, "ECS")].amounts.net, d("4"));
     assert_eq!(q1.weighted_base, d("7"));
 }
 
 mod amended;
+mod sources;
 mod storage;

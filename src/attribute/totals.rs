@@ -1,6 +1,6 @@
 //! Every file's ledger merged, in file order, into the run's [`BillingTotals`].
 
-use super::bucket::Bucket;
+use super::bucket::{Bucket, Source};
 use super::ledger::{FileLedger, Overlap, Rejection, merge_overlaps};
 use super::plan::ContractPlan;
 use crate::domain::controls::{TableControl, Tally};
@@ -101,23 +101,24 @@ impl BillingTotals {
         bucket
             .sources
             .iter()
-            .flat_map(|(table, products)| {
-                products
-                    .iter()
-                    .map(move |(product, group)| (table, product, group))
-            })
-            .map(|(table, product, group)| SourceRows {
-                table: self.tables.get(*table).map_or_else(
-                    || Location::file("?".into()),
-                    |control| control.table.clone(),
-                ),
-                product: product.to_string(),
-                coefficient: group.coefficient,
-                rows: group.base.rows,
-                row_ranges: group.rows.to_string(),
-                base: group.base.amount,
-                weighted_base: group.weighted_base,
-            })
+            .map(
+                |Source {
+                     table,
+                     product,
+                     group,
+                 }| SourceRows {
+                    table: self.tables.get(*table).map_or_else(
+                        || Location::file("?".into()),
+                        |control| control.table.clone(),
+                    ),
+                    product: product.to_string(),
+                    coefficient: group.coefficient,
+                    rows: group.base.rows,
+                    row_ranges: group.rows.to_string(),
+                    base: group.base.amount,
+                    weighted_base: group.weighted_base,
+                },
+            )
             .collect()
     }
 

@@ -177,7 +177,8 @@ impl<'a> AggregateAttributor<'a> {
                         ),
                     }]
                 })?;
-            bucket.sources.entry(0).or_default().insert(
+            bucket.sources.insert(
+                0,
                 product.into(),
                 SourceGroup {
                     coefficient: group.coefficient,

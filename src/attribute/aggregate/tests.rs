@@ -3,6 +3,7 @@
 //! same lines attributed by the line route and from their aggregate.
 
 use super::*;
+use crate::attribute::Source;
 use crate::attribute::plan::ContractPlan;
 use crate::attribute::{Attributor, ContractIndex, FileLedger};
 use crate::domain::aggregate::AggregateRow;
@@ -232,8 +233,13 @@ fn the_aggregate_fills_the_ledger_the_lines_fill() {
     for key in keys {
         let (line, summed) = (&expected.buckets[&key], &found.buckets[&key]);
         assert_eq!(line.weighted_base, summed.weighted_base, "{key:?}");
-        for (product, group) in &line.sources[&0] {
-            let other = &summed.sources[&0][product];
+        for Source {
+            table,
+            product,
+            group,
+        } in &line.sources
+        {
+            let other = &summed.sources[(*table, &**product)];
             assert_eq!(
                 (
                     group.coefficient,

@@ -65,11 +65,11 @@ fn a_coefficient_and_an_account_follow_the_amendments_by_date() {
     assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("50.0"));
     assert_eq!(ledger.buckets[&(0, 1)].weighted_base, d("188.0"));
     assert_eq!(
-        ledger.buckets[&(0, 1)].sources[&0]["RDS"].coefficient,
+        ledger.buckets[&(0, 1)].sources[(0, "RDS")].coefficient,
         d("0.8")
     );
     assert_eq!(
-        ledger.buckets[&(0, 0)].sources[&0]["RDS"].coefficient,
+        ledger.buckets[&(0, 0)].sources[(0, "RDS")].coefficient,
         d("0.5")
     );
     assert_eq!(ledger.buckets[&(1, 2)].weighted_base, d("200"));

@@ -2,7 +2,7 @@
 //! for every finding of the contract; the checks (`checks.rs`) read their installments.
 
 use super::input::CauseInput;
-use crate::attribute::Bucket;
+use crate::attribute::{Bucket, Source};
 use crate::compute::installments;
 use crate::compute::rebate;
 use crate::domain::computation::PeriodRebate;
@@ -204,7 +204,7 @@ impl Replay<'_, '_> {
     fn bases_on(&self, base: Base) -> Option<Vec<Decimal>> {
         let sum = |bucket: &Bucket| -> Result<Option<Decimal>, Overflow> {
             let mut total = Decimal::ZERO;
-            for group in bucket.sources.values().flat_map(BTreeMap::values) {
+            for group in bucket.sources.groups() {
                 let Some(line_base) = group.amounts.base(base)? else {
                     return Ok(None);
                 };
@@ -220,7 +220,12 @@ impl Replay<'_, '_> {
     fn bases_with(&self, product: Option<&str>, coefficient: Decimal) -> Option<Vec<Decimal>> {
         let sum = |bucket: &Bucket| -> Result<Option<Decimal>, Overflow> {
             let mut total = bucket.weighted_base;
-            for (name, group) in bucket.sources.values().flat_map(BTreeMap::iter) {
+            for Source {
+                product: name,
+                group,
+                ..
+            } in &bucket.sources
+            {
                 if product.is_none_or(|product| product == &**name) {
                     total = money::sub(total, group.weighted_base)?;
                     total = money::add(total, money::mul(group.base.amount, coefficient)?)?;
@@ -253,7 +258,12 @@ impl Replay<'_, '_> {
             if segment.period > self.period {
                 continue;
             }
-            for (name, group) in bucket.sources.values().flat_map(BTreeMap::iter) {
+            for Source {
+                product: name,
+                group,
+                ..
+            } in &bucket.sources
+            {
                 // The first coefficient seen stays; a name is copied only when new.
                 if !products.contains_key(&**name) {
                     products.insert(name.to_string(), group.coefficient);

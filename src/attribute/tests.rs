@@ -372,7 +372,7 @@ fn groups_both_ways(
 #[test]
 fn compact_groups_sum_exactly_what_an_open_group_sums() {
     // Worked tables: (row, net, list, voucher) → the group both ways, field for field.
-    let tables: [&[GroupLine<'_>]; 6] = [
+    let tables: [&[GroupLine<'_>]; 7] = [
         &[],
         // Two decimals, a zero voucher whose decimals do not count, a row without list.
         &[
@@ -397,6 +397,14 @@ fn compact_groups_sum_exactly_what_an_open_group_sums() {
         &[
             (1, "-40.41", Some("-40.41"), "0"),
             (2, "40.41", Some("40.41"), "0"),
+        ],
+        // Three ranges: two closed, the third still growing when the file ends (one more
+        // than a group holds in place).
+        &[
+            (1, "1", None, "0"),
+            (3, "2", None, "0"),
+            (5, "3", None, "0"),
+            (6, "4", None, "0"),
         ],
         // Random rows: eleven ranges closed, then truncated while the twelfth grows.
         &[
@@ -433,6 +441,8 @@ fn compact_groups_sum_exactly_what_an_open_group_sums() {
     let (ours, _, _) = groups_both_ways(tables[4]);
     assert_eq!(ours.unwrap().base.amount.to_string(), "0.00");
     let (ours, _, _) = groups_both_ways(tables[5]);
+    assert_eq!(ours.unwrap().rows.to_string(), "1, 3, 5-6");
+    let (ours, _, _) = groups_both_ways(tables[6]);
     assert_eq!(
         ours.unwrap().rows.to_string(),
         "0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22-23, …"

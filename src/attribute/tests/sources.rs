@@ -81,6 +81,8 @@ fn sources_keep_table_then_product_order_and_find_each_group() {
         [(0, "ECS"), (0, "SLB"), (1, "RDS"), (1, "ecs"), (2, "ECS")]
     );
     assert_eq!(found.len(), 5);
+    assert!(!found.is_empty());
+    assert!(Sources::default().is_empty());
     assert_eq!(found[(1, "RDS")].base.amount, d("3"));
     assert_eq!(
         found.get(1, "ECS"),
@@ -97,6 +99,9 @@ fn sources_keep_table_then_product_order_and_find_each_group() {
     assert_eq!(found[(0, "SLB")].base.amount, d("9"));
     assert_eq!(found.len(), 5);
     assert_eq!(found.groups().count(), 5);
+    // Taken apart, in order.
+    let products: Vec<String> = found.into_iter().map(|s| s.product.to_string()).collect();
+    assert_eq!(products, ["ECS", "SLB", "RDS", "ecs", "ECS"]);
 }
 
 #[test]
@@ -115,7 +120,10 @@ fn absorbing_sources_merges_as_the_map_did() {
         (1, "ECS", "1", 1, 1),
         (2, "ECS", "2", 1, 4),
     ];
-    let cases: [(&[Row<'_>], &[Row<'_>], usize); 6] = [
+    // The first group absorbed has the last held group's key: merged, not appended.
+    let after: &[Row<'_>] = &[(1, "OSS", "1", 1, 10), (2, "ECS", "1", 1, 11)];
+    let cases: [(&[Row<'_>], &[Row<'_>], usize); 7] = [
+        (one, after, 0),
         (one, other, 2),
         (one, other, 0),
         (one, one, 0),

@@ -266,6 +266,11 @@ impl Sources {
             (Some(last), Some(first)) => last.key() < first.key(),
             _ => true,
         };
+        if self.0.is_empty() {
+            // Taken whole: the first file's groups are not copied.
+            self.0 = other;
+            return Ok(());
+        }
         if appends {
             self.0.append(&mut other);
             return Ok(());

@@ -19,6 +19,7 @@ use crate::domain::expected::RowReason;
 use crate::domain::location::Location;
 use crate::domain::money::{self, Overflow, RunningSum};
 use crate::domain::period::YearMonth;
+use crate::domain::words::fold;
 use crate::ingest::billing::{BillingSink, Recognised};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -31,12 +32,25 @@ const KNOWN: u32 = 1 << 31;
 /// Group numbers stay below this, so a `group_index` value is never `slots::EMPTY`.
 const MAX_GROUPS: usize = (KNOWN - 1) as usize;
 
+/// What a product is under one ruleset (`Attributor::coefficient`).
+#[derive(Debug)]
+struct RulesetProduct {
+    /// Its canonical name (after the ruleset's aliases), folded.
+    folded: Box<str>,
+    /// Whether the ruleset's aliases know it.
+    known: bool,
+    /// The ruleset's default coefficient for it.
+    coefficient: Option<Decimal>,
+}
+
 /// Fills a [`FileLedger`] from one file's lines.
 pub struct Attributor<'i, 'a> {
     index: &'i ContractIndex<'a>,
     ledger: FileLedger,
     /// (contract, product number) → coefficient, known, amended.
     coefficients: Coefficients,
+    /// (ruleset number, product number) → what the product is under that ruleset.
+    ruleset_products: FastMap<(Option<u32>, u32), RulesetProduct>,
     /// The source groups' running sums, by group number, in a compact form (see
     /// `groups`); named, weighted and nested into [`Bucket`]s when the file ends.
     groups: Groups,
@@ -86,6 +100,7 @@ impl<'i, 'a> Attributor<'i, 'a> {
             index,
             ledger: FileLedger::default(),
             coefficients: Coefficients::new(index.plans.len()),
+            ruleset_products: FastMap::default(),
             groups: Groups::default(),
             group_keys: Vec::new(),
             group_index: Slots::default(),
@@ -273,24 +288,38 @@ impl<'i, 'a> Attributor<'i, 'a> {
         if let Some(known) = self.coefficients.get(contract, product) {
             return known;
         }
-        let plan = &self.index.plans[contract];
-        let ruleset = self.index.ruleset_of(contract);
-        let name = self.names.get(product);
-        // Aliases of the contract's ruleset may know a name the file's ruleset did not.
-        let resolved = ruleset.map(|ruleset| ruleset.product(name));
-        let canonical = resolved
-            .as_ref()
-            .map_or(name, |product| product.name.as_str());
-        let from_contract = plan.contract.product_coefficient(canonical);
-        let from_ruleset = ruleset.and_then(|ruleset| ruleset.coefficient(canonical));
+        let index = self.index;
+        let ruleset_number = index.ruleset_number(contract);
+        let names = &self.names;
+        // What the product is under the contract's ruleset, the same for every contract of
+        // that ruleset: worked out once per file.
+        let under_ruleset = self
+            .ruleset_products
+            .entry((ruleset_number, product))
+            .or_insert_with(|| {
+                let ruleset = ruleset_number.map(|number| index.ruleset(number));
+                let name = names.get(product);
+                // Aliases of the contract's ruleset may know a name the file's ruleset did not.
+                let resolved = ruleset.map(|ruleset| ruleset.product(name));
+                let canonical = resolved
+                    .as_ref()
+                    .map_or(name, |product| product.name.as_str());
+                RulesetProduct {
+                    folded: fold(canonical).into(),
+                    known: resolved.as_ref().is_some_and(|product| product.known),
+                    coefficient: ruleset.and_then(|ruleset| ruleset.coefficient(canonical)),
+                }
+            });
+        let from_contract = index.listed_coefficient(contract, &under_ruleset.folded);
+        let from_ruleset = under_ruleset.coefficient;
         let known = product_known
-            || resolved.as_ref().is_some_and(|product| product.known)
+            || under_ruleset.known
             || from_contract.is_some()
             || from_ruleset.is_some();
         let result = Coefficient {
             value: from_contract.or(from_ruleset).unwrap_or(Decimal::ONE),
             known,
-            amended: self.index.coefficient_amended(contract),
+            amended: index.coefficient_amended(contract),
         };
         self.coefficients.insert(contract, product, result);
         result

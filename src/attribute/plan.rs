@@ -3,8 +3,10 @@
 
 use crate::domain::contract::{Base, Contract, DateRange};
 use crate::domain::settlement::{Segment, SettlementPeriod, segments};
+use crate::domain::words::fold;
 use crate::ruleset::{Ruleset, Rulesets};
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as FastMap;
 
 /// A contract with the settlement periods billing lines are sorted into.
@@ -53,6 +55,16 @@ pub struct ContractIndex<'a> {
     /// By contract: whether amendments add or remove accounts, so that a line of its
     /// accounts belongs to it only on the days the account does (`member`).
     dated_accounts: Vec<bool>,
+    /// By contract: its ruleset's number in `used_rulesets`, or `None` when no ruleset
+    /// has its name.
+    ruleset_numbers: Vec<Option<u32>>,
+    /// The rulesets the contracts name, each once.
+    used_rulesets: Vec<&'a Ruleset>,
+    /// By contract: the products of its coefficient sheet, names folded
+    /// ([`crate::domain::words::fold`]), in the order `Contract::product_coefficient`
+    /// tries them — folded once per run instead of at every (contract, product) a file
+    /// meets (thousands of contracts meet each product).
+    listed: Vec<Box<[(Box<str>, Decimal)]>>,
 }
 
 /// An account id as a key of the account index: its bytes inside the entry when short
@@ -142,6 +154,24 @@ impl<'a> ContractIndex<'a> {
             candidates.extend(list);
             by_account.insert(AccountKey::new(account), (start, count));
         }
+        let mut used_rulesets: Vec<&Ruleset> = Vec::new();
+        let ruleset_numbers = plans
+            .iter()
+            .map(|plan| {
+                let ruleset = rulesets.get(&plan.contract.ruleset)?;
+                let number = match used_rulesets
+                    .iter()
+                    .position(|used| std::ptr::eq(*used, ruleset))
+                {
+                    Some(number) => number,
+                    None => {
+                        used_rulesets.push(ruleset);
+                        used_rulesets.len() - 1
+                    }
+                };
+                Some(u32::try_from(number).expect("fewer than 2^32 rulesets"))
+            })
+            .collect();
         let mut currencies: Vec<Box<str>> = Vec::new();
         let mut segment_days = Vec::new();
         let facts = plans
@@ -181,6 +211,18 @@ impl<'a> ContractIndex<'a> {
             dated_accounts: plans
                 .iter()
                 .map(|plan| plan.contract.has_account_amendments())
+                .collect(),
+            ruleset_numbers,
+            used_rulesets,
+            listed: plans
+                .iter()
+                .map(|plan| {
+                    let products = &plan.contract.products;
+                    let folded = products
+                        .iter()
+                        .map(|(name, &value)| (fold(name).into(), value));
+                    folded.collect()
+                })
                 .collect(),
         }
     }
@@ -242,6 +284,27 @@ impl<'a> ContractIndex<'a> {
         self.plans
     }
 
+    /// The number of the ruleset `contract` names, if the registry has it: contracts of
+    /// one ruleset share what a product is under it.
+    pub(super) fn ruleset_number(&self, contract: usize) -> Option<u32> {
+        self.ruleset_numbers[contract]
+    }
+
+    /// Ruleset number `number` (of [`ContractIndex::ruleset_number`]).
+    pub(super) fn ruleset(&self, number: u32) -> &'a Ruleset {
+        self.used_rulesets[number as usize]
+    }
+
+    /// What `contract`'s coefficient sheet gives the product whose folded name is
+    /// `folded`: what `Contract::product_coefficient` gives for that product.
+    pub(super) fn listed_coefficient(&self, contract: usize, folded: &str) -> Option<Decimal> {
+        self.listed[contract]
+            .iter()
+            .find(|(listed, _)| **listed == *folded)
+            .map(|&(_, coefficient)| coefficient)
+    }
+
+    /// The ruleset `contract` names, if the registry has it.
     pub(super) fn ruleset_of(&self, contract: usize) -> Option<&'a Ruleset> {
         self.rulesets.get(&self.plans[contract].contract.ruleset)
     }

@@ -115,6 +115,33 @@ fn a_product_only_the_contracts_coefficient_sheet_names_is_known() {
 }
 
 #[test]
+fn a_product_is_weighted_under_each_contracts_own_ruleset() {
+    // One file, two contracts: C1 on the generic ruleset (every product at 1) and C2 on
+    // Alibaba's, whose default coefficient for marketplace sales is 0. The same product
+    // meets both; what it is under one ruleset must not carry over to the other.
+    let first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    let mut second = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    second.id = "C2".into();
+    second.ruleset = "aliyun".into();
+    second.accounts = vec!["A2".into()];
+    let plans: Vec<ContractPlan> = [first, second].into_iter().map(ContractPlan::new).collect();
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    attributor.line(2, line("A1", "2025-02-10", "marketplace", "100", "CNY"));
+    attributor.line(3, line("A2", "2025-02-10", "marketplace", "100", "CNY"));
+    attributor.line(4, line("A1", "2025-02-11", "marketplace", "50", "CNY"));
+    let ledger = attributor.finish().unwrap();
+    assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("150"));
+    assert_eq!(ledger.buckets[&(1, 0)].weighted_base, d("0"));
+    assert_eq!(
+        ledger.buckets[&(1, 0)].sources[(0, "marketplace")].coefficient,
+        d("0")
+    );
+}
+
+#[test]
 fn a_line_without_a_date_counts_on_the_first_of_its_billing_month() {
     // Billed in 2025-04 with no charge date: dated 2025-04-01, so Q2 of C1.
     let plans = plans();

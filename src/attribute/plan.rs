@@ -64,8 +64,11 @@ pub struct ContractIndex<'a> {
     /// ([`crate::domain::words::fold`]), in the order `Contract::product_coefficient`
     /// tries them — folded once per run instead of at every (contract, product) a file
     /// meets (thousands of contracts meet each product).
-    listed: Vec<Box<[(Box<str>, Decimal)]>>,
+    listed: Vec<ListedProducts>,
 }
+
+/// A contract's coefficient sheet: each product's folded name and its coefficient.
+type ListedProducts = Box<[(Box<str>, Decimal)]>;
 
 /// An account id as a key of the account index: its bytes inside the entry when short
 /// (account ids have 10–20 characters), so finding an account reads the entry and not

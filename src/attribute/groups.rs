@@ -36,19 +36,6 @@ const POWERS_OF_TEN: [i128; UNIT_DECIMALS as usize + 1] = [
     100_000_000,
 ];
 
-/// 10^0 … 10^8, for the division back from units.
-const POWERS_OF_TEN_I64: [i64; UNIT_DECIMALS as usize + 1] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-];
-
 /// Which of a group's four sums.
 const BASE: usize = 0;
 const NET: usize = 1;
@@ -109,7 +96,9 @@ fn units(amount: Decimal) -> Option<(i64, u8)> {
 /// most `decimals` decimals, so the division is exact); the division stays in `i64`,
 /// which closing 250,000 groups a file notices (docs/BENCHMARK.md, seventh round).
 fn amount(units: i64, decimals: u8) -> Decimal {
-    let mantissa = units / POWERS_OF_TEN_I64[(UNIT_DECIMALS - u32::from(decimals)) as usize];
+    // At most 10^8: the power fits an `i64` as it is.
+    let power = POWERS_OF_TEN[(UNIT_DECIMALS - u32::from(decimals)) as usize] as i64;
+    let mantissa = units / power;
     Decimal::new(mantissa, u32::from(decimals))
 }
 

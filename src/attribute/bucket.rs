@@ -262,18 +262,18 @@ impl Sources {
         for source in &mut other {
             source.table += table_offset;
         }
-        let appends = match (self.0.last(), other.first()) {
-            (Some(last), Some(first)) => last.key() < first.key(),
-            _ => true,
-        };
-        if self.0.is_empty() {
+        match (self.0.last(), other.first()) {
             // Taken whole: the first file's groups are not copied.
-            self.0 = other;
-            return Ok(());
-        }
-        if appends {
-            self.0.append(&mut other);
-            return Ok(());
+            (None, _) => {
+                self.0 = other;
+                return Ok(());
+            }
+            // Some key absorbed comes before or at the last held: merged below.
+            (Some(last), Some(first)) if first.key() <= last.key() => {}
+            _ => {
+                self.0.append(&mut other);
+                return Ok(());
+            }
         }
         let mut merged = Vec::with_capacity(self.0.len() + other.len());
         let mut other = other.into_iter().peekable();

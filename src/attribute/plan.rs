@@ -3,7 +3,6 @@
 
 use crate::domain::contract::{Base, Contract, DateRange};
 use crate::domain::settlement::{Segment, SettlementPeriod, segments};
-use crate::domain::words::fold;
 use crate::ruleset::{Ruleset, Rulesets};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -36,7 +35,6 @@ impl ContractPlan {
 /// Finds the contract covering a billing line.
 pub struct ContractIndex<'a> {
     pub(super) plans: &'a [ContractPlan],
-    rulesets: &'a Rulesets,
     /// Account → where its contracts are in `candidates`. The keys are copied once, one
     /// after the other, and the lists are ranges of one vector: with thousands of
     /// accounts in random order, finding a line's contracts then reads memory that stays
@@ -61,9 +59,8 @@ pub struct ContractIndex<'a> {
     /// The rulesets the contracts name, each once.
     used_rulesets: Vec<&'a Ruleset>,
     /// By contract: the products of its coefficient sheet, names folded
-    /// ([`crate::domain::words::fold`]), in the order `Contract::product_coefficient`
-    /// tries them — folded once per run instead of at every (contract, product) a file
-    /// meets (thousands of contracts meet each product).
+    /// (`Contract::folded_products`) — once per run instead of at every (contract,
+    /// product) a file meets (thousands of contracts meet each product).
     listed: Vec<ListedProducts>,
 }
 
@@ -205,7 +202,6 @@ impl<'a> ContractIndex<'a> {
             .collect();
         ContractIndex {
             plans,
-            rulesets,
             by_account,
             candidates,
             facts,
@@ -220,11 +216,8 @@ impl<'a> ContractIndex<'a> {
             listed: plans
                 .iter()
                 .map(|plan| {
-                    let products = &plan.contract.products;
-                    let folded = products
-                        .iter()
-                        .map(|(name, &value)| (fold(name).into(), value));
-                    folded.collect()
+                    let folded = plan.contract.folded_products();
+                    folded.map(|(name, value)| (name.into(), value)).collect()
                 })
                 .collect(),
         }
@@ -309,6 +302,7 @@ impl<'a> ContractIndex<'a> {
 
     /// The ruleset `contract` names, if the registry has it.
     pub(super) fn ruleset_of(&self, contract: usize) -> Option<&'a Ruleset> {
-        self.rulesets.get(&self.plans[contract].contract.ruleset)
+        self.ruleset_number(contract)
+            .map(|number| self.ruleset(number))
     }
 }

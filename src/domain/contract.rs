@@ -484,10 +484,18 @@ impl Contract {
     /// Names compare as people type them: case, width and spaces do not matter.
     pub fn product_coefficient(&self, product: &str) -> Option<Decimal> {
         let product = super::words::fold(product);
+        self.folded_products()
+            .find(|(listed, _)| *listed == product)
+            .map(|(_, coefficient)| coefficient)
+    }
+
+    /// The sheet's products with their names folded as `product_coefficient` compares
+    /// them, in the order it tries them (the first match wins): for a caller that folds
+    /// them once and asks for many products.
+    pub fn folded_products(&self) -> impl Iterator<Item = (String, Decimal)> + '_ {
         self.products
             .iter()
-            .find(|(listed, _)| super::words::fold(listed) == product)
-            .map(|(_, coefficient)| *coefficient)
+            .map(|(listed, &coefficient)| (super::words::fold(listed), coefficient))
     }
 }
 

@@ -10,9 +10,15 @@ pub fn cpu_seconds() -> f64 {
 }
 
 fn scheduled_seconds() -> Option<f64> {
+    // Whether the kernel keeps the counts at all: the process's own file says, so a
+    // thread that ends while the tasks are read cannot switch one reading to ticks.
+    std::fs::read_to_string("/proc/self/schedstat").ok()?;
     let mut nanoseconds = 0u64;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let schedstat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        // A thread that ended since the folder was listed took its time with it.
+        let Ok(schedstat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+            continue;
+        };
         nanoseconds += schedstat.split(' ').next()?.parse::<u64>().ok()?;
     }
     Some(nanoseconds as f64 / 1e9)

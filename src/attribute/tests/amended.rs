@@ -98,3 +98,29 @@ fn a_line_of_a_removed_account_is_uncovered() {
         d("40")
     );
 }
+
+#[test]
+fn an_amended_coefficient_reaches_a_product_billed_under_an_alias() {
+    // C1's amendment re-weights `marketplace` at 0.2 from Q2; the bill names it 云市场,
+    // an alias the generic ruleset maps to marketplace. Only the ruleset's aliases lead
+    // the billed name to the amendment.
+    let mut first = contract("2025-01-01", "2025-12-31", Settlement::Quarterly);
+    first.amendments = vec![amendment(
+        "K-1",
+        "2025-04-01",
+        AmendedTerms::Coefficient {
+            product: "marketplace".into(),
+            coefficient: d("0.2"),
+        },
+    )];
+    let plans = vec![ContractPlan::new(first)];
+    let rulesets = Rulesets::load(None).unwrap();
+    let index = ContractIndex::new(&plans, &rulesets);
+    let mut attributor = Attributor::new(&index);
+    attributor.begin_table(&Location::file("bill.csv".into()), None);
+    attributor.line(2, line("A1", "2025-03-10", "云市场", "100", "CNY")); // Q1: × 1
+    attributor.line(3, line("A1", "2025-05-10", "云市场", "100", "CNY")); // Q2: × 0.2
+    let ledger = attributor.finish().unwrap();
+    assert_eq!(ledger.buckets[&(0, 0)].weighted_base, d("100"));
+    assert_eq!(ledger.buckets[&(0, 1)].weighted_base, d("20"));
+}
